@@ -1,0 +1,16 @@
+import { App } from 'aws-cdk-lib';
+import { SmsCampaignStack } from '../lib/sms-campaign-stack.js';
+
+const app = new App();
+
+const publicBaseUrl: unknown = app.node.tryGetContext('publicBaseUrl');
+if (publicBaseUrl !== undefined && typeof publicBaseUrl !== 'string') {
+  throw new Error('Context publicBaseUrl must be a string, e.g. -c publicBaseUrl=https://sms.example.gov.vn');
+}
+
+new SmsCampaignStack(app, 'SmsCampaignStack', {
+  description: 'Campaigns and SMS broadcasts for anti-trafficking awareness',
+  // Unset (offline synth, CI) leaves the stack environment-agnostic.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  publicBaseUrl,
+});

@@ -1,0 +1,20 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * AWS SDK clients, created once per container and reused across invocations. The endpoint comes from the
+ * SDK's own `AWS_ENDPOINT_URL_DYNAMODB` variable, which is how the local runtime and the tests point the
+ * very same code at DynamoDB Local.
+ */
+let documentClient: DynamoDBDocumentClient | undefined;
+
+export const dynamoDocumentClient = (): DynamoDBDocumentClient =>
+  (documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  }));
+
+export const tableName = (): string => {
+  const name = process.env.TABLE_NAME;
+  if (!name) throw new Error('TABLE_NAME is not set');
+  return name;
+};

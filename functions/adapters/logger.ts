@@ -1,0 +1,9 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/** One structured JSON logger per container (Powertools). Secrets and phone numbers are never logged. */
+export const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'sms-campaigns',
+  logLevel:
+    (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | 'DEBUG' | 'WARN' | 'ERROR' | 'SILENT' | undefined) ??
+    'INFO',
+});

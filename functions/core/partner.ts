@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { CARRIERS } from './carriers.js';
+
+/** Contract §3: a telecom partner that delivers our SMS batches. */
+export const PartnerId = z
+  .string()
+  .regex(/^[a-z0-9-]{2,40}$/, 'must be 2–40 characters of a–z, 0–9 and -')
+  .meta({ description: 'Chosen by the admin', example: 'viettel-hn' });
+
+export const PartnerInput = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    kind: z.enum(['webhook', 'sns']).default('webhook').meta({
+      description:
+        '`webhook` (default): signed HTTP batches; `sns`: Amazon SNS SMS for areas no carrier covers',
+    }),
+    webhookUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .max(2048)
+      .meta({ example: 'https://sms.partner.example/v1/batches' }),
+    carriers: z
+      .array(z.enum([...CARRIERS, '*']))
+      .min(1)
+      .max(CARRIERS.length + 1)
+      .refine((list) => new Set(list).size === list.length, 'must not repeat a carrier')
+      .meta({ description: 'Carriers this partner serves, or ["*"] for any' }),
+    tps: z.int().min(1).max(10_000).meta({ description: 'Messages per second the partner accepts' }),
+    maxBatchSize: z.int().min(1).max(1000).default(100),
+    senderId: z
+      .string()
+      .regex(/^[A-Za-z0-9 .-]{1,11}$/, 'must be 1–11 letters, digits, spaces, "." or "-"')
+      .meta({ description: 'Brandname shown to subscribers', example: 'BOCONGAN' }),
+    pricePerSegment: z.number().min(0).max(1_000_000).default(0),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as VND')
+      .default('VND'),
+    enabled: z.boolean().default(true),
+  })
+  .meta({ id: 'PartnerInput' });
+export type PartnerInput = z.infer<typeof PartnerInput>;
+
+export const PartnerView = PartnerInput.extend({
+  id: PartnerId,
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  secretRotatedAt: z.iso.datetime(),
+}).meta({ id: 'Partner' });
+export type PartnerView = z.infer<typeof PartnerView>;
+
+export const PartnerWithSecret = PartnerView.extend({
+  signingSecret: z.string().meta({ description: '`whsec_` + base64; shown only on create and rotate' }),
+}).meta({ id: 'PartnerWithSecret' });
+
+/** A signing secret stays valid this long after a rotation replaced it (contract §3). */
+export const PREVIOUS_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
+
+export interface SigningSecret {
+  secret: string;
+  /** Absent for the current secret; set when a rotation retires it. */
+  validUntil?: string;
+}
+
+export interface Partner extends PartnerView {
+  secrets: SigningSecret[];
+}
+
+/** Secrets that still verify a signature at `now`: the current one and any retired < 24 h ago. */
+export const activeSecrets = (partner: Pick<Partner, 'secrets'>, now: Date): string[] =>
+  partner.secrets
+    .filter((s) => !s.validUntil || Date.parse(s.validUntil) > now.getTime())
+    .map((s) => s.secret);
+
+/** After a rotation: the new secret first, the old current one retired at now + 24 h, expired ones dropped. */
+export const rotateSecrets = (secrets: SigningSecret[], fresh: string, now: Date): SigningSecret[] => [
+  { secret: fresh },
+  ...secrets
+    .map((s) =>
+      s.validUntil
+        ? s
+        : { ...s, validUntil: new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS).toISOString() },
+    )
+    .filter((s) => s.validUntil && Date.parse(s.validUntil) > now.getTime()),
+];
+
+export const toView = ({ secrets: _secrets, ...view }: Partner): PartnerView => view;

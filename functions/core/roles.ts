@@ -1,0 +1,23 @@
+/** Contract §2: roles and what each may do. A higher role includes the rights of the lower ones. */
+export const ROLES = ['planner', 'officer', 'approver', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
+
+/** Who may call a route: readers (planner and up), editors (officer and up), approvers, admins. */
+export const ACCESS = {
+  read: ['planner', 'officer', 'approver', 'admin'],
+  edit: ['officer', 'approver', 'admin'],
+  approve: ['approver', 'admin'],
+  admin: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Access = keyof typeof ACCESS;
+
+export interface Actor {
+  userId: string;
+  roles: Role[];
+}
+
+export const mayAccess = (actor: Actor, access: Access): boolean =>
+  actor.roles.some((role) => (ACCESS[access] as readonly Role[]).includes(role));

@@ -1,0 +1,123 @@
+/**
+ * SMS encoding and segment estimation (contract: `POST /v1/messages/estimate`).
+ * Pure domain logic: 3GPP TS 23.038 GSM 7-bit default alphabet + extension table, UCS-2 fallback.
+ */
+
+export type SmsEncoding = 'GSM-7' | 'UCS-2';
+
+export interface MessageEstimate {
+  encoding: SmsEncoding;
+  /**
+   * Billable length in the chosen encoding: for GSM-7 the number of septets (extension-table
+   * characters such as `€ { } [ ]` count 2); for UCS-2 the number of UTF-16 code units (an emoji
+   * outside the BMP is a surrogate pair and counts 2).
+   */
+  characters: number;
+  /** 0 for empty text; otherwise the number of SMS parts the message is split into. */
+  segments: number;
+  /** 160 / 70 for a single-part message (and empty text), 153 / 67 per part when multipart. */
+  charactersPerSegment: number;
+  /** Distinct characters (whole code points, in order of first appearance) that force UCS-2. */
+  nonGsmCharacters: string[];
+  /** Only when `encoding` is UCS-2: the same text with Vietnamese accents removed, and its cost. */
+  gsmAlternative?: { text: string; encoding: SmsEncoding; characters: number; segments: number };
+}
+
+/** GSM 03.38 basic table (0x1B, the escape to the extension table, is not a character). */
+const GSM_BASIC = new Set(
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+    '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+);
+/** GSM 03.38 extension table: each is sent as ESC + char, i.e. 2 septets. */
+const GSM_EXTENSION = new Set('^{}\\[~]|€\f');
+
+const LIMITS: Record<SmsEncoding, { single: number; multipart: number }> = {
+  'GSM-7': { single: 160, multipart: 153 },
+  'UCS-2': { single: 70, multipart: 67 },
+};
+
+/** Matches `{{link:URL}}`; group 1 is the URL. Global: use with `replace`/`split`/`matchAll`, not `test`. */
+export const LINK_PLACEHOLDER = /\{\{link:([^\s{}]+)\}\}/g;
+
+/** Length of a short link `${publicBaseUrl}/l/${code}` (base URL used as given). */
+export const shortLinkLength = (publicBaseUrl: string, codeLength = 8): number =>
+  `${publicBaseUrl}/l/`.length + codeLength;
+
+/** `http://localhost:3000/l/` + 8-char code = 32. */
+export const DEFAULT_SHORT_LINK_LENGTH = shortLinkLength('http://localhost:3000');
+
+/** Replaces each `{{link:URL}}` with `fn(url, index)`, index counting placeholders from 0. */
+export const replaceLinks = (text: string, fn: (url: string, index: number) => string): string => {
+  let index = 0;
+  return text.replace(LINK_PLACEHOLDER, (_match, url: string) => fn(url, index++));
+};
+
+/** Vietnamese tone marks and vowel modifiers as NFD combining characters. */
+const VIETNAMESE_MARKS = /[\u0300\u0301\u0302\u0303\u0306\u0309\u031B\u0323]/g;
+
+/** Strips Vietnamese tone/vowel marks and maps đ→d, Đ→D. Other diacritics (e.g. ä, å) are kept. */
+export const removeVietnameseAccents = (text: string): string =>
+  text.normalize('NFD').replace(VIETNAMESE_MARKS, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
+
+const septets = (char: string): number | undefined =>
+  GSM_BASIC.has(char) ? 1 : GSM_EXTENSION.has(char) ? 2 : undefined;
+
+/** Fills parts greedily so a character (escape pair or surrogate pair) never straddles two parts. */
+const countSegments = (costs: number[], encoding: SmsEncoding): number => {
+  const { single, multipart } = LIMITS[encoding];
+  const total = costs.reduce((sum, cost) => sum + cost, 0);
+  if (total === 0) return 0;
+  if (total <= single) return 1;
+  let segments = 1;
+  let used = 0;
+  for (const cost of costs) {
+    if (used + cost > multipart) {
+      segments++;
+      used = 0;
+    }
+    used += cost;
+  }
+  return segments;
+};
+
+const measure = (text: string, linkLength: number): Omit<MessageEstimate, 'gsmAlternative'> => {
+  // A short link is ASCII: stand in for it with GSM characters of the same length.
+  const chars = Array.from(replaceLinks(text, () => 'x'.repeat(linkLength)));
+  const nonGsm = new Set(chars.filter((char) => septets(char) === undefined));
+  const encoding: SmsEncoding = nonGsm.size === 0 ? 'GSM-7' : 'UCS-2';
+  const costs = chars.map((char) => (encoding === 'GSM-7' ? (septets(char) ?? 0) : char.length));
+  const characters = costs.reduce((sum, cost) => sum + cost, 0);
+  const segments = countSegments(costs, encoding);
+  const { single, multipart } = LIMITS[encoding];
+  return {
+    encoding,
+    characters,
+    segments,
+    charactersPerSegment: segments > 1 ? multipart : single,
+    nonGsmCharacters: [...nonGsm],
+  };
+};
+
+/**
+ * Estimates encoding and segment count of an SMS after NFC normalisation. `{{link:URL}}`
+ * placeholders count as a short link of `shortLinkLength` GSM characters. Empty text is
+ * 0 characters and 0 segments (nothing is sent).
+ */
+export const estimateMessage = (
+  text: string,
+  options: { shortLinkLength?: number } = {},
+): MessageEstimate => {
+  const linkLength = options.shortLinkLength ?? DEFAULT_SHORT_LINK_LENGTH;
+  const normalised = text.normalize('NFC');
+  const estimate: MessageEstimate = measure(normalised, linkLength);
+  if (estimate.encoding === 'UCS-2') {
+    // Keep placeholders (and their URLs) verbatim; strip accents only from the message text.
+    const alternative = normalised
+      .split(LINK_PLACEHOLDER)
+      .map((part, i) => (i % 2 === 0 ? removeVietnameseAccents(part) : `{{link:${part}}}`))
+      .join('');
+    const { encoding, characters, segments } = measure(alternative, linkLength);
+    estimate.gsmAlternative = { text: alternative, encoding, characters, segments };
+  }
+  return estimate;
+};

@@ -1,0 +1,156 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { AppError } from '../core/errors.js';
+import type { Actor } from '../core/roles.js';
+import { logger } from '../adapters/logger.js';
+import { authorize } from './auth.js';
+import {
+  idempotencyKeyOf,
+  replayOrProceed,
+  requestHash,
+  type IdempotencyStore,
+  type StoredResponse,
+} from './idempotency.js';
+import { parseRequest } from './request.js';
+import type { RouteDef } from './route.js';
+
+type Claims = Record<string, string | number | boolean | string[]>;
+
+/** HTTP API v2 event; `authorizer.jwt` is set by API Gateway's JWT authorizer, or by the local runtime. */
+export type ApiEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: { jwt?: { claims?: Claims } } };
+};
+export type ApiResult = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string>;
+};
+
+type Output<T> = [NonNullable<T>] extends [z.ZodType] ? z.output<NonNullable<T>> : undefined;
+
+export interface ApiRequest<R extends RouteDef> {
+  body: Output<R['body']>;
+  query: Output<R['query']>;
+  params: Output<R['params']>;
+  /** The authenticated caller; for public and signature routes an anonymous actor with no roles. */
+  actor: Actor;
+  rawBody: string;
+  contentType: string;
+  headers: Record<string, string>;
+  event: ApiEvent;
+}
+
+/** What a handler answers: JSON by default, or a ready text body (CSV, HTML) with its content type. */
+export type ApiResponse =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { status: number; text: string; contentType: string; headers?: Record<string, string> };
+
+export interface ApiOptions {
+  /** Required for routes marked `idempotent`. */
+  idempotency?: IdempotencyStore;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const ANONYMOUS: Actor = { userId: 'anonymous', roles: [] };
+
+export const toResult = (response: ApiResponse): ApiResult => {
+  if ('text' in response) {
+    return {
+      statusCode: response.status,
+      headers: { 'content-type': response.contentType, ...response.headers },
+      body: response.text,
+    };
+  }
+  return {
+    statusCode: response.status,
+    headers: { 'content-type': JSON_TYPE, ...response.headers },
+    body: response.body === undefined ? '' : JSON.stringify(response.body),
+  };
+};
+
+/** Contract §1 error body. 5xx answers never carry internals: the cause goes to the log only. */
+export const errorResult = (error: unknown): ApiResult => {
+  if (error instanceof AppError) {
+    return toResult({
+      status: error.status,
+      headers: error.headers ?? {},
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details?.length ? { details: error.details } : {}),
+        },
+      },
+    });
+  }
+  logger.error('Unhandled error', error as Error);
+  return toResult({
+    status: 500,
+    body: { error: { code: 'internal_error', message: 'Something went wrong on our side' } },
+  });
+};
+
+/**
+ * The one middy chain every API handler uses: parse and validate the request against its route, authorise
+ * the caller, replay or record `Idempotency-Key`s, call the use case, and shape the answer or the error.
+ */
+export const api = <R extends RouteDef>(
+  route: R,
+  handle: (request: ApiRequest<R>) => Promise<ApiResponse>,
+  options: ApiOptions = {},
+) => {
+  const run = async (event: ApiEvent): Promise<ApiResult> => {
+    const actor = authorize(route.auth, event.requestContext.authorizer?.jwt?.claims) ?? ANONYMOUS;
+    const parsed = parseRequest(route, event);
+    const request = { ...parsed, actor, event } as ApiRequest<R>;
+    const key = route.idempotent ? idempotencyKeyOf(parsed.headers) : undefined;
+    if (!key || !options.idempotency) return toResult(await handle(request));
+    return runOnce(
+      options.idempotency,
+      `${actor.userId}|${route.id}`,
+      key,
+      requestHash(route.method, event.rawPath, parsed.rawBody),
+      () => handle(request).then(toResult),
+    );
+  };
+
+  return middy<ApiEvent, ApiResult, Error, Context>()
+    .use({
+      before: (request) => {
+        logger.appendKeys({ route: route.id, requestId: request.context?.awsRequestId });
+      },
+      onError: (request) => {
+        request.response = errorResult(request.error);
+      },
+    })
+    .handler(run);
+};
+
+const runOnce = async (
+  store: IdempotencyStore,
+  scope: string,
+  key: string,
+  hash: string,
+  execute: () => Promise<ApiResult>,
+): Promise<ApiResult> => {
+  const earlier = replayOrProceed(await store.claim(scope, key, hash), hash);
+  if (earlier) return { ...earlier, headers: { ...earlier.headers, 'idempotent-replayed': 'true' } };
+  let result: ApiResult;
+  try {
+    result = await execute();
+  } catch (error) {
+    await store.release(scope, key);
+    throw error;
+  }
+  if (result.statusCode >= 400) {
+    await store.release(scope, key);
+    return result;
+  }
+  const stored: StoredResponse = {
+    statusCode: result.statusCode,
+    headers: result.headers,
+    body: String(result.body ?? ''),
+  };
+  await store.complete(scope, key, stored);
+  return result;
+};

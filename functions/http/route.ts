@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+import type { Access } from '../core/roles.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Who may call a route: a role level (JWT), `public` (no auth: health, short links, the OpenAPI document)
+ * or `signature` (partners' webhooks, authenticated by a Standard Webhooks signature instead of a JWT).
+ */
+export type RouteAuth = Access | 'public' | 'signature';
+
+export interface ResponseDef {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+/**
+ * One HTTP route: the single description that the handler, the local runtime, the CDK API and the OpenAPI
+ * document all read, so they cannot drift apart.
+ */
+export interface RouteDef<
+  TBody extends z.ZodType = z.ZodType,
+  TQuery extends z.ZodType = z.ZodType,
+  TParams extends z.ZodType = z.ZodType,
+> {
+  id: string;
+  method: HttpMethod;
+  /** API Gateway style, e.g. `/v1/partners/{partnerId}`. */
+  path: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  summary: string;
+  tag: string;
+  auth: RouteAuth;
+  /** DynamoDB access the Lambda is granted. */
+  table: 'none' | 'read' | 'write';
+  body?: TBody;
+  /** Media types accepted for the body (default `application/json`). */
+  bodyTypes?: readonly string[];
+  query?: TQuery;
+  params?: TParams;
+  /** Largest accepted body in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** A creating POST: honours the `Idempotency-Key` header (contract §1). */
+  idempotent?: boolean;
+  responses: Record<number, ResponseDef>;
+}
+
+export const defineRoute = <TBody extends z.ZodType, TQuery extends z.ZodType, TParams extends z.ZodType>(
+  route: RouteDef<TBody, TQuery, TParams>,
+): RouteDef<TBody, TQuery, TParams> => route;

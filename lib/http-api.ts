@@ -1,0 +1,121 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import {
+  CfnStage,
+  CorsHttpMethod,
+  HttpApi as ApiGatewayHttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  type HttpStage,
+  type IHttpRouteAuthorizer,
+  type ThrottleSettings,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import type { RouteDef } from '../functions/http/route.js';
+import { ApiFunction } from './api-function.js';
+
+export const STAGE_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const satisfies ThrottleSettings;
+/**
+ * Signature routes have no authorizer in front of them, so every forged request reaches a Lambda; a
+ * tighter limit caps what such traffic can cost while leaving room for partners' delivery receipts.
+ */
+export const SIGNATURE_ROUTE_THROTTLE = {
+  burstLimit: 100,
+  rateLimit: 50,
+} as const satisfies ThrottleSettings;
+
+export interface HttpApiProps {
+  readonly routes: readonly RouteDef[];
+  readonly userPool: IUserPool;
+  readonly userPoolClient: IUserPoolClient;
+  readonly table: ITable;
+  /** Where links and the OpenAPI document point; the API's own URL would make a circular reference. */
+  readonly publicBaseUrl: string;
+  /** Browser origins allowed to call the API (the web console). */
+  readonly allowedOrigins: string[];
+}
+
+/** The HTTP API: one Lambda function and one route per `RouteDef`. Stateless. */
+export class HttpApi extends Construct {
+  readonly api: ApiGatewayHttpApi;
+  readonly stage: HttpStage;
+  readonly functions = new Map<string, ApiFunction>();
+
+  constructor(scope: Construct, id: string, props: HttpApiProps) {
+    super(scope, id);
+
+    this.api = new ApiGatewayHttpApi(this, 'Api', {
+      corsPreflight: {
+        allowOrigins: props.allowedOrigins,
+        allowMethods: [CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        maxAge: Duration.hours(1),
+      },
+      // The stage that `HttpApi` would create cannot be throttled.
+      createDefaultStage: false,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: STAGE_THROTTLE,
+    });
+
+    const region = Stack.of(this).region;
+    const userPoolAuthorizer = new HttpJwtAuthorizer(
+      'UserPoolAuthorizer',
+      `https://cognito-idp.${region}.amazonaws.com/${props.userPool.userPoolId}`,
+      { jwtAudience: [props.userPoolClient.userPoolClientId] },
+    );
+    const noAuthorizer = new HttpNoneAuthorizer();
+    const signatureRoutes = new Map<string, HttpRoute>();
+
+    for (const route of props.routes) {
+      const handler = new ApiFunction(this, `${route.id}Function`, {
+        entry: route.entry,
+        description: `${route.id}: ${route.method} ${route.path}`,
+        environment: { PUBLIC_BASE_URL: props.publicBaseUrl },
+      });
+      if (route.table !== 'none') handler.bindTable(props.table, route.table);
+      this.functions.set(route.id, handler);
+
+      const routeKey = HttpRouteKey.with(route.path, HttpMethod[route.method]);
+      const httpRoute = new HttpRoute(this, `${route.id}Route`, {
+        httpApi: this.api,
+        routeKey,
+        integration: new HttpLambdaIntegration(`${route.id}Integration`, handler),
+        authorizer: this.authorizerFor(route, userPoolAuthorizer, noAuthorizer),
+      });
+      if (route.auth === 'signature') signatureRoutes.set(routeKey.key, httpRoute);
+    }
+    this.throttle(signatureRoutes, SIGNATURE_ROUTE_THROTTLE);
+  }
+
+  get url(): string {
+    return this.stage.url;
+  }
+
+  /** Role checks happen in the handler; the authorizer only proves the caller signed in. */
+  private authorizerFor(
+    route: RouteDef,
+    userPoolAuthorizer: IHttpRouteAuthorizer,
+    noAuthorizer: IHttpRouteAuthorizer,
+  ): IHttpRouteAuthorizer {
+    return route.auth === 'public' || route.auth === 'signature' ? noAuthorizer : userPoolAuthorizer;
+  }
+
+  /** Per-route limits only exist on the CloudFormation stage, keyed by route key. */
+  private throttle(routesByKey: ReadonlyMap<string, HttpRoute>, limits: ThrottleSettings): void {
+    if (routesByKey.size === 0) return;
+    const stage = this.stage.node.defaultChild;
+    if (!(stage instanceof CfnStage)) throw new Error('HttpStage has no CfnStage');
+    const settings = { ThrottlingBurstLimit: limits.burstLimit, ThrottlingRateLimit: limits.rateLimit };
+    stage.routeSettings = Object.fromEntries([...routesByKey.keys()].map((key) => [key, settings]));
+    // API Gateway rejects settings for a route key that does not exist yet.
+    for (const route of routesByKey.values()) this.stage.node.addDependency(route);
+  }
+}

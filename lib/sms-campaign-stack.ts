@@ -1,0 +1,43 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { allRoutes } from '../functions/api/routes.js';
+import type { RouteDef } from '../functions/http/route.js';
+import { Auth } from './auth.js';
+import { DataTable } from './data-table.js';
+import { HttpApi } from './http-api.js';
+
+export const DEFAULT_PUBLIC_BASE_URL = 'https://sms.example.gov.vn';
+
+export interface SmsCampaignStackProps extends StackProps {
+  /** Public address of the service (links, OpenAPI servers); also the console's origin for CORS. */
+  readonly publicBaseUrl?: string;
+  /** Every route of `functions/api/routes.ts` unless a test wants others. */
+  readonly routes?: readonly RouteDef[];
+}
+
+export class SmsCampaignStack extends Stack {
+  readonly data: DataTable;
+  readonly auth: Auth;
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: SmsCampaignStackProps = {}) {
+    super(scope, id, props);
+    const publicBaseUrl = props.publicBaseUrl ?? DEFAULT_PUBLIC_BASE_URL;
+
+    this.data = new DataTable(this, 'Data');
+    this.auth = new Auth(this, 'Auth');
+    this.api = new HttpApi(this, 'Http', {
+      routes: props.routes ?? allRoutes,
+      userPool: this.auth.userPool,
+      userPoolClient: this.auth.consoleClient,
+      table: this.data.table,
+      publicBaseUrl,
+      allowedOrigins: [publicBaseUrl],
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.consoleClient.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+  }
+}

@@ -1,0 +1,45 @@
+import { SignJWT, jwtVerify } from 'jose';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Role } from '../functions/core/roles.js';
+
+/**
+ * Local stand-in for Cognito: HS256 tokens signed with a secret kept in DATA_DIR, carrying the same claims
+ * (`sub`, `cognito:groups`) that API Gateway's JWT authorizer hands to the Lambdas in AWS.
+ */
+export const ISSUER = 'sms-campaigns-local';
+const SECRET_FILE = 'local-jwt-secret';
+
+export const loadOrCreateSecret = (dataDir: string): Uint8Array => {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, SECRET_FILE);
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+};
+
+export const issueToken = (secret: Uint8Array, role: Role, user: string, lifetime = '12h'): Promise<string> =>
+  new SignJWT({ 'cognito:groups': [role], 'cognito:username': user })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(user)
+    .setIssuer(ISSUER)
+    .setIssuedAt()
+    .setExpirationTime(lifetime)
+    .sign(secret);
+
+export type LocalClaims = Record<string, string | number | boolean | string[]>;
+
+/** The token's claims, or undefined when it is missing, expired or not ours (the handler then answers 401). */
+export const verifyToken = async (
+  secret: Uint8Array,
+  authorization: string | undefined,
+): Promise<LocalClaims | undefined> => {
+  const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!token) return undefined;
+  try {
+    const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, algorithms: ['HS256'] });
+    return payload as LocalClaims;
+  } catch {
+    return undefined;
+  }
+};

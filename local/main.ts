@@ -1,0 +1,25 @@
+import { logger } from '../functions/adapters/logger.js';
+import { localConfig } from './config.js';
+import { startRuntime } from './runtime.js';
+
+/** `npm start`: the whole system on this machine (README: Run it locally). */
+const config = localConfig();
+const runtime = await startRuntime({ ...config, persist: true });
+
+console.log(`\nSMS campaigns running at ${runtime.url}  (data in ${config.dataDir})`);
+console.log(`  health:  ${runtime.url}/health`);
+console.log(`  OpenAPI: ${runtime.url}/v1/openapi.json`);
+console.log('\nBearer tokens (valid 12 h; more with `npm run token -- <role> [user]`):');
+for (const [role, token] of Object.entries(runtime.tokens)) console.log(`  ${role.padEnd(9)} ${token}`);
+console.log('\nCtrl-C stops everything; a restart carries on where it stopped.');
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info('Shutting down', { signal });
+  await runtime.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,159 @@
+import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ApiEvent, ApiResult } from '../functions/http/api.js';
+import { errorResult } from '../functions/http/api.js';
+import type { RouteDef } from '../functions/http/route.js';
+import { NotFoundError, PayloadTooLargeError } from '../functions/core/errors.js';
+import { verifyToken } from './auth.js';
+
+type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+
+interface CompiledRoute {
+  route: RouteDef;
+  pattern: RegExp;
+  paramNames: string[];
+  load: () => Promise<Handler>;
+}
+
+/** Reads no more than this; API Gateway's own limit is 10 MB. */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+const ROOT = resolve(import.meta.dirname, '..');
+
+const compile = (route: RouteDef): CompiledRoute => {
+  const paramNames: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const param = segment.match(/^\{(\w+)\}$/)?.[1];
+      if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      paramNames.push(param);
+      return '([^/]+)';
+    })
+    .join('/');
+  let handler: Promise<Handler> | undefined;
+  return {
+    route,
+    pattern: new RegExp(`^${source}$`),
+    paramNames,
+    load: () =>
+      (handler ??= import(pathToFileURL(resolve(ROOT, route.entry)).href).then(
+        (module: { handler: Handler }) => module.handler,
+      )),
+  };
+};
+
+const readBody = (request: IncomingMessage): Promise<Buffer> =>
+  new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        request.destroy();
+        fail(new PayloadTooLargeError(MAX_REQUEST_BYTES));
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => done(Buffer.concat(chunks)));
+    request.on('error', fail);
+  });
+
+const lambdaContext = (functionName: string): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+  memoryLimitInMB: '512',
+  awsRequestId: randomUUID(),
+  logGroupName: `/aws/lambda/${functionName}`,
+  logStreamName: 'local',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+export interface LocalApiOptions {
+  routes: readonly RouteDef[];
+  jwtSecret: Uint8Array;
+}
+
+/**
+ * The local stand-in for API Gateway (HTTP API, payload v2): matches the route, verifies the JWT as the
+ * Cognito authorizer would, builds the v2 event and calls the very handler that runs in Lambda.
+ */
+export const createLocalApi = ({ routes, jwtSecret }: LocalApiOptions): Server => {
+  const compiled = [...routes]
+    .sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0))
+    .map(compile);
+
+  const respond = (response: ServerResponse, result: ApiResult) => {
+    response.writeHead(result.statusCode, result.headers);
+    response.end(result.body ?? '');
+  };
+
+  return createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const method = (request.method ?? 'GET').toUpperCase();
+      const match = compiled
+        .filter((candidate) => candidate.route.method === method)
+        .map((candidate) => ({ candidate, found: candidate.pattern.exec(url.pathname) }))
+        .find(({ found }) => found);
+      if (!match?.found) throw new NotFoundError(`${method} ${url.pathname}`);
+
+      const { candidate, found } = match;
+      const body = await readBody(request);
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).map(([name, value]) => [
+          name,
+          Array.isArray(value) ? value.join(',') : (value ?? ''),
+        ]),
+      );
+      const claims =
+        candidate.route.auth === 'public' ? undefined : await verifyToken(jwtSecret, headers.authorization);
+      const query = Object.fromEntries(url.searchParams);
+      const params = Object.fromEntries(
+        candidate.paramNames.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]),
+      );
+      const isText = body.length === 0 || /json|text|csv|xml|urlencoded/.test(headers['content-type'] ?? '');
+
+      const event: ApiEvent = {
+        version: '2.0',
+        routeKey: `${candidate.route.method} ${candidate.route.path}`,
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+        ...(candidate.paramNames.length ? { pathParameters: params } : {}),
+        body: isText ? body.toString('utf8') : body.toString('base64'),
+        isBase64Encoded: !isText,
+        requestContext: {
+          accountId: 'local',
+          apiId: 'local',
+          domainName: headers.host ?? 'localhost',
+          domainPrefix: 'local',
+          http: {
+            method,
+            path: url.pathname,
+            protocol: 'HTTP/1.1',
+            sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+            userAgent: headers['user-agent'] ?? '',
+          },
+          requestId: randomUUID(),
+          routeKey: `${candidate.route.method} ${candidate.route.path}`,
+          stage: '$default',
+          time: new Date().toISOString(),
+          timeEpoch: Date.now(),
+          ...(claims ? { authorizer: { jwt: { claims } } } : {}),
+        },
+      };
+      const handler = await candidate.load();
+      respond(response, await handler(event, lambdaContext(candidate.route.id)));
+    } catch (error) {
+      respond(response, errorResult(error));
+    }
+  });
+};

@@ -1,0 +1,291 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { TABLE_SCHEMA } from '../../functions/adapters/table.js';
+import { allRoutes, routes } from '../../functions/api/routes.js';
+import { ROLES } from '../../functions/core/roles.js';
+import type { RouteDef } from '../../functions/http/route.js';
+import { SIGNATURE_ROUTE_THROTTLE, STAGE_THROTTLE } from '../../lib/http-api.js';
+import { DEFAULT_PUBLIC_BASE_URL, SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
+
+// Synthesis bundles every handler with esbuild, so the whole file shares one template.
+const template = Template.fromStack(new SmsCampaignStack(new App(), 'Test'));
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+}
+interface LambdaFunction {
+  Properties: {
+    Role: { 'Fn::GetAtt': [string, string] };
+    Environment: { Variables: Record<string, unknown> };
+    LoggingConfig: { LogGroup: { Ref: string } };
+  };
+}
+interface IamPolicy {
+  Properties: { PolicyDocument: { Statement: Statement[] }; Roles: { Ref: string }[] };
+}
+
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+const routesWithTableAccess = (access: RouteDef['table']) =>
+  allRoutes.filter((route) => route.table === access);
+const roleRoutes = allRoutes.filter((route) => route.auth !== 'public' && route.auth !== 'signature');
+const unauthenticatedRoutes = allRoutes.filter((route) => !roleRoutes.includes(route));
+
+const resourcesOf = <T>(source: Template, type: string, props?: object): Record<string, T> =>
+  source.findResources(type, props) as Record<string, T>;
+
+const functionOf = (route: RouteDef): LambdaFunction => {
+  const found = Object.values(
+    resourcesOf<LambdaFunction>(template, 'AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp(`^${route.id}:`) },
+    }),
+  );
+  const [lambda, ...others] = found;
+  if (!lambda || others.length > 0)
+    throw new Error(`expected one function for ${route.id}, found ${found.length}`);
+  return lambda;
+};
+
+const actionsOf = (statement: Statement): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+const dynamoActionsOf = (route: RouteDef): string[] => {
+  const [roleId] = functionOf(route).Properties.Role['Fn::GetAtt'];
+  return Object.values(resourcesOf<IamPolicy>(template, 'AWS::IAM::Policy'))
+    .filter((policy) => policy.Properties.Roles.some((role) => role.Ref === roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement.flatMap(actionsOf))
+    .filter((action) => action.startsWith('dynamodb:'));
+};
+
+describe('the data table', () => {
+  it('survives mistakes: point-in-time recovery on, retained when the stack goes', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        Replicas: [
+          Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+        ],
+      }),
+    });
+  });
+
+  it('is keyed, billed, expired and streamed as the application expects', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+    });
+  });
+
+  it('has every index of TABLE_SCHEMA, projecting all attributes', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: TABLE_SCHEMA.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    });
+  });
+});
+
+describe('sign-in', () => {
+  it('has one Cognito group per role', () => {
+    const groups = Object.values(
+      resourcesOf<{ Properties: { GroupName: string } }>(template, 'AWS::Cognito::UserPoolGroup'),
+    );
+    expect(groups.map((group) => group.Properties.GroupName).sort()).toEqual([...ROLES].sort());
+  });
+
+  it('lets only admins create accounts, signed in by email with a strong password', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameAttributes: ['email'],
+      MfaConfiguration: 'OPTIONAL',
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+    });
+  });
+
+  it('gives the console a public client that signs in with SRP', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']),
+    });
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has exactly one route and one function per RouteDef', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', allRoutes.length);
+    template.resourceCountIs('AWS::Lambda::Function', allRoutes.length);
+  });
+
+  for (const route of roleRoutes) {
+    it(`puts the Cognito JWT authorizer in front of ${route.method} ${route.path}`, () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        AuthorizationType: 'JWT',
+        AuthorizerId: Match.anyValue(),
+      });
+    });
+  }
+
+  for (const route of unauthenticatedRoutes) {
+    it(`leaves ${route.method} ${route.path} (${route.auth}) without an authorizer`, () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        AuthorizationType: 'NONE',
+      });
+    });
+  }
+
+  it('accepts only tokens issued by our user pool for the console client', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: Match.stringLikeRegexp('ConsoleClient') }],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            Match.arrayWith(['https://cognito-idp.', { Ref: Match.stringLikeRegexp('UserPool') }]),
+          ],
+        },
+      },
+    });
+  });
+
+  it('throttles the whole stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: {
+        ThrottlingBurstLimit: STAGE_THROTTLE.burstLimit,
+        ThrottlingRateLimit: STAGE_THROTTLE.rateLimit,
+      },
+    });
+  });
+
+  it('lets the console at the public base URL call it from a browser', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: [DEFAULT_PUBLIC_BASE_URL] }),
+    });
+  });
+});
+
+describe('the functions', () => {
+  it('all run Node.js 22 on ARM', () => {
+    for (const lambda of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+      expect(lambda).toMatchObject({ Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'] } });
+    }
+  });
+
+  it('all log to their own log group, kept for one month', () => {
+    const logGroups = resourcesOf<{ Properties: { RetentionInDays?: number } }>(
+      template,
+      'AWS::Logs::LogGroup',
+    );
+    for (const route of allRoutes) {
+      const logGroup = logGroups[functionOf(route).Properties.LoggingConfig.LogGroup.Ref];
+      expect(logGroup?.Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  it('all know the public base URL and load source maps', () => {
+    for (const route of allRoutes) {
+      expect(functionOf(route).Properties.Environment.Variables).toMatchObject({
+        PUBLIC_BASE_URL: DEFAULT_PUBLIC_BASE_URL,
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+  });
+});
+
+describe('table access is least privilege', () => {
+  for (const route of routesWithTableAccess('read')) {
+    it(`${route.id} reads the table but cannot change it`, () => {
+      const actions = dynamoActionsOf(route);
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      for (const write of WRITE_ACTIONS) expect(actions).not.toContain(write);
+      expect(functionOf(route).Properties.Environment.Variables.TABLE_NAME).toBeDefined();
+    });
+  }
+
+  for (const route of routesWithTableAccess('write')) {
+    it(`${route.id} reads and writes the table`, () => {
+      expect(dynamoActionsOf(route)).toEqual(expect.arrayContaining(['dynamodb:GetItem', ...WRITE_ACTIONS]));
+      expect(functionOf(route).Properties.Environment.Variables.TABLE_NAME).toBeDefined();
+    });
+  }
+
+  for (const route of routesWithTableAccess('none')) {
+    it(`${route.id} has no DynamoDB access and no table name`, () => {
+      expect(dynamoActionsOf(route)).toEqual([]);
+      expect(functionOf(route).Properties.Environment.Variables).not.toHaveProperty('TABLE_NAME');
+    });
+  }
+
+  it('never grants DynamoDB actions on every resource', () => {
+    const statements = Object.values(resourcesOf<IamPolicy>(template, 'AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
+    const dynamoStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamoStatements.length).toBeGreaterThan(0);
+    for (const statement of dynamoStatements) {
+      expect([statement.Resource].flat()).not.toContain('*');
+    }
+  });
+});
+
+describe('a partner webhook route (signature auth)', () => {
+  const webhook: RouteDef = {
+    ...routes.health,
+    id: 'partnerReceipt',
+    method: 'POST',
+    path: '/v1/webhooks/{partnerId}/receipts',
+    auth: 'signature',
+    table: 'write',
+  };
+  // Only the API's shape matters here, so this second synthesis skips bundling.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const webhookTemplate = Template.fromStack(new SmsCampaignStack(app, 'Webhook', { routes: [webhook] }));
+  const routeKey = 'POST /v1/webhooks/{partnerId}/receipts';
+
+  it('has no Cognito authorizer: the handler checks the signature', () => {
+    webhookTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: routeKey,
+      AuthorizationType: 'NONE',
+    });
+  });
+
+  it('is throttled more tightly than the stage, once the route exists', () => {
+    const [routeId] = Object.keys(
+      webhookTemplate.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }),
+    );
+    webhookTemplate.hasResource('AWS::ApiGatewayV2::Stage', {
+      DependsOn: Match.arrayWith([routeId]),
+      Properties: Match.objectLike({
+        RouteSettings: {
+          [routeKey]: {
+            ThrottlingBurstLimit: SIGNATURE_ROUTE_THROTTLE.burstLimit,
+            ThrottlingRateLimit: SIGNATURE_ROUTE_THROTTLE.rateLimit,
+          },
+        },
+      }),
+    });
+  });
+});

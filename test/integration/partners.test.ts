@@ -1,0 +1,272 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/api.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+const partner = {
+  name: 'Viettel Hà Nội',
+  webhookUrl: 'https://sms.viettel.example/v1/batches',
+  carriers: ['viettel'],
+  tps: 200,
+  senderId: 'BOCONGAN',
+};
+
+const expectError = (response: { status: number; body: unknown }, status: number, code: string) => {
+  expect(response.status).toBe(status);
+  expect(response.body).toMatchObject({ error: { code, message: expect.any(String) } });
+};
+
+describe('partners API', () => {
+  it('creates a partner with defaults and shows the signing secret once', async () => {
+    const created = await api.call('PUT', '/v1/partners/viettel-hn', { json: partner });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      ...partner,
+      id: 'viettel-hn',
+      kind: 'webhook',
+      maxBatchSize: 100,
+      pricePerSegment: 0,
+      currency: 'VND',
+      enabled: true,
+    });
+    expect(created.body.signingSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(created.body.signingSecret.slice(6), 'base64')).toHaveLength(32);
+
+    const read = await api.call('GET', '/v1/partners/viettel-hn');
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ ...partner, id: 'viettel-hn' });
+    expect(JSON.stringify(read.body)).not.toContain('whsec_');
+    expect(read.body).not.toHaveProperty('secrets');
+  });
+
+  it('updates an existing partner with 200, keeping its secret and creation time', async () => {
+    const first = await api.call('PUT', '/v1/partners/vnpt-na', {
+      json: { ...partner, carriers: ['vinaphone'] },
+    });
+    const updated = await api.call('PUT', '/v1/partners/vnpt-na', {
+      json: { ...partner, carriers: ['vinaphone'], tps: 80, enabled: false },
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ tps: 80, enabled: false, createdAt: first.body.createdAt });
+    expect(updated.body).not.toHaveProperty('signingSecret');
+  });
+
+  it('rotates the secret: a new one each time, never shown by GET', async () => {
+    const created = await api.call('PUT', '/v1/partners/mobi-ht', {
+      json: { ...partner, carriers: ['mobifone'] },
+    });
+    const rotated = await api.call('POST', '/v1/partners/mobi-ht/rotate-secret');
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.signingSecret).toMatch(/^whsec_/);
+    expect(rotated.body.signingSecret).not.toBe(created.body.signingSecret);
+    const read = await api.call('GET', '/v1/partners/mobi-ht');
+    expect(read.body.secretRotatedAt >= created.body.secretRotatedAt).toBe(true);
+    expect(JSON.stringify(read.body)).not.toContain('whsec_');
+  });
+
+  it('lists partners page by page with a cursor', async () => {
+    for (const id of ['list-a', 'list-b', 'list-c'])
+      await api.call('PUT', `/v1/partners/${id}`, { json: partner });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await api.call('GET', `/v1/partners${query}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((p: { id: string }) => p.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(expect.arrayContaining(['list-a', 'list-b', 'list-c']));
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('answers 404 in the contract shape for an unknown partner', async () => {
+    expectError(await api.call('GET', '/v1/partners/nobody'), 404, 'not_found');
+    expectError(await api.call('POST', '/v1/partners/nobody/rotate-secret'), 404, 'not_found');
+  });
+});
+
+describe('partners API access', () => {
+  it('answers 401 without a token, with a forged token, and with an expired one', async () => {
+    expectError(await api.call('GET', '/v1/partners', { as: null }), 401, 'unauthorized');
+    expectError(
+      await api.call('GET', '/v1/partners', { as: null, headers: { authorization: 'Bearer not.a.jwt' } }),
+      401,
+      'unauthorized',
+    );
+    const token = await api.token('admin');
+    const [header, payload] = token.split('.');
+    const forged = `${header}.${payload}.${Buffer.from('x'.repeat(32)).toString('base64url')}`;
+    expectError(
+      await api.call('GET', '/v1/partners', { as: null, headers: { authorization: `Bearer ${forged}` } }),
+      401,
+      'unauthorized',
+    );
+  });
+
+  it.each(['planner', 'officer', 'approver'] as const)('forbids a %s (admin only)', async (role) => {
+    expectError(await api.call('GET', '/v1/partners', { as: role }), 403, 'forbidden');
+    expectError(await api.call('PUT', '/v1/partners/by-role', { as: role, json: partner }), 403, 'forbidden');
+  });
+
+  it('checks the token before the input: 401 wins over 400', async () => {
+    expectError(await api.call('PUT', '/v1/partners/BAD!', { as: null, json: {} }), 401, 'unauthorized');
+  });
+});
+
+describe('partners API input validation', () => {
+  const invalidBodies: [string, Record<string, unknown>, string][] = [
+    ['missing name', { ...partner, name: undefined }, 'name'],
+    ['blank name', { ...partner, name: '   ' }, 'name'],
+    ['name too long', { ...partner, name: 'x'.repeat(101) }, 'name'],
+    ['non-http webhook', { ...partner, webhookUrl: 'ftp://partner.example/in' }, 'webhookUrl'],
+    ['webhook not a URL', { ...partner, webhookUrl: 'partner' }, 'webhookUrl'],
+    ['unknown carrier', { ...partner, carriers: ['viettel', 'telstra'] }, 'carriers.1'],
+    ['no carriers', { ...partner, carriers: [] }, 'carriers'],
+    ['repeated carrier', { ...partner, carriers: ['viettel', 'viettel'] }, 'carriers'],
+    ['carriers not a list', { ...partner, carriers: 'viettel' }, 'carriers'],
+    ['zero tps', { ...partner, tps: 0 }, 'tps'],
+    ['fractional tps', { ...partner, tps: 1.5 }, 'tps'],
+    ['tps as text', { ...partner, tps: '100' }, 'tps'],
+    ['huge tps', { ...partner, tps: 1e9 }, 'tps'],
+    ['batch size zero', { ...partner, maxBatchSize: 0 }, 'maxBatchSize'],
+    ['batch size over 1000', { ...partner, maxBatchSize: 1001 }, 'maxBatchSize'],
+    ['sender id too long', { ...partner, senderId: 'BOCONGAN-VN1' }, 'senderId'],
+    ['sender id with accents', { ...partner, senderId: 'CÔNG AN' }, 'senderId'],
+    ['empty sender id', { ...partner, senderId: '' }, 'senderId'],
+    ['negative price', { ...partner, pricePerSegment: -1 }, 'pricePerSegment'],
+    ['lower-case currency', { ...partner, currency: 'vnd' }, 'currency'],
+    ['enabled as text', { ...partner, enabled: 'yes' }, 'enabled'],
+    ['unknown kind', { ...partner, kind: 'smpp' }, 'kind'],
+    ['unknown field', { ...partner, password: 'x' }, 'password'],
+  ];
+
+  it.each(invalidBodies)('rejects %s with 400 naming the field', async (_case, body, path) => {
+    const response = await api.call('PUT', '/v1/partners/valid-id', { json: body });
+    expectError(response, 400, 'validation_failed');
+    expect(response.body.error.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path, message: expect.any(String) })]),
+    );
+  });
+
+  it.each([
+    ['upper case', 'Viettel'],
+    ['too short', 'v'],
+    ['too long', 'v'.repeat(41)],
+    ['underscore', 'viettel_hn'],
+    ['encoded slash', 'a%2Fb'],
+  ])('rejects a partner id that is %s', async (_case, id) => {
+    const response = await api.call('PUT', `/v1/partners/${id}`, { json: partner });
+    expectError(response, 400, 'validation_failed');
+    expect(response.body.error.details[0].path).toBe('partnerId');
+  });
+
+  it('rejects a body that is not JSON with 400 invalid_json', async () => {
+    const response = await api.call('PUT', '/v1/partners/valid-id', {
+      body: '{"name": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expectError(response, 400, 'invalid_json');
+  });
+
+  it.each([
+    ['a JSON array', '[]'],
+    ['a JSON string', '"partner"'],
+    ['null', 'null'],
+  ])('rejects %s as the body', async (_case, body) => {
+    const response = await api.call('PUT', '/v1/partners/valid-id', {
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expectError(response, 400, 'validation_failed');
+  });
+
+  it('rejects a missing body', async () => {
+    expectError(
+      await api.call('PUT', '/v1/partners/valid-id', { headers: { 'content-type': 'application/json' } }),
+      400,
+      'validation_failed',
+    );
+  });
+
+  it('rejects a body that is not JSON by content type with 415', async () => {
+    const response = await api.call('PUT', '/v1/partners/valid-id', {
+      body: JSON.stringify(partner),
+      headers: { 'content-type': 'text/plain' },
+    });
+    expectError(response, 415, 'unsupported_media_type');
+  });
+
+  it('accepts JSON with a charset parameter', async () => {
+    const response = await api.call('PUT', '/v1/partners/charset-ok', {
+      body: JSON.stringify(partner),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(response.status).toBe(201);
+  });
+
+  it('rejects a body over 1 MiB with 413', async () => {
+    const response = await api.call('PUT', '/v1/partners/valid-id', {
+      json: { ...partner, name: 'x'.repeat(1024 * 1024) },
+    });
+    expectError(response, 413, 'payload_too_large');
+  });
+
+  it('rejects a body on a route that takes none', async () => {
+    const response = await api.call('POST', '/v1/partners/valid-id/rotate-secret', {
+      json: { secret: 'mine' },
+    });
+    expectError(response, 400, 'validation_failed');
+  });
+
+  it.each([
+    ['limit=0', 'limit'],
+    ['limit=501', 'limit'],
+    ['limit=abc', 'limit'],
+    ['cursor=%25%25%25', 'cursor'],
+    ['sort=name', 'sort'],
+  ])('rejects the list query %s', async (query, path) => {
+    const response = await api.call('GET', `/v1/partners?${query}`);
+    expectError(response, 400, 'validation_failed');
+    expect(response.body.error.details[0].path).toBe(path);
+  });
+
+  it('keeps Vietnamese names exactly', async () => {
+    const name = 'Viễn thông Bắc Kạn – chi nhánh Chợ Đồn';
+    await api.call('PUT', '/v1/partners/vn-name', { json: { ...partner, name } });
+    expect((await api.call('GET', '/v1/partners/vn-name')).body.name).toBe(name);
+  });
+});
+
+describe('system routes', () => {
+  it('answers /health without a token', async () => {
+    const response = await api.call('GET', '/health', { as: null });
+    expect(response).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('answers an unknown route with 404 in the contract shape', async () => {
+    expectError(await api.call('GET', '/v1/nothing-here'), 404, 'not_found');
+  });
+
+  it('serves an OpenAPI 3.1 document naming every route', async () => {
+    const response = await api.call('GET', '/v1/openapi.json', { as: null });
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(['/health', '/v1/partners', '/v1/partners/{partnerId}']),
+    );
+    const { $ref } =
+      response.body.paths['/v1/partners/{partnerId}'].put.requestBody.content['application/json'].schema;
+    const schema = response.body.components.schemas[$ref.replace('#/components/schemas/', '')];
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.tps).toMatchObject({
+      type: 'integer',
+      minimum: 1,
+    });
+  });
+});

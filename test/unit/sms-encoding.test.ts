@@ -1,0 +1,334 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SHORT_LINK_LENGTH,
+  LINK_PLACEHOLDER,
+  estimateMessage,
+  removeVietnameseAccents,
+  replaceLinks,
+  shortLinkLength,
+} from '../../functions/core/sms-encoding.js';
+
+const ACCENTED = 'Cảnh giác với việc nhẹ lương cao! Gọi 111 để được hỗ trợ. ';
+const UNACCENTED = 'Canh giac voi viec nhe luong cao! Goi 111 de duoc ho tro. ';
+
+/** Repeats `base` and cuts it to exactly `length` UTF-16 units (the samples are all BMP). */
+const textOf = (base: string, length: number): string =>
+  base.repeat(Math.ceil(length / base.length)).slice(0, length);
+
+/** 3GPP TS 23.038 default alphabet, typed from the spec table (0x1B escape omitted). */
+const GSM_BASIC_TABLE =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM_EXTENSION_TABLE = ['^', '{', '}', '\\', '[', '~', ']', '|', '€', '\f'];
+
+describe('estimateMessage — UCS-2 (accented Vietnamese)', () => {
+  it.each([
+    { length: 1, segments: 1, perSegment: 70 },
+    { length: 70, segments: 1, perSegment: 70 },
+    { length: 71, segments: 2, perSegment: 67 },
+    { length: 134, segments: 2, perSegment: 67 },
+    { length: 135, segments: 3, perSegment: 67 },
+    { length: 201, segments: 3, perSegment: 67 },
+    { length: 202, segments: 4, perSegment: 67 },
+  ])('$length characters are $segments segment(s) of $perSegment', ({ length, segments, perSegment }) => {
+    const text = textOf('ả' + ACCENTED, length);
+
+    expect(estimateMessage(text)).toMatchObject({
+      encoding: 'UCS-2',
+      characters: length,
+      segments,
+      charactersPerSegment: perSegment,
+    });
+  });
+});
+
+describe('estimateMessage — GSM-7 (unaccented Vietnamese)', () => {
+  it.each([
+    { length: 1, segments: 1, perSegment: 160 },
+    { length: 160, segments: 1, perSegment: 160 },
+    { length: 161, segments: 2, perSegment: 153 },
+    { length: 306, segments: 2, perSegment: 153 },
+    { length: 307, segments: 3, perSegment: 153 },
+    { length: 459, segments: 3, perSegment: 153 },
+    { length: 460, segments: 4, perSegment: 153 },
+  ])('$length characters are $segments segment(s) of $perSegment', ({ length, segments, perSegment }) => {
+    const estimate = estimateMessage(textOf(UNACCENTED, length));
+
+    expect(estimate).toMatchObject({
+      encoding: 'GSM-7',
+      characters: length,
+      segments,
+      charactersPerSegment: perSegment,
+      nonGsmCharacters: [],
+    });
+    expect(estimate.gsmAlternative).toBeUndefined();
+  });
+
+  it('treats empty text as 0 characters and 0 segments', () => {
+    expect(estimateMessage('')).toEqual({
+      encoding: 'GSM-7',
+      characters: 0,
+      segments: 0,
+      charactersPerSegment: 160,
+      nonGsmCharacters: [],
+    });
+  });
+
+  it('counts every character of the basic table as one septet', () => {
+    expect(estimateMessage(GSM_BASIC_TABLE)).toMatchObject({ encoding: 'GSM-7', characters: 127 });
+  });
+
+  it.each([
+    { char: '`', name: 'backtick' },
+    { char: '\t', name: 'tab' },
+    { char: 'ç', name: 'lowercase c-cedilla (only Ç is GSM)' },
+    { char: 'á', name: 'a-acute (only à is GSM)' },
+    { char: '“', name: 'curly quote' },
+    { char: '\u00a0', name: 'no-break space' },
+    { char: 'đ', name: 'd-stroke' },
+  ])('switches to UCS-2 for $name', ({ char }) => {
+    expect(estimateMessage(`Goi 111 ${char}`)).toMatchObject({ encoding: 'UCS-2', nonGsmCharacters: [char] });
+  });
+});
+
+describe('estimateMessage — GSM extension table', () => {
+  it.each(GSM_EXTENSION_TABLE.map((char) => ({ char, shown: JSON.stringify(char) })))(
+    '$shown counts as two septets',
+    ({ char }) => {
+      expect(estimateMessage('a'.repeat(158) + char)).toMatchObject({
+        encoding: 'GSM-7',
+        characters: 160,
+        segments: 1,
+      });
+      expect(estimateMessage('a'.repeat(159) + char)).toMatchObject({ characters: 161, segments: 2 });
+    },
+  );
+
+  it.each([
+    { text: '€'.repeat(80), characters: 160, segments: 1 },
+    { text: '€'.repeat(81), characters: 162, segments: 2 },
+    { text: '{}'.repeat(40), characters: 160, segments: 1 },
+    { text: '{}'.repeat(40) + 'a', characters: 161, segments: 2 },
+  ])(
+    '$characters septets of extension characters are $segments segment(s)',
+    ({ text, characters, segments }) => {
+      expect(estimateMessage(text)).toMatchObject({ encoding: 'GSM-7', characters, segments });
+    },
+  );
+
+  it.each([
+    { before: 151, after: 153, segments: 2, why: 'the escape pair ends part 1 exactly' },
+    { before: 152, after: 152, segments: 3, why: 'the escape pair moves whole to part 2, which overflows' },
+  ])(
+    '306 septets around € ($before + 2 + $after): $segments parts because $why',
+    ({ before, after, segments }) => {
+      const estimate = estimateMessage('a'.repeat(before) + '€' + 'a'.repeat(after));
+
+      expect(estimate).toMatchObject({ characters: 306, segments });
+    },
+  );
+});
+
+describe('estimateMessage — emoji (surrogate pairs)', () => {
+  it.each([
+    { prefix: 68, characters: 70, segments: 1 },
+    { prefix: 69, characters: 71, segments: 2 },
+  ])(
+    '$prefix accented chars + 1 emoji is $characters units, $segments segment(s)',
+    ({ prefix, characters, segments }) => {
+      expect(estimateMessage('ả'.repeat(prefix) + '😀')).toMatchObject({
+        encoding: 'UCS-2',
+        characters,
+        segments,
+      });
+    },
+  );
+
+  it.each([
+    { before: 65, after: 67, segments: 2, why: 'the pair ends part 1 exactly' },
+    { before: 66, after: 66, segments: 3, why: 'the pair moves whole to part 2, which overflows' },
+  ])(
+    '134 units around an emoji ($before + 2 + $after): $segments parts because $why',
+    ({ before, after, segments }) => {
+      const estimate = estimateMessage('ả'.repeat(before) + '😀' + 'ả'.repeat(after));
+
+      expect(estimate).toMatchObject({ characters: 134, segments });
+    },
+  );
+
+  it('forces UCS-2 on otherwise GSM text and reports the emoji as one character', () => {
+    expect(estimateMessage('Goi 111 😀')).toMatchObject({
+      encoding: 'UCS-2',
+      characters: 10,
+      nonGsmCharacters: ['😀'],
+    });
+  });
+});
+
+describe('estimateMessage — nonGsmCharacters', () => {
+  it.each([
+    { text: 'Cảnh giác với việc', expected: ['ả', 'á', 'ớ', 'ệ'] },
+    { text: 'ả ả ả', expected: ['ả'] },
+    { text: 'Đi 😀 đi 😀', expected: ['Đ', '😀', 'đ'] },
+    { text: 'Hello [world] €5', expected: [] },
+  ])('lists $expected for "$text" (distinct, in first-appearance order)', ({ text, expected }) => {
+    expect(estimateMessage(text).nonGsmCharacters).toEqual(expected);
+  });
+});
+
+describe('estimateMessage — NFC normalisation', () => {
+  it('counts decomposed Vietnamese like its composed form', () => {
+    const composed = 'ả'.repeat(70);
+    const decomposed = composed.normalize('NFD');
+
+    expect(decomposed).toHaveLength(140);
+    expect(estimateMessage(decomposed)).toEqual(estimateMessage(composed));
+    expect(estimateMessage(decomposed)).toMatchObject({
+      characters: 70,
+      segments: 1,
+      nonGsmCharacters: ['ả'],
+    });
+  });
+
+  it('recognises a decomposed é as the GSM character é', () => {
+    expect(estimateMessage('Café'.normalize('NFD'))).toMatchObject({ encoding: 'GSM-7', characters: 4 });
+  });
+});
+
+describe('estimateMessage — link placeholders', () => {
+  const link = '{{link:https://example.org/a/very/long/path/that/is/not/sent?utm_source=sms&x=1}}';
+
+  it('counts a link at the default short-link length', () => {
+    expect(DEFAULT_SHORT_LINK_LENGTH).toBe(32);
+    expect(estimateMessage(`Xem ${link}`)).toMatchObject({ encoding: 'GSM-7', characters: 4 + 32 });
+  });
+
+  it.each([
+    { padding: 132, characters: 160, segments: 1 },
+    { padding: 133, characters: 161, segments: 2 },
+  ])(
+    '$padding chars + a 28-char short link is $characters characters, $segments segment(s)',
+    ({ padding, characters, segments }) => {
+      const estimate = estimateMessage('a'.repeat(padding) + link, { shortLinkLength: 28 });
+
+      expect(estimate).toMatchObject({ encoding: 'GSM-7', characters, segments });
+    },
+  );
+
+  it('counts each of several links', () => {
+    expect(estimateMessage(`${link} ${link}`, { shortLinkLength: 20 }).characters).toBe(41);
+  });
+
+  it('treats the link as GSM even when its URL is not', () => {
+    expect(estimateMessage('Xem {{link:https://ví-dụ.vn/€}}', { shortLinkLength: 20 })).toMatchObject({
+      encoding: 'GSM-7',
+      characters: 24,
+      nonGsmCharacters: [],
+    });
+  });
+
+  it('counts the link in code units inside a UCS-2 message', () => {
+    expect(estimateMessage(`Xem thêm ${link}`, { shortLinkLength: 20 })).toMatchObject({
+      encoding: 'UCS-2',
+      characters: 9 + 20,
+    });
+  });
+
+  it('counts text that only looks like a placeholder literally', () => {
+    // 4 braces at 2 septets each + 4 letters
+    expect(estimateMessage('{{name}}').characters).toBe(12);
+  });
+});
+
+describe('shortLinkLength', () => {
+  it.each([
+    { base: 'http://localhost:3000', codeLength: undefined, expected: 32 },
+    { base: 'https://s.vn', codeLength: 6, expected: 21 },
+  ])('is $expected for $base with code length $codeLength', ({ base, codeLength, expected }) => {
+    expect(shortLinkLength(base, codeLength)).toBe(expected);
+    expect(shortLinkLength(base, codeLength)).toBe(`${base}/l/${'c'.repeat(codeLength ?? 8)}`.length);
+  });
+});
+
+describe('replaceLinks', () => {
+  it('replaces each placeholder with fn(url, index)', () => {
+    const text = 'A {{link:https://a.vn}} B {{link:https://b.vn/x?y=1}} {{name}}';
+
+    expect(replaceLinks(text, (url, index) => `[${index}:${url}]`)).toBe(
+      'A [0:https://a.vn] B [1:https://b.vn/x?y=1] {{name}}',
+    );
+  });
+
+  it('gives the same result on repeated calls despite the global regex', () => {
+    const text = 'x {{link:https://a.vn}}';
+    const first = replaceLinks(text, (_url, index) => String(index));
+
+    expect(replaceLinks(text, (_url, index) => String(index))).toBe(first);
+    expect(first).toBe('x 0');
+  });
+
+  it('exposes the placeholder pattern with the URL as group 1', () => {
+    const urls = [...'{{link:https://a.vn}} {{link:https://b.vn}}'.matchAll(LINK_PLACEHOLDER)].map(
+      (m) => m[1],
+    );
+
+    expect(urls).toEqual(['https://a.vn', 'https://b.vn']);
+  });
+});
+
+describe('removeVietnameseAccents', () => {
+  it.each([
+    {
+      input: 'Cảnh giác với việc nhẹ lương cao! Gọi 111',
+      expected: 'Canh giac voi viec nhe luong cao! Goi 111',
+    },
+    { input: 'Đà Nẵng, đường Điện Biên Phủ', expected: 'Da Nang, duong Dien Bien Phu' },
+    { input: 'NGƯỜI ĐƯỢC HỖ TRỢ', expected: 'NGUOI DUOC HO TRO' },
+    { input: 'àáảãạ ăằắẳẵặ âầấẩẫậ', expected: 'aaaaa aaaaaa aaaaaa' },
+    { input: 'èéẻẽẹ êềếểễệ ìíỉĩị', expected: 'eeeee eeeeee iiiii' },
+    { input: 'òóỏõọ ôồốổỗộ ơờớởỡợ', expected: 'ooooo oooooo oooooo' },
+    { input: 'ùúủũụ ưừứửữự ỳýỷỹỵ', expected: 'uuuuu uuuuuu yyyyy' },
+    { input: 'Hồ Chí Minh'.normalize('NFD'), expected: 'Ho Chi Minh' },
+    { input: 'Äö Å ü 😀 €', expected: 'Äö Å ü 😀 €' },
+  ])('turns "$input" into "$expected"', ({ input, expected }) => {
+    expect(removeVietnameseAccents(input)).toBe(expected);
+  });
+});
+
+describe('estimateMessage — gsmAlternative', () => {
+  it('offers the unaccented text with its GSM-7 cost', () => {
+    const text = textOf(ACCENTED, 150);
+    const estimate = estimateMessage(text);
+
+    expect(estimate).toMatchObject({ encoding: 'UCS-2', characters: 150, segments: 3 });
+    expect(estimate.gsmAlternative).toEqual({
+      text: textOf(UNACCENTED, 150),
+      encoding: 'GSM-7',
+      characters: 150,
+      segments: 1,
+    });
+  });
+
+  it('reports the alternative as UCS-2 when an emoji remains', () => {
+    expect(estimateMessage('Gọi 111 😀').gsmAlternative).toEqual({
+      text: 'Goi 111 😀',
+      encoding: 'UCS-2',
+      characters: 10,
+      segments: 1,
+    });
+  });
+
+  it('keeps link placeholders and their URLs intact and counts them at short length', () => {
+    const estimate = estimateMessage('Xem thêm {{link:https://ví-dụ.vn/tìm}}', { shortLinkLength: 20 });
+
+    expect(estimate.gsmAlternative).toEqual({
+      text: 'Xem them {{link:https://ví-dụ.vn/tìm}}',
+      encoding: 'GSM-7',
+      characters: 29,
+      segments: 1,
+    });
+  });
+
+  it('normalises decomposed input before removing accents', () => {
+    expect(estimateMessage('Gọi ngay'.normalize('NFD')).gsmAlternative?.text).toBe('Goi ngay');
+  });
+});
