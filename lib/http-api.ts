@@ -44,7 +44,6 @@ export interface HttpApiProps {
 export class HttpApi extends Construct {
   readonly api: ApiGatewayHttpApi;
   readonly stage: HttpStage;
-  readonly functions = new Map<string, ApiFunction>();
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -81,7 +80,6 @@ export class HttpApi extends Construct {
         environment: { PUBLIC_BASE_URL: props.publicBaseUrl },
       });
       if (route.table !== 'none') handler.bindTable(props.table, route.table);
-      this.functions.set(route.id, handler);
 
       const routeKey = HttpRouteKey.with(route.path, HttpMethod[route.method]);
       const httpRoute = new HttpRoute(this, `${route.id}Route`, {

@@ -27,8 +27,9 @@ export function normalizeVietnameseMobile(input: string): NormalizedPhone {
     );
   }
   const parsed = parsePhoneNumberFromString(compact, { defaultCountry: 'VN', extract: false });
-  if (!parsed?.isPossible())
+  if (!parsed?.isPossible()) {
     return reject('invalid', 'Not a phone number: it has too few or too many digits');
+  }
   if (parsed.countryCallingCode !== '84') {
     return reject('not_vietnamese', `Country code +${parsed.countryCallingCode} is not Vietnam (+84)`);
   }

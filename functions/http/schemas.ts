@@ -19,3 +19,10 @@ export const ListQuery = z.strictObject({
 
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** Answers every authenticated route may give. */
+export const commonErrors = {
+  400: { description: 'Invalid input', schema: ErrorBody },
+  401: { description: 'Missing or invalid token', schema: ErrorBody },
+  403: { description: 'Role not allowed', schema: ErrorBody },
+};
