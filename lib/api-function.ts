@@ -2,9 +2,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ScheduleGroupGrants, type IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RouteDef } from '../functions/http/route.js';
 
@@ -14,9 +18,18 @@ export const SERVICE_NAME = 'sms-campaigns';
 
 export type TableAccess = Exclude<RouteDef['table'], 'none'>;
 
+/** Where a handler's one-time schedules live and what they do when they fire (see `CampaignScheduler`). */
+export interface ScheduleTarget {
+  readonly group: IScheduleGroup;
+  readonly targetFunction: IFunction;
+  /** The role EventBridge Scheduler assumes to invoke `targetFunction`. */
+  readonly role: IRole;
+  readonly deadLetterQueue: IQueue;
+}
+
 export interface ApiFunctionProps extends Pick<
   NodejsFunctionProps,
-  'memorySize' | 'timeout' | 'environment' | 'description'
+  'memorySize' | 'timeout' | 'environment' | 'description' | 'deadLetterQueue'
 > {
   /** Handler module relative to the repository root (as `RouteDef.entry`); it exports `handler`. */
   readonly entry: string;
@@ -35,6 +48,7 @@ export class ApiFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       description: props.description,
+      deadLetterQueue: props.deadLetterQueue,
       logGroup: new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
@@ -60,5 +74,27 @@ export class ApiFunction extends NodejsFunction {
     this.addEnvironment('TABLE_NAME', table.tableName);
     if (access === 'write') table.grantReadWriteData(this);
     else table.grantReadData(this);
+  }
+
+  /** Lets the handler publish to the bus, and to no other. */
+  bindEvents(bus: IEventBus): void {
+    this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    bus.grantPutEventsTo(this);
+  }
+
+  /**
+   * Lets the handler create, replace and delete schedules in the target's group only, each invoking the
+   * target function through the target's role.
+   */
+  bindScheduler(target: ScheduleTarget): void {
+    this.addEnvironment('SCHEDULE_GROUP_NAME', target.group.scheduleGroupName);
+    this.addEnvironment('SCHEDULE_TARGET_ARN', target.targetFunction.functionArn);
+    this.addEnvironment('SCHEDULE_ROLE_ARN', target.role.roleArn);
+    this.addEnvironment('SCHEDULE_DLQ_ARN', target.deadLetterQueue.queueArn);
+    const schedules = ScheduleGroupGrants.fromScheduleGroup(target.group);
+    schedules.writeSchedules(this);
+    schedules.deleteSchedules(this);
+    // Creating a schedule hands the role to EventBridge Scheduler.
+    target.role.grantPassRole(this.grantPrincipal);
   }
 }

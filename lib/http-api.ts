@@ -15,9 +15,10 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import type { RouteDef } from '../functions/http/route.js';
-import { ApiFunction } from './api-function.js';
+import { ApiFunction, type ScheduleTarget } from './api-function.js';
 
 export const STAGE_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const satisfies ThrottleSettings;
 /**
@@ -34,6 +35,10 @@ export interface HttpApiProps {
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
   readonly table: ITable;
+  /** For routes that use `events`. */
+  readonly bus: IEventBus;
+  /** For routes that use `scheduler`. */
+  readonly scheduleTarget: ScheduleTarget;
   /** Where links and the OpenAPI document point; the API's own URL would make a circular reference. */
   readonly publicBaseUrl: string;
   /** Browser origins allowed to call the API (the web console). */
@@ -78,8 +83,12 @@ export class HttpApi extends Construct {
         entry: route.entry,
         description: `${route.id}: ${route.method} ${route.path}`,
         environment: { PUBLIC_BASE_URL: props.publicBaseUrl },
+        ...(route.lambda?.memoryMb ? { memorySize: route.lambda.memoryMb } : {}),
+        ...(route.lambda?.timeoutSeconds ? { timeout: Duration.seconds(route.lambda.timeoutSeconds) } : {}),
       });
       if (route.table !== 'none') handler.bindTable(props.table, route.table);
+      if (route.uses?.includes('events')) handler.bindEvents(props.bus);
+      if (route.uses?.includes('scheduler')) handler.bindScheduler(props.scheduleTarget);
 
       const routeKey = HttpRouteKey.with(route.path, HttpMethod[route.method]);
       const httpRoute = new HttpRoute(this, `${route.id}Route`, {

@@ -3,6 +3,8 @@ import type { Construct } from 'constructs';
 import { allRoutes } from '../functions/api/routes.js';
 import type { RouteDef } from '../functions/http/route.js';
 import { Auth } from './auth.js';
+import { CampaignEvents } from './campaign-events.js';
+import { CampaignScheduler } from './campaign-scheduler.js';
 import { DataTable } from './data-table.js';
 import { HttpApi } from './http-api.js';
 
@@ -18,6 +20,8 @@ export interface SmsCampaignStackProps extends StackProps {
 export class SmsCampaignStack extends Stack {
   readonly data: DataTable;
   readonly auth: Auth;
+  readonly events: CampaignEvents;
+  readonly scheduler: CampaignScheduler;
   readonly api: HttpApi;
 
   constructor(scope: Construct, id: string, props: SmsCampaignStackProps = {}) {
@@ -26,11 +30,19 @@ export class SmsCampaignStack extends Stack {
 
     this.data = new DataTable(this, 'Data');
     this.auth = new Auth(this, 'Auth');
+    this.events = new CampaignEvents(this, 'Events');
+    this.scheduler = new CampaignScheduler(this, 'Scheduler', {
+      table: this.data.table,
+      bus: this.events.bus,
+      publicBaseUrl,
+    });
     this.api = new HttpApi(this, 'Http', {
       routes: props.routes ?? allRoutes,
       userPool: this.auth.userPool,
       userPoolClient: this.auth.consoleClient,
       table: this.data.table,
+      bus: this.events.bus,
+      scheduleTarget: this.scheduler,
       publicBaseUrl,
       allowedOrigins: [publicBaseUrl],
     });
@@ -39,5 +51,7 @@ export class SmsCampaignStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.consoleClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+    new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: this.scheduler.deadLetterQueue.queueUrl });
   }
 }

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { ApiEvent, ApiResult } from '../functions/http/api.js';
 import { errorResult } from '../functions/http/api.js';
 import type { RouteDef } from '../functions/http/route.js';
-import { NotFoundError, PayloadTooLargeError } from '../functions/core/errors.js';
+import { NotFoundError, PayloadTooLargeError, ValidationError } from '../functions/core/errors.js';
 import { verifyToken } from './auth.js';
 
 type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
@@ -59,6 +59,15 @@ const readBody = (request: IncomingMessage): Promise<Buffer> =>
     request.on('end', () => done(Buffer.concat(chunks)));
     request.on('error', fail);
   });
+
+/** A malformed escape such as `%E0%A4%A` is the client's mistake (400), not ours (500). */
+const decodePathSegment = (name: string, segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ValidationError('Invalid path', [{ path: name, message: 'is not valid percent-encoding' }]);
+  }
+};
 
 const lambdaContext = (functionName: string): Context => ({
   callbackWaitsForEmptyEventLoop: false,
@@ -116,7 +125,7 @@ export const createLocalApi = ({ routes, jwtSecret }: LocalApiOptions): Server =
         candidate.route.auth === 'public' ? undefined : await verifyToken(jwtSecret, headers.authorization);
       const query = Object.fromEntries(url.searchParams);
       const params = Object.fromEntries(
-        candidate.paramNames.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]),
+        candidate.paramNames.map((name, i) => [name, decodePathSegment(name, found[i + 1] ?? '')]),
       );
       const isText = body.length === 0 || /json|text|csv|xml|urlencoded/.test(headers['content-type'] ?? '');
 

@@ -7,6 +7,21 @@
  * | Partner (get by id)                  | PARTNER#{id}           | PARTNER               | PARTNERS / {id}                  |
  * | List partners                        | query index `lists`, listPk = PARTNERS                                            |
  * | Idempotency record of a POST         | IDEMPOTENCY#{user}#{route}#{key} | IDEMPOTENCY | —  (expires through `ttl`)        |
+ * | Audience (get by id; counters, lease)| AUDIENCE#{id}          | AUDIENCE              | AUDIENCES / {createdAt}#{id}     |
+ * | List audiences, newest first         | query index `lists`, listPk = AUDIENCES, descending                               |
+ * | Audience members, ≤ 250 per item     | AUDIENCE#{id}          | CHUNK#{importId}#{seq}| —                                |
+ * | Every member of an audience          | query pk = AUDIENCE#{id}, begins_with(sk, CHUNK#)                                 |
+ * | Opt-out of a phone (get by phone)    | OPTOUT#{E.164 phone}   | OPTOUT                | OPTOUTS / {E.164 phone}          |
+ * | Suppression list (every opt-out)     | query index `lists`, listPk = OPTOUTS; or BatchGetItem by phone                   |
+ * | Campaign (get by id)                 | CAMPAIGN#{id}          | CAMPAIGN              | CAMPAIGNS / {createdAt}#{id}     |
+ * | List campaigns, newest first         | query index `lists`, listPk = CAMPAIGNS, descending                               |
+ * | List campaigns with one status       | query index `byStatus`, statusPk = CAMPAIGN_STATUS#{status}, descending           |
+ * | Audit entry of a campaign            | AUDIT#{campaignId}     | {at}#{id}             | AUDIT / {at}#{id}                |
+ * | Audit of one campaign / of all       | query pk = AUDIT#{campaignId} / index `lists`, listPk = AUDIT                     |
+ * | Settings (frequency cap)             | SETTINGS               | SETTINGS              | —                                |
+ * | Local schedule (local runtime only)  | SCHEDULE#{campaignId}  | SCHEDULE              | SCHEDULES / {dueAt}#{campaignId} |
+ * | Due schedules                        | query index `lists`, listPk = SCHEDULES, listSk <= now                            |
+ * | Local event record (local only)      | EVENT#{id}             | EVENT                 | EVENTS / {at}#{id} (ttl 7 days)  |
  *
  * Rules: no Scan on a request path; each list is one Query on `lists` (or a collection under one pk);
  * counters live on the item they count. Times are ISO 8601 UTC strings, so they sort as strings.
@@ -17,6 +32,8 @@ export const TTL_ATTRIBUTE = 'ttl';
 export const INDEX = {
   /** Lists of one kind of thing in a stable order: partners, audiences, campaigns by status, audit trail. */
   lists: { name: 'lists', partitionKey: 'listPk', sortKey: 'listSk' },
+  /** Campaigns of one status, newest first (`GET /v1/campaigns?status=`). */
+  byStatus: { name: 'byStatus', partitionKey: 'statusPk', sortKey: 'statusSk' },
 } as const;
 
 /** The table's key schema, read by the CDK construct and by the local runtime's create-table. */
@@ -35,6 +52,47 @@ export const keys = {
     pk: `IDEMPOTENCY#${userId}#${routeId}#${key}`,
     sk: 'IDEMPOTENCY',
   }),
+  audience: (id: string) => ({ pk: `AUDIENCE#${id}`, sk: 'AUDIENCE' }),
+  audienceList: (createdAt: string, id: string) => ({ listPk: 'AUDIENCES', listSk: `${createdAt}#${id}` }),
+  audiencesListPk: 'AUDIENCES',
+  audienceChunk: (audienceId: string, importId: string, seq: number) => ({
+    pk: `AUDIENCE#${audienceId}`,
+    sk: `CHUNK#${importId}#${String(seq).padStart(5, '0')}`,
+  }),
+  audienceChunkPrefix: 'CHUNK#',
+  optOut: (phone: string) => ({ pk: `OPTOUT#${phone}`, sk: 'OPTOUT' }),
+  optOutList: (phone: string) => ({ listPk: 'OPTOUTS', listSk: phone }),
+  optOutsListPk: 'OPTOUTS',
+  campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }),
+  campaignList: (createdAt: string, id: string) => ({ listPk: 'CAMPAIGNS', listSk: `${createdAt}#${id}` }),
+  campaignsListPk: 'CAMPAIGNS',
+  campaignByStatus: (status: string, createdAt: string, id: string) => ({
+    statusPk: `CAMPAIGN_STATUS#${status}`,
+    statusSk: `${createdAt}#${id}`,
+  }),
+  campaignStatusPk: (status: string) => `CAMPAIGN_STATUS#${status}`,
+  audit: (campaignId: string, at: string, id: string) => ({
+    pk: `AUDIT#${campaignId}`,
+    sk: `${at}#${id}`,
+    listPk: 'AUDIT',
+    listSk: `${at}#${id}`,
+  }),
+  auditPk: (campaignId: string) => `AUDIT#${campaignId}`,
+  auditListPk: 'AUDIT',
+  settings: { pk: 'SETTINGS', sk: 'SETTINGS' },
+  schedule: (campaignId: string) => ({ pk: `SCHEDULE#${campaignId}`, sk: 'SCHEDULE' }),
+  scheduleList: (dueAt: string, campaignId: string) => ({
+    listPk: 'SCHEDULES',
+    listSk: `${dueAt}#${campaignId}`,
+  }),
+  schedulesListPk: 'SCHEDULES',
+  event: (id: string, at: string) => ({
+    pk: `EVENT#${id}`,
+    sk: 'EVENT',
+    listPk: 'EVENTS',
+    listSk: `${at}#${id}`,
+  }),
+  eventsListPk: 'EVENTS',
 } as const;
 
 export type ItemKey = { pk: string; sk: string };

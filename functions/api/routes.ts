@@ -1,3 +1,7 @@
+import { audienceRoutes } from './routes/audiences.js';
+import { campaignRoutes } from './routes/campaigns.js';
+import { messageRoutes } from './routes/messages.js';
+import { optOutRoutes } from './routes/opt-outs.js';
 import { partnerRoutes } from './routes/partners.js';
 import { systemRoutes } from './routes/system.js';
 
@@ -5,6 +9,10 @@ import { systemRoutes } from './routes/system.js';
 export const routes = {
   ...systemRoutes,
   ...partnerRoutes,
+  ...audienceRoutes,
+  ...optOutRoutes,
+  ...messageRoutes,
+  ...campaignRoutes,
 };
 
 export type RouteId = keyof typeof routes;

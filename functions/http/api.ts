@@ -51,6 +51,8 @@ export interface ApiOptions {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** DynamoDB items hold 400 KB; an answer larger than this is not kept for replay (the key is freed). */
+const MAX_REPLAYABLE_BODY = 300_000;
 const ANONYMOUS: Actor = { userId: 'anonymous', roles: [] };
 
 export const toResult = (response: ApiResponse): ApiResult => {
@@ -142,7 +144,7 @@ const runOnce = async (
     await store.release(scope, key);
     throw error;
   }
-  if (result.statusCode >= 400) {
+  if (result.statusCode >= 400 || String(result.body ?? '').length > MAX_REPLAYABLE_BODY) {
     await store.release(scope, key);
     return result;
   }

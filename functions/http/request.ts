@@ -25,9 +25,12 @@ export const lowerCaseHeaders = (headers: Record<string, string | undefined> = {
       .map(([name, value]) => [name.toLowerCase(), value]),
   );
 
+/** A body with thousands of bad rows still gets an answer of readable size. */
+export const MAX_ERROR_DETAILS = 100;
+
 /** zod issues → contract details: one entry per field, unknown fields named one by one. */
 export const issuesToDetails = (issues: readonly z.core.$ZodIssue[], prefix?: string): ErrorDetail[] =>
-  issues.flatMap((issue) => {
+  issues.slice(0, MAX_ERROR_DETAILS).flatMap((issue) => {
     const base = [prefix, ...issue.path.map(String)].filter(Boolean);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'is not a known field' }));
@@ -98,7 +101,10 @@ export const parseRequest = (route: RouteDef, event: RawRequest): ParsedRequest 
 const parseJson = (raw: string): unknown => {
   if (raw.trim() === '') return undefined;
   try {
-    return JSON.parse(raw) as unknown;
+    // Contract §1: Vietnamese text is NFC-normalised on input (a composed "ệ", not "e" + two marks).
+    return JSON.parse(raw, (_key, value: unknown) =>
+      typeof value === 'string' ? value.normalize('NFC') : value,
+    ) as unknown;
   } catch (error) {
     throw new InvalidJsonError(`The request body is not valid JSON: ${(error as Error).message}`);
   }
@@ -106,5 +112,7 @@ const parseJson = (raw: string): unknown => {
 
 const definedEntries = (record: Record<string, string | undefined> | undefined): Record<string, string> =>
   Object.fromEntries(
-    Object.entries(record ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    Object.entries(record ?? {})
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([name, value]) => [name, value.normalize('NFC')]),
   );

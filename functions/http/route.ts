@@ -42,6 +42,10 @@ export interface RouteDef<
   params?: TParams;
   /** Largest accepted body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /** Lambda sizing for heavy routes (defaults: 512 MB, 10 s; API Gateway waits at most 29 s). */
+  lambda?: { memoryMb?: number; timeoutSeconds?: number };
+  /** AWS services besides the table the handler calls; the CDK grants exactly these. */
+  uses?: readonly ('events' | 'scheduler')[];
   /** A creating POST: honours the `Idempotency-Key` header (contract §1). */
   idempotent?: boolean;
   responses: Record<number, ResponseDef>;

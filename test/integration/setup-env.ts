@@ -9,4 +9,5 @@ Object.assign(process.env, LOCAL_AWS_ENV, {
   TABLE_NAME: `test-${randomUUID()}`,
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   PUBLIC_BASE_URL: 'http://localhost:3000',
+  LOCAL_RUNTIME: '1',
 });

@@ -1,0 +1,142 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry } from '../core/audit.js';
+import type { Campaign } from '../core/campaign.js';
+import type { CampaignStore } from '../core/campaign-service.js';
+import { ConflictError } from '../core/errors.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { INDEX, keys } from './table.js';
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'listPk', 'listSk', 'statusPk', 'statusSk', 'entity'];
+
+const strip = <T>(item: Record<string, unknown>): T =>
+  Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.includes(name))) as T;
+
+const campaignItem = (campaign: Campaign) => ({
+  ...campaign,
+  ...keys.campaign(campaign.id),
+  ...keys.campaignList(campaign.createdAt, campaign.id),
+  ...keys.campaignByStatus(campaign.status, campaign.createdAt, campaign.id),
+  entity: 'Campaign',
+});
+
+const auditPut = (table: string, entry: AuditEntry) => ({
+  Put: {
+    TableName: table,
+    Item: { ...entry, ...keys.audit(entry.campaignId, entry.at, entry.id), entity: 'Audit' },
+  },
+});
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
+
+export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: string): CampaignStore => ({
+  async get(id) {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table, Key: keys.campaign(id), ConsistentRead: true }),
+    );
+    return Item ? strip<Campaign>(Item) : undefined;
+  },
+
+  async create(campaign, audit) {
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table,
+              Item: campaignItem(campaign),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          auditPut(table, audit),
+        ],
+      }),
+    );
+  },
+
+  async replace(campaign, expected, audit) {
+    try {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table,
+                Item: campaignItem(campaign),
+                ConditionExpression: '#status = :status AND updatedAt = :updatedAt',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':status': expected.status, ':updatedAt': expected.updatedAt },
+              },
+            },
+            ...(audit ? [auditPut(table, audit)] : []),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new ConflictError(
+          `Campaign ${campaign.id} was changed by another request (it is no longer ${expected.status})`,
+        );
+      }
+      throw error;
+    }
+  },
+
+  async list({ status, limit, cursor }) {
+    const result = await client.send(
+      new QueryCommand({
+        TableName: table,
+        ...(status
+          ? {
+              IndexName: INDEX.byStatus.name,
+              KeyConditionExpression: 'statusPk = :pk',
+              ExpressionAttributeValues: { ':pk': keys.campaignStatusPk(status) },
+            }
+          : {
+              IndexName: INDEX.lists.name,
+              KeyConditionExpression: 'listPk = :pk',
+              ExpressionAttributeValues: { ':pk': keys.campaignsListPk },
+            }),
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map((item) => strip<Campaign>(item)),
+      nextCursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  },
+
+  async listAudit({ campaignId, limit, cursor }) {
+    const result = await client.send(
+      new QueryCommand({
+        TableName: table,
+        ...(campaignId
+          ? {
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': keys.auditPk(campaignId) },
+            }
+          : {
+              IndexName: INDEX.lists.name,
+              KeyConditionExpression: 'listPk = :pk',
+              ExpressionAttributeValues: { ':pk': keys.auditListPk },
+            }),
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map((item) => strip<AuditEntry>(item)),
+      nextCursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  },
+});

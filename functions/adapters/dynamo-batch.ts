@@ -1,0 +1,61 @@
+/** Helpers for DynamoDB's batch calls: split, run a few at a time, retry what DynamoDB left unprocessed. */
+
+const MAX_ATTEMPTS = 10;
+const BACKOFF_BASE_MS = 25;
+const BACKOFF_CAP_MS = 2_000;
+
+export const inGroupsOf = <T>(items: readonly T[], size: number): T[][] => {
+  const groups: T[][] = [];
+  for (let i = 0; i < items.length; i += size) groups.push(items.slice(i, i + size));
+  return groups;
+};
+
+/** Exponential backoff with full jitter (the AWS Architecture Blog's recommendation). */
+const backoff = (attempt: number) =>
+  new Promise((done) =>
+    setTimeout(done, Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt)),
+  );
+
+/**
+ * Sends `requests` until none is left: `send` answers what DynamoDB did not process (UnprocessedItems or
+ * UnprocessedKeys), which is sent again after a backoff.
+ */
+export const untilProcessed = async <T>(
+  requests: T[],
+  send: (requests: T[]) => Promise<T[]>,
+): Promise<void> => {
+  let pending = requests;
+  for (let attempt = 0; pending.length; attempt++) {
+    if (attempt === MAX_ATTEMPTS) {
+      throw new Error(
+        `DynamoDB left ${pending.length} batch requests unprocessed after ${MAX_ATTEMPTS} attempts`,
+      );
+    }
+    if (attempt > 0) await backoff(attempt);
+    pending = await send(pending);
+  }
+};
+
+/** Runs `work` on every item, at most `limit` at a time; after a failure it starts nothing new, then throws. */
+export const inParallel = async <T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> => {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+};

@@ -1,0 +1,122 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { OptOut } from '../core/opt-out.js';
+import type { OptOutStore } from '../core/opt-out-service.js';
+import { inGroupsOf, inParallel, untilProcessed } from './dynamo-batch.js';
+import { INDEX, keys } from './table.js';
+
+const ENTITY = 'OptOut';
+const BATCH_GET_LIMIT = 100;
+const PARALLEL_BATCHES = 8;
+
+const toItem = (optOut: OptOut) => ({
+  ...keys.optOut(optOut.phone),
+  ...keys.optOutList(optOut.phone),
+  entity: ENTITY,
+  ...optOut,
+});
+
+const fromItem = (item: Record<string, unknown>): OptOut => {
+  const { pk: _pk, sk: _sk, listPk: _lp, listSk: _ls, entity: _e, ...optOut } = item;
+  return optOut as unknown as OptOut;
+};
+
+type Key = ReturnType<typeof keys.optOut>;
+
+/** Opt-outs, one item per phone, also listed in the `lists` index under OPTOUTS (the suppression list). */
+export const dynamoOptOutStore = (client: DynamoDBDocumentClient, table: string): OptOutStore => {
+  const get = async (phone: string) => {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table, Key: keys.optOut(phone), ConsistentRead: true }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  };
+
+  return {
+    get,
+
+    async add(optOut) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: toItem(optOut),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { created: true, optOut };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      const existing = await get(optOut.phone);
+      // Removed again between the two calls: try once more, which now creates it.
+      return existing ? { created: false, optOut: existing } : this.add(optOut);
+    },
+
+    async remove(phone) {
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName: table,
+            Key: keys.optOut(phone),
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async allOptedOut() {
+      const phones = new Set<string>();
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: INDEX.lists.name,
+            KeyConditionExpression: 'listPk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.optOutsListPk },
+            ProjectionExpression: 'listSk',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) phones.add(String(item.listSk));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return phones;
+    },
+
+    async isOptedOut(phones) {
+      const optedOut = new Set<string>();
+      const batches = inGroupsOf([...new Set(phones)].map(keys.optOut), BATCH_GET_LIMIT);
+      await inParallel(batches, PARALLEL_BATCHES, (batch) =>
+        untilProcessed<Key>(batch, async (pending) => {
+          const { Responses, UnprocessedKeys } = await client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [table]: {
+                  Keys: pending,
+                  ProjectionExpression: '#phone',
+                  ExpressionAttributeNames: { '#phone': 'phone' },
+                },
+              },
+            }),
+          );
+          for (const item of Responses?.[table] ?? []) optedOut.add(String(item.phone));
+          return (UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
+        }),
+      );
+      return optedOut;
+    },
+  };
+};

@@ -1,0 +1,11 @@
+import { optOutDeps } from '../../adapters/deps.js';
+import { removeOptOut } from '../../core/opt-out-service.js';
+import { api } from '../../http/api.js';
+import { routes } from '../routes.js';
+
+const deps = optOutDeps();
+
+export const handler = api(routes.deleteOptOut, async ({ params }) => {
+  await removeOptOut(deps, params.phone);
+  return { status: 204 };
+});

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { AuditEntry } from '../../core/audit.js';
+import {
+  CAMPAIGN_ACTIONS,
+  CAMPAIGN_STATUSES,
+  CampaignInput,
+  CampaignPatch,
+  CampaignView,
+} from '../../core/campaign.js';
+import { defineRoute } from '../../http/route.js';
+import { ErrorBody, ListQuery, commonErrors, page } from '../../http/schemas.js';
+
+const campaignParams = z.strictObject({ campaignId: z.string().min(1).max(64) });
+const notFound = { 404: { description: 'No such campaign', schema: ErrorBody } };
+const conflict = { 409: { description: 'The campaign status does not allow this', schema: ErrorBody } };
+
+export const campaignRoutes = {
+  createCampaign: defineRoute({
+    id: 'createCampaign',
+    method: 'POST',
+    path: '/v1/campaigns',
+    entry: 'functions/api/campaigns/create.ts',
+    summary: 'Create a draft campaign, with its estimate',
+    // The estimate reads every member of the campaign's audiences.
+    lambda: { memoryMb: 1024, timeoutSeconds: 29 },
+    tag: 'Campaigns',
+    auth: 'edit',
+    table: 'write',
+    uses: ['events'],
+    idempotent: true,
+    body: CampaignInput,
+    responses: { 201: { description: 'Created (status draft)', schema: CampaignView }, ...commonErrors },
+  }),
+  listCampaigns: defineRoute({
+    id: 'listCampaigns',
+    method: 'GET',
+    path: '/v1/campaigns',
+    entry: 'functions/api/campaigns/list.ts',
+    summary: 'List campaigns, newest first, optionally of one status',
+    tag: 'Campaigns',
+    auth: 'read',
+    table: 'read',
+    query: ListQuery.extend({ status: z.enum(CAMPAIGN_STATUSES).optional() }),
+    responses: { 200: { description: 'A page of campaigns', schema: page(CampaignView) }, ...commonErrors },
+  }),
+  getCampaign: defineRoute({
+    id: 'getCampaign',
+    method: 'GET',
+    path: '/v1/campaigns/{campaignId}',
+    entry: 'functions/api/campaigns/get.ts',
+    summary: 'Read a campaign with its status and estimate',
+    tag: 'Campaigns',
+    auth: 'read',
+    table: 'read',
+    params: campaignParams,
+    responses: { 200: { description: 'The campaign', schema: CampaignView }, ...notFound, ...commonErrors },
+  }),
+  updateCampaign: defineRoute({
+    id: 'updateCampaign',
+    method: 'PATCH',
+    path: '/v1/campaigns/{campaignId}',
+    entry: 'functions/api/campaigns/update.ts',
+    summary: 'Edit a draft or rejected campaign; the estimate is recomputed',
+    // The estimate reads every member of the campaign's audiences.
+    lambda: { memoryMb: 1024, timeoutSeconds: 29 },
+    tag: 'Campaigns',
+    auth: 'edit',
+    table: 'write',
+    params: campaignParams,
+    body: CampaignPatch,
+    responses: {
+      200: { description: 'Updated', schema: CampaignView },
+      ...notFound,
+      ...conflict,
+      ...commonErrors,
+    },
+  }),
+  transitionCampaign: defineRoute({
+    id: 'transitionCampaign',
+    method: 'POST',
+    path: '/v1/campaigns/{campaignId}/{action}',
+    entry: 'functions/api/campaigns/transition.ts',
+    summary:
+      'submit | approve | reject {reason} | pause | resume | cancel. Approve and reject need an approver other than the creator.',
+    // The estimate reads every member of the campaign's audiences.
+    lambda: { memoryMb: 1024, timeoutSeconds: 29 },
+    tag: 'Campaigns',
+    auth: 'edit',
+    table: 'write',
+    uses: ['events', 'scheduler'],
+    params: campaignParams.extend({ action: z.enum(CAMPAIGN_ACTIONS) }),
+    body: z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() }).optional(),
+    responses: {
+      200: { description: 'The campaign after the transition', schema: CampaignView },
+      ...notFound,
+      ...conflict,
+      ...commonErrors,
+    },
+  }),
+  listAudit: defineRoute({
+    id: 'listAudit',
+    method: 'GET',
+    path: '/v1/audit',
+    entry: 'functions/api/campaigns/audit.ts',
+    summary: 'The audit log, newest first, of one campaign or of all',
+    tag: 'Campaigns',
+    auth: 'admin',
+    table: 'read',
+    query: ListQuery.extend({ campaignId: z.string().min(1).max(64).optional() }),
+    responses: { 200: { description: 'A page of audit entries', schema: page(AuditEntry) }, ...commonErrors },
+  }),
+};

@@ -1,0 +1,120 @@
+import {
+  MAX_REJECTED_LISTED,
+  planImport,
+  type Audience,
+  type AudienceCounts,
+  type AudienceInput,
+  type AudienceMember,
+  type AudienceReader,
+  type ImportPlan,
+  type ImportResult,
+  type SubscriberRow,
+} from './audience.js';
+import { NotFoundError } from './errors.js';
+import type { Page, PageRequest } from './page.js';
+import type { Actor } from './roles.js';
+
+/**
+ * An import holds a lease on its audience so two imports cannot both miss each other's phones. It outlives
+ * any API request (API Gateway stops waiting after 30 s) and frees the audience by itself after a crash.
+ */
+export const IMPORT_LEASE_MS = 2 * 60 * 1000;
+
+export interface ImportLease {
+  id: string;
+  now: Date;
+  until: Date;
+}
+
+/** The storage audience use cases need; DynamoDB implements it in adapters/audience-store.ts. */
+export interface AudienceStore extends AudienceReader {
+  create(audience: Audience): Promise<void>;
+  /** Newest first. */
+  list(page: PageRequest): Promise<Page<Audience>>;
+  /**
+   * Takes the audience's import lease: the audience as it stands, or undefined when there is no such
+   * audience. Throws a ConflictError while another import holds an unexpired lease.
+   */
+  beginImport(audienceId: string, lease: ImportLease): Promise<Audience | undefined>;
+  /** Every phone in the audience (read while holding the lease). */
+  phones(audienceId: string): Promise<Set<string>>;
+  /** Stores the members under `importId`; all or nothing: on failure it removes what it wrote, then throws. */
+  addMembers(audienceId: string, importId: string, members: readonly AudienceMember[]): Promise<void>;
+  /** Adds the import's counts to the audience, releases the lease, and answers the new size. */
+  finishImport(audienceId: string, lease: ImportLease, added: AudienceCounts): Promise<number>;
+  /** Releases the lease of an import that failed; counts nothing. */
+  abandonImport(audienceId: string, lease: ImportLease): Promise<void>;
+}
+
+export interface AudienceDeps {
+  store: AudienceStore;
+  now: () => Date;
+  /** Sortable unique ids (ULIDs) for audiences, imports and leases. */
+  newId: () => string;
+}
+
+export const createAudience = async (
+  deps: AudienceDeps,
+  input: AudienceInput,
+  actor: Actor,
+): Promise<Audience> => {
+  const audience: Audience = {
+    id: deps.newId(),
+    name: input.name,
+    ...(input.description ? { description: input.description } : {}),
+    size: 0,
+    byCarrier: {},
+    byProvince: {},
+    createdAt: deps.now().toISOString(),
+    createdBy: actor.userId,
+  };
+  await deps.store.create(audience);
+  return audience;
+};
+
+export const getAudience = async (deps: Pick<AudienceDeps, 'store'>, id: string): Promise<Audience> => {
+  const audience = await deps.store.getAudience(id);
+  if (!audience) throw new NotFoundError(`Audience ${id}`);
+  return audience;
+};
+
+export const listAudiences = (
+  deps: Pick<AudienceDeps, 'store'>,
+  page: PageRequest,
+): Promise<Page<Audience>> => deps.store.list(page);
+
+/**
+ * Contract §4: adds the rows' valid, new phones to the audience. Under the audience's import lease it
+ * reads the phones already there, plans the import (accepted, duplicates, rejected rows), writes the new
+ * members and then the counters, so `size`, `byCarrier` and `byProvince` always match the members.
+ */
+export const importSubscribers = async (
+  deps: AudienceDeps,
+  audienceId: string,
+  rows: readonly SubscriberRow[],
+): Promise<ImportResult> => {
+  const now = deps.now();
+  const lease: ImportLease = { id: deps.newId(), now, until: new Date(now.getTime() + IMPORT_LEASE_MS) };
+  const audience = await deps.store.beginImport(audienceId, lease);
+  if (!audience) throw new NotFoundError(`Audience ${audienceId}`);
+
+  let plan: ImportPlan;
+  try {
+    const phones = await deps.store.phones(audienceId);
+    plan = planImport(rows, { phones, provinces: Object.keys(audience.byProvince) });
+    if (plan.members.length) await deps.store.addMembers(audienceId, lease.id, plan.members);
+  } catch (error) {
+    // The original error is the one worth reporting; an unreleased lease expires by itself.
+    await deps.store.abandonImport(audienceId, lease).catch(() => undefined);
+    throw error;
+  }
+  const size = await deps.store.finishImport(audienceId, lease, plan.added);
+
+  return {
+    accepted: plan.members.length,
+    duplicates: plan.duplicates,
+    rejected: plan.rejected.slice(0, MAX_REJECTED_LISTED),
+    rejectedCount: plan.rejected.length,
+    size,
+  };
+};

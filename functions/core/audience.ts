@@ -1,0 +1,327 @@
+import { z } from 'zod';
+import type { Carrier } from './carriers.js';
+import { parseCsvTable } from './csv.js';
+import { ValidationError } from './errors.js';
+import { normalizeVietnameseMobile } from './phone.js';
+
+/** Contract §4: audiences (named lists of subscribers) and the import of their subscribers. */
+
+/** Most rows one import request may carry (contract §4). */
+export const MAX_IMPORT_ROWS = 100_000;
+/** Longest province or district name, in characters after trimming. */
+export const MAX_PLACE_LENGTH = 100;
+export const MAX_TAGS = 20;
+export const MAX_TAG_LENGTH = 50;
+/**
+ * Distinct province names one audience may count. Vietnam has 34 provinces (63 before 2025), so this
+ * leaves room for old names and spellings while keeping the audience item's `byProvince` map small.
+ */
+export const MAX_PROVINCES_PER_AUDIENCE = 500;
+/** Rejected rows listed in an import's answer; `rejectedCount` gives the total. */
+export const MAX_REJECTED_LISTED = 1000;
+
+export interface AudienceMember {
+  phone: string;
+  carrier: Carrier;
+  province?: string;
+  district?: string;
+  tags?: string[];
+}
+
+export interface Audience {
+  id: string;
+  name: string;
+  description?: string;
+  size: number;
+  byCarrier: Record<string, number>;
+  byProvince: Record<string, number>;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** What other features (campaigns, the dispatcher) read of an audience. */
+export interface AudienceReader {
+  getAudience(id: string): Promise<Audience | undefined>;
+  /** Every member of the audience, a chunk at a time (Query on the audience's partition, no Scan). */
+  members(audienceId: string): AsyncIterable<AudienceMember[]>;
+}
+
+/** Server-chosen ULIDs: 26 characters of Crockford base 32, sortable by creation time. */
+export const AudienceId = z
+  .string()
+  .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'is not an audience id (26 characters, as POST /v1/audiences returns)')
+  .meta({ description: 'Chosen by the server (a ULID)', example: '01J9Z6Q5V8M3N2K1H0G9F8E7D6' });
+
+const text = (max: number) => z.string().trim().normalize('NFC').max(max);
+
+export const AudienceInput = z
+  .strictObject({
+    name: text(100).min(1).meta({ example: 'Bắc Kạn – vùng biên giới' }),
+    description: text(1000).optional(),
+  })
+  .meta({ id: 'AudienceInput' });
+export type AudienceInput = z.infer<typeof AudienceInput>;
+
+const counts = z.record(z.string(), z.int());
+
+export const AudienceView = z
+  .object({
+    id: AudienceId,
+    name: z.string(),
+    description: z.string().optional(),
+    size: z.int().meta({ description: 'Distinct phones in the audience' }),
+    byCarrier: counts.meta({ example: { viettel: 1200, vinaphone: 640 } }),
+    byProvince: counts.meta({
+      description: 'Members per province as imported; members without a province are not counted here',
+      example: { 'Bắc Kạn': 1500, 'Cao Bằng': 340 },
+    }),
+    createdAt: z.iso.datetime(),
+    createdBy: z.string(),
+  })
+  .meta({ id: 'Audience' });
+
+/** One JSON row. Only its shape is checked here; a bad phone or field rejects that row alone. */
+export const SubscriberInput = z
+  .strictObject({
+    phone: z.string().meta({ example: '098 123 4567' }),
+    province: z.string().nullish(),
+    district: z.string().nullish(),
+    tags: z.array(z.string()).nullish(),
+  })
+  .meta({ id: 'SubscriberInput' });
+
+export const SubscribersInput = z
+  .strictObject({
+    subscribers: z
+      .array(SubscriberInput)
+      .min(1, 'must hold at least one subscriber')
+      .max(MAX_IMPORT_ROWS, `must hold at most ${MAX_IMPORT_ROWS} rows; split the import`),
+  })
+  .meta({ id: 'SubscribersInput' });
+export type SubscribersInput = z.infer<typeof SubscribersInput>;
+
+export const RejectedRow = z.object({
+  row: z.int().meta({ description: '1-based; in a CSV file counted from the line after the header' }),
+  phone: z.string().meta({ description: 'As written in the request (at most 40 characters)' }),
+  reason: z.string(),
+});
+export type RejectedRow = z.infer<typeof RejectedRow>;
+
+export const ImportResult = z
+  .object({
+    accepted: z.int().meta({ description: 'Phones added to the audience' }),
+    duplicates: z
+      .int()
+      .meta({ description: 'Rows whose phone was already in the audience or earlier in the request' }),
+    rejected: z.array(RejectedRow).meta({ description: `The first ${MAX_REJECTED_LISTED} rejected rows` }),
+    rejectedCount: z.int().meta({ description: 'All rejected rows' }),
+    size: z.int().meta({ description: 'The audience size after the import' }),
+  })
+  .meta({ id: 'ImportResult' });
+export type ImportResult = z.infer<typeof ImportResult>;
+
+/** A subscriber row as read from JSON or CSV, before any checks. */
+export interface SubscriberRow {
+  /** 1-based; CSV rows count from the line after the header. */
+  row: number;
+  phone: string;
+  province?: string | null | undefined;
+  district?: string | null | undefined;
+  tags?: readonly string[] | null | undefined;
+  /** Set when the row could not be read (a CSV row with too many fields). */
+  problem?: string;
+}
+
+export const subscriberRowsFromJson = (subscribers: SubscribersInput['subscribers']): SubscriberRow[] =>
+  subscribers.map((subscriber, i) => ({ row: i + 1, ...subscriber }));
+
+export const SUBSCRIBER_COLUMNS = ['phone', 'province', 'district', 'tags'] as const;
+type Column = (typeof SUBSCRIBER_COLUMNS)[number];
+const isColumn = (name: string): name is Column => (SUBSCRIBER_COLUMNS as readonly string[]).includes(name);
+/** Inside the CSV `tags` field, tags are separated by `;` or `|`. */
+const TAG_SEPARATORS = /[;|]/;
+
+const csvError = (...messages: string[]) =>
+  new ValidationError(
+    'The CSV file cannot be imported',
+    messages.map((message) => ({ path: '(body)', message })),
+  );
+
+/**
+ * Rows of a `text/csv` import: a header row naming the columns (`phone` required; `province`, `district`,
+ * `tags` optional; any order, any case), then one subscriber per row. File-level problems are a 400;
+ * a row with too many fields is only that row's problem.
+ */
+export function subscriberRowsFromCsv(csv: string): SubscriberRow[] {
+  if (csv.includes('\uFFFD')) {
+    throw csvError('The file is not UTF-8 text: in Excel save it as "CSV UTF-8 (Comma delimited)"');
+  }
+  const table = parseCsvTable(csv);
+  if (!table)
+    throw csvError(`The file is empty: the first line must be a header such as ${SUBSCRIBER_COLUMNS}`);
+
+  const names = table.header.map((name) => name.normalize('NFC').toLowerCase());
+  const problems = [
+    ...names
+      .filter((name) => !isColumn(name))
+      .map(
+        (name) => `unknown column "${name}" in the header; known columns: ${SUBSCRIBER_COLUMNS.join(', ')}`,
+      ),
+    ...names
+      .filter((name, i) => isColumn(name) && names.indexOf(name) !== i)
+      .map((name) => `column "${name}" appears twice in the header`),
+    ...(names.includes('phone')
+      ? []
+      : [`the header has no phone column: the first line must name the columns, e.g. ${SUBSCRIBER_COLUMNS}`]),
+  ];
+  if (problems.length) throw csvError(...problems);
+  if (table.rows.length === 0) throw csvError('The file has a header but no subscriber rows');
+  if (table.rows.length > MAX_IMPORT_ROWS) {
+    throw csvError(
+      `The file has ${table.rows.length} rows; at most ${MAX_IMPORT_ROWS} per request: split the import`,
+    );
+  }
+
+  const at = (column: Column) => names.indexOf(column);
+  const [phoneAt, provinceAt, districtAt, tagsAt] = SUBSCRIBER_COLUMNS.map(at) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  return table.rows.map(({ row, fields }) => {
+    const field = (index: number) => (index < 0 ? undefined : fields[index]);
+    const subscriber: SubscriberRow = {
+      row,
+      phone: field(phoneAt) ?? '',
+      province: field(provinceAt),
+      district: field(districtAt),
+      tags: field(tagsAt)?.split(TAG_SEPARATORS),
+    };
+    if (fields.slice(names.length).some((extra) => extra.trim() !== '')) {
+      subscriber.problem = `The row has ${fields.length} fields but the header has ${names.length}; quote fields that contain commas`;
+    }
+    return subscriber;
+  });
+}
+
+export interface AudienceCounts {
+  size: number;
+  byCarrier: Record<string, number>;
+  byProvince: Record<string, number>;
+}
+
+export interface ImportPlan {
+  /** Members to add, each phone once and none already in the audience. */
+  members: AudienceMember[];
+  duplicates: number;
+  rejected: RejectedRow[];
+  /** What the members add to the audience's counters. */
+  added: AudienceCounts;
+}
+
+/** What planning needs to know of the audience as it stands. */
+export interface AudienceSnapshot {
+  phones: ReadonlySet<string>;
+  provinces: Iterable<string>;
+}
+
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+const SHOWN_PHONE_LENGTH = 40;
+
+type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const place = (what: string, raw: string | null | undefined): Checked<string | undefined> => {
+  const value = raw?.trim().normalize('NFC');
+  if (!value) return { ok: true, value: undefined };
+  if (value.length > MAX_PLACE_LENGTH) {
+    return { ok: false, reason: `${what} is longer than ${MAX_PLACE_LENGTH} characters` };
+  }
+  if (CONTROL_CHARACTERS.test(value))
+    return { ok: false, reason: `${what} contains a line break or control character` };
+  return { ok: true, value };
+};
+
+const tagList = (raw: readonly string[] | null | undefined): Checked<string[] | undefined> => {
+  const tags = [...new Set((raw ?? []).map((tag) => tag.trim().normalize('NFC')).filter(Boolean))];
+  const bad = tags.find(
+    (tag) => tag.length > MAX_TAG_LENGTH || TAG_SEPARATORS.test(tag) || CONTROL_CHARACTERS.test(tag),
+  );
+  if (bad !== undefined) {
+    return {
+      ok: false,
+      reason: `tag "${bad.slice(0, MAX_TAG_LENGTH)}" must be at most ${MAX_TAG_LENGTH} characters without ; | or line breaks`,
+    };
+  }
+  if (tags.length > MAX_TAGS) return { ok: false, reason: `a subscriber may have at most ${MAX_TAGS} tags` };
+  return { ok: true, value: tags.length ? tags : undefined };
+};
+
+const increment = (counts: Record<string, number>, key: string) => {
+  counts[key] = (counts[key] ?? 0) + 1;
+};
+
+/**
+ * Decides what an import does, before anything is written: each row is accepted, a duplicate (its phone
+ * is in the audience already or earlier in the request) or rejected with its 1-based row and the reason.
+ * A bad row never affects the others.
+ */
+export function planImport(rows: readonly SubscriberRow[], audience: AudienceSnapshot): ImportPlan {
+  const seen = new Set<string>();
+  const provinces = new Set(audience.provinces);
+  const members: AudienceMember[] = [];
+  const rejected: RejectedRow[] = [];
+  const added: AudienceCounts = { size: 0, byCarrier: {}, byProvince: {} };
+  let duplicates = 0;
+
+  for (const row of rows) {
+    const reject = (reason: string) =>
+      rejected.push({ row: row.row, phone: row.phone.trim().slice(0, SHOWN_PHONE_LENGTH), reason });
+    if (row.problem) {
+      reject(row.problem);
+      continue;
+    }
+    if (row.phone.trim() === '') {
+      reject('phone is missing');
+      continue;
+    }
+    const phone = normalizeVietnameseMobile(row.phone);
+    if (!phone.ok) {
+      reject(phone.reason);
+      continue;
+    }
+    const province = place('province', row.province);
+    const district = place('district', row.district);
+    const tags = tagList(row.tags);
+    const invalid = [province, district, tags].find((check) => !check.ok);
+    if (invalid && !invalid.ok) {
+      reject(invalid.reason);
+      continue;
+    }
+    if (seen.has(phone.phone) || audience.phones.has(phone.phone)) {
+      duplicates++;
+      continue;
+    }
+    const provinceName = province.ok ? province.value : undefined;
+    if (provinceName !== undefined && !provinces.has(provinceName)) {
+      if (provinces.size >= MAX_PROVINCES_PER_AUDIENCE) {
+        reject(
+          `the audience already counts ${MAX_PROVINCES_PER_AUDIENCE} different provinces; check the spelling`,
+        );
+        continue;
+      }
+      provinces.add(provinceName);
+    }
+
+    seen.add(phone.phone);
+    const member: AudienceMember = { phone: phone.phone, carrier: phone.carrier };
+    if (provinceName !== undefined) member.province = provinceName;
+    if (district.ok && district.value !== undefined) member.district = district.value;
+    if (tags.ok && tags.value !== undefined) member.tags = tags.value;
+    members.push(member);
+    added.size++;
+    increment(added.byCarrier, member.carrier);
+    if (provinceName !== undefined) increment(added.byProvince, provinceName);
+  }
+  return { members, duplicates, rejected, added };
+}

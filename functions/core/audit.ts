@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** One line of the audit log: who did what to which campaign, when (contract §6, `GET /v1/audit`). */
+export const AuditEntry = z
+  .object({
+    id: z.string(),
+    campaignId: z.string(),
+    action: z.string(),
+    from: z.string().optional(),
+    to: z.string(),
+    actor: z.string(),
+    at: z.iso.datetime(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'AuditEntry' });
+export type AuditEntry = z.output<typeof AuditEntry>;

@@ -1,0 +1,71 @@
+import type { AudienceMember } from './audience.js';
+import { CARRIERS, type Carrier } from './carriers.js';
+import type { CampaignEstimate } from './campaign.js';
+import type { PartnerView } from './partner.js';
+import { routingTable } from './routing.js';
+import { estimateMessage } from './sms-encoding.js';
+
+export interface EstimateInput {
+  message: string;
+  provinces?: readonly string[] | undefined;
+  partnerIds?: readonly string[] | undefined;
+  shortLinkLength: number;
+}
+
+const provinceKey = (name: string) => name.normalize('NFC').trim().toLocaleLowerCase('vi');
+
+/**
+ * Counts a campaign's audience the way it will be sent (contract §6): each phone once however many
+ * audiences hold it, the province filter applied, opted-out phones suppressed, phones whose carrier no
+ * partner serves unroutable; cost at the price of the partner that would carry each message.
+ */
+export const estimateCampaign = async (
+  input: EstimateInput,
+  memberChunks: AsyncIterable<AudienceMember[]>,
+  optedOut: ReadonlySet<string>,
+  partners: readonly PartnerView[],
+  now: Date,
+): Promise<CampaignEstimate> => {
+  const wanted = input.provinces?.length ? new Set(input.provinces.map(provinceKey)) : undefined;
+  const routes = routingTable(CARRIERS, partners, input.partnerIds);
+  const seen = new Set<string>();
+  const byCarrier: Partial<Record<Carrier, number>> = {};
+  let suppressed = 0;
+  let unroutable = 0;
+
+  for await (const chunk of memberChunks) {
+    for (const member of chunk) {
+      if (seen.has(member.phone)) continue;
+      if (wanted && !(member.province && wanted.has(provinceKey(member.province)))) continue;
+      seen.add(member.phone);
+      if (optedOut.has(member.phone)) suppressed++;
+      else if (!routes.get(member.carrier)?.length) unroutable++;
+      else byCarrier[member.carrier] = (byCarrier[member.carrier] ?? 0) + 1;
+    }
+  }
+
+  const message = estimateMessage(input.message, { shortLinkLength: input.shortLinkLength });
+  const sendable = seen.size - suppressed - unroutable;
+  let cost = 0;
+  let currency: string | undefined;
+  for (const [carrier, count] of Object.entries(byCarrier) as [Carrier, number][]) {
+    const partner = routes.get(carrier)?.[0];
+    cost += count * message.segments * (partner?.pricePerSegment ?? 0);
+    currency ??= partner?.currency;
+  }
+
+  return {
+    recipients: seen.size,
+    suppressed,
+    unroutable,
+    sendable,
+    byCarrier,
+    encoding: message.encoding,
+    segmentsPerMessage: message.segments,
+    totalSegments: sendable * message.segments,
+    cost: Math.round(cost * 100) / 100,
+    currency: currency ?? 'VND',
+    nonGsmCharacters: message.nonGsmCharacters,
+    estimatedAt: now.toISOString(),
+  };
+};

@@ -1,0 +1,352 @@
+import type { AudienceReader } from './audience.js';
+import type { AuditEntry } from './audit.js';
+import { nextYearSchedule, resolveSendAt, type Schedule } from './calendar.js';
+import {
+  EDITABLE_STATUSES,
+  assertTransition,
+  nextStatus,
+  type Campaign,
+  type CampaignAction,
+  type CampaignEstimate,
+  type CampaignInput,
+  type CampaignPatch,
+  type CampaignStatus,
+  type UserAction,
+} from './campaign.js';
+import { estimateCampaign } from './campaign-estimate.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
+import type { SuppressionList } from './opt-out.js';
+import type { Page, PageRequest } from './page.js';
+import type { PartnerView } from './partner.js';
+import type { CampaignScheduler, EventPublisher } from './ports.js';
+import { mayAccess, type Actor } from './roles.js';
+import { DEFAULT_SENDING_WINDOW } from './sending-window.js';
+
+export interface CampaignStore {
+  get(id: string): Promise<Campaign | undefined>;
+  create(campaign: Campaign, audit: AuditEntry): Promise<void>;
+  /**
+   * Replaces the campaign only if it still has `expected.updatedAt` and `expected.status` (one conditional
+   * write with its audit entry), so two racing transitions cannot both win: the loser gets ConflictError.
+   */
+  replace(
+    campaign: Campaign,
+    expected: Pick<Campaign, 'updatedAt' | 'status'>,
+    audit?: AuditEntry,
+  ): Promise<void>;
+  list(query: PageRequest & { status?: CampaignStatus | undefined }): Promise<Page<Campaign>>;
+  listAudit(query: PageRequest & { campaignId?: string | undefined }): Promise<Page<AuditEntry>>;
+}
+
+export interface CampaignDeps {
+  campaigns: CampaignStore;
+  audiences: AudienceReader;
+  suppression: SuppressionList;
+  partners: () => Promise<PartnerView[]>;
+  events: EventPublisher;
+  scheduler: CampaignScheduler;
+  now: () => Date;
+  newId: () => string;
+  shortLinkLength: number;
+}
+
+/** The scheduler and the dispatcher act as this actor in the audit log. */
+export const SYSTEM_ACTOR: Actor = { userId: 'system', roles: [] };
+
+const resolveSchedule = (schedule: Schedule, timeZone: string, now: Date): string => {
+  try {
+    return resolveSendAt(schedule, { now, timeZone }).toISOString();
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new ValidationError(
+        error.message,
+        error.details?.map((d) => ({ ...d, path: `schedule.${d.path}` })),
+      );
+    }
+    throw error;
+  }
+};
+
+const estimateFor = async (
+  deps: CampaignDeps,
+  draft: Pick<Campaign, 'message' | 'audienceIds' | 'filters' | 'partnerIds'>,
+) => {
+  const audiences = await Promise.all(draft.audienceIds.map((id) => deps.audiences.getAudience(id)));
+  const missing = audiences.flatMap((audience, i) =>
+    audience ? [] : [{ path: `audienceIds.${i}`, message: 'no such audience' }],
+  );
+  if (missing.length) throw new ValidationError('Unknown audience', missing);
+  const partners = await deps.partners();
+  const unknownPartners = (draft.partnerIds ?? []).flatMap((id, i) =>
+    partners.some((p) => p.id === id) ? [] : [{ path: `partnerIds.${i}`, message: 'no such partner' }],
+  );
+  if (unknownPartners.length) throw new ValidationError('Unknown partner', unknownPartners);
+  const [optedOut] = await Promise.all([deps.suppression.allOptedOut()]);
+  return estimateCampaign(
+    {
+      message: draft.message,
+      provinces: draft.filters?.provinces,
+      partnerIds: draft.partnerIds,
+      shortLinkLength: deps.shortLinkLength,
+    },
+    membersOf(deps.audiences, draft.audienceIds),
+    optedOut,
+    partners,
+    deps.now(),
+  );
+};
+
+async function* membersOf(audiences: AudienceReader, ids: readonly string[]) {
+  for (const id of ids) yield* audiences.members(id);
+}
+
+const auditEntry = (
+  deps: CampaignDeps,
+  campaign: Campaign,
+  action: string,
+  actor: Actor,
+  from?: CampaignStatus,
+  reason?: string,
+): AuditEntry => ({
+  id: deps.newId(),
+  campaignId: campaign.id,
+  action,
+  ...(from ? { from } : {}),
+  to: campaign.status,
+  actor: actor.userId,
+  at: campaign.updatedAt,
+  ...(reason ? { reason } : {}),
+});
+
+const publish = (deps: CampaignDeps, type: string, campaign: Campaign, actor: Actor) =>
+  deps.events.publish({
+    type: `campaign.${type}`,
+    at: campaign.updatedAt,
+    detail: {
+      campaignId: campaign.id,
+      name: campaign.name,
+      status: campaign.status,
+      sendAt: campaign.sendAt,
+      actor: actor.userId,
+    },
+  });
+
+export const createCampaign = async (
+  deps: CampaignDeps,
+  actor: Actor,
+  input: CampaignInput,
+): Promise<Campaign> => {
+  const now = deps.now();
+  const draft = {
+    name: input.name,
+    message: input.message,
+    audienceIds: input.audienceIds,
+    ...(input.filters ? { filters: input.filters } : {}),
+    ...(input.partnerIds ? { partnerIds: input.partnerIds } : {}),
+  };
+  const campaign: Campaign = {
+    id: deps.newId(),
+    ...draft,
+    schedule: input.schedule,
+    sendAt: resolveSchedule(input.schedule, input.timeZone, now),
+    sendingWindow: input.sendingWindow === undefined ? { ...DEFAULT_SENDING_WINDOW } : input.sendingWindow,
+    timeZone: input.timeZone,
+    status: 'draft',
+    estimate: await estimateFor(deps, draft),
+    createdBy: actor.userId,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await deps.campaigns.create(campaign, auditEntry(deps, campaign, 'create', actor));
+  await publish(deps, 'created', campaign, actor);
+  return campaign;
+};
+
+export const getCampaign = async (deps: Pick<CampaignDeps, 'campaigns'>, id: string): Promise<Campaign> => {
+  const campaign = await deps.campaigns.get(id);
+  if (!campaign) throw new NotFoundError(`Campaign ${id}`);
+  return campaign;
+};
+
+export const updateCampaign = async (
+  deps: CampaignDeps,
+  actor: Actor,
+  id: string,
+  patch: CampaignPatch,
+): Promise<Campaign> => {
+  const current = await getCampaign(deps, id);
+  if (!EDITABLE_STATUSES.includes(current.status)) {
+    throw new ConflictError(`Only a draft or rejected campaign can be edited; this one is ${current.status}`);
+  }
+  const now = deps.now();
+  const merged = { ...current, ...patch, updatedAt: now.toISOString() } as Campaign & { timeZone: string };
+  if (patch.sendingWindow === undefined) merged.sendingWindow = current.sendingWindow;
+  const updated: Campaign = {
+    ...merged,
+    sendAt: resolveSchedule(merged.schedule, merged.timeZone, now),
+    estimate: await estimateFor(deps, merged),
+  };
+  await deps.campaigns.replace(updated, current, auditEntry(deps, updated, 'update', actor, current.status));
+  return updated;
+};
+
+export const refreshEstimate = async (deps: CampaignDeps, id: string): Promise<CampaignEstimate> =>
+  estimateFor(deps, await getCampaign(deps, id));
+
+const applyTransition = async (
+  deps: CampaignDeps,
+  actor: Actor,
+  current: Campaign,
+  action: CampaignAction,
+  changes: Partial<Campaign> = {},
+  reason?: string,
+): Promise<Campaign> => {
+  assertTransition(action, current.status);
+  const updated: Campaign = {
+    ...current,
+    ...changes,
+    status: nextStatus(action, current),
+    updatedAt: deps.now().toISOString(),
+  };
+  await deps.campaigns.replace(
+    updated,
+    current,
+    auditEntry(deps, updated, action, actor, current.status, reason),
+  );
+  return updated;
+};
+
+/**
+ * Moves a campaign through its lifecycle (contract §6), each step audited and published. Approval
+ * schedules the start (or starts at once when `sendAt` has passed); pause and cancel drop the schedule.
+ */
+export const transitionCampaign = async (
+  deps: CampaignDeps,
+  actor: Actor,
+  id: string,
+  action: UserAction,
+  reason?: string,
+): Promise<Campaign> => {
+  const current = await getCampaign(deps, id);
+  const now = deps.now();
+  const at = now.toISOString();
+  switch (action) {
+    case 'submit': {
+      const updated = await applyTransition(deps, actor, current, 'submit', {
+        submittedAt: at,
+        estimate: await estimateFor(deps, current),
+      });
+      await publish(deps, 'submitted', updated, actor);
+      return updated;
+    }
+    case 'approve':
+    case 'reject': {
+      if (!mayAccess(actor, 'approve')) throw new ForbiddenError('Only an approver may approve or reject');
+      if (current.createdBy === actor.userId) {
+        throw new ForbiddenError(
+          `A campaign must be ${action === 'approve' ? 'approved' : 'rejected'} by someone other than its creator`,
+        );
+      }
+      if (action === 'reject') {
+        const updated = await applyTransition(
+          deps,
+          actor,
+          current,
+          'reject',
+          { rejection: { reason: reason ?? '', by: actor.userId, at } },
+          reason,
+        );
+        await publish(deps, 'rejected', updated, actor);
+        return updated;
+      }
+      assertTransition('approve', current.status);
+      await scheduleStart(deps, current);
+      const approved = await applyTransition(deps, actor, current, 'approve', {
+        approvedBy: actor.userId,
+        approvedAt: at,
+        rejection: undefined,
+      });
+      await publish(deps, 'approved', approved, actor);
+      return Date.parse(approved.sendAt) <= now.getTime() ? startCampaign(deps, approved.id) : approved;
+    }
+    case 'pause': {
+      const updated = await applyTransition(deps, actor, current, 'pause');
+      await deps.scheduler.cancel(id);
+      await publish(deps, 'paused', updated, actor);
+      return updated;
+    }
+    case 'resume': {
+      assertTransition('resume', current.status);
+      if (!current.startedAt) await scheduleStart(deps, current);
+      const updated = await applyTransition(deps, actor, current, 'resume');
+      await publish(deps, 'resumed', updated, actor);
+      return updated.status === 'scheduled' && Date.parse(updated.sendAt) <= now.getTime()
+        ? startCampaign(deps, id)
+        : updated;
+    }
+    case 'cancel': {
+      const updated = await applyTransition(deps, actor, current, 'cancel');
+      await deps.scheduler.cancel(id);
+      await publish(deps, 'cancelled', updated, actor);
+      return updated;
+    }
+  }
+};
+
+const scheduleStart = (deps: CampaignDeps, campaign: Campaign) => {
+  const at = new Date(Math.max(Date.parse(campaign.sendAt), deps.now().getTime()));
+  return deps.scheduler.schedule(campaign.id, at, campaign.timeZone);
+};
+
+/**
+ * The schedule's target: a scheduled campaign starts sending. Anything else (paused, cancelled, already
+ * started) is left alone, so a late or repeated schedule firing is harmless.
+ */
+export const startCampaign = async (deps: CampaignDeps, id: string): Promise<Campaign> => {
+  const current = await getCampaign(deps, id);
+  if (current.status !== 'scheduled') return current;
+  const started = await applyTransition(deps, SYSTEM_ACTOR, current, 'start', {
+    startedAt: deps.now().toISOString(),
+  });
+  await publish(deps, 'started', started, SYSTEM_ACTOR);
+  return started;
+};
+
+/** Sending finished; a yearly campaign leaves next year's copy as a draft (contract §6). */
+export const completeCampaign = async (
+  deps: CampaignDeps,
+  id: string,
+): Promise<{ completed: Campaign; nextYear?: Campaign }> => {
+  const current = await getCampaign(deps, id);
+  const completed = await applyTransition(deps, SYSTEM_ACTOR, current, 'complete', {
+    completedAt: deps.now().toISOString(),
+  });
+  await publish(deps, 'completed', completed, SYSTEM_ACTOR);
+  const schedule = nextYearSchedule(completed.schedule, {
+    now: new Date(completed.sendAt),
+    timeZone: completed.timeZone,
+  });
+  if (!schedule) return { completed };
+  const now = deps.now();
+  const copy: Campaign = {
+    id: deps.newId(),
+    name: completed.name,
+    message: completed.message,
+    audienceIds: completed.audienceIds,
+    ...(completed.filters ? { filters: completed.filters } : {}),
+    ...(completed.partnerIds ? { partnerIds: completed.partnerIds } : {}),
+    schedule,
+    sendAt: resolveSchedule(schedule, completed.timeZone, now),
+    sendingWindow: completed.sendingWindow,
+    timeZone: completed.timeZone,
+    status: 'draft',
+    estimate: await estimateFor(deps, completed),
+    createdBy: completed.createdBy,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    previousCampaignId: completed.id,
+  };
+  await deps.campaigns.create(copy, auditEntry(deps, copy, 'repeat', SYSTEM_ACTOR));
+  await publish(deps, 'created', copy, SYSTEM_ACTOR);
+  return { completed, nextYear: copy };
+};

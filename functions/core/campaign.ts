@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { CARRIERS } from './carriers.js';
+import { DEFAULT_TIME_ZONE, OCCASION_IDS, parseHhMm } from './calendar.js';
+import { ConflictError } from './errors.js';
+import { PartnerId } from './partner.js';
+
+/** Contract §6: a campaign's statuses and the actions that move between them. */
+export const CAMPAIGN_STATUSES = [
+  'draft',
+  'pending_approval',
+  'scheduled',
+  'sending',
+  'paused',
+  'completed',
+  'rejected',
+  'cancelled',
+  'failed',
+] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export const CAMPAIGN_ACTIONS = ['submit', 'approve', 'reject', 'pause', 'resume', 'cancel'] as const;
+export type UserAction = (typeof CAMPAIGN_ACTIONS)[number];
+export type CampaignAction = UserAction | 'start' | 'complete';
+
+/** From which statuses each action may be taken; anything else is 409 conflict. */
+const ALLOWED_FROM: Record<CampaignAction, readonly CampaignStatus[]> = {
+  submit: ['draft', 'rejected'],
+  approve: ['pending_approval'],
+  reject: ['pending_approval'],
+  pause: ['scheduled', 'sending'],
+  resume: ['paused'],
+  cancel: ['draft', 'pending_approval', 'rejected', 'scheduled', 'sending', 'paused'],
+  start: ['scheduled'],
+  complete: ['sending'],
+};
+
+export const EDITABLE_STATUSES: readonly CampaignStatus[] = ['draft', 'rejected'];
+
+export const allowedFrom = (action: CampaignAction): readonly CampaignStatus[] => ALLOWED_FROM[action];
+
+/** The status an action leads to; `resume` goes back to sending once the campaign has started. */
+export const nextStatus = (
+  action: CampaignAction,
+  campaign: { startedAt?: string | undefined },
+): CampaignStatus => {
+  switch (action) {
+    case 'submit':
+      return 'pending_approval';
+    case 'approve':
+      return 'scheduled';
+    case 'reject':
+      return 'rejected';
+    case 'pause':
+      return 'paused';
+    case 'resume':
+      return campaign.startedAt ? 'sending' : 'scheduled';
+    case 'cancel':
+      return 'cancelled';
+    case 'start':
+      return 'sending';
+    case 'complete':
+      return 'completed';
+  }
+};
+
+export const assertTransition = (action: CampaignAction, status: CampaignStatus): void => {
+  if (!ALLOWED_FROM[action].includes(status)) {
+    throw new ConflictError(`Cannot ${action} a campaign that is ${status}`);
+  }
+};
+
+const HhMm = z
+  .string()
+  .refine((value) => parseHhMm(value) !== null, 'must be a time HH:MM between 00:00 and 23:59');
+
+const SendAtSchedule = z.strictObject({
+  sendAt: z.iso.datetime({
+    offset: true,
+    error: 'must be an ISO 8601 date-time with offset, e.g. 2027-07-30T08:00:00+07:00',
+  }),
+  repeat: z.literal('yearly').optional(),
+});
+const OccasionSchedule = z.strictObject({
+  occasion: z.enum(OCCASION_IDS),
+  year: z.int().min(2020).max(2100).optional(),
+  localTime: HhMm.optional(),
+  repeat: z.literal('yearly').optional(),
+});
+export const ScheduleInput = z
+  .union([SendAtSchedule, OccasionSchedule], {
+    error: 'must be { sendAt } or { occasion, year?, localTime? }',
+  })
+  .meta({ id: 'Schedule' });
+
+export const SendingWindowInput = z
+  .strictObject({ start: HhMm, end: HhMm })
+  .refine((w) => w.start !== w.end, { message: 'start and end must differ', path: ['end'] })
+  .nullable()
+  .meta({ description: 'Local hours when messages may go out; null = any time. Default 07:00–22:00.' });
+
+const ProvinceName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .transform((s) => s.normalize('NFC'));
+
+export const CampaignInput = z
+  .strictObject({
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .transform((s) => s.normalize('NFC')),
+    message: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(1600, 'must be at most 1600 characters')
+      .transform((s) => s.normalize('NFC')),
+    audienceIds: z
+      .array(z.string().min(1).max(64))
+      .min(1)
+      .max(20)
+      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an audience'),
+    filters: z.strictObject({ provinces: z.array(ProvinceName).min(1).max(100).optional() }).optional(),
+    schedule: ScheduleInput,
+    sendingWindow: SendingWindowInput.optional(),
+    partnerIds: z.array(PartnerId).min(1).max(20).optional(),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone such as Asia/Ho_Chi_Minh')
+      .default(DEFAULT_TIME_ZONE),
+  })
+  .meta({ id: 'CampaignInput' });
+export type CampaignInput = z.output<typeof CampaignInput>;
+
+export const CampaignPatch = CampaignInput.partial().meta({ id: 'CampaignPatch' });
+export type CampaignPatch = z.output<typeof CampaignPatch>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const CarrierCounts = z.partialRecord(z.enum(CARRIERS), z.int());
+
+export const CampaignEstimate = z
+  .object({
+    recipients: z.int().meta({ description: 'Distinct phones in the audiences after the province filter' }),
+    suppressed: z.int().meta({ description: 'Of those, opted out' }),
+    unroutable: z.int().meta({ description: 'Of the rest, no enabled partner serves their carrier' }),
+    sendable: z.int().meta({ description: 'recipients − suppressed − unroutable (extension)' }),
+    byCarrier: CarrierCounts,
+    encoding: z.enum(['GSM-7', 'UCS-2']),
+    segmentsPerMessage: z.int(),
+    totalSegments: z.int(),
+    cost: z.number(),
+    currency: z.string(),
+    nonGsmCharacters: z.array(z.string()),
+    estimatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'CampaignEstimate' });
+export type CampaignEstimate = z.output<typeof CampaignEstimate>;
+
+export const CampaignView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    message: z.string(),
+    audienceIds: z.array(z.string()),
+    filters: z.object({ provinces: z.array(z.string()).optional() }).optional(),
+    schedule: ScheduleInput,
+    sendAt: z.iso.datetime().meta({ description: 'The schedule resolved to UTC' }),
+    sendingWindow: z.object({ start: z.string(), end: z.string() }).nullable(),
+    partnerIds: z.array(z.string()).optional(),
+    timeZone: z.string(),
+    status: z.enum(CAMPAIGN_STATUSES),
+    estimate: CampaignEstimate,
+    createdBy: z.string(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    submittedAt: z.iso.datetime().optional(),
+    approvedBy: z.string().optional(),
+    approvedAt: z.iso.datetime().optional(),
+    rejection: z.object({ reason: z.string(), by: z.string(), at: z.iso.datetime() }).optional(),
+    startedAt: z.iso.datetime().optional(),
+    completedAt: z.iso.datetime().optional(),
+    previousCampaignId: z.string().optional(),
+  })
+  .meta({ id: 'Campaign' });
+export type Campaign = z.output<typeof CampaignView>;
+
+export const RejectInput = z.strictObject({ reason: z.string().trim().min(1).max(1000) });

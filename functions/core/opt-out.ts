@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { normalizeVietnameseMobile, maskPhone } from './phone.js';
+import { mayAccess, type Actor } from './roles.js';
+
+/** Contract §4: phones that asked not to receive campaign messages. */
+
+/** What the dispatcher and the campaign estimate check before sending (contract §4: never send to these). */
+export interface SuppressionList {
+  /** Every opted-out phone (E.164). */
+  allOptedOut(): Promise<Set<string>>;
+  /** Which of `phones` (E.164) are opted out. */
+  isOptedOut(phones: string[]): Promise<Set<string>>;
+}
+
+/** `api`: recorded through POST /v1/opt-outs; `sms`: the subscriber replied with an opt-out keyword. */
+export const OPT_OUT_SOURCES = ['api', 'sms'] as const;
+export type OptOutSource = (typeof OPT_OUT_SOURCES)[number];
+
+export interface OptOut {
+  phone: string;
+  reason?: string;
+  source: OptOutSource;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** A Vietnamese mobile number in any accepted format, normalised to E.164; otherwise a 400 naming why. */
+export const PhoneNumber = z
+  .string()
+  .transform((raw, ctx) => {
+    const result = normalizeVietnameseMobile(raw);
+    if (result.ok) return result.phone;
+    ctx.addIssue({ code: 'custom', message: result.reason });
+    return z.NEVER;
+  })
+  .meta({
+    description: 'A Vietnamese mobile number, e.g. 0981234567 or +84 98 123 4567',
+    example: '0981234567',
+  });
+
+/** Percent-decodes a path segment that arrives still encoded (no phone contains `%` once decoded). */
+const decodedSegment = (value: string): string => {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+};
+
+export const OptOutParams = z.strictObject({
+  phone: z.string().transform(decodedSegment).pipe(PhoneNumber),
+});
+
+export const OptOutInput = z
+  .strictObject({
+    phone: PhoneNumber,
+    reason: z.string().trim().normalize('NFC').max(500).optional(),
+  })
+  .meta({ id: 'OptOutInput' });
+export type OptOutInput = z.infer<typeof OptOutInput>;
+
+export const OptOutView = z
+  .object({
+    phone: z
+      .string()
+      .meta({ description: 'E.164; masked (+8498****321) for planners', example: '+84981234567' }),
+    reason: z.string().optional(),
+    source: z.enum(OPT_OUT_SOURCES),
+    createdAt: z.iso.datetime(),
+    createdBy: z.string(),
+  })
+  .meta({ id: 'OptOut' });
+
+/** Contract §2: planners see phone numbers masked; officers and up in full. */
+export const optOutFor = (actor: Actor, optOut: OptOut): OptOut =>
+  mayAccess(actor, 'edit') ? optOut : { ...optOut, phone: maskPhone(optOut.phone) };

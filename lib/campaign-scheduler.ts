@@ -1,0 +1,89 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ApiFunction, type ScheduleTarget } from './api-function.js';
+
+export const SCHEDULE_GROUP_NAME = 'sms-campaigns';
+const START_CAMPAIGN_ENTRY = 'functions/scheduled/start-campaign.ts';
+
+export interface CampaignSchedulerProps {
+  readonly table: ITable;
+  readonly bus: IEventBus;
+  /** The handler's dependencies size short links from it. */
+  readonly publicBaseUrl: string;
+}
+
+/**
+ * Starts approved campaigns on time: handlers put one EventBridge Scheduler schedule per campaign in
+ * `group`; it invokes `targetFunction` (start-campaign) through `role`. Failed starts land in
+ * `deadLetterQueue`, and an alarm goes off.
+ */
+export class CampaignScheduler extends Construct implements ScheduleTarget {
+  readonly group: ScheduleGroup;
+  readonly targetFunction: ApiFunction;
+  readonly role: Role;
+  readonly deadLetterQueue: Queue;
+  readonly failedStartsAlarm: Alarm;
+  readonly startErrorsAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: CampaignSchedulerProps) {
+    super(scope, id);
+
+    this.group = new ScheduleGroup(this, 'Group', {
+      scheduleGroupName: SCHEDULE_GROUP_NAME,
+      // Its schedules invoke this stack's function, so they are useless once the stack is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.targetFunction = new ApiFunction(this, 'StartCampaign', {
+      entry: START_CAMPAIGN_ENTRY,
+      description: 'startCampaign: target of the one-time schedule of each campaign',
+      environment: { PUBLIC_BASE_URL: props.publicBaseUrl },
+      // Scheduler invokes Lambda asynchronously: errors inside the function never reach the schedule's
+      // dead-letter queue, only Lambda's own, so both use the same queue.
+      deadLetterQueue: this.deadLetterQueue,
+    });
+    this.targetFunction.bindTable(props.table, 'write');
+    this.targetFunction.bindEvents(props.bus);
+
+    this.role = new Role(this, 'InvokeRole', {
+      description: 'Assumed by EventBridge Scheduler to start campaigns',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    this.targetFunction.grantInvoke(this.role);
+    this.deadLetterQueue.grant(this.role, 'sqs:SendMessage');
+
+    this.failedStartsAlarm = new Alarm(this, 'FailedStartsAlarm', {
+      alarmDescription: 'A campaign did not start on time: see the messages in the dead-letter queue',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.startErrorsAlarm = new Alarm(this, 'StartErrorsAlarm', {
+      alarmDescription: 'The start-campaign function failed; Lambda retries it twice',
+      metric: this.targetFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

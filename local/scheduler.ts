@@ -1,0 +1,44 @@
+import type { Context } from 'aws-lambda';
+import { dynamoDocumentClient, tableName } from '../functions/adapters/clients.js';
+import { logger } from '../functions/adapters/logger.js';
+import { dynamoLocalScheduler } from '../functions/adapters/scheduler.js';
+
+type StartHandler = (event: { campaignId: string }, context: Context) => Promise<unknown>;
+
+/**
+ * Local stand-in for EventBridge Scheduler: every `intervalMs` it reads the due schedules from the table
+ * (durable, so a restart misses nothing) and invokes the same start-campaign handler Lambda runs.
+ */
+export const startLocalScheduler = async (intervalMs = 500): Promise<{ stop(): Promise<void> }> => {
+  const queue = dynamoLocalScheduler(dynamoDocumentClient(), tableName());
+  const { handler } = (await import('../functions/scheduled/start-campaign.js')) as { handler: StartHandler };
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const tick = async () => {
+    for (const { campaignId, dueAt } of await queue.due(new Date())) {
+      try {
+        await handler({ campaignId }, {
+          awsRequestId: `schedule-${campaignId}`,
+          functionName: 'startCampaign',
+        } as Context);
+        await queue.done(campaignId, dueAt);
+      } catch (error) {
+        logger.error('Scheduled start failed; will retry', { campaignId, error: error as Error });
+      }
+    }
+  };
+
+  const timer = setInterval(() => {
+    if (stopped) return;
+    running = running.then(tick).catch((error: Error) => logger.error('Local scheduler tick failed', error));
+  }, intervalMs);
+
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+};

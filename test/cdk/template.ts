@@ -1,0 +1,65 @@
+import { CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import type { RouteDef } from '../../functions/http/route.js';
+
+/** The shapes of the synthesized resources that the CDK tests read. */
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Principal?: unknown;
+  Condition?: unknown;
+}
+export interface LambdaFunction {
+  Properties: {
+    Role: { 'Fn::GetAtt': [string, string] };
+    Environment: { Variables: Record<string, unknown> };
+    LoggingConfig: { LogGroup: { Ref: string } };
+    DeadLetterConfig?: { TargetArn: unknown };
+  };
+}
+export interface IamPolicy {
+  Properties: { PolicyDocument: { Statement: Statement[] }; Roles: { Ref: string }[] };
+}
+export interface IamRole {
+  Properties: { AssumeRolePolicyDocument: { Statement: Statement[] } };
+}
+
+export const resourcesOf = <T>(template: Template, type: string, props?: object): Record<string, T> =>
+  template.findResources(type, props) as Record<string, T>;
+
+export const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+export const resourceListOf = (statement: Statement): unknown[] => [statement.Resource].flat();
+
+/** The logical ID of the CloudFormation resource behind an L2 construct. */
+export const logicalIdOf = (construct: IConstruct): string => {
+  const resource = construct.node.defaultChild;
+  if (!(resource instanceof CfnElement))
+    throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return Stack.of(construct).getLogicalId(resource);
+};
+
+export const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
+
+/** The function of a route, found by its description (`<route id>: METHOD /path`). */
+export const functionOf = (template: Template, route: RouteDef): LambdaFunction => {
+  const found = Object.values(
+    resourcesOf<LambdaFunction>(template, 'AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp(`^${route.id}:`) },
+    }),
+  );
+  const [lambda, ...others] = found;
+  if (!lambda || others.length > 0)
+    throw new Error(`expected one function for ${route.id}, found ${found.length}`);
+  return lambda;
+};
+
+/** Every statement of every policy attached to a role. */
+export const statementsOfRole = (template: Template, roleLogicalId: string): Statement[] =>
+  Object.values(resourcesOf<IamPolicy>(template, 'AWS::IAM::Policy'))
+    .filter((policy) => policy.Properties.Roles.some((role) => role.Ref === roleLogicalId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+
+export const statementsOfFunction = (template: Template, lambda: LambdaFunction): Statement[] =>
+  statementsOfRole(template, lambda.Properties.Role['Fn::GetAtt'][0]);

@@ -1,0 +1,422 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAudienceStore } from '../../functions/adapters/audience-store.js';
+import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
+import type { AudienceMember } from '../../functions/core/audience.js';
+import type { Role } from '../../functions/core/roles.js';
+import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+const store = () => dynamoAudienceStore(dynamoDocumentClient(), tableName());
+
+const expectError = (response: { status: number; body: unknown }, status: number, code: string) => {
+  expect(response.status).toBe(status);
+  expect(response.body).toMatchObject({ error: { code, message: expect.any(String) } });
+};
+
+const newAudience = async (name = 'Bắc Kạn – vùng biên giới'): Promise<string> => {
+  const response = await api.call('POST', '/v1/audiences', { as: 'officer', json: { name } });
+  expect(response.status).toBe(201);
+  return response.body.id;
+};
+
+const importJson = (
+  id: string,
+  subscribers: unknown,
+  as: Role = 'officer',
+  headers: Record<string, string> = {},
+) => api.call('POST', `/v1/audiences/${id}/subscribers`, { as, json: { subscribers }, headers });
+
+const importCsv = (id: string, csv: string, headers: Record<string, string> = {}) =>
+  api.call('POST', `/v1/audiences/${id}/subscribers`, {
+    as: 'officer',
+    body: csv,
+    headers: { 'content-type': 'text/csv; charset=utf-8', ...headers },
+  });
+
+const allMembers = async (id: string): Promise<AudienceMember[]> => {
+  const members: AudienceMember[] = [];
+  for await (const chunk of store().members(id)) members.push(...chunk);
+  return members;
+};
+
+/** Six rows: three good ones, a landline, a foreign number and a phone written twice. */
+const mixedRows = [
+  { phone: '098 123 4567', province: 'Bắc Kạn', district: 'Chợ Đồn', tags: ['học sinh', 'vùng cao'] },
+  { phone: '+84 91 234 5678', province: 'Bắc Kạn' },
+  { phone: '024 3123 4567', province: 'Hà Nội' },
+  { phone: '+1 202 555 0123' },
+  { phone: '84981234567', province: 'Bắc Kạn' },
+  { phone: '0903334444', province: 'Thừa Thiên Huế', district: 'Phú Vang' },
+];
+const mixedCsv = [
+  '\uFEFFphone,province,district,tags',
+  '098 123 4567,Bắc Kạn,Chợ Đồn,học sinh;vùng cao',
+  '+84 91 234 5678,Bắc Kạn,,',
+  '024 3123 4567,Hà Nội,,',
+  '+1 202 555 0123,,,',
+  '84981234567,Bắc Kạn,,',
+  '0903334444,"Thừa Thiên Huế","Phú Vang",',
+].join('\r\n');
+
+const expectMixedResult = (body: ApiBody) => {
+  expect(body).toEqual({
+    accepted: 3,
+    duplicates: 1,
+    rejected: [
+      { row: 3, phone: '024 3123 4567', reason: expect.stringMatching(/landline.*cannot receive SMS/) },
+      { row: 4, phone: '+1 202 555 0123', reason: expect.stringMatching(/\+1 is not Vietnam/) },
+    ],
+    rejectedCount: 2,
+    size: 3,
+  });
+};
+
+describe('audiences', () => {
+  it('creates an empty audience and reads it back', async () => {
+    const created = await api.call('POST', '/v1/audiences', {
+      as: { role: 'officer', user: 'lan@bac-kan' },
+      json: { name: ' Bắc Kạn 2027 ', description: 'Học sinh THPT' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+      name: 'Bắc Kạn 2027',
+      description: 'Học sinh THPT',
+      size: 0,
+      byCarrier: {},
+      byProvince: {},
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      createdBy: 'lan@bac-kan',
+    });
+    const read = await api.call('GET', `/v1/audiences/${created.body.id}`, { as: 'planner' });
+    expect(read).toMatchObject({ status: 200, body: created.body });
+  });
+
+  it('stores names NFC-normalised, so they read back exactly', async () => {
+    const decomposed = 'Ba\u0306\u0301c Ka\u0323n';
+    const created = await api.call('POST', '/v1/audiences', { as: 'officer', json: { name: decomposed } });
+    expect(created.body.name).toBe('Bắc Kạn');
+    expect((await api.call('GET', `/v1/audiences/${created.body.id}`)).body.name).toBe('Bắc Kạn');
+  });
+
+  it('lists audiences newest first, page by page', async () => {
+    const ids = [await newAudience('list 1'), await newAudience('list 2'), await newAudience('list 3')];
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await api.call('GET', `/v1/audiences${query}`, { as: 'planner' });
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((a: { id: string }) => a.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.filter((id) => ids.includes(id))).toEqual([...ids].reverse());
+  });
+
+  it('creates one audience for two requests with the same Idempotency-Key', async () => {
+    const request = {
+      as: 'officer' as const,
+      json: { name: 'idempotent' },
+      headers: { 'idempotency-key': 'aud-1' },
+    };
+    const first = await api.call('POST', '/v1/audiences', request);
+    const second = await api.call('POST', '/v1/audiences', request);
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    const list = await api.call('GET', '/v1/audiences?limit=500');
+    expect(list.body.items.filter((a: { name: string }) => a.name === 'idempotent')).toHaveLength(1);
+  });
+
+  it('answers 404 for an audience that does not exist', async () => {
+    const unknown = '01J00000000000000000000000';
+    expectError(await api.call('GET', `/v1/audiences/${unknown}`), 404, 'not_found');
+    expectError(await importJson(unknown, [{ phone: '0981234567' }]), 404, 'not_found');
+  });
+});
+
+describe('importing subscribers', () => {
+  it('imports JSON rows: good ones accepted, bad ones rejected by row, repeats counted', async () => {
+    const id = await newAudience();
+    const response = await importJson(id, mixedRows);
+    expect(response.status).toBe(200);
+    expectMixedResult(response.body);
+  });
+
+  it('imports the same rows from CSV with the same answer', async () => {
+    const id = await newAudience();
+    const response = await importCsv(id, mixedCsv);
+    expect(response.status).toBe(200);
+    expectMixedResult(response.body);
+  });
+
+  it('shows the size and counts per carrier and province on the audience', async () => {
+    const id = await newAudience();
+    await importCsv(id, mixedCsv);
+    const audience = await api.call('GET', `/v1/audiences/${id}`, { as: 'planner' });
+    expect(audience.body).toMatchObject({
+      size: 3,
+      byCarrier: { viettel: 1, vinaphone: 1, mobifone: 1 },
+      byProvince: { 'Bắc Kạn': 2, 'Thừa Thiên Huế': 1 },
+    });
+  });
+
+  it('stores members in E.164 with their carrier, places and tags exactly', async () => {
+    const id = await newAudience();
+    await importCsv(id, mixedCsv);
+    const members = await allMembers(id);
+    expect(members.sort((a, b) => a.phone.localeCompare(b.phone))).toEqual([
+      { phone: '+84903334444', carrier: 'mobifone', province: 'Thừa Thiên Huế', district: 'Phú Vang' },
+      { phone: '+84912345678', carrier: 'vinaphone', province: 'Bắc Kạn' },
+      {
+        phone: '+84981234567',
+        carrier: 'viettel',
+        province: 'Bắc Kạn',
+        district: 'Chợ Đồn',
+        tags: ['học sinh', 'vùng cao'],
+      },
+    ]);
+  });
+
+  it('counts every row of a repeated import as a duplicate and leaves the audience unchanged', async () => {
+    const id = await newAudience();
+    await importCsv(id, mixedCsv);
+    const before = (await api.call('GET', `/v1/audiences/${id}`)).body;
+    const again = await importCsv(id, mixedCsv);
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 4, rejectedCount: 2, size: 3 });
+    expect((await api.call('GET', `/v1/audiences/${id}`)).body).toEqual(before);
+    expect(await allMembers(id)).toHaveLength(3);
+  });
+
+  it('adds only the new phones of a second import and counts them on top', async () => {
+    const id = await newAudience();
+    await importJson(id, [{ phone: '0981234567', province: 'Cao Bằng' }]);
+    const second = await importJson(id, [
+      { phone: '0981234567', province: 'Cao Bằng' },
+      { phone: '0561234567', province: 'Cao Bằng' },
+      { phone: '0871234567', province: 'Lạng Sơn' },
+    ]);
+    expect(second.body).toMatchObject({ accepted: 2, duplicates: 1, size: 3 });
+    const audience = (await api.call('GET', `/v1/audiences/${id}`)).body;
+    expect(audience.byCarrier).toEqual({ viettel: 1, vietnamobile: 1, itel: 1 });
+    expect(audience.byProvince).toEqual({ 'Cao Bằng': 2, 'Lạng Sơn': 1 });
+  });
+
+  it('keeps Vietnamese province names exactly, including ones with spaces and dots', async () => {
+    const id = await newAudience();
+    const provinces = ['TP. Hồ Chí Minh', 'Bà Rịa – Vũng Tàu', 'Đắk Lắk', 'Thừa Thiên Huế', 'Khánh Hòa'];
+    await importJson(
+      id,
+      provinces.map((province, i) => ({ phone: `098123450${i}`, province })),
+    );
+    const audience = (await api.call('GET', `/v1/audiences/${id}`)).body;
+    expect(Object.keys(audience.byProvince).sort()).toEqual([...provinces].sort());
+    expect(new Set((await allMembers(id)).map((m) => m.province))).toEqual(new Set(provinces));
+  });
+
+  it('counts an import spanning more provinces than one counter update holds', async () => {
+    const id = await newAudience();
+    const provinces = Array.from({ length: 130 }, (_, i) => `Tỉnh số ${i}`);
+    const rows = provinces.map((province, i) => ({ phone: `0971${String(i).padStart(6, '0')}`, province }));
+    expect((await importJson(id, rows)).body).toMatchObject({ accepted: 130, size: 130 });
+    const audience = (await api.call('GET', `/v1/audiences/${id}`)).body;
+    expect(audience.byProvince).toEqual(Object.fromEntries(provinces.map((p) => [p, 1])));
+    expect(audience.byCarrier).toEqual({ viettel: 130 });
+  });
+
+  it('imports thousands of rows across many member chunks and finds repeats across them', async () => {
+    const id = await newAudience();
+    const csv = [
+      'phone,province',
+      ...Array.from({ length: 3000 }, (_, i) => `097${String(i).padStart(7, '0')},Hà Giang`),
+    ];
+    const first = await importCsv(id, csv.join('\n'));
+    expect(first.body).toMatchObject({ accepted: 3000, duplicates: 0, size: 3000 });
+    const chunks: number[] = [];
+    for await (const chunk of store().members(id)) chunks.push(chunk.length);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.reduce((a, b) => a + b, 0)).toBe(3000);
+
+    const overlapping = ['phone', '0970000000', '0970002999', '0961234567'].join('\n');
+    expect((await importCsv(id, overlapping)).body).toMatchObject({ accepted: 1, duplicates: 2, size: 3001 });
+  });
+
+  it('lists at most 1000 rejected rows and counts them all', async () => {
+    const id = await newAudience();
+    const rows = [
+      ...Array.from({ length: 1200 }, () => ({ phone: '024 3123 4567' })),
+      { phone: '0981234567' },
+    ];
+    const response = await importJson(id, rows);
+    expect(response.body).toMatchObject({ accepted: 1, rejectedCount: 1200, size: 1 });
+    expect(response.body.rejected).toHaveLength(1000);
+    expect(response.body.rejected[999].row).toBe(1000);
+  });
+
+  it('answers 409 while another import holds the audience, and imports once it is released', async () => {
+    const id = await newAudience();
+    const lease = { id: 'other-import', now: new Date(), until: new Date(Date.now() + 60_000) };
+    expect(await store().beginImport(id, lease)).toMatchObject({ id });
+    expectError(await importJson(id, [{ phone: '0981234567' }]), 409, 'conflict');
+    await store().abandonImport(id, lease);
+    expect((await importJson(id, [{ phone: '0981234567' }])).body).toMatchObject({ accepted: 1, size: 1 });
+  });
+
+  it('is not blocked by the expired lease of an import that crashed', async () => {
+    const id = await newAudience();
+    const now = new Date();
+    await store().beginImport(id, { id: 'crashed', now, until: new Date(now.getTime() - 1) });
+    expect((await importJson(id, [{ phone: '0981234567' }])).status).toBe(200);
+  });
+
+  it('replays an import sent again with the same Idempotency-Key', async () => {
+    const id = await newAudience();
+    const headers = { 'idempotency-key': 'import-1' };
+    const first = await importCsv(id, mixedCsv, headers);
+    const replay = await importCsv(id, mixedCsv, headers);
+    expect(replay.body).toEqual(first.body);
+    expect(replay.body.accepted).toBe(3);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect((await api.call('GET', `/v1/audiences/${id}`)).body.size).toBe(3);
+  });
+
+  it('refuses 100,001 JSON rows and leaves the audience empty', async () => {
+    const id = await newAudience();
+    const rows = Array.from({ length: 100_001 }, () => ({ phone: '0981234567' }));
+    const response = await importJson(id, rows);
+    expectError(response, 400, 'validation_failed');
+    expect(response.body.error.details).toEqual([
+      { path: 'subscribers', message: expect.stringMatching(/100000/) },
+    ]);
+    expect((await api.call('GET', `/v1/audiences/${id}`)).body.size).toBe(0);
+  });
+
+  it('refuses 100,001 CSV rows', async () => {
+    const id = await newAudience();
+    const response = await importCsv(id, `phone\n${'0981234567\n'.repeat(100_001)}`);
+    expectError(response, 400, 'validation_failed');
+    expect(response.body.error.details).toEqual([
+      { path: '(body)', message: expect.stringMatching(/100001 rows/) },
+    ]);
+  });
+});
+
+describe('audiences access', () => {
+  it('lets a planner read audiences but not create them or import', async () => {
+    const id = await newAudience();
+    expect((await api.call('GET', `/v1/audiences/${id}`, { as: 'planner' })).status).toBe(200);
+    expect((await api.call('GET', '/v1/audiences', { as: 'planner' })).status).toBe(200);
+    expectError(
+      await api.call('POST', '/v1/audiences', { as: 'planner', json: { name: 'x' } }),
+      403,
+      'forbidden',
+    );
+    expectError(await importJson(id, [{ phone: '0981234567' }], 'planner'), 403, 'forbidden');
+  });
+
+  it.each(['officer', 'approver', 'admin'] as const)('lets an %s import', async (role) => {
+    const id = await newAudience();
+    expect((await importJson(id, [{ phone: '0981234567' }], role)).status).toBe(200);
+  });
+
+  it('answers 401 without a token', async () => {
+    expectError(await api.call('GET', '/v1/audiences', { as: null }), 401, 'unauthorized');
+    expectError(
+      await api.call('POST', '/v1/audiences', { as: null, json: { name: 'x' } }),
+      401,
+      'unauthorized',
+    );
+  });
+});
+
+describe('audiences input validation', () => {
+  it.each([
+    ['no name', {}, 'name'],
+    ['a blank name', { name: '   ' }, 'name'],
+    ['a name over 100 characters', { name: 'x'.repeat(101) }, 'name'],
+    ['a name that is not text', { name: 42 }, 'name'],
+    ['a description over 1000 characters', { name: 'x', description: 'y'.repeat(1001) }, 'description'],
+    ['an unknown field', { name: 'x', size: 10 }, 'size'],
+  ])('refuses an audience with %s', async (_case, body, path) => {
+    const response = await api.call('POST', '/v1/audiences', { as: 'officer', json: body });
+    expectError(response, 400, 'validation_failed');
+    expect(response.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
+  });
+
+  it.each([
+    ['no subscribers', {}, 'subscribers'],
+    ['subscribers that are not a list', { subscribers: '0981234567' }, 'subscribers'],
+    ['an empty list', { subscribers: [] }, 'subscribers'],
+    ['a row that is not an object', { subscribers: ['0981234567'] }, 'subscribers.0'],
+    [
+      'a row without a phone',
+      { subscribers: [{ phone: '0981234567' }, { province: 'Huế' }] },
+      'subscribers.1.phone',
+    ],
+    ['a phone that is a number', { subscribers: [{ phone: 981234567 }] }, 'subscribers.0.phone'],
+    [
+      'tags that are not a list',
+      { subscribers: [{ phone: '0981234567', tags: 'a;b' }] },
+      'subscribers.0.tags',
+    ],
+    ['an unknown row field', { subscribers: [{ phone: '0981234567', name: 'An' }] }, 'subscribers.0.name'],
+    ['an unknown top-level field', { subscribers: [{ phone: '0981234567' }], replace: true }, 'replace'],
+  ])('refuses a JSON import with %s', async (_case, body, path) => {
+    const id = await newAudience();
+    const response = await api.call('POST', `/v1/audiences/${id}/subscribers`, { as: 'officer', json: body });
+    expectError(response, 400, 'validation_failed');
+    expect(response.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
+  });
+
+  it.each([
+    ['without a phone column', 'province,district\nHuế,Phú Vang\n', /no phone column/],
+    ['with an unknown column', 'phone,name\n0981234567,An\n', /unknown column "name"/],
+    ['with only a header', 'phone,province\n', /no subscriber rows/],
+    ['with a quote never closed', 'phone,province\n0981234567,"Huế\n', /never closed/],
+    ['with nothing but blank rows', ',,,\r\n,,\r\n', /The file is empty/],
+  ])('refuses a CSV file %s', async (_case, csv, message) => {
+    const id = await newAudience();
+    const response = await importCsv(id, csv);
+    expectError(response, 400, 'validation_failed');
+    expect(response.body.error.details).toEqual(
+      expect.arrayContaining([{ path: '(body)', message: expect.stringMatching(message) }]),
+    );
+  });
+
+  it.each([
+    ['too short', 'abc'],
+    ['lower case', '01j00000000000000000000000'],
+    ['with a key separator', '01J0000000000000000000000%23'],
+  ])('refuses an audience id that is %s', async (_case, id) => {
+    const response = await api.call('GET', `/v1/audiences/${id}`);
+    expectError(response, 400, 'validation_failed');
+    expect(response.body.error.details[0].path).toBe('audienceId');
+  });
+
+  it('refuses a body that is neither JSON nor CSV with 415', async () => {
+    const id = await newAudience();
+    const response = await api.call('POST', `/v1/audiences/${id}/subscribers`, {
+      as: 'officer',
+      body: 'phone\n0981234567',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expectError(response, 415, 'unsupported_media_type');
+  });
+
+  it('refuses malformed JSON with 400 invalid_json', async () => {
+    const id = await newAudience();
+    const response = await api.call('POST', `/v1/audiences/${id}/subscribers`, {
+      as: 'officer',
+      body: '{"subscribers": [',
+      headers: { 'content-type': 'application/json' },
+    });
+    expectError(response, 400, 'invalid_json');
+  });
+});

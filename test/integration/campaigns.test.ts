@@ -1,0 +1,394 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaignDeps } from '../../functions/adapters/campaign-deps.js';
+import { completeCampaign } from '../../functions/core/campaign-service.js';
+import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
+
+let api: TestApi;
+let audienceA: string;
+let audienceB: string;
+
+const officer = { role: 'officer', user: 'officer-ha@bk.gov.vn' } as const;
+const otherOfficer = { role: 'officer', user: 'officer-lan@bk.gov.vn' } as const;
+const approver = { role: 'approver', user: 'approver-minh@bk.gov.vn' } as const;
+const approverWhoCreates = { role: 'approver', user: 'approver-tuan@bk.gov.vn' } as const;
+
+const message =
+  'Cảnh giác với lời mời "việc nhẹ lương cao" ở nước ngoài. Gọi 111 (miễn phí) để được hỗ trợ. {{link:https://bocongan.gov.vn/111}}';
+
+const createAudience = async (name: string, subscribers: { phone: string; province?: string }[]) => {
+  const created = await api.call('POST', '/v1/audiences', { as: officer, json: { name } });
+  expect(created.status).toBe(201);
+  const imported = await api.call('POST', `/v1/audiences/${created.body.id}/subscribers`, {
+    as: officer,
+    json: { subscribers },
+  });
+  expect(imported.status).toBe(200);
+  return created.body.id as string;
+};
+
+const draft = (overrides: Record<string, unknown> = {}) => ({
+  name: '30/7 Bắc Kạn',
+  message,
+  audienceIds: [audienceA, audienceB],
+  schedule: { sendAt: '2099-07-30T08:00:00+07:00' },
+  ...overrides,
+});
+
+const create = async (
+  overrides: Record<string, unknown> = {},
+  as: { role: 'officer' | 'approver'; user: string } = officer,
+) => {
+  const response = await api.call('POST', '/v1/campaigns', { as, json: draft(overrides) });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body as ApiBody;
+};
+
+const act = (
+  id: string,
+  action: string,
+  as: { role: 'officer' | 'approver' | 'admin' | 'planner'; user: string } = officer,
+  json?: unknown,
+) => api.call('POST', `/v1/campaigns/${id}/${action}`, { as, ...(json ? { json } : {}) });
+
+beforeAll(async () => {
+  api = await startTestApi();
+  await api.call('PUT', '/v1/partners/viettel-bk', {
+    json: {
+      name: 'Viettel Bắc Kạn',
+      webhookUrl: 'https://viettel.example/sms',
+      carriers: ['viettel'],
+      tps: 100,
+      senderId: 'BOCONGAN',
+      pricePerSegment: 300,
+    },
+  });
+  await api.call('PUT', '/v1/partners/vnpt-bk', {
+    json: {
+      name: 'VNPT Bắc Kạn',
+      webhookUrl: 'https://vnpt.example/sms',
+      carriers: ['vinaphone'],
+      tps: 100,
+      senderId: 'BOCONGAN',
+      pricePerSegment: 250,
+    },
+  });
+  // A: 3 Viettel (2 in Bắc Kạn), 1 VinaPhone, 1 MobiFone (no partner: unroutable); B overlaps A by two phones.
+  audienceA = await createAudience('Học sinh Chợ Đồn', [
+    { phone: '0981000001', province: 'Bắc Kạn' },
+    { phone: '0981000002', province: 'Bắc Kạn' },
+    { phone: '0981000003', province: 'Hà Giang' },
+    { phone: '0911000004', province: 'Bắc Kạn' },
+    { phone: '0901000005', province: 'Bắc Kạn' },
+  ]);
+  audienceB = await createAudience('Xã biên giới', [
+    { phone: '+84981000001', province: 'Bắc Kạn' },
+    { phone: '84 911 000 004', province: 'Bắc Kạn' },
+    { phone: '0971000006', province: 'Bắc Kạn' },
+  ]);
+  await api.call('POST', '/v1/opt-outs', { as: officer, json: { phone: '0971000006', reason: 'TU CHOI' } });
+});
+afterAll(() => api.close());
+
+describe('campaign estimate', () => {
+  it('counts a phone in two audiences once, suppresses opt-outs and flags unroutable carriers', async () => {
+    const campaign = await create();
+    expect(campaign.status).toBe('draft');
+    expect(campaign.estimate).toMatchObject({
+      recipients: 6,
+      suppressed: 1,
+      unroutable: 1,
+      sendable: 4,
+      byCarrier: { viettel: 3, vinaphone: 1 },
+      encoding: 'UCS-2',
+    });
+    expect(campaign.estimate.segmentsPerMessage).toBeGreaterThanOrEqual(2);
+    expect(campaign.estimate.totalSegments).toBe(4 * campaign.estimate.segmentsPerMessage);
+    expect(campaign.estimate.cost).toBe((3 * 300 + 1 * 250) * campaign.estimate.segmentsPerMessage);
+  });
+
+  it('applies the province filter, whatever the case of the province name', async () => {
+    const campaign = await create({ filters: { provinces: ['bắc kạn'] } });
+    expect(campaign.estimate).toMatchObject({
+      recipients: 5,
+      suppressed: 1,
+      unroutable: 1,
+      byCarrier: { viettel: 2, vinaphone: 1 },
+    });
+  });
+
+  it('uses only the partners the campaign names', async () => {
+    const campaign = await create({ partnerIds: ['viettel-bk'] });
+    expect(campaign.estimate).toMatchObject({
+      recipients: 6,
+      suppressed: 1,
+      unroutable: 2,
+      byCarrier: { viettel: 3 },
+    });
+  });
+
+  it('prices unaccented text as GSM-7', async () => {
+    const campaign = await create({
+      message: 'Canh giac viec nhe luong cao o nuoc ngoai. Goi 111 mien phi.',
+    });
+    expect(campaign.estimate).toMatchObject({
+      encoding: 'GSM-7',
+      segmentsPerMessage: 1,
+      totalSegments: 4,
+      cost: 3 * 300 + 250,
+    });
+  });
+});
+
+describe('campaign scheduling input', () => {
+  it('resolves the anti-trafficking day occasion to 08:00 in Hà Nội time', async () => {
+    const campaign = await create({ schedule: { occasion: 'anti-trafficking-day', year: 2027 } });
+    expect(campaign.sendAt).toBe('2027-07-30T01:00:00.000Z');
+    expect(campaign.sendingWindow).toEqual({ start: '07:00', end: '22:00' });
+    expect(campaign.timeZone).toBe('Asia/Ho_Chi_Minh');
+  });
+
+  it('resolves the peak period at a chosen local time and keeps an any-time window', async () => {
+    const campaign = await create({
+      schedule: { occasion: 'peak-period', year: 2028, localTime: '09:30' },
+      sendingWindow: null,
+    });
+    expect(campaign.sendAt).toBe('2028-07-01T02:30:00.000Z');
+    expect(campaign.sendingWindow).toBeNull();
+  });
+
+  it('stores sendAt in UTC', async () => {
+    const campaign = await create({ schedule: { sendAt: '2027-07-30T08:00:00+07:00', repeat: 'yearly' } });
+    expect(campaign.sendAt).toBe('2027-07-30T01:00:00.000Z');
+  });
+
+  const invalid: [string, Record<string, unknown>, string][] = [
+    ['a missing name', { name: undefined }, 'name'],
+    ['an empty message', { message: '' }, 'message'],
+    ['no audiences', { audienceIds: [] }, 'audienceIds'],
+    ['an unknown audience', { audienceIds: ['nope'] }, 'audienceIds.0'],
+    ['a repeated audience', { audienceIds: ['x', 'x'] }, 'audienceIds'],
+    ['an unknown partner', { partnerIds: ['nobody'] }, 'partnerIds.0'],
+    ['a sendAt without offset', { schedule: { sendAt: '2027-07-30T08:00:00' } }, 'schedule.sendAt'],
+    ['an unknown occasion', { schedule: { occasion: 'tet' } }, 'schedule'],
+    ['a bad local time', { schedule: { occasion: 'peak-period', localTime: '25:00' } }, 'schedule.localTime'],
+    ['a window with equal ends', { sendingWindow: { start: '07:00', end: '07:00' } }, 'sendingWindow.end'],
+    ['a window with a bad hour', { sendingWindow: { start: '7h', end: '21:00' } }, 'sendingWindow.start'],
+    ['an unknown time zone', { timeZone: 'Mars/Olympus' }, 'timeZone'],
+    ['an unknown field', { priority: 'high' }, 'priority'],
+    ['an empty province filter', { filters: { provinces: [] } }, 'filters.provinces'],
+  ];
+  it.each(invalid)('rejects %s with 400 naming the field', async (_case, overrides, path) => {
+    const response = await api.call('POST', '/v1/campaigns', { as: officer, json: draft(overrides) });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation_failed');
+    expect(response.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+  });
+
+  it('forbids a planner to create a campaign', async () => {
+    const response = await api.call('POST', '/v1/campaigns', { as: 'planner', json: draft() });
+    expect(response.status).toBe(403);
+  });
+});
+
+describe('campaign lifecycle', () => {
+  it('goes draft → pending_approval → scheduled, approved by someone else, with an audit trail', async () => {
+    const campaign = await create();
+    expect((await act(campaign.id, 'submit')).body.status).toBe('pending_approval');
+    const approved = await act(campaign.id, 'approve', approver);
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'scheduled', approvedBy: approver.user });
+
+    const audit = await api.call('GET', `/v1/audit?campaignId=${campaign.id}`);
+    expect(audit.status).toBe(200);
+    expect(audit.body.items.map((e: ApiBody) => [e.action, e.from ?? null, e.to, e.actor])).toEqual([
+      ['approve', 'pending_approval', 'scheduled', approver.user],
+      ['submit', 'draft', 'pending_approval', officer.user],
+      ['create', null, 'draft', officer.user],
+    ]);
+  });
+
+  it('forbids the creator to approve their own campaign, even as an approver', async () => {
+    const campaign = await create({}, approverWhoCreates);
+    await act(campaign.id, 'submit', approverWhoCreates);
+    const response = await act(campaign.id, 'approve', approverWhoCreates);
+    expect(response.status).toBe(403);
+    expect(response.body.error.code).toBe('forbidden');
+    expect((await api.call('GET', `/v1/campaigns/${campaign.id}`)).body.status).toBe('pending_approval');
+  });
+
+  it('forbids an officer to approve', async () => {
+    const campaign = await create();
+    await act(campaign.id, 'submit');
+    expect((await act(campaign.id, 'approve', otherOfficer)).status).toBe(403);
+  });
+
+  it('rejects with a reason, allows editing, and resubmits', async () => {
+    const campaign = await create();
+    await act(campaign.id, 'submit');
+    expect((await act(campaign.id, 'reject', approver)).status).toBe(400);
+    const rejected = await act(campaign.id, 'reject', approver, { reason: 'Thiếu số hotline 111' });
+    expect(rejected.body).toMatchObject({
+      status: 'rejected',
+      rejection: { reason: 'Thiếu số hotline 111', by: approver.user },
+    });
+    const edited = await api.call('PATCH', `/v1/campaigns/${campaign.id}`, {
+      as: officer,
+      json: { message: 'Gọi 111 nếu nghi ngờ mua bán người.' },
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.message).toBe('Gọi 111 nếu nghi ngờ mua bán người.');
+    expect((await act(campaign.id, 'submit')).body.status).toBe('pending_approval');
+  });
+
+  it.each([
+    ['approve a draft', 'approve', approver],
+    ['reject a draft', 'reject', approver],
+    ['pause a draft', 'pause', officer],
+    ['resume a draft', 'resume', officer],
+  ] as const)('answers 409 to %s', async (_case, action, as) => {
+    const campaign = await create();
+    const response = await act(campaign.id, action, as, action === 'reject' ? { reason: 'no' } : undefined);
+    expect(response.status).toBe(409);
+    expect(response.body.error.code).toBe('conflict');
+  });
+
+  it('refuses to edit a submitted campaign (409) and to act on an unknown one (404)', async () => {
+    const campaign = await create();
+    await act(campaign.id, 'submit');
+    expect(
+      (await api.call('PATCH', `/v1/campaigns/${campaign.id}`, { as: officer, json: { name: 'Khác' } }))
+        .status,
+    ).toBe(409);
+    expect((await act('no-such-campaign', 'submit')).status).toBe(404);
+    expect((await act(campaign.id, 'launch')).status).toBe(400);
+  });
+
+  it('pauses, resumes and cancels a scheduled campaign; a cancelled one stays cancelled', async () => {
+    const campaign = await create();
+    await act(campaign.id, 'submit');
+    await act(campaign.id, 'approve', approver);
+    expect((await act(campaign.id, 'pause')).body.status).toBe('paused');
+    expect((await act(campaign.id, 'resume')).body.status).toBe('scheduled');
+    expect((await act(campaign.id, 'cancel')).body.status).toBe('cancelled');
+    expect((await act(campaign.id, 'resume')).status).toBe(409);
+    expect((await act(campaign.id, 'submit')).status).toBe(409);
+  });
+
+  it('lets exactly one of two racing approvals win', async () => {
+    const campaign = await create();
+    await act(campaign.id, 'submit');
+    const results = await Promise.all([
+      act(campaign.id, 'approve', approver),
+      act(campaign.id, 'approve', { role: 'approver', user: 'approver-hoa@bk.gov.vn' }),
+      act(campaign.id, 'approve', { role: 'admin', user: 'admin@bk.gov.vn' }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    const audit = await api.call('GET', `/v1/audit?campaignId=${campaign.id}`);
+    expect(audit.body.items.filter((e: ApiBody) => e.action === 'approve')).toHaveLength(1);
+  });
+
+  it('starts at once when approved after sendAt has passed', async () => {
+    const campaign = await create({ schedule: { sendAt: '2020-07-30T08:00:00+07:00' } });
+    await act(campaign.id, 'submit');
+    const approved = await act(campaign.id, 'approve', approver);
+    expect(approved.body.status).toBe('sending');
+    expect(approved.body.startedAt).toBeDefined();
+  });
+
+  it("leaves next year's copy as a draft when a yearly campaign completes", async () => {
+    const campaign = await create({
+      schedule: { occasion: 'anti-trafficking-day', year: 2025, repeat: 'yearly' },
+    });
+    await act(campaign.id, 'submit');
+    expect((await act(campaign.id, 'approve', approver)).body.status).toBe('sending');
+
+    const { completed, nextYear } = await completeCampaign(campaignDeps(), campaign.id);
+    expect(completed.status).toBe('completed');
+    expect(nextYear).toMatchObject({
+      status: 'draft',
+      previousCampaignId: campaign.id,
+      schedule: { occasion: 'anti-trafficking-day', year: 2026, repeat: 'yearly' },
+      sendAt: '2026-07-30T01:00:00.000Z',
+      createdBy: officer.user,
+    });
+    const copy = await api.call('GET', `/v1/campaigns/${nextYear?.id}`, { as: 'planner' });
+    expect(copy.body.status).toBe('draft');
+  });
+
+  it('lists campaigns by status, newest first, page by page', async () => {
+    const first = await create({ name: 'Đợt cao điểm 1' });
+    const second = await create({ name: 'Đợt cao điểm 2' });
+    const drafts = await api.call('GET', '/v1/campaigns?status=draft&limit=2', { as: 'planner' });
+    expect(drafts.status).toBe(200);
+    expect(drafts.body.items.map((c: ApiBody) => c.id)).toEqual([second.id, first.id]);
+    expect(drafts.body.items.every((c: ApiBody) => c.status === 'draft')).toBe(true);
+    expect(drafts.body.nextCursor).toEqual(expect.any(String));
+    const next = await api.call(
+      'GET',
+      `/v1/campaigns?status=draft&limit=2&cursor=${encodeURIComponent(drafts.body.nextCursor)}`,
+      { as: 'planner' },
+    );
+    expect(next.body.items.map((c: ApiBody) => c.id)).not.toContain(second.id);
+    expect((await api.call('GET', '/v1/campaigns?status=shipped', { as: 'planner' })).status).toBe(400);
+  });
+
+  it('keeps the audit log for admins only', async () => {
+    expect((await api.call('GET', '/v1/audit', { as: 'approver' })).status).toBe(403);
+    expect((await api.call('GET', '/v1/audit?limit=5', { as: 'admin' })).body.items).toHaveLength(5);
+  });
+});
+
+describe('messages, calendar and settings', () => {
+  it('estimates accented Vietnamese as UCS-2 and offers the unaccented alternative', async () => {
+    const response = await api.call('POST', '/v1/messages/estimate', {
+      as: 'planner',
+      json: { text: 'Cảnh giác việc nhẹ lương cao. Gọi 111.' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      encoding: 'UCS-2',
+      segments: 1,
+      charactersPerSegment: 70,
+      gsmAlternative: { text: 'Canh giac viec nhe luong cao. Goi 111.', encoding: 'GSM-7', segments: 1 },
+    });
+  });
+
+  it('rejects an empty text', async () => {
+    expect((await api.call('POST', '/v1/messages/estimate', { json: { text: '' } })).status).toBe(400);
+  });
+
+  it('lists 30/7 and the peak period for a year', async () => {
+    const response = await api.call('GET', '/v1/calendar?year=2027', { as: 'planner' });
+    expect(response.body.occasions).toEqual([
+      expect.objectContaining({ id: 'anti-trafficking-day', date: '2027-07-30' }),
+      expect.objectContaining({ id: 'peak-period', start: '2027-07-01', end: '2027-09-30' }),
+    ]);
+    expect((await api.call('GET', '/v1/calendar?year=1999', { as: 'planner' })).status).toBe(400);
+  });
+
+  it('keeps the frequency cap setting, admin only, validated', async () => {
+    expect((await api.call('GET', '/v1/settings', { as: 'planner' })).body.frequencyCap).toEqual({
+      messages: 3,
+      hours: 24,
+    });
+    const saved = await api.call('PUT', '/v1/settings', {
+      json: { frequencyCap: { messages: 2, hours: 48 } },
+    });
+    expect(saved.body).toMatchObject({ frequencyCap: { messages: 2, hours: 48 }, updatedBy: 'admin@test' });
+    expect((await api.call('GET', '/v1/settings', { as: 'officer' })).body.frequencyCap).toEqual({
+      messages: 2,
+      hours: 48,
+    });
+    expect(
+      (
+        await api.call('PUT', '/v1/settings', {
+          as: 'approver',
+          json: { frequencyCap: { messages: 1, hours: 1 } },
+        })
+      ).status,
+    ).toBe(403);
+    const bad = await api.call('PUT', '/v1/settings', { json: { frequencyCap: { messages: 0, hours: 24 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('frequencyCap.messages');
+  });
+});

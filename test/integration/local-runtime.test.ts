@@ -1,0 +1,209 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local/dynamodb.js';
+
+/**
+ * `npm start` as a user runs it: the real entry in a child process, with its own port and DATA_DIR. Slow
+ * (DynamoDB Local starts on Java each time), so one file walks through the whole life cycle.
+ */
+const ROOT = resolve(import.meta.dirname, '../..');
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children = new Set<ChildProcess>();
+const dataDirs: string[] = [];
+const newDataDir = async () => {
+  dataDirs.push(await mkdtemp(join(tmpdir(), 'sms-local-runtime-')));
+  return dataDirs.at(-1) ?? '';
+};
+
+/** The environment of a user's shell: none of the settings the test worker points at its own DynamoDB. */
+const userEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) =>
+        !name.startsWith('AWS_') && !['TABLE_NAME', 'PUBLIC_BASE_URL', 'LOCAL_RUNTIME'].includes(name),
+    ),
+  );
+  return { ...env, HOST: '127.0.0.1', POWERTOOLS_LOG_LEVEL: 'WARN', ...extra };
+};
+
+const start = async (port: number, dataDir: string): Promise<Started> => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    cwd: ROOT,
+    env: userEnv({ PORT: String(port), DATA_DIR: dataDir }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      done({ code, signal });
+    }),
+  );
+  let closed = false; // after 'close', all of its output has been read
+  child.once('close', () => (closed = true));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!/Ctrl-C stops everything/.test(output)) {
+    if (closed) break;
+    if (Date.now() > deadline) throw new Error(`npm start printed no URL within 60 s:\n${output}`);
+    await sleep(100);
+  }
+  const url = output.match(/running at (http:\/\/\S+)/)?.[1];
+  if (!url) throw new Error(`npm start exited (${child.exitCode}) without a URL:\n${output}`);
+  return { child, url, output: () => output, exited };
+};
+
+/** `npm run token -- <role>` with the same DATA_DIR; the token is the last line of stdout. */
+const token = async (role: string, dataDir: string): Promise<string> => {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'local/token.ts', role],
+    {
+      cwd: ROOT,
+      env: userEnv({ DATA_DIR: dataDir }),
+    },
+  );
+  return stdout.trim().split('\n').at(-1) ?? '';
+};
+
+/** DynamoDB Local processes (java) keeping their data in this test's DATA_DIR, with their `-port`. */
+const dynamoProcesses = async (dataDir: string): Promise<{ pid: number; ppid: number; port: string }[]> => {
+  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid=,ppid=,args=']);
+  return stdout
+    .split('\n')
+    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
+    .filter(
+      (m): m is RegExpMatchArray =>
+        !!m && /\bjava\b/.test(m[3] ?? '') && (m[3] ?? '').includes(`-dbPath ${dataDir} `),
+    )
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), port: m[3]?.match(/-port (\d+)/)?.[1] ?? '' }));
+};
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const stop = async (started: Started, signal: NodeJS.Signals) => {
+  started.child.kill(signal);
+  const timeout = sleep(STOP_TIMEOUT_MS).then(() => 'timeout' as const);
+  const result = await Promise.race([started.exited, timeout]);
+  if (result === 'timeout') throw new Error(`npm start did not stop within 20 s:\n${started.output()}`);
+  return result;
+};
+
+const get = async (url: string, bearer?: string) => {
+  const response = await fetch(url, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+const partner = {
+  name: 'Viettel Bắc Kạn',
+  webhookUrl: 'http://127.0.0.1:4001/sms',
+  carriers: ['viettel'],
+  tps: 100,
+  senderId: 'BOCONGAN',
+};
+
+// Whatever failed above: nothing this file started may outlive it.
+afterAll(async () => {
+  for (const child of children) {
+    child.kill('SIGTERM');
+    const exited = await Promise.race([
+      new Promise((done) => child.once('exit', done)),
+      sleep(STOP_TIMEOUT_MS).then(() => false),
+    ]);
+    if (exited === false) child.kill('SIGKILL');
+  }
+  for (const dataDir of dataDirs) {
+    for (const { pid } of await dynamoProcesses(dataDir)) process.kill(pid, 'SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+describe('npm start (local/main.ts) as a child process', () => {
+  it('serves the API, stops cleanly on SIGTERM and SIGINT, and keeps its data across a restart', async () => {
+    // First run: an empty DATA_DIR.
+    const dataDir = await newDataDir();
+    const first = await start(await freePort(), dataDir);
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await get(`${first.url}/health`)).toEqual({ status: 200, body: { status: 'ok' } });
+
+    const [dynamo, ...more] = await dynamoProcesses(dataDir);
+    expect(more).toEqual([]);
+    expect(dynamo).toMatchObject({ ppid: first.child.pid, port: expect.stringMatching(/^\d+$/) });
+
+    const admin = await token('admin', dataDir);
+    expect(admin).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(await get(`${first.url}/v1/partners`, admin)).toEqual({
+      status: 200,
+      body: { items: [], nextCursor: null },
+    });
+    const anonymous = await get(`${first.url}/v1/partners`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ error: { code: 'unauthorized', message: expect.any(String) } });
+    expect((await get(`${first.url}/v1/partners`, await token('planner', dataDir))).status).toBe(403);
+    expect(await get(`${first.url}/v1/partners/%E0%A4%A`, admin)).toMatchObject({
+      status: 400,
+      body: { error: { code: 'validation_failed', details: [{ path: 'partnerId' }] } },
+    });
+
+    const created = await fetch(`${first.url}/v1/partners/viettel-bk`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(partner),
+    });
+    expect(created.status).toBe(201);
+
+    expect(await stop(first, 'SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(isAlive(dynamo?.pid ?? 0)).toBe(false);
+    expect(await dynamoProcesses(dataDir)).toEqual([]);
+
+    // Second run on the same DATA_DIR: the partner and the token's secret are still there.
+    const second = await start(await freePort(), dataDir);
+    const read = await get(`${second.url}/v1/partners/viettel-bk`, admin);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ ...partner, id: 'viettel-bk' });
+    expect(read.body).not.toHaveProperty('signingSecret');
+
+    const [restarted] = await dynamoProcesses(dataDir);
+    expect(await stop(second, 'SIGINT')).toEqual({ code: 0, signal: null });
+    expect(isAlive(restarted?.pid ?? 0)).toBe(false);
+    expect(await dynamoProcesses(dataDir)).toEqual([]);
+  }, 150_000);
+
+  it('exits with an error and leaves no DynamoDB Local behind when its port is taken', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const dataDir = await newDataDir();
+      const started = start(port, dataDir);
+      await expect(started).rejects.toThrow(/EADDRINUSE/);
+      expect(await dynamoProcesses(dataDir)).toEqual([]);
+    } finally {
+      await new Promise((done) => taken.close(done));
+    }
+  }, 90_000);
+});

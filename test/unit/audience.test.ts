@@ -1,0 +1,325 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_CHUNK_BYTES,
+  MEMBERS_PER_CHUNK,
+  chunkMembers,
+  decodeMember,
+  decodeMembers,
+  encodeMember,
+} from '../../functions/adapters/audience-store.js';
+import {
+  MAX_IMPORT_ROWS,
+  MAX_PROVINCES_PER_AUDIENCE,
+  planImport,
+  subscriberRowsFromCsv,
+  subscriberRowsFromJson,
+  type AudienceMember,
+  type AudienceSnapshot,
+  type SubscriberRow,
+} from '../../functions/core/audience.js';
+import { ValidationError } from '../../functions/core/errors.js';
+
+const EMPTY: AudienceSnapshot = { phones: new Set(), provinces: [] };
+const row = (n: number, phone: string, extra: Partial<SubscriberRow> = {}): SubscriberRow => ({
+  row: n,
+  phone,
+  ...extra,
+});
+
+const csvErrors = (csv: string): string[] => {
+  try {
+    subscriberRowsFromCsv(csv);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    expect(error.details?.every((detail) => detail.path === '(body)')).toBe(true);
+    return (error.details ?? []).map((detail) => detail.message);
+  }
+  throw new Error('expected the CSV to be refused');
+};
+
+describe('subscriberRowsFromCsv', () => {
+  it('reads columns in any order and any case, splitting tags on ; and |', () => {
+    const rows = subscriberRowsFromCsv(
+      'Tags,District,PHONE,Province\r\n"vùng cao;biên giới|hs",Chợ Đồn,0981234567,Bắc Kạn\r\n',
+    );
+    expect(rows).toEqual([
+      {
+        row: 1,
+        phone: '0981234567',
+        province: 'Bắc Kạn',
+        district: 'Chợ Đồn',
+        tags: ['vùng cao', 'biên giới', 'hs'],
+      },
+    ]);
+  });
+
+  it('needs only the phone column', () => {
+    expect(subscriberRowsFromCsv('phone\n0981234567\n')).toEqual([
+      { row: 1, phone: '0981234567', province: undefined, district: undefined, tags: undefined },
+    ]);
+  });
+
+  it('treats fields missing at the end of a row as empty', () => {
+    const [first] = subscriberRowsFromCsv('phone,province,district,tags\n0981234567,Huế\n');
+    expect(first).toMatchObject({
+      phone: '0981234567',
+      province: 'Huế',
+      district: undefined,
+      tags: undefined,
+    });
+    expect(first?.problem).toBeUndefined();
+  });
+
+  it('marks a row with more fields than the header as a problem, and only that row', () => {
+    const rows = subscriberRowsFromCsv('phone,province\n0981234567,Thừa Thiên, Huế\n0912345678,Huế,,\n');
+    expect(rows[0]?.problem).toMatch(/3 fields but the header has 2; quote fields that contain commas/);
+    expect(rows[1]?.problem).toBeUndefined();
+  });
+
+  it('keeps row numbers right across blank lines', () => {
+    expect(subscriberRowsFromCsv('phone\n\n0981234567\n\n\n0912345678').map((r) => r.row)).toEqual([2, 5]);
+  });
+
+  it('refuses a file without a phone column, saying so', () => {
+    expect(csvErrors('province,district\nHuế,Phú Vang\n')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/no phone column/)]),
+    );
+  });
+
+  it('refuses a file whose first line is data rather than a header', () => {
+    const messages = csvErrors('0981234567\n0912345678\n');
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/unknown column "0981234567"/),
+        expect.stringMatching(/no phone column/),
+      ]),
+    );
+  });
+
+  it('refuses unknown and repeated columns', () => {
+    expect(csvErrors('phone,name,Phone\n0981234567,An,0981234567\n')).toEqual([
+      expect.stringMatching(/unknown column "name".*known columns: phone, province, district, tags/),
+      expect.stringMatching(/column "phone" appears twice/),
+    ]);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['only a byte order mark and blank lines', '\uFEFF\r\n\r\n'],
+  ])('refuses an %s file', (_case, csv) => {
+    expect(csvErrors(csv)).toEqual([expect.stringMatching(/The file is empty/)]);
+  });
+
+  it('refuses a header without rows', () => {
+    expect(csvErrors('phone,province\n\n')).toEqual([expect.stringMatching(/no subscriber rows/)]);
+  });
+
+  it('refuses text that was not UTF-8', () => {
+    const latin1 = Buffer.from('phone,province\n0981234567,H\xe0 N\xf4i\n', 'latin1').toString('utf8');
+    expect(csvErrors(latin1)).toEqual([expect.stringMatching(/not UTF-8.*CSV UTF-8/)]);
+  });
+
+  it(`takes ${MAX_IMPORT_ROWS} rows and refuses one more`, () => {
+    const body = (n: number) => `phone\n${'0981234567\n'.repeat(n)}`;
+    expect(subscriberRowsFromCsv(body(MAX_IMPORT_ROWS))).toHaveLength(MAX_IMPORT_ROWS);
+    expect(csvErrors(body(MAX_IMPORT_ROWS + 1))).toEqual([
+      expect.stringMatching(/100001 rows; at most 100000 per request/),
+    ]);
+  });
+});
+
+describe('subscriberRowsFromJson', () => {
+  it('numbers rows from 1', () => {
+    expect(subscriberRowsFromJson([{ phone: 'a' }, { phone: 'b', province: null }])).toEqual([
+      { row: 1, phone: 'a' },
+      { row: 2, phone: 'b', province: null },
+    ]);
+  });
+});
+
+describe('planImport', () => {
+  it('accepts good rows as E.164 members with their carrier and counts them', () => {
+    const plan = planImport(
+      [
+        row(1, '098 123 4567', { province: 'Bắc Kạn', district: 'Chợ Đồn', tags: ['hs'] }),
+        row(2, '+84 91 234 5678', { province: 'Bắc Kạn' }),
+        row(3, '0903334444'),
+      ],
+      EMPTY,
+    );
+    expect(plan.members).toEqual([
+      { phone: '+84981234567', carrier: 'viettel', province: 'Bắc Kạn', district: 'Chợ Đồn', tags: ['hs'] },
+      { phone: '+84912345678', carrier: 'vinaphone', province: 'Bắc Kạn' },
+      { phone: '+84903334444', carrier: 'mobifone' },
+    ]);
+    expect(plan.added).toEqual({
+      size: 3,
+      byCarrier: { viettel: 1, vinaphone: 1, mobifone: 1 },
+      byProvince: { 'Bắc Kạn': 2 },
+    });
+    expect(plan).toMatchObject({ duplicates: 0, rejected: [] });
+  });
+
+  it('rejects bad rows with their 1-based row and a reason, and still accepts the good ones', () => {
+    const plan = planImport(
+      [
+        row(1, '0981234567'),
+        row(2, '024 3123 4567'),
+        row(3, '+1 202 555 0123'),
+        row(4, 'gọi tôi'),
+        row(5, '   '),
+        row(6, '0912345678'),
+      ],
+      EMPTY,
+    );
+    expect(plan.members.map((m) => m.phone)).toEqual(['+84981234567', '+84912345678']);
+    expect(plan.rejected).toEqual([
+      { row: 2, phone: '024 3123 4567', reason: expect.stringMatching(/landline/) },
+      { row: 3, phone: '+1 202 555 0123', reason: expect.stringMatching(/not Vietnam/) },
+      { row: 4, phone: 'gọi tôi', reason: expect.stringMatching(/only digits/) },
+      { row: 5, phone: '', reason: 'phone is missing' },
+    ]);
+  });
+
+  it('counts a phone written twice in the request as one member and one duplicate', () => {
+    const plan = planImport(
+      [row(1, '0981234567', { province: 'Huế' }), row(2, '+84981234567', { province: 'Huế' })],
+      EMPTY,
+    );
+    expect(plan.members).toHaveLength(1);
+    expect(plan.duplicates).toBe(1);
+    expect(plan.added).toEqual({ size: 1, byCarrier: { viettel: 1 }, byProvince: { Huế: 1 } });
+  });
+
+  it('counts a phone already in the audience as a duplicate and adds nothing for it', () => {
+    const plan = planImport([row(1, '0981234567'), row(2, '0912345678')], {
+      phones: new Set(['+84981234567']),
+      provinces: [],
+    });
+    expect(plan.members.map((m) => m.phone)).toEqual(['+84912345678']);
+    expect(plan.duplicates).toBe(1);
+    expect(plan.added.size).toBe(1);
+  });
+
+  it('does not let a rejected row shadow a later good row with the same phone', () => {
+    const plan = planImport(
+      [row(1, '0981234567', { province: 'x'.repeat(101) }), row(2, '0981234567', { province: 'Huế' })],
+      EMPTY,
+    );
+    expect(plan.rejected.map((r) => r.row)).toEqual([1]);
+    expect(plan.members).toEqual([{ phone: '+84981234567', carrier: 'viettel', province: 'Huế' }]);
+  });
+
+  it('trims and NFC-normalises places, so decomposed and composed spellings count together', () => {
+    const decomposed = 'Ha\u0300 Nô\u0323i';
+    const plan = planImport(
+      [
+        row(1, '0981234567', { province: `  ${decomposed} `, district: ' Ba Đình ' }),
+        row(2, '0912345678', { province: 'Hà Nội' }),
+      ],
+      EMPTY,
+    );
+    expect(plan.members[0]).toMatchObject({ province: 'Hà Nội', district: 'Ba Đình' });
+    expect(plan.added.byProvince).toEqual({ 'Hà Nội': 2 });
+  });
+
+  it('leaves blank places out and does not count them in byProvince', () => {
+    const plan = planImport(
+      [row(1, '0981234567', { province: '  ', district: null, tags: [' ', ''] })],
+      EMPTY,
+    );
+    expect(plan.members).toEqual([{ phone: '+84981234567', carrier: 'viettel' }]);
+    expect(plan.added.byProvince).toEqual({});
+  });
+
+  it.each([
+    ['a province over 100 characters', { province: 'a'.repeat(101) }, /province is longer than 100/],
+    ['a district over 100 characters', { district: 'b'.repeat(101) }, /district is longer than 100/],
+    ['a line break in a district', { district: 'Ba\nĐình' }, /district contains a line break/],
+    ['a tag over 50 characters', { tags: ['t'.repeat(51)] }, /at most 50 characters/],
+    ['a tag holding a separator', { tags: ['a;b'] }, /without ; \|/],
+    ['21 tags', { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, /at most 20 tags/],
+    ['a CSV problem', { problem: 'The row has 5 fields' }, /The row has 5 fields/],
+  ])('rejects a row with %s', (_case, extra, reason) => {
+    const plan = planImport([row(7, '0981234567', extra), row(8, '0912345678')], EMPTY);
+    expect(plan.rejected).toEqual([{ row: 7, phone: '0981234567', reason: expect.stringMatching(reason) }]);
+    expect(plan.members.map((m) => m.phone)).toEqual(['+84912345678']);
+  });
+
+  it('keeps a place of exactly 100 characters', () => {
+    const plan = planImport([row(1, '0981234567', { province: 'Đ'.repeat(100) })], EMPTY);
+    expect(plan.rejected).toEqual([]);
+  });
+
+  it('drops repeated tags', () => {
+    const plan = planImport([row(1, '0981234567', { tags: ['hs', ' hs', 'sv'] })], EMPTY);
+    expect(plan.members[0]?.tags).toEqual(['hs', 'sv']);
+  });
+
+  it('shows at most 40 characters of a rejected phone', () => {
+    const plan = planImport([row(1, '9'.repeat(500))], EMPTY);
+    expect(plan.rejected[0]?.phone).toBe('9'.repeat(40));
+  });
+
+  it(`refuses a ${MAX_PROVINCES_PER_AUDIENCE + 1}th distinct province but keeps known ones`, () => {
+    const known = Array.from({ length: MAX_PROVINCES_PER_AUDIENCE }, (_, i) => `Tỉnh ${i}`);
+    const plan = planImport(
+      [row(1, '0981234567', { province: 'Tỉnh 3' }), row(2, '0912345678', { province: 'Tỉnh mới' })],
+      { phones: new Set(), provinces: known },
+    );
+    expect(plan.members.map((m) => m.province)).toEqual(['Tỉnh 3']);
+    expect(plan.rejected).toEqual([
+      {
+        row: 2,
+        phone: '0912345678',
+        reason: expect.stringMatching(/already counts 500 different provinces/),
+      },
+    ]);
+  });
+});
+
+describe('member chunks', () => {
+  const member = (i: number, extra: Partial<AudienceMember> = {}): AudienceMember => ({
+    phone: `+8498${String(i).padStart(7, '0')}`,
+    carrier: 'viettel',
+    ...extra,
+  });
+
+  it('stores a member as one compact line and reads it back unchanged', () => {
+    const full = member(1, { province: 'Bắc Kạn', district: 'Chợ Đồn', tags: ['hs', 'vùng cao'] });
+    expect(encodeMember(full)).toBe('+84980000001\tviettel\tBắc Kạn\tChợ Đồn\ths|vùng cao');
+    expect(decodeMember(encodeMember(full))).toEqual(full);
+    expect(encodeMember(member(2))).toBe('+84980000002\tviettel');
+    expect(decodeMember(encodeMember(member(2)))).toEqual(member(2));
+    const districtOnly = member(3, { district: 'Ba Đình' });
+    expect(decodeMember(encodeMember(districtOnly))).toEqual(districtOnly);
+  });
+
+  it('reads an unknown stored carrier as unknown', () => {
+    expect(decodeMember('+84980000001\ttelstra')).toEqual({ phone: '+84980000001', carrier: 'unknown' });
+  });
+
+  it('reads a missing or empty chunk as no members', () => {
+    expect(decodeMembers(undefined)).toEqual([]);
+    expect(decodeMembers('')).toEqual([]);
+  });
+
+  it(`puts at most ${MEMBERS_PER_CHUNK} members in a chunk, in order`, () => {
+    const members = Array.from({ length: 1001 }, (_, i) => member(i));
+    const chunks = chunkMembers(members).map(decodeMembers);
+    expect(chunks.map((c) => c.length)).toEqual([250, 250, 250, 250, 1]);
+    expect(chunks.flat()).toEqual(members);
+  });
+
+  it('keeps chunks of the largest members allowed under the size limit', () => {
+    const largest = member(0, {
+      province: 'Đ'.repeat(100),
+      district: 'Ữ'.repeat(100),
+      tags: Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(50, 'ễ')),
+    });
+    const chunks = chunkMembers(Array.from({ length: 300 }, () => largest));
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const chunk of chunks) expect(Buffer.byteLength(chunk, 'utf8')).toBeLessThanOrEqual(MAX_CHUNK_BYTES);
+    expect(chunks.flatMap(decodeMembers)).toEqual(Array.from({ length: 300 }, () => largest));
+  });
+});

@@ -1,0 +1,111 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+  UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { eventBridgePublisher } from '../../functions/adapters/events.js';
+import { eventBridgeScheduler } from '../../functions/adapters/scheduler.js';
+
+const schedulerMock = mockClient(SchedulerClient);
+const eventsMock = mockClient(EventBridgeClient);
+const target = {
+  groupName: 'sms-campaigns',
+  targetArn: 'arn:aws:lambda:ap-southeast-1:123456789012:function:start',
+  roleArn: 'arn:aws:iam::123456789012:role/scheduler',
+  deadLetterArn: 'arn:aws:sqs:ap-southeast-1:123456789012:schedule-dlq',
+};
+
+beforeEach(() => {
+  schedulerMock.reset();
+  eventsMock.reset();
+});
+
+describe('EventBridge Scheduler adapter', () => {
+  const scheduler = eventBridgeScheduler(new SchedulerClient({ region: 'ap-southeast-1' }), target);
+
+  it('creates a one-time schedule at the local time of the campaign zone, deleted after it fires', async () => {
+    schedulerMock.on(CreateScheduleCommand).resolves({});
+    await scheduler.schedule('01J0CAMPAIGN', new Date('2027-07-30T01:00:00Z'), 'Asia/Ho_Chi_Minh');
+    const [call] = schedulerMock.commandCalls(CreateScheduleCommand);
+    expect(call?.args[0].input).toMatchObject({
+      Name: 'campaign-01J0CAMPAIGN',
+      GroupName: 'sms-campaigns',
+      ScheduleExpression: 'at(2027-07-30T08:00:00)',
+      ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      Target: {
+        Arn: target.targetArn,
+        RoleArn: target.roleArn,
+        Input: JSON.stringify({ campaignId: '01J0CAMPAIGN' }),
+        DeadLetterConfig: { Arn: target.deadLetterArn },
+      },
+    });
+  });
+
+  it('updates the schedule when the campaign already has one', async () => {
+    schedulerMock
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
+    schedulerMock.on(UpdateScheduleCommand).resolves({});
+    await scheduler.schedule('01J0CAMPAIGN', new Date('2027-07-01T02:30:00Z'), 'Asia/Ho_Chi_Minh');
+    expect(schedulerMock.commandCalls(UpdateScheduleCommand)[0]?.args[0].input.ScheduleExpression).toBe(
+      'at(2027-07-01T09:30:00)',
+    );
+  });
+
+  it('treats cancelling a schedule that is already gone as done', async () => {
+    schedulerMock
+      .on(DeleteScheduleCommand)
+      .rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }));
+    await expect(scheduler.cancel('01J0CAMPAIGN')).resolves.toBeUndefined();
+    expect(schedulerMock.commandCalls(DeleteScheduleCommand)[0]?.args[0].input).toEqual({
+      Name: 'campaign-01J0CAMPAIGN',
+      GroupName: 'sms-campaigns',
+    });
+  });
+
+  it('passes other scheduler errors on', async () => {
+    schedulerMock.on(DeleteScheduleCommand).rejects(new Error('throttled'));
+    await expect(scheduler.cancel('01J0CAMPAIGN')).rejects.toThrow('throttled');
+  });
+});
+
+describe('EventBridge publisher', () => {
+  const publisher = eventBridgePublisher(
+    new EventBridgeClient({ region: 'ap-southeast-1' }),
+    'sms-campaigns',
+  );
+  const event = {
+    type: 'campaign.approved',
+    at: '2027-07-29T03:00:00.000Z',
+    detail: { campaignId: 'c1', actor: 'minh' },
+  };
+
+  it('puts the event on the bus with the type as detail-type', async () => {
+    eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
+    await publisher.publish(event);
+    expect(eventsMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries).toEqual([
+      {
+        EventBusName: 'sms-campaigns',
+        Source: 'sms-campaigns',
+        DetailType: 'campaign.approved',
+        Time: new Date(event.at),
+        Detail: JSON.stringify(event.detail),
+      },
+    ]);
+  });
+
+  it('fails loudly when EventBridge refuses the entry', async () => {
+    eventsMock
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'Throttled', ErrorMessage: 'slow down' }] });
+    await expect(publisher.publish(event)).rejects.toThrow('slow down');
+  });
+});

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import type { AudienceMember } from '../../functions/core/audience.js';
+import {
+  CAMPAIGN_STATUSES,
+  allowedFrom,
+  assertTransition,
+  nextStatus,
+  type CampaignAction,
+} from '../../functions/core/campaign.js';
+import { estimateCampaign } from '../../functions/core/campaign-estimate.js';
+import { ConflictError } from '../../functions/core/errors.js';
+import type { PartnerView } from '../../functions/core/partner.js';
+import { partnersFor } from '../../functions/core/routing.js';
+
+const partner = (
+  id: string,
+  carriers: PartnerView['carriers'],
+  extra: Partial<PartnerView> = {},
+): PartnerView => ({
+  id,
+  name: id,
+  kind: 'webhook',
+  webhookUrl: `https://${id}.example/sms`,
+  carriers,
+  tps: 100,
+  maxBatchSize: 100,
+  senderId: 'BOCONGAN',
+  pricePerSegment: 0,
+  currency: 'VND',
+  enabled: true,
+  createdAt: '2027-01-01T00:00:00.000Z',
+  updatedAt: '2027-01-01T00:00:00.000Z',
+  secretRotatedAt: '2027-01-01T00:00:00.000Z',
+  ...extra,
+});
+
+describe('campaign state machine', () => {
+  const table: [CampaignAction, string, string][] = [
+    ['submit', 'draft', 'pending_approval'],
+    ['submit', 'rejected', 'pending_approval'],
+    ['approve', 'pending_approval', 'scheduled'],
+    ['reject', 'pending_approval', 'rejected'],
+    ['pause', 'scheduled', 'paused'],
+    ['pause', 'sending', 'paused'],
+    ['cancel', 'paused', 'cancelled'],
+    ['start', 'scheduled', 'sending'],
+    ['complete', 'sending', 'completed'],
+  ];
+  it.each(table)('%s takes a %s campaign to %s', (action, from, to) => {
+    expect(() => assertTransition(action, from as never)).not.toThrow();
+    expect(nextStatus(action, {})).toBe(to);
+  });
+
+  it('resumes to scheduled before the start and to sending after it', () => {
+    expect(nextStatus('resume', {})).toBe('scheduled');
+    expect(nextStatus('resume', { startedAt: '2027-07-30T01:00:00Z' })).toBe('sending');
+  });
+
+  const actions: CampaignAction[] = [
+    'submit',
+    'approve',
+    'reject',
+    'pause',
+    'resume',
+    'cancel',
+    'start',
+    'complete',
+  ];
+  const forbidden = actions.flatMap((action) =>
+    CAMPAIGN_STATUSES.filter((status) => !allowedFrom(action).includes(status)).map(
+      (status) => [action, status] as const,
+    ),
+  );
+  it.each(forbidden)('refuses to %s a %s campaign with a conflict', (action, status) => {
+    expect(() => assertTransition(action, status)).toThrow(ConflictError);
+  });
+
+  it('never leaves a terminal status', () => {
+    for (const status of ['completed', 'cancelled', 'failed'] as const) {
+      expect(actions.filter((action) => allowedFrom(action).includes(status))).toEqual([]);
+    }
+  });
+});
+
+describe('routing', () => {
+  const viettel = partner('viettel', ['viettel']);
+  const any = partner('any', ['*']);
+  const disabled = partner('off', ['viettel'], { enabled: false });
+
+  it('prefers a partner listing the carrier, then one listing "*"', () => {
+    expect(partnersFor('viettel', [any, viettel, disabled]).map((p) => p.id)).toEqual(['viettel', 'any']);
+    expect(partnersFor('itel', [any, viettel]).map((p) => p.id)).toEqual(['any']);
+  });
+
+  it('finds nobody for a carrier no enabled partner serves', () => {
+    expect(partnersFor('reddi', [viettel, disabled])).toEqual([]);
+  });
+
+  it('keeps to the partners a campaign allows', () => {
+    expect(partnersFor('viettel', [any, viettel], ['any']).map((p) => p.id)).toEqual(['any']);
+  });
+});
+
+describe('campaign estimate', () => {
+  async function* chunks(...lists: AudienceMember[][]) {
+    yield* lists;
+  }
+  const member = (phone: string, carrier: AudienceMember['carrier'], province?: string): AudienceMember => ({
+    phone,
+    carrier,
+    ...(province ? { province } : {}),
+  });
+  const now = new Date('2027-07-01T00:00:00Z');
+
+  it('counts each phone once across chunks, suppresses opt-outs, flags unroutable, prices by partner', async () => {
+    const estimate = await estimateCampaign(
+      { message: 'Goi 111', shortLinkLength: 32 },
+      chunks(
+        [member('+84981000001', 'viettel'), member('+84911000002', 'vinaphone')],
+        [
+          member('+84981000001', 'viettel'),
+          member('+84551000003', 'reddi'),
+          member('+84971000004', 'viettel'),
+        ],
+      ),
+      new Set(['+84971000004']),
+      [
+        partner('v', ['viettel'], { pricePerSegment: 300 }),
+        partner('n', ['vinaphone'], { pricePerSegment: 250 }),
+      ],
+      now,
+    );
+    expect(estimate).toMatchObject({
+      recipients: 4,
+      suppressed: 1,
+      unroutable: 1,
+      sendable: 2,
+      byCarrier: { viettel: 1, vinaphone: 1 },
+      encoding: 'GSM-7',
+      segmentsPerMessage: 1,
+      totalSegments: 2,
+      cost: 550,
+      estimatedAt: now.toISOString(),
+    });
+  });
+
+  it('filters by province ignoring case, spacing and Unicode form', async () => {
+    const decomposed = 'Bắc Kạn'.normalize('NFD');
+    const estimate = await estimateCampaign(
+      { message: 'x', provinces: ['  bắc kạn '], shortLinkLength: 32 },
+      chunks([
+        member('+84981000001', 'viettel', decomposed),
+        member('+84981000002', 'viettel', 'Hà Giang'),
+        member('+84981000003', 'viettel'),
+      ]),
+      new Set(),
+      [partner('v', ['viettel'])],
+      now,
+    );
+    expect(estimate.recipients).toBe(1);
+  });
+});

@@ -1,0 +1,249 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError } from '../../functions/core/errors.js';
+import type { Page, PageRequest } from '../../functions/core/page.js';
+import {
+  PREVIOUS_SECRET_GRACE_MS,
+  PartnerInput,
+  activeSecrets,
+  rotateSecrets,
+  type Partner,
+  type SigningSecret,
+} from '../../functions/core/partner.js';
+import {
+  getPartner,
+  listPartners,
+  rotatePartnerSecret,
+  savePartner,
+  type PartnerDeps,
+  type PartnerStore,
+} from '../../functions/core/partner-service.js';
+
+const HOUR = 60 * 60 * 1000;
+const T0 = new Date('2027-07-01T00:00:00.000Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+describe('signing secrets', () => {
+  it('keeps a 24 h grace period, as contract §3 says', () => {
+    expect(PREVIOUS_SECRET_GRACE_MS).toBe(24 * HOUR);
+  });
+
+  it('has only the current secret active before any rotation', () => {
+    expect(activeSecrets({ secrets: [{ secret: 'one' }] }, at(365 * 24 * HOUR))).toEqual(['one']);
+  });
+
+  it('puts the new secret first and retires the old one 24 h after the rotation', () => {
+    expect(rotateSecrets([{ secret: 'one' }], 'two', T0)).toEqual([
+      { secret: 'two' },
+      { secret: 'one', validUntil: '2027-07-02T00:00:00.000Z' },
+    ]);
+  });
+
+  it.each([
+    ['just after the rotation', 0, ['two', 'one']],
+    ['23 h 59 min later', 24 * HOUR - 60_000, ['two', 'one']],
+    ['1 ms before 24 h', 24 * HOUR - 1, ['two', 'one']],
+    ['exactly 24 h later', 24 * HOUR, ['two']],
+    ['a week later', 7 * 24 * HOUR, ['two']],
+  ])('accepts the right secrets %s', (_case, after, active) => {
+    const secrets = rotateSecrets([{ secret: 'one' }], 'two', T0);
+    expect(activeSecrets({ secrets }, at(after))).toEqual(active);
+  });
+
+  it('keeps both earlier secrets after two rotations within a day, each with its own deadline', () => {
+    const once = rotateSecrets([{ secret: 'one' }], 'two', T0);
+    const twice = rotateSecrets(once, 'three', at(2 * HOUR));
+    expect(twice).toEqual([
+      { secret: 'three' },
+      { secret: 'two', validUntil: at(26 * HOUR).toISOString() },
+      { secret: 'one', validUntil: at(24 * HOUR).toISOString() },
+    ]);
+    expect(activeSecrets({ secrets: twice }, at(3 * HOUR))).toEqual(['three', 'two', 'one']);
+    expect(activeSecrets({ secrets: twice }, at(25 * HOUR))).toEqual(['three', 'two']);
+    expect(activeSecrets({ secrets: twice }, at(26 * HOUR))).toEqual(['three']);
+  });
+
+  it('drops secrets that have expired by the time of the next rotation', () => {
+    const once = rotateSecrets([{ secret: 'one' }], 'two', T0);
+    const twice = rotateSecrets(once, 'three', at(30 * HOUR));
+    expect(twice.map((s) => s.secret)).toEqual(['three', 'two']);
+    expect(activeSecrets({ secrets: twice }, at(30 * HOUR))).toEqual(['three', 'two']);
+  });
+
+  it('never stores more secrets than are still valid, however often it rotates', () => {
+    let secrets: SigningSecret[] = [{ secret: 's0' }];
+    for (let i = 1; i <= 10; i++) {
+      const now = at(i * 10 * HOUR);
+      secrets = rotateSecrets(secrets, `s${i}`, now);
+      expect(secrets).toHaveLength(activeSecrets({ secrets }, now).length);
+    }
+    // every 10 h with a 24 h grace: the current secret and the three retired at 100 h, 90 h and 80 h
+    expect(secrets.map((s) => s.secret)).toEqual(['s10', 's9', 's8', 's7']);
+  });
+
+  it('does not extend the deadline of an already retired secret', () => {
+    const once = rotateSecrets([{ secret: 'one' }], 'two', T0);
+    const twice = rotateSecrets(once, 'three', at(HOUR));
+    expect(twice.find((s) => s.secret === 'one')?.validUntil).toBe(at(24 * HOUR).toISOString());
+  });
+
+  it('leaves the list it is given unchanged', () => {
+    const before: SigningSecret[] = [{ secret: 'one' }];
+    rotateSecrets(before, 'two', T0);
+    expect(before).toEqual([{ secret: 'one' }]);
+  });
+});
+
+/** The storage port in memory, with the same lost-update guard as the DynamoDB adapter. */
+class InMemoryPartnerStore implements PartnerStore {
+  readonly items = new Map<string, Partner>();
+  readonly writes: { id: string; expectedUpdatedAt: string | undefined }[] = [];
+
+  async get(id: string): Promise<Partner | undefined> {
+    const item = this.items.get(id);
+    return item && structuredClone(item);
+  }
+
+  async put(partner: Partner, expectedUpdatedAt: string | undefined): Promise<void> {
+    this.writes.push({ id: partner.id, expectedUpdatedAt });
+    if (this.items.get(partner.id)?.updatedAt !== expectedUpdatedAt) {
+      throw new ConflictError(`Partner ${partner.id} was changed by another request; retry`);
+    }
+    this.items.set(partner.id, structuredClone(partner));
+  }
+
+  async list({ limit, cursor }: PageRequest): Promise<Page<Partner>> {
+    const all = [...this.items.values()].sort((a, b) => a.id.localeCompare(b.id));
+    const start = cursor ? all.findIndex((p) => p.id > cursor) : 0;
+    const items = start < 0 ? [] : all.slice(start, start + limit);
+    const last = items.at(-1);
+    return { items, nextCursor: last && start + limit < all.length ? last.id : null };
+  }
+}
+
+const input = (overrides: Record<string, unknown> = {}): PartnerInput =>
+  PartnerInput.parse({
+    name: 'Viettel Bắc Kạn',
+    webhookUrl: 'https://sms.viettel.example/v1/batches',
+    carriers: ['viettel'],
+    tps: 100,
+    senderId: 'BOCONGAN',
+    ...overrides,
+  });
+
+describe('partner use cases', () => {
+  let store: InMemoryPartnerStore;
+  let clock: Date;
+  let issued: number;
+  let deps: PartnerDeps;
+
+  beforeEach(() => {
+    store = new InMemoryPartnerStore();
+    clock = T0;
+    issued = 0;
+    deps = { store, now: () => clock, newSecret: () => `whsec_secret-${++issued}` };
+  });
+
+  it('creates an unknown partner with a fresh secret, shown once', async () => {
+    const result = await savePartner(deps, 'viettel-bk', input());
+    expect(result).toEqual({
+      created: true,
+      partner: {
+        ...input(),
+        id: 'viettel-bk',
+        createdAt: T0.toISOString(),
+        updatedAt: T0.toISOString(),
+        secretRotatedAt: T0.toISOString(),
+        signingSecret: 'whsec_secret-1',
+      },
+    });
+    expect(result.partner).not.toHaveProperty('secrets');
+    expect(store.items.get('viettel-bk')?.secrets).toEqual([{ secret: 'whsec_secret-1' }]);
+    expect(store.writes).toEqual([{ id: 'viettel-bk', expectedUpdatedAt: undefined }]);
+  });
+
+  it('updates a known partner, keeping its secret and createdAt and showing no secret', async () => {
+    await savePartner(deps, 'viettel-bk', input());
+    clock = at(HOUR);
+    const result = await savePartner(deps, 'viettel-bk', input({ tps: 250, enabled: false }));
+
+    expect(result.created).toBe(false);
+    expect(result.partner).toMatchObject({
+      id: 'viettel-bk',
+      tps: 250,
+      enabled: false,
+      createdAt: T0.toISOString(),
+      updatedAt: at(HOUR).toISOString(),
+      secretRotatedAt: T0.toISOString(),
+    });
+    expect(result.partner).not.toHaveProperty('signingSecret');
+    expect(result.partner).not.toHaveProperty('secrets');
+    expect(store.items.get('viettel-bk')?.secrets).toEqual([{ secret: 'whsec_secret-1' }]);
+    expect(issued).toBe(1);
+    expect(store.writes.at(-1)).toEqual({ id: 'viettel-bk', expectedUpdatedAt: T0.toISOString() });
+  });
+
+  it('lets an update lost to a concurrent one fail with a conflict', async () => {
+    await savePartner(deps, 'viettel-bk', input());
+    const stale = store.get.bind(store);
+    store.get = async (id) => {
+      const seen = await stale(id);
+      store.items.set(id, { ...(seen as Partner), updatedAt: at(1).toISOString() });
+      return seen;
+    };
+    await expect(savePartner(deps, 'viettel-bk', input({ tps: 5 }))).rejects.toThrow(ConflictError);
+  });
+
+  it('rotates the secret: returns the new one, keeps the old one valid for 24 h', async () => {
+    await savePartner(deps, 'viettel-bk', input());
+    clock = at(2 * HOUR);
+    expect(await rotatePartnerSecret(deps, 'viettel-bk')).toEqual({ signingSecret: 'whsec_secret-2' });
+
+    const stored = store.items.get('viettel-bk');
+    expect(stored).toMatchObject({
+      secretRotatedAt: at(2 * HOUR).toISOString(),
+      updatedAt: at(2 * HOUR).toISOString(),
+      createdAt: T0.toISOString(),
+    });
+    expect(activeSecrets(stored as Partner, at(3 * HOUR))).toEqual(['whsec_secret-2', 'whsec_secret-1']);
+    expect(activeSecrets(stored as Partner, at(26 * HOUR))).toEqual(['whsec_secret-2']);
+    expect(store.writes.at(-1)).toEqual({ id: 'viettel-bk', expectedUpdatedAt: T0.toISOString() });
+  });
+
+  it('reads and lists partners without any secret', async () => {
+    await savePartner(deps, 'viettel-bk', input());
+    await savePartner(deps, 'mobifone-bk', input({ carriers: ['mobifone'] }));
+    await rotatePartnerSecret(deps, 'viettel-bk');
+
+    const one = await getPartner(deps, 'viettel-bk');
+    expect(one).toMatchObject({ id: 'viettel-bk', name: 'Viettel Bắc Kạn' });
+    const page = await listPartners(deps, { limit: 10 });
+    expect(page.items.map((p) => p.id)).toEqual(['mobifone-bk', 'viettel-bk']);
+    expect(page.nextCursor).toBeNull();
+    for (const view of [one, ...page.items]) {
+      expect(view).not.toHaveProperty('secrets');
+      expect(view).not.toHaveProperty('signingSecret');
+      expect(JSON.stringify(view)).not.toContain('whsec_');
+    }
+  });
+
+  it('passes the page request through to the store', async () => {
+    for (const id of ['a-1', 'a-2', 'a-3']) await savePartner(deps, id, input());
+    const first = await listPartners(deps, { limit: 2 });
+    expect(first).toEqual({
+      items: [expect.objectContaining({ id: 'a-1' }), expect.objectContaining({ id: 'a-2' })],
+      nextCursor: 'a-2',
+    });
+    const second = await listPartners(deps, { limit: 2, cursor: 'a-2' });
+    expect(second).toEqual({ items: [expect.objectContaining({ id: 'a-3' })], nextCursor: null });
+  });
+
+  it.each([
+    ['reading', (d: PartnerDeps) => getPartner(d, 'nobody')],
+    ['rotating the secret of', (d: PartnerDeps) => rotatePartnerSecret(d, 'nobody')],
+  ])('answers NotFoundError when %s an unknown partner', async (_case, call) => {
+    await expect(call(deps)).rejects.toThrow(NotFoundError);
+    await expect(call(deps)).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    expect(store.writes).toEqual([]);
+    expect(issued).toBe(0);
+  });
+});
