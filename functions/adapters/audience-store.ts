@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -12,7 +11,7 @@ import type { AudienceStore, ImportLease } from '../core/audience-service.js';
 import { isCarrier } from '../core/carriers.js';
 import { ConflictError } from '../core/errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { inGroupsOf, inParallel, untilProcessed } from './dynamo-batch.js';
+import { batchWriteAll, type WriteRequest } from './dynamo-batch.js';
 import { logger } from './logger.js';
 import { INDEX, keys } from './table.js';
 
@@ -27,7 +26,6 @@ const CHUNK_ENTITY = 'AudienceChunk';
 export const MEMBERS_PER_CHUNK = 250;
 /** Far below DynamoDB's 400 KB item limit even when every member carries long names and many tags. */
 export const MAX_CHUNK_BYTES = 100 * 1024;
-const BATCH_WRITE_LIMIT = 25;
 /** BatchWriteItem calls in flight at once (DynamoDB Local on 2 cores peaks around 8). */
 const PARALLEL_BATCHES = 8;
 /** Counters per UpdateItem: ~50 characters each keeps the expression well under DynamoDB's 4 KB limit. */
@@ -118,21 +116,9 @@ const fromItem = (item: Record<string, unknown>): Audience => {
   return audience as unknown as Audience;
 };
 
-type WriteRequest = NonNullable<
-  ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']
->[string][number];
-
 export const dynamoAudienceStore = (client: DynamoDBDocumentClient, table: string): AudienceStore => {
-  /** BatchWriteItem, 25 requests a call, several calls in flight; unprocessed items retried with backoff. */
   const batchWrite = (requests: readonly WriteRequest[]) =>
-    inParallel(inGroupsOf(requests, BATCH_WRITE_LIMIT), PARALLEL_BATCHES, (batch) =>
-      untilProcessed(batch, async (pending) => {
-        const { UnprocessedItems } = await client.send(
-          new BatchWriteCommand({ RequestItems: { [table]: pending } }),
-        );
-        return UnprocessedItems?.[table] ?? [];
-      }),
-    );
+    batchWriteAll(client, table, requests, PARALLEL_BATCHES);
 
   /** The `members` text of each of the audience's chunks: one Query on its partition, page by page. */
   async function* chunkTexts(audienceId: string, consistentRead: boolean): AsyncGenerator<unknown> {

@@ -1,3 +1,5 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 /** Helpers for DynamoDB's batch calls: split, run a few at a time, retry what DynamoDB left unprocessed. */
 
 const MAX_ATTEMPTS = 10;
@@ -59,3 +61,23 @@ export const inParallel = async <T>(
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;
 };
+
+export type WriteRequest = NonNullable<
+  ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']
+>[string][number];
+
+/** BatchWriteItem, 25 requests a call, `parallel` calls in flight; unprocessed items retried with backoff. */
+export const batchWriteAll = (
+  client: DynamoDBDocumentClient,
+  table: string,
+  requests: readonly WriteRequest[],
+  parallel = 8,
+): Promise<void> =>
+  inParallel(inGroupsOf(requests, 25), parallel, (group) =>
+    untilProcessed(group, async (pending) => {
+      const { UnprocessedItems } = await client.send(
+        new BatchWriteCommand({ RequestItems: { [table]: pending } }),
+      );
+      return UnprocessedItems?.[table] ?? [];
+    }),
+  );

@@ -10,7 +10,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'sms-scheduler-'));
 let running: LocalProcess | undefined;
 
 afterAll(async () => {
-  await running?.stop('SIGKILL');
+  await running?.stop('SIGTERM');
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -1,0 +1,110 @@
+import type { Carrier } from '../carriers.js';
+
+/** A message's state inside its batch (contract §7: each recipient is in exactly one of these). */
+export const MESSAGE_STATES = ['queued', 'pending', 'delivered', 'failed'] as const;
+export type MessageState = (typeof MESSAGE_STATES)[number];
+
+/** A batch's state: queued → handing → pending, or failed / cancelled. Only conditional writes move it. */
+export type BatchStatus = 'queued' | 'handing' | 'pending' | 'failed' | 'cancelled';
+
+export interface BatchMessage {
+  /** Index inside the batch; the message id is `${campaignId}.${seq}.${index}`. */
+  i: number;
+  to: string;
+  carrier: Carrier;
+  province?: string;
+  /** Short-link code when the text has a `{{link:URL}}`. */
+  code?: string;
+  st: MessageState;
+  /** Why it failed: rejected, unroutable, expired, partner error code... */
+  reason?: string;
+  /** When it last changed state. */
+  at?: string;
+}
+
+export interface Batch {
+  campaignId: string;
+  seq: number;
+  /** The partner it is queued for now; `routes` lists the failover order. */
+  partnerId: string;
+  routes: string[];
+  status: BatchStatus;
+  /** Hand-over attempts to the current partner. */
+  attempt: number;
+  availableAt: string;
+  leaseUntil?: string;
+  messages: BatchMessage[];
+  /** Test sends stay out of the metrics (contract §6). */
+  test?: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const messageId = (campaignId: string, seq: number, index: number) => `${campaignId}.${seq}.${index}`;
+
+export const parseMessageId = (
+  id: string,
+): { campaignId: string; seq: number; index: number } | undefined => {
+  const match = /^([A-Za-z0-9_-]{1,64})\.(\d{1,9})\.(\d{1,4})$/.exec(id);
+  if (!match?.[1] || !match[2] || !match[3]) return undefined;
+  return { campaignId: match[1], seq: Number(match[2]), index: Number(match[3]) };
+};
+
+/** The Standard Webhooks `webhook-id`: the same for every retry of a batch to one partner. */
+export const webhookId = (campaignId: string, seq: number, partnerId: string) =>
+  `msg_${campaignId}_${seq}_${partnerId}`;
+
+export interface Recipient {
+  phone: string;
+  carrier: Carrier;
+  province?: string;
+}
+
+export interface PlannedBatch {
+  partnerId: string;
+  routes: string[];
+  recipients: Recipient[];
+}
+
+/**
+ * Groups recipients into batches of at most the partner's `maxBatchSize`, one carrier per batch so a whole
+ * batch can fail over to the next partner serving that carrier. Recipients without a partner come back
+ * as unroutable. Deterministic: the same input gives the same batches.
+ */
+export const planBatches = (
+  recipients: readonly Recipient[],
+  routesFor: (carrier: Carrier) => readonly { id: string; maxBatchSize: number; tps: number }[],
+): { batches: PlannedBatch[]; unroutable: Recipient[] } => {
+  const byCarrier = new Map<Carrier, Recipient[]>();
+  const unroutable: Recipient[] = [];
+  for (const recipient of recipients) {
+    if (!routesFor(recipient.carrier).length) unroutable.push(recipient);
+    else {
+      const list = byCarrier.get(recipient.carrier) ?? [];
+      list.push(recipient);
+      byCarrier.set(recipient.carrier, list);
+    }
+  }
+  const batches: PlannedBatch[] = [];
+  for (const [carrier, list] of [...byCarrier].sort(([a], [b]) => a.localeCompare(b))) {
+    const routes = routesFor(carrier);
+    const first = routes[0];
+    if (!first) continue;
+    const size = Math.min(...routes.map((r) => batchSizeFor(r.tps, r.maxBatchSize)));
+    for (let start = 0; start < list.length; start += size) {
+      batches.push({
+        partnerId: first.id,
+        routes: routes.map((r) => r.id),
+        recipients: list.slice(start, start + size),
+      });
+    }
+  }
+  return { batches, unroutable };
+};
+
+/**
+ * The batch size that lets whole batches fill a partner's second exactly: never above `maxBatchSize` or
+ * `tps`, and an even share of `tps` (tps 150, max 100 → 75), so pacing can reach 100 % of the TPS.
+ */
+export const batchSizeFor = (tps: number, maxBatchSize: number): number =>
+  Math.max(1, Math.ceil(tps / Math.ceil(tps / Math.max(1, maxBatchSize))));
