@@ -11,5 +11,6 @@ export const localConfig = () => {
     dataDir: resolve(process.env.DATA_DIR ?? '.data'),
     tableName: process.env.TABLE_NAME ?? 'sms-campaigns',
     publicBaseUrl: process.env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    simulators: (process.env.SIMULATORS ?? 'on') !== 'off',
   };
 };

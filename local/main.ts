@@ -28,6 +28,8 @@ if (state.stopSignal) {
 console.log(`\nSMS campaigns running at ${runtime.url}  (data in ${config.dataDir})`);
 console.log(`  health:  ${runtime.url}/health`);
 console.log(`  OpenAPI: ${runtime.url}/v1/openapi.json`);
+for (const simulator of runtime.simulators)
+  console.log(`  carrier simulator ${simulator.id.padEnd(13)} ${simulator.url}/_sim/counters`);
 console.log('\nBearer tokens (valid 12 h; more with `npm run token -- <role> [user]`):');
 for (const [role, token] of Object.entries(runtime.tokens)) console.log(`  ${role.padEnd(9)} ${token}`);
 console.log('\nCtrl-C stops everything; a restart carries on where it stopped.');

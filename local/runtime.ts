@@ -5,6 +5,11 @@ import { allRoutes } from '../functions/api/routes.js';
 import { ROLES, type Role } from '../functions/core/roles.js';
 import { issueToken, loadOrCreateSecret } from './auth.js';
 import { LOCAL_AWS_ENV, ensureTable, startDynamoLocal, type RunningDynamo } from './dynamodb.js';
+import { partnerDeps } from '../functions/adapters/deps.js';
+import { savePartner } from '../functions/core/partner-service.js';
+import { PartnerInput, toView, type PartnerView } from '../functions/core/partner.js';
+import { startLocalDispatcher } from './dispatcher.js';
+import { partnerInput, startCarrierSimulators, type CarrierSimulators } from './simulators/index.js';
 import { startLocalScheduler } from './scheduler.js';
 import { createLocalApi } from './server.js';
 
@@ -16,11 +21,14 @@ export interface RuntimeOptions {
   persist: boolean;
   tableName: string;
   publicBaseUrl: string;
+  /** Simulated carrier partners (contract §10), registered as partners; off with SIMULATORS=off. */
+  simulators: boolean;
 }
 
 export interface Runtime {
   url: string;
   tokens: Record<Role, string>;
+  simulators: { id: string; url: string }[];
   stop(): Promise<void>;
 }
 
@@ -55,7 +63,10 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
     server.listen(options.port, options.host, done);
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`;
+  const simulators = options.simulators ? await registerSimulators(url) : undefined;
   const scheduler = await startLocalScheduler();
+  const dispatcher = startLocalDispatcher();
 
   const tokens = Object.fromEntries(
     await Promise.all(
@@ -64,10 +75,17 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
   ) as Record<Role, string>;
 
   return {
-    url: `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`,
+    url,
+    simulators:
+      simulators?.simulators.map(({ definition, simulator }) => ({
+        id: definition.id,
+        url: simulator.url,
+      })) ?? [],
     tokens,
     stop: async () => {
       await scheduler.stop();
+      await dispatcher.stop();
+      await simulators?.stop();
       await closeServer(server);
       await dynamo.stop();
     },
@@ -79,3 +97,26 @@ const closeServer = (server: Server) =>
     server.close(() => done());
     server.closeAllConnections();
   });
+
+/**
+ * Starts the carrier simulators and registers each as a partner; a partner the admin already has keeps its
+ * settings and only learns the simulator's new address. Each simulator verifies with the partner's secret.
+ */
+const registerSimulators = async (apiUrl: string): Promise<CarrierSimulators> => {
+  const simulators = await startCarrierSimulators({ apiUrl });
+  const deps = partnerDeps();
+  for (const { definition, simulator } of simulators.simulators) {
+    const existing = await deps.store.get(definition.id);
+    const kept = existing ? toView(existing) : undefined;
+    const input = kept
+      ? { ...PartnerInput.parse(pickInput(kept)), webhookUrl: simulator.url }
+      : PartnerInput.parse(partnerInput(definition, simulator.url));
+    await savePartner(deps, definition.id, input);
+    const saved = await deps.store.get(definition.id);
+    if (saved?.secrets[0]) simulators.setSecret(definition.id, saved.secrets[0].secret);
+  }
+  return simulators;
+};
+
+const pickInput = ({ id: _id, createdAt: _c, updatedAt: _u, secretRotatedAt: _s, ...input }: PartnerView) =>
+  input;

@@ -22,6 +22,11 @@
  * | Local schedule (local runtime only)  | SCHEDULE#{campaignId}  | SCHEDULE              | SCHEDULES / {dueAt}#{campaignId} |
  * | Due schedules                        | query index `lists`, listPk = SCHEDULES, listSk <= now                            |
  * | Local event record (local only)      | EVENT#{id}             | EVENT                 | EVENTS / {at}#{id} (ttl 7 days)  |
+ * | Send batch of a campaign             | CAMPAIGN#{campaignId}  | BATCH#{seq 9 digits}  | QUEUE#{partner} / {visibleAt}#{campaignId}#{seq} while queued or handing |
+ * | Sending progress of a campaign       | CAMPAIGN#{campaignId}  | PROGRESS              | —                                |
+ * | Batches of a campaign                | query pk = CAMPAIGN#{id}, sk begins_with BATCH#                                   |
+ * | Due batches of a partner (local queue)| query index `lists`, listPk = QUEUE#{partner}, listSk <= now                     |
+ * | Pacing counter of a partner's second | RATE#{partnerId}       | {unix second}         | — (ttl 1 hour)                   |
  *
  * Rules: no Scan on a request path; each list is one Query on `lists` (or a collection under one pk);
  * counters live on the item they count. Times are ISO 8601 UTC strings, so they sort as strings.
@@ -93,6 +98,17 @@ export const keys = {
     listSk: `${at}#${id}`,
   }),
   eventsListPk: 'EVENTS',
+  batch: (campaignId: string, seq: number) => ({
+    pk: `CAMPAIGN#${campaignId}`,
+    sk: `BATCH#${String(seq).padStart(9, '0')}`,
+  }),
+  batchQueue: (partnerId: string, visibleAt: string, campaignId: string, seq: number) => ({
+    listPk: `QUEUE#${partnerId}`,
+    listSk: `${visibleAt}#${campaignId}#${seq}`,
+  }),
+  batchQueuePk: (partnerId: string) => `QUEUE#${partnerId}`,
+  progress: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'PROGRESS' }),
+  rate: (partnerId: string, second: number) => ({ pk: `RATE#${partnerId}`, sk: String(second) }),
 } as const;
 
 export type ItemKey = { pk: string; sk: string };

@@ -156,10 +156,15 @@ describe('npm start (local/main.ts) as a child process', () => {
 
     const admin = await token('admin', dataDir);
     expect(admin).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(await get(`${first.url}/v1/partners`, admin)).toEqual({
-      status: 200,
-      body: { items: [], nextCursor: null },
-    });
+    // A fresh DATA_DIR gets the carrier simulators registered as partners, ready to send to.
+    const registered = await get(`${first.url}/v1/partners`, admin);
+    expect(registered.status).toBe(200);
+    expect((registered.body as { items: { id: string }[] }).items.map((p) => p.id).sort()).toEqual([
+      'sim-mobifone',
+      'sim-other',
+      'sim-viettel',
+      'sim-vnpt',
+    ]);
     const anonymous = await get(`${first.url}/v1/partners`);
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toMatchObject({ error: { code: 'unauthorized', message: expect.any(String) } });

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { completeCampaign, type CampaignDeps } from '../core/campaign-service.js';
+import type { Campaign } from '../core/campaign.js';
+import { ConflictError } from '../core/errors.js';
+import type { DispatchDeps } from '../core/dispatch/dispatcher.js';
+import type { MaterializeDeps, ProgressStore } from '../core/dispatch/materialize.js';
+import type { BatchStore } from '../core/dispatch/ports.js';
+import type { Partner } from '../core/partner.js';
+import type { SettingsStore } from '../core/settings.js';
+import { LINK_PLACEHOLDER } from '../core/sms-encoding.js';
+import { dynamoBatchStore, dynamoRateLimiter } from './batch-store.js';
+import { campaignDeps, publicBaseUrl } from './campaign-deps.js';
+import { dynamoDocumentClient, tableName } from './clients.js';
+import { logger } from './logger.js';
+import { dynamoPartnerStore } from './partner-store.js';
+import { dynamoProgressStore } from './progress-store.js';
+import { dynamoSettingsStore } from './settings-store.js';
+import { webhookTransport } from './webhook-transport.js';
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** 8 base62 characters from a CSPRNG: about 47 bits, unguessable (contract §9). */
+export const newShortCode = (): string => Array.from(randomBytes(8), (byte) => BASE62[byte % 62]).join('');
+
+/** Remembers a lookup for `ttlMs`, so a busy consumer does not read the same item per batch. */
+const cached = <T>(ttlMs: number, load: (id: string) => Promise<T>) => {
+  const entries = new Map<string, { value: Promise<T>; until: number }>();
+  return (id: string): Promise<T> => {
+    const hit = entries.get(id);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = load(id);
+    entries.set(id, { value, until: Date.now() + ttlMs });
+    return value;
+  };
+};
+
+export interface SendingDeps {
+  campaigns: CampaignDeps;
+  batches: BatchStore;
+  progress: ProgressStore;
+  settings: SettingsStore;
+  dispatch: DispatchDeps;
+  materialize: MaterializeDeps;
+}
+
+/** Phones that reached the frequency cap through other campaigns started inside the cap's window. */
+const cappedPhones =
+  (campaigns: CampaignDeps, batches: BatchStore, settings: SettingsStore) => async (campaign: Campaign) => {
+    const { frequencyCap } = await settings.get();
+    const since = Date.now() - frequencyCap.hours * 3600_000;
+    const counts = new Map<string, number>();
+    for (const status of ['sending', 'paused', 'completed'] as const) {
+      let cursor: string | undefined;
+      do {
+        const page = await campaigns.campaigns.list({ status, limit: 100, cursor });
+        for (const other of page.items) {
+          if (other.id === campaign.id || !other.startedAt || Date.parse(other.startedAt) < since) continue;
+          for await (const list of batches.listBatches(other.id)) {
+            for (const batch of list) {
+              if (batch.test) continue;
+              for (const m of batch.messages)
+                if (m.st !== 'failed') counts.set(m.to, (counts.get(m.to) ?? 0) + 1);
+            }
+          }
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    }
+    return new Set([...counts].filter(([, n]) => n >= frequencyCap.messages).map(([phone]) => phone));
+  };
+
+export const sendingDeps = (): SendingDeps => {
+  const client = dynamoDocumentClient();
+  const table = tableName();
+  const campaigns = campaignDeps();
+  const batches = dynamoBatchStore(client, table);
+  const progress = dynamoProgressStore(client, table);
+  const settings = dynamoSettingsStore(client, table);
+  const partners = dynamoPartnerStore(client, table);
+  const base = publicBaseUrl();
+
+  const completeIfDone = async (campaignId: string) => {
+    const now = await progress.addSettled(campaignId);
+    if (!now.materialized || now.settledBatches < now.totalBatches) return;
+    try {
+      await completeCampaign(campaigns, campaignId);
+    } catch (error) {
+      // Already completed, or paused/cancelled meanwhile: nothing to do.
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  };
+
+  return {
+    campaigns,
+    batches,
+    progress,
+    settings,
+    dispatch: {
+      batches,
+      limiter: dynamoRateLimiter(client, table),
+      transport: webhookTransport(),
+      partner: cached<Partner | undefined>(2000, (id) => partners.get(id)),
+      campaign: cached<Campaign | undefined>(500, (id) => campaigns.campaigns.get(id)),
+      onSettled: async (batch) => {
+        if (batch.test) return;
+        await completeIfDone(batch.campaignId).catch((error: Error) =>
+          logger.error('Progress update failed', error),
+        );
+      },
+      shortLink: (code) => `${base}/l/${code}`,
+      now: () => new Date(),
+      sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+      random: Math.random,
+      leaseMs: 60_000,
+      webhookTimeoutMs: Number(process.env.WEBHOOK_TIMEOUT_MS ?? 10_000),
+    },
+    materialize: {
+      audiences: campaigns.audiences,
+      batches,
+      progress,
+      optedOut: () => campaigns.suppression.allOptedOut(),
+      cappedPhones: cappedPhones(campaigns, batches, settings),
+      partners: campaigns.partners,
+      newCode: newShortCode,
+      hasLink: (message) => new RegExp(LINK_PLACEHOLDER.source).test(message),
+      now: () => new Date(),
+    },
+  };
+};

@@ -1,0 +1,62 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Progress, ProgressStore } from '../core/dispatch/materialize.js';
+import { keys } from './table.js';
+
+const fromItem = (item: Record<string, unknown> | undefined): Progress => ({
+  materialized: item?.materialized === true,
+  totalBatches: Number(item?.totalBatches ?? 0),
+  settledBatches: Number(item?.settledBatches ?? 0),
+  suppressed: Number(item?.suppressed ?? 0),
+  capped: Number(item?.capped ?? 0),
+  unroutable: Number(item?.unroutable ?? 0),
+});
+
+/** A campaign's sending progress: its own item beside the campaign, so counters never race a transition. */
+export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: string): ProgressStore => ({
+  async get(campaignId) {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table, Key: keys.progress(campaignId), ConsistentRead: true }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  },
+  async finish(campaignId, progress) {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.progress(campaignId),
+          UpdateExpression:
+            'SET #materialized = :true, totalBatches = :total, suppressed = :suppressed, capped = :capped, unroutable = :unroutable, entity = :entity',
+          ConditionExpression: 'attribute_not_exists(#materialized) OR #materialized = :false',
+          ExpressionAttributeNames: { '#materialized': 'materialized' },
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':false': false,
+            ':total': progress.totalBatches,
+            ':suppressed': progress.suppressed,
+            ':capped': progress.capped,
+            ':unroutable': progress.unroutable,
+            ':entity': 'Progress',
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  },
+  async addSettled(campaignId) {
+    const { Attributes } = await client.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.progress(campaignId),
+        UpdateExpression: 'ADD settledBatches :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return fromItem(Attributes);
+  },
+});

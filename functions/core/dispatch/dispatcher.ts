@@ -1,0 +1,190 @@
+import type { Campaign } from '../campaign.js';
+import type { Partner } from '../partner.js';
+import { isInsideWindow, nextWindowStart } from '../sending-window.js';
+import { replaceLinks } from '../sms-encoding.js';
+import { messageId, webhookId, type Batch, type BatchMessage } from './batch.js';
+import { MAX_ATTEMPTS_PER_PARTNER, backoffMs, classifyAnswer } from './outcome.js';
+import { msUntilNextSecond, unixSecond } from './pacing.js';
+import type { BatchRef, BatchStore, PartnerTransport, RateLimiter } from './ports.js';
+
+export interface DispatchDeps {
+  batches: BatchStore;
+  limiter: RateLimiter;
+  transport: PartnerTransport;
+  partner: (id: string) => Promise<Partner | undefined>;
+  campaign: (id: string) => Promise<Campaign | undefined>;
+  /** Called when a batch settles, so the campaign's progress (and completion) can follow. */
+  onSettled: (batch: Batch, status: 'pending' | 'failed' | 'cancelled') => Promise<void>;
+  shortLink: (code: string) => string;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  leaseMs: number;
+  webhookTimeoutMs: number;
+}
+
+/** Budget is not taken this close to the end of a second. */
+const SECOND_END_GUARD_MS = 150;
+
+export type DispatchOutcome =
+  'not-claimed' | 'accepted' | 'retry-later' | 'failed-over' | 'failed' | 'cancelled' | 'held';
+
+const settleAll = (
+  messages: BatchMessage[],
+  st: BatchMessage['st'],
+  at: string,
+  reason?: string,
+): BatchMessage[] =>
+  messages.map((m) => (m.st === 'queued' ? { ...m, st, at, ...(reason ? { reason } : {}) } : m));
+
+/** The `sms.send` body of contract §8, each recipient's short link in place of `{{link:URL}}`. */
+export const sendBody = (
+  deps: Pick<DispatchDeps, 'shortLink'>,
+  batch: Batch,
+  campaign: Campaign,
+  partner: Partner,
+  at: Date,
+) =>
+  JSON.stringify({
+    type: 'sms.send',
+    timestamp: at.toISOString(),
+    data: {
+      batchId: `${batch.campaignId}.${batch.seq}`,
+      campaignId: batch.campaignId,
+      messages: batch.messages
+        .filter((m) => m.st === 'queued')
+        .map((m) => ({
+          messageId: messageId(batch.campaignId, batch.seq, m.i),
+          to: m.to,
+          senderId: partner.senderId,
+          text: replaceLinks(campaign.message, () => (m.code ? deps.shortLink(m.code) : '')),
+          encoding: campaign.estimate.encoding,
+          segments: campaign.estimate.segmentsPerMessage,
+        })),
+    },
+  });
+
+/**
+ * Hands one batch to its partner (contract §8 "We send"): claim it with a conditional write, wait for the
+ * partner's per-second budget, POST it signed, then settle it (pending), retry it later with backoff,
+ * fail it over to the next partner for its carrier, or fail it. A paused campaign or a closed sending
+ * window puts it back in the queue untouched; a cancelled campaign cancels it.
+ */
+export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<DispatchOutcome> => {
+  const batch = await deps.batches.claim(ref, deps.now(), deps.leaseMs);
+  if (!batch) return 'not-claimed';
+  const campaign = await deps.campaign(batch.campaignId);
+  const now = deps.now();
+
+  if (!campaign || campaign.status === 'cancelled') {
+    await settle(
+      deps,
+      batch,
+      'cancelled',
+      settleAll(batch.messages, 'failed', now.toISOString(), 'cancelled'),
+    );
+    return 'cancelled';
+  }
+  if (!batch.test) {
+    if (campaign.status !== 'sending') {
+      await deps.batches.release(
+        batch,
+        { partnerId: batch.partnerId, attempt: batch.attempt, availableAt: new Date(now.getTime() + 1000) },
+        now,
+      );
+      return 'held';
+    }
+    if (!isInsideWindow(now, campaign.sendingWindow, campaign.timeZone)) {
+      const reopens = nextWindowStart(now, campaign.sendingWindow, campaign.timeZone);
+      await deps.batches.release(
+        batch,
+        { partnerId: batch.partnerId, attempt: batch.attempt, availableAt: reopens },
+        now,
+      );
+      return 'held';
+    }
+  }
+
+  const partner = await deps.partner(batch.partnerId);
+  if (!partner?.enabled) return failOver(deps, batch, `partner ${batch.partnerId} is not available`);
+
+  const queued = batch.messages.filter((m) => m.st === 'queued');
+  await acquire(deps, partner, queued.length);
+  const answer = await deps.transport.send({
+    url: partner.webhookUrl,
+    secret: partner.secrets[0]?.secret ?? '',
+    webhookId: webhookId(batch.campaignId, batch.seq, partner.id),
+    body: sendBody(deps, batch, campaign, partner, deps.now()),
+    timeoutMs: deps.webhookTimeoutMs,
+  });
+  const result = classifyAnswer(answer, deps.now());
+  const at = deps.now().toISOString();
+
+  switch (result.kind) {
+    case 'accepted': {
+      const rejected = new Map(result.rejected.map((r) => [r.messageId, r.reason]));
+      const messages = batch.messages.map((m): BatchMessage => {
+        if (m.st !== 'queued') return m;
+        const reason = rejected.get(messageId(batch.campaignId, batch.seq, m.i));
+        return reason
+          ? { ...m, st: 'failed', at, reason: `rejected: ${reason}` }
+          : { ...m, st: 'pending', at };
+      });
+      await settle(deps, batch, 'pending', messages);
+      return 'accepted';
+    }
+    case 'refused':
+      await settle(deps, batch, 'failed', settleAll(batch.messages, 'failed', at, 'rejected'));
+      return 'failed';
+    case 'retry': {
+      const attempt = batch.attempt + 1;
+      if (attempt >= MAX_ATTEMPTS_PER_PARTNER) return failOver(deps, batch, result.reason);
+      const delay = backoffMs(attempt, deps.random, result.retryAfterMs);
+      await deps.batches.release(
+        batch,
+        { partnerId: batch.partnerId, attempt, availableAt: new Date(deps.now().getTime() + delay) },
+        deps.now(),
+      );
+      return 'retry-later';
+    }
+  }
+};
+
+const settle = async (
+  deps: DispatchDeps,
+  batch: Batch,
+  status: 'pending' | 'failed' | 'cancelled',
+  messages: BatchMessage[],
+) => {
+  if (await deps.batches.settle(batch, status, messages, deps.now())) await deps.onSettled(batch, status);
+};
+
+/** Waits until the partner's current second has room for the whole batch (shared across consumers). */
+const acquire = async (deps: DispatchDeps, partner: Partner, count: number) => {
+  for (;;) {
+    const now = deps.now();
+    // A batch sent in the last moments of a second may reach the partner in the next one.
+    if (msUntilNextSecond(now) < SECOND_END_GUARD_MS) {
+      await deps.sleep(msUntilNextSecond(now));
+      continue;
+    }
+    if (await deps.limiter.tryAcquire(partner.id, unixSecond(now), count, partner.tps)) return;
+    await deps.sleep(msUntilNextSecond(now) + Math.floor(deps.random() * 20));
+  }
+};
+
+const failOver = async (deps: DispatchDeps, batch: Batch, reason: string): Promise<DispatchOutcome> => {
+  const next = batch.routes[batch.routes.indexOf(batch.partnerId) + 1];
+  const now = deps.now();
+  if (next) {
+    await deps.batches.release(batch, { partnerId: next, attempt: 0, availableAt: now }, now);
+    return 'failed-over';
+  }
+  await settle(
+    deps,
+    batch,
+    'failed',
+    settleAll(batch.messages, 'failed', now.toISOString(), `partner_unavailable: ${reason}`),
+  );
+  return 'failed';
+};

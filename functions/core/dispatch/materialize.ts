@@ -1,0 +1,141 @@
+import type { AudienceMember, AudienceReader } from '../audience.js';
+import type { Campaign } from '../campaign.js';
+import { CARRIERS, type Carrier } from '../carriers.js';
+import type { PartnerView } from '../partner.js';
+import { routingTable } from '../routing.js';
+import { batchSizeFor, planBatches, type Batch, type Recipient } from './batch.js';
+import type { BatchStore } from './ports.js';
+
+export interface Progress {
+  materialized: boolean;
+  totalBatches: number;
+  settledBatches: number;
+  suppressed: number;
+  capped: number;
+  unroutable: number;
+}
+
+export interface ProgressStore {
+  get(campaignId: string): Promise<Progress | undefined>;
+  /** Records the end of materialisation once; false if it was already recorded. */
+  finish(campaignId: string, progress: Omit<Progress, 'settledBatches' | 'materialized'>): Promise<boolean>;
+  /** One more batch settled; answers the progress after it. */
+  addSettled(campaignId: string): Promise<Progress>;
+}
+
+export interface MaterializeDeps {
+  audiences: AudienceReader;
+  batches: BatchStore;
+  progress: ProgressStore;
+  optedOut: () => Promise<Set<string>>;
+  /** Phones that already had `messages` campaign messages in the cap's window (contract §6). */
+  cappedPhones: (campaign: Campaign) => Promise<Set<string>>;
+  partners: () => Promise<PartnerView[]>;
+  newCode: () => string;
+  hasLink: (message: string) => boolean;
+  now: () => Date;
+}
+
+const provinceKey = (name: string) => name.normalize('NFC').trim().toLocaleLowerCase('vi');
+
+/**
+ * Turns a started campaign's audiences into send batches (contract §6, §8): each phone once, the province
+ * filter applied, opt-outs and the frequency cap checked now, carrier → partner routing, a short-link code
+ * per recipient. Restart-safe: the batches already written are the checkpoint — their phones are skipped
+ * and numbering goes on after them, so a crash half-way neither loses nor repeats a recipient.
+ */
+export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campaign): Promise<Progress> => {
+  const existing = await deps.progress.get(campaign.id);
+  if (existing?.materialized) return existing;
+
+  const written = new Set<string>();
+  let nextSeq = 0;
+  for await (const page of deps.batches.listBatches(campaign.id)) {
+    for (const batch of page) {
+      nextSeq = Math.max(nextSeq, batch.seq + 1);
+      for (const message of batch.messages) written.add(message.to);
+    }
+  }
+
+  const [optedOut, capped, partners] = await Promise.all([
+    deps.optedOut(),
+    deps.cappedPhones(campaign),
+    deps.partners(),
+  ]);
+  const wanted = campaign.filters?.provinces?.length
+    ? new Set(campaign.filters.provinces.map(provinceKey))
+    : undefined;
+  const seen = new Set<string>();
+  const recipients: Recipient[] = [];
+  let suppressed = 0;
+  let cappedCount = 0;
+  const consider = (member: AudienceMember) => {
+    if (seen.has(member.phone)) return;
+    if (wanted && !(member.province && wanted.has(provinceKey(member.province)))) return;
+    seen.add(member.phone);
+    if (optedOut.has(member.phone)) suppressed++;
+    else if (capped.has(member.phone)) cappedCount++;
+    else if (!written.has(member.phone))
+      recipients.push({
+        phone: member.phone,
+        carrier: member.carrier,
+        ...(member.province ? { province: member.province } : {}),
+      });
+  };
+  for (const audienceId of campaign.audienceIds) {
+    for await (const chunk of deps.audiences.members(audienceId)) chunk.forEach(consider);
+  }
+  recipients.sort((a, b) => a.phone.localeCompare(b.phone));
+
+  const routes = routingTable(CARRIERS, partners, campaign.partnerIds);
+  const routeList = (carrier: Carrier) => routes.get(carrier) ?? [];
+  const { batches: planned, unroutable } = planBatches(recipients, routeList);
+  const at = deps.now().toISOString();
+  const withLink = deps.hasLink(campaign.message);
+
+  const toBatch = (
+    seq: number,
+    partnerId: string,
+    routeIds: string[],
+    list: Recipient[],
+    failed: boolean,
+  ): Batch => ({
+    campaignId: campaign.id,
+    seq,
+    partnerId,
+    routes: routeIds,
+    status: failed ? 'failed' : 'queued',
+    attempt: 0,
+    availableAt: at,
+    messages: list.map((r, i) => ({
+      i,
+      to: r.phone,
+      carrier: r.carrier,
+      ...(r.province ? { province: r.province } : {}),
+      ...(withLink && !failed ? { code: deps.newCode() } : {}),
+      st: failed ? 'failed' : 'queued',
+      ...(failed ? { reason: 'unroutable', at } : {}),
+    })),
+    createdAt: at,
+    updatedAt: at,
+  });
+
+  const batches = planned.map((b, i) => toBatch(nextSeq + i, b.partnerId, b.routes, b.recipients, false));
+  const unroutableSize = batchSizeFor(100, 100);
+  for (let i = 0; i < unroutable.length; i += unroutableSize) {
+    batches.push(toBatch(nextSeq + batches.length, '-', [], unroutable.slice(i, i + unroutableSize), true));
+  }
+  for (let i = 0; i < batches.length; i += 200) await deps.batches.putBatches(batches.slice(i, i + 200));
+
+  const totalBatches = nextSeq + batches.length;
+  const settledNow = batches.filter((b) => b.status === 'failed').length;
+  await deps.progress.finish(campaign.id, {
+    totalBatches,
+    suppressed,
+    capped: cappedCount,
+    unroutable: unroutable.length,
+  });
+  let progress = (await deps.progress.get(campaign.id)) as Progress;
+  for (let i = 0; i < settledNow; i++) progress = await deps.progress.addSettled(campaign.id);
+  return progress;
+};

@@ -1,0 +1,53 @@
+import type { Batch, BatchMessage, BatchStatus } from './batch.js';
+
+export interface BatchRef {
+  campaignId: string;
+  seq: number;
+}
+
+/** Where batches live and how their state moves; DynamoDB implements it with conditional writes. */
+export interface BatchStore {
+  /** Writes new batches (materialisation; idempotent for the same batches). */
+  putBatches(batches: Batch[]): Promise<void>;
+  get(ref: BatchRef): Promise<Batch | undefined>;
+  /** queued (due) or handing with an expired lease → handing, leased to the caller; undefined if not claimable. */
+  claim(ref: BatchRef, now: Date, leaseMs: number): Promise<Batch | undefined>;
+  /** handing (our lease) → pending/failed/cancelled with the messages' new states. False if the lease was lost. */
+  settle(
+    batch: Batch,
+    status: Exclude<BatchStatus, 'queued' | 'handing'>,
+    messages: BatchMessage[],
+    now: Date,
+  ): Promise<boolean>;
+  /** handing (our lease) → queued again, for a partner and not before `availableAt`. */
+  release(
+    batch: Batch,
+    next: { partnerId: string; attempt: number; availableAt: Date },
+    now: Date,
+  ): Promise<boolean>;
+  /** Batches of a partner due at `now` (the local queue; in AWS, SQS carries the refs). */
+  due(partnerId: string, now: Date, limit: number): Promise<BatchRef[]>;
+  /** Every batch of a campaign (materialisation restart, completion, reports). */
+  listBatches(campaignId: string): AsyncIterable<Batch[]>;
+}
+
+/** The shared per-partner, per-second counter behind pacing. */
+export interface RateLimiter {
+  /** Adds `count` to this second's total for the partner if it stays ≤ tps; false when it would not. */
+  tryAcquire(partnerId: string, second: number, count: number, tps: number): Promise<boolean>;
+}
+
+export interface HandOverRequest {
+  url: string;
+  secret: string;
+  webhookId: string;
+  body: string;
+  timeoutMs: number;
+}
+
+/** Sends a signed `sms.send` batch; answers the partner's status, or an error when there was none. */
+export interface PartnerTransport {
+  send(
+    request: HandOverRequest,
+  ): Promise<{ status?: number; error?: string; retryAfter?: string | null; body?: unknown }>;
+}

@@ -1,0 +1,82 @@
+import { logger } from '../functions/adapters/logger.js';
+import { sendingDeps } from '../functions/adapters/dispatch-deps.js';
+import { dispatchBatch } from '../functions/core/dispatch/dispatcher.js';
+import type { BatchRef } from '../functions/core/dispatch/ports.js';
+import { sweepSendingCampaigns } from '../functions/core/dispatch/sweep.js';
+
+export interface LocalDispatcherOptions {
+  /** Batches handed over at once per partner (the Lambda consumers' concurrency in AWS). */
+  concurrency?: number;
+  pollMs?: number;
+}
+
+/**
+ * Local stand-in for SNS → SQS → Lambda: each partner's queue is its due batches in the table (durable:
+ * a kill loses nothing, a restart picks up where it stopped), worked by `concurrency` consumers running
+ * the same dispatch code as the Lambda consumer. A sweep materialises and completes sending campaigns.
+ */
+export const startLocalDispatcher = ({ concurrency = 4, pollMs = 100 }: LocalDispatcherOptions = {}) => {
+  const deps = sendingDeps();
+  const inFlight = new Set<string>();
+  let stopped = false;
+  const loops: Promise<void>[] = [];
+
+  const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+  const refKey = (ref: BatchRef) => `${ref.campaignId}.${ref.seq}`;
+
+  const partnerIds = async () => {
+    const partners = await deps.campaigns.partners();
+    return partners.filter((p) => p.enabled).map((p) => p.id);
+  };
+
+  const work = async (ref: BatchRef) => {
+    try {
+      await dispatchBatch(deps.dispatch, ref);
+    } catch (error) {
+      logger.error('Dispatch failed; the batch returns to the queue when its lease ends', {
+        ref,
+        error: error as Error,
+      });
+    }
+  };
+
+  const pollLoop = async () => {
+    while (!stopped) {
+      try {
+        for (const partnerId of await partnerIds()) {
+          const room = concurrency - [...inFlight].filter((key) => key.startsWith(`${partnerId}|`)).length;
+          if (room <= 0) continue;
+          for (const ref of await deps.batches.due(partnerId, new Date(), room * 2)) {
+            const key = `${partnerId}|${refKey(ref)}`;
+            if (
+              inFlight.has(key) ||
+              [...inFlight].filter((k) => k.startsWith(`${partnerId}|`)).length >= concurrency
+            )
+              continue;
+            inFlight.add(key);
+            void work(ref).finally(() => inFlight.delete(key));
+          }
+        }
+      } catch (error) {
+        logger.error('Dispatch poll failed', error as Error);
+      }
+      await sleep(pollMs);
+    }
+  };
+
+  const sweepLoop = async () => {
+    while (!stopped) {
+      await sweepSendingCampaigns(deps).catch((error: Error) => logger.error('Sweep failed', error));
+      await sleep(500);
+    }
+  };
+
+  loops.push(pollLoop(), sweepLoop());
+  return {
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+      while (inFlight.size) await sleep(50);
+    },
+  };
+};

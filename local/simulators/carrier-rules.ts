@@ -1,0 +1,191 @@
+/**
+ * What a simulated carrier decides about a batch, without any network: the per-second TPS ledger, the
+ * seeded random numbers and the accept / replay / throttle / reject / fail answer with its counters.
+ */
+
+export type SimulatorMode = 'ok' | 'fail500' | 'timeout' | 'slow' | 'reject400' | 'down';
+export const SIMULATOR_MODES: readonly SimulatorMode[] = [
+  'ok',
+  'fail500',
+  'timeout',
+  'slow',
+  'reject400',
+  'down',
+];
+export const isSimulatorMode = (value: unknown): value is SimulatorMode =>
+  (SIMULATOR_MODES as readonly unknown[]).includes(value);
+
+/** mulberry32: a tiny seeded generator of numbers in [0, 1); the same seed gives the same sequence. */
+export const seededRandom = (seed: number): (() => number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+export const unixSecond = (epochMs: number): number => Math.floor(epochMs / 1000);
+
+/** Messages taken in per wall-clock second; a batch that does not fit in its second is refused whole. */
+export class TpsLedger {
+  private readonly counts = new Map<number, number>();
+
+  constructor(readonly tps: number) {}
+
+  /** Records the batch in `second` and answers true, or answers false and records nothing. */
+  admit(second: number, messages: number): boolean {
+    const used = this.counts.get(second) ?? 0;
+    if (used + messages > this.tps) return false;
+    this.counts.set(second, used + messages);
+    return true;
+  }
+
+  get perSecond(): Record<number, number> {
+    return Object.fromEntries(this.counts);
+  }
+
+  get maxPerSecond(): number {
+    return Math.max(0, ...this.counts.values());
+  }
+
+  get secondsOverTps(): number {
+    return [...this.counts.values()].filter((count) => count > this.tps).length;
+  }
+}
+
+export interface Rejection {
+  messageId: string;
+  reason: string;
+}
+
+export interface ReportDraft {
+  messageId: string;
+  status: 'delivered' | 'failed';
+  errorCode?: string;
+}
+
+export const REJECT_REASONS = ['invalid_destination', 'blocked_recipient'] as const;
+/** GSM MAP causes a real SMSC reports for undelivered messages. */
+export const FAILURE_CODES = ['ABSENT_SUBSCRIBER', 'UNKNOWN_SUBSCRIBER', 'MEMORY_CAPACITY_EXCEEDED'] as const;
+
+const pick = <T>(list: readonly [T, ...T[]], random: () => number): T =>
+  list[Math.floor(random() * list.length)] ?? list[0];
+
+/** Per message: rejected at once (`rejectRate`), else delivered (`successRate`) or failed with a code. */
+export const decideMessages = (
+  messageIds: readonly string[],
+  rates: { rejectRate: number; successRate: number },
+  random: () => number,
+): { rejected: Rejection[]; reports: ReportDraft[] } => {
+  const rejected: Rejection[] = [];
+  const reports: ReportDraft[] = [];
+  for (const messageId of messageIds) {
+    if (random() < rates.rejectRate) rejected.push({ messageId, reason: pick(REJECT_REASONS, random) });
+    else if (random() < rates.successRate) reports.push({ messageId, status: 'delivered' });
+    else reports.push({ messageId, status: 'failed', errorCode: pick(FAILURE_CODES, random) });
+  }
+  return { rejected, reports };
+};
+
+export interface BatchCounters {
+  /** Messages in every authenticated batch request, retries and replays included. */
+  received: number;
+  /** Messages taken on (2xx), less those rejected one by one. */
+  accepted: number;
+  /** Messages refused: one by one in a 2xx answer, or whole batches answered 400. */
+  rejected: number;
+  /** Messages answered 429. */
+  throttled: number;
+  /** Messages accepted although their messageId had been accepted before (handed over twice). */
+  duplicates: number;
+  /** Requests repeating the webhook-id of a batch already accepted: answered 200 again, nothing taken. */
+  replays: number;
+}
+
+export type BatchAnswer =
+  | { status: 200; body: { rejected: Rejection[] }; reports: ReportDraft[] }
+  | { status: 400 | 429 | 500; body: { error: { code: string; message: string } }; reports: [] };
+
+const refusal = (status: 400 | 429 | 500, code: string, message: string): BatchAnswer => ({
+  status,
+  body: { error: { code, message } },
+  reports: [],
+});
+
+export interface CarrierSettings {
+  tps: number;
+  maxBatchSize: number;
+  rejectRate: number;
+  successRate: number;
+  seed: number;
+}
+
+const zeroCounters = (): BatchCounters => ({
+  received: 0,
+  accepted: 0,
+  rejected: 0,
+  throttled: 0,
+  duplicates: 0,
+  replays: 0,
+});
+
+/** A carrier's memory of the batches it was handed: what it answered, which messages it holds. */
+export class CarrierBook {
+  counters = zeroCounters();
+  ledger: TpsLedger;
+  private random: () => number;
+  private readonly acceptedMessageIds = new Set<string>();
+  private readonly answersByWebhookId = new Map<string, { rejected: Rejection[] }>();
+
+  constructor(private readonly settings: CarrierSettings) {
+    this.ledger = new TpsLedger(settings.tps);
+    this.random = seededRandom(settings.seed);
+  }
+
+  reset(): void {
+    this.counters = zeroCounters();
+    this.ledger = new TpsLedger(this.settings.tps);
+    this.random = seededRandom(this.settings.seed);
+    this.acceptedMessageIds.clear();
+    this.answersByWebhookId.clear();
+  }
+
+  /** The answer to an authenticated batch arriving at `nowMs`; synchronous, so the TPS count is exact. */
+  take(webhookId: string, messageIds: readonly string[], nowMs: number, mode: SimulatorMode): BatchAnswer {
+    const size = messageIds.length;
+    this.counters.received += size;
+    if (mode === 'fail500') return refusal(500, 'internal_error', 'Simulated carrier failure');
+
+    const earlier = this.answersByWebhookId.get(webhookId);
+    if (earlier) {
+      this.counters.replays += 1;
+      return { status: 200, body: earlier, reports: [] };
+    }
+    if (mode === 'reject400') {
+      this.counters.rejected += size;
+      return refusal(400, 'batch_rejected', 'Simulated carrier refuses the batch');
+    }
+    if (size > this.settings.maxBatchSize) {
+      this.counters.rejected += size;
+      return refusal(400, 'batch_too_large', `At most ${this.settings.maxBatchSize} messages per batch`);
+    }
+    if (!this.ledger.admit(unixSecond(nowMs), size)) {
+      this.counters.throttled += size;
+      return refusal(429, 'rate_limited', `At most ${this.settings.tps} messages per second`);
+    }
+
+    const { rejected, reports } = decideMessages(messageIds, this.settings, this.random);
+    for (const { messageId } of reports) {
+      if (this.acceptedMessageIds.has(messageId)) this.counters.duplicates += 1;
+      this.acceptedMessageIds.add(messageId);
+    }
+    this.counters.accepted += reports.length;
+    this.counters.rejected += rejected.length;
+    const body = { rejected };
+    this.answersByWebhookId.set(webhookId, body);
+    return { status: 200, body, reports };
+  }
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Webhook } from 'standardwebhooks';
+import type { ReportDraft } from './carrier-rules.js';
+
+export const MAX_REPORTS_PER_REQUEST = 1000;
+/** Reports falling due within this long of each other go out in the same request. */
+const GATHER_MS = 50;
+const ATTEMPTS = 4;
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface DeliveryReport extends ReportDraft {
+  at: string;
+}
+
+/** Standard Webhooks headers for `body`: the same `webhook-id` on every retry, a fresh timestamp each time. */
+export const signedHeaders = (secret: string, webhookId: string, body: string, now = new Date()) => ({
+  'content-type': 'application/json',
+  'webhook-id': webhookId,
+  'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+  'webhook-signature': new Webhook(secret).sign(webhookId, now, body),
+});
+
+export interface ReportPosterOptions {
+  url: string;
+  delayMs: number;
+  retryDelayMs: number;
+  secret: () => string | undefined;
+  now: () => number;
+  onPosted: (reports: number) => void;
+  onFailed: (reports: number) => void;
+}
+
+/**
+ * Posts delivery reports `delayMs` after their batch was accepted, up to 1,000 per signed request, one
+ * request at a time; network errors, 429 and 5xx are retried with backoff, other answers give up.
+ */
+export class ReportPoster {
+  private due: DeliveryReport[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private gathering = false;
+  private draining: Promise<void> | undefined;
+  private lifetime = new AbortController();
+
+  constructor(private readonly options: ReportPosterOptions) {}
+
+  schedule(reports: readonly ReportDraft[]): void {
+    if (reports.length === 0) return;
+    this.after(this.options.delayMs, () => {
+      const at = new Date(this.options.now()).toISOString();
+      this.due.push(...reports.map((report) => ({ ...report, at })));
+      this.gather();
+    });
+  }
+
+  /** Drops every report not yet posted and abandons the request in flight. */
+  cancel(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.due = [];
+    this.gathering = false;
+    this.lifetime.abort();
+    this.lifetime = new AbortController();
+  }
+
+  private after(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private gather(): void {
+    if (this.gathering || this.draining) return;
+    this.gathering = true;
+    this.after(GATHER_MS, () => {
+      this.gathering = false;
+      this.draining = this.drain().finally(() => {
+        this.draining = undefined;
+        if (this.due.length > 0) this.gather();
+      });
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const { signal } = this.lifetime;
+    while (this.due.length > 0 && !signal.aborted) {
+      const chunk = this.due.splice(0, MAX_REPORTS_PER_REQUEST);
+      const posted = await this.post(chunk, signal);
+      if (signal.aborted) return;
+      if (posted) this.options.onPosted(chunk.length);
+      else this.options.onFailed(chunk.length);
+    }
+  }
+
+  private async post(reports: DeliveryReport[], signal: AbortSignal): Promise<boolean> {
+    const body = JSON.stringify({ reports });
+    const webhookId = `msg_${randomUUID()}`;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      try {
+        if (attempt > 0) await sleep(this.options.retryDelayMs * 2 ** (attempt - 1), undefined, { signal });
+        const secret = this.options.secret();
+        if (!secret) return false;
+        const response = await fetch(this.options.url, {
+          method: 'POST',
+          headers: signedHeaders(secret, webhookId, body),
+          body,
+          signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+        });
+        await response.arrayBuffer();
+        if (response.ok) return true;
+        if (response.status !== 429 && response.status < 500) return false;
+      } catch {
+        if (signal.aborted) return false;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,155 @@
+import type { Carrier } from '../../functions/core/carriers.js';
+import { createCarrierSimulator, type CarrierSimulator } from './carrier-simulator.js';
+
+export { createCarrierSimulator } from './carrier-simulator.js';
+export type { CarrierSimulator, CarrierSimulatorOptions, SimulatorCounters } from './carrier-simulator.js';
+export { SIMULATOR_MODES, isSimulatorMode, type SimulatorMode } from './carrier-rules.js';
+
+export interface SimulatorDefinition {
+  id: string;
+  name: string;
+  carriers: readonly (Carrier | '*')[];
+  tps: number;
+  maxBatchSize: number;
+  senderId: string;
+}
+
+const senderId = 'BOCONGAN';
+
+/** The partners `npm start` simulates: one per carrier group, `sim-other` taking every carrier left over. */
+export const SIMULATOR_DEFINITIONS: readonly SimulatorDefinition[] = [
+  {
+    id: 'sim-viettel',
+    name: 'Simulated Viettel',
+    carriers: ['viettel'],
+    tps: 200,
+    maxBatchSize: 100,
+    senderId,
+  },
+  {
+    id: 'sim-vnpt',
+    name: 'Simulated VNPT (VinaPhone, iTel, Reddi)',
+    carriers: ['vinaphone', 'itel', 'reddi'],
+    tps: 150,
+    maxBatchSize: 100,
+    senderId,
+  },
+  {
+    id: 'sim-mobifone',
+    name: 'Simulated MobiFone',
+    carriers: ['mobifone'],
+    tps: 150,
+    maxBatchSize: 100,
+    senderId,
+  },
+  {
+    id: 'sim-other',
+    name: 'Simulated other networks (Vietnamobile, Gmobile, ...)',
+    carriers: ['*'],
+    tps: 50,
+    maxBatchSize: 50,
+    senderId,
+  },
+];
+
+/** The body of `PUT /v1/partners/{definition.id}` that registers a running simulator (contract §3). */
+export const partnerInput = (definition: SimulatorDefinition, webhookUrl: string) => ({
+  name: definition.name,
+  webhookUrl,
+  carriers: [...definition.carriers],
+  tps: definition.tps,
+  maxBatchSize: definition.maxBatchSize,
+  senderId: definition.senderId,
+});
+
+export interface SimulatorSettings {
+  successRate?: number;
+  reportDelayMs?: number;
+}
+
+/** `SIMULATOR_SUCCESS_RATE` (0–1) and `SIMULATOR_REPORT_DELAY_MS` (integer ≥ 0), when set. */
+export const simulatorSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): SimulatorSettings => {
+  const settings: SimulatorSettings = {};
+  if (env.SIMULATOR_SUCCESS_RATE !== undefined) {
+    const rate = Number(env.SIMULATOR_SUCCESS_RATE);
+    if (!(env.SIMULATOR_SUCCESS_RATE.trim() !== '' && rate >= 0 && rate <= 1))
+      throw new Error(`SIMULATOR_SUCCESS_RATE must be between 0 and 1, got ${env.SIMULATOR_SUCCESS_RATE}`);
+    settings.successRate = rate;
+  }
+  if (env.SIMULATOR_REPORT_DELAY_MS !== undefined) {
+    const delay = Number(env.SIMULATOR_REPORT_DELAY_MS);
+    if (!(env.SIMULATOR_REPORT_DELAY_MS.trim() !== '' && Number.isInteger(delay) && delay >= 0))
+      throw new Error(
+        `SIMULATOR_REPORT_DELAY_MS must be an integer ≥ 0, got ${env.SIMULATOR_REPORT_DELAY_MS}`,
+      );
+    settings.reportDelayMs = delay;
+  }
+  return settings;
+};
+
+export interface CarrierSimulatorsConfig extends SimulatorSettings {
+  /** Our API's base URL; each simulator reports to `{apiUrl}/v1/webhooks/{id}/delivery-reports`. */
+  apiUrl?: string;
+  definitions?: readonly SimulatorDefinition[];
+  /** Read when `successRate` or `reportDelayMs` is not given (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningSimulator {
+  definition: SimulatorDefinition;
+  simulator: CarrierSimulator;
+}
+
+export interface CarrierSimulators {
+  simulators: readonly RunningSimulator[];
+  /** Give a simulator the `signingSecret` our API issued when it was registered (or rotated). */
+  setSecret(partnerId: string, secret: string): void;
+  stop(): Promise<void>;
+}
+
+/** Starts one simulator per definition, each on a free port of 127.0.0.1. */
+export const startCarrierSimulators = async (
+  config: CarrierSimulatorsConfig = {},
+): Promise<CarrierSimulators> => {
+  const settings = { ...simulatorSettingsFromEnv(config.env), ...definedOnly(config) };
+  const definitions = config.definitions ?? SIMULATOR_DEFINITIONS;
+  const started = await Promise.allSettled(
+    definitions.map(async (definition): Promise<RunningSimulator> => ({
+      definition,
+      simulator: await createCarrierSimulator({
+        partnerId: definition.id,
+        name: definition.name,
+        carriers: definition.carriers,
+        tps: definition.tps,
+        maxBatchSize: definition.maxBatchSize,
+        ...settings,
+        ...(config.apiUrl
+          ? { reportUrl: `${config.apiUrl}/v1/webhooks/${definition.id}/delivery-reports` }
+          : {}),
+      }),
+    })),
+  );
+  const simulators = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failure = started.find((result) => result.status === 'rejected');
+  if (failure) {
+    await Promise.all(simulators.map(({ simulator }) => simulator.close()));
+    throw failure.reason;
+  }
+
+  return {
+    simulators,
+    setSecret: (partnerId, secret) => {
+      const found = simulators.find(({ definition }) => definition.id === partnerId);
+      if (!found) throw new Error(`No carrier simulator ${partnerId}`);
+      found.simulator.setSecret(secret);
+    },
+    stop: async () => {
+      await Promise.all(simulators.map(({ simulator }) => simulator.close()));
+    },
+  };
+};
+
+const definedOnly = ({ successRate, reportDelayMs }: SimulatorSettings): SimulatorSettings => ({
+  ...(successRate !== undefined ? { successRate } : {}),
+  ...(reportDelayMs !== undefined ? { reportDelayMs } : {}),
+});

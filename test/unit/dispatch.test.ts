@@ -1,0 +1,370 @@
+import { describe, expect, it } from 'vitest';
+import type { Campaign } from '../../functions/core/campaign.js';
+import {
+  batchSizeFor,
+  parseMessageId,
+  planBatches,
+  messageId,
+  type Batch,
+  type BatchMessage,
+} from '../../functions/core/dispatch/batch.js';
+import { dispatchBatch, type DispatchDeps } from '../../functions/core/dispatch/dispatcher.js';
+import { backoffMs, classifyAnswer, parseRetryAfter } from '../../functions/core/dispatch/outcome.js';
+import type { BatchRef, BatchStore, HandOverRequest } from '../../functions/core/dispatch/ports.js';
+import type { Partner } from '../../functions/core/partner.js';
+
+describe('batch planning', () => {
+  it.each([
+    [200, 100, 100],
+    [150, 100, 75],
+    [50, 100, 50],
+    [1000, 100, 100],
+    [7, 100, 7],
+    [1, 100, 1],
+  ])('sizes batches for tps %i and max %i as %i', (tps, max, size) => {
+    expect(batchSizeFor(tps, max)).toBe(size);
+  });
+
+  it('groups by carrier, keeps batch size, lists failover routes and leaves unroutable phones out', () => {
+    const recipients = [
+      ...Array.from({ length: 5 }, (_, i) => ({ phone: `+8498100000${i}`, carrier: 'viettel' as const })),
+      { phone: '+84911000001', carrier: 'vinaphone' as const },
+      { phone: '+84551000001', carrier: 'reddi' as const },
+    ];
+    const routes = {
+      viettel: [
+        { id: 'v', maxBatchSize: 2, tps: 10 },
+        { id: 'any', maxBatchSize: 100, tps: 50 },
+      ],
+      vinaphone: [{ id: 'n', maxBatchSize: 100, tps: 10 }],
+    };
+    const { batches, unroutable } = planBatches(
+      recipients,
+      (carrier) => routes[carrier as keyof typeof routes] ?? [],
+    );
+    expect(batches.map((b) => [b.partnerId, b.routes, b.recipients.length])).toEqual([
+      ['v', ['v', 'any'], 2],
+      ['v', ['v', 'any'], 2],
+      ['v', ['v', 'any'], 1],
+      ['n', ['n'], 1],
+    ]);
+    expect(unroutable.map((r) => r.phone)).toEqual(['+84551000001']);
+  });
+
+  it('round-trips message ids and refuses foreign ones', () => {
+    expect(parseMessageId(messageId('01JCAMPAIGN', 12, 99))).toEqual({
+      campaignId: '01JCAMPAIGN',
+      seq: 12,
+      index: 99,
+    });
+    expect(parseMessageId('nope')).toBeUndefined();
+    expect(parseMessageId('a.b.c')).toBeUndefined();
+  });
+});
+
+describe('partner answers', () => {
+  const now = new Date('2027-07-30T01:00:00Z');
+  it.each([
+    [{ status: 200, body: {} }, 'accepted'],
+    [{ status: 202 }, 'accepted'],
+    [{ status: 429, retryAfter: '2' }, 'retry'],
+    [{ status: 500 }, 'retry'],
+    [{ status: 503 }, 'retry'],
+    [{ status: 408 }, 'retry'],
+    [{ error: 'timeout after 10000 ms' }, 'retry'],
+    [{ status: 400 }, 'refused'],
+    [{ status: 401 }, 'refused'],
+    [{ status: 404 }, 'refused'],
+  ])('classifies %o as %s', (answer, kind) => {
+    expect(classifyAnswer(answer, now).kind).toBe(kind);
+  });
+
+  it('honours Retry-After in seconds and as a date, and keeps per-message rejections', () => {
+    expect(classifyAnswer({ status: 429, retryAfter: '3' }, now)).toEqual({
+      kind: 'retry',
+      reason: 'throttled (429)',
+      retryAfterMs: 3000,
+    });
+    expect(parseRetryAfter(new Date(now.getTime() + 5000).toUTCString(), now)).toBe(5000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(
+      classifyAnswer(
+        { status: 200, body: { rejected: [{ messageId: 'c.0.1', reason: 'blacklisted' }, { bogus: 1 }] } },
+        now,
+      ),
+    ).toEqual({
+      kind: 'accepted',
+      rejected: [{ messageId: 'c.0.1', reason: 'blacklisted' }],
+    });
+  });
+
+  it('backs off exponentially with jitter, capped, and lets Retry-After win', () => {
+    expect(backoffMs(1, () => 0)).toBe(250);
+    expect(backoffMs(1, () => 1)).toBe(500);
+    expect(backoffMs(4, () => 1)).toBe(4000);
+    expect(backoffMs(20, () => 1)).toBe(30_000);
+    expect(backoffMs(3, () => 0, 2000)).toBe(2000);
+  });
+});
+
+/** An in-memory batch store with the same conditional rules as the DynamoDB one. */
+const memoryStore = (initial: Batch[]) => {
+  const batches = new Map(initial.map((b) => [`${b.campaignId}.${b.seq}`, structuredClone(b)]));
+  const key = (ref: BatchRef) => `${ref.campaignId}.${ref.seq}`;
+  const store: BatchStore = {
+    putBatches: async (list) => list.forEach((b) => batches.set(key(b), structuredClone(b))),
+    get: async (ref) => structuredClone(batches.get(key(ref))),
+    claim: async (ref, now, leaseMs) => {
+      const b = batches.get(key(ref));
+      if (!b) return undefined;
+      const claimable =
+        (b.status === 'queued' && b.availableAt <= now.toISOString()) ||
+        (b.status === 'handing' && (b.leaseUntil ?? '') < now.toISOString());
+      if (!claimable) return undefined;
+      Object.assign(b, { status: 'handing', leaseUntil: new Date(now.getTime() + leaseMs).toISOString() });
+      return structuredClone(b);
+    },
+    settle: async (batch, status, messages) => {
+      const b = batches.get(key(batch));
+      if (!b || b.status !== 'handing' || b.leaseUntil !== batch.leaseUntil) return false;
+      Object.assign(b, { status, messages });
+      delete b.leaseUntil;
+      return true;
+    },
+    release: async (batch, next) => {
+      const b = batches.get(key(batch));
+      if (!b || b.status !== 'handing' || b.leaseUntil !== batch.leaseUntil) return false;
+      Object.assign(b, {
+        status: 'queued',
+        partnerId: next.partnerId,
+        attempt: next.attempt,
+        availableAt: next.availableAt.toISOString(),
+      });
+      delete b.leaseUntil;
+      return true;
+    },
+    due: async () => [],
+    listBatches: async function* () {
+      yield [...batches.values()];
+    },
+  };
+  return { store, batches };
+};
+
+const partner = (id: string, extra: Partial<Partner> = {}): Partner => ({
+  id,
+  name: id,
+  kind: 'webhook',
+  webhookUrl: `https://${id}.example/sms`,
+  carriers: ['viettel'],
+  tps: 100,
+  maxBatchSize: 100,
+  senderId: 'BOCONGAN',
+  pricePerSegment: 0,
+  currency: 'VND',
+  enabled: true,
+  createdAt: '',
+  updatedAt: '',
+  secretRotatedAt: '',
+  secrets: [{ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
+  ...extra,
+});
+
+const campaign = (extra: Partial<Campaign> = {}): Campaign =>
+  ({
+    id: 'c1',
+    name: '30/7',
+    message: 'Gọi 111. {{link:https://bocongan.gov.vn/111}}',
+    status: 'sending',
+    sendingWindow: null,
+    timeZone: 'Asia/Ho_Chi_Minh',
+    estimate: { encoding: 'UCS-2', segmentsPerMessage: 1 },
+    ...extra,
+  }) as Campaign;
+
+const messages = (n: number): BatchMessage[] =>
+  Array.from({ length: n }, (_, i) => ({
+    i,
+    to: `+8498100000${i}`,
+    carrier: 'viettel',
+    st: 'queued',
+    code: `code${i}`,
+  }));
+
+const batch = (extra: Partial<Batch> = {}): Batch => ({
+  campaignId: 'c1',
+  seq: 0,
+  partnerId: 'p1',
+  routes: ['p1', 'p2'],
+  status: 'queued',
+  attempt: 0,
+  availableAt: '2027-07-30T00:00:00.000Z',
+  messages: messages(3),
+  createdAt: '',
+  updatedAt: '',
+  ...extra,
+});
+
+const setup = (
+  answers: Awaited<ReturnType<DispatchDeps['transport']['send']>>[],
+  options: { campaign?: Campaign; partners?: Partner[]; batch?: Batch } = {},
+) => {
+  const { store, batches } = memoryStore([options.batch ?? batch()]);
+  const sent: HandOverRequest[] = [];
+  const settled: string[] = [];
+  const partners = new Map((options.partners ?? [partner('p1'), partner('p2')]).map((p) => [p.id, p]));
+  let clock = Date.parse('2027-07-30T03:00:00Z');
+  const deps: DispatchDeps = {
+    batches: store,
+    limiter: { tryAcquire: async () => true },
+    transport: {
+      send: async (request) => {
+        sent.push(request);
+        return answers.shift() ?? { status: 200 };
+      },
+    },
+    partner: async (id) => partners.get(id),
+    campaign: async () => options.campaign ?? campaign(),
+    onSettled: async (b, status) => void settled.push(`${b.seq}:${status}`),
+    shortLink: (code) => `https://sms.gov.vn/l/${code}`,
+    now: () => new Date(clock),
+    sleep: async (ms) => void (clock += ms),
+    random: () => 0.5,
+    leaseMs: 60_000,
+    webhookTimeoutMs: 1000,
+  };
+  const current = () => batches.get('c1.0') as Batch;
+  const advance = (ms: number) => (clock += ms);
+  return { deps, sent, settled, current, advance };
+};
+
+describe('dispatching a batch', () => {
+  it('hands the batch over signed with a stable webhook id, each recipient with their own short link', async () => {
+    const { deps, sent, settled, current } = setup([{ status: 200, body: {} }]);
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.webhookId).toBe('msg_c1_0_p1');
+    const body = JSON.parse(sent[0]?.body ?? '{}');
+    expect(body.type).toBe('sms.send');
+    expect(body.data.messages[1]).toEqual({
+      messageId: 'c1.0.1',
+      to: '+84981000001',
+      senderId: 'BOCONGAN',
+      text: 'Gọi 111. https://sms.gov.vn/l/code1',
+      encoding: 'UCS-2',
+      segments: 1,
+    });
+    expect(current().status).toBe('pending');
+    expect(current().messages.every((m) => m.st === 'pending')).toBe(true);
+    expect(settled).toEqual(['0:pending']);
+  });
+
+  it('fails single messages the partner rejects and keeps the others pending', async () => {
+    const { deps, current } = setup([
+      { status: 200, body: { rejected: [{ messageId: 'c1.0.2', reason: 'invalid number' }] } },
+    ]);
+    await dispatchBatch(deps, { campaignId: 'c1', seq: 0 });
+    expect(current().messages.map((m) => [m.st, m.reason ?? null])).toEqual([
+      ['pending', null],
+      ['pending', null],
+      ['failed', 'rejected: invalid number'],
+    ]);
+  });
+
+  it('retries a 429 after Retry-After with the same webhook id, then hands it over', async () => {
+    const { deps, sent, current, advance } = setup([{ status: 429, retryAfter: '2' }, { status: 200 }]);
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('retry-later');
+    expect(current()).toMatchObject({ status: 'queued', attempt: 1, partnerId: 'p1' });
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('not-claimed');
+    advance(2100);
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
+    expect(sent.map((s) => s.webhookId)).toEqual(['msg_c1_0_p1', 'msg_c1_0_p1']);
+  });
+
+  it('fails over to the next partner after repeated 5xx and timeouts', async () => {
+    const failures = [
+      { status: 500 },
+      { error: 'timeout after 1000 ms' },
+      { status: 503 },
+      { status: 502 },
+      { status: 500 },
+    ];
+    const { deps, sent, current, advance } = setup([...failures, { status: 200 }]);
+    for (let i = 0; i < failures.length; i++) {
+      await dispatchBatch(deps, { campaignId: 'c1', seq: 0 });
+      advance(60_000);
+    }
+    expect(current()).toMatchObject({ status: 'queued', partnerId: 'p2', attempt: 0 });
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
+    expect(sent.at(-1)?.webhookId).toBe('msg_c1_0_p2');
+  });
+
+  it('fails the messages with a reason when no partner is left', async () => {
+    const { deps, current, advance } = setup(Array(10).fill({ status: 500 }), {
+      batch: batch({ routes: ['p1'] }),
+    });
+    for (let i = 0; i < 5; i++) {
+      await dispatchBatch(deps, { campaignId: 'c1', seq: 0 });
+      advance(60_000);
+    }
+    expect(current().status).toBe('failed');
+    expect(
+      current().messages.every((m) => m.st === 'failed' && m.reason?.startsWith('partner_unavailable')),
+    ).toBe(true);
+  });
+
+  it('fails the batch as rejected on another 4xx', async () => {
+    const { deps, current } = setup([{ status: 400 }]);
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('failed');
+    expect(current().messages.every((m) => m.reason === 'rejected')).toBe(true);
+  });
+
+  it('holds batches of a paused campaign without sending', async () => {
+    const { deps, sent, current } = setup([], { campaign: campaign({ status: 'paused' }) });
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('held');
+    expect(sent).toHaveLength(0);
+    expect(current()).toMatchObject({ status: 'queued', attempt: 0 });
+  });
+
+  it('cancels batches of a cancelled campaign', async () => {
+    const { deps, sent, current } = setup([], { campaign: campaign({ status: 'cancelled' }) });
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('cancelled');
+    expect(sent).toHaveLength(0);
+    expect(current().messages.every((m) => m.st === 'failed' && m.reason === 'cancelled')).toBe(true);
+  });
+
+  it('waits for the sending window to open (Asia/Ho_Chi_Minh)', async () => {
+    // 03:00Z is 10:00 in Hà Nội; a window of 20:00–22:00 reopens at 13:00Z.
+    const { deps, sent, current } = setup([], {
+      campaign: campaign({ sendingWindow: { start: '20:00', end: '22:00' } }),
+    });
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('held');
+    expect(sent).toHaveLength(0);
+    expect(current().availableAt).toBe('2027-07-30T13:00:00.000Z');
+  });
+
+  it('does not hand a batch over twice when two consumers race for it', async () => {
+    const { deps, sent } = setup([{ status: 200 }, { status: 200 }]);
+    const outcomes = await Promise.all([
+      dispatchBatch(deps, { campaignId: 'c1', seq: 0 }),
+      dispatchBatch(deps, { campaignId: 'c1', seq: 0 }),
+    ]);
+    expect(outcomes.sort()).toEqual(['accepted', 'not-claimed']);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('waits for the next second when the partner budget is spent', async () => {
+    const { deps, sent } = setup([{ status: 200 }]);
+    const seconds: number[] = [];
+    let calls = 0;
+    deps.limiter = {
+      tryAcquire: async (_id, second) => {
+        seconds.push(second);
+        return ++calls > 2;
+      },
+    };
+    await dispatchBatch(deps, { campaignId: 'c1', seq: 0 });
+    expect(new Set(seconds).size).toBe(3);
+    expect(sent).toHaveLength(1);
+  });
+});
