@@ -15,7 +15,7 @@ import { dynamoLocalScheduler, eventBridgeScheduler, schedulerClient } from './s
 /** `npm start` and the tests set LOCAL_RUNTIME=1: events and schedules then live in the table. */
 export const isLocalRuntime = () => process.env.LOCAL_RUNTIME === '1';
 
-const required = (name: string): string => {
+export const requiredEnv = (name: string): string => {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set`);
   return value;
@@ -24,15 +24,15 @@ const required = (name: string): string => {
 const eventPublisher = (): EventPublisher =>
   isLocalRuntime()
     ? localEventPublisher(dynamoDocumentClient(), tableName())
-    : eventBridgePublisher(eventBridgeClient(), required('EVENT_BUS_NAME'));
+    : eventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME'));
 
 const campaignScheduler = (): CampaignScheduler =>
   isLocalRuntime()
     ? dynamoLocalScheduler(dynamoDocumentClient(), tableName())
     : eventBridgeScheduler(schedulerClient(), {
-        groupName: required('SCHEDULE_GROUP_NAME'),
-        targetArn: required('SCHEDULE_TARGET_ARN'),
-        roleArn: required('SCHEDULE_ROLE_ARN'),
+        groupName: requiredEnv('SCHEDULE_GROUP_NAME'),
+        targetArn: requiredEnv('SCHEDULE_TARGET_ARN'),
+        roleArn: requiredEnv('SCHEDULE_ROLE_ARN'),
         deadLetterArn: process.env.SCHEDULE_DLQ_ARN,
       });
 

@@ -9,9 +9,12 @@ import type { Partner } from '../core/partner.js';
 import type { SettingsStore } from '../core/settings.js';
 import { LINK_PLACEHOLDER } from '../core/sms-encoding.js';
 import { dynamoBatchStore, dynamoRateLimiter } from './batch-store.js';
-import { campaignDeps, publicBaseUrl } from './campaign-deps.js';
+import { snsBatchQueue, snsClient, tableBatchQueue } from './batch-queue.js';
+import { campaignDeps, isLocalRuntime, publicBaseUrl, requiredEnv } from './campaign-deps.js';
+import { snsSmsTransport } from './sns-sms-transport.js';
 import { dynamoDocumentClient, tableName } from './clients.js';
 import { logger } from './logger.js';
+import { observeDispatch } from './metrics.js';
 import { dynamoPartnerStore } from './partner-store.js';
 import { dynamoProgressStore } from './progress-store.js';
 import { dynamoSettingsStore } from './settings-store.js';
@@ -78,6 +81,10 @@ export const sendingDeps = (): SendingDeps => {
   const settings = dynamoSettingsStore(client, table);
   const partners = dynamoPartnerStore(client, table);
   const base = publicBaseUrl();
+  const webhook = webhookTransport();
+  const queue = isLocalRuntime()
+    ? tableBatchQueue
+    : snsBatchQueue(snsClient(), requiredEnv('BATCH_TOPIC_ARN'));
 
   const completeIfDone = async (campaignId: string) => {
     const now = await progress.addSettled(campaignId);
@@ -98,7 +105,8 @@ export const sendingDeps = (): SendingDeps => {
     dispatch: {
       batches,
       limiter: dynamoRateLimiter(client, table),
-      transport: webhookTransport(),
+      queue,
+      transportFor: (partner) => (partner.kind === 'sns' ? snsSmsTransport(snsClient()) : webhook),
       partner: cached<Partner | undefined>(2000, (id) => partners.get(id)),
       campaign: cached<Campaign | undefined>(500, (id) => campaigns.campaigns.get(id)),
       onSettled: async (batch) => {
@@ -108,6 +116,7 @@ export const sendingDeps = (): SendingDeps => {
         );
       },
       shortLink: (code) => `${base}/l/${code}`,
+      observe: observeDispatch(isLocalRuntime()),
       now: () => new Date(),
       sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
       random: Math.random,
@@ -117,6 +126,7 @@ export const sendingDeps = (): SendingDeps => {
     materialize: {
       audiences: campaigns.audiences,
       batches,
+      queue,
       progress,
       optedOut: () => campaigns.suppression.allOptedOut(),
       cappedPhones: cappedPhones(campaigns, batches, settings),

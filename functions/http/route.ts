@@ -45,7 +45,7 @@ export interface RouteDef<
   /** Lambda sizing for heavy routes (defaults: 512 MB, 10 s; API Gateway waits at most 29 s). */
   lambda?: { memoryMb?: number; timeoutSeconds?: number };
   /** AWS services besides the table the handler calls; the CDK grants exactly these. */
-  uses?: readonly ('events' | 'scheduler')[];
+  uses?: readonly ('events' | 'scheduler' | 'batchTopic')[];
   /** A creating POST: honours the `Idempotency-Key` header (contract §1). */
   idempotent?: boolean;
   responses: Record<number, ResponseDef>;

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoBatchStore } from '../../functions/adapters/batch-store.js';
 import { campaignDeps } from '../../functions/adapters/campaign-deps.js';
+import { dynamoDocumentClient } from '../../functions/adapters/clients.js';
 import { completeCampaign } from '../../functions/core/campaign-service.js';
 import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
 
@@ -335,6 +337,69 @@ describe('campaign lifecycle', () => {
   it('keeps the audit log for admins only', async () => {
     expect((await api.call('GET', '/v1/audit', { as: 'approver' })).status).toBe(403);
     expect((await api.call('GET', '/v1/audit?limit=5', { as: 'admin' })).body.items).toHaveLength(5);
+  });
+});
+
+describe('test sends', () => {
+  it('queues the message at once for up to 5 phones, routed by carrier, marked as a test', async () => {
+    const campaign = await create();
+    const response = await api.call('POST', `/v1/campaigns/${campaign.id}/test`, {
+      as: officer,
+      json: { phones: ['0981234567', '0911234567', '0551234567'] },
+    });
+    expect(response.status).toBe(202);
+    expect(response.body.messages).toEqual([
+      {
+        phone: '+84981234567',
+        messageId: expect.stringMatching(new RegExp(`^${campaign.id}\\.9\\d{8}\\.0$`)),
+        partnerId: 'viettel-bk',
+        status: 'queued',
+      },
+      { phone: '+84911234567', messageId: expect.any(String), partnerId: 'vnpt-bk', status: 'queued' },
+      { phone: '+84551234567', messageId: '', partnerId: null, status: 'unroutable' },
+    ]);
+    const batches = [];
+    for await (const page of dynamoBatchStore(
+      dynamoDocumentClient(),
+      process.env.TABLE_NAME ?? '',
+    ).listBatches(campaign.id))
+      batches.push(...page);
+    expect(batches.map((b) => [b.test, b.status, b.messages.length])).toEqual([
+      [true, 'queued', 1],
+      [true, 'queued', 1],
+    ]);
+  });
+
+  it.each([
+    [
+      'six phones',
+      { phones: ['0981000001', '0981000002', '0981000003', '0981000004', '0981000005', '0981000006'] },
+      'phones',
+    ],
+    ['no phones', { phones: [] }, 'phones'],
+    ['a landline', { phones: ['0981000001', '02438251234'] }, 'phones.1'],
+    ['a foreign number', { phones: ['+12025550123'] }, 'phones.0'],
+  ])('rejects %s', async (_case, json, path) => {
+    const campaign = await create();
+    const response = await api.call('POST', `/v1/campaigns/${campaign.id}/test`, { as: officer, json });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+  });
+
+  it('answers 404 for an unknown campaign and 403 for a planner', async () => {
+    expect(
+      (await api.call('POST', '/v1/campaigns/nope/test', { as: officer, json: { phones: ['0981000001'] } }))
+        .status,
+    ).toBe(404);
+    const campaign = await create();
+    expect(
+      (
+        await api.call('POST', `/v1/campaigns/${campaign.id}/test`, {
+          as: 'planner',
+          json: { phones: ['0981000001'] },
+        })
+      ).status,
+    ).toBe(403);
   });
 });
 

@@ -7,10 +7,12 @@ import {
   SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eventBridgePublisher } from '../../functions/adapters/events.js';
 import { eventBridgeScheduler } from '../../functions/adapters/scheduler.js';
+import { snsSmsTransport } from '../../functions/adapters/sns-sms-transport.js';
 
 const schedulerMock = mockClient(SchedulerClient);
 const eventsMock = mockClient(EventBridgeClient);
@@ -107,5 +109,54 @@ describe('EventBridge publisher', () => {
       .on(PutEventsCommand)
       .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'Throttled', ErrorMessage: 'slow down' }] });
     await expect(publisher.publish(event)).rejects.toThrow('slow down');
+  });
+});
+
+describe('Amazon SNS SMS transport', () => {
+  const snsMock = mockClient(SNSClient);
+  const transport = snsSmsTransport(new SNSClient({ region: 'ap-southeast-1' }));
+  const body = JSON.stringify({
+    type: 'sms.send',
+    data: {
+      messages: [
+        { messageId: 'c.0.0', to: '+84981234567', senderId: 'BO CONG AN', text: 'Gọi 111' },
+        { messageId: 'c.0.1', to: '+84911234567', senderId: 'BO CONG AN', text: 'Gọi 111' },
+      ],
+    },
+  });
+  const request = { url: '', secret: '', webhookId: 'msg_c_0_sns', body, timeoutMs: 1000 };
+
+  beforeEach(() => snsMock.reset());
+
+  it('publishes each message to its phone as Transactional with the sender id', async () => {
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm' });
+    expect(await transport.send(request)).toEqual({ status: 200, body: { rejected: [] } });
+    expect(snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        PhoneNumber: '+84981234567',
+        Message: 'Gọi 111',
+        MessageAttributes: {
+          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+          'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: 'BO-CONG-AN' },
+        },
+      },
+      expect.objectContaining({ PhoneNumber: '+84911234567' }),
+    ]);
+  });
+
+  it('reports a message SNS refuses as rejected and a throttled batch as 429', async () => {
+    snsMock
+      .on(PublishCommand, { PhoneNumber: '+84911234567' })
+      .rejects(Object.assign(new Error('opted out'), { name: 'InvalidParameterException' }));
+    snsMock.on(PublishCommand, { PhoneNumber: '+84981234567' }).resolves({ MessageId: 'm' });
+    expect(await transport.send(request)).toEqual({
+      status: 200,
+      body: { rejected: [{ messageId: 'c.0.1', reason: 'InvalidParameterException' }] },
+    });
+    snsMock.reset();
+    snsMock
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+    expect(await transport.send(request)).toEqual({ status: 429, retryAfter: '1' });
   });
 });

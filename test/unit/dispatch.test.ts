@@ -10,7 +10,12 @@ import {
 } from '../../functions/core/dispatch/batch.js';
 import { dispatchBatch, type DispatchDeps } from '../../functions/core/dispatch/dispatcher.js';
 import { backoffMs, classifyAnswer, parseRetryAfter } from '../../functions/core/dispatch/outcome.js';
-import type { BatchRef, BatchStore, HandOverRequest } from '../../functions/core/dispatch/ports.js';
+import type {
+  BatchRef,
+  BatchStore,
+  HandOverRequest,
+  PartnerTransport,
+} from '../../functions/core/dispatch/ports.js';
 import type { Partner } from '../../functions/core/partner.js';
 
 describe('batch planning', () => {
@@ -206,27 +211,31 @@ const batch = (extra: Partial<Batch> = {}): Batch => ({
 });
 
 const setup = (
-  answers: Awaited<ReturnType<DispatchDeps['transport']['send']>>[],
+  answers: Awaited<ReturnType<PartnerTransport['send']>>[],
   options: { campaign?: Campaign; partners?: Partner[]; batch?: Batch } = {},
 ) => {
   const { store, batches } = memoryStore([options.batch ?? batch()]);
   const sent: HandOverRequest[] = [];
   const settled: string[] = [];
+  const enqueued: string[] = [];
+  const observed: string[] = [];
   const partners = new Map((options.partners ?? [partner('p1'), partner('p2')]).map((p) => [p.id, p]));
   let clock = Date.parse('2027-07-30T03:00:00Z');
   const deps: DispatchDeps = {
     batches: store,
+    queue: { enqueue: async (refs) => void enqueued.push(...refs.map((r) => `${r.seq}:${r.partnerId}`)) },
     limiter: { tryAcquire: async () => true },
-    transport: {
+    transportFor: () => ({
       send: async (request) => {
         sent.push(request);
         return answers.shift() ?? { status: 200 };
       },
-    },
+    }),
     partner: async (id) => partners.get(id),
     campaign: async () => options.campaign ?? campaign(),
     onSettled: async (b, status) => void settled.push(`${b.seq}:${status}`),
     shortLink: (code) => `https://sms.gov.vn/l/${code}`,
+    observe: (metric, partnerId, count) => void observed.push(`${metric}:${partnerId}:${count}`),
     now: () => new Date(clock),
     sleep: async (ms) => void (clock += ms),
     random: () => 0.5,
@@ -235,7 +244,7 @@ const setup = (
   };
   const current = () => batches.get('c1.0') as Batch;
   const advance = (ms: number) => (clock += ms);
-  return { deps, sent, settled, current, advance };
+  return { deps, sent, settled, enqueued, observed, current, advance };
 };
 
 describe('dispatching a batch', () => {
@@ -289,14 +298,21 @@ describe('dispatching a batch', () => {
       { status: 502 },
       { status: 500 },
     ];
-    const { deps, sent, current, advance } = setup([...failures, { status: 200 }]);
+    const { deps, sent, enqueued, observed, current, advance } = setup([...failures, { status: 200 }]);
     for (let i = 0; i < failures.length; i++) {
       await dispatchBatch(deps, { campaignId: 'c1', seq: 0 });
       advance(60_000);
     }
     expect(current()).toMatchObject({ status: 'queued', partnerId: 'p2', attempt: 0 });
+    expect(enqueued).toEqual(['0:p2']);
     expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
     expect(sent.at(-1)?.webhookId).toBe('msg_c1_0_p2');
+    expect(observed).toEqual([
+      ...Array(4).fill('BatchRetries:p1:1'),
+      'BatchRetries:p1:1',
+      'Failovers:p1:1',
+      'MessagesHandedOver:p2:3',
+    ]);
   });
 
   it('fails the messages with a reason when no partner is left', async () => {

@@ -97,6 +97,36 @@ export const campaignRoutes = {
       ...commonErrors,
     },
   }),
+  testCampaign: defineRoute({
+    id: 'testCampaign',
+    method: 'POST',
+    path: '/v1/campaigns/{campaignId}/test',
+    entry: 'functions/api/campaigns/test-send.ts',
+    summary: 'Send the message at once to up to 5 phones; test messages stay out of the metrics',
+    tag: 'Campaigns',
+    auth: 'edit',
+    table: 'write',
+    uses: ['batchTopic'],
+    params: campaignParams,
+    body: z.strictObject({ phones: z.array(z.string().min(1).max(32)).min(1).max(5) }),
+    responses: {
+      202: {
+        description: 'Queued for immediate hand-over',
+        schema: z.object({
+          messages: z.array(
+            z.object({
+              phone: z.string(),
+              messageId: z.string(),
+              partnerId: z.string().nullable(),
+              status: z.enum(['queued', 'unroutable']),
+            }),
+          ),
+        }),
+      },
+      ...notFound,
+      ...commonErrors,
+    },
+  }),
   listAudit: defineRoute({
     id: 'listAudit',
     method: 'GET',

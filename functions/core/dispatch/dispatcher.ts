@@ -5,23 +5,30 @@ import { replaceLinks } from '../sms-encoding.js';
 import { messageId, webhookId, type Batch, type BatchMessage } from './batch.js';
 import { MAX_ATTEMPTS_PER_PARTNER, backoffMs, classifyAnswer } from './outcome.js';
 import { msUntilNextSecond, unixSecond } from './pacing.js';
-import type { BatchRef, BatchStore, PartnerTransport, RateLimiter } from './ports.js';
+import type { BatchQueue, BatchRef, BatchStore, PartnerTransport, RateLimiter } from './ports.js';
 
 export interface DispatchDeps {
   batches: BatchStore;
+  queue: BatchQueue;
   limiter: RateLimiter;
-  transport: PartnerTransport;
+  /** Signed webhooks for `webhook` partners, Amazon SNS SMS for `sns` ones. */
+  transportFor: (partner: Partner) => PartnerTransport;
   partner: (id: string) => Promise<Partner | undefined>;
   campaign: (id: string) => Promise<Campaign | undefined>;
   /** Called when a batch settles, so the campaign's progress (and completion) can follow. */
   onSettled: (batch: Batch, status: 'pending' | 'failed' | 'cancelled') => Promise<void>;
   shortLink: (code: string) => string;
+  /** Counts for dashboards and alarms (Powertools metrics in Lambda). */
+  observe: (metric: DispatchMetric, partnerId: string, count: number) => void;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   leaseMs: number;
   webhookTimeoutMs: number;
 }
+
+export type DispatchMetric =
+  'MessagesHandedOver' | 'MessagesRejected' | 'BatchRetries' | 'Throttles' | 'Failovers' | 'MessagesFailed';
 
 /** Budget is not taken this close to the end of a second. */
 const SECOND_END_GUARD_MS = 150;
@@ -110,7 +117,7 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
 
   const queued = batch.messages.filter((m) => m.st === 'queued');
   await acquire(deps, partner, queued.length);
-  const answer = await deps.transport.send({
+  const answer = await deps.transportFor(partner).send({
     url: partner.webhookUrl,
     secret: partner.secrets[0]?.secret ?? '',
     webhookId: webhookId(batch.campaignId, batch.seq, partner.id),
@@ -131,12 +138,16 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
           : { ...m, st: 'pending', at };
       });
       await settle(deps, batch, 'pending', messages);
+      deps.observe('MessagesHandedOver', partner.id, queued.length - rejected.size);
+      if (rejected.size) deps.observe('MessagesRejected', partner.id, rejected.size);
       return 'accepted';
     }
     case 'refused':
       await settle(deps, batch, 'failed', settleAll(batch.messages, 'failed', at, 'rejected'));
+      deps.observe('MessagesRejected', partner.id, queued.length);
       return 'failed';
     case 'retry': {
+      deps.observe(result.reason.startsWith('throttled') ? 'Throttles' : 'BatchRetries', partner.id, 1);
       const attempt = batch.attempt + 1;
       if (attempt >= MAX_ATTEMPTS_PER_PARTNER) return failOver(deps, batch, result.reason);
       const delay = backoffMs(attempt, deps.random, result.retryAfterMs);
@@ -177,7 +188,10 @@ const failOver = async (deps: DispatchDeps, batch: Batch, reason: string): Promi
   const next = batch.routes[batch.routes.indexOf(batch.partnerId) + 1];
   const now = deps.now();
   if (next) {
-    await deps.batches.release(batch, { partnerId: next, attempt: 0, availableAt: now }, now);
+    deps.observe('Failovers', batch.partnerId, 1);
+    if (await deps.batches.release(batch, { partnerId: next, attempt: 0, availableAt: now }, now)) {
+      await deps.queue.enqueue([{ campaignId: batch.campaignId, seq: batch.seq, partnerId: next }]);
+    }
     return 'failed-over';
   }
   await settle(

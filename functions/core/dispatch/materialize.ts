@@ -4,7 +4,7 @@ import { CARRIERS, type Carrier } from '../carriers.js';
 import type { PartnerView } from '../partner.js';
 import { routingTable } from '../routing.js';
 import { batchSizeFor, planBatches, type Batch, type Recipient } from './batch.js';
-import type { BatchStore } from './ports.js';
+import type { BatchQueue, BatchStore } from './ports.js';
 
 export interface Progress {
   materialized: boolean;
@@ -26,6 +26,7 @@ export interface ProgressStore {
 export interface MaterializeDeps {
   audiences: AudienceReader;
   batches: BatchStore;
+  queue: BatchQueue;
   progress: ProgressStore;
   optedOut: () => Promise<Set<string>>;
   /** Phones that already had `messages` campaign messages in the cap's window (contract §6). */
@@ -52,6 +53,7 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
   let nextSeq = 0;
   for await (const page of deps.batches.listBatches(campaign.id)) {
     for (const batch of page) {
+      if (batch.test) continue;
       nextSeq = Math.max(nextSeq, batch.seq + 1);
       for (const message of batch.messages) written.add(message.to);
     }
@@ -125,7 +127,11 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
   for (let i = 0; i < unroutable.length; i += unroutableSize) {
     batches.push(toBatch(nextSeq + batches.length, '-', [], unroutable.slice(i, i + unroutableSize), true));
   }
-  for (let i = 0; i < batches.length; i += 200) await deps.batches.putBatches(batches.slice(i, i + 200));
+  for (let i = 0; i < batches.length; i += 200) {
+    const slice = batches.slice(i, i + 200);
+    await deps.batches.putBatches(slice);
+    await deps.queue.enqueue(slice.filter((b) => b.status === 'queued'));
+  }
 
   const totalBatches = nextSeq + batches.length;
   const settledNow = batches.filter((b) => b.status === 'failed').length;

@@ -51,3 +51,11 @@ export interface PartnerTransport {
     request: HandOverRequest,
   ): Promise<{ status?: number; error?: string; retryAfter?: string | null; body?: unknown }>;
 }
+
+/**
+ * Tells consumers that batches are ready: SNS (filtered per partner into SQS) in AWS; nothing locally,
+ * where each partner's queue is the index of its due batches in the table.
+ */
+export interface BatchQueue {
+  enqueue(refs: (BatchRef & { partnerId: string })[]): Promise<void>;
+}
