@@ -1,10 +1,10 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dynamoDocumentClient } from '../functions/adapters/clients.js';
 import { LOCAL_AWS_ENV, startDynamoLocal } from '../local/dynamodb.js';
 import { startTestApi } from '../test/support/api.js';
+import { WRITE_OPERATIONS, countRequests } from './counters.js';
 
 /**
  * Imports 100,000 subscribers as one CSV request through the real handler, on an in-memory DynamoDB
@@ -119,30 +119,6 @@ export const generateSubscribersCsv = (rows = ROWS, seed = 30_07): string => {
   return `${lines.join('\r\n')}\r\n`;
 };
 
-interface RequestCounts {
-  calls: Record<string, number>;
-  batchWriteItems: number;
-}
-
-/** Counts DynamoDB operations (one per SDK call, before SDK retries) and the items BatchWriteItem carries. */
-const countRequests = (client: DynamoDBDocumentClient): RequestCounts => {
-  const counts: RequestCounts = { calls: {}, batchWriteItems: 0 };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-      counts.calls[operation] = (counts.calls[operation] ?? 0) + 1;
-      if (operation === 'BatchWriteItem') {
-        const { RequestItems = {} } = args.input as { RequestItems?: Record<string, unknown[]> };
-        for (const requests of Object.values(RequestItems)) counts.batchWriteItems += requests.length;
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchRequestCounter' },
-  );
-  return counts;
-};
-
-const WRITE_OPERATIONS = ['BatchWriteItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems'];
 const number = (n: number) => n.toLocaleString('en-US');
 
 export async function importBenchmark(): Promise<void> {

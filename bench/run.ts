@@ -1,16 +1,21 @@
-import { importBenchmark } from './import.js';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 
 /**
- * `npm run bench`: every benchmark in turn, each on its own in-memory DynamoDB Local, printing figures.
- * `npm run bench -- import` runs only the named ones.
+ * `npm run bench`: every benchmark in turn, each in its own process on its own in-memory DynamoDB Local
+ * (the SDK clients are per process), printing figures. `npm run bench -- dispatch` runs only the named ones.
  */
-const benchmarks: Record<string, () => Promise<void>> = {
-  import: importBenchmark,
-};
+const BENCHMARKS = ['import', 'dispatch'];
 
 const wanted = process.argv.slice(2);
-for (const [name, run] of Object.entries(benchmarks)) {
+let failed = false;
+for (const name of BENCHMARKS) {
   if (wanted.length && !wanted.includes(name)) continue;
   console.log(`\n=== ${name} ===`);
-  await run();
+  const run = spawnSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, `${name}.ts`)], {
+    stdio: 'inherit',
+    env: { POWERTOOLS_LOG_LEVEL: 'ERROR', ...process.env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
+  });
+  if (run.status !== 0) failed = true;
 }
+process.exit(failed ? 1 : 0);

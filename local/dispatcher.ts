@@ -1,11 +1,12 @@
 import { logger } from '../functions/adapters/logger.js';
 import { sendingDeps } from '../functions/adapters/dispatch-deps.js';
+import { batchSizeFor } from '../functions/core/dispatch/batch.js';
 import { dispatchBatch } from '../functions/core/dispatch/dispatcher.js';
 import type { BatchRef } from '../functions/core/dispatch/ports.js';
 import { sweepSendingCampaigns } from '../functions/core/dispatch/sweep.js';
 
 export interface LocalDispatcherOptions {
-  /** Batches handed over at once per partner (the Lambda consumers' concurrency in AWS). */
+  /** Least batches handed over at once per partner (the Lambda consumers' concurrency in AWS). */
   concurrency?: number;
   pollMs?: number;
 }
@@ -24,9 +25,18 @@ export const startLocalDispatcher = ({ concurrency = 4, pollMs = 100 }: LocalDis
   const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
   const refKey = (ref: BatchRef) => `${ref.campaignId}.${ref.seq}`;
 
-  const partnerIds = async () => {
+  /** Enough consumers to fill a partner's second twice over: two batches in flight per batch it admits. */
+  const slotsPerPartner = async () => {
     const partners = await deps.campaigns.partners();
-    return partners.filter((p) => p.enabled).map((p) => p.id);
+    return partners
+      .filter((p) => p.enabled)
+      .map((p) => ({
+        id: p.id,
+        slots: Math.min(
+          32,
+          Math.max(concurrency, 2 * Math.ceil(p.tps / batchSizeFor(p.tps, p.maxBatchSize))),
+        ),
+      }));
   };
 
   const work = async (ref: BatchRef) => {
@@ -43,16 +53,12 @@ export const startLocalDispatcher = ({ concurrency = 4, pollMs = 100 }: LocalDis
   const pollLoop = async () => {
     while (!stopped) {
       try {
-        for (const partnerId of await partnerIds()) {
-          const room = concurrency - [...inFlight].filter((key) => key.startsWith(`${partnerId}|`)).length;
-          if (room <= 0) continue;
-          for (const ref of await deps.batches.due(partnerId, new Date(), room * 2)) {
+        for (const { id: partnerId, slots } of await slotsPerPartner()) {
+          const busy = () => [...inFlight].filter((key) => key.startsWith(`${partnerId}|`)).length;
+          if (busy() >= slots) continue;
+          for (const ref of await deps.batches.due(partnerId, new Date(), (slots - busy()) * 2)) {
             const key = `${partnerId}|${refKey(ref)}`;
-            if (
-              inFlight.has(key) ||
-              [...inFlight].filter((k) => k.startsWith(`${partnerId}|`)).length >= concurrency
-            )
-              continue;
+            if (inFlight.has(key) || busy() >= slots) continue;
             inFlight.add(key);
             void work(ref).finally(() => inFlight.delete(key));
           }

@@ -52,7 +52,8 @@ const cappedPhones =
     const { frequencyCap } = await settings.get();
     const since = Date.now() - frequencyCap.hours * 3600_000;
     const counts = new Map<string, number>();
-    for (const status of ['sending', 'paused', 'completed'] as const) {
+    // A cancelled (or failed) campaign's messages handed over before it stopped reached the phone too.
+    for (const status of ['sending', 'paused', 'completed', 'cancelled', 'failed'] as const) {
       let cursor: string | undefined;
       do {
         const page = await campaigns.campaigns.list({ status, limit: 100, cursor });

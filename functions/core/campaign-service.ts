@@ -260,14 +260,15 @@ export const transitionCampaign = async (
         return updated;
       }
       assertTransition('approve', current.status);
-      await scheduleStart(deps, current);
+      const due = Date.parse(current.sendAt) <= now.getTime();
+      if (!due) await scheduleStart(deps, current);
       const approved = await applyTransition(deps, actor, current, 'approve', {
         approvedBy: actor.userId,
         approvedAt: at,
         rejection: undefined,
       });
       await publish(deps, 'approved', approved, actor);
-      return Date.parse(approved.sendAt) <= now.getTime() ? startCampaign(deps, approved.id) : approved;
+      return due ? startCampaign(deps, approved.id) : approved;
     }
     case 'pause': {
       const updated = await applyTransition(deps, actor, current, 'pause');
@@ -277,12 +278,11 @@ export const transitionCampaign = async (
     }
     case 'resume': {
       assertTransition('resume', current.status);
-      if (!current.startedAt) await scheduleStart(deps, current);
+      const due = Date.parse(current.sendAt) <= now.getTime();
+      if (!current.startedAt && !due) await scheduleStart(deps, current);
       const updated = await applyTransition(deps, actor, current, 'resume');
       await publish(deps, 'resumed', updated, actor);
-      return updated.status === 'scheduled' && Date.parse(updated.sendAt) <= now.getTime()
-        ? startCampaign(deps, id)
-        : updated;
+      return updated.status === 'scheduled' && due ? startCampaign(deps, id) : updated;
     }
     case 'cancel': {
       const updated = await applyTransition(deps, actor, current, 'cancel');
@@ -305,9 +305,16 @@ const scheduleStart = (deps: CampaignDeps, campaign: Campaign) => {
 export const startCampaign = async (deps: CampaignDeps, id: string): Promise<Campaign> => {
   const current = await getCampaign(deps, id);
   if (current.status !== 'scheduled') return current;
-  const started = await applyTransition(deps, SYSTEM_ACTOR, current, 'start', {
-    startedAt: deps.now().toISOString(),
-  });
+  let started: Campaign;
+  try {
+    started = await applyTransition(deps, SYSTEM_ACTOR, current, 'start', {
+      startedAt: deps.now().toISOString(),
+    });
+  } catch (error) {
+    // Started (or paused) by a concurrent request meanwhile: that one's outcome stands.
+    if (error instanceof ConflictError) return getCampaign(deps, id);
+    throw error;
+  }
   await publish(deps, 'started', started, SYSTEM_ACTOR);
   return started;
 };

@@ -30,30 +30,39 @@ describe('batch planning', () => {
     expect(batchSizeFor(tps, max)).toBe(size);
   });
 
-  it('groups by carrier, keeps batch size, lists failover routes and leaves unroutable phones out', () => {
+  it('groups by failover route, keeps batch size, lists the routes and leaves unroutable phones out', () => {
     const recipients = [
       ...Array.from({ length: 5 }, (_, i) => ({ phone: `+8498100000${i}`, carrier: 'viettel' as const })),
       { phone: '+84911000001', carrier: 'vinaphone' as const },
       { phone: '+84551000001', carrier: 'reddi' as const },
     ];
-    const routes = {
-      viettel: [
-        { id: 'v', maxBatchSize: 2, tps: 10 },
-        { id: 'any', maxBatchSize: 100, tps: 50 },
-      ],
-      vinaphone: [{ id: 'n', maxBatchSize: 100, tps: 10 }],
-    };
+    const viettel = [
+      { id: 'v', maxBatchSize: 2, tps: 10 },
+      { id: 'any', maxBatchSize: 100, tps: 50 },
+    ];
+    const routes = { viettel, vinaphone: [{ id: 'n', maxBatchSize: 100, tps: 10 }] };
     const { batches, unroutable } = planBatches(
       recipients,
       (carrier) => routes[carrier as keyof typeof routes] ?? [],
     );
     expect(batches.map((b) => [b.partnerId, b.routes, b.recipients.length])).toEqual([
+      ['n', ['n'], 1],
       ['v', ['v', 'any'], 2],
       ['v', ['v', 'any'], 2],
       ['v', ['v', 'any'], 1],
-      ['n', ['n'], 1],
     ]);
     expect(unroutable.map((r) => r.phone)).toEqual(['+84551000001']);
+  });
+
+  it('fills batches across carriers that share a route, so a "*" partner gets full batches', () => {
+    const carriers = ['viettel', 'vinaphone', 'mobifone', 'itel'] as const;
+    const recipients = Array.from({ length: 10 }, (_, i) => ({
+      phone: `+8498100001${i}`,
+      carrier: carriers[i % 4] ?? 'viettel',
+    }));
+    const { batches } = planBatches(recipients, () => [{ id: 'any', maxBatchSize: 100, tps: 5 }]);
+    expect(batches.map((b) => b.recipients.length)).toEqual([5, 5]);
+    expect(new Set(batches[0]?.recipients.map((r) => r.carrier)).size).toBeGreaterThan(1);
   });
 
   it('round-trips message ids and refuses foreign ones', () => {

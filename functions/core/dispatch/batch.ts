@@ -67,33 +67,37 @@ export interface PlannedBatch {
 }
 
 /**
- * Groups recipients into batches of at most the partner's `maxBatchSize`, one carrier per batch so a whole
- * batch can fail over to the next partner serving that carrier. Recipients without a partner come back
- * as unroutable. Deterministic: the same input gives the same batches.
+ * Groups recipients into batches of at most the partner's batch size. Recipients whose carriers have the
+ * same failover route share batches, so a whole batch can move to the next partner, and a partner serving
+ * many carriers gets full batches. Recipients without a partner come back as unroutable. Deterministic:
+ * the same input gives the same batches.
  */
 export const planBatches = (
   recipients: readonly Recipient[],
   routesFor: (carrier: Carrier) => readonly { id: string; maxBatchSize: number; tps: number }[],
 ): { batches: PlannedBatch[]; unroutable: Recipient[] } => {
-  const byCarrier = new Map<Carrier, Recipient[]>();
+  const byRoute = new Map<
+    string,
+    { routes: readonly { id: string; maxBatchSize: number; tps: number }[]; list: Recipient[] }
+  >();
   const unroutable: Recipient[] = [];
   for (const recipient of recipients) {
-    if (!routesFor(recipient.carrier).length) unroutable.push(recipient);
-    else {
-      const list = byCarrier.get(recipient.carrier) ?? [];
-      list.push(recipient);
-      byCarrier.set(recipient.carrier, list);
+    const routes = routesFor(recipient.carrier);
+    if (!routes.length) {
+      unroutable.push(recipient);
+      continue;
     }
+    const key = routes.map((r) => r.id).join(',');
+    const group = byRoute.get(key) ?? { routes, list: [] };
+    group.list.push(recipient);
+    byRoute.set(key, group);
   }
   const batches: PlannedBatch[] = [];
-  for (const [carrier, list] of [...byCarrier].sort(([a], [b]) => a.localeCompare(b))) {
-    const routes = routesFor(carrier);
-    const first = routes[0];
-    if (!first) continue;
+  for (const [, { routes, list }] of [...byRoute].sort(([a], [b]) => a.localeCompare(b))) {
     const size = Math.min(...routes.map((r) => batchSizeFor(r.tps, r.maxBatchSize)));
     for (let start = 0; start < list.length; start += size) {
       batches.push({
-        partnerId: first.id,
+        partnerId: routes[0]?.id ?? '',
         routes: routes.map((r) => r.id),
         recipients: list.slice(start, start + size),
       });

@@ -81,42 +81,17 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
   const batch = await deps.batches.claim(ref, deps.now(), deps.leaseMs);
   if (!batch) return 'not-claimed';
   const campaign = await deps.campaign(batch.campaignId);
-  const now = deps.now();
-
-  if (!campaign || campaign.status === 'cancelled') {
-    await settle(
-      deps,
-      batch,
-      'cancelled',
-      settleAll(batch.messages, 'failed', now.toISOString(), 'cancelled'),
-    );
-    return 'cancelled';
-  }
-  if (!batch.test) {
-    if (campaign.status !== 'sending') {
-      await deps.batches.release(
-        batch,
-        { partnerId: batch.partnerId, attempt: batch.attempt, availableAt: new Date(now.getTime() + 1000) },
-        now,
-      );
-      return 'held';
-    }
-    if (!isInsideWindow(now, campaign.sendingWindow, campaign.timeZone)) {
-      const reopens = nextWindowStart(now, campaign.sendingWindow, campaign.timeZone);
-      await deps.batches.release(
-        batch,
-        { partnerId: batch.partnerId, attempt: batch.attempt, availableAt: reopens },
-        now,
-      );
-      return 'held';
-    }
-  }
+  const stopped = await holdIfStopped(deps, batch, campaign);
+  if (stopped || !campaign) return stopped ?? 'cancelled';
 
   const partner = await deps.partner(batch.partnerId);
   if (!partner?.enabled) return failOver(deps, batch, `partner ${batch.partnerId} is not available`);
 
   const queued = batch.messages.filter((m) => m.st === 'queued');
   await acquire(deps, partner, queued.length);
+  // Waiting for the budget can take seconds: a pause, cancel or closing window meanwhile still holds it.
+  const stoppedMeanwhile = await holdIfStopped(deps, batch, await deps.campaign(batch.campaignId));
+  if (stoppedMeanwhile) return stoppedMeanwhile;
   const answer = await deps.transportFor(partner).send({
     url: partner.webhookUrl,
     secret: partner.secrets[0]?.secret ?? '',
@@ -159,6 +134,49 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
       return 'retry-later';
     }
   }
+};
+
+/**
+ * Puts the batch back when its campaign is not sending now: cancelled (or gone) cancels it, paused holds it
+ * a second, a closed sending window holds it until the window reopens. Undefined when it may go.
+ */
+const holdIfStopped = async (
+  deps: DispatchDeps,
+  batch: Batch,
+  campaign: Campaign | undefined,
+): Promise<'cancelled' | 'held' | undefined> => {
+  const now = deps.now();
+
+  if (!campaign || campaign.status === 'cancelled') {
+    await settle(
+      deps,
+      batch,
+      'cancelled',
+      settleAll(batch.messages, 'failed', now.toISOString(), 'cancelled'),
+    );
+    return 'cancelled';
+  }
+  if (!batch.test) {
+    if (campaign.status !== 'sending') {
+      await deps.batches.release(
+        batch,
+        { partnerId: batch.partnerId, attempt: batch.attempt, availableAt: new Date(now.getTime() + 1000) },
+        now,
+      );
+      return 'held';
+    }
+    if (!isInsideWindow(now, campaign.sendingWindow, campaign.timeZone)) {
+      const reopens = nextWindowStart(now, campaign.sendingWindow, campaign.timeZone);
+      await deps.batches.release(
+        batch,
+        { partnerId: batch.partnerId, attempt: batch.attempt, availableAt: reopens },
+        now,
+      );
+      return 'held';
+    }
+  }
+
+  return undefined;
 };
 
 const settle = async (

@@ -1,0 +1,223 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { dynamoDocumentClient } from '../functions/adapters/clients.js';
+import { startRuntime, type Runtime } from '../local/runtime.js';
+import { createCarrierSimulator, type CarrierSimulator } from '../local/simulators/index.js';
+import { countRequests, writeRequests, type RequestCounts } from './counters.js';
+import { generateSubscribersCsv } from './import.js';
+
+/**
+ * Dispatch end to end on this machine: the local runtime (API, scheduler, dispatcher) on an in-memory
+ * DynamoDB Local, sending to carrier simulators. Prints messages/s for 100,000 recipients, DynamoDB write
+ * requests per message, pacing accuracy at 50, 200 and 1,000 TPS, and peak memory.
+ */
+const THROUGHPUT_ROWS = 100_000;
+const PACING_TPS = [50, 200, 1000];
+const PACING_SECONDS = 12;
+
+type Json = Record<string, unknown>;
+
+const call = async (
+  runtime: Runtime,
+  role: string,
+  method: string,
+  path: string,
+  body?: string | Json,
+  type = 'application/json',
+) => {
+  const response = await fetch(`${runtime.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${runtime.tokens[role as 'admin']}`,
+      ...(body !== undefined ? { 'content-type': type } : {}),
+    },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const json = (await response.json()) as Json;
+  if (response.status >= 300)
+    throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+};
+
+const addPartner = async (
+  runtime: Runtime,
+  id: string,
+  carriers: string[],
+  tps: number,
+): Promise<CarrierSimulator> => {
+  const simulator = await createCarrierSimulator({
+    partnerId: id,
+    carriers: carriers as never,
+    tps,
+    latencyMs: 5,
+    seed: 30_07,
+  });
+  const created = await call(runtime, 'admin', 'PUT', `/v1/partners/${id}`, {
+    name: id,
+    webhookUrl: simulator.url,
+    carriers,
+    tps,
+    maxBatchSize: 100,
+    senderId: 'BOCONGAN',
+    pricePerSegment: 350,
+  });
+  simulator.setSecret(String(created.signingSecret));
+  return simulator;
+};
+
+/** Imports the CSV into a new audience, runs a campaign to completion; answers seconds from approval. */
+const sendCampaign = async (
+  runtime: Runtime,
+  csv: string,
+  partnerIds?: string[],
+  beforeApproval = () => {},
+) => {
+  const audience = await call(runtime, 'officer', 'POST', '/v1/audiences', { name: 'bench' });
+  const imported = await call(
+    runtime,
+    'officer',
+    'POST',
+    `/v1/audiences/${audience.id}/subscribers`,
+    csv,
+    'text/csv',
+  );
+  const campaign = await call(runtime, 'officer', 'POST', '/v1/campaigns', {
+    name: 'Benchmark 30/7',
+    message:
+      'Canh giac viec nhe luong cao o nuoc ngoai. Goi 111 (mien phi). {{link:https://bocongan.gov.vn/111}}',
+    audienceIds: [audience.id],
+    schedule: { sendAt: '2020-07-30T08:00:00+07:00' },
+    sendingWindow: null,
+    ...(partnerIds ? { partnerIds } : {}),
+  });
+  await call(runtime, 'officer', 'POST', `/v1/campaigns/${campaign.id}/submit`);
+  beforeApproval();
+  const started = performance.now();
+  await call(runtime, 'approver', 'POST', `/v1/campaigns/${campaign.id}/approve`);
+  for (;;) {
+    const current = await call(runtime, 'planner', 'GET', `/v1/campaigns/${campaign.id}`);
+    if (current.status === 'completed') break;
+    if (performance.now() - started > 600_000) throw new Error('campaign did not complete within 10 minutes');
+    await sleep(100);
+  }
+  return { seconds: (performance.now() - started) / 1000, accepted: Number(imported.accepted) };
+};
+
+const javaPeakRssMb = (endpoint: string): number | undefined => {
+  try {
+    const port = new URL(endpoint).port;
+    const pid = execFileSync('pgrep', ['-f', `DynamoDBLocal.jar.*-port ${port}`])
+      .toString()
+      .trim()
+      .split('\n')[0];
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return hwm ? Math.round(Number(hwm) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const pacing = (simulator: CarrierSimulator, tps: number) => {
+  const seconds = Object.entries(simulator.counters().perSecond)
+    .map(([second, count]) => [Number(second), count] as const)
+    .sort(([a], [b]) => a - b);
+  const steady = seconds.slice(1, -1);
+  const mean = steady.reduce((sum, [, n]) => sum + n, 0) / Math.max(1, steady.length);
+  return {
+    achieved: mean / tps,
+    overCap: seconds.filter(([, n]) => n > tps).length,
+    max: Math.max(...seconds.map(([, n]) => n)),
+    steadySeconds: steady.length,
+  };
+};
+
+const number = (n: number) => n.toLocaleString('en-US');
+
+export async function dispatchBenchmark(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sms-bench-'));
+  const runtime = await startRuntime({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    persist: false,
+    tableName: 'bench',
+    publicBaseUrl: 'https://sms.example.gov.vn',
+    simulators: false,
+  });
+  const counts: RequestCounts = countRequests(dynamoDocumentClient());
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const simulators: CarrierSimulator[] = [];
+  try {
+    // 1. Throughput: 100,000 recipients over three partners whose TPS is no limit.
+    simulators.push(
+      await addPartner(runtime, 'fast-viettel', ['viettel'], 5000),
+      await addPartner(runtime, 'fast-vnpt', ['vinaphone', 'itel', 'reddi'], 5000),
+      await addPartner(runtime, 'fast-other', ['*'], 5000),
+    );
+    const csv = generateSubscribersCsv(THROUGHPUT_ROWS);
+    const throughput = await sendCampaign(runtime, csv, undefined, () => {
+      counts.calls = {};
+      counts.batchWriteItems = 0;
+    });
+    // Counted from approval to completion: materialisation, hand-over, settlement, progress, polling reads.
+    const writes = writeRequests(counts);
+    const accepted = simulators.reduce((sum, s) => sum + s.counters().accepted, 0);
+    const duplicates = simulators.reduce((sum, s) => sum + s.counters().duplicates, 0);
+    console.log(`\nThroughput: ${number(THROUGHPUT_ROWS)} rows, ${number(accepted)} messages handed over`);
+    console.log(`  seconds from approval to completed  ${throughput.seconds.toFixed(1)}`);
+    console.log(
+      `  messages/s end to end               ${number(Math.round(accepted / throughput.seconds))}  (goal ≥ 1,000)`,
+    );
+    console.log(`  duplicates at the partners          ${duplicates}`);
+    console.log(
+      `  DynamoDB write requests / message   ${(writes / accepted).toFixed(3)}  (goal ≤ 3; ${number(writes)} requests: ${Object.entries(
+        counts.calls,
+      )
+        .filter(([op]) =>
+          ['BatchWriteItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems'].includes(op),
+        )
+        .map(([op, n]) => `${op} ${number(n)}`)
+        .join(', ')})`,
+    );
+    for (const s of simulators)
+      await call(runtime, 'admin', 'PUT', `/v1/partners/${s.partnerId}`, {
+        name: s.partnerId,
+        webhookUrl: s.url,
+        carriers: ['*'],
+        tps: 5000,
+        senderId: 'BOCONGAN',
+        enabled: false,
+      });
+
+    // 2. Pacing: one partner at a time, about 12 seconds of traffic at its TPS.
+    console.log('\nPacing (one partner, ~12 s of traffic each; achieved = mean of the full seconds / tps)');
+    const lines = csv.split('\r\n');
+    for (const tps of PACING_TPS) {
+      const id = `pace-${tps}`;
+      const simulator = await addPartner(runtime, id, ['*'], tps);
+      simulators.push(simulator);
+      const rows = lines.slice(1, 1 + tps * PACING_SECONDS);
+      const run = await sendCampaign(runtime, `${lines[0]}\r\n${rows.join('\r\n')}\r\n`, [id]);
+      const result = pacing(simulator, tps);
+      console.log(
+        `  ${String(tps).padStart(5)} TPS: achieved ${result.achieved.toFixed(3)} of tps (goal ≥ 0.95), seconds over cap ${result.overCap}, busiest second ${result.max}, ${result.steadySeconds} full seconds, ${simulator.counters().throttled} throttled, ${run.seconds.toFixed(1)} s`,
+      );
+    }
+    clearInterval(sampler);
+    console.log(
+      `\nPeak RSS: local runtime (node) ${Math.round(peakRss / 1024 / 1024)} MB; DynamoDB Local (java) ${javaPeakRssMb(String(process.env.AWS_ENDPOINT_URL_DYNAMODB)) ?? '?'} MB`,
+    );
+  } finally {
+    clearInterval(sampler);
+    for (const s of simulators) await s.close();
+    await runtime.stop();
+    dynamoDocumentClient().destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await dispatchBenchmark();
