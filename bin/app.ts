@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { partnerIdsFromContext } from '../lib/dispatch.js';
 import { SmsCampaignStack } from '../lib/sms-campaign-stack.js';
 
 const app = new App();
@@ -13,4 +14,6 @@ new SmsCampaignStack(app, 'SmsCampaignStack', {
   // Unset (offline synth, CI) leaves the stack environment-agnostic.
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   publicBaseUrl,
+  // -c partners=viettel-hn,vnpt-hn: these partners get a dispatch queue of their own.
+  partnerIds: partnerIdsFromContext(app.node.tryGetContext('partners')),
 });

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroupGrants, type IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RouteDef } from '../functions/http/route.js';
@@ -80,6 +81,33 @@ export class ApiFunction extends NodejsFunction {
   bindEvents(bus: IEventBus): void {
     this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
     bus.grantPutEventsTo(this);
+  }
+
+  /** Lets the handler publish batch notices to the dispatch topic (`BATCH_TOPIC_ARN`), and to no other. */
+  bindBatchTopic(topic: ITopic): void {
+    this.addEnvironment('BATCH_TOPIC_ARN', topic.topicArn);
+    topic.grantPublish(this);
+  }
+
+  /**
+   * Lets the handler send SMS straight to phone numbers with SNS `Publish` (partners of kind `sns`).
+   *
+   * A phone number has no ARN: IAM evaluates such a publish against the number itself (`+84…`), and a
+   * policy's `Resource` accepts only ARNs or `*`. Rather than `Resource: *`, which would also open every
+   * topic and platform endpoint, the grant says `NotResource: arn:<partition>:sns:*:*:*`: SNS `Publish`
+   * on anything that is not an SNS resource, which leaves exactly the phone numbers. It is one action of
+   * one service, so the usual danger of `NotResource` with `Allow` (everything else) does not arise.
+   * `aws:RequestedRegion` keeps it to the stack's region, whose SMS spend limit caps any abuse.
+   */
+  grantSmsPublish(): void {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'SmsToPhoneNumbersOnly',
+        actions: ['sns:Publish'],
+        notResources: [`arn:${Aws.PARTITION}:sns:*:*:*`],
+        conditions: { StringEquals: { 'aws:RequestedRegion': Stack.of(this).region } },
+      }),
+    );
   }
 
   /**

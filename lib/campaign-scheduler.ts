@@ -1,12 +1,14 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { ApiFunction, type ScheduleTarget } from './api-function.js';
+import { deadLetterQueue } from './queues.js';
 
 export const SCHEDULE_GROUP_NAME = 'sms-campaigns';
 const START_CAMPAIGN_ENTRY = 'functions/scheduled/start-campaign.ts';
@@ -40,11 +42,7 @@ export class CampaignScheduler extends Construct implements ScheduleTarget {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue');
 
     this.targetFunction = new ApiFunction(this, 'StartCampaign', {
       entry: START_CAMPAIGN_ENTRY,
@@ -66,24 +64,17 @@ export class CampaignScheduler extends Construct implements ScheduleTarget {
     this.targetFunction.grantInvoke(this.role);
     this.deadLetterQueue.grant(this.role, 'sqs:SendMessage');
 
-    this.failedStartsAlarm = new Alarm(this, 'FailedStartsAlarm', {
-      alarmDescription: 'A campaign did not start on time: see the messages in the dead-letter queue',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.startErrorsAlarm = new Alarm(this, 'StartErrorsAlarm', {
-      alarmDescription: 'The start-campaign function failed; Lambda retries it twice',
-      metric: this.targetFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.failedStartsAlarm = alarmOnDeadLetters(
+      this,
+      'FailedStartsAlarm',
+      this.deadLetterQueue,
+      'A campaign did not start on time: see the messages in the dead-letter queue',
+    );
+    this.startErrorsAlarm = alarmOnErrors(
+      this,
+      'StartErrorsAlarm',
+      this.targetFunction,
+      'The start-campaign function failed; Lambda retries it twice',
+    );
   }
 }

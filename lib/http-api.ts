@@ -16,6 +16,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RouteDef } from '../functions/http/route.js';
 import { ApiFunction, type ScheduleTarget } from './api-function.js';
@@ -39,6 +40,8 @@ export interface HttpApiProps {
   readonly bus: IEventBus;
   /** For routes that use `scheduler`. */
   readonly scheduleTarget: ScheduleTarget;
+  /** For routes that use `batchTopic` (they notify the dispatch queues). */
+  readonly batchTopic: ITopic;
   /** Where links and the OpenAPI document point; the API's own URL would make a circular reference. */
   readonly publicBaseUrl: string;
   /** Browser origins allowed to call the API (the web console). */
@@ -89,6 +92,7 @@ export class HttpApi extends Construct {
       if (route.table !== 'none') handler.bindTable(props.table, route.table);
       if (route.uses?.includes('events')) handler.bindEvents(props.bus);
       if (route.uses?.includes('scheduler')) handler.bindScheduler(props.scheduleTarget);
+      if (route.uses?.includes('batchTopic')) handler.bindBatchTopic(props.batchTopic);
 
       const routeKey = HttpRouteKey.with(route.path, HttpMethod[route.method]);
       const httpRoute = new HttpRoute(this, `${route.id}Route`, {

@@ -6,6 +6,7 @@ import { Auth } from './auth.js';
 import { CampaignEvents } from './campaign-events.js';
 import { CampaignScheduler } from './campaign-scheduler.js';
 import { DataTable } from './data-table.js';
+import { Dispatch } from './dispatch.js';
 import { HttpApi } from './http-api.js';
 
 export const DEFAULT_PUBLIC_BASE_URL = 'https://sms.example.gov.vn';
@@ -15,6 +16,8 @@ export interface SmsCampaignStackProps extends StackProps {
   readonly publicBaseUrl?: string;
   /** Every route of `functions/api/routes.ts` unless a test wants others. */
   readonly routes?: readonly RouteDef[];
+  /** Partners with a dispatch queue of their own (the `partners` context); the others share one. */
+  readonly partnerIds?: readonly string[];
 }
 
 export class SmsCampaignStack extends Stack {
@@ -22,6 +25,7 @@ export class SmsCampaignStack extends Stack {
   readonly auth: Auth;
   readonly events: CampaignEvents;
   readonly scheduler: CampaignScheduler;
+  readonly dispatch: Dispatch;
   readonly api: HttpApi;
 
   constructor(scope: Construct, id: string, props: SmsCampaignStackProps = {}) {
@@ -36,6 +40,12 @@ export class SmsCampaignStack extends Stack {
       bus: this.events.bus,
       publicBaseUrl,
     });
+    this.dispatch = new Dispatch(this, 'Dispatch', {
+      table: this.data.table,
+      bus: this.events.bus,
+      publicBaseUrl,
+      partnerIds: props.partnerIds ?? [],
+    });
     this.api = new HttpApi(this, 'Http', {
       routes: props.routes ?? allRoutes,
       userPool: this.auth.userPool,
@@ -43,6 +53,7 @@ export class SmsCampaignStack extends Stack {
       table: this.data.table,
       bus: this.events.bus,
       scheduleTarget: this.scheduler,
+      batchTopic: this.dispatch.topic,
       publicBaseUrl,
       allowedOrigins: [publicBaseUrl],
     });
@@ -53,5 +64,6 @@ export class SmsCampaignStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
     new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: this.scheduler.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'BatchTopicArn', { value: this.dispatch.topic.topicArn });
   }
 }

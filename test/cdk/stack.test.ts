@@ -17,7 +17,8 @@ import {
 } from './template.js';
 
 // Synthesis bundles every handler with esbuild, so the whole file shares one template.
-const template = Template.fromStack(new SmsCampaignStack(new App(), 'Test'));
+const stack = new SmsCampaignStack(new App(), 'Test');
+const template = Template.fromStack(stack);
 
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -104,10 +105,12 @@ describe('sign-in', () => {
 });
 
 describe('the HTTP API', () => {
-  it('has exactly one route and one function per RouteDef, besides the start-campaign function', () => {
+  it('has exactly one route and one function per RouteDef, besides start-campaign and dispatch', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', allRoutes.length);
     for (const route of allRoutes) functionOf(route);
-    template.resourceCountIs('AWS::Lambda::Function', allRoutes.length + 1);
+    // Without the `partners` context, dispatch is the default queue's consumer, the materialiser, the sweep.
+    expect(stack.dispatch.functions).toHaveLength(3);
+    template.resourceCountIs('AWS::Lambda::Function', allRoutes.length + 1 + stack.dispatch.functions.length);
   });
 
   for (const route of roleRoutes) {

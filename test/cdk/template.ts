@@ -7,7 +7,10 @@ import type { RouteDef } from '../../functions/http/route.js';
 export interface Statement {
   Effect: string;
   Action: string | string[];
-  Resource: unknown;
+  Resource?: unknown;
+  /** Only the SMS grant uses it (`ApiFunction.grantSmsPublish`). */
+  NotResource?: unknown;
+  Sid?: string;
   Principal?: unknown;
   Condition?: unknown;
 }
@@ -17,6 +20,9 @@ export interface LambdaFunction {
     Environment: { Variables: Record<string, unknown> };
     LoggingConfig: { LogGroup: { Ref: string } };
     DeadLetterConfig?: { TargetArn: unknown };
+    Description?: string;
+    MemorySize?: number;
+    Timeout?: number;
   };
 }
 export interface IamPolicy {
@@ -38,6 +44,17 @@ export const logicalIdOf = (construct: IConstruct): string => {
   if (!(resource instanceof CfnElement))
     throw new Error(`${construct.node.path} has no CloudFormation resource`);
   return Stack.of(construct).getLogicalId(resource);
+};
+
+/** The logical IDs a template value points at with `Ref` or `Fn::GetAtt`, however deeply nested. */
+export const referencedIds = (value: unknown): string[] => {
+  if (Array.isArray(value)) return value.flatMap(referencedIds);
+  if (value === null || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  if (typeof record.Ref === 'string') return [record.Ref];
+  const getAtt = record['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return [getAtt[0]];
+  return Object.values(record).flatMap(referencedIds);
 };
 
 export const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });

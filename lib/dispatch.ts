@@ -1,0 +1,179 @@
+import { Duration } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../functions/adapters/events.js';
+import { PartnerId } from '../functions/core/partner.js';
+import { alarmAboveZero, alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
+import { ApiFunction } from './api-function.js';
+import { PartnerQueue } from './partner-queue.js';
+import { deadLetterQueue } from './queues.js';
+
+const MATERIALIZE_ENTRY = 'functions/events/materialize-campaign.ts';
+const SWEEP_ENTRY = 'functions/scheduled/sweep.ts';
+
+export const CAMPAIGN_STARTED = 'campaign.started';
+/** Materialising reads whole audiences: 1769 MB is one full vCPU. */
+export const MATERIALIZE_MEMORY_MB = 1769;
+export const MATERIALIZE_TIMEOUT = Duration.minutes(5);
+export const SWEEP_RATE = Duration.minutes(1);
+/** EventBridge's own retries of a `campaign.started` it could not deliver to the materialiser. */
+export const MATERIALIZE_DELIVERY_RETRIES = 8;
+export const MATERIALIZE_MAX_EVENT_AGE = Duration.hours(2);
+
+/**
+ * The `partners` context (`-c partners=viettel-hn,vnpt-hn`, or a list in cdk.json): partner ids that get
+ * a queue and consumer of their own. Unset means none: every partner shares the default queue.
+ */
+export const partnerIdsFromContext = (value: unknown): string[] => {
+  if (value === undefined || value === null || value === '') return [];
+  const items = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(items) || !items.every((item) => typeof item === 'string')) {
+    throw new Error('Context partners must be partner ids separated by commas, e.g. -c partners=a-hn,b-hn');
+  }
+  const ids = items.map((item) => item.trim()).filter((item) => item !== '');
+  for (const id of ids) {
+    const parsed = PartnerId.safeParse(id);
+    if (!parsed.success)
+      throw new Error(`Context partners: "${id}" is not a partner id (${parsed.error.issues[0]?.message})`);
+  }
+  const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (duplicate) throw new Error(`Context partners: "${duplicate}" is listed twice`);
+  return ids;
+};
+
+export interface DispatchProps {
+  readonly table: ITable;
+  readonly bus: IEventBus;
+  readonly publicBaseUrl: string;
+  /** Partners with a queue of their own (see `partnerIdsFromContext`); the others share one. */
+  readonly partnerIds: readonly string[];
+}
+
+/**
+ * Sending (contract §8 "We send"). `campaign.started` on the bus runs the materialiser, which writes the
+ * campaign's send batches to the table and publishes one notice per batch to the batch topic; SNS fans
+ * the notices out by their `partnerId` attribute to one queue per configured partner, plus a default
+ * queue for all others, each drained by its own consumer. Every minute the sweep finishes cut-short
+ * materialisations, completes finished campaigns and re-notifies batches that are due again.
+ */
+export class Dispatch extends Construct {
+  readonly topic: Topic;
+  /** One per configured partner, then the default queue. */
+  readonly partnerQueues: readonly PartnerQueue[];
+  readonly defaultQueue: PartnerQueue;
+  readonly materializer: ApiFunction;
+  readonly materializerDeadLetterQueue: Queue;
+  readonly campaignStartedRule: Rule;
+  readonly sweep: ApiFunction;
+  readonly sweepRule: Rule;
+  readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: DispatchProps) {
+    super(scope, id);
+
+    // Notices carry only a campaign id and a batch number, so the topic needs no key of its own.
+    this.topic = new Topic(this, 'BatchTopic', {
+      displayName: 'Send batches, one notice per batch',
+      enforceSSL: true,
+    });
+
+    const lane = {
+      topic: this.topic,
+      table: props.table,
+      bus: props.bus,
+      publicBaseUrl: props.publicBaseUrl,
+    };
+    const own = props.partnerIds.map(
+      (partnerId) => new PartnerQueue(this, `Partner-${partnerId}`, { ...lane, partners: { partnerId } }),
+    );
+    this.defaultQueue = new PartnerQueue(this, 'DefaultPartners', {
+      ...lane,
+      partners: { allExcept: props.partnerIds },
+    });
+    this.partnerQueues = [...own, this.defaultQueue];
+
+    this.materializerDeadLetterQueue = deadLetterQueue(this, 'MaterializeDeadLetterQueue');
+    this.materializer = new ApiFunction(this, 'Materialize', {
+      entry: MATERIALIZE_ENTRY,
+      description: `materialize: ${CAMPAIGN_STARTED} → send batches and their notices`,
+      memorySize: MATERIALIZE_MEMORY_MB,
+      timeout: MATERIALIZE_TIMEOUT,
+      environment: { PUBLIC_BASE_URL: props.publicBaseUrl },
+      // EventBridge invokes it asynchronously: once Lambda's two retries fail, the event lands here.
+      deadLetterQueue: this.materializerDeadLetterQueue,
+    });
+    this.materializer.bindTable(props.table, 'write');
+    this.materializer.bindBatchTopic(this.topic);
+    // No bus: materialising publishes no event (the sweep completes a campaign with nothing to send).
+    this.campaignStartedRule = new Rule(this, 'CampaignStartedRule', {
+      description: `Materialise a campaign when it starts sending (${CAMPAIGN_STARTED})`,
+      eventBus: props.bus,
+      eventPattern: { source: [EVENT_SOURCE], detailType: [CAMPAIGN_STARTED] },
+      targets: [
+        new LambdaFunction(this.materializer, {
+          deadLetterQueue: this.materializerDeadLetterQueue,
+          retryAttempts: MATERIALIZE_DELIVERY_RETRIES,
+          maxEventAge: MATERIALIZE_MAX_EVENT_AGE,
+        }),
+      ],
+    });
+
+    this.sweep = new ApiFunction(this, 'Sweep', {
+      entry: SWEEP_ENTRY,
+      description: 'sweep: finish materialising, complete campaigns, re-notify due batches',
+      // It may have to finish a materialisation, so it is sized like the materialiser.
+      memorySize: MATERIALIZE_MEMORY_MB,
+      timeout: MATERIALIZE_TIMEOUT,
+      environment: { PUBLIC_BASE_URL: props.publicBaseUrl },
+    });
+    this.sweep.bindTable(props.table, 'write');
+    this.sweep.bindBatchTopic(this.topic);
+    this.sweep.bindEvents(props.bus);
+    // The next run is a minute away and the sweep is idempotent: retrying a failed run only piles up.
+    this.sweep.configureAsyncInvoke({ retryAttempts: 0 });
+    this.sweepRule = new Rule(this, 'SweepRule', {
+      description: 'Sweep sending campaigns every minute',
+      schedule: Schedule.rate(SWEEP_RATE),
+      targets: [new LambdaFunction(this.sweep, { retryAttempts: 0 })],
+    });
+
+    this.alarms = [
+      ...this.partnerQueues.flatMap((queue) => [queue.deadLettersAlarm, queue.consumerErrorsAlarm]),
+      alarmAboveZero(this, 'FailedNoticesAlarm', {
+        description: 'SNS could not deliver batch notices to a partner queue',
+        metric: this.topic.metricNumberOfNotificationsFailed({
+          period: Duration.minutes(5),
+          statistic: 'Sum',
+        }),
+      }),
+      alarmOnDeadLetters(
+        this,
+        'FailedMaterializationsAlarm',
+        this.materializerDeadLetterQueue,
+        'A started campaign could not be materialised (the sweep keeps trying): see the dead-letter queue',
+      ),
+      alarmOnErrors(
+        this,
+        'MaterializeErrorsAlarm',
+        this.materializer,
+        'The materialiser failed; Lambda retries it twice',
+      ),
+      // One failed run is made good by the next, a minute later; failures in two of three five-minute
+      // periods are not bad luck.
+      alarmOnErrors(this, 'SweepErrorsAlarm', this.sweep, 'The every-minute sweep keeps failing', {
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+      }),
+    ];
+  }
+
+  /** Every function of the construct. */
+  get functions(): ApiFunction[] {
+    return [...this.partnerQueues.map((queue) => queue.consumer), this.materializer, this.sweep];
+  }
+}
