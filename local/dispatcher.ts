@@ -1,9 +1,28 @@
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../functions/adapters/logger.js';
 import { sendingDeps } from '../functions/adapters/dispatch-deps.js';
 import { batchSizeFor } from '../functions/core/dispatch/batch.js';
-import { dispatchBatch } from '../functions/core/dispatch/dispatcher.js';
 import type { BatchRef } from '../functions/core/dispatch/ports.js';
-import { sweepSendingCampaigns } from '../functions/core/dispatch/sweep.js';
+
+type ConsumerHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
+type SweepHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** The SQS record the consumer Lambda would get for a batch notice (raw SNS delivery). */
+const sqsEvent = (ref: BatchRef, partnerId: string): SQSEvent => ({
+  Records: [
+    {
+      messageId: `${partnerId}-${ref.campaignId}-${ref.seq}`,
+      body: JSON.stringify(ref),
+      attributes: {},
+      messageAttributes: {},
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:local:000000000000:batches-${partnerId}`,
+    } as unknown as SQSRecord,
+  ],
+});
+
+const lambdaContext = (functionName: string) =>
+  ({ functionName, awsRequestId: `local-${Date.now()}` }) as Context;
 
 export interface LocalDispatcherOptions {
   /** Least batches handed over at once per partner (the Lambda consumers' concurrency in AWS). */
@@ -13,11 +32,18 @@ export interface LocalDispatcherOptions {
 
 /**
  * Local stand-in for SNS → SQS → Lambda: each partner's queue is its due batches in the table (durable:
- * a kill loses nothing, a restart picks up where it stopped), worked by `concurrency` consumers running
- * the same dispatch code as the Lambda consumer. A sweep materialises and completes sending campaigns.
+ * a kill loses nothing, a restart picks up where it stopped), worked by consumers that invoke the SQS
+ * consumer Lambda's handler; the sweep Lambda's handler materialises and completes sending campaigns.
  */
-export const startLocalDispatcher = ({ concurrency = 4, pollMs = 100 }: LocalDispatcherOptions = {}) => {
+export const startLocalDispatcher = async ({
+  concurrency = 4,
+  pollMs = 100,
+}: LocalDispatcherOptions = {}) => {
   const deps = sendingDeps();
+  // The Lambda handlers themselves, loaded after the runtime has pointed the environment at DynamoDB Local.
+  const consumer = ((await import('../functions/queue/dispatch-consumer.js')) as { handler: ConsumerHandler })
+    .handler;
+  const sweep = ((await import('../functions/scheduled/sweep.js')) as { handler: SweepHandler }).handler;
   const inFlight = new Set<string>();
   let stopped = false;
   const loops: Promise<void>[] = [];
@@ -39,9 +65,9 @@ export const startLocalDispatcher = ({ concurrency = 4, pollMs = 100 }: LocalDis
       }));
   };
 
-  const work = async (ref: BatchRef) => {
+  const work = async (ref: BatchRef, partnerId: string) => {
     try {
-      await dispatchBatch(deps.dispatch, ref);
+      await consumer(sqsEvent(ref, partnerId), lambdaContext('dispatchConsumer'));
     } catch (error) {
       logger.error('Dispatch failed; the batch returns to the queue when its lease ends', {
         ref,
@@ -60,7 +86,7 @@ export const startLocalDispatcher = ({ concurrency = 4, pollMs = 100 }: LocalDis
             const key = `${partnerId}|${refKey(ref)}`;
             if (inFlight.has(key) || busy() >= slots) continue;
             inFlight.add(key);
-            void work(ref).finally(() => inFlight.delete(key));
+            void work(ref, partnerId).finally(() => inFlight.delete(key));
           }
         }
       } catch (error) {
@@ -72,7 +98,7 @@ export const startLocalDispatcher = ({ concurrency = 4, pollMs = 100 }: LocalDis
 
   const sweepLoop = async () => {
     while (!stopped) {
-      await sweepSendingCampaigns(deps).catch((error: Error) => logger.error('Sweep failed', error));
+      await sweep({}, lambdaContext('sweep')).catch((error: Error) => logger.error('Sweep failed', error));
       await sleep(500);
     }
   };

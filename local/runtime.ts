@@ -66,7 +66,7 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
   const url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`;
   const simulators = options.simulators ? await registerSimulators(url) : undefined;
   const scheduler = await startLocalScheduler();
-  const dispatcher = startLocalDispatcher();
+  const dispatcher = await startLocalDispatcher();
 
   const tokens = Object.fromEntries(
     await Promise.all(

@@ -121,7 +121,8 @@ export const sendingDeps = (): SendingDeps => {
       now: () => new Date(),
       sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
       random: Math.random,
-      leaseMs: 60_000,
+      // How long a claimed batch is ours before another consumer may take it over (after a crash).
+      leaseMs: Number(process.env.DISPATCH_LEASE_MS ?? 60_000),
       webhookTimeoutMs: Number(process.env.WEBHOOK_TIMEOUT_MS ?? 10_000),
     },
     materialize: {

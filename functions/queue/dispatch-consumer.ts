@@ -20,7 +20,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
         try {
           const ref = BatchNotice.parse(JSON.parse(record.body));
           const outcome = await dispatchBatch(deps.dispatch, ref);
-          logger.info('Batch dispatched', { ...ref, outcome });
+          logger.debug('Batch dispatched', { ...ref, outcome });
         } catch (error) {
           logger.error('Batch dispatch failed', { messageId: record.messageId, error: error as Error });
           batchItemFailures.push({ itemIdentifier: record.messageId });

@@ -22,6 +22,6 @@ export const handler = middy()
       await deps.dispatch.queue.enqueue(due.map((ref) => ({ ...ref, partnerId: partner.id })));
       renotified += due.length;
     }
-    logger.info('Sweep done', { renotified });
+    logger.debug('Sweep done', { renotified });
     return { renotified };
   });

@@ -88,9 +88,10 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
   if (!partner?.enabled) return failOver(deps, batch, `partner ${batch.partnerId} is not available`);
 
   const queued = batch.messages.filter((m) => m.st === 'queued');
-  await acquire(deps, partner, queued.length);
   // Waiting for the budget can take seconds: a pause, cancel or closing window meanwhile still holds it.
-  const stoppedMeanwhile = await holdIfStopped(deps, batch, await deps.campaign(batch.campaignId));
+  const stoppedMeanwhile = await acquire(deps, partner, queued.length, async () =>
+    holdIfStopped(deps, batch, await deps.campaign(batch.campaignId)),
+  );
   if (stoppedMeanwhile) return stoppedMeanwhile;
   const answer = await deps.transportFor(partner).send({
     url: partner.webhookUrl,
@@ -188,8 +189,16 @@ const settle = async (
   if (await deps.batches.settle(batch, status, messages, deps.now())) await deps.onSettled(batch, status);
 };
 
-/** Waits until the partner's current second has room for the whole batch (shared across consumers). */
-const acquire = async (deps: DispatchDeps, partner: Partner, count: number) => {
+/**
+ * Waits until the partner's current second has room for the whole batch (shared across consumers). After
+ * each wait `afterWaiting` may call it off (its answer is returned); undefined once the budget is taken.
+ */
+const acquire = async <Stop>(
+  deps: DispatchDeps,
+  partner: Partner,
+  count: number,
+  afterWaiting: () => Promise<Stop | undefined>,
+): Promise<Stop | undefined> => {
   for (;;) {
     const now = deps.now();
     // A batch sent in the last moments of a second may reach the partner in the next one.
@@ -197,8 +206,17 @@ const acquire = async (deps: DispatchDeps, partner: Partner, count: number) => {
       await deps.sleep(msUntilNextSecond(now));
       continue;
     }
-    if (await deps.limiter.tryAcquire(partner.id, unixSecond(now), count, partner.tps)) return;
+    if (await deps.limiter.tryAcquire(partner.id, unixSecond(now), count, partner.tps)) {
+      // A slow counter write can return in the next second (or too close to it): then the budget taken
+      // was for a second that is over, and the batch would land uncounted in the next one. Take another.
+      const after = deps.now();
+      if (unixSecond(after) === unixSecond(now) && msUntilNextSecond(after) >= SECOND_END_GUARD_MS / 2)
+        return undefined;
+      continue;
+    }
     await deps.sleep(msUntilNextSecond(now) + Math.floor(deps.random() * 20));
+    const stop = await afterWaiting();
+    if (stop !== undefined) return stop;
   }
 };
 
