@@ -10,7 +10,7 @@ import type { Audience, AudienceMember } from '../core/audience.js';
 import type { AudienceStore, ImportLease } from '../core/audience-service.js';
 import { isCarrier } from '../core/carriers.js';
 import { ConflictError } from '../core/errors.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { queryPage } from './cursor.js';
 import { batchWriteAll, type WriteRequest } from './dynamo-batch.js';
 import { logger } from './logger.js';
 import { INDEX, keys } from './table.js';
@@ -209,19 +209,14 @@ export const dynamoAudienceStore = (client: DynamoDBDocumentClient, table: strin
       return Item ? fromItem(Item) : undefined;
     },
 
-    async list({ limit, cursor }) {
-      const result = await client.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: INDEX.lists.name,
-          KeyConditionExpression: 'listPk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.audiencesListPk },
-          ScanIndexForward: false,
-          Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor),
-        }),
+    list(page) {
+      return queryPage(
+        client,
+        table,
+        { index: INDEX.lists.name, keyName: 'listPk', keyValue: keys.audiencesListPk },
+        page,
+        fromItem,
       );
-      return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
     },
 
     async *members(audienceId) {

@@ -1,15 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../core/audit.js';
 import type { Campaign } from '../core/campaign.js';
 import type { CampaignStore } from '../core/campaign-service.js';
 import { ConflictError } from '../core/errors.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { queryPage } from './cursor.js';
 import { INDEX, keys } from './table.js';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'listPk', 'listSk', 'statusPk', 'statusSk', 'entity'];
@@ -89,54 +84,17 @@ export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: strin
     }
   },
 
-  async list({ status, limit, cursor }) {
-    const result = await client.send(
-      new QueryCommand({
-        TableName: table,
-        ...(status
-          ? {
-              IndexName: INDEX.byStatus.name,
-              KeyConditionExpression: 'statusPk = :pk',
-              ExpressionAttributeValues: { ':pk': keys.campaignStatusPk(status) },
-            }
-          : {
-              IndexName: INDEX.lists.name,
-              KeyConditionExpression: 'listPk = :pk',
-              ExpressionAttributeValues: { ':pk': keys.campaignsListPk },
-            }),
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map((item) => strip<Campaign>(item)),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
-    };
+  list({ status, ...page }) {
+    const where = status
+      ? { index: INDEX.byStatus.name, keyName: 'statusPk', keyValue: keys.campaignStatusPk(status) }
+      : { index: INDEX.lists.name, keyName: 'listPk', keyValue: keys.campaignsListPk };
+    return queryPage(client, table, where, page, (item) => strip<Campaign>(item));
   },
 
-  async listAudit({ campaignId, limit, cursor }) {
-    const result = await client.send(
-      new QueryCommand({
-        TableName: table,
-        ...(campaignId
-          ? {
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': keys.auditPk(campaignId) },
-            }
-          : {
-              IndexName: INDEX.lists.name,
-              KeyConditionExpression: 'listPk = :pk',
-              ExpressionAttributeValues: { ':pk': keys.auditListPk },
-            }),
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map((item) => strip<AuditEntry>(item)),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
-    };
+  listAudit({ campaignId, ...page }) {
+    const where = campaignId
+      ? { keyName: 'pk', keyValue: keys.auditPk(campaignId) }
+      : { index: INDEX.lists.name, keyName: 'listPk', keyValue: keys.auditListPk };
+    return queryPage(client, table, where, page, (item) => strip<AuditEntry>(item));
   },
 });

@@ -1,3 +1,5 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Page, PageRequest } from '../core/page.js';
 import { ValidationError } from '../core/errors.js';
 
 /** List cursors are the DynamoDB LastEvaluatedKey, base64url-encoded JSON: opaque to callers. */
@@ -15,4 +17,35 @@ export const decodeCursor = (cursor: string | undefined): Record<string, unknown
   throw new ValidationError('Invalid cursor', [
     { path: 'cursor', message: 'is not a cursor this API returned' },
   ]);
+};
+
+/** Where a list lives: a partition of the table, or of an index. */
+export interface ListLocation {
+  index?: string;
+  keyName: string;
+  keyValue: string;
+}
+
+/** One page of a list (contract §1: `limit`, opaque `cursor`), newest first unless `ascending`. */
+export const queryPage = async <T>(
+  client: DynamoDBDocumentClient,
+  table: string,
+  where: ListLocation,
+  page: PageRequest,
+  fromItem: (item: Record<string, unknown>) => T,
+  ascending = false,
+): Promise<Page<T>> => {
+  const result = await client.send(
+    new QueryCommand({
+      TableName: table,
+      ...(where.index ? { IndexName: where.index } : {}),
+      KeyConditionExpression: '#key = :key',
+      ExpressionAttributeNames: { '#key': where.keyName },
+      ExpressionAttributeValues: { ':key': where.keyValue },
+      ScanIndexForward: ascending,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    }),
+  );
+  return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
 };

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../core/errors.js';
 import type { Partner } from '../core/partner.js';
 import type { PartnerStore } from '../core/partner-service.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { queryPage } from './cursor.js';
 import { INDEX, keys } from './table.js';
 
 const ENTITY = 'Partner';
@@ -50,17 +50,14 @@ export const dynamoPartnerStore = (client: DynamoDBDocumentClient, table: string
     }
   },
 
-  async list({ limit, cursor }) {
-    const result = await client.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: INDEX.lists.name,
-        KeyConditionExpression: 'listPk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.partnersListPk },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
+  list(page) {
+    return queryPage(
+      client,
+      table,
+      { index: INDEX.lists.name, keyName: 'listPk', keyValue: keys.partnersListPk },
+      page,
+      fromItem,
+      true,
     );
-    return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
   },
 });
