@@ -1,5 +1,11 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { Batch } from '../core/dispatch/batch.js';
 import type { BatchStore, RateLimiter } from '../core/dispatch/ports.js';
 import { batchWriteAll } from './dynamo-batch.js';
@@ -14,7 +20,16 @@ const fromItem = (item: Record<string, unknown>): Batch =>
 const queueKeys = (partnerId: string, visibleAt: string, campaignId: string, seq: number) =>
   keys.batchQueue(partnerId, visibleAt, campaignId, seq);
 
-const conditionFailed = (error: unknown) => error instanceof ConditionalCheckFailedException;
+const cancellationCodes = (error: unknown) =>
+  error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
+
+const conditionFailed = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  cancellationCodes(error).includes('ConditionalCheckFailed');
+
+const transactionConflict = (error: unknown) =>
+  (error as { name?: string }).name === 'TransactionConflictException' ||
+  cancellationCodes(error).includes('TransactionConflict');
 
 export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string): BatchStore => ({
   async putBatches(batches) {
@@ -71,28 +86,45 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
   },
 
   async settle(batch, status, messages, now) {
-    try {
-      await client.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keys.batch(batch.campaignId, batch.seq),
-          UpdateExpression:
-            'SET #status = :status, messages = :messages, updatedAt = :now, settledAt = :now REMOVE listPk, listSk, leaseUntil',
-          ConditionExpression: '#status = :handing AND leaseUntil = :lease',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': status,
-            ':messages': messages,
-            ':now': now.toISOString(),
-            ':handing': 'handing',
-            ':lease': batch.leaseUntil,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
+    const update = {
+      TableName: table,
+      Key: keys.batch(batch.campaignId, batch.seq),
+      UpdateExpression:
+        'SET #status = :status, messages = :messages, updatedAt = :now, settledAt = :now REMOVE listPk, listSk, leaseUntil',
+      ConditionExpression: '#status = :handing AND leaseUntil = :lease',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': status,
+        ':messages': messages,
+        ':now': now.toISOString(),
+        ':handing': 'handing',
+        ':lease': batch.leaseUntil,
+      },
+    };
+    // The campaign's settled count moves in the same write as the batch, so no crash can lose it.
+    const counted = {
+      TableName: table,
+      Key: keys.progress(batch.campaignId),
+      UpdateExpression: 'ADD settledBatches :one',
+      ExpressionAttributeValues: { ':one': 1 },
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (batch.test) await client.send(new UpdateCommand(update));
+        else
+          await client.send(
+            new TransactWriteCommand({ TransactItems: [{ Update: update }, { Update: counted }] }),
+          );
+        return true;
+      } catch (error) {
+        if (conditionFailed(error)) return false;
+        // Batches of one campaign settling at once contend for its progress item: try again shortly.
+        if (transactionConflict(error) && attempt < 8) {
+          await new Promise((done) => setTimeout(done, Math.floor(Math.random() * 20 * attempt)));
+          continue;
+        }
+        throw error;
+      }
     }
   },
 

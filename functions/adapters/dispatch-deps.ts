@@ -87,9 +87,10 @@ export const sendingDeps = (): SendingDeps => {
     ? tableBatchQueue
     : snsBatchQueue(snsClient(), requiredEnv('BATCH_TOPIC_ARN'));
 
+  // The batch store counted the batch as it settled it; completion follows here, or in the next sweep.
   const completeIfDone = async (campaignId: string) => {
-    const now = await progress.addSettled(campaignId);
-    if (!now.materialized || now.settledBatches < now.totalBatches) return;
+    const now = await progress.get(campaignId);
+    if (!now?.materialized || now.settledBatches < now.totalBatches) return;
     try {
       await completeCampaign(campaigns, campaignId);
     } catch (error) {

@@ -27,13 +27,14 @@ export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: strin
           TableName: table,
           Key: keys.progress(campaignId),
           UpdateExpression:
-            'SET #materialized = :true, totalBatches = :total, suppressed = :suppressed, capped = :capped, unroutable = :unroutable, entity = :entity',
+            'SET #materialized = :true, totalBatches = :total, suppressed = :suppressed, capped = :capped, unroutable = :unroutable, entity = :entity ADD settledBatches :settled',
           ConditionExpression: 'attribute_not_exists(#materialized) OR #materialized = :false',
           ExpressionAttributeNames: { '#materialized': 'materialized' },
           ExpressionAttributeValues: {
             ':true': true,
             ':false': false,
             ':total': progress.totalBatches,
+            ':settled': progress.settledBatches,
             ':suppressed': progress.suppressed,
             ':capped': progress.capped,
             ':unroutable': progress.unroutable,
@@ -46,17 +47,5 @@ export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: strin
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-  },
-  async addSettled(campaignId) {
-    const { Attributes } = await client.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: keys.progress(campaignId),
-        UpdateExpression: 'ADD settledBatches :one',
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return fromItem(Attributes);
   },
 });

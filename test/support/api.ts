@@ -39,8 +39,23 @@ export const startTestApi = async (routes: readonly RouteDef[] = allRoutes): Pro
   const server = createLocalApi({ routes, jwtSecret: secret });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const token = (role: Role, user = `${role}@test`) => issueToken(secret, role, user);
 
+  return {
+    ...apiClient(url, secret),
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+};
+
+/**
+ * A client of an API already running at `url` (in this process, or `npm start` in a child process), with
+ * tokens signed by its JWT secret (for `npm start`: `loadOrCreateSecret(DATA_DIR)`).
+ */
+export const apiClient = (url: string, jwtSecret: Uint8Array): Omit<TestApi, 'close'> => {
+  const token = (role: Role, user = `${role}@test`) => issueToken(jwtSecret, role, user);
   return {
     url,
     token,
@@ -64,10 +79,5 @@ export const startTestApi = async (routes: readonly RouteDef[] = allRoutes): Pro
       const isJson = response.headers.get('content-type')?.includes('json') && text !== '';
       return { status: response.status, body: isJson ? JSON.parse(text) : text, headers: response.headers };
     },
-    close: () =>
-      new Promise((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
   };
 };

@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -11,14 +12,37 @@ export interface LocalProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs `npm start`'s entry as a real child process and waits until it prints its URL and tokens. */
+/**
+ * The environment of a user's shell: this worker's environment without the settings that point it at the
+ * integration run's DynamoDB Local and table (`npm start` must find its own).
+ */
+export const userEnv = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) =>
+        !name.startsWith('AWS_') &&
+        ![
+          'TABLE_NAME',
+          'PUBLIC_BASE_URL',
+          'LOCAL_RUNTIME',
+          'WEBHOOK_TIMEOUT_MS',
+          'DISPATCH_LEASE_MS',
+        ].includes(name),
+    ),
+  );
+
+/**
+ * Runs `npm start`'s entry as a real child process and waits until it prints its URL and tokens. The child
+ * gets `baseEnv` (default: this worker's environment) with `env` over it.
+ */
 export const startLocalProcess = async (
   env: Record<string, string>,
   timeoutMs = 90_000,
+  { baseEnv = process.env }: { baseEnv?: NodeJS.ProcessEnv } = {},
 ): Promise<LocalProcess> => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
+    env: { ...baseEnv, POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -55,4 +79,19 @@ export const startLocalProcess = async (
       return exited;
     },
   };
+};
+
+/** DynamoDB Local (java) processes keeping their data in `dataDir`, with their `-port`. */
+export const dynamoProcesses = async (
+  dataDir: string,
+): Promise<{ pid: number; ppid: number; port: string }[]> => {
+  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid=,ppid=,args=']);
+  return stdout
+    .split('\n')
+    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
+    .filter(
+      (m): m is RegExpMatchArray =>
+        !!m && /\bjava\b/.test(m[3] ?? '') && (m[3] ?? '').includes(`-dbPath ${dataDir} `),
+    )
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), port: m[3]?.match(/-port (\d+)/)?.[1] ?? '' }));
 };

@@ -17,10 +17,11 @@ export interface Progress {
 
 export interface ProgressStore {
   get(campaignId: string): Promise<Progress | undefined>;
-  /** Records the end of materialisation once; false if it was already recorded. */
-  finish(campaignId: string, progress: Omit<Progress, 'settledBatches' | 'materialized'>): Promise<boolean>;
-  /** One more batch settled; answers the progress after it. */
-  addSettled(campaignId: string): Promise<Progress>;
+  /**
+   * Records the end of materialisation once, adding `settledBatches` (the batches that were failed from the
+   * start) to those dispatch has settled meanwhile; false if it was already recorded.
+   */
+  finish(campaignId: string, progress: Omit<Progress, 'materialized'>): Promise<boolean>;
 }
 
 export interface MaterializeDeps {
@@ -51,11 +52,18 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
 
   const written = new Set<string>();
   let nextSeq = 0;
+  // Unroutable batches written before a crash: failed from the start, never dispatched, so never counted.
+  let unroutableBefore = { batches: 0, messages: 0 };
   for await (const page of deps.batches.listBatches(campaign.id)) {
     for (const batch of page) {
       if (batch.test) continue;
       nextSeq = Math.max(nextSeq, batch.seq + 1);
       for (const message of batch.messages) written.add(message.to);
+      if (!batch.routes.length)
+        unroutableBefore = {
+          batches: unroutableBefore.batches + 1,
+          messages: unroutableBefore.messages + batch.messages.length,
+        };
     }
   }
 
@@ -133,15 +141,14 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
     await deps.queue.enqueue(slice.filter((b) => b.status === 'queued'));
   }
 
-  const totalBatches = nextSeq + batches.length;
-  const settledNow = batches.filter((b) => b.status === 'failed').length;
+  // One conditional write records the totals and counts the unroutable batches as settled, so a crash
+  // cannot leave them counted twice or not at all.
   await deps.progress.finish(campaign.id, {
-    totalBatches,
+    totalBatches: nextSeq + batches.length,
+    settledBatches: unroutableBefore.batches + batches.filter((b) => b.status === 'failed').length,
     suppressed,
     capped: cappedCount,
-    unroutable: unroutable.length,
+    unroutable: unroutableBefore.messages + unroutable.length,
   });
-  let progress = (await deps.progress.get(campaign.id)) as Progress;
-  for (let i = 0; i < settledNow; i++) progress = await deps.progress.addSettled(campaign.id);
-  return progress;
+  return (await deps.progress.get(campaign.id)) as Progress;
 };

@@ -12,7 +12,10 @@ export interface BatchStore {
   get(ref: BatchRef): Promise<Batch | undefined>;
   /** queued (due) or handing with an expired lease → handing, leased to the caller; undefined if not claimable. */
   claim(ref: BatchRef, now: Date, leaseMs: number): Promise<Batch | undefined>;
-  /** handing (our lease) → pending/failed/cancelled with the messages' new states. False if the lease was lost. */
+  /**
+   * handing (our lease) → pending/failed/cancelled with the messages' new states, counted in the campaign's
+   * progress (`settledBatches`) in the same write unless it is a test send. False if the lease was lost.
+   */
   settle(
     batch: Batch,
     status: Exclude<BatchStatus, 'queued' | 'handing'>,

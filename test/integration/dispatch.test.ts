@@ -1,0 +1,374 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMessageId } from '../../functions/core/dispatch/batch.js';
+import { startLocalDispatcher } from '../../local/dispatcher.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+import {
+  acceptedMessages,
+  secondsAbove,
+  startSimulatedPartner,
+  type SimulatedPartner,
+  type SimulatedPartnerOptions,
+} from '../support/partners.js';
+import {
+  batchesOf,
+  campaignStatus,
+  createAudience,
+  launchCampaign,
+  phone,
+  waitFor,
+  waitForStatus,
+  type Subscriber,
+} from '../support/sending.js';
+
+/**
+ * Dispatch end to end (contract §6, §8) in this process: the real API handlers, the local dispatcher (the
+ * durable per-partner queues and the sweep that materialises and completes campaigns) on this file's
+ * DynamoDB table, and carrier simulators registered as partners through the API, each behind a proxy that
+ * records which messages it accepted under which webhook-id. Each scenario has its own partners (the
+ * campaign names them in `partnerIds`) and its own phone range, so scenarios do not see each other.
+ */
+
+// A hand-over that gets no answer within 1 s is a timeout (the simulator's `slow` mode answers after 3 s).
+process.env.WEBHOOK_TIMEOUT_MS = '1000';
+
+let api: TestApi;
+let dispatcher: { stop(): Promise<void> };
+const partners: SimulatedPartner[] = [];
+
+const partner = async (options: SimulatedPartnerOptions) => {
+  const started = await startSimulatedPartner(api, options);
+  partners.push(started);
+  return started;
+};
+
+beforeAll(async () => {
+  api = await startTestApi();
+  dispatcher = await startLocalDispatcher({ pollMs: 50 });
+});
+
+afterAll(async () => {
+  await dispatcher?.stop();
+  await Promise.all(partners.map((p) => p.close()));
+  await api?.close();
+});
+
+const subscribers = (carrier: Parameters<typeof phone>[0], from: number, count: number): Subscriber[] =>
+  Array.from({ length: count }, (_, i) => ({ phone: phone(carrier, from + i), province: 'Bắc Kạn' }));
+
+const audienceOf = (name: string, list: Subscriber[]) => createAudience(api, name, list);
+
+/** Phones each partner accepted, across every partner given. */
+const acceptedPhones = (list: SimulatedPartner[]) =>
+  [...acceptedMessages(list).values()].map((entry) => entry.to).sort();
+
+const act = (id: string, action: string) =>
+  api.call('POST', `/v1/campaigns/${id}/${action}`, { as: 'officer' });
+
+const acceptedBy = (p: SimulatedPartner) => p.sim.counters().accepted;
+
+describe('sending a campaign', () => {
+  it('hands each of 2,000 recipients to exactly one partner exactly once, within every partner’s tps, and completes', async () => {
+    const viettel = await partner({ id: 'fan-viettel', carriers: ['viettel'], tps: 300 });
+    const vinaphone = await partner({ id: 'fan-vinaphone', carriers: ['vinaphone'], tps: 200 });
+    const anyCarrier = await partner({ id: 'fan-any', carriers: ['*'], tps: 200 });
+    // 2,100 subscribers: 900 Viettel, 600 VinaPhone, 300 MobiFone, 200 Vietnamobile in Bắc Kạn, and 100
+    // in Hà Giang that the province filter leaves out. Two audiences that overlap by 300 phones.
+    const carrierOf = (i: number) =>
+      i % 20 < 9 ? 'viettel' : i % 20 < 15 ? 'vinaphone' : i % 20 < 18 ? 'mobifone' : 'vietnamobile';
+    const all = Array.from({ length: 2100 }, (_, i) => ({
+      phone: phone(carrierOf(i), 1_000_000 + i),
+      province: i < 2000 ? 'Bắc Kạn' : 'Hà Giang',
+    }));
+    const first = await audienceOf('Chợ Đồn', [...all.slice(0, 1400), ...all.slice(2000, 2050)]);
+    const second = await audienceOf('Ba Bể', [...all.slice(1100, 2000), ...all.slice(2050)]);
+
+    const campaign = await launchCampaign(api, {
+      audienceIds: [first, second],
+      filters: { provinces: ['bắc kạn'] },
+      partnerIds: [viettel.id, vinaphone.id, anyCarrier.id],
+    });
+    expect(campaign.status).toBe('sending');
+    expect(campaign.estimate).toMatchObject({
+      recipients: 2000,
+      suppressed: 0,
+      unroutable: 0,
+      sendable: 2000,
+    });
+    await waitForStatus(api, campaign.id, 'completed', 30_000);
+
+    const accepted = acceptedMessages([viettel, vinaphone, anyCarrier]);
+    expect(accepted.size).toBe(2000);
+    expect([...accepted.values()].filter((entry) => entry.handOvers.size !== 1)).toEqual([]);
+    expect([...accepted.values()].map((entry) => entry.to).sort()).toEqual(
+      all
+        .slice(0, 2000)
+        .map((s) => s.phone)
+        .sort(),
+    );
+    expect([...accepted.keys()].every((id) => parseMessageId(id)?.campaignId === campaign.id)).toBe(true);
+    // Each carrier went to its own partner; MobiFone and Vietnamobile to the one that takes any carrier.
+    expect(acceptedPhones([viettel]).every((p) => p.startsWith('+8498'))).toBe(true);
+    expect(acceptedPhones([vinaphone]).every((p) => p.startsWith('+8491'))).toBe(true);
+    expect(new Set(acceptedPhones([anyCarrier]).map((p) => p.slice(0, 5)))).toEqual(
+      new Set(['+8490', '+8492']),
+    );
+
+    for (const [p, tps, count] of [
+      [viettel, 300, 900],
+      [vinaphone, 200, 600],
+      [anyCarrier, 200, 500],
+    ] as const) {
+      const counters = p.sim.counters();
+      expect(counters, p.id).toMatchObject({ accepted: count, duplicates: 0, secondsOverTps: 0 });
+      // The simulators answer 429 rather than exceed their tps: none means we paced ourselves below it.
+      expect(counters.throttled, p.id).toBe(0);
+      expect(counters.maxPerSecond, p.id).toBeLessThanOrEqual(tps);
+      expect(secondsAbove(p, tps), p.id).toEqual([]);
+    }
+
+    const batches = await batchesOf(campaign.id);
+    expect(batches.every((b) => b.status === 'pending')).toBe(true);
+    expect(batches.flatMap((b) => b.messages).filter((m) => m.st !== 'pending')).toEqual([]);
+  }, 60_000);
+});
+
+describe('retries', () => {
+  it('retries a batch the partner throttled (429) after Retry-After and delivers each message once', async () => {
+    // Registered at 200 tps but the carrier takes only 40 a second: most hand-overs are answered 429.
+    const throttling = await partner({
+      id: 'throttling',
+      carriers: ['viettel'],
+      tps: 200,
+      maxBatchSize: 20,
+      simulatorTps: 40,
+    });
+    const audience = await audienceOf('Na Rì', subscribers('viettel', 2_000_000, 100));
+    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [throttling.id] });
+    await waitForStatus(api, campaign.id, 'completed', 20_000);
+
+    const counters = throttling.sim.counters();
+    expect(counters.throttled).toBeGreaterThan(0);
+    expect(counters).toMatchObject({ accepted: 100, duplicates: 0, secondsOverTps: 0 });
+    const accepted = acceptedMessages([throttling]);
+    expect(accepted.size).toBe(100);
+    expect([...accepted.values()].every((entry) => entry.handOvers.size === 1)).toBe(true);
+    // A throttled batch came back under the same webhook-id.
+    const throttled = new Set(throttling.handOvers.filter((h) => h.status === 429).map((h) => h.webhookId));
+    const acceptedIds = new Set(throttling.handOvers.filter((h) => h.status === 200).map((h) => h.webhookId));
+    expect([...throttled].every((id) => acceptedIds.has(id))).toBe(true);
+  }, 30_000);
+
+  it('retries 5xx answers with backoff under the same webhook-id until the partner recovers', async () => {
+    const failing = await partner({ id: 'failing', carriers: ['viettel'], tps: 1000 });
+    failing.setMode('fail500');
+    const audience = await audienceOf('Pác Nặm', subscribers('viettel', 2_100_000, 300));
+    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [failing.id] });
+    await waitFor(
+      'three batches answered 500',
+      () => failing.handOvers.filter((h) => h.status === 500).length >= 3,
+    );
+    await sleep(500);
+    failing.setMode('ok');
+    await waitForStatus(api, campaign.id, 'completed', 20_000);
+
+    expect(failing.sim.counters()).toMatchObject({ accepted: 300, duplicates: 0 });
+    const failed = new Set(failing.handOvers.filter((h) => h.status === 500).map((h) => h.webhookId));
+    const accepted = failing.handOvers.filter((h) => h.status === 200);
+    expect(failed.size).toBe(3);
+    expect(new Set(accepted.map((h) => h.webhookId))).toEqual(failed);
+    expect(acceptedMessages([failing]).size).toBe(300);
+    const batches = await batchesOf(campaign.id);
+    expect(batches.map((b) => [b.status, b.partnerId])).toEqual(Array(3).fill(['pending', failing.id]));
+  }, 30_000);
+
+  it('retries timeouts under the same webhook-id: a partner that took the batch but answered late sees a replay, not a duplicate', async () => {
+    // `timeout`: the partner never answers (and takes nothing); `slow`: it takes the batch, answers after 3 s.
+    const silent = await partner({ id: 'silent', carriers: ['vinaphone'], tps: 1000 });
+    const late = await partner({ id: 'late', carriers: ['viettel'], tps: 1000 });
+    silent.setMode('timeout');
+    late.setMode('slow');
+    const silentAudience = await audienceOf('Ngân Sơn', subscribers('vinaphone', 2_200_000, 200));
+    const lateAudience = await audienceOf('Bạch Thông', subscribers('viettel', 2_300_000, 200));
+    const toSilent = await launchCampaign(api, { audienceIds: [silentAudience], partnerIds: [silent.id] });
+    const toLate = await launchCampaign(api, { audienceIds: [lateAudience], partnerIds: [late.id] });
+
+    await waitFor('both batches taken by the late partner', () => acceptedBy(late) === 200);
+    await waitFor('two requests to the silent partner', () => silent.sim.counters().requests >= 2);
+    await sleep(1200); // the first hand-overs time out on our side
+    silent.setMode('ok');
+    late.setMode('ok');
+    await waitForStatus(api, toSilent.id, 'completed', 20_000);
+    await waitForStatus(api, toLate.id, 'completed', 20_000);
+
+    expect(late.sim.counters()).toMatchObject({ accepted: 200, duplicates: 0 });
+    expect(late.sim.counters().replays).toBeGreaterThanOrEqual(2);
+    expect(silent.sim.counters()).toMatchObject({ accepted: 200, duplicates: 0 });
+    expect(silent.handOvers.filter((h) => h.status === undefined).length).toBeGreaterThanOrEqual(2);
+    for (const p of [late, silent]) {
+      const accepted = acceptedMessages([p]);
+      expect(accepted.size, p.id).toBe(200);
+      expect(
+        [...accepted.values()].every((entry) => entry.handOvers.size === 1),
+        p.id,
+      ).toBe(true);
+      // Two batches, each handed over more than once, always under its own single webhook-id.
+      expect(p.handOvers.length, p.id).toBeGreaterThanOrEqual(4);
+      expect(new Set(p.handOvers.map((h) => h.webhookId)).size, p.id).toBe(2);
+    }
+  }, 40_000);
+});
+
+describe('failover', () => {
+  it('moves the batches of a partner that stays down to the next partner for the carrier, or fails them when there is none', async () => {
+    const down = await partner({ id: 'down', carriers: ['viettel'], tps: 1000 });
+    const rescue = await partner({ id: 'rescue', carriers: ['*'], tps: 1000 });
+    down.setMode('down');
+    const withBackup = await audienceOf('Chợ Mới', subscribers('viettel', 3_000_000, 200));
+    const withoutBackup = await audienceOf('Pác Nặm', subscribers('viettel', 3_100_000, 100));
+    const failingOver = await launchCampaign(api, {
+      audienceIds: [withBackup],
+      partnerIds: [down.id, rescue.id],
+    });
+    const stranded = await launchCampaign(api, { audienceIds: [withoutBackup], partnerIds: [down.id] });
+
+    await waitForStatus(api, failingOver.id, 'completed', 30_000);
+    await waitFor(
+      'the stranded campaign to settle',
+      async () => (await campaignStatus(api, stranded.id)) !== 'sending',
+      30_000,
+      200,
+    );
+
+    // Five attempts on the partner that is down, for each of the three batches, then the next route.
+    expect(down.sim.counters()).toMatchObject({ requests: 15, accepted: 0 });
+    expect(rescue.sim.counters()).toMatchObject({ accepted: 200, duplicates: 0 });
+    expect(acceptedPhones([rescue])).toEqual(
+      subscribers('viettel', 3_000_000, 200)
+        .map((s) => s.phone)
+        .sort(),
+    );
+    const movedOver = await batchesOf(failingOver.id);
+    expect(movedOver.map((b) => [b.status, b.partnerId, b.routes])).toEqual(
+      Array(2).fill(['pending', rescue.id, [down.id, rescue.id]]),
+    );
+
+    const failed = await batchesOf(stranded.id);
+    expect(failed.map((b) => b.status)).toEqual(['failed']);
+    expect(failed[0]?.messages).toHaveLength(100);
+    expect(
+      failed[0]?.messages.every((m) => m.st === 'failed' && m.reason?.startsWith('partner_unavailable')),
+    ).toBe(true);
+    expect(await campaignStatus(api, stranded.id)).toBe('completed');
+  }, 45_000);
+});
+
+describe('pause, resume and cancel', () => {
+  it('holds batches while paused, goes on after resume, and stops for good on cancel', async () => {
+    const steady = await partner({ id: 'steady', carriers: ['mobifone'], tps: 200 });
+    const audience = await audienceOf('Đồng Hỷ', subscribers('mobifone', 4_000_000, 1200));
+    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [steady.id] });
+
+    await waitFor('some messages handed over', () => acceptedBy(steady) >= 200);
+    expect((await act(campaign.id, 'pause')).body.status).toBe('paused');
+    const pausedAt = Date.now();
+    // A batch already past its checks may still be on the wire; after a second nothing more goes out.
+    await sleep(1000);
+    const whilePaused = acceptedBy(steady);
+    await sleep(1500);
+    expect(acceptedBy(steady)).toBe(whilePaused);
+    expect(whilePaused).toBeLessThan(1200);
+    expect(steady.handOvers.filter((h) => h.at > pausedAt + 1000)).toEqual([]);
+
+    expect((await act(campaign.id, 'resume')).body.status).toBe('sending');
+    await waitFor('sending to go on after resume', () => acceptedBy(steady) >= whilePaused + 200);
+    expect((await act(campaign.id, 'cancel')).body.status).toBe('cancelled');
+    const cancelledAt = Date.now();
+    await waitFor('every batch to be settled', async () =>
+      (await batchesOf(campaign.id)).every((b) => b.status === 'pending' || b.status === 'cancelled'),
+    );
+    await sleep(Math.max(0, cancelledAt + 2500 - Date.now()));
+    const whenCancelled = acceptedBy(steady);
+    expect(steady.handOvers.filter((h) => h.at > cancelledAt + 1000)).toEqual([]);
+    expect(whenCancelled).toBeLessThan(1200);
+    expect(await campaignStatus(api, campaign.id)).toBe('cancelled');
+
+    const batches = await batchesOf(campaign.id);
+    const messages = batches.flatMap((b) => b.messages);
+    expect(messages).toHaveLength(1200);
+    expect(messages.filter((m) => m.st === 'pending')).toHaveLength(whenCancelled);
+    expect(messages.filter((m) => m.st === 'failed' && m.reason === 'cancelled')).toHaveLength(
+      1200 - whenCancelled,
+    );
+    expect(steady.sim.counters()).toMatchObject({ duplicates: 0, throttled: 0 });
+  }, 45_000);
+});
+
+describe('suppression at send time', () => {
+  beforeAll(async () => {
+    const set = await api.call('PUT', '/v1/settings', { json: { frequencyCap: { messages: 1, hours: 24 } } });
+    expect(set.status).toBe(200);
+  });
+  afterAll(async () => {
+    await api.call('PUT', '/v1/settings', { json: { frequencyCap: { messages: 3, hours: 24 } } });
+  });
+
+  it('never sends to opted-out numbers nor to numbers that reached the frequency cap', async () => {
+    const gate = await partner({ id: 'gate', carriers: ['*'], tps: 1000 });
+    const everyone = subscribers('viettel', 5_000_000, 30).map((s) => s.phone);
+    const optedOut = everyone.slice(0, 3);
+    for (const number of optedOut) {
+      const response = await api.call('POST', '/v1/opt-outs', { as: 'officer', json: { phone: number } });
+      expect(response.status).toBe(201);
+    }
+    const earlier = await launchCampaign(api, {
+      audienceIds: [
+        await audienceOf(
+          'Đợt 1',
+          everyone.slice(0, 10).map((p) => ({ phone: p })),
+        ),
+      ],
+      partnerIds: [gate.id],
+    });
+    await waitForStatus(api, earlier.id, 'completed');
+    expect(acceptedPhones([gate])).toEqual(everyone.slice(3, 10).sort());
+
+    const later = await launchCampaign(api, {
+      audienceIds: [
+        await audienceOf(
+          'Đợt 2',
+          everyone.map((p) => ({ phone: p })),
+        ),
+      ],
+      partnerIds: [gate.id],
+    });
+    await waitForStatus(api, later.id, 'completed');
+    const messages = (await batchesOf(later.id)).flatMap((b) => b.messages);
+    expect(messages.map((m) => m.to).sort()).toEqual(everyone.slice(10).sort());
+    expect(gate.sim.counters()).toMatchObject({ accepted: 27, duplicates: 0 });
+    expect(acceptedPhones([gate])).toEqual(everyone.slice(3).sort());
+  }, 30_000);
+
+  it('counts what a cancelled campaign already handed over towards the frequency cap', async () => {
+    const taker = await partner({ id: 'taker', carriers: ['viettel'], tps: 1000 });
+    const mute = await partner({ id: 'mute', carriers: ['vinaphone'], tps: 1000 });
+    mute.setMode('timeout');
+    const reached = subscribers('viettel', 5_100_000, 5);
+    const notReached = subscribers('vinaphone', 5_100_000, 5);
+    const audience = await audienceOf('Đợt 3', [...reached, ...notReached]);
+    const cancelled = await launchCampaign(api, { audienceIds: [audience], partnerIds: [taker.id, mute.id] });
+    await waitFor('the Viettel numbers handed over', () => acceptedBy(taker) === 5);
+    expect((await act(cancelled.id, 'cancel')).body.status).toBe('cancelled');
+    await waitFor('the cancelled campaign to settle', async () =>
+      (await batchesOf(cancelled.id)).every((b) => b.status === 'pending' || b.status === 'cancelled'),
+    );
+    mute.setMode('ok');
+
+    const next = await launchCampaign(api, { audienceIds: [audience], partnerIds: [taker.id, mute.id] });
+    await waitForStatus(api, next.id, 'completed');
+    const messages = (await batchesOf(next.id)).flatMap((b) => b.messages);
+    expect(messages.map((m) => m.to).sort()).toEqual(notReached.map((s) => s.phone).sort());
+    expect(acceptedBy(taker)).toBe(5);
+    expect(mute.sim.counters()).toMatchObject({ accepted: 5, duplicates: 0 });
+  }, 30_000);
+});

@@ -1,0 +1,197 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Carrier } from '../../functions/core/carriers.js';
+import {
+  createCarrierSimulator,
+  type CarrierSimulator,
+  type SimulatorMode,
+} from '../../local/simulators/index.js';
+import type { TestApi } from './api.js';
+
+/** One `sms.send` request as the partner saw it, with the simulator's answer. */
+export interface HandOver {
+  partnerId: string;
+  webhookId: string;
+  /** The simulator's status; undefined until it answers, and for good when it never does (`down`, `timeout`). */
+  status?: number;
+  messages: { messageId: string; to: string }[];
+  /** Message ids refused one by one in a 2xx answer. */
+  rejected: string[];
+  at: number;
+}
+
+export interface SimulatedPartner {
+  id: string;
+  sim: CarrierSimulator;
+  /** Every request our dispatcher made to this partner, in the order they arrived. */
+  handOvers: HandOver[];
+  setMode(mode: SimulatorMode): void;
+  close(): Promise<void>;
+}
+
+export interface SimulatedPartnerOptions {
+  id: string;
+  carriers: (Carrier | '*')[];
+  /** The tps registered with our API (what the dispatcher paces to). */
+  tps: number;
+  maxBatchSize?: number;
+  /** The tps the simulator enforces with 429 (default: the registered one). */
+  simulatorTps?: number;
+  latencyMs?: number;
+}
+
+const readBody = async (request: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+const FORWARDED = ['content-type', 'webhook-id', 'webhook-timestamp', 'webhook-signature'];
+
+const messagesOf = (body: string): HandOver['messages'] => {
+  try {
+    const parsed = JSON.parse(body) as { data?: { messages?: { messageId?: unknown; to?: unknown }[] } };
+    return (parsed.data?.messages ?? []).map((m) => ({ messageId: String(m.messageId), to: String(m.to) }));
+  } catch {
+    return [];
+  }
+};
+
+const rejectedOf = (body: string): string[] => {
+  try {
+    const parsed = JSON.parse(body) as { rejected?: { messageId?: unknown }[] };
+    return (parsed.rejected ?? []).map((r) => String(r.messageId));
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * A carrier simulator (local/simulators) behind a recording proxy, registered as a partner through the API
+ * (`PUT /v1/partners/{id}`, its signing secret handed to the simulator). The proxy keeps which messages
+ * each request carried and what the simulator answered, so a test can tell which partner accepted which
+ * message under which `webhook-id`. A request our dispatcher gave up on (timeout) still gets its answer
+ * recorded: the partner took the batch whether or not we heard back.
+ */
+export const startSimulatedPartner = async (
+  api: Pick<TestApi, 'call'>,
+  options: SimulatedPartnerOptions,
+): Promise<SimulatedPartner> => {
+  const sim = await createCarrierSimulator({
+    partnerId: options.id,
+    carriers: options.carriers,
+    tps: options.simulatorTps ?? options.tps,
+    maxBatchSize: options.maxBatchSize ?? 100,
+    latencyMs: options.latencyMs ?? 5,
+    successRate: 1,
+    seed: 1,
+  });
+  const handOvers: HandOver[] = [];
+  const lifetime = new AbortController();
+
+  const proxy: Server = createServer((request, response) => {
+    void (async () => {
+      const body = await readBody(request);
+      const webhookId = String(request.headers['webhook-id'] ?? '');
+      const headers = Object.fromEntries(
+        FORWARDED.flatMap((name) => {
+          const value = request.headers[name];
+          return typeof value === 'string' ? [[name, value]] : [];
+        }),
+      );
+      const handOver: HandOver = {
+        partnerId: options.id,
+        webhookId,
+        messages: messagesOf(body),
+        rejected: [],
+        at: Date.now(),
+      };
+      handOvers.push(handOver);
+      try {
+        const answer = await fetch(`${sim.url}${request.url ?? '/'}`, {
+          method: request.method ?? 'POST',
+          headers,
+          body,
+          signal: lifetime.signal,
+        });
+        const text = await answer.text();
+        handOver.status = answer.status;
+        if (answer.ok) handOver.rejected = rejectedOf(text);
+        if (response.destroyed) return;
+        const retryAfter = answer.headers.get('retry-after');
+        response
+          .writeHead(answer.status, {
+            'content-type': answer.headers.get('content-type') ?? 'application/json',
+            ...(retryAfter ? { 'retry-after': retryAfter } : {}),
+          })
+          .end(text);
+      } catch {
+        // The simulator dropped the connection (mode `down`) or never answered: so do we.
+        request.socket.destroy();
+      }
+    })();
+  });
+  await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+  const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/sms`;
+
+  const registered = await api.call('PUT', `/v1/partners/${options.id}`, {
+    json: {
+      name: `Simulated ${options.id}`,
+      webhookUrl: proxyUrl,
+      carriers: options.carriers,
+      tps: options.tps,
+      maxBatchSize: options.maxBatchSize ?? 100,
+      senderId: 'BOCONGAN',
+    },
+  });
+  if (registered.status !== 201 || typeof registered.body?.signingSecret !== 'string') {
+    await sim.close();
+    throw new Error(
+      `Could not register ${options.id}: ${registered.status} ${JSON.stringify(registered.body)}`,
+    );
+  }
+  sim.setSecret(registered.body.signingSecret);
+
+  return {
+    id: options.id,
+    sim,
+    handOvers,
+    setMode: (mode) => sim.setMode(mode),
+    close: async () => {
+      lifetime.abort();
+      await new Promise<void>((done) => {
+        proxy.close(() => done());
+        proxy.closeAllConnections();
+      });
+      await sim.close();
+    },
+  };
+};
+
+/**
+ * For each message a partner accepted (2xx, not rejected one by one): the distinct (partner, webhook-id)
+ * hand-overs that carried it. A replay of the same webhook-id to the same partner counts once, as Standard
+ * Webhooks deduplication intends; the same message under two hand-overs is a duplicate.
+ */
+export const acceptedMessages = (
+  partners: readonly SimulatedPartner[],
+): Map<string, { to: string; handOvers: Set<string> }> => {
+  const accepted = new Map<string, { to: string; handOvers: Set<string> }>();
+  for (const { handOvers } of partners) {
+    for (const handOver of handOvers) {
+      if (handOver.status === undefined || handOver.status < 200 || handOver.status > 299) continue;
+      const rejected = new Set(handOver.rejected);
+      for (const { messageId, to } of handOver.messages) {
+        if (rejected.has(messageId)) continue;
+        const entry = accepted.get(messageId) ?? { to, handOvers: new Set<string>() };
+        entry.handOvers.add(`${handOver.partnerId} ${handOver.webhookId}`);
+        accepted.set(messageId, entry);
+      }
+    }
+  }
+  return accepted;
+};
+
+/** Seconds in which the simulator took more than `tps` messages (its `perSecond` ledger). */
+export const secondsAbove = (partner: SimulatedPartner, tps: number): [string, number][] =>
+  Object.entries(partner.sim.counters().perSecond).filter(([, count]) => count > tps);
