@@ -12,6 +12,8 @@ import type { TestApi } from './api.js';
 export interface HandOver {
   partnerId: string;
   webhookId: string;
+  /** The body's `timestamp`: when our dispatcher built the request, right after taking the pacing budget. */
+  sentAt: string;
   /** The simulator's status; undefined until it answers, and for good when it never does (`down`, `timeout`). */
   status?: number;
   messages: { messageId: string; to: string }[];
@@ -48,12 +50,21 @@ const readBody = async (request: IncomingMessage): Promise<string> => {
 
 const FORWARDED = ['content-type', 'webhook-id', 'webhook-timestamp', 'webhook-signature'];
 
-const messagesOf = (body: string): HandOver['messages'] => {
+const parseSmsSend = (body: string): Pick<HandOver, 'messages' | 'sentAt'> => {
   try {
-    const parsed = JSON.parse(body) as { data?: { messages?: { messageId?: unknown; to?: unknown }[] } };
-    return (parsed.data?.messages ?? []).map((m) => ({ messageId: String(m.messageId), to: String(m.to) }));
+    const parsed = JSON.parse(body) as {
+      timestamp?: unknown;
+      data?: { messages?: { messageId?: unknown; to?: unknown }[] };
+    };
+    return {
+      sentAt: String(parsed.timestamp),
+      messages: (parsed.data?.messages ?? []).map((m) => ({
+        messageId: String(m.messageId),
+        to: String(m.to),
+      })),
+    };
   } catch {
-    return [];
+    return { sentAt: '', messages: [] };
   }
 };
 
@@ -102,7 +113,7 @@ export const startSimulatedPartner = async (
       const handOver: HandOver = {
         partnerId: options.id,
         webhookId,
-        messages: messagesOf(body),
+        ...parseSmsSend(body),
         rejected: [],
         at: Date.now(),
       };
@@ -195,3 +206,16 @@ export const acceptedMessages = (
 /** Seconds in which the simulator took more than `tps` messages (its `perSecond` ledger). */
 export const secondsAbove = (partner: SimulatedPartner, tps: number): [string, number][] =>
   Object.entries(partner.sim.counters().perSecond).filter(([, count]) => count > tps);
+
+/**
+ * Messages our dispatcher sent the partner per second of its own clock (the body's `timestamp`), every
+ * request counted, retries and replays included: what its pacing promises to keep at or under `tps`.
+ */
+export const sentPerSecond = (partner: SimulatedPartner): Map<number, number> => {
+  const counts = new Map<number, number>();
+  for (const { sentAt, messages } of partner.handOvers) {
+    const second = Math.floor(Date.parse(sentAt) / 1000);
+    counts.set(second, (counts.get(second) ?? 0) + messages.length);
+  }
+  return counts;
+};

@@ -52,12 +52,15 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
 
   const written = new Set<string>();
   let nextSeq = 0;
+  // Counted, not derived from `nextSeq`: a crash inside a batch write can leave holes in the numbering.
+  let writtenBatches = 0;
   // Unroutable batches written before a crash: failed from the start, never dispatched, so never counted.
   let unroutableBefore = { batches: 0, messages: 0 };
   for await (const page of deps.batches.listBatches(campaign.id)) {
     for (const batch of page) {
       if (batch.test) continue;
       nextSeq = Math.max(nextSeq, batch.seq + 1);
+      writtenBatches++;
       for (const message of batch.messages) written.add(message.to);
       if (!batch.routes.length)
         unroutableBefore = {
@@ -144,7 +147,7 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
   // One conditional write records the totals and counts the unroutable batches as settled, so a crash
   // cannot leave them counted twice or not at all.
   await deps.progress.finish(campaign.id, {
-    totalBatches: nextSeq + batches.length,
+    totalBatches: writtenBatches + batches.length,
     settledBatches: unroutableBefore.batches + batches.filter((b) => b.status === 'failed').length,
     suppressed,
     capped: cappedCount,
