@@ -134,7 +134,7 @@ export const sendingDeps = (): SendingDeps => {
       optedOut: () => campaigns.suppression.allOptedOut(),
       cappedPhones: cappedPhones(campaigns, batches, settings),
       partners: campaigns.partners,
-      newCode: newShortCode,
+      shortCodes: () => Promise.resolve(() => newShortCode()),
       hasLink: (message) => new RegExp(LINK_PLACEHOLDER.source).test(message),
       now: () => new Date(),
     },

@@ -27,6 +27,20 @@
  * | Batches of a campaign                | query pk = CAMPAIGN#{id}, sk begins_with BATCH#                                   |
  * | Due batches of a partner (local queue)| query index `lists`, listPk = QUEUE#{partner}, listSk <= now                     |
  * | Pacing counter of a partner's second | RATE#{partnerId}       | {unix second}         | — (ttl 1 hour)                   |
+ * | Metrics counters of a campaign, shard n (0..3) | CAMPAIGN#{id} | METRICS#{n}        | —                                |
+ * | Metrics of a campaign (O(1) items)   | BatchGetItem campaign + METRICS#0..3 (5 items, however large the campaign)         |
+ * | Minute timeline of one hour          | CAMPAIGN#{id}          | MINUTES#{yyyy-mm-ddThh}| —                               |
+ * | Minute timeline over a window        | query pk = CAMPAIGN#{id}, sk between MINUTES#{from hour} and MINUTES#{to hour}      |
+ * | Aggregated stream record (dedupe)    | AGG#{stream eventID}   | AGG                   | — (ttl 2 days)                   |
+ * | Received partner webhook (replay)    | WEBHOOK#{partnerId}#{webhook-id} | WEBHOOK     | — (ttl 1 day)                    |
+ * | Ported number: carrier learnt from a delivery report | PORTED#{E.164 phone} | PORTED | PORTED / {E.164 phone}          |
+ * | Every ported number (materialisation)| query index `lists`, listPk = PORTED                                             |
+ * | Inbound message (reply) of a partner | INBOUND#{partnerId}#{id} | INBOUND             | REPLIES#{campaignId} / {at}#{partnerId}#{id} |
+ * | Replies of a campaign, newest first  | query index `lists`, listPk = REPLIES#{campaignId}, descending                   |
+ * | Recipient index: phones of a campaign by last 2 digits | RECIPIENTS#{last 2 digits} | {materializedAt}#{campaignId}#{first seq} | — (ttl 8 days) |
+ * | Campaigns that sent to a phone lately| query pk = RECIPIENTS#{last 2 digits}, sk >= {now - 7 days}, newest first      |
+ * | Short-link prefix of a campaign      | LINKPREFIX#{3-char prefix} | LINKPREFIX        | —                                |
+ * | Click on one recipient's short link  | CLICK#{code}           | CLICK                 | —                                |
  *
  * Rules: no Scan on a request path; each list is one Query on `lists` (or a collection under one pk);
  * counters live on the item they count. Times are ISO 8601 UTC strings, so they sort as strings.
@@ -109,6 +123,36 @@ export const keys = {
   batchQueuePk: (partnerId: string) => `QUEUE#${partnerId}`,
   progress: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'PROGRESS' }),
   rate: (partnerId: string, second: number) => ({ pk: `RATE#${partnerId}`, sk: String(second) }),
+  metricsShard: (campaignId: string, shard: number) => ({
+    pk: `CAMPAIGN#${campaignId}`,
+    sk: `METRICS#${shard}`,
+  }),
+  /** `hour` as `yyyy-mm-ddThh` (UTC). */
+  metricsMinutes: (campaignId: string, hour: string) => ({
+    pk: `CAMPAIGN#${campaignId}`,
+    sk: `MINUTES#${hour}`,
+  }),
+  metricsMinutesPrefix: 'MINUTES#',
+  aggregated: (eventId: string) => ({ pk: `AGG#${eventId}`, sk: 'AGG' }),
+  webhookReceipt: (partnerId: string, webhookId: string) => ({
+    pk: `WEBHOOK#${partnerId}#${webhookId}`,
+    sk: 'WEBHOOK',
+  }),
+  ported: (phone: string) => ({ pk: `PORTED#${phone}`, sk: 'PORTED', listPk: 'PORTED', listSk: phone }),
+  portedListPk: 'PORTED',
+  inbound: (partnerId: string, id: string) => ({ pk: `INBOUND#${partnerId}#${id}`, sk: 'INBOUND' }),
+  replyList: (campaignId: string, at: string, partnerId: string, id: string) => ({
+    listPk: `REPLIES#${campaignId}`,
+    listSk: `${at}#${partnerId}#${id}`,
+  }),
+  repliesListPk: (campaignId: string) => `REPLIES#${campaignId}`,
+  recipientIndex: (phone: string, materializedAt: string, campaignId: string, firstSeq: number) => ({
+    pk: `RECIPIENTS#${phone.slice(-2)}`,
+    sk: `${materializedAt}#${campaignId}#${String(firstSeq).padStart(9, '0')}`,
+  }),
+  recipientIndexPk: (phone: string) => `RECIPIENTS#${phone.slice(-2)}`,
+  linkPrefix: (prefix: string) => ({ pk: `LINKPREFIX#${prefix}`, sk: 'LINKPREFIX' }),
+  click: (code: string) => ({ pk: `CLICK#${code}`, sk: 'CLICK' }),
 } as const;
 
 export type ItemKey = { pk: string; sk: string };

@@ -1,9 +1,12 @@
 import { audienceRoutes } from './routes/audiences.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { messageRoutes } from './routes/messages.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { optOutRoutes } from './routes/opt-outs.js';
 import { partnerRoutes } from './routes/partners.js';
+import { reportRoutes } from './routes/reports.js';
 import { systemRoutes } from './routes/system.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 /** Every HTTP route of the product, grouped by area; each group lives in routes/<area>.ts. */
 export const routes = {
@@ -13,6 +16,9 @@ export const routes = {
   ...optOutRoutes,
   ...messageRoutes,
   ...campaignRoutes,
+  ...webhookRoutes,
+  ...metricsRoutes,
+  ...reportRoutes,
 };
 
 export type RouteId = keyof typeof routes;

@@ -20,6 +20,8 @@ export interface BatchMessage {
   reason?: string;
   /** When it last changed state. */
   at?: string;
+  /** When a partner accepted it (contract §7 `sent`); set once, kept by later delivery reports. */
+  sa?: string;
 }
 
 export interface Batch {
@@ -36,6 +38,16 @@ export interface Batch {
   messages: BatchMessage[];
   /** Test sends stay out of the metrics (contract §6). */
   test?: boolean;
+  /**
+   * Bumped by every write that changes `messages` (settle, delivery reports), which is conditional on it:
+   * optimistic locking, so a report and a settle never overwrite each other. Absent = 0.
+   */
+  ver?: number;
+  /** Segments per message (from the campaign's estimate at materialisation): the metrics' `segments`. */
+  segments?: number;
+  /** Price per segment and currency of the partner that accepted the batch (set when it settles). */
+  price?: number;
+  currency?: string;
   createdAt: string;
   updatedAt: string;
 }

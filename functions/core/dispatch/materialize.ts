@@ -33,7 +33,11 @@ export interface MaterializeDeps {
   /** Phones that already had `messages` campaign messages in the cap's window (contract §6). */
   cappedPhones: (campaign: Campaign) => Promise<Set<string>>;
   partners: () => Promise<PartnerView[]>;
-  newCode: () => string;
+  /**
+   * The short-link code maker of a campaign: one unguessable code per recipient, from which `GET /l/{code}`
+   * finds the batch (see functions/core/links.ts).
+   */
+  shortCodes: (campaignId: string) => Promise<(seq: number) => string>;
   hasLink: (message: string) => boolean;
   now: () => Date;
 }
@@ -104,7 +108,7 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
   const routeList = (carrier: Carrier) => routes.get(carrier) ?? [];
   const { batches: planned, unroutable } = planBatches(recipients, routeList);
   const at = deps.now().toISOString();
-  const withLink = deps.hasLink(campaign.message);
+  const newCode = deps.hasLink(campaign.message) ? await deps.shortCodes(campaign.id) : undefined;
 
   const toBatch = (
     seq: number,
@@ -125,7 +129,7 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
       to: r.phone,
       carrier: r.carrier,
       ...(r.province ? { province: r.province } : {}),
-      ...(withLink && !failed ? { code: deps.newCode() } : {}),
+      ...(newCode && !failed ? { code: newCode(seq) } : {}),
       st: failed ? 'failed' : 'queued',
       ...(failed ? { reason: 'unroutable', at } : {}),
     })),

@@ -25,7 +25,7 @@ export const sendTest = async (
     queue: BatchQueue;
     partners: () => Promise<PartnerView[]>;
     now: () => Date;
-    newCode: () => string;
+    shortCodes: (campaignId: string) => Promise<(seq: number) => string>;
   },
   campaign: Campaign,
   phones: readonly string[],
@@ -47,6 +47,7 @@ export const sendTest = async (
   );
   const at = deps.now().toISOString();
   const firstSeq = TEST_SEQ_BASE + randomInt(0, 99_000_000);
+  const newCode = await deps.shortCodes(campaign.id);
   const batches: Batch[] = planned.map((plan, n) => ({
     campaignId: campaign.id,
     seq: firstSeq + n,
@@ -60,7 +61,7 @@ export const sendTest = async (
       i,
       to: r.phone,
       carrier: r.carrier,
-      code: deps.newCode(),
+      code: newCode(firstSeq + n),
       st: 'queued',
     })),
     createdAt: at,

@@ -1,0 +1,2 @@
+/** Routes of this area (issue #6); see routes.ts. */
+export const webhookRoutes = {};
