@@ -34,3 +34,33 @@ export const countRequests = (client: DynamoDBDocumentClient): RequestCounts => 
 /** Write requests counted so far: one per SDK call that writes (a BatchWriteItem of 25 items is one). */
 export const writeRequests = (counts: RequestCounts): number =>
   WRITE_OPERATIONS.reduce((sum, op) => sum + (counts.calls[op] ?? 0), 0);
+
+/**
+ * Counts the items that reads bring back (GetItem, BatchGetItem, Query), only for requests whose input
+ * mentions `needle` (e.g. a campaign id), so the background work of the runtime does not blur the figure.
+ */
+export const countItemsRead = (client: DynamoDBDocumentClient, needle: () => string | undefined) => {
+  const tally = { requests: 0, items: 0 };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const wanted = needle();
+      const operation = String(context.commandName ?? '').replace(/Command$/, '');
+      if (!wanted || !['GetItem', 'BatchGetItem', 'Query'].includes(operation)) return result;
+      if (!JSON.stringify(args.input).includes(wanted)) return result;
+      const output = result.output as {
+        Item?: unknown;
+        Items?: unknown[];
+        Responses?: Record<string, unknown[]>;
+      };
+      tally.requests++;
+      tally.items +=
+        (output.Item ? 1 : 0) +
+        (output.Items?.length ?? 0) +
+        Object.values(output.Responses ?? {}).reduce((sum, items) => sum + items.length, 0);
+      return result;
+    },
+    { step: 'initialize', name: 'benchItemsReadCounter' },
+  );
+  return tally;
+};

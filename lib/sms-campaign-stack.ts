@@ -8,6 +8,8 @@ import { CampaignScheduler } from './campaign-scheduler.js';
 import { DataTable } from './data-table.js';
 import { Dispatch } from './dispatch.js';
 import { HttpApi } from './http-api.js';
+import { Observability } from './dashboard.js';
+import { MetricsAggregation } from './metrics-aggregation.js';
 
 export const DEFAULT_PUBLIC_BASE_URL = 'https://sms.example.gov.vn';
 
@@ -27,6 +29,8 @@ export class SmsCampaignStack extends Stack {
   readonly scheduler: CampaignScheduler;
   readonly dispatch: Dispatch;
   readonly api: HttpApi;
+  readonly metrics: MetricsAggregation;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: SmsCampaignStackProps = {}) {
     super(scope, id, props);
@@ -56,6 +60,20 @@ export class SmsCampaignStack extends Stack {
       batchTopic: this.dispatch.topic,
       publicBaseUrl,
       allowedOrigins: [publicBaseUrl],
+    });
+
+    this.metrics = new MetricsAggregation(this, 'Metrics', { table: this.data.table });
+    this.observability = new Observability(this, 'Observability', {
+      partnerIds: props.partnerIds ?? [],
+      deadLetterQueues: [
+        ...this.dispatch.partnerQueues.map((lane) => ({
+          name: lane.node.id,
+          queue: lane.deadLetterQueue,
+        })),
+        { name: 'Materialize', queue: this.dispatch.materializerDeadLetterQueue },
+        { name: 'StartCampaign', queue: this.scheduler.deadLetterQueue },
+        { name: 'MetricsRecords', queue: this.metrics.failureQueue },
+      ],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });

@@ -11,6 +11,7 @@ import { PartnerInput, toView, type PartnerView } from '../functions/core/partne
 import { startLocalDispatcher } from './dispatcher.js';
 import { partnerInput, startCarrierSimulators, type CarrierSimulators } from './simulators/index.js';
 import { startLocalScheduler } from './scheduler.js';
+import { startLocalStreams } from './streams.js';
 import { createLocalApi } from './server.js';
 
 export interface RuntimeOptions {
@@ -67,6 +68,8 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
   const simulators = options.simulators ? await registerSimulators(url) : undefined;
   const scheduler = await startLocalScheduler();
   const dispatcher = await startLocalDispatcher();
+  // The stream Lambda's stand-in: keeps the campaign metrics (after the table exists).
+  const streams = await startLocalStreams({ tableName: options.tableName });
 
   const tokens = Object.fromEntries(
     await Promise.all(
@@ -85,6 +88,7 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
     stop: async () => {
       await scheduler.stop();
       await dispatcher.stop();
+      await streams.stop();
       await simulators?.stop();
       await closeServer(server);
       await dynamo.stop();

@@ -1,10 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApiEvent, ApiResult } from '../functions/http/api.js';
-import { errorResult } from '../functions/http/api.js';
+import { errorResult, isStreamed } from '../functions/http/api.js';
+import { logger } from '../functions/adapters/logger.js';
 import type { RouteDef } from '../functions/http/route.js';
 import { NotFoundError, PayloadTooLargeError, ValidationError } from '../functions/core/errors.js';
 import { verifyToken } from './auth.js';
@@ -98,9 +100,24 @@ export const createLocalApi = ({ routes, jwtSecret }: LocalApiOptions): Server =
     .sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0))
     .map(compile);
 
-  const respond = (response: ServerResponse, result: ApiResult) => {
+  const respond = async (response: ServerResponse, result: ApiResult) => {
     response.writeHead(result.statusCode, result.headers);
-    response.end(result.body ?? '');
+    if (!isStreamed(result)) {
+      response.end(result.body ?? '');
+      return;
+    }
+    try {
+      for await (const chunk of result.stream) {
+        // Wait for the socket to drain rather than holding a whole report in memory.
+        if (!response.write(chunk)) await Promise.race([once(response, 'drain'), once(response, 'close')]);
+        if (response.destroyed) return;
+      }
+      response.end();
+    } catch (error) {
+      // The status line is gone already: all that is left is to cut the answer short.
+      logger.error('Streaming an answer failed', error as Error);
+      response.destroy();
+    }
   };
 
   return createServer(async (request, response) => {
@@ -122,7 +139,10 @@ export const createLocalApi = ({ routes, jwtSecret }: LocalApiOptions): Server =
         ]),
       );
       const claims =
-        candidate.route.auth === 'public' ? undefined : await verifyToken(jwtSecret, headers.authorization);
+        // Partners' webhooks carry a Standard Webhooks signature, checked by their handler, not a JWT.
+        candidate.route.auth === 'public' || candidate.route.auth === 'signature'
+          ? undefined
+          : await verifyToken(jwtSecret, headers.authorization);
       const query = Object.fromEntries(url.searchParams);
       const params = Object.fromEntries(
         candidate.paramNames.map((name, i) => [name, decodePathSegment(name, found[i + 1] ?? '')]),
@@ -160,9 +180,10 @@ export const createLocalApi = ({ routes, jwtSecret }: LocalApiOptions): Server =
         },
       };
       const handler = await candidate.load();
-      respond(response, await handler(event, lambdaContext(candidate.route.id)));
+      await respond(response, await handler(event, lambdaContext(candidate.route.id)));
     } catch (error) {
-      respond(response, errorResult(error));
+      if (response.headersSent) response.destroy();
+      else await respond(response, errorResult(error));
     }
   });
 };

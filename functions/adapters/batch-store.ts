@@ -1,14 +1,17 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Batch } from '../core/dispatch/batch.js';
-import type { BatchStore, RateLimiter } from '../core/dispatch/ports.js';
-import { batchWriteAll } from './dynamo-batch.js';
+import type { Batch, BatchMessage } from '../core/dispatch/batch.js';
+import type { BatchRef, BatchStore, RateLimiter } from '../core/dispatch/ports.js';
+import { batchKey, mergeSettle } from '../core/webhooks/delivery-reports.js';
+import type { ReportBatchStore } from '../core/webhooks/service.js';
+import { batchWriteAll, inGroupsOf, inParallel, untilProcessed } from './dynamo-batch.js';
 import { INDEX, keys, ttlAfter } from './table.js';
 
 const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'listPk', 'listSk', 'entity', 'claimToken']);
@@ -31,6 +34,16 @@ const transactionConflict = (error: unknown) =>
   (error as { name?: string }).name === 'TransactionConflictException' ||
   cancellationCodes(error).includes('TransactionConflict');
 
+const readBatch = async (client: DynamoDBDocumentClient, table: string, { campaignId, seq }: BatchRef) => {
+  const { Item } = await client.send(
+    new GetCommand({ TableName: table, Key: keys.batch(campaignId, seq), ConsistentRead: true }),
+  );
+  return Item ? fromItem(Item) : undefined;
+};
+
+/** Optimistic locking on `ver` (absent = 0, see batch.ts). */
+const versionIs = (ver: number) => (ver ? 'ver = :ver' : 'attribute_not_exists(ver)');
+
 export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string): BatchStore => ({
   async putBatches(batches) {
     await batchWriteAll(
@@ -49,12 +62,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
     );
   },
 
-  async get({ campaignId, seq }) {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: table, Key: keys.batch(campaignId, seq), ConsistentRead: true }),
-    );
-    return Item ? fromItem(Item) : undefined;
-  },
+  get: (ref) => readBatch(client, table, ref),
 
   async claim({ campaignId, seq }, now, leaseMs) {
     const at = now.toISOString();
@@ -85,38 +93,57 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
     }
   },
 
-  async settle(batch, status, messages, now) {
-    const update = {
-      TableName: table,
-      Key: keys.batch(batch.campaignId, batch.seq),
-      UpdateExpression:
-        'SET #status = :status, messages = :messages, updatedAt = :now, settledAt = :now REMOVE listPk, listSk, leaseUntil',
-      ConditionExpression: '#status = :handing AND leaseUntil = :lease',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':status': status,
-        ':messages': messages,
-        ':now': now.toISOString(),
-        ':handing': 'handing',
-        ':lease': batch.leaseUntil,
-      },
+  async settle(batch, status, messages, now, charge) {
+    const settleOnce = async (ver: number, toWrite: BatchMessage[]) => {
+      const update = {
+        TableName: table,
+        Key: keys.batch(batch.campaignId, batch.seq),
+        UpdateExpression: `SET #status = :status, messages = :messages, ver = :next, updatedAt = :now, settledAt = :now${
+          charge ? ', price = :price, currency = :currency' : ''
+        } REMOVE listPk, listSk, leaseUntil`,
+        ConditionExpression: `#status = :handing AND leaseUntil = :lease AND ${versionIs(ver)}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':messages': toWrite,
+          ':now': now.toISOString(),
+          ':handing': 'handing',
+          ':lease': batch.leaseUntil,
+          ':next': ver + 1,
+          ...(ver ? { ':ver': ver } : {}),
+          ...(charge ? { ':price': charge.price, ':currency': charge.currency } : {}),
+        },
+      };
+      // The campaign's settled count moves in the same write as the batch, so no crash can lose it.
+      const counted = {
+        TableName: table,
+        Key: keys.progress(batch.campaignId),
+        UpdateExpression: 'ADD settledBatches :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      };
+      if (batch.test) await client.send(new UpdateCommand(update));
+      else
+        await client.send(
+          new TransactWriteCommand({ TransactItems: [{ Update: update }, { Update: counted }] }),
+        );
     };
-    // The campaign's settled count moves in the same write as the batch, so no crash can lose it.
-    const counted = {
-      TableName: table,
-      Key: keys.progress(batch.campaignId),
-      UpdateExpression: 'ADD settledBatches :one',
-      ExpressionAttributeValues: { ':one': 1 },
-    };
+
+    let ver = batch.ver ?? 0;
+    let toWrite = messages;
     for (let attempt = 1; ; attempt++) {
       try {
-        if (batch.test) await client.send(new UpdateCommand(update));
-        else
-          await client.send(
-            new TransactWriteCommand({ TransactItems: [{ Update: update }, { Update: counted }] }),
-          );
+        await settleOnce(ver, toWrite);
         return true;
       } catch (error) {
+        if (conditionFailed(error) && attempt < 8) {
+          // A delivery report may have reached the batch before us (the partner answered fast): while the
+          // lease is still ours, merge its changes into ours and try again.
+          const current = await readBatch(client, table, batch);
+          if (current?.status !== 'handing' || current.leaseUntil !== batch.leaseUntil) return false;
+          ver = current.ver ?? 0;
+          toWrite = mergeSettle(batch.messages, current.messages, messages);
+          continue;
+        }
         if (conditionFailed(error)) return false;
         // Batches of one campaign settling at once contend for its progress item: try again shortly.
         if (transactionConflict(error) && attempt < 8) {
@@ -208,6 +235,61 @@ export const dynamoRateLimiter = (client: DynamoDBDocumentClient, table: string)
             ':count': count,
             ':limit': tps - count,
             ':ttl': ttlAfter(new Date(second * 1000), 3600),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  },
+});
+
+const BATCH_GET_LIMIT = 100;
+const PARALLEL_READS = 8;
+type BatchKey = ReturnType<typeof keys.batch>;
+
+/** Batches as delivery reports read and write them: many at once, each write conditional on `ver`. */
+export const dynamoReportBatchStore = (client: DynamoDBDocumentClient, table: string): ReportBatchStore => ({
+  async read(refs: readonly BatchRef[]) {
+    const found = new Map<string, Batch>();
+    const unique = [...new Map(refs.map((r) => [batchKey(r.campaignId, r.seq), r])).values()];
+    await inParallel(
+      inGroupsOf(
+        unique.map((r) => keys.batch(r.campaignId, r.seq)),
+        BATCH_GET_LIMIT,
+      ),
+      PARALLEL_READS,
+      (group) =>
+        untilProcessed<BatchKey>(group, async (pending) => {
+          const { Responses, UnprocessedKeys } = await client.send(
+            new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+          );
+          for (const item of Responses?.[table] ?? []) {
+            const batch = fromItem(item);
+            found.set(batchKey(batch.campaignId, batch.seq), batch);
+          }
+          return (UnprocessedKeys?.[table]?.Keys ?? []) as BatchKey[];
+        }),
+    );
+    return found;
+  },
+
+  async writeMessages(batch, messages, now) {
+    const ver = batch.ver ?? 0;
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.batch(batch.campaignId, batch.seq),
+          UpdateExpression: 'SET messages = :messages, ver = :next, updatedAt = :now',
+          ConditionExpression: versionIs(ver),
+          ExpressionAttributeValues: {
+            ':messages': messages,
+            ':next': ver + 1,
+            ':now': now.toISOString(),
+            ...(ver ? { ':ver': ver } : {}),
           },
         }),
       );

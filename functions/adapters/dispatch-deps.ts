@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { completeCampaign, type CampaignDeps } from '../core/campaign-service.js';
 import type { Campaign } from '../core/campaign.js';
 import { ConflictError } from '../core/errors.js';
@@ -13,17 +12,15 @@ import { snsBatchQueue, snsClient, tableBatchQueue } from './batch-queue.js';
 import { campaignDeps, isLocalRuntime, publicBaseUrl, requiredEnv } from './campaign-deps.js';
 import { snsSmsTransport } from './sns-sms-transport.js';
 import { dynamoDocumentClient, tableName } from './clients.js';
+import { dynamoLinkStore } from './link-store.js';
 import { logger } from './logger.js';
 import { observeDispatch } from './metrics.js';
 import { dynamoPartnerStore } from './partner-store.js';
+import { dynamoPortedNumbers } from './ported-store.js';
 import { dynamoProgressStore } from './progress-store.js';
+import { dynamoRecipientIndex } from './recipient-index.js';
 import { dynamoSettingsStore } from './settings-store.js';
 import { webhookTransport } from './webhook-transport.js';
-
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** 8 base62 characters from a CSPRNG: about 47 bits, unguessable (contract §9). */
-export const newShortCode = (): string => Array.from(randomBytes(8), (byte) => BASE62[byte % 62]).join('');
 
 /** Remembers a lookup for `ttlMs`, so a busy consumer does not read the same item per batch. */
 const cached = <T>(ttlMs: number, load: (id: string) => Promise<T>) => {
@@ -81,6 +78,8 @@ export const sendingDeps = (): SendingDeps => {
   const progress = dynamoProgressStore(client, table);
   const settings = dynamoSettingsStore(client, table);
   const partners = dynamoPartnerStore(client, table);
+  const ported = dynamoPortedNumbers(client, table);
+  const recipientIndex = dynamoRecipientIndex(client, table);
   const base = publicBaseUrl();
   const webhook = webhookTransport();
   const queue = isLocalRuntime()
@@ -134,8 +133,11 @@ export const sendingDeps = (): SendingDeps => {
       optedOut: () => campaigns.suppression.allOptedOut(),
       cappedPhones: cappedPhones(campaigns, batches, settings),
       partners: campaigns.partners,
-      shortCodes: () => Promise.resolve(() => newShortCode()),
+      shortCodes: (campaignId) => dynamoLinkStore(client, table).shortCodes(campaignId),
       hasLink: (message) => new RegExp(LINK_PLACEHOLDER.source).test(message),
+      portedCarriers: () => ported.all(),
+      indexRecipients: (campaignId, materializedAt, list) =>
+        recipientIndex.put(campaignId, materializedAt, list),
       now: () => new Date(),
     },
   };

@@ -39,11 +39,14 @@ const LIMITS: Record<SmsEncoding, { single: number; multipart: number }> = {
 /** Matches `{{link:URL}}`; group 1 is the URL. Global: use with `replace`/`split`/`matchAll`, not `test`. */
 export const LINK_PLACEHOLDER = /\{\{link:([^\s{}]+)\}\}/g;
 
+/** Characters of every short-link code of a campaign (see functions/core/links.ts). */
+export const SHORT_CODE_LENGTH = 12;
+
 /** Length of a short link `${publicBaseUrl}/l/${code}` (base URL used as given). */
-export const shortLinkLength = (publicBaseUrl: string, codeLength = 8): number =>
+export const shortLinkLength = (publicBaseUrl: string, codeLength = SHORT_CODE_LENGTH): number =>
   `${publicBaseUrl}/l/`.length + codeLength;
 
-/** `http://localhost:3000/l/` + 8-char code = 32. */
+/** `http://localhost:3000/l/` + 12-char code = 36. */
 export const DEFAULT_SHORT_LINK_LENGTH = shortLinkLength('http://localhost:3000');
 
 /** Replaces each `{{link:URL}}` with `fn(url, index)`, index counting placeholders from 0. */

@@ -40,14 +40,38 @@ export interface ApiRequest<R extends RouteDef> {
   event: ApiEvent;
 }
 
-/** What a handler answers: JSON by default, or a ready text body (CSV, HTML) with its content type. */
+/**
+ * What a handler answers: JSON by default, a ready text body (CSV, HTML) with its content type, or a text
+ * body in chunks (`stream`) that the local server writes out as they come. API Gateway's HTTP API cannot
+ * stream a Lambda's answer: there, `collectStream` first joins the chunks (6 MB Lambda answer limit).
+ */
 export type ApiResponse =
   | { status: number; body?: unknown; headers?: Record<string, string> }
-  | { status: number; text: string; contentType: string; headers?: Record<string, string> };
+  | { status: number; text: string; contentType: string; headers?: Record<string, string> }
+  | { status: number; stream: AsyncIterable<string>; contentType: string; headers?: Record<string, string> };
+
+/** A result whose body is still to come, chunk by chunk: only the local server gets one. */
+export type StreamedResult = ApiResult & { stream: AsyncIterable<string> };
+
+export const isStreamed = (result: ApiResult): result is StreamedResult => 'stream' in result;
+
+/** A streamed answer as one text body, for where nothing can stream it (Lambda behind HTTP API). */
+export const collectStream = async (response: ApiResponse): Promise<ApiResponse> => {
+  if (!('stream' in response)) return response;
+  const { stream, ...rest } = response;
+  let text = '';
+  for await (const chunk of stream) text += chunk;
+  return { ...rest, text };
+};
 
 export interface ApiOptions {
   /** Required for routes marked `idempotent`. */
   idempotency?: IdempotencyStore;
+  /**
+   * Runs before the body is parsed or validated: signature routes verify the raw body here, so a bad
+   * signature is a 401 whatever the body holds, and nothing is read or recorded before it is checked.
+   */
+  verify?: (event: ApiEvent, rawBody: string) => Promise<void>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -56,6 +80,14 @@ const MAX_REPLAYABLE_BODY = 300_000;
 const ANONYMOUS: Actor = { userId: 'anonymous', roles: [] };
 
 export const toResult = (response: ApiResponse): ApiResult => {
+  if ('stream' in response) {
+    const streamed: StreamedResult = {
+      statusCode: response.status,
+      headers: { 'content-type': response.contentType, ...response.headers },
+      stream: response.stream,
+    };
+    return streamed;
+  }
   if ('text' in response) {
     return {
       statusCode: response.status,
@@ -103,6 +135,13 @@ export const api = <R extends RouteDef>(
 ) => {
   const run = async (event: ApiEvent): Promise<ApiResult> => {
     const actor = authorize(route.auth, event.requestContext.authorizer?.jwt?.claims) ?? ANONYMOUS;
+    if (options.verify) {
+      // The body exactly as it came: the signature was computed over these bytes.
+      const raw = event.isBase64Encoded
+        ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+        : event.body;
+      await options.verify(event, raw ?? '');
+    }
     const parsed = parseRequest(route, event);
     const request = { ...parsed, actor, event } as ApiRequest<R>;
     const key = route.idempotent ? idempotencyKeyOf(parsed.headers) : undefined;

@@ -143,8 +143,9 @@ describe('partner queues', () => {
     expect(dispatch.partnerQueues).toHaveLength(PARTNERS.length + 1);
     const ids = dispatch.partnerQueues.flatMap((q) => [logicalIdOf(q.queue), logicalIdOf(q.deadLetterQueue)]);
     expect(new Set(ids).size).toBe(2 * (PARTNERS.length + 1));
-    // Besides them: the dead-letter queues of the start-campaign schedules and of the materialiser.
-    template.resourceCountIs('AWS::SQS::Queue', ids.length + 2);
+    // Besides them: the dead-letter queues of the start-campaign schedules and of the materialiser, and
+    // the metrics aggregator's on-failure queue.
+    template.resourceCountIs('AWS::SQS::Queue', ids.length + 3);
   });
 
   const filters: [string, PartnerQueue, unknown][] = [
@@ -200,7 +201,8 @@ describe('partner queues', () => {
   }
 
   it('have exactly one event source each', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', dispatch.partnerQueues.length);
+    // Plus the one other mapping: the table's stream into the metrics aggregator.
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', dispatch.partnerQueues.length + 1);
   });
 });
 

@@ -110,7 +110,8 @@ describe('the HTTP API', () => {
     for (const route of allRoutes) functionOf(route);
     // Without the `partners` context, dispatch is the default queue's consumer, the materialiser, the sweep.
     expect(stack.dispatch.functions).toHaveLength(3);
-    template.resourceCountIs('AWS::Lambda::Function', allRoutes.length + 1 + stack.dispatch.functions.length);
+    // + start-campaign and the metrics aggregator.
+    template.resourceCountIs('AWS::Lambda::Function', allRoutes.length + 2 + stack.dispatch.functions.length);
   });
 
   for (const route of roleRoutes) {

@@ -198,8 +198,8 @@ describe('estimateMessage — link placeholders', () => {
   const link = '{{link:https://example.org/a/very/long/path/that/is/not/sent?utm_source=sms&x=1}}';
 
   it('counts a link at the default short-link length', () => {
-    expect(DEFAULT_SHORT_LINK_LENGTH).toBe(32);
-    expect(estimateMessage(`Xem ${link}`)).toMatchObject({ encoding: 'GSM-7', characters: 4 + 32 });
+    expect(DEFAULT_SHORT_LINK_LENGTH).toBe(36);
+    expect(estimateMessage(`Xem ${link}`)).toMatchObject({ encoding: 'GSM-7', characters: 4 + 36 });
   });
 
   it.each([
@@ -241,11 +241,11 @@ describe('estimateMessage — link placeholders', () => {
 
 describe('shortLinkLength', () => {
   it.each([
-    { base: 'http://localhost:3000', codeLength: undefined, expected: 32 },
+    { base: 'http://localhost:3000', codeLength: undefined, expected: 36 },
     { base: 'https://s.vn', codeLength: 6, expected: 21 },
   ])('is $expected for $base with code length $codeLength', ({ base, codeLength, expected }) => {
     expect(shortLinkLength(base, codeLength)).toBe(expected);
-    expect(shortLinkLength(base, codeLength)).toBe(`${base}/l/${'c'.repeat(codeLength ?? 8)}`.length);
+    expect(shortLinkLength(base, codeLength)).toBe(`${base}/l/${'c'.repeat(codeLength ?? 12)}`.length);
   });
 });
 

@@ -1,2 +1,62 @@
+import { z } from 'zod';
+import { MessageRowView, MessagesQuery } from '../../core/reports.js';
+import { defineRoute } from '../../http/route.js';
+import { ErrorBody, commonErrors, page } from '../../http/schemas.js';
+
+const campaignParams = z.strictObject({ campaignId: z.string().min(1).max(64) });
+const notFound = { 404: { description: 'No such campaign', schema: ErrorBody } };
+
 /** Routes of this area (issue #6); see routes.ts. */
-export const reportRoutes = {};
+export const reportRoutes = {
+  followShortLink: defineRoute({
+    id: 'followShortLink',
+    method: 'GET',
+    // Any text is taken here: a code that is not one of ours gets the 404 page, never a JSON error.
+    path: '/l/{code}',
+    entry: 'functions/api/links/follow.ts',
+    summary: 'A recipient’s short link: counts the click and redirects to the campaign’s URL',
+    tag: 'Links',
+    auth: 'public',
+    table: 'write',
+    params: z.strictObject({ code: z.string() }),
+    responses: {
+      302: { description: 'Redirect to the campaign’s URL (`Location`)' },
+      404: { description: 'Unknown link: a small HTML page', contentType: 'text/html; charset=utf-8' },
+    },
+  }),
+  listCampaignMessages: defineRoute({
+    id: 'listCampaignMessages',
+    method: 'GET',
+    path: '/v1/campaigns/{campaignId}/messages',
+    entry: 'functions/api/reports/messages.ts',
+    summary: 'Every recipient’s message of a campaign, in sending order, optionally of one status',
+    tag: 'Reports',
+    auth: 'read',
+    table: 'read',
+    params: campaignParams,
+    query: MessagesQuery,
+    responses: {
+      200: { description: 'A page of messages (phones masked for planners)', schema: page(MessageRowView) },
+      ...notFound,
+      ...commonErrors,
+    },
+  }),
+  campaignReportCsv: defineRoute({
+    id: 'campaignReportCsv',
+    method: 'GET',
+    path: '/v1/campaigns/{campaignId}/report.csv',
+    entry: 'functions/api/reports/report-csv.ts',
+    summary: 'One CSV row per recipient (UTF-8 with BOM; phones masked for planners)',
+    tag: 'Reports',
+    // Reads every batch of the campaign.
+    lambda: { memoryMb: 1024, timeoutSeconds: 29 },
+    auth: 'read',
+    table: 'read',
+    params: campaignParams,
+    responses: {
+      200: { description: 'The report', contentType: 'text/csv; charset=utf-8' },
+      ...notFound,
+      ...commonErrors,
+    },
+  }),
+};

@@ -111,9 +111,12 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
         const reason = rejected.get(messageId(batch.campaignId, batch.seq, m.i));
         return reason
           ? { ...m, st: 'failed', at, reason: `rejected: ${reason}` }
-          : { ...m, st: 'pending', at };
+          : { ...m, st: 'pending', at, sa: at };
       });
-      await settle(deps, batch, 'pending', messages);
+      await settle(deps, batch, 'pending', messages, {
+        price: partner.pricePerSegment,
+        currency: partner.currency,
+      });
       deps.observe('MessagesHandedOver', partner.id, queued.length - rejected.size);
       if (rejected.size) deps.observe('MessagesRejected', partner.id, rejected.size);
       return 'accepted';
@@ -185,8 +188,10 @@ const settle = async (
   batch: Batch,
   status: 'pending' | 'failed' | 'cancelled',
   messages: BatchMessage[],
+  charge?: { price: number; currency: string },
 ) => {
-  if (await deps.batches.settle(batch, status, messages, deps.now())) await deps.onSettled(batch, status);
+  if (await deps.batches.settle(batch, status, messages, deps.now(), charge))
+    await deps.onSettled(batch, status);
 };
 
 /**

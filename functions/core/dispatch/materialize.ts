@@ -39,8 +39,18 @@ export interface MaterializeDeps {
    */
   shortCodes: (campaignId: string) => Promise<(seq: number) => string>;
   hasLink: (message: string) => boolean;
+  /** Numbers whose carrier a delivery report corrected (number portability): phone → carrier now. */
+  portedCarriers: () => Promise<Map<string, Carrier>>;
+  /**
+   * Writes the recipient index of a slice of batches (one item per last-2-digits bucket), which lets a
+   * reply find the campaign it answers. Idempotent: the same slice gives the same items.
+   */
+  indexRecipients: (campaignId: string, materializedAt: string, batches: readonly Batch[]) => Promise<void>;
   now: () => Date;
 }
+
+/** Batches written (and indexed) per step. */
+const SLICE = 200;
 
 const provinceKey = (name: string) => name.normalize('NFC').trim().toLocaleLowerCase('vi');
 
@@ -60,13 +70,15 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
   let writtenBatches = 0;
   // Unroutable batches written before a crash: failed from the start, never dispatched, so never counted.
   let unroutableBefore = { batches: 0, messages: 0 };
+  const sendableBefore: Batch[] = [];
   for await (const page of deps.batches.listBatches(campaign.id)) {
     for (const batch of page) {
       if (batch.test) continue;
       nextSeq = Math.max(nextSeq, batch.seq + 1);
       writtenBatches++;
       for (const message of batch.messages) written.add(message.to);
-      if (!batch.routes.length)
+      if (batch.routes.length) sendableBefore.push(batch);
+      else
         unroutableBefore = {
           batches: unroutableBefore.batches + 1,
           messages: unroutableBefore.messages + batch.messages.length,
@@ -74,10 +86,11 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
     }
   }
 
-  const [optedOut, capped, partners] = await Promise.all([
+  const [optedOut, capped, partners, ported] = await Promise.all([
     deps.optedOut(),
     deps.cappedPhones(campaign),
     deps.partners(),
+    deps.portedCarriers(),
   ]);
   const wanted = campaign.filters?.provinces?.length
     ? new Set(campaign.filters.provinces.map(provinceKey))
@@ -95,7 +108,7 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
     else if (!written.has(member.phone))
       recipients.push({
         phone: member.phone,
-        carrier: member.carrier,
+        carrier: ported.get(member.phone) ?? member.carrier,
         ...(member.province ? { province: member.province } : {}),
       });
   };
@@ -124,6 +137,7 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
     status: failed ? 'failed' : 'queued',
     attempt: 0,
     availableAt: at,
+    segments: campaign.estimate.segmentsPerMessage,
     messages: list.map((r, i) => ({
       i,
       to: r.phone,
@@ -142,10 +156,17 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
   for (let i = 0; i < unroutable.length; i += unroutableSize) {
     batches.push(toBatch(nextSeq + batches.length, '-', [], unroutable.slice(i, i + unroutableSize), true));
   }
-  for (let i = 0; i < batches.length; i += 200) {
-    const slice = batches.slice(i, i + 200);
+  // Stable across restarts, so a slice's recipient index items get the same keys when written again.
+  const materializedAt = campaign.startedAt ?? at;
+  // A crash may have come between a slice's batches and its index: index what was written before again.
+  for (let i = 0; i < sendableBefore.length; i += SLICE)
+    await deps.indexRecipients(campaign.id, materializedAt, sendableBefore.slice(i, i + SLICE));
+  for (let i = 0; i < batches.length; i += SLICE) {
+    const slice = batches.slice(i, i + SLICE);
     await deps.batches.putBatches(slice);
-    await deps.queue.enqueue(slice.filter((b) => b.status === 'queued'));
+    const sendable = slice.filter((b) => b.status === 'queued');
+    if (sendable.length) await deps.indexRecipients(campaign.id, materializedAt, sendable);
+    await deps.queue.enqueue(sendable);
   }
 
   // One conditional write records the totals and counts the unroutable batches as settled, so a crash

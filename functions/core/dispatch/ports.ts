@@ -15,12 +15,16 @@ export interface BatchStore {
   /**
    * handing (our lease) → pending/failed/cancelled with the messages' new states, counted in the campaign's
    * progress (`settledBatches`) in the same write unless it is a test send. False if the lease was lost.
+   * Conditional on the batch's `ver` too: when a delivery report changed the batch since the claim, the
+   * report's message states are merged in (`mergeSettle`). `charge`: the accepting partner's price per
+   * segment, kept on the batch for the campaign's cost.
    */
   settle(
     batch: Batch,
     status: Exclude<BatchStatus, 'queued' | 'handing'>,
     messages: BatchMessage[],
     now: Date,
+    charge?: { price: number; currency: string },
   ): Promise<boolean>;
   /** handing (our lease) → queued again, for a partner and not before `availableAt`. */
   release(

@@ -1,0 +1,97 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Runtime } from '../local/runtime.js';
+import { createCarrierSimulator, type CarrierSimulator } from '../local/simulators/index.js';
+
+/** What the benchmarks share: API calls as a role, partners backed by simulators, a campaign run to the end. */
+export type Json = Record<string, unknown>;
+
+export const call = async (
+  runtime: Runtime,
+  role: string,
+  method: string,
+  path: string,
+  body?: string | Json,
+  type = 'application/json',
+) => {
+  const response = await fetch(`${runtime.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${runtime.tokens[role as 'admin']}`,
+      ...(body !== undefined ? { 'content-type': type } : {}),
+    },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const json = (await response.json()) as Json;
+  if (response.status >= 300)
+    throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+};
+
+export const addPartner = async (
+  runtime: Runtime,
+  id: string,
+  carriers: string[],
+  tps: number,
+): Promise<CarrierSimulator & { signingSecret: string }> => {
+  const simulator = await createCarrierSimulator({
+    partnerId: id,
+    carriers: carriers as never,
+    tps,
+    latencyMs: 5,
+    seed: 30_07,
+  });
+  const created = await call(runtime, 'admin', 'PUT', `/v1/partners/${id}`, {
+    name: id,
+    webhookUrl: simulator.url,
+    carriers,
+    tps,
+    maxBatchSize: 100,
+    senderId: 'BOCONGAN',
+    pricePerSegment: 350,
+  });
+  const signingSecret = String(created.signingSecret);
+  simulator.setSecret(signingSecret);
+  return Object.assign(simulator, { signingSecret });
+};
+
+/** Imports the CSV into a new audience, runs a campaign to completion; answers seconds from approval. */
+export const sendCampaign = async (
+  runtime: Runtime,
+  csv: string,
+  partnerIds?: string[],
+  beforeApproval = () => {},
+) => {
+  const audience = await call(runtime, 'officer', 'POST', '/v1/audiences', { name: 'bench' });
+  const imported = await call(
+    runtime,
+    'officer',
+    'POST',
+    `/v1/audiences/${audience.id}/subscribers`,
+    csv,
+    'text/csv',
+  );
+  const campaign = await call(runtime, 'officer', 'POST', '/v1/campaigns', {
+    name: 'Benchmark 30/7',
+    message:
+      'Canh giac viec nhe luong cao o nuoc ngoai. Goi 111 (mien phi). {{link:https://bocongan.gov.vn/111}}',
+    audienceIds: [audience.id],
+    schedule: { sendAt: '2020-07-30T08:00:00+07:00' },
+    sendingWindow: null,
+    ...(partnerIds ? { partnerIds } : {}),
+  });
+  await call(runtime, 'officer', 'POST', `/v1/campaigns/${campaign.id}/submit`);
+  beforeApproval();
+  const started = performance.now();
+  await call(runtime, 'approver', 'POST', `/v1/campaigns/${campaign.id}/approve`);
+  for (;;) {
+    const current = await call(runtime, 'planner', 'GET', `/v1/campaigns/${campaign.id}`);
+    if (current.status === 'completed') break;
+    if (performance.now() - started > 600_000) throw new Error('campaign did not complete within 10 minutes');
+    await sleep(100);
+  }
+  return {
+    campaignId: String(campaign.id),
+    seconds: (performance.now() - started) / 1000,
+    accepted: Number(imported.accepted),
+  };
+};

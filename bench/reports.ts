@@ -1,0 +1,208 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Webhook } from 'standardwebhooks';
+import { dynamoBatchStore } from '../functions/adapters/batch-store.js';
+import { dynamoDocumentClient, tableName } from '../functions/adapters/clients.js';
+import { messageId } from '../functions/core/dispatch/batch.js';
+import { startRuntime, type Runtime } from '../local/runtime.js';
+import type { CarrierSimulator } from '../local/simulators/index.js';
+import { addPartner, call, sendCampaign, type Json } from './campaign.js';
+import { countItemsRead, countRequests, writeRequests } from './counters.js';
+import { generateSubscribersCsv } from './import.js';
+
+/**
+ * Delivery reports and metrics on this machine: a 100,000-recipient campaign sent to three simulated
+ * partners (which post no reports of their own here), then every message reported by signed webhooks of
+ * 1,000 reports, 4 requests at a time. Prints reports/s and DynamoDB writes per report, how long the
+ * stream aggregator takes to make the metrics exact, and the DynamoDB items and latency of a metrics read.
+ */
+const ROWS = 100_000;
+const REPORTS_PER_REQUEST = 1000;
+const PARALLEL_REQUESTS = 4;
+const METRIC_READS = 50;
+
+const number = (n: number) => n.toLocaleString('en-US');
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+
+interface Report {
+  messageId: string;
+  status: 'delivered' | 'failed' | 'expired';
+  at: string;
+  errorCode?: string;
+}
+
+/** Every handed-over message of the campaign, by the partner that took it, with a realistic outcome. */
+const reportsByPartner = async (campaignId: string): Promise<Map<string, Report[]>> => {
+  const byPartner = new Map<string, Report[]>();
+  const at = new Date().toISOString();
+  let n = 0;
+  for await (const page of dynamoBatchStore(dynamoDocumentClient(), tableName()).listBatches(campaignId)) {
+    for (const batch of page) {
+      if (batch.test) continue;
+      for (const message of batch.messages) {
+        if (message.st !== 'pending') continue;
+        n++;
+        const outcome: Report =
+          n % 100 < 97
+            ? { messageId: '', status: 'delivered', at }
+            : n % 100 < 99
+              ? { messageId: '', status: 'failed', at, errorCode: 'E21' }
+              : { messageId: '', status: 'expired', at };
+        const list = byPartner.get(batch.partnerId) ?? [];
+        list.push({ ...outcome, messageId: messageId(campaignId, batch.seq, message.i) });
+        byPartner.set(batch.partnerId, list);
+      }
+    }
+  }
+  return byPartner;
+};
+
+const postReports = async (runtime: Runtime, partnerId: string, secret: string, reports: Report[]) => {
+  const body = JSON.stringify({ reports });
+  const id = `msg_bench_${partnerId}_${reports[0]?.messageId ?? ''}`;
+  const now = new Date();
+  const response = await fetch(`${runtime.url}/v1/webhooks/${partnerId}/delivery-reports`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': new Webhook(secret).sign(id, now, body),
+    },
+    body,
+  });
+  const answer = (await response.json()) as { processed?: number; ignored?: number };
+  if (response.status !== 200)
+    throw new Error(`reports answered ${response.status}: ${JSON.stringify(answer)}`);
+  return answer;
+};
+
+const metrics = (runtime: Runtime, campaignId: string, query = '') =>
+  call(runtime, 'planner', 'GET', `/v1/campaigns/${campaignId}/metrics${query}`);
+
+const waitForMetrics = async (
+  runtime: Runtime,
+  campaignId: string,
+  done: (m: Json) => boolean,
+): Promise<{ seconds: number; metrics: Json }> => {
+  const started = performance.now();
+  for (;;) {
+    const current = await metrics(runtime, campaignId);
+    if (done(current)) return { seconds: (performance.now() - started) / 1000, metrics: current };
+    if (performance.now() - started > 600_000)
+      throw new Error(`metrics never caught up: ${JSON.stringify(current)}`);
+    await sleep(100);
+  }
+};
+
+const invariantHolds = (m: Json) =>
+  Number(m.targeted) ===
+  Number(m.suppressed) + Number(m.queued) + Number(m.pending) + Number(m.delivered) + Number(m.failed);
+
+export async function reportsBenchmark(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sms-bench-'));
+  const runtime = await startRuntime({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    persist: false,
+    tableName: 'bench',
+    publicBaseUrl: 'https://sms.example.gov.vn',
+    simulators: false,
+  });
+  const client = dynamoDocumentClient();
+  const counts = countRequests(client);
+  let measuredCampaign: string | undefined;
+  const reads = countItemsRead(client, () => measuredCampaign);
+  const simulators: (CarrierSimulator & { signingSecret: string })[] = [];
+  try {
+    simulators.push(
+      await addPartner(runtime, 'fast-viettel', ['viettel'], 5000),
+      await addPartner(runtime, 'fast-vnpt', ['vinaphone', 'itel', 'reddi'], 5000),
+      await addPartner(runtime, 'fast-other', ['*'], 5000),
+    );
+    const sent = await sendCampaign(runtime, generateSubscribersCsv(ROWS));
+    const { campaignId } = sent;
+    const handedOver = simulators.reduce((sum, s) => sum + s.counters().accepted, 0);
+    const before = await waitForMetrics(runtime, campaignId, (m) => Number(m.sent) === handedOver);
+    console.log(
+      `\nCampaign: ${number(ROWS)} rows, ${number(handedOver)} messages handed over in ${sent.seconds.toFixed(1)} s; metrics exact ${before.seconds.toFixed(1)} s after completion`,
+    );
+
+    // 1. Ingestion: every message reported once, 1,000 reports a request, 4 requests in flight.
+    const byPartner = await reportsByPartner(campaignId);
+    const requests = [...byPartner].flatMap(([partnerId, reports]) => {
+      const secret = simulators.find((s) => s.partnerId === partnerId)?.signingSecret ?? '';
+      const chunks: (() => Promise<{ processed?: number }>)[] = [];
+      for (let i = 0; i < reports.length; i += REPORTS_PER_REQUEST) {
+        const slice = reports.slice(i, i + REPORTS_PER_REQUEST);
+        chunks.push(() => postReports(runtime, partnerId, secret, slice));
+      }
+      return chunks;
+    });
+    const total = [...byPartner.values()].reduce((sum, list) => sum + list.length, 0);
+    counts.calls = {};
+    const started = performance.now();
+    let processed = 0;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: PARALLEL_REQUESTS }, async () => {
+        while (next < requests.length) {
+          const request = requests[next++];
+          if (request) processed += Number((await request()).processed ?? 0);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const writes = writeRequests(counts);
+    console.log(
+      `\nDelivery-report ingestion: ${number(total)} reports in ${requests.length} signed requests`,
+    );
+    console.log(`  seconds                           ${seconds.toFixed(1)}`);
+    console.log(`  reports/s                         ${number(Math.round(total / seconds))}  (goal ≥ 1,000)`);
+    console.log(`  processed                         ${number(processed)}`);
+    console.log(
+      `  DynamoDB write requests / report  ${(writes / total).toFixed(3)}  (${number(writes)} requests, stream aggregation included)`,
+    );
+    const after = await waitForMetrics(
+      runtime,
+      campaignId,
+      (m) => Number(m.delivered) + Number(m.failed) === handedOver + Number(before.metrics.failed),
+    );
+    console.log(`  metrics exact after the last report  ${after.seconds.toFixed(1)} s`);
+    console.log(
+      `  metrics: targeted ${number(Number(after.metrics.targeted))}, sent ${number(Number(after.metrics.sent))}, delivered ${number(Number(after.metrics.delivered))}, failed ${number(Number(after.metrics.failed))}, deliveryRate ${Number(after.metrics.deliveryRate).toFixed(3)}, invariant ${invariantHolds(after.metrics) ? 'holds' : 'BROKEN'}`,
+    );
+
+    // 2. Reading the metrics: the same items however large the campaign.
+    for (const [label, query] of [
+      ['hourly timeline', ''],
+      ['minute timeline', '?granularity=minute'],
+    ] as const) {
+      const latencies: number[] = [];
+      reads.requests = 0;
+      reads.items = 0;
+      measuredCampaign = campaignId;
+      for (let i = 0; i < METRIC_READS; i++) {
+        const t0 = performance.now();
+        await metrics(runtime, campaignId, query);
+        latencies.push(performance.now() - t0);
+      }
+      measuredCampaign = undefined;
+      latencies.sort((a, b) => a - b);
+      console.log(
+        `\nMetrics read (${label}, ${METRIC_READS} requests): ${(reads.items / METRIC_READS).toFixed(1)} DynamoDB items and ${(reads.requests / METRIC_READS).toFixed(1)} requests per metrics request (goal ≤ 5 items); latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${percentile(latencies, 100).toFixed(1)} ms`,
+      );
+    }
+  } finally {
+    for (const s of simulators) await s.close();
+    await runtime.stop();
+    dynamoDocumentClient().destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await reportsBenchmark();

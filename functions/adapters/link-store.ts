@@ -1,0 +1,137 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import type { BatchMessage } from '../core/dispatch/batch.js';
+import {
+  RANDOM_LENGTH,
+  linkPrefixFor,
+  randomBase62,
+  shortCodeMaker,
+  type ClickRecord,
+  type LinkDeps,
+} from '../core/links.js';
+import { keys } from './table.js';
+
+/** 238,328 prefixes exist; a campaign that meets this many taken ones in a row is out of luck. */
+const MAX_PREFIX_ATTEMPTS = 64;
+
+/** Remembers a lookup for `ttlMs`; a failed lookup is forgotten at once. */
+const cached = <T>(ttlMs: number, load: (id: string) => Promise<T>) => {
+  const entries = new Map<string, { value: Promise<T>; until: number }>();
+  return (id: string): Promise<T> => {
+    const hit = entries.get(id);
+    if (hit && hit.until > Date.now()) return hit.value;
+    if (entries.size > 10_000) entries.clear();
+    const value = load(id);
+    value.catch(() => entries.delete(id));
+    entries.set(id, { value, until: Date.now() + ttlMs });
+    return value;
+  };
+};
+
+export interface LinkStore extends Omit<LinkDeps, 'now'> {
+  /** Reserves the campaign's short-link prefix (or finds the one it reserved before). */
+  reservePrefix(campaignId: string): Promise<string>;
+  /** The code maker of a campaign (MaterializeDeps.shortCodes). */
+  shortCodes(campaignId: string): Promise<(seq: number) => string>;
+}
+
+export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): LinkStore => {
+  const reservePrefix = async (campaignId: string): Promise<string> => {
+    for (let attempt = 0; attempt < MAX_PREFIX_ATTEMPTS; attempt++) {
+      const prefix = linkPrefixFor(campaignId, attempt);
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...keys.linkPrefix(prefix), entity: 'LinkPrefix', campaignId },
+            ConditionExpression: 'attribute_not_exists(pk) OR campaignId = :campaignId',
+            ExpressionAttributeValues: { ':campaignId': campaignId },
+          }),
+        );
+        return prefix;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    throw new Error(`No free short-link prefix for campaign ${campaignId}`);
+  };
+
+  // A prefix never changes owner; a campaign's message cannot change once it sends.
+  const campaignOfPrefix = cached(10 * 60_000, async (prefix: string) => {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table, Key: keys.linkPrefix(prefix), ProjectionExpression: 'campaignId' }),
+    );
+    return typeof Item?.campaignId === 'string' ? Item.campaignId : undefined;
+  });
+
+  const campaignMessage = cached(60_000, async (campaignId: string) => {
+    const { Item } = await client.send(
+      new GetCommand({
+        TableName: table,
+        Key: keys.campaign(campaignId),
+        ProjectionExpression: '#message',
+        ExpressionAttributeNames: { '#message': 'message' },
+      }),
+    );
+    return typeof Item?.message === 'string' ? Item.message : undefined;
+  });
+
+  return {
+    reservePrefix,
+    async shortCodes(campaignId) {
+      const prefix = await reservePrefix(campaignId);
+      return shortCodeMaker(prefix, () => randomBase62(RANDOM_LENGTH, randomBytes));
+    },
+    campaignOfPrefix,
+    campaignMessage,
+    async batch(campaignId, seq) {
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: table,
+          Key: keys.batch(campaignId, seq),
+          ProjectionExpression: 'messages, #test',
+          ExpressionAttributeNames: { '#test': 'test' },
+        }),
+      );
+      if (!Item) return undefined;
+      return { messages: (Item.messages ?? []) as BatchMessage[], test: Item.test === true };
+    },
+    async recordClick(click: ClickRecord, at: Date) {
+      const values: Record<string, unknown> = {
+        ':one': 1,
+        ':now': at.toISOString(),
+        ':entity': 'Click',
+        ':campaignId': click.campaignId,
+        ':seq': click.seq,
+        ':i': click.i,
+        ':carrier': click.carrier,
+        ...(click.province ? { ':province': click.province } : {}),
+        ...(click.test ? { ':test': true } : {}),
+      };
+      const set = [
+        '#lastAt = :now',
+        '#firstAt = if_not_exists(#firstAt, :now)',
+        '#entity = :entity',
+        '#campaignId = :campaignId',
+        '#seq = :seq',
+        '#i = :i',
+        '#carrier = :carrier',
+        ...(click.province ? ['#province = :province'] : []),
+        ...(click.test ? ['#test = :test'] : []),
+      ];
+      const names = Object.fromEntries(
+        set.map((part) => part.split(' ')[0] ?? '').map((name) => [name, name.slice(1)]),
+      );
+      await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.click(click.code),
+          UpdateExpression: `ADD #clicks :one SET ${set.join(', ')}`,
+          ExpressionAttributeNames: { ...names, '#clicks': 'clicks' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    },
+  };
+};

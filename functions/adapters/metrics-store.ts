@@ -1,0 +1,240 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { AggregationStore, CommitResult, MinuteState, ShardState } from '../core/metrics/aggregate.js';
+import { SHARDS } from '../core/metrics/changes.js';
+import { countersFrom, sumCounters, type Bucket, type Counters } from '../core/metrics/counters.js';
+import type { MetricsReader } from '../core/metrics/service.js';
+import type { CampaignHead } from '../core/metrics/view.js';
+import { INDEX, keys, ttlAfter, type ItemKey } from './table.js';
+
+/** Markers outlive the stream's 24-hour retention, so no record can come back after its marker is gone. */
+const MARKER_TTL_SECONDS = 2 * 24 * 3600;
+/** BatchGetItem's limit of keys per request. */
+const MAX_BATCH_GET = 100;
+
+type Item = Record<string, unknown>;
+
+const shardKeys = (campaignId: string) =>
+  Array.from({ length: SHARDS }, (_, shard) => keys.metricsShard(campaignId, shard));
+
+const shardFrom = (campaignId: string, shard: number, item: Item | undefined): ShardState => ({
+  campaignId,
+  shard,
+  ver: Number(item?.ver ?? 0),
+  counters: countersFrom(item?.counters),
+  ...(typeof item?.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}),
+});
+
+const sameKey = (item: Item, key: ItemKey) => item.pk === key.pk && item.sk === key.sk;
+
+/** BatchGetItem of any number of keys, retrying what DynamoDB leaves unprocessed. */
+const batchGet = async (
+  client: DynamoDBDocumentClient,
+  table: string,
+  keyList: readonly ItemKey[],
+  consistent: boolean,
+): Promise<Item[]> => {
+  const items: Item[] = [];
+  for (let start = 0; start < keyList.length; start += MAX_BATCH_GET) {
+    let pending: ItemKey[] = keyList.slice(start, start + MAX_BATCH_GET);
+    for (let attempt = 0; pending.length; attempt++) {
+      const { Responses, UnprocessedKeys } = await client.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }),
+      );
+      items.push(...(Responses?.[table] ?? []));
+      pending = (UnprocessedKeys?.[table]?.Keys ?? []) as ItemKey[];
+      if (pending.length) await new Promise((done) => setTimeout(done, Math.min(1000, 20 * 2 ** attempt)));
+    }
+  }
+  return items;
+};
+
+const campaignHeadFrom = (item: Item): CampaignHead => {
+  const estimate = item.estimate as { currency?: unknown } | undefined;
+  return {
+    id: String(item.id),
+    name: String(item.name ?? ''),
+    status: String(item.status ?? ''),
+    sendAt: String(item.sendAt ?? ''),
+    ...(typeof item.startedAt === 'string' ? { startedAt: item.startedAt } : {}),
+    ...(typeof estimate?.currency === 'string' ? { currency: estimate.currency } : {}),
+  };
+};
+
+/** Versioned put: only if the item is still at the version read (absent = never written). */
+const versioned = (ver: number) =>
+  ver === 0
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : { ConditionExpression: 'ver = :ver', ExpressionAttributeValues: { ':ver': ver } };
+
+const reasonCodes = (error: unknown): (string | undefined)[] | undefined =>
+  error instanceof TransactionCanceledException
+    ? (error.CancellationReasons ?? []).map((reason) => reason.Code)
+    : (error as { name?: string }).name === 'TransactionConflictException'
+      ? []
+      : undefined;
+
+/** The aggregator's writes: counter shards, minute items and "already counted" markers, in one transaction. */
+export const dynamoAggregationStore = (client: DynamoDBDocumentClient, table: string): AggregationStore => ({
+  async load(campaignId, shard, hours) {
+    const shardKey = keys.metricsShard(campaignId, shard);
+    const minuteKeys = hours.map((hour) => keys.metricsMinutes(campaignId, hour));
+    const items = await batchGet(client, table, [shardKey, ...minuteKeys], true);
+    return {
+      shard: shardFrom(
+        campaignId,
+        shard,
+        items.find((item) => sameKey(item, shardKey)),
+      ),
+      minutes: hours.map((hour, i): MinuteState => {
+        const key = minuteKeys[i] as ItemKey;
+        const item = items.find((candidate) => sameKey(candidate, key));
+        return {
+          hour,
+          ver: Number(item?.ver ?? 0),
+          minutes: (item?.minutes ?? {}) as Record<string, Bucket>,
+        };
+      }),
+    };
+  },
+
+  async commit(write): Promise<CommitResult> {
+    const { shard, minutes, markers, at } = write;
+    const ttl = ttlAfter(new Date(at), MARKER_TTL_SECONDS);
+    const transactItems = [
+      {
+        Put: {
+          TableName: table,
+          Item: {
+            ...keys.metricsShard(shard.campaignId, shard.shard),
+            entity: 'Metrics',
+            campaignId: shard.campaignId,
+            shard: shard.shard,
+            ver: shard.ver + 1,
+            counters: shard.counters,
+            updatedAt: at,
+          },
+          ...versioned(shard.ver),
+        },
+      },
+      ...minutes.map((minute) => ({
+        Put: {
+          TableName: table,
+          Item: {
+            ...keys.metricsMinutes(shard.campaignId, minute.hour),
+            entity: 'MetricsMinutes',
+            campaignId: shard.campaignId,
+            hour: minute.hour,
+            ver: minute.ver + 1,
+            minutes: minute.minutes,
+            updatedAt: at,
+          },
+          ...versioned(minute.ver),
+        },
+      })),
+      ...markers.map((id) => ({
+        Put: {
+          TableName: table,
+          Item: { ...keys.aggregated(id), entity: 'Aggregated', at, ttl },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })),
+    ];
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: transactItems }));
+      return { ok: true };
+    } catch (error) {
+      const codes = reasonCodes(error);
+      if (!codes) throw error;
+      const versionedItems = 1 + minutes.length;
+      const counted = markers.filter((_, i) => codes[versionedItems + i] === 'ConditionalCheckFailed');
+      const conflict =
+        codes.length === 0 ||
+        codes.some(
+          (code, i) =>
+            code === 'TransactionConflict' || (i < versionedItems && code === 'ConditionalCheckFailed'),
+        );
+      return { ok: false, counted, conflict: conflict || counted.length === 0 };
+    }
+  },
+});
+
+/** The metrics read model: the campaign and its 4 shards in one BatchGetItem (5 items). */
+export const dynamoMetricsReader = (client: DynamoDBDocumentClient, table: string): MetricsReader => ({
+  async campaignWithShards(campaignId) {
+    const campaignKey = keys.campaign(campaignId);
+    const items = await batchGet(client, table, [campaignKey, ...shardKeys(campaignId)], true);
+    const campaign = items.find((item) => sameKey(item, campaignKey));
+    return {
+      ...(campaign ? { campaign: campaignHeadFrom(campaign) } : {}),
+      shards: shardKeys(campaignId).map((key, shard) =>
+        shardFrom(
+          campaignId,
+          shard,
+          items.find((item) => sameKey(item, key)),
+        ),
+      ),
+    };
+  },
+
+  async minutes(campaignId, fromHour, toHour) {
+    const found: Record<string, Record<string, Bucket>> = {};
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.campaign(campaignId).pk,
+            ':from': keys.metricsMinutes(campaignId, fromHour).sk,
+            ':to': keys.metricsMinutes(campaignId, toHour).sk,
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        found[String(item.hour)] = (item.minutes ?? {}) as Record<string, Bucket>;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  },
+
+  async campaignsIn(from, to) {
+    const found: CampaignHead[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: INDEX.lists.name,
+          KeyConditionExpression: 'listPk = :list',
+          FilterExpression: '(sendAt >= :from AND sendAt < :to) OR (startedAt >= :from AND startedAt < :to)',
+          ProjectionExpression: 'id, #name, #status, sendAt, startedAt, estimate.currency',
+          ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
+          ExpressionAttributeValues: { ':list': keys.campaignsListPk, ':from': from, ':to': to },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      found.push(...(page.Items ?? []).map(campaignHeadFrom));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  },
+
+  async countersOf(campaignIds) {
+    const items = await batchGet(client, table, campaignIds.flatMap(shardKeys), false);
+    const byCampaign = new Map<string, Counters[]>();
+    for (const item of items) {
+      const id = String(item.campaignId);
+      byCampaign.set(id, [...(byCampaign.get(id) ?? []), countersFrom(item.counters)]);
+    }
+    return new Map(campaignIds.map((id) => [id, sumCounters(byCampaign.get(id) ?? [])]));
+  },
+});

@@ -1,0 +1,53 @@
+import { PartnerId } from '../core/partner.js';
+import { verifyPartnerSignature } from '../core/webhooks/signature.js';
+import type { WebhookDeps } from '../core/webhooks/service.js';
+import type { ApiEvent } from '../http/api.js';
+import { lowerCaseHeaders } from '../http/request.js';
+import { dynamoBatchStore, dynamoReportBatchStore } from './batch-store.js';
+import { isLocalRuntime } from './campaign-deps.js';
+import { dynamoDocumentClient, tableName } from './clients.js';
+import { dynamoInboundStore } from './inbound-store.js';
+import { observeWebhook } from './metrics.js';
+import { dynamoOptOutStore } from './opt-out-store.js';
+import { dynamoPartnerStore } from './partner-store.js';
+import { dynamoPortedNumbers } from './ported-store.js';
+import { dynamoRecipientIndex } from './recipient-index.js';
+import { dynamoWebhookReceipts } from './webhook-receipts.js';
+
+/** Wires the partner webhook use cases (contract §8 "Partners send") to DynamoDB. */
+export const webhookDeps = (): WebhookDeps => {
+  const client = dynamoDocumentClient();
+  const table = tableName();
+  const batches = dynamoBatchStore(client, table);
+  return {
+    batches: dynamoReportBatchStore(client, table),
+    ported: dynamoPortedNumbers(client, table),
+    recipients: dynamoRecipientIndex(client, table),
+    batch: (ref) => batches.get(ref),
+    inbound: dynamoInboundStore(client, table),
+    optOuts: dynamoOptOutStore(client, table),
+    receipts: dynamoWebhookReceipts(client, table),
+    observe: observeWebhook(isLocalRuntime()),
+    now: () => new Date(),
+  };
+};
+
+/**
+ * The `verify` step of a partner webhook route: the Standard Webhooks signature against the partner's
+ * active secrets, before the body is looked at. Read per request (no cache), so a rotation counts at once.
+ */
+export const partnerSignatureCheck = () => {
+  const partners = dynamoPartnerStore(dynamoDocumentClient(), tableName());
+  const observe = observeWebhook(isLocalRuntime());
+  return async (event: ApiEvent, rawBody: string): Promise<void> => {
+    const id = PartnerId.safeParse(event.pathParameters?.partnerId);
+    const partner = id.success ? await partners.get(id.data) : undefined;
+    try {
+      verifyPartnerSignature(partner, rawBody, lowerCaseHeaders(event.headers), new Date());
+    } catch (error) {
+      // Unknown partners share one dimension value: a caller cannot mint CloudWatch dimensions.
+      observe('WebhookSignatureFailures', partner ? partner.id : 'unknown', 1);
+      throw error;
+    }
+  };
+};

@@ -1,0 +1,36 @@
+import { dynamoDocumentClient, tableName } from '../../adapters/clients.js';
+import { dynamoLinkStore } from '../../adapters/link-store.js';
+import { followShortLink, type LinkDeps } from '../../core/links.js';
+import { api, type ApiResponse } from '../../http/api.js';
+import { routes } from '../routes.js';
+
+const deps: LinkDeps = { ...dynamoLinkStore(dynamoDocumentClient(), tableName()), now: () => new Date() };
+
+const NOT_FOUND_PAGE = `<!doctype html>
+<html lang="vi">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Không tìm thấy liên kết</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem">
+<h1>Không tìm thấy liên kết</h1>
+<p>Liên kết này không tồn tại hoặc đã bị nhập sai. Vui lòng kiểm tra lại tin nhắn bạn đã nhận.</p>
+</body>
+</html>
+`;
+
+/** Contract §9: no auth; a code that is not a recipient's gets a page a person can read, never JSON. */
+export const handler = api(routes.followShortLink, async ({ params }): Promise<ApiResponse> => {
+  const target = await followShortLink(deps, params.code);
+  if (!target)
+    return {
+      status: 404,
+      text: NOT_FOUND_PAGE,
+      contentType: 'text/html; charset=utf-8',
+      headers: { 'cache-control': 'no-store' },
+    };
+  return {
+    status: 302,
+    text: '',
+    contentType: 'text/plain; charset=utf-8',
+    headers: { location: target, 'cache-control': 'no-store' },
+  };
+});

@@ -1,0 +1,27 @@
+import { campaignDeps } from '../../adapters/campaign-deps.js';
+import { dynamoDocumentClient, tableName } from '../../adapters/clients.js';
+import { dynamoReportStore } from '../../adapters/report-store.js';
+import { getCampaign } from '../../core/campaign-service.js';
+import type { Batch } from '../../core/dispatch/batch.js';
+import { toMessageRow, type MessageRow } from '../../core/reports.js';
+
+/** What the report handlers share: the campaign (404 if unknown), its batches, and rows with clicks. */
+export const reportDeps = () => {
+  const campaigns = campaignDeps();
+  const store = dynamoReportStore(dynamoDocumentClient(), tableName());
+  return {
+    store,
+    campaign: (id: string) => getCampaign(campaigns, id),
+    /** Rows of these messages, each with its link's clicks when it has a link. */
+    async rows(
+      messages: readonly { batch: Batch; message: Batch['messages'][number] }[],
+      showPhone: (phone: string) => string,
+    ): Promise<MessageRow[]> {
+      const codes = messages.flatMap(({ message }) => (message.code ? [message.code] : []));
+      const clicks = codes.length ? await store.clicksOf(codes) : new Map<string, number>();
+      return messages.map(({ batch, message }) =>
+        toMessageRow(batch, message, showPhone, message.code ? clicks.get(message.code) : undefined),
+      );
+    },
+  };
+};

@@ -1,0 +1,31 @@
+import { isLocalRuntime } from '../../adapters/campaign-deps.js';
+import { phoneFor, reportCsv } from '../../core/reports.js';
+import { api, collectStream, type ApiResponse } from '../../http/api.js';
+import { routes } from '../routes.js';
+import { reportDeps } from './deps.js';
+
+const deps = reportDeps();
+
+/**
+ * report.csv (contract §7), produced page by page of batches. The local server streams it; in Lambda behind
+ * API Gateway's HTTP API it is joined first, so it must fit the 6 MB answer limit (about 70,000 rows).
+ */
+export const handler = api(routes.campaignReportCsv, async ({ params, actor }) => {
+  const campaign = await deps.campaign(params.campaignId);
+  const showPhone = phoneFor(actor);
+  const response: ApiResponse = {
+    status: 200,
+    contentType: 'text/csv; charset=utf-8',
+    headers: {
+      'content-disposition': `attachment; filename="campaign-${campaign.id}.csv"`,
+      'cache-control': 'no-store',
+    },
+    stream: reportCsv(deps.store.batchesFrom(campaign.id, 0), (batches) =>
+      deps.rows(
+        batches.flatMap((batch) => batch.messages.map((message) => ({ batch, message }))),
+        showPhone,
+      ),
+    ),
+  };
+  return isLocalRuntime() ? response : collectStream(response);
+});

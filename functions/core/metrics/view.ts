@@ -1,0 +1,280 @@
+import { z } from 'zod';
+import { emptyBucket, sumCounters, type Bucket, type Counters } from './counters.js';
+
+/** Contract §7: the metrics answer, and the summary across campaigns. */
+
+const HOUR_MS = 3600_000;
+/** Longest minute timeline one request may ask for. */
+export const MAX_MINUTE_WINDOW_MS = 24 * HOUR_MS;
+/** Default minute timeline: the last three hours that saw activity. */
+export const DEFAULT_MINUTE_HOURS = 3;
+export const MAX_SUMMARY_WINDOW_DAYS = 366;
+
+const IsoTime = z.iso.datetime({ offset: true });
+
+export const MetricsQuery = z
+  .strictObject({
+    granularity: z.enum(['hour', 'minute']).default('hour'),
+    from: IsoTime.optional().meta({ description: 'Start of the timeline window (inclusive)' }),
+    to: IsoTime.optional().meta({ description: 'End of the timeline window (exclusive)' }),
+  })
+  .superRefine((query, ctx) => {
+    const from = query.from ? Date.parse(query.from) : undefined;
+    const to = query.to ? Date.parse(query.to) : undefined;
+    if (from !== undefined && to !== undefined && from >= to)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+    else if (
+      query.granularity === 'minute' &&
+      from !== undefined &&
+      to !== undefined &&
+      to - from > MAX_MINUTE_WINDOW_MS
+    )
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be at most 24 hours after from' });
+  });
+export type MetricsQuery = z.output<typeof MetricsQuery>;
+
+export const SummaryQuery = z.strictObject({ from: IsoTime, to: IsoTime }).superRefine((query, ctx) => {
+  const span = Date.parse(query.to) - Date.parse(query.from);
+  if (span <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  else if (span > MAX_SUMMARY_WINDOW_DAYS * 24 * HOUR_MS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `must be at most ${MAX_SUMMARY_WINDOW_DAYS} days after from`,
+    });
+});
+export type SummaryQuery = z.output<typeof SummaryQuery>;
+
+const Tally = z.object({ sent: z.int(), delivered: z.int(), failed: z.int() });
+const TimelinePoint = z.object({
+  at: z.iso.datetime(),
+  sent: z.int(),
+  delivered: z.int(),
+  failed: z.int(),
+  clicks: z.int(),
+});
+
+const totalsShape = {
+  targeted: z.int().meta({ description: 'suppressed + queued + pending + delivered + failed' }),
+  suppressed: z.int().meta({ description: 'Opted out or over the frequency cap: not sent' }),
+  queued: z.int().meta({ description: 'Not handed to a partner yet' }),
+  sent: z.int().meta({ description: 'Accepted by a partner' }),
+  pending: z.int().meta({ description: 'Accepted, awaiting a delivery report' }),
+  delivered: z.int(),
+  failed: z.int(),
+  deliveryRate: z.number().meta({ description: 'delivered / sent (0 when nothing was sent), 4 decimals' }),
+  segments: z.int().meta({ description: 'Segments of the sent messages' }),
+  cost: z.number().meta({ description: 'Σ segments × price per segment of the accepting partner' }),
+  clicks: z.int(),
+  uniqueClicks: z.int().meta({ description: 'Recipients who clicked at least once' }),
+  replies: z.int(),
+  optOuts: z.int().meta({ description: 'Replies that were opt-out keywords' }),
+};
+
+export const MetricsView = z
+  .object({
+    campaignId: z.string(),
+    status: z.string(),
+    ...totalsShape,
+    failureReasons: z.record(z.string(), z.int()),
+    currency: z.string().nullable(),
+    byCarrier: z.record(z.string(), Tally),
+    byProvince: z.record(z.string(), Tally),
+    byPartner: z.record(z.string(), Tally).meta({ description: 'By accepting partner (extension)' }),
+    granularity: z.enum(['hour', 'minute']),
+    timeline: z.array(TimelinePoint),
+    updatedAt: z.iso.datetime().nullable().meta({ description: 'Last counter update; null before any' }),
+  })
+  .meta({ id: 'CampaignMetrics' });
+export type MetricsView = z.output<typeof MetricsView>;
+
+const SummaryRow = z.object({
+  campaignId: z.string(),
+  name: z.string(),
+  status: z.string(),
+  sendAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().nullable(),
+  ...totalsShape,
+});
+
+export const SummaryView = z
+  .object({
+    from: z.iso.datetime(),
+    to: z.iso.datetime(),
+    totals: z.object(totalsShape),
+    campaigns: z.array(SummaryRow),
+  })
+  .meta({ id: 'MetricsSummary' });
+export type SummaryView = z.output<typeof SummaryView>;
+
+/** The campaign fields the metrics answer shows. */
+export interface CampaignHead {
+  id: string;
+  name: string;
+  status: string;
+  sendAt: string;
+  startedAt?: string;
+  currency?: string;
+}
+
+/** Always present, so a dashboard shows 0 rather than nothing (contract §7 example). */
+const USUAL_REASONS = ['unroutable', 'rejected', 'expired'];
+
+export const deliveryRate = (delivered: number, sent: number): number =>
+  sent > 0 ? Math.round((delivered / sent) * 10_000) / 10_000 : 0;
+
+const totalsOf = (c: Counters) => ({
+  targeted: c.targeted,
+  suppressed: c.suppressed,
+  queued: c.queued,
+  sent: c.sent,
+  pending: c.pending,
+  delivered: c.delivered,
+  failed: c.failed,
+  deliveryRate: deliveryRate(c.delivered, c.sent),
+  segments: c.segments,
+  cost: c.cost,
+  clicks: c.clicks,
+  uniqueClicks: c.uniqueClicks,
+  replies: c.replies,
+  optOuts: c.optOuts,
+});
+
+const point = (at: string, bucket: Bucket) => ({
+  at,
+  sent: bucket.sent,
+  delivered: bucket.delivered,
+  failed: bucket.failed,
+  clicks: bucket.clicks,
+});
+
+const sortedKeys = <T>(record: Record<string, T>): Record<string, T> =>
+  Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+
+/** `yyyy-mm-ddThh` of a time, and back. */
+export const hourKey = (ms: number): string => new Date(ms).toISOString().slice(0, 13);
+const hourStart = (hour: string): number => Date.parse(`${hour}:00:00Z`);
+
+/** The hour timeline, oldest first, optionally cut to `[from, to)`. */
+export const hourTimeline = (hours: Record<string, Bucket>, window?: { from: number; to: number }) =>
+  Object.keys(hours)
+    .sort()
+    .filter((hour) => !window || (hourStart(hour) + HOUR_MS > window.from && hourStart(hour) < window.to))
+    .map((hour) => point(`${hour}:00:00Z`, hours[hour] ?? emptyBucket()));
+
+/** The minute timeline of `[from, to)`, oldest first. */
+export const minuteTimeline = (
+  minutes: Record<string, Record<string, Bucket>>,
+  window: { from: number; to: number },
+) =>
+  Object.entries(minutes)
+    .flatMap(([hour, buckets]) =>
+      Object.entries(buckets).map(([mm, bucket]) => point(`${hour}:${mm}:00Z`, bucket)),
+    )
+    .filter((p) => {
+      const at = Date.parse(p.at);
+      return at >= window.from && at < window.to;
+    })
+    .sort((a, b) => a.at.localeCompare(b.at));
+
+/**
+ * The window of a minute timeline: the one asked for (at most 24 h), else the three hours up to the last
+ * hour with activity; undefined when nothing happened yet.
+ */
+export const minuteWindow = (
+  query: Pick<MetricsQuery, 'from' | 'to'>,
+  hours: Record<string, Bucket>,
+): { from: number; to: number; fromHour: string; toHour: string } | undefined => {
+  let from = query.from ? Date.parse(query.from) : undefined;
+  let to = query.to ? Date.parse(query.to) : undefined;
+  if (from === undefined && to === undefined) {
+    const last = Object.keys(hours).sort().at(-1);
+    if (!last) return undefined;
+    to = hourStart(last) + HOUR_MS;
+    from = to - DEFAULT_MINUTE_HOURS * HOUR_MS;
+  }
+  from ??= (to as number) - MAX_MINUTE_WINDOW_MS;
+  to ??= from + MAX_MINUTE_WINDOW_MS;
+  return { from, to, fromHour: hourKey(from), toHour: hourKey(to - 1) };
+};
+
+export interface MetricsViewInput {
+  campaign: CampaignHead;
+  counters: Counters;
+  granularity: 'hour' | 'minute';
+  query: Pick<MetricsQuery, 'from' | 'to'>;
+  /** Minute buckets of the minute window (see `minuteWindow`), when granularity is minute. */
+  minutes?: Record<string, Record<string, Bucket>>;
+  updatedAt?: string;
+}
+
+/** Contract §7's answer for one campaign, from the sum of its shards. */
+export const metricsView = (input: MetricsViewInput): MetricsView => {
+  const { campaign, counters: c } = input;
+  const reasons = Object.fromEntries(USUAL_REASONS.map((reason) => [reason, 0]));
+  let timeline: ReturnType<typeof hourTimeline>;
+  if (input.granularity === 'minute') {
+    const window = minuteWindow(input.query, c.hours);
+    timeline = window ? minuteTimeline(input.minutes ?? {}, window) : [];
+  } else {
+    const window =
+      input.query.from || input.query.to
+        ? {
+            from: input.query.from ? Date.parse(input.query.from) : -Infinity,
+            to: input.query.to ? Date.parse(input.query.to) : Infinity,
+          }
+        : undefined;
+    timeline = hourTimeline(c.hours, window);
+  }
+  return {
+    campaignId: campaign.id,
+    status: campaign.status,
+    ...totalsOf(c),
+    failureReasons: sortedKeys({ ...reasons, ...c.failureReasons }),
+    currency: campaign.currency ?? null,
+    byCarrier: sortedKeys(c.byCarrier),
+    byProvince: sortedKeys(c.byProvince),
+    byPartner: sortedKeys(c.byPartner),
+    granularity: input.granularity,
+    timeline,
+    updatedAt: input.updatedAt ?? null,
+  };
+};
+
+/** Campaigns that never reach a partner have nothing to report. */
+const NEVER_SENT = new Set(['draft', 'pending_approval', 'rejected']);
+
+/** Whether a campaign belongs to the summary of `[from, to)`: scheduled, or started, inside it. */
+export const inSummaryWindow = (campaign: CampaignHead, from: number, to: number): boolean => {
+  if (NEVER_SENT.has(campaign.status)) return false;
+  return [campaign.sendAt, campaign.startedAt].some((at) => {
+    const ms = at ? Date.parse(at) : NaN;
+    return ms >= from && ms < to;
+  });
+};
+
+/** `GET /v1/metrics/summary`: one row per campaign (by send time) and their totals. */
+export const summaryView = (
+  query: SummaryQuery,
+  rows: readonly { campaign: CampaignHead; counters: Counters }[],
+): SummaryView => {
+  const totals = sumCounters(rows.map((row) => row.counters));
+  return {
+    from: new Date(query.from).toISOString(),
+    to: new Date(query.to).toISOString(),
+    totals: totalsOf(totals),
+    campaigns: [...rows]
+      .sort(
+        (a, b) =>
+          a.campaign.sendAt.localeCompare(b.campaign.sendAt) || a.campaign.id.localeCompare(b.campaign.id),
+      )
+      .map(({ campaign, counters }) => ({
+        campaignId: campaign.id,
+        name: campaign.name,
+        status: campaign.status,
+        sendAt: campaign.sendAt,
+        startedAt: campaign.startedAt ?? null,
+        ...totalsOf(counters),
+      })),
+  };
+};

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { CARRIERS, type Carrier } from '../carriers.js';
+import { parseMessageId, type Batch, type BatchMessage } from '../dispatch/batch.js';
+
+/** Contract §8 "Partners send": what a partner may say about one message it was handed. */
+export const REPORT_STATUSES = ['accepted', 'delivered', 'failed', 'expired', 'rejected'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+export const MAX_REPORTS_PER_REQUEST = 1000;
+
+export const DeliveryReport = z
+  .strictObject({
+    messageId: z.string().min(1).max(100).meta({ example: '01J8Z5YV3M0E3Q.12.7' }),
+    status: z.enum(REPORT_STATUSES).meta({
+      description: '`accepted` is not final; the others are, and the first final report of a message wins',
+    }),
+    at: z.iso.datetime({ offset: true }).meta({ example: '2027-07-30T08:00:05+07:00' }),
+    errorCode: z.string().trim().min(1).max(100).optional(),
+    carrier: z.enum(CARRIERS).optional().meta({
+      description: 'The carrier the number belongs to now (number portability); later campaigns route by it',
+    }),
+  })
+  .meta({ id: 'DeliveryReport' });
+export type DeliveryReport = z.infer<typeof DeliveryReport>;
+
+export const DeliveryReportsInput = z
+  .strictObject({ reports: z.array(DeliveryReport).min(1).max(MAX_REPORTS_PER_REQUEST) })
+  .meta({ id: 'DeliveryReportsInput' });
+
+export const DeliveryReportsAnswer = z
+  .object({
+    processed: z.int().meta({ description: 'Reports about messages this partner was handed' }),
+    ignored: z.int().meta({ description: 'Reports about unknown message ids (or another partner’s)' }),
+  })
+  .meta({ id: 'DeliveryReportsAnswer' });
+
+const TERMINAL: ReadonlySet<BatchMessage['st']> = new Set(['delivered', 'failed']);
+
+/** The failure reason a final report gives: `failed`, `failed: CODE`, `expired`, `rejected: CODE`... */
+export const failureReason = (status: Exclude<ReportStatus, 'accepted' | 'delivered'>, errorCode?: string) =>
+  errorCode ? `${status}: ${errorCode}` : status;
+
+const toUtc = (at: string) => new Date(at).toISOString();
+
+/**
+ * One report applied to one message. A final state is never left (the first final report wins), `accepted`
+ * only moves a queued message to pending, and any report gives a message its `sa` (the partner took it).
+ * Answers the same object when nothing changes, so a repeated report writes nothing.
+ */
+export const applyReport = (message: BatchMessage, report: DeliveryReport): BatchMessage => {
+  const at = toUtc(report.at);
+  const sa = message.sa ?? at;
+  if (TERMINAL.has(message.st) || (report.status === 'accepted' && message.st === 'pending')) {
+    return message.sa ? message : { ...message, sa };
+  }
+  if (report.status === 'accepted') return { ...message, st: 'pending', at, sa };
+  if (report.status === 'delivered') {
+    const { reason: _reason, ...rest } = message;
+    return { ...rest, st: 'delivered', at, sa };
+  }
+  return { ...message, st: 'failed', reason: failureReason(report.status, report.errorCode), at, sa };
+};
+
+export interface BatchReports {
+  campaignId: string;
+  seq: number;
+  reports: { index: number; report: DeliveryReport }[];
+}
+
+export const batchKey = (campaignId: string, seq: number) => `${campaignId}.${seq}`;
+
+/** Reports grouped by the batch their message id names, in the order they came; bad ids apart. */
+export const groupReports = (
+  reports: readonly DeliveryReport[],
+): { batches: BatchReports[]; malformed: number } => {
+  const batches = new Map<string, BatchReports>();
+  let malformed = 0;
+  for (const report of reports) {
+    const id = parseMessageId(report.messageId);
+    if (!id) {
+      malformed++;
+      continue;
+    }
+    const key = batchKey(id.campaignId, id.seq);
+    const group = batches.get(key) ?? { campaignId: id.campaignId, seq: id.seq, reports: [] };
+    group.reports.push({ index: id.index, report });
+    batches.set(key, group);
+  }
+  return { batches: [...batches.values()], malformed };
+};
+
+export interface PortedNumber {
+  phone: string;
+  carrier: Carrier;
+  at: string;
+}
+
+export interface AppliedReports {
+  /** The batch's new messages, or undefined when no message changed (nothing to write). */
+  messages?: BatchMessage[];
+  processed: number;
+  /** The processed reports by the status they reported (for the per-partner delivery-rate metrics). */
+  byStatus: Partial<Record<ReportStatus, number>>;
+  ignored: number;
+  /** Numbers a report says now belong to another carrier. */
+  ported: PortedNumber[];
+}
+
+/**
+ * A batch's reports applied in the order they came. Reports about a batch that does not exist, was never
+ * routed to this partner, or has no message at that index are ignored.
+ */
+export const applyBatchReports = (
+  batch: Pick<Batch, 'routes' | 'messages'> | undefined,
+  partnerId: string,
+  reports: BatchReports['reports'],
+): AppliedReports => {
+  if (!batch || !batch.routes.includes(partnerId))
+    return { processed: 0, byStatus: {}, ignored: reports.length, ported: [] };
+  const messages = [...batch.messages];
+  const position = new Map(messages.map((m, p) => [m.i, p]));
+  let changed = false;
+  let processed = 0;
+  const byStatus: AppliedReports['byStatus'] = {};
+  const ported = new Map<string, PortedNumber>();
+  for (const { index, report } of reports) {
+    const p = position.get(index);
+    const message = p === undefined ? undefined : messages[p];
+    if (p === undefined || !message) continue;
+    processed++;
+    byStatus[report.status] = (byStatus[report.status] ?? 0) + 1;
+    const next = applyReport(message, report);
+    if (next !== message) {
+      messages[p] = next;
+      changed = true;
+    }
+    if (report.carrier && report.carrier !== message.carrier)
+      ported.set(message.to, { phone: message.to, carrier: report.carrier, at: toUtc(report.at) });
+  }
+  return {
+    ...(changed ? { messages } : {}),
+    processed,
+    byStatus,
+    ignored: reports.length - processed,
+    ported: [...ported.values()],
+  };
+};
+
+/**
+ * The messages a settle writes when a delivery report got to the batch first (the partner reported before
+ * our dispatcher recorded its answer): messages a report moved since the claim keep the report's state,
+ * and get `sa` if the settle says they were accepted; the others take the settle's state.
+ */
+export const mergeSettle = (
+  claimed: readonly BatchMessage[],
+  current: readonly BatchMessage[],
+  settled: readonly BatchMessage[],
+): BatchMessage[] => {
+  const before = new Map(claimed.map((m) => [m.i, m]));
+  const now = new Map(current.map((m) => [m.i, m]));
+  return settled.map((mine) => {
+    const theirs = now.get(mine.i);
+    const was = before.get(mine.i);
+    const movedByReport = theirs && was && (theirs.st !== was.st || theirs.sa !== was.sa);
+    if (!theirs || !movedByReport) return mine;
+    return !theirs.sa && mine.sa ? { ...theirs, sa: mine.sa } : theirs;
+  });
+};

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/** Contract §8 "Partners send": subscribers' SMS replies a partner passes on. */
+
+export const MAX_INBOUND_PER_REQUEST = 1000;
+
+export const InboundMessage = z
+  .strictObject({
+    id: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta({ description: 'The partner’s id of the message; a repeated id is recorded once' }),
+    from: z.string().min(1).max(40).meta({ example: '0981234567' }),
+    text: z.string().max(2000).meta({ example: 'Từ chối' }),
+    at: z.iso.datetime({ offset: true }).meta({ example: '2027-07-30T08:05:00+07:00' }),
+  })
+  .meta({ id: 'InboundMessage' });
+export type InboundMessage = z.infer<typeof InboundMessage>;
+
+export const InboundInput = z
+  .strictObject({ messages: z.array(InboundMessage).min(1).max(MAX_INBOUND_PER_REQUEST) })
+  .meta({ id: 'InboundInput' });
+
+export const InboundAnswer = z
+  .object({
+    processed: z.int().meta({ description: 'Messages recorded now' }),
+    duplicates: z.int().meta({ description: 'Messages whose id was recorded before (nothing done again)' }),
+    optOuts: z.int().meta({ description: 'Messages that were opt-out keywords (the phone is opted out)' }),
+  })
+  .meta({ id: 'InboundAnswer' });
+
+export const Reply = z
+  .object({
+    partnerId: z.string(),
+    id: z.string(),
+    from: z.string().meta({ description: 'E.164; masked (+8498****321) for planners' }),
+    text: z.string(),
+    at: z.iso.datetime(),
+    receivedAt: z.iso.datetime(),
+    campaignId: z.string().optional(),
+    optOut: z.boolean(),
+  })
+  .meta({ id: 'Reply' });
+
+/** What we keep of an inbound message (the `Inbound` item of the shared data model). */
+export interface Inbound {
+  partnerId: string;
+  id: string;
+  /** E.164 when the sender's number could be normalised; else as the partner sent it. */
+  from: string;
+  text: string;
+  at: string;
+  receivedAt: string;
+  campaignId?: string;
+  optOut: boolean;
+}
+
+export const OPT_OUT_KEYWORDS = ['TUCHOI', 'TC', 'HUY', 'DUNG', 'STOP'] as const;
+const KEYWORDS: ReadonlySet<string> = new Set(OPT_OUT_KEYWORDS);
+
+/**
+ * A reply reduced to what the keyword check compares: Vietnamese accents dropped (NFD, combining marks
+ * removed, đ → d), upper case, and no spaces or punctuation. "Từ chối!" → "TUCHOI".
+ */
+export const keywordForm = (text: string): string =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[đĐ]/g, 'd')
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
+
+/** Whether a reply is an opt-out keyword (TU CHOI, TUCHOI, TC, HUY, DUNG, STOP; contract §8). */
+export const isOptOutReply = (text: string): boolean => KEYWORDS.has(keywordForm(text));

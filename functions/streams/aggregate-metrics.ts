@@ -1,0 +1,54 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { dynamoDocumentClient, tableName } from '../adapters/clients.js';
+import { logger } from '../adapters/logger.js';
+import { dynamoAggregationStore } from '../adapters/metrics-store.js';
+import { aggregateChanges } from '../core/metrics/aggregate.js';
+import { METRIC_ENTITIES, type Change } from '../core/metrics/changes.js';
+
+const deps = {
+  store: dynamoAggregationStore(dynamoDocumentClient(), tableName()),
+  now: () => new Date(),
+  sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, ms)),
+  random: Math.random,
+};
+
+type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
+const toItem = (image: Image | undefined) =>
+  image ? unmarshall(image as Record<string, AttributeValue>) : undefined;
+
+/** A stream record as the domain sees it: its id, kind and the item before and after. */
+export const changeOf = (record: DynamoDBRecord): Change | undefined => {
+  if (!record.eventID || !record.eventName) return undefined;
+  // Only the entities that count are unmarshalled (our own counter items come back through the stream too).
+  const entity = (record.dynamodb?.NewImage ?? record.dynamodb?.OldImage)?.entity?.S;
+  if (!METRIC_ENTITIES.some((name) => name === entity)) return undefined;
+  const oldImage = toItem(record.dynamodb?.OldImage);
+  const newImage = toItem(record.dynamodb?.NewImage);
+  return {
+    id: record.eventID,
+    kind: record.eventName,
+    ...(oldImage ? { oldImage } : {}),
+    ...(newImage ? { newImage } : {}),
+  };
+};
+
+/**
+ * DynamoDB stream → campaign metrics counters. Each record is counted exactly once, however often the
+ * stream delivers it; a failure throws, and Lambda retries (or bisects) the batch: still exact.
+ */
+export const aggregateMetrics = async (event: DynamoDBStreamEvent) => {
+  const changes = event.Records.map(changeOf).filter((c): c is Change => c !== undefined);
+  const outcome = await aggregateChanges(deps, changes);
+  logger.debug('Metrics aggregated', { records: event.Records.length, ...outcome });
+  return outcome;
+};
+
+export const handler = middy<DynamoDBStreamEvent, void>()
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .handler(async (event) => {
+    await aggregateMetrics(event);
+  });

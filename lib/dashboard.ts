@@ -1,0 +1,165 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** Where our Lambdas publish their counts (Powertools EMF, see functions/adapters/metrics.ts). */
+export const METRICS_NAMESPACE = 'SmsCampaigns';
+/** Metric names of the dispatcher and of the webhooks (delivery reports by partnerId and status). */
+export const SENT_METRIC = 'MessagesHandedOver';
+export const THROTTLES_METRIC = 'Throttles';
+export const DELIVERY_REPORTS_METRIC = 'DeliveryReports';
+export const SIGNATURE_FAILURES_METRIC = 'WebhookSignatureFailures';
+/** Below this share of handed-over messages delivered, for 3 × 15 minutes, someone should look. */
+export const DELIVERY_RATE_THRESHOLD = 0.8;
+/** Bad webhook signatures in 5 minutes, across partners, that are more than a partner's misconfiguration. */
+export const SIGNATURE_FAILURES_THRESHOLD = 20;
+
+const PERIOD = Duration.minutes(5);
+
+export interface ObservabilityProps {
+  /** Partners with a queue of their own: each gets a delivery-rate line and alarm. */
+  readonly partnerIds: readonly string[];
+  /** Every dead-letter (and on-failure) queue of the stack, by a readable name. */
+  readonly deadLetterQueues: readonly { name: string; queue: IQueue }[];
+}
+
+const search = (metricName: string, dims: string, extra = '') =>
+  `SEARCH('{${METRICS_NAMESPACE},${dims}} MetricName="${metricName}"${extra}', 'Sum', ${PERIOD.toSeconds()})`;
+
+const partnerMetric = (metricName: string, partnerId: string, extra: Record<string, string> = {}) =>
+  new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { partnerId, ...extra },
+    statistic: 'Sum',
+    period: Duration.minutes(15),
+  });
+
+/**
+ * The operations dashboard (sent, delivered, failed, delivery rate per partner, throttles, dead letters)
+ * and the alarms that are not tied to one construct: delivery rate drop per partner, webhook 401 spike.
+ * Per-partner graphs use SEARCH, so partners added later appear without a deploy; alarms cannot use
+ * SEARCH, so the 401 alarm is a Metrics Insights query summing over every partner, and the delivery-rate
+ * alarms exist for the partners the stack knows (`partners` context).
+ */
+export class Observability extends Construct {
+  readonly dashboard: Dashboard;
+  readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const expression = (label: string, text: string): IMetric =>
+      new MathExpression({ expression: text, label, period: PERIOD, usingMetrics: {} });
+
+    // Ids are per partner: one graph shows every partner's rate, and ids must be unique within a graph.
+    const rates = props.partnerIds.map((partnerId, n) => ({
+      partnerId,
+      rate: new MathExpression({
+        expression: `IF(sent${n} > 0, delivered${n} / sent${n}, 1)`,
+        label: `${partnerId} delivery rate`,
+        usingMetrics: {
+          [`delivered${n}`]: partnerMetric(DELIVERY_REPORTS_METRIC, partnerId, { status: 'delivered' }),
+          [`sent${n}`]: partnerMetric(SENT_METRIC, partnerId),
+        },
+        period: Duration.minutes(15),
+      }),
+    }));
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(6),
+      widgets: [
+        [
+          new GraphWidget({
+            title: 'Sent (handed over) per partner',
+            left: [expression('sent', search(SENT_METRIC, 'partnerId'))],
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Delivered and failed per partner',
+            left: [
+              expression(
+                'delivered',
+                search(DELIVERY_REPORTS_METRIC, 'partnerId,status', ' status="delivered"'),
+              ),
+              expression(
+                'failed',
+                search(
+                  DELIVERY_REPORTS_METRIC,
+                  'partnerId,status',
+                  ' NOT status="delivered" NOT status="accepted"',
+                ),
+              ),
+            ],
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Delivery rate per partner',
+            left: rates.map((r) => r.rate),
+            leftYAxis: { min: 0, max: 1 },
+            width: 8,
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'Throttles (429) per partner',
+            left: [expression('throttles', search(THROTTLES_METRIC, 'partnerId'))],
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Dead-letter queue depth',
+            left: props.deadLetterQueues.map(({ name, queue }) =>
+              queue.metricApproximateNumberOfMessagesVisible({
+                label: name,
+                period: PERIOD,
+                statistic: 'Maximum',
+              }),
+            ),
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Webhook signature failures (401)',
+            left: [expression('401', search(SIGNATURE_FAILURES_METRIC, 'partnerId'))],
+            width: 8,
+          }),
+        ],
+      ],
+    });
+
+    this.alarms = [
+      ...rates.map(
+        ({ partnerId, rate }) =>
+          new Alarm(this, `DeliveryRateAlarm-${partnerId}`, {
+            alarmDescription: `Delivery rate of ${partnerId} below ${DELIVERY_RATE_THRESHOLD * 100}% for 45 minutes`,
+            metric: rate,
+            comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+            threshold: DELIVERY_RATE_THRESHOLD,
+            evaluationPeriods: 3,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
+      ),
+      new Alarm(this, 'WebhookSignatureFailuresAlarm', {
+        alarmDescription: `More than ${SIGNATURE_FAILURES_THRESHOLD} webhook calls with a bad signature in 5 minutes (all partners)`,
+        metric: new MathExpression({
+          expression: `SELECT SUM(${SIGNATURE_FAILURES_METRIC}) FROM SCHEMA("${METRICS_NAMESPACE}", partnerId)`,
+          label: 'bad signatures',
+          period: PERIOD,
+          usingMetrics: {},
+        }),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: SIGNATURE_FAILURES_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+  }
+}

@@ -1,0 +1,84 @@
+import { Duration } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRIC_ENTITIES } from '../functions/core/metrics/changes.js';
+import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
+import { ApiFunction } from './api-function.js';
+import { deadLetterQueue } from './queues.js';
+
+const AGGREGATOR_ENTRY = 'functions/streams/aggregate-metrics.ts';
+
+/**
+ * Records per invocation. A batch item's old and new images (100 messages) weigh about 20 KB, so 200
+ * records stay well inside Lambda's 6 MB invocation payload.
+ */
+export const AGGREGATOR_BATCH_SIZE = 200;
+/** Waiting a few seconds fills invocations, so one transaction per shard counts hundreds of changes. */
+export const AGGREGATOR_BATCHING_WINDOW = Duration.seconds(5);
+/** A batch that keeps failing is halved (bisect) and retried this often before it is parked. */
+export const AGGREGATOR_RETRY_ATTEMPTS = 10;
+export const AGGREGATOR_TIMEOUT = Duration.seconds(60);
+
+export interface MetricsAggregationProps {
+  readonly table: ITable;
+}
+
+/**
+ * Campaign metrics (contract §7): the table's stream, filtered to the entities that count (batches,
+ * progress, clicks, inbound messages), feeds an aggregator that keeps each campaign's sharded counters.
+ * Counting is idempotent (a marker per stream record), so Lambda's retries and bisections never
+ * double-count. Records that still fail are described in an on-failure queue, which raises an alarm.
+ */
+export class MetricsAggregation extends Construct {
+  readonly aggregator: ApiFunction;
+  readonly failureQueue: Queue;
+  readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: MetricsAggregationProps) {
+    super(scope, id);
+    this.failureQueue = deadLetterQueue(this, 'FailedRecordsQueue');
+    this.aggregator = new ApiFunction(this, 'Aggregator', {
+      entry: AGGREGATOR_ENTRY,
+      description: 'aggregateMetrics: table stream → campaign metrics counters',
+      timeout: AGGREGATOR_TIMEOUT,
+    });
+    // Reads and writes counter shards, minute items and markers of the same table (no other service).
+    this.aggregator.bindTable(props.table, 'write');
+    const entities = [...METRIC_ENTITIES];
+    this.aggregator.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: AGGREGATOR_BATCH_SIZE,
+        maxBatchingWindow: AGGREGATOR_BATCHING_WINDOW,
+        bisectBatchOnError: true,
+        retryAttempts: AGGREGATOR_RETRY_ATTEMPTS,
+        maxRecordAge: Duration.days(1),
+        onFailure: new SqsDlq(this.failureQueue),
+        filters: [
+          // Inserts and updates of the entities that count; removals only of batches (see changes.ts).
+          FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.or(...entities) } } } }),
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('REMOVE'),
+            dynamodb: { OldImage: { entity: { S: FilterRule.isEqual('Batch') } } },
+          }),
+        ],
+      }),
+    );
+    this.alarms = [
+      alarmOnDeadLetters(
+        this,
+        'FailedRecordsAlarm',
+        this.failureQueue,
+        'Stream records could not be counted in the campaign metrics: see the on-failure queue',
+      ),
+      alarmOnErrors(this, 'AggregatorErrorsAlarm', this.aggregator, 'The metrics aggregator keeps failing', {
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+      }),
+    ];
+  }
+}

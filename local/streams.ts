@@ -1,0 +1,228 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { logger } from '../functions/adapters/logger.js';
+
+type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<unknown>;
+
+/** GetRecords' largest page, and so the largest event the handler gets locally. */
+const MAX_RECORDS = 1000;
+
+/** A stream record as Lambda delivers it: the SDK gives the creation time as a Date, Lambda as seconds. */
+export const toLambdaRecord = (record: _Record, streamArn: string): DynamoDBRecord => {
+  const { ApproximateCreationDateTime, ...stream } = record.dynamodb ?? {};
+  return {
+    ...(record.eventID ? { eventID: record.eventID } : {}),
+    ...(record.eventName ? { eventName: record.eventName } : {}),
+    eventVersion: record.eventVersion ?? '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion ?? 'local',
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ...(stream as NonNullable<DynamoDBRecord['dynamodb']>),
+      ...(ApproximateCreationDateTime
+        ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) }
+        : {}),
+    },
+  };
+};
+
+const lambdaContext = (functionName: string) =>
+  ({ functionName, awsRequestId: `local-${Date.now()}` }) as Context;
+
+interface ShardPosition {
+  parent?: string;
+  iterator?: string;
+  /** Last record handed to the handler successfully: where to carry on if the iterator is lost. */
+  lastSequence?: string;
+  closed: boolean;
+}
+
+export interface LocalStreamsOptions {
+  tableName?: string;
+  pollMs?: number;
+  /** The stream Lambda's handler; by default the metrics aggregator. */
+  handler?: StreamHandler;
+}
+
+export interface LocalStreams {
+  /** Resolves once every change written before the call has been handed to the handler successfully. */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Local stand-in for Lambda's DynamoDB stream event source: polls the table's stream (every shard, child
+ * shards after their parents) and invokes the aggregator Lambda's handler with Lambda-shaped events. A
+ * failing batch is retried as it is, with backoff, and never skipped. The position lives in memory only:
+ * after a restart it reads the stream again from the oldest record (TRIM_HORIZON), which the aggregator's
+ * markers make harmless.
+ */
+export const startLocalStreams = async (options: LocalStreamsOptions = {}): Promise<LocalStreams> => {
+  const table = options.tableName ?? process.env.TABLE_NAME ?? '';
+  const pollMs = options.pollMs ?? 200;
+  const handler =
+    options.handler ??
+    ((await import('../functions/streams/aggregate-metrics.js')) as { handler: StreamHandler }).handler;
+  const dynamo = new DynamoDBClient({});
+  // DynamoDB Streams has an endpoint of its own in AWS; locally it is DynamoDB Local's.
+  const streams = new DynamoDBStreamsClient({
+    ...(process.env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+  });
+  const positions = new Map<string, ShardPosition>();
+  let streamArn: string | undefined;
+  let stopped = false;
+  let cyclesStarted = 0;
+  let lastCleanCycle = 0;
+  let wake: (() => void) | undefined;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((done) => {
+      const timer = setTimeout(done, ms);
+      wake = () => {
+        clearTimeout(timer);
+        done();
+      };
+    });
+
+  const refreshShards = async (arn: string) => {
+    let start: string | undefined;
+    do {
+      const { StreamDescription } = await streams.send(
+        new DescribeStreamCommand({ StreamArn: arn, ExclusiveStartShardId: start }),
+      );
+      const shards: Shard[] = StreamDescription?.Shards ?? [];
+      for (const shard of shards) {
+        if (!shard.ShardId || positions.has(shard.ShardId)) continue;
+        positions.set(shard.ShardId, {
+          closed: false,
+          ...(shard.ParentShardId ? { parent: shard.ParentShardId } : {}),
+        });
+      }
+      start = StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+  };
+
+  const iteratorOf = async (arn: string, shardId: string, position: ShardPosition) => {
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: arn,
+        ShardId: shardId,
+        ...(position.lastSequence
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: position.lastSequence }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return ShardIterator;
+  };
+
+  /** Hands records to the handler until it succeeds (or the poller stops): never skips one. */
+  const deliver = async (records: DynamoDBRecord[]) => {
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        await handler({ Records: records }, lambdaContext('aggregateMetrics'));
+        return true;
+      } catch (error) {
+        logger.error('Stream handler failed; retrying the same records', {
+          records: records.length,
+          error: error as Error,
+        });
+        await sleep(Math.min(5000, 100 * 2 ** attempt));
+      }
+    }
+    return false;
+  };
+
+  /** Reads one shard up to its end for now; true if it caught up without an error. */
+  const readShard = async (arn: string, shardId: string, position: ShardPosition) => {
+    for (;;) {
+      position.iterator ??= await iteratorOf(arn, shardId, position);
+      if (!position.iterator) {
+        position.closed = true;
+        return true;
+      }
+      const page = await streams.send(
+        new GetRecordsCommand({ ShardIterator: position.iterator, Limit: MAX_RECORDS }),
+      );
+      const records = page.Records ?? [];
+      if (records.length) {
+        if (!(await deliver(records.map((r) => toLambdaRecord(r, arn))))) return false;
+        position.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? position.lastSequence;
+      }
+      if (!page.NextShardIterator) {
+        position.closed = true;
+        delete position.iterator;
+        return true;
+      }
+      position.iterator = page.NextShardIterator;
+      if (!records.length) return true;
+    }
+  };
+
+  const cycle = async (): Promise<boolean> => {
+    streamArn ??= (await dynamo.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn;
+    if (!streamArn) throw new Error(`Table ${table} has no stream`);
+    await refreshShards(streamArn);
+    let clean = true;
+    for (const [shardId, position] of positions) {
+      if (position.closed) continue;
+      const parent = position.parent ? positions.get(position.parent) : undefined;
+      // A child shard's records come after its parent's: read it once the parent is finished.
+      if (parent && !parent.closed) {
+        clean = false;
+        continue;
+      }
+      try {
+        if (!(await readShard(streamArn, shardId, position))) clean = false;
+      } catch (error) {
+        // An expired or broken iterator: the next cycle asks for a new one after the last delivered record.
+        delete position.iterator;
+        throw error;
+      }
+    }
+    return clean;
+  };
+
+  const loop = async () => {
+    let failures = 0;
+    while (!stopped) {
+      const started = ++cyclesStarted;
+      try {
+        if (await cycle()) lastCleanCycle = started;
+        failures = 0;
+      } catch (error) {
+        failures++;
+        logger.error('Stream poll failed', error as Error);
+      }
+      if (!stopped) await sleep(failures ? Math.min(5000, 100 * 2 ** failures) : pollMs);
+    }
+  };
+  const running = loop();
+
+  return {
+    async drain(timeoutMs = 30_000) {
+      const after = cyclesStarted;
+      const deadline = Date.now() + timeoutMs;
+      while (lastCleanCycle <= after) {
+        if (stopped) throw new Error('Stream poller stopped');
+        if (Date.now() > deadline) throw new Error(`Stream not drained within ${timeoutMs} ms`);
+        wake?.();
+        await new Promise((done) => setTimeout(done, 20));
+      }
+    },
+    async stop() {
+      stopped = true;
+      wake?.();
+      await running;
+      streams.destroy();
+      dynamo.destroy();
+    },
+  };
+};

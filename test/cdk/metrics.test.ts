@@ -1,0 +1,94 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { AGGREGATOR_BATCH_SIZE, AGGREGATOR_RETRY_ATTEMPTS } from '../../lib/metrics-aggregation.js';
+import { SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
+import { actionsOf, getAtt, logicalIdOf, resourcesOf, statementsOfRole, type Statement } from './template.js';
+
+const stack = new SmsCampaignStack(new App(), 'Metrics', { partnerIds: ['viettel-hn'] });
+const template = Template.fromStack(stack);
+const aggregatorRole = logicalIdOf(stack.metrics.aggregator.role ?? stack.metrics.aggregator);
+const tableId = logicalIdOf(stack.data.table);
+
+describe('metrics aggregation', () => {
+  it('reads the table stream from the oldest record, in bisected, retried batches with an on-failure queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalIdOf(stack.metrics.aggregator) },
+      EventSourceArn: getAtt(tableId, 'StreamArn'),
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: AGGREGATOR_BATCH_SIZE,
+      MaximumBatchingWindowInSeconds: 5,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: AGGREGATOR_RETRY_ATTEMPTS,
+      DestinationConfig: { OnFailure: { Destination: getAtt(logicalIdOf(stack.metrics.failureQueue)) } },
+    });
+  });
+
+  it('is invoked only for the entities that count', () => {
+    const [mapping] = Object.values(
+      resourcesOf<{ Properties: { FilterCriteria: { Filters: { Pattern: string }[] } } }>(
+        template,
+        'AWS::Lambda::EventSourceMapping',
+        { Properties: { StartingPosition: 'TRIM_HORIZON' } },
+      ),
+    );
+    const patterns = (mapping?.Properties.FilterCriteria.Filters ?? []).map((f) => JSON.parse(f.Pattern));
+    expect(patterns).toEqual([
+      { dynamodb: { NewImage: { entity: { S: ['Batch', 'Progress', 'Click', 'Inbound'] } } } },
+      { eventName: ['REMOVE'], dynamodb: { OldImage: { entity: { S: ['Batch'] } } } },
+    ]);
+  });
+
+  it('may read and write the table and read its stream, and nothing else', () => {
+    const statements: Statement[] = statementsOfRole(template, aggregatorRole);
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).toEqual(
+      expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:BatchGetItem', 'dynamodb:PutItem']),
+    );
+    expect(actions.every((a) => a.startsWith('dynamodb:') || a.startsWith('sqs:'))).toBe(true);
+    expect(actions.filter((a) => a.startsWith('sqs:'))).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+  });
+
+  it('raises an alarm as soon as a record lands in the on-failure queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: getAtt(logicalIdOf(stack.metrics.failureQueue), 'QueueName') },
+      ],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+});
+
+describe('observability', () => {
+  it('has a dashboard with sent, delivered and failed, delivery rate, throttles and dead letters', () => {
+    const [dashboard] = Object.values(
+      resourcesOf<{ Properties: { DashboardBody: unknown } }>(template, 'AWS::CloudWatch::Dashboard'),
+    );
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const text of [
+      'MessagesHandedOver',
+      'DeliveryReports',
+      'delivery rate',
+      'Throttles',
+      'ApproximateNumberOfMessagesVisible',
+      'WebhookSignatureFailures',
+    ])
+      expect(body).toContain(text);
+  });
+
+  it('alarms on a delivery rate drop per partner and on a spike of bad webhook signatures', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 0.8,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(sent0 > 0, delivered0 / sent0, 1)' })]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ComparisonOperator: 'GreaterThanThreshold',
+      Metrics: [
+        Match.objectLike({ Expression: Match.stringLikeRegexp('SUM\\(WebhookSignatureFailures\\)') }),
+      ],
+    });
+  });
+});

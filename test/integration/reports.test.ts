@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalDispatcher } from '../../local/dispatcher.js';
+import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
+import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
+import { createAudience, launchCampaign, phone, waitForStatus, type Subscriber } from '../support/sending.js';
+
+/**
+ * Per-message reports (contract §7): the messages list and report.csv of a campaign sent through a
+ * simulated partner in batches of 4, with some recipients no partner serves (failed: unroutable).
+ */
+
+let api: TestApi;
+let dispatcher: { stop(): Promise<void> };
+let partner: SimulatedPartner;
+let campaignId: string;
+
+// 22 Viettel recipients (the partner's carrier) and 5 VinaPhone ones nobody serves.
+const subscribers: Subscriber[] = [
+  ...Array.from({ length: 22 }, (_, i) => ({
+    phone: phone('viettel', 4_000_000 + i),
+    province: i % 2 ? 'Thừa Thiên Huế' : 'Bắc Kạn',
+  })),
+  ...Array.from({ length: 5 }, (_, i) => ({
+    phone: phone('vinaphone', 4_000_000 + i),
+    province: 'Hà Giang',
+  })),
+];
+const phones = subscribers.map((s) => s.phone).sort();
+
+beforeAll(async () => {
+  api = await startTestApi();
+  dispatcher = await startLocalDispatcher({ pollMs: 50 });
+  partner = await startSimulatedPartner(api, {
+    id: 'reports-viettel',
+    carriers: ['viettel'],
+    tps: 100,
+    maxBatchSize: 4,
+  });
+  const audience = await createAudience(api, 'Báo cáo', subscribers);
+  const campaign = await launchCampaign(api, {
+    audienceIds: [audience],
+    partnerIds: [partner.id],
+    message: 'Canh giac. {{link:https://example.gov.vn/111}}',
+  });
+  campaignId = String(campaign.id);
+  await waitForStatus(api, campaignId, 'completed', 30_000);
+});
+
+afterAll(async () => {
+  await dispatcher?.stop();
+  await partner?.close();
+  await api?.close();
+});
+
+type Role = 'planner' | 'officer';
+
+/** Every row of the list, following `nextCursor` page by page. */
+const allMessages = async (as: Role, query: string, pageSizes: number[] = []) => {
+  const rows: ApiBody[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const response = await api.call(
+      'GET',
+      `/v1/campaigns/${campaignId}/messages?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { as },
+    );
+    expect(response.status).toBe(200);
+    pageSizes.push(response.body.items.length);
+    rows.push(...response.body.items);
+    cursor = response.body.nextCursor;
+  } while (cursor && ++pages < 100);
+  return rows;
+};
+
+describe('GET /v1/campaigns/{id}/messages', () => {
+  it('pages through every recipient exactly once across batch boundaries', async () => {
+    const sizes: number[] = [];
+    const rows = await allMessages('officer', 'limit=3', sizes);
+    expect(rows.map((r) => r.phone).sort()).toEqual(phones);
+    expect(new Set(rows.map((r) => r.messageId)).size).toBe(27);
+    expect(sizes.slice(0, -1).every((n) => n === 3)).toBe(true);
+    // Batches hold 4, so pages of 3 stop inside batches.
+    expect(new Set(rows.map((r) => r.messageId.split('.')[1])).size).toBeGreaterThan(6);
+    const row = rows.find((r) => r.phone === phone('viettel', 4_000_001));
+    expect(row).toMatchObject({
+      carrier: 'viettel',
+      province: 'Thừa Thiên Huế',
+      partnerId: partner.id,
+      reason: null,
+      clicks: 0,
+    });
+    expect(['pending', 'delivered']).toContain(row.status);
+    expect(typeof row.sentAt).toBe('string');
+    expect(typeof row.updatedAt).toBe('string');
+  });
+
+  it('filters by status', async () => {
+    const failed = await allMessages('officer', 'status=failed&limit=2');
+    expect(failed.map((r) => r.phone).sort()).toEqual(phones.filter((p) => p.startsWith('+8491')));
+    expect(failed.every((r) => r.reason === 'unroutable' && r.partnerId === null && r.sentAt === null)).toBe(
+      true,
+    );
+    const others = [
+      ...(await allMessages('officer', 'status=pending&limit=5')),
+      ...(await allMessages('officer', 'status=delivered&limit=5')),
+      ...(await allMessages('officer', 'status=queued&limit=5')),
+    ];
+    expect(others.map((r) => r.phone).sort()).toEqual(phones.filter((p) => p.startsWith('+8498')));
+  });
+
+  it('masks phones for a planner and shows them in full to an officer', async () => {
+    const planner = await allMessages('planner', 'limit=50');
+    expect(planner).toHaveLength(27);
+    for (const row of planner) expect(row.phone).toMatch(/^\+84\d{2}\*+\d{3}$/);
+    const officer = await allMessages('officer', 'limit=50');
+    for (const row of officer) expect(row.phone).toMatch(/^\+84\d{9}$/);
+  });
+
+  it.each([
+    ['an unknown status', 'status=sent', 'status'],
+    ['a limit over 500', 'limit=501', 'limit'],
+    ['a cursor it never returned', 'cursor=bm90LWEtY3Vyc29y', 'cursor'],
+    ['a cursor of another list', `cursor=${Buffer.from('{"pk":"x"}').toString('base64url')}`, 'cursor'],
+  ])('refuses %s with 400', async (_why, query, field) => {
+    const response = await api.call('GET', `/v1/campaigns/${campaignId}/messages?${query}`, {
+      as: 'planner',
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.map((d: { path: string }) => d.path)).toContain(field);
+  });
+
+  it('answers 404 for an unknown campaign and 401 without a token', async () => {
+    expect((await api.call('GET', '/v1/campaigns/nope/messages', { as: 'planner' })).status).toBe(404);
+    expect((await api.call('GET', `/v1/campaigns/${campaignId}/messages`, { as: null })).status).toBe(401);
+  });
+});
+
+describe('GET /v1/campaigns/{id}/report.csv', () => {
+  const download = async (as: Role) =>
+    fetch(`${api.url}/v1/campaigns/${campaignId}/report.csv`, {
+      headers: { authorization: `Bearer ${await api.token(as)}` },
+    });
+
+  it('is UTF-8 with a BOM, a header and one row per recipient, Vietnamese intact', async () => {
+    const response = await download('officer');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="campaign-${campaignId}.csv"`,
+    );
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('messageId,phone,carrier,province,partnerId,status,reason,sentAt,updatedAt,clicks');
+    expect(lines.at(-1)).toBe('');
+    const rows = lines.slice(1, -1).map((line) => line.split(','));
+    expect(rows).toHaveLength(27);
+    expect(rows.map((r) => r[1]).sort()).toEqual(phones);
+    expect(rows.filter((r) => r[3] === 'Thừa Thiên Huế')).toHaveLength(11);
+    expect(
+      rows.filter((r) => r[3] === 'Hà Giang' && r[5] === 'failed' && r[6] === 'unroutable'),
+    ).toHaveLength(5);
+  });
+
+  it('masks phones for a planner', async () => {
+    const text = (await (await download('planner')).text()).replace(/^\uFEFF/, '');
+    const rows = text.trim().split('\r\n').slice(1);
+    expect(rows).toHaveLength(27);
+    for (const row of rows) expect(row.split(',')[1]).toMatch(/^\+84\d{2}\*+\d{3}$/);
+  });
+
+  it('answers 404 for an unknown campaign', async () => {
+    expect((await api.call('GET', '/v1/campaigns/nope/report.csv', { as: 'planner' })).status).toBe(404);
+  });
+});

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCursor, encodeCursor } from '../../functions/adapters/cursor.js';
+import type { Batch, BatchMessage } from '../../functions/core/dispatch/batch.js';
+import {
+  REPORT_COLUMNS,
+  UTF8_BOM,
+  csvCell,
+  csvLine,
+  pageOfMessages,
+  phoneFor,
+  reportCsv,
+  toMessageRow,
+  toPosition,
+} from '../../functions/core/reports.js';
+
+const message = (
+  i: number,
+  st: BatchMessage['st'] = 'queued',
+  extra: Partial<BatchMessage> = {},
+): BatchMessage => ({
+  i,
+  to: `+849810000${String(i).padStart(2, '0')}`,
+  carrier: 'viettel',
+  st,
+  ...extra,
+});
+
+const batch = (seq: number, messages: BatchMessage[], extra: Partial<Batch> = {}): Batch => ({
+  campaignId: 'c1',
+  seq,
+  partnerId: 'p1',
+  routes: ['p1'],
+  status: 'queued',
+  attempt: 0,
+  availableAt: '2027-07-30T01:00:00.000Z',
+  messages,
+  createdAt: '2027-07-30T01:00:00.000Z',
+  updatedAt: '2027-07-30T01:00:00.000Z',
+  ...extra,
+});
+
+async function* pages(...lists: Batch[][]): AsyncGenerator<Batch[]> {
+  for (const list of lists) yield list;
+}
+
+describe('csvCell', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['Bắc Kạn', 'Bắc Kạn'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['two\nlines', '"two\nlines"'],
+    ['=HYPERLINK("http://x")', '"\'=HYPERLINK(""http://x"")"'],
+    ['+1+2', "'+1+2"],
+    ['-2', "'-2"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\t=1', "'\t=1"],
+    ['+84981234567', '+84981234567'],
+    ['+8498****567', '+8498****567'],
+  ])('%j → %j', (value, cell) => {
+    expect(csvCell(value)).toBe(cell);
+  });
+
+  it('writes numbers as they are and nothing for null', () => {
+    expect(csvCell(-3)).toBe('-3');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(undefined)).toBe('');
+  });
+
+  it('ends each line with CRLF', () => {
+    expect(csvLine(['a', null, 2])).toBe('a,,2\r\n');
+  });
+});
+
+describe('message rows', () => {
+  it('show every field, the phone masked for a planner and in full for an officer', () => {
+    const b = batch(7, []);
+    const m = message(3, 'failed', {
+      province: 'Hà Giang',
+      reason: 'expired',
+      at: '2027-07-30T02:00:00.000Z',
+      sa: '2027-07-30T01:30:00.000Z',
+      code: 'x',
+    });
+    const planner = toMessageRow(b, m, phoneFor({ userId: 'u', roles: ['planner'] }), 2);
+    expect(planner).toEqual({
+      messageId: 'c1.7.3',
+      phone: '+8498****003',
+      carrier: 'viettel',
+      province: 'Hà Giang',
+      partnerId: 'p1',
+      status: 'failed',
+      reason: 'expired',
+      sentAt: '2027-07-30T01:30:00.000Z',
+      updatedAt: '2027-07-30T02:00:00.000Z',
+      clicks: 2,
+    });
+    expect(toMessageRow(b, m, phoneFor({ userId: 'u', roles: ['planner', 'officer'] })).phone).toBe(
+      '+84981000003',
+    );
+  });
+
+  it('give an unroutable message no partner, a queued one its batch time, and no clicks without a link', () => {
+    const row = toMessageRow(batch(1, []), message(0, 'failed', { reason: 'unroutable' }), (p) => p);
+    expect(row).toMatchObject({
+      partnerId: null,
+      province: null,
+      sentAt: null,
+      updatedAt: '2027-07-30T01:00:00.000Z',
+    });
+    expect(row).not.toHaveProperty('clicks');
+    expect(toMessageRow(batch(1, []), message(0, 'queued', { code: 'x' }), (p) => p).clicks).toBe(0);
+  });
+});
+
+describe('cursor positions', () => {
+  it('round-trip through the opaque cursor', () => {
+    const cursor = encodeCursor({ seq: 12, i: 40 });
+    expect(toPosition(decodeCursor(cursor ?? undefined) ?? {})).toEqual({ seq: 12, i: 40 });
+  });
+
+  it.each([
+    {},
+    { seq: -1, i: 0 },
+    { seq: 1.5, i: 0 },
+    { seq: '1', i: 0 },
+    { seq: 1, i: 10_000 },
+    { pk: 'x' },
+  ])('refuses %j', (value) => {
+    expect(toPosition(value)).toBeUndefined();
+  });
+});
+
+describe('pageOfMessages', () => {
+  const batches = [
+    batch(0, [message(0), message(1, 'delivered'), message(2)]),
+    batch(1, [message(0, 'delivered'), message(1)]),
+    batch(2, [message(0), message(1, 'delivered')]),
+  ];
+
+  const all = async (options: { status?: BatchMessage['st']; limit: number }) => {
+    const ids: string[] = [];
+    let from: { seq: number; i: number } | undefined;
+    let guard = 0;
+    do {
+      const page = await pageOfMessages(pages(batches.filter((b) => b.seq >= (from?.seq ?? 0))), {
+        ...options,
+        ...(from ? { from } : {}),
+        maxBatches: 100,
+      });
+      expect(page.rows.length).toBeLessThanOrEqual(options.limit);
+      ids.push(...page.rows.map(({ batch: b, message: m }) => `${b.seq}.${m.i}`));
+      from = page.next ?? undefined;
+    } while (from && ++guard < 100);
+    return ids;
+  };
+
+  it('pages across batch boundaries, stopping inside a batch, each message once', async () => {
+    expect(await all({ limit: 2 })).toEqual(['0.0', '0.1', '0.2', '1.0', '1.1', '2.0', '2.1']);
+  });
+
+  it('filters by status', async () => {
+    expect(await all({ limit: 1, status: 'delivered' })).toEqual(['0.1', '1.0', '2.1']);
+  });
+
+  it('ends with no next position when the last page is full exactly', async () => {
+    const page = await pageOfMessages(pages(batches), { limit: 7, maxBatches: 100 });
+    expect(page.rows).toHaveLength(7);
+    expect(page.next).toBeNull();
+  });
+
+  it('stops after maxBatches and says where to go on', async () => {
+    const page = await pageOfMessages(pages(batches), { limit: 5, status: 'failed', maxBatches: 2 });
+    expect(page).toEqual({ rows: [], next: { seq: 2, i: 0 } });
+  });
+
+  it('leaves test batches out', async () => {
+    const page = await pageOfMessages(pages([batch(900_000_001, [message(0)], { test: true })]), {
+      limit: 5,
+      maxBatches: 100,
+    });
+    expect(page.rows).toEqual([]);
+  });
+});
+
+describe('reportCsv', () => {
+  it('starts with the BOM and the header, then one line per recipient with Vietnamese kept', async () => {
+    const chunks: string[] = [];
+    for await (const chunk of reportCsv(
+      pages(
+        [batch(0, [message(0, 'queued', { province: 'Bắc Kạn' })])],
+        [batch(900_000_000, [message(0)], { test: true })],
+        [batch(1, [message(0, 'delivered', { province: 'Thừa Thiên Huế, VN' })])],
+      ),
+      (list) => Promise.resolve(list.flatMap((b) => b.messages.map((m) => toMessageRow(b, m, (p) => p)))),
+    ))
+      chunks.push(chunk);
+    const text = chunks.join('');
+    expect(text.startsWith(UTF8_BOM)).toBe(true);
+    const lines = text.slice(1).split('\r\n');
+    expect(lines[0]).toBe(REPORT_COLUMNS.join(','));
+    expect(lines.slice(1)).toEqual([
+      'c1.0.0,+84981000000,viettel,Bắc Kạn,p1,queued,,,2027-07-30T01:00:00.000Z,',
+      'c1.1.0,+84981000000,viettel,"Thừa Thiên Huế, VN",p1,delivered,,,2027-07-30T01:00:00.000Z,',
+      '',
+    ]);
+    expect(Buffer.from(text, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  });
+});
+
+describe('streamed answers', () => {
+  it('reach the local server as chunks and Lambda as one body', async () => {
+    const { collectStream, isStreamed, toResult } = await import('../../functions/http/api.js');
+    const response = { status: 200, contentType: 'text/csv; charset=utf-8', stream: pages([]) };
+    const chunks = async function* () {
+      yield 'a,';
+      yield 'b\r\n';
+    };
+    const result = toResult({ ...response, stream: chunks() });
+    expect(isStreamed(result)).toBe(true);
+    expect(result.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const joined = toResult(await collectStream({ ...response, stream: chunks() }));
+    expect(isStreamed(joined)).toBe(false);
+    expect(joined.body).toBe('a,b\r\n');
+  });
+});

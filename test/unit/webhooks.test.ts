@@ -1,0 +1,327 @@
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import type { BatchMessage } from '../../functions/core/dispatch/batch.js';
+import {
+  applyBatchReports,
+  applyReport,
+  groupReports,
+  mergeSettle,
+  type DeliveryReport,
+} from '../../functions/core/webhooks/delivery-reports.js';
+import { isOptOutReply, keywordForm } from '../../functions/core/webhooks/inbound.js';
+import { batchesHolding, recipientBuckets } from '../../functions/core/webhooks/recipients.js';
+import { eachLimited, oncePerWebhookId, type StoredAnswer } from '../../functions/core/webhooks/service.js';
+import { verifyPartnerSignature } from '../../functions/core/webhooks/signature.js';
+
+const T0 = '2027-07-30T01:00:00.000Z';
+const T1 = '2027-07-30T01:00:05.000Z';
+const T2 = '2027-07-30T01:00:09.000Z';
+
+const message = (overrides: Partial<BatchMessage> = {}): BatchMessage => ({
+  i: 0,
+  to: '+84981234567',
+  carrier: 'viettel',
+  st: 'pending',
+  at: T0,
+  sa: T0,
+  ...overrides,
+});
+
+const report = (status: DeliveryReport['status'], at: string, extra: Partial<DeliveryReport> = {}) => ({
+  messageId: 'c1.0.0',
+  status,
+  at,
+  ...extra,
+});
+
+describe('a delivery report applied to a message', () => {
+  it('moves a pending message to delivered at the report’s time, keeping when it was sent', () => {
+    expect(applyReport(message(), report('delivered', '2027-07-30T08:00:05+07:00'))).toEqual(
+      message({ st: 'delivered', at: T1 }),
+    );
+  });
+
+  it.each([
+    ['failed', undefined, 'failed'],
+    ['failed', 'ABSENT_SUBSCRIBER', 'failed: ABSENT_SUBSCRIBER'],
+    ['expired', undefined, 'expired'],
+    ['rejected', 'SPAM', 'rejected: SPAM'],
+  ] as const)('fails a message reported %s (code %s) with reason %s', (status, errorCode, reason) => {
+    const next = applyReport(message(), report(status, T1, errorCode ? { errorCode } : {}));
+    expect(next).toEqual(message({ st: 'failed', reason, at: T1 }));
+  });
+
+  it('keeps the first final report: delivered then failed stays delivered, and the reverse', () => {
+    const delivered = applyReport(message(), report('delivered', T1));
+    expect(applyReport(delivered, report('failed', T2))).toBe(delivered);
+    const failed = applyReport(message(), report('expired', T1));
+    expect(applyReport(failed, report('delivered', T2))).toBe(failed);
+  });
+
+  it('never lets a late accepted override a final state (out of order)', () => {
+    const delivered = applyReport(message(), report('delivered', T2));
+    expect(applyReport(delivered, report('accepted', T1))).toBe(delivered);
+  });
+
+  it('changes nothing on a repeated report (same object back, so nothing is written)', () => {
+    const delivered = applyReport(message(), report('delivered', T1));
+    expect(applyReport(delivered, report('delivered', T1))).toBe(delivered);
+    const pending = message();
+    expect(applyReport(pending, report('accepted', T1))).toBe(pending);
+  });
+
+  it('moves a queued message to pending on accepted and records when it was sent', () => {
+    const queued = message({ st: 'queued', at: undefined, sa: undefined });
+    expect(applyReport(queued, report('accepted', T1))).toMatchObject({ st: 'pending', at: T1, sa: T1 });
+  });
+
+  it('gives a message without `sa` its sent time from any report: the partner obviously took it', () => {
+    const queued = message({ st: 'queued', sa: undefined });
+    expect(applyReport(queued, report('delivered', T1))).toMatchObject({ st: 'delivered', sa: T1 });
+    const failedUnsent = message({ st: 'failed', reason: 'rejected', sa: undefined });
+    expect(applyReport(failedUnsent, report('delivered', T2))).toEqual({ ...failedUnsent, sa: T2 });
+  });
+
+  it('drops an earlier failure reason when a message is delivered', () => {
+    const next = applyReport(message({ st: 'queued', reason: 'x' }), report('delivered', T1));
+    expect(next).not.toHaveProperty('reason');
+  });
+});
+
+describe('reports grouped by batch', () => {
+  it('groups by campaign and sequence in arrival order and counts malformed ids apart', () => {
+    const { batches, malformed } = groupReports([
+      report('delivered', T1, { messageId: 'c1.3.0' }),
+      report('delivered', T1, { messageId: 'c2.3.1' }),
+      report('failed', T1, { messageId: 'c1.3.4' }),
+      report('failed', T1, { messageId: 'not an id' }),
+      report('failed', T1, { messageId: 'c1.3' }),
+    ]);
+    expect(malformed).toBe(2);
+    expect(batches.map((b) => [b.campaignId, b.seq, b.reports.map((r) => r.index)])).toEqual([
+      ['c1', 3, [0, 4]],
+      ['c2', 3, [1]],
+    ]);
+  });
+});
+
+describe('a batch’s reports', () => {
+  const batch = {
+    routes: ['p1', 'p2'],
+    messages: [message(), message({ i: 1, to: '+84981234568' })],
+  };
+
+  it('ignores every report about a batch that does not exist or was never routed to the partner', () => {
+    const reports = [{ index: 0, report: report('delivered', T1) }];
+    const none = { processed: 0, byStatus: {}, ignored: 1, ported: [] };
+    expect(applyBatchReports(undefined, 'p1', reports)).toEqual(none);
+    expect(applyBatchReports(batch, 'p3', reports)).toEqual(none);
+  });
+
+  it('ignores a report about an index the batch does not have, and applies the others in order', () => {
+    const applied = applyBatchReports(batch, 'p2', [
+      { index: 1, report: report('delivered', T1) },
+      { index: 1, report: report('failed', T2) },
+      { index: 7, report: report('delivered', T1) },
+    ]);
+    expect(applied.processed).toBe(2);
+    expect(applied.byStatus).toEqual({ delivered: 1, failed: 1 });
+    expect(applied.ignored).toBe(1);
+    expect(applied.messages?.[1]).toMatchObject({ st: 'delivered', at: T1 });
+    expect(applied.messages?.[0]).toBe(batch.messages[0]);
+  });
+
+  it('answers no messages to write when no report changed anything', () => {
+    const applied = applyBatchReports(batch, 'p1', [{ index: 0, report: report('accepted', T1) }]);
+    expect(applied).toEqual({ processed: 1, byStatus: { accepted: 1 }, ignored: 0, ported: [] });
+  });
+
+  it('notes the carrier a report corrects (number portability), once per phone', () => {
+    const applied = applyBatchReports(batch, 'p1', [
+      { index: 0, report: report('accepted', T1, { carrier: 'mobifone' }) },
+      { index: 0, report: report('delivered', T2, { carrier: 'mobifone' }) },
+      { index: 1, report: report('delivered', T2, { carrier: 'viettel' }) },
+    ]);
+    expect(applied.ported).toEqual([{ phone: '+84981234567', carrier: 'mobifone', at: T2 }]);
+  });
+});
+
+describe('a settle that a delivery report got ahead of', () => {
+  const claimed = [
+    message({ i: 0, st: 'queued', sa: undefined, at: undefined }),
+    message({ i: 1, st: 'queued', sa: undefined, at: undefined }),
+    message({ i: 2, st: 'queued', sa: undefined, at: undefined }),
+  ];
+  const settled = [
+    message({ i: 0, st: 'pending', at: T0, sa: T0 }),
+    message({ i: 1, st: 'pending', at: T0, sa: T0 }),
+    message({ i: 2, st: 'failed', reason: 'rejected: blocked_recipient', at: T0, sa: undefined }),
+  ];
+
+  it('keeps what the report said for the messages it moved and takes the settle for the rest', () => {
+    const current = [
+      message({ i: 0, st: 'delivered', at: T1, sa: T1 }),
+      claimed[1] as BatchMessage,
+      claimed[2] as BatchMessage,
+    ];
+    expect(mergeSettle(claimed, current, settled)).toEqual([current[0], settled[1], settled[2]]);
+  });
+
+  it('gives a moved message the settle’s `sa` when the report left it without one', () => {
+    const current = [{ ...(claimed[0] as BatchMessage), st: 'failed' as const, reason: 'expired', at: T1 }];
+    expect(mergeSettle(claimed.slice(0, 1), current, settled.slice(0, 1))).toEqual([
+      { ...current[0], sa: T0 },
+    ]);
+  });
+
+  it('keeps a report’s state even where the settle says the partner refused the message', () => {
+    const current = [claimed[0], claimed[1], message({ i: 2, st: 'delivered', at: T1, sa: T1 })];
+    expect(mergeSettle(claimed, current as BatchMessage[], settled)[2]).toEqual(current[2]);
+  });
+});
+
+describe('opt-out keywords', () => {
+  it.each([
+    'TU CHOI',
+    'TUCHOI',
+    'TC',
+    'HUY',
+    'DUNG',
+    'STOP',
+    'Từ chối',
+    'tu  choi',
+    'Dừng',
+    'HỦY',
+    'stop!',
+    ' t.c ',
+    'Từ Chối.',
+    'dung',
+  ])('%j opts out', (text) => expect(isOptOutReply(text)).toBe(true));
+
+  it.each(['', 'Cảm ơn', 'TU CHOI NHAN TIN KHAC', 'STOPP', 'tôi không từ chối', 'DUNGX', '111'])(
+    '%j does not',
+    (text) => expect(isOptOutReply(text)).toBe(false),
+  );
+
+  it('drops accents (including đ), case, spaces and punctuation', () => {
+    expect(keywordForm('Đừng, gửi nữa!')).toBe('DUNGGUINUA');
+    expect(keywordForm('Từ\u0301 chối')).toBe('TUCHOI');
+  });
+});
+
+describe('the recipient index', () => {
+  it('buckets phones by their last two digits with the batch that holds them', () => {
+    const buckets = recipientBuckets([
+      { seq: 4, messages: [message({ to: '+84981234567' }), message({ to: '+84981234512' })] },
+      { seq: 5, messages: [message({ to: '+84900000067' })] },
+    ]);
+    expect(Object.fromEntries(buckets)).toEqual({
+      '67': ['+84981234567:4', '+84900000067:5'],
+      '12': ['+84981234512:4'],
+    });
+  });
+
+  it('finds the batches of one phone, not of phones it is a prefix of', () => {
+    expect(
+      batchesHolding('c1', ['+8498123456:1', '+84981234567:2', '+849812345670:3'], '+84981234567'),
+    ).toEqual([{ campaignId: 'c1', seq: 2 }]);
+  });
+});
+
+describe('webhook-id replays', () => {
+  const memory = () => {
+    const stored = new Map<string, StoredAnswer>();
+    return {
+      stored,
+      get: async (p: string, id: string) => stored.get(`${p} ${id}`),
+      put: async (p: string, id: string, answer: StoredAnswer) => void stored.set(`${p} ${id}`, answer),
+    };
+  };
+
+  it('answers the first answer again and does no work the second time', async () => {
+    const receipts = memory();
+    let runs = 0;
+    const work = async () => ({ status: 200, body: { processed: ++runs } });
+    const first = await oncePerWebhookId(receipts, 'p1', 'w1', () => new Date(), work);
+    const again = await oncePerWebhookId(receipts, 'p1', 'w1', () => new Date(), work);
+    expect(first).toEqual({ status: 200, body: { processed: 1 }, replayed: false });
+    expect(again).toEqual({ status: 200, body: { processed: 1 }, replayed: true });
+    expect(runs).toBe(1);
+  });
+
+  it('records nothing when the work fails, so the partner’s retry does it', async () => {
+    const receipts = memory();
+    await expect(
+      oncePerWebhookId(
+        receipts,
+        'p1',
+        'w1',
+        () => new Date(),
+        () => Promise.reject(new Error('crash')),
+      ),
+    ).rejects.toThrow('crash');
+    expect(receipts.stored.size).toBe(0);
+  });
+});
+
+describe('bounded parallelism', () => {
+  it('never runs more than the limit at once and runs every item', async () => {
+    let running = 0;
+    let most = 0;
+    const done: number[] = [];
+    await eachLimited([...Array(20).keys()], 3, async (n) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      running--;
+      done.push(n);
+    });
+    expect(most).toBe(3);
+    expect(done.sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
+  });
+});
+
+describe('partner signatures', () => {
+  const secret = `whsec_${Buffer.from('k'.repeat(32)).toString('base64')}`;
+  const older = `whsec_${Buffer.from('o'.repeat(32)).toString('base64')}`;
+  const now = new Date();
+  const signed = (key: string, body: string, at = now) => ({
+    'webhook-id': 'msg_1',
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(key).sign('msg_1', at, body),
+  });
+
+  it('accepts the current secret and one retired less than 24 h ago', () => {
+    const partner = {
+      secrets: [{ secret }, { secret: older, validUntil: new Date(now.getTime() + 3600_000).toISOString() }],
+    };
+    expect(() => verifyPartnerSignature(partner, '{}', signed(secret, '{}'), now)).not.toThrow();
+    expect(() => verifyPartnerSignature(partner, '{}', signed(older, '{}'), now)).not.toThrow();
+  });
+
+  it.each([
+    [
+      'a retired secret past its 24 h',
+      { secrets: [{ secret }, { secret: older, validUntil: '2000-01-01T00:00:00Z' }] },
+      older,
+      '{}',
+    ],
+    ['another body', { secrets: [{ secret }] }, secret, '{"x":1}'],
+    ['an unknown partner', undefined, secret, '{}'],
+  ])('refuses %s with invalid_signature', (_what, partner, key, body) => {
+    expect(() => verifyPartnerSignature(partner, '{}', signed(key, body), now)).toThrow(
+      expect.objectContaining({ code: 'invalid_signature', status: 401 }),
+    );
+  });
+
+  it('refuses a timestamp more than 5 minutes off, and missing headers', () => {
+    const partner = { secrets: [{ secret }] };
+    const stale = new Date(now.getTime() - 6 * 60_000);
+    expect(() => verifyPartnerSignature(partner, '{}', signed(secret, '{}', stale), now)).toThrow(
+      expect.objectContaining({ code: 'invalid_signature' }),
+    );
+    expect(() => verifyPartnerSignature(partner, '{}', {}, now)).toThrow(
+      expect.objectContaining({ code: 'invalid_signature' }),
+    );
+  });
+});
