@@ -1,9 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Runtime } from '../local/runtime.js';
+import { dynamoDocumentClient } from '../functions/adapters/clients.js';
+import { startRuntime, type Runtime } from '../local/runtime.js';
 import { createCarrierSimulator, type CarrierSimulator } from '../local/simulators/index.js';
 
 /** What the benchmarks share: API calls as a role, partners backed by simulators, a campaign run to the end. */
 export type Json = Record<string, unknown>;
+
+/**
+ * The local runtime on an in-memory DynamoDB Local without the built-in simulators (benchmarks add their
+ * own), and what stops it and cleans up after it together with the simulators given.
+ */
+export const startBenchRuntime = async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sms-bench-'));
+  const runtime = await startRuntime({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    persist: false,
+    tableName: 'bench',
+    publicBaseUrl: 'https://sms.example.gov.vn',
+    simulators: false,
+  });
+  const stop = async (simulators: readonly CarrierSimulator[]) => {
+    for (const simulator of simulators) await simulator.close();
+    await runtime.stop();
+    dynamoDocumentClient().destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { runtime, stop };
+};
 
 export const call = async (
   runtime: Runtime,

@@ -1,11 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { dynamoDocumentClient } from '../functions/adapters/clients.js';
-import { startRuntime } from '../local/runtime.js';
 import type { CarrierSimulator } from '../local/simulators/index.js';
-import { addPartner, call, sendCampaign } from './campaign.js';
+import { addPartner, call, sendCampaign, startBenchRuntime } from './campaign.js';
 import { countRequests, writeRequests, type RequestCounts } from './counters.js';
 import { generateSubscribersCsv } from './import.js';
 
@@ -49,16 +46,7 @@ const pacing = (simulator: CarrierSimulator, tps: number) => {
 const number = (n: number) => n.toLocaleString('en-US');
 
 export async function dispatchBenchmark(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sms-bench-'));
-  const runtime = await startRuntime({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    persist: false,
-    tableName: 'bench',
-    publicBaseUrl: 'https://sms.example.gov.vn',
-    simulators: false,
-  });
+  const { runtime, stop } = await startBenchRuntime();
   const counts: RequestCounts = countRequests(dynamoDocumentClient());
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -125,10 +113,7 @@ export async function dispatchBenchmark(): Promise<void> {
     );
   } finally {
     clearInterval(sampler);
-    for (const s of simulators) await s.close();
-    await runtime.stop();
-    dynamoDocumentClient().destroy();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop(simulators);
   }
 }
 

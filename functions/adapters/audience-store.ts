@@ -1,16 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Audience, AudienceMember } from '../core/audience.js';
 import type { AudienceStore, ImportLease } from '../core/audience-service.js';
 import { isCarrier } from '../core/carriers.js';
 import { ConflictError } from '../core/errors.js';
-import { queryPage } from './cursor.js';
+import { queryPage, queryPages } from './cursor.js';
 import { batchWriteAll, type WriteRequest } from './dynamo-batch.js';
 import { logger } from './logger.js';
 import { INDEX, keys } from './table.js';
@@ -122,25 +116,19 @@ export const dynamoAudienceStore = (client: DynamoDBDocumentClient, table: strin
 
   /** The `members` text of each of the audience's chunks: one Query on its partition, page by page. */
   async function* chunkTexts(audienceId: string, consistentRead: boolean): AsyncGenerator<unknown> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
-          ExpressionAttributeValues: {
-            ':pk': keys.audience(audienceId).pk,
-            ':chunk': keys.audienceChunkPrefix,
-          },
-          ExpressionAttributeNames: { '#members': 'members' },
-          ProjectionExpression: '#members',
-          ConsistentRead: consistentRead,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) yield item.members;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const page of queryPages(client, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
+      ExpressionAttributeValues: {
+        ':pk': keys.audience(audienceId).pk,
+        ':chunk': keys.audienceChunkPrefix,
+      },
+      ExpressionAttributeNames: { '#members': 'members' },
+      ProjectionExpression: '#members',
+      ConsistentRead: consistentRead,
+    })) {
+      for (const item of page) yield item.members;
+    }
   }
 
   const releaseLease = (audienceId: string, lease: ImportLease) =>

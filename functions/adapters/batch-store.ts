@@ -13,6 +13,7 @@ import { batchKey, mergeSettle } from '../core/webhooks/delivery-reports.js';
 import type { ReportBatchStore } from '../core/webhooks/service.js';
 import { batchWriteAll, inGroupsOf, inParallel, untilProcessed } from './dynamo-batch.js';
 import { INDEX, keys, ttlAfter } from './table.js';
+import { queryPages } from './cursor.js';
 
 const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'listPk', 'listSk', 'entity', 'claimToken']);
 
@@ -204,20 +205,14 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
   },
 
   async *listBatches(campaignId) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :batch)',
-          ExpressionAttributeValues: { ':pk': keys.campaign(campaignId).pk, ':batch': 'BATCH#' },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      yield (page.Items ?? []).map(fromItem);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const page of queryPages(client, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :batch)',
+      ExpressionAttributeValues: { ':pk': keys.campaign(campaignId).pk, ':batch': 'BATCH#' },
+      ConsistentRead: true,
+    })) {
+      yield page.map(fromItem);
+    }
   },
 });
 

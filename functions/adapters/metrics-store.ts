@@ -1,16 +1,12 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AggregationStore, CommitResult, MinuteState, ShardState } from '../core/metrics/aggregate.js';
 import { SHARDS } from '../core/metrics/changes.js';
 import { countersFrom, sumCounters, type Bucket, type Counters } from '../core/metrics/counters.js';
 import type { MetricsReader } from '../core/metrics/service.js';
 import type { CampaignHead } from '../core/metrics/view.js';
 import { INDEX, keys, ttlAfter, type ItemKey } from './table.js';
+import { queryPages } from './cursor.js';
 
 /** Markers outlive the stream's 24-hour retention, so no record can come back after its marker is gone. */
 const MARKER_TTL_SECONDS = 2 * 24 * 3600;
@@ -106,37 +102,27 @@ export const dynamoAggregationStore = (client: DynamoDBDocumentClient, table: st
   async commit(write): Promise<CommitResult> {
     const { shard, minutes, markers, at } = write;
     const ttl = ttlAfter(new Date(at), MARKER_TTL_SECONDS);
-    const transactItems = [
-      {
-        Put: {
-          TableName: table,
-          Item: {
-            ...keys.metricsShard(shard.campaignId, shard.shard),
-            entity: 'Metrics',
-            campaignId: shard.campaignId,
-            shard: shard.shard,
-            ver: shard.ver + 1,
-            counters: shard.counters,
-            updatedAt: at,
-          },
-          ...versioned(shard.ver),
-        },
+    // Each counter item is replaced whole, on condition that it is still at the version read.
+    const versionedPut = (key: ItemKey, ver: number, item: Record<string, unknown>) => ({
+      Put: {
+        TableName: table,
+        Item: { ...key, ...item, campaignId: shard.campaignId, ver: ver + 1, updatedAt: at },
+        ...versioned(ver),
       },
-      ...minutes.map((minute) => ({
-        Put: {
-          TableName: table,
-          Item: {
-            ...keys.metricsMinutes(shard.campaignId, minute.hour),
-            entity: 'MetricsMinutes',
-            campaignId: shard.campaignId,
-            hour: minute.hour,
-            ver: minute.ver + 1,
-            minutes: minute.minutes,
-            updatedAt: at,
-          },
-          ...versioned(minute.ver),
-        },
-      })),
+    });
+    const transactItems = [
+      versionedPut(keys.metricsShard(shard.campaignId, shard.shard), shard.ver, {
+        entity: 'Metrics',
+        shard: shard.shard,
+        counters: shard.counters,
+      }),
+      ...minutes.map((minute) =>
+        versionedPut(keys.metricsMinutes(shard.campaignId, minute.hour), minute.ver, {
+          entity: 'MetricsMinutes',
+          hour: minute.hour,
+          minutes: minute.minutes,
+        }),
+      ),
       ...markers.map((id) => ({
         Put: {
           TableName: table,
@@ -184,47 +170,34 @@ export const dynamoMetricsReader = (client: DynamoDBDocumentClient, table: strin
 
   async minutes(campaignId, fromHour, toHour) {
     const found: Record<string, Record<string, Bucket>> = {};
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': keys.campaign(campaignId).pk,
-            ':from': keys.metricsMinutes(campaignId, fromHour).sk,
-            ':to': keys.metricsMinutes(campaignId, toHour).sk,
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        found[String(item.hour)] = (item.minutes ?? {}) as Record<string, Bucket>;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const page of queryPages(client, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.campaign(campaignId).pk,
+        ':from': keys.metricsMinutes(campaignId, fromHour).sk,
+        ':to': keys.metricsMinutes(campaignId, toHour).sk,
+      },
+      ConsistentRead: true,
+    })) {
+      for (const item of page) found[String(item.hour)] = (item.minutes ?? {}) as Record<string, Bucket>;
+    }
     return found;
   },
 
   async campaignsIn(from, to) {
     const found: CampaignHead[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: INDEX.lists.name,
-          KeyConditionExpression: 'listPk = :list',
-          FilterExpression: '(sendAt >= :from AND sendAt < :to) OR (startedAt >= :from AND startedAt < :to)',
-          ProjectionExpression: 'id, #name, #status, sendAt, startedAt, estimate.currency',
-          ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
-          ExpressionAttributeValues: { ':list': keys.campaignsListPk, ':from': from, ':to': to },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(page.Items ?? []).map(campaignHeadFrom));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const page of queryPages(client, {
+      TableName: table,
+      IndexName: INDEX.lists.name,
+      KeyConditionExpression: 'listPk = :list',
+      FilterExpression: '(sendAt >= :from AND sendAt < :to) OR (startedAt >= :from AND startedAt < :to)',
+      ProjectionExpression: 'id, #name, #status, sendAt, startedAt, estimate.currency',
+      ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
+      ExpressionAttributeValues: { ':list': keys.campaignsListPk, ':from': from, ':to': to },
+    })) {
+      found.push(...page.map(campaignHeadFrom));
+    }
     return found;
   },
 

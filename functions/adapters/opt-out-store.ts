@@ -4,13 +4,13 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { OptOut } from '../core/opt-out.js';
 import type { OptOutStore } from '../core/opt-out-service.js';
 import { inGroupsOf, inParallel, untilProcessed } from './dynamo-batch.js';
 import { INDEX, keys } from './table.js';
+import { queryPages } from './cursor.js';
 
 const ENTITY = 'OptOut';
 const BATCH_GET_LIMIT = 100;
@@ -78,21 +78,15 @@ export const dynamoOptOutStore = (client: DynamoDBDocumentClient, table: string)
 
     async allOptedOut() {
       const phones = new Set<string>();
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: INDEX.lists.name,
-            KeyConditionExpression: 'listPk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.optOutsListPk },
-            ProjectionExpression: 'listSk',
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) phones.add(String(item.listSk));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      for await (const page of queryPages(client, {
+        TableName: table,
+        IndexName: INDEX.lists.name,
+        KeyConditionExpression: 'listPk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.optOutsListPk },
+        ProjectionExpression: 'listSk',
+      })) {
+        for (const item of page) phones.add(String(item.listSk));
+      }
       return phones;
     },
 

@@ -1,8 +1,9 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isCarrier, type Carrier } from '../core/carriers.js';
 import type { PortedNumbers } from '../core/webhooks/service.js';
 import { batchWriteAll } from './dynamo-batch.js';
 import { INDEX, keys } from './table.js';
+import { queryPages } from './cursor.js';
 
 /** Numbers whose carrier a delivery report corrected (number portability), listed under PORTED. */
 export const dynamoPortedNumbers = (client: DynamoDBDocumentClient, table: string): PortedNumbers => ({
@@ -20,24 +21,18 @@ export const dynamoPortedNumbers = (client: DynamoDBDocumentClient, table: strin
 
   async all() {
     const ported = new Map<string, Carrier>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: INDEX.lists.name,
-          KeyConditionExpression: 'listPk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.portedListPk },
-          ProjectionExpression: 'phone, carrier',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
+    for await (const page of queryPages(client, {
+      TableName: table,
+      IndexName: INDEX.lists.name,
+      KeyConditionExpression: 'listPk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.portedListPk },
+      ProjectionExpression: 'phone, carrier',
+    })) {
+      for (const item of page) {
         const carrier = String(item.carrier);
         if (isCarrier(carrier)) ported.set(String(item.phone), carrier);
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return ported;
   },
 });

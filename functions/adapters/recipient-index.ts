@@ -1,10 +1,11 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Batch } from '../core/dispatch/batch.js';
 import type { BatchRef } from '../core/dispatch/ports.js';
 import { batchesHolding, recipientBuckets } from '../core/webhooks/recipients.js';
 import type { RecipientLookup } from '../core/webhooks/service.js';
 import { batchWriteAll } from './dynamo-batch.js';
 import { keys, ttlAfter } from './table.js';
+import { queryPages } from './cursor.js';
 
 /** Replies count for campaigns of the last 7 days; a day more lets the lookup's window close first. */
 const INDEX_TTL_SECONDS = 8 * 24 * 3600;
@@ -38,22 +39,16 @@ export const dynamoRecipientIndex = (client: DynamoDBDocumentClient, table: stri
 
   async batchesOf(phone, since) {
     const found: BatchRef[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND sk >= :since',
-          ExpressionAttributeValues: { ':pk': keys.recipientIndexPk(phone), ':since': since.toISOString() },
-          ProjectionExpression: 'campaignId, entries',
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? [])
+    for await (const page of queryPages(client, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND sk >= :since',
+      ExpressionAttributeValues: { ':pk': keys.recipientIndexPk(phone), ':since': since.toISOString() },
+      ProjectionExpression: 'campaignId, entries',
+      ScanIndexForward: false,
+    })) {
+      for (const item of page)
         found.push(...batchesHolding(String(item.campaignId), (item.entries ?? []) as string[], phone));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return found;
   },
 });

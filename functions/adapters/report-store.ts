@@ -1,7 +1,8 @@
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Batch } from '../core/dispatch/batch.js';
 import { TEST_SEQ_BASE } from '../core/dispatch/test-send.js';
 import { keys } from './table.js';
+import { queryPages } from './cursor.js';
 
 const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'listPk', 'listSk', 'entity', 'claimToken']);
 
@@ -20,23 +21,17 @@ export interface ReportStore {
 
 export const dynamoReportStore = (client: DynamoDBDocumentClient, table: string): ReportStore => ({
   async *batchesFrom(campaignId, fromSeq) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': keys.campaign(campaignId).pk,
-            ':from': keys.batch(campaignId, fromSeq).sk,
-            ':to': keys.batch(campaignId, TEST_SEQ_BASE - 1).sk,
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      yield (page.Items ?? []).map(fromItem);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const page of queryPages(client, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.campaign(campaignId).pk,
+        ':from': keys.batch(campaignId, fromSeq).sk,
+        ':to': keys.batch(campaignId, TEST_SEQ_BASE - 1).sk,
+      },
+    })) {
+      yield page.map(fromItem);
+    }
   },
 
   async clicksOf(codes) {

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -154,6 +155,8 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
   let verifier = secret ? new Webhook(secret) : undefined;
   const transport = { requests: 0, badSignatures: 0, reportsPosted: 0, reportsFailed: 0 };
   const lifetime = new AbortController();
+  // Every batch in flight waits on this signal: dozens at once is normal, not a listener leak.
+  setMaxListeners(0, lifetime.signal);
   const reports = options.reportUrl
     ? new ReportPoster({
         url: options.reportUrl,
