@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { allRoutes } from '../functions/api/routes.js';
@@ -69,7 +70,10 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
   const scheduler = await startLocalScheduler();
   const dispatcher = await startLocalDispatcher();
   // The stream Lambda's stand-in: keeps the campaign metrics (after the table exists).
-  const streams = await startLocalStreams({ tableName: options.tableName });
+  const streams = await startLocalStreams({
+    tableName: options.tableName,
+    ...(options.persist ? { checkpointFile: join(options.dataDir, 'stream-checkpoint.json') } : {}),
+  });
 
   const tokens = Object.fromEntries(
     await Promise.all(

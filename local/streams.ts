@@ -1,4 +1,5 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -50,7 +51,34 @@ export interface LocalStreamsOptions {
   pollMs?: number;
   /** The stream Lambda's handler; by default the metrics aggregator. */
   handler?: StreamHandler;
+  /**
+   * Where the position is kept across restarts (`npm start` with a data dir), like Lambda's event source
+   * mapping keeps its own; without it the position lives in memory only.
+   */
+  checkpointFile?: string;
 }
+
+interface Checkpoint {
+  streamArn: string;
+  /** Shard id → sequence number of the last record handed to the handler successfully. */
+  shards: Record<string, string>;
+}
+
+const readCheckpoint = (file: string | undefined): Checkpoint | undefined => {
+  if (!file || !existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
+  } catch {
+    // A torn or foreign file: start from the oldest record, which the aggregator's markers make harmless.
+    return undefined;
+  }
+};
+
+const writeCheckpoint = (file: string, checkpoint: Checkpoint) => {
+  // Written aside and renamed: a crash mid-write leaves the previous checkpoint whole.
+  writeFileSync(`${file}.tmp`, JSON.stringify(checkpoint));
+  renameSync(`${file}.tmp`, file);
+};
 
 export interface LocalStreams {
   /** Resolves once every change written before the call has been handed to the handler successfully. */
@@ -61,9 +89,9 @@ export interface LocalStreams {
 /**
  * Local stand-in for Lambda's DynamoDB stream event source: polls the table's stream (every shard, child
  * shards after their parents) and invokes the aggregator Lambda's handler with Lambda-shaped events. A
- * failing batch is retried as it is, with backoff, and never skipped. The position lives in memory only:
- * after a restart it reads the stream again from the oldest record (TRIM_HORIZON), which the aggregator's
- * markers make harmless.
+ * failing batch is retried as it is, with backoff, and never skipped. The position is kept in
+ * `checkpointFile` when given (else in memory); without one, a restart reads the stream again from the
+ * oldest record (TRIM_HORIZON), which the aggregator's markers make harmless while they last (2 days).
  */
 export const startLocalStreams = async (options: LocalStreamsOptions = {}): Promise<LocalStreams> => {
   const table = options.tableName ?? process.env.TABLE_NAME ?? '';
@@ -77,6 +105,7 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
     ...(process.env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
   });
   const positions = new Map<string, ShardPosition>();
+  const saved = readCheckpoint(options.checkpointFile);
   let streamArn: string | undefined;
   let stopped = false;
   let cyclesStarted = 0;
@@ -101,9 +130,11 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
       const shards: Shard[] = StreamDescription?.Shards ?? [];
       for (const shard of shards) {
         if (!shard.ShardId || positions.has(shard.ShardId)) continue;
+        const lastSequence = saved?.streamArn === arn ? saved.shards[shard.ShardId] : undefined;
         positions.set(shard.ShardId, {
           closed: false,
           ...(shard.ParentShardId ? { parent: shard.ParentShardId } : {}),
+          ...(lastSequence ? { lastSequence } : {}),
         });
       }
       start = StreamDescription?.LastEvaluatedShardId;
@@ -122,6 +153,13 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
     );
     return ShardIterator;
   };
+
+  const checkpointOf = (arn: string): Checkpoint => ({
+    streamArn: arn,
+    shards: Object.fromEntries(
+      [...positions].flatMap(([id, p]) => (p.lastSequence ? [[id, p.lastSequence]] : [])),
+    ),
+  });
 
   /** Hands records to the handler until it succeeds (or the poller stops): never skips one. */
   const deliver = async (records: DynamoDBRecord[]) => {
@@ -155,6 +193,7 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
       if (records.length) {
         if (!(await deliver(records.map((r) => toLambdaRecord(r, arn))))) return false;
         position.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? position.lastSequence;
+        if (options.checkpointFile) writeCheckpoint(options.checkpointFile, checkpointOf(arn));
       }
       if (!page.NextShardIterator) {
         position.closed = true;

@@ -60,6 +60,9 @@ export const partnerInput = (definition: SimulatorDefinition, webhookUrl: string
   tps: definition.tps,
   maxBatchSize: definition.maxBatchSize,
   senderId: definition.senderId,
+  // A typical brandname SMS price, so that estimates and metrics show a cost on a fresh `npm start`.
+  pricePerSegment: 350,
+  currency: 'VND',
 });
 
 export interface SimulatorSettings {

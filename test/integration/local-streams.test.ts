@@ -1,0 +1,73 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
+import { ensureTable } from '../../local/dynamodb.js';
+import { startLocalStreams } from '../../local/streams.js';
+
+/**
+ * The local stand-in for Lambda's stream event source keeps its position in a checkpoint file, as `npm
+ * start` does with a data dir: after a restart it hands over only what came after, not the stream again.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'streams-'));
+const checkpointFile = join(dir, 'stream-checkpoint.json');
+
+const put = (id: string) =>
+  dynamoDocumentClient().send(
+    new PutCommand({ TableName: tableName(), Item: { pk: `STREAMTEST#${id}`, sk: 'X', entity: 'Test' } }),
+  );
+
+/** A poller whose handler records the keys it was handed. */
+const startRecording = async (options: { checkpoint: boolean }) => {
+  const seen: string[] = [];
+  const handler = async (event: DynamoDBStreamEvent) => {
+    seen.push(...event.Records.map((r: DynamoDBRecord) => String(r.dynamodb?.Keys?.pk?.S)));
+  };
+  const streams = await startLocalStreams({
+    pollMs: 20,
+    handler,
+    ...(options.checkpoint ? { checkpointFile } : {}),
+  });
+  return { seen, streams };
+};
+
+beforeAll(async () => {
+  const client = new DynamoDBClient({});
+  await ensureTable(client, tableName());
+  client.destroy();
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the local stream poller', () => {
+  it('carries on after a restart from its checkpoint, handing each record over once', async () => {
+    const first = await startRecording({ checkpoint: true });
+    await put('a');
+    await put('b');
+    await first.streams.drain();
+    await first.streams.stop();
+    expect(first.seen.filter((k) => k.startsWith('STREAMTEST#'))).toEqual(['STREAMTEST#a', 'STREAMTEST#b']);
+
+    await put('c');
+    const second = await startRecording({ checkpoint: true });
+    await second.streams.drain();
+    await second.streams.stop();
+    expect(second.seen).toEqual(['STREAMTEST#c']);
+  });
+
+  it('without a checkpoint, reads the stream again from the oldest record', async () => {
+    const again = await startRecording({ checkpoint: false });
+    await again.streams.drain();
+    await again.streams.stop();
+    expect(again.seen.filter((k) => k.startsWith('STREAMTEST#'))).toEqual([
+      'STREAMTEST#a',
+      'STREAMTEST#b',
+      'STREAMTEST#c',
+    ]);
+  });
+});
