@@ -23,13 +23,30 @@ import { ApiFunction, type ScheduleTarget } from './api-function.js';
 
 export const STAGE_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const satisfies ThrottleSettings;
 /**
- * Signature routes have no authorizer in front of them, so every forged request reaches a Lambda; a
- * tighter limit caps what such traffic can cost while leaving room for partners' delivery receipts.
+ * Partners' webhooks have no authorizer in front of them, so a forged request reaches a Lambda (which
+ * refuses it after one read). Their own limit, above the stage's: a partner may post one delivery report
+ * per request, at the rate it sends (hundreds per second), and retries what gets 429.
  */
 export const SIGNATURE_ROUTE_THROTTLE = {
-  burstLimit: 100,
-  rateLimit: 50,
+  burstLimit: 1000,
+  rateLimit: 500,
 } as const satisfies ThrottleSettings;
+/**
+ * Short links are opened by recipients within minutes of a blast: a province of a million phones can
+ * bring thousands of clicks a minute, which the stage's limit (sized for officers and planners) would
+ * turn into 429s for citizens.
+ */
+export const SHORT_LINK_THROTTLE = {
+  burstLimit: 2000,
+  rateLimit: 1000,
+} as const satisfies ThrottleSettings;
+
+/** The route's own limit when it differs from the stage's. */
+export const routeThrottle = (route: Pick<RouteDef, 'auth' | 'path'>): ThrottleSettings | undefined => {
+  if (route.auth === 'signature') return SIGNATURE_ROUTE_THROTTLE;
+  if (route.auth === 'public' && route.path.startsWith('/l/')) return SHORT_LINK_THROTTLE;
+  return undefined;
+};
 
 export interface HttpApiProps {
   readonly routes: readonly RouteDef[];
@@ -79,7 +96,7 @@ export class HttpApi extends Construct {
       { jwtAudience: [props.userPoolClient.userPoolClientId] },
     );
     const noAuthorizer = new HttpNoneAuthorizer();
-    const signatureRoutes = new Map<string, HttpRoute>();
+    const throttled = new Map<string, { route: HttpRoute; limits: ThrottleSettings }>();
 
     for (const route of props.routes) {
       const handler = new ApiFunction(this, `${route.id}Function`, {
@@ -101,9 +118,10 @@ export class HttpApi extends Construct {
         integration: new HttpLambdaIntegration(`${route.id}Integration`, handler),
         authorizer: this.authorizerFor(route, userPoolAuthorizer, noAuthorizer),
       });
-      if (route.auth === 'signature') signatureRoutes.set(routeKey.key, httpRoute);
+      const limits = routeThrottle(route);
+      if (limits) throttled.set(routeKey.key, { route: httpRoute, limits });
     }
-    this.throttle(signatureRoutes, SIGNATURE_ROUTE_THROTTLE);
+    this.throttle(throttled);
   }
 
   get url(): string {
@@ -120,13 +138,17 @@ export class HttpApi extends Construct {
   }
 
   /** Per-route limits only exist on the CloudFormation stage, keyed by route key. */
-  private throttle(routesByKey: ReadonlyMap<string, HttpRoute>, limits: ThrottleSettings): void {
+  private throttle(routesByKey: ReadonlyMap<string, { route: HttpRoute; limits: ThrottleSettings }>): void {
     if (routesByKey.size === 0) return;
     const stage = this.stage.node.defaultChild;
     if (!(stage instanceof CfnStage)) throw new Error('HttpStage has no CfnStage');
-    const settings = { ThrottlingBurstLimit: limits.burstLimit, ThrottlingRateLimit: limits.rateLimit };
-    stage.routeSettings = Object.fromEntries([...routesByKey.keys()].map((key) => [key, settings]));
+    stage.routeSettings = Object.fromEntries(
+      [...routesByKey].map(([key, { limits }]) => [
+        key,
+        { ThrottlingBurstLimit: limits.burstLimit, ThrottlingRateLimit: limits.rateLimit },
+      ]),
+    );
     // API Gateway rejects settings for a route key that does not exist yet.
-    for (const route of routesByKey.values()) this.stage.node.addDependency(route);
+    for (const { route } of routesByKey.values()) this.stage.node.addDependency(route);
   }
 }

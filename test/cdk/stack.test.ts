@@ -5,7 +5,7 @@ import { TABLE_SCHEMA } from '../../functions/adapters/table.js';
 import { allRoutes, routes } from '../../functions/api/routes.js';
 import { ROLES } from '../../functions/core/roles.js';
 import type { RouteDef } from '../../functions/http/route.js';
-import { SIGNATURE_ROUTE_THROTTLE, STAGE_THROTTLE } from '../../lib/http-api.js';
+import { SHORT_LINK_THROTTLE, SIGNATURE_ROUTE_THROTTLE, STAGE_THROTTLE } from '../../lib/http-api.js';
 import { DEFAULT_PUBLIC_BASE_URL, SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
 import {
   actionsOf,
@@ -149,6 +149,22 @@ describe('the HTTP API', () => {
     });
   });
 
+  it('gives partners’ webhooks and short links limits of their own, and no other route', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const limits = (throttle: { burstLimit: number; rateLimit: number }) => ({
+      ThrottlingBurstLimit: throttle.burstLimit,
+      ThrottlingRateLimit: throttle.rateLimit,
+    });
+    expect(stage?.Properties.RouteSettings).toEqual({
+      'POST /v1/webhooks/{partnerId}/delivery-reports': limits(SIGNATURE_ROUTE_THROTTLE),
+      'POST /v1/webhooks/{partnerId}/inbound': limits(SIGNATURE_ROUTE_THROTTLE),
+      'GET /l/{code}': limits(SHORT_LINK_THROTTLE),
+    });
+    // Recipients' clicks and partners' reports must not be held to the officers' stage limit.
+    expect(SHORT_LINK_THROTTLE.rateLimit).toBeGreaterThan(STAGE_THROTTLE.rateLimit);
+    expect(SIGNATURE_ROUTE_THROTTLE.rateLimit).toBeGreaterThan(STAGE_THROTTLE.rateLimit);
+  });
+
   it('throttles the whole stage', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -251,7 +267,7 @@ describe('a partner webhook route (signature auth)', () => {
     });
   });
 
-  it('is throttled more tightly than the stage, once the route exists', () => {
+  it('has its own throttle, set once the route exists', () => {
     const [routeId] = Object.keys(
       webhookTemplate.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }),
     );
