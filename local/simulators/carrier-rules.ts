@@ -189,3 +189,60 @@ export class CarrierBook {
     return { status: 200, body, reports };
   }
 }
+
+/** Opt-out replies as subscribers type them; each is an opt-out keyword of contract §8 once normalised. */
+export const OPT_OUT_REPLY_TEXTS = [
+  'Từ chối',
+  'TU CHOI',
+  'Tu choi',
+  'Huỷ',
+  'HUY',
+  'DUNG',
+  'stop',
+  'TC',
+] as const;
+/** Other replies: thanks, acknowledgements, questions; none is an opt-out keyword. */
+export const OTHER_REPLY_TEXTS = [
+  'Cảm ơn',
+  'Cảm ơn công an',
+  'Tôi đã nhận được tin nhắn',
+  '111 là số gì?',
+  'Ok',
+] as const;
+
+export interface ReplyRates {
+  /** Fraction of delivered messages whose recipient replies. */
+  replyRate: number;
+  /** Fraction of those replies that are an opt-out keyword. */
+  optOutShare: number;
+}
+
+/** A subscriber's reply to a delivered message, before it is given an id and a time. */
+export interface ReplyDraft {
+  /** The message replied to. */
+  messageId: string;
+  /** The recipient's phone, as the batch gave it. */
+  from: string;
+  text: string;
+  optOut: boolean;
+}
+
+/**
+ * Which recipients of delivered messages reply (`replyRate`), and with what: an opt-out keyword
+ * (`optOutShare` of the replies) or another text. Draws nothing for a message when `replyRate` is 0.
+ */
+export const decideReplies = (
+  delivered: readonly { messageId: string; to: string }[],
+  rates: ReplyRates,
+  random: () => number,
+): ReplyDraft[] => {
+  if (rates.replyRate <= 0) return [];
+  const replies: ReplyDraft[] = [];
+  for (const { messageId, to } of delivered) {
+    if (random() >= rates.replyRate) continue;
+    const optOut = random() < rates.optOutShare;
+    const text = pick<string>(optOut ? OPT_OUT_REPLY_TEXTS : OTHER_REPLY_TEXTS, random);
+    replies.push({ messageId, from: to, text, optOut });
+  }
+  return replies;
+};

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,11 +9,15 @@ import type { Carrier } from '../../functions/core/carriers.js';
 import {
   CarrierBook,
   SIMULATOR_MODES,
+  decideReplies,
   isSimulatorMode,
+  seededRandom,
   type BatchCounters,
+  type ReplyDraft,
+  type ReportDraft,
   type SimulatorMode,
 } from './carrier-rules.js';
-import { ReportPoster } from './delivery-reports.js';
+import { SignedPoster, inboundBody, reportsBody, type ReplyItem } from './delivery-reports.js';
 
 export interface CarrierSimulatorOptions {
   partnerId: string;
@@ -35,8 +39,19 @@ export interface CarrierSimulatorOptions {
   reportDelayMs?: number;
   /** `POST {base}/v1/webhooks/{partnerId}/delivery-reports`; without it no reports are posted. */
   reportUrl?: string;
-  /** First delay between report retries, doubled each time (default 500 ms). */
+  /** First delay between report retries, doubled each time (default 500 ms); replies retry alike. */
   reportRetryDelayMs?: number;
+  /** Fraction of delivered messages whose recipient replies (default 0: no replies). */
+  replyRate?: number;
+  /** Fraction of those replies that are an opt-out keyword such as "Từ chối" (default 0.3). */
+  optOutShare?: number;
+  /** Delay between a message's delivery report and its recipient's reply (default 1 s). */
+  replyDelayMs?: number;
+  /**
+   * `POST {base}/v1/webhooks/{partnerId}/inbound`; without it (or without `reportUrl`: a reply follows
+   * its message's delivery report) no replies are posted.
+   */
+  inboundUrl?: string;
   /** Seeds the random outcomes (default: random). */
   seed?: number;
   port?: number;
@@ -58,6 +73,12 @@ export interface SimulatorCounters extends BatchCounters {
   reportsPosted: number;
   /** Delivery reports given up on (after retries, or refused with a 4xx). */
   reportsFailed: number;
+  /** Subscribers' replies our API answered 2xx. */
+  repliesPosted: number;
+  /** Of those, replies that were an opt-out keyword. */
+  optOutRepliesPosted: number;
+  /** Replies given up on (after retries, or refused with a 4xx). */
+  repliesFailed: number;
 }
 
 export interface CarrierSimulator {
@@ -69,7 +90,7 @@ export interface CarrierSimulator {
   mode(): SimulatorMode;
   setMode(mode: SimulatorMode): void;
   setSecret(secret: string): void;
-  /** Zero counters, forget accepted batches and messages, drop pending reports, re-seed, mode `ok`. */
+  /** Zero counters, forget batches and messages, drop pending reports and replies, re-seed, mode `ok`. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -129,6 +150,19 @@ const send = (
 
 const error = (code: string, message: string) => ({ error: { code, message } });
 
+const zeroTransport = () => ({
+  requests: 0,
+  badSignatures: 0,
+  reportsPosted: 0,
+  reportsFailed: 0,
+  repliesPosted: 0,
+  optOutRepliesPosted: 0,
+  repliesFailed: 0,
+});
+
+/** Replies are drawn from their own sequence, so a reply rate never changes the delivery outcomes. */
+const replySeed = (seed: number) => (seed ^ 0x5eed_0001) >>> 0;
+
 const checkRate = (name: string, value: number) => {
   if (!(value >= 0 && value <= 1)) throw new RangeError(`${name} must be between 0 and 1, got ${value}`);
   return value;
@@ -136,36 +170,91 @@ const checkRate = (name: string, value: number) => {
 
 /**
  * A telecom partner on 127.0.0.1: takes our signed `sms.send` batches, enforces its TPS with 429, answers
- * as its mode says, and later posts signed delivery reports. Contract §8; README in this folder.
+ * as its mode says, later posts signed delivery reports and, after some of them, its subscribers' replies.
+ * Contract §8; README in this folder.
  */
 export const createCarrierSimulator = async (options: CarrierSimulatorOptions): Promise<CarrierSimulator> => {
   if (!Number.isInteger(options.tps) || options.tps < 1)
     throw new RangeError('tps must be a positive integer');
   const now = options.now ?? Date.now;
   const latencyMs = options.latencyMs ?? 20;
+  const seed = options.seed ?? randomInt(2 ** 32);
   const book = new CarrierBook({
     tps: options.tps,
     maxBatchSize: options.maxBatchSize ?? 100,
     rejectRate: checkRate('rejectRate', options.rejectRate ?? 0),
     successRate: checkRate('successRate', options.successRate ?? 0.97),
-    seed: options.seed ?? randomInt(2 ** 32),
+    seed,
   });
+  const replyRates = {
+    replyRate: checkRate('replyRate', options.replyRate ?? 0),
+    optOutShare: checkRate('optOutShare', options.optOutShare ?? 0.3),
+  };
+  let replyRandom = seededRandom(replySeed(seed));
   let mode: SimulatorMode = 'ok';
   let secret = options.signingSecret;
   let verifier = secret ? new Webhook(secret) : undefined;
-  const transport = { requests: 0, badSignatures: 0, reportsPosted: 0, reportsFailed: 0 };
+  const transport = zeroTransport();
   const lifetime = new AbortController();
   // Every batch in flight waits on this signal: dozens at once is normal, not a listener leak.
   setMaxListeners(0, lifetime.signal);
+  const retryDelayMs = options.reportRetryDelayMs ?? 500;
+
+  const replies =
+    options.reportUrl && options.inboundUrl && replyRates.replyRate > 0
+      ? new SignedPoster<ReplyItem>({
+          url: options.inboundUrl,
+          body: inboundBody,
+          delayMs: options.replyDelayMs ?? 1000,
+          retryDelayMs,
+          secret: () => secret,
+          now,
+          onPosted: (posted) => {
+            transport.repliesPosted += posted.length;
+            transport.optOutRepliesPosted += posted.filter((reply) => reply.optOut).length;
+          },
+          onFailed: (failed) => (transport.repliesFailed += failed.length),
+        })
+      : undefined;
+  /** Replies decided when their batch was accepted, waiting for their message's report to go out. */
+  const awaitingReport = new Map<string, ReplyDraft[]>();
+  const plan = (drafts: readonly ReplyDraft[]) => {
+    for (const draft of drafts) {
+      const waiting = awaitingReport.get(draft.messageId);
+      if (waiting) waiting.push(draft);
+      else awaitingReport.set(draft.messageId, [draft]);
+    }
+  };
+  /** After a report request (posted or given up on: the subscriber got the SMS either way), its replies. */
+  const followReports = (reported: readonly ReportDraft[]) => {
+    if (!replies) return;
+    const due: ReplyItem[] = [];
+    for (const { messageId } of reported) {
+      const waiting = awaitingReport.get(messageId);
+      const draft = waiting?.shift();
+      if (!draft) continue;
+      if (waiting?.length === 0) awaitingReport.delete(messageId);
+      due.push({ ...draft, id: `in_${randomUUID()}` });
+    }
+    replies.schedule(due);
+  };
+
   const reports = options.reportUrl
-    ? new ReportPoster({
+    ? new SignedPoster<ReportDraft>({
         url: options.reportUrl,
+        body: reportsBody,
         delayMs: options.reportDelayMs ?? 1000,
-        retryDelayMs: options.reportRetryDelayMs ?? 500,
+        retryDelayMs,
         secret: () => secret,
         now,
-        onPosted: (count) => (transport.reportsPosted += count),
-        onFailed: (count) => (transport.reportsFailed += count),
+        onPosted: (posted) => {
+          transport.reportsPosted += posted.length;
+          followReports(posted);
+        },
+        onFailed: (failed) => {
+          transport.reportsFailed += failed.length;
+          followReports(failed);
+        },
       })
     : undefined;
 
@@ -179,8 +268,11 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
 
   const reset = () => {
     book.reset();
-    Object.assign(transport, { requests: 0, badSignatures: 0, reportsPosted: 0, reportsFailed: 0 });
+    Object.assign(transport, zeroTransport());
     reports?.cancel();
+    replies?.cancel();
+    awaitingReport.clear();
+    replyRandom = seededRandom(replySeed(seed));
     mode = 'ok';
   };
 
@@ -222,8 +314,25 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
     const batch = SmsSend.safeParse(json);
     if (!batch.success) return send(response, 400, error('validation_failed', z.prettifyError(batch.error)));
 
-    const messageIds = batch.data.data.messages.map((message) => message.messageId);
-    const answer = book.take(webhookId, messageIds, now(), mode);
+    const { messages } = batch.data.data;
+    const answer = book.take(
+      webhookId,
+      messages.map((message) => message.messageId),
+      now(),
+      mode,
+    );
+    if (replies) {
+      const delivered = new Set(
+        answer.reports.filter((r) => r.status === 'delivered').map((r) => r.messageId),
+      );
+      plan(
+        decideReplies(
+          messages.filter((message) => delivered.has(message.messageId)),
+          replyRates,
+          replyRandom,
+        ),
+      );
+    }
     reports?.schedule(answer.reports);
     await sleep(mode === 'slow' ? SLOW_LATENCY_MS : latencyMs, undefined, { signal: lifetime.signal });
     send(response, answer.status, answer.body, answer.status === 429 ? { 'retry-after': '1' } : {});
@@ -290,6 +399,8 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
       new Promise<void>((done) => {
         lifetime.abort();
         reports?.cancel();
+        replies?.cancel();
+        awaitingReport.clear();
         server.close(() => done());
         server.closeAllConnections();
       }),

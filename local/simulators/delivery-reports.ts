@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
-import type { ReportDraft } from './carrier-rules.js';
+import type { ReplyDraft, ReportDraft } from './carrier-rules.js';
 
+/** Per request, for reports and inbound messages alike (contract §8 takes up to 1,000 of each). */
 export const MAX_REPORTS_PER_REQUEST = 1000;
-/** Reports falling due within this long of each other go out in the same request. */
+/** Items falling due within this long of each other go out in the same request. */
 const GATHER_MS = 50;
 const ATTEMPTS = 4;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -21,39 +22,47 @@ export const signedHeaders = (secret: string, webhookId: string, body: string, n
   'webhook-signature': new Webhook(secret).sign(webhookId, now, body),
 });
 
-export interface ReportPosterOptions {
+/** An item as posted: its draft stamped with the time it fell due. */
+export type Stamped<Draft> = Draft & { at: string };
+
+export interface SignedPosterOptions<Draft extends object> {
   url: string;
+  /** The request body for a chunk of due items, e.g. `{ reports }`. */
+  body: (items: readonly Stamped<Draft>[]) => unknown;
   delayMs: number;
   retryDelayMs: number;
   secret: () => string | undefined;
   now: () => number;
-  onPosted: (reports: number) => void;
-  onFailed: (reports: number) => void;
+  /** A chunk our API answered 2xx. */
+  onPosted: (items: readonly Stamped<Draft>[]) => void;
+  /** A chunk given up on (after retries, refused with a 4xx, or no secret yet). */
+  onFailed: (items: readonly Stamped<Draft>[]) => void;
 }
 
 /**
- * Posts delivery reports `delayMs` after their batch was accepted, up to 1,000 per signed request, one
- * request at a time; network errors, 429 and 5xx are retried with backoff, other answers give up.
+ * Posts items (delivery reports, inbound replies) `delayMs` after they are scheduled, stamped with the
+ * time they fell due, up to 1,000 per signed request, one request at a time; network errors, 429 and 5xx
+ * are retried with backoff under the same `webhook-id`, other answers give up.
  */
-export class ReportPoster {
-  private due: DeliveryReport[] = [];
+export class SignedPoster<Draft extends object> {
+  private due: Stamped<Draft>[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private gathering = false;
   private draining: Promise<void> | undefined;
   private lifetime = new AbortController();
 
-  constructor(private readonly options: ReportPosterOptions) {}
+  constructor(private readonly options: SignedPosterOptions<Draft>) {}
 
-  schedule(reports: readonly ReportDraft[]): void {
-    if (reports.length === 0) return;
+  schedule(items: readonly Draft[]): void {
+    if (items.length === 0) return;
     this.after(this.options.delayMs, () => {
       const at = new Date(this.options.now()).toISOString();
-      this.due.push(...reports.map((report) => ({ ...report, at })));
+      this.due.push(...items.map((item) => ({ ...item, at })));
       this.gather();
     });
   }
 
-  /** Drops every report not yet posted and abandons the request in flight. */
+  /** Drops every item not yet posted and abandons the request in flight. */
   cancel(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -89,13 +98,13 @@ export class ReportPoster {
       const chunk = this.due.splice(0, MAX_REPORTS_PER_REQUEST);
       const posted = await this.post(chunk, signal);
       if (signal.aborted) return;
-      if (posted) this.options.onPosted(chunk.length);
-      else this.options.onFailed(chunk.length);
+      if (posted) this.options.onPosted(chunk);
+      else this.options.onFailed(chunk);
     }
   }
 
-  private async post(reports: DeliveryReport[], signal: AbortSignal): Promise<boolean> {
-    const body = JSON.stringify({ reports });
+  private async post(items: readonly Stamped<Draft>[], signal: AbortSignal): Promise<boolean> {
+    const body = JSON.stringify(this.options.body(items));
     const webhookId = `msg_${randomUUID()}`;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       try {
@@ -118,3 +127,20 @@ export class ReportPoster {
     return false;
   }
 }
+
+/** Delivery reports to `POST /v1/webhooks/{partnerId}/delivery-reports`: `{ reports: [...] }`. */
+export const reportsBody = (reports: readonly DeliveryReport[]) => ({ reports });
+
+/** A subscriber's reply, ready to post: the draft with the partner's id for it. */
+export interface ReplyItem extends ReplyDraft {
+  id: string;
+}
+export type InboundReply = Stamped<ReplyItem>;
+
+/**
+ * Replies to `POST /v1/webhooks/{partnerId}/inbound`: `{ messages: [ { id, from, text, at } ] }`, nothing
+ * else (the simulator's own fields, such as `optOut`, stay out: the API refuses unknown fields).
+ */
+export const inboundBody = (replies: readonly InboundReply[]) => ({
+  messages: replies.map(({ id, from, text, at }) => ({ id, from, text, at })),
+});

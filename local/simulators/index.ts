@@ -68,17 +68,30 @@ export const partnerInput = (definition: SimulatorDefinition, webhookUrl: string
 export interface SimulatorSettings {
   successRate?: number;
   reportDelayMs?: number;
+  replyRate?: number;
 }
 
-/** `SIMULATOR_SUCCESS_RATE` (0–1) and `SIMULATOR_REPORT_DELAY_MS` (integer ≥ 0), when set. */
+/** The reply rate of `npm start`'s simulators: enough replies and opt-outs to see in a demo's metrics. */
+export const DEFAULT_REPLY_RATE = 0.01;
+
+/** A fraction in [0, 1] from the environment, when set; else a startup error naming the variable. */
+const rateFromEnv = (env: NodeJS.ProcessEnv, name: string): number | undefined => {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  const rate = Number(value);
+  if (!(value.trim() !== '' && rate >= 0 && rate <= 1))
+    throw new Error(`${name} must be between 0 and 1, got ${value}`);
+  return rate;
+};
+
+/**
+ * `SIMULATOR_SUCCESS_RATE` (0–1), `SIMULATOR_REPORT_DELAY_MS` (integer ≥ 0) and `SIMULATOR_REPLY_RATE`
+ * (0–1), when set.
+ */
 export const simulatorSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): SimulatorSettings => {
   const settings: SimulatorSettings = {};
-  if (env.SIMULATOR_SUCCESS_RATE !== undefined) {
-    const rate = Number(env.SIMULATOR_SUCCESS_RATE);
-    if (!(env.SIMULATOR_SUCCESS_RATE.trim() !== '' && rate >= 0 && rate <= 1))
-      throw new Error(`SIMULATOR_SUCCESS_RATE must be between 0 and 1, got ${env.SIMULATOR_SUCCESS_RATE}`);
-    settings.successRate = rate;
-  }
+  const successRate = rateFromEnv(env, 'SIMULATOR_SUCCESS_RATE');
+  if (successRate !== undefined) settings.successRate = successRate;
   if (env.SIMULATOR_REPORT_DELAY_MS !== undefined) {
     const delay = Number(env.SIMULATOR_REPORT_DELAY_MS);
     if (!(env.SIMULATOR_REPORT_DELAY_MS.trim() !== '' && Number.isInteger(delay) && delay >= 0))
@@ -87,14 +100,24 @@ export const simulatorSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): 
       );
     settings.reportDelayMs = delay;
   }
+  const replyRate = rateFromEnv(env, 'SIMULATOR_REPLY_RATE');
+  if (replyRate !== undefined) settings.replyRate = replyRate;
   return settings;
 };
 
 export interface CarrierSimulatorsConfig extends SimulatorSettings {
-  /** Our API's base URL; each simulator reports to `{apiUrl}/v1/webhooks/{id}/delivery-reports`. */
+  /**
+   * Our API's base URL; each simulator reports to `{apiUrl}/v1/webhooks/{id}/delivery-reports` and posts
+   * its subscribers' replies to `{apiUrl}/v1/webhooks/{id}/inbound`.
+   */
   apiUrl?: string;
+  /** Fraction of replies that are an opt-out keyword (the simulator's default, 0.3, when not given). */
+  optOutShare?: number;
   definitions?: readonly SimulatorDefinition[];
-  /** Read when `successRate` or `reportDelayMs` is not given (default `process.env`). */
+  /**
+   * Read when `successRate`, `reportDelayMs` or `replyRate` is not given (default `process.env`); the reply
+   * rate is `DEFAULT_REPLY_RATE` when neither gives it.
+   */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -114,7 +137,12 @@ export interface CarrierSimulators {
 export const startCarrierSimulators = async (
   config: CarrierSimulatorsConfig = {},
 ): Promise<CarrierSimulators> => {
-  const settings = { ...simulatorSettingsFromEnv(config.env), ...definedOnly(config) };
+  const settings = {
+    replyRate: DEFAULT_REPLY_RATE,
+    ...simulatorSettingsFromEnv(config.env),
+    ...definedOnly(config),
+    ...(config.optOutShare !== undefined ? { optOutShare: config.optOutShare } : {}),
+  };
   const definitions = config.definitions ?? SIMULATOR_DEFINITIONS;
   const started = await Promise.allSettled(
     definitions.map(async (definition): Promise<RunningSimulator> => ({
@@ -127,7 +155,10 @@ export const startCarrierSimulators = async (
         maxBatchSize: definition.maxBatchSize,
         ...settings,
         ...(config.apiUrl
-          ? { reportUrl: `${config.apiUrl}/v1/webhooks/${definition.id}/delivery-reports` }
+          ? {
+              reportUrl: `${config.apiUrl}/v1/webhooks/${definition.id}/delivery-reports`,
+              inboundUrl: `${config.apiUrl}/v1/webhooks/${definition.id}/inbound`,
+            }
           : {}),
       }),
     })),
@@ -152,7 +183,8 @@ export const startCarrierSimulators = async (
   };
 };
 
-const definedOnly = ({ successRate, reportDelayMs }: SimulatorSettings): SimulatorSettings => ({
+const definedOnly = ({ successRate, reportDelayMs, replyRate }: SimulatorSettings): SimulatorSettings => ({
   ...(successRate !== undefined ? { successRate } : {}),
   ...(reportDelayMs !== undefined ? { reportDelayMs } : {}),
+  ...(replyRate !== undefined ? { replyRate } : {}),
 });

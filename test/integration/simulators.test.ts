@@ -2,7 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isOptOutReply } from '../../functions/core/webhooks/inbound.js';
+import { startLocalDispatcher } from '../../local/dispatcher.js';
+import { OPT_OUT_REPLY_TEXTS, OTHER_REPLY_TEXTS } from '../../local/simulators/carrier-rules.js';
 import {
   SIMULATOR_DEFINITIONS,
   createCarrierSimulator,
@@ -11,6 +14,8 @@ import {
   type CarrierSimulatorOptions,
 } from '../../local/simulators/index.js';
 import { signedHeaders, type DeliveryReport } from '../../local/simulators/delivery-reports.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+import { createAudience, launchCampaign, phone, waitForStatus } from '../support/sending.js';
 
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 const SECRET = newSecret();
@@ -104,10 +109,23 @@ interface ReceivedReports {
   reports: DeliveryReport[];
 }
 
-/** Our API's delivery-report endpoint, reduced to verifying the signature and keeping what came. */
+interface InboundMessage {
+  id: string;
+  from: string;
+  text: string;
+  at: string;
+}
+
+/**
+ * Our API's delivery-report and inbound endpoints, reduced to verifying the signature and keeping what
+ * came (`arrivals`: the kind of each request kept, in order).
+ */
 const reportReceiver = async (secret: string, statuses: number[] = []) => {
   const verifier = new Webhook(secret);
   const received: ReceivedReports[] = [];
+  const inbound: InboundMessage[] = [];
+  const arrivals: ('reports' | 'inbound')[] = [];
+  const paths: string[] = [];
   const attempts: string[] = [];
   const refused: string[] = [];
   const server: Server = createServer((request, response) => {
@@ -124,10 +142,15 @@ const reportReceiver = async (secret: string, statuses: number[] = []) => {
       const status = statuses.shift() ?? 200;
       try {
         const payload = verifier.verify(Buffer.concat(chunks).toString('utf8'), headers) as {
-          reports: DeliveryReport[];
+          reports?: DeliveryReport[];
+          messages?: InboundMessage[];
         };
-        if (status === 200)
-          received.push({ webhookId: headers['webhook-id'] ?? '', reports: payload.reports });
+        const kind = request.url?.endsWith('/inbound') ? 'inbound' : 'reports';
+        if (status === 200) arrivals.push(kind);
+        if (status === 200) paths.push(request.url ?? '');
+        if (status === 200 && kind === 'inbound') inbound.push(...(payload.messages ?? []));
+        if (status === 200 && kind === 'reports')
+          received.push({ webhookId: headers['webhook-id'] ?? '', reports: payload.reports ?? [] });
         response.writeHead(status, { 'content-type': 'application/json' }).end('{}');
       } catch (error) {
         refused.push(String(error));
@@ -143,8 +166,18 @@ const reportReceiver = async (secret: string, statuses: number[] = []) => {
         server.closeAllConnections();
       }),
   );
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/webhooks/sim-test/delivery-reports`;
-  return { url, received, attempts, refused, reports: () => received.flatMap((request) => request.reports) };
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/webhooks/sim-test`;
+  return {
+    url: `${base}/delivery-reports`,
+    inboundUrl: `${base}/inbound`,
+    received,
+    inbound,
+    arrivals,
+    paths,
+    attempts,
+    refused,
+    reports: () => received.flatMap((request) => request.reports),
+  };
 };
 
 describe('carrier simulator: batches', () => {
@@ -394,6 +427,153 @@ describe('carrier simulator: delivery reports', () => {
   });
 });
 
+describe('carrier simulator: subscribers’ replies', () => {
+  it('posts signed replies from the recipients of delivered messages, after their delivery reports', async () => {
+    const receiver = await reportReceiver(SECRET);
+    const sim = await simulator({
+      successRate: 0.8,
+      seed: 7,
+      replyRate: 1,
+      optOutShare: 0.5,
+      reportDelayMs: 0,
+      replyDelayMs: 0,
+      reportUrl: receiver.url,
+      inboundUrl: receiver.inboundUrl,
+    });
+    const ids = messageIds('m', 40);
+    const body = JSON.parse(smsSend(ids)) as { data: { messages: { messageId: string; to: string }[] } };
+    const phoneOf = new Map(body.data.messages.map(({ messageId, to }) => [messageId, to]));
+    const headers = signedHeaders(SECRET, `msg_${randomUUID()}`, JSON.stringify(body));
+    expect((await fetch(sim.url, { method: 'POST', headers, body: JSON.stringify(body) })).status).toBe(200);
+    await waitFor(() => sim.counters().reportsPosted === 40);
+    const delivered = receiver.reports().filter((r) => r.status === 'delivered');
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(delivered.length).toBeLessThan(40);
+    await waitFor(() => sim.counters().repliesPosted === delivered.length);
+
+    expect(receiver.refused).toEqual([]);
+    const replies = receiver.inbound;
+    expect(replies.map((r) => r.from).sort()).toEqual(delivered.map((r) => phoneOf.get(r.messageId)).sort());
+    expect(replies.every((r) => Object.keys(r).sort().join() === 'at,from,id,text')).toBe(true);
+    expect(new Set(replies.map((r) => r.id)).size).toBe(replies.length);
+    expect(replies.every((r) => !Number.isNaN(Date.parse(r.at)))).toBe(true);
+    const texts: readonly string[] = [...OPT_OUT_REPLY_TEXTS, ...OTHER_REPLY_TEXTS];
+    expect(replies.every((r) => texts.includes(r.text))).toBe(true);
+    const optOuts = replies.filter((r) => isOptOutReply(r.text)).length;
+    expect(optOuts).toBeGreaterThan(0);
+    expect(optOuts).toBeLessThan(replies.length);
+    expect(receiver.arrivals).toEqual(['reports', 'inbound']);
+    expect(sim.counters()).toMatchObject({
+      repliesPosted: delivered.length,
+      optOutRepliesPosted: optOuts,
+      repliesFailed: 0,
+    });
+  });
+
+  it('posts no replies unless given a replyRate, and counts replies our API refuses as failed', async () => {
+    const receiver = await reportReceiver(SECRET);
+    const quiet = await simulator({
+      reportDelayMs: 0,
+      reportUrl: receiver.url,
+      inboundUrl: receiver.inboundUrl,
+    });
+    await deliver(quiet, messageIds('m', 20));
+    await waitFor(() => quiet.counters().reportsPosted === 20);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.inbound).toEqual([]);
+    expect(quiet.counters()).toMatchObject({ repliesPosted: 0, repliesFailed: 0 });
+
+    // The report is answered 200, the reply 400: given up on at once.
+    const refusing = await reportReceiver(SECRET, [200, 400]);
+    const sim = await simulator({
+      successRate: 1,
+      replyRate: 1,
+      reportDelayMs: 0,
+      replyDelayMs: 0,
+      reportRetryDelayMs: 10,
+      reportUrl: refusing.url,
+      inboundUrl: refusing.inboundUrl,
+    });
+    await deliver(sim, messageIds('m', 3));
+    await waitFor(() => sim.counters().repliesFailed === 3);
+    expect(sim.counters()).toMatchObject({ reportsPosted: 3, repliesPosted: 0 });
+    expect(refusing.attempts).toHaveLength(2);
+  });
+});
+
+describe('carrier simulator: replies to a real campaign', () => {
+  let api: TestApi;
+  let dispatcher: { stop(): Promise<void> };
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    dispatcher = await startLocalDispatcher({ pollMs: 50 });
+  });
+
+  afterAll(async () => {
+    await dispatcher?.stop();
+    await api?.close();
+  });
+
+  it('are accepted by our API: listed as the campaign’s replies, opt-outs opting the phones out', async () => {
+    const partnerId = 'sim-replies';
+    const sim = await simulator({
+      partnerId,
+      signingSecret: undefined,
+      tps: 500,
+      successRate: 1,
+      seed: 3,
+      replyRate: 1,
+      optOutShare: 0.5,
+      reportDelayMs: 0,
+      replyDelayMs: 0,
+      reportUrl: `${api.url}/v1/webhooks/${partnerId}/delivery-reports`,
+      inboundUrl: `${api.url}/v1/webhooks/${partnerId}/inbound`,
+    });
+    const registered = await api.call('PUT', `/v1/partners/${partnerId}`, {
+      json: { name: 'Sim', webhookUrl: sim.url, carriers: ['viettel'], tps: 500, senderId: 'BOCONGAN' },
+    });
+    expect(registered.status).toBe(201);
+    sim.setSecret(String(registered.body.signingSecret));
+    const phones = Array.from({ length: 40 }, (_, n) => phone('viettel', 5_000_000 + n));
+    const audience = await createAudience(
+      api,
+      'Simulated replies',
+      phones.map((p) => ({ phone: p })),
+    );
+    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [partnerId] });
+    const campaignId = String(campaign.id);
+    await waitForStatus(api, campaignId, 'completed', 30_000);
+    await waitFor(() => sim.counters().repliesPosted === 40, 20_000);
+    expect(sim.counters()).toMatchObject({ reportsPosted: 40, reportsFailed: 0, repliesFailed: 0 });
+
+    const listed = await api.call('GET', `/v1/campaigns/${campaignId}/replies?limit=100`, { as: 'officer' });
+    expect(listed.status).toBe(200);
+    const replies = listed.body.items as {
+      partnerId: string;
+      from: string;
+      campaignId: string;
+      optOut: boolean;
+    }[];
+    expect(replies).toHaveLength(40);
+    expect(replies.map((r) => r.from).sort()).toEqual([...phones].sort());
+    expect(replies.every((r) => r.partnerId === partnerId && r.campaignId === campaignId)).toBe(true);
+    const optedOut = replies.filter((r) => r.optOut).map((r) => r.from);
+    expect(optedOut.length).toBe(sim.counters().optOutRepliesPosted);
+    expect(optedOut.length).toBeGreaterThan(0);
+    expect(optedOut.length).toBeLessThan(40);
+
+    for (const from of optedOut) {
+      const optOut = await api.call('GET', `/v1/opt-outs/${encodeURIComponent(from)}`);
+      expect(optOut.status).toBe(200);
+      expect(optOut.body).toMatchObject({ phone: from, source: 'sms' });
+    }
+    const stayed = replies.find((r) => !r.optOut);
+    if (!stayed) throw new Error('every reply was an opt-out');
+    expect((await api.call('GET', `/v1/opt-outs/${encodeURIComponent(stayed.from)}`)).status).toBe(404);
+  });
+});
+
 describe('startCarrierSimulators', () => {
   it('starts one simulator per carrier group, reporting to our API, each answering once given its secret', async () => {
     const running = await startCarrierSimulators({ apiUrl: 'http://127.0.0.1:9', env: {} });
@@ -412,6 +592,28 @@ describe('startCarrierSimulators', () => {
     if (!vnpt) throw new Error('sim-vnpt missing');
     expect((await deliver(vnpt, messageIds('m', 1), { secret })).status).toBe(200);
     expect(() => running.setSecret('sim-nowhere', secret)).toThrow(/sim-nowhere/);
+  });
+
+  it('posts replies to {apiUrl}/v1/webhooks/{id}/inbound at SIMULATOR_REPLY_RATE', async () => {
+    const secret = newSecret();
+    const receiver = await reportReceiver(secret);
+    const running = await startCarrierSimulators({
+      apiUrl: new URL(receiver.url).origin,
+      env: { SIMULATOR_REPLY_RATE: '1', SIMULATOR_SUCCESS_RATE: '1', SIMULATOR_REPORT_DELAY_MS: '0' },
+      optOutShare: 1,
+    });
+    cleanups.push(() => running.stop());
+    running.setSecret('sim-viettel', secret);
+    const viettel = running.simulators[0]?.simulator;
+    if (!viettel) throw new Error('sim-viettel missing');
+    expect((await deliver(viettel, messageIds('m', 3), { secret })).status).toBe(200);
+    await waitFor(() => viettel.counters().repliesPosted === 3);
+    expect(viettel.counters()).toMatchObject({ reportsPosted: 3, optOutRepliesPosted: 3, repliesFailed: 0 });
+    expect(receiver.inbound.every((r) => isOptOutReply(r.text))).toBe(true);
+    expect(receiver.paths).toEqual([
+      '/v1/webhooks/sim-viettel/delivery-reports',
+      '/v1/webhooks/sim-viettel/inbound',
+    ]);
   });
 
   it('gives each simulator the tps of its definition', async () => {

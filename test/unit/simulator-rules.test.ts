@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { InboundInput, isOptOutReply } from '../../functions/core/webhooks/inbound.js';
 import {
   CarrierBook,
   FAILURE_CODES,
+  OPT_OUT_REPLY_TEXTS,
+  OTHER_REPLY_TEXTS,
   REJECT_REASONS,
   TpsLedger,
   decideMessages,
+  decideReplies,
   seededRandom,
   unixSecond,
   type CarrierSettings,
 } from '../../local/simulators/carrier-rules.js';
+import { inboundBody } from '../../local/simulators/delivery-reports.js';
 
 const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
 const settings: CarrierSettings = { tps: 10, maxBatchSize: 10, rejectRate: 0, successRate: 1, seed: 7 };
@@ -194,5 +199,67 @@ describe('CarrierBook', () => {
     book.reset();
     expect(book.counters.accepted).toBe(0);
     expect(run(book)).toEqual(first);
+  });
+});
+
+describe('reply texts', () => {
+  it.each(OPT_OUT_REPLY_TEXTS)('%j is an opt-out keyword for our API', (text) => {
+    expect(isOptOutReply(text)).toBe(true);
+  });
+
+  it.each(OTHER_REPLY_TEXTS)('%j is not an opt-out keyword', (text) => {
+    expect(isOptOutReply(text)).toBe(false);
+  });
+});
+
+describe('decideReplies', () => {
+  const delivered = (count: number) =>
+    ids('m', count).map((messageId, n) => ({ messageId, to: `+8498${String(n).padStart(7, '0')}` }));
+
+  it('has about replyRate of the recipients reply, about optOutShare of them with an opt-out keyword', () => {
+    const replies = decideReplies(delivered(20_000), { replyRate: 0.1, optOutShare: 0.3 }, seededRandom(4));
+    expect(replies.length / 20_000).toBeCloseTo(0.1, 1);
+    const optOuts = replies.filter((r) => r.optOut);
+    expect(optOuts.length / replies.length).toBeGreaterThan(0.25);
+    expect(optOuts.length / replies.length).toBeLessThan(0.35);
+    expect(replies.every((r) => r.optOut === isOptOutReply(r.text))).toBe(true);
+    expect(new Set(optOuts.map((r) => r.text)).size).toBe(OPT_OUT_REPLY_TEXTS.length);
+    expect(new Set(replies.filter((r) => !r.optOut).map((r) => r.text)).size).toBe(OTHER_REPLY_TEXTS.length);
+  });
+
+  it('answers each message from its recipient’s phone, in the order given', () => {
+    const messages = delivered(50);
+    const replies = decideReplies(messages, { replyRate: 1, optOutShare: 0 }, seededRandom(1));
+    expect(replies.map(({ messageId, from }) => ({ messageId, to: from }))).toEqual(messages);
+    expect(replies.every((r) => !r.optOut && (OTHER_REPLY_TEXTS as readonly string[]).includes(r.text))).toBe(
+      true,
+    );
+    const optingOut = decideReplies(messages, { replyRate: 1, optOutShare: 1 }, seededRandom(1));
+    expect(optingOut.every((r) => r.optOut && isOptOutReply(r.text))).toBe(true);
+  });
+
+  it('replies nothing, and draws no random number, at replyRate 0', () => {
+    const random = () => {
+      throw new Error('drawn');
+    };
+    expect(decideReplies(delivered(10), { replyRate: 0, optOutShare: 0.3 }, random)).toEqual([]);
+  });
+
+  it('decides the same way for the same seed', () => {
+    const rates = { replyRate: 0.2, optOutShare: 0.5 };
+    const first = decideReplies(delivered(500), rates, seededRandom(11));
+    expect(first.length).toBeGreaterThan(0);
+    expect(decideReplies(delivered(500), rates, seededRandom(11))).toEqual(first);
+  });
+});
+
+describe('inboundBody', () => {
+  it('posts only id, from, text and at: a body our inbound webhook accepts', () => {
+    const at = new Date(T0).toISOString();
+    const body = inboundBody([
+      { id: 'in_1', messageId: 'm-1', from: '+84981234567', text: 'Từ chối', optOut: true, at },
+    ]);
+    expect(body).toEqual({ messages: [{ id: 'in_1', from: '+84981234567', text: 'Từ chối', at }] });
+    expect(InboundInput.safeParse(body).success).toBe(true);
   });
 });

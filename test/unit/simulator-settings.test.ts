@@ -16,7 +16,13 @@ describe('simulatorSettingsFromEnv', () => {
     });
   });
 
-  it('leaves both to the simulator defaults when unset', () => {
+  it('reads the reply rate when set', () => {
+    expect(simulatorSettingsFromEnv({ SIMULATOR_REPLY_RATE: '0.05' })).toEqual({ replyRate: 0.05 });
+    expect(simulatorSettingsFromEnv({ SIMULATOR_REPLY_RATE: '0' })).toEqual({ replyRate: 0 });
+    expect(simulatorSettingsFromEnv({ SIMULATOR_REPLY_RATE: '1' })).toEqual({ replyRate: 1 });
+  });
+
+  it('leaves all to the simulator defaults when unset', () => {
     expect(simulatorSettingsFromEnv({})).toEqual({});
   });
 
@@ -27,6 +33,10 @@ describe('simulatorSettingsFromEnv', () => {
     ['SIMULATOR_REPORT_DELAY_MS', '-1'],
     ['SIMULATOR_REPORT_DELAY_MS', '0.5'],
     ['SIMULATOR_REPORT_DELAY_MS', ''],
+    ['SIMULATOR_REPLY_RATE', '1.01'],
+    ['SIMULATOR_REPLY_RATE', '-0.1'],
+    ['SIMULATOR_REPLY_RATE', 'often'],
+    ['SIMULATOR_REPLY_RATE', ' '],
   ])('refuses %s=%j, naming the variable', (name, value) => {
     expect(() => simulatorSettingsFromEnv({ [name]: value })).toThrow(name);
   });
