@@ -65,6 +65,13 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** An answer too large for where it is served (a Lambda behind API Gateway answers at most 6 MB). */
+export class AnswerTooLargeError extends AppError {
+  constructor(limitBytes: number, hint: string) {
+    super('payload_too_large', 413, `The answer would be larger than ${limitBytes} bytes: ${hint}`);
+  }
+}
+
 export class UnsupportedMediaTypeError extends AppError {
   constructor(accepted: readonly string[]) {
     super('unsupported_media_type', 415, `Content-Type must be one of: ${accepted.join(', ')}`);

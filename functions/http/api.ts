@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { AppError } from '../core/errors.js';
+import { AnswerTooLargeError, AppError } from '../core/errors.js';
 import type { Actor } from '../core/roles.js';
 import { logger } from '../adapters/logger.js';
 import { authorize } from './auth.js';
@@ -55,12 +55,26 @@ export type StreamedResult = ApiResult & { stream: AsyncIterable<string> };
 
 export const isStreamed = (result: ApiResult): result is StreamedResult => 'stream' in result;
 
-/** A streamed answer as one text body, for where nothing can stream it (Lambda behind HTTP API). */
-export const collectStream = async (response: ApiResponse): Promise<ApiResponse> => {
+/** A Lambda's answer through API Gateway is at most 6 MB; headers and JSON escaping need some of it. */
+export const LAMBDA_ANSWER_LIMIT_BYTES = 5_500_000;
+
+/**
+ * A streamed answer as one text body, for where nothing can stream it (Lambda behind HTTP API). Stops
+ * reading as soon as the body passes `maxBytes`, and answers 413 with `hint` rather than a broken 502.
+ */
+export const collectStream = async (
+  response: ApiResponse,
+  { maxBytes = LAMBDA_ANSWER_LIMIT_BYTES, hint = 'ask for less' } = {},
+): Promise<ApiResponse> => {
   if (!('stream' in response)) return response;
   const { stream, ...rest } = response;
   let text = '';
-  for await (const chunk of stream) text += chunk;
+  let bytes = 0;
+  for await (const chunk of stream) {
+    bytes += Buffer.byteLength(chunk);
+    if (bytes > maxBytes) throw new AnswerTooLargeError(maxBytes, hint);
+    text += chunk;
+  }
   return { ...rest, text };
 };
 

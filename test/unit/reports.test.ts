@@ -223,4 +223,26 @@ describe('streamed answers', () => {
     expect(isStreamed(joined)).toBe(false);
     expect(joined.body).toBe('a,b\r\n');
   });
+
+  it('stop with a 413 that says what to do when joining would pass the Lambda answer limit', async () => {
+    const { collectStream } = await import('../../functions/http/api.js');
+    let pulled = 0;
+    const endless = async function* () {
+      for (;;) {
+        pulled++;
+        yield 'x'.repeat(1000);
+      }
+    };
+    const joining = collectStream(
+      { status: 200, contentType: 'text/csv; charset=utf-8', stream: endless() },
+      { maxBytes: 10_000, hint: 'page through the messages list' },
+    );
+    await expect(joining).rejects.toMatchObject({
+      code: 'payload_too_large',
+      status: 413,
+      message: expect.stringContaining('page through the messages list'),
+    });
+    // It stopped reading at the limit rather than building the whole answer first.
+    expect(pulled).toBe(11);
+  });
 });

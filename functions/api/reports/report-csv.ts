@@ -8,7 +8,8 @@ const deps = reportDeps();
 
 /**
  * report.csv (contract §7), produced page by page of batches. The local server streams it; in Lambda behind
- * API Gateway's HTTP API it is joined first, so it must fit the 6 MB answer limit (about 70,000 rows).
+ * API Gateway's HTTP API it is joined first, so it must fit the 6 MB answer limit (about 40,000 rows; a
+ * larger campaign gets a 413 that points to the paged messages list).
  */
 export const handler = api(routes.campaignReportCsv, async ({ params, actor }) => {
   const campaign = await deps.campaign(params.campaignId);
@@ -27,5 +28,9 @@ export const handler = api(routes.campaignReportCsv, async ({ params, actor }) =
       ),
     ),
   };
-  return isLocalRuntime() ? response : collectStream(response);
+  return isLocalRuntime()
+    ? response
+    : collectStream(response, {
+        hint: `this campaign's report is too large to download here; page through GET /v1/campaigns/${campaign.id}/messages instead`,
+      });
 });
