@@ -108,6 +108,10 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
         ':carrier': click.carrier,
         ...(click.province ? { ':province': click.province } : {}),
         ...(click.test ? { ':test': true } : {}),
+        // Listed under its campaign, so a report reads the clicked links only (one Query), not every code.
+        ...Object.fromEntries(
+          Object.entries(keys.clickList(click.campaignId, click.code)).map(([k, v]) => [`:${k}`, v]),
+        ),
       };
       const set = [
         '#lastAt = :now',
@@ -117,6 +121,8 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
         '#seq = :seq',
         '#i = :i',
         '#carrier = :carrier',
+        '#listPk = :listPk',
+        '#listSk = :listSk',
         ...(click.province ? ['#province = :province'] : []),
         ...(click.test ? ['#test = :test'] : []),
       ];

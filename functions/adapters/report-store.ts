@@ -1,7 +1,7 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Batch } from '../core/dispatch/batch.js';
 import { TEST_SEQ_BASE } from '../core/dispatch/test-send.js';
-import { keys } from './table.js';
+import { INDEX, keys } from './table.js';
 import { queryPages } from './cursor.js';
 
 const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'listPk', 'listSk', 'entity', 'claimToken']);
@@ -17,6 +17,8 @@ export interface ReportStore {
   batchesFrom(campaignId: string, fromSeq: number): AsyncIterable<Batch[]>;
   /** Clicks per short-link code (codes never clicked are absent). */
   clicksOf(codes: readonly string[]): Promise<Map<string, number>>;
+  /** Clicks per code of every clicked link of a campaign: one Query, as many items as links clicked. */
+  clicksOfCampaign(campaignId: string): Promise<Map<string, number>>;
 }
 
 export const dynamoReportStore = (client: DynamoDBDocumentClient, table: string): ReportStore => ({
@@ -32,6 +34,20 @@ export const dynamoReportStore = (client: DynamoDBDocumentClient, table: string)
     })) {
       yield page.map(fromItem);
     }
+  },
+
+  async clicksOfCampaign(campaignId) {
+    const clicks = new Map<string, number>();
+    for await (const page of queryPages(client, {
+      TableName: table,
+      IndexName: INDEX.lists.name,
+      KeyConditionExpression: 'listPk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.clicksListPk(campaignId) },
+      ProjectionExpression: 'listSk, clicks',
+    })) {
+      for (const item of page) clicks.set(String(item.listSk), Number(item.clicks ?? 0));
+    }
+    return clicks;
   },
 
   async clicksOf(codes) {

@@ -40,7 +40,8 @@
  * | Recipient index: phones of a campaign by last 2 digits | RECIPIENTS#{last 2 digits} | {materializedAt}#{campaignId}#{first seq} | — (ttl 8 days) |
  * | Campaigns that sent to a phone lately| query pk = RECIPIENTS#{last 2 digits}, sk >= {now - 7 days}, newest first      |
  * | Short-link prefix of a campaign      | LINKPREFIX#{3-char prefix} | LINKPREFIX        | —                                |
- * | Click on one recipient's short link  | CLICK#{code}           | CLICK                 | —                                |
+ * | Click on one recipient's short link  | CLICK#{code}           | CLICK                 | CLICKS#{campaignId} / {code}     |
+ * | Clicked links of a campaign (reports)| query index `lists`, listPk = CLICKS#{campaignId}: one item per clicked link     |
  *
  * Rules: no Scan on a request path; each list is one Query on `lists` (or a collection under one pk);
  * counters live on the item they count. Times are ISO 8601 UTC strings, so they sort as strings.
@@ -153,6 +154,8 @@ export const keys = {
   recipientIndexPk: (phone: string) => `RECIPIENTS#${phone.slice(-2)}`,
   linkPrefix: (prefix: string) => ({ pk: `LINKPREFIX#${prefix}`, sk: 'LINKPREFIX' }),
   click: (code: string) => ({ pk: `CLICK#${code}`, sk: 'CLICK' }),
+  clickList: (campaignId: string, code: string) => ({ listPk: `CLICKS#${campaignId}`, listSk: code }),
+  clicksListPk: (campaignId: string) => `CLICKS#${campaignId}`,
 } as const;
 
 export type ItemKey = { pk: string; sk: string };

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDispatcher } from '../../local/dispatcher.js';
 import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
 import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
-import { createAudience, launchCampaign, phone, waitForStatus, type Subscriber } from '../support/sending.js';
+import {
+  batchesOf,
+  createAudience,
+  launchCampaign,
+  phone,
+  waitForStatus,
+  type Subscriber,
+} from '../support/sending.js';
 
 /**
  * Per-message reports (contract §7): the messages list and report.csv of a campaign sent through a
@@ -172,5 +179,29 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
 
   it('answers 404 for an unknown campaign', async () => {
     expect((await api.call('GET', '/v1/campaigns/nope/report.csv', { as: 'planner' })).status).toBe(404);
+  });
+
+  it('counts each recipient’s clicks, in the report as in the list', async () => {
+    const batch = (await batchesOf(campaignId)).find((b) => !b.test && b.messages.some((m) => m.code));
+    const clicked = batch?.messages.find((m) => m.code);
+    if (!batch || !clicked?.code) throw new Error('no message with a short link');
+    for (let n = 0; n < 2; n++)
+      expect((await fetch(`${api.url}/l/${clicked.code}`, { redirect: 'manual' })).status).toBe(302);
+    const id = `${campaignId}.${batch.seq}.${clicked.i}`;
+
+    const text = (await (await download('officer')).text()).replace(/^\uFEFF/, '');
+    const rows = text
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.split(','));
+    const clicksOf = (row: string[] | undefined) => row?.at(-1);
+    expect(clicksOf(rows.find((r) => r[0] === id))).toBe('2');
+    // Every other recipient with a link shows 0 clicks; unroutable ones, which got no link, show none.
+    const others = rows.filter((r) => r[0] !== id);
+    expect(others.filter((r) => r[6] !== 'unroutable').every((r) => clicksOf(r) === '0')).toBe(true);
+
+    const listed = await allMessages('officer', 'limit=500');
+    expect(listed.find((r) => r.messageId === id)?.clicks).toBe(2);
   });
 });

@@ -12,13 +12,17 @@ export const reportDeps = () => {
   return {
     store,
     campaign: (id: string) => getCampaign(campaigns, id),
-    /** Rows of these messages, each with its link's clicks when it has a link. */
+    /**
+     * Rows of these messages, each with its link's clicks when it has a link: from `clicks` when given (a
+     * whole report loads its campaign's clicked links once), else read for these codes.
+     */
     async rows(
       messages: readonly { batch: Batch; message: Batch['messages'][number] }[],
       showPhone: (phone: string) => string,
+      known?: ReadonlyMap<string, number>,
     ): Promise<MessageRow[]> {
       const codes = messages.flatMap(({ message }) => (message.code ? [message.code] : []));
-      const clicks = codes.length ? await store.clicksOf(codes) : new Map<string, number>();
+      const clicks = known ?? (codes.length ? await store.clicksOf(codes) : new Map<string, number>());
       return messages.map(({ batch, message }) =>
         toMessageRow(batch, message, showPhone, message.code ? clicks.get(message.code) : undefined),
       );

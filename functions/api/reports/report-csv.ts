@@ -14,6 +14,7 @@ const deps = reportDeps();
 export const handler = api(routes.campaignReportCsv, async ({ params, actor }) => {
   const campaign = await deps.campaign(params.campaignId);
   const showPhone = phoneFor(actor);
+  const clicks = await deps.store.clicksOfCampaign(campaign.id);
   const response: ApiResponse = {
     status: 200,
     contentType: 'text/csv; charset=utf-8',
@@ -25,6 +26,7 @@ export const handler = api(routes.campaignReportCsv, async ({ params, actor }) =
       deps.rows(
         batches.flatMap((batch) => batch.messages.map((message) => ({ batch, message }))),
         showPhone,
+        clicks,
       ),
     ),
   };
