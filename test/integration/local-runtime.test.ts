@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb.js';
+import { dynamoProcesses } from '../support/process.js';
 
 /**
  * `npm start` as a user runs it: the real entry in a child process, with its own port and DATA_DIR. Slow
@@ -81,19 +82,6 @@ const token = async (role: string, dataDir: string): Promise<string> => {
     },
   );
   return stdout.trim().split('\n').at(-1) ?? '';
-};
-
-/** DynamoDB Local processes (java) keeping their data in this test's DATA_DIR, with their `-port`. */
-const dynamoProcesses = async (dataDir: string): Promise<{ pid: number; ppid: number; port: string }[]> => {
-  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid=,ppid=,args=']);
-  return stdout
-    .split('\n')
-    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
-    .filter(
-      (m): m is RegExpMatchArray =>
-        !!m && /\bjava\b/.test(m[3] ?? '') && (m[3] ?? '').includes(`-dbPath ${dataDir} `),
-    )
-    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), port: m[3]?.match(/-port (\d+)/)?.[1] ?? '' }));
 };
 
 const isAlive = (pid: number) => {
