@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -11,13 +10,14 @@ import type { Batch, BatchMessage } from '../core/dispatch/batch.js';
 import type { BatchRef, BatchStore, RateLimiter } from '../core/dispatch/ports.js';
 import { batchKey, mergeSettle } from '../core/webhooks/delivery-reports.js';
 import type { ReportBatchStore } from '../core/webhooks/service.js';
-import { batchWriteAll, inGroupsOf, inParallel, untilProcessed } from './dynamo-batch.js';
+import { batchGetAll, batchWriteAll } from './dynamo-batch.js';
 import { INDEX, keys, ttlAfter } from './table.js';
 import { queryPages } from './cursor.js';
 
 const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'listPk', 'listSk', 'entity', 'claimToken']);
 
-const fromItem = (item: Record<string, unknown>): Batch =>
+/** A batch item without its key attributes (the index keys are the queue's business). */
+export const batchFromItem = (item: Record<string, unknown>): Batch =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name))) as unknown as Batch;
 
 /** A queued batch sits in its partner's queue (index `lists`) until it is settled; see table.ts. */
@@ -39,7 +39,7 @@ const readBatch = async (client: DynamoDBDocumentClient, table: string, { campai
   const { Item } = await client.send(
     new GetCommand({ TableName: table, Key: keys.batch(campaignId, seq), ConsistentRead: true }),
   );
-  return Item ? fromItem(Item) : undefined;
+  return Item ? batchFromItem(Item) : undefined;
 };
 
 /** Optimistic locking on `ver` (absent = 0, see batch.ts). */
@@ -87,7 +87,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return Attributes ? fromItem(Attributes) : undefined;
+      return Attributes ? batchFromItem(Attributes) : undefined;
     } catch (error) {
       if (conditionFailed(error)) return undefined;
       throw error;
@@ -211,7 +211,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
       ExpressionAttributeValues: { ':pk': keys.campaign(campaignId).pk, ':batch': 'BATCH#' },
       ConsistentRead: true,
     })) {
-      yield page.map(fromItem);
+      yield page.map(batchFromItem);
     }
   },
 });
@@ -241,34 +241,12 @@ export const dynamoRateLimiter = (client: DynamoDBDocumentClient, table: string)
   },
 });
 
-const BATCH_GET_LIMIT = 100;
-const PARALLEL_READS = 8;
-type BatchKey = ReturnType<typeof keys.batch>;
-
 /** Batches as delivery reports read and write them: many at once, each write conditional on `ver`. */
 export const dynamoReportBatchStore = (client: DynamoDBDocumentClient, table: string): ReportBatchStore => ({
   async read(refs: readonly BatchRef[]) {
-    const found = new Map<string, Batch>();
-    const unique = [...new Map(refs.map((r) => [batchKey(r.campaignId, r.seq), r])).values()];
-    await inParallel(
-      inGroupsOf(
-        unique.map((r) => keys.batch(r.campaignId, r.seq)),
-        BATCH_GET_LIMIT,
-      ),
-      PARALLEL_READS,
-      (group) =>
-        untilProcessed<BatchKey>(group, async (pending) => {
-          const { Responses, UnprocessedKeys } = await client.send(
-            new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
-          );
-          for (const item of Responses?.[table] ?? []) {
-            const batch = fromItem(item);
-            found.set(batchKey(batch.campaignId, batch.seq), batch);
-          }
-          return (UnprocessedKeys?.[table]?.Keys ?? []) as BatchKey[];
-        }),
-    );
-    return found;
+    const unique = new Map(refs.map((r) => [batchKey(r.campaignId, r.seq), keys.batch(r.campaignId, r.seq)]));
+    const items = await batchGetAll(client, table, [...unique.values()], { consistent: true });
+    return new Map(items.map(batchFromItem).map((batch) => [batchKey(batch.campaignId, batch.seq), batch]));
   },
 
   async writeMessages(batch, messages, now) {

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Helpers for DynamoDB's batch calls: split, run a few at a time, retry what DynamoDB left unprocessed. */
 
@@ -81,3 +81,40 @@ export const batchWriteAll = (
       return UnprocessedItems?.[table] ?? [];
     }),
   );
+
+type Key = Record<string, unknown>;
+
+/**
+ * BatchGetItem of any number of keys: 100 a call, `parallel` calls in flight, unprocessed keys retried with
+ * backoff. Answers the items found, in no particular order (absent keys are simply missing).
+ */
+export const batchGetAll = async (
+  client: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Key[],
+  {
+    consistent = false,
+    attributes,
+    parallel = 8,
+  }: { consistent?: boolean; attributes?: readonly string[]; parallel?: number } = {},
+): Promise<Record<string, unknown>[]> => {
+  const found: Record<string, unknown>[] = [];
+  const projection = attributes?.length
+    ? {
+        ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])),
+      }
+    : {};
+  await inParallel(inGroupsOf(keys, 100), parallel, (group) =>
+    untilProcessed(group, async (pending) => {
+      const { Responses, UnprocessedKeys } = await client.send(
+        new BatchGetCommand({
+          RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent, ...projection } },
+        }),
+      );
+      found.push(...(Responses?.[table] ?? []));
+      return (UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
+    }),
+  );
+  return found;
+};

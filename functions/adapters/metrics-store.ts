@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AggregationStore, CommitResult, MinuteState, ShardState } from '../core/metrics/aggregate.js';
 import { SHARDS } from '../core/metrics/changes.js';
 import { countersFrom, sumCounters, type Bucket, type Counters } from '../core/metrics/counters.js';
@@ -7,11 +7,10 @@ import type { MetricsReader } from '../core/metrics/service.js';
 import type { CampaignHead } from '../core/metrics/view.js';
 import { INDEX, keys, ttlAfter, type ItemKey } from './table.js';
 import { queryPages } from './cursor.js';
+import { batchGetAll } from './dynamo-batch.js';
 
 /** Markers outlive the stream's 24-hour retention, so no record can come back after its marker is gone. */
 const MARKER_TTL_SECONDS = 2 * 24 * 3600;
-/** BatchGetItem's limit of keys per request. */
-const MAX_BATCH_GET = 100;
 
 type Item = Record<string, unknown>;
 
@@ -27,28 +26,6 @@ const shardFrom = (campaignId: string, shard: number, item: Item | undefined): S
 });
 
 const sameKey = (item: Item, key: ItemKey) => item.pk === key.pk && item.sk === key.sk;
-
-/** BatchGetItem of any number of keys, retrying what DynamoDB leaves unprocessed. */
-const batchGet = async (
-  client: DynamoDBDocumentClient,
-  table: string,
-  keyList: readonly ItemKey[],
-  consistent: boolean,
-): Promise<Item[]> => {
-  const items: Item[] = [];
-  for (let start = 0; start < keyList.length; start += MAX_BATCH_GET) {
-    let pending: ItemKey[] = keyList.slice(start, start + MAX_BATCH_GET);
-    for (let attempt = 0; pending.length; attempt++) {
-      const { Responses, UnprocessedKeys } = await client.send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }),
-      );
-      items.push(...(Responses?.[table] ?? []));
-      pending = (UnprocessedKeys?.[table]?.Keys ?? []) as ItemKey[];
-      if (pending.length) await new Promise((done) => setTimeout(done, Math.min(1000, 20 * 2 ** attempt)));
-    }
-  }
-  return items;
-};
 
 const campaignHeadFrom = (item: Item): CampaignHead => {
   const estimate = item.estimate as { currency?: unknown } | undefined;
@@ -80,7 +57,7 @@ export const dynamoAggregationStore = (client: DynamoDBDocumentClient, table: st
   async load(campaignId, shard, hours) {
     const shardKey = keys.metricsShard(campaignId, shard);
     const minuteKeys = hours.map((hour) => keys.metricsMinutes(campaignId, hour));
-    const items = await batchGet(client, table, [shardKey, ...minuteKeys], true);
+    const items = await batchGetAll(client, table, [shardKey, ...minuteKeys], { consistent: true });
     return {
       shard: shardFrom(
         campaignId,
@@ -154,7 +131,9 @@ export const dynamoAggregationStore = (client: DynamoDBDocumentClient, table: st
 export const dynamoMetricsReader = (client: DynamoDBDocumentClient, table: string): MetricsReader => ({
   async campaignWithShards(campaignId) {
     const campaignKey = keys.campaign(campaignId);
-    const items = await batchGet(client, table, [campaignKey, ...shardKeys(campaignId)], true);
+    const items = await batchGetAll(client, table, [campaignKey, ...shardKeys(campaignId)], {
+      consistent: true,
+    });
     const campaign = items.find((item) => sameKey(item, campaignKey));
     return {
       ...(campaign ? { campaign: campaignHeadFrom(campaign) } : {}),
@@ -202,7 +181,7 @@ export const dynamoMetricsReader = (client: DynamoDBDocumentClient, table: strin
   },
 
   async countersOf(campaignIds) {
-    const items = await batchGet(client, table, campaignIds.flatMap(shardKeys), false);
+    const items = await batchGetAll(client, table, campaignIds.flatMap(shardKeys));
     const byCampaign = new Map<string, Counters[]>();
     for (const item of items) {
       const id = String(item.campaignId);

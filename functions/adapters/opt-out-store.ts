@@ -1,20 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OptOut } from '../core/opt-out.js';
 import type { OptOutStore } from '../core/opt-out-service.js';
-import { inGroupsOf, inParallel, untilProcessed } from './dynamo-batch.js';
+import { batchGetAll } from './dynamo-batch.js';
 import { INDEX, keys } from './table.js';
 import { queryPages } from './cursor.js';
 
 const ENTITY = 'OptOut';
-const BATCH_GET_LIMIT = 100;
-const PARALLEL_BATCHES = 8;
 
 const toItem = (optOut: OptOut) => ({
   ...keys.optOut(optOut.phone),
@@ -27,8 +19,6 @@ const fromItem = (item: Record<string, unknown>): OptOut => {
   const { pk: _pk, sk: _sk, listPk: _lp, listSk: _ls, entity: _e, ...optOut } = item;
   return optOut as unknown as OptOut;
 };
-
-type Key = ReturnType<typeof keys.optOut>;
 
 /** Opt-outs, one item per phone, also listed in the `lists` index under OPTOUTS (the suppression list). */
 export const dynamoOptOutStore = (client: DynamoDBDocumentClient, table: string): OptOutStore => {
@@ -91,26 +81,10 @@ export const dynamoOptOutStore = (client: DynamoDBDocumentClient, table: string)
     },
 
     async isOptedOut(phones) {
-      const optedOut = new Set<string>();
-      const batches = inGroupsOf([...new Set(phones)].map(keys.optOut), BATCH_GET_LIMIT);
-      await inParallel(batches, PARALLEL_BATCHES, (batch) =>
-        untilProcessed<Key>(batch, async (pending) => {
-          const { Responses, UnprocessedKeys } = await client.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [table]: {
-                  Keys: pending,
-                  ProjectionExpression: '#phone',
-                  ExpressionAttributeNames: { '#phone': 'phone' },
-                },
-              },
-            }),
-          );
-          for (const item of Responses?.[table] ?? []) optedOut.add(String(item.phone));
-          return (UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
-        }),
-      );
-      return optedOut;
+      const found = await batchGetAll(client, table, [...new Set(phones)].map(keys.optOut), {
+        attributes: ['phone'],
+      });
+      return new Set(found.map((item) => String(item.phone)));
     },
   };
 };

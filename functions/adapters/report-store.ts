@@ -1,16 +1,10 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Batch } from '../core/dispatch/batch.js';
 import { TEST_SEQ_BASE } from '../core/dispatch/test-send.js';
 import { INDEX, keys } from './table.js';
+import { batchFromItem } from './batch-store.js';
 import { queryPages } from './cursor.js';
-
-const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'listPk', 'listSk', 'entity', 'claimToken']);
-
-const fromItem = (item: Record<string, unknown>): Batch =>
-  Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name))) as unknown as Batch;
-
-/** BatchGetItem takes at most 100 keys. */
-const BATCH_GET_LIMIT = 100;
+import { batchGetAll } from './dynamo-batch.js';
 
 export interface ReportStore {
   /** A campaign's batches from `fromSeq` on, ascending, test sends left out (they are numbered after). */
@@ -32,7 +26,7 @@ export const dynamoReportStore = (client: DynamoDBDocumentClient, table: string)
         ':to': keys.batch(campaignId, TEST_SEQ_BASE - 1).sk,
       },
     })) {
-      yield page.map(fromItem);
+      yield page.map(batchFromItem);
     }
   },
 
@@ -51,25 +45,7 @@ export const dynamoReportStore = (client: DynamoDBDocumentClient, table: string)
   },
 
   async clicksOf(codes) {
-    const clicks = new Map<string, number>();
-    const chunks: string[][] = [];
-    for (let start = 0; start < codes.length; start += BATCH_GET_LIMIT)
-      chunks.push(codes.slice(start, start + BATCH_GET_LIMIT));
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression?: string }> = {
-          [table]: { Keys: chunk.map((code) => keys.click(code)), ProjectionExpression: 'pk, clicks' },
-        };
-        // Unprocessed keys (throttling) are asked again until none are left.
-        while (Object.keys(request).length) {
-          const result = await client.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of result.Responses?.[table] ?? [])
-            clicks.set(String(item.pk).slice('CLICK#'.length), Number(item.clicks ?? 0));
-          request = (result.UnprocessedKeys ?? {}) as typeof request;
-          if (Object.keys(request).length) await new Promise((done) => setTimeout(done, 50));
-        }
-      }),
-    );
-    return clicks;
+    const items = await batchGetAll(client, table, codes.map(keys.click), { attributes: ['pk', 'clicks'] });
+    return new Map(items.map((item) => [String(item.pk).slice('CLICK#'.length), Number(item.clicks ?? 0)]));
   },
 });
