@@ -10,7 +10,8 @@ import {
 } from '../../functions/core/webhooks/delivery-reports.js';
 import { isOptOutReply, keywordForm } from '../../functions/core/webhooks/inbound.js';
 import { batchesHolding, recipientBuckets } from '../../functions/core/webhooks/recipients.js';
-import { eachLimited, oncePerWebhookId, type StoredAnswer } from '../../functions/core/webhooks/service.js';
+import { inParallel } from '../../functions/core/concurrency.js';
+import { oncePerWebhookId, type StoredAnswer } from '../../functions/core/webhooks/service.js';
 import { verifyPartnerSignature } from '../../functions/core/webhooks/signature.js';
 
 const T0 = '2027-07-30T01:00:00.000Z';
@@ -269,7 +270,7 @@ describe('bounded parallelism', () => {
     let running = 0;
     let most = 0;
     const done: number[] = [];
-    await eachLimited([...Array(20).keys()], 3, async (n) => {
+    await inParallel([...Array(20).keys()], 3, async (n) => {
       running++;
       most = Math.max(most, running);
       await new Promise((resolve) => setTimeout(resolve, 1));

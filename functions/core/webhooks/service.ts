@@ -1,4 +1,5 @@
 import type { Carrier } from '../carriers.js';
+import { inParallel } from '../concurrency.js';
 import type { Batch, BatchMessage } from '../dispatch/batch.js';
 import type { BatchRef } from '../dispatch/ports.js';
 import type { OptOutStore } from '../opt-out-service.js';
@@ -73,28 +74,6 @@ export const REPORT_WRITE_ATTEMPTS = 6;
 /** How far back an inbound message looks for the campaign it answers (contract §8). */
 export const REPLY_WINDOW_MS = 7 * 24 * 3600_000;
 
-/** Runs `work` on every item, at most `limit` at a time; the first failure is thrown once all stopped. */
-export const eachLimited = async <T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> => {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
-};
-
 /**
  * A partner's webhook handled at most once per `webhook-id`: a replay answers what the first delivery got
  * and changes nothing. The receipt is written last, so a crash half-way lets the partner's retry redo the
@@ -131,7 +110,7 @@ export const ingestDeliveryReports = async (
   const ported: PortedNumber[] = [];
   const byStatus = new Map<string, number>();
 
-  await eachLimited(groups, REPORT_WRITE_PARALLELISM, async (group) => {
+  await inParallel(groups, REPORT_WRITE_PARALLELISM, async (group) => {
     let batch = read.get(batchKey(group.campaignId, group.seq));
     for (let attempt = 1; ; attempt++) {
       const applied = applyBatchReports(batch, partnerId, group.reports);
@@ -191,7 +170,7 @@ export const ingestInbound = async (
   let processed = 0;
   let duplicates = 0;
   let optOuts = 0;
-  await eachLimited(messages, INBOUND_PARALLELISM, async (message) => {
+  await inParallel(messages, INBOUND_PARALLELISM, async (message) => {
     const now = deps.now();
     const normalized = normalizeVietnameseMobile(message.from);
     const phone = normalized.ok ? normalized.phone : undefined;
