@@ -32,7 +32,7 @@
  * | Minute timeline of one hour          | CAMPAIGN#{id}          | MINUTES#{yyyy-mm-ddThh}| —                               |
  * | Minute timeline over a window        | query pk = CAMPAIGN#{id}, sk between MINUTES#{from hour} and MINUTES#{to hour}      |
  * | Aggregated stream record (dedupe)    | AGG#{stream eventID}   | AGG                   | — (ttl 2 days)                   |
- * | Received partner webhook (replay)    | WEBHOOK#{partnerId}#{webhook-id} | WEBHOOK     | — (ttl 1 day)                    |
+ * | Received partner webhook (replay)    | WEBHOOK#{partnerId}#{webhook-id} | WEBHOOK#{endpoint} | — (ttl 1 day)               |
  * | Ported number: carrier learnt from a delivery report | PORTED#{E.164 phone} | PORTED | PORTED / {E.164 phone}          |
  * | Every ported number (materialisation)| query index `lists`, listPk = PORTED                                             |
  * | Inbound message (reply) of a partner | INBOUND#{partnerId}#{id} | INBOUND             | REPLIES#{campaignId} / {at}#{partnerId}#{id} |
@@ -135,9 +135,9 @@ export const keys = {
   }),
   metricsMinutesPrefix: 'MINUTES#',
   aggregated: (eventId: string) => ({ pk: `AGG#${eventId}`, sk: 'AGG' }),
-  webhookReceipt: (partnerId: string, webhookId: string) => ({
+  webhookReceipt: (partnerId: string, endpoint: string, webhookId: string) => ({
     pk: `WEBHOOK#${partnerId}#${webhookId}`,
-    sk: 'WEBHOOK',
+    sk: `WEBHOOK#${endpoint}`,
   }),
   ported: (phone: string) => ({ pk: `PORTED#${phone}`, sk: 'PORTED', listPk: 'PORTED', listSk: phone }),
   portedListPk: 'PORTED',

@@ -11,7 +11,11 @@ import {
 import { isOptOutReply, keywordForm } from '../../functions/core/webhooks/inbound.js';
 import { batchesHolding, recipientBuckets } from '../../functions/core/webhooks/recipients.js';
 import { inParallel } from '../../functions/core/concurrency.js';
-import { oncePerWebhookId, type StoredAnswer } from '../../functions/core/webhooks/service.js';
+import {
+  oncePerWebhookId,
+  type StoredAnswer,
+  type WebhookDelivery,
+} from '../../functions/core/webhooks/service.js';
 import { verifyPartnerSignature } from '../../functions/core/webhooks/signature.js';
 
 const T0 = '2027-07-30T01:00:00.000Z';
@@ -232,19 +236,25 @@ describe('the recipient index', () => {
 describe('webhook-id replays', () => {
   const memory = () => {
     const stored = new Map<string, StoredAnswer>();
+    const key = (d: WebhookDelivery) => `${d.partnerId} ${d.endpoint} ${d.webhookId}`;
     return {
       stored,
-      get: async (p: string, id: string) => stored.get(`${p} ${id}`),
-      put: async (p: string, id: string, answer: StoredAnswer) => void stored.set(`${p} ${id}`, answer),
+      get: async (d: WebhookDelivery) => stored.get(key(d)),
+      put: async (d: WebhookDelivery, answer: StoredAnswer) => {
+        const first = stored.get(key(d));
+        if (!first) stored.set(key(d), answer);
+        return first;
+      },
     };
   };
+  const delivery = { partnerId: 'p1', endpoint: 'receiveDeliveryReports', webhookId: 'w1' };
 
   it('answers the first answer again and does no work the second time', async () => {
     const receipts = memory();
     let runs = 0;
     const work = async () => ({ status: 200, body: { processed: ++runs } });
-    const first = await oncePerWebhookId(receipts, 'p1', 'w1', () => new Date(), work);
-    const again = await oncePerWebhookId(receipts, 'p1', 'w1', () => new Date(), work);
+    const first = await oncePerWebhookId(receipts, delivery, () => new Date(), work);
+    const again = await oncePerWebhookId(receipts, delivery, () => new Date(), work);
     expect(first).toEqual({ status: 200, body: { processed: 1 }, replayed: false });
     expect(again).toEqual({ status: 200, body: { processed: 1 }, replayed: true });
     expect(runs).toBe(1);
@@ -255,13 +265,44 @@ describe('webhook-id replays', () => {
     await expect(
       oncePerWebhookId(
         receipts,
-        'p1',
-        'w1',
+        delivery,
         () => new Date(),
         () => Promise.reject(new Error('crash')),
       ),
     ).rejects.toThrow('crash');
     expect(receipts.stored.size).toBe(0);
+  });
+
+  it('keeps the same webhook-id on another endpoint apart', async () => {
+    const receipts = memory();
+    let runs = 0;
+    const work = async () => ({ status: 200, body: { processed: ++runs } });
+    await oncePerWebhookId(receipts, delivery, () => new Date(), work);
+    const inbound = await oncePerWebhookId(
+      receipts,
+      { ...delivery, endpoint: 'receiveInbound' },
+      () => new Date(),
+      work,
+    );
+    expect(inbound).toEqual({ status: 200, body: { processed: 2 }, replayed: false });
+  });
+
+  it('answers the first answer to a retry that raced it, whose work was done twice', async () => {
+    const receipts = memory();
+    let runs = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((done) => (release = done));
+    const slow = async () => {
+      const run = ++runs;
+      if (run === 1) await gate;
+      return { status: 200, body: { processed: run } };
+    };
+    const first = oncePerWebhookId(receipts, delivery, () => new Date(), slow);
+    const retry = await oncePerWebhookId(receipts, delivery, () => new Date(), slow);
+    release();
+    // The retry finished first, so its answer stands; the first run learns it was the replay.
+    expect(retry).toEqual({ status: 200, body: { processed: 2 }, replayed: false });
+    expect(await first).toEqual({ status: 200, body: { processed: 2 }, replayed: true });
   });
 });
 

@@ -24,8 +24,7 @@ export const partnerWebhook = <R extends PartnerRoute>(
       const { partnerId } = params as { partnerId: string };
       const answer = await oncePerWebhookId(
         deps.receipts,
-        partnerId,
-        headers['webhook-id'] ?? '',
+        { partnerId, endpoint: route.id, webhookId: headers['webhook-id'] ?? '' },
         deps.now,
         async () => ({ status: 200, body: await work(deps, partnerId, body) }),
       );

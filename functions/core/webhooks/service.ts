@@ -40,9 +40,20 @@ export interface InboundStore {
   replies(campaignId: string, page: PageRequest): Promise<Page<Inbound>>;
 }
 
+/** One webhook delivery: a partner's `webhook-id` on one endpoint (ids may repeat across endpoints). */
+export interface WebhookDelivery {
+  partnerId: string;
+  endpoint: string;
+  webhookId: string;
+}
+
 export interface WebhookReceipts {
-  get(partnerId: string, webhookId: string): Promise<StoredAnswer | undefined>;
-  put(partnerId: string, webhookId: string, answer: StoredAnswer, now: Date): Promise<void>;
+  get(delivery: WebhookDelivery): Promise<StoredAnswer | undefined>;
+  /**
+   * Records the answer unless another run of the same delivery recorded one first; then answers that one
+   * (the first answer stands).
+   */
+  put(delivery: WebhookDelivery, answer: StoredAnswer, now: Date): Promise<StoredAnswer | undefined>;
 }
 
 export interface StoredAnswer {
@@ -81,16 +92,16 @@ export const REPLY_WINDOW_MS = 7 * 24 * 3600_000;
  */
 export const oncePerWebhookId = async (
   receipts: WebhookReceipts,
-  partnerId: string,
-  webhookId: string,
+  delivery: WebhookDelivery,
   now: () => Date,
   work: () => Promise<StoredAnswer>,
 ): Promise<StoredAnswer & { replayed: boolean }> => {
-  const earlier = await receipts.get(partnerId, webhookId);
+  const earlier = await receipts.get(delivery);
   if (earlier) return { ...earlier, replayed: true };
   const answer = await work();
-  await receipts.put(partnerId, webhookId, answer, now());
-  return { ...answer, replayed: false };
+  // A retry that raced the first delivery did the (idempotent) work again; it answers the first answer.
+  const first = await receipts.put(delivery, answer, now());
+  return first ? { ...first, replayed: true } : { ...answer, replayed: false };
 };
 
 /**
