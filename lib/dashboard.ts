@@ -11,14 +11,18 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  DELIVERY_REPORTS_METRIC,
+  METRICS_NAMESPACE,
+  PARTNER_DIMENSION,
+  SENT_METRIC,
+  SERVICE_DIMENSION,
+  SIGNATURE_FAILURES_METRIC,
+  STATUS_DIMENSION,
+  THROTTLES_METRIC,
+} from '../functions/adapters/metrics.js';
+import { SERVICE_NAME } from '../functions/adapters/service-name.js';
 
-/** Where our Lambdas publish their counts (Powertools EMF, see functions/adapters/metrics.ts). */
-export const METRICS_NAMESPACE = 'SmsCampaigns';
-/** Metric names of the dispatcher and of the webhooks (delivery reports by partnerId and status). */
-export const SENT_METRIC = 'MessagesHandedOver';
-export const THROTTLES_METRIC = 'Throttles';
-export const DELIVERY_REPORTS_METRIC = 'DeliveryReports';
-export const SIGNATURE_FAILURES_METRIC = 'WebhookSignatureFailures';
 /** Below this share of handed-over messages delivered, for 3 × 15 minutes, someone should look. */
 export const DELIVERY_RATE_THRESHOLD = 0.8;
 /** Bad webhook signatures in 5 minutes, across partners, that are more than a partner's misconfiguration. */
@@ -33,14 +37,18 @@ export interface ObservabilityProps {
   readonly deadLetterQueues: readonly { name: string; queue: IQueue }[];
 }
 
-const search = (metricName: string, dims: string, extra = '') =>
-  `SEARCH('{${METRICS_NAMESPACE},${dims}} MetricName="${metricName}"${extra}', 'Sum', ${PERIOD.toSeconds()})`;
+/**
+ * A metric matches only if its dimensions match exactly: Powertools adds `service` to ours, so every
+ * SEARCH, SCHEMA and Metric below names it (and filters on our service name).
+ */
+const search = (metricName: string, dims: readonly string[], extra = '') =>
+  `SEARCH('{${METRICS_NAMESPACE},${[SERVICE_DIMENSION, ...dims].join(',')}} ${SERVICE_DIMENSION}="${SERVICE_NAME}" MetricName="${metricName}"${extra}', 'Sum', ${PERIOD.toSeconds()})`;
 
 const partnerMetric = (metricName: string, partnerId: string, extra: Record<string, string> = {}) =>
   new Metric({
     namespace: METRICS_NAMESPACE,
     metricName,
-    dimensionsMap: { partnerId, ...extra },
+    dimensionsMap: { [SERVICE_DIMENSION]: SERVICE_NAME, [PARTNER_DIMENSION]: partnerId, ...extra },
     statistic: 'Sum',
     period: Duration.minutes(15),
   });
@@ -68,7 +76,9 @@ export class Observability extends Construct {
         expression: `IF(sent${n} > 0, delivered${n} / sent${n}, 1)`,
         label: `${partnerId} delivery rate`,
         usingMetrics: {
-          [`delivered${n}`]: partnerMetric(DELIVERY_REPORTS_METRIC, partnerId, { status: 'delivered' }),
+          [`delivered${n}`]: partnerMetric(DELIVERY_REPORTS_METRIC, partnerId, {
+            [STATUS_DIMENSION]: 'delivered',
+          }),
           [`sent${n}`]: partnerMetric(SENT_METRIC, partnerId),
         },
         period: Duration.minutes(15),
@@ -81,7 +91,7 @@ export class Observability extends Construct {
         [
           new GraphWidget({
             title: 'Sent (handed over) per partner',
-            left: [expression('sent', search(SENT_METRIC, 'partnerId'))],
+            left: [expression('sent', search(SENT_METRIC, [PARTNER_DIMENSION]))],
             width: 8,
           }),
           new GraphWidget({
@@ -89,14 +99,18 @@ export class Observability extends Construct {
             left: [
               expression(
                 'delivered',
-                search(DELIVERY_REPORTS_METRIC, 'partnerId,status', ' status="delivered"'),
+                search(
+                  DELIVERY_REPORTS_METRIC,
+                  [PARTNER_DIMENSION, STATUS_DIMENSION],
+                  ` ${STATUS_DIMENSION}="delivered"`,
+                ),
               ),
               expression(
                 'failed',
                 search(
                   DELIVERY_REPORTS_METRIC,
-                  'partnerId,status',
-                  ' NOT status="delivered" NOT status="accepted"',
+                  [PARTNER_DIMENSION, STATUS_DIMENSION],
+                  ` NOT ${STATUS_DIMENSION}="delivered" NOT ${STATUS_DIMENSION}="accepted"`,
                 ),
               ),
             ],
@@ -112,7 +126,7 @@ export class Observability extends Construct {
         [
           new GraphWidget({
             title: 'Throttles (429) per partner',
-            left: [expression('throttles', search(THROTTLES_METRIC, 'partnerId'))],
+            left: [expression('throttles', search(THROTTLES_METRIC, [PARTNER_DIMENSION]))],
             width: 8,
           }),
           new GraphWidget({
@@ -128,7 +142,7 @@ export class Observability extends Construct {
           }),
           new GraphWidget({
             title: 'Webhook signature failures (401)',
-            left: [expression('401', search(SIGNATURE_FAILURES_METRIC, 'partnerId'))],
+            left: [expression('401', search(SIGNATURE_FAILURES_METRIC, [PARTNER_DIMENSION]))],
             width: 8,
           }),
         ],
@@ -150,7 +164,7 @@ export class Observability extends Construct {
       new Alarm(this, 'WebhookSignatureFailuresAlarm', {
         alarmDescription: `More than ${SIGNATURE_FAILURES_THRESHOLD} webhook calls with a bad signature in 5 minutes (all partners)`,
         metric: new MathExpression({
-          expression: `SELECT SUM(${SIGNATURE_FAILURES_METRIC}) FROM SCHEMA("${METRICS_NAMESPACE}", partnerId)`,
+          expression: `SELECT SUM(${SIGNATURE_FAILURES_METRIC}) FROM SCHEMA("${METRICS_NAMESPACE}", ${PARTNER_DIMENSION}, ${SERVICE_DIMENSION}) WHERE ${SERVICE_DIMENSION} = '${SERVICE_NAME}'`,
           label: 'bad signatures',
           period: PERIOD,
           usingMetrics: {},

@@ -5,6 +5,7 @@ import {
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  TrimmedDataAccessException,
   type _Record,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -32,6 +33,26 @@ export const toLambdaRecord = (record: _Record, streamArn: string): DynamoDBReco
         ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) }
         : {}),
     },
+  };
+};
+
+/** A sleep that can be cut short: each kind of wait gets its own, so waking one leaves the others be. */
+const wakeableSleep = () => {
+  let wake: (() => void) | undefined;
+  return {
+    sleep: (ms: number) =>
+      new Promise<void>((done) => {
+        const timer = setTimeout(() => {
+          wake = undefined;
+          done();
+        }, ms);
+        wake = () => {
+          clearTimeout(timer);
+          wake = undefined;
+          done();
+        };
+      }),
+    wake: () => wake?.(),
   };
 };
 
@@ -110,16 +131,9 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
   let stopped = false;
   let cyclesStarted = 0;
   let lastCleanCycle = 0;
-  let wake: (() => void) | undefined;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((done) => {
-      const timer = setTimeout(done, ms);
-      wake = () => {
-        clearTimeout(timer);
-        done();
-      };
-    });
+  // `drain()` cuts the poll interval short; only `stop()` cuts a backoff short (retries keep their pace).
+  const poll = wakeableSleep();
+  const backoff = wakeableSleep();
 
   const refreshShards = async (arn: string) => {
     let start: string | undefined;
@@ -141,17 +155,33 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
     } while (start);
   };
 
-  const iteratorOf = async (arn: string, shardId: string, position: ShardPosition) => {
-    const { ShardIterator } = await streams.send(
-      new GetShardIteratorCommand({
-        StreamArn: arn,
-        ShardId: shardId,
-        ...(position.lastSequence
-          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: position.lastSequence }
-          : { ShardIteratorType: 'TRIM_HORIZON' }),
-      }),
-    );
-    return ShardIterator;
+  const iteratorOf = async (
+    arn: string,
+    shardId: string,
+    position: ShardPosition,
+  ): Promise<string | undefined> => {
+    try {
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: arn,
+          ShardId: shardId,
+          ...(position.lastSequence
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: position.lastSequence }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+      return ShardIterator;
+    } catch (error) {
+      if (!(error instanceof TrimmedDataAccessException) || !position.lastSequence) throw error;
+      // The checkpoint is older than the stream's retention: what followed it is gone. Carry on from the
+      // oldest record still there rather than failing this shard on every cycle.
+      logger.warn('Stream checkpoint older than the stream: reading the shard from its oldest record', {
+        shardId,
+        lastSequence: position.lastSequence,
+      });
+      delete position.lastSequence;
+      return iteratorOf(arn, shardId, position);
+    }
   };
 
   const checkpointOf = (arn: string): Checkpoint => ({
@@ -172,7 +202,7 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
           records: records.length,
           error: error as Error,
         });
-        await sleep(Math.min(5000, 100 * 2 ** attempt));
+        await backoff.sleep(Math.min(5000, 100 * 2 ** attempt));
       }
     }
     return false;
@@ -240,7 +270,9 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
         failures++;
         logger.error('Stream poll failed', error as Error);
       }
-      if (!stopped) await sleep(failures ? Math.min(5000, 100 * 2 ** failures) : pollMs);
+      if (stopped) break;
+      if (failures) await backoff.sleep(Math.min(5000, 100 * 2 ** failures));
+      else await poll.sleep(pollMs);
     }
   };
   const running = loop();
@@ -252,13 +284,14 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
       while (lastCleanCycle <= after) {
         if (stopped) throw new Error('Stream poller stopped');
         if (Date.now() > deadline) throw new Error(`Stream not drained within ${timeoutMs} ms`);
-        wake?.();
+        poll.wake();
         await new Promise((done) => setTimeout(done, 20));
       }
     },
     async stop() {
       stopped = true;
-      wake?.();
+      poll.wake();
+      backoff.wake();
       await running;
       streams.destroy();
       dynamo.destroy();

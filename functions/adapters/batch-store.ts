@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   QueryCommand,
@@ -10,7 +9,7 @@ import type { Batch, BatchMessage } from '../core/dispatch/batch.js';
 import type { BatchRef, BatchStore, RateLimiter } from '../core/dispatch/ports.js';
 import { batchKey, mergeSettle } from '../core/webhooks/delivery-reports.js';
 import type { ReportBatchStore } from '../core/webhooks/service.js';
-import { batchGetAll, batchWriteAll } from './dynamo-batch.js';
+import { batchGetAll, batchWriteAll, conditionFailed, transactionConflict } from './dynamo-batch.js';
 import { INDEX, keys, ttlAfter } from './table.js';
 import { queryPages } from './cursor.js';
 
@@ -23,17 +22,6 @@ export const batchFromItem = (item: Record<string, unknown>): Batch =>
 /** A queued batch sits in its partner's queue (index `lists`) until it is settled; see table.ts. */
 const queueKeys = (partnerId: string, visibleAt: string, campaignId: string, seq: number) =>
   keys.batchQueue(partnerId, visibleAt, campaignId, seq);
-
-const cancellationCodes = (error: unknown) =>
-  error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
-
-const conditionFailed = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  cancellationCodes(error).includes('ConditionalCheckFailed');
-
-const transactionConflict = (error: unknown) =>
-  (error as { name?: string }).name === 'TransactionConflictException' ||
-  cancellationCodes(error).includes('TransactionConflict');
 
 const readBatch = async (client: DynamoDBDocumentClient, table: string, { campaignId, seq }: BatchRef) => {
   const { Item } = await client.send(

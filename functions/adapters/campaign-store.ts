@@ -1,10 +1,10 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../core/audit.js';
 import type { Campaign } from '../core/campaign.js';
 import type { CampaignStore } from '../core/campaign-service.js';
 import { ConflictError } from '../core/errors.js';
 import { queryPage } from './cursor.js';
+import { conditionFailed } from './dynamo-batch.js';
 import { INDEX, keys } from './table.js';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'listPk', 'listSk', 'statusPk', 'statusSk', 'entity'];
@@ -26,10 +26,6 @@ const auditPut = (table: string, entry: AuditEntry) => ({
     Item: { ...entry, ...keys.audit(entry.campaignId, entry.at, entry.id), entity: 'Audit' },
   },
 });
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof TransactionCanceledException &&
-  (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
 
 export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: string): CampaignStore => ({
   async get(id) {
@@ -75,7 +71,7 @@ export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: strin
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) {
+      if (conditionFailed(error)) {
         throw new ConflictError(
           `Campaign ${campaign.id} was changed by another request (it is no longer ${expected.status})`,
         );

@@ -12,6 +12,7 @@ import { snsBatchQueue, snsClient, tableBatchQueue } from './batch-queue.js';
 import { campaignDeps, isLocalRuntime, publicBaseUrl, requiredEnv } from './campaign-deps.js';
 import { snsSmsTransport } from './sns-sms-transport.js';
 import { dynamoDocumentClient, tableName } from './clients.js';
+import { cached } from './cache.js';
 import { dynamoLinkStore } from './link-store.js';
 import { logger } from './logger.js';
 import { observeDispatch } from './metrics.js';
@@ -21,18 +22,6 @@ import { dynamoProgressStore } from './progress-store.js';
 import { dynamoRecipientIndex } from './recipient-index.js';
 import { dynamoSettingsStore } from './settings-store.js';
 import { webhookTransport } from './webhook-transport.js';
-
-/** Remembers a lookup for `ttlMs`, so a busy consumer does not read the same item per batch. */
-const cached = <T>(ttlMs: number, load: (id: string) => Promise<T>) => {
-  const entries = new Map<string, { value: Promise<T>; until: number }>();
-  return (id: string): Promise<T> => {
-    const hit = entries.get(id);
-    if (hit && hit.until > Date.now()) return hit.value;
-    const value = load(id);
-    entries.set(id, { value, until: Date.now() + ttlMs });
-    return value;
-  };
-};
 
 export interface SendingDeps {
   campaigns: CampaignDeps;

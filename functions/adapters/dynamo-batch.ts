@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inParallel } from '../core/concurrency.js';
 
@@ -95,3 +96,23 @@ export const batchGetAll = async (
   );
   return found;
 };
+
+/**
+ * The per-item codes of a cancelled transaction, in the order of its items (`None`,
+ * `ConditionalCheckFailed`, `TransactionConflict`, `ThrottlingError`, `ValidationError`, …); [] for any
+ * other error.
+ */
+export const cancellationCodes = (error: unknown): (string | undefined)[] =>
+  error instanceof TransactionCanceledException
+    ? (error.CancellationReasons ?? []).map((reason) => reason.Code)
+    : [];
+
+/** A condition refused the write: a single write's, or one item's of a transaction. */
+export const conditionFailed = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  cancellationCodes(error).includes('ConditionalCheckFailed');
+
+/** Another transaction was writing one of the items at the same time. */
+export const transactionConflict = (error: unknown): boolean =>
+  (error as { name?: unknown } | null | undefined)?.name === 'TransactionConflictException' ||
+  cancellationCodes(error).includes('TransactionConflict');

@@ -10,33 +10,19 @@ import {
   type ClickRecord,
   type LinkDeps,
 } from '../core/links.js';
+import { cached } from './cache.js';
 import { keys } from './table.js';
 
 /** 238,328 prefixes exist; a campaign that meets this many taken ones in a row is out of luck. */
 const MAX_PREFIX_ATTEMPTS = 64;
 
-/** Remembers a lookup for `ttlMs`; a failed lookup is forgotten at once. */
-const cached = <T>(ttlMs: number, load: (id: string) => Promise<T>) => {
-  const entries = new Map<string, { value: Promise<T>; until: number }>();
-  return (id: string): Promise<T> => {
-    const hit = entries.get(id);
-    if (hit && hit.until > Date.now()) return hit.value;
-    if (entries.size > 10_000) entries.clear();
-    const value = load(id);
-    value.catch(() => entries.delete(id));
-    entries.set(id, { value, until: Date.now() + ttlMs });
-    return value;
-  };
-};
-
 export interface LinkStore extends Omit<LinkDeps, 'now'> {
-  /** Reserves the campaign's short-link prefix (or finds the one it reserved before). */
-  reservePrefix(campaignId: string): Promise<string>;
   /** The code maker of a campaign (MaterializeDeps.shortCodes). */
   shortCodes(campaignId: string): Promise<(seq: number) => string>;
 }
 
 export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): LinkStore => {
+  /** Reserves the campaign's short-link prefix (or finds the one it reserved before). */
   const reservePrefix = async (campaignId: string): Promise<string> => {
     for (let attempt = 0; attempt < MAX_PREFIX_ATTEMPTS; attempt++) {
       const prefix = linkPrefixFor(campaignId, attempt);
@@ -78,7 +64,6 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
   });
 
   return {
-    reservePrefix,
     async shortCodes(campaignId) {
       const prefix = await reservePrefix(campaignId);
       return shortCodeMaker(prefix, () => randomBase62(RANDOM_LENGTH, randomBytes));
@@ -98,44 +83,45 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
       return { messages: (Item.messages ?? []) as BatchMessage[], test: Item.test === true };
     },
     async recordClick(click: ClickRecord, at: Date) {
-      const values: Record<string, unknown> = {
-        ':one': 1,
-        ':now': at.toISOString(),
-        ':entity': 'Click',
-        ':campaignId': click.campaignId,
-        ':seq': click.seq,
-        ':i': click.i,
-        ':carrier': click.carrier,
-        ...(click.province ? { ':province': click.province } : {}),
-        ...(click.test ? { ':test': true } : {}),
-        // Listed under its campaign, so a report reads the clicked links only (one Query), not every code.
-        ...Object.fromEntries(
-          Object.entries(keys.clickList(click.campaignId, click.code)).map(([k, v]) => [`:${k}`, v]),
-        ),
-      };
-      const set = [
-        '#lastAt = :now',
-        '#firstAt = if_not_exists(#firstAt, :now)',
-        '#entity = :entity',
-        '#campaignId = :campaignId',
-        '#seq = :seq',
-        '#i = :i',
-        '#carrier = :carrier',
-        '#listPk = :listPk',
-        '#listSk = :listSk',
-        ...(click.province ? ['#province = :province'] : []),
-        ...(click.test ? ['#test = :test'] : []),
-      ];
-      const names = Object.fromEntries(
-        set.map((part) => part.split(' ')[0] ?? '').map((name) => [name, name.slice(1)]),
-      );
+      // Listed under its campaign, so a report reads the clicked links only (one Query), not every code.
+      const list = keys.clickList(click.campaignId, click.code);
       await client.send(
         new UpdateCommand({
           TableName: table,
           Key: keys.click(click.code),
-          UpdateExpression: `ADD #clicks :one SET ${set.join(', ')}`,
-          ExpressionAttributeNames: { ...names, '#clicks': 'clicks' },
-          ExpressionAttributeValues: values,
+          UpdateExpression:
+            'ADD #clicks :one SET #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now), #entity = :entity, ' +
+            '#campaignId = :campaignId, #seq = :seq, #i = :i, #carrier = :carrier, #listPk = :listPk, ' +
+            '#listSk = :listSk' +
+            (click.province ? ', #province = :province' : '') +
+            (click.test ? ', #test = :test' : ''),
+          ExpressionAttributeNames: {
+            '#clicks': 'clicks',
+            '#lastAt': 'lastAt',
+            '#firstAt': 'firstAt',
+            '#entity': 'entity',
+            '#campaignId': 'campaignId',
+            '#seq': 'seq',
+            '#i': 'i',
+            '#carrier': 'carrier',
+            '#listPk': 'listPk',
+            '#listSk': 'listSk',
+            ...(click.province ? { '#province': 'province' } : {}),
+            ...(click.test ? { '#test': 'test' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':now': at.toISOString(),
+            ':entity': 'Click',
+            ':campaignId': click.campaignId,
+            ':seq': click.seq,
+            ':i': click.i,
+            ':carrier': click.carrier,
+            ':listPk': list.listPk,
+            ':listSk': list.listSk,
+            ...(click.province ? { ':province': click.province } : {}),
+            ...(click.test ? { ':test': true } : {}),
+          },
         }),
       );
     },

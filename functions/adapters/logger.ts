@@ -1,8 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SERVICE_NAME } from './service-name.js';
 
 /** One structured JSON logger per container (Powertools). Secrets and phone numbers are never logged. */
 export const logger = new Logger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'sms-campaigns',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
   logLevel:
     (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | 'DEBUG' | 'WARN' | 'ERROR' | 'SILENT' | undefined) ??
     'INFO',

@@ -1,13 +1,19 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AggregationStore, CommitResult, MinuteState, ShardState } from '../core/metrics/aggregate.js';
 import { SHARDS } from '../core/metrics/changes.js';
-import { countersFrom, sumCounters, type Bucket, type Counters } from '../core/metrics/counters.js';
+import {
+  addMinutes,
+  countersFrom,
+  sumCounters,
+  type Bucket,
+  type Counters,
+  type Minutes,
+} from '../core/metrics/counters.js';
 import type { MetricsReader } from '../core/metrics/service.js';
 import type { CampaignHead } from '../core/metrics/view.js';
 import { INDEX, keys, ttlAfter, type ItemKey } from './table.js';
 import { queryPages } from './cursor.js';
-import { batchGetAll } from './dynamo-batch.js';
+import { batchGetAll, cancellationCodes, transactionConflict } from './dynamo-batch.js';
 
 /** Markers outlive the stream's 24-hour retention, so no record can come back after its marker is gone. */
 const MARKER_TTL_SECONDS = 2 * 24 * 3600;
@@ -45,18 +51,14 @@ const versioned = (ver: number) =>
     ? { ConditionExpression: 'attribute_not_exists(pk)' }
     : { ConditionExpression: 'ver = :ver', ExpressionAttributeValues: { ':ver': ver } };
 
-const reasonCodes = (error: unknown): (string | undefined)[] | undefined =>
-  error instanceof TransactionCanceledException
-    ? (error.CancellationReasons ?? []).map((reason) => reason.Code)
-    : (error as { name?: string }).name === 'TransactionConflictException'
-      ? []
-      : undefined;
+/** Why a transaction may be refused and tried again: a version moved, a marker existed, another writer. */
+const RETRYABLE_CODES = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict']);
 
 /** The aggregator's writes: counter shards, minute items and "already counted" markers, in one transaction. */
 export const dynamoAggregationStore = (client: DynamoDBDocumentClient, table: string): AggregationStore => ({
   async load(campaignId, shard, hours) {
     const shardKey = keys.metricsShard(campaignId, shard);
-    const minuteKeys = hours.map((hour) => keys.metricsMinutes(campaignId, hour));
+    const minuteKeys = hours.map((hour) => keys.metricsMinutes(campaignId, hour, shard));
     const items = await batchGetAll(client, table, [shardKey, ...minuteKeys], { consistent: true });
     return {
       shard: shardFrom(
@@ -94,9 +96,10 @@ export const dynamoAggregationStore = (client: DynamoDBDocumentClient, table: st
         counters: shard.counters,
       }),
       ...minutes.map((minute) =>
-        versionedPut(keys.metricsMinutes(shard.campaignId, minute.hour), minute.ver, {
+        versionedPut(keys.metricsMinutes(shard.campaignId, minute.hour, shard.shard), minute.ver, {
           entity: 'MetricsMinutes',
           hour: minute.hour,
+          shard: shard.shard,
           minutes: minute.minutes,
         }),
       ),
@@ -112,17 +115,18 @@ export const dynamoAggregationStore = (client: DynamoDBDocumentClient, table: st
       await client.send(new TransactWriteCommand({ TransactItems: transactItems }));
       return { ok: true };
     } catch (error) {
-      const codes = reasonCodes(error);
-      if (!codes) throw error;
+      // Only a moved version (a shard or minute item), an existing marker or a concurrent transaction is
+      // ours to handle; anything else (throttling, validation, item too large) is the caller's error.
+      const codes = cancellationCodes(error);
+      const conflictError = transactionConflict(error);
+      if (!conflictError && (codes.length === 0 || codes.some((code) => !RETRYABLE_CODES.has(code ?? ''))))
+        throw error;
       const versionedItems = 1 + minutes.length;
       const counted = markers.filter((_, i) => codes[versionedItems + i] === 'ConditionalCheckFailed');
       const conflict =
-        codes.length === 0 ||
-        codes.some(
-          (code, i) =>
-            code === 'TransactionConflict' || (i < versionedItems && code === 'ConditionalCheckFailed'),
-        );
-      return { ok: false, counted, conflict: conflict || counted.length === 0 };
+        conflictError || codes.slice(0, versionedItems).some((code) => code === 'ConditionalCheckFailed');
+      if (!conflict && counted.length === 0) throw error;
+      return { ok: false, counted, conflict };
     }
   },
 });
@@ -148,32 +152,35 @@ export const dynamoMetricsReader = (client: DynamoDBDocumentClient, table: strin
   },
 
   async minutes(campaignId, fromHour, toHour) {
-    const found: Record<string, Record<string, Bucket>> = {};
+    // One item per hour and shard: the shards of each minute are summed.
+    const found: Minutes = {};
     for await (const page of queryPages(client, {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': keys.campaign(campaignId).pk,
-        ':from': keys.metricsMinutes(campaignId, fromHour).sk,
-        ':to': keys.metricsMinutes(campaignId, toHour).sk,
+        ':from': keys.metricsMinutes(campaignId, fromHour, 0).sk,
+        ':to': keys.metricsMinutes(campaignId, toHour, SHARDS - 1).sk,
       },
       ConsistentRead: true,
     })) {
-      for (const item of page) found[String(item.hour)] = (item.minutes ?? {}) as Record<string, Bucket>;
+      for (const item of page)
+        addMinutes(found, { [String(item.hour)]: (item.minutes ?? {}) as Record<string, Bucket> });
     }
     return found;
   },
 
-  async campaignsIn(from, to) {
+  async campaignsCreatedBefore(to) {
     const found: CampaignHead[] = [];
     for await (const page of queryPages(client, {
       TableName: table,
       IndexName: INDEX.lists.name,
-      KeyConditionExpression: 'listPk = :list',
-      FilterExpression: '(sendAt >= :from AND sendAt < :to) OR (startedAt >= :from AND startedAt < :to)',
+      // listSk is `{createdAt}#{id}`, and a campaign is created before it is sent: nothing created at or
+      // after `to` can be in the window. Which of the rest are is the core's call (`inSummaryWindow`).
+      KeyConditionExpression: 'listPk = :list AND listSk < :to',
       ProjectionExpression: 'id, #name, #status, sendAt, startedAt, estimate.currency',
       ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
-      ExpressionAttributeValues: { ':list': keys.campaignsListPk, ':from': from, ':to': to },
+      ExpressionAttributeValues: { ':list': keys.campaignsListPk, ':to': to },
     })) {
       found.push(...page.map(campaignHeadFrom));
     }

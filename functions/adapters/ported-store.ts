@@ -1,22 +1,35 @@
-import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isCarrier, type Carrier } from '../core/carriers.js';
+import { inParallel } from '../core/concurrency.js';
+import { latestPerPhone } from '../core/webhooks/delivery-reports.js';
 import type { PortedNumbers } from '../core/webhooks/service.js';
-import { batchWriteAll } from './dynamo-batch.js';
 import { INDEX, keys } from './table.js';
 import { queryPages } from './cursor.js';
+
+/** Conditional Puts in flight at once. */
+const PORTED_WRITE_PARALLELISM = 8;
 
 /** Numbers whose carrier a delivery report corrected (number portability), listed under PORTED. */
 export const dynamoPortedNumbers = (client: DynamoDBDocumentClient, table: string): PortedNumbers => ({
   async upsert(numbers) {
-    // One item per phone: the latest report in this request wins (BatchWrite refuses a key twice).
-    const latest = new Map(numbers.map((n) => [n.phone, n]));
-    await batchWriteAll(
-      client,
-      table,
-      [...latest.values()].map((n) => ({
-        PutRequest: { Item: { ...keys.ported(n.phone), entity: 'Ported', ...n } },
-      })),
-    );
+    // One conditional Put per number (BatchWrite cannot be conditional): an older report that arrives
+    // later never overwrites a newer carrier. Ported numbers are rare, so this is a handful of writes.
+    await inParallel(latestPerPhone(numbers), PORTED_WRITE_PARALLELISM, async (n) => {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...keys.ported(n.phone), entity: 'Ported', ...n },
+            ConditionExpression: 'attribute_not_exists(pk) OR #at < :at',
+            ExpressionAttributeNames: { '#at': 'at' },
+            ExpressionAttributeValues: { ':at': n.at },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    });
   },
 
   async all() {

@@ -1,8 +1,7 @@
 import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Batch } from '../core/dispatch/batch.js';
-import type { BatchRef } from '../core/dispatch/ports.js';
-import { batchesHolding, recipientBuckets } from '../core/webhooks/recipients.js';
-import type { RecipientLookup } from '../core/webhooks/service.js';
+import { recipientBuckets } from '../core/webhooks/recipients.js';
+import type { RecipientIndexItem, RecipientLookup } from '../core/webhooks/service.js';
 import { batchWriteAll } from './dynamo-batch.js';
 import { keys, ttlAfter } from './table.js';
 import { queryPages } from './cursor.js';
@@ -25,7 +24,6 @@ export const dynamoRecipientIndex = (client: DynamoDBDocumentClient, table: stri
     const requests = [...recipientBuckets(batches)].map(([bucket, entries]) => ({
       PutRequest: {
         Item: {
-          // The key builder takes a phone and keeps its last two digits: the bucket is exactly those.
           ...keys.recipientIndex(bucket, materializedAt, campaignId, firstSeq),
           entity: 'RecipientIndex',
           campaignId,
@@ -37,17 +35,22 @@ export const dynamoRecipientIndex = (client: DynamoDBDocumentClient, table: stri
     if (requests.length) await batchWriteAll(client, table, requests);
   },
 
-  async batchesOf(phone, since) {
-    const found: BatchRef[] = [];
+  async itemsOf(bucket, since) {
+    const found: RecipientIndexItem[] = [];
     for await (const page of queryPages(client, {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND sk >= :since',
-      ExpressionAttributeValues: { ':pk': keys.recipientIndexPk(phone), ':since': since.toISOString() },
-      ProjectionExpression: 'campaignId, entries',
+      ExpressionAttributeValues: { ':pk': keys.recipientIndexPk(bucket), ':since': since.toISOString() },
+      ProjectionExpression: 'sk, campaignId, entries',
       ScanIndexForward: false,
     })) {
       for (const item of page)
-        found.push(...batchesHolding(String(item.campaignId), (item.entries ?? []) as string[], phone));
+        found.push({
+          campaignId: String(item.campaignId),
+          // The sort key starts with the materialisation time (`keys.recipientIndex`).
+          materializedAt: String(item.sk).split('#')[0] ?? '',
+          entries: (item.entries ?? []) as string[],
+        });
     }
     return found;
   },

@@ -7,8 +7,11 @@ import { queryPages } from './cursor.js';
 import { batchGetAll } from './dynamo-batch.js';
 
 export interface ReportStore {
-  /** A campaign's batches from `fromSeq` on, ascending, test sends left out (they are numbered after). */
-  batchesFrom(campaignId: string, fromSeq: number): AsyncIterable<Batch[]>;
+  /**
+   * A campaign's batches from `fromSeq` on, ascending, test sends left out (they are numbered after).
+   * `pageSize`: batches per read (a hint for a caller that needs only a few); without it a read is 1 MB.
+   */
+  batchesFrom(campaignId: string, fromSeq: number, pageSize?: number): AsyncIterable<Batch[]>;
   /** Clicks per short-link code (codes never clicked are absent). */
   clicksOf(codes: readonly string[]): Promise<Map<string, number>>;
   /** Clicks per code of every clicked link of a campaign: one Query, as many items as links clicked. */
@@ -16,9 +19,10 @@ export interface ReportStore {
 }
 
 export const dynamoReportStore = (client: DynamoDBDocumentClient, table: string): ReportStore => ({
-  async *batchesFrom(campaignId, fromSeq) {
+  async *batchesFrom(campaignId, fromSeq, pageSize) {
     for await (const page of queryPages(client, {
       TableName: table,
+      ...(pageSize ? { Limit: pageSize } : {}),
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': keys.campaign(campaignId).pk,

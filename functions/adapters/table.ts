@@ -29,8 +29,8 @@
  * | Pacing counter of a partner's second | RATE#{partnerId}       | {unix second}         | — (ttl 1 hour)                   |
  * | Metrics counters of a campaign, shard n (0..3) | CAMPAIGN#{id} | METRICS#{n}        | —                                |
  * | Metrics of a campaign (O(1) items)   | BatchGetItem campaign + METRICS#0..3 (5 items, however large the campaign)         |
- * | Minute timeline of one hour          | CAMPAIGN#{id}          | MINUTES#{yyyy-mm-ddThh}| —                               |
- * | Minute timeline over a window        | query pk = CAMPAIGN#{id}, sk between MINUTES#{from hour} and MINUTES#{to hour}      |
+ * | Minute timeline of one hour, shard n | CAMPAIGN#{id}          | MINUTES#{yyyy-mm-ddThh}#{n} | —                          |
+ * | Minute timeline over a window        | query pk = CAMPAIGN#{id}, sk between MINUTES#{from hour}#0 and MINUTES#{to hour}#3 (shards summed) |
  * | Aggregated stream record (dedupe)    | AGG#{stream eventID}   | AGG                   | — (ttl 2 days)                   |
  * | Received partner webhook (replay)    | WEBHOOK#{partnerId}#{webhook-id} | WEBHOOK#{endpoint} | — (ttl 1 day)               |
  * | Ported number: carrier learnt from a delivery report | PORTED#{E.164 phone} | PORTED | PORTED / {E.164 phone}          |
@@ -128,12 +128,11 @@ export const keys = {
     pk: `CAMPAIGN#${campaignId}`,
     sk: `METRICS#${shard}`,
   }),
-  /** `hour` as `yyyy-mm-ddThh` (UTC). */
-  metricsMinutes: (campaignId: string, hour: string) => ({
+  /** `hour` as `yyyy-mm-ddThh` (UTC); one item per counter shard, so shards never contend. */
+  metricsMinutes: (campaignId: string, hour: string, shard: number) => ({
     pk: `CAMPAIGN#${campaignId}`,
-    sk: `MINUTES#${hour}`,
+    sk: `MINUTES#${hour}#${shard}`,
   }),
-  metricsMinutesPrefix: 'MINUTES#',
   aggregated: (eventId: string) => ({ pk: `AGG#${eventId}`, sk: 'AGG' }),
   webhookReceipt: (partnerId: string, endpoint: string, webhookId: string) => ({
     pk: `WEBHOOK#${partnerId}#${webhookId}`,
@@ -147,11 +146,12 @@ export const keys = {
     listSk: `${at}#${partnerId}#${id}`,
   }),
   repliesListPk: (campaignId: string) => `REPLIES#${campaignId}`,
-  recipientIndex: (phone: string, materializedAt: string, campaignId: string, firstSeq: number) => ({
-    pk: `RECIPIENTS#${phone.slice(-2)}`,
+  /** `bucket`: a phone's bucket, `bucketOf(phone)` (core/webhooks/recipients.ts). */
+  recipientIndex: (bucket: string, materializedAt: string, campaignId: string, firstSeq: number) => ({
+    pk: `RECIPIENTS#${bucket}`,
     sk: `${materializedAt}#${campaignId}#${String(firstSeq).padStart(9, '0')}`,
   }),
-  recipientIndexPk: (phone: string) => `RECIPIENTS#${phone.slice(-2)}`,
+  recipientIndexPk: (bucket: string) => `RECIPIENTS#${bucket}`,
   linkPrefix: (prefix: string) => ({ pk: `LINKPREFIX#${prefix}`, sk: 'LINKPREFIX' }),
   click: (code: string) => ({ pk: `CLICK#${code}`, sk: 'CLICK' }),
   clickList: (campaignId: string, code: string) => ({ listPk: `CLICKS#${campaignId}`, listSk: code }),

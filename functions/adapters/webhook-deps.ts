@@ -3,7 +3,7 @@ import { verifyPartnerSignature } from '../core/webhooks/signature.js';
 import type { WebhookDeps } from '../core/webhooks/service.js';
 import type { ApiEvent } from '../http/api.js';
 import { lowerCaseHeaders } from '../http/request.js';
-import { dynamoBatchStore, dynamoReportBatchStore } from './batch-store.js';
+import { dynamoReportBatchStore } from './batch-store.js';
 import { isLocalRuntime } from './campaign-deps.js';
 import { dynamoDocumentClient, tableName } from './clients.js';
 import { dynamoInboundStore } from './inbound-store.js';
@@ -18,12 +18,10 @@ import { dynamoWebhookReceipts } from './webhook-receipts.js';
 export const webhookDeps = (): WebhookDeps => {
   const client = dynamoDocumentClient();
   const table = tableName();
-  const batches = dynamoBatchStore(client, table);
   return {
     batches: dynamoReportBatchStore(client, table),
     ported: dynamoPortedNumbers(client, table),
     recipients: dynamoRecipientIndex(client, table),
-    batch: (ref) => batches.get(ref),
     inbound: dynamoInboundStore(client, table),
     optOuts: dynamoOptOutStore(client, table),
     receipts: dynamoWebhookReceipts(client, table),

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { normalizeVietnameseMobile, maskPhone } from './phone.js';
-import { mayAccess, type Actor } from './roles.js';
+import { normalizeVietnameseMobile } from './phone.js';
 
 /** Contract §4: phones that asked not to receive campaign messages. */
 
@@ -71,7 +70,3 @@ export const OptOutView = z
     createdBy: z.string(),
   })
   .meta({ id: 'OptOut' });
-
-/** Contract §2: planners see phone numbers masked; officers and up in full. */
-export const optOutFor = (actor: Actor, optOut: OptOut): OptOut =>
-  mayAccess(actor, 'edit') ? optOut : { ...optOut, phone: maskPhone(optOut.phone) };

@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import { MESSAGE_STATES, messageId, type Batch, type BatchMessage } from './dispatch/batch.js';
-import { maskPhone } from './phone.js';
-import { mayAccess, type Actor } from './roles.js';
 
 /** Contract §7: one recipient's message, as `GET /v1/campaigns/{id}/messages` and report.csv show it. */
 export const MessageRowView = z
@@ -25,10 +23,6 @@ export const MessagesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().min(1).max(2048).optional(),
 });
-
-/** Contract §2: planners see phone numbers masked; officers and up in full. */
-export const phoneFor = (actor: Actor) => (phone: string) =>
-  mayAccess(actor, 'edit') ? phone : maskPhone(phone);
 
 export const toMessageRow = (
   batch: Pick<Batch, 'campaignId' | 'seq' | 'partnerId' | 'createdAt'>,

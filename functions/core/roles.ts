@@ -1,3 +1,5 @@
+import { maskPhone } from './phone.js';
+
 /** Contract §2: roles and what each may do. A higher role includes the rights of the lower ones. */
 export const ROLES = ['planner', 'officer', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,3 +23,9 @@ export interface Actor {
 
 export const mayAccess = (actor: Actor, access: Access): boolean =>
   actor.roles.some((role) => (ACCESS[access] as readonly Role[]).includes(role));
+
+/** Contract §2: how `actor` is shown a phone number: masked for planners, in full for officers and up. */
+export const phoneFor =
+  (actor: Actor) =>
+  (phone: string): string =>
+    mayAccess(actor, 'edit') ? phone : maskPhone(phone);

@@ -21,7 +21,7 @@ const toItem = (image: Image | undefined) =>
   image ? unmarshall(image as Record<string, AttributeValue>) : undefined;
 
 /** A stream record as the domain sees it: its id, kind and the item before and after. */
-export const changeOf = (record: DynamoDBRecord): Change | undefined => {
+const changeOf = (record: DynamoDBRecord): Change | undefined => {
   if (!record.eventID || !record.eventName) return undefined;
   // Only the entities that count are unmarshalled (our own counter items come back through the stream too).
   const entity = (record.dynamodb?.NewImage ?? record.dynamodb?.OldImage)?.entity?.S;

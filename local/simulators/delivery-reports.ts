@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
+import { MAX_REPORTS_PER_REQUEST } from '../../functions/core/webhooks/delivery-reports.js';
+import { MAX_INBOUND_PER_REQUEST } from '../../functions/core/webhooks/inbound.js';
 import type { ReplyDraft, ReportDraft } from './carrier-rules.js';
 
-/** Per request, for reports and inbound messages alike (contract §8 takes up to 1,000 of each). */
-export const MAX_REPORTS_PER_REQUEST = 1000;
+/** Items per request: what our API takes of either kind (contract §8: up to 1,000 reports or messages). */
+const MAX_PER_REQUEST = Math.min(MAX_REPORTS_PER_REQUEST, MAX_INBOUND_PER_REQUEST);
 /** Items falling due within this long of each other go out in the same request. */
 const GATHER_MS = 50;
 const ATTEMPTS = 4;
@@ -95,7 +97,7 @@ export class SignedPoster<Draft extends object> {
   private async drain(): Promise<void> {
     const { signal } = this.lifetime;
     while (this.due.length > 0 && !signal.aborted) {
-      const chunk = this.due.splice(0, MAX_REPORTS_PER_REQUEST);
+      const chunk = this.due.splice(0, MAX_PER_REQUEST);
       const posted = await this.post(chunk, signal);
       if (signal.aborted) return;
       if (posted) this.options.onPosted(chunk);

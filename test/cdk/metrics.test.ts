@@ -1,6 +1,14 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import {
+  DELIVERY_REPORTS_METRIC,
+  METRICS_NAMESPACE,
+  SENT_METRIC,
+  SIGNATURE_FAILURES_METRIC,
+  THROTTLES_METRIC,
+} from '../../functions/adapters/metrics.js';
+import { SERVICE_NAME } from '../../functions/adapters/service-name.js';
 import { AGGREGATOR_BATCH_SIZE, AGGREGATOR_RETRY_ATTEMPTS } from '../../lib/metrics-aggregation.js';
 import { SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
 import { actionsOf, getAtt, logicalIdOf, resourcesOf, statementsOfRole, type Statement } from './template.js';
@@ -76,6 +84,49 @@ describe('observability', () => {
       'WebhookSignatureFailures',
     ])
       expect(body).toContain(text);
+  });
+
+  it('reads the metrics with every dimension they are emitted with (Powertools adds service)', () => {
+    const [dashboard] = Object.values(
+      resourcesOf<{ Properties: { DashboardBody: unknown } }>(template, 'AWS::CloudWatch::Dashboard'),
+    );
+    // The body is JSON inside JSON: drop the escaping to read the expressions as written.
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody).replaceAll('\\', '');
+    const searches = [...body.matchAll(/SEARCH\('(.*?)', 'Sum'/g)].map((m) => m[1] ?? '');
+    expect(searches).toHaveLength(5);
+    for (const search of searches) {
+      expect(search).toMatch(new RegExp(`^\\{${METRICS_NAMESPACE},service,partnerId(,status)?\\} `));
+      expect(search).toContain(`service="${SERVICE_NAME}"`);
+    }
+    for (const name of [SENT_METRIC, THROTTLES_METRIC, DELIVERY_REPORTS_METRIC, SIGNATURE_FAILURES_METRIC])
+      expect(searches.some((s) => s.includes(`MetricName="${name}"`))).toBe(true);
+
+    // CDK sorts dimensions by name; CloudWatch needs all of them, whatever the order.
+    const dimensions = (extra: { Name: string; Value: string }[] = []) =>
+      [{ Name: 'service', Value: SERVICE_NAME }, { Name: 'partnerId', Value: 'viettel-hn' }, ...extra].sort(
+        (a, b) => a.Name.localeCompare(b.Name),
+      );
+    const stat = (metricName: string, dims: { Name: string; Value: string }[]) =>
+      Match.objectLike({
+        MetricStat: Match.objectLike({
+          Metric: { Namespace: METRICS_NAMESPACE, MetricName: metricName, Dimensions: dims },
+        }),
+      });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ComparisonOperator: 'LessThanThreshold',
+      Metrics: Match.arrayWith([
+        stat(DELIVERY_REPORTS_METRIC, dimensions([{ Name: 'status', Value: 'delivered' }])),
+        stat(SENT_METRIC, dimensions()),
+      ]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ComparisonOperator: 'GreaterThanThreshold',
+      Metrics: [
+        Match.objectLike({
+          Expression: `SELECT SUM(${SIGNATURE_FAILURES_METRIC}) FROM SCHEMA("${METRICS_NAMESPACE}", partnerId, service) WHERE service = '${SERVICE_NAME}'`,
+        }),
+      ],
+    });
   });
 
   it('alarms on a delivery rate drop per partner and on a spike of bad webhook signatures', () => {

@@ -70,4 +70,33 @@ describe('the local stream poller', () => {
       'STREAMTEST#c',
     ]);
   });
+
+  it('hands the same records over again when the handler fails, and skips none', async () => {
+    const handed: string[][] = [];
+    const accepted: string[] = [];
+    let failures = 1;
+    const handler = async (event: DynamoDBStreamEvent) => {
+      const keys = event.Records.map((r: DynamoDBRecord) => String(r.dynamodb?.Keys?.pk?.S));
+      handed.push(keys);
+      if (failures > 0 && keys.some((k) => k.startsWith('STREAMTEST#retry'))) {
+        failures--;
+        throw new Error('handler failed once');
+      }
+      accepted.push(...keys);
+    };
+    const streams = await startLocalStreams({ pollMs: 20, handler });
+    await streams.drain();
+    await put('retry-d');
+    await put('retry-e');
+    await streams.drain();
+    await streams.stop();
+
+    const failed = handed.findIndex((keys) => keys.some((k) => k.startsWith('STREAMTEST#retry')));
+    expect(failed).toBeGreaterThanOrEqual(0);
+    expect(handed[failed + 1]).toEqual(handed[failed]);
+    expect(accepted.filter((k) => k.startsWith('STREAMTEST#retry'))).toEqual([
+      'STREAMTEST#retry-d',
+      'STREAMTEST#retry-e',
+    ]);
+  });
 });

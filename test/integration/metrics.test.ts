@@ -1,10 +1,16 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBatchStore } from '../../functions/adapters/batch-store.js';
 import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
+import { dynamoMetricsReader } from '../../functions/adapters/metrics-store.js';
 import { dynamoProgressStore } from '../../functions/adapters/progress-store.js';
 import { keys } from '../../functions/adapters/table.js';
 import type { Batch, BatchMessage } from '../../functions/core/dispatch/batch.js';
+import { SHARDS } from '../../functions/core/metrics/changes.js';
+import { sumCounters } from '../../functions/core/metrics/counters.js';
 import { aggregateMetrics } from '../../functions/streams/aggregate-metrics.js';
 import type { LocalStreams } from '../../local/streams.js';
 import { countRequests } from '../../bench/counters.js';
@@ -335,5 +341,46 @@ describe('metrics summary', () => {
     );
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].path).toBe('to');
+  });
+});
+
+describe('concurrent aggregation', () => {
+  type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
+  const campaignId = `concurrent${Date.now()}`;
+  /** The INSERT record of batch `n` (seq n × SHARDS: every one on shard 0), as Lambda delivers it. */
+  const inserted = (n: number): DynamoDBRecord => {
+    const seq = n * SHARDS;
+    const item = {
+      ...keys.batch(campaignId, seq),
+      entity: 'Batch',
+      ...newBatch(campaignId, seq, [message(0, 'viettel', 'Bắc Kạn'), message(1, 'mobifone', 'Hà Nội')]),
+    };
+    const image = (value: Record<string, unknown>): Image =>
+      marshall(value, { removeUndefinedValues: true }) as Record<string, AttributeValue> as Image;
+    return {
+      eventID: `${campaignId}-${n}`,
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      dynamodb: { Keys: image(keys.batch(campaignId, seq)), NewImage: image(item) },
+    };
+  };
+
+  it('counts exactly when two invocations write one shard at once, with records counted before', async () => {
+    const records = Array.from({ length: 10 }, (_, n) => inserted(n));
+    const pick = (ns: number[]) => ns.map((n) => records[n] as DynamoDBRecord);
+    expect((await aggregateMetrics({ Records: pick([0, 1, 2, 3]) })).counted).toBe(4);
+
+    // Both carry records counted before (0..3) and new ones, one of which (5) is in both.
+    const [a, b] = await Promise.all([
+      aggregateMetrics({ Records: pick([0, 1, 2, 3, 4, 5, 6]) }),
+      aggregateMetrics({ Records: pick([2, 3, 5, 7, 8, 9]) }),
+    ]);
+    expect(a.counted + b.counted).toBe(6);
+    expect(a.duplicates + b.duplicates).toBe(7);
+
+    const { shards } = await dynamoMetricsReader(client, table).campaignWithShards(campaignId);
+    const counters = sumCounters(shards.map((s) => s.counters));
+    expect(counters).toMatchObject({ targeted: 20, queued: 20, sent: 0 });
+    expect(shards.slice(1).every((s) => s.ver === 0)).toBe(true);
   });
 });

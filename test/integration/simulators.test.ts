@@ -118,13 +118,12 @@ interface InboundMessage {
 
 /**
  * Our API's delivery-report and inbound endpoints, reduced to verifying the signature and keeping what
- * came (`arrivals`: the kind of each request kept, in order).
+ * came (`paths`: the path of each request kept, in order).
  */
 const reportReceiver = async (secret: string, statuses: number[] = []) => {
   const verifier = new Webhook(secret);
   const received: ReceivedReports[] = [];
   const inbound: InboundMessage[] = [];
-  const arrivals: ('reports' | 'inbound')[] = [];
   const paths: string[] = [];
   const attempts: string[] = [];
   const refused: string[] = [];
@@ -146,7 +145,6 @@ const reportReceiver = async (secret: string, statuses: number[] = []) => {
           messages?: InboundMessage[];
         };
         const kind = request.url?.endsWith('/inbound') ? 'inbound' : 'reports';
-        if (status === 200) arrivals.push(kind);
         if (status === 200) paths.push(request.url ?? '');
         if (status === 200 && kind === 'inbound') inbound.push(...(payload.messages ?? []));
         if (status === 200 && kind === 'reports')
@@ -172,7 +170,6 @@ const reportReceiver = async (secret: string, statuses: number[] = []) => {
     inboundUrl: `${base}/inbound`,
     received,
     inbound,
-    arrivals,
     paths,
     attempts,
     refused,
@@ -462,7 +459,10 @@ describe('carrier simulator: subscribers’ replies', () => {
     const optOuts = replies.filter((r) => isOptOutReply(r.text)).length;
     expect(optOuts).toBeGreaterThan(0);
     expect(optOuts).toBeLessThan(replies.length);
-    expect(receiver.arrivals).toEqual(['reports', 'inbound']);
+    expect(receiver.paths).toEqual([
+      '/v1/webhooks/sim-test/delivery-reports',
+      '/v1/webhooks/sim-test/inbound',
+    ]);
     expect(sim.counters()).toMatchObject({
       repliesPosted: delivered.length,
       optOutRepliesPosted: optOuts,

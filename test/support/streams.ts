@@ -1,13 +1,7 @@
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-} from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBRecord } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ensureTable } from '../../local/dynamodb.js';
-import { startLocalStreams, toLambdaRecord, type LocalStreams } from '../../local/streams.js';
+import { startLocalStreams, type LocalStreams } from '../../local/streams.js';
 
 /**
  * The local stream poller on this test file's table (TABLE_NAME, DynamoDB Local from the environment),
@@ -20,34 +14,20 @@ export const startTestStreams = async (): Promise<LocalStreams> => {
   return startLocalStreams({ pollMs: 50 });
 };
 
-/** Every record now in the table's stream, in Lambda's shape: to deliver them again (a Lambda retry). */
+/**
+ * Every record now in the table's stream, in Lambda's shape: to deliver them again (a Lambda retry). Read
+ * by a poller of its own from the oldest record (every shard, children after parents, every page).
+ */
 export const allStreamRecords = async (): Promise<DynamoDBRecord[]> => {
-  const dynamo = new DynamoDBClient({});
-  const streams = new DynamoDBStreamsClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB });
+  const records: DynamoDBRecord[] = [];
+  const collect = async (event: DynamoDBStreamEvent) => {
+    records.push(...event.Records);
+  };
+  const streams = await startLocalStreams({ handler: collect, pollMs: 20 });
   try {
-    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: process.env.TABLE_NAME }));
-    const arn = Table?.LatestStreamArn ?? '';
-    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
-    const records: DynamoDBRecord[] = [];
-    for (const shard of StreamDescription?.Shards ?? []) {
-      let { ShardIterator: iterator } = await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: arn,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      );
-      while (iterator) {
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-        const batch = page.Records ?? [];
-        records.push(...batch.map((r) => toLambdaRecord(r, arn)));
-        if (!batch.length) break;
-        iterator = page.NextShardIterator;
-      }
-    }
-    return records;
+    await streams.drain();
   } finally {
-    dynamo.destroy();
-    streams.destroy();
+    await streams.stop();
   }
+  return records;
 };

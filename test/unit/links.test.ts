@@ -96,14 +96,6 @@ describe('short codes', () => {
     expect(batch7.map((code) => parseShortCode(code)?.seq)).toEqual([7, 7, 7]);
   });
 
-  it('makes 100,000 distinct codes per batch of 100 from the real random source', () => {
-    const next = shortCodeMaker('pfx', () => randomBase62(5, randomBytes));
-    for (let seq = 0; seq < 1000; seq++) {
-      const codes = Array.from({ length: 100 }, () => next(seq));
-      expect(new Set(codes).size).toBe(100);
-    }
-  });
-
   it('counts the real code length in the SMS estimate', () => {
     expect(DEFAULT_SHORT_LINK_LENGTH).toBe(`http://localhost:3000/l/${shortCode('abc', 'defgh', 0)}`.length);
     expect(shortLinkLength('https://s.gov.vn')).toBe('https://s.gov.vn/l/'.length + 12);

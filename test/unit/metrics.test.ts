@@ -18,13 +18,21 @@ import {
 } from '../../functions/core/metrics/changes.js';
 import {
   addDelta,
+  addMinutes,
   emptyCounters,
   emptyDelta,
   sumCounters,
   type Counters,
   type Delta,
+  type Minutes,
 } from '../../functions/core/metrics/counters.js';
-import { MetricsQuery, SummaryQuery, metricsView, summaryView } from '../../functions/core/metrics/view.js';
+import {
+  MetricsQuery,
+  SummaryQuery,
+  metricsView,
+  minuteWindow,
+  summaryView,
+} from '../../functions/core/metrics/view.js';
 
 const T0 = '2027-07-30T01:05:00.000Z';
 const T1 = '2027-07-30T01:47:00.000Z';
@@ -233,7 +241,7 @@ const memoryStore = () => {
           shards.get(`${campaignId}|${shard}`) ?? { campaignId, shard, ver: 0, counters: emptyCounters() },
         ),
         minutes: hours.map((hour) =>
-          structuredClone(minutes.get(`${campaignId}|${hour}`) ?? { hour, ver: 0, minutes: {} }),
+          structuredClone(minutes.get(`${campaignId}|${shard}|${hour}`) ?? { hour, ver: 0, minutes: {} }),
         ),
       };
     },
@@ -249,12 +257,12 @@ const memoryStore = () => {
       const counted = write.markers.filter((id) => markers.has(id));
       const conflict =
         (shards.get(key)?.ver ?? 0) !== write.shard.ver ||
-        write.minutes.some((m) => (minutes.get(`${write.shard.campaignId}|${m.hour}`)?.ver ?? 0) !== m.ver);
+        write.minutes.some((m) => (minutes.get(`${key}|${m.hour}`)?.ver ?? 0) !== m.ver);
       if (counted.length || conflict) return { ok: false, counted, conflict };
       commits.push(structuredClone(write));
       shards.set(key, { ...structuredClone(write.shard), ver: write.shard.ver + 1 });
       for (const m of write.minutes)
-        minutes.set(`${write.shard.campaignId}|${m.hour}`, { ...structuredClone(m), ver: m.ver + 1 });
+        minutes.set(`${key}|${m.hour}`, { ...structuredClone(m), ver: m.ver + 1 });
       write.markers.forEach((id) => markers.add(id));
       return { ok: true };
     },
@@ -265,7 +273,12 @@ const memoryStore = () => {
     interfereNext: (n: number) => (interfere = n),
     total: (campaignId: string) =>
       sumCounters([0, 1, 2, 3].map((s) => shards.get(`${campaignId}|${s}`)?.counters ?? emptyCounters())),
-    minutesOf: (campaignId: string, hour: string) => minutes.get(`${campaignId}|${hour}`)?.minutes,
+    /** The minute buckets of an hour, summed over the shards (as the reader does). */
+    minutesOf: (campaignId: string, hour: string) =>
+      [0, 1, 2, 3].reduce<Minutes>(
+        (sum, s) => addMinutes(sum, { [hour]: minutes.get(`${campaignId}|${s}|${hour}`)?.minutes ?? {} }),
+        {},
+      )[hour],
   };
 };
 
@@ -404,12 +417,16 @@ describe('metrics view', () => {
   });
 
   it('answers minute buckets of the last three active hours by default, or of the window asked', () => {
+    const minutesIn = (query: MetricsQuery) => {
+      const window = minuteWindow(query, counters.counters.hours);
+      return window ? { minutes: { window, buckets: counters.minutes } } : {};
+    };
     const view = metricsView({
       campaign,
       counters: counters.counters,
       granularity: 'minute',
       query: {},
-      minutes: counters.minutes,
+      ...minutesIn({ granularity: 'minute' }),
     });
     expect(view.timeline).toEqual([
       { at: '2027-07-30T01:05:00Z', sent: 1, delivered: 0, failed: 0, clicks: 0 },
@@ -421,7 +438,11 @@ describe('metrics view', () => {
       counters: counters.counters,
       granularity: 'minute',
       query: { from: '2027-07-30T08:30:00+07:00', to: '2027-07-30T09:30:00+07:00' },
-      minutes: counters.minutes,
+      ...minutesIn({
+        granularity: 'minute',
+        from: '2027-07-30T08:30:00+07:00',
+        to: '2027-07-30T09:30:00+07:00',
+      }),
     });
     expect(window.timeline.map((p) => p.at)).toEqual(['2027-07-30T01:47:00Z', '2027-07-30T02:10:00Z']);
   });

@@ -7,11 +7,11 @@ import {
   csvCell,
   csvLine,
   pageOfMessages,
-  phoneFor,
   reportCsv,
   toMessageRow,
   toPosition,
 } from '../../functions/core/reports.js';
+import { phoneFor } from '../../functions/core/roles.js';
 
 const message = (
   i: number,

@@ -5,14 +5,20 @@ import {
   applyBatchReports,
   applyReport,
   groupReports,
+  latestPerPhone,
   mergeSettle,
   type DeliveryReport,
 } from '../../functions/core/webhooks/delivery-reports.js';
 import { isOptOutReply, keywordForm } from '../../functions/core/webhooks/inbound.js';
 import { batchesHolding, recipientBuckets } from '../../functions/core/webhooks/recipients.js';
 import { inParallel } from '../../functions/core/concurrency.js';
+import type { Batch } from '../../functions/core/dispatch/batch.js';
+import type { BatchRef } from '../../functions/core/dispatch/ports.js';
 import {
+  campaignsAnswered,
+  ingestInbound,
   oncePerWebhookId,
+  type RecipientIndexItem,
   type StoredAnswer,
   type WebhookDelivery,
 } from '../../functions/core/webhooks/service.js';
@@ -149,6 +155,19 @@ describe('a batch’s reports', () => {
     ]);
     expect(applied.ported).toEqual([{ phone: '+84981234567', carrier: 'mobifone', at: T2 }]);
   });
+
+  it('keeps per ported phone the report with the latest time, whatever order they came in', () => {
+    expect(
+      latestPerPhone([
+        { phone: '+84981234567', carrier: 'vinaphone', at: T2 },
+        { phone: '+84981234567', carrier: 'mobifone', at: T1 },
+        { phone: '+84900000067', carrier: 'viettel', at: T0 },
+      ]),
+    ).toEqual([
+      { phone: '+84981234567', carrier: 'vinaphone', at: T2 },
+      { phone: '+84900000067', carrier: 'viettel', at: T0 },
+    ]);
+  });
 });
 
 describe('a settle that a delivery report got ahead of', () => {
@@ -230,6 +249,110 @@ describe('the recipient index', () => {
     expect(
       batchesHolding('c1', ['+8498123456:1', '+84981234567:2', '+849812345670:3'], '+84981234567'),
     ).toEqual([{ campaignId: 'c1', seq: 2 }]);
+  });
+});
+
+describe('the campaign a reply answers', () => {
+  const NOW = new Date('2027-08-05T00:00:00.000Z');
+  const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 3600_000).toISOString();
+  const PHONE = '+84981234567';
+  const OTHER = '+84900000067';
+  const batch = (campaignId: string, seq: number, messages: BatchMessage[]) =>
+    ({ campaignId, seq, messages }) as unknown as Batch;
+  /** Index items of bucket 67, oldest first (the lookup must not rely on their order). */
+  const items: RecipientIndexItem[] = [
+    { campaignId: 'old', materializedAt: daysAgo(8), entries: [`${PHONE}:0`, `${OTHER}:0`] },
+    { campaignId: 'c1', materializedAt: daysAgo(3), entries: [`${PHONE}:0`, `${OTHER}:0`] },
+    { campaignId: 'c2', materializedAt: daysAgo(1), entries: [`${PHONE}:1`, `${OTHER}:1`] },
+  ];
+  const batches = [
+    batch('old', 0, [message({ to: PHONE }), message({ i: 1, to: OTHER })]),
+    batch('c1', 0, [message({ to: PHONE }), message({ i: 1, to: OTHER })]),
+    // c2's message to OTHER was never taken by a partner.
+    batch('c2', 1, [message({ to: PHONE }), message({ i: 1, to: OTHER, st: 'queued', sa: undefined })]),
+  ];
+  const fakes = () => {
+    const queried: string[] = [];
+    const reads: BatchRef[][] = [];
+    return {
+      queried,
+      reads,
+      deps: {
+        recipients: {
+          itemsOf: (bucket: string) => {
+            queried.push(bucket);
+            return Promise.resolve(bucket === '67' ? items : []);
+          },
+        },
+        batches: {
+          read: (refs: readonly BatchRef[]) => {
+            reads.push([...refs]);
+            const found = batches.filter((b) =>
+              refs.some((r) => r.campaignId === b.campaignId && r.seq === b.seq),
+            );
+            return Promise.resolve(new Map(found.map((b) => [`${b.campaignId}.${b.seq}`, b])));
+          },
+          writeMessages: () => Promise.resolve(true),
+        },
+      },
+    };
+  };
+
+  it('is the latest campaign in the window whose message to the phone a partner accepted', async () => {
+    const { deps, queried, reads } = fakes();
+    const answered = await campaignsAnswered(deps, [PHONE, OTHER, PHONE, '+84900000011'], NOW);
+    // PHONE: c2 is the latest. OTHER: c2's message has no `sa`, so c1 (never `old`, 8 days ago).
+    expect(Object.fromEntries(answered)).toEqual({ [PHONE]: 'c2', [OTHER]: 'c1' });
+    // One query per bucket; the newest candidates read together, then OTHER's next campaign.
+    expect(queried.sort()).toEqual(['11', '67']);
+    expect(reads).toEqual([[{ campaignId: 'c2', seq: 1 }], [{ campaignId: 'c1', seq: 0 }]]);
+  });
+
+  it('ignores index items outside the 7-day window', async () => {
+    const { deps } = fakes();
+    // Two days later c1 is 5 days old (still in), `old` 10 (out, though its message was accepted).
+    const in2Days = new Date(NOW.getTime() + 2 * 24 * 3600_000);
+    expect((await campaignsAnswered(deps, [OTHER], in2Days)).get(OTHER)).toBe('c1');
+    // Five days later c1 is 8 days old too: OTHER answers nothing (c2 never sent to it).
+    const in5Days = new Date(NOW.getTime() + 5 * 24 * 3600_000);
+    expect(Object.fromEntries(await campaignsAnswered(deps, [PHONE, OTHER], in5Days))).toEqual({
+      [PHONE]: 'c2',
+    });
+  });
+
+  it('records each inbound message as a reply of its campaign, querying each bucket once', async () => {
+    const { deps, queried } = fakes();
+    const recorded: { id: string; campaignId?: string }[] = [];
+    const seen = new Set<string>();
+    const result = await ingestInbound(
+      {
+        ...deps,
+        inbound: {
+          record: (inbound) => {
+            if (seen.has(inbound.id)) return Promise.resolve(false);
+            seen.add(inbound.id);
+            recorded.push({ id: inbound.id, campaignId: inbound.campaignId });
+            return Promise.resolve(true);
+          },
+          replies: () => Promise.resolve({ items: [], nextCursor: null }),
+        },
+        optOuts: { add: () => Promise.reject(new Error('no opt-out expected')) },
+        observe: () => undefined,
+        now: () => NOW,
+      },
+      'p1',
+      [
+        { id: 'a', from: PHONE, text: 'ok', at: NOW.toISOString() },
+        { id: 'b', from: OTHER, text: 'ok', at: NOW.toISOString() },
+        { id: 'a', from: PHONE, text: 'ok', at: NOW.toISOString() },
+      ],
+    );
+    expect(result).toEqual({ processed: 2, duplicates: 1, optOuts: 0 });
+    expect(recorded.sort((x, y) => x.id.localeCompare(y.id))).toEqual([
+      { id: 'a', campaignId: 'c2' },
+      { id: 'b', campaignId: 'c1' },
+    ]);
+    expect(queried).toEqual(['67']);
   });
 });
 

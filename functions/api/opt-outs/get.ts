@@ -1,12 +1,12 @@
 import { optOutDeps } from '../../adapters/deps.js';
-import { optOutFor } from '../../core/opt-out.js';
 import { getOptOut } from '../../core/opt-out-service.js';
+import { phoneFor } from '../../core/roles.js';
 import { api } from '../../http/api.js';
 import { routes } from '../routes.js';
 
 const deps = optOutDeps();
 
-export const handler = api(routes.getOptOut, async ({ params, actor }) => ({
-  status: 200,
-  body: optOutFor(actor, await getOptOut(deps, params.phone)),
-}));
+export const handler = api(routes.getOptOut, async ({ params, actor }) => {
+  const optOut = await getOptOut(deps, params.phone);
+  return { status: 200, body: { ...optOut, phone: phoneFor(actor)(optOut.phone) } };
+});

@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor } from '../../adapters/cursor.js';
 import { ValidationError } from '../../core/errors.js';
-import { pageOfMessages, phoneFor, toPosition } from '../../core/reports.js';
+import { pageOfMessages, toPosition } from '../../core/reports.js';
+import { phoneFor } from '../../core/roles.js';
 import { api } from '../../http/api.js';
 import { routes } from '../routes.js';
 import { reportDeps } from './deps.js';
@@ -9,6 +10,8 @@ const deps = reportDeps();
 
 /** A page reads at most this many batches (~20,000 messages), so a rare status filter stays quick. */
 const MAX_BATCHES_PER_PAGE = 200;
+/** Messages in a full batch: a page of `limit` messages usually spans ceil(limit / 100) + 1 batches. */
+const MESSAGES_PER_BATCH = 100;
 
 const positionOf = (cursor: string | undefined) => {
   const decoded = decodeCursor(cursor);
@@ -23,13 +26,19 @@ const positionOf = (cursor: string | undefined) => {
 
 export const handler = api(routes.listCampaignMessages, async ({ params, query, actor }) => {
   const from = positionOf(query.cursor);
-  await deps.campaign(params.campaignId);
-  const found = await pageOfMessages(deps.store.batchesFrom(params.campaignId, from?.seq ?? 0), {
-    ...(from ? { from } : {}),
-    ...(query.status ? { status: query.status } : {}),
-    limit: query.limit,
-    maxBatches: MAX_BATCHES_PER_PAGE,
-  });
+  // Without a status filter a page needs only the batches its rows are in; with one, it reads on (1 MB
+  // reads) until it has the rows or MAX_BATCHES_PER_PAGE batches.
+  const pageSize = query.status ? undefined : Math.ceil(query.limit / MESSAGES_PER_BATCH) + 1;
+  // The campaign check (404) and the first read run together.
+  const [, found] = await Promise.all([
+    deps.campaign(params.campaignId),
+    pageOfMessages(deps.store.batchesFrom(params.campaignId, from?.seq ?? 0, pageSize), {
+      ...(from ? { from } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      limit: query.limit,
+      maxBatches: MAX_BATCHES_PER_PAGE,
+    }),
+  ]);
   return {
     status: 200,
     body: {

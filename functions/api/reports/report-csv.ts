@@ -1,5 +1,6 @@
 import { isLocalRuntime } from '../../adapters/campaign-deps.js';
-import { phoneFor, reportCsv } from '../../core/reports.js';
+import { reportCsv } from '../../core/reports.js';
+import { phoneFor } from '../../core/roles.js';
 import { api, collectStream, type ApiResponse } from '../../http/api.js';
 import { routes } from '../routes.js';
 import { reportDeps } from './deps.js';

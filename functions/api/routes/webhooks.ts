@@ -69,6 +69,7 @@ export const webhookRoutes = {
     query: ListQuery,
     responses: {
       200: { description: 'A page of replies; phones masked for planners', schema: page(Reply) },
+      404: { description: 'No such campaign', schema: ErrorBody },
       ...commonErrors,
     },
   }),

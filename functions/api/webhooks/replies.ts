@@ -1,18 +1,23 @@
+import { campaignDeps } from '../../adapters/campaign-deps.js';
 import { dynamoDocumentClient, tableName } from '../../adapters/clients.js';
 import { dynamoInboundStore } from '../../adapters/inbound-store.js';
-import { maskPhone } from '../../core/phone.js';
-import { mayAccess } from '../../core/roles.js';
+import { getCampaign } from '../../core/campaign-service.js';
+import { phoneFor } from '../../core/roles.js';
 import { api } from '../../http/api.js';
 import { routes } from '../routes.js';
 
 const inbound = dynamoInboundStore(dynamoDocumentClient(), tableName());
+const campaigns = campaignDeps();
 
 export const handler = api(routes.listCampaignReplies, async ({ params, query, actor }) => {
-  const page = await inbound.replies(params.campaignId, query);
-  // Contract §2: planners see phones masked; officers and up in full.
-  const full = mayAccess(actor, 'edit');
+  // An unknown campaign is a 404, as for its messages and report.
+  const [, page] = await Promise.all([
+    getCampaign(campaigns, params.campaignId),
+    inbound.replies(params.campaignId, query),
+  ]);
+  const showPhone = phoneFor(actor);
   return {
     status: 200,
-    body: { ...page, items: page.items.map((r) => (full ? r : { ...r, from: maskPhone(r.from) })) },
+    body: { ...page, items: page.items.map((r) => ({ ...r, from: showPhone(r.from) })) },
   };
 });

@@ -17,7 +17,7 @@ export interface ShardState {
   updatedAt?: string;
 }
 
-/** The minute buckets of one hour of a campaign's timeline, with their version. */
+/** The minute buckets of one hour of a campaign's timeline kept by one shard, with their version. */
 export interface MinuteState {
   hour: string;
   ver: number;
@@ -39,6 +39,7 @@ export type CommitResult =
   | { ok: false; counted: string[]; conflict: boolean };
 
 export interface AggregationStore {
+  /** The shard item and the shard's own minute items of `hours`, freshly read (the caller may change them). */
   load(
     campaignId: string,
     shard: number,
@@ -65,7 +66,7 @@ export interface AggregationOutcome {
 }
 
 /** DynamoDB's limit of items in one TransactWriteItems. */
-export const MAX_TRANSACTION_ITEMS = 100;
+const MAX_TRANSACTION_ITEMS = 100;
 /** Version conflicts in a row before giving up (the whole invocation is then retried: still exact). */
 const MAX_ATTEMPTS = 25;
 
@@ -74,7 +75,7 @@ const hoursOf = (contributions: readonly Contribution[]): string[] => [
 ];
 
 /**
- * Splits one shard's contributions into transactions: the shard item, the minute items they touch and one
+ * Splits one shard's contributions into transactions: the shard item, the shard's minute items they touch and one
  * marker per record, at most `MAX_TRANSACTION_ITEMS` items each, in stream order.
  */
 export const chunkForTransactions = (
@@ -102,7 +103,7 @@ export const chunkForTransactions = (
 };
 
 /** Groups contributions by the counter shard they go to, keeping stream order inside each group. */
-export const groupByShard = (contributions: readonly Contribution[]): Contribution[][] => {
+const groupByShard = (contributions: readonly Contribution[]): Contribution[][] => {
   const groups = new Map<string, Contribution[]>();
   for (const c of contributions) {
     const key = `${c.campaignId}|${c.shard}`;
@@ -146,14 +147,12 @@ const applyChunk = async (deps: AggregationDeps, chunk: readonly Contribution[])
     const state = await deps.store.load(first.campaignId, first.shard, hours);
     const total = totalOf(pending);
     const byHour = new Map(state.minutes.map((m) => [m.hour, m]));
+    // The state was just loaded for this attempt: it is ours to add to.
     const write: ShardWrite = {
-      shard: { ...state.shard, counters: addCounters(structuredClone(state.shard.counters), total.counters) },
+      shard: { ...state.shard, counters: addCounters(state.shard.counters, total.counters) },
       minutes: hours.map((hour) => {
         const read = byHour.get(hour) ?? { hour, ver: 0, minutes: {} };
-        const minutes = addMinutes(
-          { [hour]: structuredClone(read.minutes) },
-          { [hour]: total.minutes[hour] ?? {} },
-        );
+        const minutes = addMinutes({ [hour]: read.minutes }, { [hour]: total.minutes[hour] ?? {} });
         return { ...read, minutes: minutes[hour] ?? {} };
       }),
       markers: pending.map((c) => c.id),

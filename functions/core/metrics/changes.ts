@@ -1,4 +1,5 @@
 import type { BatchMessage } from '../dispatch/batch.js';
+import { TEST_SEQ_BASE } from '../dispatch/test-send.js';
 import {
   addDelta,
   difference,
@@ -42,9 +43,6 @@ export const SHARDS = 4;
 /** The entities whose changes move the metrics; the stream filter lets only these through. */
 export const METRIC_ENTITIES = ['Batch', 'Progress', 'Click', 'Inbound'] as const;
 
-/** Test batches are numbered from here and never count (contract §6). */
-const FIRST_TEST_SEQ = 900_000_000;
-
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
@@ -65,7 +63,8 @@ const onTimeline = (delta: Delta, at: string | undefined, field: keyof Bucket, n
   (hour[when.minute] ??= emptyBucket())[field] += n;
 };
 
-const isTestBatch = (image: Item) => image.test === true || num(image.seq) >= FIRST_TEST_SEQ;
+/** Test batches (numbered from `TEST_SEQ_BASE`) never count (contract §6). */
+const isTestBatch = (image: Item) => image.test === true || num(image.seq) >= TEST_SEQ_BASE;
 
 /** Everything one batch item counts for: each message in its state, sent ones with segments and cost. */
 export const countsOfBatch = (image: Item | undefined): Delta => {
@@ -113,7 +112,7 @@ export const countsOfBatch = (image: Item | undefined): Delta => {
 };
 
 /** Opted-out and frequency-capped recipients, written once when materialisation finishes. */
-export const countsOfProgress = (image: Item | undefined): Delta => {
+const countsOfProgress = (image: Item | undefined): Delta => {
   const delta = emptyDelta();
   if (!image) return delta;
   const suppressed = num(image.suppressed) + num(image.capped);
@@ -144,7 +143,7 @@ const inboundDelta = (change: Change): Delta => {
 };
 
 /** A small stable hash, to spread clicks and replies of one campaign over its shards. */
-export const shardOfKey = (key: string): number => {
+const shardOfKey = (key: string): number => {
   let hash = 0;
   for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) | 0;
   return Math.abs(hash) % SHARDS;
@@ -173,12 +172,12 @@ export const contributionOf = (change: Change): Contribution | undefined => {
       break;
     case 'Click':
       delta = clickDelta(change);
-      shard = shardOfKey(str(image.pk) ?? str(image.code) ?? '');
+      shard = shardOfKey(String(image.pk));
       break;
     case 'Inbound':
-      if (!str(image.campaignId)) return undefined;
+      // Only replies to a campaign count: an inbound message without `campaignId` was left out above.
       delta = inboundDelta(change);
-      shard = shardOfKey(str(image.pk) ?? str(image.id) ?? '');
+      shard = shardOfKey(String(image.pk));
       break;
     default:
       return undefined;

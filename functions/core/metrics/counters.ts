@@ -46,7 +46,7 @@ export interface Delta {
   minutes: Minutes;
 }
 
-export const SCALARS = [
+const SCALARS = [
   'targeted',
   'suppressed',
   'queued',
@@ -146,7 +146,7 @@ export const addDelta = (into: Delta, from: Delta, sign = 1): Delta => {
 /** `a − b` as a new delta. */
 export const difference = (a: Delta, b: Delta): Delta => addDelta(addDelta(emptyDelta(), a), b, -1);
 
-export const isZeroCounters = (counters: Counters): boolean =>
+const isZeroCounters = (counters: Counters): boolean =>
   SCALARS.every((field) => counters[field] === 0) &&
   Object.keys(counters.failureReasons).length === 0 &&
   TALLY_MAPS.every((map) => Object.keys(counters[map]).length === 0) &&

@@ -17,14 +17,14 @@ import {
 export interface MetricsReader {
   /** The campaign and its counter shards, in one request. */
   campaignWithShards(campaignId: string): Promise<{ campaign?: CampaignHead; shards: ShardState[] }>;
-  /** Minute buckets of the hours `fromHour`..`toHour` (inclusive): hour → minute → bucket. */
+  /** Minute buckets of the hours `fromHour`..`toHour` (inclusive), shards summed: hour → minute → bucket. */
   minutes(
     campaignId: string,
     fromHour: string,
     toHour: string,
   ): Promise<Record<string, Record<string, Bucket>>>;
-  /** Every campaign whose send time or start falls in `[from, to)` (a filtered list, not a scan). */
-  campaignsIn(from: string, to: string): Promise<CampaignHead[]>;
+  /** Every campaign created before `to` (a key range of the campaign list, not a scan). */
+  campaignsCreatedBefore(to: string): Promise<CampaignHead[]>;
   /** The summed counters of each campaign. */
   countersOf(campaignIds: readonly string[]): Promise<Map<string, Counters>>;
 }
@@ -47,13 +47,14 @@ export const campaignMetrics = async (
   const counters = sumCounters(shards.map((s) => s.counters));
   const window = query.granularity === 'minute' ? minuteWindow(query, counters.hours) : undefined;
   const minutes = window ? await reader.minutes(campaignId, window.fromHour, window.toHour) : undefined;
+  const updatedAt = latest(shards);
   return metricsView({
     campaign,
     counters,
     granularity: query.granularity,
     query,
-    ...(minutes ? { minutes } : {}),
-    ...(latest(shards) ? { updatedAt: latest(shards) } : {}),
+    ...(window && minutes ? { minutes: { window, buckets: minutes } } : {}),
+    ...(updatedAt ? { updatedAt } : {}),
   });
 };
 
@@ -61,9 +62,9 @@ export const campaignMetrics = async (
 export const metricsSummary = async (reader: MetricsReader, query: SummaryQuery): Promise<SummaryView> => {
   const from = Date.parse(query.from);
   const to = Date.parse(query.to);
-  const campaigns = (
-    await reader.campaignsIn(new Date(from).toISOString(), new Date(to).toISOString())
-  ).filter((c) => inSummaryWindow(c, from, to));
+  const campaigns = (await reader.campaignsCreatedBefore(new Date(to).toISOString())).filter((c) =>
+    inSummaryWindow(c, from, to),
+  );
   const counters = await reader.countersOf(campaigns.map((c) => c.id));
   return summaryView(
     query,

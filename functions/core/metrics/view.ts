@@ -7,8 +7,8 @@ const HOUR_MS = 3600_000;
 /** Longest minute timeline one request may ask for. */
 export const MAX_MINUTE_WINDOW_MS = 24 * HOUR_MS;
 /** Default minute timeline: the last three hours that saw activity. */
-export const DEFAULT_MINUTE_HOURS = 3;
-export const MAX_SUMMARY_WINDOW_DAYS = 366;
+const DEFAULT_MINUTE_HOURS = 3;
+const MAX_SUMMARY_WINDOW_DAYS = 366;
 
 const IsoTime = z.iso.datetime({ offset: true });
 
@@ -152,18 +152,18 @@ const sortedKeys = <T>(record: Record<string, T>): Record<string, T> =>
   Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 
 /** `yyyy-mm-ddThh` of a time, and back. */
-export const hourKey = (ms: number): string => new Date(ms).toISOString().slice(0, 13);
+const hourKey = (ms: number): string => new Date(ms).toISOString().slice(0, 13);
 const hourStart = (hour: string): number => Date.parse(`${hour}:00:00Z`);
 
 /** The hour timeline, oldest first, optionally cut to `[from, to)`. */
-export const hourTimeline = (hours: Record<string, Bucket>, window?: { from: number; to: number }) =>
+const hourTimeline = (hours: Record<string, Bucket>, window?: { from: number; to: number }) =>
   Object.keys(hours)
     .sort()
     .filter((hour) => !window || (hourStart(hour) + HOUR_MS > window.from && hourStart(hour) < window.to))
     .map((hour) => point(`${hour}:00:00Z`, hours[hour] ?? emptyBucket()));
 
 /** The minute timeline of `[from, to)`, oldest first. */
-export const minuteTimeline = (
+const minuteTimeline = (
   minutes: Record<string, Record<string, Bucket>>,
   window: { from: number; to: number },
 ) =>
@@ -203,8 +203,11 @@ export interface MetricsViewInput {
   counters: Counters;
   granularity: 'hour' | 'minute';
   query: Pick<MetricsQuery, 'from' | 'to'>;
-  /** Minute buckets of the minute window (see `minuteWindow`), when granularity is minute. */
-  minutes?: Record<string, Record<string, Bucket>>;
+  /**
+   * When granularity is minute and something happened: the window (see `minuteWindow`) and its minute
+   * buckets (hour → minute → bucket).
+   */
+  minutes?: { window: { from: number; to: number }; buckets: Record<string, Record<string, Bucket>> };
   updatedAt?: string;
 }
 
@@ -214,8 +217,7 @@ export const metricsView = (input: MetricsViewInput): MetricsView => {
   const reasons = Object.fromEntries(USUAL_REASONS.map((reason) => [reason, 0]));
   let timeline: ReturnType<typeof hourTimeline>;
   if (input.granularity === 'minute') {
-    const window = minuteWindow(input.query, c.hours);
-    timeline = window ? minuteTimeline(input.minutes ?? {}, window) : [];
+    timeline = input.minutes ? minuteTimeline(input.minutes.buckets, input.minutes.window) : [];
   } else {
     const window =
       input.query.from || input.query.to

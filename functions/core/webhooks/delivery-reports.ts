@@ -95,6 +95,16 @@ export interface PortedNumber {
   at: string;
 }
 
+/** One entry per phone: the one a report made latest (greatest `at`), whatever order they came in. */
+export const latestPerPhone = (numbers: readonly PortedNumber[]): PortedNumber[] => {
+  const latest = new Map<string, PortedNumber>();
+  for (const n of numbers) {
+    const known = latest.get(n.phone);
+    if (!known || known.at < n.at) latest.set(n.phone, n);
+  }
+  return [...latest.values()];
+};
+
 export interface AppliedReports {
   /** The batch's new messages, or undefined when no message changed (nothing to write). */
   messages?: BatchMessage[];
@@ -122,7 +132,7 @@ export const applyBatchReports = (
   let changed = false;
   let processed = 0;
   const byStatus: AppliedReports['byStatus'] = {};
-  const ported = new Map<string, PortedNumber>();
+  const ported: PortedNumber[] = [];
   for (const { index, report } of reports) {
     const p = position.get(index);
     const message = p === undefined ? undefined : messages[p];
@@ -135,14 +145,14 @@ export const applyBatchReports = (
       changed = true;
     }
     if (report.carrier && report.carrier !== message.carrier)
-      ported.set(message.to, { phone: message.to, carrier: report.carrier, at: toUtc(report.at) });
+      ported.push({ phone: message.to, carrier: report.carrier, at: toUtc(report.at) });
   }
   return {
     ...(changed ? { messages } : {}),
     processed,
     byStatus,
     ignored: reports.length - processed,
-    ported: [...ported.values()],
+    ported: latestPerPhone(ported),
   };
 };
 

@@ -9,10 +9,12 @@ import {
   applyBatchReports,
   batchKey,
   groupReports,
+  latestPerPhone,
   type DeliveryReport,
   type PortedNumber,
 } from './delivery-reports.js';
 import { isOptOutReply, type Inbound, type InboundMessage } from './inbound.js';
+import { batchesHolding, bucketOf } from './recipients.js';
 
 /** Use cases of contract §8 "Partners send"; the ports below are implemented over DynamoDB in adapters/. */
 
@@ -24,14 +26,23 @@ export interface ReportBatchStore {
 }
 
 export interface PortedNumbers {
+  /** Records each number's carrier unless a report at least as recent is already recorded for it. */
   upsert(numbers: readonly PortedNumber[]): Promise<void>;
   /** Every number whose carrier a delivery report corrected: phone → carrier now. */
   all(): Promise<Map<string, Carrier>>;
 }
 
+/** One item of the recipient index: the `phone:seq` entries of one bucket in a slice of a campaign's batches. */
+export interface RecipientIndexItem {
+  campaignId: string;
+  /** When the campaign was materialised (ISO). */
+  materializedAt: string;
+  entries: readonly string[];
+}
+
 export interface RecipientLookup {
-  /** Batches of campaigns materialised since `since` that hold `phone`, newest campaign first. */
-  batchesOf(phone: string, since: Date): Promise<BatchRef[]>;
+  /** The index items of one bucket (`bucketOf`) of campaigns materialised since `since`. */
+  itemsOf(bucket: string, since: Date): Promise<RecipientIndexItem[]>;
 }
 
 export interface InboundStore {
@@ -68,8 +79,6 @@ export interface WebhookDeps {
   batches: ReportBatchStore;
   ported: PortedNumbers;
   recipients: RecipientLookup;
-  /** Reads one batch (to check a recipient's message was sent). */
-  batch: (ref: BatchRef) => Promise<Batch | undefined>;
   inbound: InboundStore;
   optOuts: Pick<OptOutStore, 'add'>;
   receipts: WebhookReceipts;
@@ -143,30 +152,66 @@ export const ingestDeliveryReports = async (
     }
   });
 
-  if (ported.length) await deps.ported.upsert(ported);
+  // Groups finish in any order: the latest report per phone is picked by its time, not by arrival.
+  if (ported.length) await deps.ported.upsert(latestPerPhone(ported));
   for (const [status, count] of byStatus) deps.observe('DeliveryReports', partnerId, count, status);
   if (ignored) deps.observe('DeliveryReportsIgnored', partnerId, ignored);
   return { processed, ignored };
 };
 
-/** The latest campaign that sent to `phone` (a partner accepted its message) in the reply window. */
-const campaignAnswered = async (
-  deps: Pick<WebhookDeps, 'recipients' | 'batch'>,
-  phone: string,
-  now: Date,
-): Promise<string | undefined> => {
-  const seen = new Set<string>();
-  for (const ref of await deps.recipients.batchesOf(phone, new Date(now.getTime() - REPLY_WINDOW_MS))) {
-    if (seen.has(ref.campaignId)) continue;
-    const batch = await deps.batch(ref);
-    if (batch?.messages.find((m) => m.to === phone)?.sa) return ref.campaignId;
-    seen.add(ref.campaignId);
-  }
-  return undefined;
-};
-
-/** Inbound messages handled at once (each reads the recipient index and a batch). */
+/** Index buckets queried, and inbound messages recorded, at once. */
 const INBOUND_PARALLELISM = 8;
+
+/**
+ * The campaign each phone answers (contract §8): the latest campaign materialised in the reply window whose
+ * message to the phone a partner accepted (`sa`). Each bucket of the recipient index is queried once per
+ * call, and the candidate batches are read together: first every phone's newest campaign, then, for the
+ * phones whose message there was never accepted, their next one, and so on (usually a single read).
+ */
+export const campaignsAnswered = async (
+  deps: Pick<WebhookDeps, 'recipients' | 'batches'>,
+  phones: readonly string[],
+  now: Date,
+): Promise<Map<string, string>> => {
+  const since = new Date(now.getTime() - REPLY_WINDOW_MS);
+  const sinceIso = since.toISOString();
+  const unique = [...new Set(phones)];
+  const indexed = new Map<string, RecipientIndexItem[]>();
+  await inParallel([...new Set(unique.map(bucketOf))], INBOUND_PARALLELISM, async (bucket) => {
+    indexed.set(bucket, await deps.recipients.itemsOf(bucket, since));
+  });
+
+  // Phone → its candidate batches, one list per campaign, newest campaign first.
+  const candidates = unique.map((phone) => {
+    const items = (indexed.get(bucketOf(phone)) ?? [])
+      .filter((item) => item.materializedAt >= sinceIso)
+      .sort((a, b) => b.materializedAt.localeCompare(a.materializedAt));
+    const byCampaign = new Map<string, BatchRef[]>();
+    for (const item of items) {
+      const refs = batchesHolding(item.campaignId, item.entries, phone);
+      if (refs.length) byCampaign.set(item.campaignId, [...(byCampaign.get(item.campaignId) ?? []), ...refs]);
+    }
+    return { phone, campaigns: [...byCampaign.values()] };
+  });
+
+  const answered = new Map<string, string>();
+  let open = candidates.filter((c) => c.campaigns.length);
+  for (let round = 0; open.length; round++) {
+    const refs = open.flatMap((c) => c.campaigns[round] ?? []);
+    const read = await deps.batches.read([
+      ...new Map(refs.map((r) => [batchKey(r.campaignId, r.seq), r])).values(),
+    ]);
+    for (const { phone, campaigns } of open) {
+      const refs = campaigns[round] ?? [];
+      const sent = refs.some((ref) =>
+        read.get(batchKey(ref.campaignId, ref.seq))?.messages.some((m) => m.to === phone && m.sa),
+      );
+      if (sent && refs[0]) answered.set(phone, refs[0].campaignId);
+    }
+    open = open.filter((c) => !answered.has(c.phone) && c.campaigns.length > round + 1);
+  }
+  return answered;
+};
 
 /**
  * Subscribers' replies (contract §8): an opt-out keyword opts the phone out at once; every message counts
@@ -174,19 +219,24 @@ const INBOUND_PARALLELISM = 8;
  * once. The opt-out is written before the record, so a crash between them cannot lose it.
  */
 export const ingestInbound = async (
-  deps: Pick<WebhookDeps, 'recipients' | 'batch' | 'inbound' | 'optOuts' | 'observe' | 'now'>,
+  deps: Pick<WebhookDeps, 'recipients' | 'batches' | 'inbound' | 'optOuts' | 'observe' | 'now'>,
   partnerId: string,
   messages: readonly InboundMessage[],
 ): Promise<{ processed: number; duplicates: number; optOuts: number }> => {
   let processed = 0;
   let duplicates = 0;
   let optOuts = 0;
+  const phoneOf = (message: InboundMessage) => {
+    const normalized = normalizeVietnameseMobile(message.from);
+    return normalized.ok ? normalized.phone : undefined;
+  };
+  const phones = messages.flatMap((message) => phoneOf(message) ?? []);
+  const answered = await campaignsAnswered(deps, phones, deps.now());
   await inParallel(messages, INBOUND_PARALLELISM, async (message) => {
     const now = deps.now();
-    const normalized = normalizeVietnameseMobile(message.from);
-    const phone = normalized.ok ? normalized.phone : undefined;
+    const phone = phoneOf(message);
     const optOut = phone !== undefined && isOptOutReply(message.text);
-    const campaignId = phone ? await campaignAnswered(deps, phone, now) : undefined;
+    const campaignId = phone ? answered.get(phone) : undefined;
     if (optOut && phone)
       await deps.optOuts.add({
         phone,
