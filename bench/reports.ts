@@ -189,7 +189,11 @@ export async function reportsBenchmark(): Promise<void> {
     ] as const) {
       for (const [label, query, goal] of [
         ['hourly timeline', '', 'goal ≤ 5 items'],
-        ['minute timeline', '?granularity=minute', 'the 5 items and one per hour of the minute window'],
+        [
+          'minute timeline',
+          '?granularity=minute',
+          'the 5 items and one per shard and hour of the minute window',
+        ],
       ] as const) {
         const latencies: number[] = [];
         reads.requests = 0;
