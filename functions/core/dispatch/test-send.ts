@@ -26,8 +26,16 @@ export interface TestSendResult {
 
 /** Contract §4: an opted-out phone never receives a campaign message, a test one included. */
 export class OptedOutPhonesError extends AppError {
-  constructor(details: ErrorDetail[]) {
-    super('conflict', 409, 'Opted-out phones never receive a message, not even a test', details);
+  constructor(optedOut: readonly { index: number; phone: string }[]) {
+    super(
+      'conflict',
+      409,
+      `Opted-out phones never receive a message, not even a test: ${optedOut.map((o) => o.phone).join(', ')}`,
+      optedOut.map(({ index, phone }): ErrorDetail => ({
+        path: `phones.${index}`,
+        message: `${phone} is opted out`,
+      })),
+    );
   }
 }
 
@@ -84,13 +92,12 @@ export const testSendCampaign = async (
 
   const optedOut = await deps.suppression.isOptedOut(recipients.map((r) => r.phone));
   if (optedOut.size) {
-    const details = phones.flatMap((raw, i) => {
-      const result = normalizeVietnameseMobile(raw);
-      return result.ok && optedOut.has(result.phone)
-        ? [{ path: `phones.${i}`, message: `${result.phone} is opted out` }]
-        : [];
-    });
-    throw new OptedOutPhonesError(details);
+    throw new OptedOutPhonesError(
+      phones.flatMap((raw, index) => {
+        const result = normalizeVietnameseMobile(raw);
+        return result.ok && optedOut.has(result.phone) ? [{ index, phone: result.phone }] : [];
+      }),
+    );
   }
 
   const now = deps.now();
