@@ -486,8 +486,8 @@ describe('carrier simulator: subscribers’ replies', () => {
       inboundUrl: receiver.inboundUrl,
     });
     await deliver(quiet, messageIds('m', 20));
-    await waitFor(() => quiet.counters().reportsPosted === 20);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await quiet.settled();
+    expect(quiet.counters().reportsPosted).toBe(20);
     expect(receiver.inbound).toEqual([]);
     expect(quiet.counters()).toMatchObject({ repliesPosted: 0, repliesFailed: 0 });
 
