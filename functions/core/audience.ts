@@ -141,11 +141,16 @@ const isColumn = (name: string): name is Column => (SUBSCRIBER_COLUMNS as readon
 /** Inside the CSV `tags` field, tags are separated by `;` or `|`. */
 const TAG_SEPARATORS = /[;|]/;
 
-const csvError = (...messages: string[]) =>
+const csvErrors = (messages: readonly string[]) =>
   new ValidationError(
     'The CSV file cannot be imported',
     messages.map((message) => ({ path: '(body)', message })),
   );
+const csvError = (message: string) => csvErrors([message]);
+/** A header cell quoted in an error: a file's first line may be a megabyte of anything. */
+const SHOWN_COLUMN_LENGTH = 50;
+const shownColumn = (name: string) =>
+  name.length > SHOWN_COLUMN_LENGTH ? `${name.slice(0, SHOWN_COLUMN_LENGTH)}…` : name;
 
 /**
  * Rows of a `text/csv` import: a header row naming the columns (`phone` required; `province`, `district`,
@@ -165,7 +170,8 @@ export function subscriberRowsFromCsv(csv: string): SubscriberRow[] {
     ...names
       .filter((name) => !isColumn(name))
       .map(
-        (name) => `unknown column "${name}" in the header; known columns: ${SUBSCRIBER_COLUMNS.join(', ')}`,
+        (name) =>
+          `unknown column "${shownColumn(name)}" in the header; known columns: ${SUBSCRIBER_COLUMNS.join(', ')}`,
       ),
     ...names
       .filter((name, i) => isColumn(name) && names.indexOf(name) !== i)
@@ -174,7 +180,7 @@ export function subscriberRowsFromCsv(csv: string): SubscriberRow[] {
       ? []
       : [`the header has no phone column: the first line must name the columns, e.g. ${SUBSCRIBER_COLUMNS}`]),
   ];
-  if (problems.length) throw csvError(...problems);
+  if (problems.length) throw csvErrors(problems);
   if (table.rows.length === 0) throw csvError('The file has a header but no subscriber rows');
   if (table.rows.length > MAX_IMPORT_ROWS) {
     throw csvError(
@@ -205,11 +211,35 @@ export function subscriberRowsFromCsv(csv: string): SubscriberRow[] {
   });
 }
 
+/**
+ * Counters in Maps, never plain objects: a province may be called `constructor`, `toString` or
+ * `__proto__`, which an object would answer from its prototype or swallow.
+ */
 export interface AudienceCounts {
   size: number;
-  byCarrier: Record<string, number>;
-  byProvince: Record<string, number>;
+  byCarrier: Map<string, number>;
+  byProvince: Map<string, number>;
 }
+
+/** The audience's counters as it stands. */
+export const countsOf = (audience: Pick<Audience, 'size' | 'byCarrier' | 'byProvince'>): AudienceCounts => ({
+  size: audience.size,
+  byCarrier: new Map(Object.entries(audience.byCarrier)),
+  byProvince: new Map(Object.entries(audience.byProvince)),
+});
+
+const sum = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>) => {
+  const total = new Map(a);
+  for (const [key, n] of b) total.set(key, (total.get(key) ?? 0) + n);
+  return total;
+};
+
+/** The counters after an import: what was there plus what it adds. */
+export const addCounts = (a: AudienceCounts, b: AudienceCounts): AudienceCounts => ({
+  size: a.size + b.size,
+  byCarrier: sum(a.byCarrier, b.byCarrier),
+  byProvince: sum(a.byProvince, b.byProvince),
+});
 
 export interface ImportPlan {
   /** Members to add, each phone once and none already in the audience. */
@@ -257,8 +287,8 @@ const tagList = (raw: readonly string[] | null | undefined): Checked<string[] | 
   return { ok: true, value: tags.length ? tags : undefined };
 };
 
-const increment = (counts: Record<string, number>, key: string) => {
-  counts[key] = (counts[key] ?? 0) + 1;
+const increment = (counts: Map<string, number>, key: string) => {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 };
 
 /**
@@ -271,7 +301,7 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
   const provinces = new Set(audience.provinces);
   const members: AudienceMember[] = [];
   const rejected: RejectedRow[] = [];
-  const added: AudienceCounts = { size: 0, byCarrier: {}, byProvince: {} };
+  const added: AudienceCounts = { size: 0, byCarrier: new Map(), byProvince: new Map() };
   let duplicates = 0;
 
   for (const row of rows) {
