@@ -85,7 +85,7 @@ export const parseRequest = (route: RouteDef, event: RawRequest): ParsedRequest 
       body = parseJson(rawBody);
       body = validate(route.body, body, 'request body');
     }
-  } else if (rawBody.trim() !== '') {
+  } else if (!isNoBody(rawBody)) {
     throw new ValidationError('This endpoint takes no request body', [
       { path: '(body)', message: 'must be empty' },
     ]);
@@ -99,6 +99,12 @@ export const parseRequest = (route: RouteDef, event: RawRequest): ParsedRequest 
     contentType,
     headers,
   };
+};
+
+/** Many HTTP clients send `{}` with every POST: on a route that takes no body it means none. */
+const isNoBody = (raw: string): boolean => {
+  const text = raw.trim();
+  return text === '' || /^\{\s*\}$/.test(text);
 };
 
 const parseJson = (raw: string): unknown => {

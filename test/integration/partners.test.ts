@@ -217,6 +217,13 @@ describe('partners API input validation', () => {
     expectError(response, 413, 'payload_too_large');
   });
 
+  it('accepts an empty JSON object on a route that takes no body', async () => {
+    await api.call('PUT', '/v1/partners/empty-body', { json: partner });
+    const rotated = await api.call('POST', '/v1/partners/empty-body/rotate-secret', { json: {} });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.signingSecret).toMatch(/^whsec_/);
+  });
+
   it('rejects a body on a route that takes none', async () => {
     const response = await api.call('POST', '/v1/partners/valid-id/rotate-secret', {
       json: { secret: 'mine' },

@@ -265,8 +265,25 @@ describe('parseRequest: validation (validation_failed)', () => {
     ['no body', undefined],
     ['an empty body', ''],
     ['only whitespace', '\r\n'],
+    ['an empty JSON object, as many clients send with every POST', '{}'],
+    ['an empty JSON object with spaces', ' { }\n'],
   ])('accepts %s on a route that takes none', (_case, body) => {
-    expect(parseRequest(noBodyRoute, { headers: {}, body }).body).toBeUndefined();
+    expect(
+      parseRequest(noBodyRoute, { headers: { 'content-type': 'application/json' }, body }).body,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    ['an object with a field', '{"a":1}'],
+    ['an empty array', '[]'],
+    ['null', 'null'],
+    ['a number', '0'],
+    ['text', 'go'],
+    ['an object and more', '{}{}'],
+  ])('still rejects %s on a route that takes none', (_case, body) => {
+    const error = failure(noBodyRoute, json(body));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.details).toEqual([{ path: '(body)', message: 'must be empty' }]);
   });
 
   it('validates path parameters and names the parameter', () => {
