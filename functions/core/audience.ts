@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText, nameText } from './text.js';
 import type { Carrier } from './carriers.js';
 import { parseCsvTable } from './csv.js';
 import { ValidationError } from './errors.js';
@@ -52,12 +53,10 @@ export const AudienceId = z
   .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'is not an audience id (26 characters, as POST /v1/audiences returns)')
   .meta({ description: 'Chosen by the server (a ULID)', example: '01J9Z6Q5V8M3N2K1H0G9F8E7D6' });
 
-const text = (max: number) => z.string().trim().normalize('NFC').max(max);
-
 export const AudienceInput = z
   .strictObject({
-    name: text(100).min(1).meta({ example: 'Bắc Kạn – vùng biên giới' }),
-    description: text(1000).optional(),
+    name: nameText(100).min(1).meta({ example: 'Bắc Kạn – vùng biên giới' }),
+    description: freeText(1000).optional(),
   })
   .meta({ id: 'AudienceInput' });
 export type AudienceInput = z.infer<typeof AudienceInput>;

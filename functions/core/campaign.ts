@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText, nameText } from './text.js';
 import { CARRIERS } from './carriers.js';
 import { DEFAULT_TIME_ZONE, OCCASION_IDS, parseHhMm } from './calendar.js';
 import { ConflictError } from './errors.js';
@@ -107,12 +108,7 @@ const ProvinceName = z
 
 export const CampaignInput = z
   .strictObject({
-    name: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .transform((s) => s.normalize('NFC')),
+    name: nameText(200).min(1),
     message: z
       .string()
       .min(1, 'must not be empty')
@@ -195,4 +191,4 @@ export const CampaignView = z
   .meta({ id: 'Campaign' });
 export type Campaign = z.output<typeof CampaignView>;
 
-export const RejectInput = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
+export const RejectInput = z.strictObject({ reason: freeText(1000).min(1) });
