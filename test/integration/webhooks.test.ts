@@ -289,6 +289,65 @@ describe('delivery reports', () => {
   });
 });
 
+describe('reports only from the partners a batch was handed to', () => {
+  it('ignores a `*` partner’s reports (and carrier) on a batch another partner took, and after a failover accepts both', async () => {
+    const first = await startSimulatedPartner(api, { id: 'wh-first', carriers: ['viettel'], tps: 100 });
+    const star = await startSimulatedPartner(api, { id: 'wh-star', carriers: ['*'], tps: 100 });
+    partners.push(first, star);
+    // Our reports are signed with a secret of each; the simulators verify our hand-overs with the same one.
+    const starSecret = await rotate('wh-star');
+    const firstSecret = await rotate('wh-first');
+    star.sim.setSecret(starSecret);
+    first.sim.setSecret(firstSecret);
+    const send = async (n: number) => {
+      const audience = await createAudience(api, `Handed ${n}`, [{ phone: phone('viettel', 5_000_000 + n) }]);
+      const campaign = await launchCampaign(api, {
+        audienceIds: [audience],
+        partnerIds: ['wh-first', 'wh-star'],
+      });
+      await waitForStatus(api, String(campaign.id), 'completed', 30_000);
+      const [batch] = await batchesOf(String(campaign.id));
+      return batch as Batch;
+    };
+
+    const taken = await send(0);
+    expect(taken).toMatchObject({
+      routes: ['wh-first', 'wh-star'],
+      partnerId: 'wh-first',
+      handedTo: ['wh-first'],
+    });
+    const id = messageId(taken.campaignId, taken.seq, 0);
+    const fromStar = await postReports(api.url, 'wh-star', starSecret, [
+      { messageId: id, status: 'failed', at: at(0), errorCode: 'ABSENT_SUBSCRIBER', carrier: 'mobifone' },
+    ]);
+    expect(fromStar.body).toEqual({ processed: 0, ignored: 1 });
+    expect(await messageOf(id)).toMatchObject({ st: 'pending' });
+    const to = taken.messages[0]?.to ?? '';
+    const { Item: ported } = await dynamoDocumentClient().send(
+      new GetCommand({ TableName: tableName(), Key: { pk: keys.ported(to).pk, sk: keys.ported(to).sk } }),
+    );
+    expect(ported).toBeUndefined();
+    const fromFirst = await postReports(api.url, 'wh-first', firstSecret, [
+      { messageId: id, status: 'delivered', at: at(0) },
+    ]);
+    expect(fromFirst.body).toEqual({ processed: 1, ignored: 0 });
+
+    // wh-first stops answering: after its retries the batch fails over to wh-star, which takes it.
+    first.setMode('down');
+    const failedOver = await send(1);
+    expect(failedOver).toMatchObject({ partnerId: 'wh-star', handedTo: ['wh-first', 'wh-star'] });
+    const next = messageId(failedOver.campaignId, failedOver.seq, 0);
+    const both = await Promise.all([
+      postReports(api.url, 'wh-star', starSecret, [{ messageId: next, status: 'accepted', at: at(0) }]),
+      postReports(api.url, 'wh-first', firstSecret, [{ messageId: next, status: 'delivered', at: at(0) }]),
+    ]);
+    expect(both.map((r) => r.body)).toEqual([
+      { processed: 1, ignored: 0 },
+      { processed: 1, ignored: 0 },
+    ]);
+  }, 60_000);
+});
+
 describe('inbound messages', () => {
   it('opts out a recipient who answers "Từ chối" and lists it as a reply of the campaign', async () => {
     const m = pick(20);

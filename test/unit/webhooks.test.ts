@@ -7,6 +7,7 @@ import {
   groupReports,
   latestPerPhone,
   mergeSettle,
+  wasHandedTo,
   type DeliveryReport,
 } from '../../functions/core/webhooks/delivery-reports.js';
 import { isOptOutReply, keywordForm } from '../../functions/core/webhooks/inbound.js';
@@ -117,8 +118,12 @@ describe('reports grouped by batch', () => {
 });
 
 describe('a batch’s reports', () => {
+  // Handed to p1, which timed out, then failed over to p2, which took it; `star` (`*`) is next on the route.
   const batch = {
-    routes: ['p1', 'p2'],
+    partnerId: 'p2',
+    routes: ['p1', 'p2', 'star'],
+    status: 'pending' as const,
+    handedTo: ['p1', 'p2'],
     messages: [message(), message({ i: 1, to: '+84981234568' })],
   };
 
@@ -127,6 +132,34 @@ describe('a batch’s reports', () => {
     const none = { processed: 0, byStatus: {}, ignored: 1, ported: [] };
     expect(applyBatchReports(undefined, 'p1', reports)).toEqual(none);
     expect(applyBatchReports(batch, 'p3', reports)).toEqual(none);
+  });
+
+  it('ignores the reports, and the carrier, of a partner on the route that was never handed the batch', () => {
+    const reports = [{ index: 0, report: report('failed', T1, { carrier: 'mobifone' }) }];
+    expect(applyBatchReports(batch, 'star', reports)).toEqual({
+      processed: 0,
+      byStatus: {},
+      ignored: 1,
+      ported: [],
+    });
+    // Still queued for p2 after p1 failed: p2 has not been handed it yet.
+    const queuedForP2 = { ...batch, status: 'queued' as const, handedTo: ['p1'] };
+    expect(applyBatchReports(queuedForP2, 'p2', reports).ignored).toBe(1);
+    expect(applyBatchReports(queuedForP2, 'p1', reports).processed).toBe(1);
+  });
+
+  it('accepts the partner the batch is being handed to now (its report may beat our settle)', () => {
+    const handing = { ...batch, partnerId: 'star', status: 'handing' as const };
+    const reports = [{ index: 0, report: report('delivered', T1) }];
+    expect(applyBatchReports(handing, 'star', reports).processed).toBe(1);
+    expect(wasHandedTo({ ...handing, status: 'queued' }, 'star')).toBe(false);
+  });
+
+  it('treats a batch settled before hand-overs were recorded as handed to its partner only', () => {
+    const legacy = { partnerId: 'p1', status: 'pending' as const };
+    expect(wasHandedTo(legacy, 'p1')).toBe(true);
+    expect(wasHandedTo(legacy, 'p2')).toBe(false);
+    expect(wasHandedTo({ ...legacy, status: 'queued' }, 'p1')).toBe(false);
   });
 
   it('ignores a report about an index the batch does not have, and applies the others in order', () => {

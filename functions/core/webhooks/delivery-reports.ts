@@ -30,7 +30,9 @@ export const DeliveryReportsInput = z
 export const DeliveryReportsAnswer = z
   .object({
     processed: z.int().meta({ description: 'Reports about messages this partner was handed' }),
-    ignored: z.int().meta({ description: 'Reports about unknown message ids (or another partner’s)' }),
+    ignored: z.int().meta({
+      description: 'Reports about unknown message ids, or about messages this partner was not handed',
+    }),
   })
   .meta({ id: 'DeliveryReportsAnswer' });
 
@@ -117,15 +119,30 @@ export interface AppliedReports {
 }
 
 /**
+ * Whether a partner was handed this batch, so may report on its messages: it is in `handedTo` (a POST to it
+ * was recorded), or the batch is being handed to it right now (its report may beat our settle). A batch
+ * settled before `handedTo` was recorded counts as handed to the partner it settled with.
+ */
+export const wasHandedTo = (
+  batch: Pick<Batch, 'partnerId' | 'status' | 'handedTo'>,
+  partnerId: string,
+): boolean => {
+  if (batch.handedTo?.includes(partnerId)) return true;
+  if (batch.partnerId !== partnerId) return false;
+  return batch.status === 'handing' || (batch.handedTo === undefined && batch.status === 'pending');
+};
+
+/**
  * A batch's reports applied in the order they came. Reports about a batch that does not exist, was never
- * routed to this partner, or has no message at that index are ignored.
+ * handed to this partner (`wasHandedTo`), or has no message at that index are ignored, and so is the
+ * `carrier` they carry.
  */
 export const applyBatchReports = (
-  batch: Pick<Batch, 'routes' | 'messages'> | undefined,
+  batch: Pick<Batch, 'partnerId' | 'status' | 'handedTo' | 'messages'> | undefined,
   partnerId: string,
   reports: BatchReports['reports'],
 ): AppliedReports => {
-  if (!batch || !batch.routes.includes(partnerId))
+  if (!batch || !wasHandedTo(batch, partnerId))
     return { processed: 0, byStatus: {}, ignored: reports.length, ported: [] };
   const messages = [...batch.messages];
   const position = new Map(messages.map((m, p) => [m.i, p]));
