@@ -10,7 +10,14 @@ export const MessageRowView = z
     province: z.string().nullable(),
     partnerId: z.string().nullable().meta({ description: 'The partner it is queued for or went to' }),
     status: z.enum(MESSAGE_STATES),
-    reason: z.string().nullable().meta({ description: 'Why it failed (failed messages only)' }),
+    reason: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          'Why it failed: a key of the metrics’ failureReasons, then the partner’s code if any (`unreachable: ' +
+          'ABSENT_SUBSCRIBER`, `other: SMSC_42`)',
+      }),
     sentAt: z.string().nullable().meta({ description: 'When a partner accepted it' }),
     updatedAt: z.string().meta({ description: 'When it last changed state' }),
     clicks: z.number().int().optional().meta({ description: 'Clicks on its short link, if it has one' }),

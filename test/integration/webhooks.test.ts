@@ -148,9 +148,9 @@ describe('delivery reports', () => {
       { id: c.id, status: 'rejected', errorCode: 'SPAM' },
     ]);
     expect(answer.body).toEqual({ processed: 3, ignored: 0 });
-    expect((await messageOf(a.id))?.reason).toBe('failed: ABSENT_SUBSCRIBER');
+    expect((await messageOf(a.id))?.reason).toBe('unreachable: ABSENT_SUBSCRIBER');
     expect((await messageOf(b.id))?.reason).toBe('expired');
-    expect((await messageOf(c.id))?.reason).toBe('rejected: SPAM');
+    expect((await messageOf(c.id))?.reason).toBe('blocked: SPAM');
   });
 
   it('counts unknown ids as ignored: bad format, no such batch or index, another partner’s batch', async () => {
@@ -489,7 +489,12 @@ describe('the carrier simulators’ own delivery reports', () => {
       expect(messages.every((m) => typeof m.sa === 'string')).toBe(true);
       const failed = messages.filter((m) => m.st === 'failed');
       expect(failed.length).toBeGreaterThan(0);
-      expect(failed.every((m) => /^failed: [A-Z_]+$/.test(m.reason ?? ''))).toBe(true);
+      // Each keeps the simulator's code after a reason a planner reads (unreachable, blocked, ... other).
+      expect(
+        failed.every((m) =>
+          /^(unreachable|invalid_number|blocked|expired|other): [A-Z_]+$/.test(m.reason ?? ''),
+        ),
+      ).toBe(true);
     } finally {
       await sim.close();
     }

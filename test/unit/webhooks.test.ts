@@ -54,10 +54,11 @@ describe('a delivery report applied to a message', () => {
   });
 
   it.each([
-    ['failed', undefined, 'failed'],
-    ['failed', 'ABSENT_SUBSCRIBER', 'failed: ABSENT_SUBSCRIBER'],
+    ['failed', undefined, 'other'],
+    ['failed', 'ABSENT_SUBSCRIBER', 'unreachable: ABSENT_SUBSCRIBER'],
+    ['failed', 'SMSC_42', 'other: SMSC_42'],
     ['expired', undefined, 'expired'],
-    ['rejected', 'SPAM', 'rejected: SPAM'],
+    ['rejected', 'SPAM', 'blocked: SPAM'],
   ] as const)('fails a message reported %s (code %s) with reason %s', (status, errorCode, reason) => {
     const next = applyReport(message(), report(status, T1, errorCode ? { errorCode } : {}));
     expect(next).toEqual(message({ st: 'failed', reason, at: T1 }));

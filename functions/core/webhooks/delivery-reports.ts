@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CARRIERS, type Carrier } from '../carriers.js';
 import { parseMessageId, type Batch, type BatchMessage } from '../dispatch/batch.js';
+import { failureReason } from '../metrics/failure-reasons.js';
 
 /** Contract §8 "Partners send": what a partner may say about one message it was handed. */
 export const REPORT_STATUSES = ['accepted', 'delivered', 'failed', 'expired', 'rejected'] as const;
@@ -15,7 +16,18 @@ export const DeliveryReport = z
       description: '`accepted` is not final; the others are, and the first final report of a message wins',
     }),
     at: z.iso.datetime({ offset: true }).meta({ example: '2027-07-30T08:00:05+07:00' }),
-    errorCode: z.string().trim().min(1).max(100).optional(),
+    errorCode: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .meta({
+        description:
+          'Why it failed, in the partner’s words (GSM MAP, SMPP or its own code); known codes become a reason ' +
+          '(`unreachable`, `invalid_number`, `blocked`, `expired`, `rejected`), others `other`, the code kept',
+        example: 'ABSENT_SUBSCRIBER',
+      }),
     carrier: z.enum(CARRIERS).optional().meta({
       description: 'The carrier the number belongs to now (number portability); later campaigns route by it',
     }),
@@ -37,10 +49,6 @@ export const DeliveryReportsAnswer = z
   .meta({ id: 'DeliveryReportsAnswer' });
 
 const TERMINAL: ReadonlySet<BatchMessage['st']> = new Set(['delivered', 'failed']);
-
-/** The failure reason a final report gives: `failed`, `failed: CODE`, `expired`, `rejected: CODE`... */
-export const failureReason = (status: Exclude<ReportStatus, 'accepted' | 'delivered'>, errorCode?: string) =>
-  errorCode ? `${status}: ${errorCode}` : status;
 
 const toUtc = (at: string) => new Date(at).toISOString();
 
