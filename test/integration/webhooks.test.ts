@@ -200,7 +200,7 @@ describe('delivery reports', () => {
     expect(replay.body).toEqual({ processed: 1, ignored: 0 });
     expect(replay.headers.get('webhook-replayed')).toBe('true');
     expect(await messageOf(b.id)).toMatchObject({ st: 'pending' });
-    expect(await messageOf(a.id)).toMatchObject({ st: 'failed', reason: 'failed' });
+    expect(await messageOf(a.id)).toMatchObject({ st: 'failed', reason: 'other' });
   });
 
   it('refuses a bad or missing signature with 401 invalid_signature, before the body, and changes nothing', async () => {
@@ -356,7 +356,7 @@ describe('inbound messages', () => {
       { id: 'in-1', from: local, text: 'Từ chối', at: at(0) },
     ]);
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ processed: 1, duplicates: 0, optOuts: 1 });
+    expect(answer.body).toEqual({ processed: 1, duplicates: 0, optOuts: 1, optOutsRefused: [] });
 
     const optOut = await api.call('GET', `/v1/opt-outs/${encodeURIComponent(m.to)}`);
     expect(optOut.status).toBe(200);
@@ -382,9 +382,9 @@ describe('inbound messages', () => {
     const m = pick(21);
     const message = { id: 'in-2', from: m.to, text: 'Cảm ơn', at: at(0) };
     const first = await postInbound(api.url, PARTNER, secret.current, [message, message]);
-    expect(first.body).toEqual({ processed: 1, duplicates: 1, optOuts: 0 });
+    expect(first.body).toEqual({ processed: 1, duplicates: 1, optOuts: 0, optOutsRefused: [] });
     const again = await postInbound(api.url, PARTNER, secret.current, [message]);
-    expect(again.body).toEqual({ processed: 0, duplicates: 1, optOuts: 0 });
+    expect(again.body).toEqual({ processed: 0, duplicates: 1, optOuts: 0, optOutsRefused: [] });
     const replies = await api.call('GET', `/v1/campaigns/${campaignId}/replies?limit=10`, { as: 'officer' });
     expect(replies.body.items.filter((r: { id: string }) => r.id === 'in-2')).toHaveLength(1);
     expect(await api.call('GET', `/v1/opt-outs/${encodeURIComponent(m.to)}`).then((r) => r.status)).toBe(404);
@@ -395,9 +395,45 @@ describe('inbound messages', () => {
     const answer = await postInbound(api.url, PARTNER, secret.current, [
       { id: 'in-3', from: stranger, text: 'STOP', at: at(0) },
     ]);
-    expect(answer.body).toEqual({ processed: 1, duplicates: 0, optOuts: 1 });
+    expect(answer.body).toEqual({ processed: 1, duplicates: 0, optOuts: 1, optOutsRefused: [] });
     const replies = await api.call('GET', `/v1/campaigns/${campaignId}/replies`, { as: 'officer' });
     expect(replies.body.items.map((r: { id: string }) => r.id)).not.toContain('in-3');
+  });
+
+  it('records but refuses the opt-out of a phone neither on the partner’s carriers nor handed to it', async () => {
+    // wh-mobifone serves MobiFone only; this Viettel phone's message went to wh-viettel.
+    const m = pick(22);
+    const mobifone = partners.find((p) => p.id === 'wh-mobifone') as SimulatedPartner;
+    const mobifoneSecret = await rotate('wh-mobifone');
+    mobifone.sim.setSecret(mobifoneSecret);
+    const answer = await postInbound(api.url, 'wh-mobifone', mobifoneSecret, [
+      { id: 'in-foreign', from: m.to, text: 'TC', at: at(0) },
+    ]);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      processed: 1,
+      duplicates: 0,
+      optOuts: 0,
+      optOutsRefused: [
+        {
+          id: 'in-foreign',
+          reason:
+            "a viettel number: not on this partner's carriers (mobifone) and not handed to it in the last 7 days",
+        },
+      ],
+    });
+    expect(await api.call('GET', `/v1/opt-outs/${encodeURIComponent(m.to)}`).then((r) => r.status)).toBe(404);
+    const replies = await api.call('GET', `/v1/campaigns/${campaignId}/replies?limit=50`, { as: 'officer' });
+    expect(replies.body.items.find((r: { id: string }) => r.id === 'in-foreign')).toMatchObject({
+      partnerId: 'wh-mobifone',
+      optOut: false,
+      optOutRefused: expect.stringContaining('viettel number'),
+    });
+    // The partner it was handed to may opt it out.
+    const handed = await postInbound(api.url, PARTNER, secret.current, [
+      { id: 'in-own', from: m.to, text: 'TC', at: at(0) },
+    ]);
+    expect(handed.body).toMatchObject({ optOuts: 1, optOutsRefused: [] });
   });
 
   it('answers 404 for the replies of an unknown campaign, like its messages and report', async () => {

@@ -1,4 +1,6 @@
 import { Webhook } from 'standardwebhooks';
+import type { Carrier } from '../../functions/core/carriers.js';
+import type { Inbound } from '../../functions/core/webhooks/inbound.js';
 import { describe, expect, it } from 'vitest';
 import type { BatchMessage } from '../../functions/core/dispatch/batch.js';
 import {
@@ -291,8 +293,9 @@ describe('the campaign a reply answers', () => {
   const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 3600_000).toISOString();
   const PHONE = '+84981234567';
   const OTHER = '+84900000067';
+  // Every batch here was handed to p1.
   const batch = (campaignId: string, seq: number, messages: BatchMessage[]) =>
-    ({ campaignId, seq, messages }) as unknown as Batch;
+    ({ campaignId, seq, messages, partnerId: 'p1', status: 'pending', handedTo: ['p1'] }) as unknown as Batch;
   /** Index items of bucket 67, oldest first (the lookup must not rely on their order). */
   const items: RecipientIndexItem[] = [
     { campaignId: 'old', materializedAt: daysAgo(8), entries: [`${PHONE}:0`, `${OTHER}:0`] },
@@ -305,6 +308,10 @@ describe('the campaign a reply answers', () => {
     // c2's message to OTHER was never taken by a partner.
     batch('c2', 1, [message({ to: PHONE }), message({ i: 1, to: OTHER, st: 'queued', sa: undefined })]),
   ];
+  const noPorted = {
+    upsert: () => Promise.resolve(),
+    all: () => Promise.resolve(new Map<string, Carrier>()),
+  };
   const fakes = () => {
     const queried: string[] = [];
     const reads: BatchRef[][] = [];
@@ -342,6 +349,67 @@ describe('the campaign a reply answers', () => {
     expect(reads).toEqual([[{ campaignId: 'c2', seq: 1 }], [{ campaignId: 'c1', seq: 0 }]]);
   });
 
+  it('opts a phone out only for a partner of its carrier, or one it was handed to in the last 7 days', async () => {
+    const { deps } = fakes();
+    const run = async (
+      partnerId: string,
+      carriers: (Carrier | '*')[],
+      ported = new Map<string, Carrier>(),
+    ) => {
+      const optedOut: string[] = [];
+      const recorded: Inbound[] = [];
+      const answer = await ingestInbound(
+        {
+          ...deps,
+          inbound: {
+            record: (inbound) => Promise.resolve(recorded.push(inbound) > 0),
+            replies: () => Promise.resolve({ items: [], nextCursor: null }),
+          },
+          optOuts: {
+            add: (o) =>
+              Promise.resolve({ created: optedOut.push(o.phone) > 0, optOut: { ...o, reason: '' } }),
+          },
+          partners: { carriersOf: () => Promise.resolve(carriers) },
+          ported: { ...noPorted, carriersOf: () => Promise.resolve(ported) },
+          observe: () => undefined,
+          now: () => NOW,
+        },
+        partnerId,
+        [
+          // PHONE is Viettel (098); OTHER is MobiFone (090), and its message in c1/c2 went to p1.
+          { id: 'v', from: PHONE, text: 'Từ chối', at: NOW.toISOString() },
+          { id: 'm', from: OTHER, text: 'STOP', at: NOW.toISOString() },
+          { id: 'x', from: '12345', text: 'HUY', at: NOW.toISOString() },
+        ],
+      );
+      return { answer, optedOut: optedOut.sort(), recorded };
+    };
+
+    // p2 serves Viettel only and was never handed OTHER: the reply is kept, the opt-out refused.
+    const viettelOnly = await run('p2', ['viettel']);
+    expect(viettelOnly.optedOut).toEqual([PHONE]);
+    expect(viettelOnly.answer).toMatchObject({ processed: 3, optOuts: 1 });
+    expect(viettelOnly.answer.optOutsRefused).toEqual([
+      {
+        id: 'm',
+        reason: expect.stringMatching(/^a mobifone number: not on this partner's carriers \(viettel\)/),
+      },
+      { id: 'x', reason: 'from is not a Vietnamese mobile number' },
+    ]);
+    expect(viettelOnly.recorded.find((r) => r.id === 'm')).toMatchObject({
+      optOut: false,
+      campaignId: 'c1',
+      optOutRefused: expect.stringContaining('mobifone'),
+    });
+    // p1 was handed OTHER's message; a `*` partner serves every carrier; a ported number counts by its new carrier.
+    expect((await run('p1', ['viettel'])).optedOut).toEqual([OTHER, PHONE].sort());
+    expect((await run('p3', ['*'])).optedOut).toEqual([OTHER, PHONE].sort());
+    expect((await run('p2', ['viettel'], new Map([[OTHER, 'viettel']]))).optedOut).toEqual(
+      [OTHER, PHONE].sort(),
+    );
+    expect((await run('p2', ['mobifone'])).optedOut).toEqual([OTHER]);
+  });
+
   it('ignores index items outside the 7-day window', async () => {
     const { deps } = fakes();
     // Two days later c1 is 5 days old (still in), `old` 10 (out, though its message was accepted).
@@ -371,6 +439,8 @@ describe('the campaign a reply answers', () => {
           replies: () => Promise.resolve({ items: [], nextCursor: null }),
         },
         optOuts: { add: () => Promise.reject(new Error('no opt-out expected')) },
+        partners: { carriersOf: () => Promise.resolve(['viettel' as const]) },
+        ported: { ...noPorted, carriersOf: () => Promise.resolve(new Map()) },
         observe: () => undefined,
         now: () => NOW,
       },
@@ -381,7 +451,7 @@ describe('the campaign a reply answers', () => {
         { id: 'a', from: PHONE, text: 'ok', at: NOW.toISOString() },
       ],
     );
-    expect(result).toEqual({ processed: 2, duplicates: 1, optOuts: 0 });
+    expect(result).toEqual({ processed: 2, duplicates: 1, optOuts: 0, optOutsRefused: [] });
     expect(recorded.sort((x, y) => x.id.localeCompare(y.id))).toEqual([
       { id: 'a', campaignId: 'c2' },
       { id: 'b', campaignId: 'c1' },
