@@ -452,11 +452,12 @@ describe('a settle and a delivery report racing for one batch', () => {
       carrier: 'viettel',
       st: 'queued',
     });
+    // Queued for a partner nobody registered, so the running local dispatcher never claims it before we do.
     const race: Batch = {
       campaignId: 'RACE',
       seq: 0,
-      partnerId: PARTNER,
-      routes: [PARTNER],
+      partnerId: 'wh-unregistered',
+      routes: ['wh-unregistered'],
       status: 'queued',
       attempt: 0,
       availableAt: new Date(now.getTime() - 1000).toISOString(),

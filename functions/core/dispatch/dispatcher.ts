@@ -139,8 +139,9 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
     case 'retry': {
       deps.observe(result.reason.startsWith('throttled') ? 'Throttles' : 'BatchRetries', partner.id, 1);
       const attempt = batch.attempt + 1;
-      // The partner may have taken the batch (a timeout after it read it): it may report on it.
-      if (attempt >= MAX_ATTEMPTS_PER_PARTNER) return failOver(deps, batch, result.reason, partner.id);
+      // After a 5xx or a timeout the partner may have taken the batch, so may report on it; a 429 took nothing.
+      const handedTo = result.reason.startsWith('throttled') ? undefined : partner.id;
+      if (attempt >= MAX_ATTEMPTS_PER_PARTNER) return failOver(deps, batch, result.reason, handedTo);
       const delay = backoffMs(attempt, deps.random, result.retryAfterMs);
       await deps.batches.release(
         batch,
@@ -148,7 +149,7 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
           partnerId: batch.partnerId,
           attempt,
           availableAt: new Date(deps.now().getTime() + delay),
-          handedTo: partner.id,
+          ...(handedTo ? { handedTo } : {}),
         },
         deps.now(),
       );
