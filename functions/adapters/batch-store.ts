@@ -6,10 +6,21 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Batch, BatchMessage } from '../core/dispatch/batch.js';
-import type { BatchRef, BatchStore, RateLimiter } from '../core/dispatch/ports.js';
+import {
+  OutcomeTooLargeError,
+  type BatchRef,
+  type BatchStore,
+  type RateLimiter,
+} from '../core/dispatch/ports.js';
 import { batchKey, mergeSettle } from '../core/webhooks/delivery-reports.js';
 import type { ReportBatchStore } from '../core/webhooks/service.js';
-import { batchGetAll, batchWriteAll, conditionFailed, transactionConflict } from './dynamo-batch.js';
+import {
+  batchGetAll,
+  batchWriteAll,
+  conditionFailed,
+  itemTooLarge,
+  transactionConflict,
+} from './dynamo-batch.js';
 import { INDEX, keys, ttlAfter } from './table.js';
 import { queryPages } from './cursor.js';
 
@@ -134,6 +145,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
           continue;
         }
         if (conditionFailed(error)) return false;
+        if (itemTooLarge(error)) throw new OutcomeTooLargeError(batch);
         // Batches of one campaign settling at once contend for its progress item: try again shortly.
         if (transactionConflict(error) && attempt < 8) {
           await new Promise((done) => setTimeout(done, Math.floor(Math.random() * 20 * attempt)));

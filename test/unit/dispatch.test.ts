@@ -10,11 +10,12 @@ import {
 } from '../../functions/core/dispatch/batch.js';
 import { dispatchBatch, type DispatchDeps } from '../../functions/core/dispatch/dispatcher.js';
 import { backoffMs, classifyAnswer, parseRetryAfter } from '../../functions/core/dispatch/outcome.js';
-import type {
-  BatchRef,
-  BatchStore,
-  HandOverRequest,
-  PartnerTransport,
+import {
+  OutcomeTooLargeError,
+  type BatchRef,
+  type BatchStore,
+  type HandOverRequest,
+  type PartnerTransport,
 } from '../../functions/core/dispatch/ports.js';
 import type { Partner } from '../../functions/core/partner.js';
 
@@ -287,6 +288,37 @@ describe('dispatching a batch', () => {
       ['pending', null],
       ['failed', 'rejected: invalid number'],
     ]);
+  });
+
+  it('keeps at most 200 characters of a partner’s reason', async () => {
+    const { deps, current } = setup([
+      { status: 200, body: { rejected: [{ messageId: 'c1.0.1', reason: 'z'.repeat(100_000) }] } },
+    ]);
+    await dispatchBatch(deps, { campaignId: 'c1', seq: 0 });
+    expect(current().messages[1]).toMatchObject({ st: 'failed', reason: `rejected: ${'z'.repeat(200)}` });
+  });
+
+  it('saves an outcome too large for its item without the partner’s reasons, and never hands it over again', async () => {
+    const { deps, sent, settled, current, advance } = setup([
+      { status: 200, body: { rejected: [{ messageId: 'c1.0.1', reason: 'z'.repeat(150) }] } },
+    ]);
+    const settle = deps.batches.settle;
+    // As DynamoDB would for an item over 400 KB: here, any reason longer than 100 characters.
+    deps.batches.settle = async (batch, status, messages, now, charge) => {
+      if (messages.some((m) => (m.reason?.length ?? 0) > 100)) throw new OutcomeTooLargeError(batch);
+      return settle(batch, status, messages, now, charge);
+    };
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
+    expect(current().status).toBe('pending');
+    expect(current().messages.map((m) => [m.st, m.reason ?? null])).toEqual([
+      ['pending', null],
+      ['failed', 'rejected'],
+      ['pending', null],
+    ]);
+    expect(settled).toEqual(['0:pending']);
+    advance(120_000);
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('not-claimed');
+    expect(sent).toHaveLength(1);
   });
 
   it('retries a 429 after Retry-After with the same webhook id, then hands it over', async () => {

@@ -5,7 +5,14 @@ import { replaceLinks } from '../sms-encoding.js';
 import { messageId, webhookId, type Batch, type BatchMessage } from './batch.js';
 import { MAX_ATTEMPTS_PER_PARTNER, backoffMs, classifyAnswer } from './outcome.js';
 import { msUntilNextSecond, unixSecond } from './pacing.js';
-import type { BatchQueue, BatchRef, BatchStore, PartnerTransport, RateLimiter } from './ports.js';
+import {
+  OutcomeTooLargeError,
+  type BatchQueue,
+  type BatchRef,
+  type BatchStore,
+  type PartnerTransport,
+  type RateLimiter,
+} from './ports.js';
 
 export interface DispatchDeps {
   batches: BatchStore;
@@ -113,7 +120,7 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
           ? { ...m, st: 'failed', at, reason: `rejected: ${reason}` }
           : { ...m, st: 'pending', at, sa: at };
       });
-      await settle(deps, batch, 'pending', messages, {
+      await settleAccepted(deps, batch, messages, {
         price: partner.pricePerSegment,
         currency: partner.currency,
       });
@@ -192,6 +199,28 @@ const settle = async (
 ) => {
   if (await deps.batches.settle(batch, status, messages, deps.now(), charge))
     await deps.onSettled(batch, status);
+};
+
+/**
+ * The partner took the batch, so its outcome must be saved now: a batch left `handing` would be claimed again
+ * when its lease ends and handed to the same partner once more. When the partner's reasons make the item
+ * too large, they are dropped (each such message fails as plain `rejected`).
+ */
+const settleAccepted = async (
+  deps: DispatchDeps,
+  batch: Batch,
+  messages: BatchMessage[],
+  charge: { price: number; currency: string },
+) => {
+  try {
+    await settle(deps, batch, 'pending', messages, charge);
+  } catch (error) {
+    if (!(error instanceof OutcomeTooLargeError)) throw error;
+    const compact = messages.map((m) =>
+      m.st === 'failed' && m.reason?.startsWith('rejected: ') ? { ...m, reason: 'rejected' } : m,
+    );
+    await settle(deps, batch, 'pending', compact, charge);
+  }
 };
 
 /**

@@ -5,6 +5,15 @@ export interface BatchRef {
   seq: number;
 }
 
+/** A batch's new state does not fit in its item (DynamoDB's 400 KB), so it was not saved. */
+export class OutcomeTooLargeError extends Error {
+  readonly code = 'outcome_too_large';
+  constructor(readonly batch: BatchRef) {
+    super(`The outcome of batch ${batch.campaignId}.${batch.seq} is too large to save`);
+    this.name = 'OutcomeTooLargeError';
+  }
+}
+
 /** Where batches live and how their state moves; DynamoDB implements it with conditional writes. */
 export interface BatchStore {
   /** Writes new batches (materialisation; idempotent for the same batches). */
@@ -17,7 +26,8 @@ export interface BatchStore {
    * progress (`settledBatches`) in the same write unless it is a test send. False if the lease was lost.
    * Conditional on the batch's `ver` too: when a delivery report changed the batch since the claim, the
    * report's message states are merged in (`mergeSettle`). `charge`: the accepting partner's price per
-   * segment, kept on the batch for the campaign's cost.
+   * segment, kept on the batch for the campaign's cost. Throws `OutcomeTooLargeError` when the new state
+   * does not fit in the item.
    */
   settle(
     batch: Batch,
