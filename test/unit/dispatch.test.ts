@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { webhookTransport, type Resolver } from '../../functions/adapters/webhook-transport.js';
 import type { Campaign } from '../../functions/core/campaign.js';
 import {
   batchSizeFor,
@@ -423,5 +426,104 @@ describe('dispatching a batch', () => {
     await dispatchBatch(deps, { campaignId: 'c1', seq: 0 });
     expect(new Set(seconds).size).toBe(3);
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('the webhook transport', () => {
+  const servers: { close(): void; closeAllConnections(): void }[] = [];
+  afterEach(() => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  /** A partner on 127.0.0.1 answering with `answer`; `hits` counts the requests it got. */
+  const listen = async (answer: (response: ServerResponse) => void) => {
+    const hits: string[] = [];
+    const server = createServer((request, response) => {
+      hits.push(String(request.url));
+      request.resume().on('end', () => answer(response));
+    });
+    servers.push(server);
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    return { port: (server.address() as AddressInfo).port, hits };
+  };
+  const request = (url: string) => ({
+    url,
+    secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    webhookId: 'msg_c1_0_p1',
+    body: '{}',
+    timeoutMs: 2000,
+  });
+  const local = { allowLoopback: true };
+  const aws = { allowLoopback: false };
+
+  it('never follows a redirect: the 307 is the answer, and a failed attempt', async () => {
+    const elsewhere = await listen((response) => response.writeHead(200).end('{}'));
+    const partner = await listen((response) =>
+      response.writeHead(307, { location: `http://127.0.0.1:${elsewhere.port}/steal` }).end(),
+    );
+    const answer = await webhookTransport(local).send(request(`http://127.0.0.1:${partner.port}/sms`));
+    expect(answer.status).toBe(307);
+    expect(elsewhere.hits).toEqual([]);
+    expect(classifyAnswer(answer, new Date())).toEqual({
+      kind: 'retry',
+      reason: 'redirect (307) not followed',
+    });
+  });
+
+  it('refuses loopback and link-local addresses as written, without connecting', async () => {
+    const partner = await listen((response) => response.writeHead(200).end('{}'));
+    for (const url of [
+      `https://127.0.0.1:${partner.port}/sms`,
+      `https://0x7f000001:${partner.port}/sms`,
+      `https://localhost:${partner.port}/sms`,
+      `http://127.0.0.1:${partner.port}/sms`,
+    ])
+      expect((await webhookTransport(aws).send(request(url))).error, url).toMatch(/^webhook address refused/);
+    expect((await webhookTransport(local).send(request('http://169.254.169.254/latest'))).error).toMatch(
+      /^webhook address refused: .*link-local/,
+    );
+    expect(partner.hits).toEqual([]);
+  });
+
+  it('checks the resolved address and connects to the one it checked (no DNS rebinding)', async () => {
+    const partner = await listen((response) => response.writeHead(200).end('{"rejected":[]}'));
+    const answers: string[][] = [];
+    // A name whose DNS answer is loopback: refused in AWS; where loopback is allowed the connection goes to
+    // the address the check saw (sms.partner.example has no real DNS entry).
+    const resolver =
+      (address: string): Resolver =>
+      (hostname, callback) => {
+        answers.push([hostname, address]);
+        callback(null, [{ address, family: 4 }]);
+      };
+    const refused = await webhookTransport(aws, resolver('127.0.0.1')).send(
+      request(`https://sms.partner.example:${partner.port}/sms`),
+    );
+    expect(refused.error).toMatch(/^webhook address refused: sms.partner.example: 127.0.0.1 is a loopback/);
+    const metadata = await webhookTransport(aws, resolver('169.254.169.254')).send(
+      request(`https://sms.partner.example:${partner.port}/sms`),
+    );
+    expect(metadata.error).toMatch(/link-local/);
+    expect(partner.hits).toEqual([]);
+
+    const pinned = await webhookTransport(local, resolver('127.0.0.1')).send(
+      request(`http://sms.partner.example:${partner.port}/sms`),
+    );
+    expect(pinned).toMatchObject({ status: 200, body: { rejected: [] } });
+    expect(partner.hits).toEqual(['/sms']);
+    expect(answers.map(([host]) => host)).toEqual(Array(3).fill('sms.partner.example'));
+  });
+
+  it('stops reading an answer after 64 KiB', async () => {
+    const partner = await listen((response) =>
+      response
+        .writeHead(200)
+        .end(JSON.stringify({ rejected: [{ messageId: 'c1.0.0', reason: 'x'.repeat(1_000_000) }] })),
+    );
+    const answer = await webhookTransport(local).send(request(`http://127.0.0.1:${partner.port}/sms`));
+    expect(answer).toMatchObject({ status: 200, body: undefined });
   });
 });

@@ -47,6 +47,8 @@ export const classifyAnswer = (answer: PartnerAnswer, now: Date): HandOverResult
     };
   }
   if (status >= 500 || status === 408) return { kind: 'retry', reason: `partner error ${status}` };
+  // Redirects are never followed (the signed batch would go wherever they point): a failed attempt.
+  if (status >= 300 && status < 400) return { kind: 'retry', reason: `redirect (${status}) not followed` };
   return { kind: 'refused', reason: `rejected by partner (${status})` };
 };
 
