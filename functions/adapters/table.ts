@@ -123,7 +123,8 @@ export const keys = {
   }),
   batchQueuePk: (partnerId: string) => `QUEUE#${partnerId}`,
   progress: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'PROGRESS' }),
-  rate: (partnerId: string, second: number) => ({ pk: `RATE#${partnerId}`, sk: String(second) }),
+  /** The partner's pacing log (one item per partner). */
+  rate: (partnerId: string) => ({ pk: `RATE#${partnerId}`, sk: 'WINDOW' }),
   metricsShard: (campaignId: string, shard: number) => ({
     pk: `CAMPAIGN#${campaignId}`,
     sk: `METRICS#${shard}`,

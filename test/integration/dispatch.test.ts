@@ -9,7 +9,9 @@ import { OutcomeTooLargeError } from '../../functions/core/dispatch/ports.js';
 import { startLocalDispatcher } from '../../local/dispatcher.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import {
+  achievedRate,
   acceptedMessages,
+  busiestSecondAtPartner,
   secondsAbove,
   sentPerSecond,
   startSimulatedPartner,
@@ -132,12 +134,31 @@ describe('sending a campaign', () => {
       // ...and by the partner's: it never took more (a request that reaches it in the next second on a
       // loaded machine is answered 429 and retried, never taken on top).
       expect(secondsAbove(p, tps), p.id).toEqual([]);
+      expect(busiestSecondAtPartner(p), p.id).toBeLessThanOrEqual(tps);
     }
 
     const batches = await batchesOf(campaign.id);
     expect(batches.every((b) => b.status === 'pending')).toBe(true);
     expect(batches.flatMap((b) => b.messages).filter((m) => m.st !== 'pending')).toEqual([]);
   }, 60_000);
+});
+
+describe('pacing as the partner sees it', () => {
+  it('never gives a partner with tps 20 and batches of 10 more than 20 messages in any rolling second', async () => {
+    const paced = await partner({ id: 'paced', carriers: ['viettel'], tps: 20, maxBatchSize: 10 });
+    const audience = await audienceOf('Bảo Lạc', subscribers('viettel', 1_500_000, 120));
+    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [paced.id] });
+    await waitForStatus(api, campaign.id, 'completed', 30_000);
+
+    expect(paced.sim.counters()).toMatchObject({ accepted: 120, duplicates: 0 });
+    expect(paced.sim.counters().maxInAnySecond).toBeLessThanOrEqual(20);
+    // Every request, by the time it reached the partner (its proxy, in front of the simulator), over rolling
+    // seconds. The simulator sits one more local hop behind, whose jitter may cost a 429 and a retry.
+    expect(busiestSecondAtPartner(paced)).toBeLessThanOrEqual(20);
+    // The rate reached end to end on this shared machine is not asserted yet (see the report: ~0.7 of tps
+    // here, against ≥ 0.97 in the pacing model of test/unit/dispatch.test.ts).
+    expect(achievedRate(paced, 20)).toBeGreaterThan(0.3);
+  }, 40_000);
 });
 
 describe('retries', () => {

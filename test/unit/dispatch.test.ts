@@ -14,6 +14,12 @@ import {
 import { dispatchBatch, type DispatchDeps } from '../../functions/core/dispatch/dispatcher.js';
 import { backoffMs, classifyAnswer, parseRetryAfter } from '../../functions/core/dispatch/outcome.js';
 import {
+  LATE_TOLERANCE_MS,
+  PACING_WINDOW_MS,
+  reserve,
+  type Reservation,
+} from '../../functions/core/dispatch/pacing.js';
+import {
   OutcomeTooLargeError,
   type BatchRef,
   type BatchStore,
@@ -237,7 +243,7 @@ const setup = (
   const deps: DispatchDeps = {
     batches: store,
     queue: { enqueue: async (refs) => void enqueued.push(...refs.map((r) => `${r.seq}:${r.partnerId}`)) },
-    limiter: { tryAcquire: async () => true },
+    limiter: { reserve: async (_id, _size, _tps, now) => now },
     transportFor: () => ({
       send: async (request) => {
         sent.push(request);
@@ -413,19 +419,32 @@ describe('dispatching a batch', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('waits for the next second when the partner budget is spent', async () => {
-    const { deps, sent } = setup([{ status: 200 }]);
-    const seconds: number[] = [];
-    let calls = 0;
+  it('waits for its reserved moment, and reserves again when it woke too late to keep it', async () => {
+    const { deps, sent, advance } = setup([{ status: 200 }]);
+    const reservations: number[] = [];
     deps.limiter = {
-      tryAcquire: async (_id, second) => {
-        seconds.push(second);
-        return ++calls > 2;
+      reserve: async (_id, size, tps, now) => {
+        reservations.push(now.getTime());
+        expect([size, tps]).toEqual([3, 100]);
+        return new Date(now.getTime() + 400);
       },
     };
-    await dispatchBatch(deps, { campaignId: 'c1', seq: 0 });
-    expect(new Set(seconds).size).toBe(3);
+    let late = true;
+    const sleep = deps.sleep;
+    deps.sleep = async (ms) => {
+      await sleep(ms);
+      // The first wait to the moment overruns it by more than the tolerance (a busy process).
+      const reserved = reservations.at(-1) ?? 0;
+      if (late && deps.now().getTime() >= reserved + 400) {
+        advance(LATE_TOLERANCE_MS + 1);
+        late = false;
+      }
+    };
+    const start = deps.now().getTime();
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
+    expect(reservations).toEqual([start, start + 400 + LATE_TOLERANCE_MS + 1]);
     expect(sent).toHaveLength(1);
+    expect(Date.parse(JSON.parse(sent[0]?.body ?? '{}').timestamp)).toBe((reservations[1] ?? 0) + 400);
   });
 });
 
@@ -525,5 +544,108 @@ describe('the webhook transport', () => {
     );
     const answer = await webhookTransport(local).send(request(`http://127.0.0.1:${partner.port}/sms`));
     expect(answer).toMatchObject({ status: 200, body: undefined });
+  });
+});
+
+describe('pacing over rolling windows', () => {
+  /** mulberry32, so a failing schedule can be replayed from its seed. */
+  const seeded = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  /** The most messages in any rolling window of `windowMs` (half-open), whole batches counted. */
+  const busiestWindow = (sends: [number, number][], windowMs: number) => {
+    const sorted = [...sends].sort(([a], [b]) => a - b);
+    let best = 0;
+    let sum = 0;
+    let first = 0;
+    for (const [at, count] of sorted) {
+      sum += count;
+      while ((sorted[first]?.[0] ?? at) <= at - windowMs) sum -= sorted[first++]?.[1] ?? 0;
+      best = Math.max(best, sum);
+    }
+    return best;
+  };
+
+  /**
+   * Consumers reserving at random moments batches of random sizes (at most the partner's batch size), each
+   * sent at its moment plus a lateness within the tolerance and a network delay within the rest of the
+   * margin: what the partner sees.
+   */
+  const run = (seed: number, tps: number, maxSize: number, batches: number) => {
+    const random = seeded(seed);
+    let log: Reservation[] = [];
+    let clock = 1_000_000;
+    const arrivals: [number, number][] = [];
+    for (let i = 0; i < batches; i++) {
+      clock += Math.floor(random() * 3 * (1000 / (tps / maxSize)));
+      const size = random() < 0.7 ? maxSize : 1 + Math.floor(random() * maxSize);
+      const reserved = reserve(log, clock, size, tps);
+      log = reserved.log;
+      const lateness = random() * LATE_TOLERANCE_MS;
+      const network = random() * (PACING_WINDOW_MS - 1000 - LATE_TOLERANCE_MS);
+      arrivals.push([reserved.at + lateness + network, size]);
+    }
+    return arrivals;
+  };
+
+  it('never lets a partner with tps 20 and batches of 10 get more than 20 messages in any second (the 40-in-950-ms case)', () => {
+    let log: Reservation[] = [];
+    const sends: [number, number][] = [];
+    // Four consumers ask at once at 0.9 s, and again at 1.0 s: a per-second counter let all of them go.
+    for (const now of [900, 900, 1000, 1000]) {
+      const reserved = reserve(log, now, 10, 20);
+      log = reserved.log;
+      sends.push([reserved.at, 10]);
+    }
+    expect(busiestWindow(sends, 1000)).toBe(20);
+    expect(sends.map(([at]) => at)).toEqual([900, 900, 1920, 1920]);
+  });
+
+  it.each([
+    [20, 10],
+    [20, 9],
+    [50, 50],
+    [150, 75],
+    [7, 3],
+    [1000, 100],
+    [997, 99],
+  ])(
+    'keeps every rolling second at the partner ≤ tps %i with batches up to %i, for random schedules',
+    (tps, maxSize) => {
+      for (let seed = 1; seed <= 40; seed++) {
+        const arrivals = run(seed, tps, maxSize, 300);
+        expect(busiestWindow(arrivals, 1000), `seed ${seed}`).toBeLessThanOrEqual(tps);
+      }
+    },
+  );
+
+  it('keeps the log small whatever the batch size', () => {
+    let log: Reservation[] = [];
+    for (let i = 0; i < 20_000; i++) log = reserve(log, 1_000_000 + i, 1, 10_000).log;
+    expect(log.length).toBeLessThanOrEqual(Math.ceil(PACING_WINDOW_MS / 5) + 1);
+  });
+
+  it.each([
+    [20, 10],
+    [200, 100],
+    [1000, 100],
+    [50, 50],
+  ])('reaches ≥ 97 %% of tps %i with full batches of %i when consumers always wait', (tps, size) => {
+    let log: Reservation[] = [];
+    let at = 0;
+    const seconds = 30;
+    let sent = 0;
+    while (at < seconds * 1000) {
+      const reserved = reserve(log, at, size, tps);
+      log = reserved.log;
+      at = reserved.at;
+      if (at < seconds * 1000) sent += size;
+    }
+    expect(sent / (tps * seconds)).toBeGreaterThanOrEqual(0.97);
   });
 });

@@ -4,7 +4,10 @@ import { isInsideWindow, nextWindowStart } from '../sending-window.js';
 import { replaceLinks } from '../sms-encoding.js';
 import { messageId, webhookId, type Batch, type BatchMessage } from './batch.js';
 import { MAX_ATTEMPTS_PER_PARTNER, backoffMs, classifyAnswer } from './outcome.js';
-import { msUntilNextSecond, unixSecond } from './pacing.js';
+import { LATE_TOLERANCE_MS } from './pacing.js';
+
+/** How long before its moment a waiting batch checks that its campaign still sends. */
+const STOP_CHECK_BEFORE_MS = 100;
 import {
   OutcomeTooLargeError,
   type BatchQueue,
@@ -36,9 +39,6 @@ export interface DispatchDeps {
 
 export type DispatchMetric =
   'MessagesHandedOver' | 'MessagesRejected' | 'BatchRetries' | 'Throttles' | 'Failovers' | 'MessagesFailed';
-
-/** Budget is not taken this close to the end of a second. */
-const SECOND_END_GUARD_MS = 150;
 
 export type DispatchOutcome =
   'not-claimed' | 'accepted' | 'retry-later' | 'failed-over' | 'failed' | 'cancelled' | 'held';
@@ -79,8 +79,8 @@ export const sendBody = (
   });
 
 /**
- * Hands one batch to its partner (contract §8 "We send"): claim it with a conditional write, wait for the
- * partner's per-second budget, POST it signed, then settle it (pending), retry it later with backoff,
+ * Hands one batch to its partner (contract §8 "We send"): claim it with a conditional write, wait for its
+ * moment in the partner's rolling window, POST it signed, then settle it (pending), retry it later with backoff,
  * fail it over to the next partner for its carrier, or fail it. A paused campaign or a closed sending
  * window puts it back in the queue untouched; a cancelled campaign cancels it.
  */
@@ -224,8 +224,8 @@ const settleAccepted = async (
 };
 
 /**
- * Waits until the partner's current second has room for the whole batch (shared across consumers). After
- * each wait `afterWaiting` may call it off (its answer is returned); undefined once the budget is taken.
+ * Reserves the batch's moment in the partner's rolling window (shared across consumers) and waits for it.
+ * After a wait `afterWaiting` may call it off (its answer is returned); undefined when the batch may go.
  */
 const acquire = async <Stop>(
   deps: DispatchDeps,
@@ -234,23 +234,19 @@ const acquire = async <Stop>(
   afterWaiting: () => Promise<Stop | undefined>,
 ): Promise<Stop | undefined> => {
   for (;;) {
-    const now = deps.now();
-    // A batch sent in the last moments of a second may reach the partner in the next one.
-    if (msUntilNextSecond(now) < SECOND_END_GUARD_MS) {
-      await deps.sleep(msUntilNextSecond(now));
-      continue;
+    const at = (await deps.limiter.reserve(partner.id, count, partner.tps, deps.now())).getTime();
+    if (at > deps.now().getTime()) {
+      // The pause / cancel / window check reads the campaign: done just before the moment, not after it.
+      const early = at - STOP_CHECK_BEFORE_MS - deps.now().getTime();
+      if (early > 0) await deps.sleep(early);
+      const stop = await afterWaiting();
+      if (stop !== undefined) return stop;
+      const left = at - deps.now().getTime();
+      if (left > 0) await deps.sleep(left);
     }
-    if (await deps.limiter.tryAcquire(partner.id, unixSecond(now), count, partner.tps)) {
-      // A slow counter write can return in the next second (or too close to it): then the budget taken
-      // was for a second that is over, and the batch would land uncounted in the next one. Take another.
-      const after = deps.now();
-      if (unixSecond(after) === unixSecond(now) && msUntilNextSecond(after) >= SECOND_END_GUARD_MS / 2)
-        return undefined;
-      continue;
-    }
-    await deps.sleep(msUntilNextSecond(now) + Math.floor(deps.random() * 20));
-    const stop = await afterWaiting();
-    if (stop !== undefined) return stop;
+    // Sent much later than its moment (a slow write, a busy process), the batch could crowd the batches
+    // reserved after it: it takes a new moment instead (the old one stays counted, which is only safe).
+    if (deps.now().getTime() - at <= LATE_TOLERANCE_MS) return undefined;
   }
 };
 

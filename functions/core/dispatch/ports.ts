@@ -48,10 +48,13 @@ export interface BatchStore {
   listBatches(campaignId: string): AsyncIterable<Batch[]>;
 }
 
-/** The shared per-partner, per-second counter behind pacing. */
+/** The shared per-partner reservation log behind pacing (see pacing.ts), one conditional write per batch. */
 export interface RateLimiter {
-  /** Adds `count` to this second's total for the partner if it stays ≤ tps; false when it would not. */
-  tryAcquire(partnerId: string, second: number, count: number, tps: number): Promise<boolean>;
+  /**
+   * Reserves the earliest moment, not before `now`, at which `size` messages keep every rolling window of
+   * the partner at ≤ tps; answers that moment (it may be in the future: wait for it, then send).
+   */
+  reserve(partnerId: string, size: number, tps: number, now: Date): Promise<Date>;
 }
 
 export interface HandOverRequest {
