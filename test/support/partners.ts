@@ -204,12 +204,9 @@ export const acceptedMessages = (
   return accepted;
 };
 
-/**
- * Our pacing as the partner sees it: the most messages that reached it in any rolling second (every request
- * counted, retries and throttled ones included, at the time the proxy received it).
- */
-export const busiestSecondAtPartner = (partner: SimulatedPartner): number =>
-  busiestWindow(partner.handOvers.map((h) => [h.at, h.messages.length] as const));
+/** Our pacing by our own send times (the body's `timestamp`, taken when the batch's moment came), over rolling seconds. */
+export const busiestSecondSent = (partner: SimulatedPartner): number =>
+  busiestWindow(partner.handOvers.map((h) => [Date.parse(h.sentAt), h.messages.length] as const));
 
 /**
  * Messages per second that reached the partner from its first request to its last (those of the last
