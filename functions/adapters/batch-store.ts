@@ -259,10 +259,13 @@ export const dynamoRateLimiter = (client: DynamoDBDocumentClient, table: string)
           writeMs = (writeMs * 3 + (Date.now() - started)) / 4;
           return new Date(next.at);
         } catch (error) {
-          // Another consumer reserved first: read its log and fit in after it.
-          if (!conditionFailed(error) || attempt >= 50) throw error;
-          current =
-            (error as { Item?: Record<string, unknown> }).Item ?? (await readRate(client, table, key));
+          // Another consumer reserved first: read its log and fit in after it. Many consumers of one busy
+          // partner collide often, so each waits a little (jittered, growing) before trying again.
+          if (!conditionFailed(error) || attempt >= 200) throw error;
+          await new Promise((done) =>
+            setTimeout(done, Math.floor(Math.random() * Math.min(50, 2 * attempt))),
+          );
+          current = await readRate(client, table, key);
         }
       }
     },
