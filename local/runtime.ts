@@ -59,7 +59,7 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
   client.destroy();
 
   const jwtSecret = loadOrCreateSecret(options.dataDir);
-  const server = createLocalApi({ routes: allRoutes, jwtSecret });
+  const server = createLocalApi({ routes: allRoutes, jwtSecret, webConsole: true });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(options.port, options.host, done);

@@ -10,6 +10,7 @@ import { logger } from '../functions/adapters/logger.js';
 import type { RouteDef } from '../functions/http/route.js';
 import { NotFoundError, PayloadTooLargeError, ValidationError } from '../functions/core/errors.js';
 import { verifyToken } from './auth.js';
+import { LOCAL_TOKEN_PATH, isConsolePath, localToken, serveConsole } from './console.js';
 
 type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 
@@ -89,13 +90,15 @@ const lambdaContext = (functionName: string): Context => ({
 export interface LocalApiOptions {
   routes: readonly RouteDef[];
   jwtSecret: Uint8Array;
+  /** Also serve the web console at `/` and its local sign-in, `POST /local/token` (local/console.ts). */
+  webConsole?: boolean;
 }
 
 /**
  * The local stand-in for API Gateway (HTTP API, payload v2): matches the route, verifies the JWT as the
  * Cognito authorizer would, builds the v2 event and calls the very handler that runs in Lambda.
  */
-export const createLocalApi = ({ routes, jwtSecret }: LocalApiOptions): Server => {
+export const createLocalApi = ({ routes, jwtSecret, webConsole = false }: LocalApiOptions): Server => {
   const compiled = [...routes]
     .sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0))
     .map(compile);
@@ -124,6 +127,19 @@ export const createLocalApi = ({ routes, jwtSecret }: LocalApiOptions): Server =
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = (request.method ?? 'GET').toUpperCase();
+      if (webConsole && (method === 'GET' || method === 'HEAD') && isConsolePath(url.pathname)) {
+        serveConsole(request, response, url.pathname);
+        return;
+      }
+      if (webConsole && method === 'POST' && url.pathname === LOCAL_TOKEN_PATH) {
+        const answer = await localToken(jwtSecret, (await readBody(request)).toString('utf8'));
+        await respond(response, {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          body: JSON.stringify(answer),
+        });
+        return;
+      }
       const match = compiled
         .filter((candidate) => candidate.route.method === method)
         .map((candidate) => ({ candidate, found: candidate.pattern.exec(url.pathname) }))
