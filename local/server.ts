@@ -90,15 +90,18 @@ const lambdaContext = (functionName: string): Context => ({
 export interface LocalApiOptions {
   routes: readonly RouteDef[];
   jwtSecret: Uint8Array;
-  /** Also serve the web console at `/` and its local sign-in, `POST /local/token` (local/console.ts). */
-  webConsole?: boolean;
+  /**
+   * Also serve the web console at `/` and its local sign-in, `POST /local/token` (local/console.ts), with
+   * the runtime's public base URL in its config.json (short links in the message preview).
+   */
+  webConsole?: { publicBaseUrl: string };
 }
 
 /**
  * The local stand-in for API Gateway (HTTP API, payload v2): matches the route, verifies the JWT as the
  * Cognito authorizer would, builds the v2 event and calls the very handler that runs in Lambda.
  */
-export const createLocalApi = ({ routes, jwtSecret, webConsole = false }: LocalApiOptions): Server => {
+export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOptions): Server => {
   const compiled = [...routes]
     .sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0))
     .map(compile);
@@ -128,7 +131,9 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole = false }: LocalA
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = (request.method ?? 'GET').toUpperCase();
       if (webConsole && (method === 'GET' || method === 'HEAD') && isConsolePath(url.pathname)) {
-        serveConsole(request, response, url.pathname);
+        serveConsole(request, response, url.pathname, {
+          config: { shortLinkBaseUrl: webConsole.publicBaseUrl },
+        });
         return;
       }
       if (webConsole && method === 'POST' && url.pathname === LOCAL_TOKEN_PATH) {
