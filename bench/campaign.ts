@@ -103,7 +103,7 @@ export const sendCampaign = async (
     message:
       'Canh giac viec nhe luong cao o nuoc ngoai. Goi 111 (mien phi). {{link:https://bocongan.gov.vn/111}}',
     audienceIds: [audience.id],
-    schedule: { sendAt: '2020-07-30T08:00:00+07:00' },
+    schedule: { asap: true },
     sendingWindow: null,
     ...(partnerIds ? { partnerIds } : {}),
   });

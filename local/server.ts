@@ -1,4 +1,3 @@
-import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,8 +10,9 @@ import type { RouteDef } from '../functions/http/route.js';
 import { NotFoundError, PayloadTooLargeError, ValidationError } from '../functions/core/errors.js';
 import { verifyToken } from './auth.js';
 import { LOCAL_TOKEN_PATH, isConsolePath, localToken, serveConsole } from './console.js';
+import { invokeLocally, type LambdaHandler } from './invoke.js';
 
-type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+type Handler = LambdaHandler<ApiEvent, ApiResult>;
 
 interface CompiledRoute {
   route: RouteDef;
@@ -71,21 +71,6 @@ const decodePathSegment = (name: string, segment: string): string => {
     throw new ValidationError('Invalid path', [{ path: name, message: 'is not valid percent-encoding' }]);
   }
 };
-
-const lambdaContext = (functionName: string): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-  memoryLimitInMB: '512',
-  awsRequestId: randomUUID(),
-  logGroupName: `/aws/lambda/${functionName}`,
-  logStreamName: 'local',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
 
 export interface LocalApiOptions {
   routes: readonly RouteDef[];
@@ -201,7 +186,7 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
         },
       };
       const handler = await candidate.load();
-      await respond(response, await handler(event, lambdaContext(candidate.route.id)));
+      await respond(response, await invokeLocally(candidate.route.id, handler, event));
     } catch (error) {
       if (response.headersSent) response.destroy();
       else await respond(response, errorResult(error));

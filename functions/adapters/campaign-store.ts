@@ -5,7 +5,7 @@ import type { CampaignStore } from '../core/campaign-service.js';
 import { ConflictError } from '../core/errors.js';
 import { queryPage } from './cursor.js';
 import { conditionFailed } from './dynamo-batch.js';
-import { INDEX, keys } from './table.js';
+import { INDEX, TTL_ATTRIBUTE, keys } from './table.js';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'listPk', 'listSk', 'statusPk', 'statusSk', 'entity'];
 
@@ -76,6 +76,37 @@ export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: strin
           `Campaign ${campaign.id} was changed by another request (it is no longer ${expected.status})`,
         );
       }
+      throw error;
+    }
+  },
+
+  async recordTestSend(audit, quota) {
+    try {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: table,
+                Key: keys.testSends(audit.campaignId, quota.userId, quota.hour),
+                UpdateExpression: 'ADD #sends :one SET #entity = :entity, #ttl = :ttl',
+                ConditionExpression: 'attribute_not_exists(#sends) OR #sends < :limit',
+                ExpressionAttributeNames: { '#sends': 'sends', '#entity': 'entity', '#ttl': TTL_ATTRIBUTE },
+                ExpressionAttributeValues: {
+                  ':one': 1,
+                  ':limit': quota.limit,
+                  ':entity': 'TestSends',
+                  ':ttl': Math.floor(quota.expiresAt.getTime() / 1000),
+                },
+              },
+            },
+            auditPut(table, audit),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
       throw error;
     }
   },

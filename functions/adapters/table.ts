@@ -18,6 +18,7 @@
  * | List campaigns with one status       | query index `byStatus`, statusPk = CAMPAIGN_STATUS#{status}, descending           |
  * | Audit entry of a campaign            | AUDIT#{campaignId}     | {at}#{id}             | AUDIT / {at}#{id}                |
  * | Audit of one campaign / of all       | query pk = AUDIT#{campaignId} / index `lists`, listPk = AUDIT                     |
+ * | Test sends of a user on a campaign, per UTC hour | TESTSENDS#{campaignId}#{userId} | {yyyy-mm-ddThh} | — (ttl 2 hours) |
  * | Settings (frequency cap)             | SETTINGS               | SETTINGS              | —                                |
  * | Local schedule (local runtime only)  | SCHEDULE#{campaignId}  | SCHEDULE              | SCHEDULES / {dueAt}#{campaignId} |
  * | Due schedules                        | query index `lists`, listPk = SCHEDULES, listSk <= now                            |
@@ -99,6 +100,10 @@ export const keys = {
   }),
   auditPk: (campaignId: string) => `AUDIT#${campaignId}`,
   auditListPk: 'AUDIT',
+  testSends: (campaignId: string, userId: string, hour: string) => ({
+    pk: `TESTSENDS#${campaignId}#${userId}`,
+    sk: hour,
+  }),
   settings: { pk: 'SETTINGS', sk: 'SETTINGS' },
   schedule: (campaignId: string) => ({ pk: `SCHEDULE#${campaignId}`, sk: 'SCHEDULE' }),
   scheduleList: (dueAt: string, campaignId: string) => ({

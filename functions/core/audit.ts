@@ -11,6 +11,12 @@ export const AuditEntry = z
     actor: z.string(),
     at: z.iso.datetime(),
     reason: z.string().optional(),
+    fields: z.array(z.string()).optional().meta({ description: 'An edit: the fields it changed' }),
+    phones: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'A test send: the phones it went to, masked (+8498****321)' }),
+    message: z.string().optional().meta({ description: 'A test send: the text it sent' }),
   })
   .meta({ id: 'AuditEntry' });
 export type AuditEntry = z.output<typeof AuditEntry>;

@@ -1,11 +1,15 @@
 import type { AudienceReader } from './audience.js';
 import type { AuditEntry } from './audit.js';
-import { nextYearSchedule, resolveSendAt, type Schedule } from './calendar.js';
+import { nextYearSchedule, resolveSendAt } from './calendar.js';
 import {
   EDITABLE_STATUSES,
+  PAST_SEND_AT_TOLERANCE_MS,
+  assertMayReview,
   assertTransition,
   nextStatus,
+  withEditor,
   type Campaign,
+  type CampaignSchedule,
   type CampaignAction,
   type CampaignEstimate,
   type CampaignInput,
@@ -34,8 +38,22 @@ export interface CampaignStore {
     expected: Pick<Campaign, 'updatedAt' | 'status'>,
     audit?: AuditEntry,
   ): Promise<void>;
+  /**
+   * Counts one test send against `quota` and writes its audit entry, in one transaction: false (and
+   * nothing written) when the user has used up the quota of that hour.
+   */
+  recordTestSend(audit: AuditEntry, quota: TestSendQuota): Promise<boolean>;
   list(query: PageRequest & { status?: CampaignStatus | undefined }): Promise<Page<Campaign>>;
   listAudit(query: PageRequest & { campaignId?: string | undefined }): Promise<Page<AuditEntry>>;
+}
+
+/** A user's test sends on one campaign are counted per UTC hour (`hour` = `yyyy-mm-ddThh`). */
+export interface TestSendQuota {
+  userId: string;
+  hour: string;
+  limit: number;
+  /** When the counter may be forgotten. */
+  expiresAt: Date;
 }
 
 export interface CampaignDeps {
@@ -53,7 +71,9 @@ export interface CampaignDeps {
 /** The scheduler and the dispatcher act as this actor in the audit log. */
 export const SYSTEM_ACTOR: Actor = { userId: 'system', roles: [] };
 
-const resolveSchedule = (schedule: Schedule, timeZone: string, now: Date): string => {
+/** When the schedule fires, in UTC; an `asap` schedule is due now (and again at approval). */
+const resolveSchedule = (schedule: CampaignSchedule, timeZone: string, now: Date): string => {
+  if ('asap' in schedule) return now.toISOString();
   try {
     return resolveSendAt(schedule, { now, timeZone }).toISOString();
   } catch (error) {
@@ -65,6 +85,25 @@ const resolveSchedule = (schedule: Schedule, timeZone: string, now: Date): strin
     }
     throw error;
   }
+};
+
+/**
+ * A schedule set by a user: resolved, and refused when it lies in the past (more than a minute ago), as
+ * it would go out the moment it is approved; `{ asap: true }` says that on purpose.
+ */
+const resolveNewSchedule = (schedule: CampaignSchedule, timeZone: string, now: Date): string => {
+  const sendAt = resolveSchedule(schedule, timeZone, now);
+  if ('asap' in schedule || Date.parse(sendAt) >= now.getTime() - PAST_SEND_AT_TOLERANCE_MS) return sendAt;
+  const detail =
+    'sendAt' in schedule
+      ? { path: 'schedule.sendAt', message: 'must not be in the past' }
+      : {
+          path: 'schedule.year',
+          message: `must not be in the past: ${schedule.occasion} ${schedule.year ?? ''} resolves to ${sendAt}`,
+        };
+  throw new ValidationError('The schedule is in the past; use { "asap": true } to send as soon as approved', [
+    detail,
+  ]);
 };
 
 const estimateFor = async (
@@ -106,7 +145,7 @@ const auditEntry = (
   action: string,
   actor: Actor,
   from?: CampaignStatus,
-  reason?: string,
+  extra: Pick<AuditEntry, 'reason' | 'fields'> = {},
 ): AuditEntry => ({
   id: deps.newId(),
   campaignId: campaign.id,
@@ -115,7 +154,8 @@ const auditEntry = (
   to: campaign.status,
   actor: actor.userId,
   at: campaign.updatedAt,
-  ...(reason ? { reason } : {}),
+  ...(extra.reason ? { reason: extra.reason } : {}),
+  ...(extra.fields ? { fields: extra.fields } : {}),
 });
 
 const publish = (deps: CampaignDeps, type: string, campaign: Campaign, actor: Actor) =>
@@ -148,12 +188,13 @@ export const createCampaign = async (
     id: deps.newId(),
     ...draft,
     schedule: input.schedule,
-    sendAt: resolveSchedule(input.schedule, input.timeZone, now),
+    sendAt: resolveNewSchedule(input.schedule, input.timeZone, now),
     sendingWindow: input.sendingWindow === undefined ? { ...DEFAULT_SENDING_WINDOW } : input.sendingWindow,
     timeZone: input.timeZone,
     status: 'draft',
     estimate: await estimateFor(deps, draft),
     createdBy: actor.userId,
+    editedBy: [],
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
@@ -179,14 +220,20 @@ export const updateCampaign = async (
     throw new ConflictError(`Only a draft or rejected campaign can be edited; this one is ${current.status}`);
   }
   const now = deps.now();
-  const merged = { ...current, ...patch, updatedAt: now.toISOString() } as Campaign & { timeZone: string };
-  if (patch.sendingWindow === undefined) merged.sendingWindow = current.sendingWindow;
+  const merged: Campaign = { ...current, ...patch, updatedAt: now.toISOString() };
+  // Only a changed schedule or zone moves sendAt (an occasion without a year would roll over otherwise).
+  const rescheduled = patch.schedule !== undefined || patch.timeZone !== undefined;
   const updated: Campaign = {
     ...merged,
-    sendAt: resolveSchedule(merged.schedule, merged.timeZone, now),
+    sendAt: rescheduled ? resolveNewSchedule(merged.schedule, merged.timeZone, now) : current.sendAt,
+    editedBy: withEditor(current, actor.userId),
     estimate: await estimateFor(deps, merged),
   };
-  await deps.campaigns.replace(updated, current, auditEntry(deps, updated, 'update', actor, current.status));
+  await deps.campaigns.replace(
+    updated,
+    current,
+    auditEntry(deps, updated, 'update', actor, current.status, { fields: Object.keys(patch) }),
+  );
   return updated;
 };
 
@@ -211,7 +258,7 @@ const applyTransition = async (
   await deps.campaigns.replace(
     updated,
     current,
-    auditEntry(deps, updated, action, actor, current.status, reason),
+    auditEntry(deps, updated, action, actor, current.status, { reason }),
   );
   return updated;
 };
@@ -233,6 +280,7 @@ export const transitionCampaign = async (
   switch (action) {
     case 'submit': {
       const updated = await applyTransition(deps, actor, current, 'submit', {
+        submittedBy: actor.userId,
         submittedAt: at,
         estimate: await estimateFor(deps, current),
       });
@@ -242,11 +290,7 @@ export const transitionCampaign = async (
     case 'approve':
     case 'reject': {
       if (!mayAccess(actor, 'approve')) throw new ForbiddenError('Only an approver may approve or reject');
-      if (current.createdBy === actor.userId) {
-        throw new ForbiddenError(
-          `A campaign must be ${action === 'approve' ? 'approved' : 'rejected'} by someone other than its creator`,
-        );
-      }
+      assertMayReview(current, actor.userId, action);
       if (action === 'reject') {
         const updated = await applyTransition(
           deps,
@@ -260,12 +304,14 @@ export const transitionCampaign = async (
         return updated;
       }
       assertTransition('approve', current.status);
-      const due = Date.parse(current.sendAt) <= now.getTime();
+      const asap = 'asap' in current.schedule;
+      const due = asap || Date.parse(current.sendAt) <= now.getTime();
       if (!due) await scheduleStart(deps, current);
       const approved = await applyTransition(deps, actor, current, 'approve', {
         approvedBy: actor.userId,
         approvedAt: at,
         rejection: undefined,
+        ...(asap ? { sendAt: at } : {}),
       });
       await publish(deps, 'approved', approved, actor);
       return due ? startCampaign(deps, approved.id) : approved;
@@ -329,10 +375,13 @@ export const completeCampaign = async (
     completedAt: deps.now().toISOString(),
   });
   await publish(deps, 'completed', completed, SYSTEM_ACTOR);
-  const schedule = nextYearSchedule(completed.schedule, {
-    now: new Date(completed.sendAt),
-    timeZone: completed.timeZone,
-  });
+  const schedule =
+    'asap' in completed.schedule
+      ? null
+      : nextYearSchedule(completed.schedule, {
+          now: new Date(completed.sendAt),
+          timeZone: completed.timeZone,
+        });
   if (!schedule) return { completed };
   const now = deps.now();
   const copy: Campaign = {
@@ -349,6 +398,8 @@ export const completeCampaign = async (
     status: 'draft',
     estimate: await estimateFor(deps, completed),
     createdBy: completed.createdBy,
+    // The copy carries the same text, so whoever wrote it still may not review it.
+    editedBy: completed.editedBy,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     previousCampaignId: completed.id,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CARRIERS } from './carriers.js';
 import { DEFAULT_TIME_ZONE, OCCASION_IDS, parseHhMm } from './calendar.js';
-import { ConflictError } from './errors.js';
+import { ConflictError, ForbiddenError } from './errors.js';
 import { PartnerId } from './partner.js';
 
 /** Contract §6: a campaign's statuses and the actions that move between them. */
@@ -86,11 +86,21 @@ const OccasionSchedule = z.strictObject({
   localTime: HhMm.optional(),
   repeat: z.literal('yearly').optional(),
 });
+/** Sent as soon as it is approved: for those who mean "now", which a past `sendAt` is refused as. */
+const AsapSchedule = z.strictObject({
+  asap: z.literal(true).meta({
+    description: 'Start sending the moment the campaign is approved; `sendAt` then becomes the approval time',
+  }),
+});
 export const ScheduleInput = z
-  .union([SendAtSchedule, OccasionSchedule], {
-    error: 'must be { sendAt } or { occasion, year?, localTime? }',
+  .union([SendAtSchedule, OccasionSchedule, AsapSchedule], {
+    error: 'must be { sendAt }, { occasion, year?, localTime? } or { asap: true }',
   })
   .meta({ id: 'Schedule' });
+export type CampaignSchedule = z.output<typeof ScheduleInput>;
+
+/** How far in the past a `sendAt` may be (clock skew, a slow form); anything older is refused. */
+export const PAST_SEND_AT_TOLERANCE_MS = 60_000;
 
 export const SendingWindowInput = z
   .strictObject({ start: HhMm, end: HhMm })
@@ -105,37 +115,43 @@ const ProvinceName = z
   .max(100)
   .transform((s) => s.normalize('NFC'));
 
+const TimeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Ho_Chi_Minh');
+
+/**
+ * The editable fields, without defaults: a default inside a schema that is also used `.partial()` fills
+ * an omitted field on PATCH and silently overwrites what the campaign had.
+ */
+const campaignFields = {
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .transform((s) => s.normalize('NFC')),
+  message: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(1600, 'must be at most 1600 characters')
+    .transform((s) => s.normalize('NFC')),
+  audienceIds: z
+    .array(z.string().min(1).max(64))
+    .min(1)
+    .max(20)
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an audience'),
+  filters: z.strictObject({ provinces: z.array(ProvinceName).min(1).max(100).optional() }).optional(),
+  schedule: ScheduleInput,
+  sendingWindow: SendingWindowInput.optional(),
+  partnerIds: z.array(PartnerId).min(1).max(20).optional(),
+  timeZone: TimeZone,
+};
+
 export const CampaignInput = z
-  .strictObject({
-    name: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .transform((s) => s.normalize('NFC')),
-    message: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(1600, 'must be at most 1600 characters')
-      .transform((s) => s.normalize('NFC')),
-    audienceIds: z
-      .array(z.string().min(1).max(64))
-      .min(1)
-      .max(20)
-      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an audience'),
-    filters: z.strictObject({ provinces: z.array(ProvinceName).min(1).max(100).optional() }).optional(),
-    schedule: ScheduleInput,
-    sendingWindow: SendingWindowInput.optional(),
-    partnerIds: z.array(PartnerId).min(1).max(20).optional(),
-    timeZone: z
-      .string()
-      .refine(isTimeZone, 'must be an IANA time zone such as Asia/Ho_Chi_Minh')
-      .default(DEFAULT_TIME_ZONE),
-  })
+  .strictObject({ ...campaignFields, timeZone: TimeZone.default(DEFAULT_TIME_ZONE) })
   .meta({ id: 'CampaignInput' });
 export type CampaignInput = z.output<typeof CampaignInput>;
 
-export const CampaignPatch = CampaignInput.partial().meta({ id: 'CampaignPatch' });
+/** Only the fields sent change; nothing is defaulted. */
+export const CampaignPatch = z.strictObject(campaignFields).partial().meta({ id: 'CampaignPatch' });
 export type CampaignPatch = z.output<typeof CampaignPatch>;
 
 function isTimeZone(zone: string): boolean {
@@ -182,8 +198,13 @@ export const CampaignView = z
     status: z.enum(CAMPAIGN_STATUSES),
     estimate: CampaignEstimate,
     createdBy: z.string(),
+    editedBy: z.array(z.string()).meta({
+      description:
+        'Everyone who edited the campaign after its creator, first edit first; none of them may review it',
+    }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
+    submittedBy: z.string().optional().meta({ description: 'Who submitted the version under review' }),
     submittedAt: z.iso.datetime().optional(),
     approvedBy: z.string().optional(),
     approvedAt: z.iso.datetime().optional(),
@@ -196,3 +217,37 @@ export const CampaignView = z
 export type Campaign = z.output<typeof CampaignView>;
 
 export const RejectInput = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
+
+/**
+ * Four eyes (contract §6): why `userId` may not approve or reject this campaign, or undefined if they may.
+ * Whoever wrote any of its text (the creator, every editor) or submitted the version under review has
+ * touched it.
+ */
+export const reviewBarReason = (
+  campaign: Pick<Campaign, 'createdBy' | 'editedBy' | 'submittedBy'>,
+  userId: string,
+): string | undefined => {
+  if (campaign.createdBy === userId) return 'you created it';
+  if (campaign.editedBy.includes(userId)) return 'you edited it';
+  if (campaign.submittedBy === userId) return 'you submitted it';
+  return undefined;
+};
+
+export const assertMayReview = (
+  campaign: Pick<Campaign, 'createdBy' | 'editedBy' | 'submittedBy'>,
+  userId: string,
+  action: 'approve' | 'reject',
+): void => {
+  const reason = reviewBarReason(campaign, userId);
+  if (reason) {
+    throw new ForbiddenError(
+      `A campaign must be ${action === 'approve' ? 'approved' : 'rejected'} by someone who did not write or submit it: ${reason}`,
+    );
+  }
+};
+
+/** The editors after adding `userId` (the creator is already on record as createdBy). */
+export const withEditor = (campaign: Pick<Campaign, 'createdBy' | 'editedBy'>, userId: string): string[] =>
+  userId === campaign.createdBy || campaign.editedBy.includes(userId)
+    ? campaign.editedBy
+    : [...campaign.editedBy, userId];

@@ -150,10 +150,21 @@ export interface LinkDeps {
 }
 
 /**
- * `GET /l/{code}` (contract §9): where the code leads, after counting the click; undefined when the code is
- * not a recipient's (malformed, unknown prefix or batch, or a random part no message of the batch has).
+ * Where a short link goes. A recipient's link redirects and counts. A test send's link only shows a preview
+ * naming its target and counts nothing: a test goes out before approval, so its URL is not yet reviewed,
+ * and our short domain must not lead a phone to an unreviewed address (nor a tester's taps to the metrics).
  */
-export const followShortLink = async (deps: LinkDeps, code: string): Promise<string | undefined> => {
+export type ShortLinkOutcome =
+  { kind: 'redirect'; target: string } | { kind: 'test-preview'; target: string };
+
+/**
+ * `GET /l/{code}` (contract §9): what the code leads to, after counting a recipient's click; undefined when
+ * the code is not a recipient's (malformed, unknown prefix or batch, or a random part no message has).
+ */
+export const followShortLink = async (
+  deps: LinkDeps,
+  code: string,
+): Promise<ShortLinkOutcome | undefined> => {
   const parsed = parseShortCode(code);
   if (!parsed) return undefined;
   const campaignId = await deps.campaignOfPrefix(parsed.prefix);
@@ -165,6 +176,7 @@ export const followShortLink = async (deps: LinkDeps, code: string): Promise<str
   const target = safeTarget(message === undefined ? undefined : linkTarget(message));
   const recipient = batch?.messages.find((m) => m.code === code);
   if (!target || !batch || !recipient) return undefined;
+  if (batch.test) return { kind: 'test-preview', target };
   await deps.recordClick(
     {
       code,
@@ -173,9 +185,8 @@ export const followShortLink = async (deps: LinkDeps, code: string): Promise<str
       i: recipient.i,
       carrier: recipient.carrier,
       ...(recipient.province ? { province: recipient.province } : {}),
-      ...(batch.test ? { test: true } : {}),
     },
     deps.now(),
   );
-  return target;
+  return { kind: 'redirect', target };
 };

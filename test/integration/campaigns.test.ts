@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBatchStore } from '../../functions/adapters/batch-store.js';
 import { campaignDeps } from '../../functions/adapters/campaign-deps.js';
 import { dynamoDocumentClient } from '../../functions/adapters/clients.js';
-import { completeCampaign } from '../../functions/core/campaign-service.js';
+import { completeCampaign, startCampaign } from '../../functions/core/campaign-service.js';
 import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
 
 let api: TestApi;
@@ -13,6 +13,8 @@ const officer = { role: 'officer', user: 'officer-ha@bk.gov.vn' } as const;
 const otherOfficer = { role: 'officer', user: 'officer-lan@bk.gov.vn' } as const;
 const approver = { role: 'approver', user: 'approver-minh@bk.gov.vn' } as const;
 const approverWhoCreates = { role: 'approver', user: 'approver-tuan@bk.gov.vn' } as const;
+const approverWhoEdits = { role: 'approver', user: 'approver-dung@bk.gov.vn' } as const;
+const approverWhoSubmits = { role: 'approver', user: 'approver-binh@bk.gov.vn' } as const;
 
 const message =
   'Cảnh giác với lời mời "việc nhẹ lương cao" ở nước ngoài. Gọi 111 (miễn phí) để được hỗ trợ. {{link:https://bocongan.gov.vn/111}}';
@@ -290,7 +292,8 @@ describe('campaign lifecycle', () => {
   });
 
   it('starts at once when approved after sendAt has passed', async () => {
-    const campaign = await create({ schedule: { sendAt: '2020-07-30T08:00:00+07:00' } });
+    // Within the minute a past sendAt is still accepted; by the approval it has passed.
+    const campaign = await create({ schedule: { sendAt: new Date(Date.now() - 30_000).toISOString() } });
     await act(campaign.id, 'submit');
     const approved = await act(campaign.id, 'approve', approver);
     expect(approved.body.status).toBe('sending');
@@ -299,18 +302,20 @@ describe('campaign lifecycle', () => {
 
   it("leaves next year's copy as a draft when a yearly campaign completes", async () => {
     const campaign = await create({
-      schedule: { occasion: 'anti-trafficking-day', year: 2025, repeat: 'yearly' },
+      schedule: { occasion: 'anti-trafficking-day', year: 2098, repeat: 'yearly' },
     });
     await act(campaign.id, 'submit');
-    expect((await act(campaign.id, 'approve', approver)).body.status).toBe('sending');
+    expect((await act(campaign.id, 'approve', approver)).body.status).toBe('scheduled');
+    // What the schedule does when it fires.
+    expect((await startCampaign(campaignDeps(), campaign.id)).status).toBe('sending');
 
     const { completed, nextYear } = await completeCampaign(campaignDeps(), campaign.id);
     expect(completed.status).toBe('completed');
     expect(nextYear).toMatchObject({
       status: 'draft',
       previousCampaignId: campaign.id,
-      schedule: { occasion: 'anti-trafficking-day', year: 2026, repeat: 'yearly' },
-      sendAt: '2026-07-30T01:00:00.000Z',
+      schedule: { occasion: 'anti-trafficking-day', year: 2099, repeat: 'yearly' },
+      sendAt: '2099-07-30T01:00:00.000Z',
       createdBy: officer.user,
     });
     const copy = await api.call('GET', `/v1/campaigns/${nextYear?.id}`, { as: 'planner' });
@@ -337,6 +342,177 @@ describe('campaign lifecycle', () => {
   it('keeps the audit log for admins only', async () => {
     expect((await api.call('GET', '/v1/audit', { as: 'approver' })).status).toBe(403);
     expect((await api.call('GET', '/v1/audit?limit=5', { as: 'admin' })).body.items).toHaveLength(5);
+  });
+});
+
+describe('four-eyes approval', () => {
+  it('forbids an approver who edited the text to approve or reject it, and audits every editor', async () => {
+    const campaign = await create();
+    const edited = await api.call('PATCH', `/v1/campaigns/${campaign.id}`, {
+      as: approverWhoEdits,
+      json: { message: 'Gọi 111 ngay. {{link:https://example.com/khac}}' },
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ createdBy: officer.user, editedBy: [approverWhoEdits.user] });
+    await api.call('PATCH', `/v1/campaigns/${campaign.id}`, { as: officer, json: { name: 'Đã sửa' } });
+    const submitted = await act(campaign.id, 'submit', approverWhoEdits);
+    expect(submitted.body).toMatchObject({ status: 'pending_approval', submittedBy: approverWhoEdits.user });
+
+    for (const [action, json] of [
+      ['approve', undefined],
+      ['reject', { reason: 'no' }],
+    ] as const) {
+      const response = await act(campaign.id, action, approverWhoEdits, json);
+      expect(response.status).toBe(403);
+      expect(response.body.error).toMatchObject({
+        code: 'forbidden',
+        message: expect.stringContaining('you edited it'),
+      });
+    }
+    const view = await api.call('GET', `/v1/campaigns/${campaign.id}`, { as: 'planner' });
+    expect(view.body).toMatchObject({
+      status: 'pending_approval',
+      editedBy: [approverWhoEdits.user],
+      submittedBy: approverWhoEdits.user,
+    });
+
+    const audit = await api.call('GET', `/v1/audit?campaignId=${campaign.id}`);
+    expect(audit.body.items.map((e: ApiBody) => [e.action, e.actor, e.fields ?? null])).toEqual([
+      ['submit', approverWhoEdits.user, null],
+      ['update', officer.user, ['name']],
+      ['update', approverWhoEdits.user, ['message']],
+      ['create', officer.user, null],
+    ]);
+    expect((await act(campaign.id, 'approve', approver)).body.status).toBe('scheduled');
+  });
+
+  it('forbids the approver who submitted the version under review to approve it', async () => {
+    const campaign = await create();
+    await act(campaign.id, 'submit', approverWhoSubmits);
+    const response = await act(campaign.id, 'approve', approverWhoSubmits);
+    expect(response.status).toBe(403);
+    expect(response.body.error.message).toContain('you submitted it');
+    expect((await act(campaign.id, 'approve', approver)).status).toBe(200);
+  });
+
+  it('keeps an editor of a rejected version barred after the fix and resubmission', async () => {
+    const campaign = await create();
+    await api.call('PATCH', `/v1/campaigns/${campaign.id}`, { as: approverWhoEdits, json: { name: 'v1' } });
+    await act(campaign.id, 'submit');
+    await act(campaign.id, 'reject', approver, { reason: 'Thiếu hotline' });
+    await api.call('PATCH', `/v1/campaigns/${campaign.id}`, { as: officer, json: { name: 'v2' } });
+    await act(campaign.id, 'submit');
+    expect((await act(campaign.id, 'approve', approverWhoEdits)).status).toBe(403);
+  });
+});
+
+describe('PATCH changes only what it is sent', () => {
+  const full = () =>
+    draft({
+      filters: { provinces: ['Bắc Kạn'] },
+      schedule: { occasion: 'peak-period', year: 2098, localTime: '09:30' },
+      sendingWindow: { start: '08:00', end: '20:00' },
+      partnerIds: ['viettel-bk', 'vnpt-bk'],
+      timeZone: 'Asia/Tokyo',
+    });
+  // Thunks: the audiences exist only once beforeAll has run.
+  const patches: [string, () => Record<string, unknown>][] = [
+    ['name', () => ({ name: 'Tên khác' })],
+    ['message', () => ({ message: 'Gọi 111.' })],
+    ['audienceIds', () => ({ audienceIds: [audienceA] })],
+    ['filters', () => ({ filters: { provinces: ['Hà Giang'] } })],
+    ['schedule', () => ({ schedule: { sendAt: '2098-08-01T10:00:00+09:00' } })],
+    ['sendingWindow', () => ({ sendingWindow: null })],
+    ['partnerIds', () => ({ partnerIds: ['viettel-bk'] })],
+    ['timeZone', () => ({ timeZone: 'Asia/Bangkok' })],
+  ];
+  // What a PATCH may move besides the field itself.
+  const derived = ['updatedAt', 'estimate', 'editedBy', 'sendAt'];
+  const rest = (campaign: ApiBody, field: string) =>
+    Object.fromEntries(Object.entries(campaign).filter(([k]) => k !== field && !derived.includes(k)));
+
+  it.each(patches)('PATCH %s alone leaves every other field as it was', async (field, patchOf) => {
+    const patch = patchOf();
+    const created = await api.call('POST', '/v1/campaigns', { as: officer, json: full() });
+    expect(created.status).toBe(201);
+    const updated = await api.call('PATCH', `/v1/campaigns/${created.body.id}`, { as: officer, json: patch });
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(rest(updated.body, field)).toEqual(rest(created.body, field));
+    if (field !== 'schedule' && field !== 'timeZone') expect(updated.body.sendAt).toBe(created.body.sendAt);
+    expect(updated.body.timeZone).toBe(field === 'timeZone' ? 'Asia/Bangkok' : 'Asia/Tokyo');
+    const stored = await api.call('GET', `/v1/campaigns/${created.body.id}`, { as: 'planner' });
+    expect(stored.body).toEqual(updated.body);
+  });
+
+  it('moves sendAt with the time zone for an occasion at a local time', async () => {
+    const created = await create({
+      schedule: { occasion: 'peak-period', year: 2098 },
+      timeZone: 'Asia/Tokyo',
+    });
+    expect(created.sendAt).toBe('2098-06-30T23:00:00.000Z');
+    const updated = await api.call('PATCH', `/v1/campaigns/${created.id}`, {
+      as: officer,
+      json: { timeZone: 'Asia/Ho_Chi_Minh' },
+    });
+    expect(updated.body.sendAt).toBe('2098-07-01T01:00:00.000Z');
+  });
+});
+
+describe('past and as-soon-as-approved schedules', () => {
+  const pastDetail = (body: ApiBody) =>
+    body.error.details.find((d: { path: string }) => d.path === 'schedule.sendAt');
+
+  it('refuses a sendAt more than a minute in the past, on create and on edit', async () => {
+    const past = new Date(Date.now() - 5 * 60_000).toISOString();
+    const created = await api.call('POST', '/v1/campaigns', {
+      as: officer,
+      json: draft({ schedule: { sendAt: past } }),
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.error.code).toBe('validation_failed');
+    expect(pastDetail(created.body)).toEqual({ path: 'schedule.sendAt', message: 'must not be in the past' });
+
+    const campaign = await create();
+    const edited = await api.call('PATCH', `/v1/campaigns/${campaign.id}`, {
+      as: officer,
+      json: { schedule: { sendAt: '2020-07-30T08:00:00+07:00' } },
+    });
+    expect(edited.status).toBe(400);
+    expect(pastDetail(edited.body)?.message).toBe('must not be in the past');
+  });
+
+  it('accepts a sendAt within the last minute (clock skew)', async () => {
+    const campaign = await create({ schedule: { sendAt: new Date(Date.now() - 20_000).toISOString() } });
+    expect(campaign.status).toBe('draft');
+  });
+
+  it('refuses an occasion of a past year, and takes an occasion without a year as its next date', async () => {
+    const response = await api.call('POST', '/v1/campaigns', {
+      as: officer,
+      json: draft({ schedule: { occasion: 'anti-trafficking-day', year: 2025 } }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual([
+      { path: 'schedule.year', message: expect.stringMatching(/^must not be in the past/) },
+    ]);
+    const next = await create({ schedule: { occasion: 'anti-trafficking-day' } });
+    expect(Date.parse(next.sendAt)).toBeGreaterThan(Date.now());
+  });
+
+  it('sends an asap campaign the moment it is approved', async () => {
+    const campaign = await create({ schedule: { asap: true } });
+    expect(campaign.schedule).toEqual({ asap: true });
+    await act(campaign.id, 'submit');
+    const approved = await act(campaign.id, 'approve', approver);
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'sending', schedule: { asap: true } });
+    expect(approved.body.sendAt).toBe(approved.body.approvedAt);
+    expect(approved.body.startedAt).toBeDefined();
+  });
+
+  it('documents the asap schedule in the OpenAPI document', async () => {
+    const doc = await api.call('GET', '/v1/openapi.json');
+    expect(JSON.stringify(doc.body.components.schemas.Schedule)).toContain('asap');
   });
 });
 
@@ -384,6 +560,60 @@ describe('test sends', () => {
     const response = await api.call('POST', `/v1/campaigns/${campaign.id}/test`, { as: officer, json });
     expect(response.status).toBe(400);
     expect(response.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+  });
+
+  const testSend = (
+    id: string,
+    phones: string[],
+    as: { role: 'officer' | 'approver'; user: string } = officer,
+  ) => api.call('POST', `/v1/campaigns/${id}/test`, { as, json: { phones } });
+
+  it('refuses an opted-out phone with 409 naming it, and sends nothing', async () => {
+    const campaign = await create();
+    const response = await testSend(campaign.id, ['0981234500', '0971 000 006']);
+    expect(response.status).toBe(409);
+    expect(response.body.error.code).toBe('conflict');
+    expect(response.body.error.details).toEqual([{ path: 'phones.1', message: '+84971000006 is opted out' }]);
+    const batches = [];
+    for await (const page of dynamoBatchStore(
+      dynamoDocumentClient(),
+      process.env.TABLE_NAME ?? '',
+    ).listBatches(campaign.id))
+      batches.push(...page);
+    expect(batches).toEqual([]);
+    const audit = await api.call('GET', `/v1/audit?campaignId=${campaign.id}`);
+    expect(audit.body.items.map((e: ApiBody) => e.action)).toEqual(['create']);
+  });
+
+  it('audits each test send: who, the phones masked, the text', async () => {
+    const campaign = await create();
+    expect((await testSend(campaign.id, ['0981234567', '+84 91 123 4567'])).status).toBe(202);
+    const audit = await api.call('GET', `/v1/audit?campaignId=${campaign.id}`);
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'test',
+      actor: officer.user,
+      to: 'draft',
+      phones: ['+8498****567', '+8491****567'],
+      message,
+    });
+  });
+
+  it('allows 5 test sends per user and campaign an hour, then answers 429 with Retry-After', async () => {
+    const campaign = await create();
+    const statuses = [];
+    for (let n = 0; n < 5; n++) statuses.push((await testSend(campaign.id, ['0981234567'])).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 202]);
+    const over = await testSend(campaign.id, ['0981234567']);
+    expect(over.status).toBe(429);
+    expect(over.body.error.code).toBe('rate_limited');
+    const retryAfter = Number(over.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    // Another user, or another campaign, has a quota of its own.
+    expect((await testSend(campaign.id, ['0981234567'], otherOfficer)).status).toBe(202);
+    expect((await testSend((await create()).id, ['0981234567'])).status).toBe(202);
+    const audit = await api.call('GET', `/v1/audit?campaignId=${campaign.id}&limit=100`);
+    expect(audit.body.items.filter((e: ApiBody) => e.action === 'test')).toHaveLength(6);
   });
 
   it('answers 404 for an unknown campaign and 403 for a planner', async () => {

@@ -125,7 +125,7 @@ describe('short links', () => {
     await expectNotFoundPage(await open(code));
   });
 
-  it('counts a test send’s click as a test', async () => {
+  it('shows a test send’s link as a preview page naming the target, without redirecting or counting', async () => {
     const sent = await api.call('POST', `/v1/campaigns/${campaignId}/test`, {
       as: 'officer',
       json: { phones: [phone('viettel', 3_100_000)] },
@@ -140,7 +140,10 @@ describe('short links', () => {
     // The same reserved prefix: a restarted or later maker of the campaign finds it again.
     expect(testCode.slice(0, 3)).toBe(codes[0]?.slice(0, 3));
     const response = await open(testCode);
-    expect(response.status).toBe(302);
-    expect(await clickItem(testCode)).toMatchObject({ clicks: 1, test: true, campaignId });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('location')).toBeNull();
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(await response.text()).toContain(TARGET);
+    expect(await clickItem(testCode)).toBeUndefined();
   });
 });

@@ -39,7 +39,7 @@ export interface LaunchOptions {
 }
 
 /**
- * Creates, submits and approves a campaign whose `sendAt` has passed, so it starts sending at once; no
+ * Creates, submits and approves an `asap` campaign, so it starts sending at once; no
  * sending window, so the time of day the test runs at does not matter. Answers the campaign as approved.
  */
 export const launchCampaign = async (api: Api, options: LaunchOptions): Promise<ApiBody> => {
@@ -51,7 +51,7 @@ export const launchCampaign = async (api: Api, options: LaunchOptions): Promise<
       audienceIds: options.audienceIds,
       ...(options.filters ? { filters: options.filters } : {}),
       partnerIds: options.partnerIds,
-      schedule: { sendAt: new Date(Date.now() - 60_000).toISOString() },
+      schedule: { asap: true },
       sendingWindow: null,
     },
   });

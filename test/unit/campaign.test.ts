@@ -2,13 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { AudienceMember } from '../../functions/core/audience.js';
 import {
   CAMPAIGN_STATUSES,
+  CampaignInput,
+  CampaignPatch,
+  ScheduleInput,
   allowedFrom,
+  assertMayReview,
   assertTransition,
   nextStatus,
+  reviewBarReason,
+  withEditor,
   type CampaignAction,
 } from '../../functions/core/campaign.js';
 import { estimateCampaign } from '../../functions/core/campaign-estimate.js';
-import { ConflictError } from '../../functions/core/errors.js';
+import { ConflictError, ForbiddenError } from '../../functions/core/errors.js';
 import type { PartnerView } from '../../functions/core/partner.js';
 import { partnersFor } from '../../functions/core/routing.js';
 
@@ -158,5 +164,59 @@ describe('campaign estimate', () => {
       now,
     );
     expect(estimate.recipients).toBe(1);
+  });
+});
+
+describe('campaign patch schema', () => {
+  it('adds nothing that was not sent: no field is defaulted on PATCH', () => {
+    expect(CampaignPatch.parse({})).toEqual({});
+    expect(CampaignPatch.parse({ name: 'Khác' })).toEqual({ name: 'Khác' });
+  });
+
+  it('still defaults the time zone when a campaign is created', () => {
+    const created = CampaignInput.parse({
+      name: 'n',
+      message: 'm',
+      audienceIds: ['a'],
+      schedule: { asap: true },
+    });
+    expect(created.timeZone).toBe('Asia/Ho_Chi_Minh');
+  });
+});
+
+describe('schedule input', () => {
+  it('offers an explicit "as soon as approved" schedule and nothing looser', () => {
+    expect(ScheduleInput.safeParse({ asap: true }).success).toBe(true);
+    expect(ScheduleInput.safeParse({ asap: false }).success).toBe(false);
+    expect(ScheduleInput.safeParse({ asap: true, repeat: 'yearly' }).success).toBe(false);
+    expect(ScheduleInput.safeParse({ asap: true, sendAt: '2027-07-30T08:00:00+07:00' }).success).toBe(false);
+  });
+});
+
+describe('four-eyes review', () => {
+  const campaign = { createdBy: 'officer', editedBy: ['approver-a'], submittedBy: 'approver-b' };
+
+  it.each([
+    ['the creator', 'officer', 'you created it'],
+    ['an editor', 'approver-a', 'you edited it'],
+    ['the submitter', 'approver-b', 'you submitted it'],
+  ])('bars %s from approving or rejecting', (_who, userId, reason) => {
+    expect(reviewBarReason(campaign, userId)).toBe(reason);
+    expect(() => assertMayReview(campaign, userId, 'approve')).toThrow(ForbiddenError);
+    expect(() => assertMayReview(campaign, userId, 'reject')).toThrow(reason);
+  });
+
+  it('lets anybody who did not touch it review it', () => {
+    expect(reviewBarReason(campaign, 'approver-c')).toBeUndefined();
+    expect(() => assertMayReview(campaign, 'approver-c', 'approve')).not.toThrow();
+  });
+
+  it('records each editor once, after the creator', () => {
+    const start = { createdBy: 'officer', editedBy: [] };
+    const once = withEditor(start, 'approver-a');
+    expect(once).toEqual(['approver-a']);
+    expect(withEditor({ ...start, editedBy: once }, 'approver-a')).toEqual(['approver-a']);
+    expect(withEditor({ ...start, editedBy: once }, 'officer')).toEqual(['approver-a']);
+    expect(withEditor({ ...start, editedBy: once }, 'officer-b')).toEqual(['approver-a', 'officer-b']);
   });
 });

@@ -150,16 +150,22 @@ describe('followShortLink', () => {
 
   it('counts the click of the recipient whose code it is and leads to the campaign URL', async () => {
     const { value, clicks } = deps();
-    await expect(followShortLink(value, code)).resolves.toBe('https://example.gov.vn/111');
+    await expect(followShortLink(value, code)).resolves.toEqual({
+      kind: 'redirect',
+      target: 'https://example.gov.vn/111',
+    });
     expect(clicks).toEqual([
       { code, campaignId: 'c1', seq: 3, i: 4, carrier: 'viettel', province: 'Bắc Kạn' },
     ]);
   });
 
-  it('marks a test send’s click', async () => {
+  it('shows a test send’s link as a preview of its target and counts nothing', async () => {
     const { value, clicks } = deps({ batch: () => Promise.resolve({ messages: [message], test: true }) });
-    await followShortLink(value, code);
-    expect(clicks[0]?.test).toBe(true);
+    await expect(followShortLink(value, code)).resolves.toEqual({
+      kind: 'test-preview',
+      target: 'https://example.gov.vn/111',
+    });
+    expect(clicks).toEqual([]);
   });
 
   it.each([

@@ -20,7 +20,8 @@ export interface CampaignForm {
   /** Comma-separated, as typed. */
   provinces: string;
   partnerIds: string;
-  scheduleMode: 'date' | 'occasion';
+  /** `asap`: sent the moment it is approved. */
+  scheduleMode: 'date' | 'occasion' | 'asap';
   date: string;
   time: string;
   occasion: OccasionId;
@@ -64,7 +65,8 @@ const list = (typed: string): string[] =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-export const scheduleOf = (form: CampaignForm): Schedule => {
+export const scheduleOf = (form: CampaignForm): CampaignInput['schedule'] => {
+  if (form.scheduleMode === 'asap') return { asap: true };
   const repeat = form.repeat ? { repeat: 'yearly' as const } : {};
   if (form.scheduleMode === 'occasion')
     return {
@@ -84,8 +86,10 @@ export const scheduleOf = (form: CampaignForm): Schedule => {
 
 /** When the schedule sends, or undefined while it is incomplete. */
 export const resolvedSendAt = (form: CampaignForm, now: Date): Date | undefined => {
+  const schedule = scheduleOf(form);
+  if ('asap' in schedule) return undefined;
   try {
-    return resolveSendAt(scheduleOf(form), { now, timeZone: TIME_ZONE });
+    return resolveSendAt(schedule satisfies Schedule, { now, timeZone: TIME_ZONE });
   } catch {
     return undefined;
   }
@@ -119,12 +123,12 @@ export const formOf = (campaign: Campaign, now: Date): CampaignForm => {
     audienceIds: campaign.audienceIds,
     provinces: campaign.filters?.provinces?.join(', ') ?? '',
     partnerIds: campaign.partnerIds?.join(', ') ?? '',
-    scheduleMode: occasion ? 'occasion' : 'date',
+    scheduleMode: 'asap' in schedule ? 'asap' : occasion ? 'occasion' : 'date',
     date: local.date,
     time: local.time,
     occasion: occasion ?? base.occasion,
     year: occasion ? Number(local.date.slice(0, 4)) : base.year,
-    repeat: schedule.repeat === 'yearly',
+    repeat: 'repeat' in schedule && schedule.repeat === 'yearly',
     windowOn: campaign.sendingWindow !== null,
     windowStart: campaign.sendingWindow?.start ?? DEFAULT_WINDOW.start,
     windowEnd: campaign.sendingWindow?.end ?? DEFAULT_WINDOW.end,

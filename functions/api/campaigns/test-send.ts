@@ -1,13 +1,18 @@
 import { sendingDeps } from '../../adapters/dispatch-deps.js';
-import { getCampaign } from '../../core/campaign-service.js';
-import { sendTest } from '../../core/dispatch/test-send.js';
+import { testSendCampaign } from '../../core/dispatch/test-send.js';
 import { api } from '../../http/api.js';
 import { routes } from '../routes.js';
 
 const deps = sendingDeps();
+const testSendDeps = {
+  ...deps.materialize,
+  queue: deps.dispatch.queue,
+  campaigns: deps.campaigns.campaigns,
+  suppression: deps.campaigns.suppression,
+  newId: deps.campaigns.newId,
+};
 
-export const handler = api(routes.testCampaign, async ({ params, body }) => {
-  const campaign = await getCampaign(deps.campaigns, params.campaignId);
-  const result = await sendTest({ ...deps.materialize, queue: deps.dispatch.queue }, campaign, body.phones);
-  return { status: 202, body: result };
-});
+export const handler = api(routes.testCampaign, async ({ actor, params, body }) => ({
+  status: 202,
+  body: await testSendCampaign(testSendDeps, actor, params.campaignId, body.phones),
+}));

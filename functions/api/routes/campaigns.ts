@@ -81,7 +81,7 @@ export const campaignRoutes = {
     path: '/v1/campaigns/{campaignId}/{action}',
     entry: 'functions/api/campaigns/transition.ts',
     summary:
-      'submit | approve | reject {reason} | pause | resume | cancel. Approve and reject need an approver other than the creator.',
+      'submit | approve | reject {reason} | pause | resume | cancel. Approve and reject need an approver who neither created, edited nor submitted the campaign (403 naming why).',
     // The estimate reads every member of the campaign's audiences.
     lambda: { memoryMb: 1024, timeoutSeconds: 29 },
     tag: 'Campaigns',
@@ -102,7 +102,8 @@ export const campaignRoutes = {
     method: 'POST',
     path: '/v1/campaigns/{campaignId}/test',
     entry: 'functions/api/campaigns/test-send.ts',
-    summary: 'Send the message at once to up to 5 phones; test messages stay out of the metrics',
+    summary:
+      'Send the message at once to up to 5 phones, audited; at most 5 test sends per user and campaign an hour. Test messages stay out of the metrics and their short links only show a preview.',
     tag: 'Campaigns',
     auth: 'edit',
     table: 'write',
@@ -124,6 +125,8 @@ export const campaignRoutes = {
         }),
       },
       ...notFound,
+      409: { description: 'Some phones are opted out (each named in details)', schema: ErrorBody },
+      429: { description: 'Test-send quota of the hour used up (Retry-After)', schema: ErrorBody },
       ...commonErrors,
     },
   }),

@@ -20,6 +20,10 @@ export const reportRoutes = {
     table: 'write',
     params: z.strictObject({ code: z.string() }),
     responses: {
+      200: {
+        description: 'A test send’s link: an HTML preview naming the target, not counted, no redirect',
+        contentType: 'text/html; charset=utf-8',
+      },
       302: { description: 'Redirect to the campaign’s URL (`Location`)' },
       404: { description: 'Unknown link: a small HTML page', contentType: 'text/html; charset=utf-8' },
     },

@@ -1,8 +1,13 @@
 import { randomInt } from 'node:crypto';
+import type { AuditEntry } from '../audit.js';
 import type { Campaign } from '../campaign.js';
-import { ValidationError } from '../errors.js';
+import type { CampaignStore } from '../campaign-service.js';
+import { AppError, NotFoundError, RateLimitedError, ValidationError, type ErrorDetail } from '../errors.js';
+import type { SuppressionList } from '../opt-out.js';
 import type { PartnerView } from '../partner.js';
-import { normalizeVietnameseMobile } from '../phone.js';
+import type { Carrier } from '../carriers.js';
+import { maskPhone, normalizeVietnameseMobile } from '../phone.js';
+import type { Actor } from '../roles.js';
 import { partnersFor } from '../routing.js';
 import { messageId, planBatches, type Batch } from './batch.js';
 import type { BatchQueue, BatchStore } from './ports.js';
@@ -10,37 +15,122 @@ import type { BatchQueue, BatchStore } from './ports.js';
 /** Test batches live beside the campaign's own, numbered from here so they never meet. */
 export const TEST_SEQ_BASE = 900_000_000;
 export const MAX_TEST_PHONES = 5;
+/** Test sends one user may make of one campaign in a UTC clock hour (at most 5 phones each). */
+export const TEST_SENDS_PER_HOUR = 5;
+
+const HOUR_MS = 3600_000;
 
 export interface TestSendResult {
   messages: { phone: string; messageId: string; partnerId: string | null; status: 'queued' | 'unroutable' }[];
 }
 
-/**
- * Contract §6 `POST /v1/campaigns/{id}/test`: the campaign's message to up to 5 phones, at once, whatever
- * the campaign's status or sending window, marked as a test so it stays out of the metrics and the cap.
- */
-export const sendTest = async (
-  deps: {
-    batches: BatchStore;
-    queue: BatchQueue;
-    partners: () => Promise<PartnerView[]>;
-    now: () => Date;
-    shortCodes: (campaignId: string) => Promise<(seq: number) => string>;
-  },
-  campaign: Campaign,
-  phones: readonly string[],
-): Promise<TestSendResult> => {
+/** Contract §4: an opted-out phone never receives a campaign message, a test one included. */
+export class OptedOutPhonesError extends AppError {
+  constructor(optedOut: readonly { index: number; phone: string }[]) {
+    super(
+      'conflict',
+      409,
+      `Opted-out phones never receive a message, not even a test: ${optedOut.map((o) => o.phone).join(', ')}`,
+      optedOut.map(({ index, phone }): ErrorDetail => ({
+        path: `phones.${index}`,
+        message: `${phone} is opted out`,
+      })),
+    );
+  }
+}
+
+export interface TestSendDeps {
+  campaigns: Pick<CampaignStore, 'get' | 'recordTestSend'>;
+  suppression: Pick<SuppressionList, 'isOptedOut'>;
+  batches: BatchStore;
+  queue: BatchQueue;
+  partners: () => Promise<PartnerView[]>;
+  now: () => Date;
+  newId: () => string;
+  shortCodes: (campaignId: string) => Promise<(seq: number) => string>;
+}
+
+interface TestRecipient {
+  phone: string;
+  carrier: Carrier;
+}
+
+/** The phones as E.164, each once, or a 400 naming every bad one. */
+const testRecipients = (phones: readonly string[]): TestRecipient[] => {
   const normalized = phones.map((phone) => normalizeVietnameseMobile(phone));
   const invalid = normalized.flatMap((result, i) =>
     result.ok ? [] : [{ path: `phones.${i}`, message: result.reason }],
   );
   if (invalid.length) throw new ValidationError('Invalid phone number', invalid);
-  const recipients = [
+  return [
     ...new Map(
       normalized.flatMap((r) => (r.ok ? [[r.phone, { phone: r.phone, carrier: r.carrier }] as const] : [])),
     ).values(),
   ];
+};
 
+/** The UTC hour a moment falls in, `yyyy-mm-ddThh`, and the seconds left in it. */
+const hourOf = (now: Date) => ({
+  hour: now.toISOString().slice(0, 13),
+  secondsLeft: Math.ceil((HOUR_MS - (now.getTime() % HOUR_MS)) / 1000),
+});
+
+/**
+ * Contract §6 `POST /v1/campaigns/{id}/test`, by `actor`: opted-out phones are refused (409 naming them),
+ * then the send is counted against the actor's hourly quota on this campaign (429 beyond it) and audited
+ * (who, the phones masked, the text) in one write, and only then queued.
+ */
+export const testSendCampaign = async (
+  deps: TestSendDeps,
+  actor: Actor,
+  campaignId: string,
+  phones: readonly string[],
+): Promise<TestSendResult> => {
+  const campaign = await deps.campaigns.get(campaignId);
+  if (!campaign) throw new NotFoundError(`Campaign ${campaignId}`);
+  const recipients = testRecipients(phones);
+
+  const optedOut = await deps.suppression.isOptedOut(recipients.map((r) => r.phone));
+  if (optedOut.size) {
+    throw new OptedOutPhonesError(
+      phones.flatMap((raw, index) => {
+        const result = normalizeVietnameseMobile(raw);
+        return result.ok && optedOut.has(result.phone) ? [{ index, phone: result.phone }] : [];
+      }),
+    );
+  }
+
+  const now = deps.now();
+  const { hour, secondsLeft } = hourOf(now);
+  const audit: AuditEntry = {
+    id: deps.newId(),
+    campaignId,
+    action: 'test',
+    to: campaign.status,
+    actor: actor.userId,
+    at: now.toISOString(),
+    phones: recipients.map((r) => maskPhone(r.phone)),
+    message: campaign.message,
+  };
+  const accepted = await deps.campaigns.recordTestSend(audit, {
+    userId: actor.userId,
+    hour,
+    limit: TEST_SENDS_PER_HOUR,
+    expiresAt: new Date(now.getTime() + 2 * HOUR_MS),
+  });
+  if (!accepted) throw new RateLimitedError(secondsLeft);
+  return sendTest(deps, campaign, recipients);
+};
+
+/**
+ * The campaign's message to the recipients, at once, whatever the campaign's status or sending window,
+ * marked as a test so it stays out of the metrics and the cap (and its short links only show a preview).
+ */
+const sendTest = async (
+  deps: TestSendDeps,
+  campaign: Campaign,
+  recipients: readonly TestRecipient[],
+): Promise<TestSendResult> => {
   const partners = await deps.partners();
   const { batches: planned, unroutable } = planBatches(recipients, (carrier) =>
     partnersFor(carrier, partners, campaign.partnerIds),

@@ -180,6 +180,8 @@ export const en: Catalogue = {
     schedule: 'Schedule',
     byDate: 'At a date and time',
     byOccasion: 'By occasion',
+    asap: 'As soon as approved',
+    asapLine: 'Will send the moment an approver approves it.',
     date: 'Date',
     time: 'Time',
     occasion: 'Occasion',

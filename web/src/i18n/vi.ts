@@ -184,6 +184,8 @@ export const vi = {
     schedule: 'Lịch gửi',
     byDate: 'Gửi lúc',
     byOccasion: 'Theo dịp',
+    asap: 'Gửi ngay khi được phê duyệt',
+    asapLine: 'Sẽ gửi ngay khi người phê duyệt phê duyệt chiến dịch.',
     date: 'Ngày gửi',
     time: 'Giờ gửi',
     occasion: 'Dịp',

@@ -321,8 +321,17 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
                   />
                   {t.editor.byDate}
                 </label>
+                <label class="radio">
+                  <input
+                    type="radio"
+                    name="schedule-mode"
+                    checked={form.scheduleMode === 'asap'}
+                    onChange={() => update({ scheduleMode: 'asap' })}
+                  />
+                  {t.editor.asap}
+                </label>
               </div>
-              <div class="inline">
+              <div class="inline" hidden={form.scheduleMode === 'asap'}>
                 {form.scheduleMode === 'occasion' ? (
                   <>
                     <div class="field">
@@ -394,9 +403,13 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
                 </div>
               </div>
               <p class="resolved" data-testid="resolved">
-                {sendAt ? t.editor.resolved(dateTime(sendAt)) : null}
+                {form.scheduleMode === 'asap'
+                  ? t.editor.asapLine
+                  : sendAt
+                    ? t.editor.resolved(dateTime(sendAt))
+                    : null}
               </p>
-              <label class="check">
+              <label class="check" hidden={form.scheduleMode === 'asap'}>
                 <input
                   type="checkbox"
                   checked={form.repeat}
