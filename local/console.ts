@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
@@ -62,8 +62,22 @@ export const serveConsole = (
   request: IncomingMessage,
   response: ServerResponse,
   path: string,
-  dist = CONSOLE_DIST,
+  { dist = CONSOLE_DIST, config }: { dist?: string; config?: Record<string, unknown> } = {},
 ): void => {
+  if (path === '/config.json' && config && existsSync(join(dist, 'config.json'))) {
+    // What only the running runtime knows (its public base URL) goes over the built settings.
+    const body = JSON.stringify({
+      ...JSON.parse(readFileSync(join(dist, 'config.json'), 'utf8')),
+      ...config,
+    });
+    response.writeHead(200, {
+      'content-type': CONTENT_TYPES['.json'] ?? 'application/json',
+      'cache-control': 'no-cache',
+      ...SECURITY_HEADERS,
+    });
+    response.end(request.method === 'HEAD' ? undefined : body);
+    return;
+  }
   const asFile = path === '/' ? undefined : fileIn(dist, path);
   const file = asFile ?? (extname(path) === '' ? join(dist, 'index.html') : undefined);
   if (!file || !existsSync(file)) {

@@ -1,11 +1,12 @@
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../functions/adapters/logger.js';
 import { sendingDeps } from '../functions/adapters/dispatch-deps.js';
 import { batchSizeFor } from '../functions/core/dispatch/batch.js';
 import type { BatchRef } from '../functions/core/dispatch/ports.js';
+import { invokeLocally, type LambdaHandler } from './invoke.js';
 
-type ConsumerHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
-type SweepHandler = (event: unknown, context: Context) => Promise<unknown>;
+type ConsumerHandler = LambdaHandler<SQSEvent, unknown>;
+type SweepHandler = LambdaHandler<unknown, unknown>;
 
 /** The SQS record the consumer Lambda would get for a batch notice (raw SNS delivery). */
 const sqsEvent = (ref: BatchRef, partnerId: string): SQSEvent => ({
@@ -20,9 +21,6 @@ const sqsEvent = (ref: BatchRef, partnerId: string): SQSEvent => ({
     } as unknown as SQSRecord,
   ],
 });
-
-const lambdaContext = (functionName: string) =>
-  ({ functionName, awsRequestId: `local-${Date.now()}` }) as Context;
 
 export interface LocalDispatcherOptions {
   /** Least batches handed over at once per partner (the Lambda consumers' concurrency in AWS). */
@@ -67,7 +65,7 @@ export const startLocalDispatcher = async ({
 
   const work = async (ref: BatchRef, partnerId: string) => {
     try {
-      await consumer(sqsEvent(ref, partnerId), lambdaContext('dispatchConsumer'));
+      await invokeLocally('dispatchConsumer', consumer, sqsEvent(ref, partnerId));
     } catch (error) {
       logger.error('Dispatch failed; the batch returns to the queue when its lease ends', {
         ref,
@@ -98,7 +96,7 @@ export const startLocalDispatcher = async ({
 
   const sweepLoop = async () => {
     while (!stopped) {
-      await sweep({}, lambdaContext('sweep')).catch((error: Error) => logger.error('Sweep failed', error));
+      await invokeLocally('sweep', sweep, {}).catch((error: Error) => logger.error('Sweep failed', error));
       await sleep(500);
     }
   };

@@ -1,9 +1,9 @@
-import type { Context } from 'aws-lambda';
 import { dynamoDocumentClient, tableName } from '../functions/adapters/clients.js';
 import { logger } from '../functions/adapters/logger.js';
 import { dynamoLocalScheduler } from '../functions/adapters/scheduler.js';
+import { invokeLocally, type LambdaHandler } from './invoke.js';
 
-type StartHandler = (event: { campaignId: string }, context: Context) => Promise<unknown>;
+type StartHandler = LambdaHandler<{ campaignId: string }, unknown>;
 
 /**
  * Local stand-in for EventBridge Scheduler: every `intervalMs` it reads the due schedules from the table
@@ -18,10 +18,7 @@ export const startLocalScheduler = async (intervalMs = 500): Promise<{ stop(): P
   const tick = async () => {
     for (const { campaignId, dueAt } of await queue.due(new Date())) {
       try {
-        await handler({ campaignId }, {
-          awsRequestId: `schedule-${campaignId}`,
-          functionName: 'startCampaign',
-        } as Context);
+        await invokeLocally('startCampaign', handler, { campaignId });
         await queue.done(campaignId, dueAt);
       } catch (error) {
         logger.error('Scheduled start failed; will retry', { campaignId, error: error as Error });

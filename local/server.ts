@@ -1,4 +1,3 @@
-import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,8 +10,9 @@ import type { RouteDef } from '../functions/http/route.js';
 import { NotFoundError, PayloadTooLargeError, ValidationError } from '../functions/core/errors.js';
 import { verifyToken } from './auth.js';
 import { LOCAL_TOKEN_PATH, isConsolePath, localToken, serveConsole } from './console.js';
+import { invokeLocally, type LambdaHandler } from './invoke.js';
 
-type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+type Handler = LambdaHandler<ApiEvent, ApiResult>;
 
 interface CompiledRoute {
   route: RouteDef;
@@ -72,33 +72,21 @@ const decodePathSegment = (name: string, segment: string): string => {
   }
 };
 
-const lambdaContext = (functionName: string): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-  memoryLimitInMB: '512',
-  awsRequestId: randomUUID(),
-  logGroupName: `/aws/lambda/${functionName}`,
-  logStreamName: 'local',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
-
 export interface LocalApiOptions {
   routes: readonly RouteDef[];
   jwtSecret: Uint8Array;
-  /** Also serve the web console at `/` and its local sign-in, `POST /local/token` (local/console.ts). */
-  webConsole?: boolean;
+  /**
+   * Also serve the web console at `/` and its local sign-in, `POST /local/token` (local/console.ts), with
+   * the runtime's public base URL in its config.json (short links in the message preview).
+   */
+  webConsole?: { publicBaseUrl: string };
 }
 
 /**
  * The local stand-in for API Gateway (HTTP API, payload v2): matches the route, verifies the JWT as the
  * Cognito authorizer would, builds the v2 event and calls the very handler that runs in Lambda.
  */
-export const createLocalApi = ({ routes, jwtSecret, webConsole = false }: LocalApiOptions): Server => {
+export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOptions): Server => {
   const compiled = [...routes]
     .sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0))
     .map(compile);
@@ -128,7 +116,9 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole = false }: LocalA
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = (request.method ?? 'GET').toUpperCase();
       if (webConsole && (method === 'GET' || method === 'HEAD') && isConsolePath(url.pathname)) {
-        serveConsole(request, response, url.pathname);
+        serveConsole(request, response, url.pathname, {
+          config: { shortLinkBaseUrl: webConsole.publicBaseUrl },
+        });
         return;
       }
       if (webConsole && method === 'POST' && url.pathname === LOCAL_TOKEN_PATH) {
@@ -196,7 +186,7 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole = false }: LocalA
         },
       };
       const handler = await candidate.load();
-      await respond(response, await handler(event, lambdaContext(candidate.route.id)));
+      await respond(response, await invokeLocally(candidate.route.id, handler, event));
     } catch (error) {
       if (response.headersSent) response.destroy();
       else await respond(response, errorResult(error));

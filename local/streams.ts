@@ -9,10 +9,11 @@ import {
   type _Record,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../functions/adapters/logger.js';
+import { invokeLocally, type LambdaHandler } from './invoke.js';
 
-type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<unknown>;
+type StreamHandler = LambdaHandler<DynamoDBStreamEvent, unknown>;
 
 /** GetRecords' largest page, and so the largest event the handler gets locally. */
 const MAX_RECORDS = 1000;
@@ -55,9 +56,6 @@ const wakeableSleep = () => {
     wake: () => wake?.(),
   };
 };
-
-const lambdaContext = (functionName: string) =>
-  ({ functionName, awsRequestId: `local-${Date.now()}` }) as Context;
 
 interface ShardPosition {
   parent?: string;
@@ -195,7 +193,7 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
   const deliver = async (records: DynamoDBRecord[]) => {
     for (let attempt = 0; !stopped; attempt++) {
       try {
-        await handler({ Records: records }, lambdaContext('aggregateMetrics'));
+        await invokeLocally('aggregateMetrics', handler, { Records: records });
         return true;
       } catch (error) {
         logger.error('Stream handler failed; retrying the same records', {

@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -169,10 +170,12 @@ export const api = <R extends RouteDef>(
     );
   };
 
+  // Each invocation logs with its own Lambda context and route; clearState drops them when it ends.
   return middy<ApiEvent, ApiResult, Error, Context>()
+    .use(injectLambdaContext(logger, { clearState: true }))
     .use({
-      before: (request) => {
-        logger.appendKeys({ route: route.id, requestId: request.context?.awsRequestId });
+      before: () => {
+        logger.appendKeys({ route: route.id });
       },
       onError: (request) => {
         request.response = errorResult(request.error);

@@ -90,6 +90,11 @@ export interface CarrierSimulator {
   mode(): SimulatorMode;
   setMode(mode: SimulatorMode): void;
   setSecret(secret: string): void;
+  /**
+   * Resolves once every delivery report and reply scheduled so far has been posted or given up on (replies
+   * follow their reports, so the replies are awaited after them).
+   */
+  settled(): Promise<void>;
   /** Zero counters, forget batches and messages, drop pending reports and replies, re-seed, mode `ok`. */
   reset(): void;
   close(): Promise<void>;
@@ -393,6 +398,10 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
     setSecret: (next) => {
       verifier = new Webhook(next);
       secret = next;
+    },
+    settled: async () => {
+      await reports?.idle();
+      await replies?.idle();
     },
     reset,
     close: () =>

@@ -52,8 +52,26 @@ export class SignedPoster<Draft extends object> {
   private gathering = false;
   private draining: Promise<void> | undefined;
   private lifetime = new AbortController();
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: SignedPosterOptions<Draft>) {}
+
+  /** Resolves once nothing is waiting, gathering or in flight: every item scheduled so far is settled. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((done) => this.idleWaiters.push(done));
+  }
+
+  private isIdle(): boolean {
+    return this.timers.size === 0 && !this.gathering && !this.draining && this.due.length === 0;
+  }
+
+  private wakeIdleWaiters(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const done of waiters) done();
+  }
 
   schedule(items: readonly Draft[]): void {
     if (items.length === 0) return;
@@ -72,12 +90,14 @@ export class SignedPoster<Draft extends object> {
     this.gathering = false;
     this.lifetime.abort();
     this.lifetime = new AbortController();
+    this.wakeIdleWaiters();
   }
 
   private after(ms: number, run: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       run();
+      this.wakeIdleWaiters();
     }, ms);
     this.timers.add(timer);
   }
@@ -90,6 +110,7 @@ export class SignedPoster<Draft extends object> {
       this.draining = this.drain().finally(() => {
         this.draining = undefined;
         if (this.due.length > 0) this.gather();
+        this.wakeIdleWaiters();
       });
     });
   }

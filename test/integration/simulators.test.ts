@@ -419,8 +419,16 @@ describe('carrier simulator: delivery reports', () => {
   it('posts nothing without a reportUrl', async () => {
     const sim = await simulator({ reportDelayMs: 0 });
     await deliver(sim, messageIds('m', 2));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sim.settled();
     expect(sim.counters()).toMatchObject({ reportsPosted: 0, reportsFailed: 0 });
+  });
+
+  it('settles once every scheduled report has been posted, however late', async () => {
+    const receiver = await reportReceiver(SECRET);
+    const sim = await simulator({ reportDelayMs: 300, reportUrl: receiver.url });
+    await deliver(sim, messageIds('m', 3));
+    await sim.settled();
+    expect(sim.counters()).toMatchObject({ reportsPosted: 3, reportsFailed: 0 });
   });
 });
 
@@ -478,8 +486,8 @@ describe('carrier simulator: subscribers’ replies', () => {
       inboundUrl: receiver.inboundUrl,
     });
     await deliver(quiet, messageIds('m', 20));
-    await waitFor(() => quiet.counters().reportsPosted === 20);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await quiet.settled();
+    expect(quiet.counters().reportsPosted).toBe(20);
     expect(receiver.inbound).toEqual([]);
     expect(quiet.counters()).toMatchObject({ repliesPosted: 0, repliesFailed: 0 });
 

@@ -19,7 +19,10 @@ beforeAll(async () => {
   writeFileSync(join(dist, 'assets/main-ABCDEFGH.js'), 'console.log(1)');
   writeFileSync(join(dist, 'assets/main-ABCDEFGH.css'), 'body{}');
   server = createServer((request, response) =>
-    serveConsole(request, response, new URL(request.url ?? '/', 'http://x').pathname, dist),
+    serveConsole(request, response, new URL(request.url ?? '/', 'http://x').pathname, {
+      dist,
+      config: { shortLinkBaseUrl: 'http://localhost:3999' },
+    }),
   );
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -50,6 +53,11 @@ describe('the local runtime serving the console', () => {
     const config = await fetch(`${base}/config.json`);
     expect(config.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(config.headers.get('cache-control')).toBe('no-cache');
+    expect(await config.json()).toEqual({
+      apiBaseUrl: '',
+      signIn: 'local',
+      shortLinkBaseUrl: 'http://localhost:3999',
+    });
     expect(script.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 

@@ -7,6 +7,8 @@ import type { Session } from './session.js';
 export interface ConsoleConfig {
   apiBaseUrl: string;
   signIn: 'local' | 'cognito';
+  /** The base of short links (`${base}/l/{code}`), for the message preview and its length. */
+  shortLinkBaseUrl: string;
 }
 
 export interface AppState {

@@ -4,8 +4,13 @@ import { createApi } from './api/client.js';
 import { AppContext, type AppState, type ConsoleConfig } from './app-context.js';
 import { Layout } from './components/layout.js';
 import { I18nProvider, useI18n } from './i18n/index.js';
+import { AudienceNewPage } from './pages/audience-new.js';
+import { AudiencePage } from './pages/audience.js';
+import { AudiencesPage } from './pages/audiences.js';
+import { CampaignEditorPage } from './pages/campaign-editor.js';
 import { CampaignsPage } from './pages/campaigns.js';
 import { NotFoundPage } from './pages/not-found.js';
+import { OptOutsPage } from './pages/opt-outs.js';
 import { SignInPage } from './pages/sign-in.js';
 import { matchRoute, navigate, useLocation } from './router.js';
 import { clearSession, loadSession, saveSession, type Session } from './session.js';
@@ -16,16 +21,28 @@ type Page = FunctionComponent<{ params: Record<string, string> }>;
 const ROUTES = [
   ['signIn', '/sign-in'],
   ['campaigns', '/campaigns'],
+  ['newCampaign', '/campaigns/new'],
+  ['campaign', '/campaigns/:campaignId'],
+  ['audiences', '/audiences'],
+  ['newAudience', '/audiences/new'],
+  ['audience', '/audiences/:audienceId'],
+  ['optOuts', '/opt-outs'],
 ] as const;
 type RouteName = (typeof ROUTES)[number][0];
 
 const PAGES: Record<RouteName, Page> = {
   signIn: SignInPage,
   campaigns: CampaignsPage,
+  newCampaign: CampaignEditorPage,
+  campaign: CampaignEditorPage,
+  audiences: AudiencesPage,
+  newAudience: AudienceNewPage,
+  audience: AudiencePage,
+  optOuts: OptOutsPage,
 };
 
 const Router = ({ session }: { session: Session | undefined }) => {
-  const { path } = useLocation();
+  const { path, visit } = useLocation();
   const match = matchRoute(ROUTES, path);
   const wantsSignIn = !session && match?.route !== 'signIn';
   const home = session && (path === '/' || match?.route === 'signIn');
@@ -36,7 +53,7 @@ const Router = ({ session }: { session: Session | undefined }) => {
   if (wantsSignIn || home) return null;
   if (!match) return <NotFoundPage />;
   const Page = PAGES[match.route];
-  return <Page key={path} params={match.params} />;
+  return <Page key={visit} params={match.params} />;
 };
 
 const Console = ({ config }: { config: ConsoleConfig }) => {

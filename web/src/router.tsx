@@ -4,8 +4,13 @@ import { useEffect, useState } from 'preact/hooks';
 export { matchRoute, type RouteMatch } from './route-match.js';
 
 const listeners = new Set<() => void>();
-const notify = () => listeners.forEach((listener) => listener());
-window.addEventListener('popstate', notify);
+/** Counts navigations: each one opens its page afresh, even to the address already shown. */
+let visit = 0;
+const notify = ({ reopen = true } = {}) => {
+  if (reopen) visit++;
+  listeners.forEach((listener) => listener());
+};
+window.addEventListener('popstate', () => notify());
 
 export const navigate = (to: string, { replace = false } = {}): void => {
   if (replace) history.replaceState(null, '', to);
@@ -14,8 +19,14 @@ export const navigate = (to: string, { replace = false } = {}): void => {
   window.scrollTo(0, 0);
 };
 
-export const useLocation = (): { path: string; query: URLSearchParams } => {
-  const read = () => ({ path: location.pathname, query: new URLSearchParams(location.search) });
+/** Changes the address shown without opening another page (a new draft that now has its id). */
+export const rewriteUrl = (to: string): void => {
+  history.replaceState(null, '', to);
+  notify({ reopen: false });
+};
+
+export const useLocation = (): { path: string; query: URLSearchParams; visit: number } => {
+  const read = () => ({ path: location.pathname, query: new URLSearchParams(location.search), visit });
   const [current, setCurrent] = useState(read);
   useEffect(() => {
     const listener = () => setCurrent(read());

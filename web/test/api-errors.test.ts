@@ -54,11 +54,26 @@ describe('API errors in the console', () => {
 
 describe('config.json', () => {
   it('reads the API base URL and the sign-in mode, falling back to the local runtime', () => {
-    expect(parseConfig({ apiBaseUrl: 'https://api.example.gov.vn/', signIn: 'cognito' })).toEqual({
+    const origin = 'http://127.0.0.1:3000';
+    expect(
+      parseConfig(
+        {
+          apiBaseUrl: 'https://api.example.gov.vn/',
+          signIn: 'cognito',
+          shortLinkBaseUrl: 'https://t.gov.vn/',
+        },
+        origin,
+      ),
+    ).toEqual({
       apiBaseUrl: 'https://api.example.gov.vn',
       signIn: 'cognito',
+      shortLinkBaseUrl: 'https://t.gov.vn',
     });
-    expect(parseConfig(null)).toEqual({ apiBaseUrl: '', signIn: 'local' });
-    expect(parseConfig({ apiBaseUrl: 3, signIn: 'other' })).toEqual({ apiBaseUrl: '', signIn: 'local' });
+    expect(parseConfig(null, origin)).toEqual({ apiBaseUrl: '', signIn: 'local', shortLinkBaseUrl: origin });
+    expect(parseConfig({ apiBaseUrl: 3, signIn: 'other' }, origin)).toEqual({
+      apiBaseUrl: '',
+      signIn: 'local',
+      shortLinkBaseUrl: origin,
+    });
   });
 });

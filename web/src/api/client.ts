@@ -61,3 +61,12 @@ export const unwrap = async <T>(
   if (!result.response.ok) throw apiErrorFrom(result.response.status, result.error);
   return result.data as T;
 };
+
+/**
+ * An `Idempotency-Key` for one form (contract §1): a retry after a lost answer repeats it and creates
+ * nothing new. getRandomValues works outside secure contexts too, unlike crypto.randomUUID.
+ */
+export const idempotencyKey = (): string =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join(
+    '',
+  );

@@ -1,0 +1,73 @@
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
+import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
+export type LambdaHandler<Event, Result> = (event: Event, context: Context) => Promise<Result>;
+
+/**
+ * Powertools scopes its per-invocation state (the Logger's keys and Lambda context, Metrics) to the Lambda
+ * `InvokeStore` when this variable is set, as Lambda Managed Instances do: one process running several
+ * invocations at once. The local runtime is such a process, so every invocation keeps its own log keys.
+ */
+const CONCURRENCY_VARIABLE = 'AWS_LAMBDA_MAX_CONCURRENCY';
+
+/** An `InvokeStore` made before the variable was set keeps one context for everyone: refuse to run on it. */
+export class SharedInvocationStateError extends Error {
+  readonly code = 'shared_invocation_state';
+  constructor() {
+    super(
+      `The Lambda InvokeStore is not scoped per invocation: it was created before ${CONCURRENCY_VARIABLE} ` +
+        'was set (an AWS SDK call ran before the local runtime was loaded)',
+    );
+    this.name = 'SharedInvocationStateError';
+  }
+}
+
+const keepsInvocationsApart = async (store: InvokeStoreBase): Promise<boolean> => {
+  const seen = await Promise.all(
+    ['first', 'second'].map((requestId) =>
+      store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, async () => {
+        await nextTurn();
+        return store.getRequestId() === requestId;
+      }),
+    ),
+  );
+  return seen.every(Boolean);
+};
+
+process.env[CONCURRENCY_VARIABLE] ??= '64';
+// Made once, when the local runtime is loaded: before any AWS SDK call would make a store of its own.
+const invocations = await InvokeStore.getInstanceAsync(true);
+if (!(await keepsInvocationsApart(invocations))) throw new SharedInvocationStateError();
+
+/** The Lambda context of one invocation of `functionName`, as Lambda hands it to the handler. */
+export const lambdaContext = (functionName: string, awsRequestId: string = randomUUID()): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+  memoryLimitInMB: '512',
+  awsRequestId,
+  logGroupName: `/aws/lambda/${functionName}`,
+  logStreamName: 'local',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+/**
+ * Invokes a Lambda handler as the Lambda runtime would: in an invocation context of its own (what
+ * Powertools keeps per invocation stays there, however many run at once) with its own Lambda context.
+ */
+export const invokeLocally = <Event, Result>(
+  functionName: string,
+  handler: LambdaHandler<Event, Result>,
+  event: Event,
+): Promise<Result> => {
+  const requestId = randomUUID();
+  return invocations.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () =>
+    handler(event, lambdaContext(functionName, requestId)),
+  );
+};
