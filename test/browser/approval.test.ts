@@ -192,6 +192,7 @@ describe('an approver in the console', () => {
     // The page follows the campaign while it sends: wait for the state, however long the simulators take.
     await page.getByTestId('review-status').getByText('Hoàn thành').waitFor({ timeout: 90_000 });
     expect(await run.check('review-completed')).toEqual([]);
+    expect(await page.getByTestId('approved-by').textContent()).toContain(approver.user);
     const audit = await seed(admin, 'GET', `/v1/audit?campaignId=${campaignId}`);
     const actions = (audit.items as { action: string; actor: string }[]).map((e) => [e.action, e.actor]);
     expect(actions.filter(([action]) => action === 'approve')).toEqual([['approve', approver.user]]);

@@ -246,11 +246,16 @@ export const en: Catalogue = {
     createdBy: 'Created by',
     editedBy: 'Edited by',
     submittedBy: 'Submitted by',
+    approvedBy: 'Approved by',
     submittedAt: (who, when) => `${who}, at ${when}`,
     nobody: 'Nobody',
     message: 'Message',
     encodingLine: (encoding, segments, characters) =>
       `${encoding} encoding: ${segments} segments, ${characters} characters.`,
+    factsTitle: 'To whom, and when',
+    estimateTitle: 'Recipients and cost',
+    estimateHint:
+      'Computed by the server when the campaign was submitted; a phone in several audiences counts once.',
     schedule: 'Schedule',
     asap: 'As soon as it is approved',
     pastDue: (when) => `${when} (passed: sends as soon as it is approved)`,

@@ -47,7 +47,7 @@ export const ApprovalsPage = () => {
         <p>{t.approvals.empty}</p>
       ) : (
         <div class="table-wrap">
-          <table class="table" aria-label={t.approvals.title}>
+          <table class="table queue" aria-label={t.approvals.title}>
             <thead>
               <tr>
                 <th scope="col">{t.approvals.name}</th>
@@ -67,10 +67,10 @@ export const ApprovalsPage = () => {
                 const right = reviewRight(session.role, campaign, session.user);
                 return (
                   <tr key={campaign.id} data-campaign={campaign.id}>
-                    <td>
+                    <td data-label={t.approvals.name}>
                       <Link href={`/approvals/${encodeURIComponent(campaign.id)}`}>{campaign.name}</Link>
                     </td>
-                    <td>
+                    <td data-label={t.approvals.submittedBy}>
                       {campaign.submittedBy ?? campaign.createdBy}
                       {campaign.submittedAt ? (
                         <>
@@ -79,14 +79,18 @@ export const ApprovalsPage = () => {
                         </>
                       ) : null}
                     </td>
-                    <td>
+                    <td data-label={t.approvals.sendAt}>
                       {'asap' in campaign.schedule
                         ? t.review.asap
                         : describeSchedule(i18n, campaign.schedule, campaign.timeZone, campaign.sendAt)}
                     </td>
-                    <td class="num">{number(campaign.estimate.sendable)}</td>
-                    <td class="num">{money(campaign.estimate.cost, campaign.estimate.currency)}</td>
-                    <td>
+                    <td data-label={t.approvals.messages} class="num">
+                      {number(campaign.estimate.sendable)}
+                    </td>
+                    <td data-label={t.approvals.cost} class="num">
+                      {money(campaign.estimate.cost, campaign.estimate.currency)}
+                    </td>
+                    <td data-label={t.approvals.note}>
                       {campaign.rejection ? <span class="queue-note">{t.approvals.resubmitted}</span> : null}
                       {campaign.rejection && !right.may ? <br /> : null}
                       {!right.may ? <span class="queue-note">{t.approvals.yours}</span> : null}

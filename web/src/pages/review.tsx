@@ -2,10 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/errors.js';
 import { unwrap, type Campaign } from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
-import { CampaignEstimatePanel } from '../components/campaign-estimate.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { describedBy, ErrorSummary, Field, formErrors, Notice, useBusy, Button } from '../components/form.js';
 import { PhonePreview } from '../components/phone-preview.js';
+import { ReviewEstimate } from '../components/review-estimate.js';
 import { ChangesSinceRejection } from '../components/review-changes.js';
 import {
   describeAudiences,
@@ -163,7 +163,7 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
         </section>
         <div class="side">
           <section class="panel" aria-labelledby="facts-title">
-            <h2 id="facts-title">{t.review.schedule}</h2>
+            <h2 id="facts-title">{t.review.factsTitle}</h2>
             <dl class="facts">
               <div>
                 <dt>{t.review.schedule}</dt>
@@ -215,9 +215,20 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
                     : t.review.nobody}
                 </dd>
               </div>
+              {campaign.approvedBy ? (
+                <div>
+                  <dt>{t.review.approvedBy}</dt>
+                  <dd data-testid="approved-by">
+                    {t.review.submittedAt(
+                      campaign.approvedBy,
+                      campaign.approvedAt ? dateTime(campaign.approvedAt, campaign.timeZone) : '',
+                    )}
+                  </dd>
+                </div>
+              ) : null}
             </dl>
           </section>
-          <CampaignEstimatePanel campaign={campaign} />
+          <ReviewEstimate estimate={campaign.estimate} />
         </div>
       </div>
 
