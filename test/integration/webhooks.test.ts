@@ -203,6 +203,33 @@ describe('delivery reports', () => {
     expect(await messageOf(a.id)).toMatchObject({ st: 'failed', reason: 'failed' });
   });
 
+  it.each([`msg_${'x'.repeat(4996)}`])(
+    'refuses a correctly signed webhook whose webhook-id is 5,000 characters long with 400, and changes nothing',
+    async (webhookId) => {
+      const a = pick(9);
+      const before = await messageOf(a.id);
+      for (const answer of [
+        await post([{ id: a.id, status: 'delivered' }], { webhookId }),
+        await postInbound(
+          api.url,
+          PARTNER,
+          secret.current,
+          [{ id: 'in-long-id', from: a.to, text: 'STOP', at: at(0) }],
+          {
+            webhookId,
+          },
+        ),
+      ]) {
+        expect(answer.status).toBe(400);
+        expect(answer.body.error).toMatchObject({
+          code: 'validation_failed',
+          details: [{ path: 'webhook-id' }],
+        });
+      }
+      expect(await messageOf(a.id)).toEqual(before);
+    },
+  );
+
   it('refuses a bad or missing signature with 401 invalid_signature, before the body, and changes nothing', async () => {
     const before = await allBatches();
     const m = pick(9);

@@ -17,6 +17,7 @@ import {
   type Item,
 } from '../../functions/core/metrics/changes.js';
 import {
+  addCounters,
   addDelta,
   addMinutes,
   emptyCounters,
@@ -62,6 +63,23 @@ const invariantHolds = (c: Counters) =>
   expect(c.targeted).toBe(c.suppressed + c.queued + c.pending + c.delivered + c.failed);
 
 describe('countsOfBatch', () => {
+  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])(
+    'counts a province and a failure reason named %s as its own entry, and adds them up',
+    (name) => {
+      const image = batch(1, [
+        { ...queued(0, 'viettel', name), st: 'delivered', sa: T0, at: T1 },
+        { ...queued(1, 'viettel', name), st: 'failed', sa: T0, reason: `${name}: 1`, at: T1 },
+      ]);
+      const c = countsOfBatch(image).counters;
+      expect(Object.entries(c.byProvince)).toEqual([[name, { sent: 2, delivered: 1, failed: 1 }]]);
+      expect(Object.entries(c.failureReasons)).toEqual([[name, 1]]);
+      const twice = addCounters(addCounters(emptyCounters(), c), c);
+      expect(Object.entries(twice.byProvince)).toEqual([[name, { sent: 4, delivered: 2, failed: 2 }]]);
+      expect(Object.entries(twice.failureReasons)).toEqual([[name, 2]]);
+      expect(Object.getPrototypeOf(twice.byProvince)).toBe(Object.prototype);
+    },
+  );
+
   it('counts every message in its state, sent ones with segments, cost and partner', () => {
     const delta = countsOfBatch(
       batch(

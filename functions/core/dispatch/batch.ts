@@ -106,7 +106,7 @@ export const planBatches = (
   }
   const batches: PlannedBatch[] = [];
   for (const [, { routes, list }] of [...byRoute].sort(([a], [b]) => a.localeCompare(b))) {
-    const size = Math.min(...routes.map((r) => batchSizeFor(r.tps, r.maxBatchSize)));
+    const size = routes.reduce((least, r) => Math.min(least, batchSizeFor(r.tps, r.maxBatchSize)), Infinity);
     for (let start = 0; start < list.length; start += size) {
       batches.push({
         partnerId: routes[0]?.id ?? '',

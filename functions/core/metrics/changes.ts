@@ -1,3 +1,4 @@
+import { ownEntry, ownValue, setOwn } from '../records.js';
 import type { BatchMessage } from '../dispatch/batch.js';
 import { TEST_SEQ_BASE } from '../dispatch/test-send.js';
 import {
@@ -51,7 +52,7 @@ export const reasonKey = (reason: string | undefined): string =>
   (reason ?? 'failed').split(':')[0]?.trim() || 'failed';
 
 const tally = (map: Record<string, Tally>, key: string, field: keyof Tally) => {
-  (map[key] ??= emptyTally())[field] += 1;
+  ownEntry(map, key, emptyTally)[field] += 1;
 };
 
 /** Adds `n` to a timeline field in the hour and the minute of `at`. */
@@ -85,7 +86,7 @@ export const countsOfBatch = (image: Item | undefined): Delta => {
     else {
       c.failed += 1;
       const reason = reasonKey(str(message.reason));
-      c.failureReasons[reason] = (c.failureReasons[reason] ?? 0) + 1;
+      setOwn(c.failureReasons, reason, (ownValue(c.failureReasons, reason) ?? 0) + 1);
     }
     const sent = typeof message.sa === 'string';
     if (sent) {
