@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openConsole, type ConsoleRun } from './harness.js';
 
 /**
@@ -163,15 +163,30 @@ describe('an officer in the console', () => {
     expect(await run.check('campaign-editor-unaccented')).toEqual([]);
   });
 
-  it('test-sends to two numbers, refuses six, and submits for approval', async () => {
+  it('test-sends to two numbers once however often the button is pressed, refuses six, and submits', async () => {
     const { page } = run;
     const phones = page.getByLabel(/Số điện thoại nhận tin gửi thử/);
     await phones.fill('0981111111, 0912222222, 0903333333, 0984444444, 0915555555, 0906666666');
     await page.getByRole('button', { name: 'Gửi thử' }).click();
     await page.locator('#test-phones-error').getByText('tối đa 5 số').waitFor();
     await phones.fill('0981111111, 0912222222');
-    await page.getByRole('button', { name: 'Gửi thử' }).click();
+    // The first answer is held while the button is pressed again: the test is still sent once.
+    let sent = 0;
+    let release = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    await page.route('**/v1/campaigns/*/test', async (route) => {
+      sent++;
+      await held;
+      await route.continue();
+    });
+    const button = page.getByTestId('test-send');
+    await button.click();
+    await vi.waitFor(() => expect(sent).toBe(1));
+    await button.click({ force: true });
+    release();
     await page.getByText('Đã gửi thử tới 2 số.').waitFor();
+    await page.unroute('**/v1/campaigns/*/test');
+    expect(sent).toBe(1);
     await page.getByText('+84981111111: đang chờ gửi').waitFor();
 
     await page.getByRole('button', { name: 'Gửi phê duyệt' }).click();

@@ -51,8 +51,15 @@ describe('the campaign editor’s form', () => {
     expect(campaignBody({ ...form, provinces: '' }, { patch: true }).filters).toEqual({});
   });
 
+  it('sends as soon as approved when the officer asks for it', () => {
+    const form = { ...emptyForm(NOW), scheduleMode: 'asap' as const, repeat: true };
+    expect(campaignBody(form).schedule).toEqual({ asap: true });
+    expect(resolvedSendAt(form, NOW)).toBeUndefined();
+  });
+
   it('reads a saved campaign back into the form', () => {
-    const campaign = {
+    const campaign: Campaign = {
+      id: 'C1',
       name: 'x',
       message: 'y',
       audienceIds: ['A'],
@@ -61,7 +68,26 @@ describe('the campaign editor’s form', () => {
       sendAt: '2028-07-30T00:15:00.000Z',
       sendingWindow: null,
       timeZone: 'Asia/Ho_Chi_Minh',
-    } as Partial<Campaign> as Campaign;
+      status: 'draft',
+      estimate: {
+        recipients: 0,
+        suppressed: 0,
+        unroutable: 0,
+        sendable: 0,
+        byCarrier: {},
+        encoding: 'GSM-7',
+        segmentsPerMessage: 1,
+        totalSegments: 0,
+        cost: 0,
+        currency: 'VND',
+        nonGsmCharacters: [],
+        estimatedAt: '2027-03-01T00:00:00.000Z',
+      },
+      createdBy: 'a',
+      editedBy: [],
+      createdAt: '2027-03-01T00:00:00.000Z',
+      updatedAt: '2027-03-01T00:00:00.000Z',
+    };
     expect(formOf(campaign, NOW)).toMatchObject({
       scheduleMode: 'occasion',
       year: 2028,

@@ -509,7 +509,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
                     onInput={(event) => setTestPhones(event.currentTarget.value)}
                   />
                 </Field>
-                <Button type="submit" variant="secondary" busy={busy}>
+                <Button type="submit" variant="secondary" busy={busy} data-testid="test-send">
                   {t.editor.testSend}
                 </Button>
               </form>
