@@ -49,6 +49,9 @@ const compile = (route: RouteDef): CompiledRoute => {
 };
 
 /** The body, or a PayloadTooLargeError as soon as it passes `limit` bytes: nothing more is kept. */
+/** `{ role, user }` for the local sign-in: a user name is at most 100 characters. */
+const LOCAL_TOKEN_MAX_BODY_BYTES = 1024;
+
 const readBody = (request: IncomingMessage, limit: number): Promise<Buffer> =>
   new Promise((done, fail) => {
     const declared = Number(request.headers['content-length']);
@@ -151,7 +154,10 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
         return;
       }
       if (webConsole && method === 'POST' && url.pathname === LOCAL_TOKEN_PATH) {
-        const answer = await localToken(jwtSecret, (await readBody(request)).toString('utf8'));
+        const answer = await localToken(
+          jwtSecret,
+          (await readBody(request, LOCAL_TOKEN_MAX_BODY_BYTES)).toString('utf8'),
+        );
         await respond(response, {
           statusCode: 200,
           headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
