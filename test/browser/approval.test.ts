@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openConsole, type ConsoleRun } from './harness.js';
 
 /**
@@ -183,9 +183,26 @@ describe('an approver in the console', () => {
       `Phê duyệt chiến dịch này? Hệ thống sẽ gửi 3 tin nhắn (${count(estimate.totalSegments)} tin nhắn thành phần, ${vnd(estimate.cost)}) ngay khi được phê duyệt.`,
     );
     expect(await run.check('review-confirm')).toEqual([]);
-    // A double click sends one approval: the button is disabled while the request runs.
-    await dialog.getByRole('button', { name: 'Phê duyệt' }).dblclick();
+    // The first answer is held while the button is pressed again: one approval is sent, the button
+    // says it is working and is disabled until the answer comes.
+    let sent = 0;
+    let release = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    await page.route('**/v1/campaigns/*/approve', async (route) => {
+      sent++;
+      await held;
+      await route.continue();
+    });
+    const confirm = dialog.locator('.button--primary');
+    await confirm.click();
+    await vi.waitFor(() => expect(sent).toBe(1));
+    expect(await confirm.isDisabled()).toBe(true);
+    expect(await confirm.textContent()).toBe('Đang xử lý…');
+    await confirm.click({ force: true });
+    release();
     await page.getByText('Đã phê duyệt chiến dịch.').waitFor();
+    await page.unroute('**/v1/campaigns/*/approve');
+    expect(sent).toBe(1);
     await dialog.waitFor({ state: 'hidden' });
     expect(await page.locator('.error-summary').count()).toBe(0);
 
