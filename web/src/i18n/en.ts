@@ -310,6 +310,7 @@ export const en: Catalogue = {
     status: 'Current status',
     forbidden:
       'Refused by the server: whoever created, edited or submitted a campaign may not approve or reject it.',
-    conflict: 'The campaign changed status (someone may have just reviewed it). Reload the page to see it.',
+    conflict:
+      'The campaign changed status while you were reading it (someone may have just reviewed it). The page now shows its new status.',
   },
 };

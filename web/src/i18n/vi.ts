@@ -314,7 +314,8 @@ export const vi = {
     status: 'Trạng thái hiện tại',
     forbidden:
       'Máy chủ từ chối: người tạo, người chỉnh sửa hoặc người gửi phê duyệt không được tự phê duyệt hay từ chối chiến dịch.',
-    conflict: 'Chiến dịch đã thay đổi trạng thái (có thể người khác vừa xem xét). Tải lại trang để xem.',
+    conflict:
+      'Chiến dịch đã thay đổi trạng thái trong lúc bạn xem (có thể người khác vừa xem xét). Trang đã cập nhật trạng thái mới.',
   },
 };
 

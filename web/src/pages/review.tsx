@@ -100,6 +100,11 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
         setDone(action === 'approve' ? t.review.approved : t.review.rejected);
       } catch (failure) {
         setError(failure);
+        if (failure instanceof ApiError && failure.status === 409) {
+          // Decided meanwhile by someone else: show where it stands now, with no stale buttons.
+          setConfirming(false);
+          await read().then(setCampaign, () => undefined);
+        }
       }
     });
 
