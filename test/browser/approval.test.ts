@@ -85,6 +85,11 @@ const openReview = async (name: string) => {
 
 const vnd = (n: number) => `${new Intl.NumberFormat('vi-VN').format(Math.round(n))} ₫`;
 const count = (n: number) => new Intl.NumberFormat('vi-VN').format(n);
+/** `08:00 ngày 30/07/2027` in Asia/Ho_Chi_Minh (UTC+7 all year). */
+const hoChiMinh = (instant: Date) => {
+  const local = new Date(instant.getTime() + 7 * 3_600_000).toISOString();
+  return `${local.slice(11, 16)} ngày ${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}`;
+};
 
 let audienceId: string;
 let campaignId: string;
@@ -170,9 +175,11 @@ describe('an approver in the console', () => {
   it('shows what changed after the fix, approves with the confirmation, and follows the sending to the end', async () => {
     const { page } = run;
     // SEED: the officer fixes the message and the schedule and resubmits (the officer's part, not under test).
+    // It is to start in 45 s: approved before then, the page sees it scheduled, then sending, then completed.
+    const sendAt = new Date(Date.now() + 45_000);
     await seed(officer, 'PATCH', `/v1/campaigns/${campaignId}`, {
       message: fixedMessage,
-      schedule: { asap: true },
+      schedule: { sendAt: sendAt.toISOString() },
       sendingWindow: null,
     });
     const resubmitted = await seed(officer, 'POST', `/v1/campaigns/${campaignId}/submit`, {});
@@ -190,9 +197,7 @@ describe('an approver in the console', () => {
       'Đã thêm: Gọi Tổng đài 111 (miễn phí). ',
     ]);
     expect(await changes.locator('[data-field="schedule"] del').textContent()).toBe('08:00 ngày 30/07/2099');
-    expect(await changes.locator('[data-field="schedule"] ins').textContent()).toBe(
-      'Ngay khi được phê duyệt',
-    );
+    expect(await changes.locator('[data-field="schedule"] ins').textContent()).toBe(hoChiMinh(sendAt));
     expect(await changes.locator('[data-field="sendingWindow"] ins').textContent()).toBe(
       'Gửi bất kỳ giờ nào',
     );
@@ -203,7 +208,7 @@ describe('an approver in the console', () => {
     const dialog = page.getByRole('dialog', { name: 'Xác nhận phê duyệt' });
     await dialog.waitFor();
     expect(await dialog.getByTestId('approve-sentence').textContent()).toBe(
-      `Phê duyệt chiến dịch này? Hệ thống sẽ gửi 3 tin nhắn (${count(estimate.totalSegments)} tin nhắn thành phần, ${vnd(estimate.cost)}) ngay khi được phê duyệt.`,
+      `Phê duyệt chiến dịch này? Hệ thống sẽ gửi 3 tin nhắn (${count(estimate.totalSegments)} tin nhắn thành phần, ${vnd(estimate.cost)}) lúc ${hoChiMinh(sendAt)}.`,
     );
     expect(await run.check('review-confirm')).toEqual([]);
     // The first answer is held while the button is pressed again: one approval is sent, the button

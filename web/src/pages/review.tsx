@@ -74,15 +74,16 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
     ).then((found) => setAudienceNames((names) => ({ ...names, ...Object.fromEntries(found) })));
   }, [audienceIds.join(',')]);
 
-  // After approval, follow the campaign until it is sent (or stopped).
+  // After approval, follow the campaign until it is sent (or stopped): every read, changed or not, is
+  // followed by the next one while the status is still on the way.
   const followed = campaign !== undefined && FOLLOWED.includes(campaign.status);
   useEffect(() => {
     if (!followed) return;
-    const timer = setTimeout(() => {
+    const timer = setInterval(() => {
       read().then(setCampaign, setError);
     }, FOLLOW_MS);
-    return () => clearTimeout(timer);
-  }, [followed, campaign?.updatedAt, campaign?.status]);
+    return () => clearInterval(timer);
+  }, [followed]);
 
   const decide = (action: 'approve' | 'reject') =>
     run(async () => {
