@@ -1,23 +1,52 @@
 import {
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Batch, BatchMessage } from '../core/dispatch/batch.js';
-import type { BatchRef, BatchStore, RateLimiter } from '../core/dispatch/ports.js';
+import { reserve, type Reservation } from '../core/dispatch/pacing.js';
+import {
+  OutcomeTooLargeError,
+  type BatchRef,
+  type BatchStore,
+  type RateLimiter,
+} from '../core/dispatch/ports.js';
 import { batchKey, mergeSettle } from '../core/webhooks/delivery-reports.js';
 import type { ReportBatchStore } from '../core/webhooks/service.js';
-import { batchGetAll, batchWriteAll, conditionFailed, transactionConflict } from './dynamo-batch.js';
+import {
+  batchGetAll,
+  batchWriteAll,
+  conditionFailed,
+  itemTooLarge,
+  transactionConflict,
+} from './dynamo-batch.js';
 import { INDEX, keys, ttlAfter } from './table.js';
 import { queryPages } from './cursor.js';
 
 const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'listPk', 'listSk', 'entity', 'claimToken']);
 
-/** A batch item without its key attributes (the index keys are the queue's business). */
-export const batchFromItem = (item: Record<string, unknown>): Batch =>
-  Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name))) as unknown as Batch;
+/**
+ * A batch item without its key attributes (the index keys are the queue's business). `handedTo` is stored
+ * as a string set (so `ADD` records a partner once, whatever the retries) and read as a sorted list.
+ */
+export const batchFromItem = (item: Record<string, unknown>): Batch => {
+  const batch = Object.fromEntries(
+    Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name)),
+  ) as unknown as Batch;
+  const handed: unknown = item.handedTo;
+  if (handed instanceof Set || Array.isArray(handed))
+    batch.handedTo = [...(handed as Iterable<unknown>)].map(String).sort();
+  return batch;
+};
+
+/** `ADD handedTo :handed` when a hand-over happened (a string set: each partner once). */
+const handedOver = (partnerId: string | undefined) =>
+  partnerId
+    ? { clause: ' ADD handedTo :handed', values: { ':handed': new Set([partnerId]) } }
+    : { clause: '', values: {} };
 
 /** A queued batch sits in its partner's queue (index `lists`) until it is settled; see table.ts. */
 const queueKeys = (partnerId: string, visibleAt: string, campaignId: string, seq: number) =>
@@ -82,14 +111,15 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
     }
   },
 
-  async settle(batch, status, messages, now, charge) {
+  async settle(batch, status, messages, now, charge, handedTo) {
+    const handed = handedOver(handedTo);
     const settleOnce = async (ver: number, toWrite: BatchMessage[]) => {
       const update = {
         TableName: table,
         Key: keys.batch(batch.campaignId, batch.seq),
         UpdateExpression: `SET #status = :status, messages = :messages, ver = :next, updatedAt = :now, settledAt = :now${
           charge ? ', price = :price, currency = :currency' : ''
-        } REMOVE listPk, listSk, leaseUntil`,
+        } REMOVE listPk, listSk, leaseUntil${handed.clause}`,
         ConditionExpression: `#status = :handing AND leaseUntil = :lease AND ${versionIs(ver)}`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -101,6 +131,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
           ':next': ver + 1,
           ...(ver ? { ':ver': ver } : {}),
           ...(charge ? { ':price': charge.price, ':currency': charge.currency } : {}),
+          ...handed.values,
         },
       };
       // The campaign's settled count moves in the same write as the batch, so no crash can lose it.
@@ -134,6 +165,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
           continue;
         }
         if (conditionFailed(error)) return false;
+        if (itemTooLarge(error)) throw new OutcomeTooLargeError(batch);
         // Batches of one campaign settling at once contend for its progress item: try again shortly.
         if (transactionConflict(error) && attempt < 8) {
           await new Promise((done) => setTimeout(done, Math.floor(Math.random() * 20 * attempt)));
@@ -146,13 +178,13 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
 
   async release(batch, next, now) {
     const availableAt = next.availableAt.toISOString();
+    const handed = handedOver(next.handedTo);
     try {
       await client.send(
         new UpdateCommand({
           TableName: table,
           Key: keys.batch(batch.campaignId, batch.seq),
-          UpdateExpression:
-            'SET #status = :queued, partnerId = :partner, attempt = :attempt, availableAt = :available, listPk = :listPk, listSk = :listSk, updatedAt = :now REMOVE leaseUntil',
+          UpdateExpression: `SET #status = :queued, partnerId = :partner, attempt = :attempt, availableAt = :available, listPk = :listPk, listSk = :listSk, updatedAt = :now REMOVE leaseUntil${handed.clause}`,
           ConditionExpression: '#status = :handing AND leaseUntil = :lease',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -168,6 +200,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
             ':now': now.toISOString(),
             ':handing': 'handing',
             ':lease': batch.leaseUntil,
+            ...handed.values,
           },
         }),
       );
@@ -204,30 +237,62 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
   },
 });
 
-export const dynamoRateLimiter = (client: DynamoDBDocumentClient, table: string): RateLimiter => ({
-  async tryAcquire(partnerId, second, count, tps) {
-    try {
-      await client.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keys.rate(partnerId, second),
-          UpdateExpression: 'ADD used :count SET #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(used) OR used <= :limit',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':count': count,
-            ':limit': tps - count,
-            ':ttl': ttlAfter(new Date(second * 1000), 3600),
-          },
-        }),
+/**
+ * The partner's reservation log (pacing.ts) in one item, `log` as [at, count, at, count, ...], moved by one
+ * conditional write per batch on its version. The reserved moment is ahead of `now` by about this
+ * process's round trip to the table, so the batch is not already late when the write returns.
+ */
+export const dynamoRateLimiter = (client: DynamoDBDocumentClient, table: string): RateLimiter => {
+  // A write's round trip, smoothed; the lead covers twice it (and at least 50 ms), so a batch reserved for
+  // an idle partner is rarely late when the write returns (a late one must reserve again, wasting its slot).
+  let writeMs = 25;
+  return {
+    async reserve(partnerId, size, tps, now) {
+      const key = keys.rate(partnerId);
+      const { Item } = await client.send(
+        new GetCommand({ TableName: table, Key: key, ConsistentRead: true }),
       );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
-  },
-});
+      let current = Item;
+      for (let attempt = 1; ; attempt++) {
+        const ver = Number(current?.ver ?? 0);
+        const flat = (current?.log ?? []) as number[];
+        const log: Reservation[] = [];
+        for (let i = 0; i + 1 < flat.length; i += 2) log.push([Number(flat[i]), Number(flat[i + 1])]);
+        const earliest = Math.max(now.getTime(), Date.now()) + Math.min(1000, Math.max(50, 2 * writeMs));
+        const started = Date.now();
+        const next = reserve(log, earliest, size, tps);
+        try {
+          await client.send(
+            new PutCommand({
+              TableName: table,
+              Item: {
+                ...key,
+                log: next.log.flat(),
+                ver: ver + 1,
+                ttl: ttlAfter(new Date(next.at), 3600),
+              },
+              ConditionExpression: ver ? 'ver = :ver' : 'attribute_not_exists(ver)',
+              ...(ver ? { ExpressionAttributeValues: { ':ver': ver } } : {}),
+            }),
+          );
+          writeMs = (writeMs * 3 + (Date.now() - started)) / 4;
+          return new Date(next.at);
+        } catch (error) {
+          // Another consumer reserved first: read its log and fit in after it. Many consumers of one busy
+          // partner collide often, so each waits a little (jittered, growing) before trying again.
+          if (!conditionFailed(error) || attempt >= 200) throw error;
+          await new Promise((done) =>
+            setTimeout(done, Math.floor(Math.random() * Math.min(50, 2 * attempt))),
+          );
+          current = await readRate(client, table, key);
+        }
+      }
+    },
+  };
+};
+
+const readRate = async (client: DynamoDBDocumentClient, table: string, key: { pk: string; sk: string }) =>
+  (await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
 
 /** Batches as delivery reports read and write them: many at once, each write conditional on `ver`. */
 export const dynamoReportBatchStore = (client: DynamoDBDocumentClient, table: string): ReportBatchStore => ({

@@ -33,6 +33,11 @@ export interface Batch {
   status: BatchStatus;
   /** Hand-over attempts to the current partner. */
   attempt: number;
+  /**
+   * Partners the batch was actually POSTed to, recorded by the write that follows each hand-over (settle or
+   * release), so failover partners never handed it stay out. Only these may report on its messages.
+   */
+  handedTo?: string[];
   availableAt: string;
   leaseUntil?: string;
   messages: BatchMessage[];

@@ -13,6 +13,7 @@ import {
   type Delta,
   type Tally,
 } from './counters.js';
+import { reasonKey } from './failure-reasons.js';
 
 /**
  * What a change to the table adds to a campaign's metrics. Every change arrives as a stream record with
@@ -47,9 +48,7 @@ export const METRIC_ENTITIES = ['Batch', 'Progress', 'Click', 'Inbound'] as cons
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
-/** The failure reason's key: the text before the first `:` (`rejected: 21` → `rejected`). */
-export const reasonKey = (reason: string | undefined): string =>
-  (reason ?? 'failed').split(':')[0]?.trim() || 'failed';
+export { reasonKey } from './failure-reasons.js';
 
 const tally = (map: Record<string, Tally>, key: string, field: keyof Tally) => {
   ownEntry(map, key, emptyTally)[field] += 1;
