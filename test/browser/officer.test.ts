@@ -76,6 +76,11 @@ describe('an officer in the console', () => {
       .locator('tbody tr')
       .allTextContents();
     expect(byCarrier.join('|')).toMatch(/Viettel\s*7/);
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Danh sách người nhận' }).click();
+    const listed = page.getByRole('row', { name: new RegExp(audienceName) });
+    await listed.getByRole('cell', { name: '20', exact: true }).waitFor();
+    expect(await run.check('audiences')).toEqual([]);
   });
 
   it('looks a number up in the opt-outs and adds it', async () => {
@@ -196,7 +201,7 @@ describe('an officer in the console', () => {
     expect(await run.check('campaign-pending')).toEqual([]);
   });
 
-  it('finds the campaign in the list by its status, with what may still be done to it', async () => {
+  it('finds the campaign in the list by its status, with what may still be done to it, and cancels it', async () => {
     const { page } = run;
     await page.getByRole('navigation').getByRole('link', { name: 'Chiến dịch', exact: true }).click();
     await page.getByLabel('Trạng thái').selectOption('pending_approval');
@@ -204,6 +209,12 @@ describe('an officer in the console', () => {
     await row.getByText('Chờ phê duyệt').waitFor();
     expect(await row.getByRole('button').allTextContents()).toEqual(['Hủy']);
     expect(await run.check('campaigns')).toEqual([]);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: `Hủy: ${campaignName}` }).click();
+    await page.getByText('Đã hủy chiến dịch.').waitFor();
+    await row.getByText('Đã hủy').waitFor();
+    expect(await row.getByRole('button').count()).toBe(0);
     expect(run.pageErrors.filter((error) => !/status of 4\d\d/.test(error))).toEqual([]);
   });
 });
