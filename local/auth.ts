@@ -18,18 +18,26 @@ export const loadOrCreateSecret = (dataDir: string): Uint8Array => {
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 };
 
-export const issueToken = (secret: Uint8Array, role: Role, user: string, lifetime = '12h'): Promise<string> =>
+/** How long a local token lives; also the oldest token accepted, whatever `exp` it claims. */
+export const TOKEN_LIFETIME = '12h';
+/** Clocks of the token's issuer and the server may differ this much. */
+const CLOCK_TOLERANCE = '1m';
+
+export const issueToken = (secret: Uint8Array, role: Role, user: string): Promise<string> =>
   new SignJWT({ 'cognito:groups': [role], 'cognito:username': user })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(user)
     .setIssuer(ISSUER)
     .setIssuedAt()
-    .setExpirationTime(lifetime)
+    .setExpirationTime(TOKEN_LIFETIME)
     .sign(secret);
 
 export type LocalClaims = Record<string, string | number | boolean | string[]>;
 
-/** The token's claims, or undefined when it is missing, expired or not ours (the handler then answers 401). */
+/**
+ * The token's claims, or undefined when it is missing, expired, not ours, without `exp` or `iat`, issued
+ * in the future or longer ago than a token lives (the handler then answers 401).
+ */
 export const verifyToken = async (
   secret: Uint8Array,
   authorization: string | undefined,
@@ -37,7 +45,13 @@ export const verifyToken = async (
   const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (!token) return undefined;
   try {
-    const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, secret, {
+      issuer: ISSUER,
+      algorithms: ['HS256'],
+      requiredClaims: ['exp', 'iat', 'sub'],
+      maxTokenAge: TOKEN_LIFETIME,
+      clockTolerance: CLOCK_TOLERANCE,
+    });
     return payload as LocalClaims;
   } catch {
     return undefined;

@@ -7,7 +7,9 @@ import type { ApiEvent, ApiResult } from '../functions/http/api.js';
 import { errorResult, isStreamed } from '../functions/http/api.js';
 import { logger } from '../functions/adapters/logger.js';
 import type { RouteDef } from '../functions/http/route.js';
-import { NotFoundError, PayloadTooLargeError, ValidationError } from '../functions/core/errors.js';
+import { NotFoundError, PayloadTooLargeError } from '../functions/core/errors.js';
+import { authorize } from '../functions/http/auth.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../functions/http/request.js';
 import { verifyToken } from './auth.js';
 import { LOCAL_TOKEN_PATH, isConsolePath, localToken, serveConsole } from './console.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
@@ -21,8 +23,6 @@ interface CompiledRoute {
   load: () => Promise<Handler>;
 }
 
-/** Reads no more than this; API Gateway's own limit is 10 MB. */
-const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 const ROOT = resolve(import.meta.dirname, '..');
 
 const compile = (route: RouteDef): CompiledRoute => {
@@ -48,28 +48,56 @@ const compile = (route: RouteDef): CompiledRoute => {
   };
 };
 
-const readBody = (request: IncomingMessage): Promise<Buffer> =>
+/** The body, or a PayloadTooLargeError as soon as it passes `limit` bytes: nothing more is kept. */
+const readBody = (request: IncomingMessage, limit: number): Promise<Buffer> =>
   new Promise((done, fail) => {
+    const declared = Number(request.headers['content-length']);
+    if (declared > limit) {
+      fail(new PayloadTooLargeError(limit));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) {
-        request.destroy();
-        fail(new PayloadTooLargeError(MAX_REQUEST_BYTES));
-      } else chunks.push(chunk);
-    });
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off('data', onData);
+      fail(new PayloadTooLargeError(limit));
+    };
+    request.on('data', onData);
     request.on('end', () => done(Buffer.concat(chunks)));
     request.on('error', fail);
   });
 
-/** A malformed escape such as `%E0%A4%A` is the client's mistake (400), not ours (500). */
-const decodePathSegment = (name: string, segment: string): string => {
+/**
+ * A segment as written when it is not valid percent-encoding (`%E0%A4%A`): the route's `params` schema
+ * then decides, so an id is a 400 on its field and a short link code the 404 page, as for any unknown code.
+ */
+const decodePathSegment = (segment: string): string => {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new ValidationError('Invalid path', [{ path: name, message: 'is not valid percent-encoding' }]);
+    return segment;
   }
+};
+
+const hasBody = (request: IncomingMessage) =>
+  Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+
+/** How long a refused upload may go on being discarded after its answer before the socket is closed. */
+const DISCARD_MS = 2_000;
+
+/**
+ * Answers a request whose body will not be read, then closes the connection. The rest of the body is
+ * discarded for a moment, so the client reads the answer rather than a connection reset.
+ */
+const refuseBody = (request: IncomingMessage, response: ServerResponse) => {
+  response.setHeader('connection', 'close');
+  request.resume();
+  response.once('finish', () => setTimeout(() => request.socket.destroy(), DISCARD_MS).unref());
 };
 
 export interface LocalApiOptions {
@@ -112,6 +140,7 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
   };
 
   return createServer(async (request, response) => {
+    let bodyRead = false;
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = (request.method ?? 'GET').toUpperCase();
@@ -137,7 +166,6 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
       if (!match?.found) throw new NotFoundError(`${method} ${url.pathname}`);
 
       const { candidate, found } = match;
-      const body = await readBody(request);
       const headers = Object.fromEntries(
         Object.entries(request.headers).map(([name, value]) => [
           name,
@@ -149,9 +177,14 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
         candidate.route.auth === 'public' || candidate.route.auth === 'signature'
           ? undefined
           : await verifyToken(jwtSecret, headers.authorization);
+      // As API Gateway's authorizer does: a caller without a valid token or role waits for no upload.
+      if (candidate.route.auth !== 'public' && candidate.route.auth !== 'signature')
+        authorize(candidate.route.auth, claims);
+      const body = await readBody(request, candidate.route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+      bodyRead = true;
       const query = Object.fromEntries(url.searchParams);
       const params = Object.fromEntries(
-        candidate.paramNames.map((name, i) => [name, decodePathSegment(name, found[i + 1] ?? '')]),
+        candidate.paramNames.map((name, i) => [name, decodePathSegment(found[i + 1] ?? '')]),
       );
       const isText = body.length === 0 || /json|text|csv|xml|urlencoded/.test(headers['content-type'] ?? '');
 
@@ -188,8 +221,12 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
       const handler = await candidate.load();
       await respond(response, await invokeLocally(candidate.route.id, handler, event));
     } catch (error) {
-      if (response.headersSent) response.destroy();
-      else await respond(response, errorResult(error));
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      if (!bodyRead && hasBody(request)) refuseBody(request, response);
+      await respond(response, errorResult(error));
     }
   });
 };

@@ -22,10 +22,6 @@ export const MEMBERS_PER_CHUNK = 250;
 export const MAX_CHUNK_BYTES = 100 * 1024;
 /** BatchWriteItem calls in flight at once (DynamoDB Local on 2 cores peaks around 8). */
 const PARALLEL_BATCHES = 8;
-/** Counters per UpdateItem: ~50 characters each keeps the expression well under DynamoDB's 4 KB limit. */
-const COUNTERS_PER_UPDATE = 60;
-const MAP_ALIAS = { byCarrier: '#bc', byProvince: '#bp' } as const;
-type Counter = { map: keyof typeof MAP_ALIAS; key: string; n: number };
 
 /**
  * A chunk's members are one string, a member a line: `phone TAB carrier TAB province TAB district TAB tags`
@@ -89,11 +85,31 @@ export const chunkMembers = (members: readonly AudienceMember[]): string[] => {
   return chunks;
 };
 
+/**
+ * Counters are stored as lists of `[name, count]` pairs, not as DynamoDB maps: the document client reads a
+ * map into a plain object key by key, and a province called `__proto__` would vanish on the way.
+ */
+type CountPairs = [string, number][];
+const toPairs = (counts: Iterable<[string, number]>): CountPairs => [...counts];
+
+const fromPairs = (stored: unknown): Record<string, number> => {
+  // Audiences written before counters became pairs hold a map.
+  if (!Array.isArray(stored)) return stored && typeof stored === 'object' ? { ...stored } : {};
+  return Object.fromEntries(
+    stored.filter(
+      (pair): pair is [string, number] =>
+        Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'number',
+    ),
+  );
+};
+
 const toItem = (audience: Audience) => ({
   ...keys.audience(audience.id),
   ...keys.audienceList(audience.createdAt, audience.id),
   entity: ENTITY,
   ...audience,
+  byCarrier: toPairs(Object.entries(audience.byCarrier)),
+  byProvince: toPairs(Object.entries(audience.byProvince)),
 });
 
 const fromItem = (item: Record<string, unknown>): Audience => {
@@ -105,9 +121,16 @@ const fromItem = (item: Record<string, unknown>): Audience => {
     entity: _e,
     importLease: _lease,
     importLeaseUntil: _until,
+    lastImport: _last,
+    byCarrier,
+    byProvince,
     ...audience
   } = item;
-  return audience as unknown as Audience;
+  return {
+    ...(audience as Omit<Audience, 'byCarrier' | 'byProvince'>),
+    byCarrier: fromPairs(byCarrier),
+    byProvince: fromPairs(byProvince),
+  };
 };
 
 export const dynamoAudienceStore = (client: DynamoDBDocumentClient, table: string): AudienceStore => {
@@ -141,43 +164,6 @@ export const dynamoAudienceStore = (client: DynamoDBDocumentClient, table: strin
         ExpressionAttributeValues: { ':lease': lease.id },
       }),
     );
-
-  /**
-   * One UpdateItem adding `counters` to the audience's maps (which exist from creation, so nested paths
-   * work); map keys go through ExpressionAttributeNames, as province names hold spaces and diacritics.
-   * The final update also adds `size` and, holding the lease, releases it.
-   */
-  const counterUpdate = (
-    audienceId: string,
-    counters: readonly Counter[],
-    final?: { size: number; leaseId?: string },
-  ) => {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const set = counters.map(({ map, key, n }, i) => {
-      const alias = MAP_ALIAS[map];
-      names[alias] = map;
-      names[`#k${i}`] = key;
-      values[`:n${i}`] = n;
-      values[':zero'] = 0;
-      return `${alias}.#k${i} = if_not_exists(${alias}.#k${i}, :zero) + :n${i}`;
-    });
-    if (final) {
-      names['#size'] = 'size';
-      values[':size'] = final.size;
-      set.unshift('#size = #size + :size');
-    }
-    if (final?.leaseId) values[':lease'] = final.leaseId;
-    return new UpdateCommand({
-      TableName: table,
-      Key: keys.audience(audienceId),
-      UpdateExpression: `SET ${set.join(', ')}${final?.leaseId ? ' REMOVE importLease, importLeaseUntil' : ''}`,
-      ...(final?.leaseId ? { ConditionExpression: 'importLease = :lease' } : {}),
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ReturnValues: 'ALL_NEW',
-    });
-  };
 
   return {
     async create(audience) {
@@ -246,56 +232,80 @@ export const dynamoAudienceStore = (client: DynamoDBDocumentClient, table: strin
     },
 
     async addMembers(audienceId, importId, members) {
-      const chunks = chunkMembers(members).map((text, seq) => ({
-        key: keys.audienceChunk(audienceId, importId, seq),
-        text,
-      }));
-      try {
-        await batchWrite(
-          chunks.map(({ key, text }) => ({
-            PutRequest: { Item: { ...key, entity: CHUNK_ENTITY, importId, members: text } },
-          })),
-        );
-      } catch (error) {
-        try {
-          await batchWrite(chunks.map(({ key }) => ({ DeleteRequest: { Key: key } })));
-        } catch (cleanup) {
-          logger.error('Could not remove the chunks of a failed import', {
-            audienceId,
-            importId,
-            error: cleanup as Error,
-          });
-        }
-        throw error;
-      }
+      // On failure, importSubscribers calls abandonImport, which removes whatever was written.
+      await batchWrite(
+        chunkMembers(members).map((text, seq) => ({
+          PutRequest: {
+            Item: {
+              ...keys.audienceChunk(audienceId, importId, seq),
+              entity: CHUNK_ENTITY,
+              importId,
+              members: text,
+            },
+          },
+        })),
+      );
     },
 
-    async finishImport(audienceId, lease, added) {
-      const counters: Counter[] = [
-        ...Object.entries(added.byCarrier).map(([key, n]) => ({ map: 'byCarrier' as const, key, n })),
-        ...Object.entries(added.byProvince).map(([key, n]) => ({ map: 'byProvince' as const, key, n })),
-      ];
-      const groups: Counter[][] = [];
-      for (let i = 0; i < counters.length; i += COUNTERS_PER_UPDATE) {
-        groups.push(counters.slice(i, i + COUNTERS_PER_UPDATE));
-      }
-      const last = groups.pop() ?? [];
-      for (const group of groups) await client.send(counterUpdate(audienceId, group));
+    async finishImport(audienceId, lease, totals) {
       try {
         const { Attributes } = await client.send(
-          counterUpdate(audienceId, last, { size: added.size, leaseId: lease.id }),
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.audience(audienceId),
+            UpdateExpression:
+              'SET #size = :size, byCarrier = :carriers, byProvince = :provinces, lastImport = :lease ' +
+              'REMOVE importLease, importLeaseUntil',
+            ConditionExpression: 'importLease = :lease',
+            ExpressionAttributeNames: { '#size': 'size' },
+            ExpressionAttributeValues: {
+              ':size': totals.size,
+              ':carriers': toPairs(totals.byCarrier),
+              ':provinces': toPairs(totals.byProvince),
+              ':lease': lease.id,
+            },
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
         );
         return Number(Attributes?.size ?? 0);
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        // The lease expired and another import took it over: still count what this import wrote.
+        // A retry of a commit whose answer was lost finds it done.
+        if (error.Item?.lastImport?.S === lease.id) return Number(error.Item.size?.N ?? 0);
         logger.warn('An import outlived its lease', { audienceId, leaseId: lease.id });
-        const { Attributes } = await client.send(counterUpdate(audienceId, last, { size: added.size }));
-        return Number(Attributes?.size ?? 0);
+        throw new ConflictError(
+          `The import into audience ${audienceId} took longer than its lease and another import took over; ` +
+            'nothing of it was kept: retry',
+        );
       }
     },
 
     async abandonImport(audienceId, lease) {
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: table,
+          Key: keys.audience(audienceId),
+          ProjectionExpression: 'importLease, lastImport',
+          ConsistentRead: true,
+        }),
+      );
+      if (Item?.lastImport === lease.id) return;
+      const chunks: WriteRequest[] = [];
+      for await (const page of queryPages(client, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunks)',
+        ExpressionAttributeValues: {
+          ':pk': keys.audience(audienceId).pk,
+          ':chunks': `${keys.audienceChunkPrefix}${lease.id}#`,
+        },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+      })) {
+        for (const key of page) chunks.push({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } });
+      }
+      await batchWrite(chunks);
+      if (Item?.importLease !== lease.id) return;
       try {
         await releaseLease(audienceId, lease);
       } catch (error) {

@@ -15,9 +15,25 @@ import { queryPages } from './cursor.js';
 
 const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'listPk', 'listSk', 'entity', 'claimToken']);
 
-/** A batch item without its key attributes (the index keys are the queue's business). */
-export const batchFromItem = (item: Record<string, unknown>): Batch =>
-  Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name))) as unknown as Batch;
+/**
+ * A batch item without its key attributes (the index keys are the queue's business). `handedTo` is stored
+ * as a string set (so `ADD` records a partner once, whatever the retries) and read as a sorted list.
+ */
+export const batchFromItem = (item: Record<string, unknown>): Batch => {
+  const batch = Object.fromEntries(
+    Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name)),
+  ) as unknown as Batch;
+  const handed: unknown = item.handedTo;
+  if (handed instanceof Set || Array.isArray(handed))
+    batch.handedTo = [...(handed as Iterable<unknown>)].map(String).sort();
+  return batch;
+};
+
+/** `ADD handedTo :handed` when a hand-over happened (a string set: each partner once). */
+const handedOver = (partnerId: string | undefined) =>
+  partnerId
+    ? { clause: ' ADD handedTo :handed', values: { ':handed': new Set([partnerId]) } }
+    : { clause: '', values: {} };
 
 /** A queued batch sits in its partner's queue (index `lists`) until it is settled; see table.ts. */
 const queueKeys = (partnerId: string, visibleAt: string, campaignId: string, seq: number) =>
@@ -82,14 +98,15 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
     }
   },
 
-  async settle(batch, status, messages, now, charge) {
+  async settle(batch, status, messages, now, charge, handedTo) {
+    const handed = handedOver(handedTo);
     const settleOnce = async (ver: number, toWrite: BatchMessage[]) => {
       const update = {
         TableName: table,
         Key: keys.batch(batch.campaignId, batch.seq),
         UpdateExpression: `SET #status = :status, messages = :messages, ver = :next, updatedAt = :now, settledAt = :now${
           charge ? ', price = :price, currency = :currency' : ''
-        } REMOVE listPk, listSk, leaseUntil`,
+        } REMOVE listPk, listSk, leaseUntil${handed.clause}`,
         ConditionExpression: `#status = :handing AND leaseUntil = :lease AND ${versionIs(ver)}`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -101,6 +118,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
           ':next': ver + 1,
           ...(ver ? { ':ver': ver } : {}),
           ...(charge ? { ':price': charge.price, ':currency': charge.currency } : {}),
+          ...handed.values,
         },
       };
       // The campaign's settled count moves in the same write as the batch, so no crash can lose it.
@@ -146,13 +164,13 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
 
   async release(batch, next, now) {
     const availableAt = next.availableAt.toISOString();
+    const handed = handedOver(next.handedTo);
     try {
       await client.send(
         new UpdateCommand({
           TableName: table,
           Key: keys.batch(batch.campaignId, batch.seq),
-          UpdateExpression:
-            'SET #status = :queued, partnerId = :partner, attempt = :attempt, availableAt = :available, listPk = :listPk, listSk = :listSk, updatedAt = :now REMOVE leaseUntil',
+          UpdateExpression: `SET #status = :queued, partnerId = :partner, attempt = :attempt, availableAt = :available, listPk = :listPk, listSk = :listSk, updatedAt = :now REMOVE leaseUntil${handed.clause}`,
           ConditionExpression: '#status = :handing AND leaseUntil = :lease',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -168,6 +186,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
             ':now': now.toISOString(),
             ':handing': 'handing',
             ':lease': batch.leaseUntil,
+            ...handed.values,
           },
         }),
       );

@@ -1,22 +1,68 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../core/page.js';
 import { ValidationError } from '../core/errors.js';
+import { TABLE_SCHEMA } from './table.js';
 
 /** List cursors are the DynamoDB LastEvaluatedKey, base64url-encoded JSON: opaque to callers. */
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 
+const invalidCursor = () =>
+  new ValidationError('Invalid cursor', [{ path: 'cursor', message: 'is not a cursor this API returned' }]);
+
 export const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
   if (!cursor) return undefined;
+  let key: unknown;
   try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the validation error below
+    throw invalidCursor();
   }
-  throw new ValidationError('Invalid cursor', [
-    { path: 'cursor', message: 'is not a cursor this API returned' },
-  ]);
+  if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+  throw invalidCursor();
+};
+
+/** DynamoDB's limits on key attribute values, in UTF-8 bytes. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+
+const isKeyValue = (value: unknown, maxBytes: number): value is string =>
+  typeof value === 'string' && value !== '' && Buffer.byteLength(value, 'utf8') <= maxBytes;
+
+/**
+ * The start key a cursor names for the list at `where`, or a 400 on `cursor`. A Query's LastEvaluatedKey
+ * holds exactly the table's keys and, on an index, the index's keys, all strings in this table; and it lies
+ * in the partition the list reads. Anything else is not a cursor this list gave out, and DynamoDB would
+ * refuse it with a 500-worthy ValidationException.
+ */
+export const startKeyFor = (
+  cursor: string | undefined,
+  where: ListLocation,
+): Record<string, string> | undefined => {
+  const key = decodeCursor(cursor);
+  if (!key) return undefined;
+  const index = where.index
+    ? TABLE_SCHEMA.indexes.find((candidate) => candidate.name === where.index)
+    : undefined;
+  const schema: [name: string, maxBytes: number][] = [
+    [TABLE_SCHEMA.partitionKey, MAX_PARTITION_KEY_BYTES],
+    [TABLE_SCHEMA.sortKey, MAX_SORT_KEY_BYTES],
+    ...(index
+      ? ([
+          [index.partitionKey, MAX_PARTITION_KEY_BYTES],
+          [index.sortKey, MAX_SORT_KEY_BYTES],
+        ] as [string, number][])
+      : []),
+  ];
+  const names = Object.keys(key);
+  const startKey: Record<string, string> = {};
+  for (const [name, maxBytes] of schema) {
+    const value = key[name];
+    if (!isKeyValue(value, maxBytes)) throw invalidCursor();
+    startKey[name] = value;
+  }
+  if (names.length !== schema.length || startKey[where.keyName] !== where.keyValue) throw invalidCursor();
+  return startKey;
 };
 
 /** Where a list lives: a partition of the table, or of an index. */
@@ -44,7 +90,7 @@ export const queryPage = async <T>(
       ExpressionAttributeValues: { ':key': where.keyValue },
       ScanIndexForward: ascending,
       Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor),
+      ExclusiveStartKey: startKeyFor(page.cursor, where),
     }),
   );
   return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };

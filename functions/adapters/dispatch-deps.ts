@@ -20,6 +20,7 @@ import { dynamoPartnerStore } from './partner-store.js';
 import { dynamoPortedNumbers } from './ported-store.js';
 import { dynamoProgressStore } from './progress-store.js';
 import { dynamoRecipientIndex } from './recipient-index.js';
+import { dynamoReportStore } from './report-store.js';
 import { dynamoSettingsStore } from './settings-store.js';
 import { webhookTransport } from './webhook-transport.js';
 
@@ -69,6 +70,7 @@ export const sendingDeps = (): SendingDeps => {
   const partners = dynamoPartnerStore(client, table);
   const ported = dynamoPortedNumbers(client, table);
   const recipientIndex = dynamoRecipientIndex(client, table);
+  const reports = dynamoReportStore(client, table);
   const base = publicBaseUrl();
   const webhook = webhookTransport();
   const queue = isLocalRuntime()
@@ -127,6 +129,7 @@ export const sendingDeps = (): SendingDeps => {
       portedCarriers: () => ported.all(),
       indexRecipients: (campaignId, materializedAt, list) =>
         recipientIndex.put(campaignId, materializedAt, list),
+      recordSuppressed: (campaignId, list, at) => reports.putSuppressed(campaignId, list, at),
       now: () => new Date(),
     },
   };

@@ -6,6 +6,7 @@ import { latestPerPhone } from '../core/webhooks/delivery-reports.js';
 import type { PortedNumbers } from '../core/webhooks/service.js';
 import { INDEX, keys } from './table.js';
 import { queryPages } from './cursor.js';
+import { batchGetAll } from './dynamo-batch.js';
 
 /** Conditional Puts in flight at once. */
 const PORTED_WRITE_PARALLELISM = 8;
@@ -45,6 +46,24 @@ export const dynamoPortedNumbers = (client: DynamoDBDocumentClient, table: strin
         const carrier = String(item.carrier);
         if (isCarrier(carrier)) ported.set(String(item.phone), carrier);
       }
+    }
+    return ported;
+  },
+
+  async carriersOf(phones) {
+    const items = await batchGetAll(
+      client,
+      table,
+      [...new Set(phones)].map((phone) => {
+        const { pk, sk } = keys.ported(phone);
+        return { pk, sk };
+      }),
+      { attributes: ['phone', 'carrier'] },
+    );
+    const ported = new Map<string, Carrier>();
+    for (const item of items) {
+      const carrier = String(item.carrier);
+      if (isCarrier(carrier)) ported.set(String(item.phone), carrier);
     }
     return ported;
   },

@@ -19,7 +19,8 @@ export interface RecipientIndex extends RecipientLookup {
 
 export const dynamoRecipientIndex = (client: DynamoDBDocumentClient, table: string): RecipientIndex => ({
   async put(campaignId, materializedAt, batches) {
-    const firstSeq = Math.min(...batches.map((b) => b.seq));
+    // A loop, not Math.min(...): a large campaign has more batches than a call takes arguments.
+    const firstSeq = batches.reduce((least, b) => Math.min(least, b.seq), Infinity);
     const now = new Date();
     const requests = [...recipientBuckets(batches)].map(([bucket, entries]) => ({
       PutRequest: {

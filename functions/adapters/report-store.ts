@@ -1,10 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Batch } from '../core/dispatch/batch.js';
+import type { SuppressedRecipient } from '../core/dispatch/materialize.js';
+import { SUPPRESSED_PER_CHUNK, type SuppressedChunk } from '../core/reports.js';
 import { TEST_SEQ_BASE } from '../core/dispatch/test-send.js';
 import { INDEX, keys } from './table.js';
 import { batchFromItem } from './batch-store.js';
 import { queryPages } from './cursor.js';
-import { batchGetAll } from './dynamo-batch.js';
+import { batchGetAll, batchWriteAll } from './dynamo-batch.js';
 
 export interface ReportStore {
   /**
@@ -12,6 +14,13 @@ export interface ReportStore {
    * `pageSize`: batches per read (a hint for a caller that needs only a few); without it a read is 1 MB.
    */
   batchesFrom(campaignId: string, fromSeq: number, pageSize?: number): AsyncIterable<Batch[]>;
+  /**
+   * Records a campaign's suppressed recipients, `SUPPRESSED_PER_CHUNK` an item, each item saying how many
+   * there are, so chunks left over by an earlier, longer run are recognised and skipped.
+   */
+  putSuppressed(campaignId: string, recipients: readonly SuppressedRecipient[], at: string): Promise<void>;
+  /** A campaign's suppressed recipients from chunk `fromChunk` on, one item a page. */
+  suppressedFrom(campaignId: string, fromChunk: number): AsyncIterable<SuppressedChunk[]>;
   /** Clicks per short-link code (codes never clicked are absent). */
   clicksOf(codes: readonly string[]): Promise<Map<string, number>>;
   /** Clicks per code of every clicked link of a campaign: one Query, as many items as links clicked. */
@@ -31,6 +40,50 @@ export const dynamoReportStore = (client: DynamoDBDocumentClient, table: string)
       },
     })) {
       yield page.map(batchFromItem);
+    }
+  },
+
+  async putSuppressed(campaignId, recipients, at) {
+    const chunks = Math.ceil(recipients.length / SUPPRESSED_PER_CHUNK);
+    const items = Array.from({ length: chunks }, (_, chunk) => ({
+      PutRequest: {
+        Item: {
+          ...keys.suppressed(campaignId, chunk),
+          entity: 'Suppressed',
+          campaignId,
+          chunk,
+          chunks,
+          at,
+          recipients: recipients.slice(chunk * SUPPRESSED_PER_CHUNK, (chunk + 1) * SUPPRESSED_PER_CHUNK),
+        },
+      },
+    }));
+    if (items.length) await batchWriteAll(client, table, items);
+  },
+
+  async *suppressedFrom(campaignId, fromChunk) {
+    let chunks: number | undefined;
+    for await (const page of queryPages(client, {
+      TableName: table,
+      Limit: 1,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.campaign(campaignId).pk,
+        ':from': keys.suppressed(campaignId, fromChunk).sk,
+        ':to': `${keys.suppressedPrefix}~`,
+      },
+      ConsistentRead: true,
+    })) {
+      const found = page.map((item) => ({
+        chunk: Number(item.chunk),
+        chunks: Number(item.chunks),
+        at: String(item.at),
+        recipients: (item.recipients ?? []) as SuppressedRecipient[],
+      }));
+      // Every item of the run that counted them says the same `chunks`: the first one read is of that run.
+      chunks ??= found[0]?.chunks;
+      const current = found.filter((c) => chunks !== undefined && c.chunk < chunks && c.chunks === chunks);
+      if (current.length) yield current;
     }
   },
 

@@ -25,6 +25,7 @@
  * | Local event record (local only)      | EVENT#{id}             | EVENT                 | EVENTS / {at}#{id} (ttl 7 days)  |
  * | Send batch of a campaign             | CAMPAIGN#{campaignId}  | BATCH#{seq 9 digits}  | QUEUE#{partner} / {visibleAt}#{campaignId}#{seq} while queued or handing |
  * | Sending progress of a campaign       | CAMPAIGN#{campaignId}  | PROGRESS              | —                                |
+ * | Suppressed recipients (1,000 an item)| CAMPAIGN#{campaignId}  | SUPPRESSED#{chunk 6}  | —                                |
  * | Batches of a campaign                | query pk = CAMPAIGN#{id}, sk begins_with BATCH#                                   |
  * | Due batches of a partner (local queue)| query index `lists`, listPk = QUEUE#{partner}, listSk <= now                     |
  * | Pacing counter of a partner's second | RATE#{partnerId}       | {unix second}         | — (ttl 1 hour)                   |
@@ -128,6 +129,11 @@ export const keys = {
   }),
   batchQueuePk: (partnerId: string) => `QUEUE#${partnerId}`,
   progress: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'PROGRESS' }),
+  suppressed: (campaignId: string, chunk: number) => ({
+    pk: `CAMPAIGN#${campaignId}`,
+    sk: `SUPPRESSED#${String(chunk).padStart(6, '0')}`,
+  }),
+  suppressedPrefix: 'SUPPRESSED#',
   rate: (partnerId: string, second: number) => ({ pk: `RATE#${partnerId}`, sk: String(second) }),
   metricsShard: (campaignId: string, shard: number) => ({
     pk: `CAMPAIGN#${campaignId}`,

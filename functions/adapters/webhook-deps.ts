@@ -24,6 +24,10 @@ export const webhookDeps = (): WebhookDeps => {
     recipients: dynamoRecipientIndex(client, table),
     inbound: dynamoInboundStore(client, table),
     optOuts: dynamoOptOutStore(client, table),
+    partners: {
+      // Read per request, like the signature check: a partner's new carriers count at once.
+      carriersOf: async (partnerId) => (await dynamoPartnerStore(client, table).get(partnerId))?.carriers,
+    },
     receipts: dynamoWebhookReceipts(client, table),
     observe: observeWebhook(isLocalRuntime()),
     now: () => new Date(),

@@ -1,5 +1,7 @@
 import {
   MAX_REJECTED_LISTED,
+  addCounts,
+  countsOf,
   planImport,
   type Audience,
   type AudienceCounts,
@@ -38,11 +40,17 @@ export interface AudienceStore extends AudienceReader {
   beginImport(audienceId: string, lease: ImportLease): Promise<Audience | undefined>;
   /** Every phone in the audience (read while holding the lease). */
   phones(audienceId: string): Promise<Set<string>>;
-  /** Stores the members under `importId`; all or nothing: on failure it removes what it wrote, then throws. */
+  /** Stores the members under the lease's id; they count once `finishImport` has written the counters. */
   addMembers(audienceId: string, importId: string, members: readonly AudienceMember[]): Promise<void>;
-  /** Adds the import's counts to the audience, releases the lease, and answers the new size. */
-  finishImport(audienceId: string, lease: ImportLease, added: AudienceCounts): Promise<number>;
-  /** Releases the lease of an import that failed; counts nothing. */
+  /**
+   * The commit of an import, one conditional write: sets the audience's counters to `totals` and releases
+   * the lease, and answers the new size. Throws a ConflictError if the lease was lost to another import.
+   */
+  finishImport(audienceId: string, lease: ImportLease, totals: AudienceCounts): Promise<number>;
+  /**
+   * Undoes an import that failed before it committed: removes the members it wrote and releases its lease.
+   * Does nothing to an import that did commit (its answer was lost).
+   */
   abandonImport(audienceId: string, lease: ImportLease): Promise<void>;
 }
 
@@ -86,7 +94,9 @@ export const listAudiences = (
 /**
  * Contract §4: adds the rows' valid, new phones to the audience. Under the audience's import lease it
  * reads the phones already there, plans the import (accepted, duplicates, rejected rows), writes the new
- * members and then the counters, so `size`, `byCarrier` and `byProvince` always match the members.
+ * members (hundreds of items, more than one transaction holds) and then commits with one write of the
+ * counters, so `size`, `byCarrier` and `byProvince` always match the members: an import that fails
+ * anywhere before the commit removes its members and releases the lease, so the next one need not wait.
  */
 export const importSubscribers = async (
   deps: AudienceDeps,
@@ -99,16 +109,17 @@ export const importSubscribers = async (
   if (!audience) throw new NotFoundError(`Audience ${audienceId}`);
 
   let plan: ImportPlan;
+  let size: number;
   try {
     const phones = await deps.store.phones(audienceId);
     plan = planImport(rows, { phones, provinces: Object.keys(audience.byProvince) });
     if (plan.members.length) await deps.store.addMembers(audienceId, lease.id, plan.members);
+    size = await deps.store.finishImport(audienceId, lease, addCounts(countsOf(audience), plan.added));
   } catch (error) {
-    // The original error is the one worth reporting; an unreleased lease expires by itself.
+    // The original error is the one worth reporting; a lease left behind expires by itself.
     await deps.store.abandonImport(audienceId, lease).catch(() => undefined);
     throw error;
   }
-  const size = await deps.store.finishImport(audienceId, lease, plan.added);
 
   return {
     accepted: plan.members.length,

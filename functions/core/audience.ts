@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText, nameText } from './text.js';
 import type { Carrier } from './carriers.js';
 import { parseCsvTable } from './csv.js';
 import { ValidationError } from './errors.js';
@@ -52,12 +53,10 @@ export const AudienceId = z
   .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'is not an audience id (26 characters, as POST /v1/audiences returns)')
   .meta({ description: 'Chosen by the server (a ULID)', example: '01J9Z6Q5V8M3N2K1H0G9F8E7D6' });
 
-const text = (max: number) => z.string().trim().normalize('NFC').max(max);
-
 export const AudienceInput = z
   .strictObject({
-    name: text(100).min(1).meta({ example: 'Bắc Kạn – vùng biên giới' }),
-    description: text(1000).optional(),
+    name: nameText(100).min(1).meta({ example: 'Bắc Kạn – vùng biên giới' }),
+    description: freeText(1000).optional(),
   })
   .meta({ id: 'AudienceInput' });
 export type AudienceInput = z.infer<typeof AudienceInput>;
@@ -141,11 +140,16 @@ const isColumn = (name: string): name is Column => (SUBSCRIBER_COLUMNS as readon
 /** Inside the CSV `tags` field, tags are separated by `;` or `|`. */
 const TAG_SEPARATORS = /[;|]/;
 
-const csvError = (...messages: string[]) =>
+const csvErrors = (messages: readonly string[]) =>
   new ValidationError(
     'The CSV file cannot be imported',
     messages.map((message) => ({ path: '(body)', message })),
   );
+const csvError = (message: string) => csvErrors([message]);
+/** A header cell quoted in an error: a file's first line may be a megabyte of anything. */
+const SHOWN_COLUMN_LENGTH = 50;
+const shownColumn = (name: string) =>
+  name.length > SHOWN_COLUMN_LENGTH ? `${name.slice(0, SHOWN_COLUMN_LENGTH)}…` : name;
 
 /**
  * Rows of a `text/csv` import: a header row naming the columns (`phone` required; `province`, `district`,
@@ -165,7 +169,8 @@ export function subscriberRowsFromCsv(csv: string): SubscriberRow[] {
     ...names
       .filter((name) => !isColumn(name))
       .map(
-        (name) => `unknown column "${name}" in the header; known columns: ${SUBSCRIBER_COLUMNS.join(', ')}`,
+        (name) =>
+          `unknown column "${shownColumn(name)}" in the header; known columns: ${SUBSCRIBER_COLUMNS.join(', ')}`,
       ),
     ...names
       .filter((name, i) => isColumn(name) && names.indexOf(name) !== i)
@@ -174,7 +179,7 @@ export function subscriberRowsFromCsv(csv: string): SubscriberRow[] {
       ? []
       : [`the header has no phone column: the first line must name the columns, e.g. ${SUBSCRIBER_COLUMNS}`]),
   ];
-  if (problems.length) throw csvError(...problems);
+  if (problems.length) throw csvErrors(problems);
   if (table.rows.length === 0) throw csvError('The file has a header but no subscriber rows');
   if (table.rows.length > MAX_IMPORT_ROWS) {
     throw csvError(
@@ -205,11 +210,35 @@ export function subscriberRowsFromCsv(csv: string): SubscriberRow[] {
   });
 }
 
+/**
+ * Counters in Maps, never plain objects: a province may be called `constructor`, `toString` or
+ * `__proto__`, which an object would answer from its prototype or swallow.
+ */
 export interface AudienceCounts {
   size: number;
-  byCarrier: Record<string, number>;
-  byProvince: Record<string, number>;
+  byCarrier: Map<string, number>;
+  byProvince: Map<string, number>;
 }
+
+/** The audience's counters as it stands. */
+export const countsOf = (audience: Pick<Audience, 'size' | 'byCarrier' | 'byProvince'>): AudienceCounts => ({
+  size: audience.size,
+  byCarrier: new Map(Object.entries(audience.byCarrier)),
+  byProvince: new Map(Object.entries(audience.byProvince)),
+});
+
+const sum = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>) => {
+  const total = new Map(a);
+  for (const [key, n] of b) total.set(key, (total.get(key) ?? 0) + n);
+  return total;
+};
+
+/** The counters after an import: what was there plus what it adds. */
+export const addCounts = (a: AudienceCounts, b: AudienceCounts): AudienceCounts => ({
+  size: a.size + b.size,
+  byCarrier: sum(a.byCarrier, b.byCarrier),
+  byProvince: sum(a.byProvince, b.byProvince),
+});
 
 export interface ImportPlan {
   /** Members to add, each phone once and none already in the audience. */
@@ -257,8 +286,8 @@ const tagList = (raw: readonly string[] | null | undefined): Checked<string[] | 
   return { ok: true, value: tags.length ? tags : undefined };
 };
 
-const increment = (counts: Record<string, number>, key: string) => {
-  counts[key] = (counts[key] ?? 0) + 1;
+const increment = (counts: Map<string, number>, key: string) => {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 };
 
 /**
@@ -271,7 +300,7 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
   const provinces = new Set(audience.provinces);
   const members: AudienceMember[] = [];
   const rejected: RejectedRow[] = [];
-  const added: AudienceCounts = { size: 0, byCarrier: {}, byProvince: {} };
+  const added: AudienceCounts = { size: 0, byCarrier: new Map(), byProvince: new Map() };
   let duplicates = 0;
 
   for (const row of rows) {

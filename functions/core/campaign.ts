@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText, nameText } from './text.js';
 import { CARRIERS } from './carriers.js';
 import { DEFAULT_TIME_ZONE, OCCASION_IDS, parseHhMm } from './calendar.js';
 import { ConflictError, ForbiddenError } from './errors.js';
@@ -122,12 +123,7 @@ const TimeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such a
  * an omitted field on PATCH and silently overwrites what the campaign had.
  */
 const campaignFields = {
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .transform((s) => s.normalize('NFC')),
+  name: nameText(200).min(1),
   message: z
     .string()
     .min(1, 'must not be empty')
@@ -216,7 +212,7 @@ export const CampaignView = z
   .meta({ id: 'Campaign' });
 export type Campaign = z.output<typeof CampaignView>;
 
-export const RejectInput = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
+export const RejectInput = z.strictObject({ reason: freeText(1000).min(1) });
 
 /**
  * Four eyes (contract §6): why `userId` may not approve or reject this campaign, or undefined if they may.

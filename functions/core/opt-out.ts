@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from './text.js';
 import { normalizeVietnameseMobile } from './phone.js';
 
 /** Contract §4: phones that asked not to receive campaign messages. */
@@ -54,7 +55,7 @@ export const OptOutParams = z.strictObject({
 export const OptOutInput = z
   .strictObject({
     phone: PhoneNumber,
-    reason: z.string().trim().normalize('NFC').max(500).optional(),
+    reason: freeText(500).optional(),
   })
   .meta({ id: 'OptOutInput' });
 export type OptOutInput = z.infer<typeof OptOutInput>;

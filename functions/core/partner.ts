@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameText } from './text.js';
 import { CARRIERS } from './carriers.js';
 
 /** Contract §3: a telecom partner that delivers our SMS batches. */
@@ -9,7 +10,7 @@ export const PartnerId = z
 
 export const PartnerInput = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: nameText(100).min(1),
     kind: z.enum(['webhook', 'sns']).default('webhook').meta({
       description:
         '`webhook` (default): signed HTTP batches; `sns`: Amazon SNS SMS for areas no carrier covers',

@@ -1,16 +1,31 @@
 import { z } from 'zod';
 import { MESSAGE_STATES, messageId, type Batch, type BatchMessage } from './dispatch/batch.js';
+import type { SuppressedRecipient } from './dispatch/materialize.js';
+
+/** What a row of the reports may say: a message's state, or `suppressed` (never sent: opted out, capped). */
+export const ROW_STATUSES = [...MESSAGE_STATES, 'suppressed'] as const;
+export type RowStatus = (typeof ROW_STATUSES)[number];
 
 /** Contract §7: one recipient's message, as `GET /v1/campaigns/{id}/messages` and report.csv show it. */
 export const MessageRowView = z
   .object({
-    messageId: z.string(),
+    messageId: z.string().nullable().meta({ description: 'null for a suppressed recipient (never sent)' }),
     phone: z.string().meta({ description: 'E.164; masked (+8498****321) for planners' }),
     carrier: z.string(),
     province: z.string().nullable(),
     partnerId: z.string().nullable().meta({ description: 'The partner it is queued for or went to' }),
-    status: z.enum(MESSAGE_STATES),
-    reason: z.string().nullable().meta({ description: 'Why it failed (failed messages only)' }),
+    status: z.enum(ROW_STATUSES).meta({
+      description:
+        'Each targeted recipient once: suppressed (reason opted_out or frequency_cap), queued, pending, delivered, failed',
+    }),
+    reason: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          'Why it failed: a key of the metrics’ failureReasons, then the partner’s code if any (`unreachable: ' +
+          'ABSENT_SUBSCRIBER`, `other: SMSC_42`)',
+      }),
     sentAt: z.string().nullable().meta({ description: 'When a partner accepted it' }),
     updatedAt: z.string().meta({ description: 'When it last changed state' }),
     clicks: z.number().int().optional().meta({ description: 'Clicks on its short link, if it has one' }),
@@ -19,7 +34,7 @@ export const MessageRowView = z
 export type MessageRow = z.output<typeof MessageRowView>;
 
 export const MessagesQuery = z.strictObject({
-  status: z.enum(MESSAGE_STATES).optional(),
+  status: z.enum(ROW_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().min(1).max(2048).optional(),
 });
@@ -43,18 +58,81 @@ export const toMessageRow = (
   ...(message.code ? { clicks: clicks ?? 0 } : {}),
 });
 
+/** A suppressed recipient's row: no message id, no partner, the reason it was left out. */
+export const toSuppressedRow = (
+  recipient: SuppressedRecipient,
+  at: string,
+  showPhone: (phone: string) => string,
+): MessageRow => ({
+  messageId: null,
+  phone: showPhone(recipient.to),
+  carrier: recipient.carrier,
+  province: recipient.province ?? null,
+  partnerId: null,
+  status: 'suppressed',
+  reason: recipient.reason,
+  sentAt: null,
+  updatedAt: at,
+});
+
+/** Suppressed recipients per stored item (about 80 bytes each: far below DynamoDB's 400 KB an item). */
+export const SUPPRESSED_PER_CHUNK = 1000;
+
+/** One stored item of a campaign's suppressed recipients: chunk `chunk` of `chunks`. */
+export interface SuppressedChunk {
+  chunk: number;
+  chunks: number;
+  at: string;
+  recipients: SuppressedRecipient[];
+}
+
 /** Where a page of messages starts: the batch and the index in it (inclusive). */
 export interface MessagePosition {
   seq: number;
   i: number;
 }
 
+/** Where a page of suppressed recipients starts (they come after every batch): chunk and index. */
+export interface SuppressedPosition {
+  sup: number;
+  i: number;
+}
+
+const isIndex = (n: unknown, max: number): n is number =>
+  typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max;
+
 /** Reads a decoded cursor; undefined when it is not a position this API made. */
-export const toPosition = (value: Record<string, unknown>): MessagePosition | undefined => {
-  const { seq, i } = value;
-  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0 || seq > 999_999_999) return undefined;
-  if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i > 9_999) return undefined;
+export const toPosition = (
+  value: Record<string, unknown>,
+): MessagePosition | SuppressedPosition | undefined => {
+  const { seq, sup, i } = value;
+  if (isIndex(sup, 999_999) && isIndex(i, SUPPRESSED_PER_CHUNK - 1) && seq === undefined) return { sup, i };
+  if (!isIndex(seq, 999_999_999) || !isIndex(i, 9_999) || sup !== undefined) return undefined;
   return { seq, i };
+};
+
+/**
+ * Takes up to `limit` suppressed recipients from `from` on. `next` is the first one left out, or null when
+ * the last chunk was read.
+ */
+export const pageOfSuppressed = async (
+  chunks: AsyncIterable<SuppressedChunk[]>,
+  options: { from?: SuppressedPosition; limit: number },
+): Promise<{ rows: { recipient: SuppressedRecipient; at: string }[]; next: SuppressedPosition | null }> => {
+  const rows: { recipient: SuppressedRecipient; at: string }[] = [];
+  for await (const list of chunks) {
+    for (const { chunk, chunks: total, at, recipients } of list) {
+      const startAt = options.from && chunk === options.from.sup ? options.from.i : 0;
+      for (let i = startAt; i < recipients.length; i++) {
+        const recipient = recipients[i];
+        if (!recipient) continue;
+        if (rows.length === options.limit) return { rows, next: { sup: chunk, i } };
+        rows.push({ recipient, at });
+      }
+      if (chunk + 1 >= total) return { rows, next: null };
+    }
+  }
+  return { rows, next: null };
 };
 
 export interface MessagesPage {
@@ -88,6 +166,50 @@ export const pageOfMessages = async (
     }
   }
   return { rows, next: null };
+};
+
+export type ReportPosition = MessagePosition | SuppressedPosition;
+
+export interface ReportSources {
+  batchesFrom(fromSeq: number): AsyncIterable<Batch[]>;
+  suppressedFrom(fromChunk: number): AsyncIterable<SuppressedChunk[]>;
+}
+
+export interface ReportPage {
+  messages: MessagesPage['rows'];
+  suppressed: { recipient: SuppressedRecipient; at: string }[];
+  next: ReportPosition | null;
+}
+
+/**
+ * A page of `GET /v1/campaigns/{id}/messages`: every targeted recipient once, the batches' messages in
+ * sending order, then the suppressed recipients (status `suppressed`), so the list adds up to the metrics'
+ * `targeted`. A page that ends exactly with the last batch points at the suppressed ones (maybe none).
+ */
+export const pageOfReport = async (
+  sources: ReportSources,
+  options: { from?: ReportPosition; status?: RowStatus; limit: number; maxBatches: number },
+): Promise<ReportPage> => {
+  const { from, status, limit } = options;
+  const suppressedFrom = from && 'sup' in from ? from : undefined;
+  let messages: MessagesPage['rows'] = [];
+  if (!suppressedFrom && status !== 'suppressed') {
+    const batchFrom = from && 'seq' in from ? from : undefined;
+    const page = await pageOfMessages(sources.batchesFrom(batchFrom?.seq ?? 0), {
+      ...(batchFrom ? { from: batchFrom } : {}),
+      ...(status ? { status } : {}),
+      limit,
+      maxBatches: options.maxBatches,
+    });
+    if (page.next || status) return { messages: page.rows, suppressed: [], next: page.next };
+    messages = page.rows;
+    if (messages.length === limit) return { messages, suppressed: [], next: { sup: 0, i: 0 } };
+  }
+  const page = await pageOfSuppressed(sources.suppressedFrom(suppressedFrom?.sup ?? 0), {
+    ...(suppressedFrom ? { from: suppressedFrom } : {}),
+    limit: limit - messages.length,
+  });
+  return { messages, suppressed: page.rows, next: page.next };
 };
 
 /** report.csv columns, in order. */
@@ -129,15 +251,24 @@ export const csvRow = (row: MessageRow): string => csvLine(REPORT_COLUMNS.map((c
 
 /**
  * report.csv as chunks, one per page of batches: the BOM and header first, then a line per recipient (test
- * batches left out), so it can be written out while the batches are still being read.
+ * batches left out), then a line per suppressed recipient, so every targeted recipient has exactly one row
+ * and it can be written out while the batches are still being read.
  */
 export async function* reportCsv(
   pages: AsyncIterable<Batch[]>,
   toRows: (batches: Batch[]) => Promise<MessageRow[]>,
+  suppressed: AsyncIterable<SuppressedChunk[]>,
+  showPhone: (phone: string) => string,
 ): AsyncGenerator<string> {
   yield UTF8_BOM + csvLine(REPORT_COLUMNS);
   for await (const list of pages) {
     const rows = await toRows(list.filter((batch) => !batch.test));
     if (rows.length) yield rows.map(csvRow).join('');
+  }
+  for await (const list of suppressed) {
+    const lines = list.flatMap(({ at, recipients }) =>
+      recipients.map((recipient) => csvRow(toSuppressedRow(recipient, at, showPhone))),
+    );
+    if (lines.length) yield lines.join('');
   }
 }

@@ -13,7 +13,7 @@ import {
   type IdempotencyStore,
   type StoredResponse,
 } from './idempotency.js';
-import { parseRequest } from './request.js';
+import { MAX_ERROR_DETAILS, parseRequest } from './request.js';
 import type { RouteDef } from './route.js';
 
 type Claims = Record<string, string | number | boolean | string[]>;
@@ -117,19 +117,37 @@ export const toResult = (response: ApiResponse): ApiResult => {
   };
 };
 
+/** Longest `path` and `message` of one error detail: a detail quotes input, and input can be huge. */
+const MAX_DETAIL_PATH = 200;
+const MAX_DETAIL_MESSAGE = 500;
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/** At most MAX_ERROR_DETAILS details, each of readable length; the message says how many were left out. */
+const errorBody = (error: AppError) => {
+  const details = error.details ?? [];
+  const omitted = details.length - MAX_ERROR_DETAILS;
+  return {
+    code: error.code,
+    message: omitted > 0 ? `${error.message} (${omitted} more problems not listed)` : error.message,
+    ...(details.length
+      ? {
+          details: details.slice(0, MAX_ERROR_DETAILS).map(({ path, message }) => ({
+            path: cut(path, MAX_DETAIL_PATH),
+            message: cut(message, MAX_DETAIL_MESSAGE),
+          })),
+        }
+      : {}),
+  };
+};
+
 /** Contract §1 error body. 5xx answers never carry internals: the cause goes to the log only. */
 export const errorResult = (error: unknown): ApiResult => {
   if (error instanceof AppError) {
     return toResult({
       status: error.status,
       headers: error.headers ?? {},
-      body: {
-        error: {
-          code: error.code,
-          message: error.message,
-          ...(error.details?.length ? { details: error.details } : {}),
-        },
-      },
+      body: { error: errorBody(error) },
     });
   }
   logger.error('Unhandled error', error as Error);

@@ -63,18 +63,31 @@ export interface Rejection {
 
 export interface ReportDraft {
   messageId: string;
-  status: 'delivered' | 'failed';
+  status: 'delivered' | 'failed' | 'expired' | 'rejected';
   errorCode?: string;
 }
 
 export const REJECT_REASONS = ['invalid_destination', 'blocked_recipient'] as const;
-/** GSM MAP causes a real SMSC reports for undelivered messages. */
-export const FAILURE_CODES = ['ABSENT_SUBSCRIBER', 'UNKNOWN_SUBSCRIBER', 'MEMORY_CAPACITY_EXCEEDED'] as const;
+/**
+ * How undelivered messages are reported, as a real SMSC does: GSM MAP causes (the absent subscriber most
+ * often, hence listed twice), expiry, the carrier's spam filter, and a code of the partner's own.
+ */
+export const FAILURES = [
+  { status: 'failed', errorCode: 'ABSENT_SUBSCRIBER' },
+  { status: 'failed', errorCode: 'ABSENT_SUBSCRIBER' },
+  { status: 'failed', errorCode: 'UNKNOWN_SUBSCRIBER' },
+  { status: 'failed', errorCode: 'MEMORY_CAPACITY_EXCEEDED' },
+  { status: 'failed', errorCode: 'CALL_BARRED' },
+  { status: 'expired', errorCode: 'VALIDITY_EXPIRED' },
+  { status: 'rejected', errorCode: 'SPAM_FILTERED' },
+  { status: 'failed', errorCode: 'SMSC_SYSTEM_FAILURE' },
+] as const satisfies readonly [Omit<ReportDraft, 'messageId'>, ...Omit<ReportDraft, 'messageId'>[]];
+export const FAILURE_CODES = [...new Set(FAILURES.map((f) => f.errorCode))];
 
 const pick = <T>(list: readonly [T, ...T[]], random: () => number): T =>
   list[Math.floor(random() * list.length)] ?? list[0];
 
-/** Per message: rejected at once (`rejectRate`), else delivered (`successRate`) or failed with a code. */
+/** Per message: rejected at once (`rejectRate`), else delivered (`successRate`) or a failure with a code. */
 export const decideMessages = (
   messageIds: readonly string[],
   rates: { rejectRate: number; successRate: number },
@@ -85,7 +98,7 @@ export const decideMessages = (
   for (const messageId of messageIds) {
     if (random() < rates.rejectRate) rejected.push({ messageId, reason: pick(REJECT_REASONS, random) });
     else if (random() < rates.successRate) reports.push({ messageId, status: 'delivered' });
-    else reports.push({ messageId, status: 'failed', errorCode: pick(FAILURE_CODES, random) });
+    else reports.push({ messageId, ...pick(FAILURES, random) });
   }
   return { rejected, reports };
 };

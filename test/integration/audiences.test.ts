@@ -1,7 +1,9 @@
+import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoAudienceStore } from '../../functions/adapters/audience-store.js';
 import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
 import type { AudienceMember } from '../../functions/core/audience.js';
+import { importSubscribers } from '../../functions/core/audience-service.js';
 import type { Role } from '../../functions/core/roles.js';
 import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
 
@@ -287,6 +289,51 @@ describe('importing subscribers', () => {
     expect((await api.call('GET', `/v1/audiences/${id}`)).body.size).toBe(3);
   });
 
+  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])(
+    'counts a province named %s like any other, members and counters alike',
+    async (province) => {
+      const id = await newAudience();
+      const first = await importJson(id, [
+        { phone: '0981234567', province },
+        { phone: '0912345678', province },
+        { phone: '0903334444', province: 'Huế' },
+      ]);
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ accepted: 3, size: 3 });
+      const audience = await api.call('GET', `/v1/audiences/${id}`);
+      expect(audience.body.size).toBe(3);
+      expect(Object.entries(audience.body.byProvince)).toEqual(
+        expect.arrayContaining([
+          [province, 2],
+          ['Huế', 1],
+        ]),
+      );
+      expect(await allMembers(id)).toHaveLength(3);
+      // Counted on top by the next import, with no lock left behind.
+      const second = await importCsv(id, `phone,province\n0987654321,${province}\n`);
+      expect(second.status).toBe(200);
+      const after = await api.call('GET', `/v1/audiences/${id}`);
+      expect(after.body.size).toBe(4);
+      expect(Object.entries(after.body.byProvince)).toEqual(expect.arrayContaining([[province, 3]]));
+    },
+  );
+
+  it('leaves neither members nor a lock behind when the counters cannot be written', async () => {
+    const id = await newAudience();
+    const broken = { ...store(), finishImport: () => Promise.reject(new Error('DynamoDB is down')) };
+    await expect(
+      importSubscribers({ store: broken, now: () => new Date(), newId: ulid }, id, [
+        { row: 1, phone: '0981234567', province: 'Huế' },
+      ]),
+    ).rejects.toThrow('DynamoDB is down');
+    expect(await allMembers(id)).toEqual([]);
+    const audience = await api.call('GET', `/v1/audiences/${id}`);
+    expect(audience.body).toMatchObject({ size: 0, byProvince: {} });
+    const retried = await importJson(id, [{ phone: '0981234567', province: 'Huế' }]);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ accepted: 1, size: 1 });
+  });
+
   it('refuses 100,001 JSON rows and leaves the audience empty', async () => {
     const id = await newAudience();
     const rows = Array.from({ length: 100_001 }, () => ({ phone: '0981234567' }));
@@ -398,6 +445,16 @@ describe('audiences input validation', () => {
     const response = await api.call('GET', `/v1/audiences/${id}`);
     expectError(response, 400, 'validation_failed');
     expect(response.body.error.details[0].path).toBe('audienceId');
+  });
+
+  it('answers a header of 130,000 unknown columns with a short 400', async () => {
+    const id = await newAudience();
+    const header = Array.from({ length: 130_000 }, (_, i) => `c${i}`).join(',');
+    const response = await importCsv(id, `${header}\n0981234567\n`);
+    expectError(response, 400, 'validation_failed');
+    expect(response.body.error.details).toHaveLength(100);
+    expect(response.body.error.message).toMatch(/more problems not listed/);
+    expect(JSON.stringify(response.body).length).toBeLessThan(20_000);
   });
 
   it('refuses a body that is neither JSON nor CSV with 415', async () => {

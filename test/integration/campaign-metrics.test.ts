@@ -160,7 +160,7 @@ describe('campaign metrics through reports, replies and clicks', () => {
     expect(replay.headers.get('webhook-replayed')).toBe('true');
     expect(replay.body).toEqual(first.body);
     const body = await expectMetrics({});
-    expect(body.failureReasons).toMatchObject({ failed: 1 });
+    expect(body.failureReasons).toMatchObject({ other: 1 });
   });
 
   it('record nothing from a request with a bad signature', async () => {
@@ -181,7 +181,7 @@ describe('campaign metrics through reports, replies and clicks', () => {
   it('count an expired message as failed, by its reason', async () => {
     await post([report(12, 'expired')]);
     const body = await expectMetrics({ pending: RECIPIENTS - 13, failed: 2 });
-    expect(body.failureReasons).toMatchObject({ failed: 1, expired: 1 });
+    expect(body.failureReasons).toMatchObject({ other: 1, expired: 1 });
     expect(body.deliveryRate).toBeCloseTo(11 / RECIPIENTS, 4);
   });
 
@@ -191,14 +191,14 @@ describe('campaign metrics through reports, replies and clicks', () => {
       { id: 'mo-1', from: replier, text: '  Từ  Chối ', at: new Date().toISOString() },
       { id: 'mo-2', from: messages[14]?.to, text: 'Cảm ơn, tôi đã hiểu', at: new Date().toISOString() },
     ]);
-    expect(answer.body).toEqual({ processed: 2, duplicates: 0, optOuts: 1 });
+    expect(answer.body).toEqual({ processed: 2, duplicates: 0, optOuts: 1, optOutsRefused: [] });
     expect((await api.call('GET', `/v1/opt-outs/${encodeURIComponent(replier)}`)).status).toBe(200);
     await expectMetrics({ replies: 2, optOuts: 1 });
     // The same inbound message again (a partner's retry) is counted once.
     const again = await postInbound(api.url, PARTNER, secret.current, [
       { id: 'mo-1', from: replier, text: 'Từ chối', at: new Date().toISOString() },
     ]);
-    expect(again.body).toEqual({ processed: 0, duplicates: 1, optOuts: 0 });
+    expect(again.body).toEqual({ processed: 0, duplicates: 1, optOuts: 0, optOutsRefused: [] });
     await expectMetrics({});
   });
 
@@ -233,5 +233,37 @@ describe('campaign metrics through reports, replies and clicks', () => {
     expect(minutes.body.timeline.reduce((sum: number, b: { sent: number }) => sum + b.sent, 0)).toBe(
       RECIPIENTS,
     );
+  });
+
+  it('name failures as a planner reads them, keep the partner’s code per message, and list every targeted recipient', async () => {
+    await post([
+      report(14, 'failed', { errorCode: 'ABSENT_SUBSCRIBER' }),
+      report(15, 'rejected', { errorCode: 'CALL_BARRED' }),
+    ]);
+    const body = await expectMetrics({ pending: RECIPIENTS - 15, failed: 4 });
+    expect(body.failureReasons).toMatchObject({ unreachable: 1, blocked: 1, other: 1, expired: 1 });
+    const { targeted, suppressed, queued, pending, delivered, failed } = body;
+    expect(targeted).toBe(suppressed + queued + pending + delivered + failed);
+
+    const list = await api.call('GET', `/v1/campaigns/${campaignId}/messages?limit=500`, { as: 'planner' });
+    expect(list.body.nextCursor).toBeNull();
+    const rows = list.body.items as { messageId: string | null; status: string; reason: string | null }[];
+    // One row per targeted recipient, in the metrics' states: the report adds up to the metrics.
+    expect(rows).toHaveLength(targeted);
+    const count = (status: string) => rows.filter((r) => r.status === status).length;
+    expect([count('suppressed'), count('pending'), count('delivered'), count('failed')]).toEqual([
+      suppressed,
+      pending,
+      delivered,
+      failed,
+    ]);
+    expect(rows.filter((r) => r.status === 'suppressed').every((r) => r.reason === 'opted_out')).toBe(true);
+    const reasonOf = (n: number) => rows.find((r) => r.messageId === messages[n]?.id)?.reason;
+    expect([reasonOf(10), reasonOf(12), reasonOf(14), reasonOf(15)]).toEqual([
+      'other: E21',
+      'expired',
+      'unreachable: ABSENT_SUBSCRIBER',
+      'blocked: CALL_BARRED',
+    ]);
   });
 });

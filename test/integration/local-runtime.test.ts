@@ -1,12 +1,14 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb.js';
+import { startTestApi, type TestApi } from '../support/api.js';
 import { dynamoProcesses } from '../support/process.js';
 
 /**
@@ -199,4 +201,98 @@ describe('npm start (local/main.ts) as a child process', () => {
       await new Promise((done) => taken.close(done));
     }
   }, 90_000);
+});
+
+describe('the local server (local/server.ts) in this process', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.close());
+
+  /** Sends the headers of a POST and, if `chunks` says so, body chunks until the server answers. */
+  const post = (path: string, headers: Record<string, string>, keepSending: boolean) =>
+    new Promise<{ status: number; body: string }>((done, fail) => {
+      const url = new URL(path, api.url);
+      const request = httpRequest(url, { method: 'POST', headers }, (response) => {
+        answered = true;
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => done({ status: response.statusCode ?? 0, body }));
+      });
+      let answered = false;
+      request.on('error', fail);
+      request.flushHeaders();
+      if (!keepSending) return;
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      const send = () => {
+        while (!answered && request.write(chunk));
+        if (!answered) request.once('drain', send);
+      };
+      send();
+    });
+
+  it('answers 401 before reading the body of a request without a token', async () => {
+    // The body is announced but never sent: only an answer that did not wait for it can arrive.
+    const response = await post(
+      '/v1/audiences',
+      { 'content-type': 'application/json', 'content-length': '5000000' },
+      false,
+    );
+    expect(response.status).toBe(401);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'unauthorized' } });
+  });
+
+  it('answers 403 before reading the body of a role that may not call the route', async () => {
+    const response = await post(
+      '/v1/audiences',
+      {
+        authorization: `Bearer ${await api.token('planner')}`,
+        'content-type': 'application/json',
+        'content-length': '5000000',
+      },
+      false,
+    );
+    expect(response.status).toBe(403);
+  });
+
+  it('answers 413 to a body announced larger than the route takes, without reading it', async () => {
+    const response = await post(
+      '/v1/audiences',
+      {
+        authorization: `Bearer ${await api.token('officer')}`,
+        'content-type': 'application/json',
+        'content-length': String(11 * 1024 * 1024),
+      },
+      false,
+    );
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+
+  it('answers 413, then closes, to a body of unknown length that grows past the limit', async () => {
+    const response = await post(
+      '/v1/audiences',
+      { authorization: `Bearer ${await api.token('officer')}`, 'content-type': 'application/json' },
+      true,
+    );
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+
+  it('answers 413 to an 11 MiB body sent with fetch', async () => {
+    const response = await fetch(`${api.url}/v1/audiences`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await api.token('officer')}`, 'content-type': 'application/json' },
+      body: 'a'.repeat(11 * 1024 * 1024),
+    });
+    expect(response.status).toBe(413);
+  });
+
+  it('answers a short link with a malformed escape with the 404 page', async () => {
+    const response = await fetch(`${api.url}/l/%E0%A4%A`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+  });
 });

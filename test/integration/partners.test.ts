@@ -217,6 +217,13 @@ describe('partners API input validation', () => {
     expectError(response, 413, 'payload_too_large');
   });
 
+  it('accepts an empty JSON object on a route that takes no body', async () => {
+    await api.call('PUT', '/v1/partners/empty-body', { json: partner });
+    const rotated = await api.call('POST', '/v1/partners/empty-body/rotate-secret', { json: {} });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.signingSecret).toMatch(/^whsec_/);
+  });
+
   it('rejects a body on a route that takes none', async () => {
     const response = await api.call('POST', '/v1/partners/valid-id/rotate-secret', {
       json: { secret: 'mine' },
@@ -268,5 +275,72 @@ describe('system routes', () => {
       type: 'integer',
       minimum: 1,
     });
+  });
+});
+
+describe('list cursors', () => {
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  /** Every list of the API; the campaign need not exist, as the cursor is checked before anything is read. */
+  const lists = [
+    '/v1/partners',
+    '/v1/audiences',
+    '/v1/campaigns',
+    '/v1/campaigns?status=draft',
+    '/v1/audit',
+    '/v1/audit?campaignId=01J9Z6Q5V8M3N2K1H0G9F8E7D6',
+    '/v1/campaigns/01J9Z6Q5V8M3N2K1H0G9F8E7D6/replies',
+    '/v1/campaigns/01J9Z6Q5V8M3N2K1H0G9F8E7D6/messages',
+  ];
+  const withCursor = (list: string, cursor: string) =>
+    `${list}${list.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`;
+
+  const tampered: [string, string][] = [
+    ['a JSON object of other keys', 'eyJhIjoiYiJ9'],
+    ['not base64 JSON', '!!!not-a-cursor'],
+    ['a JSON array', b64(['pk', 'sk'])],
+    ['a JSON number', b64(42)],
+    ['keys of the wrong type', b64({ pk: 1, sk: 2, listPk: 'PARTNERS', listSk: 3 })],
+    ['an empty key', b64({ pk: '', sk: '', listPk: 'PARTNERS', listSk: '' })],
+    [
+      'an oversized sort key',
+      b64({ pk: 'PARTNER#a', sk: 'y'.repeat(1100), listPk: 'PARTNERS', listSk: 'a' }),
+    ],
+    [
+      'a key with an extra attribute',
+      b64({ pk: 'PARTNER#a', sk: 'PARTNER', listPk: 'PARTNERS', listSk: 'a', x: 'y' }),
+    ],
+  ];
+
+  it.each(lists.flatMap((list) => tampered.map(([what, cursor]) => [list, what, cursor] as const)))(
+    '%s refuses a cursor that is %s with 400 on `cursor`',
+    async (list, _what, cursor) => {
+      const response = await api.call('GET', withCursor(list, cursor));
+      expectError(response, 400, 'validation_failed');
+      expect(response.body.error.details).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+    },
+  );
+
+  it('refuses a real cursor of one list on another list', async () => {
+    for (const name of ['Cursor A', 'Cursor B'])
+      expect((await api.call('POST', '/v1/audiences', { json: { name } })).status).toBe(201);
+    for (const id of ['cursor-a', 'cursor-b']) await api.call('PUT', `/v1/partners/${id}`, { json: partner });
+    const audiences = await api.call('GET', '/v1/audiences?limit=1');
+    const partners = await api.call('GET', '/v1/partners?limit=1');
+    expect(audiences.body.nextCursor).toEqual(expect.any(String));
+    expect(partners.body.nextCursor).toEqual(expect.any(String));
+
+    for (const list of lists.filter((l) => l !== '/v1/audiences')) {
+      const response = await api.call('GET', withCursor(list, audiences.body.nextCursor));
+      expectError(response, 400, 'validation_failed');
+      expect(response.body.error.details).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+    }
+    expectError(
+      await api.call('GET', withCursor('/v1/audiences', partners.body.nextCursor)),
+      400,
+      'validation_failed',
+    );
+    // The real cursors still work on their own lists.
+    expect((await api.call('GET', withCursor('/v1/audiences', audiences.body.nextCursor))).status).toBe(200);
+    expect((await api.call('GET', withCursor('/v1/partners', partners.body.nextCursor))).status).toBe(200);
   });
 });

@@ -1,4 +1,7 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
+import { keys } from '../../functions/adapters/table.js';
 import { startLocalDispatcher } from '../../local/dispatcher.js';
 import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
 import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
@@ -13,7 +16,8 @@ import {
 
 /**
  * Per-message reports (contract §7): the messages list and report.csv of a campaign sent through a
- * simulated partner in batches of 4, with some recipients no partner serves (failed: unroutable).
+ * simulated partner in batches of 4, with some recipients no partner serves (failed: unroutable), one who
+ * opted out and one over the frequency cap (suppressed).
  */
 
 let api: TestApi;
@@ -32,7 +36,13 @@ const subscribers: Subscriber[] = [
     province: 'Hà Giang',
   })),
 ];
+/** Suppressed: opted out before the campaign, and over the frequency cap (1 a day) after an earlier one. */
+const OPTED_OUT = phone('mobifone', 4_000_100);
+const CAPPED = phone('viettel', 4_000_200);
+subscribers.push({ phone: OPTED_OUT, province: 'Bắc Kạn' }, { phone: CAPPED });
 const phones = subscribers.map((s) => s.phone).sort();
+const sent = phones.filter((p) => p !== OPTED_OUT && p !== CAPPED);
+const TARGETED = 29;
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -43,6 +53,19 @@ beforeAll(async () => {
     tps: 100,
     maxBatchSize: 4,
   });
+  expect((await api.call('POST', '/v1/opt-outs', { as: 'officer', json: { phone: OPTED_OUT } })).status).toBe(
+    201,
+  );
+  const cap = await api.call('PUT', '/v1/settings', {
+    as: 'admin',
+    json: { frequencyCap: { messages: 1, hours: 24 } },
+  });
+  expect(cap.status).toBe(200);
+  const earlier = await launchCampaign(api, {
+    audienceIds: [await createAudience(api, 'Trước', [{ phone: CAPPED }])],
+    partnerIds: [partner.id],
+  });
+  await waitForStatus(api, String(earlier.id), 'completed', 30_000);
   const audience = await createAudience(api, 'Báo cáo', subscribers);
   const campaign = await launchCampaign(api, {
     audienceIds: [audience],
@@ -85,10 +108,10 @@ describe('GET /v1/campaigns/{id}/messages', () => {
     const sizes: number[] = [];
     const rows = await allMessages('officer', 'limit=3', sizes);
     expect(rows.map((r) => r.phone).sort()).toEqual(phones);
-    expect(new Set(rows.map((r) => r.messageId)).size).toBe(27);
+    expect(new Set(rows.map((r) => r.messageId).filter(Boolean)).size).toBe(27);
     expect(sizes.slice(0, -1).every((n) => n === 3)).toBe(true);
     // Batches hold 4, so pages of 3 stop inside batches.
-    expect(new Set(rows.map((r) => r.messageId.split('.')[1])).size).toBeGreaterThan(6);
+    expect(new Set(rows.map((r) => r.messageId?.split('.')[1])).size).toBeGreaterThan(6);
     const row = rows.find((r) => r.phone === phone('viettel', 4_000_001));
     expect(row).toMatchObject({
       carrier: 'viettel',
@@ -113,12 +136,47 @@ describe('GET /v1/campaigns/{id}/messages', () => {
       ...(await allMessages('officer', 'status=delivered&limit=5')),
       ...(await allMessages('officer', 'status=queued&limit=5')),
     ];
-    expect(others.map((r) => r.phone).sort()).toEqual(phones.filter((p) => p.startsWith('+8498')));
+    expect(others.map((r) => r.phone).sort()).toEqual(sent.filter((p) => p.startsWith('+8498')));
+  });
+
+  it('lists every targeted recipient: the suppressed ones too, with the reason, as many as the metrics count', async () => {
+    // In phone order: +8490… (MobiFone) before +8498… (Viettel).
+    const suppressed = await allMessages('officer', 'status=suppressed&limit=1');
+    expect(suppressed).toEqual([
+      expect.objectContaining({
+        messageId: null,
+        phone: OPTED_OUT,
+        status: 'suppressed',
+        reason: 'opted_out',
+        partnerId: null,
+        province: 'Bắc Kạn',
+      }),
+      expect.objectContaining({
+        messageId: null,
+        phone: CAPPED,
+        status: 'suppressed',
+        reason: 'frequency_cap',
+        sentAt: null,
+      }),
+    ]);
+    const everyone = await allMessages('officer', 'limit=7');
+    expect(everyone).toHaveLength(TARGETED);
+    expect(
+      everyone
+        .filter((r) => r.status === 'suppressed')
+        .map((r) => r.phone)
+        .sort(),
+    ).toEqual([CAPPED, OPTED_OUT].sort());
+    // What the metrics' `suppressed` counts (the progress item, written when materialisation finished).
+    const { Item } = await dynamoDocumentClient().send(
+      new GetCommand({ TableName: tableName(), Key: keys.progress(campaignId) }),
+    );
+    expect(Item).toMatchObject({ suppressed: 1, capped: 1 });
   });
 
   it('masks phones for a planner and shows them in full to an officer', async () => {
     const planner = await allMessages('planner', 'limit=50');
-    expect(planner).toHaveLength(27);
+    expect(planner).toHaveLength(TARGETED);
     for (const row of planner) expect(row.phone).toMatch(/^\+84\d{2}\*+\d{3}$/);
     const officer = await allMessages('officer', 'limit=50');
     for (const row of officer) expect(row.phone).toMatch(/^\+84\d{9}$/);
@@ -162,7 +220,18 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
     expect(lines[0]).toBe('messageId,phone,carrier,province,partnerId,status,reason,sentAt,updatedAt,clicks');
     expect(lines.at(-1)).toBe('');
     const rows = lines.slice(1, -1).map((line) => line.split(','));
-    expect(rows).toHaveLength(27);
+    expect(rows).toHaveLength(TARGETED);
+    expect(
+      rows
+        .filter((r) => r[5] === 'suppressed')
+        .map((r) => [r[1], r[6]])
+        .sort(),
+    ).toEqual(
+      [
+        [CAPPED, 'frequency_cap'],
+        [OPTED_OUT, 'opted_out'],
+      ].sort(),
+    );
     expect(rows.map((r) => r[1]).sort()).toEqual(phones);
     expect(rows.filter((r) => r[3] === 'Thừa Thiên Huế')).toHaveLength(11);
     expect(
@@ -173,7 +242,7 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
   it('masks phones for a planner', async () => {
     const text = (await (await download('planner')).text()).replace(/^\uFEFF/, '');
     const rows = text.trim().split('\r\n').slice(1);
-    expect(rows).toHaveLength(27);
+    expect(rows).toHaveLength(TARGETED);
     for (const row of rows) expect(row.split(',')[1]).toMatch(/^\+84\d{2}\*+\d{3}$/);
   });
 
@@ -197,9 +266,11 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
       .map((line) => line.split(','));
     const clicksOf = (row: string[] | undefined) => row?.at(-1);
     expect(clicksOf(rows.find((r) => r[0] === id))).toBe('2');
-    // Every other recipient with a link shows 0 clicks; unroutable ones, which got no link, show none.
+    // Every other recipient with a link shows 0 clicks; unroutable and suppressed ones, which got no link, none.
     const others = rows.filter((r) => r[0] !== id);
-    expect(others.filter((r) => r[6] !== 'unroutable').every((r) => clicksOf(r) === '0')).toBe(true);
+    const linked = others.filter((r) => r[6] !== 'unroutable' && r[5] !== 'suppressed');
+    expect(linked.every((r) => clicksOf(r) === '0')).toBe(true);
+    expect(others.filter((r) => r[5] === 'suppressed').every((r) => clicksOf(r) === '')).toBe(true);
 
     const listed = await allMessages('officer', 'limit=500');
     expect(listed.find((r) => r.messageId === id)?.clicks).toBe(2);

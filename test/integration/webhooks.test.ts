@@ -148,9 +148,9 @@ describe('delivery reports', () => {
       { id: c.id, status: 'rejected', errorCode: 'SPAM' },
     ]);
     expect(answer.body).toEqual({ processed: 3, ignored: 0 });
-    expect((await messageOf(a.id))?.reason).toBe('failed: ABSENT_SUBSCRIBER');
+    expect((await messageOf(a.id))?.reason).toBe('unreachable: ABSENT_SUBSCRIBER');
     expect((await messageOf(b.id))?.reason).toBe('expired');
-    expect((await messageOf(c.id))?.reason).toBe('rejected: SPAM');
+    expect((await messageOf(c.id))?.reason).toBe('blocked: SPAM');
   });
 
   it('counts unknown ids as ignored: bad format, no such batch or index, another partner’s batch', async () => {
@@ -200,8 +200,35 @@ describe('delivery reports', () => {
     expect(replay.body).toEqual({ processed: 1, ignored: 0 });
     expect(replay.headers.get('webhook-replayed')).toBe('true');
     expect(await messageOf(b.id)).toMatchObject({ st: 'pending' });
-    expect(await messageOf(a.id)).toMatchObject({ st: 'failed', reason: 'failed' });
+    expect(await messageOf(a.id)).toMatchObject({ st: 'failed', reason: 'other' });
   });
+
+  it.each([`msg_${'x'.repeat(4996)}`])(
+    'refuses a correctly signed webhook whose webhook-id is 5,000 characters long with 400, and changes nothing',
+    async (webhookId) => {
+      const a = pick(9);
+      const before = await messageOf(a.id);
+      for (const answer of [
+        await post([{ id: a.id, status: 'delivered' }], { webhookId }),
+        await postInbound(
+          api.url,
+          PARTNER,
+          secret.current,
+          [{ id: 'in-long-id', from: a.to, text: 'STOP', at: at(0) }],
+          {
+            webhookId,
+          },
+        ),
+      ]) {
+        expect(answer.status).toBe(400);
+        expect(answer.body.error).toMatchObject({
+          code: 'validation_failed',
+          details: [{ path: 'webhook-id' }],
+        });
+      }
+      expect(await messageOf(a.id)).toEqual(before);
+    },
+  );
 
   it('refuses a bad or missing signature with 401 invalid_signature, before the body, and changes nothing', async () => {
     const before = await allBatches();
@@ -289,6 +316,65 @@ describe('delivery reports', () => {
   });
 });
 
+describe('reports only from the partners a batch was handed to', () => {
+  it('ignores a `*` partner’s reports (and carrier) on a batch another partner took, and after a failover accepts both', async () => {
+    const first = await startSimulatedPartner(api, { id: 'wh-first', carriers: ['viettel'], tps: 100 });
+    const star = await startSimulatedPartner(api, { id: 'wh-star', carriers: ['*'], tps: 100 });
+    partners.push(first, star);
+    // Our reports are signed with a secret of each; the simulators verify our hand-overs with the same one.
+    const starSecret = await rotate('wh-star');
+    const firstSecret = await rotate('wh-first');
+    star.sim.setSecret(starSecret);
+    first.sim.setSecret(firstSecret);
+    const send = async (n: number) => {
+      const audience = await createAudience(api, `Handed ${n}`, [{ phone: phone('viettel', 5_000_000 + n) }]);
+      const campaign = await launchCampaign(api, {
+        audienceIds: [audience],
+        partnerIds: ['wh-first', 'wh-star'],
+      });
+      await waitForStatus(api, String(campaign.id), 'completed', 30_000);
+      const [batch] = await batchesOf(String(campaign.id));
+      return batch as Batch;
+    };
+
+    const taken = await send(0);
+    expect(taken).toMatchObject({
+      routes: ['wh-first', 'wh-star'],
+      partnerId: 'wh-first',
+      handedTo: ['wh-first'],
+    });
+    const id = messageId(taken.campaignId, taken.seq, 0);
+    const fromStar = await postReports(api.url, 'wh-star', starSecret, [
+      { messageId: id, status: 'failed', at: at(0), errorCode: 'ABSENT_SUBSCRIBER', carrier: 'mobifone' },
+    ]);
+    expect(fromStar.body).toEqual({ processed: 0, ignored: 1 });
+    expect(await messageOf(id)).toMatchObject({ st: 'pending' });
+    const to = taken.messages[0]?.to ?? '';
+    const { Item: ported } = await dynamoDocumentClient().send(
+      new GetCommand({ TableName: tableName(), Key: { pk: keys.ported(to).pk, sk: keys.ported(to).sk } }),
+    );
+    expect(ported).toBeUndefined();
+    const fromFirst = await postReports(api.url, 'wh-first', firstSecret, [
+      { messageId: id, status: 'delivered', at: at(0) },
+    ]);
+    expect(fromFirst.body).toEqual({ processed: 1, ignored: 0 });
+
+    // wh-first stops answering: after its retries the batch fails over to wh-star, which takes it.
+    first.setMode('down');
+    const failedOver = await send(1);
+    expect(failedOver).toMatchObject({ partnerId: 'wh-star', handedTo: ['wh-first', 'wh-star'] });
+    const next = messageId(failedOver.campaignId, failedOver.seq, 0);
+    const both = await Promise.all([
+      postReports(api.url, 'wh-star', starSecret, [{ messageId: next, status: 'accepted', at: at(0) }]),
+      postReports(api.url, 'wh-first', firstSecret, [{ messageId: next, status: 'delivered', at: at(0) }]),
+    ]);
+    expect(both.map((r) => r.body)).toEqual([
+      { processed: 1, ignored: 0 },
+      { processed: 1, ignored: 0 },
+    ]);
+  }, 60_000);
+});
+
 describe('inbound messages', () => {
   it('opts out a recipient who answers "Từ chối" and lists it as a reply of the campaign', async () => {
     const m = pick(20);
@@ -297,7 +383,7 @@ describe('inbound messages', () => {
       { id: 'in-1', from: local, text: 'Từ chối', at: at(0) },
     ]);
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ processed: 1, duplicates: 0, optOuts: 1 });
+    expect(answer.body).toEqual({ processed: 1, duplicates: 0, optOuts: 1, optOutsRefused: [] });
 
     const optOut = await api.call('GET', `/v1/opt-outs/${encodeURIComponent(m.to)}`);
     expect(optOut.status).toBe(200);
@@ -323,9 +409,9 @@ describe('inbound messages', () => {
     const m = pick(21);
     const message = { id: 'in-2', from: m.to, text: 'Cảm ơn', at: at(0) };
     const first = await postInbound(api.url, PARTNER, secret.current, [message, message]);
-    expect(first.body).toEqual({ processed: 1, duplicates: 1, optOuts: 0 });
+    expect(first.body).toEqual({ processed: 1, duplicates: 1, optOuts: 0, optOutsRefused: [] });
     const again = await postInbound(api.url, PARTNER, secret.current, [message]);
-    expect(again.body).toEqual({ processed: 0, duplicates: 1, optOuts: 0 });
+    expect(again.body).toEqual({ processed: 0, duplicates: 1, optOuts: 0, optOutsRefused: [] });
     const replies = await api.call('GET', `/v1/campaigns/${campaignId}/replies?limit=10`, { as: 'officer' });
     expect(replies.body.items.filter((r: { id: string }) => r.id === 'in-2')).toHaveLength(1);
     expect(await api.call('GET', `/v1/opt-outs/${encodeURIComponent(m.to)}`).then((r) => r.status)).toBe(404);
@@ -336,9 +422,45 @@ describe('inbound messages', () => {
     const answer = await postInbound(api.url, PARTNER, secret.current, [
       { id: 'in-3', from: stranger, text: 'STOP', at: at(0) },
     ]);
-    expect(answer.body).toEqual({ processed: 1, duplicates: 0, optOuts: 1 });
+    expect(answer.body).toEqual({ processed: 1, duplicates: 0, optOuts: 1, optOutsRefused: [] });
     const replies = await api.call('GET', `/v1/campaigns/${campaignId}/replies`, { as: 'officer' });
     expect(replies.body.items.map((r: { id: string }) => r.id)).not.toContain('in-3');
+  });
+
+  it('records but refuses the opt-out of a phone neither on the partner’s carriers nor handed to it', async () => {
+    // wh-mobifone serves MobiFone only; this Viettel phone's message went to wh-viettel.
+    const m = pick(22);
+    const mobifone = partners.find((p) => p.id === 'wh-mobifone') as SimulatedPartner;
+    const mobifoneSecret = await rotate('wh-mobifone');
+    mobifone.sim.setSecret(mobifoneSecret);
+    const answer = await postInbound(api.url, 'wh-mobifone', mobifoneSecret, [
+      { id: 'in-foreign', from: m.to, text: 'TC', at: at(0) },
+    ]);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      processed: 1,
+      duplicates: 0,
+      optOuts: 0,
+      optOutsRefused: [
+        {
+          id: 'in-foreign',
+          reason:
+            "a viettel number: not on this partner's carriers (mobifone) and not handed to it in the last 7 days",
+        },
+      ],
+    });
+    expect(await api.call('GET', `/v1/opt-outs/${encodeURIComponent(m.to)}`).then((r) => r.status)).toBe(404);
+    const replies = await api.call('GET', `/v1/campaigns/${campaignId}/replies?limit=50`, { as: 'officer' });
+    expect(replies.body.items.find((r: { id: string }) => r.id === 'in-foreign')).toMatchObject({
+      partnerId: 'wh-mobifone',
+      optOut: false,
+      optOutRefused: expect.stringContaining('viettel number'),
+    });
+    // The partner it was handed to may opt it out.
+    const handed = await postInbound(api.url, PARTNER, secret.current, [
+      { id: 'in-own', from: m.to, text: 'TC', at: at(0) },
+    ]);
+    expect(handed.body).toMatchObject({ optOuts: 1, optOutsRefused: [] });
   });
 
   it('answers 404 for the replies of an unknown campaign, like its messages and report', async () => {
@@ -357,11 +479,12 @@ describe('a settle and a delivery report racing for one batch', () => {
       carrier: 'viettel',
       st: 'queued',
     });
+    // Queued for a partner nobody registered, so the running local dispatcher never claims it before we do.
     const race: Batch = {
       campaignId: 'RACE',
       seq: 0,
-      partnerId: PARTNER,
-      routes: [PARTNER],
+      partnerId: 'wh-unregistered',
+      routes: ['wh-unregistered'],
       status: 'queued',
       attempt: 0,
       availableAt: new Date(now.getTime() - 1000).toISOString(),
@@ -430,7 +553,12 @@ describe('the carrier simulators’ own delivery reports', () => {
       expect(messages.every((m) => typeof m.sa === 'string')).toBe(true);
       const failed = messages.filter((m) => m.st === 'failed');
       expect(failed.length).toBeGreaterThan(0);
-      expect(failed.every((m) => /^failed: [A-Z_]+$/.test(m.reason ?? ''))).toBe(true);
+      // Each keeps the simulator's code after a reason a planner reads (unreachable, blocked, ... other).
+      expect(
+        failed.every((m) =>
+          /^(unreachable|invalid_number|blocked|expired|other): [A-Z_]+$/.test(m.reason ?? ''),
+        ),
+      ).toBe(true);
     } finally {
       await sim.close();
     }

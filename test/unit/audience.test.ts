@@ -10,6 +10,8 @@ import {
 import {
   MAX_IMPORT_ROWS,
   MAX_PROVINCES_PER_AUDIENCE,
+  addCounts,
+  countsOf,
   planImport,
   subscriberRowsFromCsv,
   subscriberRowsFromJson,
@@ -119,6 +121,18 @@ describe('subscriberRowsFromCsv', () => {
     expect(csvErrors(latin1)).toEqual([expect.stringMatching(/not UTF-8.*CSV UTF-8/)]);
   });
 
+  it('refuses a header of 130,000 unknown columns with a 400, not a stack overflow', () => {
+    const header = Array.from({ length: 130_000 }, (_, i) => `c${i}`).join(',');
+    const messages = csvErrors(`${header}\n0981234567\n`);
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/no phone column/)]));
+  });
+
+  it('shows at most 50 characters of an unknown column name', () => {
+    const [message] = csvErrors(`phone,${'x'.repeat(10_000)}\n0981234567,1\n`);
+    expect(message).toMatch(/unknown column "x{50}…"/);
+  });
+
   it(`takes ${MAX_IMPORT_ROWS} rows and refuses one more`, () => {
     const body = (n: number) => `phone\n${'0981234567\n'.repeat(n)}`;
     expect(subscriberRowsFromCsv(body(MAX_IMPORT_ROWS))).toHaveLength(MAX_IMPORT_ROWS);
@@ -154,8 +168,12 @@ describe('planImport', () => {
     ]);
     expect(plan.added).toEqual({
       size: 3,
-      byCarrier: { viettel: 1, vinaphone: 1, mobifone: 1 },
-      byProvince: { 'Bắc Kạn': 2 },
+      byCarrier: new Map([
+        ['viettel', 1],
+        ['vinaphone', 1],
+        ['mobifone', 1],
+      ]),
+      byProvince: new Map([['Bắc Kạn', 2]]),
     });
     expect(plan).toMatchObject({ duplicates: 0, rejected: [] });
   });
@@ -188,7 +206,11 @@ describe('planImport', () => {
     );
     expect(plan.members).toHaveLength(1);
     expect(plan.duplicates).toBe(1);
-    expect(plan.added).toEqual({ size: 1, byCarrier: { viettel: 1 }, byProvince: { Huế: 1 } });
+    expect(plan.added).toEqual({
+      size: 1,
+      byCarrier: new Map([['viettel', 1]]),
+      byProvince: new Map([['Huế', 1]]),
+    });
   });
 
   it('counts a phone already in the audience as a duplicate and adds nothing for it', () => {
@@ -220,7 +242,7 @@ describe('planImport', () => {
       EMPTY,
     );
     expect(plan.members[0]).toMatchObject({ province: 'Hà Nội', district: 'Ba Đình' });
-    expect(plan.added.byProvince).toEqual({ 'Hà Nội': 2 });
+    expect(plan.added.byProvince).toEqual(new Map([['Hà Nội', 2]]));
   });
 
   it('leaves blank places out and does not count them in byProvince', () => {
@@ -229,7 +251,7 @@ describe('planImport', () => {
       EMPTY,
     );
     expect(plan.members).toEqual([{ phone: '+84981234567', carrier: 'viettel' }]);
-    expect(plan.added.byProvince).toEqual({});
+    expect(plan.added.byProvince).toEqual(new Map());
   });
 
   it.each([
@@ -276,6 +298,36 @@ describe('planImport', () => {
       },
     ]);
   });
+});
+
+describe('audience counters', () => {
+  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])(
+    'counts a province named %s as a number, on top of what the audience had',
+    (province) => {
+      const plan = planImport(
+        [
+          { row: 1, phone: '0981234567', province },
+          { row: 2, phone: '0912345678', province },
+        ],
+        EMPTY,
+      );
+      expect(plan.added.byProvince).toEqual(new Map([[province, 2]]));
+      const before = countsOf({
+        size: 1,
+        byCarrier: { viettel: 1 },
+        byProvince: Object.fromEntries([[province, 1]]),
+      });
+      const after = addCounts(before, plan.added);
+      expect(after.size).toBe(3);
+      expect(after.byProvince).toEqual(new Map([[province, 3]]));
+      expect(after.byCarrier).toEqual(
+        new Map([
+          ['viettel', 2],
+          ['vinaphone', 1],
+        ]),
+      );
+    },
+  );
 });
 
 describe('member chunks', () => {

@@ -1,7 +1,9 @@
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, UnauthorizedError } from '../../functions/core/errors.js';
 import { ACCESS, ROLES, mayAccess, type Access, type Role } from '../../functions/core/roles.js';
 import { actorFromClaims, authorize } from '../../functions/http/auth.js';
+import { ISSUER, issueToken, verifyToken } from '../../local/auth.js';
 
 type Claims = Parameters<typeof authorize>[1];
 
@@ -117,5 +119,32 @@ describe('mayAccess', () => {
   it('allows when any one of several roles allows', () => {
     expect(mayAccess({ userId: 'u', roles: ['planner', 'approver'] }, 'approve')).toBe(true);
     expect(mayAccess({ userId: 'u', roles: ['planner', 'officer'] }, 'approve')).toBe(false);
+  });
+});
+
+describe('local tokens (local/auth.ts)', () => {
+  const secret = new Uint8Array(32).fill(7);
+  const bearer = (token: string) => `Bearer ${token}`;
+  const signed = (shape: (jwt: SignJWT) => SignJWT) =>
+    shape(
+      new SignJWT({ 'cognito:groups': ['admin'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('a')
+        .setIssuer(ISSUER),
+    ).sign(secret);
+
+  it('accepts a token it issued', async () => {
+    const claims = await verifyToken(secret, bearer(await issueToken(secret, 'admin', 'a@local')));
+    expect(claims).toMatchObject({ sub: 'a@local', 'cognito:groups': ['admin'] });
+  });
+
+  it.each([
+    ['has no expiry', (jwt: SignJWT) => jwt.setIssuedAt()],
+    ['has no issue time', (jwt: SignJWT) => jwt.setExpirationTime('1h')],
+    ['was issued in the future', (jwt: SignJWT) => jwt.setIssuedAt('+1h').setExpirationTime('2h')],
+    ['is older than a token lives', (jwt: SignJWT) => jwt.setIssuedAt('-13h').setExpirationTime('+1h')],
+    ['has expired', (jwt: SignJWT) => jwt.setIssuedAt('-2h').setExpirationTime('-1h')],
+  ])('refuses a token that %s', async (_case, shape) => {
+    expect(await verifyToken(secret, bearer(await signed(shape)))).toBeUndefined();
   });
 });

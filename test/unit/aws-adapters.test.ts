@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   ConflictException,
@@ -8,9 +9,12 @@ import {
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eventBridgePublisher } from '../../functions/adapters/events.js';
+import { dynamoRecipientIndex } from '../../functions/adapters/recipient-index.js';
+import type { Batch, BatchMessage } from '../../functions/core/dispatch/batch.js';
 import { eventBridgeScheduler } from '../../functions/adapters/scheduler.js';
 import { snsSmsTransport } from '../../functions/adapters/sns-sms-transport.js';
 
@@ -158,5 +162,32 @@ describe('Amazon SNS SMS transport', () => {
       .on(PublishCommand)
       .rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
     expect(await transport.send(request)).toEqual({ status: 429, retryAfter: '1' });
+  });
+});
+
+describe('dynamoRecipientIndex', () => {
+  const dynamoMock = mockClient(DynamoDBDocumentClient);
+  beforeEach(() => dynamoMock.reset());
+
+  it('indexes a campaign of more batches than a call takes arguments, keyed by its first batch', async () => {
+    dynamoMock.on(BatchWriteCommand).resolves({});
+    const message: BatchMessage = { i: 0, to: '+84981234567', carrier: 'viettel', st: 'queued' };
+    const batches: Batch[] = Array.from({ length: 200_000 }, (_, n) => ({
+      campaignId: 'c1',
+      seq: n + 7,
+      partnerId: 'p1',
+      routes: ['p1'],
+      status: 'queued' as const,
+      attempt: 0,
+      availableAt: '2027-07-30T01:00:00.000Z',
+      createdAt: '2027-07-30T01:00:00.000Z',
+      updatedAt: '2027-07-30T01:00:00.000Z',
+      messages: n === 0 ? [message] : [],
+    }));
+    const index = dynamoRecipientIndex(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'table');
+    await index.put('c1', '2027-07-30T01:00:00.000Z', batches);
+    const [write] = dynamoMock.commandCalls(BatchWriteCommand);
+    const item = write?.args[0].input.RequestItems?.table?.[0]?.PutRequest?.Item;
+    expect(item?.sk).toBe('2027-07-30T01:00:00.000Z#c1#000000007');
   });
 });

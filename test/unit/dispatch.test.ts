@@ -138,10 +138,11 @@ const memoryStore = (initial: Batch[]) => {
       Object.assign(b, { status: 'handing', leaseUntil: new Date(now.getTime() + leaseMs).toISOString() });
       return structuredClone(b);
     },
-    settle: async (batch, status, messages) => {
+    settle: async (batch, status, messages, _now, _charge, handedTo) => {
       const b = batches.get(key(batch));
       if (!b || b.status !== 'handing' || b.leaseUntil !== batch.leaseUntil) return false;
       Object.assign(b, { status, messages });
+      if (handedTo) b.handedTo = [...new Set([...(b.handedTo ?? []), handedTo])].sort();
       delete b.leaseUntil;
       return true;
     },
@@ -154,6 +155,7 @@ const memoryStore = (initial: Batch[]) => {
         attempt: next.attempt,
         availableAt: next.availableAt.toISOString(),
       });
+      if (next.handedTo) b.handedTo = [...new Set([...(b.handedTo ?? []), next.handedTo])].sort();
       delete b.leaseUntil;
       return true;
     },
@@ -287,6 +289,27 @@ describe('dispatching a batch', () => {
       ['pending', null],
       ['failed', 'rejected: invalid number'],
     ]);
+  });
+
+  it('records which partners were handed the batch: not one that only throttled it, nor a disabled one', async () => {
+    const { deps, current, advance } = setup([{ status: 429 }, { status: 503 }, { status: 200 }], {
+      partners: [partner('p0', { enabled: false }), partner('p1'), partner('p2')],
+      batch: batch({ partnerId: 'p0', routes: ['p0', 'p1', 'p2'] }),
+    });
+    const dispatchUntil = async (outcome: string) => {
+      for (let n = 0; n < 10; n++) {
+        if ((await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })) === outcome) return;
+        advance(60_000);
+      }
+      throw new Error(`never ${outcome}`);
+    };
+    await dispatchUntil('failed-over');
+    expect(current()).toMatchObject({ partnerId: 'p1' });
+    expect(current().handedTo).toBeUndefined();
+    await dispatchUntil('retry-later');
+    expect(current().handedTo).toBeUndefined();
+    await dispatchUntil('accepted');
+    expect(current()).toMatchObject({ status: 'pending', handedTo: ['p1'] });
   });
 
   it('retries a 429 after Retry-After with the same webhook id, then hands it over', async () => {

@@ -9,10 +9,12 @@ import {
 } from '../../functions/core/errors.js';
 import {
   DEFAULT_MAX_BODY_BYTES,
+  MAX_ERROR_DETAILS,
   issuesToDetails,
   parseRequest,
   type RawRequest,
 } from '../../functions/http/request.js';
+import { errorResult } from '../../functions/http/api.js';
 import { defineRoute, type RouteDef } from '../../functions/http/route.js';
 import { ListQuery } from '../../functions/http/schemas.js';
 
@@ -263,8 +265,25 @@ describe('parseRequest: validation (validation_failed)', () => {
     ['no body', undefined],
     ['an empty body', ''],
     ['only whitespace', '\r\n'],
+    ['an empty JSON object, as many clients send with every POST', '{}'],
+    ['an empty JSON object with spaces', ' { }\n'],
   ])('accepts %s on a route that takes none', (_case, body) => {
-    expect(parseRequest(noBodyRoute, { headers: {}, body }).body).toBeUndefined();
+    expect(
+      parseRequest(noBodyRoute, { headers: { 'content-type': 'application/json' }, body }).body,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    ['an object with a field', '{"a":1}'],
+    ['an empty array', '[]'],
+    ['null', 'null'],
+    ['a number', '0'],
+    ['text', 'go'],
+    ['an object and more', '{}{}'],
+  ])('still rejects %s on a route that takes none', (_case, body) => {
+    const error = failure(noBodyRoute, json(body));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.details).toEqual([{ path: '(body)', message: 'must be empty' }]);
   });
 
   it('validates path parameters and names the parameter', () => {
@@ -400,5 +419,44 @@ describe('issuesToDetails', () => {
 
   it('returns nothing for no issues', () => {
     expect(issuesToDetails([])).toEqual([]);
+  });
+});
+
+describe('errorResult: details stay readable', () => {
+  const bodyOf = (result: { body?: string }) =>
+    JSON.parse(result.body ?? '') as {
+      error: { message: string; details?: { path: string; message: string }[] };
+    };
+
+  it(`lists at most ${MAX_ERROR_DETAILS} details and says how many more there are`, () => {
+    const details = Array.from({ length: 120_000 }, (_, i) => ({
+      path: `f${i}`,
+      message: 'is not a known field',
+    }));
+    const result = errorResult(new ValidationError('Invalid request body', details));
+    expect(result.statusCode).toBe(400);
+    const body = bodyOf(result);
+    expect(body.error.details).toHaveLength(MAX_ERROR_DETAILS);
+    expect(body.error.details?.[0]).toEqual({ path: 'f0', message: 'is not a known field' });
+    expect(body.error.message).toBe(`Invalid request body (119900 more problems not listed)`);
+    expect((result.body ?? '').length).toBeLessThan(10_000);
+  });
+
+  it('cuts an overlong path or message short', () => {
+    const result = errorResult(
+      new ValidationError('Bad', [{ path: 'p'.repeat(50_000), message: 'm'.repeat(50_000) }]),
+    );
+    const [detail] = bodyOf(result).error.details ?? [];
+    expect(detail?.path.length).toBeLessThanOrEqual(201);
+    expect(detail?.message.length).toBeLessThanOrEqual(501);
+    expect(detail?.message.endsWith('…')).toBe(true);
+  });
+
+  it('answers a body of 60,000 unknown fields with a short 400', () => {
+    const fields = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`x${i}`, 1]));
+    const result = errorResult(failure(bodyRoute, json({ ...validBody, ...fields })));
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).error.details).toHaveLength(MAX_ERROR_DETAILS);
+    expect((result.body ?? '').length).toBeLessThan(10_000);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  FAILURE_REASONS,
+  REASON_LABELS_VI,
+  SUPPRESSION_REASONS,
+  failureReason,
+  reasonOfCode,
+} from '../../functions/core/metrics/failure-reasons.js';
+import {
   aggregateChanges,
   chunkForTransactions,
   type AggregationStore,
@@ -17,6 +24,7 @@ import {
   type Item,
 } from '../../functions/core/metrics/changes.js';
 import {
+  addCounters,
   addDelta,
   addMinutes,
   emptyCounters,
@@ -62,6 +70,23 @@ const invariantHolds = (c: Counters) =>
   expect(c.targeted).toBe(c.suppressed + c.queued + c.pending + c.delivered + c.failed);
 
 describe('countsOfBatch', () => {
+  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])(
+    'counts a province and a failure reason named %s as its own entry, and adds them up',
+    (name) => {
+      const image = batch(1, [
+        { ...queued(0, 'viettel', name), st: 'delivered', sa: T0, at: T1 },
+        { ...queued(1, 'viettel', name), st: 'failed', sa: T0, reason: `${name}: 1`, at: T1 },
+      ]);
+      const c = countsOfBatch(image).counters;
+      expect(Object.entries(c.byProvince)).toEqual([[name, { sent: 2, delivered: 1, failed: 1 }]]);
+      expect(Object.entries(c.failureReasons)).toEqual([[name, 1]]);
+      const twice = addCounters(addCounters(emptyCounters(), c), c);
+      expect(Object.entries(twice.byProvince)).toEqual([[name, { sent: 4, delivered: 2, failed: 2 }]]);
+      expect(Object.entries(twice.failureReasons)).toEqual([[name, 2]]);
+      expect(Object.getPrototypeOf(twice.byProvince)).toBe(Object.prototype);
+    },
+  );
+
   it('counts every message in its state, sent ones with segments, cost and partner', () => {
     const delta = countsOfBatch(
       batch(
@@ -115,6 +140,46 @@ describe('countsOfBatch', () => {
     expect(reasonKey('partner_unavailable: timeout')).toBe('partner_unavailable');
     expect(reasonKey('failed: 30')).toBe('failed');
     expect(reasonKey(undefined)).toBe('failed');
+  });
+});
+
+describe('failure reasons a planner understands', () => {
+  it.each([
+    ['failed', 'ABSENT_SUBSCRIBER', 'unreachable: ABSENT_SUBSCRIBER'],
+    ['failed', 'memory capacity exceeded', 'unreachable: memory capacity exceeded'],
+    ['failed', '27', 'unreachable: 27'],
+    ['failed', 'UNKNOWN_SUBSCRIBER', 'invalid_number: UNKNOWN_SUBSCRIBER'],
+    ['rejected', 'CALL_BARRED', 'blocked: CALL_BARRED'],
+    ['failed', 'spam-filtered', 'blocked: spam-filtered'],
+    ['failed', 'VALIDITY_EXPIRED', 'expired: VALIDITY_EXPIRED'],
+    ['expired', undefined, 'expired'],
+    ['expired', 'SMSC_42', 'expired: SMSC_42'],
+    ['rejected', 'SENDER_ID_NOT_REGISTERED', 'rejected: SENDER_ID_NOT_REGISTERED'],
+    ['rejected', 'X-99', 'rejected: X-99'],
+    ['failed', 'SMSC_42', 'other: SMSC_42'],
+    ['failed', undefined, 'other'],
+  ] as const)('a %s report with code %s fails the message as %s', (status, code, reason) => {
+    expect(failureReason(status, code)).toBe(reason);
+  });
+
+  it('counts the key, never the partner’s code, so the counters stay small', () => {
+    const failed = (i: number, reason: string) => ({ ...queued(i), st: 'failed' as const, reason, at: T0 });
+    const { counters } = countsOfBatch(
+      batch(0, [
+        failed(0, failureReason('failed', 'ABSENT_SUBSCRIBER')),
+        failed(1, failureReason('failed', 'SMSC_1')),
+        failed(2, failureReason('failed', 'SMSC_2')),
+        failed(3, failureReason('rejected', 'CALL_BARRED')),
+      ]),
+    );
+    expect(counters.failureReasons).toEqual({ unreachable: 1, other: 2, blocked: 1 });
+  });
+
+  it('has a Vietnamese label for every key', () => {
+    for (const key of [...FAILURE_REASONS, ...SUPPRESSION_REASONS])
+      expect(REASON_LABELS_VI[key]).toMatch(/\S/);
+    expect(reasonOfCode('absent subscriber')).toBe('unreachable');
+    expect(reasonOfCode('NOT_A_CODE')).toBeUndefined();
   });
 });
 

@@ -7,7 +7,10 @@ import {
   csvCell,
   csvLine,
   pageOfMessages,
+  pageOfReport,
   reportCsv,
+  type ReportPosition,
+  type SuppressedChunk,
   toMessageRow,
   toPosition,
 } from '../../functions/core/reports.js';
@@ -39,9 +42,35 @@ const batch = (seq: number, messages: BatchMessage[], extra: Partial<Batch> = {}
   ...extra,
 });
 
-async function* pages(...lists: Batch[][]): AsyncGenerator<Batch[]> {
+async function* pages<T>(...lists: T[][]): AsyncGenerator<T[]> {
   for (const list of lists) yield list;
 }
+
+const SUPPRESSED_AT = '2027-07-30T00:59:00.000Z';
+/** Two stored chunks of suppressed recipients (chunks of 2 here), and a stale third from an earlier run. */
+const suppressedChunks: SuppressedChunk[] = [
+  {
+    chunk: 0,
+    chunks: 2,
+    at: SUPPRESSED_AT,
+    recipients: [
+      { to: '+84981000090', carrier: 'viettel', province: 'Bắc Kạn', reason: 'opted_out' },
+      { to: '+84981000091', carrier: 'viettel', reason: 'frequency_cap' },
+    ],
+  },
+  {
+    chunk: 1,
+    chunks: 2,
+    at: SUPPRESSED_AT,
+    recipients: [{ to: '+84911000092', carrier: 'vinaphone', reason: 'opted_out' }],
+  },
+  {
+    chunk: 2,
+    chunks: 3,
+    at: SUPPRESSED_AT,
+    recipients: [{ to: '+84911000093', carrier: 'vinaphone', reason: 'opted_out' }],
+  },
+];
 
 describe('csvCell', () => {
   it.each([
@@ -183,6 +212,57 @@ describe('pageOfMessages', () => {
   });
 });
 
+describe('pageOfReport', () => {
+  const batches = [batch(0, [message(0), message(1, 'delivered')]), batch(1, [message(0, 'failed')])];
+  const sources = {
+    batchesFrom: (seq: number) => pages(batches.filter((b) => b.seq >= seq)),
+    suppressedFrom: (chunk: number) =>
+      pages(...suppressedChunks.filter((c) => c.chunk >= chunk).map((c) => [c])),
+  };
+  const all = async (options: { status?: Parameters<typeof pageOfReport>[1]['status']; limit: number }) => {
+    const ids: string[] = [];
+    let from: ReportPosition | undefined;
+    let guard = 0;
+    do {
+      const page = await pageOfReport(sources, { ...options, ...(from ? { from } : {}), maxBatches: 100 });
+      expect(page.messages.length + page.suppressed.length).toBeLessThanOrEqual(options.limit);
+      ids.push(...page.messages.map(({ batch: b, message: m }) => `${b.seq}.${m.i}`));
+      ids.push(...page.suppressed.map(({ recipient }) => `${recipient.to}:${recipient.reason}`));
+      from = page.next ?? undefined;
+    } while (from && ++guard < 100);
+    return ids;
+  };
+  const everyone = [
+    '0.0',
+    '0.1',
+    '1.0',
+    '+84981000090:opted_out',
+    '+84981000091:frequency_cap',
+    '+84911000092:opted_out',
+  ];
+
+  it.each([1, 2, 3, 4, 10])(
+    'lists every targeted recipient once, suppressed ones last (pages of %i)',
+    async (limit) => {
+      expect(await all({ limit })).toEqual(everyone);
+    },
+  );
+
+  it('filters suppressed recipients, and leaves them out of the other statuses', async () => {
+    expect(await all({ limit: 1, status: 'suppressed' })).toEqual(everyone.slice(3));
+    expect(await all({ limit: 5, status: 'failed' })).toEqual(['1.0']);
+  });
+
+  it('reads suppressed cursors back, and refuses ones out of range', () => {
+    expect(toPosition(decodeCursor(encodeCursor({ sup: 3, i: 7 }) ?? undefined) ?? {})).toEqual({
+      sup: 3,
+      i: 7,
+    });
+    expect(toPosition({ sup: 1, i: 1000 })).toBeUndefined();
+    expect(toPosition({ sup: 1, seq: 1, i: 0 })).toBeUndefined();
+  });
+});
+
 describe('reportCsv', () => {
   it('starts with the BOM and the header, then one line per recipient with Vietnamese kept', async () => {
     const chunks: string[] = [];
@@ -193,6 +273,8 @@ describe('reportCsv', () => {
         [batch(1, [message(0, 'delivered', { province: 'Thừa Thiên Huế, VN' })])],
       ),
       (list) => Promise.resolve(list.flatMap((b) => b.messages.map((m) => toMessageRow(b, m, (p) => p)))),
+      pages(suppressedChunks.slice(0, 1), suppressedChunks.slice(1, 2)),
+      (p) => p,
     ))
       chunks.push(chunk);
     const text = chunks.join('');
@@ -202,6 +284,10 @@ describe('reportCsv', () => {
     expect(lines.slice(1)).toEqual([
       'c1.0.0,+84981000000,viettel,Bắc Kạn,p1,queued,,,2027-07-30T01:00:00.000Z,',
       'c1.1.0,+84981000000,viettel,"Thừa Thiên Huế, VN",p1,delivered,,,2027-07-30T01:00:00.000Z,',
+      // Every targeted recipient has a row: the suppressed ones too, with why.
+      `,+84981000090,viettel,Bắc Kạn,,suppressed,opted_out,,${SUPPRESSED_AT},`,
+      `,+84981000091,viettel,,,suppressed,frequency_cap,,${SUPPRESSED_AT},`,
+      `,+84911000092,vinaphone,,,suppressed,opted_out,,${SUPPRESSED_AT},`,
       '',
     ]);
     expect(Buffer.from(text, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));

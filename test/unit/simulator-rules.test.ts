@@ -79,9 +79,12 @@ describe('decideMessages', () => {
     );
     expect(rejected).toEqual([]);
     expect(reports).toHaveLength(10_000);
-    const failed = reports.filter((r) => r.status === 'failed');
+    const failed = reports.filter((r) => r.status !== 'delivered');
     expect(failed.length / 10_000).toBeCloseTo(0.1, 1);
     expect(failed.every((r) => (FAILURE_CODES as readonly unknown[]).includes(r.errorCode))).toBe(true);
+    // Realistic variety: expired and filtered (rejected) reports besides failed ones, several codes.
+    expect(new Set(failed.map((r) => r.status))).toEqual(new Set(['failed', 'expired', 'rejected']));
+    expect(new Set(failed.map((r) => r.errorCode)).size).toBe(FAILURE_CODES.length);
     expect(reports.filter((r) => r.status === 'delivered').every((r) => r.errorCode === undefined)).toBe(
       true,
     );

@@ -1,4 +1,6 @@
 import { Webhook } from 'standardwebhooks';
+import type { Carrier } from '../../functions/core/carriers.js';
+import type { Inbound } from '../../functions/core/webhooks/inbound.js';
 import { describe, expect, it } from 'vitest';
 import type { BatchMessage } from '../../functions/core/dispatch/batch.js';
 import {
@@ -7,6 +9,7 @@ import {
   groupReports,
   latestPerPhone,
   mergeSettle,
+  wasHandedTo,
   type DeliveryReport,
 } from '../../functions/core/webhooks/delivery-reports.js';
 import { isOptOutReply, keywordForm } from '../../functions/core/webhooks/inbound.js';
@@ -53,10 +56,11 @@ describe('a delivery report applied to a message', () => {
   });
 
   it.each([
-    ['failed', undefined, 'failed'],
-    ['failed', 'ABSENT_SUBSCRIBER', 'failed: ABSENT_SUBSCRIBER'],
+    ['failed', undefined, 'other'],
+    ['failed', 'ABSENT_SUBSCRIBER', 'unreachable: ABSENT_SUBSCRIBER'],
+    ['failed', 'SMSC_42', 'other: SMSC_42'],
     ['expired', undefined, 'expired'],
-    ['rejected', 'SPAM', 'rejected: SPAM'],
+    ['rejected', 'SPAM', 'blocked: SPAM'],
   ] as const)('fails a message reported %s (code %s) with reason %s', (status, errorCode, reason) => {
     const next = applyReport(message(), report(status, T1, errorCode ? { errorCode } : {}));
     expect(next).toEqual(message({ st: 'failed', reason, at: T1 }));
@@ -117,8 +121,12 @@ describe('reports grouped by batch', () => {
 });
 
 describe('a batch’s reports', () => {
+  // Handed to p1, which timed out, then failed over to p2, which took it; `star` (`*`) is next on the route.
   const batch = {
-    routes: ['p1', 'p2'],
+    partnerId: 'p2',
+    routes: ['p1', 'p2', 'star'],
+    status: 'pending' as const,
+    handedTo: ['p1', 'p2'],
     messages: [message(), message({ i: 1, to: '+84981234568' })],
   };
 
@@ -127,6 +135,34 @@ describe('a batch’s reports', () => {
     const none = { processed: 0, byStatus: {}, ignored: 1, ported: [] };
     expect(applyBatchReports(undefined, 'p1', reports)).toEqual(none);
     expect(applyBatchReports(batch, 'p3', reports)).toEqual(none);
+  });
+
+  it('ignores the reports, and the carrier, of a partner on the route that was never handed the batch', () => {
+    const reports = [{ index: 0, report: report('failed', T1, { carrier: 'mobifone' }) }];
+    expect(applyBatchReports(batch, 'star', reports)).toEqual({
+      processed: 0,
+      byStatus: {},
+      ignored: 1,
+      ported: [],
+    });
+    // Still queued for p2 after p1 failed: p2 has not been handed it yet.
+    const queuedForP2 = { ...batch, status: 'queued' as const, handedTo: ['p1'] };
+    expect(applyBatchReports(queuedForP2, 'p2', reports).ignored).toBe(1);
+    expect(applyBatchReports(queuedForP2, 'p1', reports).processed).toBe(1);
+  });
+
+  it('accepts the partner the batch is being handed to now (its report may beat our settle)', () => {
+    const handing = { ...batch, partnerId: 'star', status: 'handing' as const };
+    const reports = [{ index: 0, report: report('delivered', T1) }];
+    expect(applyBatchReports(handing, 'star', reports).processed).toBe(1);
+    expect(wasHandedTo({ ...handing, status: 'queued' }, 'star')).toBe(false);
+  });
+
+  it('treats a batch settled before hand-overs were recorded as handed to its partner only', () => {
+    const legacy = { partnerId: 'p1', status: 'pending' as const };
+    expect(wasHandedTo(legacy, 'p1')).toBe(true);
+    expect(wasHandedTo(legacy, 'p2')).toBe(false);
+    expect(wasHandedTo({ ...legacy, status: 'queued' }, 'p1')).toBe(false);
   });
 
   it('ignores a report about an index the batch does not have, and applies the others in order', () => {
@@ -257,8 +293,9 @@ describe('the campaign a reply answers', () => {
   const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 3600_000).toISOString();
   const PHONE = '+84981234567';
   const OTHER = '+84900000067';
+  // Every batch here was handed to p1.
   const batch = (campaignId: string, seq: number, messages: BatchMessage[]) =>
-    ({ campaignId, seq, messages }) as unknown as Batch;
+    ({ campaignId, seq, messages, partnerId: 'p1', status: 'pending', handedTo: ['p1'] }) as unknown as Batch;
   /** Index items of bucket 67, oldest first (the lookup must not rely on their order). */
   const items: RecipientIndexItem[] = [
     { campaignId: 'old', materializedAt: daysAgo(8), entries: [`${PHONE}:0`, `${OTHER}:0`] },
@@ -271,6 +308,10 @@ describe('the campaign a reply answers', () => {
     // c2's message to OTHER was never taken by a partner.
     batch('c2', 1, [message({ to: PHONE }), message({ i: 1, to: OTHER, st: 'queued', sa: undefined })]),
   ];
+  const noPorted = {
+    upsert: () => Promise.resolve(),
+    all: () => Promise.resolve(new Map<string, Carrier>()),
+  };
   const fakes = () => {
     const queried: string[] = [];
     const reads: BatchRef[][] = [];
@@ -308,6 +349,67 @@ describe('the campaign a reply answers', () => {
     expect(reads).toEqual([[{ campaignId: 'c2', seq: 1 }], [{ campaignId: 'c1', seq: 0 }]]);
   });
 
+  it('opts a phone out only for a partner of its carrier, or one it was handed to in the last 7 days', async () => {
+    const { deps } = fakes();
+    const run = async (
+      partnerId: string,
+      carriers: (Carrier | '*')[],
+      ported = new Map<string, Carrier>(),
+    ) => {
+      const optedOut: string[] = [];
+      const recorded: Inbound[] = [];
+      const answer = await ingestInbound(
+        {
+          ...deps,
+          inbound: {
+            record: (inbound) => Promise.resolve(recorded.push(inbound) > 0),
+            replies: () => Promise.resolve({ items: [], nextCursor: null }),
+          },
+          optOuts: {
+            add: (o) =>
+              Promise.resolve({ created: optedOut.push(o.phone) > 0, optOut: { ...o, reason: '' } }),
+          },
+          partners: { carriersOf: () => Promise.resolve(carriers) },
+          ported: { ...noPorted, carriersOf: () => Promise.resolve(ported) },
+          observe: () => undefined,
+          now: () => NOW,
+        },
+        partnerId,
+        [
+          // PHONE is Viettel (098); OTHER is MobiFone (090), and its message in c1/c2 went to p1.
+          { id: 'v', from: PHONE, text: 'Từ chối', at: NOW.toISOString() },
+          { id: 'm', from: OTHER, text: 'STOP', at: NOW.toISOString() },
+          { id: 'x', from: '12345', text: 'HUY', at: NOW.toISOString() },
+        ],
+      );
+      return { answer, optedOut: optedOut.sort(), recorded };
+    };
+
+    // p2 serves Viettel only and was never handed OTHER: the reply is kept, the opt-out refused.
+    const viettelOnly = await run('p2', ['viettel']);
+    expect(viettelOnly.optedOut).toEqual([PHONE]);
+    expect(viettelOnly.answer).toMatchObject({ processed: 3, optOuts: 1 });
+    expect(viettelOnly.answer.optOutsRefused).toEqual([
+      {
+        id: 'm',
+        reason: expect.stringMatching(/^a mobifone number: not on this partner's carriers \(viettel\)/),
+      },
+      { id: 'x', reason: 'from is not a Vietnamese mobile number' },
+    ]);
+    expect(viettelOnly.recorded.find((r) => r.id === 'm')).toMatchObject({
+      optOut: false,
+      campaignId: 'c1',
+      optOutRefused: expect.stringContaining('mobifone'),
+    });
+    // p1 was handed OTHER's message; a `*` partner serves every carrier; a ported number counts by its new carrier.
+    expect((await run('p1', ['viettel'])).optedOut).toEqual([OTHER, PHONE].sort());
+    expect((await run('p3', ['*'])).optedOut).toEqual([OTHER, PHONE].sort());
+    expect((await run('p2', ['viettel'], new Map([[OTHER, 'viettel']]))).optedOut).toEqual(
+      [OTHER, PHONE].sort(),
+    );
+    expect((await run('p2', ['mobifone'])).optedOut).toEqual([OTHER]);
+  });
+
   it('ignores index items outside the 7-day window', async () => {
     const { deps } = fakes();
     // Two days later c1 is 5 days old (still in), `old` 10 (out, though its message was accepted).
@@ -337,6 +439,8 @@ describe('the campaign a reply answers', () => {
           replies: () => Promise.resolve({ items: [], nextCursor: null }),
         },
         optOuts: { add: () => Promise.reject(new Error('no opt-out expected')) },
+        partners: { carriersOf: () => Promise.resolve(['viettel' as const]) },
+        ported: { ...noPorted, carriersOf: () => Promise.resolve(new Map()) },
         observe: () => undefined,
         now: () => NOW,
       },
@@ -347,7 +451,7 @@ describe('the campaign a reply answers', () => {
         { id: 'a', from: PHONE, text: 'ok', at: NOW.toISOString() },
       ],
     );
-    expect(result).toEqual({ processed: 2, duplicates: 1, optOuts: 0 });
+    expect(result).toEqual({ processed: 2, duplicates: 1, optOuts: 0, optOutsRefused: [] });
     expect(recorded.sort((x, y) => x.id.localeCompare(y.id))).toEqual([
       { id: 'a', campaignId: 'c2' },
       { id: 'b', campaignId: 'c1' },

@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from '../../adapters/cursor.js';
 import { ValidationError } from '../../core/errors.js';
-import { pageOfMessages, toPosition } from '../../core/reports.js';
+import { pageOfReport, toPosition, toSuppressedRow } from '../../core/reports.js';
 import { phoneFor } from '../../core/roles.js';
 import { api } from '../../http/api.js';
 import { routes } from '../routes.js';
@@ -32,17 +32,27 @@ export const handler = api(routes.listCampaignMessages, async ({ params, query, 
   // The campaign check (404) and the first read run together.
   const [, found] = await Promise.all([
     deps.campaign(params.campaignId),
-    pageOfMessages(deps.store.batchesFrom(params.campaignId, from?.seq ?? 0, pageSize), {
-      ...(from ? { from } : {}),
-      ...(query.status ? { status: query.status } : {}),
-      limit: query.limit,
-      maxBatches: MAX_BATCHES_PER_PAGE,
-    }),
+    pageOfReport(
+      {
+        batchesFrom: (seq) => deps.store.batchesFrom(params.campaignId, seq, pageSize),
+        suppressedFrom: (chunk) => deps.store.suppressedFrom(params.campaignId, chunk),
+      },
+      {
+        ...(from ? { from } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        limit: query.limit,
+        maxBatches: MAX_BATCHES_PER_PAGE,
+      },
+    ),
   ]);
+  const showPhone = phoneFor(actor);
   return {
     status: 200,
     body: {
-      items: await deps.rows(found.rows, phoneFor(actor)),
+      items: [
+        ...(await deps.rows(found.messages, showPhone)),
+        ...found.suppressed.map(({ recipient, at }) => toSuppressedRow(recipient, at, showPhone)),
+      ],
       nextCursor: found.next ? encodeCursor({ ...found.next }) : null,
     },
   };

@@ -23,12 +23,16 @@ export const handler = api(routes.campaignReportCsv, async ({ params, actor }) =
       'content-disposition': `attachment; filename="campaign-${campaign.id}.csv"`,
       'cache-control': 'no-store',
     },
-    stream: reportCsv(deps.store.batchesFrom(campaign.id, 0), (batches) =>
-      deps.rows(
-        batches.flatMap((batch) => batch.messages.map((message) => ({ batch, message }))),
-        showPhone,
-        clicks,
-      ),
+    stream: reportCsv(
+      deps.store.batchesFrom(campaign.id, 0),
+      (batches) =>
+        deps.rows(
+          batches.flatMap((batch) => batch.messages.map((message) => ({ batch, message }))),
+          showPhone,
+          clicks,
+        ),
+      deps.store.suppressedFrom(campaign.id, 0),
+      showPhone,
     ),
   };
   return isLocalRuntime()

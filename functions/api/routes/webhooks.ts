@@ -44,7 +44,7 @@ export const webhookRoutes = {
     method: 'POST',
     path: '/v1/webhooks/{partnerId}/inbound',
     entry: 'functions/api/webhooks/inbound.ts',
-    summary: `A partner passes on subscribers' SMS replies (up to 1,000); opt-out keywords opt the phone out. ${replayNote}`,
+    summary: `A partner passes on subscribers' SMS replies (up to 1,000); an opt-out keyword opts the phone out if it is on one of the partner's carriers or was handed to it in the last 7 days (else \`optOutsRefused\` says why). ${replayNote}`,
     tag: 'Partner webhooks',
     auth: 'signature',
     table: 'write',

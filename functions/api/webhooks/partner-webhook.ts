@@ -1,11 +1,32 @@
 import type { z } from 'zod';
 import { partnerSignatureCheck, webhookDeps } from '../../adapters/webhook-deps.js';
+import { ValidationError } from '../../core/errors.js';
 import type { WebhookDeps } from '../../core/webhooks/service.js';
 import { oncePerWebhookId } from '../../core/webhooks/service.js';
 import { api, type ApiRequest } from '../../http/api.js';
 import type { RouteDef } from '../../http/route.js';
 
 type PartnerRoute = RouteDef<z.ZodType, z.ZodType, z.ZodType<{ partnerId: string }>>;
+
+/**
+ * Longest `webhook-id` taken (Standard Webhooks ids such as `msg_2KWPBgLlAfxdpx2AI54pPJ85f4W` are ~30
+ * characters): it becomes part of a DynamoDB key, which holds at most 2048 bytes.
+ */
+export const MAX_WEBHOOK_ID_LENGTH = 256;
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+
+/** The delivery's `webhook-id`, once its signature has been checked; a 400 on the header if unusable. */
+const webhookIdOf = (headers: Record<string, string>): string => {
+  const id = headers['webhook-id'] ?? '';
+  if (id.length > MAX_WEBHOOK_ID_LENGTH || CONTROL_CHARACTERS.test(id))
+    throw new ValidationError('Invalid webhook-id header', [
+      {
+        path: 'webhook-id',
+        message: `must be at most ${MAX_WEBHOOK_ID_LENGTH} characters without control characters`,
+      },
+    ]);
+  return id;
+};
 
 /**
  * A partner's signed webhook (contract §8 "Partners send"): the signature checked before anything else,
@@ -24,7 +45,7 @@ export const partnerWebhook = <R extends PartnerRoute>(
       const { partnerId } = params as { partnerId: string };
       const answer = await oncePerWebhookId(
         deps.receipts,
-        { partnerId, endpoint: route.id, webhookId: headers['webhook-id'] ?? '' },
+        { partnerId, endpoint: route.id, webhookId: webhookIdOf(headers) },
         deps.now,
         async () => ({ status: 200, body: await work(deps, partnerId, body) }),
       );

@@ -33,6 +33,11 @@ export interface Batch {
   status: BatchStatus;
   /** Hand-over attempts to the current partner. */
   attempt: number;
+  /**
+   * Partners the batch was actually POSTed to, recorded by the write that follows each hand-over (settle or
+   * release), so failover partners never handed it stay out. Only these may report on its messages.
+   */
+  handedTo?: string[];
   availableAt: string;
   leaseUntil?: string;
   messages: BatchMessage[];
@@ -106,7 +111,7 @@ export const planBatches = (
   }
   const batches: PlannedBatch[] = [];
   for (const [, { routes, list }] of [...byRoute].sort(([a], [b]) => a.localeCompare(b))) {
-    const size = Math.min(...routes.map((r) => batchSizeFor(r.tps, r.maxBatchSize)));
+    const size = routes.reduce((least, r) => Math.min(least, batchSizeFor(r.tps, r.maxBatchSize)), Infinity);
     for (let start = 0; start < list.length; start += size) {
       batches.push({
         partnerId: routes[0]?.id ?? '',

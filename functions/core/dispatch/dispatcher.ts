@@ -113,26 +113,44 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
           ? { ...m, st: 'failed', at, reason: `rejected: ${reason}` }
           : { ...m, st: 'pending', at, sa: at };
       });
-      await settle(deps, batch, 'pending', messages, {
-        price: partner.pricePerSegment,
-        currency: partner.currency,
-      });
+      await settle(
+        deps,
+        batch,
+        'pending',
+        messages,
+        { price: partner.pricePerSegment, currency: partner.currency },
+        partner.id,
+      );
       deps.observe('MessagesHandedOver', partner.id, queued.length - rejected.size);
       if (rejected.size) deps.observe('MessagesRejected', partner.id, rejected.size);
       return 'accepted';
     }
     case 'refused':
-      await settle(deps, batch, 'failed', settleAll(batch.messages, 'failed', at, 'rejected'));
+      await settle(
+        deps,
+        batch,
+        'failed',
+        settleAll(batch.messages, 'failed', at, 'rejected'),
+        undefined,
+        partner.id,
+      );
       deps.observe('MessagesRejected', partner.id, queued.length);
       return 'failed';
     case 'retry': {
       deps.observe(result.reason.startsWith('throttled') ? 'Throttles' : 'BatchRetries', partner.id, 1);
       const attempt = batch.attempt + 1;
-      if (attempt >= MAX_ATTEMPTS_PER_PARTNER) return failOver(deps, batch, result.reason);
+      // After a 5xx or a timeout the partner may have taken the batch, so may report on it; a 429 took nothing.
+      const handedTo = result.reason.startsWith('throttled') ? undefined : partner.id;
+      if (attempt >= MAX_ATTEMPTS_PER_PARTNER) return failOver(deps, batch, result.reason, handedTo);
       const delay = backoffMs(attempt, deps.random, result.retryAfterMs);
       await deps.batches.release(
         batch,
-        { partnerId: batch.partnerId, attempt, availableAt: new Date(deps.now().getTime() + delay) },
+        {
+          partnerId: batch.partnerId,
+          attempt,
+          availableAt: new Date(deps.now().getTime() + delay),
+          ...(handedTo ? { handedTo } : {}),
+        },
         deps.now(),
       );
       return 'retry-later';
@@ -189,8 +207,9 @@ const settle = async (
   status: 'pending' | 'failed' | 'cancelled',
   messages: BatchMessage[],
   charge?: { price: number; currency: string },
+  handedTo?: string,
 ) => {
-  if (await deps.batches.settle(batch, status, messages, deps.now(), charge))
+  if (await deps.batches.settle(batch, status, messages, deps.now(), charge, handedTo))
     await deps.onSettled(batch, status);
 };
 
@@ -225,12 +244,21 @@ const acquire = async <Stop>(
   }
 };
 
-const failOver = async (deps: DispatchDeps, batch: Batch, reason: string): Promise<DispatchOutcome> => {
+/** `handedTo`: the partner the batch was POSTed to before giving up on it (none when it was never sent). */
+const failOver = async (
+  deps: DispatchDeps,
+  batch: Batch,
+  reason: string,
+  handedTo?: string,
+): Promise<DispatchOutcome> => {
   const next = batch.routes[batch.routes.indexOf(batch.partnerId) + 1];
   const now = deps.now();
+  const handed = handedTo ? { handedTo } : {};
   if (next) {
     deps.observe('Failovers', batch.partnerId, 1);
-    if (await deps.batches.release(batch, { partnerId: next, attempt: 0, availableAt: now }, now)) {
+    if (
+      await deps.batches.release(batch, { partnerId: next, attempt: 0, availableAt: now, ...handed }, now)
+    ) {
       await deps.queue.enqueue([{ campaignId: batch.campaignId, seq: batch.seq, partnerId: next }]);
     }
     return 'failed-over';
@@ -240,6 +268,8 @@ const failOver = async (deps: DispatchDeps, batch: Batch, reason: string): Promi
     batch,
     'failed',
     settleAll(batch.messages, 'failed', now.toISOString(), `partner_unavailable: ${reason}`),
+    undefined,
+    handedTo,
   );
   return 'failed';
 };

@@ -1,6 +1,7 @@
 import type { AudienceMember, AudienceReader } from '../audience.js';
 import type { Campaign } from '../campaign.js';
 import { CARRIERS, type Carrier } from '../carriers.js';
+import type { SuppressionReason } from '../metrics/failure-reasons.js';
 import type { PartnerView } from '../partner.js';
 import { routingTable } from '../routing.js';
 import { batchSizeFor, planBatches, type Batch, type Recipient } from './batch.js';
@@ -13,6 +14,14 @@ export interface Progress {
   suppressed: number;
   capped: number;
   unroutable: number;
+}
+
+/** A recipient not sent to (opted out, over the frequency cap): a `suppressed` row of the reports. */
+export interface SuppressedRecipient {
+  to: string;
+  carrier: Carrier;
+  province?: string;
+  reason: SuppressionReason;
 }
 
 export interface ProgressStore {
@@ -46,6 +55,15 @@ export interface MaterializeDeps {
    * reply find the campaign it answers. Idempotent: the same slice gives the same items.
    */
   indexRecipients: (campaignId: string, materializedAt: string, batches: readonly Batch[]) => Promise<void>;
+  /**
+   * Records who was suppressed and why (the reports list them), before the progress counts them. Replaces
+   * what an earlier, interrupted run recorded.
+   */
+  recordSuppressed: (
+    campaignId: string,
+    recipients: readonly SuppressedRecipient[],
+    at: string,
+  ) => Promise<void>;
   now: () => Date;
 }
 
@@ -97,14 +115,23 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
     : undefined;
   const seen = new Set<string>();
   const recipients: Recipient[] = [];
-  let suppressed = 0;
-  let cappedCount = 0;
+  const suppressedList: SuppressedRecipient[] = [];
   const consider = (member: AudienceMember) => {
     if (seen.has(member.phone)) return;
     if (wanted && !(member.province && wanted.has(provinceKey(member.province)))) return;
     seen.add(member.phone);
-    if (optedOut.has(member.phone)) suppressed++;
-    else if (capped.has(member.phone)) cappedCount++;
+    const reason = optedOut.has(member.phone)
+      ? 'opted_out'
+      : capped.has(member.phone)
+        ? 'frequency_cap'
+        : undefined;
+    if (reason)
+      suppressedList.push({
+        to: member.phone,
+        carrier: ported.get(member.phone) ?? member.carrier,
+        ...(member.province ? { province: member.province } : {}),
+        reason,
+      });
     else if (!written.has(member.phone))
       recipients.push({
         phone: member.phone,
@@ -169,6 +196,10 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
     await deps.queue.enqueue(sendable);
   }
 
+  suppressedList.sort((a, b) => a.to.localeCompare(b.to));
+  await deps.recordSuppressed(campaign.id, suppressedList, at);
+  const suppressed = suppressedList.filter((r) => r.reason === 'opted_out').length;
+  const cappedCount = suppressedList.length - suppressed;
   // One conditional write records the totals and counts the unroutable batches as settled, so a crash
   // cannot leave them counted twice or not at all.
   await deps.progress.finish(campaign.id, {

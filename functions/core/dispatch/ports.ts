@@ -17,7 +17,8 @@ export interface BatchStore {
    * progress (`settledBatches`) in the same write unless it is a test send. False if the lease was lost.
    * Conditional on the batch's `ver` too: when a delivery report changed the batch since the claim, the
    * report's message states are merged in (`mergeSettle`). `charge`: the accepting partner's price per
-   * segment, kept on the batch for the campaign's cost.
+   * segment, kept on the batch for the campaign's cost. `handedTo`: the partner this claim POSTed the batch
+   * to, added to the batch's `handedTo`.
    */
   settle(
     batch: Batch,
@@ -25,11 +26,15 @@ export interface BatchStore {
     messages: BatchMessage[],
     now: Date,
     charge?: { price: number; currency: string },
+    handedTo?: string,
   ): Promise<boolean>;
-  /** handing (our lease) → queued again, for a partner and not before `availableAt`. */
+  /**
+   * handing (our lease) → queued again, for a partner and not before `availableAt`. `handedTo`: the partner
+   * this claim POSTed the batch to (it may have taken it, e.g. a timeout), added to the batch's `handedTo`.
+   */
   release(
     batch: Batch,
-    next: { partnerId: string; attempt: number; availableAt: Date },
+    next: { partnerId: string; attempt: number; availableAt: Date; handedTo?: string },
     now: Date,
   ): Promise<boolean>;
   /** Batches of a partner due at `now` (the local queue; in AWS, SQS carries the refs). */

@@ -1,3 +1,4 @@
+import { ownEntry, ownValue, setOwn } from '../records.js';
 import type { BatchMessage } from '../dispatch/batch.js';
 import { TEST_SEQ_BASE } from '../dispatch/test-send.js';
 import {
@@ -12,6 +13,7 @@ import {
   type Delta,
   type Tally,
 } from './counters.js';
+import { reasonKey } from './failure-reasons.js';
 
 /**
  * What a change to the table adds to a campaign's metrics. Every change arrives as a stream record with
@@ -46,12 +48,10 @@ export const METRIC_ENTITIES = ['Batch', 'Progress', 'Click', 'Inbound'] as cons
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
-/** The failure reason's key: the text before the first `:` (`rejected: 21` → `rejected`). */
-export const reasonKey = (reason: string | undefined): string =>
-  (reason ?? 'failed').split(':')[0]?.trim() || 'failed';
+export { reasonKey } from './failure-reasons.js';
 
 const tally = (map: Record<string, Tally>, key: string, field: keyof Tally) => {
-  (map[key] ??= emptyTally())[field] += 1;
+  ownEntry(map, key, emptyTally)[field] += 1;
 };
 
 /** Adds `n` to a timeline field in the hour and the minute of `at`. */
@@ -85,7 +85,7 @@ export const countsOfBatch = (image: Item | undefined): Delta => {
     else {
       c.failed += 1;
       const reason = reasonKey(str(message.reason));
-      c.failureReasons[reason] = (c.failureReasons[reason] ?? 0) + 1;
+      setOwn(c.failureReasons, reason, (ownValue(c.failureReasons, reason) ?? 0) + 1);
     }
     const sent = typeof message.sa === 'string';
     if (sent) {

@@ -4,6 +4,8 @@
  * sums the shards. Minute buckets of the timeline live apart, one item per hour (see table.ts).
  */
 
+import { ownEntry, ownValue, setOwn } from '../records.js';
+
 export interface Tally {
   sent: number;
   delivered: number;
@@ -106,7 +108,7 @@ const addNumbers = <K extends string>(
   make: () => Record<K, number>,
 ) => {
   for (const [key, value] of Object.entries(from)) {
-    const target = (into[key] ??= make());
+    const target = ownEntry(into, key, make);
     for (const field of Object.keys(value) as K[])
       target[field] = num(target[field]) + sign * num(value[field]);
     if (Object.values<number>(target).every((n) => n === 0)) delete into[key];
@@ -118,9 +120,9 @@ export const addCounters = (into: Counters, from: Counters, sign = 1): Counters 
   for (const field of SCALARS) into[field] = num(into[field]) + sign * num(from[field]);
   into.cost = roundMoney(into.cost);
   for (const [reason, n] of Object.entries(from.failureReasons)) {
-    const total = num(into.failureReasons[reason]) + sign * n;
+    const total = num(ownValue(into.failureReasons, reason)) + sign * n;
     if (total === 0) delete into.failureReasons[reason];
-    else into.failureReasons[reason] = total;
+    else setOwn(into.failureReasons, reason, total);
   }
   for (const map of TALLY_MAPS) addNumbers(into[map], from[map], sign, emptyTally);
   addNumbers(into.hours, from.hours, sign, emptyBucket);
@@ -130,7 +132,7 @@ export const addCounters = (into: Counters, from: Counters, sign = 1): Counters 
 /** `into += sign × from`, in place; hours whose buckets all reach 0 are dropped. */
 export const addMinutes = (into: Minutes, from: Minutes, sign = 1): Minutes => {
   for (const [hour, minutes] of Object.entries(from)) {
-    const target = (into[hour] ??= {});
+    const target = ownEntry(into, hour, () => ({}));
     addNumbers(target, minutes, sign, emptyBucket);
     if (Object.keys(target).length === 0) delete into[hour];
   }

@@ -76,7 +76,11 @@ export const MetricsView = z
     campaignId: z.string(),
     status: z.string(),
     ...totalsShape,
-    failureReasons: z.record(z.string(), z.int()),
+    failureReasons: z.record(z.string(), z.int()).meta({
+      description:
+        'Failed messages by reason: unreachable, invalid_number, blocked, expired, rejected, unroutable, ' +
+        'partner_unavailable, cancelled, other (a partner code not in the list; the code is on each message)',
+    }),
     currency: z.string().nullable(),
     byCarrier: z.record(z.string(), Tally),
     byProvince: z.record(z.string(), Tally),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CARRIERS, type Carrier } from '../carriers.js';
 import { parseMessageId, type Batch, type BatchMessage } from '../dispatch/batch.js';
+import { failureReason } from '../metrics/failure-reasons.js';
 
 /** Contract §8 "Partners send": what a partner may say about one message it was handed. */
 export const REPORT_STATUSES = ['accepted', 'delivered', 'failed', 'expired', 'rejected'] as const;
@@ -15,7 +16,18 @@ export const DeliveryReport = z
       description: '`accepted` is not final; the others are, and the first final report of a message wins',
     }),
     at: z.iso.datetime({ offset: true }).meta({ example: '2027-07-30T08:00:05+07:00' }),
-    errorCode: z.string().trim().min(1).max(100).optional(),
+    errorCode: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .meta({
+        description:
+          'Why it failed, in the partner’s words (GSM MAP, SMPP or its own code); known codes become a reason ' +
+          '(`unreachable`, `invalid_number`, `blocked`, `expired`, `rejected`), others `other`, the code kept',
+        example: 'ABSENT_SUBSCRIBER',
+      }),
     carrier: z.enum(CARRIERS).optional().meta({
       description: 'The carrier the number belongs to now (number portability); later campaigns route by it',
     }),
@@ -30,15 +42,13 @@ export const DeliveryReportsInput = z
 export const DeliveryReportsAnswer = z
   .object({
     processed: z.int().meta({ description: 'Reports about messages this partner was handed' }),
-    ignored: z.int().meta({ description: 'Reports about unknown message ids (or another partner’s)' }),
+    ignored: z.int().meta({
+      description: 'Reports about unknown message ids, or about messages this partner was not handed',
+    }),
   })
   .meta({ id: 'DeliveryReportsAnswer' });
 
 const TERMINAL: ReadonlySet<BatchMessage['st']> = new Set(['delivered', 'failed']);
-
-/** The failure reason a final report gives: `failed`, `failed: CODE`, `expired`, `rejected: CODE`... */
-export const failureReason = (status: Exclude<ReportStatus, 'accepted' | 'delivered'>, errorCode?: string) =>
-  errorCode ? `${status}: ${errorCode}` : status;
 
 const toUtc = (at: string) => new Date(at).toISOString();
 
@@ -117,15 +127,30 @@ export interface AppliedReports {
 }
 
 /**
+ * Whether a partner was handed this batch, so may report on its messages: it is in `handedTo` (a POST to it
+ * was recorded), or the batch is being handed to it right now (its report may beat our settle). A batch
+ * settled before `handedTo` was recorded counts as handed to the partner it settled with.
+ */
+export const wasHandedTo = (
+  batch: Pick<Batch, 'partnerId' | 'status' | 'handedTo'>,
+  partnerId: string,
+): boolean => {
+  if (batch.handedTo?.includes(partnerId)) return true;
+  if (batch.partnerId !== partnerId) return false;
+  return batch.status === 'handing' || (batch.handedTo === undefined && batch.status === 'pending');
+};
+
+/**
  * A batch's reports applied in the order they came. Reports about a batch that does not exist, was never
- * routed to this partner, or has no message at that index are ignored.
+ * handed to this partner (`wasHandedTo`), or has no message at that index are ignored, and so is the
+ * `carrier` they carry.
  */
 export const applyBatchReports = (
-  batch: Pick<Batch, 'routes' | 'messages'> | undefined,
+  batch: Pick<Batch, 'partnerId' | 'status' | 'handedTo' | 'messages'> | undefined,
   partnerId: string,
   reports: BatchReports['reports'],
 ): AppliedReports => {
-  if (!batch || !batch.routes.includes(partnerId))
+  if (!batch || !wasHandedTo(batch, partnerId))
     return { processed: 0, byStatus: {}, ignored: reports.length, ported: [] };
   const messages = [...batch.messages];
   const position = new Map(messages.map((m, p) => [m.i, p]));

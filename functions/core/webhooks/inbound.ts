@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Carrier } from '../carriers.js';
 
 /** Contract §8 "Partners send": subscribers' SMS replies a partner passes on. */
 
@@ -27,8 +28,33 @@ export const InboundAnswer = z
     processed: z.int().meta({ description: 'Messages recorded now' }),
     duplicates: z.int().meta({ description: 'Messages whose id was recorded before (nothing done again)' }),
     optOuts: z.int().meta({ description: 'Messages that were opt-out keywords (the phone is opted out)' }),
+    optOutsRefused: z.array(z.object({ id: z.string(), reason: z.string() })).meta({
+      description:
+        'Opt-out keywords recorded as replies but not as opt-outs: the phone is neither on one of this ' +
+        'partner’s carriers nor was it handed to this partner in the last 7 days (or is not a mobile number)',
+    }),
   })
   .meta({ id: 'InboundAnswer' });
+
+export type OptOutRefused = { id: string; reason: string };
+
+/**
+ * Whether a partner may opt a phone out by passing on its reply: the phone is on one of its carriers (`*`:
+ * all), or a message to it was handed to this partner in the reply window (`handed`). `carrier` undefined:
+ * the sender is not a Vietnamese mobile number.
+ */
+export const optOutRefusal = (
+  served: readonly (Carrier | '*')[],
+  carrier: Carrier | undefined,
+  handed: boolean,
+): { allowed: true } | { allowed: false; reason: string } => {
+  if (!carrier) return { allowed: false, reason: 'from is not a Vietnamese mobile number' };
+  if (served.includes('*') || served.includes(carrier) || handed) return { allowed: true };
+  return {
+    allowed: false,
+    reason: `a ${carrier} number: not on this partner's carriers (${served.join(', ') || 'none'}) and not handed to it in the last 7 days`,
+  };
+};
 
 export const Reply = z
   .object({
@@ -40,6 +66,10 @@ export const Reply = z
     receivedAt: z.iso.datetime(),
     campaignId: z.string().optional(),
     optOut: z.boolean(),
+    optOutRefused: z
+      .string()
+      .optional()
+      .meta({ description: 'Why an opt-out keyword did not opt the phone out (see InboundAnswer)' }),
   })
   .meta({ id: 'Reply' });
 
@@ -54,6 +84,8 @@ export interface Inbound {
   receivedAt: string;
   campaignId?: string;
   optOut: boolean;
+  /** Why an opt-out keyword did not opt the phone out (the partner may not speak for this phone). */
+  optOutRefused?: string;
 }
 
 export const OPT_OUT_KEYWORDS = ['TUCHOI', 'TC', 'HUY', 'DUNG', 'STOP'] as const;

@@ -10,10 +10,17 @@ import {
   batchKey,
   groupReports,
   latestPerPhone,
+  wasHandedTo,
   type DeliveryReport,
   type PortedNumber,
 } from './delivery-reports.js';
-import { isOptOutReply, type Inbound, type InboundMessage } from './inbound.js';
+import {
+  isOptOutReply,
+  optOutRefusal,
+  type Inbound,
+  type InboundMessage,
+  type OptOutRefused,
+} from './inbound.js';
 import { batchesHolding, bucketOf } from './recipients.js';
 
 /** Use cases of contract §8 "Partners send"; the ports below are implemented over DynamoDB in adapters/. */
@@ -30,6 +37,13 @@ export interface PortedNumbers {
   upsert(numbers: readonly PortedNumber[]): Promise<void>;
   /** Every number whose carrier a delivery report corrected: phone → carrier now. */
   all(): Promise<Map<string, Carrier>>;
+  /** The corrected carrier of each of these phones that has one. */
+  carriersOf(phones: readonly string[]): Promise<Map<string, Carrier>>;
+}
+
+export interface PartnerCarriers {
+  /** The carriers a partner serves (`*`: every carrier); undefined for an unknown partner. */
+  carriersOf(partnerId: string): Promise<readonly (Carrier | '*')[] | undefined>;
 }
 
 /** One item of the recipient index: the `phone:seq` entries of one bucket in a slice of a campaign's batches. */
@@ -81,6 +95,7 @@ export interface WebhookDeps {
   recipients: RecipientLookup;
   inbound: InboundStore;
   optOuts: Pick<OptOutStore, 'add'>;
+  partners: PartnerCarriers;
   receipts: WebhookReceipts;
   /** `status`: the reported status, a dimension of `DeliveryReports` (delivery rate per partner). */
   observe: (metric: WebhookMetric, partnerId: string, count: number, status?: string) => void;
@@ -162,17 +177,15 @@ export const ingestDeliveryReports = async (
 /** Index buckets queried, and inbound messages recorded, at once. */
 const INBOUND_PARALLELISM = 8;
 
-/**
- * The campaign each phone answers (contract §8): the latest campaign materialised in the reply window whose
- * message to the phone a partner accepted (`sa`). Each bucket of the recipient index is queried once per
- * call, and the candidate batches are read together: first every phone's newest campaign, then, for the
- * phones whose message there was never accepted, their next one, and so on (usually a single read).
- */
-export const campaignsAnswered = async (
-  deps: Pick<WebhookDeps, 'recipients' | 'batches'>,
+/** A phone's candidate batches in the reply window: one list per campaign, newest campaign first. */
+export type Candidates = Map<string, BatchRef[][]>;
+
+/** The recipient index's batches holding each phone, from campaigns of the reply window; each bucket queried once. */
+export const candidateBatches = async (
+  deps: Pick<WebhookDeps, 'recipients'>,
   phones: readonly string[],
   now: Date,
-): Promise<Map<string, string>> => {
+): Promise<Candidates> => {
   const since = new Date(now.getTime() - REPLY_WINDOW_MS);
   const sinceIso = since.toISOString();
   const unique = [...new Set(phones)];
@@ -180,9 +193,8 @@ export const campaignsAnswered = async (
   await inParallel([...new Set(unique.map(bucketOf))], INBOUND_PARALLELISM, async (bucket) => {
     indexed.set(bucket, await deps.recipients.itemsOf(bucket, since));
   });
-
-  // Phone → its candidate batches, one list per campaign, newest campaign first.
-  const candidates = unique.map((phone) => {
+  const candidates: Candidates = new Map();
+  for (const phone of unique) {
     const items = (indexed.get(bucketOf(phone)) ?? [])
       .filter((item) => item.materializedAt >= sinceIso)
       .sort((a, b) => b.materializedAt.localeCompare(a.materializedAt));
@@ -191,78 +203,161 @@ export const campaignsAnswered = async (
       const refs = batchesHolding(item.campaignId, item.entries, phone);
       if (refs.length) byCampaign.set(item.campaignId, [...(byCampaign.get(item.campaignId) ?? []), ...refs]);
     }
-    return { phone, campaigns: [...byCampaign.values()] };
-  });
+    candidates.set(phone, [...byCampaign.values()]);
+  }
+  return candidates;
+};
 
+const readUnique = (batches: ReportBatchStore, refs: readonly BatchRef[]) =>
+  batches.read([...new Map(refs.map((r) => [batchKey(r.campaignId, r.seq), r])).values()]);
+
+/**
+ * The campaign each phone answers (contract §8): the latest campaign materialised in the reply window whose
+ * message to the phone a partner accepted (`sa`). The candidate batches are read together: first every
+ * phone's newest campaign, then, for the phones whose message there was never accepted, their next one, and
+ * so on (usually a single read).
+ */
+export const answeredCampaigns = async (
+  batches: ReportBatchStore,
+  candidates: Candidates,
+): Promise<Map<string, string>> => {
   const answered = new Map<string, string>();
-  let open = candidates.filter((c) => c.campaigns.length);
+  let open = [...candidates].filter(([, campaigns]) => campaigns.length);
   for (let round = 0; open.length; round++) {
-    const refs = open.flatMap((c) => c.campaigns[round] ?? []);
-    const read = await deps.batches.read([
-      ...new Map(refs.map((r) => [batchKey(r.campaignId, r.seq), r])).values(),
-    ]);
-    for (const { phone, campaigns } of open) {
+    const read = await readUnique(
+      batches,
+      open.flatMap(([, campaigns]) => campaigns[round] ?? []),
+    );
+    for (const [phone, campaigns] of open) {
       const refs = campaigns[round] ?? [];
       const sent = refs.some((ref) =>
         read.get(batchKey(ref.campaignId, ref.seq))?.messages.some((m) => m.to === phone && m.sa),
       );
       if (sent && refs[0]) answered.set(phone, refs[0].campaignId);
     }
-    open = open.filter((c) => !answered.has(c.phone) && c.campaigns.length > round + 1);
+    open = open.filter(([phone, campaigns]) => !answered.has(phone) && campaigns.length > round + 1);
   }
   return answered;
 };
 
+/** `answeredCampaigns` of these phones, each bucket of the recipient index queried once. */
+export const campaignsAnswered = async (
+  deps: Pick<WebhookDeps, 'recipients' | 'batches'>,
+  phones: readonly string[],
+  now: Date,
+): Promise<Map<string, string>> => answeredCampaigns(deps.batches, await candidateBatches(deps, phones, now));
+
+/** The phones (of `phones`) whose message in a campaign of the reply window was handed to this partner. */
+export const phonesHandedTo = async (
+  batches: ReportBatchStore,
+  candidates: Candidates,
+  partnerId: string,
+  phones: readonly string[],
+): Promise<Set<string>> => {
+  const wanted = [...new Set(phones)];
+  const refs = wanted.flatMap((phone) => (candidates.get(phone) ?? []).flat());
+  if (!refs.length) return new Set();
+  const read = await readUnique(batches, refs);
+  return new Set(
+    wanted.filter((phone) =>
+      (candidates.get(phone) ?? []).flat().some((ref) => {
+        const batch = read.get(batchKey(ref.campaignId, ref.seq));
+        return batch && wasHandedTo(batch, partnerId) && batch.messages.some((m) => m.to === phone);
+      }),
+    ),
+  );
+};
+
 /**
- * Subscribers' replies (contract §8): an opt-out keyword opts the phone out at once; every message counts
- * as a reply of the latest campaign that sent to the phone in the last 7 days; a repeated id is recorded
- * once. The opt-out is written before the record, so a crash between them cannot lose it.
+ * Subscribers' replies (contract §8): every message counts as a reply of the latest campaign that sent to
+ * the phone in the last 7 days; a repeated id is recorded once. An opt-out keyword opts the phone out at
+ * once, but only when the phone is this partner's to speak for: on one of its carriers (after number
+ * portability), or handed to it in the reply window; otherwise the reply is recorded without the opt-out,
+ * and the answer says why. The opt-out is written before the record, so a crash between them cannot lose it.
  */
 export const ingestInbound = async (
-  deps: Pick<WebhookDeps, 'recipients' | 'batches' | 'inbound' | 'optOuts' | 'observe' | 'now'>,
+  deps: Pick<
+    WebhookDeps,
+    'recipients' | 'batches' | 'inbound' | 'optOuts' | 'partners' | 'ported' | 'observe' | 'now'
+  >,
   partnerId: string,
   messages: readonly InboundMessage[],
-): Promise<{ processed: number; duplicates: number; optOuts: number }> => {
+): Promise<{ processed: number; duplicates: number; optOuts: number; optOutsRefused: OptOutRefused[] }> => {
   let processed = 0;
   let duplicates = 0;
   let optOuts = 0;
-  const phoneOf = (message: InboundMessage) => {
+  const refusals: { n: number; refused: OptOutRefused }[] = [];
+  const senders = messages.map((message) => {
     const normalized = normalizeVietnameseMobile(message.from);
-    return normalized.ok ? normalized.phone : undefined;
-  };
-  const phones = messages.flatMap((message) => phoneOf(message) ?? []);
-  const answered = await campaignsAnswered(deps, phones, deps.now());
-  await inParallel(messages, INBOUND_PARALLELISM, async (message) => {
-    const now = deps.now();
-    const phone = phoneOf(message);
-    const optOut = phone !== undefined && isOptOutReply(message.text);
-    const campaignId = phone ? answered.get(phone) : undefined;
-    if (optOut && phone)
-      await deps.optOuts.add({
-        phone,
-        source: 'sms',
-        reason: `Replied "${message.text.slice(0, 100)}" through ${partnerId}`,
-        createdAt: now.toISOString(),
-        createdBy: `partner:${partnerId}`,
-      });
-    const recorded = await deps.inbound.record({
-      partnerId,
-      id: message.id,
-      from: phone ?? message.from,
-      text: message.text,
-      at: new Date(message.at).toISOString(),
-      receivedAt: now.toISOString(),
-      ...(campaignId ? { campaignId } : {}),
-      optOut,
-    });
-    if (!recorded) {
-      duplicates++;
-      return;
-    }
-    processed++;
-    if (optOut) optOuts++;
+    return normalized.ok ? { phone: normalized.phone, carrier: normalized.carrier } : undefined;
   });
+  const phones = senders.flatMap((sender) => (sender ? [sender.phone] : []));
+  const keywordPhones = [
+    ...new Set(messages.flatMap((m, n) => (isOptOutReply(m.text) && senders[n] ? [senders[n].phone] : []))),
+  ];
+  const [candidates, served, ported] = await Promise.all([
+    candidateBatches(deps, phones, deps.now()),
+    deps.partners.carriersOf(partnerId),
+    keywordPhones.length ? deps.ported.carriersOf(keywordPhones) : new Map<string, Carrier>(),
+  ]);
+  const carrierOf = (phone: string, carrier: Carrier) => ported.get(phone) ?? carrier;
+  // Only phones off this partner's carriers need their hand-overs checked (rare).
+  const offCarrier = keywordPhones.filter((phone) => {
+    const sender = senders.find((s) => s?.phone === phone);
+    return !optOutRefusal(served ?? [], sender && carrierOf(phone, sender.carrier), false).allowed;
+  });
+  const [answered, handed] = await Promise.all([
+    answeredCampaigns(deps.batches, candidates),
+    phonesHandedTo(deps.batches, candidates, partnerId, offCarrier),
+  ]);
+
+  await inParallel(
+    messages.map((message, n) => ({ message, n, sender: senders[n] })),
+    INBOUND_PARALLELISM,
+    async ({ message, n, sender }) => {
+      const now = deps.now();
+      const phone = sender?.phone;
+      const keyword = isOptOutReply(message.text);
+      const decision = keyword
+        ? optOutRefusal(
+            served ?? [],
+            sender && carrierOf(sender.phone, sender.carrier),
+            phone !== undefined && handed.has(phone),
+          )
+        : undefined;
+      const optOut = decision?.allowed === true;
+      const campaignId = phone ? answered.get(phone) : undefined;
+      if (optOut && phone)
+        await deps.optOuts.add({
+          phone,
+          source: 'sms',
+          reason: `Replied "${message.text.slice(0, 100)}" through ${partnerId}`,
+          createdAt: now.toISOString(),
+          createdBy: `partner:${partnerId}`,
+        });
+      const refused = decision && !decision.allowed ? decision.reason : undefined;
+      const recorded = await deps.inbound.record({
+        partnerId,
+        id: message.id,
+        from: phone ?? message.from,
+        text: message.text,
+        at: new Date(message.at).toISOString(),
+        receivedAt: now.toISOString(),
+        ...(campaignId ? { campaignId } : {}),
+        optOut,
+        ...(refused ? { optOutRefused: refused } : {}),
+      });
+      if (!recorded) {
+        duplicates++;
+        return;
+      }
+      processed++;
+      if (optOut) optOuts++;
+      if (refused) refusals.push({ n, refused: { id: message.id, reason: refused } });
+    },
+  );
   deps.observe('InboundMessages', partnerId, processed);
   if (optOuts) deps.observe('OptOutReplies', partnerId, optOuts);
-  return { processed, duplicates, optOuts };
+  const optOutsRefused = refusals.sort((a, b) => a.n - b.n).map(({ refused }) => refused);
+  return { processed, duplicates, optOuts, optOutsRefused };
 };

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * Text people type: names and free text. Trimmed and NFC-normalised (contract §1), and never holding C0
+ * or C1 control characters (NUL, ESC, DEL, NEL, CSI...): they hide text in the console, break CSV reports
+ * and terminal logs, and no keyboard types them.
+ */
+
+/** Every C0 and C1 control character, DEL included (Unicode category Cc). */
+const CONTROL = /\p{Cc}/u;
+/** The same, except the line breaks and tab a multi-line text box sends. */
+const CONTROL_BUT_LINE_BREAKS = /(?![\n\r\t])\p{Cc}/u;
+
+/** A name on one line: no control characters at all, line breaks and tabs included. */
+export const nameText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .normalize('NFC')
+    .max(max)
+    .refine((text) => !CONTROL.test(text), 'must not contain control characters or line breaks');
+
+/** Free text (a description, a reason): line breaks and tabs allowed, other control characters not. */
+export const freeText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .normalize('NFC')
+    .max(max)
+    .refine((text) => !CONTROL_BUT_LINE_BREAKS.test(text), 'must not contain control characters');
