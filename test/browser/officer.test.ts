@@ -166,6 +166,12 @@ describe('an officer in the console', () => {
     await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
     await page.getByTestId('server-cost').getByText('6.650 ₫').waitFor();
     expect(await run.check('campaign-editor-unaccented')).toEqual([]);
+
+    // Only Bắc Kạn: 10 of the 20, one of them opted out.
+    await page.getByLabel('Bắc Kạn (10)').check();
+    await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
+    await page.getByTestId('recipients').getByText('10', { exact: true }).waitFor();
+    await page.getByTestId('server-cost').getByText('3.150 ₫').waitFor();
   });
 
   it('test-sends to two numbers once however often the button is pressed, refuses six, and submits', async () => {

@@ -174,7 +174,7 @@ export const en: Catalogue = {
     audiencesHint: 'Choose one or more; a number in several audiences receives one message.',
     audiencesTotal: (n) => `At most ${n} subscribers in total (duplicates are counted once on saving).`,
     provinces: 'Only these provinces (optional)',
-    provincesHint: 'Separated by commas, e.g. Bắc Kạn, Cao Bằng',
+    provincesHint: 'None ticked: every province of the chosen audiences.',
     partners: 'Telecom partners (optional)',
     partnersHint: 'Empty: the system picks the partner for each carrier.',
     schedule: 'Schedule',

@@ -178,7 +178,7 @@ export const vi = {
     audiencesHint: 'Chọn một hoặc nhiều danh sách; một số có trong nhiều danh sách chỉ nhận một tin.',
     audiencesTotal: (n: string) => `Tổng cộng tối đa ${n} thuê bao (số trùng lặp được tính một lần khi lưu).`,
     provinces: 'Chỉ gửi cho tỉnh, thành phố (không bắt buộc)',
-    provincesHint: 'Cách nhau bằng dấu phẩy, ví dụ: Bắc Kạn, Cao Bằng',
+    provincesHint: 'Không chọn tỉnh nào: gửi cho mọi tỉnh, thành phố của các danh sách đã chọn.',
     partners: 'Đối tác viễn thông (không bắt buộc)',
     partnersHint: 'Để trống: hệ thống chọn đối tác phù hợp với từng nhà mạng.',
     schedule: 'Lịch gửi',
