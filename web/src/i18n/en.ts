@@ -70,6 +70,7 @@ export const en: Catalogue = {
     carrier: 'Carrier',
     province: 'Province',
     subscribers: 'Subscribers',
+    noSubscribers: 'No subscriber yet: upload a CSV file to add some.',
     noProvince: 'No subscriber has a province yet.',
     sizeLine: (n) => `${n} subscribers`,
   },

@@ -71,6 +71,7 @@ export const vi = {
     carrier: 'Nhà mạng',
     province: 'Tỉnh, thành phố',
     subscribers: 'Thuê bao',
+    noSubscribers: 'Danh sách chưa có thuê bao nào: tải tệp CSV lên để thêm.',
     noProvince: 'Chưa có thuê bao nào ghi tỉnh/thành.',
     sizeLine: (n: string) => `${n} thuê bao`,
   },
