@@ -53,6 +53,8 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
     TABLE_NAME: options.tableName,
     PUBLIC_BASE_URL: options.publicBaseUrl,
     LOCAL_RUNTIME: '1',
+    // The carrier simulators (and a partner a developer runs) listen on 127.0.0.1.
+    ALLOW_LOOPBACK_WEBHOOKS: '1',
   });
   const client = new DynamoDBClient({});
   await ensureTable(client, options.tableName);

@@ -1,15 +1,28 @@
 import {
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Batch, BatchMessage } from '../core/dispatch/batch.js';
-import type { BatchRef, BatchStore, RateLimiter } from '../core/dispatch/ports.js';
+import { reserve, type Reservation } from '../core/dispatch/pacing.js';
+import {
+  OutcomeTooLargeError,
+  type BatchRef,
+  type BatchStore,
+  type RateLimiter,
+} from '../core/dispatch/ports.js';
 import { batchKey, mergeSettle } from '../core/webhooks/delivery-reports.js';
 import type { ReportBatchStore } from '../core/webhooks/service.js';
-import { batchGetAll, batchWriteAll, conditionFailed, transactionConflict } from './dynamo-batch.js';
+import {
+  batchGetAll,
+  batchWriteAll,
+  conditionFailed,
+  itemTooLarge,
+  transactionConflict,
+} from './dynamo-batch.js';
 import { INDEX, keys, ttlAfter } from './table.js';
 import { queryPages } from './cursor.js';
 
@@ -152,6 +165,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
           continue;
         }
         if (conditionFailed(error)) return false;
+        if (itemTooLarge(error)) throw new OutcomeTooLargeError(batch);
         // Batches of one campaign settling at once contend for its progress item: try again shortly.
         if (transactionConflict(error) && attempt < 8) {
           await new Promise((done) => setTimeout(done, Math.floor(Math.random() * 20 * attempt)));
@@ -223,30 +237,62 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
   },
 });
 
-export const dynamoRateLimiter = (client: DynamoDBDocumentClient, table: string): RateLimiter => ({
-  async tryAcquire(partnerId, second, count, tps) {
-    try {
-      await client.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keys.rate(partnerId, second),
-          UpdateExpression: 'ADD used :count SET #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(used) OR used <= :limit',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':count': count,
-            ':limit': tps - count,
-            ':ttl': ttlAfter(new Date(second * 1000), 3600),
-          },
-        }),
+/**
+ * The partner's reservation log (pacing.ts) in one item, `log` as [at, count, at, count, ...], moved by one
+ * conditional write per batch on its version. The reserved moment is ahead of `now` by about this
+ * process's round trip to the table, so the batch is not already late when the write returns.
+ */
+export const dynamoRateLimiter = (client: DynamoDBDocumentClient, table: string): RateLimiter => {
+  // A write's round trip, smoothed; the lead covers twice it (and at least 50 ms), so a batch reserved for
+  // an idle partner is rarely late when the write returns (a late one must reserve again, wasting its slot).
+  let writeMs = 25;
+  return {
+    async reserve(partnerId, size, tps, now) {
+      const key = keys.rate(partnerId);
+      const { Item } = await client.send(
+        new GetCommand({ TableName: table, Key: key, ConsistentRead: true }),
       );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
-  },
-});
+      let current = Item;
+      for (let attempt = 1; ; attempt++) {
+        const ver = Number(current?.ver ?? 0);
+        const flat = (current?.log ?? []) as number[];
+        const log: Reservation[] = [];
+        for (let i = 0; i + 1 < flat.length; i += 2) log.push([Number(flat[i]), Number(flat[i + 1])]);
+        const earliest = Math.max(now.getTime(), Date.now()) + Math.min(1000, Math.max(50, 2 * writeMs));
+        const started = Date.now();
+        const next = reserve(log, earliest, size, tps);
+        try {
+          await client.send(
+            new PutCommand({
+              TableName: table,
+              Item: {
+                ...key,
+                log: next.log.flat(),
+                ver: ver + 1,
+                ttl: ttlAfter(new Date(next.at), 3600),
+              },
+              ConditionExpression: ver ? 'ver = :ver' : 'attribute_not_exists(ver)',
+              ...(ver ? { ExpressionAttributeValues: { ':ver': ver } } : {}),
+            }),
+          );
+          writeMs = (writeMs * 3 + (Date.now() - started)) / 4;
+          return new Date(next.at);
+        } catch (error) {
+          // Another consumer reserved first: read its log and fit in after it. Many consumers of one busy
+          // partner collide often, so each waits a little (jittered, growing) before trying again.
+          if (!conditionFailed(error) || attempt >= 200) throw error;
+          await new Promise((done) =>
+            setTimeout(done, Math.floor(Math.random() * Math.min(50, 2 * attempt))),
+          );
+          current = await readRate(client, table, key);
+        }
+      }
+    },
+  };
+};
+
+const readRate = async (client: DynamoDBDocumentClient, table: string, key: { pk: string; sk: string }) =>
+  (await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
 
 /** Batches as delivery reports read and write them: many at once, each write conditional on `ver`. */
 export const dynamoReportBatchStore = (client: DynamoDBDocumentClient, table: string): ReportBatchStore => ({

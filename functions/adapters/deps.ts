@@ -6,6 +6,7 @@ import type { PartnerDeps } from '../core/partner-service.js';
 import type { ApiOptions } from '../http/api.js';
 import { dynamoAudienceStore } from './audience-store.js';
 import { dynamoDocumentClient, tableName } from './clients.js';
+import { webhookUrlPolicy } from './config.js';
 import { dynamoIdempotencyStore } from './idempotency-store.js';
 import { dynamoOptOutStore } from './opt-out-store.js';
 import { dynamoPartnerStore } from './partner-store.js';
@@ -19,6 +20,7 @@ export const partnerDeps = (): PartnerDeps => ({
   store: dynamoPartnerStore(dynamoDocumentClient(), tableName()),
   now: () => new Date(),
   newSecret: newSigningSecret,
+  webhookPolicy: webhookUrlPolicy(),
 });
 
 /** ULIDs that keep increasing within one millisecond, so ids made together still sort by creation. */

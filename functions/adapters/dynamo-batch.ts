@@ -116,3 +116,14 @@ export const conditionFailed = (error: unknown): boolean =>
 export const transactionConflict = (error: unknown): boolean =>
   (error as { name?: unknown } | null | undefined)?.name === 'TransactionConflictException' ||
   cancellationCodes(error).includes('TransactionConflict');
+
+/** The item would exceed DynamoDB's 400 KB: a single write's ValidationException, or a transaction item's. */
+export const itemTooLarge = (error: unknown): boolean => {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return (
+    (name === 'ValidationException' && typeof message === 'string' && /size/i.test(message)) ||
+    (cancellationCodes(error).includes('ValidationError') &&
+      typeof message === 'string' &&
+      /size/i.test(message))
+  );
+};

@@ -134,7 +134,8 @@ export const keys = {
     sk: `SUPPRESSED#${String(chunk).padStart(6, '0')}`,
   }),
   suppressedPrefix: 'SUPPRESSED#',
-  rate: (partnerId: string, second: number) => ({ pk: `RATE#${partnerId}`, sk: String(second) }),
+  /** The partner's pacing log (one item per partner). */
+  rate: (partnerId: string) => ({ pk: `RATE#${partnerId}`, sk: 'WINDOW' }),
   metricsShard: (campaignId: string, shard: number) => ({
     pk: `CAMPAIGN#${campaignId}`,
     sk: `METRICS#${shard}`,

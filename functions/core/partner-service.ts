@@ -1,5 +1,6 @@
-import { NotFoundError } from './errors.js';
+import { NotFoundError, ValidationError } from './errors.js';
 import type { Page, PageRequest } from './page.js';
+import { webhookUrlProblem, type WebhookUrlPolicy } from './partner-webhook-url.js';
 import { rotateSecrets, toView, type Partner, type PartnerInput, type PartnerView } from './partner.js';
 
 /** The storage a partner use case needs; DynamoDB implements it in adapters/partner-store.ts. */
@@ -14,6 +15,8 @@ export interface PartnerDeps {
   store: PartnerStore;
   now: () => Date;
   newSecret: () => string;
+  /** Which webhook URLs may be saved (SSRF guard; loopback only for the local runtime and tests). */
+  webhookPolicy: WebhookUrlPolicy;
 }
 
 export type SavePartnerResult =
@@ -25,6 +28,9 @@ export const savePartner = async (
   id: string,
   input: PartnerInput,
 ): Promise<SavePartnerResult> => {
+  const problem = webhookUrlProblem(input.webhookUrl, deps.webhookPolicy);
+  if (problem)
+    throw new ValidationError('The webhook URL is not allowed', [{ path: 'webhookUrl', message: problem }]);
   const now = deps.now().toISOString();
   const existing = await deps.store.get(id);
   if (existing) {

@@ -1,5 +1,5 @@
 /**
- * What a simulated carrier decides about a batch, without any network: the per-second TPS ledger, the
+ * What a simulated carrier decides about a batch, without any network: the rolling-second TPS ledger, the
  * seeded random numbers and the accept / replay / throttle / reject / fail answer with its counters.
  */
 
@@ -29,20 +29,64 @@ export const seededRandom = (seed: number): (() => number) => {
 
 export const unixSecond = (epochMs: number): number => Math.floor(epochMs / 1000);
 
-/** Messages taken in per wall-clock second; a batch that does not fit in its second is refused whole. */
+/**
+ * The most messages in any rolling window of `windowMs` (half-open: a window starting at a batch holds the
+ * batches less than `windowMs` after it), whole batches counted, from arrival times in epoch ms. How a
+ * carrier's gateway counts, and how the simulators, the tests and the bench measure our pacing.
+ */
+export const busiestWindow = (arrivals: readonly (readonly [number, number])[], windowMs = 1000): number => {
+  const sorted = [...arrivals].sort(([a], [b]) => a - b);
+  let busiest = 0;
+  let inWindow = 0;
+  let first = 0;
+  for (const [at, count] of sorted) {
+    inWindow += count;
+    for (let entry = sorted[first]; entry && entry[0] <= at - windowMs; entry = sorted[++first])
+      inWindow -= entry[1];
+    busiest = Math.max(busiest, inWindow);
+  }
+  return busiest;
+};
+
+/**
+ * Messages taken in, counted over every rolling second as carriers' gateways do (not per wall-clock
+ * second): a batch that would make the last second hold more than `tps` is refused whole.
+ */
 export class TpsLedger {
+  private readonly taken: [number, number][] = [];
   private readonly counts = new Map<number, number>();
+  private inLastSecond = 0;
+  private oldest = 0;
 
   constructor(readonly tps: number) {}
 
-  /** Records the batch in `second` and answers true, or answers false and records nothing. */
-  admit(second: number, messages: number): boolean {
-    const used = this.counts.get(second) ?? 0;
-    if (used + messages > this.tps) return false;
-    this.counts.set(second, used + messages);
+  /** Records the batch arriving at `atMs` and answers true, or answers false and records nothing. */
+  admit(atMs: number, messages: number): boolean {
+    for (
+      let entry = this.taken[this.oldest];
+      entry && entry[0] <= atMs - 1000;
+      entry = this.taken[++this.oldest]
+    )
+      this.inLastSecond -= entry[1];
+    if (this.inLastSecond + messages > this.tps) return false;
+    this.taken.push([atMs, messages]);
+    this.inLastSecond += messages;
+    const second = unixSecond(atMs);
+    this.counts.set(second, (this.counts.get(second) ?? 0) + messages);
     return true;
   }
 
+  /** Each batch taken: [arrival epoch ms, messages]. */
+  get arrivals(): [number, number][] {
+    return this.taken.map(([at, count]) => [at, count]);
+  }
+
+  /** The most messages taken in any rolling second; ≤ tps by construction. */
+  get maxInAnySecond(): number {
+    return busiestWindow(this.taken);
+  }
+
+  /** Messages per wall-clock second, for a timeline (pacing is judged over rolling seconds). */
   get perSecond(): Record<number, number> {
     return Object.fromEntries(this.counts);
   }
@@ -185,7 +229,7 @@ export class CarrierBook {
       this.counters.rejected += size;
       return refusal(400, 'batch_too_large', `At most ${this.settings.maxBatchSize} messages per batch`);
     }
-    if (!this.ledger.admit(unixSecond(nowMs), size)) {
+    if (!this.ledger.admit(nowMs, size)) {
       this.counters.throttled += size;
       return refusal(429, 'rate_limited', `At most ${this.settings.tps} messages per second`);
     }

@@ -66,6 +66,10 @@ export interface SimulatorCounters extends BatchCounters {
   badSignatures: number;
   /** Messages taken in per unix second (accepted and individually rejected ones: they used capacity). */
   perSecond: Record<number, number>;
+  /** Each batch taken in: [arrival epoch ms, messages], in arrival order. */
+  arrivals: [number, number][];
+  /** The most messages taken in any rolling second (how TPS is enforced); ≤ tps under the 429 policy. */
+  maxInAnySecond: number;
   maxPerSecond: number;
   /** Seconds whose messages exceeded `tps`; 0 by construction under the 429 policy. */
   secondsOverTps: number;
@@ -267,6 +271,8 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
     ...book.counters,
     ...transport,
     perSecond: book.ledger.perSecond,
+    arrivals: book.ledger.arrivals,
+    maxInAnySecond: book.ledger.maxInAnySecond,
     maxPerSecond: book.ledger.maxPerSecond,
     secondsOverTps: book.ledger.secondsOverTps,
   });

@@ -1,10 +1,17 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMessageId } from '../../functions/core/dispatch/batch.js';
+import { dynamoBatchStore } from '../../functions/adapters/batch-store.js';
+import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
+import { parseMessageId, type Batch } from '../../functions/core/dispatch/batch.js';
+import { OutcomeTooLargeError } from '../../functions/core/dispatch/ports.js';
 import { startLocalDispatcher } from '../../local/dispatcher.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import {
+  achievedRate,
   acceptedMessages,
+  busiestSecondSent,
   secondsAbove,
   sentPerSecond,
   startSimulatedPartner,
@@ -127,12 +134,32 @@ describe('sending a campaign', () => {
       // ...and by the partner's: it never took more (a request that reaches it in the next second on a
       // loaded machine is answered 429 and retried, never taken on top).
       expect(secondsAbove(p, tps), p.id).toEqual([]);
+      expect(busiestSecondSent(p), p.id).toBeLessThanOrEqual(tps);
     }
 
     const batches = await batchesOf(campaign.id);
     expect(batches.every((b) => b.status === 'pending')).toBe(true);
     expect(batches.flatMap((b) => b.messages).filter((m) => m.st !== 'pending')).toEqual([]);
   }, 60_000);
+});
+
+describe('pacing as the partner sees it', () => {
+  it('never gives a partner with tps 20 and batches of 10 more than 20 messages in any rolling second', async () => {
+    const paced = await partner({ id: 'paced', carriers: ['viettel'], tps: 20, maxBatchSize: 10 });
+    const audience = await audienceOf('Bảo Lạc', subscribers('viettel', 1_500_000, 120));
+    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [paced.id] });
+    await waitForStatus(api, campaign.id, 'completed', 30_000);
+
+    expect(paced.sim.counters()).toMatchObject({ accepted: 120, duplicates: 0 });
+    expect(paced.sim.counters().maxInAnySecond).toBeLessThanOrEqual(20);
+    // Every request over rolling seconds, by the moment we sent it (a per-second counter sent 40 within
+    // 950 ms here). At the partner's door the 20 ms margin holds on a quiet machine; this one is shared and
+    // its stalls exceed it (see the report), so the partner side is checked through its 429s above.
+    expect(busiestSecondSent(paced)).toBeLessThanOrEqual(20);
+    // The rate reached end to end on this shared machine is not asserted yet (see the report: ~0.7 of tps
+    // here, against ≥ 0.97 in the pacing model of test/unit/dispatch.test.ts).
+    expect(achievedRate(paced, 20)).toBeGreaterThan(0.3);
+  }, 40_000);
 });
 
 describe('retries', () => {
@@ -219,6 +246,109 @@ describe('retries', () => {
       expect(new Set(p.handOvers.map((h) => h.webhookId)).size, p.id).toBe(2);
     }
   }, 40_000);
+});
+
+/**
+ * A partner that accepts every batch but answers with the `rejected` list `answer` makes of the batch's
+ * message ids; it counts the requests it got.
+ */
+const verbosePartner = async (
+  id: string,
+  answer: (messageIds: string[]) => { messageId: string; reason: string }[],
+) => {
+  const requests: string[] = [];
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        data: { messages: { messageId: string }[] };
+      };
+      requests.push(String(request.headers['webhook-id']));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ rejected: answer(body.data.messages.map((m) => m.messageId)) }));
+    })();
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const registered = await api.call('PUT', `/v1/partners/${id}`, {
+    json: {
+      name: id,
+      webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`,
+      carriers: ['viettel'],
+      tps: 1000,
+      senderId: 'BOCONGAN',
+    },
+  });
+  expect(registered.status).toBe(201);
+  partners.push({
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  } as SimulatedPartner);
+  return { id, requests };
+};
+
+describe("a partner's large answer", () => {
+  it('keeps at most 200 characters of a rejection reason, so the outcome is saved and the batch is handed over once', async () => {
+    // 5 reasons of 10 KB: the answer is read whole (under 64 KiB), each reason is cut.
+    const wordy = await verbosePartner('wordy', (ids) =>
+      ids.slice(0, 5).map((messageId) => ({ messageId, reason: 'x'.repeat(10_000) })),
+    );
+    const audience = await audienceOf('Bằng Vân', subscribers('viettel', 6_000_000, 20));
+    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [wordy.id] });
+    await waitForStatus(api, campaign.id, 'completed', 20_000);
+
+    expect(wordy.requests).toHaveLength(1);
+    const messages = (await batchesOf(campaign.id)).flatMap((b) => b.messages);
+    const rejected = messages.filter((m) => m.st === 'failed');
+    expect(rejected).toHaveLength(5);
+    expect(rejected.every((m) => m.reason === `rejected: ${'x'.repeat(200)}`)).toBe(true);
+    expect(messages.filter((m) => m.st === 'pending')).toHaveLength(15);
+  }, 30_000);
+
+  it('stops reading an answer after 64 KiB: 5 reasons of 100 KB neither break the settle nor make the batch go again', async () => {
+    const flooding = await verbosePartner('flooding', (ids) =>
+      ids.slice(0, 5).map((messageId) => ({ messageId, reason: 'y'.repeat(100_000) })),
+    );
+    const audience = await audienceOf('Cao Sơn', subscribers('viettel', 6_100_000, 20));
+    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [flooding.id] });
+    await waitForStatus(api, campaign.id, 'completed', 20_000);
+
+    expect(flooding.requests).toHaveLength(1);
+    // The partner took the batch (2xx); the rejections it listed are beyond what we read.
+    const messages = (await batchesOf(campaign.id)).flatMap((b) => b.messages);
+    expect(messages.every((m) => m.st === 'pending')).toBe(true);
+  }, 30_000);
+});
+
+describe('a batch outcome over the item size', () => {
+  it('is refused by DynamoDB as OutcomeTooLargeError, and the batch stays claimed by us', async () => {
+    const store = dynamoBatchStore(dynamoDocumentClient(), tableName());
+    const now = new Date();
+    const message = { i: 0, to: phone('viettel', 6_200_000), carrier: 'viettel', st: 'queued' } as const;
+    const queued: Batch = {
+      campaignId: 'oversized',
+      seq: 0,
+      partnerId: 'nobody',
+      routes: ['nobody'],
+      status: 'queued',
+      attempt: 0,
+      availableAt: now.toISOString(),
+      messages: [message],
+      test: true,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    await store.putBatches([queued]);
+    const claimed = await store.claim(queued, now, 60_000);
+    if (!claimed) throw new Error('not claimed');
+    const huge = [{ ...message, st: 'failed' as const, reason: 'r'.repeat(500_000) }];
+    await expect(store.settle(claimed, 'pending', huge, now)).rejects.toBeInstanceOf(OutcomeTooLargeError);
+    expect(await store.get(queued)).toMatchObject({ status: 'handing', leaseUntil: claimed.leaseUntil });
+  });
 });
 
 describe('failover', () => {

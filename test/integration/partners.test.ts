@@ -146,6 +146,22 @@ describe('partners API input validation', () => {
     ['unknown field', { ...partner, password: 'x' }, 'password'],
   ];
 
+  it.each([
+    ['the cloud metadata address', 'http://169.254.169.254/latest/meta-data/', 'link-local'],
+    ['the ECS credentials address', 'https://169.254.170.2/v2/credentials', 'link-local'],
+    ['an IPv6 link-local address', 'https://[fe80::1]/sms', 'link-local'],
+    ['a private address', 'https://10.0.0.1/sms', 'private'],
+    ['a private address written in hex', 'https://0x0a000001/sms', 'private'],
+    ['an IPv4-mapped private address', 'https://[::ffff:192.168.1.1]/sms', 'private'],
+  ])('rejects a webhook to %s with 400 on webhookUrl and the reason', async (_case, webhookUrl, reason) => {
+    const response = await api.call('PUT', '/v1/partners/ssrf', { json: { ...partner, webhookUrl } });
+    expectError(response, 400, 'validation_failed');
+    expect(response.body.error.details).toEqual([
+      { path: 'webhookUrl', message: expect.stringContaining(reason) },
+    ]);
+    expect((await api.call('GET', '/v1/partners/ssrf')).status).toBe(404);
+  });
+
   it.each(invalidBodies)('rejects %s with 400 naming the field', async (_case, body, path) => {
     const response = await api.call('PUT', '/v1/partners/valid-id', { json: body });
     expectError(response, 400, 'validation_failed');

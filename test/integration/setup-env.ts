@@ -10,4 +10,5 @@ Object.assign(process.env, LOCAL_AWS_ENV, {
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   PUBLIC_BASE_URL: 'http://localhost:3000',
   LOCAL_RUNTIME: '1',
+  ALLOW_LOOPBACK_WEBHOOKS: '1',
 });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Carrier } from '../../functions/core/carriers.js';
+import { busiestWindow } from '../../local/simulators/carrier-rules.js';
 import {
   createCarrierSimulator,
   type CarrierSimulator,
@@ -201,6 +202,22 @@ export const acceptedMessages = (
     }
   }
   return accepted;
+};
+
+/** Our pacing by our own send times (the body's `timestamp`, taken when the batch's moment came), over rolling seconds. */
+export const busiestSecondSent = (partner: SimulatedPartner): number =>
+  busiestWindow(partner.handOvers.map((h) => [Date.parse(h.sentAt), h.messages.length] as const));
+
+/**
+ * Messages per second that reached the partner from its first request to its last (those of the last
+ * moment left out: they open a window the run does not fill), as a fraction of `tps`.
+ */
+export const achievedRate = (partner: SimulatedPartner, tps: number): number => {
+  const arrivals = partner.handOvers.map((h) => [h.at, h.messages.length] as const);
+  const first = Math.min(...arrivals.map(([at]) => at));
+  const last = Math.max(...arrivals.map(([at]) => at));
+  const before = arrivals.filter(([at]) => at < last).reduce((sum, [, n]) => sum + n, 0);
+  return before / ((last - first) / 1000) / tps;
 };
 
 /** Seconds in which the simulator took more than `tps` messages (its `perSecond` ledger). */

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { webhookTransport, type Resolver } from '../../functions/adapters/webhook-transport.js';
 import type { Campaign } from '../../functions/core/campaign.js';
 import {
   batchSizeFor,
@@ -10,11 +13,18 @@ import {
 } from '../../functions/core/dispatch/batch.js';
 import { dispatchBatch, type DispatchDeps } from '../../functions/core/dispatch/dispatcher.js';
 import { backoffMs, classifyAnswer, parseRetryAfter } from '../../functions/core/dispatch/outcome.js';
-import type {
-  BatchRef,
-  BatchStore,
-  HandOverRequest,
-  PartnerTransport,
+import {
+  LATE_TOLERANCE_MS,
+  PACING_WINDOW_MS,
+  reserve,
+  type Reservation,
+} from '../../functions/core/dispatch/pacing.js';
+import {
+  OutcomeTooLargeError,
+  type BatchRef,
+  type BatchStore,
+  type HandOverRequest,
+  type PartnerTransport,
 } from '../../functions/core/dispatch/ports.js';
 import type { Partner } from '../../functions/core/partner.js';
 
@@ -235,7 +245,7 @@ const setup = (
   const deps: DispatchDeps = {
     batches: store,
     queue: { enqueue: async (refs) => void enqueued.push(...refs.map((r) => `${r.seq}:${r.partnerId}`)) },
-    limiter: { tryAcquire: async () => true },
+    limiter: { reserve: async (_id, _size, _tps, now) => now },
     transportFor: () => ({
       send: async (request) => {
         sent.push(request);
@@ -310,6 +320,37 @@ describe('dispatching a batch', () => {
     expect(current().handedTo).toBeUndefined();
     await dispatchUntil('accepted');
     expect(current()).toMatchObject({ status: 'pending', handedTo: ['p1'] });
+  });
+
+  it('keeps at most 200 characters of a partner’s reason', async () => {
+    const { deps, current } = setup([
+      { status: 200, body: { rejected: [{ messageId: 'c1.0.1', reason: 'z'.repeat(100_000) }] } },
+    ]);
+    await dispatchBatch(deps, { campaignId: 'c1', seq: 0 });
+    expect(current().messages[1]).toMatchObject({ st: 'failed', reason: `rejected: ${'z'.repeat(200)}` });
+  });
+
+  it('saves an outcome too large for its item without the partner’s reasons, and never hands it over again', async () => {
+    const { deps, sent, settled, current, advance } = setup([
+      { status: 200, body: { rejected: [{ messageId: 'c1.0.1', reason: 'z'.repeat(150) }] } },
+    ]);
+    const settle = deps.batches.settle;
+    // As DynamoDB would for an item over 400 KB: here, any reason longer than 100 characters.
+    deps.batches.settle = async (batch, status, messages, now, charge, handedTo) => {
+      if (messages.some((m) => (m.reason?.length ?? 0) > 100)) throw new OutcomeTooLargeError(batch);
+      return settle(batch, status, messages, now, charge, handedTo);
+    };
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
+    expect(current().status).toBe('pending');
+    expect(current().messages.map((m) => [m.st, m.reason ?? null])).toEqual([
+      ['pending', null],
+      ['failed', 'rejected'],
+      ['pending', null],
+    ]);
+    expect(settled).toEqual(['0:pending']);
+    advance(120_000);
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('not-claimed');
+    expect(sent).toHaveLength(1);
   });
 
   it('retries a 429 after Retry-After with the same webhook id, then hands it over', async () => {
@@ -401,18 +442,233 @@ describe('dispatching a batch', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('waits for the next second when the partner budget is spent', async () => {
-    const { deps, sent } = setup([{ status: 200 }]);
-    const seconds: number[] = [];
-    let calls = 0;
+  it('waits for its reserved moment, and reserves again when it woke too late to keep it', async () => {
+    const { deps, sent, advance } = setup([{ status: 200 }]);
+    const reservations: number[] = [];
     deps.limiter = {
-      tryAcquire: async (_id, second) => {
-        seconds.push(second);
-        return ++calls > 2;
+      reserve: async (_id, size, tps, now) => {
+        reservations.push(now.getTime());
+        expect([size, tps]).toEqual([3, 100]);
+        return new Date(now.getTime() + 400);
       },
     };
-    await dispatchBatch(deps, { campaignId: 'c1', seq: 0 });
-    expect(new Set(seconds).size).toBe(3);
+    let late = true;
+    const sleep = deps.sleep;
+    deps.sleep = async (ms) => {
+      await sleep(ms);
+      // The first wait to the moment overruns it by more than the tolerance (a busy process).
+      const reserved = reservations.at(-1) ?? 0;
+      if (late && deps.now().getTime() >= reserved + 400) {
+        advance(LATE_TOLERANCE_MS + 1);
+        late = false;
+      }
+    };
+    const start = deps.now().getTime();
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
+    expect(reservations).toEqual([start, start + 400 + LATE_TOLERANCE_MS + 1]);
     expect(sent).toHaveLength(1);
+    expect(Date.parse(JSON.parse(sent[0]?.body ?? '{}').timestamp)).toBe((reservations[1] ?? 0) + 400);
+  });
+});
+
+describe('the webhook transport', () => {
+  const servers: { close(): void; closeAllConnections(): void }[] = [];
+  afterEach(() => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  /** A partner on 127.0.0.1 answering with `answer`; `hits` counts the requests it got. */
+  const listen = async (answer: (response: ServerResponse) => void) => {
+    const hits: string[] = [];
+    const server = createServer((request, response) => {
+      hits.push(String(request.url));
+      request.resume().on('end', () => answer(response));
+    });
+    servers.push(server);
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    return { port: (server.address() as AddressInfo).port, hits };
+  };
+  const request = (url: string) => ({
+    url,
+    secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    webhookId: 'msg_c1_0_p1',
+    body: '{}',
+    timeoutMs: 2000,
+  });
+  const local = { allowLoopback: true };
+  const aws = { allowLoopback: false };
+
+  it('never follows a redirect: the 307 is the answer, and a failed attempt', async () => {
+    const elsewhere = await listen((response) => response.writeHead(200).end('{}'));
+    const partner = await listen((response) =>
+      response.writeHead(307, { location: `http://127.0.0.1:${elsewhere.port}/steal` }).end(),
+    );
+    const answer = await webhookTransport(local).send(request(`http://127.0.0.1:${partner.port}/sms`));
+    expect(answer.status).toBe(307);
+    expect(elsewhere.hits).toEqual([]);
+    expect(classifyAnswer(answer, new Date())).toEqual({
+      kind: 'retry',
+      reason: 'redirect (307) not followed',
+    });
+  });
+
+  it('refuses loopback and link-local addresses as written, without connecting', async () => {
+    const partner = await listen((response) => response.writeHead(200).end('{}'));
+    for (const url of [
+      `https://127.0.0.1:${partner.port}/sms`,
+      `https://0x7f000001:${partner.port}/sms`,
+      `https://localhost:${partner.port}/sms`,
+      `http://127.0.0.1:${partner.port}/sms`,
+    ])
+      expect((await webhookTransport(aws).send(request(url))).error, url).toMatch(/^webhook address refused/);
+    expect((await webhookTransport(local).send(request('http://169.254.169.254/latest'))).error).toMatch(
+      /^webhook address refused: .*link-local/,
+    );
+    expect(partner.hits).toEqual([]);
+  });
+
+  it('checks the resolved address and connects to the one it checked (no DNS rebinding)', async () => {
+    const partner = await listen((response) => response.writeHead(200).end('{"rejected":[]}'));
+    const answers: string[][] = [];
+    // A name whose DNS answer is loopback: refused in AWS; where loopback is allowed the connection goes to
+    // the address the check saw (sms.partner.example has no real DNS entry).
+    const resolver =
+      (address: string): Resolver =>
+      (hostname, callback) => {
+        answers.push([hostname, address]);
+        callback(null, [{ address, family: 4 }]);
+      };
+    const refused = await webhookTransport(aws, resolver('127.0.0.1')).send(
+      request(`https://sms.partner.example:${partner.port}/sms`),
+    );
+    expect(refused.error).toMatch(/^webhook address refused: sms.partner.example: 127.0.0.1 is a loopback/);
+    const metadata = await webhookTransport(aws, resolver('169.254.169.254')).send(
+      request(`https://sms.partner.example:${partner.port}/sms`),
+    );
+    expect(metadata.error).toMatch(/link-local/);
+    expect(partner.hits).toEqual([]);
+
+    const pinned = await webhookTransport(local, resolver('127.0.0.1')).send(
+      request(`http://sms.partner.example:${partner.port}/sms`),
+    );
+    expect(pinned).toMatchObject({ status: 200, body: { rejected: [] } });
+    expect(partner.hits).toEqual(['/sms']);
+    expect(answers.map(([host]) => host)).toEqual(Array(3).fill('sms.partner.example'));
+  });
+
+  it('stops reading an answer after 64 KiB', async () => {
+    const partner = await listen((response) =>
+      response
+        .writeHead(200)
+        .end(JSON.stringify({ rejected: [{ messageId: 'c1.0.0', reason: 'x'.repeat(1_000_000) }] })),
+    );
+    const answer = await webhookTransport(local).send(request(`http://127.0.0.1:${partner.port}/sms`));
+    expect(answer).toMatchObject({ status: 200, body: undefined });
+  });
+});
+
+describe('pacing over rolling windows', () => {
+  /** mulberry32, so a failing schedule can be replayed from its seed. */
+  const seeded = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  /** The most messages in any rolling window of `windowMs` (half-open), whole batches counted. */
+  const busiestWindow = (sends: [number, number][], windowMs: number) => {
+    const sorted = [...sends].sort(([a], [b]) => a - b);
+    let best = 0;
+    let sum = 0;
+    let first = 0;
+    for (const [at, count] of sorted) {
+      sum += count;
+      while ((sorted[first]?.[0] ?? at) <= at - windowMs) sum -= sorted[first++]?.[1] ?? 0;
+      best = Math.max(best, sum);
+    }
+    return best;
+  };
+
+  /**
+   * Consumers reserving at random moments batches of random sizes (at most the partner's batch size), each
+   * sent at its moment plus a lateness within the tolerance and a network delay within the rest of the
+   * margin: what the partner sees.
+   */
+  const run = (seed: number, tps: number, maxSize: number, batches: number) => {
+    const random = seeded(seed);
+    let log: Reservation[] = [];
+    let clock = 1_000_000;
+    const arrivals: [number, number][] = [];
+    for (let i = 0; i < batches; i++) {
+      clock += Math.floor(random() * 3 * (1000 / (tps / maxSize)));
+      const size = random() < 0.7 ? maxSize : 1 + Math.floor(random() * maxSize);
+      const reserved = reserve(log, clock, size, tps);
+      log = reserved.log;
+      const lateness = random() * LATE_TOLERANCE_MS;
+      const network = random() * (PACING_WINDOW_MS - 1000 - LATE_TOLERANCE_MS);
+      arrivals.push([reserved.at + lateness + network, size]);
+    }
+    return arrivals;
+  };
+
+  it('never lets a partner with tps 20 and batches of 10 get more than 20 messages in any second (the 40-in-950-ms case)', () => {
+    let log: Reservation[] = [];
+    const sends: [number, number][] = [];
+    // Four consumers ask at once at 0.9 s, and again at 1.0 s: a per-second counter let all of them go.
+    for (const now of [900, 900, 1000, 1000]) {
+      const reserved = reserve(log, now, 10, 20);
+      log = reserved.log;
+      sends.push([reserved.at, 10]);
+    }
+    expect(busiestWindow(sends, 1000)).toBe(20);
+    expect(sends.map(([at]) => at)).toEqual([900, 900, 1920, 1920]);
+  });
+
+  it.each([
+    [20, 10],
+    [20, 9],
+    [50, 50],
+    [150, 75],
+    [7, 3],
+    [1000, 100],
+    [997, 99],
+  ])(
+    'keeps every rolling second at the partner ≤ tps %i with batches up to %i, for random schedules',
+    (tps, maxSize) => {
+      for (let seed = 1; seed <= 40; seed++) {
+        const arrivals = run(seed, tps, maxSize, 300);
+        expect(busiestWindow(arrivals, 1000), `seed ${seed}`).toBeLessThanOrEqual(tps);
+      }
+    },
+  );
+
+  it('keeps the log small whatever the batch size', () => {
+    let log: Reservation[] = [];
+    for (let i = 0; i < 20_000; i++) log = reserve(log, 1_000_000 + i, 1, 10_000).log;
+    expect(log.length).toBeLessThanOrEqual(Math.ceil(PACING_WINDOW_MS / 5) + 1);
+  });
+
+  it.each([
+    [20, 10],
+    [200, 100],
+    [1000, 100],
+    [50, 50],
+  ])('reaches ≥ 97 %% of tps %i with full batches of %i when consumers always wait', (tps, size) => {
+    let log: Reservation[] = [];
+    let at = 0;
+    const seconds = 30;
+    let sent = 0;
+    while (at < seconds * 1000) {
+      const reserved = reserve(log, at, size, tps);
+      log = reserved.log;
+      at = reserved.at;
+      if (at < seconds * 1000) sent += size;
+    }
+    expect(sent / (tps * seconds)).toBeGreaterThanOrEqual(0.97);
   });
 });

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError } from '../../functions/core/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../functions/core/errors.js';
 import type { Page, PageRequest } from '../../functions/core/page.js';
 import {
   PREVIOUS_SECRET_GRACE_MS,
@@ -17,6 +17,7 @@ import {
   type PartnerDeps,
   type PartnerStore,
 } from '../../functions/core/partner-service.js';
+import { addressKind, addressProblem, webhookUrlProblem } from '../../functions/core/partner-webhook-url.js';
 
 const HOUR = 60 * 60 * 1000;
 const T0 = new Date('2027-07-01T00:00:00.000Z');
@@ -140,7 +141,12 @@ describe('partner use cases', () => {
     store = new InMemoryPartnerStore();
     clock = T0;
     issued = 0;
-    deps = { store, now: () => clock, newSecret: () => `whsec_secret-${++issued}` };
+    deps = {
+      store,
+      now: () => clock,
+      newSecret: () => `whsec_secret-${++issued}`,
+      webhookPolicy: { allowLoopback: false },
+    };
   });
 
   it('creates an unknown partner with a fresh secret, shown once', async () => {
@@ -245,5 +251,85 @@ describe('partner use cases', () => {
     await expect(call(deps)).rejects.toMatchObject({ status: 404, code: 'not_found' });
     expect(store.writes).toEqual([]);
     expect(issued).toBe(0);
+  });
+});
+
+describe('webhook URLs (SSRF guard)', () => {
+  const aws = { allowLoopback: false };
+  const local = { allowLoopback: true };
+
+  it.each([
+    ['https://169.254.169.254/latest/meta-data/', 'link-local'],
+    ['https://169.254.170.2/v2/credentials', 'link-local'],
+    ['https://[fe80::1]/sms', 'link-local'],
+    ['https://[fd00:ec2::254]/', 'link-local'],
+    ['https://0.0.0.0/sms', 'link-local'],
+    ['https://0/sms', 'link-local'],
+    ['https://[::ffff:169.254.169.254]/', 'link-local'],
+    ['https://224.0.0.1/sms', 'link-local'],
+    ['https://10.0.0.1/sms', 'private'],
+    ['https://172.16.5.4/sms', 'private'],
+    ['https://192.168.1.10/sms', 'private'],
+    ['https://100.64.0.1/sms', 'private'],
+    ['https://[fd12:3456::1]/sms', 'private'],
+    ['https://[::ffff:10.0.0.1]/sms', 'private'],
+  ])('refuses %s everywhere (%s)', (url, reason) => {
+    expect(webhookUrlProblem(url, aws)).toContain(reason);
+    expect(webhookUrlProblem(url, local)).toContain(reason);
+  });
+
+  it.each([
+    'https://localhost:9001/2018-06-01/runtime/invocation/next',
+    'https://127.0.0.1/sms',
+    'https://0x7f000001/sms',
+    'https://2130706433/sms',
+    'https://127.1/sms',
+    'https://0177.0.0.1/sms',
+    'https://[::1]/sms',
+    'https://[::ffff:127.0.0.1]/sms',
+    'https://api.localhost/sms',
+  ])('refuses the loopback %s in AWS, allows it where loopback is allowed', (url) => {
+    expect(webhookUrlProblem(url, aws)).toMatch(/loopback/);
+    expect(webhookUrlProblem(url, local)).toBeUndefined();
+  });
+
+  it('requires https in AWS; http only where loopback is allowed', () => {
+    expect(webhookUrlProblem('http://sms.viettel.example/v1', aws)).toBe('must be an https URL');
+    expect(webhookUrlProblem('http://127.0.0.1:4001/sms', local)).toBeUndefined();
+    expect(webhookUrlProblem('ftp://sms.viettel.example/v1', local)).toBe('must be an http(s) URL');
+    expect(webhookUrlProblem('https://sms.viettel.example/v1', aws)).toBeUndefined();
+    expect(webhookUrlProblem('https://203.113.131.1/v1', aws)).toBeUndefined();
+  });
+
+  it('refuses credentials in the URL and single-label host names', () => {
+    expect(webhookUrlProblem('https://user:pw@sms.viettel.example/', aws)).toMatch(/credentials/);
+    expect(webhookUrlProblem('https://metadata/computeMetadata', aws)).toMatch(/not a public host/);
+  });
+
+  it('classifies resolved addresses, IPv4-mapped IPv6 as its IPv4 address', () => {
+    expect(
+      ['203.113.131.1', '127.0.0.1', '::ffff:7f00:1', '10.1.2.3', '169.254.169.254', '2001:4860::8888'].map(
+        addressKind,
+      ),
+    ).toEqual(['public', 'loopback', 'loopback', 'private', 'forbidden', 'public']);
+    expect(addressProblem('127.0.0.1', local)).toBeUndefined();
+    expect(addressProblem('127.0.0.1', aws)).toMatch(/loopback/);
+    expect(addressProblem('169.254.169.254', local)).toMatch(/link-local/);
+  });
+
+  it('refuses to save a partner whose webhook is not allowed, naming the field', async () => {
+    const deps: PartnerDeps = {
+      store: new InMemoryPartnerStore(),
+      now: () => T0,
+      newSecret: () => 'whsec_x',
+      webhookPolicy: aws,
+    };
+    const saving = savePartner(deps, 'metadata', input({ webhookUrl: 'https://169.254.169.254/' }));
+    await expect(saving).rejects.toBeInstanceOf(ValidationError);
+    await expect(saving).rejects.toMatchObject({
+      details: [
+        { path: 'webhookUrl', message: '169.254.169.254 is a link-local, metadata or reserved address' },
+      ],
+    });
   });
 });

@@ -20,28 +20,43 @@ const settings: CarrierSettings = { tps: 10, maxBatchSize: 10, rejectRate: 0, su
 const T0 = Date.parse('2027-07-30T01:00:00.000Z');
 
 describe('TpsLedger', () => {
+  it('counts over rolling seconds, not wall-clock ones: a full second late in one and early in the next is refused', () => {
+    const ledger = new TpsLedger(20);
+    expect(ledger.admit(100_900, 10)).toBe(true);
+    expect(ledger.admit(100_950, 10)).toBe(true);
+    expect(ledger.admit(101_000, 10)).toBe(false);
+    expect(ledger.admit(101_899, 10)).toBe(false);
+    expect(ledger.admit(101_900, 10)).toBe(true);
+    expect(ledger.arrivals).toEqual([
+      [100_900, 10],
+      [100_950, 10],
+      [101_900, 10],
+    ]);
+    expect(ledger.maxInAnySecond).toBe(20);
+  });
+
   it('admits batches up to tps messages in a second and refuses the one that would go over', () => {
     const ledger = new TpsLedger(10);
-    expect(ledger.admit(100, 6)).toBe(true);
-    expect(ledger.admit(100, 4)).toBe(true);
-    expect(ledger.admit(100, 1)).toBe(false);
+    expect(ledger.admit(100000, 6)).toBe(true);
+    expect(ledger.admit(100000, 4)).toBe(true);
+    expect(ledger.admit(100000, 1)).toBe(false);
     expect(ledger.perSecond).toEqual({ 100: 10 });
   });
 
   it('refuses a batch that does not fit whole, leaving the room for a smaller one', () => {
     const ledger = new TpsLedger(10);
-    ledger.admit(100, 7);
-    expect(ledger.admit(100, 4)).toBe(false);
-    expect(ledger.admit(100, 3)).toBe(true);
+    ledger.admit(100000, 7);
+    expect(ledger.admit(100000, 4)).toBe(false);
+    expect(ledger.admit(100000, 3)).toBe(true);
     expect(ledger.perSecond).toEqual({ 100: 10 });
   });
 
   it('starts every second afresh and records each second exactly', () => {
     const ledger = new TpsLedger(10);
-    ledger.admit(100, 10);
-    ledger.admit(101, 3);
-    ledger.admit(101, 8);
-    ledger.admit(103, 5);
+    ledger.admit(100000, 10);
+    ledger.admit(101000, 3);
+    ledger.admit(101000, 8);
+    ledger.admit(103000, 5);
     expect(ledger.perSecond).toEqual({ 100: 10, 101: 3, 103: 5 });
     expect(ledger.maxPerSecond).toBe(10);
   });
@@ -49,9 +64,10 @@ describe('TpsLedger', () => {
   it('never has a second over tps however the batches come', () => {
     const ledger = new TpsLedger(25);
     const random = seededRandom(3);
-    for (let i = 0; i < 5000; i++) ledger.admit(1000 + Math.floor(i / 40), 1 + Math.floor(random() * 12));
+    for (let i = 0; i < 5000; i++) ledger.admit(1_000_000 + i * 25, 1 + Math.floor(random() * 12));
     expect(ledger.secondsOverTps).toBe(0);
     expect(ledger.maxPerSecond).toBeLessThanOrEqual(25);
+    expect(ledger.maxInAnySecond).toBeLessThanOrEqual(25);
     expect(Object.values(ledger.perSecond).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 

@@ -4,8 +4,18 @@ import { isInsideWindow, nextWindowStart } from '../sending-window.js';
 import { replaceLinks } from '../sms-encoding.js';
 import { messageId, webhookId, type Batch, type BatchMessage } from './batch.js';
 import { MAX_ATTEMPTS_PER_PARTNER, backoffMs, classifyAnswer } from './outcome.js';
-import { msUntilNextSecond, unixSecond } from './pacing.js';
-import type { BatchQueue, BatchRef, BatchStore, PartnerTransport, RateLimiter } from './ports.js';
+import { LATE_TOLERANCE_MS } from './pacing.js';
+
+/** How long before its moment a waiting batch checks that its campaign still sends. */
+const STOP_CHECK_BEFORE_MS = 100;
+import {
+  OutcomeTooLargeError,
+  type BatchQueue,
+  type BatchRef,
+  type BatchStore,
+  type PartnerTransport,
+  type RateLimiter,
+} from './ports.js';
 
 export interface DispatchDeps {
   batches: BatchStore;
@@ -29,9 +39,6 @@ export interface DispatchDeps {
 
 export type DispatchMetric =
   'MessagesHandedOver' | 'MessagesRejected' | 'BatchRetries' | 'Throttles' | 'Failovers' | 'MessagesFailed';
-
-/** Budget is not taken this close to the end of a second. */
-const SECOND_END_GUARD_MS = 150;
 
 export type DispatchOutcome =
   'not-claimed' | 'accepted' | 'retry-later' | 'failed-over' | 'failed' | 'cancelled' | 'held';
@@ -72,8 +79,8 @@ export const sendBody = (
   });
 
 /**
- * Hands one batch to its partner (contract §8 "We send"): claim it with a conditional write, wait for the
- * partner's per-second budget, POST it signed, then settle it (pending), retry it later with backoff,
+ * Hands one batch to its partner (contract §8 "We send"): claim it with a conditional write, wait for its
+ * moment in the partner's rolling window, POST it signed, then settle it (pending), retry it later with backoff,
  * fail it over to the next partner for its carrier, or fail it. A paused campaign or a closed sending
  * window puts it back in the queue untouched; a cancelled campaign cancels it.
  */
@@ -113,10 +120,9 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
           ? { ...m, st: 'failed', at, reason: `rejected: ${reason}` }
           : { ...m, st: 'pending', at, sa: at };
       });
-      await settle(
+      await settleAccepted(
         deps,
         batch,
-        'pending',
         messages,
         { price: partner.pricePerSegment, currency: partner.currency },
         partner.id,
@@ -214,8 +220,31 @@ const settle = async (
 };
 
 /**
- * Waits until the partner's current second has room for the whole batch (shared across consumers). After
- * each wait `afterWaiting` may call it off (its answer is returned); undefined once the budget is taken.
+ * The partner took the batch, so its outcome must be saved now: a batch left `handing` would be claimed again
+ * when its lease ends and handed to the same partner once more. When the partner's reasons make the item
+ * too large, they are dropped (each such message fails as plain `rejected`).
+ */
+const settleAccepted = async (
+  deps: DispatchDeps,
+  batch: Batch,
+  messages: BatchMessage[],
+  charge: { price: number; currency: string },
+  handedTo: string,
+) => {
+  try {
+    await settle(deps, batch, 'pending', messages, charge, handedTo);
+  } catch (error) {
+    if (!(error instanceof OutcomeTooLargeError)) throw error;
+    const compact = messages.map((m) =>
+      m.st === 'failed' && m.reason?.startsWith('rejected: ') ? { ...m, reason: 'rejected' } : m,
+    );
+    await settle(deps, batch, 'pending', compact, charge, handedTo);
+  }
+};
+
+/**
+ * Reserves the batch's moment in the partner's rolling window (shared across consumers) and waits for it.
+ * After a wait `afterWaiting` may call it off (its answer is returned); undefined when the batch may go.
  */
 const acquire = async <Stop>(
   deps: DispatchDeps,
@@ -224,23 +253,19 @@ const acquire = async <Stop>(
   afterWaiting: () => Promise<Stop | undefined>,
 ): Promise<Stop | undefined> => {
   for (;;) {
-    const now = deps.now();
-    // A batch sent in the last moments of a second may reach the partner in the next one.
-    if (msUntilNextSecond(now) < SECOND_END_GUARD_MS) {
-      await deps.sleep(msUntilNextSecond(now));
-      continue;
+    const at = (await deps.limiter.reserve(partner.id, count, partner.tps, deps.now())).getTime();
+    if (at > deps.now().getTime()) {
+      // The pause / cancel / window check reads the campaign: done just before the moment, not after it.
+      const early = at - STOP_CHECK_BEFORE_MS - deps.now().getTime();
+      if (early > 0) await deps.sleep(early);
+      const stop = await afterWaiting();
+      if (stop !== undefined) return stop;
+      const left = at - deps.now().getTime();
+      if (left > 0) await deps.sleep(left);
     }
-    if (await deps.limiter.tryAcquire(partner.id, unixSecond(now), count, partner.tps)) {
-      // A slow counter write can return in the next second (or too close to it): then the budget taken
-      // was for a second that is over, and the batch would land uncounted in the next one. Take another.
-      const after = deps.now();
-      if (unixSecond(after) === unixSecond(now) && msUntilNextSecond(after) >= SECOND_END_GUARD_MS / 2)
-        return undefined;
-      continue;
-    }
-    await deps.sleep(msUntilNextSecond(now) + Math.floor(deps.random() * 20));
-    const stop = await afterWaiting();
-    if (stop !== undefined) return stop;
+    // Sent much later than its moment (a slow write, a busy process), the batch could crowd the batches
+    // reserved after it: it takes a new moment instead (the old one stays counted, which is only safe).
+    if (deps.now().getTime() - at <= LATE_TOLERANCE_MS) return undefined;
   }
 };
 

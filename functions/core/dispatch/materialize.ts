@@ -120,6 +120,8 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
     if (seen.has(member.phone)) return;
     if (wanted && !(member.province && wanted.has(provinceKey(member.province)))) return;
     seen.add(member.phone);
+    // Batched by an earlier, interrupted run: already counted there, whatever has changed since.
+    if (written.has(member.phone)) return;
     const reason = optedOut.has(member.phone)
       ? 'opted_out'
       : capped.has(member.phone)
@@ -132,7 +134,7 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
         ...(member.province ? { province: member.province } : {}),
         reason,
       });
-    else if (!written.has(member.phone))
+    else
       recipients.push({
         phone: member.phone,
         carrier: ported.get(member.phone) ?? member.carrier,

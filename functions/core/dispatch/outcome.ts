@@ -12,13 +12,16 @@ export interface PartnerAnswer {
   body?: unknown;
 }
 
+/** How much of a partner's reason for rejecting a message is kept on the message. */
+export const MAX_REASON_LENGTH = 200;
+
 const rejectedList = (body: unknown): { messageId: string; reason: string }[] => {
   const list = (body as { rejected?: unknown } | undefined)?.rejected;
   if (!Array.isArray(list)) return [];
   return list.flatMap((entry: unknown) => {
     const { messageId, reason } = (entry ?? {}) as { messageId?: unknown; reason?: unknown };
     return typeof messageId === 'string'
-      ? [{ messageId, reason: typeof reason === 'string' ? reason : 'rejected' }]
+      ? [{ messageId, reason: typeof reason === 'string' ? reason.slice(0, MAX_REASON_LENGTH) : 'rejected' }]
       : [];
   });
 };
@@ -44,6 +47,8 @@ export const classifyAnswer = (answer: PartnerAnswer, now: Date): HandOverResult
     };
   }
   if (status >= 500 || status === 408) return { kind: 'retry', reason: `partner error ${status}` };
+  // Redirects are never followed (the signed batch would go wherever they point): a failed attempt.
+  if (status >= 300 && status < 400) return { kind: 'retry', reason: `redirect (${status}) not followed` };
   return { kind: 'refused', reason: `rejected by partner (${status})` };
 };
 

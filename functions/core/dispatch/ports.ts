@@ -5,6 +5,15 @@ export interface BatchRef {
   seq: number;
 }
 
+/** A batch's new state does not fit in its item (DynamoDB's 400 KB), so it was not saved. */
+export class OutcomeTooLargeError extends Error {
+  readonly code = 'outcome_too_large';
+  constructor(readonly batch: BatchRef) {
+    super(`The outcome of batch ${batch.campaignId}.${batch.seq} is too large to save`);
+    this.name = 'OutcomeTooLargeError';
+  }
+}
+
 /** Where batches live and how their state moves; DynamoDB implements it with conditional writes. */
 export interface BatchStore {
   /** Writes new batches (materialisation; idempotent for the same batches). */
@@ -18,7 +27,8 @@ export interface BatchStore {
    * Conditional on the batch's `ver` too: when a delivery report changed the batch since the claim, the
    * report's message states are merged in (`mergeSettle`). `charge`: the accepting partner's price per
    * segment, kept on the batch for the campaign's cost. `handedTo`: the partner this claim POSTed the batch
-   * to, added to the batch's `handedTo`.
+   * to, added to the batch's `handedTo`. Throws `OutcomeTooLargeError` when the new state does not fit in
+   * the item.
    */
   settle(
     batch: Batch,
@@ -43,10 +53,13 @@ export interface BatchStore {
   listBatches(campaignId: string): AsyncIterable<Batch[]>;
 }
 
-/** The shared per-partner, per-second counter behind pacing. */
+/** The shared per-partner reservation log behind pacing (see pacing.ts), one conditional write per batch. */
 export interface RateLimiter {
-  /** Adds `count` to this second's total for the partner if it stays ≤ tps; false when it would not. */
-  tryAcquire(partnerId: string, second: number, count: number, tps: number): Promise<boolean>;
+  /**
+   * Reserves the earliest moment, not before `now`, at which `size` messages keep every rolling window of
+   * the partner at ≤ tps; answers that moment (it may be in the future: wait for it, then send).
+   */
+  reserve(partnerId: string, size: number, tps: number, now: Date): Promise<Date>;
 }
 
 export interface HandOverRequest {
