@@ -22,8 +22,6 @@ export const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  // The browser's own words (the file picker's button) in Vietnamese, as officers' browsers have them.
-  '--lang=vi-VN',
 ];
 export const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
 export const DESKTOP = { width: 1280, height: 900 };

@@ -50,13 +50,11 @@ describe('an officer in the console', () => {
     expect(await run.check('audience-empty')).toEqual([]);
 
     // A file the server cannot read at all: its reason shows beside the file field.
-    await page
-      .getByLabel('Tải tệp CSV lên')
-      .setInputFiles({
-        name: 'sai.csv',
-        mimeType: 'text/csv',
-        buffer: Buffer.from('ten,tinh\nAn,Bắc Kạn\n'),
-      });
+    await page.getByLabel('Tải tệp CSV lên').setInputFiles({
+      name: 'sai.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('ten,tinh\nAn,Bắc Kạn\n'),
+    });
     await page.getByRole('button', { name: 'Tải lên' }).click();
     await page.locator('#csv-file-error').getByText(/phone/).waitFor();
 
