@@ -14,6 +14,8 @@ import { issueToken } from './auth.js';
  */
 export const CONSOLE_DIST = resolve(import.meta.dirname, '../web/dist');
 export const LOCAL_TOKEN_PATH = '/local/token';
+/** `{role, user}` is tiny: anything larger is refused before it is read. */
+export const LOCAL_TOKEN_MAX_BYTES = 4096;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

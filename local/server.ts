@@ -11,7 +11,13 @@ import { NotFoundError, PayloadTooLargeError } from '../functions/core/errors.js
 import { authorize } from '../functions/http/auth.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../functions/http/request.js';
 import { verifyToken } from './auth.js';
-import { LOCAL_TOKEN_PATH, isConsolePath, localToken, serveConsole } from './console.js';
+import {
+  LOCAL_TOKEN_MAX_BYTES,
+  LOCAL_TOKEN_PATH,
+  isConsolePath,
+  localToken,
+  serveConsole,
+} from './console.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 
 type Handler = LambdaHandler<ApiEvent, ApiResult>;
@@ -49,9 +55,6 @@ const compile = (route: RouteDef): CompiledRoute => {
 };
 
 /** The body, or a PayloadTooLargeError as soon as it passes `limit` bytes: nothing more is kept. */
-/** `{ role, user }` for the local sign-in: a user name is at most 100 characters. */
-const LOCAL_TOKEN_MAX_BODY_BYTES = 1024;
-
 const readBody = (request: IncomingMessage, limit: number): Promise<Buffer> =>
   new Promise((done, fail) => {
     const declared = Number(request.headers['content-length']);
@@ -154,10 +157,9 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
         return;
       }
       if (webConsole && method === 'POST' && url.pathname === LOCAL_TOKEN_PATH) {
-        const answer = await localToken(
-          jwtSecret,
-          (await readBody(request, LOCAL_TOKEN_MAX_BODY_BYTES)).toString('utf8'),
-        );
+        const body = await readBody(request, LOCAL_TOKEN_MAX_BYTES);
+        bodyRead = true;
+        const answer = await localToken(jwtSecret, body.toString('utf8'));
         await respond(response, {
           statusCode: 200,
           headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },

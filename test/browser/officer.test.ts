@@ -49,6 +49,15 @@ describe('an officer in the console', () => {
     await page.getByRole('heading', { name: audienceName }).waitFor();
     expect(await run.check('audience-empty')).toEqual([]);
 
+    // A file the server cannot read at all: its reason shows beside the file field.
+    await page.getByLabel('Tải tệp CSV lên').setInputFiles({
+      name: 'sai.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('ten,tinh\nAn,Bắc Kạn\n'),
+    });
+    await page.getByRole('button', { name: 'Tải lên' }).click();
+    await page.locator('#csv-file-error').getByText(/phone/).waitFor();
+
     await page
       .getByLabel('Tải tệp CSV lên')
       .setInputFiles({ name: 'bac-kan.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
@@ -76,6 +85,11 @@ describe('an officer in the console', () => {
       .locator('tbody tr')
       .allTextContents();
     expect(byCarrier.join('|')).toMatch(/Viettel\s*7/);
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Danh sách người nhận' }).click();
+    const listed = page.getByRole('row', { name: new RegExp(audienceName) });
+    await listed.getByRole('cell', { name: '20', exact: true }).waitFor();
+    expect(await run.check('audiences')).toEqual([]);
   });
 
   it('looks a number up in the opt-outs and adds it', async () => {
@@ -161,6 +175,12 @@ describe('an officer in the console', () => {
     await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
     await page.getByTestId('server-cost').getByText('6.650 ₫').waitFor();
     expect(await run.check('campaign-editor-unaccented')).toEqual([]);
+
+    // Only Bắc Kạn: 10 of the 20, one of them opted out.
+    await page.getByLabel('Bắc Kạn (10)').check();
+    await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
+    await page.getByTestId('recipients').getByText('10', { exact: true }).waitFor();
+    await page.getByTestId('server-cost').getByText('3.150 ₫').waitFor();
   });
 
   it('test-sends to two numbers once however often the button is pressed, refuses six, and submits', async () => {
@@ -196,7 +216,7 @@ describe('an officer in the console', () => {
     expect(await run.check('campaign-pending')).toEqual([]);
   });
 
-  it('finds the campaign in the list by its status, with what may still be done to it', async () => {
+  it('finds the campaign in the list by its status, with what may still be done to it, and cancels it', async () => {
     const { page } = run;
     await page.getByRole('navigation').getByRole('link', { name: 'Chiến dịch', exact: true }).click();
     await page.getByLabel('Trạng thái').selectOption('pending_approval');
@@ -204,6 +224,12 @@ describe('an officer in the console', () => {
     await row.getByText('Chờ phê duyệt').waitFor();
     expect(await row.getByRole('button').allTextContents()).toEqual(['Hủy']);
     expect(await run.check('campaigns')).toEqual([]);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: `Hủy: ${campaignName}` }).click();
+    await page.getByText('Đã hủy chiến dịch.').waitFor();
+    await row.getByText('Đã hủy').waitFor();
+    expect(await row.getByRole('button').count()).toBe(0);
     expect(run.pageErrors.filter((error) => !/status of 4\d\d/.test(error))).toEqual([]);
   });
 });

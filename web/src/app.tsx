@@ -56,6 +56,10 @@ const Router = ({ session }: { session: Session | undefined }) => {
     if (wantsSignIn) navigate('/sign-in', { replace: true });
     else if (home) navigate('/campaigns', { replace: true });
   }, [wantsSignIn, home]);
+  // After a move within the console, a screen reader starts reading at the new page, as after a load.
+  useEffect(() => {
+    if (visit > 0) document.getElementById('main')?.focus({ preventScroll: true });
+  }, [visit]);
   if (wantsSignIn || home) return null;
   if (!match) return <NotFoundPage />;
   const Page = PAGES[match.route];

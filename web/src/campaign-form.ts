@@ -17,8 +17,9 @@ export interface CampaignForm {
   name: string;
   message: string;
   audienceIds: string[];
+  /** Only recipients in these provinces; none = the whole audiences. */
+  provinces: string[];
   /** Comma-separated, as typed. */
-  provinces: string;
   partnerIds: string;
   /** `asap`: sent the moment it is approved. */
   scheduleMode: 'date' | 'occasion' | 'asap';
@@ -39,7 +40,7 @@ export const emptyForm = (now: Date): CampaignForm => ({
   name: '',
   message: '',
   audienceIds: [],
-  provinces: '',
+  provinces: [],
   partnerIds: '',
   scheduleMode: 'occasion',
   date: '',
@@ -97,7 +98,7 @@ export const resolvedSendAt = (form: CampaignForm, now: Date): Date | undefined 
 
 /** The body of POST /v1/campaigns; a PATCH sends the same with the filters always present (to clear them). */
 export const campaignBody = (form: CampaignForm, { patch = false } = {}): CampaignInput => {
-  const provinces = list(form.provinces);
+  const provinces = form.provinces;
   const partnerIds = list(form.partnerIds);
   return {
     name: form.name,
@@ -121,7 +122,7 @@ export const formOf = (campaign: Campaign, now: Date): CampaignForm => {
     name: campaign.name,
     message: campaign.message,
     audienceIds: campaign.audienceIds,
-    provinces: campaign.filters?.provinces?.join(', ') ?? '',
+    provinces: campaign.filters?.provinces ?? [],
     partnerIds: campaign.partnerIds?.join(', ') ?? '',
     scheduleMode: 'asap' in schedule ? 'asap' : occasion ? 'occasion' : 'date',
     date: local.date,
@@ -133,4 +134,19 @@ export const formOf = (campaign: Campaign, now: Date): CampaignForm => {
     windowStart: campaign.sendingWindow?.start ?? DEFAULT_WINDOW.start,
     windowEnd: campaign.sendingWindow?.end ?? DEFAULT_WINDOW.end,
   };
+};
+
+/** The provinces the chosen audiences have members in, most members first, with those already chosen. */
+export const provinceChoices = (
+  audiences: readonly { id: string; byProvince: Record<string, number> }[],
+  form: Pick<CampaignForm, 'audienceIds' | 'provinces'>,
+): { name: string; members: number }[] => {
+  const members = new Map<string, number>(form.provinces.map((name) => [name, 0]));
+  for (const audience of audiences)
+    if (form.audienceIds.includes(audience.id))
+      for (const [name, count] of Object.entries(audience.byProvince))
+        members.set(name, (members.get(name) ?? 0) + count);
+  return [...members]
+    .map(([name, count]) => ({ name, members: count }))
+    .sort((a, b) => b.members - a.members);
 };

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../src/api/client.js';
-import { campaignBody, emptyForm, formOf, nextOccasionYear, resolvedSendAt } from '../src/campaign-form.js';
+import {
+  campaignBody,
+  emptyForm,
+  formOf,
+  nextOccasionYear,
+  provinceChoices,
+  resolvedSendAt,
+} from '../src/campaign-form.js';
 
 const NOW = new Date('2027-03-01T00:00:00Z');
 
@@ -34,7 +41,7 @@ describe('the campaign editor’s form', () => {
       name: '30/7 Bắc Kạn',
       message: 'Gọi 111',
       audienceIds: ['A', 'B'],
-      provinces: 'Bắc Kạn, Cao Bằng,',
+      provinces: ['Bắc Kạn', 'Cao Bằng'],
       partnerIds: 'sim-viettel',
       repeat: true,
       windowOn: false,
@@ -48,7 +55,7 @@ describe('the campaign editor’s form', () => {
       sendingWindow: null,
       partnerIds: ['sim-viettel'],
     });
-    expect(campaignBody({ ...form, provinces: '' }, { patch: true }).filters).toEqual({});
+    expect(campaignBody({ ...form, provinces: [] }, { patch: true }).filters).toEqual({});
   });
 
   it('sends as soon as approved when the officer asks for it', () => {
@@ -92,8 +99,23 @@ describe('the campaign editor’s form', () => {
       scheduleMode: 'occasion',
       year: 2028,
       time: '07:15',
-      provinces: 'Bắc Kạn',
+      provinces: ['Bắc Kạn'],
       windowOn: false,
     });
+  });
+});
+
+describe('the province filter', () => {
+  it('offers the provinces of the chosen audiences, most members first, and keeps those already chosen', () => {
+    const audiences: { id: string; byProvince: Record<string, number> }[] = [
+      { id: 'A', byProvince: { 'Bắc Kạn': 10, 'Cao Bằng': 3 } },
+      { id: 'B', byProvince: { 'Cao Bằng': 9 } },
+      { id: 'C', byProvince: { 'Hà Giang': 50 } },
+    ];
+    expect(provinceChoices(audiences, { audienceIds: ['A', 'B'], provinces: ['Lào Cai'] })).toEqual([
+      { name: 'Cao Bằng', members: 12 },
+      { name: 'Bắc Kạn', members: 10 },
+      { name: 'Lào Cai', members: 0 },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { createContext } from 'preact';
-import { useContext, useMemo, useState } from 'preact/hooks';
+import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { en } from './en.js';
 import { formatDate, formatDateTime, formatMoney, formatNumber, formatTime, type Lang } from './format.js';
@@ -39,11 +39,13 @@ const storedLang = (): Lang => (sessionStorage.getItem(LANG_KEY) === 'en' ? 'en'
 
 export const I18nProvider = ({ children }: { children: ComponentChildren }) => {
   const [lang, setLangState] = useState<Lang>(storedLang);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
   const value = useMemo(
     () =>
       i18nFor(lang, (next) => {
         sessionStorage.setItem(LANG_KEY, next);
-        document.documentElement.lang = next;
         setLangState(next);
       }),
     [lang],

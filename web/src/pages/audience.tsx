@@ -217,23 +217,27 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
         </section>
       )}
 
-      <div class="columns">
-        <CountsTable
-          caption={t.audiences.byCarrier}
-          label={t.audiences.carrier}
-          counts={audience.byCarrier}
-          name={(carrier) => t.carriers[carrier] ?? carrier}
-        />
-        {Object.keys(audience.byProvince).length ? (
+      {audience.size === 0 ? (
+        <p>{t.audiences.noSubscribers}</p>
+      ) : (
+        <div class="columns">
           <CountsTable
-            caption={t.audiences.byProvince}
-            label={t.audiences.province}
-            counts={audience.byProvince}
+            caption={t.audiences.byCarrier}
+            label={t.audiences.carrier}
+            counts={audience.byCarrier}
+            name={(carrier) => t.carriers[carrier] ?? carrier}
           />
-        ) : (
-          <p>{t.audiences.noProvince}</p>
-        )}
-      </div>
+          {Object.keys(audience.byProvince).length ? (
+            <CountsTable
+              caption={t.audiences.byProvince}
+              label={t.audiences.province}
+              counts={audience.byProvince}
+            />
+          ) : (
+            <p>{t.audiences.noProvince}</p>
+          )}
+        </div>
+      )}
     </section>
   );
 };

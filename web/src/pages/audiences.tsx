@@ -41,7 +41,7 @@ export const AudiencesPage = () => {
         <p>{t.audiences.empty}</p>
       ) : (
         <div class="table-wrap">
-          <table class="table" aria-label={t.audiences.title}>
+          <table class="table table--stack" aria-label={t.audiences.title}>
             <thead>
               <tr>
                 <th scope="col">{t.audiences.name}</th>
@@ -54,12 +54,14 @@ export const AudiencesPage = () => {
             <tbody>
               {items.map((audience) => (
                 <tr key={audience.id}>
-                  <td>
+                  <td data-label={t.audiences.name}>
                     <Link href={`/audiences/${audience.id}`}>{audience.name}</Link>
                     {audience.description ? <div class="hint">{audience.description}</div> : null}
                   </td>
-                  <td class="num">{number(audience.size)}</td>
-                  <td>{date(audience.createdAt)}</td>
+                  <td class="num" data-label={t.audiences.size}>
+                    {number(audience.size)}
+                  </td>
+                  <td data-label={t.audiences.createdAt}>{date(audience.createdAt)}</td>
                 </tr>
               ))}
             </tbody>

@@ -7,6 +7,7 @@ import {
   emptyForm,
   formOf,
   nextOccasionYear,
+  provinceChoices,
   resolvedSendAt,
   type CampaignForm,
 } from '../campaign-form.js';
@@ -113,6 +114,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   );
   const sendAt = resolvedSendAt(form, now);
   const dirty = JSON.stringify(campaignBody(form, { patch: true })) !== savedBody;
+  const choices = provinceChoices(audiences, form);
   const selectedTotal = audiences
     .filter((audience) => form.audienceIds.includes(audience.id))
     .reduce((sum, audience) => sum + audience.size, 0);
@@ -272,19 +274,36 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
               ) : null}
             </fieldset>
 
-            <Field
-              id="provinces"
-              label={t.editor.provinces}
-              hint={t.editor.provincesHint}
-              error={byField.filters}
-            >
-              <input
-                {...describedBy('provinces', { hint: true, error: byField.filters })}
-                type="text"
-                value={form.provinces}
-                onInput={(event) => update({ provinces: event.currentTarget.value })}
-              />
-            </Field>
+            {choices.length ? (
+              <fieldset
+                class={`field${byField.filters ? ' field--error' : ''}`}
+                aria-describedby="provinces-hint"
+              >
+                <legend>{t.editor.provinces}</legend>
+                <p class="hint" id="provinces-hint">
+                  {t.editor.provincesHint}
+                </p>
+                {byField.filters ? <p class="field-error">{byField.filters}</p> : null}
+                <div class="checks checks--columns">
+                  {choices.map((choice) => (
+                    <label key={choice.name} class="check">
+                      <input
+                        type="checkbox"
+                        checked={form.provinces.includes(choice.name)}
+                        onChange={(event) =>
+                          update({
+                            provinces: event.currentTarget.checked
+                              ? [...form.provinces, choice.name]
+                              : form.provinces.filter((name) => name !== choice.name),
+                          })
+                        }
+                      />
+                      {choice.name} ({number(choice.members)})
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+            ) : null}
             <Field
               id="partners"
               label={t.editor.partners}

@@ -98,7 +98,7 @@ export const CampaignsPage = () => {
         <p>{t.campaigns.empty}</p>
       ) : (
         <div class="table-wrap">
-          <table class="table" aria-label={t.campaigns.title}>
+          <table class="table table--stack" aria-label={t.campaigns.title}>
             <thead>
               <tr>
                 <th scope="col">{t.campaigns.name}</th>
@@ -116,17 +116,21 @@ export const CampaignsPage = () => {
             <tbody>
               {items.map((campaign) => (
                 <tr key={campaign.id} data-campaign={campaign.id}>
-                  <td>
+                  <td data-label={t.campaigns.name}>
                     <Link href={`/campaigns/${campaign.id}`}>{campaign.name}</Link>
                   </td>
-                  <td>
+                  <td data-label={t.campaigns.status}>
                     <span class={`status status--${campaign.status}`}>{t.status[campaign.status]}</span>
                   </td>
-                  <td>{dateTime(campaign.sendAt, campaign.timeZone)}</td>
-                  <td class="num">{number(campaign.estimate.recipients)}</td>
-                  <td class="num">{money(campaign.estimate.cost, campaign.estimate.currency)}</td>
+                  <td data-label={t.campaigns.sendAt}>{dateTime(campaign.sendAt, campaign.timeZone)}</td>
+                  <td class="num" data-label={t.campaigns.recipients}>
+                    {number(campaign.estimate.recipients)}
+                  </td>
+                  <td class="num" data-label={t.campaigns.cost}>
+                    {money(campaign.estimate.cost, campaign.estimate.currency)}
+                  </td>
                   {mayEdit(session.role) ? (
-                    <td class="actions">
+                    <td class="actions" data-label={t.campaigns.actions}>
                       {ROW_ACTIONS.filter((action) => offers(action, campaign.status)).map((action) => (
                         <Button
                           key={action}
