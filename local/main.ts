@@ -26,6 +26,7 @@ if (state.stopSignal) {
 }
 
 console.log(`\nSMS campaigns running at ${runtime.url}  (data in ${config.dataDir})`);
+console.log(`  console: ${runtime.url}/  (sign in as any role; built by npm run build:web)`);
 console.log(`  health:  ${runtime.url}/health`);
 console.log(`  OpenAPI: ${runtime.url}/v1/openapi.json`);
 for (const simulator of runtime.simulators)

@@ -61,7 +61,11 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
   client.destroy();
 
   const jwtSecret = loadOrCreateSecret(options.dataDir);
-  const server = createLocalApi({ routes: allRoutes, jwtSecret });
+  const server = createLocalApi({
+    routes: allRoutes,
+    jwtSecret,
+    webConsole: { publicBaseUrl: options.publicBaseUrl },
+  });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(options.port, options.host, done);

@@ -11,6 +11,13 @@ import { NotFoundError, PayloadTooLargeError } from '../functions/core/errors.js
 import { authorize } from '../functions/http/auth.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../functions/http/request.js';
 import { verifyToken } from './auth.js';
+import {
+  LOCAL_TOKEN_MAX_BYTES,
+  LOCAL_TOKEN_PATH,
+  isConsolePath,
+  localToken,
+  serveConsole,
+} from './console.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 
 type Handler = LambdaHandler<ApiEvent, ApiResult>;
@@ -102,13 +109,18 @@ const refuseBody = (request: IncomingMessage, response: ServerResponse) => {
 export interface LocalApiOptions {
   routes: readonly RouteDef[];
   jwtSecret: Uint8Array;
+  /**
+   * Also serve the web console at `/` and its local sign-in, `POST /local/token` (local/console.ts), with
+   * the runtime's public base URL in its config.json (short links in the message preview).
+   */
+  webConsole?: { publicBaseUrl: string };
 }
 
 /**
  * The local stand-in for API Gateway (HTTP API, payload v2): matches the route, verifies the JWT as the
  * Cognito authorizer would, builds the v2 event and calls the very handler that runs in Lambda.
  */
-export const createLocalApi = ({ routes, jwtSecret }: LocalApiOptions): Server => {
+export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOptions): Server => {
   const compiled = [...routes]
     .sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0))
     .map(compile);
@@ -138,6 +150,23 @@ export const createLocalApi = ({ routes, jwtSecret }: LocalApiOptions): Server =
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = (request.method ?? 'GET').toUpperCase();
+      if (webConsole && (method === 'GET' || method === 'HEAD') && isConsolePath(url.pathname)) {
+        serveConsole(request, response, url.pathname, {
+          config: { shortLinkBaseUrl: webConsole.publicBaseUrl },
+        });
+        return;
+      }
+      if (webConsole && method === 'POST' && url.pathname === LOCAL_TOKEN_PATH) {
+        const body = await readBody(request, LOCAL_TOKEN_MAX_BYTES);
+        bodyRead = true;
+        const answer = await localToken(jwtSecret, body.toString('utf8'));
+        await respond(response, {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          body: JSON.stringify(answer),
+        });
+        return;
+      }
       const match = compiled
         .filter((candidate) => candidate.route.method === method)
         .map((candidate) => ({ candidate, found: candidate.pattern.exec(url.pathname) }))

@@ -7,6 +7,7 @@ import {
   assertMayReview,
   assertTransition,
   nextStatus,
+  reviewedVersion,
   withEditor,
   type Campaign,
   type CampaignSchedule,
@@ -297,7 +298,7 @@ export const transitionCampaign = async (
           actor,
           current,
           'reject',
-          { rejection: { reason: reason ?? '', by: actor.userId, at } },
+          { rejection: { reason: reason ?? '', by: actor.userId, at, version: reviewedVersion(current) } },
           reason,
         );
         await publish(deps, 'rejected', updated, actor);

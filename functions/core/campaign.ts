@@ -179,6 +179,35 @@ export const CampaignEstimate = z
   .meta({ id: 'CampaignEstimate' });
 export type CampaignEstimate = z.output<typeof CampaignEstimate>;
 
+/**
+ * The fields an approver reviews, as they stood when a version was rejected: the next review shows what
+ * changed since.
+ */
+export const ReviewedVersion = z
+  .object({
+    name: z.string(),
+    message: z.string(),
+    audienceIds: z.array(z.string()),
+    filters: z.object({ provinces: z.array(z.string()).optional() }).optional(),
+    schedule: ScheduleInput,
+    sendingWindow: z.object({ start: z.string(), end: z.string() }).nullable(),
+    partnerIds: z.array(z.string()).optional(),
+    timeZone: z.string(),
+  })
+  .meta({ id: 'ReviewedVersion' });
+export type ReviewedVersion = z.output<typeof ReviewedVersion>;
+
+export const Rejection = z
+  .object({
+    reason: z.string(),
+    by: z.string(),
+    at: z.iso.datetime(),
+    version: ReviewedVersion.optional().meta({
+      description: 'The version rejected (absent on rejections recorded before it was kept)',
+    }),
+  })
+  .meta({ id: 'Rejection' });
+
 export const CampaignView = z
   .object({
     id: z.string(),
@@ -204,7 +233,7 @@ export const CampaignView = z
     submittedAt: z.iso.datetime().optional(),
     approvedBy: z.string().optional(),
     approvedAt: z.iso.datetime().optional(),
-    rejection: z.object({ reason: z.string(), by: z.string(), at: z.iso.datetime() }).optional(),
+    rejection: Rejection.optional(),
     startedAt: z.iso.datetime().optional(),
     completedAt: z.iso.datetime().optional(),
     previousCampaignId: z.string().optional(),
@@ -247,3 +276,15 @@ export const withEditor = (campaign: Pick<Campaign, 'createdBy' | 'editedBy'>, u
   userId === campaign.createdBy || campaign.editedBy.includes(userId)
     ? campaign.editedBy
     : [...campaign.editedBy, userId];
+
+/** The reviewed fields of a campaign as they stand (optional ones only when set). */
+export const reviewedVersion = (campaign: Campaign): ReviewedVersion => ({
+  name: campaign.name,
+  message: campaign.message,
+  audienceIds: campaign.audienceIds,
+  ...(campaign.filters ? { filters: campaign.filters } : {}),
+  schedule: campaign.schedule,
+  sendingWindow: campaign.sendingWindow,
+  ...(campaign.partnerIds ? { partnerIds: campaign.partnerIds } : {}),
+  timeZone: campaign.timeZone,
+});

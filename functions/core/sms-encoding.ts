@@ -65,30 +65,40 @@ export const removeVietnameseAccents = (text: string): string =>
 const septets = (char: string): number | undefined =>
   GSM_BASIC.has(char) ? 1 : GSM_EXTENSION.has(char) ? 2 : undefined;
 
-/** Fills parts greedily so a character (escape pair or surrogate pair) never straddles two parts. */
-const countSegments = (costs: number[], encoding: SmsEncoding): number => {
+/**
+ * Where each part starts (indexes into the characters), filling parts greedily so a character (escape pair
+ * or surrogate pair) never straddles two parts. Empty text has no part.
+ */
+const partStarts = (costs: number[], encoding: SmsEncoding): number[] => {
   const { single, multipart } = LIMITS[encoding];
   const total = costs.reduce((sum, cost) => sum + cost, 0);
-  if (total === 0) return 0;
-  if (total <= single) return 1;
-  let segments = 1;
+  if (total === 0) return [];
+  if (total <= single) return [0];
+  const starts = [0];
   let used = 0;
-  for (const cost of costs) {
+  costs.forEach((cost, i) => {
     if (used + cost > multipart) {
-      segments++;
+      starts.push(i);
       used = 0;
     }
     used += cost;
-  }
-  return segments;
+  });
+  return starts;
+};
+
+const countSegments = (costs: number[], encoding: SmsEncoding): number => partStarts(costs, encoding).length;
+
+const costsOf = (chars: string[]) => {
+  const nonGsm = new Set(chars.filter((char) => septets(char) === undefined));
+  const encoding: SmsEncoding = nonGsm.size === 0 ? 'GSM-7' : 'UCS-2';
+  const costs = chars.map((char) => (encoding === 'GSM-7' ? (septets(char) ?? 0) : char.length));
+  return { nonGsm, encoding, costs };
 };
 
 const measure = (text: string, linkLength: number): Omit<MessageEstimate, 'gsmAlternative'> => {
   // A short link is ASCII: stand in for it with GSM characters of the same length.
   const chars = Array.from(replaceLinks(text, () => 'x'.repeat(linkLength)));
-  const nonGsm = new Set(chars.filter((char) => septets(char) === undefined));
-  const encoding: SmsEncoding = nonGsm.size === 0 ? 'GSM-7' : 'UCS-2';
-  const costs = chars.map((char) => (encoding === 'GSM-7' ? (septets(char) ?? 0) : char.length));
+  const { nonGsm, encoding, costs } = costsOf(chars);
   const characters = costs.reduce((sum, cost) => sum + cost, 0);
   const segments = countSegments(costs, encoding);
   const { single, multipart } = LIMITS[encoding];
@@ -123,4 +133,21 @@ export const estimateMessage = (
     estimate.gsmAlternative = { text: alternative, encoding, characters, segments };
   }
   return estimate;
+};
+
+/**
+ * The parts a phone receives, in order, once each `{{link:URL}}` has become `link(url, index)` (a short
+ * link of the length the estimate counts, by default `x`s): the same split as `estimateMessage` counts.
+ */
+export const splitSegments = (
+  text: string,
+  options: { shortLinkLength?: number; link?: (url: string, index: number) => string } = {},
+): string[] => {
+  const linkLength = options.shortLinkLength ?? DEFAULT_SHORT_LINK_LENGTH;
+  const chars = Array.from(
+    replaceLinks(text.normalize('NFC'), options.link ?? (() => 'x'.repeat(linkLength))),
+  );
+  const { costs, encoding } = costsOf(chars);
+  const starts = partStarts(costs, encoding);
+  return starts.map((start, i) => chars.slice(start, starts[i + 1] ?? chars.length).join(''));
 };

@@ -5,6 +5,7 @@ import { TABLE_SCHEMA } from '../../functions/adapters/table.js';
 import { allRoutes, routes } from '../../functions/api/routes.js';
 import { ROLES } from '../../functions/core/roles.js';
 import type { RouteDef } from '../../functions/http/route.js';
+import { LOCAL_TOKEN_PATH } from '../../local/console.js';
 import { SHORT_LINK_THROTTLE, SIGNATURE_ROUTE_THROTTLE, STAGE_THROTTLE } from '../../lib/http-api.js';
 import { DEFAULT_PUBLIC_BASE_URL, SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
 import {
@@ -112,6 +113,16 @@ describe('the HTTP API', () => {
     expect(stack.dispatch.functions).toHaveLength(3);
     // + start-campaign and the metrics aggregator.
     template.resourceCountIs('AWS::Lambda::Function', allRoutes.length + 2 + stack.dispatch.functions.length);
+  });
+
+  it('never deploys the local runtime’s sign-in: no route or path names `local` or `token`', () => {
+    const routeKeys = Object.values(
+      resourcesOf<{ Properties: { RouteKey: string } }>(template, 'AWS::ApiGatewayV2::Route'),
+    ).map((route) => route.Properties.RouteKey);
+    expect(routeKeys.length).toBeGreaterThan(0);
+    expect(routeKeys.filter((key) => /local|token/i.test(key))).toEqual([]);
+    expect(allRoutes.filter((route) => /local|token/i.test(route.path))).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toContain(LOCAL_TOKEN_PATH);
   });
 
   for (const route of roleRoutes) {

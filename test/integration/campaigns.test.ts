@@ -687,3 +687,59 @@ describe('messages, calendar and settings', () => {
     expect(bad.body.error.details[0].path).toBe('frequencyCap.messages');
   });
 });
+
+describe('a rejection keeps the version it rejected', () => {
+  it('snapshots the reviewed fields at rejection, so the next review can show what changed', async () => {
+    const campaign = await create({
+      filters: { provinces: ['Bắc Kạn'] },
+      sendingWindow: { start: '07:00', end: '21:00' },
+      partnerIds: ['viettel-bk'],
+    });
+    await act(campaign.id, 'submit');
+    const rejected = await act(campaign.id, 'reject', approver, { reason: 'Thiếu số hotline 111' });
+    const version = {
+      name: '30/7 Bắc Kạn',
+      message,
+      audienceIds: [audienceA, audienceB],
+      filters: { provinces: ['Bắc Kạn'] },
+      schedule: { sendAt: '2099-07-30T08:00:00+07:00' },
+      sendingWindow: { start: '07:00', end: '21:00' },
+      partnerIds: ['viettel-bk'],
+      timeZone: 'Asia/Ho_Chi_Minh',
+    };
+    expect(rejected.body.rejection).toEqual({
+      reason: 'Thiếu số hotline 111',
+      by: approver.user,
+      at: expect.any(String),
+      version,
+    });
+
+    await api.call('PATCH', `/v1/campaigns/${campaign.id}`, {
+      as: officer,
+      json: { message: `${message} Gọi 111.`, sendingWindow: null },
+    });
+    const resubmitted = await act(campaign.id, 'submit');
+    expect(resubmitted.body).toMatchObject({
+      status: 'pending_approval',
+      message: `${message} Gọi 111.`,
+      sendingWindow: null,
+      rejection: { reason: 'Thiếu số hotline 111', version },
+    });
+    const read = await api.call('GET', `/v1/campaigns/${campaign.id}`, { as: approver });
+    expect(read.body.rejection.version).toEqual(version);
+  });
+
+  it('snapshots a campaign with no filters, partners or window as exactly that', async () => {
+    const campaign = await create({ sendingWindow: null });
+    await act(campaign.id, 'submit');
+    const rejected = await act(campaign.id, 'reject', approver, { reason: 'Sai lịch' });
+    expect(rejected.body.rejection.version).toEqual({
+      name: '30/7 Bắc Kạn',
+      message,
+      audienceIds: [audienceA, audienceB],
+      schedule: { sendAt: '2099-07-30T08:00:00+07:00' },
+      sendingWindow: null,
+      timeZone: 'Asia/Ho_Chi_Minh',
+    });
+  });
+});

@@ -6,6 +6,7 @@ import {
   removeVietnameseAccents,
   replaceLinks,
   shortLinkLength,
+  splitSegments,
 } from '../../functions/core/sms-encoding.js';
 
 const ACCENTED = 'Cảnh giác với việc nhẹ lương cao! Gọi 111 để được hỗ trợ. ';
@@ -330,5 +331,35 @@ describe('estimateMessage — gsmAlternative', () => {
 
   it('normalises decomposed input before removing accents', () => {
     expect(estimateMessage('Gọi ngay'.normalize('NFD')).gsmAlternative?.text).toBe('Goi ngay');
+  });
+});
+
+describe('splitSegments — the parts a phone shows', () => {
+  it('gives as many parts as the estimate counts, which join back to the text', () => {
+    for (const text of [
+      '',
+      textOf(UNACCENTED, 160),
+      textOf(UNACCENTED, 161),
+      textOf(ACCENTED, 70),
+      textOf(ACCENTED, 200),
+      `${textOf(UNACCENTED, 150)}€€€€${textOf(UNACCENTED, 150)}`,
+      `${textOf(ACCENTED, 66)}😀${textOf(ACCENTED, 66)}`,
+    ]) {
+      const parts = splitSegments(text);
+      expect(parts).toHaveLength(estimateMessage(text).segments);
+      expect(parts.join('')).toBe(text.normalize('NFC'));
+    }
+  });
+
+  it('cuts a long GSM-7 text every 153 septets and never splits an escape pair', () => {
+    const parts = splitSegments(`${'a'.repeat(152)}€${'b'.repeat(10)}`);
+    expect(parts.map((part) => part.length)).toEqual([152, 11]);
+  });
+
+  it('shows each link as the short link it becomes, counted at its length', () => {
+    const text = `Goi 111. {{link:https://example.gov.vn/111}}`;
+    const parts = splitSegments(text, { link: () => 'http://localhost:3000/l/Ab3dE5fG7hJ9' });
+    expect(parts).toEqual(['Goi 111. http://localhost:3000/l/Ab3dE5fG7hJ9']);
+    expect(parts[0]).toHaveLength(9 + DEFAULT_SHORT_LINK_LENGTH);
   });
 });

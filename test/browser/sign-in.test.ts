@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, openConsole, type ConsoleRun } from './harness.js';
+
+let run: ConsoleRun;
+beforeAll(async () => {
+  run = await openConsole('sign-in');
+});
+afterAll(() => run?.stop());
+
+describe('signing in to the console (local runtime)', () => {
+  it('sends a visitor to the sign-in page, which offers the four roles in Vietnamese', async () => {
+    const { page } = run;
+    await page.goto(`${run.url}/campaigns`);
+    await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    const roles = await page.getByRole('radio').evaluateAll((inputs) => inputs.length);
+    expect(roles).toBe(4);
+    for (const role of ['Cán bộ truyền thông', 'Người phê duyệt', 'Cán bộ theo dõi số liệu', 'Quản trị viên'])
+      await page.getByLabel(role, { exact: true }).waitFor();
+    expect(await run.check('sign-in')).toEqual([]);
+  });
+
+  it('signs an officer in with a token kept in sessionStorage, never localStorage, and signs out', async () => {
+    const { page } = run;
+    await page.getByLabel('Cán bộ truyền thông').check();
+    await page.getByLabel('Tên người dùng').fill('can-bo.backan@local');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('heading', { name: 'Chiến dịch' }).waitFor();
+    await page.getByText('can-bo.backan@local (Cán bộ truyền thông)').waitFor();
+    const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
+    for (const item of ['Chiến dịch', 'Tạo chiến dịch', 'Danh sách người nhận', 'Từ chối nhận tin'])
+      await nav.getByRole('link', { name: item, exact: true }).waitFor();
+    expect(await page.evaluate('Object.keys(localStorage).length')).toBe(0);
+    expect(await page.evaluate('sessionStorage.getItem("console.token")')).toMatch(/^ey/);
+    expect(await run.check('campaigns-empty')).toEqual([]);
+
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
+    expect(await page.evaluate('sessionStorage.getItem("console.token")')).toBeNull();
+  });
+
+  it('hides from a planner what only officers may do', async () => {
+    const { page } = run;
+    await page.getByLabel('Cán bộ theo dõi số liệu').check();
+    await page.getByLabel('Tên người dùng').fill('theo-doi@local');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByText('theo-doi@local (Cán bộ theo dõi số liệu)').waitFor();
+    const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Chiến dịch']);
+    expect(await page.getByRole('link', { name: 'Tạo chiến dịch' }).count()).toBe(0);
+  });
+
+  it('switches to English and back', async () => {
+    const { page } = run;
+    await page.getByLabel('Ngôn ngữ').selectOption('en');
+    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await page.getByLabel('Language').selectOption('vi');
+    await page.getByRole('heading', { name: 'Chiến dịch' }).waitFor();
+    expect(run.pageErrors).toEqual([]);
+  });
+});
+
+describe('the browser-test harness', () => {
+  it('does report a serious accessibility violation when a page has one', async () => {
+    const page = await run.context.newPage();
+    await page.goto(`${run.url}/sign-in`);
+    await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
+    await page.evaluate('document.getElementById("user").removeAttribute("id")');
+    expect((await axeViolations(page)).map((violation) => violation.id)).toContain('label');
+    await page.close();
+  });
+});

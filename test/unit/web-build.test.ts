@@ -1,0 +1,48 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWeb, type WebBuild } from '../../web/build.js';
+
+/** The console's build: deterministic, so its size is a fact a test can hold it to. */
+const outDir = mkdtempSync(join(tmpdir(), 'console-build-'));
+let built: WebBuild;
+beforeAll(async () => {
+  built = await buildWeb({ outDir });
+}, 60_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe('npm run build:web', () => {
+  it('keeps the first page’s JavaScript within 100 KB gzipped', () => {
+    expect(built.firstPageJsGzipBytes).toBeGreaterThan(1000);
+    expect(built.firstPageJsGzipBytes).toBeLessThanOrEqual(100 * 1024);
+  });
+
+  it('names assets by their content hash and links them from index.html, from our own origin only', () => {
+    const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+    expect(built.firstPage.length).toBeGreaterThanOrEqual(2);
+    for (const file of built.firstPage) {
+      expect(file).toMatch(/^assets\/[\w-]+-[A-Z0-9]{8}\.(js|css)$/);
+      expect(existsSync(join(outDir, file))).toBe(true);
+    }
+    expect(html).toContain('<html lang="vi">');
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it('writes config.json with the API base URL and the sign-in mode', async () => {
+    expect(JSON.parse(readFileSync(join(outDir, 'config.json'), 'utf8'))).toEqual({
+      apiBaseUrl: '',
+      signIn: 'local',
+    });
+    const other = mkdtempSync(join(tmpdir(), 'console-build-'));
+    await buildWeb({
+      outDir: other,
+      config: { apiBaseUrl: 'https://api.example.gov.vn', signIn: 'cognito' },
+    });
+    expect(JSON.parse(readFileSync(join(other, 'config.json'), 'utf8'))).toEqual({
+      apiBaseUrl: 'https://api.example.gov.vn',
+      signIn: 'cognito',
+    });
+    rmSync(other, { recursive: true, force: true });
+  }, 60_000);
+});

@@ -1,0 +1,35 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Api } from './api/client.js';
+import type { Session } from './session.js';
+
+/** What the console reads at start from config.json beside index.html (local runtime, later S3). */
+export interface ConsoleConfig {
+  apiBaseUrl: string;
+  signIn: 'local' | 'cognito';
+  /** The base of short links (`${base}/l/{code}`), for the message preview and its length. */
+  shortLinkBaseUrl: string;
+}
+
+export interface AppState {
+  config: ConsoleConfig;
+  api: Api;
+  session: Session | undefined;
+  signIn(token: string): boolean;
+  signOut(): void;
+}
+
+export const AppContext = createContext<AppState | undefined>(undefined);
+
+export const useApp = (): AppState => {
+  const state = useContext(AppContext);
+  if (!state) throw new Error('useApp outside <AppContext.Provider>');
+  return state;
+};
+
+/** The session of a page that is only shown signed in (the app routes others to the sign-in page). */
+export const useSession = (): Session => {
+  const { session } = useApp();
+  if (!session) throw new Error('useSession on a page shown signed out');
+  return session;
+};

@@ -1,0 +1,107 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { FunctionComponent } from 'preact';
+import { createApi } from './api/client.js';
+import { AppContext, type AppState, type ConsoleConfig } from './app-context.js';
+import { Layout } from './components/layout.js';
+import { I18nProvider, useI18n } from './i18n/index.js';
+import { ApprovalsPage } from './pages/approvals.js';
+import { AudienceNewPage } from './pages/audience-new.js';
+import { AudiencePage } from './pages/audience.js';
+import { AudiencesPage } from './pages/audiences.js';
+import { CampaignEditorPage } from './pages/campaign-editor.js';
+import { CampaignsPage } from './pages/campaigns.js';
+import { NotFoundPage } from './pages/not-found.js';
+import { OptOutsPage } from './pages/opt-outs.js';
+import { ReviewPage } from './pages/review.js';
+import { SignInPage } from './pages/sign-in.js';
+import { matchRoute, navigate, useLocation } from './router.js';
+import { clearSession, loadSession, saveSession, type Session } from './session.js';
+
+type Page = FunctionComponent<{ params: Record<string, string> }>;
+
+/** Client routes, one page each (web/src/pages/); all but the sign-in page need a session. */
+const ROUTES = [
+  ['signIn', '/sign-in'],
+  ['campaigns', '/campaigns'],
+  ['newCampaign', '/campaigns/new'],
+  ['campaign', '/campaigns/:campaignId'],
+  ['audiences', '/audiences'],
+  ['newAudience', '/audiences/new'],
+  ['audience', '/audiences/:audienceId'],
+  ['optOuts', '/opt-outs'],
+  ['approvals', '/approvals'],
+  ['review', '/approvals/:campaignId'],
+] as const;
+type RouteName = (typeof ROUTES)[number][0];
+
+const PAGES: Record<RouteName, Page> = {
+  signIn: SignInPage,
+  campaigns: CampaignsPage,
+  newCampaign: CampaignEditorPage,
+  campaign: CampaignEditorPage,
+  audiences: AudiencesPage,
+  newAudience: AudienceNewPage,
+  audience: AudiencePage,
+  optOuts: OptOutsPage,
+  approvals: ApprovalsPage,
+  review: ReviewPage,
+};
+
+const Router = ({ session }: { session: Session | undefined }) => {
+  const { path, visit } = useLocation();
+  const match = matchRoute(ROUTES, path);
+  const wantsSignIn = !session && match?.route !== 'signIn';
+  const home = session && (path === '/' || match?.route === 'signIn');
+  useEffect(() => {
+    if (wantsSignIn) navigate('/sign-in', { replace: true });
+    else if (home) navigate('/campaigns', { replace: true });
+  }, [wantsSignIn, home]);
+  // After a move within the console, a screen reader starts reading at the new page, as after a load.
+  useEffect(() => {
+    if (visit > 0) document.getElementById('main')?.focus({ preventScroll: true });
+  }, [visit]);
+  if (wantsSignIn || home) return null;
+  if (!match) return <NotFoundPage />;
+  const Page = PAGES[match.route];
+  return <Page key={visit} params={match.params} />;
+};
+
+const Console = ({ config }: { config: ConsoleConfig }) => {
+  const { lang } = useI18n();
+  const [session, setSession] = useState(() => loadSession(sessionStorage, Date.now()));
+  const state = useMemo<AppState>(() => {
+    const signOut = () => {
+      clearSession(sessionStorage);
+      setSession(undefined);
+    };
+    return {
+      config,
+      session,
+      api: createApi({
+        baseUrl: config.apiBaseUrl,
+        token: () => session?.token,
+        lang: () => lang,
+        onUnauthorized: signOut,
+      }),
+      signIn: (token) => {
+        const next = saveSession(sessionStorage, token);
+        setSession(next);
+        return next !== undefined;
+      },
+      signOut,
+    };
+  }, [config, session, lang]);
+  return (
+    <AppContext.Provider value={state}>
+      <Layout>
+        <Router session={session} />
+      </Layout>
+    </AppContext.Provider>
+  );
+};
+
+export const App = ({ config }: { config: ConsoleConfig }) => (
+  <I18nProvider>
+    <Console config={config} />
+  </I18nProvider>
+);

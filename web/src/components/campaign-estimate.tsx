@@ -1,0 +1,58 @@
+import type { Campaign } from '../api/client.js';
+import { useI18n } from '../i18n/index.js';
+import { CountsTable } from './counts.js';
+
+/** The server's estimate of a saved campaign: the authority on recipients and cost. */
+export const CampaignEstimatePanel = ({ campaign }: { campaign: Campaign | undefined }) => {
+  const { t, number, money, dateTime } = useI18n();
+  const estimate = campaign?.estimate;
+  return (
+    <section class="panel" aria-labelledby="server-estimate-title" data-testid="server-estimate">
+      <h3 id="server-estimate-title">{t.editor.serverEstimate}</h3>
+      <p class="hint">{t.editor.estimateHint}</p>
+      {!estimate || !campaign ? (
+        <p>{t.editor.estimateAfterSave}</p>
+      ) : (
+        <>
+          <dl class="stats">
+            <div>
+              <dt>{t.editor.recipients}</dt>
+              <dd data-testid="recipients">{number(estimate.recipients)}</dd>
+            </div>
+            <div>
+              <dt>{t.editor.suppressed}</dt>
+              <dd>{number(estimate.suppressed)}</dd>
+            </div>
+            <div>
+              <dt>{t.editor.unroutable}</dt>
+              <dd>{number(estimate.unroutable)}</dd>
+            </div>
+            <div>
+              <dt>{t.editor.sendable}</dt>
+              <dd>{number(estimate.sendable)}</dd>
+            </div>
+            <div>
+              <dt>{t.editor.segments}</dt>
+              <dd>{number(estimate.segmentsPerMessage)}</dd>
+            </div>
+            <div>
+              <dt>{t.editor.totalSegments}</dt>
+              <dd>{number(estimate.totalSegments)}</dd>
+            </div>
+            <div>
+              <dt>{t.editor.cost}</dt>
+              <dd data-testid="server-cost">{money(estimate.cost, estimate.currency)}</dd>
+            </div>
+          </dl>
+          <p>{t.editor.resolved(dateTime(campaign.sendAt, campaign.timeZone))}</p>
+          <CountsTable
+            caption={t.audiences.byCarrier}
+            label={t.audiences.carrier}
+            counts={estimate.byCarrier}
+            name={(carrier) => t.carriers[carrier] ?? carrier}
+          />
+        </>
+      )}
+    </section>
+  );
+};

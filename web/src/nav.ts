@@ -1,0 +1,29 @@
+import type { Role } from './i18n/roles.js';
+import type { Catalogue } from './i18n/vi.js';
+
+export interface NavItem {
+  href: string;
+  label: (t: Catalogue) => string;
+}
+
+const campaigns: NavItem = { href: '/campaigns', label: (t) => t.nav.campaigns };
+const newCampaign: NavItem = { href: '/campaigns/new', label: (t) => t.nav.newCampaign };
+const audiences: NavItem = { href: '/audiences', label: (t) => t.nav.audiences };
+const optOuts: NavItem = { href: '/opt-outs', label: (t) => t.nav.optOuts };
+const approvals: NavItem = { href: '/approvals', label: (t) => t.nav.approvals };
+
+/** The pages each role is offered (the API enforces the same rules; this only hides what would fail). */
+export const navFor = (role: Role): NavItem[] => {
+  switch (role) {
+    case 'planner':
+      return [campaigns];
+    case 'officer':
+      return [campaigns, newCampaign, audiences, optOuts];
+    case 'approver':
+    case 'admin':
+      return [campaigns, approvals, newCampaign, audiences, optOuts];
+  }
+};
+
+/** Whether a role may change things (contract §2: officer and up); planners only read. */
+export const mayEdit = (role: Role): boolean => role !== 'planner';

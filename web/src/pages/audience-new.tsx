@@ -1,0 +1,72 @@
+import { useState } from 'preact/hooks';
+import { idempotencyKey, unwrap } from '../api/client.js';
+import { useApp } from '../app-context.js';
+import { Button, ErrorSummary, Field, describedBy, formErrors, useBusy } from '../components/form.js';
+import { useI18n } from '../i18n/index.js';
+import { navigate } from '../router.js';
+
+const FIELDS = ['name', 'description'] as const;
+
+/** Creates an empty audience, then opens it to upload its subscribers. */
+export const AudienceNewPage = () => {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [key] = useState(idempotencyKey);
+  const { busy, run } = useBusy();
+  const { byField, general } = formErrors(error, FIELDS, t);
+
+  const submit = () =>
+    run(async () => {
+      setError(undefined);
+      try {
+        const audience = await unwrap(
+          api.POST('/v1/audiences', {
+            body: { name, ...(description.trim() ? { description } : {}) },
+            params: { header: { 'Idempotency-Key': key } },
+          }),
+        );
+        navigate(`/audiences/${audience.id}`);
+      } catch (failure) {
+        setError(failure);
+      }
+    });
+
+  return (
+    <section class="narrow">
+      <h1>{t.audiences.newTitle}</h1>
+      <ErrorSummary messages={general} />
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <Field id="name" label={t.audiences.name} error={byField.name}>
+          <input
+            {...describedBy('name', { error: byField.name })}
+            type="text"
+            value={name}
+            maxLength={100}
+            onInput={(event) => setName(event.currentTarget.value)}
+          />
+        </Field>
+        <Field id="description" label={t.audiences.description} error={byField.description}>
+          <textarea
+            {...describedBy('description', { error: byField.description })}
+            value={description}
+            maxLength={1000}
+            rows={3}
+            onInput={(event) => setDescription(event.currentTarget.value)}
+          />
+        </Field>
+        <Button type="submit" busy={busy}>
+          {t.audiences.create}
+        </Button>
+      </form>
+    </section>
+  );
+};

@@ -1,0 +1,243 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { unwrap, type Audience, type ImportResult } from '../api/client.js';
+import { uploadSubscribers } from '../api/upload.js';
+import { useApp } from '../app-context.js';
+import { CountsTable } from '../components/counts.js';
+import { Button, ErrorSummary, Field, describedBy, formErrors, useBusy } from '../components/form.js';
+import { rejectedRowsCsv } from '../csv-export.js';
+import { useI18n } from '../i18n/index.js';
+import { Link } from '../router.js';
+
+interface Checked {
+  result: ImportResult;
+  fileName: string;
+  original: string;
+}
+
+const download = (name: string, text: string) => {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+};
+
+/** The check after an upload, as GOV.UK Notify shows it: what was accepted, what was not and why. */
+const UploadCheck = ({ checked, onAgain }: { checked: Checked; onAgain: () => void }) => {
+  const { t, number } = useI18n();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  const { result } = checked;
+  const base = checked.fileName.replace(/\.csv$/i, '');
+  return (
+    <section class="panel" aria-labelledby="check-title">
+      <h2 id="check-title" ref={heading} tabIndex={-1}>
+        {t.upload.checkTitle}
+      </h2>
+      <p class="lead">
+        {t.upload.summary(number(result.accepted), number(result.rejectedCount), number(result.duplicates))}
+        {result.rejectedCount > 0 ? ` ${t.upload.fixHint}` : ''}
+      </p>
+      <dl class="stats">
+        <div>
+          <dt>{t.upload.accepted}</dt>
+          <dd>{number(result.accepted)}</dd>
+        </div>
+        <div>
+          <dt>{t.upload.duplicates}</dt>
+          <dd>{number(result.duplicates)}</dd>
+        </div>
+        <div>
+          <dt>{t.upload.rejected}</dt>
+          <dd>{number(result.rejectedCount)}</dd>
+        </div>
+      </dl>
+      <p>{t.upload.newSize(number(result.size))}</p>
+      {result.rejected.length > 0 ? (
+        <>
+          <div class="table-wrap">
+            <table class="table">
+              <caption class="caption">{t.upload.rejected}</caption>
+              <thead>
+                <tr>
+                  <th scope="col" class="num">
+                    {t.upload.row}
+                  </th>
+                  <th scope="col">{t.upload.phone}</th>
+                  <th scope="col">{t.upload.reason}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.rejected.map((row) => (
+                  <tr key={row.row}>
+                    <td class="num">{number(row.row)}</td>
+                    <td>{row.phone}</td>
+                    <td>{row.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {result.rejected.length < result.rejectedCount ? (
+            <p>{t.upload.moreRejected(number(result.rejected.length), number(result.rejectedCount))}</p>
+          ) : null}
+          <div class="buttons">
+            <Button
+              variant="secondary"
+              onClick={() =>
+                download(
+                  `${base}-dong-bi-loai.csv`,
+                  rejectedRowsCsv(
+                    checked.original,
+                    result.rejected.map((row) => row.row),
+                  ),
+                )
+              }
+            >
+              {t.upload.download}
+            </Button>
+          </div>
+        </>
+      ) : null}
+      <div class="buttons">
+        <Button variant="secondary" onClick={onAgain}>
+          {t.upload.again}
+        </Button>
+      </div>
+    </section>
+  );
+};
+
+/** One audience: its size by carrier and by province, and the upload of a CSV file into it. */
+export const AudiencePage = ({ params }: { params: Record<string, string> }) => {
+  const { t, number, lang } = useI18n();
+  const { api, config, session } = useApp();
+  const audienceId = params.audienceId ?? '';
+  const [audience, setAudience] = useState<Audience>();
+  const [loadError, setLoadError] = useState<unknown>();
+  const [file, setFile] = useState<File>();
+  const [progress, setProgress] = useState<number | null>();
+  const [uploadError, setUploadError] = useState<unknown>();
+  const [noFile, setNoFile] = useState(false);
+  const [checked, setChecked] = useState<Checked>();
+  const { busy, run } = useBusy();
+  const input = useRef<HTMLInputElement>(null);
+
+  const load = async () => {
+    try {
+      setAudience(await unwrap(api.GET('/v1/audiences/{audienceId}', { params: { path: { audienceId } } })));
+    } catch (failure) {
+      setLoadError(failure);
+    }
+  };
+  useEffect(() => void load(), [audienceId]);
+
+  const upload = () =>
+    run(async () => {
+      setUploadError(undefined);
+      setNoFile(!file);
+      if (!file) return;
+      const original = await file.text();
+      setProgress(0);
+      try {
+        const result = await uploadSubscribers({
+          url: `${config.apiBaseUrl}/v1/audiences/${encodeURIComponent(audienceId)}/subscribers`,
+          body: file,
+          contentType: 'text/csv',
+          token: session?.token,
+          lang,
+          onProgress: setProgress,
+        });
+        setChecked({ result, fileName: file.name, original });
+        setFile(undefined);
+        if (input.current) input.current.value = '';
+        await load();
+      } catch (failure) {
+        setUploadError(failure);
+      } finally {
+        setProgress(undefined);
+      }
+    });
+
+  if (loadError) return <ErrorSummary messages={formErrors(loadError, [], t).general} />;
+  if (!audience) return <p>{t.common.loading}</p>;
+  const uploadErrors = formErrors(uploadError, ['(body)'], t);
+  // A file the server cannot read at all (not UTF-8, no phone column) is the file field's error.
+  const fileError = noFile
+    ? t.upload.chooseFile
+    : uploadErrors.byField['(body)'] || uploadErrors.general.join('; ') || undefined;
+
+  return (
+    <section>
+      <p>
+        <Link href="/audiences">{t.common.back}</Link>
+      </p>
+      <h1>{audience.name}</h1>
+      {audience.description ? <p>{audience.description}</p> : null}
+      <p class="lead">{t.audiences.sizeLine(number(audience.size))}</p>
+
+      {checked ? (
+        <UploadCheck checked={checked} onAgain={() => setChecked(undefined)} />
+      ) : (
+        <section class="panel" aria-labelledby="upload-title">
+          <h2 id="upload-title">{t.upload.title}</h2>
+          <form
+            noValidate
+            onSubmit={(event) => {
+              event.preventDefault();
+              void upload();
+            }}
+          >
+            <Field id="csv-file" label={t.upload.file} hint={t.upload.fileHint} error={fileError}>
+              <input
+                {...describedBy('csv-file', { hint: true, error: fileError })}
+                ref={input}
+                type="file"
+                accept=".csv,text/csv"
+                onChange={(event) => setFile(event.currentTarget.files?.[0])}
+              />
+            </Field>
+            {progress !== undefined ? (
+              <div class="field" role="status">
+                <label for="upload-progress">
+                  {progress === null
+                    ? t.upload.processing
+                    : t.upload.uploading(`${Math.round(progress * 100)}%`)}
+                </label>
+                <progress id="upload-progress" max={1} {...(progress === null ? {} : { value: progress })} />
+              </div>
+            ) : null}
+            <Button type="submit" busy={busy}>
+              {t.upload.submit}
+            </Button>
+          </form>
+        </section>
+      )}
+
+      {audience.size === 0 ? (
+        <p>{t.audiences.noSubscribers}</p>
+      ) : (
+        <div class="columns">
+          <CountsTable
+            caption={t.audiences.byCarrier}
+            label={t.audiences.carrier}
+            counts={audience.byCarrier}
+            name={(carrier) => t.carriers[carrier] ?? carrier}
+          />
+          {Object.keys(audience.byProvince).length ? (
+            <CountsTable
+              caption={t.audiences.byProvince}
+              label={t.audiences.province}
+              counts={audience.byProvince}
+            />
+          ) : (
+            <p>{t.audiences.noProvince}</p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+};

@@ -1,0 +1,553 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { idempotencyKey, unwrap, type Audience, type Campaign, type CampaignInput } from '../api/client.js';
+import { useApp, useSession } from '../app-context.js';
+import { isEditable, offers } from '../campaign-actions.js';
+import {
+  campaignBody,
+  emptyForm,
+  formOf,
+  nextOccasionYear,
+  provinceChoices,
+  resolvedSendAt,
+  type CampaignForm,
+} from '../campaign-form.js';
+import { CampaignEstimatePanel } from '../components/campaign-estimate.js';
+import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
+import { LiveEstimatePanel } from '../components/message-estimate.js';
+import { PhonePreview } from '../components/phone-preview.js';
+import { formatIsoDate } from '../i18n/format.js';
+import { useI18n } from '../i18n/index.js';
+import { liveEstimate, previewParts, pricingOf } from '../message-estimate.js';
+import { mayEdit } from '../nav.js';
+import { Link, rewriteUrl } from '../router.js';
+
+const FIELDS = [
+  'name',
+  'message',
+  'audienceIds',
+  'filters',
+  'schedule',
+  'sendingWindow',
+  'partnerIds',
+] as const;
+const OCCASIONS = ['anti-trafficking-day', 'peak-period'] as const;
+const MAX_TEST_PHONES = 5;
+
+interface Occasion {
+  id: string;
+  date?: string | undefined;
+  start?: string | undefined;
+}
+
+type TestResult = { phone: string; status: string }[];
+
+const splitPhones = (typed: string) =>
+  typed
+    .split(/[,;\s]+/)
+    .map((phone) => phone.trim())
+    .filter(Boolean);
+
+/**
+ * The campaign editor: the message with its live estimate and phone preview, audiences, filters,
+ * schedule, sending window; save draft (the server's estimate), test send, submit for approval. A campaign
+ * that can no longer be edited, or a planner, sees the same page read-only.
+ */
+export const CampaignEditorPage = ({ params }: { params: Record<string, string> }) => {
+  const { t, number, dateTime } = useI18n();
+  const { api, config } = useApp();
+  const session = useSession();
+  const [now] = useState(() => new Date());
+  const [campaign, setCampaign] = useState<Campaign>();
+  const [form, setForm] = useState<CampaignForm>(() => emptyForm(now));
+  const [savedBody, setSavedBody] = useState<string>();
+  const [loading, setLoading] = useState(Boolean(params.campaignId));
+  const [audiences, setAudiences] = useState<Audience[]>([]);
+  const [occasions, setOccasions] = useState<Record<string, Occasion>>({});
+  const [error, setError] = useState<unknown>();
+  const [notice, setNotice] = useState<string>();
+  const [testPhones, setTestPhones] = useState('');
+  const [testError, setTestError] = useState<unknown>();
+  const [testProblem, setTestProblem] = useState<string>();
+  const [testResult, setTestResult] = useState<TestResult>();
+  const [createKey] = useState(idempotencyKey);
+  const { busy, run } = useBusy();
+
+  const update = (changes: Partial<CampaignForm>) => setForm((current) => ({ ...current, ...changes }));
+
+  useEffect(() => {
+    void unwrap(api.GET('/v1/audiences', { params: { query: { limit: 100 } } }))
+      .then((page) => setAudiences(page.items))
+      .catch(setError);
+    if (!params.campaignId) return;
+    void unwrap(
+      api.GET('/v1/campaigns/{campaignId}', { params: { path: { campaignId: params.campaignId } } }),
+    )
+      .then((found) => {
+        const loaded = formOf(found, now);
+        setCampaign(found);
+        setForm(loaded);
+        setSavedBody(JSON.stringify(campaignBody(loaded, { patch: true })));
+      })
+      .catch(setError)
+      .finally(() => setLoading(false));
+  }, []);
+
+  useEffect(() => {
+    void unwrap(api.GET('/v1/calendar', { params: { query: { year: form.year } } }))
+      .then((calendar) => setOccasions(Object.fromEntries(calendar.occasions.map((o) => [o.id, o]))))
+      .catch(setError);
+  }, [form.year]);
+
+  const readOnly = !mayEdit(session.role) || (campaign !== undefined && !isEditable(campaign.status));
+  const live = useMemo(
+    () =>
+      liveEstimate(
+        form.message,
+        config.shortLinkBaseUrl,
+        campaign ? pricingOf(campaign.estimate) : undefined,
+      ),
+    [form.message, campaign, config.shortLinkBaseUrl],
+  );
+  const parts = useMemo(
+    () => previewParts(form.message, config.shortLinkBaseUrl),
+    [form.message, config.shortLinkBaseUrl],
+  );
+  const sendAt = resolvedSendAt(form, now);
+  const dirty = JSON.stringify(campaignBody(form, { patch: true })) !== savedBody;
+  const choices = provinceChoices(audiences, form);
+  const selectedTotal = audiences
+    .filter((audience) => form.audienceIds.includes(audience.id))
+    .reduce((sum, audience) => sum + audience.size, 0);
+  const { byField, general } = formErrors(error, FIELDS, t);
+  const currency = campaign?.estimate.currency ?? 'VND';
+
+  /** Saves the draft (creating it the first time) and returns the server's view with its estimate. */
+  const save = async (): Promise<Campaign | undefined> => {
+    setError(undefined);
+    const body: CampaignInput = campaignBody(form, { patch: campaign !== undefined });
+    try {
+      const saved = campaign
+        ? await unwrap(
+            api.PATCH('/v1/campaigns/{campaignId}', { params: { path: { campaignId: campaign.id } }, body }),
+          )
+        : await unwrap(
+            api.POST('/v1/campaigns', { body, params: { header: { 'Idempotency-Key': createKey } } }),
+          );
+      setCampaign(saved);
+      setSavedBody(JSON.stringify(campaignBody(form, { patch: true })));
+      if (!campaign) rewriteUrl(`/campaigns/${saved.id}`);
+      return saved;
+    } catch (failure) {
+      setError(failure);
+      return undefined;
+    }
+  };
+  const current = async () => (campaign && !dirty ? campaign : save());
+
+  const saveDraft = () =>
+    run(async () => {
+      setNotice(undefined);
+      if (await save()) setNotice(t.editor.saved);
+    });
+
+  const submit = () =>
+    run(async () => {
+      setNotice(undefined);
+      const saved = await current();
+      if (!saved) return;
+      try {
+        setCampaign(
+          await unwrap(
+            api.POST('/v1/campaigns/{campaignId}/{action}', {
+              params: { path: { campaignId: saved.id, action: 'submit' } },
+              body: {},
+            }),
+          ),
+        );
+        setNotice(t.editor.submitted);
+      } catch (failure) {
+        setError(failure);
+      }
+    });
+
+  const testSend = () =>
+    run(async () => {
+      setTestError(undefined);
+      setTestResult(undefined);
+      const phones = splitPhones(testPhones);
+      setTestProblem(phones.length > MAX_TEST_PHONES ? t.editor.tooManyPhones : undefined);
+      if (phones.length > MAX_TEST_PHONES) return;
+      const saved = readOnly ? campaign : await current();
+      if (!saved) return;
+      try {
+        const answer = await unwrap(
+          api.POST('/v1/campaigns/{campaignId}/test', {
+            params: { path: { campaignId: saved.id } },
+            body: { phones },
+          }),
+        );
+        setTestResult(answer.messages.map(({ phone, status }) => ({ phone, status })));
+      } catch (failure) {
+        setTestError(failure);
+      }
+    });
+
+  if (loading) return <p>{t.common.loading}</p>;
+  const testErrors = formErrors(testError, ['phones'], t);
+  const testFieldError = testProblem ?? testErrors.byField.phones;
+  const title = !campaign ? t.editor.newTitle : readOnly ? t.editor.viewTitle : t.editor.editTitle;
+
+  return (
+    <section>
+      <p>
+        <Link href="/campaigns">{t.common.back}</Link>
+      </p>
+      <div class="page-head">
+        <h1>{campaign ? `${title}: ${campaign.name}` : title}</h1>
+        {campaign ? (
+          <span class={`status status--${campaign.status}`}>{t.status[campaign.status]}</span>
+        ) : null}
+      </div>
+      {campaign?.rejection ? (
+        <p class="field-error">{t.editor.rejectedBecause(campaign.rejection.reason)}</p>
+      ) : null}
+      {campaign && readOnly && mayEdit(session.role) ? <p>{t.editor.notEditable}</p> : null}
+      <ErrorSummary messages={general} />
+      {notice ? <Notice>{notice}</Notice> : null}
+      <div class="editor">
+        <form
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            void saveDraft();
+          }}
+        >
+          <fieldset class="plain" disabled={readOnly}>
+            <Field id="name" label={t.editor.name} error={byField.name}>
+              <input
+                {...describedBy('name', { error: byField.name })}
+                type="text"
+                maxLength={200}
+                value={form.name}
+                onInput={(event) => update({ name: event.currentTarget.value })}
+              />
+            </Field>
+            <Field id="message" label={t.editor.message} hint={t.editor.messageHint} error={byField.message}>
+              <textarea
+                {...describedBy('message', { hint: true, error: byField.message })}
+                rows={6}
+                maxLength={1600}
+                value={form.message}
+                onInput={(event) => update({ message: event.currentTarget.value })}
+              />
+            </Field>
+
+            <fieldset
+              class={`field${byField.audienceIds ? ' field--error' : ''}`}
+              aria-describedby="audiences-hint"
+            >
+              <legend>{t.editor.audiences}</legend>
+              <p class="hint" id="audiences-hint">
+                {t.editor.audiencesHint}
+              </p>
+              {byField.audienceIds ? <p class="field-error">{byField.audienceIds}</p> : null}
+              <div class="checks">
+                {audiences.map((audience) => (
+                  <label key={audience.id} class="check">
+                    <input
+                      type="checkbox"
+                      checked={form.audienceIds.includes(audience.id)}
+                      onChange={(event) =>
+                        update({
+                          audienceIds: event.currentTarget.checked
+                            ? [...form.audienceIds, audience.id]
+                            : form.audienceIds.filter((id) => id !== audience.id),
+                        })
+                      }
+                    />
+                    {audience.name} ({t.audiences.sizeLine(number(audience.size))})
+                  </label>
+                ))}
+              </div>
+              {form.audienceIds.length ? (
+                <p class="hint">{t.editor.audiencesTotal(number(selectedTotal))}</p>
+              ) : null}
+            </fieldset>
+
+            {choices.length ? (
+              <fieldset
+                class={`field${byField.filters ? ' field--error' : ''}`}
+                aria-describedby="provinces-hint"
+              >
+                <legend>{t.editor.provinces}</legend>
+                <p class="hint" id="provinces-hint">
+                  {t.editor.provincesHint}
+                </p>
+                {byField.filters ? <p class="field-error">{byField.filters}</p> : null}
+                <div class="checks checks--columns">
+                  {choices.map((choice) => (
+                    <label key={choice.name} class="check">
+                      <input
+                        type="checkbox"
+                        checked={form.provinces.includes(choice.name)}
+                        onChange={(event) =>
+                          update({
+                            provinces: event.currentTarget.checked
+                              ? [...form.provinces, choice.name]
+                              : form.provinces.filter((name) => name !== choice.name),
+                          })
+                        }
+                      />
+                      {choice.name} ({number(choice.members)})
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+            ) : null}
+            <Field
+              id="partners"
+              label={t.editor.partners}
+              hint={t.editor.partnersHint}
+              error={byField.partnerIds}
+            >
+              <input
+                {...describedBy('partners', { hint: true, error: byField.partnerIds })}
+                type="text"
+                value={form.partnerIds}
+                onInput={(event) => update({ partnerIds: event.currentTarget.value })}
+              />
+            </Field>
+
+            <fieldset class={`field${byField.schedule ? ' field--error' : ''}`}>
+              <legend>{t.editor.schedule}</legend>
+              {byField.schedule ? <p class="field-error">{byField.schedule}</p> : null}
+              <div class="radios">
+                <label class="radio">
+                  <input
+                    type="radio"
+                    name="schedule-mode"
+                    checked={form.scheduleMode === 'occasion'}
+                    onChange={() => update({ scheduleMode: 'occasion' })}
+                  />
+                  {t.editor.byOccasion}
+                </label>
+                <label class="radio">
+                  <input
+                    type="radio"
+                    name="schedule-mode"
+                    checked={form.scheduleMode === 'date'}
+                    onChange={() => update({ scheduleMode: 'date' })}
+                  />
+                  {t.editor.byDate}
+                </label>
+                <label class="radio">
+                  <input
+                    type="radio"
+                    name="schedule-mode"
+                    checked={form.scheduleMode === 'asap'}
+                    onChange={() => update({ scheduleMode: 'asap' })}
+                  />
+                  {t.editor.asap}
+                </label>
+              </div>
+              <div class="inline" hidden={form.scheduleMode === 'asap'}>
+                {form.scheduleMode === 'occasion' ? (
+                  <>
+                    <div class="field">
+                      <label for="occasion">{t.editor.occasion}</label>
+                      <select
+                        id="occasion"
+                        value={form.occasion}
+                        onChange={(event) => {
+                          const occasion =
+                            event.currentTarget.value === 'peak-period'
+                              ? 'peak-period'
+                              : 'anti-trafficking-day';
+                          update({ occasion, year: nextOccasionYear(occasion, now) });
+                        }}
+                      >
+                        {OCCASIONS.map((id) => {
+                          const found = occasions[id];
+                          const day = found?.date ?? found?.start;
+                          return (
+                            <option key={id} value={id}>
+                              {t.editor.occasions[id]}
+                              {day ? ` – ${formatIsoDate(day)}` : ''}
+                            </option>
+                          );
+                        })}
+                      </select>
+                    </div>
+                    <div class="field">
+                      <label for="year">{t.editor.year}</label>
+                      <select
+                        id="year"
+                        value={String(form.year)}
+                        onChange={(event) => update({ year: Number(event.currentTarget.value) })}
+                      >
+                        {[0, 1, 2].map((offset) => {
+                          const year = nextOccasionYear(form.occasion, now) + offset;
+                          return (
+                            <option key={year} value={String(year)}>
+                              {year}
+                            </option>
+                          );
+                        })}
+                      </select>
+                    </div>
+                  </>
+                ) : (
+                  <div class="field">
+                    <label for="send-date">{t.editor.date}</label>
+                    <input
+                      id="send-date"
+                      type="date"
+                      value={form.date}
+                      onInput={(event) => update({ date: event.currentTarget.value })}
+                    />
+                  </div>
+                )}
+                <div class="field">
+                  <label for="send-time">{t.editor.time}</label>
+                  <input
+                    id="send-time"
+                    type="text"
+                    inputMode="numeric"
+                    placeholder="08:00"
+                    maxLength={5}
+                    class="time"
+                    value={form.time}
+                    onInput={(event) => update({ time: event.currentTarget.value })}
+                  />
+                </div>
+              </div>
+              <p class="resolved" data-testid="resolved">
+                {form.scheduleMode === 'asap'
+                  ? t.editor.asapLine
+                  : sendAt
+                    ? t.editor.resolved(dateTime(sendAt))
+                    : null}
+              </p>
+              <label class="check" hidden={form.scheduleMode === 'asap'}>
+                <input
+                  type="checkbox"
+                  checked={form.repeat}
+                  onChange={(event) => update({ repeat: event.currentTarget.checked })}
+                />
+                {t.editor.repeat}
+              </label>
+            </fieldset>
+
+            <fieldset class={`field${byField.sendingWindow ? ' field--error' : ''}`}>
+              <legend>{t.editor.window}</legend>
+              {byField.sendingWindow ? <p class="field-error">{byField.sendingWindow}</p> : null}
+              <label class="check">
+                <input
+                  type="checkbox"
+                  checked={form.windowOn}
+                  onChange={(event) => update({ windowOn: event.currentTarget.checked })}
+                />
+                {t.editor.windowOn}
+              </label>
+              {form.windowOn ? (
+                <div class="inline">
+                  <div class="field">
+                    <label for="window-start">{t.editor.windowFrom}</label>
+                    <input
+                      id="window-start"
+                      type="text"
+                      inputMode="numeric"
+                      placeholder="08:00"
+                      maxLength={5}
+                      class="time"
+                      value={form.windowStart}
+                      onInput={(event) => update({ windowStart: event.currentTarget.value })}
+                    />
+                  </div>
+                  <div class="field">
+                    <label for="window-end">{t.editor.windowTo}</label>
+                    <input
+                      id="window-end"
+                      type="text"
+                      inputMode="numeric"
+                      placeholder="08:00"
+                      maxLength={5}
+                      class="time"
+                      value={form.windowEnd}
+                      onInput={(event) => update({ windowEnd: event.currentTarget.value })}
+                    />
+                  </div>
+                </div>
+              ) : (
+                <p class="hint">{t.editor.windowAny}</p>
+              )}
+            </fieldset>
+          </fieldset>
+
+          {readOnly ? null : (
+            <div class="buttons">
+              <Button type="submit" variant="secondary" busy={busy}>
+                {t.editor.saveDraft}
+              </Button>
+              {!campaign || offers('submit', campaign.status) ? (
+                <Button busy={busy} onClick={() => void submit()}>
+                  {t.editor.submit}
+                </Button>
+              ) : null}
+            </div>
+          )}
+        </form>
+
+        <div class="side">
+          <LiveEstimatePanel
+            text={form.message}
+            estimate={live}
+            currency={currency}
+            readOnly={readOnly}
+            onUseAlternative={(text) => update({ message: text })}
+          />
+          <PhonePreview parts={parts} linkBase={config.shortLinkBaseUrl} />
+          <CampaignEstimatePanel campaign={campaign} />
+          {mayEdit(session.role) ? (
+            <section class="panel" aria-labelledby="test-title">
+              <h3 id="test-title">{t.editor.testTitle}</h3>
+              <ErrorSummary messages={testErrors.general} />
+              <form
+                noValidate
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  void testSend();
+                }}
+              >
+                <Field id="test-phones" label={t.editor.testPhones} error={testFieldError}>
+                  <input
+                    {...describedBy('test-phones', { error: testFieldError })}
+                    type="text"
+                    inputMode="tel"
+                    value={testPhones}
+                    onInput={(event) => setTestPhones(event.currentTarget.value)}
+                  />
+                </Field>
+                <Button type="submit" variant="secondary" busy={busy} data-testid="test-send">
+                  {t.editor.testSend}
+                </Button>
+              </form>
+              {testResult ? (
+                <div role="status">
+                  <p>{t.editor.testSent(number(testResult.length))}</p>
+                  <ul>
+                    {testResult.map((result) => (
+                      <li key={result.phone}>
+                        {result.phone}: {t.editor.testResult[result.status] ?? result.status}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ) : null}
+            </section>
+          ) : null}
+        </div>
+      </div>
+    </section>
+  );
+};

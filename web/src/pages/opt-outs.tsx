@@ -1,0 +1,152 @@
+import { useState } from 'preact/hooks';
+import { idempotencyKey, unwrap, type Schemas } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
+import { useApp } from '../app-context.js';
+import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
+import { useI18n } from '../i18n/index.js';
+
+type OptOut = Schemas['OptOut'];
+
+/** Looks a number up in the opt-out list. */
+const Lookup = () => {
+  const { t, date } = useI18n();
+  const { api } = useApp();
+  const [phone, setPhone] = useState('');
+  const [answer, setAnswer] = useState<{ phone: string; found?: OptOut }>();
+  const [error, setError] = useState<unknown>();
+  const { busy, run } = useBusy();
+  const { byField, general } = formErrors(error, ['phone'], t);
+
+  const lookup = () =>
+    run(async () => {
+      setError(undefined);
+      setAnswer(undefined);
+      try {
+        const found = await unwrap(
+          api.GET('/v1/opt-outs/{phone}', { params: { path: { phone: phone.trim() } } }),
+        );
+        setAnswer({ phone: found.phone, found });
+      } catch (failure) {
+        if (failure instanceof ApiError && failure.status === 404) setAnswer({ phone: phone.trim() });
+        else setError(failure);
+      }
+    });
+
+  return (
+    <section class="panel" aria-labelledby="lookup-title">
+      <h2 id="lookup-title">{t.optOuts.lookupTitle}</h2>
+      <ErrorSummary messages={general} />
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void lookup();
+        }}
+      >
+        <Field id="lookup-phone" label={t.optOuts.phone} hint={t.optOuts.phoneHint} error={byField.phone}>
+          <input
+            {...describedBy('lookup-phone', { hint: true, error: byField.phone })}
+            type="tel"
+            autoComplete="off"
+            value={phone}
+            onInput={(event) => setPhone(event.currentTarget.value)}
+          />
+        </Field>
+        <Button type="submit" busy={busy}>
+          {t.optOuts.lookup}
+        </Button>
+      </form>
+      {answer ? (
+        <Notice>
+          {answer.found
+            ? `${t.optOuts.optedOut(answer.phone, date(answer.found.createdAt))} (${t.optOuts.source[answer.found.source] ?? answer.found.source}${answer.found.reason ? `: ${answer.found.reason}` : ''})`
+            : t.optOuts.notOptedOut(answer.phone)}
+        </Notice>
+      ) : null}
+    </section>
+  );
+};
+
+/** Adds a number to the opt-out list. */
+const Add = () => {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const [phone, setPhone] = useState('');
+  const [reason, setReason] = useState('');
+  const [key, setKey] = useState(idempotencyKey);
+  const [added, setAdded] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  const { busy, run } = useBusy();
+  const { byField, general } = formErrors(error, ['phone', 'reason'], t);
+
+  const add = () =>
+    run(async () => {
+      setError(undefined);
+      setAdded(undefined);
+      try {
+        const optOut = await unwrap(
+          api.POST('/v1/opt-outs', {
+            body: { phone: phone.trim(), ...(reason.trim() ? { reason } : {}) },
+            params: { header: { 'Idempotency-Key': key } },
+          }),
+        );
+        setAdded(optOut.phone);
+        setPhone('');
+        setReason('');
+        setKey(idempotencyKey());
+      } catch (failure) {
+        setError(failure);
+      }
+    });
+
+  return (
+    <section class="panel" aria-labelledby="add-title">
+      <h2 id="add-title">{t.optOuts.addTitle}</h2>
+      <ErrorSummary messages={general} />
+      {added ? <Notice>{t.optOuts.added(added)}</Notice> : null}
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void add();
+        }}
+      >
+        <Field id="add-phone" label={t.optOuts.phone} hint={t.optOuts.phoneHint} error={byField.phone}>
+          <input
+            {...describedBy('add-phone', { hint: true, error: byField.phone })}
+            type="tel"
+            autoComplete="off"
+            value={phone}
+            onInput={(event) => setPhone(event.currentTarget.value)}
+          />
+        </Field>
+        <Field id="add-reason" label={t.optOuts.reason} error={byField.reason}>
+          <input
+            {...describedBy('add-reason', { error: byField.reason })}
+            type="text"
+            maxLength={500}
+            value={reason}
+            onInput={(event) => setReason(event.currentTarget.value)}
+          />
+        </Field>
+        <Button type="submit" busy={busy}>
+          {t.optOuts.add}
+        </Button>
+      </form>
+    </section>
+  );
+};
+
+export const OptOutsPage = () => {
+  const { t } = useI18n();
+  return (
+    <section>
+      <h1>{t.optOuts.title}</h1>
+      <p>{t.optOuts.intro}</p>
+      <div class="columns">
+        <Lookup />
+        <Add />
+      </div>
+    </section>
+  );
+};

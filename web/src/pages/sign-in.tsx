@@ -1,0 +1,83 @@
+import { useState } from 'preact/hooks';
+import { fetchLocalToken } from '../api/local-token.js';
+import { useApp } from '../app-context.js';
+import { Button, ErrorSummary, Field, describedBy, formErrors, useBusy } from '../components/form.js';
+import { useI18n } from '../i18n/index.js';
+import { ROLES, type Role } from '../i18n/roles.js';
+import { navigate } from '../router.js';
+
+/** "Sign in as": one of the four roles and a user name, for the local runtime. */
+export const SignInPage = () => {
+  const { t } = useI18n();
+  const { config, signIn } = useApp();
+  const [role, setRole] = useState<Role>('officer');
+  const [user, setUser] = useState('');
+  const [error, setError] = useState<unknown>();
+  const { busy, run } = useBusy();
+  const { byField, general } = formErrors(error, ['role', 'user'], t);
+
+  if (config.signIn === 'cognito') {
+    return (
+      <section class="narrow">
+        <h1>{t.signIn.title}</h1>
+        <p>{t.signIn.cognito}</p>
+      </section>
+    );
+  }
+
+  const submit = () =>
+    run(async () => {
+      setError(undefined);
+      try {
+        const token = await fetchLocalToken(config.apiBaseUrl, role, user.trim() || `${role}@local`);
+        if (signIn(token)) navigate('/campaigns', { replace: true });
+      } catch (failure) {
+        setError(failure);
+      }
+    });
+
+  return (
+    <section class="narrow">
+      <h1>{t.signIn.title}</h1>
+      <p>{t.signIn.intro}</p>
+      <ErrorSummary messages={general} />
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <fieldset class="field">
+          <legend>{t.signIn.role}</legend>
+          {byField.role ? <p class="field-error">{byField.role}</p> : null}
+          <div class="radios">
+            {ROLES.map((candidate) => (
+              <label key={candidate} class="radio">
+                <input
+                  type="radio"
+                  name="role"
+                  value={candidate}
+                  checked={role === candidate}
+                  onChange={() => setRole(candidate)}
+                />
+                {t.roles[candidate]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <Field id="user" label={t.signIn.user} hint={t.signIn.userHint} error={byField.user}>
+          <input
+            {...describedBy('user', { hint: true, error: byField.user })}
+            type="text"
+            autoComplete="username"
+            value={user}
+            onInput={(event) => setUser(event.currentTarget.value)}
+          />
+        </Field>
+        <Button type="submit" busy={busy}>
+          {t.signIn.submit}
+        </Button>
+      </form>
+    </section>
+  );
+};

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { Campaign } from '../src/api/client.js';
+import {
+  campaignBody,
+  emptyForm,
+  formOf,
+  nextOccasionYear,
+  provinceChoices,
+  resolvedSendAt,
+} from '../src/campaign-form.js';
+
+const NOW = new Date('2027-03-01T00:00:00Z');
+
+describe('the campaign editor’s form', () => {
+  it('starts on 30/7 of the coming year at 08:00, within 07:00–22:00', () => {
+    expect(emptyForm(NOW)).toMatchObject({
+      scheduleMode: 'occasion',
+      occasion: 'anti-trafficking-day',
+      year: 2027,
+      time: '08:00',
+    });
+    expect(nextOccasionYear('anti-trafficking-day', new Date('2027-07-30T02:00:00Z'))).toBe(2028);
+    expect(campaignBody(emptyForm(NOW)).sendingWindow).toEqual({ start: '07:00', end: '22:00' });
+  });
+
+  it('resolves an occasion to its local moment with the core calendar', () => {
+    const form = { ...emptyForm(NOW), occasion: 'peak-period' as const, time: '09:30' };
+    expect(resolvedSendAt(form, NOW)?.toISOString()).toBe('2027-07-01T02:30:00.000Z');
+  });
+
+  it('turns a local date and time into an instant, and leaves an incomplete one to the API', () => {
+    const form = { ...emptyForm(NOW), scheduleMode: 'date' as const, date: '2027-07-30', time: '08:00' };
+    expect(campaignBody(form).schedule).toEqual({ sendAt: '2027-07-30T01:00:00.000Z' });
+    expect(campaignBody({ ...form, date: '' }).schedule).toEqual({ sendAt: 'T08:00' });
+    expect(resolvedSendAt({ ...form, date: '' }, NOW)).toBeUndefined();
+  });
+
+  it('builds the body with filters, partners, yearly repeat and no window', () => {
+    const form = {
+      ...emptyForm(NOW),
+      name: '30/7 Bắc Kạn',
+      message: 'Gọi 111',
+      audienceIds: ['A', 'B'],
+      provinces: ['Bắc Kạn', 'Cao Bằng'],
+      partnerIds: 'sim-viettel',
+      repeat: true,
+      windowOn: false,
+    };
+    expect(campaignBody(form)).toEqual({
+      name: '30/7 Bắc Kạn',
+      message: 'Gọi 111',
+      audienceIds: ['A', 'B'],
+      filters: { provinces: ['Bắc Kạn', 'Cao Bằng'] },
+      schedule: { occasion: 'anti-trafficking-day', year: 2027, localTime: '08:00', repeat: 'yearly' },
+      sendingWindow: null,
+      partnerIds: ['sim-viettel'],
+    });
+    expect(campaignBody({ ...form, provinces: [] }, { patch: true }).filters).toEqual({});
+  });
+
+  it('sends as soon as approved when the officer asks for it', () => {
+    const form = { ...emptyForm(NOW), scheduleMode: 'asap' as const, repeat: true };
+    expect(campaignBody(form).schedule).toEqual({ asap: true });
+    expect(resolvedSendAt(form, NOW)).toBeUndefined();
+  });
+
+  it('reads a saved campaign back into the form', () => {
+    const campaign: Campaign = {
+      id: 'C1',
+      name: 'x',
+      message: 'y',
+      audienceIds: ['A'],
+      filters: { provinces: ['Bắc Kạn'] },
+      schedule: { occasion: 'anti-trafficking-day', year: 2028, localTime: '07:15' },
+      sendAt: '2028-07-30T00:15:00.000Z',
+      sendingWindow: null,
+      timeZone: 'Asia/Ho_Chi_Minh',
+      status: 'draft',
+      estimate: {
+        recipients: 0,
+        suppressed: 0,
+        unroutable: 0,
+        sendable: 0,
+        byCarrier: {},
+        encoding: 'GSM-7',
+        segmentsPerMessage: 1,
+        totalSegments: 0,
+        cost: 0,
+        currency: 'VND',
+        nonGsmCharacters: [],
+        estimatedAt: '2027-03-01T00:00:00.000Z',
+      },
+      createdBy: 'a',
+      editedBy: [],
+      createdAt: '2027-03-01T00:00:00.000Z',
+      updatedAt: '2027-03-01T00:00:00.000Z',
+    };
+    expect(formOf(campaign, NOW)).toMatchObject({
+      scheduleMode: 'occasion',
+      year: 2028,
+      time: '07:15',
+      provinces: ['Bắc Kạn'],
+      windowOn: false,
+    });
+  });
+});
+
+describe('the province filter', () => {
+  it('offers the provinces of the chosen audiences, most members first, and keeps those already chosen', () => {
+    const audiences: { id: string; byProvince: Record<string, number> }[] = [
+      { id: 'A', byProvince: { 'Bắc Kạn': 10, 'Cao Bằng': 3 } },
+      { id: 'B', byProvince: { 'Cao Bằng': 9 } },
+      { id: 'C', byProvince: { 'Hà Giang': 50 } },
+    ];
+    expect(provinceChoices(audiences, { audienceIds: ['A', 'B'], provinces: ['Lào Cai'] })).toEqual([
+      { name: 'Cao Bằng', members: 12 },
+      { name: 'Bắc Kạn', members: 10 },
+      { name: 'Lào Cai', members: 0 },
+    ]);
+  });
+});
