@@ -4,6 +4,7 @@ import { CARRIERS } from './carriers.js';
 import { DEFAULT_TIME_ZONE, OCCASION_IDS, parseHhMm } from './calendar.js';
 import { ConflictError, ForbiddenError } from './errors.js';
 import { PartnerId } from './partner.js';
+import { reviewBar, type Authorship, type ReviewBar } from './review.js';
 
 /** Contract §6: a campaign's statuses and the actions that move between them. */
 export const CAMPAIGN_STATUSES = [
@@ -243,26 +244,19 @@ export type Campaign = z.output<typeof CampaignView>;
 
 export const RejectInput = z.strictObject({ reason: freeText(1000).min(1) });
 
-/**
- * Four eyes (contract §6): why `userId` may not approve or reject this campaign, or undefined if they may.
- * Whoever wrote any of its text (the creator, every editor) or submitted the version under review has
- * touched it.
- */
-export const reviewBarReason = (
-  campaign: Pick<Campaign, 'createdBy' | 'editedBy' | 'submittedBy'>,
-  userId: string,
-): string | undefined => {
-  if (campaign.createdBy === userId) return 'you created it';
-  if (campaign.editedBy.includes(userId)) return 'you edited it';
-  if (campaign.submittedBy === userId) return 'you submitted it';
-  return undefined;
+const REVIEW_BAR_REASONS: Record<ReviewBar, string> = {
+  created: 'you created it',
+  edited: 'you edited it',
+  submitted: 'you submitted it',
 };
 
-export const assertMayReview = (
-  campaign: Pick<Campaign, 'createdBy' | 'editedBy' | 'submittedBy'>,
-  userId: string,
-  action: 'approve' | 'reject',
-): void => {
+/** Four eyes (contract §6, `reviewBar`): why `userId` may not approve or reject this campaign, in words. */
+export const reviewBarReason = (campaign: Authorship, userId: string): string | undefined => {
+  const bar = reviewBar(campaign, userId);
+  return bar && REVIEW_BAR_REASONS[bar];
+};
+
+export const assertMayReview = (campaign: Authorship, userId: string, action: 'approve' | 'reject'): void => {
   const reason = reviewBarReason(campaign, userId);
   if (reason) {
     throw new ForbiddenError(

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { reviewBarReason } from '../../functions/core/campaign.js';
 import { reviewBar, reviewRight, type Authorship } from '../src/review/review-rule.js';
 
 const campaign: Authorship = {
@@ -8,30 +7,13 @@ const campaign: Authorship = {
   submittedBy: 'gui@bk',
 };
 
-describe('who may review a campaign (the console mirror of the API rule)', () => {
+describe('who may review a campaign (the core rule, as the console offers it)', () => {
   it('bars the creator, every editor and the submitter, and no one else', () => {
     expect(reviewBar(campaign, 'tao@bk')).toBe('created');
     expect(reviewBar(campaign, 'sua-2@bk')).toBe('edited');
     expect(reviewBar(campaign, 'gui@bk')).toBe('submitted');
     expect(reviewBar(campaign, 'khac@bk')).toBeUndefined();
     expect(reviewBar({ createdBy: 'tao@bk', editedBy: [] }, 'gui@bk')).toBeUndefined();
-  });
-
-  it('agrees with the API on every case', () => {
-    const apiWords = { created: 'you created it', edited: 'you edited it', submitted: 'you submitted it' };
-    const campaigns: Authorship[] = [
-      campaign,
-      { createdBy: 'tao@bk', editedBy: [] },
-      { createdBy: 'tao@bk', editedBy: ['tao@bk'], submittedBy: 'tao@bk' },
-      { createdBy: 'tao@bk', editedBy: ['gui@bk'], submittedBy: 'gui@bk' },
-    ];
-    for (const c of campaigns) {
-      for (const user of ['tao@bk', 'sua-1@bk', 'sua-2@bk', 'gui@bk', 'khac@bk']) {
-        const bar = reviewBar(c, user);
-        const api = reviewBarReason({ ...c, editedBy: [...c.editedBy] }, user);
-        expect(bar ? apiWords[bar] : undefined, `${JSON.stringify(c)} / ${user}`).toBe(api);
-      }
-    }
   });
 
   it('offers review only to approvers and admins who did not touch it', () => {

@@ -1,25 +1,8 @@
 import type { Role } from '../i18n/roles.js';
+import { reviewBar, type Authorship, type ReviewBar } from '../../../functions/core/review.js';
 
-/**
- * Four eyes, as the API applies it (reviewBarReason in functions/core/campaign.ts; web/test/review-rule.test.ts
- * checks the two agree): whoever created, edited or submitted a campaign may not approve or reject it. The
- * console only hides what the API would refuse with 403; it is restated here so the console does not bundle
- * the core's zod schemas.
- */
-export type ReviewBar = 'created' | 'edited' | 'submitted';
-
-export interface Authorship {
-  createdBy: string;
-  editedBy: readonly string[];
-  submittedBy?: string | undefined;
-}
-
-export const reviewBar = (campaign: Authorship, userId: string): ReviewBar | undefined => {
-  if (campaign.createdBy === userId) return 'created';
-  if (campaign.editedBy.includes(userId)) return 'edited';
-  if (campaign.submittedBy === userId) return 'submitted';
-  return undefined;
-};
+export type { Authorship, ReviewBar };
+export { reviewBar };
 
 /** Roles that may approve or reject at all (contract §2: approver, and admin who may do everything). */
 export const REVIEWER_ROLES: readonly Role[] = ['approver', 'admin'];
