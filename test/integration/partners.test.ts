@@ -316,7 +316,9 @@ describe('list cursors', () => {
     async (list, _what, cursor) => {
       const response = await api.call('GET', withCursor(list, cursor));
       expectError(response, 400, 'validation_failed');
-      expect(response.body.error.details).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+      expect(response.body.error.details).toEqual([
+        { path: 'cursor', code: expect.any(String), message: expect.any(String) },
+      ]);
     },
   );
 
@@ -332,7 +334,9 @@ describe('list cursors', () => {
     for (const list of lists.filter((l) => l !== '/v1/audiences')) {
       const response = await api.call('GET', withCursor(list, audiences.body.nextCursor));
       expectError(response, 400, 'validation_failed');
-      expect(response.body.error.details).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+      expect(response.body.error.details).toEqual([
+        { path: 'cursor', code: expect.any(String), message: expect.any(String) },
+      ]);
     }
     expectError(
       await api.call('GET', withCursor('/v1/audiences', partners.body.nextCursor)),
