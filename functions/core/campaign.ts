@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaMessage } from './messages.js';
 import { freeText, nameText } from './text.js';
 import { CARRIERS } from './carriers.js';
 import { DEFAULT_TIME_ZONE, OCCASION_IDS, parseHhMm } from './calendar.js';
@@ -67,18 +68,19 @@ export const nextStatus = (
 
 export const assertTransition = (action: CampaignAction, status: CampaignStatus): void => {
   if (!ALLOWED_FROM[action].includes(status)) {
-    throw new ConflictError(`Cannot ${action} a campaign that is ${status}`);
+    throw new ConflictError(`Cannot ${action} a campaign that is ${status}`, {
+      code: 'transition_not_allowed',
+      params: { action, status },
+    });
   }
 };
 
-const HhMm = z
-  .string()
-  .refine((value) => parseHhMm(value) !== null, 'must be a time HH:MM between 00:00 and 23:59');
+const HhMm = z.string().refine((value) => parseHhMm(value) !== null, schemaMessage('invalid_time'));
 
 const SendAtSchedule = z.strictObject({
   sendAt: z.iso.datetime({
     offset: true,
-    error: 'must be an ISO 8601 date-time with offset, e.g. 2027-07-30T08:00:00+07:00',
+    error: schemaMessage('invalid_datetime'),
   }),
   repeat: z.literal('yearly').optional(),
 });
@@ -96,7 +98,7 @@ const AsapSchedule = z.strictObject({
 });
 export const ScheduleInput = z
   .union([SendAtSchedule, OccasionSchedule, AsapSchedule], {
-    error: 'must be { sendAt }, { occasion, year?, localTime? } or { asap: true }',
+    error: schemaMessage('invalid_schedule'),
   })
   .meta({ id: 'Schedule' });
 export type CampaignSchedule = z.output<typeof ScheduleInput>;
@@ -106,7 +108,7 @@ export const PAST_SEND_AT_TOLERANCE_MS = 60_000;
 
 export const SendingWindowInput = z
   .strictObject({ start: HhMm, end: HhMm })
-  .refine((w) => w.start !== w.end, { message: 'start and end must differ', path: ['end'] })
+  .refine((w) => w.start !== w.end, { message: schemaMessage('same_start_end'), path: ['end'] })
   .nullable()
   .meta({ description: 'Local hours when messages may go out; null = any time. Default 07:00–22:00.' });
 
@@ -117,7 +119,7 @@ const ProvinceName = z
   .max(100)
   .transform((s) => s.normalize('NFC'));
 
-const TimeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Ho_Chi_Minh');
+const TimeZone = z.string().refine(isTimeZone, schemaMessage('invalid_time_zone'));
 
 /**
  * The editable fields, without defaults: a default inside a schema that is also used `.partial()` fills
@@ -127,14 +129,14 @@ const campaignFields = {
   name: nameText(200).min(1),
   message: z
     .string()
-    .min(1, 'must not be empty')
-    .max(1600, 'must be at most 1600 characters')
+    .min(1, schemaMessage('empty'))
+    .max(1600, schemaMessage('too_big', { maximum: 1600, unit: 'characters' }))
     .transform((s) => s.normalize('NFC')),
   audienceIds: z
     .array(z.string().min(1).max(64))
     .min(1)
     .max(20)
-    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an audience'),
+    .refine((ids) => new Set(ids).size === ids.length, schemaMessage('duplicate_audience')),
   filters: z.strictObject({ provinces: z.array(ProvinceName).min(1).max(100).optional() }).optional(),
   schedule: ScheduleInput,
   sendingWindow: SendingWindowInput.optional(),
