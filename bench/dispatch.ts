@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dynamoDocumentClient } from '../functions/adapters/clients.js';
-import { busiestWindow } from '../local/simulators/carrier-rules.js';
 import type { CarrierSimulator } from '../local/simulators/index.js';
 import { addPartner, call, sendCampaign, startBenchRuntime } from './campaign.js';
 import { countRequests, writeRequests, type RequestCounts } from './counters.js';
@@ -41,12 +40,24 @@ const pacing = (simulator: CarrierSimulator, tps: number) => {
   const before = arrivals.filter(([at]) => at < last).reduce((sum, [, n]) => sum + n, 0);
   return {
     achieved: before / Math.max(0.001, (last - first) / 1000) / tps,
-    busiest: busiestWindow(arrivals),
+    busiest: simulator.counters().maxOfferedInAnySecond,
     seconds: (last - first) / 1000,
   };
 };
 
 const number = (n: number) => n.toLocaleString('en-US');
+
+/** Requests to one partner's pacing log from now on: conditional puts (failed ones too) and reads. */
+const rateLogRequests = (counts: RequestCounts, partnerId: string) => {
+  const tally = { puts: 0, gets: 0, failed: 0 };
+  counts.watch = ({ operation, pk, failed }) => {
+    if (pk !== `RATE#${partnerId}`) return;
+    if (operation === 'PutItem') tally.puts++;
+    if (operation === 'GetItem') tally.gets++;
+    if (failed) tally.failed++;
+  };
+  return tally;
+};
 
 export async function dispatchBenchmark(): Promise<void> {
   const { runtime, stop } = await startBenchRuntime();
@@ -106,10 +117,16 @@ export async function dispatchBenchmark(): Promise<void> {
       const simulator = await addPartner(runtime, id, ['*'], tps);
       simulators.push(simulator);
       const rows = lines.slice(1, 1 + tps * PACING_SECONDS);
+      const log = rateLogRequests(counts, id);
       const run = await sendCampaign(runtime, `${lines[0]}\r\n${rows.join('\r\n')}\r\n`, [id]);
       const result = pacing(simulator, tps);
+      const batches = simulator.counters().arrivals.length;
       console.log(
-        `  ${String(tps).padStart(5)} TPS: achieved ${result.achieved.toFixed(3)} of tps (goal ≥ 0.97), busiest rolling second ${result.busiest} (cap ${tps}), over ${result.seconds.toFixed(1)} s, ${simulator.counters().throttled} throttled, ${run.seconds.toFixed(1)} s`,
+        `  ${String(tps).padStart(5)} TPS: achieved ${result.achieved.toFixed(3)} of tps (goal ≥ 0.97), busiest rolling second offered ${result.busiest} (cap ${tps}), over ${result.seconds.toFixed(1)} s, ${simulator.counters().throttled} throttled, ${run.seconds.toFixed(1)} s`,
+      );
+      // One write per batch; more is a moment given back (woke late) or a collision with another consumer.
+      console.log(
+        `             pacing log: ${(log.puts / batches).toFixed(2)} writes and ${(log.gets / batches).toFixed(2)} reads per batch (${log.puts - batches} beyond one a batch, ${log.failed} collisions)`,
       );
     }
     clearInterval(sampler);

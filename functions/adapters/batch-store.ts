@@ -7,7 +7,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Batch, BatchMessage } from '../core/dispatch/batch.js';
-import { reserve, type Reservation } from '../core/dispatch/pacing.js';
+import { SAFETY_MARGIN_MS, pacingFor, reserve, type Reservation } from '../core/dispatch/pacing.js';
 import {
   OutcomeTooLargeError,
   type BatchRef,
@@ -242,12 +242,18 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
  * conditional write per batch on its version. The reserved moment is ahead of `now` by about this
  * process's round trip to the table, so the batch is not already late when the write returns.
  */
-export const dynamoRateLimiter = (client: DynamoDBDocumentClient, table: string): RateLimiter => {
+export const dynamoRateLimiter = (
+  client: DynamoDBDocumentClient,
+  table: string,
+  marginMs = SAFETY_MARGIN_MS,
+): RateLimiter => {
+  const { windowMs, lateToleranceMs } = pacingFor(marginMs);
   // A write's round trip, smoothed; the lead covers twice it (and at least 50 ms), so a batch reserved for
-  // an idle partner is rarely late when the write returns (a late one must reserve again, wasting its slot).
+  // an idle partner is rarely late when the write returns (a late one must reserve again).
   let writeMs = 25;
   return {
-    async reserve(partnerId, size, tps, now) {
+    lateToleranceMs,
+    async reserve(partnerId, size, tps, now, { replacing, horizonMs } = {}) {
       const key = keys.rate(partnerId);
       const { Item } = await client.send(
         new GetCommand({ TableName: table, Key: key, ConsistentRead: true }),
@@ -260,7 +266,13 @@ export const dynamoRateLimiter = (client: DynamoDBDocumentClient, table: string)
         for (let i = 0; i + 1 < flat.length; i += 2) log.push([Number(flat[i]), Number(flat[i + 1])]);
         const earliest = Math.max(now.getTime(), Date.now()) + Math.min(1000, Math.max(50, 2 * writeMs));
         const started = Date.now();
-        const next = reserve(log, earliest, size, tps);
+        const next = reserve(log, earliest, size, tps, {
+          windowMs,
+          replacing: replacing?.getTime(),
+          horizonMs,
+        });
+        // Too far ahead to reserve yet: a read, no write.
+        if (!next.reserved) return { at: new Date(next.at), reserved: false };
         try {
           await client.send(
             new PutCommand({
@@ -276,7 +288,7 @@ export const dynamoRateLimiter = (client: DynamoDBDocumentClient, table: string)
             }),
           );
           writeMs = (writeMs * 3 + (Date.now() - started)) / 4;
-          return new Date(next.at);
+          return { at: new Date(next.at), reserved: true };
         } catch (error) {
           // Another consumer reserved first: read its log and fit in after it. Many consumers of one busy
           // partner collide often, so each waits a little (jittered, growing) before trying again.
