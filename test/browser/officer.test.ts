@@ -97,7 +97,14 @@ describe('an officer in the console', () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Từ chối nhận tin' }).click();
     await page.getByRole('heading', { name: 'Từ chối nhận tin', level: 1 }).waitFor();
     const phone = GOOD[1] ?? '';
+    // The core's normaliser, loaded into the page, reads the number as the API will.
+    await page.locator('#lookup-phone').fill('024 3825 1234');
+    await page.locator('#lookup-phone-check').getByText('số máy bàn, không nhận được tin nhắn').waitFor();
     await page.locator('#lookup-phone').fill(phone);
+    await page
+      .locator('#lookup-phone-check')
+      .getByText(/^✓?\s*\+84911234501 \(VinaPhone\)$/)
+      .waitFor();
     await page.getByRole('button', { name: 'Tra cứu' }).click();
     await page.getByText('chưa từ chối nhận tin').waitFor();
     await page.locator('#add-phone').fill(phone);

@@ -14,6 +14,7 @@ import {
 import { CampaignEstimatePanel } from '../components/campaign-estimate.js';
 import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
 import { LiveEstimatePanel } from '../components/message-estimate.js';
+import { PhoneHint } from '../components/phone-hint.js';
 import { PhonePreview } from '../components/phone-preview.js';
 import { formatIsoDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/index.js';
@@ -522,11 +523,13 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
                 <Field id="test-phones" label={t.editor.testPhones} error={testFieldError}>
                   <input
                     {...describedBy('test-phones', { error: testFieldError })}
+                    aria-describedby={`test-phones-check${testFieldError ? ' test-phones-error' : ''}`}
                     type="text"
                     inputMode="tel"
                     value={testPhones}
                     onInput={(event) => setTestPhones(event.currentTarget.value)}
                   />
+                  <PhoneHint id="test-phones-check" phones={splitPhones(testPhones)} />
                 </Field>
                 <Button type="submit" variant="secondary" busy={busy} data-testid="test-send">
                   {t.editor.testSend}
