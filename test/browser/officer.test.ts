@@ -220,6 +220,8 @@ describe('an officer in the console', () => {
     await page.getByText('Đã gửi phê duyệt. Người phê duyệt sẽ xem xét chiến dịch.').waitFor();
     await page.locator('.page-head .status').getByText('Chờ phê duyệt').waitFor();
     expect(await page.getByRole('button', { name: 'Lưu bản nháp' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Hủy chiến dịch' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Tạm dừng' }).count()).toBe(0);
     expect(await run.check('campaign-pending')).toEqual([]);
   });
 

@@ -152,6 +152,7 @@ export const en: Catalogue = {
     pause: 'Pause',
     resume: 'Resume',
     cancel: 'Cancel',
+    cancelCampaign: 'Cancel the campaign',
     confirmCancel: (name) => `Cancel the campaign "${name}"? Nothing more will be sent.`,
     done: {
       pause: 'Campaign paused.',

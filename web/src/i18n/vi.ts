@@ -153,6 +153,7 @@ export const vi = {
     pause: 'Tạm dừng',
     resume: 'Tiếp tục',
     cancel: 'Hủy',
+    cancelCampaign: 'Hủy chiến dịch',
     confirmCancel: (name: string) =>
       `Hủy chiến dịch "${name}"? Sau khi hủy, hệ thống không gửi thêm tin nào.`,
     done: {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { idempotencyKey, unwrap, type Audience, type Campaign, type CampaignInput } from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
-import { isEditable, offers } from '../campaign-actions.js';
+import { isEditable, offers, type UserAction } from '../campaign-actions.js';
 import {
   campaignBody,
   emptyForm,
@@ -33,6 +33,7 @@ const FIELDS = [
 ] as const;
 const OCCASIONS = ['anti-trafficking-day', 'peak-period'] as const;
 const MAX_TEST_PHONES = 5;
+const CONTROLS = ['pause', 'resume', 'cancel'] as const satisfies readonly UserAction[];
 
 interface Occasion {
   id: string;
@@ -171,6 +172,28 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
       }
     });
 
+  /** Pause, resume or cancel, as the campaigns list offers them. */
+  const control = (action: (typeof CONTROLS)[number]) =>
+    run(async () => {
+      if (!campaign) return;
+      if (action === 'cancel' && !window.confirm(t.campaigns.confirmCancel(campaign.name))) return;
+      setNotice(undefined);
+      setError(undefined);
+      try {
+        setCampaign(
+          await unwrap(
+            api.POST('/v1/campaigns/{campaignId}/{action}', {
+              params: { path: { campaignId: campaign.id, action } },
+              body: {},
+            }),
+          ),
+        );
+        setNotice(t.campaigns.done[action]);
+      } catch (failure) {
+        setError(failure);
+      }
+    });
+
   const testSend = () =>
     run(async () => {
       setTestError(undefined);
@@ -213,6 +236,20 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
         <p class="field-error">{t.editor.rejectedBecause(campaign.rejection.reason)}</p>
       ) : null}
       {campaign && readOnly && mayEdit(session.role) ? <p>{t.editor.notEditable}</p> : null}
+      {campaign && mayEdit(session.role) && CONTROLS.some((action) => offers(action, campaign.status)) ? (
+        <div class="buttons">
+          {CONTROLS.filter((action) => offers(action, campaign.status)).map((action) => (
+            <Button
+              key={action}
+              variant={action === 'cancel' ? 'warning' : 'secondary'}
+              busy={busy}
+              onClick={() => void control(action)}
+            >
+              {action === 'cancel' ? t.campaigns.cancelCampaign : t.campaigns[action]}
+            </Button>
+          ))}
+        </div>
+      ) : null}
       <ErrorSummary messages={general} />
       {notice ? <Notice>{notice}</Notice> : null}
       <div class="editor">
