@@ -63,6 +63,7 @@ const Router = ({ session }: { session: Session | undefined }) => {
 const Console = ({ config }: { config: ConsoleConfig }) => {
   const { lang } = useI18n();
   const [session, setSession] = useState(() => loadSession(sessionStorage, Date.now()));
+  const [sessionEnded, setSessionEnded] = useState(false);
   const state = useMemo<AppState>(() => {
     const signOut = () => {
       clearSession(sessionStorage);
@@ -75,16 +76,21 @@ const Console = ({ config }: { config: ConsoleConfig }) => {
         baseUrl: config.apiBaseUrl,
         token: () => session?.token,
         lang: () => lang,
-        onUnauthorized: signOut,
+        onUnauthorized: () => {
+          setSessionEnded(true);
+          signOut();
+        },
       }),
       signIn: (token) => {
         const next = saveSession(sessionStorage, token);
         setSession(next);
+        setSessionEnded(false);
         return next !== undefined;
       },
       signOut,
+      sessionEnded,
     };
-  }, [config, session, lang]);
+  }, [config, session, lang, sessionEnded]);
   return (
     <AppContext.Provider value={state}>
       <Layout>

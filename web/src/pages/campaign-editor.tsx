@@ -21,6 +21,7 @@ import { useI18n } from '../i18n/index.js';
 import { liveEstimate, previewParts, pricingOf } from '../message-estimate.js';
 import { mayEdit } from '../nav.js';
 import { Link, rewriteUrl } from '../router.js';
+import { PageTitle } from '../components/page-title.js';
 
 const FIELDS = [
   'name',
@@ -227,7 +228,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
         <Link href="/campaigns">{t.common.back}</Link>
       </p>
       <div class="page-head">
-        <h1>{campaign ? `${title}: ${campaign.name}` : title}</h1>
+        <PageTitle text={campaign ? `${title}: ${campaign.name}` : title} />
         {campaign ? (
           <span class={`status status--${campaign.status}`}>{t.status[campaign.status]}</span>
         ) : null}

@@ -5,6 +5,7 @@ import { useApp } from '../app-context.js';
 import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
 import { PhoneHint } from '../components/phone-hint.js';
 import { useI18n } from '../i18n/index.js';
+import { PageTitle } from '../components/page-title.js';
 
 type OptOut = Schemas['OptOut'];
 
@@ -146,7 +147,7 @@ export const OptOutsPage = () => {
   const { t } = useI18n();
   return (
     <section>
-      <h1>{t.optOuts.title}</h1>
+      <PageTitle text={t.optOuts.title} />
       <p>{t.optOuts.intro}</p>
       <div class="columns">
         <Lookup />
