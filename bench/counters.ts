@@ -11,6 +11,8 @@ export const WRITE_OPERATIONS = [
 export interface RequestCounts {
   calls: Record<string, number>;
   batchWriteItems: number;
+  /** Sees each single-item request (its operation, its item's pk) once answered, failed or not. */
+  watch?: (request: { operation: string; pk?: string; failed: boolean }) => void;
 }
 
 /** Counts DynamoDB operations (one per SDK call, before SDK retries) and the items BatchWriteItem carries. */
@@ -24,7 +26,19 @@ export const countRequests = (client: DynamoDBDocumentClient): RequestCounts => 
         const { RequestItems = {} } = args.input as { RequestItems?: Record<string, unknown[]> };
         for (const requests of Object.values(RequestItems)) counts.batchWriteItems += requests.length;
       }
-      return next(args);
+      const watch = counts.watch;
+      if (!watch) return next(args);
+      const { Item, Key } = args.input as { Item?: { pk?: unknown }; Key?: { pk?: unknown } };
+      const pk = Item?.pk ?? Key?.pk;
+      const request = { operation, ...(typeof pk === 'string' ? { pk } : {}) };
+      try {
+        const result = await next(args);
+        watch({ ...request, failed: false });
+        return result;
+      } catch (error) {
+        watch({ ...request, failed: true });
+        throw error;
+      }
     },
     { step: 'initialize', name: 'benchRequestCounter' },
   );

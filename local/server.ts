@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApiEvent, ApiResult } from '../functions/http/api.js';
 import { errorResult, isStreamed } from '../functions/http/api.js';
+import { languageOf } from '../functions/core/messages.js';
 import { logger } from '../functions/adapters/logger.js';
 import type { RouteDef } from '../functions/http/route.js';
 import { NotFoundError, PayloadTooLargeError } from '../functions/core/errors.js';
@@ -234,7 +235,7 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
         return;
       }
       if (!bodyRead && hasBody(request)) refuseBody(request, response);
-      await respond(response, errorResult(error));
+      await respond(response, errorResult(error, languageOf(request.headers['accept-language'])));
     }
   });
 };

@@ -7,7 +7,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Batch, BatchMessage } from '../core/dispatch/batch.js';
-import { reserve, type Reservation } from '../core/dispatch/pacing.js';
+import { SAFETY_MARGIN_MS, pacingFor, reserve, type Reservation } from '../core/dispatch/pacing.js';
 import {
   OutcomeTooLargeError,
   type BatchRef,
@@ -242,53 +242,83 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
  * conditional write per batch on its version. The reserved moment is ahead of `now` by about this
  * process's round trip to the table, so the batch is not already late when the write returns.
  */
-export const dynamoRateLimiter = (client: DynamoDBDocumentClient, table: string): RateLimiter => {
+export const dynamoRateLimiter = (
+  client: DynamoDBDocumentClient,
+  table: string,
+  marginMs = SAFETY_MARGIN_MS,
+): RateLimiter => {
+  const { windowMs, lateToleranceMs } = pacingFor(marginMs);
   // A write's round trip, smoothed; the lead covers twice it (and at least 50 ms), so a batch reserved for
-  // an idle partner is rarely late when the write returns (a late one must reserve again, wasting its slot).
+  // an idle partner is rarely late when the write returns (a late one must reserve again).
   let writeMs = 25;
-  return {
-    async reserve(partnerId, size, tps, now) {
-      const key = keys.rate(partnerId);
-      const { Item } = await client.send(
-        new GetCommand({ TableName: table, Key: key, ConsistentRead: true }),
-      );
-      let current = Item;
-      for (let attempt = 1; ; attempt++) {
-        const ver = Number(current?.ver ?? 0);
-        const flat = (current?.log ?? []) as number[];
-        const log: Reservation[] = [];
-        for (let i = 0; i + 1 < flat.length; i += 2) log.push([Number(flat[i]), Number(flat[i + 1])]);
-        const earliest = Math.max(now.getTime(), Date.now()) + Math.min(1000, Math.max(50, 2 * writeMs));
-        const started = Date.now();
-        const next = reserve(log, earliest, size, tps);
-        try {
-          await client.send(
-            new PutCommand({
-              TableName: table,
-              Item: {
-                ...key,
-                log: next.log.flat(),
-                ver: ver + 1,
-                ttl: ttlAfter(new Date(next.at), 3600),
-              },
-              ConditionExpression: ver ? 'ver = :ver' : 'attribute_not_exists(ver)',
-              ...(ver ? { ExpressionAttributeValues: { ':ver': ver } } : {}),
-            }),
-          );
-          writeMs = (writeMs * 3 + (Date.now() - started)) / 4;
-          return new Date(next.at);
-        } catch (error) {
-          // Another consumer reserved first: read its log and fit in after it. Many consumers of one busy
-          // partner collide often, so each waits a little (jittered, growing) before trying again.
-          if (!conditionFailed(error) || attempt >= 200) throw error;
-          await new Promise((done) =>
-            setTimeout(done, Math.floor(Math.random() * Math.min(50, 2 * attempt))),
-          );
-          current = await readRate(client, table, key);
-        }
-      }
-    },
+  // Consumers in one process (the local dispatcher; a Lambda has one) take turns on a partner's log, so
+  // they never collide on it: a collision costs a failed write and a read, and a backlog's consumers all
+  // ask for the same moment at once.
+  const turns = new Map<string, Promise<unknown>>();
+  const inTurn = <T>(partnerId: string, work: () => Promise<T>): Promise<T> => {
+    const mine = (turns.get(partnerId) ?? Promise.resolve()).then(work, work);
+    const settled = mine.catch(() => undefined);
+    turns.set(partnerId, settled);
+    void settled.then(() => {
+      if (turns.get(partnerId) === settled) turns.delete(partnerId);
+    });
+    return mine;
   };
+  return {
+    lateToleranceMs,
+    reserve: (partnerId, size, tps, now, options = {}) =>
+      inTurn(partnerId, () => reserveNow(partnerId, size, tps, now, options)),
+  };
+
+  async function reserveNow(
+    partnerId: string,
+    size: number,
+    tps: number,
+    now: Date,
+    { replacing, horizonMs }: { replacing?: Date; horizonMs?: number },
+  ): Promise<{ at: Date; reserved: boolean }> {
+    const key = keys.rate(partnerId);
+    const { Item } = await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+    let current = Item;
+    for (let attempt = 1; ; attempt++) {
+      const ver = Number(current?.ver ?? 0);
+      const flat = (current?.log ?? []) as number[];
+      const log: Reservation[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) log.push([Number(flat[i]), Number(flat[i + 1])]);
+      const earliest = Math.max(now.getTime(), Date.now()) + Math.min(1000, Math.max(50, 2 * writeMs));
+      const started = Date.now();
+      const next = reserve(log, earliest, size, tps, {
+        windowMs,
+        replacing: replacing?.getTime(),
+        horizonMs,
+      });
+      // Too far ahead to reserve yet: a read, no write.
+      if (!next.reserved) return { at: new Date(next.at), reserved: false };
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...key,
+              log: next.log.flat(),
+              ver: ver + 1,
+              ttl: ttlAfter(new Date(next.at), 3600),
+            },
+            ConditionExpression: ver ? 'ver = :ver' : 'attribute_not_exists(ver)',
+            ...(ver ? { ExpressionAttributeValues: { ':ver': ver } } : {}),
+          }),
+        );
+        writeMs = (writeMs * 3 + (Date.now() - started)) / 4;
+        return { at: new Date(next.at), reserved: true };
+      } catch (error) {
+        // Another consumer reserved first: read its log and fit in after it. Many consumers of one busy
+        // partner collide often, so each waits a little (jittered, growing) before trying again.
+        if (!conditionFailed(error) || attempt >= 200) throw error;
+        await new Promise((done) => setTimeout(done, Math.floor(Math.random() * Math.min(50, 2 * attempt))));
+        current = await readRate(client, table, key);
+      }
+    }
+  }
 };
 
 const readRate = async (client: DynamoDBDocumentClient, table: string, key: { pk: string; sk: string }) =>

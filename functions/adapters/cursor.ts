@@ -1,14 +1,13 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../core/page.js';
-import { ValidationError } from '../core/errors.js';
+import { detail, ValidationError } from '../core/errors.js';
 import { TABLE_SCHEMA } from './table.js';
 
 /** List cursors are the DynamoDB LastEvaluatedKey, base64url-encoded JSON: opaque to callers. */
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 
-const invalidCursor = () =>
-  new ValidationError('Invalid cursor', [{ path: 'cursor', message: 'is not a cursor this API returned' }]);
+const invalidCursor = () => new ValidationError('Invalid cursor', [detail('cursor', 'invalid_cursor')]);
 
 export const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
   if (!cursor) return undefined;

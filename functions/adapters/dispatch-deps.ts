@@ -3,6 +3,7 @@ import type { Campaign } from '../core/campaign.js';
 import { ConflictError } from '../core/errors.js';
 import type { DispatchDeps } from '../core/dispatch/dispatcher.js';
 import type { MaterializeDeps, ProgressStore } from '../core/dispatch/materialize.js';
+import { SAFETY_MARGIN_MS } from '../core/dispatch/pacing.js';
 import type { BatchStore } from '../core/dispatch/ports.js';
 import type { Partner } from '../core/partner.js';
 import type { SettingsStore } from '../core/settings.js';
@@ -60,6 +61,12 @@ const cappedPhones =
     return new Set([...counts].filter(([, n]) => n >= frequencyCap.messages).map(([phone]) => phone));
   };
 
+/** The pacing safety margin configured, in ms: a whole number from 0 to 1000, else the default. */
+const pacingMarginMs = (value: string | undefined): number => {
+  const ms = Number(value);
+  return value && Number.isInteger(ms) && ms >= 0 && ms <= 1000 ? ms : SAFETY_MARGIN_MS;
+};
+
 export const sendingDeps = (): SendingDeps => {
   const client = dynamoDocumentClient();
   const table = tableName();
@@ -96,7 +103,8 @@ export const sendingDeps = (): SendingDeps => {
     settings,
     dispatch: {
       batches,
-      limiter: dynamoRateLimiter(client, table),
+      // PACING_MARGIN_MS: a wider safety margin where the delay to partners varies more (see pacing.ts).
+      limiter: dynamoRateLimiter(client, table, pacingMarginMs(process.env.PACING_MARGIN_MS)),
       queue,
       transportFor: (partner) => (partner.kind === 'sns' ? snsSmsTransport(snsClient()) : webhook),
       partner: cached<Partner | undefined>(2000, (id) => partners.get(id)),

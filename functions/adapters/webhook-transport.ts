@@ -39,7 +39,7 @@ const checkedLookup =
       if (error) return callback(error, '', 0);
       const problem = addresses.map((a) => addressProblem(a.address, policy)).find(Boolean);
       if (problem || !addresses[0])
-        return callback(new RefusedAddressError(`${hostname}: ${problem ?? 'no address'}`), '', 0);
+        return callback(new RefusedAddressError(`${hostname}: ${problem?.message ?? 'no address'}`), '', 0);
       if (options.all) return callback(null, addresses);
       callback(null, addresses[0].address, addresses[0].family);
     });
@@ -87,7 +87,7 @@ export const webhookTransport = (
 ): PartnerTransport => ({
   async send({ url, secret, webhookId, body, timeoutMs }): Promise<PartnerAnswer> {
     const refused = webhookUrlProblem(url, policy);
-    if (refused) return { error: `webhook address refused: ${refused}` };
+    if (refused) return { error: `webhook address refused: ${refused.message}` };
     const target = new URL(url);
     const timestamp = new Date();
     const signature = new Webhook(secret).sign(webhookId, timestamp, body);

@@ -3,6 +3,7 @@ import {
   addCounts,
   countsOf,
   planImport,
+  rejectedRowIn,
   type Audience,
   type AudienceCounts,
   type AudienceInput,
@@ -13,6 +14,7 @@ import {
   type SubscriberRow,
 } from './audience.js';
 import { NotFoundError } from './errors.js';
+import type { Lang } from './messages.js';
 import type { Page, PageRequest } from './page.js';
 import type { Actor } from './roles.js';
 
@@ -102,6 +104,7 @@ export const importSubscribers = async (
   deps: AudienceDeps,
   audienceId: string,
   rows: readonly SubscriberRow[],
+  lang: Lang = 'en',
 ): Promise<ImportResult> => {
   const now = deps.now();
   const lease: ImportLease = { id: deps.newId(), now, until: new Date(now.getTime() + IMPORT_LEASE_MS) };
@@ -124,7 +127,7 @@ export const importSubscribers = async (
   return {
     accepted: plan.members.length,
     duplicates: plan.duplicates,
-    rejected: plan.rejected.slice(0, MAX_REJECTED_LISTED),
+    rejected: plan.rejected.slice(0, MAX_REJECTED_LISTED).map((row) => rejectedRowIn(row, lang)),
     rejectedCount: plan.rejected.length,
     size,
   };

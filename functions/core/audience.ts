@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { freeText, nameText } from './text.js';
 import type { Carrier } from './carriers.js';
 import { parseCsvTable } from './csv.js';
-import { ValidationError } from './errors.js';
+import { detail, ValidationError } from './errors.js';
+import {
+  BODY_PATH,
+  DETAIL_CODES,
+  messageFor,
+  schemaMessage,
+  type DetailCode,
+  type Lang,
+  type MessageParams,
+} from './messages.js';
 import { normalizeVietnameseMobile } from './phone.js';
 
 /** Contract §4: audiences (named lists of subscribers) and the import of their subscribers. */
@@ -50,7 +59,7 @@ export interface AudienceReader {
 /** Server-chosen ULIDs: 26 characters of Crockford base 32, sortable by creation time. */
 export const AudienceId = z
   .string()
-  .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'is not an audience id (26 characters, as POST /v1/audiences returns)')
+  .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, schemaMessage('invalid_audience_id'))
   .meta({ description: 'Chosen by the server (a ULID)', example: '01J9Z6Q5V8M3N2K1H0G9F8E7D6' });
 
 export const AudienceInput = z
@@ -93,8 +102,8 @@ export const SubscribersInput = z
   .strictObject({
     subscribers: z
       .array(SubscriberInput)
-      .min(1, 'must hold at least one subscriber')
-      .max(MAX_IMPORT_ROWS, `must hold at most ${MAX_IMPORT_ROWS} rows; split the import`),
+      .min(1, schemaMessage('no_subscribers'))
+      .max(MAX_IMPORT_ROWS, schemaMessage('too_many_rows', { maximum: MAX_IMPORT_ROWS })),
   })
   .meta({ id: 'SubscribersInput' });
 export type SubscribersInput = z.infer<typeof SubscribersInput>;
@@ -102,9 +111,24 @@ export type SubscribersInput = z.infer<typeof SubscribersInput>;
 export const RejectedRow = z.object({
   row: z.int().meta({ description: '1-based; in a CSV file counted from the line after the header' }),
   phone: z.string().meta({ description: 'As written in the request (at most 40 characters)' }),
-  reason: z.string(),
+  code: z.enum(DETAIL_CODES).meta({
+    description:
+      'Why the row was refused, stable for programs (`landline`, `too_short`, `missing_phone`, ...)',
+  }),
+  reason: z.string().meta({ description: 'The same in words, in the language of `Accept-Language`' }),
 });
 export type RejectedRow = z.infer<typeof RejectedRow>;
+
+/** A rejected row as planned: what its reason names, to say it in the caller's language. */
+export type PlannedRejection = RejectedRow & { params?: MessageParams };
+
+/** The row as the answer shows it, its reason in `lang`. */
+export const rejectedRowIn = ({ row, phone, code, params }: PlannedRejection, lang: Lang): RejectedRow => ({
+  row,
+  phone,
+  code,
+  reason: messageFor(code, params, lang),
+});
 
 export const ImportResult = z
   .object({
@@ -128,7 +152,13 @@ export interface SubscriberRow {
   district?: string | null | undefined;
   tags?: readonly string[] | null | undefined;
   /** Set when the row could not be read (a CSV row with too many fields). */
-  problem?: string;
+  problem?: RowProblem;
+}
+
+/** Why a row is refused: a catalogue code and what its message names. */
+export interface RowProblem {
+  code: DetailCode;
+  params?: MessageParams;
 }
 
 export const subscriberRowsFromJson = (subscribers: SubscribersInput['subscribers']): SubscriberRow[] =>
@@ -140,12 +170,14 @@ const isColumn = (name: string): name is Column => (SUBSCRIBER_COLUMNS as readon
 /** Inside the CSV `tags` field, tags are separated by `;` or `|`. */
 const TAG_SEPARATORS = /[;|]/;
 
-const csvErrors = (messages: readonly string[]) =>
+const csvErrors = (problems: readonly RowProblem[]) =>
   new ValidationError(
     'The CSV file cannot be imported',
-    messages.map((message) => ({ path: '(body)', message })),
+    problems.map(({ code, params }) => detail(BODY_PATH, code, params)),
   );
-const csvError = (message: string) => csvErrors([message]);
+const csvError = (code: DetailCode, params?: MessageParams) => csvErrors([{ code, params }]);
+const EXAMPLE_HEADER = SUBSCRIBER_COLUMNS.join(',');
+const KNOWN_COLUMNS = SUBSCRIBER_COLUMNS.join(', ');
 /** A header cell quoted in an error: a file's first line may be a megabyte of anything. */
 const SHOWN_COLUMN_LENGTH = 50;
 const shownColumn = (name: string) =>
@@ -158,33 +190,30 @@ const shownColumn = (name: string) =>
  */
 export function subscriberRowsFromCsv(csv: string): SubscriberRow[] {
   if (csv.includes('\uFFFD')) {
-    throw csvError('The file is not UTF-8 text: in Excel save it as "CSV UTF-8 (Comma delimited)"');
+    throw csvError('csv_not_utf8');
   }
   const table = parseCsvTable(csv);
-  if (!table)
-    throw csvError(`The file is empty: the first line must be a header such as ${SUBSCRIBER_COLUMNS}`);
+  if (!table) throw csvError('csv_empty', { columns: EXAMPLE_HEADER });
 
   const names = table.header.map((name) => name.normalize('NFC').toLowerCase());
-  const problems = [
+  const problems: RowProblem[] = [
     ...names
       .filter((name) => !isColumn(name))
-      .map(
-        (name) =>
-          `unknown column "${shownColumn(name)}" in the header; known columns: ${SUBSCRIBER_COLUMNS.join(', ')}`,
-      ),
+      .map((name): RowProblem => ({
+        code: 'csv_unknown_column',
+        params: { column: shownColumn(name), columns: KNOWN_COLUMNS },
+      })),
     ...names
       .filter((name, i) => isColumn(name) && names.indexOf(name) !== i)
-      .map((name) => `column "${name}" appears twice in the header`),
+      .map((name): RowProblem => ({ code: 'csv_duplicate_column', params: { column: name } })),
     ...(names.includes('phone')
       ? []
-      : [`the header has no phone column: the first line must name the columns, e.g. ${SUBSCRIBER_COLUMNS}`]),
+      : [{ code: 'csv_no_phone_column', params: { columns: EXAMPLE_HEADER } } satisfies RowProblem]),
   ];
   if (problems.length) throw csvErrors(problems);
-  if (table.rows.length === 0) throw csvError('The file has a header but no subscriber rows');
+  if (table.rows.length === 0) throw csvError('csv_no_rows');
   if (table.rows.length > MAX_IMPORT_ROWS) {
-    throw csvError(
-      `The file has ${table.rows.length} rows; at most ${MAX_IMPORT_ROWS} per request: split the import`,
-    );
+    throw csvError('csv_too_many_rows', { rows: table.rows.length, maximum: MAX_IMPORT_ROWS });
   }
 
   const at = (column: Column) => names.indexOf(column);
@@ -204,7 +233,10 @@ export function subscriberRowsFromCsv(csv: string): SubscriberRow[] {
       tags: field(tagsAt)?.split(TAG_SEPARATORS),
     };
     if (fields.slice(names.length).some((extra) => extra.trim() !== '')) {
-      subscriber.problem = `The row has ${fields.length} fields but the header has ${names.length}; quote fields that contain commas`;
+      subscriber.problem = {
+        code: 'too_many_fields',
+        params: { fields: fields.length, columns: names.length },
+      };
     }
     return subscriber;
   });
@@ -244,7 +276,7 @@ export interface ImportPlan {
   /** Members to add, each phone once and none already in the audience. */
   members: AudienceMember[];
   duplicates: number;
-  rejected: RejectedRow[];
+  rejected: PlannedRejection[];
   /** What the members add to the audience's counters. */
   added: AudienceCounts;
 }
@@ -258,16 +290,19 @@ export interface AudienceSnapshot {
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 const SHOWN_PHONE_LENGTH = 40;
 
-type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+type Checked<T> = { ok: true; value: T } | ({ ok: false } & RowProblem);
 
-const place = (what: string, raw: string | null | undefined): Checked<string | undefined> => {
+const place = (
+  field: 'province' | 'district',
+  raw: string | null | undefined,
+): Checked<string | undefined> => {
   const value = raw?.trim().normalize('NFC');
   if (!value) return { ok: true, value: undefined };
   if (value.length > MAX_PLACE_LENGTH) {
-    return { ok: false, reason: `${what} is longer than ${MAX_PLACE_LENGTH} characters` };
+    return { ok: false, code: 'place_too_long', params: { field, maximum: MAX_PLACE_LENGTH } };
   }
   if (CONTROL_CHARACTERS.test(value))
-    return { ok: false, reason: `${what} contains a line break or control character` };
+    return { ok: false, code: 'place_control_character', params: { field } };
   return { ok: true, value };
 };
 
@@ -279,10 +314,11 @@ const tagList = (raw: readonly string[] | null | undefined): Checked<string[] | 
   if (bad !== undefined) {
     return {
       ok: false,
-      reason: `tag "${bad.slice(0, MAX_TAG_LENGTH)}" must be at most ${MAX_TAG_LENGTH} characters without ; | or line breaks`,
+      code: 'invalid_tag',
+      params: { tag: bad.slice(0, MAX_TAG_LENGTH), maximum: MAX_TAG_LENGTH },
     };
   }
-  if (tags.length > MAX_TAGS) return { ok: false, reason: `a subscriber may have at most ${MAX_TAGS} tags` };
+  if (tags.length > MAX_TAGS) return { ok: false, code: 'too_many_tags', params: { maximum: MAX_TAGS } };
   return { ok: true, value: tags.length ? tags : undefined };
 };
 
@@ -299,24 +335,30 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
   const seen = new Set<string>();
   const provinces = new Set(audience.provinces);
   const members: AudienceMember[] = [];
-  const rejected: RejectedRow[] = [];
+  const rejected: PlannedRejection[] = [];
   const added: AudienceCounts = { size: 0, byCarrier: new Map(), byProvince: new Map() };
   let duplicates = 0;
 
   for (const row of rows) {
-    const reject = (reason: string) =>
-      rejected.push({ row: row.row, phone: row.phone.trim().slice(0, SHOWN_PHONE_LENGTH), reason });
+    const reject = ({ code, params }: RowProblem) =>
+      rejected.push({
+        row: row.row,
+        phone: row.phone.trim().slice(0, SHOWN_PHONE_LENGTH),
+        code,
+        reason: messageFor(code, params, 'en'),
+        ...(params ? { params } : {}),
+      });
     if (row.problem) {
       reject(row.problem);
       continue;
     }
     if (row.phone.trim() === '') {
-      reject('phone is missing');
+      reject({ code: 'missing_phone' });
       continue;
     }
     const phone = normalizeVietnameseMobile(row.phone);
     if (!phone.ok) {
-      reject(phone.reason);
+      reject(phone);
       continue;
     }
     const province = place('province', row.province);
@@ -324,7 +366,7 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
     const tags = tagList(row.tags);
     const invalid = [province, district, tags].find((check) => !check.ok);
     if (invalid && !invalid.ok) {
-      reject(invalid.reason);
+      reject(invalid);
       continue;
     }
     if (seen.has(phone.phone) || audience.phones.has(phone.phone)) {
@@ -334,9 +376,7 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
     const provinceName = province.ok ? province.value : undefined;
     if (provinceName !== undefined && !provinces.has(provinceName)) {
       if (provinces.size >= MAX_PROVINCES_PER_AUDIENCE) {
-        reject(
-          `the audience already counts ${MAX_PROVINCES_PER_AUDIENCE} different provinces; check the spelling`,
-        );
+        reject({ code: 'too_many_provinces', params: { maximum: MAX_PROVINCES_PER_AUDIENCE } });
         continue;
       }
       provinces.add(provinceName);

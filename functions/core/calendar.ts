@@ -1,4 +1,5 @@
-import { ValidationError } from './errors.js';
+import { detail, ValidationError } from './errors.js';
+import type { DetailCode, MessageParams } from './messages.js';
 
 /**
  * Awareness calendar and campaign schedules. Pure: no clock, no AWS, no date library.
@@ -73,7 +74,7 @@ export function parseHhMm(value: string): number | null {
  */
 export function localToUtc(date: string, time: string, timeZone: string = DEFAULT_TIME_ZONE): Date {
   const day = parseIsoDate(date);
-  if (!day) throw invalid('date', 'must be a calendar date YYYY-MM-DD');
+  if (!day) throw invalid('date', 'invalid_date');
   const minutes = requireHhMm(time, 'time');
   const wall = Date.UTC(day.year, day.month - 1, day.day, 0, minutes);
   // Offsets either side of any transition near this wall time; keep the candidates that land on it.
@@ -98,7 +99,7 @@ export function utcToLocalParts(d: Date, timeZone: string = DEFAULT_TIME_ZONE): 
 /** `date` (`YYYY-MM-DD`) moved by whole calendar days. */
 export function addDays(date: string, days: number): string {
   const day = parseIsoDate(date);
-  if (!day) throw invalid('date', 'must be a calendar date YYYY-MM-DD');
+  if (!day) throw invalid('date', 'invalid_date');
   return new Date(Date.UTC(day.year, day.month - 1, day.day + days)).toISOString().slice(0, 10);
 }
 
@@ -123,7 +124,7 @@ export function nextYearSchedule(schedule: Schedule, context?: ResolveContext): 
   if ('sendAt' in schedule) return { ...schedule, sendAt: sameLocalTimeNextYear(schedule.sendAt) };
   const year = schedule.year ?? (context ? resolveYear(schedule, context) : undefined);
   if (year === undefined) {
-    throw invalid('year', 'is needed (or a resolve context) to compute the next yearly schedule');
+    throw invalid('year', 'year_required');
   }
   return { ...schedule, year: checkYear(year, 'year') + 1 };
 }
@@ -140,7 +141,7 @@ function occasionMoment(id: OccasionId, year: number, localTime: string | undefi
   const time = localTime ?? DEFAULT_LOCAL_TIME;
   requireHhMm(time, 'localTime');
   const occasion = occasions(year).find((o) => o.id === id);
-  if (!occasion) throw invalid('occasion', `must be one of: ${OCCASION_IDS.join(', ')}`);
+  if (!occasion) throw invalid('occasion', 'invalid_value', { values: OCCASION_IDS.join(', ') });
   const date = occasion.id === 'peak-period' ? occasion.start : occasion.date;
   return localToUtc(date, time, timeZone);
 }
@@ -149,7 +150,7 @@ function parseSendAt(sendAt: string): Date {
   const match = ISO_DATE_TIME_WITH_OFFSET.exec(sendAt);
   const ms = Date.parse(sendAt);
   if (!match || !parseIsoDate(match[1] ?? '') || Number.isNaN(ms)) {
-    throw invalid('sendAt', 'must be an ISO 8601 date-time with an offset, e.g. 2027-07-30T08:00:00+07:00');
+    throw invalid('sendAt', 'invalid_datetime');
   }
   return new Date(ms);
 }
@@ -187,7 +188,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
         second: '2-digit',
       });
     } catch {
-      throw invalid('timeZone', `"${timeZone}" is not an IANA time zone such as Asia/Ho_Chi_Minh`);
+      throw invalid('timeZone', 'invalid_time_zone');
     }
     formatters.set(timeZone, formatter);
   }
@@ -227,12 +228,12 @@ function parseIsoDate(value: string): { year: number; month: number; day: number
 
 function requireHhMm(value: string, path: string): number {
   const minutes = parseHhMm(value);
-  if (minutes === null) throw invalid(path, 'must be a time HH:MM between 00:00 and 23:59');
+  if (minutes === null) throw invalid(path, 'invalid_time');
   return minutes;
 }
 
 function checkYear(year: number, path: string): number {
-  if (!Number.isInteger(year) || year < 1000 || year > 9999) throw invalid(path, 'must be a year 1000–9999');
+  if (!Number.isInteger(year) || year < 1000 || year > 9999) throw invalid(path, 'invalid_year');
   return year;
 }
 
@@ -244,6 +245,7 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
-function invalid(path: string, message: string): ValidationError {
-  return new ValidationError(`${path} ${message}`, [{ path, message }]);
+function invalid(path: string, code: DetailCode, params?: MessageParams): ValidationError {
+  const problem = detail(path, code, params);
+  return new ValidationError(`${path} ${problem.message}`, [problem]);
 }

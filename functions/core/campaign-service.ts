@@ -7,6 +7,7 @@ import {
   assertMayReview,
   assertTransition,
   nextStatus,
+  reviewedVersion,
   withEditor,
   type Campaign,
   type CampaignSchedule,
@@ -18,7 +19,7 @@ import {
   type UserAction,
 } from './campaign.js';
 import { estimateCampaign } from './campaign-estimate.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
+import { ConflictError, detail, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import type { SuppressionList } from './opt-out.js';
 import type { Page, PageRequest } from './page.js';
 import type { PartnerView } from './partner.js';
@@ -94,15 +95,16 @@ const resolveSchedule = (schedule: CampaignSchedule, timeZone: string, now: Date
 const resolveNewSchedule = (schedule: CampaignSchedule, timeZone: string, now: Date): string => {
   const sendAt = resolveSchedule(schedule, timeZone, now);
   if ('asap' in schedule || Date.parse(sendAt) >= now.getTime() - PAST_SEND_AT_TOLERANCE_MS) return sendAt;
-  const detail =
+  const past =
     'sendAt' in schedule
-      ? { path: 'schedule.sendAt', message: 'must not be in the past' }
-      : {
-          path: 'schedule.year',
-          message: `must not be in the past: ${schedule.occasion} ${schedule.year ?? ''} resolves to ${sendAt}`,
-        };
+      ? detail('schedule.sendAt', 'past_send_at')
+      : detail('schedule.year', 'past_occasion', {
+          occasion: schedule.occasion,
+          year: schedule.year === undefined ? '' : String(schedule.year),
+          sendAt,
+        });
   throw new ValidationError('The schedule is in the past; use { "asap": true } to send as soon as approved', [
-    detail,
+    past,
   ]);
 };
 
@@ -112,12 +114,12 @@ const estimateFor = async (
 ) => {
   const audiences = await Promise.all(draft.audienceIds.map((id) => deps.audiences.getAudience(id)));
   const missing = audiences.flatMap((audience, i) =>
-    audience ? [] : [{ path: `audienceIds.${i}`, message: 'no such audience' }],
+    audience ? [] : [detail(`audienceIds.${i}`, 'unknown_audience')],
   );
   if (missing.length) throw new ValidationError('Unknown audience', missing);
   const partners = await deps.partners();
   const unknownPartners = (draft.partnerIds ?? []).flatMap((id, i) =>
-    partners.some((p) => p.id === id) ? [] : [{ path: `partnerIds.${i}`, message: 'no such partner' }],
+    partners.some((p) => p.id === id) ? [] : [detail(`partnerIds.${i}`, 'unknown_partner')],
   );
   if (unknownPartners.length) throw new ValidationError('Unknown partner', unknownPartners);
   const [optedOut] = await Promise.all([deps.suppression.allOptedOut()]);
@@ -297,7 +299,7 @@ export const transitionCampaign = async (
           actor,
           current,
           'reject',
-          { rejection: { reason: reason ?? '', by: actor.userId, at } },
+          { rejection: { reason: reason ?? '', by: actor.userId, at, version: reviewedVersion(current) } },
           reason,
         );
         await publish(deps, 'rejected', updated, actor);

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { schemaMessage } from './messages.js';
 import { freeText, nameText } from './text.js';
 import { CARRIERS } from './carriers.js';
 import { DEFAULT_TIME_ZONE, OCCASION_IDS, parseHhMm } from './calendar.js';
 import { ConflictError, ForbiddenError } from './errors.js';
 import { PartnerId } from './partner.js';
+import { reviewBar, type Authorship, type ReviewBar } from './review.js';
 
 /** Contract §6: a campaign's statuses and the actions that move between them. */
 export const CAMPAIGN_STATUSES = [
@@ -66,18 +68,19 @@ export const nextStatus = (
 
 export const assertTransition = (action: CampaignAction, status: CampaignStatus): void => {
   if (!ALLOWED_FROM[action].includes(status)) {
-    throw new ConflictError(`Cannot ${action} a campaign that is ${status}`);
+    throw new ConflictError(`Cannot ${action} a campaign that is ${status}`, {
+      code: 'transition_not_allowed',
+      params: { action, status },
+    });
   }
 };
 
-const HhMm = z
-  .string()
-  .refine((value) => parseHhMm(value) !== null, 'must be a time HH:MM between 00:00 and 23:59');
+const HhMm = z.string().refine((value) => parseHhMm(value) !== null, schemaMessage('invalid_time'));
 
 const SendAtSchedule = z.strictObject({
   sendAt: z.iso.datetime({
     offset: true,
-    error: 'must be an ISO 8601 date-time with offset, e.g. 2027-07-30T08:00:00+07:00',
+    error: schemaMessage('invalid_datetime'),
   }),
   repeat: z.literal('yearly').optional(),
 });
@@ -95,7 +98,7 @@ const AsapSchedule = z.strictObject({
 });
 export const ScheduleInput = z
   .union([SendAtSchedule, OccasionSchedule, AsapSchedule], {
-    error: 'must be { sendAt }, { occasion, year?, localTime? } or { asap: true }',
+    error: schemaMessage('invalid_schedule'),
   })
   .meta({ id: 'Schedule' });
 export type CampaignSchedule = z.output<typeof ScheduleInput>;
@@ -105,7 +108,7 @@ export const PAST_SEND_AT_TOLERANCE_MS = 60_000;
 
 export const SendingWindowInput = z
   .strictObject({ start: HhMm, end: HhMm })
-  .refine((w) => w.start !== w.end, { message: 'start and end must differ', path: ['end'] })
+  .refine((w) => w.start !== w.end, { message: schemaMessage('same_start_end'), path: ['end'] })
   .nullable()
   .meta({ description: 'Local hours when messages may go out; null = any time. Default 07:00–22:00.' });
 
@@ -116,7 +119,7 @@ const ProvinceName = z
   .max(100)
   .transform((s) => s.normalize('NFC'));
 
-const TimeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Ho_Chi_Minh');
+const TimeZone = z.string().refine(isTimeZone, schemaMessage('invalid_time_zone'));
 
 /**
  * The editable fields, without defaults: a default inside a schema that is also used `.partial()` fills
@@ -126,14 +129,14 @@ const campaignFields = {
   name: nameText(200).min(1),
   message: z
     .string()
-    .min(1, 'must not be empty')
-    .max(1600, 'must be at most 1600 characters')
+    .min(1, schemaMessage('empty'))
+    .max(1600, schemaMessage('too_big', { maximum: 1600, unit: 'characters' }))
     .transform((s) => s.normalize('NFC')),
   audienceIds: z
     .array(z.string().min(1).max(64))
     .min(1)
     .max(20)
-    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an audience'),
+    .refine((ids) => new Set(ids).size === ids.length, schemaMessage('duplicate_audience')),
   filters: z.strictObject({ provinces: z.array(ProvinceName).min(1).max(100).optional() }).optional(),
   schedule: ScheduleInput,
   sendingWindow: SendingWindowInput.optional(),
@@ -179,6 +182,35 @@ export const CampaignEstimate = z
   .meta({ id: 'CampaignEstimate' });
 export type CampaignEstimate = z.output<typeof CampaignEstimate>;
 
+/**
+ * The fields an approver reviews, as they stood when a version was rejected: the next review shows what
+ * changed since.
+ */
+export const ReviewedVersion = z
+  .object({
+    name: z.string(),
+    message: z.string(),
+    audienceIds: z.array(z.string()),
+    filters: z.object({ provinces: z.array(z.string()).optional() }).optional(),
+    schedule: ScheduleInput,
+    sendingWindow: z.object({ start: z.string(), end: z.string() }).nullable(),
+    partnerIds: z.array(z.string()).optional(),
+    timeZone: z.string(),
+  })
+  .meta({ id: 'ReviewedVersion' });
+export type ReviewedVersion = z.output<typeof ReviewedVersion>;
+
+export const Rejection = z
+  .object({
+    reason: z.string(),
+    by: z.string(),
+    at: z.iso.datetime(),
+    version: ReviewedVersion.optional().meta({
+      description: 'The version rejected (absent on rejections recorded before it was kept)',
+    }),
+  })
+  .meta({ id: 'Rejection' });
+
 export const CampaignView = z
   .object({
     id: z.string(),
@@ -204,7 +236,7 @@ export const CampaignView = z
     submittedAt: z.iso.datetime().optional(),
     approvedBy: z.string().optional(),
     approvedAt: z.iso.datetime().optional(),
-    rejection: z.object({ reason: z.string(), by: z.string(), at: z.iso.datetime() }).optional(),
+    rejection: Rejection.optional(),
     startedAt: z.iso.datetime().optional(),
     completedAt: z.iso.datetime().optional(),
     previousCampaignId: z.string().optional(),
@@ -214,26 +246,19 @@ export type Campaign = z.output<typeof CampaignView>;
 
 export const RejectInput = z.strictObject({ reason: freeText(1000).min(1) });
 
-/**
- * Four eyes (contract §6): why `userId` may not approve or reject this campaign, or undefined if they may.
- * Whoever wrote any of its text (the creator, every editor) or submitted the version under review has
- * touched it.
- */
-export const reviewBarReason = (
-  campaign: Pick<Campaign, 'createdBy' | 'editedBy' | 'submittedBy'>,
-  userId: string,
-): string | undefined => {
-  if (campaign.createdBy === userId) return 'you created it';
-  if (campaign.editedBy.includes(userId)) return 'you edited it';
-  if (campaign.submittedBy === userId) return 'you submitted it';
-  return undefined;
+const REVIEW_BAR_REASONS: Record<ReviewBar, string> = {
+  created: 'you created it',
+  edited: 'you edited it',
+  submitted: 'you submitted it',
 };
 
-export const assertMayReview = (
-  campaign: Pick<Campaign, 'createdBy' | 'editedBy' | 'submittedBy'>,
-  userId: string,
-  action: 'approve' | 'reject',
-): void => {
+/** Four eyes (contract §6, `reviewBar`): why `userId` may not approve or reject this campaign, in words. */
+export const reviewBarReason = (campaign: Authorship, userId: string): string | undefined => {
+  const bar = reviewBar(campaign, userId);
+  return bar && REVIEW_BAR_REASONS[bar];
+};
+
+export const assertMayReview = (campaign: Authorship, userId: string, action: 'approve' | 'reject'): void => {
   const reason = reviewBarReason(campaign, userId);
   if (reason) {
     throw new ForbiddenError(
@@ -247,3 +272,15 @@ export const withEditor = (campaign: Pick<Campaign, 'createdBy' | 'editedBy'>, u
   userId === campaign.createdBy || campaign.editedBy.includes(userId)
     ? campaign.editedBy
     : [...campaign.editedBy, userId];
+
+/** The reviewed fields of a campaign as they stand (optional ones only when set). */
+export const reviewedVersion = (campaign: Campaign): ReviewedVersion => ({
+  name: campaign.name,
+  message: campaign.message,
+  audienceIds: campaign.audienceIds,
+  ...(campaign.filters ? { filters: campaign.filters } : {}),
+  schedule: campaign.schedule,
+  sendingWindow: campaign.sendingWindow,
+  ...(campaign.partnerIds ? { partnerIds: campaign.partnerIds } : {}),
+  timeZone: campaign.timeZone,
+});

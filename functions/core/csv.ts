@@ -1,4 +1,5 @@
-import { ValidationError } from './errors.js';
+import { detail, ValidationError } from './errors.js';
+import { BODY_PATH } from './messages.js';
 
 /**
  * A small RFC 4180 CSV reader for the files officers export from spreadsheets: `,` separates fields,
@@ -31,8 +32,8 @@ const LF = 0x0a;
 const BOM = 0xfeff;
 const DELIMITER = /[,\r\n]/g;
 
-const malformed = (message: string) =>
-  new ValidationError('The CSV file is malformed', [{ path: '(body)', message }]);
+const malformed = (record: number) =>
+  new ValidationError('The CSV file is malformed', [detail(BODY_PATH, 'csv_unclosed_quote', { record })]);
 
 const nextDelimiter = (text: string, from: number): number => {
   DELIMITER.lastIndex = from;
@@ -58,8 +59,7 @@ export function parseCsv(input: string): CsvRecord[] {
         let from = pos + 1;
         for (;;) {
           const quote = text.indexOf('"', from);
-          if (quote === -1)
-            throw malformed(`record ${record} of the file opens a quoted field that is never closed`);
+          if (quote === -1) throw malformed(record);
           value += text.slice(from, quote);
           if (text.charCodeAt(quote + 1) !== QUOTE) {
             pos = quote + 1;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customIssue } from './messages.js';
 import { freeText } from './text.js';
 import { normalizeVietnameseMobile } from './phone.js';
 
@@ -30,7 +31,7 @@ export const PhoneNumber = z
   .transform((raw, ctx) => {
     const result = normalizeVietnameseMobile(raw);
     if (result.ok) return result.phone;
-    ctx.addIssue({ code: 'custom', message: result.reason });
+    ctx.addIssue(customIssue(result.code, result.params));
     return z.NEVER;
   })
   .meta({

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from './errors.js';
+import { detail, NotFoundError, ValidationError } from './errors.js';
 import type { Page, PageRequest } from './page.js';
 import { webhookUrlProblem, type WebhookUrlPolicy } from './partner-webhook-url.js';
 import { rotateSecrets, toView, type Partner, type PartnerInput, type PartnerView } from './partner.js';
@@ -30,7 +30,9 @@ export const savePartner = async (
 ): Promise<SavePartnerResult> => {
   const problem = webhookUrlProblem(input.webhookUrl, deps.webhookPolicy);
   if (problem)
-    throw new ValidationError('The webhook URL is not allowed', [{ path: 'webhookUrl', message: problem }]);
+    throw new ValidationError('The webhook URL is not allowed', [
+      detail('webhookUrl', problem.code, problem.params),
+    ]);
   const now = deps.now().toISOString();
   const existing = await deps.store.get(id);
   if (existing) {

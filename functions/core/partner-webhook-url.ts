@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { messageFor, type DetailCode } from './messages.js';
 
 /**
  * Where we may POST a partner's signed batches (SSRF guard). Everything here is pure: the URL as written is
@@ -59,15 +60,27 @@ export const addressKind = (address: string): AddressKind => {
   return 'public';
 };
 
+/** Why a URL or an address is refused: a catalogue code (functions/core/messages.ts) and its words. */
+export interface UrlProblem {
+  code: DetailCode;
+  params?: { address: string };
+  message: string;
+}
+
+const problem = (code: DetailCode, address?: string): UrlProblem => {
+  const params = address === undefined ? undefined : { address };
+  return { code, ...(params ? { params } : {}), message: messageFor(code, params, 'en') };
+};
+
 /** Why the policy refuses an address, or undefined when it may be used. */
-export const addressProblem = (address: string, policy: WebhookUrlPolicy): string | undefined => {
+export const addressProblem = (address: string, policy: WebhookUrlPolicy): UrlProblem | undefined => {
   switch (addressKind(address)) {
     case 'forbidden':
-      return `${address} is a link-local, metadata or reserved address`;
+      return problem('forbidden_address', address);
     case 'loopback':
-      return policy.allowLoopback ? undefined : `${address} is a loopback address`;
+      return policy.allowLoopback ? undefined : problem('loopback_address', address);
     case 'private':
-      return `${address} is a private address`;
+      return problem('private_address', address);
     case 'public':
       return undefined;
   }
@@ -82,19 +95,19 @@ const isLocalhostName = (host: string) => host === 'localhost' || host.endsWith(
  * Why a webhook URL is refused as written, or undefined. A host name is checked again, resolved, at send
  * time (`addressProblem` on each address).
  */
-export const webhookUrlProblem = (raw: string, policy: WebhookUrlPolicy): string | undefined => {
+export const webhookUrlProblem = (raw: string, policy: WebhookUrlPolicy): UrlProblem | undefined => {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return 'must be an http(s) URL';
+    return problem('invalid_http_url');
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowLoopback))
-    return policy.allowLoopback ? 'must be an http(s) URL' : 'must be an https URL';
-  if (url.username || url.password) return 'must not carry credentials';
+    return problem(policy.allowLoopback ? 'invalid_http_url' : 'https_required');
+  if (url.username || url.password) return problem('url_credentials');
   const host = urlHost(url);
   if (isIP(host)) return addressProblem(host, policy);
-  if (isLocalhostName(host)) return policy.allowLoopback ? undefined : `${host} is a loopback host`;
-  if (!host.includes('.')) return `${host} is not a public host name`;
+  if (isLocalhostName(host)) return policy.allowLoopback ? undefined : problem('loopback_host', host);
+  if (!host.includes('.')) return problem('not_public_host', host);
   return undefined;
 };

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { schemaMessage } from './messages.js';
 import { nameText } from './text.js';
 import { CARRIERS } from './carriers.js';
 
 /** Contract §3: a telecom partner that delivers our SMS batches. */
 export const PartnerId = z
   .string()
-  .regex(/^[a-z0-9-]{2,40}$/, 'must be 2–40 characters of a–z, 0–9 and -')
+  .regex(/^[a-z0-9-]{2,40}$/, schemaMessage('invalid_partner_id'))
   .meta({ description: 'Chosen by the admin', example: 'viettel-hn' });
 
 export const PartnerInput = z
@@ -16,25 +17,25 @@ export const PartnerInput = z
         '`webhook` (default): signed HTTP batches; `sns`: Amazon SNS SMS for areas no carrier covers',
     }),
     webhookUrl: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .url({ protocol: /^https?$/, error: schemaMessage('invalid_http_url') })
       .max(2048)
       .meta({ example: 'https://sms.partner.example/v1/batches' }),
     carriers: z
       .array(z.enum([...CARRIERS, '*']))
       .min(1)
       .max(CARRIERS.length + 1)
-      .refine((list) => new Set(list).size === list.length, 'must not repeat a carrier')
+      .refine((list) => new Set(list).size === list.length, schemaMessage('duplicate_carrier'))
       .meta({ description: 'Carriers this partner serves, or ["*"] for any' }),
     tps: z.int().min(1).max(10_000).meta({ description: 'Messages per second the partner accepts' }),
     maxBatchSize: z.int().min(1).max(1000).default(100),
     senderId: z
       .string()
-      .regex(/^[A-Za-z0-9 .-]{1,11}$/, 'must be 1–11 letters, digits, spaces, "." or "-"')
+      .regex(/^[A-Za-z0-9 .-]{1,11}$/, schemaMessage('invalid_sender_id'))
       .meta({ description: 'Brandname shown to subscribers', example: 'BOCONGAN' }),
     pricePerSegment: z.number().min(0).max(1_000_000).default(0),
     currency: z
       .string()
-      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as VND')
+      .regex(/^[A-Z]{3}$/, schemaMessage('invalid_currency'))
       .default('VND'),
     enabled: z.boolean().default(true),
   })

@@ -1,11 +1,21 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/max';
 import { carrierOf } from './carrier-prefixes.js';
 import type { Carrier } from './carriers.js';
+import { messageFor, type MessageParams } from './messages.js';
 
-export type PhoneRejectionCode = 'invalid' | 'not_vietnamese' | 'landline' | 'not_mobile';
+/** Why a phone is refused: a code of the message catalogue (messages.ts). */
+export type PhoneRejectionCode =
+  | 'invalid_characters'
+  | 'too_short'
+  | 'too_long'
+  | 'not_vietnamese'
+  | 'landline'
+  | 'not_mobile'
+  | 'invalid_mobile';
 
 export type NormalizedPhone =
-  { ok: true; phone: string; carrier: Carrier } | { ok: false; reason: string; code: PhoneRejectionCode };
+  | { ok: true; phone: string; carrier: Carrier }
+  | { ok: false; code: PhoneRejectionCode; params?: MessageParams; reason: string };
 
 const SEPARATORS = /[\s.()-]/g;
 const DIGITS_WITH_OPTIONAL_PLUS = /^\+?\d+$/;
@@ -21,17 +31,14 @@ const VIETNAMESE_MOBILE_E164 = /^\+84[35789]\d{8}$/;
 export function normalizeVietnameseMobile(input: string): NormalizedPhone {
   const compact = input.replace(SEPARATORS, '');
   if (!DIGITS_WITH_OPTIONAL_PLUS.test(compact)) {
-    return reject(
-      'invalid',
-      'A phone number may contain only digits, a leading +, spaces, dots, dashes and brackets',
-    );
+    return reject('invalid_characters');
   }
   const parsed = parsePhoneNumberFromString(compact, { defaultCountry: 'VN', extract: false });
   if (!parsed?.isPossible()) {
-    return reject('invalid', 'Not a phone number: it has too few or too many digits');
+    return reject(validatePhoneNumberLength(compact, 'VN') === 'TOO_LONG' ? 'too_long' : 'too_short');
   }
   if (parsed.countryCallingCode !== '84') {
-    return reject('not_vietnamese', `Country code +${parsed.countryCallingCode} is not Vietnam (+84)`);
+    return reject('not_vietnamese', { countryCode: parsed.countryCallingCode });
   }
 
   const phone = parsed.number;
@@ -42,16 +49,10 @@ export function normalizeVietnameseMobile(input: string): NormalizedPhone {
   }
   const hasLandlineAreaCode = parsed.nationalNumber.startsWith('2');
   if (type === 'FIXED_LINE' || hasLandlineAreaCode) {
-    return reject('landline', 'This is a Vietnamese landline (02x area code), which cannot receive SMS');
+    return reject('landline');
   }
-  if (type === undefined || type === 'MOBILE') {
-    return reject(
-      'invalid',
-      'Not a valid Vietnamese mobile number (0 followed by 9 digits, e.g. 098 123 4567)',
-    );
-  }
-  const kind = type.toLowerCase().replaceAll('_', ' ');
-  return reject('not_mobile', `This is a Vietnamese ${kind} number, not a mobile number`);
+  if (type === undefined || type === 'MOBILE') return reject('invalid_mobile');
+  return reject('not_mobile', { kind: type.toLowerCase().replaceAll('_', ' ') });
 }
 
 /** True when `s` is already a normalised Vietnamese mobile number in E.164 form. */
@@ -70,6 +71,6 @@ export function maskPhone(e164: string): string {
   return `${e164.slice(0, SHOWN_AT_START)}${'*'.repeat(hidden)}${e164.slice(-SHOWN_AT_END)}`;
 }
 
-function reject(code: PhoneRejectionCode, reason: string): NormalizedPhone {
-  return { ok: false, code, reason };
+function reject(code: PhoneRejectionCode, params?: MessageParams): NormalizedPhone {
+  return { ok: false, code, ...(params ? { params } : {}), reason: messageFor(code, params, 'en') };
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_TIME_ZONE, addDays, localToUtc, parseHhMm, utcToLocalParts } from './calendar.js';
-import { ValidationError, type ErrorDetail } from './errors.js';
+import { detail, ValidationError, type ErrorDetail } from './errors.js';
 
 export { parseHhMm };
 
@@ -66,10 +66,9 @@ function bounds(window: NonNullable<SendingWindow>): Bounds {
   const start = parseHhMm(window.start);
   const end = parseHhMm(window.end);
   const details: ErrorDetail[] = [];
-  const hhMm = 'must be a time HH:MM between 00:00 and 23:59';
-  if (start === null) details.push({ path: 'start', message: hhMm });
-  if (end === null) details.push({ path: 'end', message: hhMm });
-  if (start !== null && start === end) details.push({ path: 'end', message: 'must differ from start' });
+  if (start === null) details.push(detail('start', 'invalid_time'));
+  if (end === null) details.push(detail('end', 'invalid_time'));
+  if (start !== null && start === end) details.push(detail('end', 'same_start_end'));
   if (start === null || end === null || details.length > 0) {
     throw new ValidationError('The sending window is invalid', details);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaMessage } from './messages.js';
 
 /**
  * Text people type: names and free text. Trimmed and NFC-normalised (contract §1), and never holding C0
@@ -18,7 +19,7 @@ export const nameText = (max: number) =>
     .trim()
     .normalize('NFC')
     .max(max)
-    .refine((text) => !CONTROL.test(text), 'must not contain control characters or line breaks');
+    .refine((text) => !CONTROL.test(text), schemaMessage('line_break_or_control'));
 
 /** Free text (a description, a reason): line breaks and tabs allowed, other control characters not. */
 export const freeText = (max: number) =>
@@ -27,4 +28,4 @@ export const freeText = (max: number) =>
     .trim()
     .normalize('NFC')
     .max(max)
-    .refine((text) => !CONTROL_BUT_LINE_BREAKS.test(text), 'must not contain control characters');
+    .refine((text) => !CONTROL_BUT_LINE_BREAKS.test(text), schemaMessage('control_character'));

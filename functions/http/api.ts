@@ -2,7 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { AnswerTooLargeError, AppError } from '../core/errors.js';
+import { AnswerTooLargeError, AppError, type CataloguedMessage } from '../core/errors.js';
+import { detailMessage, languageOf, messageFor, type Lang } from '../core/messages.js';
 import type { Actor } from '../core/roles.js';
 import { logger } from '../adapters/logger.js';
 import { authorize } from './auth.js';
@@ -13,7 +14,7 @@ import {
   type IdempotencyStore,
   type StoredResponse,
 } from './idempotency.js';
-import { MAX_ERROR_DETAILS, parseRequest } from './request.js';
+import { lowerCaseHeaders, MAX_ERROR_DETAILS, parseRequest } from './request.js';
 import type { RouteDef } from './route.js';
 
 type Claims = Record<string, string | number | boolean | string[]>;
@@ -38,6 +39,8 @@ export interface ApiRequest<R extends RouteDef> {
   rawBody: string;
   contentType: string;
   headers: Record<string, string>;
+  /** The answer's language, from `Accept-Language` (English unless Vietnamese is preferred). */
+  lang: Lang;
   event: ApiEvent;
 }
 
@@ -123,39 +126,57 @@ const MAX_DETAIL_MESSAGE = 500;
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
-/** At most MAX_ERROR_DETAILS details, each of readable length; the message says how many were left out. */
-const errorBody = (error: AppError) => {
+/** English keeps each error's own words; another language takes the catalogue's, where it has them. */
+const topMessage = (error: AppError, lang: Lang): string =>
+  lang === 'en' || !error.catalogued ? error.message : catalogued(error.catalogued, lang);
+
+const catalogued = ({ code, params }: CataloguedMessage, lang: Lang) => messageFor(code, params, lang);
+
+/**
+ * At most MAX_ERROR_DETAILS details, each of readable length, in `lang`; the message says how many were
+ * left out.
+ */
+const errorBody = (error: AppError, lang: Lang) => {
   const details = error.details ?? [];
   const omitted = details.length - MAX_ERROR_DETAILS;
+  const message = topMessage(error, lang);
   return {
     code: error.code,
-    message: omitted > 0 ? `${error.message} (${omitted} more problems not listed)` : error.message,
+    message: omitted > 0 ? messageFor('more_problems', { message, omitted }, lang) : message,
     ...(details.length
       ? {
-          details: details.slice(0, MAX_ERROR_DETAILS).map(({ path, message }) => ({
-            path: cut(path, MAX_DETAIL_PATH),
-            message: cut(message, MAX_DETAIL_MESSAGE),
+          details: details.slice(0, MAX_ERROR_DETAILS).map((detail) => ({
+            path: cut(detail.path, MAX_DETAIL_PATH),
+            code: detail.code,
+            message: cut(detailMessage(detail, lang), MAX_DETAIL_MESSAGE),
           })),
         }
       : {}),
   };
 };
 
-/** Contract §1 error body. 5xx answers never carry internals: the cause goes to the log only. */
-export const errorResult = (error: unknown): ApiResult => {
+/**
+ * Contract §1 error body, in `lang` (issue #12: `Accept-Language: vi`). 5xx answers never carry internals:
+ * the cause goes to the log only.
+ */
+export const errorResult = (error: unknown, lang: Lang = 'en'): ApiResult => {
   if (error instanceof AppError) {
     return toResult({
       status: error.status,
       headers: error.headers ?? {},
-      body: { error: errorBody(error) },
+      body: { error: errorBody(error, lang) },
     });
   }
   logger.error('Unhandled error', error as Error);
   return toResult({
     status: 500,
-    body: { error: { code: 'internal_error', message: 'Something went wrong on our side' } },
+    body: { error: { code: 'internal_error', message: messageFor('internal_error', {}, lang) } },
   });
 };
+
+/** The language a request asks its answers in. */
+export const languageOfRequest = (headers: Record<string, string | undefined> | undefined): Lang =>
+  languageOf(lowerCaseHeaders(headers)['accept-language']);
 
 /**
  * The one middy chain every API handler uses: parse and validate the request against its route, authorise
@@ -176,7 +197,7 @@ export const api = <R extends RouteDef>(
       await options.verify(event, raw ?? '');
     }
     const parsed = parseRequest(route, event);
-    const request = { ...parsed, actor, event } as ApiRequest<R>;
+    const request = { ...parsed, actor, event, lang: languageOfRequest(parsed.headers) } as ApiRequest<R>;
     const key = route.idempotent ? idempotencyKeyOf(parsed.headers) : undefined;
     if (!key || !options.idempotency) return toResult(await handle(request));
     return runOnce(
@@ -196,7 +217,7 @@ export const api = <R extends RouteDef>(
         logger.appendKeys({ route: route.id });
       },
       onError: (request) => {
-        request.response = errorResult(request.error);
+        request.response = errorResult(request.error, languageOfRequest(request.event.headers));
       },
     })
     .handler(run);

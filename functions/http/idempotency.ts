@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConflictError, ValidationError } from '../core/errors.js';
+import { ConflictError, detail, ValidationError } from '../core/errors.js';
 
 export interface StoredResponse {
   statusCode: number;
@@ -28,7 +28,7 @@ export const idempotencyKeyOf = (headers: Record<string, string>): string | unde
   if (key === undefined) return undefined;
   if (!KEY_PATTERN.test(key)) {
     throw new ValidationError('Invalid Idempotency-Key header', [
-      { path: 'Idempotency-Key', message: 'must be 1–128 characters of letters, digits, _ . : -' },
+      detail('Idempotency-Key', 'invalid_idempotency_key'),
     ]);
   }
   return key;

@@ -4,6 +4,16 @@ import type { RouteDef } from './route.js';
 
 type JsonSchema = Record<string, unknown>;
 
+/** Issue #12: every operation answers its errors in Vietnamese when asked. */
+const ACCEPT_LANGUAGE = {
+  name: 'Accept-Language',
+  in: 'header',
+  required: false,
+  description:
+    '`vi` (or `vi-VN`, q-values respected) for Vietnamese error messages and import reasons; English otherwise',
+  schema: { type: 'string', example: 'vi' },
+};
+
 /**
  * Builds the OpenAPI 3.1 document from the same zod schemas the handlers validate with (zod 4's own JSON
  * Schema output), so the document cannot drift from what the API accepts.
@@ -59,6 +69,7 @@ export const openApiDocument = (routes: readonly RouteDef[]) => {
         : {}),
       parameters: [
         ...parameters(route),
+        ACCEPT_LANGUAGE,
         ...(route.idempotent
           ? [
               {
@@ -112,7 +123,10 @@ export const openApiDocument = (routes: readonly RouteDef[]) => {
     info: {
       title: 'SMS campaigns against human trafficking',
       version: '1.0.0',
-      description: 'Public API and partner webhooks (see contract.md and README.md).',
+      description:
+        'Public API and partner webhooks (see contract.md and README.md). Every error detail and every ' +
+        'rejected import row carries a stable `code`; its message is in Vietnamese when the request says ' +
+        '`Accept-Language: vi` (q-values respected), in English otherwise.',
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],

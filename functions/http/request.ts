@@ -1,11 +1,20 @@
 import type { z } from 'zod';
 import {
+  detail,
   InvalidJsonError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
   type ErrorDetail,
 } from '../core/errors.js';
+import {
+  BODY_PATH,
+  codeOfSchemaMessage,
+  isDetailCode,
+  type DetailCode,
+  type MessageParams,
+  type ParamValue,
+} from '../core/messages.js';
 import type { RouteDef } from './route.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -28,17 +37,58 @@ export const lowerCaseHeaders = (headers: Record<string, string | undefined> = {
 /** A body with thousands of bad fields still gets an answer of readable size (errorResult). */
 export const MAX_ERROR_DETAILS = 100;
 
+const unitOf = (origin: string): string =>
+  origin === 'string' ? 'characters' : origin === 'array' || origin === 'set' ? 'items' : '';
+
+/** A zod issue's catalogue code and parameters: a schema's own message first, else zod's issue code. */
+const codeOf = (issue: z.core.$ZodIssue): { code: DetailCode; params?: MessageParams } => {
+  const known = codeOfSchemaMessage(issue.message);
+  if (known) return known;
+  switch (issue.code) {
+    case 'invalid_type':
+      // Only a parse with `reportInput` keeps `input`: without it a missing field is just the wrong type.
+      return 'input' in issue && issue.input === undefined
+        ? { code: 'required' }
+        : { code: 'invalid_type', params: { expected: issue.expected } };
+    case 'too_small':
+      return { code: 'too_small', params: { minimum: Number(issue.minimum), unit: unitOf(issue.origin) } };
+    case 'too_big':
+      return { code: 'too_big', params: { maximum: Number(issue.maximum), unit: unitOf(issue.origin) } };
+    case 'invalid_format':
+      return { code: 'invalid_format', params: { format: issue.format } };
+    case 'invalid_value':
+      return { code: 'invalid_value', params: { values: issue.values.map(String).join(', ') } };
+    case 'not_multiple_of':
+      return { code: 'not_multiple_of', params: { divisor: Number(issue.divisor) } };
+    case 'custom': {
+      const { code, ...params } = (issue.params ?? {}) as Record<string, unknown>;
+      if (!isDetailCode(code)) return { code: 'invalid_input' };
+      const values = Object.entries(params).filter(
+        (entry): entry is [string, ParamValue] =>
+          typeof entry[1] === 'string' || typeof entry[1] === 'number',
+      );
+      return { code, params: Object.fromEntries(values) };
+    }
+    default:
+      return { code: 'invalid_input' };
+  }
+};
+
 /**
- * zod issues → contract details: one entry per field, unknown fields named one by one. All of them: the
- * error answer lists the first MAX_ERROR_DETAILS and counts the rest (errorResult).
+ * zod issues → contract details: one entry per field, unknown fields named one by one, each with its
+ * catalogue code. All of them: the error answer lists the first MAX_ERROR_DETAILS and counts the rest
+ * (errorResult). `input` is only read to tell a missing field (`required`) from a wrong one.
  */
 export const issuesToDetails = (issues: readonly z.core.$ZodIssue[], prefix?: string): ErrorDetail[] =>
-  issues.flatMap((issue) => {
+  issues.flatMap((issue): ErrorDetail[] => {
     const base = [prefix, ...issue.path.map(String)].filter(Boolean);
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'is not a known field' }));
+      return issue.keys.map((key) => detail([...base, key].join('.'), 'unrecognized_keys'));
     }
-    return [{ path: base.join('.') || '(body)', message: issue.message }];
+    const { code, params } = codeOf(issue);
+    return [
+      { path: base.join('.') || BODY_PATH, code, message: issue.message, ...(params ? { params } : {}) },
+    ];
   });
 
 const validate = <T extends z.ZodType>(
@@ -47,7 +97,7 @@ const validate = <T extends z.ZodType>(
   where: string,
 ): z.output<T> | undefined => {
   if (!schema) return undefined;
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) throw new ValidationError(`Invalid ${where}`, issuesToDetails(result.error.issues));
   return result.data;
 };
@@ -86,9 +136,7 @@ export const parseRequest = (route: RouteDef, event: RawRequest): ParsedRequest 
       body = validate(route.body, body, 'request body');
     }
   } else if (!isNoBody(rawBody)) {
-    throw new ValidationError('This endpoint takes no request body', [
-      { path: '(body)', message: 'must be empty' },
-    ]);
+    throw new ValidationError('This endpoint takes no request body', [detail(BODY_PATH, 'body_not_empty')]);
   }
 
   return {

@@ -54,6 +54,7 @@ export const busiestWindow = (arrivals: readonly (readonly [number, number])[], 
  */
 export class TpsLedger {
   private readonly taken: [number, number][] = [];
+  private readonly offered: [number, number][] = [];
   private readonly counts = new Map<number, number>();
   private inLastSecond = 0;
   private oldest = 0;
@@ -62,6 +63,7 @@ export class TpsLedger {
 
   /** Records the batch arriving at `atMs` and answers true, or answers false and records nothing. */
   admit(atMs: number, messages: number): boolean {
+    this.offered.push([atMs, messages]);
     for (
       let entry = this.taken[this.oldest];
       entry && entry[0] <= atMs - 1000;
@@ -79,6 +81,14 @@ export class TpsLedger {
   /** Each batch taken: [arrival epoch ms, messages]. */
   get arrivals(): [number, number][] {
     return this.taken.map(([at, count]) => [at, count]);
+  }
+
+  /**
+   * The most messages offered in any rolling second, throttled batches included: what the sender's pacing
+   * put at the door (≤ tps exactly when nothing was throttled for TPS).
+   */
+  get maxOfferedInAnySecond(): number {
+    return busiestWindow(this.offered);
   }
 
   /** The most messages taken in any rolling second; ≤ tps by construction. */

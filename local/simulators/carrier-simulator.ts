@@ -70,6 +70,8 @@ export interface SimulatorCounters extends BatchCounters {
   arrivals: [number, number][];
   /** The most messages taken in any rolling second (how TPS is enforced); ≤ tps under the 429 policy. */
   maxInAnySecond: number;
+  /** The same over every batch that reached the TPS check, throttled ones included: the sender's pacing. */
+  maxOfferedInAnySecond: number;
   maxPerSecond: number;
   /** Seconds whose messages exceeded `tps`; 0 by construction under the 429 policy. */
   secondsOverTps: number;
@@ -273,6 +275,7 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
     perSecond: book.ledger.perSecond,
     arrivals: book.ledger.arrivals,
     maxInAnySecond: book.ledger.maxInAnySecond,
+    maxOfferedInAnySecond: book.ledger.maxOfferedInAnySecond,
     maxPerSecond: book.ledger.maxPerSecond,
     secondsOverTps: book.ledger.secondsOverTps,
   });

@@ -70,8 +70,18 @@ const expectMixedResult = (body: ApiBody) => {
     accepted: 3,
     duplicates: 1,
     rejected: [
-      { row: 3, phone: '024 3123 4567', reason: expect.stringMatching(/landline.*cannot receive SMS/) },
-      { row: 4, phone: '+1 202 555 0123', reason: expect.stringMatching(/\+1 is not Vietnam/) },
+      {
+        row: 3,
+        phone: '024 3123 4567',
+        code: 'landline',
+        reason: expect.stringMatching(/landline.*cannot receive SMS/),
+      },
+      {
+        row: 4,
+        phone: '+1 202 555 0123',
+        code: 'not_vietnamese',
+        reason: expect.stringMatching(/\+1 is not Vietnam/),
+      },
     ],
     rejectedCount: 2,
     size: 3,
@@ -150,6 +160,43 @@ describe('importing subscribers', () => {
     const response = await importJson(id, mixedRows);
     expect(response.status).toBe(200);
     expectMixedResult(response.body);
+  });
+
+  it('says why each row was rejected in Vietnamese when the request asks (Accept-Language: vi)', async () => {
+    const id = await newAudience();
+    const response = await importCsv(id, mixedCsv, { 'accept-language': 'vi-VN,vi;q=0.9,en;q=0.5' });
+    expect(response.status).toBe(200);
+    expect(response.body.rejected).toEqual([
+      {
+        row: 3,
+        phone: '024 3123 4567',
+        code: 'landline',
+        reason: 'Đây là số máy cố định (mã vùng 02x), không nhận được tin nhắn SMS',
+      },
+      {
+        row: 4,
+        phone: '+1 202 555 0123',
+        code: 'not_vietnamese',
+        reason: 'Mã quốc gia +1 không phải của Việt Nam (+84)',
+      },
+    ]);
+  });
+
+  it('gives every rejected row its code: a missing phone, a bad tag, a row with too many fields', async () => {
+    const id = await newAudience();
+    const csv = [
+      'phone,province,district,tags',
+      ',Huế,,',
+      '0981234567,,,a;' + 't'.repeat(51),
+      '0912345678,Huế,,,x',
+    ];
+    const response = await importCsv(id, csv.join('\n'));
+    expect(response.status).toBe(200);
+    expect(response.body.rejected.map((r: { row: number; code: string }) => [r.row, r.code])).toEqual([
+      [1, 'missing_phone'],
+      [2, 'invalid_tag'],
+      [3, 'too_many_fields'],
+    ]);
   });
 
   it('imports the same rows from CSV with the same answer', async () => {
@@ -340,7 +387,7 @@ describe('importing subscribers', () => {
     const response = await importJson(id, rows);
     expectError(response, 400, 'validation_failed');
     expect(response.body.error.details).toEqual([
-      { path: 'subscribers', message: expect.stringMatching(/100000/) },
+      { path: 'subscribers', code: 'too_many_rows', message: expect.stringMatching(/100000/) },
     ]);
     expect((await api.call('GET', `/v1/audiences/${id}`)).body.size).toBe(0);
   });
@@ -350,7 +397,7 @@ describe('importing subscribers', () => {
     const response = await importCsv(id, `phone\n${'0981234567\n'.repeat(100_001)}`);
     expectError(response, 400, 'validation_failed');
     expect(response.body.error.details).toEqual([
-      { path: '(body)', message: expect.stringMatching(/100001 rows/) },
+      { path: '(body)', code: 'csv_too_many_rows', message: expect.stringMatching(/100001 rows/) },
     ]);
   });
 });
@@ -423,17 +470,17 @@ describe('audiences input validation', () => {
   });
 
   it.each([
-    ['without a phone column', 'province,district\nHuế,Phú Vang\n', /no phone column/],
-    ['with an unknown column', 'phone,name\n0981234567,An\n', /unknown column "name"/],
-    ['with only a header', 'phone,province\n', /no subscriber rows/],
-    ['with a quote never closed', 'phone,province\n0981234567,"Huế\n', /never closed/],
-    ['with nothing but blank rows', ',,,\r\n,,\r\n', /The file is empty/],
-  ])('refuses a CSV file %s', async (_case, csv, message) => {
+    ['without a phone column', 'province,district\nHuế,Phú Vang\n', 'csv_no_phone_column', /no phone column/],
+    ['with an unknown column', 'phone,name\n0981234567,An\n', 'csv_unknown_column', /unknown column "name"/],
+    ['with only a header', 'phone,province\n', 'csv_no_rows', /no subscriber rows/],
+    ['with a quote never closed', 'phone,province\n0981234567,"Huế\n', 'csv_unclosed_quote', /never closed/],
+    ['with nothing but blank rows', ',,,\r\n,,\r\n', 'csv_empty', /The file is empty/],
+  ])('refuses a CSV file %s', async (_case, csv, code, message) => {
     const id = await newAudience();
     const response = await importCsv(id, csv);
     expectError(response, 400, 'validation_failed');
     expect(response.body.error.details).toEqual(
-      expect.arrayContaining([{ path: '(body)', message: expect.stringMatching(message) }]),
+      expect.arrayContaining([{ path: '(body)', code, message: expect.stringMatching(message) }]),
     );
   });
 

@@ -470,7 +470,11 @@ describe('past and as-soon-as-approved schedules', () => {
     });
     expect(created.status).toBe(400);
     expect(created.body.error.code).toBe('validation_failed');
-    expect(pastDetail(created.body)).toEqual({ path: 'schedule.sendAt', message: 'must not be in the past' });
+    expect(pastDetail(created.body)).toEqual({
+      path: 'schedule.sendAt',
+      code: 'past_send_at',
+      message: 'must not be in the past',
+    });
 
     const campaign = await create();
     const edited = await api.call('PATCH', `/v1/campaigns/${campaign.id}`, {
@@ -479,6 +483,41 @@ describe('past and as-soon-as-approved schedules', () => {
     });
     expect(edited.status).toBe(400);
     expect(pastDetail(edited.body)?.message).toBe('must not be in the past');
+  });
+
+  it('answers in Vietnamese with the same codes when the request says Accept-Language: vi', async () => {
+    const past = new Date(Date.now() - 5 * 60_000).toISOString();
+    const response = await api.call('POST', '/v1/campaigns', {
+      as: officer,
+      json: draft({ schedule: { sendAt: past } }),
+      headers: { 'accept-language': 'vi' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toEqual({
+      code: 'validation_failed',
+      message: 'Dữ liệu gửi lên không hợp lệ',
+      details: [{ path: 'schedule.sendAt', code: 'past_send_at', message: 'Lịch gửi: thời điểm đã qua' }],
+    });
+  });
+
+  it('names each bad field in Vietnamese, with zod’s codes, for a body that fails its schema', async () => {
+    const response = await api.call('POST', '/v1/campaigns', {
+      as: officer,
+      json: { ...draft(), name: '', message: '', colour: 'red' },
+      headers: { 'accept-language': 'vi-VN,vi;q=0.9' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual(
+      expect.arrayContaining([
+        { path: 'name', code: 'too_small', message: 'Tên: phải từ 1 ký tự trở lên' },
+        { path: 'message', code: 'empty', message: 'Nội dung tin nhắn: không được để trống' },
+        {
+          path: 'colour',
+          code: 'unrecognized_keys',
+          message: 'colour: không phải là trường dữ liệu được hỗ trợ',
+        },
+      ]),
+    );
   });
 
   it('accepts a sendAt within the last minute (clock skew)', async () => {
@@ -493,7 +532,11 @@ describe('past and as-soon-as-approved schedules', () => {
     });
     expect(response.status).toBe(400);
     expect(response.body.error.details).toEqual([
-      { path: 'schedule.year', message: expect.stringMatching(/^must not be in the past/) },
+      {
+        path: 'schedule.year',
+        code: 'past_occasion',
+        message: expect.stringMatching(/^must not be in the past/),
+      },
     ]);
     const next = await create({ schedule: { occasion: 'anti-trafficking-day' } });
     expect(Date.parse(next.sendAt)).toBeGreaterThan(Date.now());
@@ -573,7 +616,9 @@ describe('test sends', () => {
     const response = await testSend(campaign.id, ['0981234500', '0971 000 006']);
     expect(response.status).toBe(409);
     expect(response.body.error.code).toBe('conflict');
-    expect(response.body.error.details).toEqual([{ path: 'phones.1', message: '+84971000006 is opted out' }]);
+    expect(response.body.error.details).toEqual([
+      { path: 'phones.1', code: 'opted_out', message: '+84971000006 is opted out' },
+    ]);
     const batches = [];
     for await (const page of dynamoBatchStore(
       dynamoDocumentClient(),
@@ -685,5 +730,61 @@ describe('messages, calendar and settings', () => {
     const bad = await api.call('PUT', '/v1/settings', { json: { frequencyCap: { messages: 0, hours: 24 } } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].path).toBe('frequencyCap.messages');
+  });
+});
+
+describe('a rejection keeps the version it rejected', () => {
+  it('snapshots the reviewed fields at rejection, so the next review can show what changed', async () => {
+    const campaign = await create({
+      filters: { provinces: ['Bắc Kạn'] },
+      sendingWindow: { start: '07:00', end: '21:00' },
+      partnerIds: ['viettel-bk'],
+    });
+    await act(campaign.id, 'submit');
+    const rejected = await act(campaign.id, 'reject', approver, { reason: 'Thiếu số hotline 111' });
+    const version = {
+      name: '30/7 Bắc Kạn',
+      message,
+      audienceIds: [audienceA, audienceB],
+      filters: { provinces: ['Bắc Kạn'] },
+      schedule: { sendAt: '2099-07-30T08:00:00+07:00' },
+      sendingWindow: { start: '07:00', end: '21:00' },
+      partnerIds: ['viettel-bk'],
+      timeZone: 'Asia/Ho_Chi_Minh',
+    };
+    expect(rejected.body.rejection).toEqual({
+      reason: 'Thiếu số hotline 111',
+      by: approver.user,
+      at: expect.any(String),
+      version,
+    });
+
+    await api.call('PATCH', `/v1/campaigns/${campaign.id}`, {
+      as: officer,
+      json: { message: `${message} Gọi 111.`, sendingWindow: null },
+    });
+    const resubmitted = await act(campaign.id, 'submit');
+    expect(resubmitted.body).toMatchObject({
+      status: 'pending_approval',
+      message: `${message} Gọi 111.`,
+      sendingWindow: null,
+      rejection: { reason: 'Thiếu số hotline 111', version },
+    });
+    const read = await api.call('GET', `/v1/campaigns/${campaign.id}`, { as: approver });
+    expect(read.body.rejection.version).toEqual(version);
+  });
+
+  it('snapshots a campaign with no filters, partners or window as exactly that', async () => {
+    const campaign = await create({ sendingWindow: null });
+    await act(campaign.id, 'submit');
+    const rejected = await act(campaign.id, 'reject', approver, { reason: 'Sai lịch' });
+    expect(rejected.body.rejection.version).toEqual({
+      name: '30/7 Bắc Kạn',
+      message,
+      audienceIds: [audienceA, audienceB],
+      schedule: { sendAt: '2099-07-30T08:00:00+07:00' },
+      sendingWindow: null,
+      timeZone: 'Asia/Ho_Chi_Minh',
+    });
   });
 });

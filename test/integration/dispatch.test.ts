@@ -39,6 +39,10 @@ import {
 
 // A hand-over that gets no answer within 1 s is a timeout (the simulator's `slow` mode answers after 3 s).
 process.env.WEBHOOK_TIMEOUT_MS = '1000';
+// Pacing's safety margin covers how much the delay from our send to the partner's door varies; on this
+// shared machine (dispatcher, proxies and simulators in one busy process) stalls reach well past the 20 ms
+// default, so the margin is wider here and the bound at the partner is asserted strictly.
+process.env.PACING_MARGIN_MS = '250';
 
 let api: TestApi;
 let dispatcher: { stop(): Promise<void> };
@@ -151,13 +155,12 @@ describe('pacing as the partner sees it', () => {
     await waitForStatus(api, campaign.id, 'completed', 30_000);
 
     expect(paced.sim.counters()).toMatchObject({ accepted: 120, duplicates: 0 });
-    expect(paced.sim.counters().maxInAnySecond).toBeLessThanOrEqual(20);
-    // Every request over rolling seconds, by the moment we sent it (a per-second counter sent 40 within
-    // 950 ms here). At the partner's door the 20 ms margin holds on a quiet machine; this one is shared and
-    // its stalls exceed it (see the report), so the partner side is checked through its 429s above.
+    // At the partner's door, by its own arrival times over rolling seconds, every batch that reached it
+    // counted (a per-second counter let 40 in within 950 ms here): never over tps, so never a 429.
+    expect(paced.sim.counters().maxOfferedInAnySecond).toBeLessThanOrEqual(20);
+    expect(paced.sim.counters().throttled).toBe(0);
     expect(busiestSecondSent(paced)).toBeLessThanOrEqual(20);
-    // The rate reached end to end on this shared machine is not asserted yet (see the report: ~0.7 of tps
-    // here, against ≥ 0.97 in the pacing model of test/unit/dispatch.test.ts).
+    // The rate is the bench's figure (≥ 0.97 on a quiet machine); here only that pacing does not stall.
     expect(achievedRate(paced, 20)).toBeGreaterThan(0.3);
   }, 40_000);
 });

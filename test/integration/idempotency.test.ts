@@ -144,7 +144,7 @@ describe('Idempotency-Key on a creating POST', () => {
     expect(response.body).toMatchObject({
       error: {
         code: 'validation_failed',
-        details: [{ path: 'Idempotency-Key', message: expect.any(String) }],
+        details: [{ path: 'Idempotency-Key', code: 'invalid_idempotency_key', message: expect.any(String) }],
       },
     });
     expect(await counted(counter)).toEqual({ attempts: 0, creations: 0 });

@@ -130,19 +130,37 @@ describe('opt-outs access', () => {
 
 describe('opt-outs input validation', () => {
   it.each([
-    ['a landline', { phone: '024 3123 4567' }, 'phone', /landline/],
-    ['a foreign number', { phone: '+66 81 234 5678' }, 'phone', /not Vietnam/],
-    ['letters', { phone: 'không' }, 'phone', /only digits/],
-    ['too few digits', { phone: '098 123 456' }, 'phone', /Not a valid Vietnamese mobile number/],
-    ['no phone', { reason: 'x' }, 'phone', /./],
-    ['a phone that is a number', { phone: 981234567 }, 'phone', /./],
-    ['a reason over 500 characters', { phone: '0981234567', reason: 'x'.repeat(501) }, 'reason', /./],
-    ['an unknown field', { phone: '0981234567', source: 'sms' }, 'source', /not a known field/],
-  ])('refuses an opt-out with %s', async (_case, body, field, message) => {
+    ['a landline', { phone: '024 3123 4567' }, 'phone', 'landline', /landline/],
+    ['a foreign number', { phone: '+66 81 234 5678' }, 'phone', 'not_vietnamese', /not Vietnam/],
+    ['letters', { phone: 'không' }, 'phone', 'invalid_characters', /only digits/],
+    [
+      'too few digits',
+      { phone: '098 123 456' },
+      'phone',
+      'invalid_mobile',
+      /Not a valid Vietnamese mobile number/,
+    ],
+    ['no phone', { reason: 'x' }, 'phone', 'required', /./],
+    ['a phone that is a number', { phone: 981234567 }, 'phone', 'invalid_type', /./],
+    [
+      'a reason over 500 characters',
+      { phone: '0981234567', reason: 'x'.repeat(501) },
+      'reason',
+      'too_big',
+      /./,
+    ],
+    [
+      'an unknown field',
+      { phone: '0981234567', source: 'sms' },
+      'source',
+      'unrecognized_keys',
+      /not a known field/,
+    ],
+  ])('refuses an opt-out with %s', async (_case, body, field, code, message) => {
     const response = await api.call('POST', '/v1/opt-outs', { as: 'officer', json: body });
     expectError(response, 400, 'validation_failed');
     expect(response.body.error.details).toEqual(
-      expect.arrayContaining([{ path: field, message: expect.stringMatching(message) }]),
+      expect.arrayContaining([{ path: field, code, message: expect.stringMatching(message) }]),
     );
   });
 

@@ -147,20 +147,33 @@ describe('partners API input validation', () => {
   ];
 
   it.each([
-    ['the cloud metadata address', 'http://169.254.169.254/latest/meta-data/', 'link-local'],
-    ['the ECS credentials address', 'https://169.254.170.2/v2/credentials', 'link-local'],
-    ['an IPv6 link-local address', 'https://[fe80::1]/sms', 'link-local'],
-    ['a private address', 'https://10.0.0.1/sms', 'private'],
-    ['a private address written in hex', 'https://0x0a000001/sms', 'private'],
-    ['an IPv4-mapped private address', 'https://[::ffff:192.168.1.1]/sms', 'private'],
-  ])('rejects a webhook to %s with 400 on webhookUrl and the reason', async (_case, webhookUrl, reason) => {
-    const response = await api.call('PUT', '/v1/partners/ssrf', { json: { ...partner, webhookUrl } });
-    expectError(response, 400, 'validation_failed');
-    expect(response.body.error.details).toEqual([
-      { path: 'webhookUrl', message: expect.stringContaining(reason) },
-    ]);
-    expect((await api.call('GET', '/v1/partners/ssrf')).status).toBe(404);
-  });
+    [
+      'the cloud metadata address',
+      'http://169.254.169.254/latest/meta-data/',
+      'forbidden_address',
+      'link-local',
+    ],
+    [
+      'the ECS credentials address',
+      'https://169.254.170.2/v2/credentials',
+      'forbidden_address',
+      'link-local',
+    ],
+    ['an IPv6 link-local address', 'https://[fe80::1]/sms', 'forbidden_address', 'link-local'],
+    ['a private address', 'https://10.0.0.1/sms', 'private_address', 'private'],
+    ['a private address written in hex', 'https://0x0a000001/sms', 'private_address', 'private'],
+    ['an IPv4-mapped private address', 'https://[::ffff:192.168.1.1]/sms', 'private_address', 'private'],
+  ])(
+    'rejects a webhook to %s with 400 on webhookUrl and the reason',
+    async (_case, webhookUrl, code, reason) => {
+      const response = await api.call('PUT', '/v1/partners/ssrf', { json: { ...partner, webhookUrl } });
+      expectError(response, 400, 'validation_failed');
+      expect(response.body.error.details).toEqual([
+        expect.objectContaining({ path: 'webhookUrl', code, message: expect.stringContaining(reason) }),
+      ]);
+      expect((await api.call('GET', '/v1/partners/ssrf')).status).toBe(404);
+    },
+  );
 
   it.each(invalidBodies)('rejects %s with 400 naming the field', async (_case, body, path) => {
     const response = await api.call('PUT', '/v1/partners/valid-id', { json: body });
@@ -332,7 +345,9 @@ describe('list cursors', () => {
     async (list, _what, cursor) => {
       const response = await api.call('GET', withCursor(list, cursor));
       expectError(response, 400, 'validation_failed');
-      expect(response.body.error.details).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+      expect(response.body.error.details).toEqual([
+        { path: 'cursor', code: expect.any(String), message: expect.any(String) },
+      ]);
     },
   );
 
@@ -348,7 +363,9 @@ describe('list cursors', () => {
     for (const list of lists.filter((l) => l !== '/v1/audiences')) {
       const response = await api.call('GET', withCursor(list, audiences.body.nextCursor));
       expectError(response, 400, 'validation_failed');
-      expect(response.body.error.details).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+      expect(response.body.error.details).toEqual([
+        { path: 'cursor', code: expect.any(String), message: expect.any(String) },
+      ]);
     }
     expectError(
       await api.call('GET', withCursor('/v1/audiences', partners.body.nextCursor)),

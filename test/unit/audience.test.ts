@@ -74,7 +74,7 @@ describe('subscriberRowsFromCsv', () => {
 
   it('marks a row with more fields than the header as a problem, and only that row', () => {
     const rows = subscriberRowsFromCsv('phone,province\n0981234567,Thừa Thiên, Huế\n0912345678,Huế,,\n');
-    expect(rows[0]?.problem).toMatch(/3 fields but the header has 2; quote fields that contain commas/);
+    expect(rows[0]?.problem).toEqual({ code: 'too_many_fields', params: { fields: 3, columns: 2 } });
     expect(rows[1]?.problem).toBeUndefined();
   });
 
@@ -192,10 +192,16 @@ describe('planImport', () => {
     );
     expect(plan.members.map((m) => m.phone)).toEqual(['+84981234567', '+84912345678']);
     expect(plan.rejected).toEqual([
-      { row: 2, phone: '024 3123 4567', reason: expect.stringMatching(/landline/) },
-      { row: 3, phone: '+1 202 555 0123', reason: expect.stringMatching(/not Vietnam/) },
-      { row: 4, phone: 'gọi tôi', reason: expect.stringMatching(/only digits/) },
-      { row: 5, phone: '', reason: 'phone is missing' },
+      { row: 2, phone: '024 3123 4567', code: 'landline', reason: expect.stringMatching(/landline/) },
+      {
+        row: 3,
+        phone: '+1 202 555 0123',
+        code: 'not_vietnamese',
+        params: { countryCode: '1' },
+        reason: expect.stringMatching(/not Vietnam/),
+      },
+      { row: 4, phone: 'gọi tôi', code: 'invalid_characters', reason: expect.stringMatching(/only digits/) },
+      { row: 5, phone: '', code: 'missing_phone', reason: 'phone is missing' },
     ]);
   });
 
@@ -255,16 +261,38 @@ describe('planImport', () => {
   });
 
   it.each([
-    ['a province over 100 characters', { province: 'a'.repeat(101) }, /province is longer than 100/],
-    ['a district over 100 characters', { district: 'b'.repeat(101) }, /district is longer than 100/],
-    ['a line break in a district', { district: 'Ba\nĐình' }, /district contains a line break/],
-    ['a tag over 50 characters', { tags: ['t'.repeat(51)] }, /at most 50 characters/],
-    ['a tag holding a separator', { tags: ['a;b'] }, /without ; \|/],
-    ['21 tags', { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, /at most 20 tags/],
-    ['a CSV problem', { problem: 'The row has 5 fields' }, /The row has 5 fields/],
-  ])('rejects a row with %s', (_case, extra, reason) => {
+    [
+      'a province over 100 characters',
+      { province: 'a'.repeat(101) },
+      'place_too_long',
+      /province is longer than 100/,
+    ],
+    [
+      'a district over 100 characters',
+      { district: 'b'.repeat(101) },
+      'place_too_long',
+      /district is longer than 100/,
+    ],
+    [
+      'a line break in a district',
+      { district: 'Ba\nĐình' },
+      'place_control_character',
+      /district contains a line break/,
+    ],
+    ['a tag over 50 characters', { tags: ['t'.repeat(51)] }, 'invalid_tag', /at most 50 characters/],
+    ['a tag holding a separator', { tags: ['a;b'] }, 'invalid_tag', /without ; \|/],
+    ['21 tags', { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, 'too_many_tags', /at most 20 tags/],
+    [
+      'a CSV problem',
+      { problem: { code: 'too_many_fields', params: { fields: 5, columns: 4 } } },
+      'too_many_fields',
+      /The row has 5 fields/,
+    ],
+  ] as const)('rejects a row with %s', (_case, extra, code, reason) => {
     const plan = planImport([row(7, '0981234567', extra), row(8, '0912345678')], EMPTY);
-    expect(plan.rejected).toEqual([{ row: 7, phone: '0981234567', reason: expect.stringMatching(reason) }]);
+    expect(plan.rejected).toEqual([
+      expect.objectContaining({ row: 7, phone: '0981234567', code, reason: expect.stringMatching(reason) }),
+    ]);
     expect(plan.members.map((m) => m.phone)).toEqual(['+84912345678']);
   });
 
@@ -294,6 +322,8 @@ describe('planImport', () => {
       {
         row: 2,
         phone: '0912345678',
+        code: 'too_many_provinces',
+        params: { maximum: 500 },
         reason: expect.stringMatching(/already counts 500 different provinces/),
       },
     ]);

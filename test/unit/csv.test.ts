@@ -101,7 +101,12 @@ describe('parseCsv', () => {
     const error = errorOf(() => parseCsv('phone,province\n0981234567,"Hà Nội\n0912345678,Huế\n'));
     expect(error.code).toBe('validation_failed');
     expect(error.details).toEqual([
-      { path: '(body)', message: expect.stringContaining('record 2 of the file opens a quoted field') },
+      {
+        path: '(body)',
+        code: 'csv_unclosed_quote',
+        message: expect.stringContaining('record 2 of the file opens a quoted field'),
+        params: { record: 2 },
+      },
     ]);
   });
 });

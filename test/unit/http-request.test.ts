@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   AppError,
+  detail,
   InvalidJsonError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
@@ -205,8 +206,8 @@ describe('parseRequest: validation (validation_failed)', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({ status: 400, code: 'validation_failed' });
     expect(error.details).toEqual([
-      { path: 'password', message: 'is not a known field' },
-      { path: 'role', message: 'is not a known field' },
+      { path: 'password', code: 'unrecognized_keys', message: 'is not a known field' },
+      { path: 'role', code: 'unrecognized_keys', message: 'is not a known field' },
     ]);
   });
 
@@ -215,7 +216,9 @@ describe('parseRequest: validation (validation_failed)', () => {
       bodyRoute,
       json({ ...validBody, schedule: { sendAt: '2027-07-30T08:00:00+07:00', timezone: 'UTC' } }),
     );
-    expect(error.details).toEqual([{ path: 'schedule.timezone', message: 'is not a known field' }]);
+    expect(error.details).toEqual([
+      { path: 'schedule.timezone', code: 'unrecognized_keys', message: 'is not a known field' },
+    ]);
   });
 
   it.each([
@@ -252,13 +255,13 @@ describe('parseRequest: validation (validation_failed)', () => {
       pathParameters: { thingId: 'abc' },
     });
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error.details).toEqual([{ path: '(body)', message: expect.any(String) }]);
+    expect(error.details).toEqual([{ path: '(body)', code: 'required', message: expect.any(String) }]);
   });
 
   it('rejects any body on a route that takes none', () => {
     const error = failure(noBodyRoute, json({ secret: 'mine' }));
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error.details).toEqual([{ path: '(body)', message: 'must be empty' }]);
+    expect(error.details).toEqual([{ path: '(body)', code: 'body_not_empty', message: 'must be empty' }]);
   });
 
   it.each([
@@ -283,7 +286,7 @@ describe('parseRequest: validation (validation_failed)', () => {
   ])('still rejects %s on a route that takes none', (_case, body) => {
     const error = failure(noBodyRoute, json(body));
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error.details).toEqual([{ path: '(body)', message: 'must be empty' }]);
+    expect(error.details).toEqual([{ path: '(body)', code: 'body_not_empty', message: 'must be empty' }]);
   });
 
   it('validates path parameters and names the parameter', () => {
@@ -383,7 +386,12 @@ describe('issuesToDetails', () => {
   it('joins nested paths with dots, array indices included', () => {
     const schema = z.object({ filters: z.object({ provinces: z.array(z.string()) }) });
     expect(issuesToDetails(issuesOf(schema, { filters: { provinces: ['Bắc Kạn', 7] } }))).toEqual([
-      { path: 'filters.provinces.1', message: expect.any(String) },
+      {
+        path: 'filters.provinces.1',
+        code: 'invalid_type',
+        message: expect.any(String),
+        params: { expected: 'string' },
+      },
     ]);
   });
 
@@ -391,8 +399,8 @@ describe('issuesToDetails', () => {
     const issues = issuesOf(z.strictObject({ a: z.string() }), { a: 'x', b: 1, c: 2 });
     expect(issues).toHaveLength(1);
     expect(issuesToDetails(issues)).toEqual([
-      { path: 'b', message: 'is not a known field' },
-      { path: 'c', message: 'is not a known field' },
+      { path: 'b', code: 'unrecognized_keys', message: 'is not a known field' },
+      { path: 'c', code: 'unrecognized_keys', message: 'is not a known field' },
     ]);
   });
 
@@ -400,21 +408,27 @@ describe('issuesToDetails', () => {
     const schema = z.strictObject({ limit: z.number() });
     expect(issuesToDetails(issuesOf(schema, { limit: 'x', extra: 1 }), 'query')).toEqual(
       expect.arrayContaining([
-        { path: 'query.limit', message: expect.any(String) },
-        { path: 'query.extra', message: 'is not a known field' },
+        expect.objectContaining({ path: 'query.limit', code: 'invalid_type' }),
+        { path: 'query.extra', code: 'unrecognized_keys', message: 'is not a known field' },
       ]),
     );
   });
 
   it('calls an issue with an empty path (body), or the prefix when there is one', () => {
     const issues = issuesOf(z.object({}), 'not an object');
-    expect(issuesToDetails(issues)).toEqual([{ path: '(body)', message: expect.any(String) }]);
-    expect(issuesToDetails(issues, 'query')).toEqual([{ path: 'query', message: expect.any(String) }]);
+    expect(issuesToDetails(issues)).toEqual([
+      expect.objectContaining({ path: '(body)', code: 'invalid_type' }),
+    ]);
+    expect(issuesToDetails(issues, 'query')).toEqual([
+      expect.objectContaining({ path: 'query', code: 'invalid_type' }),
+    ]);
   });
 
   it('keeps zod’s message for ordinary issues', () => {
     const issues = issuesOf(z.object({ n: z.number().min(5, 'must be at least 5') }), { n: 1 });
-    expect(issuesToDetails(issues)).toEqual([{ path: 'n', message: 'must be at least 5' }]);
+    expect(issuesToDetails(issues)).toEqual([
+      { path: 'n', code: 'too_small', message: 'must be at least 5', params: { minimum: 5, unit: '' } },
+    ]);
   });
 
   it('returns nothing for no issues', () => {
@@ -429,22 +443,25 @@ describe('errorResult: details stay readable', () => {
     };
 
   it(`lists at most ${MAX_ERROR_DETAILS} details and says how many more there are`, () => {
-    const details = Array.from({ length: 120_000 }, (_, i) => ({
-      path: `f${i}`,
-      message: 'is not a known field',
-    }));
+    const details = Array.from({ length: 120_000 }, (_, i) => detail(`f${i}`, 'unrecognized_keys'));
     const result = errorResult(new ValidationError('Invalid request body', details));
     expect(result.statusCode).toBe(400);
     const body = bodyOf(result);
     expect(body.error.details).toHaveLength(MAX_ERROR_DETAILS);
-    expect(body.error.details?.[0]).toEqual({ path: 'f0', message: 'is not a known field' });
+    expect(body.error.details?.[0]).toEqual({
+      path: 'f0',
+      code: 'unrecognized_keys',
+      message: 'is not a known field',
+    });
     expect(body.error.message).toBe(`Invalid request body (119900 more problems not listed)`);
     expect((result.body ?? '').length).toBeLessThan(10_000);
   });
 
   it('cuts an overlong path or message short', () => {
     const result = errorResult(
-      new ValidationError('Bad', [{ path: 'p'.repeat(50_000), message: 'm'.repeat(50_000) }]),
+      new ValidationError('Bad', [
+        { path: 'p'.repeat(50_000), code: 'invalid_input', message: 'm'.repeat(50_000) },
+      ]),
     );
     const [detail] = bodyOf(result).error.details ?? [];
     expect(detail?.path.length).toBeLessThanOrEqual(201);

@@ -4,6 +4,7 @@ import { allRoutes } from '../../functions/api/routes.js';
 import { openApiDocument } from '../../functions/http/openapi.js';
 import { defineRoute, type RouteDef } from '../../functions/http/route.js';
 import { ErrorBody, ListQuery } from '../../functions/http/schemas.js';
+import { DETAIL_CODES } from '../../functions/core/messages.js';
 
 interface Parameter {
   name: string;
@@ -126,6 +127,42 @@ describe('openApiDocument(allRoutes)', () => {
     });
   });
 
+  it('lists every detail code of the message catalogue in the Error component (issue #12)', () => {
+    const error = doc.components.schemas.Error as {
+      properties: { error: { properties: { details: { items: Record<string, unknown> } } } };
+    };
+    const item = error.properties.error.properties.details.items as {
+      required: string[];
+      properties: { code: { enum: string[] } };
+    };
+    expect(item.required).toEqual(['path', 'code', 'message']);
+    expect(item.properties.code.enum).toEqual(DETAIL_CODES);
+    expect(item.properties.code.enum).toEqual(
+      expect.arrayContaining(['landline', 'too_short', 'past_send_at', 'too_small', 'unrecognized_keys']),
+    );
+  });
+
+  it('gives each rejected import row a code from the catalogue', () => {
+    const row = doc.components.schemas.ImportResult as {
+      properties: { rejected: { items: { required: string[]; properties: { code: { enum: string[] } } } } };
+    };
+    expect(row.properties.rejected.items.required).toEqual(['row', 'phone', 'code', 'reason']);
+    expect(row.properties.rejected.items.properties.code.enum).toEqual(DETAIL_CODES);
+  });
+
+  it.each(allRoutes.map((route) => [route.id, route] as const))(
+    '%s documents the optional Accept-Language header that selects Vietnamese',
+    (_id, route) => {
+      expect(operationOf(doc, route)?.parameters).toContainEqual(
+        expect.objectContaining({ name: 'Accept-Language', in: 'header', required: false }),
+      );
+    },
+  );
+
+  it('says in its description that Accept-Language: vi answers in Vietnamese', () => {
+    expect(doc.info.description).toMatch(/Accept-Language: vi/);
+  });
+
   it('rejects unknown fields in documented request bodies, as the API does', () => {
     const operation = operationOf(doc, allRoutes.find((r) => r.id === 'putPartner') as RouteDef);
     const ref = operation?.requestBody?.content['application/json']?.schema.$ref;
@@ -200,7 +237,7 @@ describe('openApiDocument for route features not yet in allRoutes', () => {
       required: false,
       schema: { type: 'string', maxLength: 128 },
     });
-    expect(operationOf(doc, webhook)?.parameters.some((p) => p.in === 'header')).toBe(false);
+    expect(operationOf(doc, webhook)?.parameters.some((p) => p.name === 'Idempotency-Key')).toBe(false);
   });
 
   it('keeps a schema used as input and as output apart (defaults make fields optional only in input)', () => {

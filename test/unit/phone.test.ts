@@ -2,6 +2,7 @@ import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { CARRIER_PREFIXES, carrierForPrefix, carrierOf } from '../../functions/core/carrier-prefixes.js';
 import type { Carrier } from '../../functions/core/carriers.js';
+import { messageFor } from '../../functions/core/messages.js';
 import { isVietnameseMobileE164, maskPhone, normalizeVietnameseMobile } from '../../functions/core/phone.js';
 
 /** Written out independently of the table so that a wrong or missing entry fails. */
@@ -121,28 +122,30 @@ describe('normalizeVietnameseMobile', () => {
     expect(normalizeVietnameseMobile(input)).toEqual({
       ok: false,
       code: 'not_mobile',
+      params: { kind: kind.replace('-', ' ') },
       reason: `This is a Vietnamese ${kind.replace('-', ' ')} number, not a mobile number`,
     });
   });
 
   it.each([
-    ['empty', ''],
-    ['blank', '   '],
-    ['letters', 'abc'],
-    ['too short', '123'],
-    ['one digit short', '098 123 456'],
-    ['one digit long', '098 123 45678'],
-    ['just the country code', '+84'],
-    ['with an extension', '0981234567 ext 12'],
-    ['inside a sentence', 'call 0981234567'],
-    ['with a plus in the middle', '098+1234567'],
-    ['in an unallocated 05x range', '050 123 4567'],
-    ['in an unallocated 08x range', '080 123 4567'],
-    ['too short for a foreign number', '+66 812'],
-  ])('rejects a number %s as invalid', (_why, input) => {
+    ['empty', '', 'invalid_characters'],
+    ['blank', '   ', 'invalid_characters'],
+    ['letters', 'abc', 'invalid_characters'],
+    ['too short', '123', 'too_short'],
+    ['too long', '0981 2345 6789 01234', 'too_long'],
+    ['one digit short', '098 123 456', 'invalid_mobile'],
+    ['one digit long', '098 123 45678', 'invalid_mobile'],
+    ['just the country code', '+84', 'too_short'],
+    ['with an extension', '0981234567 ext 12', 'invalid_characters'],
+    ['inside a sentence', 'call 0981234567', 'invalid_characters'],
+    ['with a plus in the middle', '098+1234567', 'invalid_characters'],
+    ['in an unallocated 05x range', '050 123 4567', 'invalid_mobile'],
+    ['in an unallocated 08x range', '080 123 4567', 'invalid_mobile'],
+    ['too short for a foreign number', '+66 812', 'too_short'],
+  ] as const)('rejects a number %s as invalid (%s)', (_why, input, code) => {
     const result = normalizeVietnameseMobile(input);
-    expect(result).toMatchObject({ ok: false, code: 'invalid' });
-    expect(result).toHaveProperty('reason', expect.any(String));
+    expect(result).toMatchObject({ ok: false, code });
+    expect(result).toHaveProperty('reason', messageFor(code, {}, 'en'));
   });
 });
 

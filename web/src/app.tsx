@@ -4,6 +4,7 @@ import { createApi } from './api/client.js';
 import { AppContext, type AppState, type ConsoleConfig } from './app-context.js';
 import { Layout } from './components/layout.js';
 import { I18nProvider, useI18n } from './i18n/index.js';
+import { ApprovalsPage } from './pages/approvals.js';
 import { AudienceNewPage } from './pages/audience-new.js';
 import { AudiencePage } from './pages/audience.js';
 import { AudiencesPage } from './pages/audiences.js';
@@ -11,6 +12,7 @@ import { CampaignEditorPage } from './pages/campaign-editor.js';
 import { CampaignsPage } from './pages/campaigns.js';
 import { NotFoundPage } from './pages/not-found.js';
 import { OptOutsPage } from './pages/opt-outs.js';
+import { ReviewPage } from './pages/review.js';
 import { SignInPage } from './pages/sign-in.js';
 import { matchRoute, navigate, useLocation } from './router.js';
 import { clearSession, loadSession, saveSession, type Session } from './session.js';
@@ -27,6 +29,8 @@ const ROUTES = [
   ['newAudience', '/audiences/new'],
   ['audience', '/audiences/:audienceId'],
   ['optOuts', '/opt-outs'],
+  ['approvals', '/approvals'],
+  ['review', '/approvals/:campaignId'],
 ] as const;
 type RouteName = (typeof ROUTES)[number][0];
 
@@ -39,6 +43,8 @@ const PAGES: Record<RouteName, Page> = {
   newAudience: AudienceNewPage,
   audience: AudiencePage,
   optOuts: OptOutsPage,
+  approvals: ApprovalsPage,
+  review: ReviewPage,
 };
 
 const Router = ({ session }: { session: Session | undefined }) => {

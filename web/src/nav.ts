@@ -10,6 +10,7 @@ const campaigns: NavItem = { href: '/campaigns', label: (t) => t.nav.campaigns }
 const newCampaign: NavItem = { href: '/campaigns/new', label: (t) => t.nav.newCampaign };
 const audiences: NavItem = { href: '/audiences', label: (t) => t.nav.audiences };
 const optOuts: NavItem = { href: '/opt-outs', label: (t) => t.nav.optOuts };
+const approvals: NavItem = { href: '/approvals', label: (t) => t.nav.approvals };
 
 /** The pages each role is offered (the API enforces the same rules; this only hides what would fail). */
 export const navFor = (role: Role): NavItem[] => {
@@ -17,9 +18,10 @@ export const navFor = (role: Role): NavItem[] => {
     case 'planner':
       return [campaigns];
     case 'officer':
+      return [campaigns, newCampaign, audiences, optOuts];
     case 'approver':
     case 'admin':
-      return [campaigns, newCampaign, audiences, optOuts];
+      return [campaigns, approvals, newCampaign, audiences, optOuts];
   }
 };
 

@@ -1,6 +1,6 @@
 import { campaignDeps } from '../../adapters/campaign-deps.js';
 import { transitionCampaign } from '../../core/campaign-service.js';
-import { ValidationError } from '../../core/errors.js';
+import { detail, ValidationError } from '../../core/errors.js';
 import { api } from '../../http/api.js';
 import { routes } from '../routes.js';
 
@@ -8,9 +8,7 @@ const deps = campaignDeps();
 
 export const handler = api(routes.transitionCampaign, async ({ actor, params, body }) => {
   if (params.action === 'reject' && !body?.reason) {
-    throw new ValidationError('A rejection needs a reason', [
-      { path: 'reason', message: 'is required to reject' },
-    ]);
+    throw new ValidationError('A rejection needs a reason', [detail('reason', 'reason_required')]);
   }
   return {
     status: 200,

@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor } from '../../adapters/cursor.js';
-import { ValidationError } from '../../core/errors.js';
+import { detail, ValidationError } from '../../core/errors.js';
 import { pageOfReport, toPosition, toSuppressedRow } from '../../core/reports.js';
 import { phoneFor } from '../../core/roles.js';
 import { api } from '../../http/api.js';
@@ -17,10 +17,7 @@ const positionOf = (cursor: string | undefined) => {
   const decoded = decodeCursor(cursor);
   if (!decoded) return undefined;
   const position = toPosition(decoded);
-  if (!position)
-    throw new ValidationError('Invalid cursor', [
-      { path: 'cursor', message: 'is not a cursor this API returned' },
-    ]);
+  if (!position) throw new ValidationError('Invalid cursor', [detail('cursor', 'invalid_cursor')]);
   return position;
 };
 

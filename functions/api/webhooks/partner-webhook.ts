@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { partnerSignatureCheck, webhookDeps } from '../../adapters/webhook-deps.js';
-import { ValidationError } from '../../core/errors.js';
+import { detail, ValidationError } from '../../core/errors.js';
 import type { WebhookDeps } from '../../core/webhooks/service.js';
 import { oncePerWebhookId } from '../../core/webhooks/service.js';
 import { api, type ApiRequest } from '../../http/api.js';
@@ -20,10 +20,7 @@ const webhookIdOf = (headers: Record<string, string>): string => {
   const id = headers['webhook-id'] ?? '';
   if (id.length > MAX_WEBHOOK_ID_LENGTH || CONTROL_CHARACTERS.test(id))
     throw new ValidationError('Invalid webhook-id header', [
-      {
-        path: 'webhook-id',
-        message: `must be at most ${MAX_WEBHOOK_ID_LENGTH} characters without control characters`,
-      },
+      detail('webhook-id', 'invalid_webhook_id', { maximum: MAX_WEBHOOK_ID_LENGTH }),
     ]);
   return id;
 };

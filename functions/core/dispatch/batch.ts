@@ -124,8 +124,9 @@ export const planBatches = (
 };
 
 /**
- * The batch size that lets whole batches fill a partner's second exactly: never above `maxBatchSize` or
- * `tps`, and an even share of `tps` (tps 150, max 100 → 75), so pacing can reach 100 % of the TPS.
+ * The batch size that lets whole batches fill a partner's second: never above `maxBatchSize` or `tps`, and
+ * the fewest batches a second that carry it, each rounded down so they all fit (tps 150, max 100 → 75 + 75;
+ * tps 7, max 5 → 3 + 3: a 4 would leave no room for a second batch in the window).
  */
 export const batchSizeFor = (tps: number, maxBatchSize: number): number =>
-  Math.max(1, Math.ceil(tps / Math.ceil(tps / Math.max(1, maxBatchSize))));
+  Math.max(1, Math.floor(tps / Math.ceil(tps / Math.max(1, maxBatchSize))));

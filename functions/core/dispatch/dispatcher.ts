@@ -4,7 +4,7 @@ import { isInsideWindow, nextWindowStart } from '../sending-window.js';
 import { replaceLinks } from '../sms-encoding.js';
 import { messageId, webhookId, type Batch, type BatchMessage } from './batch.js';
 import { MAX_ATTEMPTS_PER_PARTNER, backoffMs, classifyAnswer } from './outcome.js';
-import { LATE_TOLERANCE_MS } from './pacing.js';
+import { RESERVE_HORIZON_MS } from './pacing.js';
 
 /** How long before its moment a waiting batch checks that its campaign still sends. */
 const STOP_CHECK_BEFORE_MS = 100;
@@ -252,8 +252,24 @@ const acquire = async <Stop>(
   count: number,
   afterWaiting: () => Promise<Stop | undefined>,
 ): Promise<Stop | undefined> => {
+  let missed: Date | undefined;
   for (;;) {
-    const at = (await deps.limiter.reserve(partner.id, count, partner.tps, deps.now())).getTime();
+    const { at: moment, reserved } = await deps.limiter.reserve(partner.id, count, partner.tps, deps.now(), {
+      horizonMs: RESERVE_HORIZON_MS,
+      ...(missed ? { replacing: missed } : {}),
+    });
+    const at = moment.getTime();
+    if (!reserved) {
+      // A backlog: ask again when the moment is within the horizon. Consumers waiting for the same moment
+      // spread out over half the horizon so that they do not all write at once.
+      await deps.sleep(
+        Math.max(0, at - RESERVE_HORIZON_MS - deps.now().getTime()) +
+          deps.random() * (RESERVE_HORIZON_MS / 2),
+      );
+      const stop = await afterWaiting();
+      if (stop !== undefined) return stop;
+      continue;
+    }
     if (at > deps.now().getTime()) {
       // The pause / cancel / window check reads the campaign: done just before the moment, not after it.
       const early = at - STOP_CHECK_BEFORE_MS - deps.now().getTime();
@@ -264,8 +280,9 @@ const acquire = async <Stop>(
       if (left > 0) await deps.sleep(left);
     }
     // Sent much later than its moment (a slow write, a busy process), the batch could crowd the batches
-    // reserved after it: it takes a new moment instead (the old one stays counted, which is only safe).
-    if (deps.now().getTime() - at <= LATE_TOLERANCE_MS) return undefined;
+    // reserved after it: it gives that moment back and takes a new one in the same write.
+    if (deps.now().getTime() - at <= deps.limiter.lateToleranceMs) return undefined;
+    missed = moment;
   }
 };
 

@@ -13,14 +13,27 @@
  *
  * The window is longer than a second by a safety margin: our send times and the partner's arrival times
  * differ by a delay that varies (timer lateness, network), and a variation of d can bring two batches d
- * closer at the partner. We never send more than LATE_TOLERANCE_MS after the reserved moment (a later
- * consumer takes a new one) and leave the rest of the margin to the network, so every rolling second at
- * the partner holds ≤ tps while the steady rate is 1000 / 1020 = 98 % of tps.
+ * closer at the partner. We never send more than half the margin after the reserved moment and leave the
+ * other half to the network, so every rolling second at the partner holds ≤ tps while the steady rate is
+ * 1000 / 1020 = 98 % of tps with the default 20 ms.
+ *
+ * A batch woken later than that (a slow write, a busy process) has sent nothing yet, so its reservation can
+ * simply be taken back: it reserves again in place of its old moment (`replacing`), which only lowers the
+ * windows that counted it. The slot is not lost: the next batch to reserve may use it, and the rate holds.
  */
 export const SAFETY_MARGIN_MS = 20;
 export const PACING_WINDOW_MS = 1000 + SAFETY_MARGIN_MS;
 /** A batch sent later than this after its reserved moment might crowd the next ones: reserve again. */
-export const LATE_TOLERANCE_MS = 10;
+export const LATE_TOLERANCE_MS = SAFETY_MARGIN_MS / 2;
+
+/**
+ * The pacing window and lateness tolerance for a safety margin: a partner reached over a network whose delay
+ * varies more (or a loaded test machine) needs a wider one, at the cost of rate (1000 / (1000 + margin)).
+ */
+export const pacingFor = (marginMs: number) => ({
+  windowMs: 1000 + marginMs,
+  lateToleranceMs: marginMs / 2,
+});
 /**
  * Reservations closer than this are kept as one entry at the later moment (which only counts the earlier
  * one for longer: safe), so the log has at most window / 5 entries whatever the batch size.
@@ -29,6 +42,22 @@ export const MERGE_WITHIN_MS = 5;
 
 /** One entry of the log: the moment (epoch ms) and the messages reserved then. */
 export type Reservation = readonly [at: number, count: number];
+
+/**
+ * Reservations are made at most this far beyond the earliest moment: a consumer whose moment is further
+ * waits and asks again. So the log never runs much more than this ahead of the clock, and a batch that
+ * woke late can give its moment back before any batch a window later has been placed counting on it; when
+ * consumers reserved a second or more ahead, a moment missed stayed missed (one batch lost each time).
+ */
+export const RESERVE_HORIZON_MS = 200;
+
+export interface ReserveOptions {
+  windowMs?: number;
+  /** The moment this batch reserved before and did not use (it woke too late): taken out of the log first. */
+  replacing?: number;
+  /** No reservation beyond `earliest` + this: `reserved` false, the log unchanged, `at` the moment as it stands. */
+  horizonMs?: number;
+}
 
 /**
  * The moment a batch of `size` may go to a partner allowing `tps`, not before `earliest`, and the log with
@@ -40,9 +69,9 @@ export const reserve = (
   earliest: number,
   size: number,
   tps: number,
-  windowMs = PACING_WINDOW_MS,
-): { at: number; log: Reservation[] } => {
-  const live = log.filter(([at]) => at > earliest - windowMs);
+  { windowMs = PACING_WINDOW_MS, replacing, horizonMs = Infinity }: ReserveOptions = {},
+): { at: number; log: Reservation[]; reserved: boolean } => {
+  const live = withdraw(log, replacing, size, windowMs).filter(([at]) => at > earliest - windowMs);
   const needed = Math.min(size, tps);
   let at = Math.max(earliest, live.at(-1)?.[0] ?? earliest);
   let inWindow = live.reduce((sum, [, count]) => sum + count, 0);
@@ -57,13 +86,36 @@ export const reserve = (
     at = entry[0] + windowMs;
     leaveWindow();
   }
+  if (at > earliest + horizonMs) return { at, log: [...log], reserved: false };
   const kept = live.slice(oldest);
   const last = kept.at(-1);
   return {
     at,
+    reserved: true,
     log:
       last && at - last[0] <= MERGE_WITHIN_MS
         ? [...kept.slice(0, -1), [at, last[1] + size]]
         : [...kept, [at, size]],
   };
+};
+
+/**
+ * The log without an unused reservation of `size` made at `at`. Moments in the log only grow and a merge
+ * moves the last entry later, so while that reservation is in the log it is counted in the first entry at
+ * or after `at`. It leaves the log only once a reservation a window after it is made: from then on it is
+ * left as it is (counting it for longer is only safe).
+ */
+const withdraw = (
+  log: readonly Reservation[],
+  at: number | undefined,
+  size: number,
+  windowMs: number,
+): Reservation[] => {
+  const newest = log.at(-1)?.[0];
+  if (at === undefined || newest === undefined || newest >= at + windowMs) return [...log];
+  const index = log.findIndex(([moment]) => moment >= at);
+  const entry = log[index];
+  if (!entry) return [...log];
+  const rest = entry[1] - size;
+  return [...log.slice(0, index), ...(rest > 0 ? [[entry[0], rest] as const] : []), ...log.slice(index + 1)];
 };

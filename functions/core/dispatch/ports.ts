@@ -57,9 +57,20 @@ export interface BatchStore {
 export interface RateLimiter {
   /**
    * Reserves the earliest moment, not before `now`, at which `size` messages keep every rolling window of
-   * the partner at ≤ tps; answers that moment (it may be in the future: wait for it, then send).
+   * the partner at ≤ tps, and answers it (wait for it, then send) — unless that moment is more than
+   * `horizonMs` ahead: then nothing is reserved (`reserved` false) and the moment as it stands is answered,
+   * to ask again shortly before it. `replacing`: the moment this batch reserved before and could not keep
+   * (it woke too late and sent nothing), taken back in the same write.
    */
-  reserve(partnerId: string, size: number, tps: number, now: Date): Promise<Date>;
+  reserve(
+    partnerId: string,
+    size: number,
+    tps: number,
+    now: Date,
+    options?: { replacing?: Date; horizonMs?: number },
+  ): Promise<{ at: Date; reserved: boolean }>;
+  /** How long after its moment a batch may still be sent (half the safety margin; see pacing.ts). */
+  readonly lateToleranceMs: number;
 }
 
 export interface HandOverRequest {

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { AuditEntry } from '../audit.js';
 import type { Campaign } from '../campaign.js';
 import type { CampaignStore } from '../campaign-service.js';
-import { AppError, NotFoundError, RateLimitedError, ValidationError, type ErrorDetail } from '../errors.js';
+import { AppError, detail, NotFoundError, RateLimitedError, ValidationError } from '../errors.js';
 import type { SuppressionList } from '../opt-out.js';
 import type { PartnerView } from '../partner.js';
 import type { Carrier } from '../carriers.js';
@@ -31,10 +31,7 @@ export class OptedOutPhonesError extends AppError {
       'conflict',
       409,
       `Opted-out phones never receive a message, not even a test: ${optedOut.map((o) => o.phone).join(', ')}`,
-      optedOut.map(({ index, phone }): ErrorDetail => ({
-        path: `phones.${index}`,
-        message: `${phone} is opted out`,
-      })),
+      optedOut.map(({ index, phone }) => detail(`phones.${index}`, 'opted_out', { phone })),
     );
   }
 }
@@ -59,7 +56,7 @@ interface TestRecipient {
 const testRecipients = (phones: readonly string[]): TestRecipient[] => {
   const normalized = phones.map((phone) => normalizeVietnameseMobile(phone));
   const invalid = normalized.flatMap((result, i) =>
-    result.ok ? [] : [{ path: `phones.${i}`, message: result.reason }],
+    result.ok ? [] : [detail(`phones.${i}`, result.code, result.params)],
   );
   if (invalid.length) throw new ValidationError('Invalid phone number', invalid);
   return [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customIssue } from '../messages.js';
 import { emptyBucket, sumCounters, type Bucket, type Counters } from './counters.js';
 
 /** Contract §7: the metrics answer, and the summary across campaigns. */
@@ -22,26 +23,25 @@ export const MetricsQuery = z
     const from = query.from ? Date.parse(query.from) : undefined;
     const to = query.to ? Date.parse(query.to) : undefined;
     if (from !== undefined && to !== undefined && from >= to)
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+      ctx.addIssue({ ...customIssue('not_after_from'), path: ['to'] });
     else if (
       query.granularity === 'minute' &&
       from !== undefined &&
       to !== undefined &&
       to - from > MAX_MINUTE_WINDOW_MS
     )
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be at most 24 hours after from' });
+      ctx.addIssue({
+        ...customIssue('span_too_long_hours', { hours: MAX_MINUTE_WINDOW_MS / HOUR_MS }),
+        path: ['to'],
+      });
   });
 export type MetricsQuery = z.output<typeof MetricsQuery>;
 
 export const SummaryQuery = z.strictObject({ from: IsoTime, to: IsoTime }).superRefine((query, ctx) => {
   const span = Date.parse(query.to) - Date.parse(query.from);
-  if (span <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  if (span <= 0) ctx.addIssue({ ...customIssue('not_after_from'), path: ['to'] });
   else if (span > MAX_SUMMARY_WINDOW_DAYS * 24 * HOUR_MS)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['to'],
-      message: `must be at most ${MAX_SUMMARY_WINDOW_DAYS} days after from`,
-    });
+    ctx.addIssue({ ...customIssue('span_too_long_days', { days: MAX_SUMMARY_WINDOW_DAYS }), path: ['to'] });
 });
 export type SummaryQuery = z.output<typeof SummaryQuery>;
 

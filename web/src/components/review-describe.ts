@@ -1,0 +1,64 @@
+import type { Campaign } from '../api/client.js';
+import type { I18n } from '../i18n/index.js';
+import type { ReviewedVersion } from '../review/version-diff.js';
+
+/** Each reviewed field in words an approver reads, for the review page and its list of changes. */
+export const describeSchedule = (
+  { t, dateTime }: I18n,
+  schedule: Campaign['schedule'],
+  timeZone: string,
+  sendAt?: string,
+): string => {
+  if ('asap' in schedule) return t.review.asap;
+  const when =
+    'sendAt' in schedule
+      ? dateTime(sendAt ?? schedule.sendAt, timeZone)
+      : schedule.year !== undefined
+        ? t.review.occasionAt(
+            t.editor.occasions[schedule.occasion] ?? schedule.occasion,
+            String(schedule.year),
+            schedule.localTime ?? '08:00',
+          )
+        : t.review.occasionNext(
+            t.editor.occasions[schedule.occasion] ?? schedule.occasion,
+            schedule.localTime ?? '08:00',
+          );
+  return schedule.repeat === 'yearly' ? `${when}, ${t.review.repeatYearly}` : when;
+};
+
+export const describeWindow = ({ t }: I18n, window: ReviewedVersion['sendingWindow']): string =>
+  window ? t.editor.windowLine(window.start, window.end) : t.editor.windowAny;
+
+export const describeProvinces = ({ t }: I18n, filters: ReviewedVersion['filters']): string =>
+  filters?.provinces?.length ? filters.provinces.join(', ') : t.review.allProvinces;
+
+export const describePartners = ({ t }: I18n, partnerIds: ReviewedVersion['partnerIds']): string =>
+  partnerIds?.length ? partnerIds.join(', ') : t.review.anyPartner;
+
+export const describeAudiences = (audienceIds: readonly string[], names: Record<string, string>): string =>
+  audienceIds.map((id) => names[id] ?? id).join(', ');
+
+/** A field of a version in words; the message is shown as a diff instead. */
+export const describeField = (
+  i18n: I18n,
+  version: ReviewedVersion,
+  field: Exclude<keyof ReviewedVersion, 'message'>,
+  audienceNames: Record<string, string>,
+): string => {
+  switch (field) {
+    case 'name':
+      return version.name;
+    case 'audienceIds':
+      return describeAudiences(version.audienceIds, audienceNames);
+    case 'filters':
+      return describeProvinces(i18n, version.filters);
+    case 'schedule':
+      return describeSchedule(i18n, version.schedule, version.timeZone);
+    case 'sendingWindow':
+      return describeWindow(i18n, version.sendingWindow);
+    case 'partnerIds':
+      return describePartners(i18n, version.partnerIds);
+    case 'timeZone':
+      return version.timeZone;
+  }
+};
