@@ -151,7 +151,10 @@ describe('an officer in the console', () => {
 
     // Saving with no audience: the API's answer shows beside the audiences.
     await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
-    await page.locator('fieldset.field--error').getByText('Danh sách người nhận').waitFor();
+    const audiencesField = page.locator('fieldset.field--error', {
+      has: page.getByText('Danh sách người nhận', { exact: true }),
+    });
+    await audiencesField.locator('.field-error').waitFor();
 
     await page.getByLabel(new RegExp(audienceName)).check();
     await page.getByText('Tổng cộng tối đa 20 thuê bao').waitFor();
