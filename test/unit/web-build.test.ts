@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,17 @@ describe('npm run build:web', () => {
   it('keeps the first page’s JavaScript within 100 KB gzipped', () => {
     expect(built.firstPageJsGzipBytes).toBeGreaterThan(1000);
     expect(built.firstPageJsGzipBytes).toBeLessThanOrEqual(100 * 1024);
+  });
+
+  it('leaves the phone normaliser’s numbering data out of the first page, for the pages that use it', () => {
+    const scripts = readdirSync(join(outDir, 'assets')).filter((file) => file.endsWith('.js'));
+    const later = scripts.filter((file) => !built.firstPage.includes(`assets/${file}`));
+    expect(later.length).toBeGreaterThan(0);
+    const firstPage = built.firstPage.map((file) => readFileSync(join(outDir, file), 'utf8')).join('');
+    // The core normaliser calls libphonenumber-js's isPossible(): a method name, kept by the minifier.
+    const lazy = later.map((file) => readFileSync(join(outDir, 'assets', file), 'utf8')).join('');
+    expect(lazy).toContain('isPossible');
+    expect(firstPage).not.toContain('isPossible');
   });
 
   it('names assets by their content hash and links them from index.html, from our own origin only', () => {

@@ -17,6 +17,8 @@ export interface AppState {
   session: Session | undefined;
   signIn(token: string): boolean;
   signOut(): void;
+  /** Set when the API refused the token (expired, or signed for another runtime): the sign-in page says so. */
+  sessionEnded: boolean;
 }
 
 export const AppContext = createContext<AppState | undefined>(undefined);

@@ -69,6 +69,7 @@ const Router = ({ session }: { session: Session | undefined }) => {
 const Console = ({ config }: { config: ConsoleConfig }) => {
   const { lang } = useI18n();
   const [session, setSession] = useState(() => loadSession(sessionStorage, Date.now()));
+  const [sessionEnded, setSessionEnded] = useState(false);
   const state = useMemo<AppState>(() => {
     const signOut = () => {
       clearSession(sessionStorage);
@@ -81,16 +82,21 @@ const Console = ({ config }: { config: ConsoleConfig }) => {
         baseUrl: config.apiBaseUrl,
         token: () => session?.token,
         lang: () => lang,
-        onUnauthorized: signOut,
+        onUnauthorized: () => {
+          setSessionEnded(true);
+          signOut();
+        },
       }),
       signIn: (token) => {
         const next = saveSession(sessionStorage, token);
         setSession(next);
+        setSessionEnded(false);
         return next !== undefined;
       },
       signOut,
+      sessionEnded,
     };
-  }, [config, session, lang]);
+  }, [config, session, lang, sessionEnded]);
   return (
     <AppContext.Provider value={state}>
       <Layout>

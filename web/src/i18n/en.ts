@@ -57,6 +57,16 @@ export const en: Catalogue = {
     reddi: 'Reddi',
     unknown: 'Unknown',
   },
+  phone: {
+    ok: (phone, carrier) => `${phone} (${carrier})`,
+    bad: (phone, reason) => `${phone}: ${reason}`,
+    reasons: {
+      invalid: 'not a valid mobile number (0 and 9 digits, e.g. 098 123 4567)',
+      not_vietnamese: 'not a Vietnamese number (+84)',
+      landline: 'a landline, which cannot receive SMS',
+      not_mobile: 'not a mobile number',
+    },
+  },
   audiences: {
     title: 'Audiences',
     create: 'New audience',
@@ -143,6 +153,7 @@ export const en: Catalogue = {
     pause: 'Pause',
     resume: 'Resume',
     cancel: 'Cancel',
+    cancelCampaign: 'Cancel the campaign',
     confirmCancel: (name) => `Cancel the campaign "${name}"? Nothing more will be sent.`,
     done: {
       pause: 'Campaign paused.',

@@ -58,6 +58,16 @@ export const vi = {
     reddi: 'Reddi',
     unknown: 'Chưa xác định',
   } as Record<string, string>,
+  phone: {
+    ok: (phone: string, carrier: string) => `${phone} (${carrier})`,
+    bad: (phone: string, reason: string) => `${phone}: ${reason}`,
+    reasons: {
+      invalid: 'không phải số di động hợp lệ (số 0 và 9 chữ số, ví dụ 098 123 4567)',
+      not_vietnamese: 'không phải số của Việt Nam (+84)',
+      landline: 'số máy bàn, không nhận được tin nhắn',
+      not_mobile: 'không phải số di động',
+    } as Record<string, string>,
+  },
   audiences: {
     title: 'Danh sách người nhận',
     create: 'Tạo danh sách',
@@ -144,6 +154,7 @@ export const vi = {
     pause: 'Tạm dừng',
     resume: 'Tiếp tục',
     cancel: 'Hủy',
+    cancelCampaign: 'Hủy chiến dịch',
     confirmCancel: (name: string) =>
       `Hủy chiến dịch "${name}"? Sau khi hủy, hệ thống không gửi thêm tin nào.`,
     done: {

@@ -4,6 +4,7 @@ import { useApp } from '../app-context.js';
 import { Button, ErrorSummary, Field, describedBy, formErrors, useBusy } from '../components/form.js';
 import { useI18n } from '../i18n/index.js';
 import { navigate } from '../router.js';
+import { PageTitle } from '../components/page-title.js';
 
 const FIELDS = ['name', 'description'] as const;
 
@@ -36,7 +37,7 @@ export const AudienceNewPage = () => {
 
   return (
     <section class="narrow">
-      <h1>{t.audiences.newTitle}</h1>
+      <PageTitle text={t.audiences.newTitle} />
       <ErrorSummary messages={general} />
       <form
         noValidate

@@ -7,6 +7,7 @@ import { Button, ErrorSummary, Field, describedBy, formErrors, useBusy } from '.
 import { rejectedRowsCsv } from '../csv-export.js';
 import { useI18n } from '../i18n/index.js';
 import { Link } from '../router.js';
+import { PageTitle } from '../components/page-title.js';
 
 interface Checked {
   result: ImportResult;
@@ -175,7 +176,7 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
       <p>
         <Link href="/audiences">{t.common.back}</Link>
       </p>
-      <h1>{audience.name}</h1>
+      <PageTitle text={audience.name} />
       {audience.description ? <p>{audience.description}</p> : null}
       <p class="lead">{t.audiences.sizeLine(number(audience.size))}</p>
 

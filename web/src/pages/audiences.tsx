@@ -4,6 +4,7 @@ import { useApp } from '../app-context.js';
 import { Button, ErrorSummary, formErrors } from '../components/form.js';
 import { useI18n } from '../i18n/index.js';
 import { Link } from '../router.js';
+import { PageTitle } from '../components/page-title.js';
 
 /** The audiences, newest first, each with its size. */
 export const AudiencesPage = () => {
@@ -29,7 +30,7 @@ export const AudiencesPage = () => {
   return (
     <section>
       <div class="page-head">
-        <h1>{t.audiences.title}</h1>
+        <PageTitle text={t.audiences.title} />
         <Link class="button button--primary" href="/audiences/new">
           {t.audiences.create}
         </Link>

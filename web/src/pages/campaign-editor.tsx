@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { idempotencyKey, unwrap, type Audience, type Campaign, type CampaignInput } from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
-import { isEditable, offers } from '../campaign-actions.js';
+import { isEditable, offers, type UserAction } from '../campaign-actions.js';
 import {
   campaignBody,
   emptyForm,
@@ -14,12 +14,14 @@ import {
 import { CampaignEstimatePanel } from '../components/campaign-estimate.js';
 import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
 import { LiveEstimatePanel } from '../components/message-estimate.js';
+import { PhoneHint } from '../components/phone-hint.js';
 import { PhonePreview } from '../components/phone-preview.js';
 import { formatIsoDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/index.js';
 import { liveEstimate, previewParts, pricingOf } from '../message-estimate.js';
 import { mayEdit } from '../nav.js';
 import { Link, rewriteUrl } from '../router.js';
+import { PageTitle } from '../components/page-title.js';
 
 const FIELDS = [
   'name',
@@ -32,6 +34,7 @@ const FIELDS = [
 ] as const;
 const OCCASIONS = ['anti-trafficking-day', 'peak-period'] as const;
 const MAX_TEST_PHONES = 5;
+const CONTROLS = ['pause', 'resume', 'cancel'] as const satisfies readonly UserAction[];
 
 interface Occasion {
   id: string;
@@ -170,6 +173,28 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
       }
     });
 
+  /** Pause, resume or cancel, as the campaigns list offers them. */
+  const control = (action: (typeof CONTROLS)[number]) =>
+    run(async () => {
+      if (!campaign) return;
+      if (action === 'cancel' && !window.confirm(t.campaigns.confirmCancel(campaign.name))) return;
+      setNotice(undefined);
+      setError(undefined);
+      try {
+        setCampaign(
+          await unwrap(
+            api.POST('/v1/campaigns/{campaignId}/{action}', {
+              params: { path: { campaignId: campaign.id, action } },
+              body: {},
+            }),
+          ),
+        );
+        setNotice(t.campaigns.done[action]);
+      } catch (failure) {
+        setError(failure);
+      }
+    });
+
   const testSend = () =>
     run(async () => {
       setTestError(undefined);
@@ -203,7 +228,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
         <Link href="/campaigns">{t.common.back}</Link>
       </p>
       <div class="page-head">
-        <h1>{campaign ? `${title}: ${campaign.name}` : title}</h1>
+        <PageTitle text={campaign ? `${title}: ${campaign.name}` : title} />
         {campaign ? (
           <span class={`status status--${campaign.status}`}>{t.status[campaign.status]}</span>
         ) : null}
@@ -212,6 +237,20 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
         <p class="field-error">{t.editor.rejectedBecause(campaign.rejection.reason)}</p>
       ) : null}
       {campaign && readOnly && mayEdit(session.role) ? <p>{t.editor.notEditable}</p> : null}
+      {campaign && mayEdit(session.role) && CONTROLS.some((action) => offers(action, campaign.status)) ? (
+        <div class="buttons">
+          {CONTROLS.filter((action) => offers(action, campaign.status)).map((action) => (
+            <Button
+              key={action}
+              variant={action === 'cancel' ? 'warning' : 'secondary'}
+              busy={busy}
+              onClick={() => void control(action)}
+            >
+              {action === 'cancel' ? t.campaigns.cancelCampaign : t.campaigns[action]}
+            </Button>
+          ))}
+        </div>
+      ) : null}
       <ErrorSummary messages={general} />
       {notice ? <Notice>{notice}</Notice> : null}
       <div class="editor">
@@ -522,11 +561,13 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
                 <Field id="test-phones" label={t.editor.testPhones} error={testFieldError}>
                   <input
                     {...describedBy('test-phones', { error: testFieldError })}
+                    aria-describedby={`test-phones-check${testFieldError ? ' test-phones-error' : ''}`}
                     type="text"
                     inputMode="tel"
                     value={testPhones}
                     onInput={(event) => setTestPhones(event.currentTarget.value)}
                   />
+                  <PhoneHint id="test-phones-check" phones={splitPhones(testPhones)} />
                 </Field>
                 <Button type="submit" variant="secondary" busy={busy} data-testid="test-send">
                   {t.editor.testSend}

@@ -6,6 +6,7 @@ import { Button, ErrorSummary, Notice, formErrors, useBusy } from '../components
 import { useI18n } from '../i18n/index.js';
 import { mayEdit } from '../nav.js';
 import { Link, navigate, useLocation } from '../router.js';
+import { PageTitle } from '../components/page-title.js';
 
 const ROW_ACTIONS = ['pause', 'resume', 'cancel'] as const satisfies readonly UserAction[];
 
@@ -65,7 +66,7 @@ export const CampaignsPage = () => {
   return (
     <section>
       <div class="page-head">
-        <h1>{t.campaigns.title}</h1>
+        <PageTitle text={t.campaigns.title} />
         {mayEdit(session.role) ? (
           <Link class="button button--primary" href="/campaigns/new">
             {t.campaigns.create}

@@ -3,7 +3,9 @@ import { idempotencyKey, unwrap, type Schemas } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { useApp } from '../app-context.js';
 import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
+import { PhoneHint } from '../components/phone-hint.js';
 import { useI18n } from '../i18n/index.js';
+import { PageTitle } from '../components/page-title.js';
 
 type OptOut = Schemas['OptOut'];
 
@@ -46,11 +48,13 @@ const Lookup = () => {
         <Field id="lookup-phone" label={t.optOuts.phone} hint={t.optOuts.phoneHint} error={byField.phone}>
           <input
             {...describedBy('lookup-phone', { hint: true, error: byField.phone })}
+            aria-describedby={`lookup-phone-hint lookup-phone-check${byField.phone ? ' lookup-phone-error' : ''}`}
             type="tel"
             autoComplete="off"
             value={phone}
             onInput={(event) => setPhone(event.currentTarget.value)}
           />
+          <PhoneHint id="lookup-phone-check" phones={[phone]} />
         </Field>
         <Button type="submit" busy={busy}>
           {t.optOuts.lookup}
@@ -114,11 +118,13 @@ const Add = () => {
         <Field id="add-phone" label={t.optOuts.phone} hint={t.optOuts.phoneHint} error={byField.phone}>
           <input
             {...describedBy('add-phone', { hint: true, error: byField.phone })}
+            aria-describedby={`add-phone-hint add-phone-check${byField.phone ? ' add-phone-error' : ''}`}
             type="tel"
             autoComplete="off"
             value={phone}
             onInput={(event) => setPhone(event.currentTarget.value)}
           />
+          <PhoneHint id="add-phone-check" phones={[phone]} />
         </Field>
         <Field id="add-reason" label={t.optOuts.reason} error={byField.reason}>
           <input
@@ -141,7 +147,7 @@ export const OptOutsPage = () => {
   const { t } = useI18n();
   return (
     <section>
-      <h1>{t.optOuts.title}</h1>
+      <PageTitle text={t.optOuts.title} />
       <p>{t.optOuts.intro}</p>
       <div class="columns">
         <Lookup />

@@ -1,15 +1,16 @@
 import { useState } from 'preact/hooks';
 import { fetchLocalToken } from '../api/local-token.js';
 import { useApp } from '../app-context.js';
-import { Button, ErrorSummary, Field, describedBy, formErrors, useBusy } from '../components/form.js';
+import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
 import { useI18n } from '../i18n/index.js';
 import { ROLES, type Role } from '../i18n/roles.js';
 import { navigate } from '../router.js';
+import { PageTitle } from '../components/page-title.js';
 
 /** "Sign in as": one of the four roles and a user name, for the local runtime. */
 export const SignInPage = () => {
   const { t } = useI18n();
-  const { config, signIn } = useApp();
+  const { config, signIn, sessionEnded } = useApp();
   const [role, setRole] = useState<Role>('officer');
   const [user, setUser] = useState('');
   const [error, setError] = useState<unknown>();
@@ -19,7 +20,7 @@ export const SignInPage = () => {
   if (config.signIn === 'cognito') {
     return (
       <section class="narrow">
-        <h1>{t.signIn.title}</h1>
+        <PageTitle text={t.signIn.title} />
         <p>{t.signIn.cognito}</p>
       </section>
     );
@@ -38,7 +39,8 @@ export const SignInPage = () => {
 
   return (
     <section class="narrow">
-      <h1>{t.signIn.title}</h1>
+      <PageTitle text={t.signIn.title} />
+      {sessionEnded ? <Notice>{t.common.sessionExpired}</Notice> : null}
       <p>{t.signIn.intro}</p>
       <ErrorSummary messages={general} />
       <form
