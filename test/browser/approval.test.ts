@@ -238,6 +238,13 @@ describe('an approver in the console', () => {
     await page.getByTestId('review-status').getByText('Hoàn thành').waitFor({ timeout: 90_000 });
     expect(await run.check('review-completed')).toEqual([]);
     expect(await page.getByTestId('approved-by').textContent()).toContain(approver.user);
+    // And in the campaigns list, reached through the navigation, its status has moved to completed.
+    await page.getByRole('navigation').getByRole('link', { name: 'Chiến dịch', exact: true }).click();
+    await page
+      .locator(`tr[data-campaign="${campaignId}"] .status--completed`)
+      .getByText('Hoàn thành')
+      .waitFor();
+    expect(await run.check('campaigns-after-approval')).toEqual([]);
     const audit = await seed(admin, 'GET', `/v1/audit?campaignId=${campaignId}`);
     const actions = (audit.items as { action: string; actor: string }[]).map((e) => [e.action, e.actor]);
     expect(actions.filter(([action]) => action === 'approve')).toEqual([['approve', approver.user]]);
