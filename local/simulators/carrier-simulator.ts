@@ -291,6 +291,9 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
   };
 
   const receiveBatch = async (request: IncomingMessage, response: ServerResponse) => {
+    // A gateway counts a request when it arrives, not when it has been read, verified and parsed (the first
+    // request of a run parses slowly and would seem to arrive late, crowding the next one).
+    const arrivedAt = now();
     transport.requests += 1;
     if (mode === 'down') {
       request.socket.destroy();
@@ -332,7 +335,7 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
     const answer = book.take(
       webhookId,
       messages.map((message) => message.messageId),
-      now(),
+      arrivedAt,
       mode,
     );
     if (replies) {

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isOptOutReply } from '../../functions/core/webhooks/inbound.js';
 import { startLocalDispatcher } from '../../local/dispatcher.js';
 import { OPT_OUT_REPLY_TEXTS, OTHER_REPLY_TEXTS } from '../../local/simulators/carrier-rules.js';
@@ -236,6 +236,23 @@ describe('carrier simulator: batches', () => {
       maxPerSecond: 5,
       secondsOverTps: 0,
     });
+  });
+
+  it('counts a batch at its arrival, not when its body has been read, verified and parsed', async () => {
+    let clock = T0 + 100;
+    const sim = await simulator({ tps: 5, now: () => clock });
+    // The first batch's headers arrive at T0 + 100; its body only after the clock has moved on by 1.5 s.
+    const body = smsSend(messageIds('slow', 4));
+    const slow = request(sim.url, { method: 'POST', headers: signedHeaders(SECRET, 'msg_slow', body) });
+    const answered = new Promise<number>((done) => slow.on('response', (r) => done(r.statusCode ?? 0)));
+    slow.flushHeaders();
+    await vi.waitFor(() => expect(sim.counters().requests).toBe(1));
+    clock = T0 + 1_600;
+    slow.end(body);
+    expect(await answered).toBe(200);
+    // 1.5 s after the first batch arrived: a rolling second holds only this one.
+    expect((await deliver(sim, messageIds('next', 4))).status).toBe(200);
+    expect(sim.counters()).toMatchObject({ accepted: 8, throttled: 0, maxOfferedInAnySecond: 4 });
   });
 
   it('counts a messageId handed over again under a new webhook-id as a duplicate', async () => {
