@@ -1,25 +1,15 @@
-import type { CampaignStatus, UserAction } from '../../functions/core/campaign.js';
+import {
+  EDITABLE_STATUSES,
+  allowedFrom,
+  type CampaignStatus,
+  type UserAction,
+} from '../../functions/core/campaign-status.js';
 
-/**
- * Which buttons a campaign in each status offers. The API decides (409 for anything else, see
- * functions/core/campaign.ts); this copy of its table only hides what would fail. It is restated here
- * rather than imported so the console does not bundle the core's zod schemas with it.
- */
-const OFFERED_FROM: Record<UserAction, readonly CampaignStatus[]> = {
-  submit: ['draft', 'rejected'],
-  approve: ['pending_approval'],
-  reject: ['pending_approval'],
-  pause: ['scheduled', 'sending'],
-  resume: ['paused'],
-  cancel: ['draft', 'pending_approval', 'rejected', 'scheduled', 'sending', 'paused'],
-};
-
-export const EDITABLE: readonly CampaignStatus[] = ['draft', 'rejected'];
-
+/** Which buttons a campaign in each status offers: the core's table, so only what the API would take. */
 export const offers = (action: UserAction, status: CampaignStatus): boolean =>
-  OFFERED_FROM[action].includes(status);
+  allowedFrom(action).includes(status);
 
-export const isEditable = (status: CampaignStatus): boolean => EDITABLE.includes(status);
+export const isEditable = (status: CampaignStatus): boolean => EDITABLE_STATUSES.includes(status);
 
 /** The statuses in the order the campaigns list offers them as filters. */
 export const STATUS_ORDER = [
