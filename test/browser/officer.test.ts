@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { messageFor } from '../../functions/core/messages.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openConsole, type ConsoleRun } from './harness.js';
 
@@ -99,7 +100,10 @@ describe('an officer in the console', () => {
     const phone = GOOD[1] ?? '';
     // The core's normaliser, loaded into the page, reads the number as the API will.
     await page.locator('#lookup-phone').fill('024 3825 1234');
-    await page.locator('#lookup-phone-check').getByText('số máy bàn, không nhận được tin nhắn').waitFor();
+    await page
+      .locator('#lookup-phone-check')
+      .getByText(messageFor('landline', undefined, 'vi'))
+      .waitFor();
     await page.locator('#lookup-phone').fill(phone);
     await page
       .locator('#lookup-phone-check')

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { messageFor } from '../../../functions/core/messages.js';
 import { useI18n } from '../i18n/index.js';
 import { loadNormaliser, type Normalise } from '../phone-check.js';
 
@@ -16,7 +17,7 @@ const useNormaliser = (): Normalise | undefined => {
  * receive a message. The API checks again; this only saves a round trip.
  */
 export const PhoneHint = ({ id, phones }: { id: string; phones: readonly string[] }) => {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const normalise = useNormaliser();
   const typed = phones.map((phone) => phone.trim()).filter(Boolean);
   if (!normalise || typed.length === 0) return <p class="hint" id={id} aria-live="polite" />;
@@ -28,7 +29,7 @@ export const PhoneHint = ({ id, phones }: { id: string; phones: readonly string[
           <li key={phone} class={result.ok ? 'phone-ok' : 'phone-bad'}>
             {result.ok
               ? t.phone.ok(result.phone, t.carriers[result.carrier] ?? result.carrier)
-              : t.phone.bad(phone, t.phone.reasons[result.code] ?? result.reason)}
+              : t.phone.bad(phone, messageFor(result.code, result.params, lang))}
           </li>
         );
       })}

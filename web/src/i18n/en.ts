@@ -60,12 +60,6 @@ export const en: Catalogue = {
   phone: {
     ok: (phone, carrier) => `${phone} (${carrier})`,
     bad: (phone, reason) => `${phone}: ${reason}`,
-    reasons: {
-      invalid: 'not a valid mobile number (0 and 9 digits, e.g. 098 123 4567)',
-      not_vietnamese: 'not a Vietnamese number (+84)',
-      landline: 'a landline, which cannot receive SMS',
-      not_mobile: 'not a mobile number',
-    },
   },
   audiences: {
     title: 'Audiences',

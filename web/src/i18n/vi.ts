@@ -61,12 +61,6 @@ export const vi = {
   phone: {
     ok: (phone: string, carrier: string) => `${phone} (${carrier})`,
     bad: (phone: string, reason: string) => `${phone}: ${reason}`,
-    reasons: {
-      invalid: 'không phải số di động hợp lệ (số 0 và 9 chữ số, ví dụ 098 123 4567)',
-      not_vietnamese: 'không phải số của Việt Nam (+84)',
-      landline: 'số máy bàn, không nhận được tin nhắn',
-      not_mobile: 'không phải số di động',
-    } as Record<string, string>,
   },
   audiences: {
     title: 'Danh sách người nhận',
