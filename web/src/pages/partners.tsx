@@ -69,8 +69,10 @@ export const PartnersPage = () => {
               {items.map((partner) => (
                 <tr key={partner.id} data-partner={partner.id}>
                   <td data-label={words.name}>
-                    <Link href={`/partners/${partner.id}`}>{partner.name}</Link>
-                    <div class="hint">{partner.id}</div>
+                    <div>
+                      <Link href={`/partners/${partner.id}`}>{partner.name}</Link>
+                      <div class="hint">{partner.id}</div>
+                    </div>
                   </td>
                   <td data-label={words.carriers}>{carrierNames(partner.carriers, t)}</td>
                   <td class="num" data-label={words.tps}>
