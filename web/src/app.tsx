@@ -12,6 +12,10 @@ import { CampaignEditorPage } from './pages/campaign-editor.js';
 import { CampaignsPage } from './pages/campaigns.js';
 import { NotFoundPage } from './pages/not-found.js';
 import { OptOutsPage } from './pages/opt-outs.js';
+import { AuditPage } from './pages/audit.js';
+import { PartnerPage } from './pages/partner.js';
+import { PartnersPage } from './pages/partners.js';
+import { SettingsPage } from './pages/settings.js';
 import { ReviewPage } from './pages/review.js';
 import { SignInPage } from './pages/sign-in.js';
 import { matchRoute, navigate, useLocation } from './router.js';
@@ -31,6 +35,11 @@ const ROUTES = [
   ['optOuts', '/opt-outs'],
   ['approvals', '/approvals'],
   ['review', '/approvals/:campaignId'],
+  ['partners', '/partners'],
+  ['newPartner', '/partners/new'],
+  ['partner', '/partners/:partnerId'],
+  ['settings', '/settings'],
+  ['audit', '/audit'],
 ] as const;
 type RouteName = (typeof ROUTES)[number][0];
 
@@ -45,6 +54,11 @@ const PAGES: Record<RouteName, Page> = {
   optOuts: OptOutsPage,
   approvals: ApprovalsPage,
   review: ReviewPage,
+  partners: PartnersPage,
+  newPartner: PartnerPage,
+  partner: PartnerPage,
+  settings: SettingsPage,
+  audit: AuditPage,
 };
 
 const Router = ({ session }: { session: Session | undefined }) => {

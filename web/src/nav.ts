@@ -11,6 +11,9 @@ const newCampaign: NavItem = { href: '/campaigns/new', label: (t) => t.nav.newCa
 const audiences: NavItem = { href: '/audiences', label: (t) => t.nav.audiences };
 const optOuts: NavItem = { href: '/opt-outs', label: (t) => t.nav.optOuts };
 const approvals: NavItem = { href: '/approvals', label: (t) => t.nav.approvals };
+const partners: NavItem = { href: '/partners', label: (t) => t.admin.nav.partners };
+const settings: NavItem = { href: '/settings', label: (t) => t.admin.nav.settings };
+const audit: NavItem = { href: '/audit', label: (t) => t.admin.nav.audit };
 
 /** The pages each role is offered (the API enforces the same rules; this only hides what would fail). */
 export const navFor = (role: Role): NavItem[] => {
@@ -20,8 +23,9 @@ export const navFor = (role: Role): NavItem[] => {
     case 'officer':
       return [campaigns, newCampaign, audiences, optOuts];
     case 'approver':
-    case 'admin':
       return [campaigns, approvals, newCampaign, audiences, optOuts];
+    case 'admin':
+      return [campaigns, approvals, newCampaign, audiences, optOuts, partners, settings, audit];
   }
 };
 
