@@ -1,10 +1,11 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { allRoutes } from '../functions/api/routes.js';
 import type { RouteDef } from '../functions/http/route.js';
 import { Auth } from './auth.js';
 import { CampaignEvents } from './campaign-events.js';
 import { CampaignScheduler } from './campaign-scheduler.js';
+import { ConsoleHosting } from './console-hosting.js';
 import { DataTable } from './data-table.js';
 import { Dispatch } from './dispatch.js';
 import { HttpApi } from './http-api.js';
@@ -14,8 +15,10 @@ import { MetricsAggregation } from './metrics-aggregation.js';
 export const DEFAULT_PUBLIC_BASE_URL = 'https://sms.example.gov.vn';
 
 export interface SmsCampaignStackProps extends StackProps {
-  /** Public address of the service (links, OpenAPI servers); also the console's origin for CORS. */
+  /** Public address of the service (short links, OpenAPI servers). */
   readonly publicBaseUrl?: string;
+  /** Cognito prefix domain of the managed login pages (the `cognitoDomainPrefix` context). */
+  readonly cognitoDomainPrefix?: string;
   /** Every route of `functions/api/routes.ts` unless a test wants others. */
   readonly routes?: readonly RouteDef[];
   /** Partners with a dispatch queue of their own (the `partners` context); the others share one. */
@@ -24,6 +27,7 @@ export interface SmsCampaignStackProps extends StackProps {
 
 export class SmsCampaignStack extends Stack {
   readonly data: DataTable;
+  readonly console: ConsoleHosting;
   readonly auth: Auth;
   readonly events: CampaignEvents;
   readonly scheduler: CampaignScheduler;
@@ -37,7 +41,12 @@ export class SmsCampaignStack extends Stack {
     const publicBaseUrl = props.publicBaseUrl ?? DEFAULT_PUBLIC_BASE_URL;
 
     this.data = new DataTable(this, 'Data');
-    this.auth = new Auth(this, 'Auth');
+    this.console = new ConsoleHosting(this, 'Console');
+    this.auth = new Auth(this, 'Auth', {
+      consoleUrl: this.console.url,
+      // Unique in the region: one per account unless the context names another.
+      domainPrefix: props.cognitoDomainPrefix ?? `sms-console-${Aws.ACCOUNT_ID}`,
+    });
     this.events = new CampaignEvents(this, 'Events');
     this.scheduler = new CampaignScheduler(this, 'Scheduler', {
       table: this.data.table,
@@ -59,7 +68,21 @@ export class SmsCampaignStack extends Stack {
       scheduleTarget: this.scheduler,
       batchTopic: this.dispatch.topic,
       publicBaseUrl,
-      allowedOrigins: [publicBaseUrl],
+      allowedOrigins: [this.console.url],
+    });
+    this.console.allowConnectionsTo(this.api.origin);
+    this.console.allowConnectionsTo(this.auth.domainUrl);
+    this.console.deploy({
+      apiBaseUrl: this.api.origin,
+      signIn: 'cognito',
+      shortLinkBaseUrl: publicBaseUrl,
+      cognito: {
+        domainUrl: this.auth.domainUrl,
+        clientId: this.auth.consoleClient.userPoolClientId,
+        issuer: `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.auth.userPool.userPoolId}`,
+        redirectUri: this.auth.callbackUrl,
+        signOutUri: this.auth.signedOutUrl,
+      },
     });
 
     this.metrics = new MetricsAggregation(this, 'Metrics', { table: this.data.table });
@@ -76,6 +99,9 @@ export class SmsCampaignStack extends Stack {
       ],
     });
 
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url });
+    new CfnOutput(this, 'ConsoleBucketName', { value: this.console.bucket.bucketName });
+    new CfnOutput(this, 'SignInDomainUrl', { value: this.auth.domainUrl });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.consoleClient.userPoolClientId });

@@ -59,7 +59,11 @@ const html = (script: string, stylesheet: string | undefined) => `<!doctype html
 export const buildWeb = async ({
   config = LOCAL_CONFIG,
   outDir = DIST,
-}: { config?: ConsoleConfig; outDir?: string } = {}): Promise<WebBuild> => {
+}: {
+  /** null: no config.json (on AWS, the deployment writes it with the stack's values). */
+  config?: ConsoleConfig | null;
+  outDir?: string;
+} = {}): Promise<WebBuild> => {
   await generateApiTypes();
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -90,7 +94,7 @@ export const buildWeb = async ({
   const cwdRelative = (file: string) => relative(outDir, resolve(file));
   const stylesheet = entryOutput.cssBundle ? cwdRelative(entryOutput.cssBundle) : undefined;
   writeFileSync(join(outDir, 'index.html'), html(cwdRelative(entryPath), stylesheet));
-  writeFileSync(join(outDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  if (config) writeFileSync(join(outDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 
   const scripts = staticClosure(result.metafile, entryPath);
   const firstPageJsGzipBytes = scripts
@@ -103,9 +107,13 @@ export const buildWeb = async ({
 };
 
 if (process.argv[1] === import.meta.filename) {
-  const { firstPage, firstPageJsGzipBytes } = await buildWeb();
+  // `--out-dir <dir>`: the CDK asset's build (lib/console-hosting.ts), without the local config.json.
+  const outDirFlag = process.argv.indexOf('--out-dir');
+  const outDir = outDirFlag > 0 ? process.argv[outDirFlag + 1] : undefined;
+  if (outDirFlag > 0 && !outDir) throw new Error('--out-dir needs a directory');
+  const { firstPage, firstPageJsGzipBytes } = await buildWeb(outDir ? { outDir, config: null } : {});
   console.log(
-    `console built in ${relative(process.cwd(), DIST)}/: first page ${firstPage.map((f) => basename(f)).join(', ')}, ` +
+    `console built in ${relative(process.cwd(), outDir ?? DIST)}/: first page ${firstPage.map((f) => basename(f)).join(', ')}, ` +
       `JavaScript ${(firstPageJsGzipBytes / 1024).toFixed(1)} KB gzipped`,
   );
 }

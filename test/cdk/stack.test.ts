@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +35,13 @@ const roleRoutes = allRoutes.filter((route) => route.auth !== 'public' && route.
 const unauthenticatedRoutes = allRoutes.filter((route) => !roleRoutes.includes(route));
 
 const functionOf = (route: RouteDef): LambdaFunction => functionOfRoute(template, route);
+
+/** CDK's own singleton handlers: BucketDeployment (Python) and AwsCustomResource. */
+const CDK_HANDLERS = ['CustomCDKBucketDeployment', 'AWS679f53fac002430cb0da5b7982bd2287'];
+const ownFunctions = () =>
+  Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))
+    .filter(([logicalId]) => !CDK_HANDLERS.some((prefix) => logicalId.startsWith(prefix)))
+    .map(([, lambda]) => lambda);
 
 const dynamoActionsOf = (route: RouteDef): string[] =>
   statementsOfFunction(template, functionOf(route))
@@ -97,10 +105,10 @@ describe('sign-in', () => {
     });
   });
 
-  it('gives the console a public client that signs in with SRP', () => {
+  it('gives the console a public client with no API sign-in flow: managed login signs in, refresh only', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
-      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']),
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
     });
   });
 });
@@ -111,8 +119,9 @@ describe('the HTTP API', () => {
     for (const route of allRoutes) functionOf(route);
     // Without the `partners` context, dispatch is the default queue's consumer, the materialiser, the sweep.
     expect(stack.dispatch.functions).toHaveLength(3);
-    // + start-campaign and the metrics aggregator.
-    template.resourceCountIs('AWS::Lambda::Function', allRoutes.length + 2 + stack.dispatch.functions.length);
+    // + start-campaign and the metrics aggregator, and CDK's own handlers of the console's deployment and CORS.
+    expect(ownFunctions()).toHaveLength(allRoutes.length + 2 + stack.dispatch.functions.length);
+    template.resourceCountIs('AWS::Lambda::Function', ownFunctions().length + CDK_HANDLERS.length);
   });
 
   it('never deploys the local runtime’s sign-in: no route or path names `local` or `token`', () => {
@@ -186,16 +195,27 @@ describe('the HTTP API', () => {
     });
   });
 
-  it('lets the console at the public base URL call it from a browser', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: Match.objectLike({ AllowOrigins: [DEFAULT_PUBLIC_BASE_URL] }),
-    });
+  it('lets only the console’s distribution call it from a browser (CORS set once both exist)', () => {
+    const [api] = Object.values(template.findResources('AWS::ApiGatewayV2::Api'));
+    // On the API itself it would be a circular reference: the distribution's CSP names the API.
+    expect(api?.Properties).not.toHaveProperty('CorsConfiguration');
+    const [cors] = Object.values(template.findResources('Custom::HttpApiCors'));
+    const parts: unknown[] = cors?.Properties.Create['Fn::Join'][1];
+    const distribution = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0];
+    const origin = parts.findIndex(
+      (part) => JSON.stringify(part) === JSON.stringify({ 'Fn::GetAtt': [distribution, 'DomainName'] }),
+    );
+    expect(String(parts[0])).toContain('"action":"UpdateApi"');
+    expect(String(parts[origin - 1])).toMatch(/"CorsConfiguration":\{"AllowOrigins":\["https:\/\/$/);
+    // One origin: the next part closes the list.
+    expect(String(parts[origin + 1])).toMatch(/^"\],/);
+    expect(JSON.stringify(parts)).not.toContain(DEFAULT_PUBLIC_BASE_URL);
   });
 });
 
 describe('the functions', () => {
   it('all run Node.js 22 on ARM', () => {
-    for (const lambda of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+    for (const lambda of ownFunctions()) {
       expect(lambda).toMatchObject({ Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'] } });
     }
   });
@@ -292,6 +312,180 @@ describe('a partner webhook route (signature auth)', () => {
           },
         },
       }),
+    });
+  });
+});
+
+const only = <T>(resources: Record<string, T>): [string, T] => {
+  const entries = Object.entries(resources);
+  expect(entries).toHaveLength(1);
+  const [entry] = entries;
+  if (!entry) throw new Error('no resource');
+  return entry;
+};
+const distributionId = () => only(template.findResources('AWS::CloudFront::Distribution'))[0];
+const distributionUrl = (path: string) => ({
+  'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId(), 'DomainName'] }, path]],
+});
+
+describe('the console’s hosting', () => {
+  it('keeps the files in a private, encrypted bucket that refuses plain HTTP', () => {
+    const [bucketId, bucket] = only(template.findResources('AWS::S3::Bucket'));
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+    });
+    expect(bucket.Properties).not.toHaveProperty('WebsiteConfiguration');
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          // Only CloudFront, for this distribution, may read.
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+            Condition: {
+              StringEquals: {
+                'AWS:SourceArn': Match.objectLike({
+                  'Fn::Join': ['', Match.arrayWith([{ Ref: distributionId() }])],
+                }),
+              },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('serves it through CloudFront with origin access control, over HTTPS only', () => {
+    const [oacId] = only(template.findResources('AWS::CloudFront::OriginAccessControl'));
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        Origins: [Match.objectLike({ OriginAccessControlId: { 'Fn::GetAtt': [oacId, 'Id'] } })],
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'redirect-to-https',
+          ResponseHeadersPolicyId: {
+            Ref: only(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0],
+          },
+          FunctionAssociations: [Match.objectLike({ EventType: 'viewer-request' })],
+        }),
+      }),
+    });
+  });
+
+  it('sends security headers: a CSP without inline scripts, HSTS, nosniff, no framing, no referrer', () => {
+    const [, policy] = only(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(headers).toMatchObject({
+      StrictTransportSecurity: {
+        AccessControlMaxAgeSec: 63_072_000,
+        IncludeSubdomains: true,
+        Override: true,
+      },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+      ContentSecurityPolicy: { Override: true },
+    });
+    const cspParts: unknown[] = headers.ContentSecurityPolicy.ContentSecurityPolicy['Fn::Join'][1];
+    const csp = cspParts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('');
+    const directives = new Map(
+      csp.split('; ').map((directive) => [directive.split(' ')[0], directive.split(' ').slice(1)]),
+    );
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.get('default-src')).toEqual(["'self'"]);
+    // The API's origin and the Cognito domain, nothing else.
+    const connect = directives.get('connect-src')?.join(' ');
+    const [apiId] = only(template.findResources('AWS::ApiGatewayV2::Api'));
+    expect(connect).toContain(JSON.stringify({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] }));
+    expect(connect).toMatch(
+      /https:\/\/\{"Ref":"AuthUserPoolDomain[0-9A-F]+"\}\.auth\..*\.amazoncognito\.com$/,
+    );
+  });
+
+  it('serves index.html for client routes and nothing else, in a CloudFront Function', () => {
+    const [, fn] = only(template.findResources('AWS::CloudFront::Function'));
+    const uriOf = (uri: string): unknown =>
+      runInNewContext(
+        `${fn.Properties.FunctionCode}; handler({ request: { uri: ${JSON.stringify(uri)} } }).uri`,
+      );
+    expect(uriOf('/campaigns/01JABC')).toBe('/index.html');
+    expect(uriOf('/auth/callback')).toBe('/index.html');
+    expect(uriOf('/')).toBe('/index.html');
+    expect(uriOf('/assets/main-ABC123.js')).toBe('/assets/main-ABC123.js');
+    expect(uriOf('/config.json')).toBe('/config.json');
+  });
+
+  it('caches hashed assets for a year, and never index.html or config.json', () => {
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      Exclude: ['index.html', 'config.json'],
+      SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
+      Prune: false,
+    });
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      Include: ['index.html', 'config.json'],
+      SystemMetadata: { 'cache-control': 'no-cache' },
+      DistributionPaths: ['/index.html', '/config.json'],
+    });
+  });
+
+  it('writes config.json at deploy time: the API, short links, Cognito sign-in and its URLs', () => {
+    const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment'));
+    const entry = deployments.find((deployment) => deployment.Properties.Include);
+    const markers = JSON.stringify(entry?.Properties.SourceMarkers);
+    expect(markers).toContain('"Fn::GetAtt":["HttpApi');
+    expect(markers).toContain(JSON.stringify({ 'Fn::GetAtt': [distributionId(), 'DomainName'] }));
+    expect(markers).toMatch(/"Ref":"AuthUserPoolConsoleClient[0-9A-F]+"/);
+    expect(markers).toMatch(/"Ref":"AuthUserPoolDomain[0-9A-F]+"/);
+  });
+});
+
+describe('Cognito managed login', () => {
+  it('has a Cognito prefix domain with managed login and Cognito’s own style for the console', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: Match.anyValue(),
+      ManagedLoginVersion: 2,
+    });
+    template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
+      UseCognitoProvidedValues: true,
+      ClientId: { Ref: Match.stringLikeRegexp('ConsoleClient') },
+    });
+  });
+
+  it('gives the console a public client: code flow only, no secret, no implicit, back to the distribution', () => {
+    const [, client] = only(template.findResources('AWS::Cognito::UserPoolClient'));
+    expect(client.Properties).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email'],
+      SupportedIdentityProviders: ['COGNITO'],
+      CallbackURLs: [distributionUrl('/auth/callback')],
+      LogoutURLs: [distributionUrl('/sign-in')],
     });
   });
 });

@@ -29,6 +29,16 @@ describe('npm run build:web', () => {
     expect(firstPage).not.toContain('isPossible');
   });
 
+  it('leaves oidc-client-ts (Cognito sign-in) out of the first page, for the sign-in that uses it', () => {
+    const scripts = readdirSync(join(outDir, 'assets')).filter((file) => file.endsWith('.js'));
+    const later = scripts.filter((file) => !built.firstPage.includes(`assets/${file}`));
+    const firstPage = built.firstPage.map((file) => readFileSync(join(outDir, file), 'utf8')).join('');
+    const lazy = later.map((file) => readFileSync(join(outDir, 'assets', file), 'utf8')).join('');
+    // An error message of oidc-client-ts's own: strings survive minification.
+    expect(lazy).toContain('No silent_redirect_uri configured');
+    expect(firstPage).not.toContain('No silent_redirect_uri configured');
+  });
+
   it('names assets by their content hash and links them from index.html, from our own origin only', () => {
     const html = readFileSync(join(outDir, 'index.html'), 'utf8');
     expect(built.firstPage.length).toBeGreaterThanOrEqual(2);

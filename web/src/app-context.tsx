@@ -3,12 +3,27 @@ import { useContext } from 'preact/hooks';
 import type { Api } from './api/client.js';
 import type { Session } from './session.js';
 
-/** What the console reads at start from config.json beside index.html (local runtime, later S3). */
+/** Cognito managed login, as the stack writes it into config.json (lib/sms-campaign-stack.ts). */
+export interface CognitoConfig {
+  /** `https://{prefix}.auth.{region}.amazoncognito.com`: authorize, token and logout endpoints. */
+  domainUrl: string;
+  clientId: string;
+  /** `https://cognito-idp.{region}.amazonaws.com/{userPoolId}`, the tokens' `iss`. */
+  issuer: string;
+  /** The console's `/auth/callback`. */
+  redirectUri: string;
+  /** Where Cognito's logout sends the browser back (the console's sign-in page). */
+  signOutUri: string;
+}
+
+/** What the console reads at start from config.json beside index.html (local runtime, or S3). */
 export interface ConsoleConfig {
   apiBaseUrl: string;
   signIn: 'local' | 'cognito';
   /** The base of short links (`${base}/l/{code}`), for the message preview and its length. */
   shortLinkBaseUrl: string;
+  /** Present when `signIn` is 'cognito' and config.json gave every setting. */
+  cognito?: CognitoConfig;
 }
 
 export interface AppState {
@@ -16,6 +31,7 @@ export interface AppState {
   api: Api;
   session: Session | undefined;
   signIn(token: string): boolean;
+  /** Ends the session; with Cognito, also at Cognito's logout endpoint (the browser leaves the page). */
   signOut(): void;
   /** Set when the API refused the token (expired, or signed for another runtime): the sign-in page says so. */
   sessionEnded: boolean;

@@ -8,6 +8,8 @@ import { ApprovalsPage } from './pages/approvals.js';
 import { AudienceNewPage } from './pages/audience-new.js';
 import { AudiencePage } from './pages/audience.js';
 import { AudiencesPage } from './pages/audiences.js';
+import { AuthCallbackPage } from './pages/auth-callback.js';
+import { loadCognito } from './auth/index.js';
 import { CampaignEditorPage } from './pages/campaign-editor.js';
 import { CampaignsPage } from './pages/campaigns.js';
 import { NotFoundPage } from './pages/not-found.js';
@@ -23,9 +25,10 @@ import { clearSession, loadSession, saveSession, type Session } from './session.
 
 type Page = FunctionComponent<{ params: Record<string, string> }>;
 
-/** Client routes, one page each (web/src/pages/); all but the sign-in page need a session. */
+/** Client routes, one page each (web/src/pages/); all but signing in need a session. */
 const ROUTES = [
   ['signIn', '/sign-in'],
+  ['authCallback', '/auth/callback'],
   ['campaigns', '/campaigns'],
   ['newCampaign', '/campaigns/new'],
   ['campaign', '/campaigns/:campaignId'],
@@ -45,6 +48,7 @@ type RouteName = (typeof ROUTES)[number][0];
 
 const PAGES: Record<RouteName, Page> = {
   signIn: SignInPage,
+  authCallback: AuthCallbackPage,
   campaigns: CampaignsPage,
   newCampaign: CampaignEditorPage,
   campaign: CampaignEditorPage,
@@ -64,7 +68,8 @@ const PAGES: Record<RouteName, Page> = {
 const Router = ({ session }: { session: Session | undefined }) => {
   const { path, visit } = useLocation();
   const match = matchRoute(ROUTES, path);
-  const wantsSignIn = !session && match?.route !== 'signIn';
+  const signingIn = match?.route === 'signIn' || match?.route === 'authCallback';
+  const wantsSignIn = !session && !signingIn;
   const home = session && (path === '/' || match?.route === 'signIn');
   useEffect(() => {
     if (wantsSignIn) navigate('/sign-in', { replace: true });
@@ -84,10 +89,37 @@ const Console = ({ config }: { config: ConsoleConfig }) => {
   const { lang } = useI18n();
   const [session, setSession] = useState(() => loadSession(sessionStorage, Date.now()));
   const [sessionEnded, setSessionEnded] = useState(false);
+  const cognito = config.signIn === 'cognito' ? config.cognito : undefined;
+  const signedIn = session !== undefined;
+  // With Cognito, tokens are refreshed before they expire; when that fails the session ends, saying so.
+  useEffect(() => {
+    if (!cognito || !signedIn) return;
+    let stop: (() => void) | undefined;
+    let stopped = false;
+    void loadCognito(cognito).then((auth) => {
+      if (stopped) return;
+      stop = auth.watch({
+        renewed: (token) => setSession(saveSession(sessionStorage, token)),
+        ended: () => {
+          clearSession(sessionStorage);
+          setSession(undefined);
+          setSessionEnded(true);
+        },
+      });
+    });
+    return () => {
+      stopped = true;
+      stop?.();
+    };
+  }, [cognito, signedIn]);
   const state = useMemo<AppState>(() => {
-    const signOut = () => {
+    const endSession = () => {
       clearSession(sessionStorage);
       setSession(undefined);
+    };
+    const signOut = () => {
+      endSession();
+      if (cognito) void loadCognito(cognito).then((auth) => auth.signOut());
     };
     return {
       config,
@@ -98,7 +130,7 @@ const Console = ({ config }: { config: ConsoleConfig }) => {
         lang: () => lang,
         onUnauthorized: () => {
           setSessionEnded(true);
-          signOut();
+          endSession();
         },
       }),
       signIn: (token) => {
@@ -110,7 +142,7 @@ const Console = ({ config }: { config: ConsoleConfig }) => {
       signOut,
       sessionEnded,
     };
-  }, [config, session, lang, sessionEnded]);
+  }, [config, cognito, session, lang, sessionEnded]);
   return (
     <AppContext.Provider value={state}>
       <Layout>

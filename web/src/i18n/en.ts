@@ -28,7 +28,16 @@ export const en: Catalogue = {
     user: 'User name',
     userHint: 'For example: officer.backan@local',
     submit: 'Sign in',
-    cognito: 'Sign in with your organisation account.',
+    cognito: 'Sign in with your organisation account',
+    cognitoIntro: 'Use the account your organisation’s administrator gave you. Cognito’s sign-in page opens.',
+    cognitoUnavailable:
+      'Sign-in is not configured: config.json lacks the Cognito settings. Tell an administrator.',
+    cognitoFailed: 'The sign-in page could not be opened. Please try again.',
+    completing: 'Completing sign-in…',
+    callbackFailed:
+      'Sign-in could not be completed (the link was used or has expired). Please sign in again.',
+    noRole: 'This account has no role yet. Ask an administrator to add you to a group.',
+    again: 'Back to the sign-in page',
   },
   common: {
     loading: 'Loading…',

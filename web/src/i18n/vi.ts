@@ -29,7 +29,16 @@ export const vi = {
     user: 'Tên người dùng',
     userHint: 'Ví dụ: can-bo.backan@local',
     submit: 'Đăng nhập',
-    cognito: 'Đăng nhập bằng tài khoản của cơ quan.',
+    cognito: 'Đăng nhập bằng tài khoản của cơ quan',
+    cognitoIntro: 'Dùng tài khoản do quản trị viên của cơ quan cấp. Trang đăng nhập của Cognito sẽ mở ra.',
+    cognitoUnavailable:
+      'Chưa cấu hình đăng nhập: config.json thiếu thông tin Cognito. Hãy báo quản trị viên.',
+    cognitoFailed: 'Không mở được trang đăng nhập. Vui lòng thử lại.',
+    completing: 'Đang hoàn tất đăng nhập…',
+    callbackFailed:
+      'Không hoàn tất được đăng nhập (liên kết đã dùng hoặc đã hết hạn). Vui lòng đăng nhập lại.',
+    noRole: 'Tài khoản này chưa được giao vai trò nào. Hãy nhờ quản trị viên thêm bạn vào một nhóm.',
+    again: 'Quay lại trang đăng nhập',
   },
   common: {
     loading: 'Đang tải…',

@@ -1,13 +1,49 @@
 import { useState } from 'preact/hooks';
 import { fetchLocalToken } from '../api/local-token.js';
-import { useApp } from '../app-context.js';
+import { useApp, type CognitoConfig } from '../app-context.js';
+import { loadCognito } from '../auth/index.js';
 import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
 import { useI18n } from '../i18n/index.js';
 import { ROLES, type Role } from '../i18n/roles.js';
 import { navigate } from '../router.js';
 import { PageTitle } from '../components/page-title.js';
 
-/** "Sign in as": one of the four roles and a user name, for the local runtime. */
+/** On AWS: one button to Cognito's managed login (authorization code with PKCE). */
+const CognitoSignIn = ({ cognito }: { cognito: CognitoConfig | undefined }) => {
+  const { t } = useI18n();
+  const { sessionEnded } = useApp();
+  const [failed, setFailed] = useState(false);
+  const { busy, run } = useBusy();
+  const start = (settings: CognitoConfig) =>
+    run(async () => {
+      setFailed(false);
+      try {
+        await (await loadCognito(settings)).startSignIn();
+      } catch {
+        setFailed(true);
+      }
+    });
+  return (
+    <section class="narrow">
+      <PageTitle text={t.signIn.title} />
+      {sessionEnded ? <Notice>{t.common.sessionExpired}</Notice> : null}
+      <ErrorSummary
+        messages={[
+          ...(cognito ? [] : [t.signIn.cognitoUnavailable]),
+          ...(failed ? [t.signIn.cognitoFailed] : []),
+        ]}
+      />
+      <p>{t.signIn.cognitoIntro}</p>
+      {cognito ? (
+        <Button type="button" busy={busy} onClick={() => void start(cognito)}>
+          {t.signIn.cognito}
+        </Button>
+      ) : null}
+    </section>
+  );
+};
+
+/** "Sign in as": one of the four roles and a user name, for the local runtime; Cognito on AWS. */
 export const SignInPage = () => {
   const { t } = useI18n();
   const { config, signIn, sessionEnded } = useApp();
@@ -17,14 +53,7 @@ export const SignInPage = () => {
   const { busy, run } = useBusy();
   const { byField, general } = formErrors(error, ['role', 'user'], t);
 
-  if (config.signIn === 'cognito') {
-    return (
-      <section class="narrow">
-        <PageTitle text={t.signIn.title} />
-        <p>{t.signIn.cognito}</p>
-      </section>
-    );
-  }
+  if (config.signIn === 'cognito') return <CognitoSignIn cognito={config.cognito} />;
 
   const submit = () =>
     run(async () => {
