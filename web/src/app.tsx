@@ -9,7 +9,10 @@ import { AudienceNewPage } from './pages/audience-new.js';
 import { AudiencePage } from './pages/audience.js';
 import { AudiencesPage } from './pages/audiences.js';
 import { CampaignEditorPage } from './pages/campaign-editor.js';
+import { CampaignMessagesPage } from './pages/campaign-messages.js';
+import { CampaignMetricsPage } from './pages/campaign-metrics.js';
 import { CampaignsPage } from './pages/campaigns.js';
+import { MetricsSummaryPage } from './pages/metrics-summary.js';
 import { NotFoundPage } from './pages/not-found.js';
 import { OptOutsPage } from './pages/opt-outs.js';
 import { ReviewPage } from './pages/review.js';
@@ -31,6 +34,9 @@ const ROUTES = [
   ['optOuts', '/opt-outs'],
   ['approvals', '/approvals'],
   ['review', '/approvals/:campaignId'],
+  ['campaignMetrics', '/campaigns/:campaignId/metrics'],
+  ['campaignMessages', '/campaigns/:campaignId/messages'],
+  ['metricsSummary', '/metrics'],
 ] as const;
 type RouteName = (typeof ROUTES)[number][0];
 
@@ -45,6 +51,9 @@ const PAGES: Record<RouteName, Page> = {
   optOuts: OptOutsPage,
   approvals: ApprovalsPage,
   review: ReviewPage,
+  campaignMetrics: CampaignMetricsPage,
+  campaignMessages: CampaignMessagesPage,
+  metricsSummary: MetricsSummaryPage,
 };
 
 const Router = ({ session }: { session: Session | undefined }) => {

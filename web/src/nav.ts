@@ -11,12 +11,13 @@ const newCampaign: NavItem = { href: '/campaigns/new', label: (t) => t.nav.newCa
 const audiences: NavItem = { href: '/audiences', label: (t) => t.nav.audiences };
 const optOuts: NavItem = { href: '/opt-outs', label: (t) => t.nav.optOuts };
 const approvals: NavItem = { href: '/approvals', label: (t) => t.nav.approvals };
+const metrics: NavItem = { href: '/metrics', label: (t) => t.nav.metrics };
 
 /** The pages each role is offered (the API enforces the same rules; this only hides what would fail). */
 export const navFor = (role: Role): NavItem[] => {
   switch (role) {
     case 'planner':
-      return [campaigns];
+      return [campaigns, metrics];
     case 'officer':
       return [campaigns, newCampaign, audiences, optOuts];
     case 'approver':
