@@ -3,6 +3,7 @@ import {
   funnel,
   hasMetrics,
   isFinal,
+  isSettled,
   localDate,
   metricsChanged,
   reasonRows,
@@ -99,6 +100,12 @@ describe('the metrics page’s reading of contract §7', () => {
     expect(hasMetrics({ status: 'cancelled' })).toBe(false);
     expect(hasMetrics({ status: 'cancelled', startedAt: '2027-07-30T01:00:00Z' })).toBe(true);
     expect(hasMetrics({ status: 'scheduled' })).toBe(false);
+  });
+
+  it('keeps a completed campaign live until its last delivery reports are in', () => {
+    expect(isSettled(metrics({ status: 'completed', queued: 0, pending: 1 }))).toBe(false);
+    expect(isSettled(metrics({ status: 'completed', queued: 0, pending: 0 }))).toBe(true);
+    expect(isSettled(metrics({ status: 'sending', queued: 0, pending: 0 }))).toBe(false);
   });
 
   it('asks the summary for whole local days, both ends included', () => {

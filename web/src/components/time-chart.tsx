@@ -65,7 +65,7 @@ export const TimeChart = ({
       <div class="chart__plot" ref={target} role="img" aria-label={`${title}. ${summary}`} />
       <details class="chart__table">
         <summary>{t.chart.asTable}</summary>
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-label={title} tabIndex={0}>
           <table class="table">
             <caption class="caption">{title}</caption>
             <thead>

@@ -12,6 +12,13 @@ const STARTED_STATUSES = new Set(['sending', 'paused', 'completed', 'cancelled',
 
 export const isFinal = (status: string): boolean => FINAL_STATUSES.has(status);
 
+/**
+ * Whether the figures will not move any more: the campaign is final and no delivery report is awaited (a
+ * campaign completes once every batch was handed over; its last reports may arrive after).
+ */
+export const isSettled = (m: Pick<CampaignMetrics, 'status' | 'pending' | 'queued'>): boolean =>
+  isFinal(m.status) && m.pending === 0 && m.queued === 0;
+
 export const hasMetrics = (campaign: { status: string; startedAt?: string | undefined }): boolean =>
   STARTED_STATUSES.has(campaign.status) && (campaign.status !== 'cancelled' || !!campaign.startedAt);
 

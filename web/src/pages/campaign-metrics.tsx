@@ -10,7 +10,7 @@ import { createPoller, type PollOutcome } from '../metrics/poll-schedule.js';
 import {
   TIMELINE_SERIES,
   funnel,
-  isFinal,
+  isSettled,
   metricsChanged,
   reasonRows,
   tallyRows,
@@ -70,7 +70,7 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
         last.current = next;
         setMetrics(next);
         setError(undefined);
-        if (isFinal(next.status)) {
+        if (isSettled(next)) {
           setLive(false);
           return 'final';
         }
@@ -120,6 +120,9 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
         return metrics.granularity === 'minute' ? time(at, zone) : `${time(at, zone)} ${date(at, zone)}`;
       },
       formatY: (value) => number(value),
+      xLabel: t.metrics.time,
+      stepSeconds: metrics.granularity === 'minute' ? 60 : 3600,
+      formatTick: (seconds) => time(new Date(seconds * 1000), zone),
     };
   }, [metrics, lang, campaign?.timeZone]);
 
@@ -198,7 +201,7 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
               </li>
             ))}
           </ol>
-          <dl class="figures" data-testid="states">
+          <dl class="stats" data-testid="states">
             {(['suppressed', 'queued', 'pending', 'failed'] as const).map((key) => (
               <div key={key}>
                 <dt>{t.metrics[key]}</dt>
@@ -244,7 +247,7 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
             />
           ) : null}
 
-          <div class="metrics__grid">
+          <div>
             <TallyTable
               caption={t.metrics.byCarrier}
               label={t.metrics.carrier}
@@ -265,7 +268,7 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
           {reasonRows(metrics.failureReasons).length === 0 ? (
             <p>{t.metrics.noFailures}</p>
           ) : (
-            <div class="table-wrap">
+            <div class="table-wrap" role="region" aria-label={t.metrics.reasons} tabIndex={0}>
               <table class="table" data-testid="reasons">
                 <caption class="visually-hidden">{t.metrics.reasons}</caption>
                 <thead>
@@ -291,7 +294,7 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
           <div class="metrics__grid">
             <section aria-labelledby="engagement-title">
               <h2 id="engagement-title">{t.metrics.engagement}</h2>
-              <dl class="figures">
+              <dl class="stats">
                 {(['clicks', 'uniqueClicks', 'replies', 'optOuts'] as const).map((key) => (
                   <div key={key}>
                     <dt>{t.metrics[key]}</dt>
@@ -302,7 +305,7 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
             </section>
             <section aria-labelledby="cost-title">
               <h2 id="cost-title">{t.metrics.cost}</h2>
-              <dl class="figures">
+              <dl class="stats">
                 <div>
                   <dt>{t.metrics.segments}</dt>
                   <dd data-testid="count-segments">{number(metrics.segments)}</dd>
@@ -342,7 +345,8 @@ const TallyTable = ({
       {rows.length === 0 ? (
         <p>{t.metrics.none}</p>
       ) : (
-        <div class="table-wrap">
+        // Wider than a phone: a scrolling region, so it is reachable by keyboard.
+        <div class="table-wrap" role="region" aria-label={caption} tabIndex={0}>
           <table class="table" data-testid={testId}>
             <caption class="visually-hidden">{caption}</caption>
             <thead>

@@ -54,6 +54,8 @@ export const MetricsSummaryPage = () => {
         return row && Number.isInteger(index) ? `${row.name} (${date(row.sendAt)})` : '';
       },
       formatY: (value) => number(value),
+      xLabel: t.summary.campaign,
+      stepSeconds: 1,
     };
   }, [summary, lang]);
 
