@@ -117,7 +117,7 @@ describe('a planner in the console', () => {
           await page.locator('table, p:has-text("Chưa có chiến dịch")').first().waitFor();
           return page.getByRole('link', { name: campaignName, exact: true }).count();
         },
-        { timeout: 90_000, intervals: [1_000] },
+        { timeout: 90_000, interval: 1_000 },
       )
       .toBe(1);
     await page.getByRole('link', { name: campaignName, exact: true }).click();
@@ -216,7 +216,7 @@ describe('a planner in the console', () => {
     await page.getByTestId('message-phone').first().waitFor();
     const delivered = await page
       .locator('tbody tr')
-      .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.status));
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')));
     expect(delivered.length).toBeGreaterThan(0);
     expect(new Set(delivered)).toEqual(new Set(['delivered']));
     for (const phone of await page.getByTestId('message-phone').allTextContents())
