@@ -39,6 +39,18 @@ describe('npm run build:web', () => {
     expect(firstPage).not.toContain('No silent_redirect_uri configured');
   });
 
+  it('loads uPlot and its stylesheet in a lazy chunk of their own, not in the first page', () => {
+    const scripts = readdirSync(join(outDir, 'assets')).filter((file) => file.endsWith('.js'));
+    const read = (file: string) => readFileSync(join(outDir, 'assets', file), 'utf8');
+    const firstPage = built.firstPage.map((file) => readFileSync(join(outDir, file), 'utf8')).join('');
+    // uPlot's class names survive minifying: its legend's, and its stylesheet's text.
+    const chart = scripts.filter((file) => read(file).includes('u-legend'));
+    expect(chart).toHaveLength(1);
+    expect(built.firstPage).not.toContain(`assets/${chart[0]}`);
+    expect(read(chart[0] ?? '')).toContain('.uplot {');
+    expect(firstPage).not.toContain('u-legend');
+  });
+
   it('names assets by their content hash and links them from index.html, from our own origin only', () => {
     const html = readFileSync(join(outDir, 'index.html'), 'utf8');
     expect(built.firstPage.length).toBeGreaterThanOrEqual(2);

@@ -11,7 +11,10 @@ import { AudiencesPage } from './pages/audiences.js';
 import { AuthCallbackPage } from './pages/auth-callback.js';
 import { loadCognito } from './auth/index.js';
 import { CampaignEditorPage } from './pages/campaign-editor.js';
+import { CampaignMessagesPage } from './pages/campaign-messages.js';
+import { CampaignMetricsPage } from './pages/campaign-metrics.js';
 import { CampaignsPage } from './pages/campaigns.js';
+import { MetricsSummaryPage } from './pages/metrics-summary.js';
 import { NotFoundPage } from './pages/not-found.js';
 import { OptOutsPage } from './pages/opt-outs.js';
 import { AuditPage } from './pages/audit.js';
@@ -43,6 +46,9 @@ const ROUTES = [
   ['partner', '/partners/:partnerId'],
   ['settings', '/settings'],
   ['audit', '/audit'],
+  ['campaignMetrics', '/campaigns/:campaignId/metrics'],
+  ['campaignMessages', '/campaigns/:campaignId/messages'],
+  ['metricsSummary', '/metrics'],
 ] as const;
 type RouteName = (typeof ROUTES)[number][0];
 
@@ -63,6 +69,9 @@ const PAGES: Record<RouteName, Page> = {
   partner: PartnerPage,
   settings: SettingsPage,
   audit: AuditPage,
+  campaignMetrics: CampaignMetricsPage,
+  campaignMessages: CampaignMessagesPage,
+  metricsSummary: MetricsSummaryPage,
 };
 
 const Router = ({ session }: { session: Session | undefined }) => {

@@ -14,18 +14,19 @@ const approvals: NavItem = { href: '/approvals', label: (t) => t.nav.approvals }
 const partners: NavItem = { href: '/partners', label: (t) => t.admin.nav.partners };
 const settings: NavItem = { href: '/settings', label: (t) => t.admin.nav.settings };
 const audit: NavItem = { href: '/audit', label: (t) => t.admin.nav.audit };
+const metrics: NavItem = { href: '/metrics', label: (t) => t.nav.metrics };
 
 /** The pages each role is offered (the API enforces the same rules; this only hides what would fail). */
 export const navFor = (role: Role): NavItem[] => {
   switch (role) {
     case 'planner':
-      return [campaigns];
+      return [campaigns, metrics];
     case 'officer':
-      return [campaigns, newCampaign, audiences, optOuts];
+      return [campaigns, newCampaign, audiences, optOuts, metrics];
     case 'approver':
-      return [campaigns, approvals, newCampaign, audiences, optOuts];
+      return [campaigns, approvals, newCampaign, audiences, optOuts, metrics];
     case 'admin':
-      return [campaigns, approvals, newCampaign, audiences, optOuts, partners, settings, audit];
+      return [campaigns, approvals, newCampaign, audiences, optOuts, metrics, partners, settings, audit];
   }
 };
 

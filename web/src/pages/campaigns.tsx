@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/index.js';
 import { mayEdit } from '../nav.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { PageTitle } from '../components/page-title.js';
+import { hasMetrics } from '../metrics/view.js';
 
 const ROW_ACTIONS = ['pause', 'resume', 'cancel'] as const satisfies readonly UserAction[];
 
@@ -118,10 +119,30 @@ export const CampaignsPage = () => {
               {items.map((campaign) => (
                 <tr key={campaign.id} data-campaign={campaign.id}>
                   <td data-label={t.campaigns.name}>
-                    <Link href={`/campaigns/${campaign.id}`}>{campaign.name}</Link>
+                    {/* Planners only read: a campaign that has started opens on its metrics. */}
+                    <Link
+                      href={
+                        !mayEdit(session.role) && hasMetrics(campaign)
+                          ? `/campaigns/${campaign.id}/metrics`
+                          : `/campaigns/${campaign.id}`
+                      }
+                    >
+                      {campaign.name}
+                    </Link>
                   </td>
                   <td data-label={t.campaigns.status}>
                     <span class={`status status--${campaign.status}`}>{t.status[campaign.status]}</span>
+                    {mayEdit(session.role) && hasMetrics(campaign) ? (
+                      <>
+                        {' '}
+                        <Link
+                          href={`/campaigns/${campaign.id}/metrics`}
+                          aria-label={t.metrics.openOf(campaign.name)}
+                        >
+                          {t.metrics.open}
+                        </Link>
+                      </>
+                    ) : null}
                   </td>
                   <td data-label={t.campaigns.sendAt}>{dateTime(campaign.sendAt, campaign.timeZone)}</td>
                   <td class="num" data-label={t.campaigns.recipients}>

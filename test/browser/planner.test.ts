@@ -1,0 +1,257 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openConsole, type ConsoleRun } from './harness.js';
+
+/**
+ * A planner follows a campaign while it sends, through the UI. SEED (through the API, as the officer's,
+ * approver's and admin's pages belong to other parts): the simulated partner for Vietnamobile slowed to
+ * 1 message a second (restored afterwards), an audience of 24 Vietnamobile numbers, a campaign for it,
+ * submitted and approved to start at once. UI (everything asserted): the campaigns list, the live metrics
+ * page moving until the campaign completes, report.csv, the messages list and its filter, an unknown
+ * campaign, a refused report, and the summary across campaigns.
+ */
+let run: ConsoleRun;
+const suffix = Date.now().toString(36);
+const officer = { role: 'officer', user: `can-bo.${suffix}@local` } as const;
+const approver = { role: 'approver', user: `phe-duyet.${suffix}@local` } as const;
+const admin = { role: 'admin', user: `quan-tri.${suffix}@local` } as const;
+const planner = { role: 'planner', user: `theo-doi.${suffix}@local` } as const;
+type Who = { role: string; user: string };
+
+const RECIPIENTS = 24;
+const SLOW_PARTNER = 'sim-other';
+/** Vietnamobile (092): only the catch-all simulator serves it. New numbers each run, clear of the cap. */
+const base = (Math.floor(Date.now() / 1000) % 100_000) * RECIPIENTS;
+const PHONES = Array.from({ length: RECIPIENTS }, (_, i) => `092${String(base + i).padStart(7, '0')}`);
+const PROVINCES = ['Bắc Kạn', 'Cao Bằng', 'Lạng Sơn'];
+const campaignName = `Theo dõi 30/7 ${suffix}`;
+/** contract §2: what a planner sees of +84921234567. */
+const MASKED = /^\+8492\*{4}\d{3}$/;
+
+const tokens = new Map<string, string>();
+const tokenOf = async (who: Who) => {
+  const known = tokens.get(who.user);
+  if (known) return known;
+  const response = await fetch(`${run.url}/local/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(who),
+  });
+  const { token } = (await response.json()) as { token: string };
+  tokens.set(who.user, token);
+  return token;
+};
+
+/** SEED: one API call as `who`; fails the test on any answer but a 2xx. */
+const seed = async (who: Who, method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${run.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await tokenOf(who)}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  expect(response.ok, `${method} ${path}: ${JSON.stringify(json)}`).toBe(true);
+  return json;
+};
+
+/** The partner as PUT takes it: its view without the fields the server keeps. */
+const partnerInput = ({
+  id: _i,
+  createdAt: _c,
+  updatedAt: _u,
+  secretRotatedAt: _s,
+  ...input
+}: Record<string, unknown>) => input;
+
+let campaignId: string;
+let slowPartner: Record<string, unknown>;
+
+beforeAll(async () => {
+  run = await openConsole('planner');
+  slowPartner = partnerInput(await seed(admin, 'GET', `/v1/partners/${SLOW_PARTNER}`));
+  await seed(admin, 'PUT', `/v1/partners/${SLOW_PARTNER}`, { ...slowPartner, tps: 1 });
+  const audience = await seed(officer, 'POST', '/v1/audiences', { name: `Vietnamobile ${suffix}` });
+  await seed(officer, 'POST', `/v1/audiences/${String(audience.id)}/subscribers`, {
+    subscribers: PHONES.map((phone, i) => ({ phone, province: PROVINCES[i % PROVINCES.length] })),
+  });
+  const created = await seed(officer, 'POST', '/v1/campaigns', {
+    name: campaignName,
+    message: 'Cảnh giác với lời mời việc nhẹ lương cao ở nước ngoài. Gọi Tổng đài 111 (miễn phí).',
+    audienceIds: [String(audience.id)],
+    schedule: { sendAt: new Date(Date.now() + 60_000).toISOString() },
+  });
+  campaignId = String(created.id);
+  await seed(officer, 'POST', `/v1/campaigns/${campaignId}/submit`, {});
+}, 180_000);
+afterAll(async () => {
+  if (slowPartner) await seed(admin, 'PUT', `/v1/partners/${SLOW_PARTNER}`, slowPartner);
+  await run?.stop();
+});
+
+/** UI: signs in as the planner through the sign-in page. */
+const signIn = async () => {
+  const { page } = run;
+  await page.goto(`${run.url}/sign-in`);
+  await page.getByLabel('Cán bộ theo dõi số liệu').check();
+  await page.getByLabel('Tên người dùng').fill(planner.user);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('heading', { name: 'Chiến dịch', exact: true }).waitFor();
+};
+
+const countOf = async (step: string) =>
+  Number((await run.page.getByTestId(`count-${step}`).textContent())?.replace(/\D/g, '') ?? NaN);
+
+describe('a planner in the console', () => {
+  it('follows a sending campaign on its metrics page until it completes', async () => {
+    const { page } = run;
+    // SEED: the approver approves; past its time (it starts in a minute at the latest), it sends.
+    await seed(approver, 'POST', `/v1/campaigns/${campaignId}/approve`, {});
+    await signIn();
+    await page.getByRole('navigation').getByRole('link', { name: 'Số liệu tổng hợp' }).waitFor();
+    // The list is read once: reload it until the campaign shows as sending.
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${run.url}/campaigns?status=sending`);
+          await page.getByRole('heading', { name: 'Chiến dịch', exact: true }).waitFor();
+          await page.locator('table, p:has-text("Chưa có chiến dịch")').first().waitFor();
+          return page.getByRole('link', { name: campaignName, exact: true }).count();
+        },
+        { timeout: 90_000, interval: 1_000 },
+      )
+      .toBe(1);
+    await page.getByRole('link', { name: campaignName, exact: true }).click();
+    await page.getByRole('heading', { name: `Số liệu: ${campaignName}` }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/campaigns/${campaignId}/metrics`);
+    await page.getByTestId('metrics-status').getByText('Đang gửi').waitFor();
+    // Targeted grows as the audience is read into batches, up to every recipient.
+    await expect.poll(() => countOf('targeted'), { timeout: 60_000 }).toBe(RECIPIENTS);
+
+    // Sent grows over successive polls, and the chart's numbers with it, while it is still sending.
+    const chart = page.getByTestId('timeline-chart');
+    await chart.locator('canvas').first().waitFor();
+    const first = await countOf('sent');
+    const firstLabel = await chart.getByRole('img').getAttribute('aria-label');
+    await expect.poll(() => countOf('sent'), { timeout: 60_000 }).toBeGreaterThan(first);
+    expect(await chart.getByRole('img').getAttribute('aria-label')).not.toBe(firstLabel);
+    const sending = await page.getByTestId('metrics-status').textContent();
+    const sentWhileSending = await countOf('sent');
+    if (sending === 'Đang gửi' && sentWhileSending < RECIPIENTS) {
+      await page.getByText('Đang tự cập nhật trong khi gửi.').waitFor();
+      expect(await run.check('planner-metrics-sending')).toEqual([]);
+    }
+
+    await page.getByTestId('metrics-status').getByText('Hoàn thành').waitFor({ timeout: 120_000 });
+    await page.getByText('Chiến dịch đã kết thúc; số liệu không thay đổi nữa.').waitFor();
+    expect(await countOf('sent')).toBe(RECIPIENTS);
+    expect((await countOf('delivered')) + (await countOf('failed'))).toBe(RECIPIENTS);
+    expect(await countOf('queued')).toBe(0);
+    await page.getByTestId('by-carrier').getByRole('rowheader', { name: 'Vietnamobile' }).waitFor();
+    expect(await page.getByTestId('by-province').getByRole('rowheader').allTextContents()).toEqual(
+      expect.arrayContaining(PROVINCES),
+    );
+    // 24 messages of 2 segments each (Vietnamese letters: UCS-2, 70 characters a segment) at 350 ₫.
+    expect(await countOf('segments')).toBe(2 * RECIPIENTS);
+    expect(await page.getByTestId('cost').textContent()).toBe('16.800 ₫');
+    await expect
+      .poll(() => chart.getByRole('img').getAttribute('aria-label'))
+      .toContain(`Tổng: ${RECIPIENTS} đã chuyển cho nhà mạng`);
+
+    // By minute: the same chart, finer.
+    await page.getByLabel('Phút').check();
+    await chart.locator('figcaption').getByText('Theo thời gian (Phút)').waitFor();
+    await chart.getByText('Xem số liệu dạng bảng').click();
+    expect(await chart.getByRole('table').getByRole('row').count()).toBeGreaterThan(1);
+    await page.getByLabel('Giờ').check();
+    await chart.locator('figcaption').getByText('Theo thời gian (Giờ)').waitFor();
+    expect(await run.check('planner-metrics-completed')).toEqual([]);
+    expect(run.pageErrors).toEqual([]);
+  });
+
+  it('downloads report.csv with one row per recipient, phones masked', async () => {
+    const { page } = run;
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Tải báo cáo (CSV)' }).click(),
+    ]);
+    // A file name has no `/`: 30/7 becomes 30_7.
+    expect(download.suggestedFilename()).toBe(`${campaignName.replace('/', '_')}.csv`);
+    const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/phone/i);
+    expect(lines).toHaveLength(RECIPIENTS + 1);
+    const header = lines[0]?.split(',') ?? [];
+    const phoneAt = header.findIndex((name) => /phone/i.test(name));
+    for (const line of lines.slice(1)) expect(line.split(',')[phoneAt]).toMatch(MASKED);
+  });
+
+  it('says clearly when the report is refused', async () => {
+    const { page } = run;
+    await page.route('**/v1/campaigns/*/report.csv', (route) =>
+      route.fulfill({
+        status: 403,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'forbidden', message: 'Forbidden', details: [] } }),
+      }),
+    );
+    await page.getByRole('button', { name: 'Tải báo cáo (CSV)' }).click();
+    await page
+      .getByRole('alert')
+      .getByText('Không tải được báo cáo: Vai trò của bạn không được phép thực hiện việc này.')
+      .waitFor();
+    await page.unroute('**/v1/campaigns/*/report.csv');
+    expect(await run.check('planner-report-refused')).toEqual([]);
+  });
+
+  it('filters the messages list and sees only masked phones', async () => {
+    const { page } = run;
+    await page.getByRole('link', { name: 'Danh sách tin nhắn' }).click();
+    await page.getByRole('heading', { name: `Tin nhắn: ${campaignName}` }).waitFor();
+    await page.getByTestId('message-phone').first().waitFor();
+    expect(await page.getByTestId('message-phone').count()).toBe(RECIPIENTS);
+    expect(await run.check('planner-messages')).toEqual([]);
+
+    await page.getByLabel('Trạng thái').selectOption({ label: 'Đã đến máy' });
+    await page.waitForURL(/status=delivered/);
+    await page.getByTestId('message-phone').first().waitFor();
+    const delivered = await page
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')));
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(new Set(delivered)).toEqual(new Set(['delivered']));
+    for (const phone of await page.getByTestId('message-phone').allTextContents())
+      expect(phone).toMatch(MASKED);
+    expect(await page.getByText('0920', { exact: false }).count()).toBe(0);
+
+    await page.getByLabel('Trạng thái').selectOption({ label: 'Đang chờ gửi' });
+    await page.getByTestId('messages-empty').getByText('Không có tin nhắn nào ở trạng thái này.').waitFor();
+    expect(await run.check('planner-messages-empty')).toEqual([]);
+  });
+
+  it('shows an unknown campaign plainly', async () => {
+    const { page } = run;
+    await page.goto(`${run.url}/campaigns/khong-co/metrics`);
+    await page.getByTestId('metrics-unknown').getByText('Không tìm thấy chiến dịch này.').waitFor();
+    expect(await run.check('planner-metrics-unknown')).toEqual([]);
+  });
+
+  it('sums up the campaigns of a period with a chart', async () => {
+    const { page } = run;
+    await page.getByRole('navigation').getByRole('link', { name: 'Số liệu tổng hợp' }).click();
+    await page.getByRole('heading', { name: 'Số liệu tổng hợp' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: campaignName });
+    await row.waitFor();
+    await page.getByTestId('summary-chart').locator('canvas').first().waitFor();
+    expect(await run.check('planner-summary')).toEqual([]);
+
+    // A range the wrong way round: the API's reason beside the field.
+    await page.getByLabel('Từ ngày').fill('2027-08-01');
+    await page.getByLabel('Đến ngày').fill('2027-07-01');
+    await page.getByRole('button', { name: 'Xem số liệu' }).click();
+    await page.locator('#summary-to-error').waitFor();
+    expect(await page.locator('#summary-to-error').textContent()).toBe(
+      'Đến: phải sau thời điểm bắt đầu (from)',
+    );
+    expect(await run.check('planner-summary-error')).toEqual([]);
+  });
+});
