@@ -8,6 +8,7 @@ import { ApprovalsPage } from './pages/approvals.js';
 import { AudienceNewPage } from './pages/audience-new.js';
 import { AudiencePage } from './pages/audience.js';
 import { AudiencesPage } from './pages/audiences.js';
+import { CalendarPage } from './pages/calendar.js';
 import { CampaignEditorPage } from './pages/campaign-editor.js';
 import { CampaignsPage } from './pages/campaigns.js';
 import { NotFoundPage } from './pages/not-found.js';
@@ -31,6 +32,7 @@ const ROUTES = [
   ['optOuts', '/opt-outs'],
   ['approvals', '/approvals'],
   ['review', '/approvals/:campaignId'],
+  ['calendar', '/calendar'],
 ] as const;
 type RouteName = (typeof ROUTES)[number][0];
 
@@ -45,6 +47,7 @@ const PAGES: Record<RouteName, Page> = {
   optOuts: OptOutsPage,
   approvals: ApprovalsPage,
   review: ReviewPage,
+  calendar: CalendarPage,
 };
 
 const Router = ({ session }: { session: Session | undefined }) => {

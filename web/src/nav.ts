@@ -11,17 +11,18 @@ const newCampaign: NavItem = { href: '/campaigns/new', label: (t) => t.nav.newCa
 const audiences: NavItem = { href: '/audiences', label: (t) => t.nav.audiences };
 const optOuts: NavItem = { href: '/opt-outs', label: (t) => t.nav.optOuts };
 const approvals: NavItem = { href: '/approvals', label: (t) => t.nav.approvals };
+const calendar: NavItem = { href: '/calendar', label: (t) => t.calendar.nav };
 
 /** The pages each role is offered (the API enforces the same rules; this only hides what would fail). */
 export const navFor = (role: Role): NavItem[] => {
   switch (role) {
     case 'planner':
-      return [campaigns];
+      return [campaigns, calendar];
     case 'officer':
-      return [campaigns, newCampaign, audiences, optOuts];
+      return [campaigns, newCampaign, audiences, optOuts, calendar];
     case 'approver':
     case 'admin':
-      return [campaigns, approvals, newCampaign, audiences, optOuts];
+      return [campaigns, approvals, newCampaign, audiences, optOuts, calendar];
   }
 };
 
