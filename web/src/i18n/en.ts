@@ -340,7 +340,6 @@ export const en: Catalogue = {
     keyboardHint: 'Use the arrow keys to move between days, Enter to open a day.',
     dayTitle: (day: string) => day,
     noCampaigns: 'No campaign on this day yet.',
-    startHere: 'Create a campaign for this day',
     startLabel: (day: string) => `Create a campaign sent on ${day}`,
     pastDay: 'This day has passed: no campaign can be sent on it.',
     loadingCampaigns: 'Loading the scheduled campaigns…',

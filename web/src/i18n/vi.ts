@@ -344,7 +344,6 @@ export const vi = {
     keyboardHint: 'Dùng phím mũi tên để chuyển ngày, Enter để xem ngày.',
     dayTitle: (day: string) => `Ngày ${day}`,
     noCampaigns: 'Chưa có chiến dịch nào trong ngày này.',
-    startHere: 'Tạo chiến dịch gửi ngày này',
     startLabel: (day: string) => `Tạo chiến dịch gửi ngày ${day}`,
     pastDay: 'Ngày đã qua: không thể tạo chiến dịch gửi ngày này.',
     loadingCampaigns: 'Đang tải các chiến dịch đã lên lịch…',

@@ -138,12 +138,8 @@ export const CalendarPage = () => {
           <p>{t.calendar.noCampaigns}</p>
         )}
         {!mayEdit(session.role) ? null : startTime ? (
-          <Link
-            class="button button--primary"
-            href={`/campaigns/new?startDate=${date}`}
-            aria-label={t.calendar.startLabel(dayName(date, lang))}
-          >
-            {t.calendar.startHere}
+          <Link class="button button--primary" href={`/campaigns/new?startDate=${date}`}>
+            {t.calendar.startLabel(dayName(date, lang))}
           </Link>
         ) : date < today ? (
           <p class="hint">{t.calendar.pastDay}</p>
@@ -194,7 +190,6 @@ export const CalendarPage = () => {
                         class="calendar__day"
                         data-date={date}
                         tabIndex={date === focused ? 0 : -1}
-                        aria-label={dayLabel(date, count)}
                         aria-expanded={opened === date}
                         aria-current={date === today ? 'date' : undefined}
                         onClick={() => {
@@ -203,6 +198,7 @@ export const CalendarPage = () => {
                         }}
                         onKeyDown={(event) => onKeyDown(event, date)}
                       >
+                        <span class="visually-hidden">{dayLabel(date, count)}</span>
                         <span aria-hidden="true">{Number(date.slice(8))}</span>
                         {count ? (
                           <span class="calendar__count" aria-hidden="true">
