@@ -13,7 +13,8 @@ const suffix = Date.now().toString(36);
 const officer = { role: 'officer', user: `lich.${suffix}@local` } as const;
 const approver = { role: 'approver', user: `duyet-lich.${suffix}@local` } as const;
 type Who = { role: string; user: string };
-const campaignName = `Lịch 30/7 ${suffix}`;
+/** ASCII, so language.test.ts, sharing the runtime, does not read it as the console's Vietnamese. */
+const campaignName = `Calendar 30/7 ${suffix}`;
 const audienceName = `Ba Bể ${suffix}`;
 
 /** This year and next in Vietnam (UTC+7 all year). */
