@@ -63,7 +63,7 @@ describe('signing in to the console (local runtime)', () => {
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.getByText('theo-doi@local (Cán bộ theo dõi số liệu)').waitFor();
     const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Chiến dịch']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Chiến dịch', 'Số liệu tổng hợp', 'Lịch']);
     expect(await page.getByRole('link', { name: 'Tạo chiến dịch' }).count()).toBe(0);
   });
 

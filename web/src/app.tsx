@@ -10,6 +10,7 @@ import { AudiencePage } from './pages/audience.js';
 import { AudiencesPage } from './pages/audiences.js';
 import { AuthCallbackPage } from './pages/auth-callback.js';
 import { loadCognito } from './auth/index.js';
+import { CalendarPage } from './pages/calendar.js';
 import { CampaignEditorPage } from './pages/campaign-editor.js';
 import { CampaignMessagesPage } from './pages/campaign-messages.js';
 import { CampaignMetricsPage } from './pages/campaign-metrics.js';
@@ -49,6 +50,7 @@ const ROUTES = [
   ['campaignMetrics', '/campaigns/:campaignId/metrics'],
   ['campaignMessages', '/campaigns/:campaignId/messages'],
   ['metricsSummary', '/metrics'],
+  ['calendar', '/calendar'],
 ] as const;
 type RouteName = (typeof ROUTES)[number][0];
 
@@ -72,6 +74,7 @@ const PAGES: Record<RouteName, Page> = {
   campaignMetrics: CampaignMetricsPage,
   campaignMessages: CampaignMessagesPage,
   metricsSummary: MetricsSummaryPage,
+  calendar: CalendarPage,
 };
 
 const Router = ({ session }: { session: Session | undefined }) => {

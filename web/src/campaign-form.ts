@@ -8,6 +8,7 @@ import {
   type Schedule,
 } from '../../functions/core/calendar.js';
 import type { Campaign, CampaignInput } from './api/client.js';
+import { parseIsoDate, startTimeOn } from './calendar-view.js';
 
 /**
  * The campaign editor's fields as the officer fills them, and the API body they stand for. Pure: the
@@ -52,6 +53,17 @@ export const emptyForm = (now: Date): CampaignForm => ({
   windowStart: DEFAULT_WINDOW.start,
   windowEnd: DEFAULT_WINDOW.end,
 });
+
+/**
+ * A new campaign started from a calendar day (`/campaigns/new?startDate=2027-07-30`): sent on that day at
+ * 08:00 Vietnam time (today: the next whole hour); a past or malformed day leaves the usual empty form.
+ */
+export const formStartingOn = (now: Date, startDate: string | null): CampaignForm => {
+  const form = emptyForm(now);
+  const date = parseIsoDate(startDate);
+  const time = date ? startTimeOn(date, now, TIME_ZONE) : undefined;
+  return date && time ? { ...form, scheduleMode: 'date', date, time } : form;
+};
 
 /** This year's occasion, or next year's once this year's has passed in Vietnam. */
 export const nextOccasionYear = (occasion: OccasionId, now: Date): number => {

@@ -15,18 +15,30 @@ const partners: NavItem = { href: '/partners', label: (t) => t.admin.nav.partner
 const settings: NavItem = { href: '/settings', label: (t) => t.admin.nav.settings };
 const audit: NavItem = { href: '/audit', label: (t) => t.admin.nav.audit };
 const metrics: NavItem = { href: '/metrics', label: (t) => t.nav.metrics };
+const calendar: NavItem = { href: '/calendar', label: (t) => t.calendar.nav };
 
 /** The pages each role is offered (the API enforces the same rules; this only hides what would fail). */
 export const navFor = (role: Role): NavItem[] => {
   switch (role) {
     case 'planner':
-      return [campaigns, metrics];
+      return [campaigns, metrics, calendar];
     case 'officer':
-      return [campaigns, newCampaign, audiences, optOuts, metrics];
+      return [campaigns, newCampaign, audiences, optOuts, metrics, calendar];
     case 'approver':
-      return [campaigns, approvals, newCampaign, audiences, optOuts, metrics];
+      return [campaigns, approvals, newCampaign, audiences, optOuts, metrics, calendar];
     case 'admin':
-      return [campaigns, approvals, newCampaign, audiences, optOuts, metrics, partners, settings, audit];
+      return [
+        campaigns,
+        approvals,
+        newCampaign,
+        audiences,
+        optOuts,
+        metrics,
+        calendar,
+        partners,
+        settings,
+        audit,
+      ];
   }
 };
 

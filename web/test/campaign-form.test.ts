@@ -4,6 +4,7 @@ import {
   campaignBody,
   emptyForm,
   formOf,
+  formStartingOn,
   nextOccasionYear,
   provinceChoices,
   resolvedSendAt,
@@ -117,5 +118,25 @@ describe('the province filter', () => {
       { name: 'Bắc Kạn', members: 10 },
       { name: 'Lào Cai', members: 0 },
     ]);
+  });
+});
+
+describe('a campaign started from a calendar day', () => {
+  // 10:15 on 20/7/2027 in Vietnam.
+  const now = new Date('2027-07-20T03:15:00Z');
+
+  it('sends on that day at 08:00 Vietnam time', () => {
+    const form = formStartingOn(now, '2027-07-30');
+    expect(form).toMatchObject({ scheduleMode: 'date', date: '2027-07-30', time: '08:00' });
+    expect(campaignBody(form).schedule).toEqual({ sendAt: '2027-07-30T01:00:00.000Z' });
+  });
+
+  it('on today, at the next whole hour at least half an hour ahead', () => {
+    expect(formStartingOn(now, '2027-07-20')).toMatchObject({ date: '2027-07-20', time: '11:00' });
+  });
+
+  it('ignores a past, malformed or missing day', () => {
+    for (const startDate of ['2027-07-19', '2027-13-01', 'ngày mai', null])
+      expect(formStartingOn(now, startDate)).toEqual(emptyForm(now));
   });
 });

@@ -35,7 +35,8 @@ const I18nContext = createContext<I18n>(i18nFor('vi'));
 
 export const useI18n = (): I18n => useContext(I18nContext);
 
-const storedLang = (): Lang => (sessionStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'vi');
+/** Remembered per browser, not per tab: a colleague who reads English opens every tab in English. */
+const storedLang = (): Lang => (localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'vi');
 
 export const I18nProvider = ({ children }: { children: ComponentChildren }) => {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -45,7 +46,7 @@ export const I18nProvider = ({ children }: { children: ComponentChildren }) => {
   const value = useMemo(
     () =>
       i18nFor(lang, (next) => {
-        sessionStorage.setItem(LANG_KEY, next);
+        localStorage.setItem(LANG_KEY, next);
         setLangState(next);
       }),
     [lang],

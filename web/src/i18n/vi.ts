@@ -551,6 +551,32 @@ export const vi = {
     ...REASON_LABELS_VI,
     failed: 'Thất bại (không rõ lý do)',
   } as Record<string, string>,
+  calendar: {
+    nav: 'Lịch',
+    title: (year: number) => `Lịch năm ${year}`,
+    intro: 'Các dịp tuyên truyền và chiến dịch đã lên lịch, theo giờ Việt Nam.',
+    previousYear: (year: number) => `Năm ${year}`,
+    nextYear: (year: number) => `Năm ${year}`,
+    yearNav: 'Chọn năm',
+    legend: 'Chú giải',
+    today: 'Hôm nay',
+    peak: 'Cao điểm phòng, chống mua bán người (1/7–30/9)',
+    antiTraffickingDay: 'Ngày Toàn dân phòng, chống mua bán người (30/7)',
+    hasCampaigns: 'Có chiến dịch',
+    occasion: {
+      'anti-trafficking-day': 'Ngày Toàn dân phòng, chống mua bán người',
+      'peak-period': 'Cao điểm phòng, chống mua bán người',
+    } as Record<string, string>,
+    campaignCount: (count: number) => `${count} chiến dịch`,
+    monthCampaigns: (month: string) => `Chiến dịch ${month}`,
+    keyboardHint: 'Dùng phím mũi tên để chuyển ngày, Enter để xem ngày.',
+    dayTitle: (day: string) => `Ngày ${day}`,
+    noCampaigns: 'Chưa có chiến dịch nào trong ngày này.',
+    startLabel: (day: string) => `Tạo chiến dịch gửi ngày ${day}`,
+    pastDay: 'Ngày đã qua: không thể tạo chiến dịch gửi ngày này.',
+    loadingCampaigns: 'Đang tải các chiến dịch đã lên lịch…',
+    closeDay: 'Đóng',
+  },
 };
 
 export type Catalogue = typeof vi;

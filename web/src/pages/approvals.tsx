@@ -6,6 +6,7 @@ import { describeSchedule } from '../components/review-describe.js';
 import { useI18n } from '../i18n/index.js';
 import { reviewRight } from '../review/review-rule.js';
 import { Link } from '../router.js';
+import { PageTitle } from '../components/page-title.js';
 import './review.css';
 
 /** The approver's queue: campaigns waiting for approval, the one to send first on top. */
@@ -38,7 +39,7 @@ export const ApprovalsPage = () => {
   const queue = [...(items ?? [])].sort((a, b) => Date.parse(a.sendAt) - Date.parse(b.sendAt));
   return (
     <section>
-      <h1>{t.approvals.title}</h1>
+      <PageTitle text={t.approvals.title} />
       <p>{t.approvals.intro}</p>
       <ErrorSummary messages={formErrors(error, [], t).general} />
       {!items ? (

@@ -4,7 +4,7 @@ import { useApp, useSession } from '../app-context.js';
 import { isEditable, offers, type UserAction } from '../campaign-actions.js';
 import {
   campaignBody,
-  emptyForm,
+  formStartingOn,
   formOf,
   nextOccasionYear,
   provinceChoices,
@@ -20,7 +20,7 @@ import { formatIsoDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/index.js';
 import { liveEstimate, previewParts, pricingOf } from '../message-estimate.js';
 import { mayEdit } from '../nav.js';
-import { Link, rewriteUrl } from '../router.js';
+import { Link, rewriteUrl, useLocation } from '../router.js';
 import { PageTitle } from '../components/page-title.js';
 
 const FIELDS = [
@@ -59,9 +59,12 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   const { t, number, dateTime } = useI18n();
   const { api, config } = useApp();
   const session = useSession();
+  const { query } = useLocation();
   const [now] = useState(() => new Date());
   const [campaign, setCampaign] = useState<Campaign>();
-  const [form, setForm] = useState<CampaignForm>(() => emptyForm(now));
+  const [form, setForm] = useState<CampaignForm>(() =>
+    formStartingOn(now, params.campaignId ? null : query.get('startDate')),
+  );
   const [savedBody, setSavedBody] = useState<string>();
   const [loading, setLoading] = useState(Boolean(params.campaignId));
   const [audiences, setAudiences] = useState<Audience[]>([]);

@@ -20,6 +20,7 @@ import { liveEstimate, previewParts } from '../message-estimate.js';
 import { approvalSentence, approvalStart } from '../review/approval-summary.js';
 import { reviewRight } from '../review/review-rule.js';
 import { Link } from '../router.js';
+import { PageTitle } from '../components/page-title.js';
 import './review.css';
 
 /** While a campaign is on its way out, the page reads it again this often to show where it stands. */
@@ -139,7 +140,7 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
       <p>
         <Link href="/approvals">{t.review.back}</Link>
       </p>
-      <h1>{t.review.title(campaign.name)}</h1>
+      <PageTitle text={t.review.title(campaign.name)} />
       <p class="review-status" role="status">
         {t.review.status}:{' '}
         <span class={`status status--${campaign.status}`} data-testid="review-status">
