@@ -1,33 +1,41 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { FunctionComponent } from 'preact';
 import { createApi } from './api/client.js';
 import { AppContext, type AppState, type ConsoleConfig } from './app-context.js';
 import { Layout } from './components/layout.js';
 import { I18nProvider, useI18n } from './i18n/index.js';
-import { ApprovalsPage } from './pages/approvals.js';
-import { AudienceNewPage } from './pages/audience-new.js';
-import { AudiencePage } from './pages/audience.js';
-import { AudiencesPage } from './pages/audiences.js';
+import { lazyPage, type Page } from './lazy-page.js';
 import { AuthCallbackPage } from './pages/auth-callback.js';
 import { loadCognito } from './auth/index.js';
-import { CalendarPage } from './pages/calendar.js';
-import { CampaignEditorPage } from './pages/campaign-editor.js';
-import { CampaignMessagesPage } from './pages/campaign-messages.js';
-import { CampaignMetricsPage } from './pages/campaign-metrics.js';
 import { CampaignsPage } from './pages/campaigns.js';
-import { MetricsSummaryPage } from './pages/metrics-summary.js';
 import { NotFoundPage } from './pages/not-found.js';
-import { OptOutsPage } from './pages/opt-outs.js';
-import { AuditPage } from './pages/audit.js';
-import { PartnerPage } from './pages/partner.js';
-import { PartnersPage } from './pages/partners.js';
-import { SettingsPage } from './pages/settings.js';
-import { ReviewPage } from './pages/review.js';
 import { SignInPage } from './pages/sign-in.js';
 import { matchRoute, navigate, useLocation } from './router.js';
 import { clearSession, loadSession, saveSession, type Session } from './session.js';
 
-type Page = FunctionComponent<{ params: Record<string, string> }>;
+/** Every page but the first ones a user meets loads when it is first opened (lazy-page.tsx). */
+const ApprovalsPage = lazyPage(() => import('./pages/approvals.js').then((m) => m.ApprovalsPage));
+const AudienceNewPage = lazyPage(() => import('./pages/audience-new.js').then((m) => m.AudienceNewPage));
+const AudiencePage = lazyPage(() => import('./pages/audience.js').then((m) => m.AudiencePage));
+const AudiencesPage = lazyPage(() => import('./pages/audiences.js').then((m) => m.AudiencesPage));
+const AuditPage = lazyPage(() => import('./pages/audit.js').then((m) => m.AuditPage));
+const CalendarPage = lazyPage(() => import('./pages/calendar.js').then((m) => m.CalendarPage));
+const CampaignEditorPage = lazyPage(() =>
+  import('./pages/campaign-editor.js').then((m) => m.CampaignEditorPage),
+);
+const CampaignMessagesPage = lazyPage(() =>
+  import('./pages/campaign-messages.js').then((m) => m.CampaignMessagesPage),
+);
+const CampaignMetricsPage = lazyPage(() =>
+  import('./pages/campaign-metrics.js').then((m) => m.CampaignMetricsPage),
+);
+const MetricsSummaryPage = lazyPage(() =>
+  import('./pages/metrics-summary.js').then((m) => m.MetricsSummaryPage),
+);
+const OptOutsPage = lazyPage(() => import('./pages/opt-outs.js').then((m) => m.OptOutsPage));
+const PartnerPage = lazyPage(() => import('./pages/partner.js').then((m) => m.PartnerPage));
+const PartnersPage = lazyPage(() => import('./pages/partners.js').then((m) => m.PartnersPage));
+const ReviewPage = lazyPage(() => import('./pages/review.js').then((m) => m.ReviewPage));
+const SettingsPage = lazyPage(() => import('./pages/settings.js').then((m) => m.SettingsPage));
 
 /** Client routes, one page each (web/src/pages/); all but signing in need a session. */
 const ROUTES = [
