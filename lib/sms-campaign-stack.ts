@@ -68,12 +68,12 @@ export class SmsCampaignStack extends Stack {
       scheduleTarget: this.scheduler,
       batchTopic: this.dispatch.topic,
       publicBaseUrl,
-      allowedOrigins: [this.console.url],
     });
-    this.console.allowConnectionsTo(this.api.origin);
+    this.console.serveApi(this.api.domainName);
     this.console.allowConnectionsTo(this.auth.domainUrl);
     this.console.deploy({
-      apiBaseUrl: this.api.origin,
+      // The API is on the console's own origin (`/v1/*` of the distribution).
+      apiBaseUrl: '',
       signIn: 'cognito',
       shortLinkBaseUrl: publicBaseUrl,
       cognito: {
