@@ -11,7 +11,7 @@ import { ROLES } from '../../functions/core/roles.js';
 import type { RouteDef } from '../../functions/http/route.js';
 import { LOCAL_TOKEN_PATH } from '../../local/console.js';
 import { SHORT_LINK_THROTTLE, SIGNATURE_ROUTE_THROTTLE, STAGE_THROTTLE } from '../../lib/http-api.js';
-import { DEFAULT_PUBLIC_BASE_URL, SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
+import { SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
 import {
   actionsOf,
   functionOf as functionOfRoute,
@@ -233,10 +233,10 @@ describe('the functions', () => {
     }
   });
 
-  it('all know the public base URL and load source maps', () => {
+  it('all know the public base URL (by default the console’s distribution, which serves /l/*) and load source maps', () => {
     for (const route of allRoutes) {
       expect(functionOf(route).Properties.Environment.Variables).toMatchObject({
-        PUBLIC_BASE_URL: DEFAULT_PUBLIC_BASE_URL,
+        PUBLIC_BASE_URL: stack.resolve(stack.console.url),
         NODE_OPTIONS: '--enable-source-maps',
       });
     }
