@@ -12,10 +12,13 @@ import {
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
@@ -25,7 +28,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 /**
  * The console's Content-Security-Policy: every script and style from the console's own origin (esbuild
  * writes no inline script and index.html has none; Preact sets styles through the DOM, which CSP allows),
- * calls only to the given origins (the API, the Cognito domain), and never inside a frame.
+ * calls only to its own origin (the API is behind the same distribution) and the given ones (the Cognito
+ * domain), and never inside a frame.
  */
 export const consoleContentSecurityPolicy = (connectTo: readonly string[]): string =>
   [
@@ -58,8 +62,16 @@ export const ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 export const ENTRY_CACHE_CONTROL = 'no-cache';
 
 /**
+ * Paths CloudFront sends to the API rather than the bucket: the console's calls (and partners' webhooks,
+ * which also keep the execute-api URL), and short links, so that they work on the console's domain.
+ * Everything else is the console's files and client routes.
+ */
+export const API_PATHS = { api: '/v1/*', shortLinks: '/l/*' } as const;
+
+/**
  * The web console on AWS: its static files in a private S3 bucket, served only through CloudFront (origin
- * access control) with security headers. The console is built by esbuild during synthesis (an asset with
+ * access control) with security headers, and the API behind the same distribution (`serveApi`), so the
+ * console calls it on its own origin and the API needs no CORS. The console is built by esbuild during synthesis (an asset with
  * local bundling), so `cdk synth` needs neither Docker nor the network.
  */
 export class ConsoleHosting extends Construct {
@@ -135,7 +147,37 @@ export class ConsoleHosting extends Construct {
     return `https://${this.distribution.distributionDomainName}`;
   }
 
-  /** Lets the console's scripts call this origin (CSP connect-src). */
+  /**
+   * Sends the API's paths to the HTTP API (`{apiId}.execute-api.{region}.amazonaws.com`): every method,
+   * never cached, every viewer header but Host (Authorization, content-type, Idempotency-Key,
+   * Accept-Language, the Standard Webhooks `webhook-*`) with query strings, and the body untouched. The
+   * security headers apply as well: harmless on JSON, a CSV download or a redirect. No client-route
+   * rewrite: `/v1/...` has no extension but is not index.html.
+   */
+  serveApi(apiDomainName: string): void {
+    const origin = new HttpOrigin(apiDomainName, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    });
+    const toApi = {
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: this.headers,
+    };
+    // A bearer token over plain HTTP would already be exposed: refused, not redirected.
+    this.distribution.addBehavior(API_PATHS.api, origin, {
+      ...toApi,
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+    });
+    // A recipient may type the link from the SMS without https.
+    this.distribution.addBehavior(API_PATHS.shortLinks, origin, {
+      ...toApi,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+    });
+  }
+
+  /** Lets the console's scripts call this origin besides its own (CSP connect-src). */
   allowConnectionsTo(origin: string): void {
     this.connectTo.push(origin);
   }

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import {
   CfnStage,
   HttpApi as ApiGatewayHttpApi,
@@ -15,9 +15,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { RouteDef } from '../functions/http/route.js';
 import { ApiFunction, type ScheduleTarget } from './api-function.js';
@@ -62,18 +60,13 @@ export interface HttpApiProps {
   readonly batchTopic: ITopic;
   /** Where links and the OpenAPI document point; the API's own URL would make a circular reference. */
   readonly publicBaseUrl: string;
-  /** Browser origins allowed to call the API (the web console's distribution). */
-  readonly allowedOrigins: string[];
 }
 
-/** What the console's requests carry; the preflight's answer is cached an hour. */
-export const CORS_SETTINGS = {
-  AllowMethods: ['*'],
-  AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-  MaxAge: Duration.hours(1).toSeconds(),
-} as const;
-
-/** The HTTP API: one Lambda function and one route per `RouteDef`. Stateless. */
+/**
+ * The HTTP API: one Lambda function and one route per `RouteDef`. Stateless. No CORS: browsers reach it
+ * only through the console's CloudFront distribution, on the console's own origin, so no other origin's
+ * script may call it (a preflight gets no `Access-Control-Allow-Origin`).
+ */
 export class HttpApi extends Construct {
   readonly api: ApiGatewayHttpApi;
   readonly stage: HttpStage;
@@ -124,16 +117,15 @@ export class HttpApi extends Construct {
       if (limits) throttled.set(routeKey.key, { route: httpRoute, limits });
     }
     this.throttle(throttled);
-    this.allowOrigins(props.allowedOrigins);
   }
 
   get url(): string {
     return this.stage.url;
   }
 
-  /** `https://{apiId}.execute-api.{region}.amazonaws.com`, the origin browsers call. */
-  get origin(): string {
-    return this.api.apiEndpoint;
+  /** `{apiId}.execute-api.{region}.amazonaws.com`: where CloudFront sends the console's API calls. */
+  get domainName(): string {
+    return Fn.select(2, Fn.split('/', this.api.apiEndpoint));
   }
 
   /** Role checks happen in the handler; the authorizer only proves the caller signed in. */
@@ -143,34 +135,6 @@ export class HttpApi extends Construct {
     noAuthorizer: IHttpRouteAuthorizer,
   ): IHttpRouteAuthorizer {
     return route.auth === 'public' || route.auth === 'signature' ? noAuthorizer : userPoolAuthorizer;
-  }
-
-  /**
-   * CORS set after the API exists: the console's origin is its CloudFront distribution, whose
-   * Content-Security-Policy names this API, so `corsPreflight` on the API itself would make a circular
-   * reference (API → distribution → headers policy → API).
-   */
-  private allowOrigins(origins: string[]): void {
-    if (origins.length === 0) return;
-    const apiId = this.api.apiId;
-    const call = {
-      service: 'ApiGatewayV2',
-      action: 'UpdateApi',
-      parameters: { ApiId: apiId, CorsConfiguration: { AllowOrigins: origins, ...CORS_SETTINGS } },
-      physicalResourceId: PhysicalResourceId.of(`${apiId}-cors`),
-    };
-    new AwsCustomResource(this, 'Cors', {
-      resourceType: 'Custom::HttpApiCors',
-      onCreate: call,
-      onUpdate: call,
-      installLatestAwsSdk: false,
-      policy: AwsCustomResourcePolicy.fromStatements([
-        new PolicyStatement({
-          actions: ['apigateway:PATCH'],
-          resources: [`arn:${Stack.of(this).partition}:apigateway:${Stack.of(this).region}::/apis/${apiId}`],
-        }),
-      ]),
-    });
   }
 
   /** Per-route limits only exist on the CloudFormation stage, keyed by route key. */

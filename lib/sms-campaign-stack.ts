@@ -12,10 +12,11 @@ import { HttpApi } from './http-api.js';
 import { Observability } from './dashboard.js';
 import { MetricsAggregation } from './metrics-aggregation.js';
 
-export const DEFAULT_PUBLIC_BASE_URL = 'https://sms.example.gov.vn';
-
 export interface SmsCampaignStackProps extends StackProps {
-  /** Public address of the service (short links, OpenAPI servers). */
+  /**
+   * Public address of the service (short links, OpenAPI servers). By default the console's distribution,
+   * which sends `/l/*` to the API; a shorter domain of the province's saves characters in every SMS.
+   */
   readonly publicBaseUrl?: string;
   /** Cognito prefix domain of the managed login pages (the `cognitoDomainPrefix` context). */
   readonly cognitoDomainPrefix?: string;
@@ -38,10 +39,10 @@ export class SmsCampaignStack extends Stack {
 
   constructor(scope: Construct, id: string, props: SmsCampaignStackProps = {}) {
     super(scope, id, props);
-    const publicBaseUrl = props.publicBaseUrl ?? DEFAULT_PUBLIC_BASE_URL;
-
     this.data = new DataTable(this, 'Data');
     this.console = new ConsoleHosting(this, 'Console');
+    // No cycle: the distribution needs the API's domain, never its functions, which read this.
+    const publicBaseUrl = props.publicBaseUrl ?? this.console.url;
     this.auth = new Auth(this, 'Auth', {
       consoleUrl: this.console.url,
       // Unique in the region: one per account unless the context names another.
@@ -68,12 +69,12 @@ export class SmsCampaignStack extends Stack {
       scheduleTarget: this.scheduler,
       batchTopic: this.dispatch.topic,
       publicBaseUrl,
-      allowedOrigins: [this.console.url],
     });
-    this.console.allowConnectionsTo(this.api.origin);
+    this.console.serveApi(this.api.domainName);
     this.console.allowConnectionsTo(this.auth.domainUrl);
     this.console.deploy({
-      apiBaseUrl: this.api.origin,
+      // The API is on the console's own origin (`/v1/*` of the distribution).
+      apiBaseUrl: '',
       signIn: 'cognito',
       shortLinkBaseUrl: publicBaseUrl,
       cognito: {

@@ -5,7 +5,7 @@ import { EVENT_SOURCE } from '../../functions/adapters/events.js';
 import { allRoutes } from '../../functions/api/routes.js';
 import { EVENT_ARCHIVE_RETENTION, EVENT_BUS_NAME } from '../../lib/campaign-events.js';
 import { SCHEDULE_GROUP_NAME } from '../../lib/campaign-scheduler.js';
-import { DEFAULT_PUBLIC_BASE_URL, SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
+import { SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
 import {
   actionsOf,
   functionOf,
@@ -201,7 +201,7 @@ describe('the start-campaign function', () => {
     expect(startFunction().Properties.Environment.Variables).toMatchObject({
       TABLE_NAME: expect.anything(),
       EVENT_BUS_NAME: { Ref: busId },
-      PUBLIC_BASE_URL: DEFAULT_PUBLIC_BASE_URL,
+      PUBLIC_BASE_URL: stack.resolve(stack.console.url),
     });
   });
 

@@ -23,7 +23,7 @@ import {
   type PartnerQueue,
 } from '../../lib/partner-queue.js';
 import { DEAD_LETTER_RETENTION } from '../../lib/queues.js';
-import { DEFAULT_PUBLIC_BASE_URL, SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
+import { SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
 import {
   actionsOf,
   functionOf as functionOfRoute,
@@ -243,7 +243,7 @@ describe('the consumers', () => {
         TABLE_NAME: { Ref: tableId },
         BATCH_TOPIC_ARN: { Ref: topicId },
         EVENT_BUS_NAME: { Ref: busId },
-        PUBLIC_BASE_URL: DEFAULT_PUBLIC_BASE_URL,
+        PUBLIC_BASE_URL: stack.resolve(stack.console.url),
         WEBHOOK_TIMEOUT_MS: String(WEBHOOK_TIMEOUT_MS),
       });
     });
@@ -446,7 +446,7 @@ describe('without the partners context', () => {
   new Dispatch(bare, 'Dispatch', {
     table: new DataTable(bare, 'Data').table,
     bus: events.bus,
-    publicBaseUrl: DEFAULT_PUBLIC_BASE_URL,
+    publicBaseUrl: 'https://sms.example.gov.vn',
     partnerIds: [],
   });
   const bareTemplate = Template.fromStack(bare);

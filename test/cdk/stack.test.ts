@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { App } from 'aws-cdk-lib';
+import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../functions/adapters/table.js';
@@ -8,7 +11,7 @@ import { ROLES } from '../../functions/core/roles.js';
 import type { RouteDef } from '../../functions/http/route.js';
 import { LOCAL_TOKEN_PATH } from '../../local/console.js';
 import { SHORT_LINK_THROTTLE, SIGNATURE_ROUTE_THROTTLE, STAGE_THROTTLE } from '../../lib/http-api.js';
-import { DEFAULT_PUBLIC_BASE_URL, SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
+import { SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
 import {
   actionsOf,
   functionOf as functionOfRoute,
@@ -19,7 +22,8 @@ import {
 } from './template.js';
 
 // Synthesis bundles every handler with esbuild, so the whole file shares one template.
-const stack = new SmsCampaignStack(new App(), 'Test');
+const app = new App();
+const stack = new SmsCampaignStack(app, 'Test');
 const template = Template.fromStack(stack);
 
 const WRITE_ACTIONS = [
@@ -34,10 +38,18 @@ const routesWithTableAccess = (access: RouteDef['table']) =>
 const roleRoutes = allRoutes.filter((route) => route.auth !== 'public' && route.auth !== 'signature');
 const unauthenticatedRoutes = allRoutes.filter((route) => !roleRoutes.includes(route));
 
+const only = <T>(resources: Record<string, T>): [string, T] => {
+  const entries = Object.entries(resources);
+  expect(entries).toHaveLength(1);
+  const [entry] = entries;
+  if (!entry) throw new Error('no resource');
+  return entry;
+};
+
 const functionOf = (route: RouteDef): LambdaFunction => functionOfRoute(template, route);
 
-/** CDK's own singleton handlers: BucketDeployment (Python) and AwsCustomResource. */
-const CDK_HANDLERS = ['CustomCDKBucketDeployment', 'AWS679f53fac002430cb0da5b7982bd2287'];
+/** CDK's own singleton handler: BucketDeployment (Python). */
+const CDK_HANDLERS = ['CustomCDKBucketDeployment'];
 const ownFunctions = () =>
   Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))
     .filter(([logicalId]) => !CDK_HANDLERS.some((prefix) => logicalId.startsWith(prefix)))
@@ -119,7 +131,7 @@ describe('the HTTP API', () => {
     for (const route of allRoutes) functionOf(route);
     // Without the `partners` context, dispatch is the default queue's consumer, the materialiser, the sweep.
     expect(stack.dispatch.functions).toHaveLength(3);
-    // + start-campaign and the metrics aggregator, and CDK's own handlers of the console's deployment and CORS.
+    // + start-campaign and the metrics aggregator, and CDK's own handler of the console's deployment.
     expect(ownFunctions()).toHaveLength(allRoutes.length + 2 + stack.dispatch.functions.length);
     template.resourceCountIs('AWS::Lambda::Function', ownFunctions().length + CDK_HANDLERS.length);
   });
@@ -195,21 +207,11 @@ describe('the HTTP API', () => {
     });
   });
 
-  it('lets only the console’s distribution call it from a browser (CORS set once both exist)', () => {
-    const [api] = Object.values(template.findResources('AWS::ApiGatewayV2::Api'));
-    // On the API itself it would be a circular reference: the distribution's CSP names the API.
-    expect(api?.Properties).not.toHaveProperty('CorsConfiguration');
-    const [cors] = Object.values(template.findResources('Custom::HttpApiCors'));
-    const parts: unknown[] = cors?.Properties.Create['Fn::Join'][1];
-    const distribution = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0];
-    const origin = parts.findIndex(
-      (part) => JSON.stringify(part) === JSON.stringify({ 'Fn::GetAtt': [distribution, 'DomainName'] }),
-    );
-    expect(String(parts[0])).toContain('"action":"UpdateApi"');
-    expect(String(parts[origin - 1])).toMatch(/"CorsConfiguration":\{"AllowOrigins":\["https:\/\/$/);
-    // One origin: the next part closes the list.
-    expect(String(parts[origin + 1])).toMatch(/^"\],/);
-    expect(JSON.stringify(parts)).not.toContain(DEFAULT_PUBLIC_BASE_URL);
+  it('answers no browser on another origin: no CORS on the API, nothing that sets it later', () => {
+    const [, api] = only(template.findResources('AWS::ApiGatewayV2::Api'));
+    expect(api.Properties).not.toHaveProperty('CorsConfiguration');
+    template.resourceCountIs('Custom::HttpApiCors', 0);
+    template.resourceCountIs('Custom::AWS', 0);
   });
 });
 
@@ -231,10 +233,10 @@ describe('the functions', () => {
     }
   });
 
-  it('all know the public base URL and load source maps', () => {
+  it('all know the public base URL (by default the console’s distribution, which serves /l/*) and load source maps', () => {
     for (const route of allRoutes) {
       expect(functionOf(route).Properties.Environment.Variables).toMatchObject({
-        PUBLIC_BASE_URL: DEFAULT_PUBLIC_BASE_URL,
+        PUBLIC_BASE_URL: stack.resolve(stack.console.url),
         NODE_OPTIONS: '--enable-source-maps',
       });
     }
@@ -316,13 +318,6 @@ describe('a partner webhook route (signature auth)', () => {
   });
 });
 
-const only = <T>(resources: Record<string, T>): [string, T] => {
-  const entries = Object.entries(resources);
-  expect(entries).toHaveLength(1);
-  const [entry] = entries;
-  if (!entry) throw new Error('no resource');
-  return entry;
-};
 const distributionId = () => only(template.findResources('AWS::CloudFront::Distribution'))[0];
 const distributionUrl = (path: string) => ({
   'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId(), 'DomainName'] }, path]],
@@ -382,7 +377,9 @@ describe('the console’s hosting', () => {
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultRootObject: 'index.html',
-        Origins: [Match.objectLike({ OriginAccessControlId: { 'Fn::GetAtt': [oacId, 'Id'] } })],
+        Origins: Match.arrayWith([
+          Match.objectLike({ OriginAccessControlId: { 'Fn::GetAtt': [oacId, 'Id'] } }),
+        ]),
         DefaultCacheBehavior: Match.objectLike({
           ViewerProtocolPolicy: 'redirect-to-https',
           ResponseHeadersPolicyId: {
@@ -418,13 +415,58 @@ describe('the console’s hosting', () => {
     expect(csp).not.toContain('unsafe-eval');
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(directives.get('default-src')).toEqual(["'self'"]);
-    // The API's origin and the Cognito domain, nothing else.
-    const connect = directives.get('connect-src')?.join(' ');
-    const [apiId] = only(template.findResources('AWS::ApiGatewayV2::Api'));
-    expect(connect).toContain(JSON.stringify({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] }));
-    expect(connect).toMatch(
-      /https:\/\/\{"Ref":"AuthUserPoolDomain[0-9A-F]+"\}\.auth\..*\.amazoncognito\.com$/,
+    // The console's own origin (the API is behind it) and the Cognito domain, nothing else.
+    const connect = directives.get('connect-src') ?? [];
+    expect(connect).toHaveLength(2);
+    expect(connect[0]).toBe("'self'");
+    expect(connect[1]).toMatch(
+      /^https:\/\/\{"Ref":"AuthUserPoolDomain[0-9A-F]+"\}\.auth\..*\.amazoncognito\.com$/,
     );
+  });
+
+  describe('puts the API behind the same distribution, never cached', () => {
+    const config = () => template.toJSON().Resources[distributionId()].Properties.DistributionConfig;
+    const [apiId] = only(template.findResources('AWS::ApiGatewayV2::Api'));
+    const apiOrigin = () => {
+      const origins: { Id: string; DomainName: unknown; CustomOriginConfig?: object }[] = config().Origins;
+      const found = origins.filter((origin) => JSON.stringify(origin.DomainName).includes(apiId));
+      expect(found).toHaveLength(1);
+      return found[0];
+    };
+
+    it('reaches the API’s execute-api domain over HTTPS only', () => {
+      expect(apiOrigin()).toMatchObject({
+        DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] }] }] },
+        CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+      });
+    });
+
+    it.each([
+      ['/v1/*', 'https-only'],
+      ['/l/*', 'redirect-to-https'],
+    ])('sends %s to the API with every method and every viewer header but Host', (path, viewer) => {
+      const behaviours: { PathPattern: string }[] = config().CacheBehaviors;
+      const behaviour = behaviours.find((candidate) => candidate.PathPattern === path);
+      expect(behaviour).toMatchObject({
+        PathPattern: path,
+        TargetOriginId: apiOrigin()?.Id,
+        ViewerProtocolPolicy: viewer,
+        AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+        CachePolicyId: CachePolicy.CACHING_DISABLED.cachePolicyId,
+        // Authorization, content-type, Idempotency-Key, Accept-Language, webhook-*: all of them.
+        OriginRequestPolicyId: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
+        ResponseHeadersPolicyId: {
+          Ref: only(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0],
+        },
+      });
+      // `/v1/...` has no extension, yet is no client route.
+      expect(behaviour).not.toHaveProperty('FunctionAssociations');
+    });
+
+    it('sends nothing else to the API: client routes and assets stay on the bucket', () => {
+      const behaviours: { PathPattern: string }[] = config().CacheBehaviors;
+      expect(behaviours.map((behaviour) => behaviour.PathPattern)).toEqual(['/v1/*', '/l/*']);
+    });
   });
 
   it('serves index.html for client routes and nothing else, in a CloudFront Function', () => {
@@ -453,14 +495,26 @@ describe('the console’s hosting', () => {
     });
   });
 
-  it('writes config.json at deploy time: the API, short links, Cognito sign-in and its URLs', () => {
+  it('writes config.json at deploy time: the API on the console’s own origin, short links, Cognito sign-in', () => {
     const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment'));
     const entry = deployments.find((deployment) => deployment.Properties.Include);
     const markers = JSON.stringify(entry?.Properties.SourceMarkers);
-    expect(markers).toContain('"Fn::GetAtt":["HttpApi');
+    expect(markers).not.toContain('"Fn::GetAtt":["HttpApi');
     expect(markers).toContain(JSON.stringify({ 'Fn::GetAtt': [distributionId(), 'DomainName'] }));
     expect(markers).toMatch(/"Ref":"AuthUserPoolConsoleClient[0-9A-F]+"/);
     expect(markers).toMatch(/"Ref":"AuthUserPoolDomain[0-9A-F]+"/);
+    const staged = readdirSync(app.synth().directory)
+      .map((name) => join(app.synth().directory, name, 'config.json'))
+      .filter((path) => {
+        try {
+          return readFileSync(path).length > 0;
+        } catch {
+          return false;
+        }
+      });
+    expect(staged).toHaveLength(1);
+    const config: unknown = JSON.parse(readFileSync(staged[0] ?? '', 'utf8'));
+    expect(config).toMatchObject({ apiBaseUrl: '', signIn: 'cognito' });
   });
 });
 
