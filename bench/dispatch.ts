@@ -94,8 +94,11 @@ const tracePacing = (simulator: CarrierSimulator, moments: readonly number[]) =>
       if (other.arrivedAt > row.arrivedAt - 1000 && other.arrivedAt <= row.arrivedAt && !other.throttled)
         console.log(`               ${line(other)}`);
   }
-  const firstRows = rows.slice(0, 4);
-  for (const row of firstRows) console.log(`             first batches: ${line(row)}`);
+  // Every batch, as reserved moment / sent after it / arrived after that, relative to the first arrival.
+  if (process.env.BENCH_PACING_TRACE === 'all')
+    console.log(
+      `             batches: ${rows.map((r) => `${Math.round(r.reservedAt - origin)}/${ms(r.sentAt - r.reservedAt)}/${ms(r.arrivedAt - r.sentAt)}${r.throttled ? '!' : ''}`).join(' ')}`,
+    );
 };
 
 /** 1. Throughput: 100,000 recipients over three partners whose TPS is no limit (disabled afterwards). */
