@@ -17,7 +17,6 @@ import {
   LATE_TOLERANCE_MS,
   PACING_WINDOW_MS,
   RESERVE_HORIZON_MS,
-  STAGGER_MS,
   recordLateSend,
   reserve,
   type Reservation,
@@ -707,8 +706,7 @@ describe('pacing over rolling windows', () => {
       sends.push([reserved.at, 10]);
     }
     expect(busiestWindow(sends, 1000)).toBe(20);
-    // Never two at one moment: each is staggered after the one before it.
-    expect(sends.map(([at]) => at)).toEqual([900, 900 + STAGGER_MS, 1920, 1920 + STAGGER_MS]);
+    expect(sends.map(([at]) => at)).toEqual([900, 900, 1920, 1920]);
   });
 
   it.each([
@@ -730,14 +728,14 @@ describe('pacing over rolling windows', () => {
   );
 
   it('lets a batch that woke too late give its moment back, so it is not a window late and nothing is wasted', () => {
-    // Two batches of 10 at tps 20 fill the window from 0; the first one wakes 80 ms late and sent nothing.
+    // Two batches of 10 at tps 20 share the moment 0; one of them wakes 30 ms late and sent nothing.
     const first = reserve([], 0, 10, 20);
     const second = reserve(first.log, 0, 10, 20);
-    expect([first.at, second.at]).toEqual([0, STAGGER_MS]);
+    expect([first.at, second.at]).toEqual([0, 0]);
     const again = reserve(second.log, 80, 10, 20, { replacing: 0 });
     expect(again.at).toBe(80);
     expect(again.log).toEqual([
-      [STAGGER_MS, 10],
+      [0, 10],
       [80, 10],
     ]);
     // Without giving it back it would wait for the whole window: its moment would be wasted.

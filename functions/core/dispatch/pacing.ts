@@ -40,9 +40,6 @@ export const pacingFor = (marginMs: number) => ({
  */
 export const MERGE_WITHIN_MS = 5;
 
-/** The most a batch is spaced after the one before it (its share of the window when that is less). */
-export const STAGGER_MS = 25;
-
 /** One entry of the log: the moment (epoch ms) and the messages reserved then. */
 export type Reservation = readonly [at: number, count: number];
 
@@ -76,12 +73,7 @@ export const reserve = (
 ): { at: number; log: Reservation[]; reserved: boolean } => {
   const live = withdraw(log, replacing, size, windowMs).filter(([at]) => at > earliest - windowMs);
   const needed = Math.min(size, tps);
-  // Never two batches at one moment: after a quiet spell the window alone let a second's batches go at
-  // once, in parallel, each on its own new connection, the last ones reaching the partner tens of ms late.
-  // Staggered by their share of the window, at most STAGGER_MS: short enough to catch up a gap at once.
-  const last = live.at(-1);
-  const stagger = Math.min(STAGGER_MS, Math.floor((needed * windowMs) / tps));
-  let at = Math.max(earliest, last ? last[0] + stagger : earliest);
+  let at = Math.max(earliest, live.at(-1)?.[0] ?? earliest);
   let inWindow = live.reduce((sum, [, count]) => sum + count, 0);
   let oldest = 0;
   const leaveWindow = () => {
@@ -96,13 +88,13 @@ export const reserve = (
   }
   if (at > earliest + horizonMs) return { at, log: [...log], reserved: false };
   const kept = live.slice(oldest);
-  const newest = kept.at(-1);
+  const last = kept.at(-1);
   return {
     at,
     reserved: true,
     log:
-      newest && at - newest[0] <= MERGE_WITHIN_MS
-        ? [...kept.slice(0, -1), [at, newest[1] + size]]
+      last && at - last[0] <= MERGE_WITHIN_MS
+        ? [...kept.slice(0, -1), [at, last[1] + size]]
         : [...kept, [at, size]],
   };
 };
