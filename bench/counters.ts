@@ -12,7 +12,12 @@ export interface RequestCounts {
   calls: Record<string, number>;
   batchWriteItems: number;
   /** Sees each single-item request (its operation, its item's pk) once answered, failed or not. */
-  watch?: (request: { operation: string; pk?: string; failed: boolean }) => void;
+  watch?: (request: {
+    operation: string;
+    pk?: string;
+    failed: boolean;
+    item?: Record<string, unknown>;
+  }) => void;
 }
 
 /** Counts DynamoDB operations (one per SDK call, before SDK retries) and the items BatchWriteItem carries. */
@@ -28,9 +33,13 @@ export const countRequests = (client: DynamoDBDocumentClient): RequestCounts => 
       }
       const watch = counts.watch;
       if (!watch) return next(args);
-      const { Item, Key } = args.input as { Item?: { pk?: unknown }; Key?: { pk?: unknown } };
+      const { Item, Key } = args.input as { Item?: Record<string, unknown>; Key?: { pk?: unknown } };
       const pk = Item?.pk ?? Key?.pk;
-      const request = { operation, ...(typeof pk === 'string' ? { pk } : {}) };
+      const request = {
+        operation,
+        ...(typeof pk === 'string' ? { pk } : {}),
+        ...(Item ? { item: Item } : {}),
+      };
       try {
         const result = await next(args);
         watch({ ...request, failed: false });

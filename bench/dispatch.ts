@@ -48,16 +48,57 @@ const pacing = (simulator: CarrierSimulator, tps: number) => {
 
 const number = (n: number) => n.toLocaleString('en-US');
 
-/** Requests to one partner's pacing log from now on: conditional puts (failed ones too) and reads. */
+/**
+ * Requests to one partner's pacing log from now on: conditional puts (failed ones too) and reads, and the
+ * moment each successful put reserved (the log's last entry is always the moment just reserved).
+ */
 const rateLogRequests = (counts: RequestCounts, partnerId: string) => {
-  const tally = { puts: 0, gets: 0, failed: 0 };
-  counts.watch = ({ operation, pk, failed }) => {
+  const tally = { puts: 0, gets: 0, failed: 0, moments: [] as number[] };
+  counts.watch = ({ operation, pk, failed, item }) => {
     if (pk !== `RATE#${partnerId}`) return;
     if (operation === 'PutItem') tally.puts++;
     if (operation === 'GetItem') tally.gets++;
     if (failed) tally.failed++;
+    const log = item?.log;
+    if (operation === 'PutItem' && !failed && Array.isArray(log) && log.length >= 2)
+      tally.moments.push(Number(log.at(-2)));
   };
   return tally;
+};
+
+const ms = (n: number) => `${n >= 0 ? '+' : ''}${Math.round(n)}`;
+
+/**
+ * BENCH_PACING_TRACE=1: each throttled batch with the rolling second at the partner that overflowed: every
+ * batch in it, its reserved moment, when it was sent (its body's timestamp) and when it arrived, relative
+ * to the first arrival of the run; and how late batches were sent and how long they took to arrive.
+ */
+const tracePacing = (simulator: CarrierSimulator, moments: readonly number[]) => {
+  const { offers } = simulator.counters();
+  const sorted = [...moments].sort((a, b) => a - b);
+  const reservedFor = (sentAt: number) => sorted.filter((m) => m <= sentAt + 1).at(-1) ?? NaN;
+  const origin = offers[0]?.arrivedAt ?? 0;
+  const rows = offers.map((offer) => ({ ...offer, reservedAt: reservedFor(offer.sentAt) }));
+  const line = (row: (typeof rows)[number]) =>
+    `reserved ${ms(row.reservedAt - origin)} sent ${ms(row.sentAt - row.reservedAt)} arrived ${ms(row.arrivedAt - row.sentAt)} (at ${ms(row.arrivedAt - origin)}) ${row.messages} msgs${row.throttled ? ' THROTTLED' : ''}`;
+  const late = rows.map((r) => r.sentAt - r.reservedAt).sort((a, b) => a - b);
+  const transit = rows.map((r) => r.arrivedAt - r.sentAt).sort((a, b) => a - b);
+  const quantiles = (list: number[]) =>
+    [0.5, 0.9, 1].map((q) => list[Math.min(list.length - 1, Math.floor(q * list.length))] ?? NaN).join(' / ');
+  console.log(`             sent after moment (ms, p50 / p90 / max): ${quantiles(late)}`);
+  console.log(`             sent → arrived    (ms, p50 / p90 / max): ${quantiles(transit)}`);
+  for (const [index, row] of rows.entries()) {
+    if (!row.throttled) continue;
+    console.log(`             throttled batch ${index}: ${line(row)}; its rolling second at the partner:`);
+    for (const other of rows)
+      if (other.arrivedAt > row.arrivedAt - 1000 && other.arrivedAt <= row.arrivedAt && !other.throttled)
+        console.log(`               ${line(other)}`);
+  }
+  // Every batch, as reserved moment / sent after it / arrived after that, relative to the first arrival.
+  if (process.env.BENCH_PACING_TRACE === 'all')
+    console.log(
+      `             batches: ${rows.map((r) => `${Math.round(r.reservedAt - origin)}/${ms(r.sentAt - r.reservedAt)}/${ms(r.arrivedAt - r.sentAt)}${r.throttled ? '!' : ''}`).join(' ')}`,
+    );
 };
 
 /** 1. Throughput: 100,000 recipients over three partners whose TPS is no limit (disabled afterwards). */
@@ -119,7 +160,6 @@ export async function dispatchBenchmark(): Promise<void> {
     if (process.env.BENCH_DISPATCH !== 'pacing') await throughputPart(runtime, csv, counts, simulators);
 
     // 2. Pacing: one partner at a time, about 12 seconds of traffic at its TPS.
-    // 2. Pacing: one partner at a time, about 12 seconds of traffic at its TPS.
     console.log(
       '\nPacing (one partner, ~12 s of traffic each, by its arrival times; achieved = rate / tps, busiest rolling second)',
     );
@@ -140,6 +180,7 @@ export async function dispatchBenchmark(): Promise<void> {
       console.log(
         `             pacing log: ${(log.puts / batches).toFixed(2)} writes and ${(log.gets / batches).toFixed(2)} reads per batch (${log.puts - batches} beyond one a batch, ${log.failed} collisions)`,
       );
+      if (process.env.BENCH_PACING_TRACE) tracePacing(simulator, log.moments);
     }
     clearInterval(sampler);
     console.log(

@@ -7,7 +7,13 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Batch, BatchMessage } from '../core/dispatch/batch.js';
-import { SAFETY_MARGIN_MS, pacingFor, reserve, type Reservation } from '../core/dispatch/pacing.js';
+import {
+  SAFETY_MARGIN_MS,
+  pacingFor,
+  recordLateSend,
+  reserve,
+  type Reservation,
+} from '../core/dispatch/pacing.js';
 import {
   OutcomeTooLargeError,
   type BatchRef,
@@ -268,6 +274,13 @@ export const dynamoRateLimiter = (
     lateToleranceMs,
     reserve: (partnerId, size, tps, now, options = {}) =>
       inTurn(partnerId, () => reserveNow(partnerId, size, tps, now, options)),
+    sentLate: (partnerId, size, reservedAt, sentAt) =>
+      inTurn(partnerId, async () => {
+        await change(partnerId, (log) => ({
+          log: recordLateSend(log, reservedAt.getTime(), sentAt.getTime(), size, windowMs),
+          at: sentAt,
+        }));
+      }),
   };
 
   async function reserveNow(
@@ -277,41 +290,52 @@ export const dynamoRateLimiter = (
     now: Date,
     { replacing, horizonMs }: { replacing?: Date; horizonMs?: number },
   ): Promise<{ at: Date; reserved: boolean }> {
-    const key = keys.rate(partnerId);
-    const { Item } = await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
-    let current = Item;
-    for (let attempt = 1; ; attempt++) {
-      const ver = Number(current?.ver ?? 0);
-      const flat = (current?.log ?? []) as number[];
-      const log: Reservation[] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) log.push([Number(flat[i]), Number(flat[i + 1])]);
+    let answer = { at: now, reserved: false };
+    await change(partnerId, (log) => {
       const earliest = Math.max(now.getTime(), Date.now()) + Math.min(1000, Math.max(50, 2 * writeMs));
-      const started = Date.now();
       const next = reserve(log, earliest, size, tps, {
         windowMs,
         replacing: replacing?.getTime(),
         horizonMs,
       });
+      answer = { at: new Date(next.at), reserved: next.reserved };
       // Too far ahead to reserve yet: a read, no write.
-      if (!next.reserved) return { at: new Date(next.at), reserved: false };
+      return next.reserved ? { log: next.log, at: answer.at } : undefined;
+    });
+    return answer;
+  }
+
+  /**
+   * Reads the partner's log and writes what `next` makes of it (nothing when it answers undefined), on the
+   * log's version; when another consumer wrote first, reads its log and asks `next` again.
+   */
+  async function change(
+    partnerId: string,
+    next: (log: Reservation[]) => { log: Reservation[]; at: Date } | undefined,
+  ): Promise<void> {
+    const key = keys.rate(partnerId);
+    let current = await readRate(client, table, key);
+    for (let attempt = 1; ; attempt++) {
+      const ver = Number(current?.ver ?? 0);
+      const flat = (current?.log ?? []) as number[];
+      const log: Reservation[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) log.push([Number(flat[i]), Number(flat[i + 1])]);
+      const started = Date.now();
+      const changed = next(log);
+      if (!changed) return;
       try {
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: {
-              ...key,
-              log: next.log.flat(),
-              ver: ver + 1,
-              ttl: ttlAfter(new Date(next.at), 3600),
-            },
+            Item: { ...key, log: changed.log.flat(), ver: ver + 1, ttl: ttlAfter(changed.at, 3600) },
             ConditionExpression: ver ? 'ver = :ver' : 'attribute_not_exists(ver)',
             ...(ver ? { ExpressionAttributeValues: { ':ver': ver } } : {}),
           }),
         );
         writeMs = (writeMs * 3 + (Date.now() - started)) / 4;
-        return { at: new Date(next.at), reserved: true };
+        return;
       } catch (error) {
-        // Another consumer reserved first: read its log and fit in after it. Many consumers of one busy
+        // Another consumer wrote first: read its log and fit in after it. Many consumers of one busy
         // partner collide often, so each waits a little (jittered, growing) before trying again.
         if (!conditionFailed(error) || attempt >= 200) throw error;
         await new Promise((done) => setTimeout(done, Math.floor(Math.random() * Math.min(50, 2 * attempt))));

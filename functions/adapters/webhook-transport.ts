@@ -68,10 +68,11 @@ const parseJson = (text: string | undefined): unknown => {
   }
 };
 
-const post = (url: URL, options: RequestOptions, body: string) =>
+/** `sent`: once the whole request has been handed to the network (after connecting, and TLS). */
+const post = (url: URL, options: RequestOptions, body: string, sent: () => void) =>
   new Promise<IncomingMessage>((answered, failed) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    send(url, options, answered).on('error', failed).end(body);
+    send(url, options, answered).on('error', failed).once('finish', sent).end(body);
   });
 
 /**
@@ -85,7 +86,7 @@ export const webhookTransport = (
   policy: WebhookUrlPolicy = webhookUrlPolicy(),
   resolve: Resolver = systemResolver,
 ): PartnerTransport => ({
-  async send({ url, secret, webhookId, body, timeoutMs }): Promise<PartnerAnswer> {
+  async send({ url, secret, webhookId, body, timeoutMs, onSent }): Promise<PartnerAnswer> {
     const refused = webhookUrlProblem(url, policy);
     if (refused) return { error: `webhook address refused: ${refused.message}` };
     const target = new URL(url);
@@ -108,6 +109,7 @@ export const webhookTransport = (
           signal: AbortSignal.timeout(timeoutMs),
         },
         body,
+        () => onSent?.(new Date()),
       );
       const text = await readCapped(response, MAX_ANSWER_BYTES);
       const retryAfter = response.headers['retry-after'];

@@ -78,6 +78,11 @@ export class TpsLedger {
     return true;
   }
 
+  /** Batches that reached the check, throttled ones included. */
+  get offeredCount(): number {
+    return this.offered.length;
+  }
+
   /** Each batch taken: [arrival epoch ms, messages]. */
   get arrivals(): [number, number][] {
     return this.taken.map(([at, count]) => [at, count]);

@@ -72,6 +72,12 @@ export interface SimulatorCounters extends BatchCounters {
   maxInAnySecond: number;
   /** The same over every batch that reached the TPS check, throttled ones included: the sender's pacing. */
   maxOfferedInAnySecond: number;
+  /**
+   * Every batch that reached the TPS check, in arrival order: when it arrived, when the sender says it sent
+   * it (the body's `timestamp`), its messages, and whether it was throttled. How a sender's pacing is
+   * diagnosed: a batch that arrives much later after it was sent than the next one crowds it.
+   */
+  offers: { arrivedAt: number; sentAt: number; messages: number; webhookId: string; throttled: boolean }[];
   maxPerSecond: number;
   /** Seconds whose messages exceeded `tps`; 0 by construction under the 429 policy. */
   secondsOverTps: number;
@@ -206,6 +212,7 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
   let secret = options.signingSecret;
   let verifier = secret ? new Webhook(secret) : undefined;
   const transport = zeroTransport();
+  let offers: SimulatorCounters['offers'] = [];
   const lifetime = new AbortController();
   // Every batch in flight waits on this signal: dozens at once is normal, not a listener leak.
   setMaxListeners(0, lifetime.signal);
@@ -276,6 +283,7 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
     arrivals: book.ledger.arrivals,
     maxInAnySecond: book.ledger.maxInAnySecond,
     maxOfferedInAnySecond: book.ledger.maxOfferedInAnySecond,
+    offers: offers.map((offer) => ({ ...offer })),
     maxPerSecond: book.ledger.maxPerSecond,
     secondsOverTps: book.ledger.secondsOverTps,
   });
@@ -283,6 +291,7 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
   const reset = () => {
     book.reset();
     Object.assign(transport, zeroTransport());
+    offers = [];
     reports?.cancel();
     replies?.cancel();
     awaitingReport.clear();
@@ -332,12 +341,21 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
     if (!batch.success) return send(response, 400, error('validation_failed', z.prettifyError(batch.error)));
 
     const { messages } = batch.data.data;
+    const offeredBefore = book.ledger.offeredCount;
     const answer = book.take(
       webhookId,
       messages.map((message) => message.messageId),
       arrivedAt,
       mode,
     );
+    if (book.ledger.offeredCount > offeredBefore)
+      offers.push({
+        arrivedAt,
+        sentAt: Date.parse(batch.data.timestamp),
+        messages: messages.length,
+        webhookId,
+        throttled: answer.status === 429,
+      });
     if (replies) {
       const delivered = new Set(
         answer.reports.filter((r) => r.status === 'delivered').map((r) => r.messageId),

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoBatchStore } from '../../functions/adapters/batch-store.js';
+import { dynamoBatchStore, dynamoRateLimiter } from '../../functions/adapters/batch-store.js';
 import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
 import { parseMessageId, type Batch } from '../../functions/core/dispatch/batch.js';
 import { OutcomeTooLargeError } from '../../functions/core/dispatch/ports.js';
@@ -163,6 +163,20 @@ describe('pacing as the partner sees it', () => {
     // The rate is the bench's figure (≥ 0.97 on a quiet machine); here only that pacing does not stall.
     expect(achievedRate(paced, 20)).toBeGreaterThan(0.3);
   }, 40_000);
+});
+
+describe('the shared pacing log', () => {
+  it('counts a batch from when it went out late, so the next one waits a window after that', async () => {
+    const limiter = dynamoRateLimiter(dynamoDocumentClient(), tableName(), 20);
+    // Reserved a minute ahead, so that however slow this machine, the second batch asks before it.
+    const first = await limiter.reserve('late-sender', 10, 10, new Date(Date.now() + 60_000));
+    expect(first.reserved).toBe(true);
+    // Its request opened a connection and went out 300 ms after its moment.
+    const sentAt = new Date(first.at.getTime() + 300);
+    await limiter.sentLate('late-sender', 10, first.at, sentAt);
+    const second = await limiter.reserve('late-sender', 10, 10, new Date());
+    expect(second.at.getTime()).toBe(sentAt.getTime() + 1020);
+  });
 });
 
 describe('retries', () => {

@@ -96,17 +96,26 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
 
   const queued = batch.messages.filter((m) => m.st === 'queued');
   // Waiting for the budget can take seconds: a pause, cancel or closing window meanwhile still holds it.
-  const stoppedMeanwhile = await acquire(deps, partner, queued.length, async () =>
+  const slot = await acquire(deps, partner, queued.length, async () =>
     holdIfStopped(deps, batch, await deps.campaign(batch.campaignId)),
   );
-  if (stoppedMeanwhile) return stoppedMeanwhile;
+  if ('stop' in slot) return slot.stop;
+  let recordingLateSend: Promise<void> | undefined;
   const answer = await deps.transportFor(partner).send({
     url: partner.webhookUrl,
     secret: partner.secrets[0]?.secret ?? '',
     webhookId: webhookId(batch.campaignId, batch.seq, partner.id),
     body: sendBody(deps, batch, campaign, partner, deps.now()),
     timeoutMs: deps.webhookTimeoutMs,
+    // Gone out later than its moment allows (a new connection, a busy process): the batches a window later
+    // must count it from then. Recorded while the partner answers, so before they reserve.
+    onSent: (sentAt) => {
+      if (sentAt.getTime() - slot.moment.getTime() <= deps.limiter.lateToleranceMs) return;
+      recordingLateSend = deps.limiter.sentLate(partner.id, queued.length, slot.moment, sentAt);
+    },
   });
+  // The batch was handed over either way: a failed correction must not make it be handed over again.
+  await recordingLateSend?.catch(() => undefined);
   const result = classifyAnswer(answer, deps.now());
   const at = deps.now().toISOString();
 
@@ -243,15 +252,16 @@ const settleAccepted = async (
 };
 
 /**
- * Reserves the batch's moment in the partner's rolling window (shared across consumers) and waits for it.
- * After a wait `afterWaiting` may call it off (its answer is returned); undefined when the batch may go.
+ * Reserves the batch's moment in the partner's rolling window (shared across consumers) and waits for it:
+ * answers the moment once the batch may go. After a wait `afterWaiting` may call it off (its answer is
+ * answered as `stop`).
  */
 const acquire = async <Stop>(
   deps: DispatchDeps,
   partner: Partner,
   count: number,
   afterWaiting: () => Promise<Stop | undefined>,
-): Promise<Stop | undefined> => {
+): Promise<{ moment: Date } | { stop: Stop }> => {
   let missed: Date | undefined;
   for (;;) {
     const { at: moment, reserved } = await deps.limiter.reserve(partner.id, count, partner.tps, deps.now(), {
@@ -267,7 +277,7 @@ const acquire = async <Stop>(
           deps.random() * (RESERVE_HORIZON_MS / 2),
       );
       const stop = await afterWaiting();
-      if (stop !== undefined) return stop;
+      if (stop !== undefined) return { stop };
       continue;
     }
     if (at > deps.now().getTime()) {
@@ -275,13 +285,13 @@ const acquire = async <Stop>(
       const early = at - STOP_CHECK_BEFORE_MS - deps.now().getTime();
       if (early > 0) await deps.sleep(early);
       const stop = await afterWaiting();
-      if (stop !== undefined) return stop;
+      if (stop !== undefined) return { stop };
       const left = at - deps.now().getTime();
       if (left > 0) await deps.sleep(left);
     }
     // Sent much later than its moment (a slow write, a busy process), the batch could crowd the batches
     // reserved after it: it gives that moment back and takes a new one in the same write.
-    if (deps.now().getTime() - at <= deps.limiter.lateToleranceMs) return undefined;
+    if (deps.now().getTime() - at <= deps.limiter.lateToleranceMs) return { moment };
     missed = moment;
   }
 };

@@ -119,3 +119,30 @@ const withdraw = (
   const rest = entry[1] - size;
   return [...log.slice(0, index), ...(rest > 0 ? [[entry[0], rest] as const] : []), ...log.slice(index + 1)];
 };
+
+/**
+ * The log once a batch that reserved `reservedAt` is known to have gone out at `sentAt`, later than the
+ * tolerance (measured: its request opened a connection, was signed cold, or waited on a busy process). It
+ * arrives at the partner that much later, so the batch a window after its moment, reserved counting on
+ * that moment, would arrive within the same rolling second there. So it is counted from when it went: its
+ * reservation is withdrawn and it is added to the first entry at or after `sentAt` (or appended). Counting
+ * it at a later entry is safe: only windows ending before that entry miss it, and no batch to come is
+ * placed before the log's last entry. Made as soon as the request has gone, well before the batches a
+ * window later reserve (at most the reservation horizon ahead), so they are placed counting on it.
+ */
+export const recordLateSend = (
+  log: readonly Reservation[],
+  reservedAt: number,
+  sentAt: number,
+  size: number,
+  windowMs = PACING_WINDOW_MS,
+): Reservation[] => {
+  const kept = withdraw(log, reservedAt, size, windowMs);
+  const index = kept.findIndex(([at]) => at >= sentAt);
+  const entry = kept[index];
+  if (entry) return kept.map((e, i): Reservation => (i === index ? [e[0], e[1] + size] : e));
+  const last = kept.at(-1);
+  return last && sentAt - last[0] <= MERGE_WITHIN_MS
+    ? [...kept.slice(0, -1), [sentAt, last[1] + size]]
+    : [...kept, [sentAt, size]];
+};

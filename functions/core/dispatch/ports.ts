@@ -69,6 +69,11 @@ export interface RateLimiter {
     now: Date,
     options?: { replacing?: Date; horizonMs?: number },
   ): Promise<{ at: Date; reserved: boolean }>;
+  /**
+   * The batch of `size` that reserved `reservedAt` went out at `sentAt`, later than the tolerance: it is
+   * counted from then on (pacing.ts `recordLateSend`), one more write for that batch only.
+   */
+  sentLate(partnerId: string, size: number, reservedAt: Date, sentAt: Date): Promise<void>;
   /** How long after its moment a batch may still be sent (half the safety margin; see pacing.ts). */
   readonly lateToleranceMs: number;
 }
@@ -79,6 +84,11 @@ export interface HandOverRequest {
   webhookId: string;
   body: string;
   timeoutMs: number;
+  /**
+   * Called once the request has gone out (written to the network, after any connection set-up), with that
+   * moment: what the partner's arrival follows. A transport that cannot tell does not call it.
+   */
+  onSent?: (at: Date) => void;
 }
 
 /** Sends a signed `sms.send` batch; answers the partner's status, or an error when there was none. */
