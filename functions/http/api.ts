@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
 import { AnswerTooLargeError, AppError, type CataloguedMessage } from '../core/errors.js';
 import { detailMessage, languageOf, messageFor, type Lang } from '../core/messages.js';
 import type { Actor } from '../core/roles.js';
@@ -14,7 +13,7 @@ import {
   type IdempotencyStore,
   type StoredResponse,
 } from './idempotency.js';
-import { lowerCaseHeaders, MAX_ERROR_DETAILS, parseRequest } from './request.js';
+import { lowerCaseHeaders, MAX_ERROR_DETAILS, parseRequest, type ParsedRequest } from './request.js';
 import type { RouteDef } from './route.js';
 
 type Claims = Record<string, string | number | boolean | string[]>;
@@ -28,17 +27,15 @@ export type ApiResult = APIGatewayProxyStructuredResultV2 & {
   headers: Record<string, string>;
 };
 
-type Output<T> = [NonNullable<T>] extends [z.ZodType] ? z.output<NonNullable<T>> : undefined;
+/**
+ * What a handler gets: the parsed request (its body typed by what it was read as, see RequestBody), the
+ * caller, the event and the answer's language.
+ */
+export type ApiRequest<R extends RouteDef> = ParsedRequest<R> & RequestContext;
 
-export interface ApiRequest<R extends RouteDef> {
-  body: Output<R['body']>;
-  query: Output<R['query']>;
-  params: Output<R['params']>;
+interface RequestContext {
   /** The authenticated caller; for public and signature routes an anonymous actor with no roles. */
   actor: Actor;
-  rawBody: string;
-  contentType: string;
-  headers: Record<string, string>;
   /** The answer's language, from `Accept-Language` (English unless Vietnamese is preferred). */
   lang: Lang;
   event: ApiEvent;
@@ -197,7 +194,9 @@ export const api = <R extends RouteDef>(
       await options.verify(event, raw ?? '');
     }
     const parsed = parseRequest(route, event);
-    const request = { ...parsed, actor, event, lang: languageOfRequest(parsed.headers) } as ApiRequest<R>;
+    const context: RequestContext = { actor, event, lang: languageOfRequest(parsed.headers) };
+    // Object.assign keeps the parsed request's type whole: a spread would flatten its body union away.
+    const request: ApiRequest<R> = Object.assign({}, parsed, context);
     const key = route.idempotent ? idempotencyKeyOf(parsed.headers) : undefined;
     if (!key || !options.idempotency) return toResult(await handle(request));
     return runOnce(

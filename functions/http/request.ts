@@ -15,7 +15,7 @@ import {
   type MessageParams,
   type ParamValue,
 } from '../core/messages.js';
-import type { RouteDef } from './route.js';
+import type { BodyMediaType, RouteDef, SchemaOutput } from './route.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -91,31 +91,56 @@ export const issuesToDetails = (issues: readonly z.core.$ZodIssue[], prefix?: st
     ];
   });
 
-const validate = <T extends z.ZodType>(
-  schema: T | undefined,
+/**
+ * A part checked against its schema; a part the route leaves out is `undefined`. The two assertions are
+ * where zod's runtime answer meets the conditional type: TypeScript cannot narrow a generic conditional
+ * return type, and `SchemaOutput<S>` is exactly what each branch returns.
+ */
+const validate = <S extends z.ZodType | undefined>(
+  schema: S,
   value: unknown,
   where: string,
-): z.output<T> | undefined => {
-  if (!schema) return undefined;
+): SchemaOutput<S> => {
+  if (!schema) return undefined as SchemaOutput<S>;
   const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) throw new ValidationError(`Invalid ${where}`, issuesToDetails(result.error.issues));
-  return result.data;
+  return result.data as SchemaOutput<S>;
 };
 
-export interface ParsedRequest {
-  body: unknown;
-  query: unknown;
-  params: unknown;
+type BodySchema<R extends RouteDef> = NonNullable<R['body']>;
+type TextMediaOf<R extends RouteDef> = Exclude<NonNullable<R['bodyTypes']>[number], 'application/json'>;
+
+/**
+ * The request body by what it was read as (`bodyType`): JSON, parsed and validated (an empty body counts,
+ * so an optional body is `undefined` here); an accepted text type, left in `rawBody` for the handler to
+ * read; or nothing, on a route that takes no body.
+ */
+export type RequestBody<R extends RouteDef = RouteDef> = [BodySchema<R>] extends [never]
+  ? { bodyType: 'none'; body: undefined }
+  : | { bodyType: 'application/json'; body: SchemaOutput<R['body']> }
+    | (TextMediaOf<R> extends infer M extends BodyMediaType
+        ? M extends BodyMediaType
+          ? { bodyType: M; body: undefined }
+          : never
+        : never);
+
+export type ParsedRequest<R extends RouteDef = RouteDef> = RequestBody<R> & {
+  query: SchemaOutput<R['query']>;
+  params: SchemaOutput<R['params']>;
   rawBody: string;
+  /** The `Content-Type` header's media type, lower case, as sent (`''` without one). */
   contentType: string;
   headers: Record<string, string>;
-}
+};
 
 const mediaType = (header: string | undefined): string =>
   (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
+const isBodyMediaType = (type: string, accepted: readonly BodyMediaType[]): type is BodyMediaType =>
+  accepted.some((media) => media === type);
+
 /** Contract §1: size (413), media type (415), JSON syntax (400 invalid_json), schema (400 validation_failed). */
-export const parseRequest = (route: RouteDef, event: RawRequest): ParsedRequest => {
+export const parseRequest = <R extends RouteDef>(route: R, event: RawRequest): ParsedRequest<R> => {
   const headers = lowerCaseHeaders(event.headers);
   const rawBody = event.body
     ? event.isBase64Encoded
@@ -126,27 +151,37 @@ export const parseRequest = (route: RouteDef, event: RawRequest): ParsedRequest 
   if (Buffer.byteLength(rawBody, 'utf8') > limit) throw new PayloadTooLargeError(limit);
 
   const contentType = mediaType(headers['content-type']);
-  let body: unknown = undefined;
-  if (route.body) {
-    const accepted = route.bodyTypes ?? ['application/json'];
-    const bodyIsEmpty = rawBody.trim() === '';
-    if (!bodyIsEmpty && !accepted.includes(contentType)) throw new UnsupportedMediaTypeError(accepted);
-    if (contentType === 'application/json' || bodyIsEmpty) {
-      body = parseJson(rawBody);
-      body = validate(route.body, body, 'request body');
-    }
-  } else if (!isNoBody(rawBody)) {
-    throw new ValidationError('This endpoint takes no request body', [detail(BODY_PATH, 'body_not_empty')]);
-  }
-
   return {
-    body,
-    query: validate(route.query, definedEntries(event.queryStringParameters), 'query string'),
-    params: validate(route.params, definedEntries(event.pathParameters), 'path'),
+    ...readBody(route, rawBody, contentType),
+    query: validate<R['query']>(route.query, definedEntries(event.queryStringParameters), 'query string'),
+    params: validate<R['params']>(route.params, definedEntries(event.pathParameters), 'path'),
     rawBody,
     contentType,
     headers,
   };
+};
+
+/**
+ * Contract §1's order: a body on a route that takes none (400), a media type the route does not accept
+ * (415), then JSON syntax and schema. Each branch returns one member of `RequestBody<R>`, the member the
+ * route's own `body` and `bodyTypes` select; TypeScript cannot pick that member of a generic conditional
+ * type, hence the assertions.
+ */
+const readBody = <R extends RouteDef>(route: R, rawBody: string, contentType: string): RequestBody<R> => {
+  if (!route.body) {
+    if (!isNoBody(rawBody)) {
+      throw new ValidationError('This endpoint takes no request body', [detail(BODY_PATH, 'body_not_empty')]);
+    }
+    return { bodyType: 'none', body: undefined } as RequestBody<R>;
+  }
+  const accepted = route.bodyTypes ?? ['application/json'];
+  const bodyIsEmpty = rawBody.trim() === '';
+  if (!bodyIsEmpty && !isBodyMediaType(contentType, accepted)) throw new UnsupportedMediaTypeError(accepted);
+  if (bodyIsEmpty || contentType === 'application/json') {
+    const body = validate(route.body, parseJson(rawBody), 'request body');
+    return { bodyType: 'application/json', body } as RequestBody<R>;
+  }
+  return { bodyType: contentType, body: undefined } as RequestBody<R>;
 };
 
 /** Many HTTP clients send `{}` with every POST: on a route that takes no body it means none. */

@@ -9,6 +9,9 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type RouteAuth = Access | 'public' | 'signature';
 
+/** Media types a route may accept a body in; JSON is parsed and validated, any other arrives as text. */
+export type BodyMediaType = 'application/json' | 'text/csv';
+
 export interface ResponseDef {
   description: string;
   schema?: z.ZodType;
@@ -23,6 +26,8 @@ export interface RouteDef<
   TBody extends z.ZodType = z.ZodType,
   TQuery extends z.ZodType = z.ZodType,
   TParams extends z.ZodType = z.ZodType,
+  TMedia extends BodyMediaType = BodyMediaType,
+  TResponses extends Record<number, ResponseDef> = Record<number, ResponseDef>,
 > {
   id: string;
   method: HttpMethod;
@@ -37,7 +42,7 @@ export interface RouteDef<
   table: 'none' | 'read' | 'write';
   body?: TBody;
   /** Media types accepted for the body (default `application/json`). */
-  bodyTypes?: readonly string[];
+  bodyTypes?: readonly TMedia[];
   query?: TQuery;
   params?: TParams;
   /** Largest accepted body in bytes (default 1 MiB). */
@@ -48,9 +53,32 @@ export interface RouteDef<
   uses?: readonly ('events' | 'scheduler' | 'batchTopic')[];
   /** A creating POST: honours the `Idempotency-Key` header (contract §1). */
   idempotent?: boolean;
-  responses: Record<number, ResponseDef>;
+  responses: TResponses;
 }
 
-export const defineRoute = <TBody extends z.ZodType, TQuery extends z.ZodType, TParams extends z.ZodType>(
-  route: RouteDef<TBody, TQuery, TParams>,
-): RouteDef<TBody, TQuery, TParams> => route;
+/**
+ * A route with its schemas' types kept: a part the route leaves out is `never` here, so a handler's
+ * request and a test client's call know it is absent (see ApiRequest).
+ */
+export const defineRoute = <
+  TBody extends z.ZodType = never,
+  TQuery extends z.ZodType = never,
+  TParams extends z.ZodType = never,
+  TMedia extends BodyMediaType = 'application/json',
+  const TResponses extends Record<number, ResponseDef> = Record<number, ResponseDef>,
+>(
+  route: RouteDef<TBody, TQuery, TParams, TMedia, TResponses>,
+): RouteDef<TBody, TQuery, TParams, TMedia, TResponses> => route;
+
+/** zod's output for a part the route declares, `undefined` for one it leaves out (`never`). */
+export type SchemaOutput<T> = [NonNullable<T>] extends [never]
+  ? undefined
+  : NonNullable<T> extends z.ZodType
+    ? z.output<NonNullable<T>>
+    : undefined;
+/** What a caller sends for that part: zod's input type. */
+export type SchemaInput<T> = [NonNullable<T>] extends [never]
+  ? undefined
+  : NonNullable<T> extends z.ZodType
+    ? z.input<NonNullable<T>>
+    : undefined;

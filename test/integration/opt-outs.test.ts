@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
 import { dynamoOptOutStore } from '../../functions/adapters/opt-out-store.js';
-import { startTestApi, type TestApi } from '../support/api.js';
+import { startTestApi, type CallOptions, type TestApi } from '../support/api.js';
+import { expectStatus, send } from '../support/typed-api.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -16,13 +17,16 @@ const expectError = (response: { status: number; body: unknown }, status: number
   expect(response.body).toMatchObject({ error: { code, message: expect.any(String) } });
 };
 
-const path = (phone: string) => `/v1/opt-outs/${encodeURIComponent(phone)}`;
 const optOut = (phone: string, reason?: string) =>
-  api.call('POST', '/v1/opt-outs', { as: 'officer', json: reason ? { phone, reason } : { phone } });
+  send(api, 'createOptOut', { as: 'officer', json: reason ? { phone, reason } : { phone } });
+const read = (phone: string, as: CallOptions['as'] = 'admin') =>
+  send(api, 'getOptOut', { params: { phone }, as });
+const remove = (phone: string, options: { as?: CallOptions['as']; badJson?: unknown } = {}) =>
+  send(api, 'deleteOptOut', { params: { phone }, ...options });
 
 describe('opt-outs', () => {
   it('opts a phone out in E.164 and finds it by any way of writing it', async () => {
-    const created = await api.call('POST', '/v1/opt-outs', {
+    const created = await send(api, 'createOptOut', {
       as: { role: 'officer', user: 'minh@ha-giang' },
       json: { phone: '098 111 2233', reason: '  Nhắn TU CHOI qua tổng đài ' },
     });
@@ -35,8 +39,7 @@ describe('opt-outs', () => {
       createdBy: 'minh@ha-giang',
     });
     for (const written of ['+84981112233', '0981112233', '84 98 111 2233', '(+84) 98-111-2233']) {
-      const read = await api.call('GET', path(written), { as: 'officer' });
-      expect(read).toMatchObject({ status: 200, body: created.body });
+      expect(await read(written, 'officer')).toMatchObject({ status: 200, body: created.body });
     }
   });
 
@@ -54,8 +57,8 @@ describe('opt-outs', () => {
       json: { phone: '0983334455' },
       headers: { 'idempotency-key': 'oo-1' },
     };
-    const first = await api.call('POST', '/v1/opt-outs', request);
-    const replay = await api.call('POST', '/v1/opt-outs', request);
+    const first = await send(api, 'createOptOut', request);
+    const replay = await send(api, 'createOptOut', request);
     expect(first.status).toBe(201);
     expect(replay.status).toBe(201);
     expect(replay.body).toEqual(first.body);
@@ -63,24 +66,24 @@ describe('opt-outs', () => {
   });
 
   it('answers 404 for a phone that is not opted out', async () => {
-    expectError(await api.call('GET', path('0989999999')), 404, 'not_found');
+    expectError(await read('0989999999'), 404, 'not_found');
   });
 
   it('lets an admin re-consent a phone, after which it is no longer opted out', async () => {
     await optOut('0984445566');
-    const removed = await api.call('DELETE', path('+84984445566'), { as: 'admin' });
+    const removed = await remove('+84984445566', { as: 'admin' });
     expect(removed.status).toBe(204);
     expect(removed.body).toBe('');
-    expectError(await api.call('GET', path('0984445566')), 404, 'not_found');
-    expectError(await api.call('DELETE', path('0984445566'), { as: 'admin' }), 404, 'not_found');
+    expectError(await read('0984445566'), 404, 'not_found');
+    expectError(await remove('0984445566', { as: 'admin' }), 404, 'not_found');
   });
 
   it('shows a planner the phone masked', async () => {
     await optOut('0985556677');
-    const read = await api.call('GET', path('0985556677'), { as: 'planner' });
-    expect(read.status).toBe(200);
-    expect(read.body.phone).toBe('+8498****677');
-    expect(JSON.stringify(read.body)).not.toContain('0985556677');
+    const masked = await read('0985556677', 'planner');
+    expectStatus(masked, 200);
+    expect(masked.body.phone).toBe('+8498****677');
+    expect(JSON.stringify(masked.body)).not.toContain('0985556677');
   });
 });
 
@@ -89,7 +92,7 @@ describe('suppression list', () => {
     const optedOut = ['0386660001', '0706660002', '0566660003'];
     for (const phone of optedOut) await optOut(phone);
     await optOut('0326660004');
-    await api.call('DELETE', path('0326660004'), { as: 'admin' });
+    await remove('0326660004', { as: 'admin' });
 
     const all = await store().allOptedOut();
     expect(all).toEqual(expect.any(Set));
@@ -111,20 +114,20 @@ describe('suppression list', () => {
 describe('opt-outs access', () => {
   it.each(['officer', 'approver', 'planner'] as const)('forbids a re-consent by an %s', async (role) => {
     await optOut('0987778899');
-    expectError(await api.call('DELETE', path('0987778899'), { as: role }), 403, 'forbidden');
-    expect((await api.call('GET', path('0987778899'))).status).toBe(200);
+    expectError(await remove('0987778899', { as: role }), 403, 'forbidden');
+    expect((await read('0987778899')).status).toBe(200);
   });
 
   it('forbids a planner to opt a phone out', async () => {
     expectError(
-      await api.call('POST', '/v1/opt-outs', { as: 'planner', json: { phone: '0981234567' } }),
+      await send(api, 'createOptOut', { as: 'planner', json: { phone: '0981234567' } }),
       403,
       'forbidden',
     );
   });
 
   it('answers 401 without a token', async () => {
-    expectError(await api.call('GET', path('0981234567'), { as: null }), 401, 'unauthorized');
+    expectError(await read('0981234567', null), 401, 'unauthorized');
   });
 });
 
@@ -157,8 +160,9 @@ describe('opt-outs input validation', () => {
       /not a known field/,
     ],
   ])('refuses an opt-out with %s', async (_case, body, field, code, message) => {
-    const response = await api.call('POST', '/v1/opt-outs', { as: 'officer', json: body });
+    const response = await send(api, 'createOptOut', { as: 'officer', badJson: body });
     expectError(response, 400, 'validation_failed');
+    expectStatus(response, 400);
     expect(response.body.error.details).toEqual(
       expect.arrayContaining([{ path: field, code, message: expect.stringMatching(message) }]),
     );
@@ -169,13 +173,14 @@ describe('opt-outs input validation', () => {
     ['letters', 'abc'],
     ['a foreign number', '+12025550123'],
   ])('refuses to look up %s, naming the phone', async (_case, phone) => {
-    const response = await api.call('GET', path(phone));
+    const response = await read(phone);
     expectError(response, 400, 'validation_failed');
-    expect(response.body.error.details[0].path).toBe('phone');
+    expectStatus(response, 400);
+    expect(response.body.error.details?.[0]?.path).toBe('phone');
   });
 
   it('refuses a body on a delete', async () => {
-    const response = await api.call('DELETE', path('0981234567'), { json: { reason: 'x' } });
+    const response = await remove('0981234567', { badJson: { reason: 'x' } });
     expectError(response, 400, 'validation_failed');
   });
 });

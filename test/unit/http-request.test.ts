@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import {
   AppError,
@@ -163,6 +163,29 @@ describe('parseRequest: media type (415)', () => {
     const csv = 'phone,province\n0981234567,Bắc Kạn\n';
     const parsed = parseRequest(csvRoute, { headers: { 'content-type': 'text/csv' }, body: csv });
     expect(parsed).toMatchObject({ body: undefined, rawBody: csv, contentType: 'text/csv' });
+    expect(parsed.bodyType).toBe('text/csv');
+  });
+
+  it('types the body by what it was read as: a CSV body is not the output of the JSON schema (issue #14)', () => {
+    const parsed = parseRequest(csvRoute, { headers: { 'content-type': 'text/csv' }, body: 'rows\nx' });
+    expectTypeOf(parsed.body).toEqualTypeOf<{ rows: string[] } | undefined>();
+    if (parsed.bodyType === 'application/json') expectTypeOf(parsed.body).toEqualTypeOf<{ rows: string[] }>();
+    else expectTypeOf(parsed.bodyType).toEqualTypeOf<'text/csv'>();
+    expect(parsed.bodyType).toBe('text/csv');
+  });
+
+  it('reads a JSON body as JSON on a route that also takes CSV', () => {
+    const parsed = parseRequest(csvRoute, json({ rows: ['a'] }));
+    expect(parsed).toMatchObject({ bodyType: 'application/json', body: { rows: ['a'] } });
+  });
+
+  it('types the parts a route leaves out as undefined', () => {
+    const parsed = parseRequest(noBodyRoute, { headers: {} });
+    expectTypeOf(parsed.body).toEqualTypeOf<undefined>();
+    expectTypeOf(parsed.query).toEqualTypeOf<undefined>();
+    expectTypeOf(parsed.params).toEqualTypeOf<undefined>();
+    expectTypeOf(parseRequest(listRoute, { headers: {} }).query).toEqualTypeOf<z.output<typeof ListQuery>>();
+    expect(parsed).toMatchObject({ bodyType: 'none', body: undefined, query: undefined, params: undefined });
   });
 });
 

@@ -9,9 +9,9 @@ const deps = audienceDeps();
 /** JSON arrives parsed and shape-checked by the chain; a CSV body arrives as text and is read here. */
 export const handler = api(
   routes.importSubscribers,
-  async ({ params, body, rawBody, contentType, lang }) => {
+  async ({ params, bodyType, body, rawBody, lang }) => {
     const rows =
-      contentType === 'text/csv' ? subscriberRowsFromCsv(rawBody) : subscriberRowsFromJson(body.subscribers);
+      bodyType === 'text/csv' ? subscriberRowsFromCsv(rawBody) : subscriberRowsFromJson(body.subscribers);
     return { status: 200, body: await importSubscribers(deps, params.audienceId, rows, lang) };
   },
   apiOptions(),

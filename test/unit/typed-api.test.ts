@@ -1,0 +1,24 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { OptOutView } from '../../functions/core/opt-out.js';
+import type { ErrorBody } from '../../functions/http/schemas.js';
+import type { z } from 'zod';
+import type { Answer, RouteCallOptions } from '../support/typed-api.js';
+
+describe('typed test client (issue #14)', () => {
+  it('types each answer by its status, from the route table', () => {
+    expectTypeOf<Extract<Answer<'createOptOut'>, { status: 201 }>['body']>().toEqualTypeOf<
+      z.output<typeof OptOutView>
+    >();
+    expectTypeOf<Extract<Answer<'createOptOut'>, { status: 400 }>['body']>().toEqualTypeOf<
+      z.output<typeof ErrorBody>
+    >();
+    expectTypeOf<Answer<'createOptOut'>['status']>().toEqualTypeOf<200 | 201 | 400 | 401 | 403>();
+  });
+
+  it('types what a call sends by the route schemas', () => {
+    expectTypeOf<{ json: { phone: number } }>().not.toExtend<RouteCallOptions<'createOptOut'>>();
+    expectTypeOf<{ json: { phone: string } }>().toExtend<RouteCallOptions<'createOptOut'>>();
+    expectTypeOf<{ as: 'admin' }>().not.toExtend<RouteCallOptions<'getOptOut'>>();
+    expectTypeOf<{ params: { phone: string } }>().toExtend<RouteCallOptions<'getOptOut'>>();
+  });
+});
