@@ -4,8 +4,9 @@ import type { WebhookDeps } from '../core/webhooks/service.js';
 import type { ApiEvent } from '../http/api.js';
 import { lowerCaseHeaders } from '../http/request.js';
 import { dynamoReportBatchStore } from './batch-store.js';
-import { isLocalRuntime } from './campaign-deps.js';
-import { dynamoDocumentClient, tableName } from './clients.js';
+import { campaignDeps } from './campaign-deps.js';
+import { dynamoDocumentClient } from './clients.js';
+import { readConfig, type Config } from './config.js';
 import { dynamoInboundStore } from './inbound-store.js';
 import { observeWebhook } from './metrics.js';
 import { dynamoOptOutStore } from './opt-out-store.js';
@@ -14,10 +15,13 @@ import { dynamoPortedNumbers } from './ported-store.js';
 import { dynamoRecipientIndex } from './recipient-index.js';
 import { dynamoWebhookReceipts } from './webhook-receipts.js';
 
-/** Wires the partner webhook use cases (contract §8 "Partners send") to DynamoDB. */
-export const webhookDeps = (): WebhookDeps => {
+/**
+ * The webhooks area's composition root: the partner webhook use cases (contract §8 "Partners send"), their
+ * signature check, and the replies they bring in, wired to DynamoDB.
+ */
+export const webhookDeps = (config: Config = readConfig()): WebhookDeps => {
   const client = dynamoDocumentClient();
-  const table = tableName();
+  const table = config.TABLE_NAME;
   return {
     batches: dynamoReportBatchStore(client, table),
     ported: dynamoPortedNumbers(client, table),
@@ -29,7 +33,7 @@ export const webhookDeps = (): WebhookDeps => {
       carriersOf: async (partnerId) => (await dynamoPartnerStore(client, table).get(partnerId))?.carriers,
     },
     receipts: dynamoWebhookReceipts(client, table),
-    observe: observeWebhook(isLocalRuntime()),
+    observe: observeWebhook(config.LOCAL_RUNTIME),
     now: () => new Date(),
   };
 };
@@ -38,9 +42,9 @@ export const webhookDeps = (): WebhookDeps => {
  * The `verify` step of a partner webhook route: the Standard Webhooks signature against the partner's
  * active secrets, before the body is looked at. Read per request (no cache), so a rotation counts at once.
  */
-export const partnerSignatureCheck = () => {
-  const partners = dynamoPartnerStore(dynamoDocumentClient(), tableName());
-  const observe = observeWebhook(isLocalRuntime());
+export const partnerSignatureCheck = (config: Config = readConfig()) => {
+  const partners = dynamoPartnerStore(dynamoDocumentClient(), config.TABLE_NAME);
+  const observe = observeWebhook(config.LOCAL_RUNTIME);
   return async (event: ApiEvent, rawBody: string): Promise<void> => {
     const id = PartnerId.safeParse(event.pathParameters?.partnerId);
     const partner = id.success ? await partners.get(id.data) : undefined;
@@ -53,3 +57,9 @@ export const partnerSignatureCheck = () => {
     }
   };
 };
+
+/** The replies of a campaign (GET …/replies): its inbound messages, and the campaign for its 404. */
+export const repliesDeps = (config: Config = readConfig()) => ({
+  inbound: dynamoInboundStore(dynamoDocumentClient(), config.TABLE_NAME),
+  campaigns: campaignDeps(config),
+});

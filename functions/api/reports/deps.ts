@@ -1,16 +1,24 @@
 import { campaignDeps } from '../../adapters/campaign-deps.js';
-import { dynamoDocumentClient, tableName } from '../../adapters/clients.js';
+import { dynamoDocumentClient } from '../../adapters/clients.js';
+import { readConfig, type Config } from '../../adapters/config.js';
 import { dynamoReportStore } from '../../adapters/report-store.js';
 import { getCampaign } from '../../core/campaign-service.js';
 import type { Batch } from '../../core/dispatch/batch.js';
 import { toMessageRow, type MessageRow } from '../../core/reports.js';
+import { collectStream, type ApiResponse } from '../../http/api.js';
 
-/** What the report handlers share: the campaign (404 if unknown), its batches, and rows with clicks. */
-export const reportDeps = () => {
-  const campaigns = campaignDeps();
-  const store = dynamoReportStore(dynamoDocumentClient(), tableName());
+/**
+ * The reports area's composition root. What the report handlers share: the campaign (404 if unknown), its
+ * batches, and rows with clicks.
+ */
+export const reportDeps = (config: Config = readConfig()) => {
+  const campaigns = campaignDeps(config);
+  const store = dynamoReportStore(dynamoDocumentClient(), config.TABLE_NAME);
   return {
     store,
+    /** The local server streams an answer; API Gateway's HTTP API cannot, so there it is joined first. */
+    answer: (response: ApiResponse, tooLargeHint: string): Promise<ApiResponse> | ApiResponse =>
+      config.LOCAL_RUNTIME ? response : collectStream(response, { hint: tooLargeHint }),
     campaign: (id: string) => getCampaign(campaigns, id),
     /**
      * Rows of these messages, each with its link's clicks when it has a link: from `clicks` when given (a
