@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { AudienceDeps } from '../core/audience-service.js';
+import type { IdempotencyStore } from '../core/idempotency.js';
 import type { OptOutDeps } from '../core/opt-out-service.js';
 import type { PartnerDeps } from '../core/partner-service.js';
 import type { SettingsStore } from '../core/settings.js';
-import type { ApiOptions } from '../http/api.js';
 import { dynamoAudienceStore } from './audience-store.js';
 import { dynamoDocumentClient } from './clients.js';
 import { readConfig, webhookUrlPolicy, type Config } from './config.js';
@@ -48,6 +48,6 @@ export const settingsDeps = (config: Config = readConfig()): { settings: Setting
 });
 
 /** The HTTP chain's options of a route marked `idempotent`. */
-export const apiOptions = (config: Config = readConfig()): ApiOptions => ({
+export const apiOptions = (config: Config = readConfig()): { idempotency: IdempotencyStore } => ({
   idempotency: dynamoIdempotencyStore(dynamoDocumentClient(), config.TABLE_NAME),
 });

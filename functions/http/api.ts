@@ -11,6 +11,7 @@ import {
   idempotencyKeyOf,
   replayOrProceed,
   requestHash,
+  type IdempotencyScope,
   type IdempotencyStore,
   type StoredResponse,
 } from './idempotency.js';
@@ -202,7 +203,7 @@ export const api = <R extends RouteDef>(
     if (!key || !options.idempotency) return toResult(await handle(request));
     return runOnce(
       options.idempotency,
-      `${actor.userId}|${route.id}`,
+      { userId: actor.userId, routeId: route.id },
       key,
       requestHash(route.method, event.rawPath, parsed.rawBody),
       () => handle(request).then(toResult),
@@ -225,7 +226,7 @@ export const api = <R extends RouteDef>(
 
 const runOnce = async (
   store: IdempotencyStore,
-  scope: string,
+  scope: IdempotencyScope,
   key: string,
   hash: string,
   execute: () => Promise<ApiResult>,
