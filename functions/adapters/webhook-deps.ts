@@ -1,8 +1,6 @@
 import { PartnerId } from '../core/partner.js';
-import { verifyPartnerSignature } from '../core/webhooks/signature.js';
+import { verifyPartnerSignature, type SignedRequest } from '../core/webhooks/signature.js';
 import type { WebhookDeps } from '../core/webhooks/service.js';
-import type { ApiEvent } from '../http/api.js';
-import { lowerCaseHeaders } from '../http/request.js';
 import { dynamoReportBatchStore } from './batch-store.js';
 import { campaignDeps } from './campaign-deps.js';
 import { dynamoDocumentClient } from './clients.js';
@@ -45,11 +43,11 @@ export const webhookDeps = (config: Config = readConfig()): WebhookDeps => {
 export const partnerSignatureCheck = (config: Config = readConfig()) => {
   const partners = dynamoPartnerStore(dynamoDocumentClient(), config.TABLE_NAME);
   const observe = observeWebhook(config.LOCAL_RUNTIME);
-  return async (event: ApiEvent, rawBody: string): Promise<void> => {
-    const id = PartnerId.safeParse(event.pathParameters?.partnerId);
+  return async ({ pathParameters, headers, rawBody }: SignedRequest): Promise<void> => {
+    const id = PartnerId.safeParse(pathParameters.partnerId);
     const partner = id.success ? await partners.get(id.data) : undefined;
     try {
-      verifyPartnerSignature(partner, rawBody, lowerCaseHeaders(event.headers), new Date());
+      verifyPartnerSignature(partner, rawBody, headers, new Date());
     } catch (error) {
       // Unknown partners share one dimension value: a caller cannot mint CloudWatch dimensions.
       observe('WebhookSignatureFailures', partner ? partner.id : 'unknown', 1);

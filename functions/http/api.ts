@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AnswerTooLargeError, AppError, type CataloguedMessage } from '../core/errors.js';
 import { detailMessage, languageOf, messageFor, type Lang } from '../core/messages.js';
 import type { Actor } from '../core/roles.js';
+import type { SignedRequest } from '../core/webhooks/signature.js';
 import { logger } from '../adapters/logger.js';
 import { authorize } from './auth.js';
 import {
@@ -90,7 +91,7 @@ export interface ApiOptions {
    * Runs before the body is parsed or validated: signature routes verify the raw body here, so a bad
    * signature is a 401 whatever the body holds, and nothing is read or recorded before it is checked.
    */
-  verify?: (event: ApiEvent, rawBody: string) => Promise<void>;
+  verify?: (request: SignedRequest) => Promise<void>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -195,7 +196,11 @@ export const api = <R extends RouteDef>(
       const raw = event.isBase64Encoded
         ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
         : event.body;
-      await options.verify(event, raw ?? '');
+      await options.verify({
+        pathParameters: event.pathParameters ?? {},
+        headers: lowerCaseHeaders(event.headers),
+        rawBody: raw ?? '',
+      });
     }
     const parsed = parseRequest(route, event);
     const request = { ...parsed, actor, event, lang: languageOfRequest(parsed.headers) } as ApiRequest<R>;
