@@ -54,7 +54,14 @@ export interface ApiRequest<R extends RouteDef> {
 export type ApiResponse =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { status: number; text: string; contentType: string; headers?: Record<string, string> }
-  | { status: number; stream: AsyncIterable<string>; contentType: string; headers?: Record<string, string> };
+  | {
+      status: number;
+      stream: AsyncIterable<string>;
+      contentType: string;
+      headers?: Record<string, string>;
+      /** What a 413 tells the caller to do where the answer must be joined and is too large. */
+      tooLargeHint?: string;
+    };
 
 /** A result whose body is still to come, chunk by chunk: only the local server gets one. */
 export type StreamedResult = ApiResult & { stream: AsyncIterable<string> };
@@ -70,10 +77,13 @@ export const LAMBDA_ANSWER_LIMIT_BYTES = 5_500_000;
  */
 export const collectStream = async (
   response: ApiResponse,
-  { maxBytes = LAMBDA_ANSWER_LIMIT_BYTES, hint = 'ask for less' } = {},
+  {
+    maxBytes = LAMBDA_ANSWER_LIMIT_BYTES,
+    hint = ('stream' in response && response.tooLargeHint) || 'ask for less',
+  } = {},
 ): Promise<ApiResponse> => {
   if (!('stream' in response)) return response;
-  const { stream, ...rest } = response;
+  const { stream, tooLargeHint: _hint, ...rest } = response;
   let text = '';
   let bytes = 0;
   for await (const chunk of stream) {
@@ -82,6 +92,19 @@ export const collectStream = async (
     text += chunk;
   }
   return { ...rest, text };
+};
+
+/** Invocations whose invoker writes a streamed answer out as it comes: the local server marks its own. */
+const streamingInvocations = new WeakSet<Context>();
+
+/**
+ * Marks an invocation as one whose answer may stream. Lambda behind API Gateway's HTTP API cannot stream,
+ * so an unmarked invocation gets a streamed answer joined (`collectStream`): the invoker decides, never the
+ * handler.
+ */
+export const streamsAnswers = (context: Context): Context => {
+  streamingInvocations.add(context);
+  return context;
 };
 
 export interface ApiOptions {
@@ -189,7 +212,7 @@ export const api = <R extends RouteDef>(
   handle: (request: ApiRequest<R>) => Promise<ApiResponse>,
   options: ApiOptions = {},
 ) => {
-  const run = async (event: ApiEvent): Promise<ApiResult> => {
+  const run = async (event: ApiEvent, context: Context): Promise<ApiResult> => {
     const actor = authorize(route.auth, event.requestContext.authorizer?.jwt?.claims) ?? ANONYMOUS;
     if (options.verify) {
       // The body exactly as it came: the signature was computed over these bytes.
@@ -205,13 +228,17 @@ export const api = <R extends RouteDef>(
     const parsed = parseRequest(route, event);
     const request = { ...parsed, actor, event, lang: languageOfRequest(parsed.headers) } as ApiRequest<R>;
     const key = route.idempotent ? idempotencyKeyOf(parsed.headers) : undefined;
-    if (!key || !options.idempotency) return toResult(await handle(request));
+    const answer = async () => {
+      const response = await handle(request);
+      return toResult(streamingInvocations.has(context) ? response : await collectStream(response));
+    };
+    if (!key || !options.idempotency) return answer();
     return runOnce(
       options.idempotency,
       { userId: actor.userId, routeId: route.id },
       key,
       requestHash(route.method, event.rawPath, parsed.rawBody),
-      () => handle(request).then(toResult),
+      answer,
     );
   };
 

@@ -5,7 +5,6 @@ import { dynamoReportStore } from '../../adapters/report-store.js';
 import { getCampaign } from '../../core/campaign-service.js';
 import type { Batch } from '../../core/dispatch/batch.js';
 import { toMessageRow, type MessageRow } from '../../core/reports.js';
-import { collectStream, type ApiResponse } from '../../http/api.js';
 
 /**
  * The reports area's composition root. What the report handlers share: the campaign (404 if unknown), its
@@ -16,9 +15,6 @@ export const reportDeps = (config: Config = readConfig()) => {
   const store = dynamoReportStore(dynamoDocumentClient(), config.TABLE_NAME);
   return {
     store,
-    /** The local server streams an answer; API Gateway's HTTP API cannot, so there it is joined first. */
-    answer: (response: ApiResponse, tooLargeHint: string): Promise<ApiResponse> | ApiResponse =>
-      config.LOCAL_RUNTIME ? response : collectStream(response, { hint: tooLargeHint }),
     campaign: (id: string) => getCampaign(campaigns, id),
     /**
      * Rows of these messages, each with its link's clicks when it has a link: from `clicks` when given (a

@@ -17,6 +17,7 @@ export const handler = api(routes.campaignReportCsv, async ({ params, actor }) =
   const clicks = await deps.store.clicksOfCampaign(campaign.id);
   const response: ApiResponse = {
     status: 200,
+    tooLargeHint: `this campaign's report is too large to download here; page through GET /v1/campaigns/${campaign.id}/messages instead`,
     contentType: 'text/csv; charset=utf-8',
     headers: {
       'content-disposition': `attachment; filename="campaign-${campaign.id}.csv"`,
@@ -34,8 +35,5 @@ export const handler = api(routes.campaignReportCsv, async ({ params, actor }) =
       showPhone,
     ),
   };
-  return deps.answer(
-    response,
-    `this campaign's report is too large to download here; page through GET /v1/campaigns/${campaign.id}/messages instead`,
-  );
+  return response;
 });
