@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApiEvent, ApiResult } from '../functions/http/api.js';
-import { errorResult, isStreamed } from '../functions/http/api.js';
+import { errorResult, isStreamed, streamsAnswers } from '../functions/http/api.js';
 import { languageOf } from '../functions/core/messages.js';
 import { logger } from '../functions/adapters/logger.js';
 import type { RouteDef } from '../functions/http/route.js';
@@ -228,7 +228,9 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
         },
       };
       const handler = await candidate.load();
-      await respond(response, await invokeLocally(candidate.route.id, handler, event));
+      // This server writes a streamed answer out as it comes (report.csv); Lambda's would be joined.
+      const streaming: Handler = (apiEvent, context) => handler(apiEvent, streamsAnswers(context));
+      await respond(response, await invokeLocally(candidate.route.id, streaming, event));
     } catch (error) {
       if (response.headersSent) {
         response.destroy();

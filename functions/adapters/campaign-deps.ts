@@ -6,47 +6,52 @@ import { toView } from '../core/partner.js';
 import { shortLinkLength } from '../core/sms-encoding.js';
 import { dynamoAudienceStore } from './audience-store.js';
 import { dynamoCampaignStore } from './campaign-store.js';
-import { dynamoDocumentClient, tableName } from './clients.js';
+import { dynamoDocumentClient } from './clients.js';
+import { readConfig, requiredConfig, type Config } from './config.js';
+export { apiOptions } from './deps.js';
 import { eventBridgeClient, eventBridgePublisher, localEventPublisher } from './events.js';
 import { dynamoOptOutStore } from './opt-out-store.js';
 import { dynamoPartnerStore } from './partner-store.js';
 import { dynamoLocalScheduler, eventBridgeScheduler, schedulerClient } from './scheduler.js';
 
-/** `npm start` and the tests set LOCAL_RUNTIME=1: events and schedules then live in the table. */
-export const isLocalRuntime = () => process.env.LOCAL_RUNTIME === '1';
+const eventPublisher = (config: Config): EventPublisher =>
+  config.LOCAL_RUNTIME
+    ? localEventPublisher(dynamoDocumentClient(), config.TABLE_NAME)
+    : eventBridgePublisher(eventBridgeClient(), requiredConfig(config, 'EVENT_BUS_NAME'));
 
-export const requiredEnv = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
-
-const eventPublisher = (): EventPublisher =>
-  isLocalRuntime()
-    ? localEventPublisher(dynamoDocumentClient(), tableName())
-    : eventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME'));
-
-const campaignScheduler = (): CampaignScheduler =>
-  isLocalRuntime()
-    ? dynamoLocalScheduler(dynamoDocumentClient(), tableName())
+const campaignScheduler = (config: Config): CampaignScheduler =>
+  config.LOCAL_RUNTIME
+    ? dynamoLocalScheduler(dynamoDocumentClient(), config.TABLE_NAME)
     : eventBridgeScheduler(schedulerClient(), {
-        groupName: requiredEnv('SCHEDULE_GROUP_NAME'),
-        targetArn: requiredEnv('SCHEDULE_TARGET_ARN'),
-        roleArn: requiredEnv('SCHEDULE_ROLE_ARN'),
-        deadLetterArn: process.env.SCHEDULE_DLQ_ARN,
+        groupName: requiredConfig(config, 'SCHEDULE_GROUP_NAME'),
+        targetArn: requiredConfig(config, 'SCHEDULE_TARGET_ARN'),
+        roleArn: requiredConfig(config, 'SCHEDULE_ROLE_ARN'),
+        deadLetterArn: config.SCHEDULE_DLQ_ARN,
       });
 
-export const publicBaseUrl = () => process.env.PUBLIC_BASE_URL ?? 'http://localhost:3000';
-
-/** Lazily, so a handler that never publishes or schedules needs neither variable. */
-const lazy = <T extends object>(make: () => T): T => {
+/** Built on first use, so a Lambda that never publishes (or schedules) needs none of its variables. */
+const onFirstUse = <T>(make: () => T): (() => T) => {
   let instance: T | undefined;
-  return new Proxy({} as T, { get: (_target, name) => Reflect.get((instance ??= make()), name) });
+  return () => (instance ??= make());
 };
 
-export const campaignDeps = (): CampaignDeps => {
+const lazyPublisher = (make: () => EventPublisher): EventPublisher => {
+  const publisher = onFirstUse(make);
+  return { publish: (event) => publisher().publish(event) };
+};
+
+const lazyScheduler = (make: () => CampaignScheduler): CampaignScheduler => {
+  const scheduler = onFirstUse(make);
+  return {
+    schedule: (campaignId, at, timeZone) => scheduler().schedule(campaignId, at, timeZone),
+    cancel: (campaignId) => scheduler().cancel(campaignId),
+  };
+};
+
+/** The campaigns area's composition root: the campaign handlers, the start schedule and the estimate. */
+export const campaignDeps = (config: Config = readConfig()): CampaignDeps => {
   const client = dynamoDocumentClient();
-  const table = tableName();
+  const table = config.TABLE_NAME;
   const partnerStore = dynamoPartnerStore(client, table);
   return {
     campaigns: dynamoCampaignStore(client, table),
@@ -62,10 +67,15 @@ export const campaignDeps = (): CampaignDeps => {
       } while (cursor);
       return all;
     },
-    events: lazy(eventPublisher),
-    scheduler: lazy(campaignScheduler),
+    events: lazyPublisher(() => eventPublisher(config)),
+    scheduler: lazyScheduler(() => campaignScheduler(config)),
     now: () => new Date(),
     newId: ulid,
-    shortLinkLength: shortLinkLength(publicBaseUrl()),
+    shortLinkLength: shortLinkLength(config.PUBLIC_BASE_URL),
   };
 };
+
+/** The SMS estimate's handler: the short link's length follows from where links point. */
+export const estimateDeps = (config: Config = readConfig()) => ({
+  shortLinkLength: shortLinkLength(config.PUBLIC_BASE_URL),
+});

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readConfig } from './config.js';
 
 /**
  * AWS SDK clients, created once per container and reused across invocations. The endpoint comes from the
@@ -13,8 +14,4 @@ export const dynamoDocumentClient = (): DynamoDBDocumentClient =>
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   }));
 
-export const tableName = (): string => {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set');
-  return name;
-};
+export const tableName = (): string => readConfig().TABLE_NAME;

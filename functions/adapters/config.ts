@@ -1,10 +1,126 @@
+import { z } from 'zod';
+import { SAFETY_MARGIN_MS } from '../core/dispatch/pacing.js';
 import type { WebhookUrlPolicy } from '../core/partner-webhook-url.js';
+import { SERVICE_NAME } from './service-name.js';
+
+/** `1` turns a switch on; unset, empty or `0` leaves it off; anything else is a mistake worth stopping for. */
+const flag = (description: string) =>
+  z
+    .enum(['', '0', '1'])
+    .default('0')
+    .transform((value) => value === '1')
+    .describe(description);
+
+/** A whole number in [min, max]; unset or empty takes the default. */
+const wholeNumber = (description: string, fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d*$/, 'expected a whole number')
+    .meta({ description, default: String(fallback) })
+    .optional()
+    .transform((value) => (value ? Number(value) : fallback))
+    .pipe(z.number().int().min(min).max(max));
+
+/** Set where a Lambda uses the AWS resource (CDK binds it); absent locally and where a Lambda never uses it. */
+const awsResource = (description: string) => z.string().min(1).optional().describe(description);
 
 /**
- * Settings the handlers read from the environment. ALLOW_LOOPBACK_WEBHOOKS=1 is set by the local runtime
- * and the tests only: their partners are simulators on 127.0.0.1. In AWS it is never set, so webhooks must
- * be https to a public address.
+ * Every environment variable the handlers read, once: its name, default and meaning. Parsed with zod when
+ * a composition root is built (at cold start), so a wrong value stops the Lambda with the variable's name
+ * instead of surfacing as odd behaviour later. The README's configuration table is `configTable()`.
  */
-export const webhookUrlPolicy = (): WebhookUrlPolicy => ({
-  allowLoopback: process.env.ALLOW_LOOPBACK_WEBHOOKS === '1',
+export const ConfigSchema = z.object({
+  TABLE_NAME: z.string().min(1).describe('The DynamoDB table of every entity (CDK sets it).'),
+  LOCAL_RUNTIME: flag(
+    '`1` under `npm start` and the tests: events, schedules and batch notices then live in the table.',
+  ),
+  PUBLIC_BASE_URL: z
+    .url()
+    .default('http://localhost:3000')
+    .describe('Where short links point (`<base>/l/<code>`); also sizes the link in the SMS estimate.'),
+  ALLOW_LOOPBACK_WEBHOOKS: flag(
+    '`1` lets partner webhooks be http on 127.0.0.1 (the local simulators); never set in AWS.',
+  ),
+  EVENT_BUS_NAME: awsResource('EventBridge bus that receives `campaign.*` events.'),
+  SCHEDULE_GROUP_NAME: awsResource('EventBridge Scheduler group of the campaigns’ start schedules.'),
+  SCHEDULE_TARGET_ARN: awsResource('The Lambda a start schedule invokes.'),
+  SCHEDULE_ROLE_ARN: awsResource('The role EventBridge Scheduler assumes to invoke it.'),
+  SCHEDULE_DLQ_ARN: awsResource('Dead-letter queue of start schedules that could not invoke it.'),
+  BATCH_TOPIC_ARN: awsResource('SNS topic of batch notices (one per batch, fanned out per partner).'),
+  PACING_MARGIN_MS: wholeNumber(
+    'Pacing safety margin in ms (0 to 1000): wider where the delay to partners varies more.',
+    SAFETY_MARGIN_MS,
+    0,
+    1000,
+  ),
+  DISPATCH_LEASE_MS: wholeNumber(
+    'How long a claimed batch is its consumer’s before another may take it over (after a crash).',
+    60_000,
+    1,
+    3_600_000,
+  ),
+  WEBHOOK_TIMEOUT_MS: wholeNumber(
+    'How long a partner has to answer a hand-over before it counts as a timeout.',
+    10_000,
+    1,
+    900_000,
+  ),
+  POWERTOOLS_SERVICE_NAME: z
+    .string()
+    .min(1)
+    .default(SERVICE_NAME)
+    .describe('The `service` of every log line and metric.'),
+  POWERTOOLS_LOG_LEVEL: z
+    .string()
+    .default('INFO')
+    .transform((level) => level.toUpperCase())
+    .pipe(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']))
+    .describe('The lowest level logged (any case).'),
 });
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigName = keyof Config;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** The configuration in `env`; throws a ConfigError that names each wrong variable and why. */
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+};
+
+/** What the logger and metrics singletons read at import, before (and without) the rest. */
+export const readObservabilityConfig = (env: NodeJS.ProcessEnv = process.env) =>
+  ConfigSchema.pick({ POWERTOOLS_SERVICE_NAME: true, POWERTOOLS_LOG_LEVEL: true }).parse(env);
+
+/** A variable only some Lambdas need (the AWS resource they use), read when they first use it. */
+export const requiredConfig = <N extends ConfigName>(config: Config, name: N): NonNullable<Config[N]> => {
+  const value = config[name];
+  if (value === undefined) throw new ConfigError(`${name} is not set`);
+  return value;
+};
+
+/**
+ * Partner webhook addresses: ALLOW_LOOPBACK_WEBHOOKS=1 is set by the local runtime and the tests only
+ * (their partners are simulators on 127.0.0.1). In AWS it is never set, so webhooks must be https to a
+ * public address.
+ */
+export const webhookUrlPolicy = (config: Config = readConfig()): WebhookUrlPolicy => ({
+  allowLoopback: config.ALLOW_LOOPBACK_WEBHOOKS,
+});
+
+/** The README's configuration table, from the schema itself: name, default, meaning. */
+export const configTable = (): string => {
+  const { properties = {} } = z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' });
+  const rows = Object.entries(properties).map(([name, property]) => {
+    const { default: fallback, description = '' } = typeof property === 'boolean' ? {} : property;
+    const shown = fallback === undefined ? '' : `\`${String(fallback)}\``;
+    return `| \`${name}\` | ${shown} | ${description} |`;
+  });
+  return ['| Variable | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
+};

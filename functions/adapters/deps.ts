@@ -1,42 +1,53 @@
 import { randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { AudienceDeps } from '../core/audience-service.js';
+import type { IdempotencyStore } from '../core/idempotency.js';
 import type { OptOutDeps } from '../core/opt-out-service.js';
 import type { PartnerDeps } from '../core/partner-service.js';
-import type { ApiOptions } from '../http/api.js';
+import type { SettingsStore } from '../core/settings.js';
 import { dynamoAudienceStore } from './audience-store.js';
-import { dynamoDocumentClient, tableName } from './clients.js';
-import { webhookUrlPolicy } from './config.js';
+import { dynamoDocumentClient } from './clients.js';
+import { readConfig, webhookUrlPolicy, type Config } from './config.js';
 import { dynamoIdempotencyStore } from './idempotency-store.js';
 import { dynamoOptOutStore } from './opt-out-store.js';
 import { dynamoPartnerStore } from './partner-store.js';
+import { dynamoSettingsStore } from './settings-store.js';
 
-/** Wires use cases to their AWS adapters; handlers call these once, at module scope. */
+/**
+ * The composition roots of the partners, audiences, opt-outs and settings areas, and the idempotency store
+ * of the HTTP chain: each wires a use case to its DynamoDB adapters; handlers call them once, at module
+ * scope (cold start), where the configuration is parsed.
+ */
 
 /** Contract §3: `whsec_` + 32 random bytes, base64 (the Standard Webhooks secret format). */
 export const newSigningSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 
-export const partnerDeps = (): PartnerDeps => ({
-  store: dynamoPartnerStore(dynamoDocumentClient(), tableName()),
+export const partnerDeps = (config: Config = readConfig()): PartnerDeps => ({
+  store: dynamoPartnerStore(dynamoDocumentClient(), config.TABLE_NAME),
   now: () => new Date(),
   newSecret: newSigningSecret,
-  webhookPolicy: webhookUrlPolicy(),
+  webhookPolicy: webhookUrlPolicy(config),
 });
 
 /** ULIDs that keep increasing within one millisecond, so ids made together still sort by creation. */
 const newUlid = monotonicFactory();
 
-export const audienceDeps = (): AudienceDeps => ({
-  store: dynamoAudienceStore(dynamoDocumentClient(), tableName()),
+export const audienceDeps = (config: Config = readConfig()): AudienceDeps => ({
+  store: dynamoAudienceStore(dynamoDocumentClient(), config.TABLE_NAME),
   now: () => new Date(),
   newId: () => newUlid(),
 });
 
-export const optOutDeps = (): OptOutDeps => ({
-  store: dynamoOptOutStore(dynamoDocumentClient(), tableName()),
+export const optOutDeps = (config: Config = readConfig()): OptOutDeps => ({
+  store: dynamoOptOutStore(dynamoDocumentClient(), config.TABLE_NAME),
   now: () => new Date(),
 });
 
-export const apiOptions = (): ApiOptions => ({
-  idempotency: dynamoIdempotencyStore(dynamoDocumentClient(), tableName()),
+export const settingsDeps = (config: Config = readConfig()): { settings: SettingsStore } => ({
+  settings: dynamoSettingsStore(dynamoDocumentClient(), config.TABLE_NAME),
+});
+
+/** The HTTP chain's options of a route marked `idempotent`. */
+export const apiOptions = (config: Config = readConfig()): { idempotency: IdempotencyStore } => ({
+  idempotency: dynamoIdempotencyStore(dynamoDocumentClient(), config.TABLE_NAME),
 });

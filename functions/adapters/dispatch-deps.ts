@@ -1,18 +1,19 @@
 import { completeCampaign, type CampaignDeps } from '../core/campaign-service.js';
+import { frequencyCappedPhones } from '../core/dispatch/frequency-cap.js';
 import type { Campaign } from '../core/campaign.js';
 import { ConflictError } from '../core/errors.js';
 import type { DispatchDeps } from '../core/dispatch/dispatcher.js';
 import type { MaterializeDeps, ProgressStore } from '../core/dispatch/materialize.js';
-import { SAFETY_MARGIN_MS } from '../core/dispatch/pacing.js';
 import type { BatchStore } from '../core/dispatch/ports.js';
 import type { Partner } from '../core/partner.js';
 import type { SettingsStore } from '../core/settings.js';
 import { LINK_PLACEHOLDER } from '../core/sms-encoding.js';
 import { dynamoBatchStore, dynamoRateLimiter } from './batch-store.js';
 import { snsBatchQueue, snsClient, tableBatchQueue } from './batch-queue.js';
-import { campaignDeps, isLocalRuntime, publicBaseUrl, requiredEnv } from './campaign-deps.js';
+import { campaignDeps } from './campaign-deps.js';
 import { snsSmsTransport } from './sns-sms-transport.js';
-import { dynamoDocumentClient, tableName } from './clients.js';
+import { dynamoDocumentClient } from './clients.js';
+import { readConfig, requiredConfig, webhookUrlPolicy, type Config } from './config.js';
 import { cached } from './cache.js';
 import { dynamoLinkStore } from './link-store.js';
 import { logger } from './logger.js';
@@ -34,43 +35,11 @@ export interface SendingDeps {
   materialize: MaterializeDeps;
 }
 
-/** Phones that reached the frequency cap through other campaigns started inside the cap's window. */
-const cappedPhones =
-  (campaigns: CampaignDeps, batches: BatchStore, settings: SettingsStore) => async (campaign: Campaign) => {
-    const { frequencyCap } = await settings.get();
-    const since = Date.now() - frequencyCap.hours * 3600_000;
-    const counts = new Map<string, number>();
-    // A cancelled (or failed) campaign's messages handed over before it stopped reached the phone too.
-    for (const status of ['sending', 'paused', 'completed', 'cancelled', 'failed'] as const) {
-      let cursor: string | undefined;
-      do {
-        const page = await campaigns.campaigns.list({ status, limit: 100, cursor });
-        for (const other of page.items) {
-          if (other.id === campaign.id || !other.startedAt || Date.parse(other.startedAt) < since) continue;
-          for await (const list of batches.listBatches(other.id)) {
-            for (const batch of list) {
-              if (batch.test) continue;
-              for (const m of batch.messages)
-                if (m.st !== 'failed') counts.set(m.to, (counts.get(m.to) ?? 0) + 1);
-            }
-          }
-        }
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-    }
-    return new Set([...counts].filter(([, n]) => n >= frequencyCap.messages).map(([phone]) => phone));
-  };
-
-/** The pacing safety margin configured, in ms: a whole number from 0 to 1000, else the default. */
-const pacingMarginMs = (value: string | undefined): number => {
-  const ms = Number(value);
-  return value && Number.isInteger(ms) && ms >= 0 && ms <= 1000 ? ms : SAFETY_MARGIN_MS;
-};
-
-export const sendingDeps = (): SendingDeps => {
+/** The sending area's composition root: materialiser, consumer, sweep and test sends. */
+export const sendingDeps = (config: Config = readConfig()): SendingDeps => {
   const client = dynamoDocumentClient();
-  const table = tableName();
-  const campaigns = campaignDeps();
+  const table = config.TABLE_NAME;
+  const campaigns = campaignDeps(config);
   const batches = dynamoBatchStore(client, table);
   const progress = dynamoProgressStore(client, table);
   const settings = dynamoSettingsStore(client, table);
@@ -78,11 +47,11 @@ export const sendingDeps = (): SendingDeps => {
   const ported = dynamoPortedNumbers(client, table);
   const recipientIndex = dynamoRecipientIndex(client, table);
   const reports = dynamoReportStore(client, table);
-  const base = publicBaseUrl();
-  const webhook = webhookTransport();
-  const queue = isLocalRuntime()
+  const base = config.PUBLIC_BASE_URL;
+  const webhook = webhookTransport(webhookUrlPolicy(config));
+  const queue = config.LOCAL_RUNTIME
     ? tableBatchQueue
-    : snsBatchQueue(snsClient(), requiredEnv('BATCH_TOPIC_ARN'));
+    : snsBatchQueue(snsClient(), requiredConfig(config, 'BATCH_TOPIC_ARN'));
 
   // The batch store counted the batch as it settled it; completion follows here, or in the next sweep.
   const completeIfDone = async (campaignId: string) => {
@@ -104,7 +73,7 @@ export const sendingDeps = (): SendingDeps => {
     dispatch: {
       batches,
       // PACING_MARGIN_MS: a wider safety margin where the delay to partners varies more (see pacing.ts).
-      limiter: dynamoRateLimiter(client, table, pacingMarginMs(process.env.PACING_MARGIN_MS)),
+      limiter: dynamoRateLimiter(client, table, config.PACING_MARGIN_MS),
       queue,
       transportFor: (partner) => (partner.kind === 'sns' ? snsSmsTransport(snsClient()) : webhook),
       partner: cached<Partner | undefined>(2000, (id) => partners.get(id)),
@@ -116,13 +85,13 @@ export const sendingDeps = (): SendingDeps => {
         );
       },
       shortLink: (code) => `${base}/l/${code}`,
-      observe: observeDispatch(isLocalRuntime()),
+      observe: observeDispatch(config.LOCAL_RUNTIME),
       now: () => new Date(),
       sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
       random: Math.random,
       // How long a claimed batch is ours before another consumer may take it over (after a crash).
-      leaseMs: Number(process.env.DISPATCH_LEASE_MS ?? 60_000),
-      webhookTimeoutMs: Number(process.env.WEBHOOK_TIMEOUT_MS ?? 10_000),
+      leaseMs: config.DISPATCH_LEASE_MS,
+      webhookTimeoutMs: config.WEBHOOK_TIMEOUT_MS,
     },
     materialize: {
       audiences: campaigns.audiences,
@@ -130,7 +99,12 @@ export const sendingDeps = (): SendingDeps => {
       queue,
       progress,
       optedOut: () => campaigns.suppression.allOptedOut(),
-      cappedPhones: cappedPhones(campaigns, batches, settings),
+      cappedPhones: frequencyCappedPhones({
+        campaigns: campaigns.campaigns,
+        batches,
+        settings,
+        now: campaigns.now,
+      }),
       partners: campaigns.partners,
       shortCodes: (campaignId) => dynamoLinkStore(client, table).shortCodes(campaignId),
       hasLink: (message) => new RegExp(LINK_PLACEHOLDER.source).test(message),

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { IdempotencyClaim, IdempotencyStore } from '../http/idempotency.js';
+import type { IdempotencyClaim, IdempotencyScope, IdempotencyStore } from '../core/idempotency.js';
 import { keys, ttlAfter } from './table.js';
 
 /** Keys are kept a day, like the window in which clients retry. */
@@ -14,10 +14,7 @@ const RETENTION_SECONDS = 24 * 60 * 60;
 /** A claim left by a crashed request stops blocking retries after this long. */
 const IN_PROGRESS_EXPIRY_MS = 60_000;
 
-const keyOf = (scope: string, key: string) => {
-  const [userId = '', routeId = ''] = scope.split('|');
-  return keys.idempotency(userId, routeId, key);
-};
+const keyOf = ({ userId, routeId }: IdempotencyScope, key: string) => keys.idempotency(userId, routeId, key);
 
 export const dynamoIdempotencyStore = (
   client: DynamoDBDocumentClient,

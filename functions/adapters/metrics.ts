@@ -2,7 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DispatchMetric } from '../core/dispatch/dispatcher.js';
 import type { WebhookMetric } from '../core/webhooks/service.js';
 import { logger } from './logger.js';
-import { SERVICE_NAME } from './service-name.js';
+import { readObservabilityConfig } from './config.js';
 
 /** Where our Lambdas publish their counts; the dashboard (lib/dashboard.ts) reads the same names. */
 export const METRICS_NAMESPACE = 'SmsCampaigns';
@@ -23,7 +23,7 @@ export const STATUS_DIMENSION = 'status';
 
 const metrics = new Metrics({
   namespace: METRICS_NAMESPACE,
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
+  serviceName: readObservabilityConfig().POWERTOOLS_SERVICE_NAME,
 });
 
 /**

@@ -1,11 +1,10 @@
 import { PartnerId } from '../core/partner.js';
-import { verifyPartnerSignature } from '../core/webhooks/signature.js';
+import { verifyPartnerSignature, type SignedRequest } from '../core/webhooks/signature.js';
 import type { WebhookDeps } from '../core/webhooks/service.js';
-import type { ApiEvent } from '../http/api.js';
-import { lowerCaseHeaders } from '../http/request.js';
 import { dynamoReportBatchStore } from './batch-store.js';
-import { isLocalRuntime } from './campaign-deps.js';
-import { dynamoDocumentClient, tableName } from './clients.js';
+import { campaignDeps } from './campaign-deps.js';
+import { dynamoDocumentClient } from './clients.js';
+import { readConfig, type Config } from './config.js';
 import { dynamoInboundStore } from './inbound-store.js';
 import { observeWebhook } from './metrics.js';
 import { dynamoOptOutStore } from './opt-out-store.js';
@@ -14,10 +13,13 @@ import { dynamoPortedNumbers } from './ported-store.js';
 import { dynamoRecipientIndex } from './recipient-index.js';
 import { dynamoWebhookReceipts } from './webhook-receipts.js';
 
-/** Wires the partner webhook use cases (contract §8 "Partners send") to DynamoDB. */
-export const webhookDeps = (): WebhookDeps => {
+/**
+ * The webhooks area's composition root: the partner webhook use cases (contract §8 "Partners send"), their
+ * signature check, and the replies they bring in, wired to DynamoDB.
+ */
+export const webhookDeps = (config: Config = readConfig()): WebhookDeps => {
   const client = dynamoDocumentClient();
-  const table = tableName();
+  const table = config.TABLE_NAME;
   return {
     batches: dynamoReportBatchStore(client, table),
     ported: dynamoPortedNumbers(client, table),
@@ -29,7 +31,7 @@ export const webhookDeps = (): WebhookDeps => {
       carriersOf: async (partnerId) => (await dynamoPartnerStore(client, table).get(partnerId))?.carriers,
     },
     receipts: dynamoWebhookReceipts(client, table),
-    observe: observeWebhook(isLocalRuntime()),
+    observe: observeWebhook(config.LOCAL_RUNTIME),
     now: () => new Date(),
   };
 };
@@ -38,14 +40,14 @@ export const webhookDeps = (): WebhookDeps => {
  * The `verify` step of a partner webhook route: the Standard Webhooks signature against the partner's
  * active secrets, before the body is looked at. Read per request (no cache), so a rotation counts at once.
  */
-export const partnerSignatureCheck = () => {
-  const partners = dynamoPartnerStore(dynamoDocumentClient(), tableName());
-  const observe = observeWebhook(isLocalRuntime());
-  return async (event: ApiEvent, rawBody: string): Promise<void> => {
-    const id = PartnerId.safeParse(event.pathParameters?.partnerId);
+export const partnerSignatureCheck = (config: Config = readConfig()) => {
+  const partners = dynamoPartnerStore(dynamoDocumentClient(), config.TABLE_NAME);
+  const observe = observeWebhook(config.LOCAL_RUNTIME);
+  return async ({ pathParameters, headers, rawBody }: SignedRequest): Promise<void> => {
+    const id = PartnerId.safeParse(pathParameters.partnerId);
     const partner = id.success ? await partners.get(id.data) : undefined;
     try {
-      verifyPartnerSignature(partner, rawBody, lowerCaseHeaders(event.headers), new Date());
+      verifyPartnerSignature(partner, rawBody, headers, new Date());
     } catch (error) {
       // Unknown partners share one dimension value: a caller cannot mint CloudWatch dimensions.
       observe('WebhookSignatureFailures', partner ? partner.id : 'unknown', 1);
@@ -53,3 +55,9 @@ export const partnerSignatureCheck = () => {
     }
   };
 };
+
+/** The replies of a campaign (GET …/replies): its inbound messages, and the campaign for its 404. */
+export const repliesDeps = (config: Config = readConfig()) => ({
+  inbound: dynamoInboundStore(dynamoDocumentClient(), config.TABLE_NAME),
+  campaigns: campaignDeps(config),
+});

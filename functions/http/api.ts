@@ -4,12 +4,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { AnswerTooLargeError, AppError, type CataloguedMessage } from '../core/errors.js';
 import { detailMessage, languageOf, messageFor, type Lang } from '../core/messages.js';
 import type { Actor } from '../core/roles.js';
+import type { SignedRequest } from '../core/webhooks/signature.js';
 import { logger } from '../adapters/logger.js';
 import { authorize } from './auth.js';
 import {
   idempotencyKeyOf,
   replayOrProceed,
   requestHash,
+  type IdempotencyScope,
   type IdempotencyStore,
   type StoredResponse,
 } from './idempotency.js';
@@ -49,7 +51,14 @@ interface RequestContext {
 export type ApiResponse =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { status: number; text: string; contentType: string; headers?: Record<string, string> }
-  | { status: number; stream: AsyncIterable<string>; contentType: string; headers?: Record<string, string> };
+  | {
+      status: number;
+      stream: AsyncIterable<string>;
+      contentType: string;
+      headers?: Record<string, string>;
+      /** What a 413 tells the caller to do where the answer must be joined and is too large. */
+      tooLargeHint?: string;
+    };
 
 /** A result whose body is still to come, chunk by chunk: only the local server gets one. */
 export type StreamedResult = ApiResult & { stream: AsyncIterable<string> };
@@ -65,10 +74,13 @@ export const LAMBDA_ANSWER_LIMIT_BYTES = 5_500_000;
  */
 export const collectStream = async (
   response: ApiResponse,
-  { maxBytes = LAMBDA_ANSWER_LIMIT_BYTES, hint = 'ask for less' } = {},
+  {
+    maxBytes = LAMBDA_ANSWER_LIMIT_BYTES,
+    hint = ('stream' in response && response.tooLargeHint) || 'ask for less',
+  } = {},
 ): Promise<ApiResponse> => {
   if (!('stream' in response)) return response;
-  const { stream, ...rest } = response;
+  const { stream, tooLargeHint: _hint, ...rest } = response;
   let text = '';
   let bytes = 0;
   for await (const chunk of stream) {
@@ -79,6 +91,19 @@ export const collectStream = async (
   return { ...rest, text };
 };
 
+/** Invocations whose invoker writes a streamed answer out as it comes: the local server marks its own. */
+const streamingInvocations = new WeakSet<Context>();
+
+/**
+ * Marks an invocation as one whose answer may stream. Lambda behind API Gateway's HTTP API cannot stream,
+ * so an unmarked invocation gets a streamed answer joined (`collectStream`): the invoker decides, never the
+ * handler.
+ */
+export const streamsAnswers = (context: Context): Context => {
+  streamingInvocations.add(context);
+  return context;
+};
+
 export interface ApiOptions {
   /** Required for routes marked `idempotent`. */
   idempotency?: IdempotencyStore;
@@ -86,7 +111,7 @@ export interface ApiOptions {
    * Runs before the body is parsed or validated: signature routes verify the raw body here, so a bad
    * signature is a 401 whatever the body holds, and nothing is read or recorded before it is checked.
    */
-  verify?: (event: ApiEvent, rawBody: string) => Promise<void>;
+  verify?: (request: SignedRequest) => Promise<void>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -184,27 +209,35 @@ export const api = <R extends RouteDef>(
   handle: (request: ApiRequest<R>) => Promise<ApiResponse>,
   options: ApiOptions = {},
 ) => {
-  const run = async (event: ApiEvent): Promise<ApiResult> => {
+  const run = async (event: ApiEvent, context: Context): Promise<ApiResult> => {
     const actor = authorize(route.auth, event.requestContext.authorizer?.jwt?.claims) ?? ANONYMOUS;
     if (options.verify) {
       // The body exactly as it came: the signature was computed over these bytes.
       const raw = event.isBase64Encoded
         ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
         : event.body;
-      await options.verify(event, raw ?? '');
+      await options.verify({
+        pathParameters: event.pathParameters ?? {},
+        headers: lowerCaseHeaders(event.headers),
+        rawBody: raw ?? '',
+      });
     }
     const parsed = parseRequest(route, event);
     const context: RequestContext = { actor, event, lang: languageOfRequest(parsed.headers) };
     // Object.assign keeps the parsed request's type whole: a spread would flatten its body union away.
     const request: ApiRequest<R> = Object.assign({}, parsed, context);
     const key = route.idempotent ? idempotencyKeyOf(parsed.headers) : undefined;
-    if (!key || !options.idempotency) return toResult(await handle(request));
+    const answer = async () => {
+      const response = await handle(request);
+      return toResult(streamingInvocations.has(context) ? response : await collectStream(response));
+    };
+    if (!key || !options.idempotency) return answer();
     return runOnce(
       options.idempotency,
-      `${actor.userId}|${route.id}`,
+      { userId: actor.userId, routeId: route.id },
       key,
       requestHash(route.method, event.rawPath, parsed.rawBody),
-      () => handle(request).then(toResult),
+      answer,
     );
   };
 
@@ -224,7 +257,7 @@ export const api = <R extends RouteDef>(
 
 const runOnce = async (
   store: IdempotencyStore,
-  scope: string,
+  scope: IdempotencyScope,
   key: string,
   hash: string,
   execute: () => Promise<ApiResult>,

@@ -1,25 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ConflictError, detail, ValidationError } from '../core/errors.js';
+import type { IdempotencyClaim, StoredResponse } from '../core/idempotency.js';
 
-export interface StoredResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-export type IdempotencyClaim =
-  | { state: 'claimed' }
-  | { state: 'completed'; requestHash: string; response: StoredResponse }
-  | { state: 'in_progress'; requestHash: string };
-
-/** Remembers creating requests by `Idempotency-Key` (contract §1); DynamoDB implements it. */
-export interface IdempotencyStore {
-  /** Claims the key for this request, or tells what an earlier request with the same key left. */
-  claim(scope: string, key: string, requestHash: string): Promise<IdempotencyClaim>;
-  complete(scope: string, key: string, response: StoredResponse): Promise<void>;
-  /** Frees the key after a failed attempt, so the client may retry it. */
-  release(scope: string, key: string): Promise<void>;
-}
+export type {
+  IdempotencyClaim,
+  IdempotencyScope,
+  IdempotencyStore,
+  StoredResponse,
+} from '../core/idempotency.js';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 

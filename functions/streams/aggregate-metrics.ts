@@ -3,18 +3,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { dynamoDocumentClient, tableName } from '../adapters/clients.js';
 import { logger } from '../adapters/logger.js';
-import { dynamoAggregationStore } from '../adapters/metrics-store.js';
+import { aggregationDeps } from '../adapters/metrics-deps.js';
 import { aggregateChanges } from '../core/metrics/aggregate.js';
 import { METRIC_ENTITIES, type Change } from '../core/metrics/changes.js';
 
-const deps = {
-  store: dynamoAggregationStore(dynamoDocumentClient(), tableName()),
-  now: () => new Date(),
-  sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, ms)),
-  random: Math.random,
-};
+const deps = aggregationDeps();
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 const toItem = (image: Image | undefined) =>

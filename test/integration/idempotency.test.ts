@@ -189,7 +189,7 @@ describe('dynamoIdempotencyStore', () => {
   const stored = { statusCode: 201, headers: { 'content-type': 'application/json' }, body: '{"id":"1"}' };
 
   it('lets a new request take over a claim left in progress for more than 60 s (a crashed request)', async () => {
-    const scope = `${unique('user')}|route`;
+    const scope = { userId: unique('user'), routeId: 'route' };
     clock = T0;
     expect(await store.claim(scope, 'k', 'hash-1')).toEqual({ state: 'claimed' });
     clock = new Date(T0.getTime() + 59_000);
@@ -199,7 +199,7 @@ describe('dynamoIdempotencyStore', () => {
   });
 
   it('never takes over a completed key, however old', async () => {
-    const scope = `${unique('user')}|route`;
+    const scope = { userId: unique('user'), routeId: 'route' };
     clock = T0;
     await store.claim(scope, 'k', 'hash-1');
     await store.complete(scope, 'k', stored);
@@ -212,7 +212,7 @@ describe('dynamoIdempotencyStore', () => {
   });
 
   it('frees a released key for the next claim', async () => {
-    const scope = `${unique('user')}|route`;
+    const scope = { userId: unique('user'), routeId: 'route' };
     clock = T0;
     await store.claim(scope, 'k', 'hash-1');
     await store.release(scope, 'k');
@@ -222,10 +222,20 @@ describe('dynamoIdempotencyStore', () => {
   it('keeps a key for 24 h through the table TTL', async () => {
     const user = unique('user');
     clock = T0;
-    await store.claim(`${user}|route`, 'k', 'hash-1');
+    await store.claim({ userId: user, routeId: 'route' }, 'k', 'hash-1');
     const { Item } = await dynamoDocumentClient().send(
       new GetCommand({ TableName: tableName(), Key: keys.idempotency(user, 'route', 'k') }),
     );
     expect(Item?.ttl).toBe(T0.getTime() / 1000 + 24 * 60 * 60);
+  });
+
+  it("keeps a user whose id holds a '|' apart from another user's key on another route", async () => {
+    const user = unique('user');
+    clock = T0;
+    const claimed = { state: 'claimed' };
+    expect(
+      await store.claim({ userId: `${user}|createCampaign`, routeId: 'listCampaigns' }, 'k', 'hash-1'),
+    ).toEqual(claimed);
+    expect(await store.claim({ userId: user, routeId: 'createCampaign' }, 'k', 'hash-2')).toEqual(claimed);
   });
 });

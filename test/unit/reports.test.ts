@@ -332,3 +332,65 @@ describe('streamed answers', () => {
     expect(pulled).toBe(11);
   });
 });
+
+describe('who decides about streaming', () => {
+  it('is the invoker: Lambda gets one body, an invoker that streams (the local server) gets chunks', async () => {
+    const { api, isStreamed, streamsAnswers } = await import('../../functions/http/api.js');
+    const { defineRoute } = await import('../../functions/http/route.js');
+    const { lambdaContext } = await import('../../local/invoke.js');
+    const route = defineRoute({
+      id: 'testStreamed',
+      method: 'GET',
+      path: '/v1/test/streamed',
+      entry: 'test/unit/reports.test.ts',
+      summary: 'Streams two chunks (tests only)',
+      tag: 'Test',
+      auth: 'public',
+      table: 'none',
+      responses: { 200: { description: 'Streamed' } },
+    });
+    const chunks = async function* () {
+      yield 'a,';
+      yield 'b\r\n';
+    };
+    const handler = api(route, () =>
+      Promise.resolve({
+        status: 200,
+        contentType: 'text/csv; charset=utf-8',
+        stream: chunks(),
+        tooLargeHint: 'ask less',
+      }),
+    );
+    const event: Parameters<typeof handler>[0] = {
+      version: '2.0',
+      routeKey: 'GET /v1/test/streamed',
+      rawPath: '/v1/test/streamed',
+      rawQueryString: '',
+      headers: {},
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: 'local',
+        apiId: 'local',
+        domainName: 'localhost',
+        domainPrefix: 'localhost',
+        http: {
+          method: 'GET',
+          path: '/v1/test/streamed',
+          protocol: 'HTTP/1.1',
+          sourceIp: '127.0.0.1',
+          userAgent: 'test',
+        },
+        requestId: 'r1',
+        routeKey: 'GET /v1/test/streamed',
+        stage: '$default',
+        time: '01/Dec/2026:00:00:00 +0000',
+        timeEpoch: 0,
+      },
+    };
+    const joined = await handler(event, lambdaContext('testStreamed'));
+    expect(isStreamed(joined)).toBe(false);
+    expect(joined.body).toBe('a,b\r\n');
+    const streamed = await handler(event, streamsAnswers(lambdaContext('testStreamed')));
+    expect(isStreamed(streamed)).toBe(true);
+  });
+});

@@ -1,5 +1,4 @@
-import { apiOptions } from '../../adapters/deps.js';
-import { campaignDeps } from '../../adapters/campaign-deps.js';
+import { apiOptions, campaignDeps } from '../../adapters/campaign-deps.js';
 import { createCampaign } from '../../core/campaign-service.js';
 import { api } from '../../http/api.js';
 import { routes } from '../routes.js';

@@ -1,10 +1,9 @@
-import { dynamoDocumentClient, tableName } from '../../adapters/clients.js';
-import { dynamoLinkStore } from '../../adapters/link-store.js';
-import { followShortLink, type LinkDeps } from '../../core/links.js';
+import { linkDeps } from '../../adapters/link-deps.js';
+import { followShortLink } from '../../core/links.js';
 import { api, type ApiResponse } from '../../http/api.js';
 import { routes } from '../routes.js';
 
-const deps: LinkDeps = { ...dynamoLinkStore(dynamoDocumentClient(), tableName()), now: () => new Date() };
+const deps = linkDeps();
 
 const NOT_FOUND_PAGE = `<!doctype html>
 <html lang="vi">

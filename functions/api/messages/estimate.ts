@@ -1,11 +1,11 @@
-import { publicBaseUrl } from '../../adapters/campaign-deps.js';
-import { estimateMessage, shortLinkLength } from '../../core/sms-encoding.js';
+import { estimateDeps } from '../../adapters/campaign-deps.js';
+import { estimateMessage } from '../../core/sms-encoding.js';
 import { api } from '../../http/api.js';
 import { routes } from '../routes.js';
 
-const linkLength = shortLinkLength(publicBaseUrl());
+const { shortLinkLength } = estimateDeps();
 
 export const handler = api(routes.estimateMessage, async ({ body }) => ({
   status: 200,
-  body: estimateMessage(body.text, { shortLinkLength: linkLength }),
+  body: estimateMessage(body.text, { shortLinkLength }),
 }));

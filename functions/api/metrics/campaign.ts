@@ -1,10 +1,9 @@
-import { dynamoDocumentClient, tableName } from '../../adapters/clients.js';
-import { dynamoMetricsReader } from '../../adapters/metrics-store.js';
+import { metricsDeps } from '../../adapters/metrics-deps.js';
 import { campaignMetrics } from '../../core/metrics/service.js';
 import { api } from '../../http/api.js';
 import { routes } from '../routes.js';
 
-const reader = dynamoMetricsReader(dynamoDocumentClient(), tableName());
+const { reader } = metricsDeps();
 
 export const handler = api(routes.getCampaignMetrics, async ({ params, query }) => ({
   status: 200,

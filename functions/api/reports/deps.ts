@@ -1,14 +1,18 @@
 import { campaignDeps } from '../../adapters/campaign-deps.js';
-import { dynamoDocumentClient, tableName } from '../../adapters/clients.js';
+import { dynamoDocumentClient } from '../../adapters/clients.js';
+import { readConfig, type Config } from '../../adapters/config.js';
 import { dynamoReportStore } from '../../adapters/report-store.js';
 import { getCampaign } from '../../core/campaign-service.js';
 import type { Batch } from '../../core/dispatch/batch.js';
 import { toMessageRow, type MessageRow } from '../../core/reports.js';
 
-/** What the report handlers share: the campaign (404 if unknown), its batches, and rows with clicks. */
-export const reportDeps = () => {
-  const campaigns = campaignDeps();
-  const store = dynamoReportStore(dynamoDocumentClient(), tableName());
+/**
+ * The reports area's composition root. What the report handlers share: the campaign (404 if unknown), its
+ * batches, and rows with clicks.
+ */
+export const reportDeps = (config: Config = readConfig()) => {
+  const campaigns = campaignDeps(config);
+  const store = dynamoReportStore(dynamoDocumentClient(), config.TABLE_NAME);
   return {
     store,
     campaign: (id: string) => getCampaign(campaigns, id),

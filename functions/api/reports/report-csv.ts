@@ -1,7 +1,6 @@
-import { isLocalRuntime } from '../../adapters/campaign-deps.js';
 import { reportCsv } from '../../core/reports.js';
 import { phoneFor } from '../../core/roles.js';
-import { api, collectStream, type ApiResponse } from '../../http/api.js';
+import { api, type ApiResponse } from '../../http/api.js';
 import { routes } from '../routes.js';
 import { reportDeps } from './deps.js';
 
@@ -18,6 +17,7 @@ export const handler = api(routes.campaignReportCsv, async ({ params, actor }) =
   const clicks = await deps.store.clicksOfCampaign(campaign.id);
   const response: ApiResponse = {
     status: 200,
+    tooLargeHint: `this campaign's report is too large to download here; page through GET /v1/campaigns/${campaign.id}/messages instead`,
     contentType: 'text/csv; charset=utf-8',
     headers: {
       'content-disposition': `attachment; filename="campaign-${campaign.id}.csv"`,
@@ -35,9 +35,5 @@ export const handler = api(routes.campaignReportCsv, async ({ params, actor }) =
       showPhone,
     ),
   };
-  return isLocalRuntime()
-    ? response
-    : collectStream(response, {
-        hint: `this campaign's report is too large to download here; page through GET /v1/campaigns/${campaign.id}/messages instead`,
-      });
+  return response;
 });

@@ -1,8 +1,7 @@
-import { dynamoDocumentClient, tableName } from '../../adapters/clients.js';
-import { dynamoSettingsStore } from '../../adapters/settings-store.js';
+import { settingsDeps } from '../../adapters/deps.js';
 import { api } from '../../http/api.js';
 import { routes } from '../routes.js';
 
-const settings = dynamoSettingsStore(dynamoDocumentClient(), tableName());
+const { settings } = settingsDeps();
 
 export const handler = api(routes.getSettings, async () => ({ status: 200, body: await settings.get() }));

@@ -1,9 +1,8 @@
-import { dynamoDocumentClient, tableName } from '../../adapters/clients.js';
-import { dynamoSettingsStore } from '../../adapters/settings-store.js';
+import { settingsDeps } from '../../adapters/deps.js';
 import { api } from '../../http/api.js';
 import { routes } from '../routes.js';
 
-const settings = dynamoSettingsStore(dynamoDocumentClient(), tableName());
+const { settings } = settingsDeps();
 
 export const handler = api(routes.putSettings, async ({ actor, body }) => {
   const saved = { ...body, updatedAt: new Date().toISOString(), updatedBy: actor.userId };

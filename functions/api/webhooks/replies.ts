@@ -1,13 +1,10 @@
-import { campaignDeps } from '../../adapters/campaign-deps.js';
-import { dynamoDocumentClient, tableName } from '../../adapters/clients.js';
-import { dynamoInboundStore } from '../../adapters/inbound-store.js';
+import { repliesDeps } from '../../adapters/webhook-deps.js';
 import { getCampaign } from '../../core/campaign-service.js';
 import { phoneFor } from '../../core/roles.js';
 import { api } from '../../http/api.js';
 import { routes } from '../routes.js';
 
-const inbound = dynamoInboundStore(dynamoDocumentClient(), tableName());
-const campaigns = campaignDeps();
+const { inbound, campaigns } = repliesDeps();
 
 export const handler = api(routes.listCampaignReplies, async ({ params, query, actor }) => {
   // An unknown campaign is a 404, as for its messages and report.

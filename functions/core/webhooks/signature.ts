@@ -2,6 +2,14 @@ import { Webhook } from 'standardwebhooks';
 import { InvalidSignatureError } from '../errors.js';
 import { activeSecrets, type Partner } from '../partner.js';
 
+/** What a signature check sees of a request, before its body is parsed: exactly the bytes that came. */
+export interface SignedRequest {
+  pathParameters: Readonly<Record<string, string | undefined>>;
+  /** Lower-cased names. */
+  headers: Readonly<Record<string, string>>;
+  rawBody: string;
+}
+
 /**
  * Contract §8: a partner's webhook is signed as Standard Webhooks say, with its current secret or one
  * retired by a rotation less than 24 h ago; timestamps more than 5 minutes off are refused (the library's
