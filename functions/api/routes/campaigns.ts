@@ -7,6 +7,7 @@ import {
   CampaignPatch,
   CampaignView,
 } from '../../core/campaign.js';
+import { Reply } from '../../core/webhooks/inbound.js';
 import { defineRoute } from '../../http/route.js';
 import { ErrorBody, ListQuery, commonErrors, page } from '../../http/schemas.js';
 
@@ -127,6 +128,23 @@ export const campaignRoutes = {
       ...notFound,
       409: { description: 'Some phones are opted out (each named in details)', schema: ErrorBody },
       429: { description: 'Test-send quota of the hour used up (Retry-After)', schema: ErrorBody },
+      ...commonErrors,
+    },
+  }),
+  listCampaignReplies: defineRoute({
+    id: 'listCampaignReplies',
+    method: 'GET',
+    path: '/v1/campaigns/{campaignId}/replies',
+    entry: 'functions/api/campaigns/replies.ts',
+    summary: 'Replies to a campaign (inbound SMS within 7 days of it), newest first',
+    tag: 'Campaigns',
+    auth: 'read',
+    table: 'read',
+    params: campaignParams,
+    query: ListQuery,
+    responses: {
+      200: { description: 'A page of replies; phones masked for planners', schema: page(Reply) },
+      ...notFound,
       ...commonErrors,
     },
   }),
