@@ -32,6 +32,13 @@ const runBus = async (rules: LocalRule[] | undefined, publishAll: () => Promise<
   buses.splice(buses.indexOf(bus), 1);
 };
 
+/** A rule on `campaign.started`, the materialiser's own pattern, with a target of the test's. */
+const onStarted = (functionName: string, target: LocalRule['target']): LocalRule => ({
+  functionName,
+  pattern: CAMPAIGN_STARTED_PATTERN,
+  target,
+});
+
 const publish = (type: string, detail: Record<string, unknown>) =>
   localEventPublisher(dynamoDocumentClient(), tableName()).publish({
     type,
@@ -74,14 +81,7 @@ describe('the local event bus', () => {
 
   it("hands a matching event to its rule's target in EventBridge's shape, and others to no one", async () => {
     const received: BusEvent[] = [];
-    const recorder: LocalRule = {
-      functionName: 'recorder',
-      pattern: CAMPAIGN_STARTED_PATTERN,
-      target: async (event) => {
-        received.push(event);
-      },
-    };
-    await runBus([recorder], async () => {
+    await runBus([onStarted('recorder', async (event) => void received.push(event))], async () => {
       await publish('campaign.approved', { campaignId: 'c-approved' });
       await publish('campaign.started', { campaignId: 'c-started' });
     });
@@ -100,15 +100,11 @@ describe('the local event bus', () => {
 
   it('gives up on a target that keeps failing, and holds up no event after it', async () => {
     const tried: string[] = [];
-    const flaky: LocalRule = {
-      functionName: 'flaky',
-      pattern: CAMPAIGN_STARTED_PATTERN,
-      target: async (event) => {
-        const campaignId = String(event.detail.campaignId);
-        tried.push(campaignId);
-        if (campaignId === 'c-broken') throw new Error('target down');
-      },
-    };
+    const flaky = onStarted('flaky', async (event) => {
+      const campaignId = String(event.detail.campaignId);
+      tried.push(campaignId);
+      if (campaignId === 'c-broken') throw new Error('target down');
+    });
     await runBus([flaky], async () => {
       await publish('campaign.started', { campaignId: 'c-broken' });
       await publish('campaign.started', { campaignId: 'c-after' });
