@@ -7,7 +7,7 @@ import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
-import { ApiFunction, type ScheduleTarget } from './api-function.js';
+import { HandlerFunction, type ScheduleTarget } from './handler-function.js';
 import { deadLetterQueue } from './queues.js';
 
 export const SCHEDULE_GROUP_NAME = 'sms-campaigns';
@@ -27,7 +27,7 @@ export interface CampaignSchedulerProps {
  */
 export class CampaignScheduler extends Construct implements ScheduleTarget {
   readonly group: ScheduleGroup;
-  readonly targetFunction: ApiFunction;
+  readonly targetFunction: HandlerFunction;
   readonly role: Role;
   readonly deadLetterQueue: Queue;
   readonly failedStartsAlarm: Alarm;
@@ -44,7 +44,7 @@ export class CampaignScheduler extends Construct implements ScheduleTarget {
 
     this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue');
 
-    this.targetFunction = new ApiFunction(this, 'StartCampaign', {
+    this.targetFunction = new HandlerFunction(this, 'StartCampaign', {
       entry: START_CAMPAIGN_ENTRY,
       description: 'startCampaign: target of the one-time schedule of each campaign',
       environment: { PUBLIC_BASE_URL: props.publicBaseUrl },

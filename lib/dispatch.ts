@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../functions/adapters/events.js';
 import { PartnerId } from '../functions/core/partner.js';
 import { alarmAboveZero, alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
-import { ApiFunction } from './api-function.js';
+import { HandlerFunction } from './handler-function.js';
 import { PartnerQueue } from './partner-queue.js';
 import { deadLetterQueue } from './queues.js';
 
@@ -66,10 +66,10 @@ export class Dispatch extends Construct {
   /** One per configured partner, then the default queue. */
   readonly partnerQueues: readonly PartnerQueue[];
   readonly defaultQueue: PartnerQueue;
-  readonly materializer: ApiFunction;
+  readonly materializer: HandlerFunction;
   readonly materializerDeadLetterQueue: Queue;
   readonly campaignStartedRule: Rule;
-  readonly sweep: ApiFunction;
+  readonly sweep: HandlerFunction;
   readonly sweepRule: Rule;
   readonly alarms: readonly Alarm[];
 
@@ -98,7 +98,7 @@ export class Dispatch extends Construct {
     this.partnerQueues = [...own, this.defaultQueue];
 
     this.materializerDeadLetterQueue = deadLetterQueue(this, 'MaterializeDeadLetterQueue');
-    this.materializer = new ApiFunction(this, 'Materialize', {
+    this.materializer = new HandlerFunction(this, 'Materialize', {
       entry: MATERIALIZE_ENTRY,
       description: `materialize: ${CAMPAIGN_STARTED} → send batches and their notices`,
       memorySize: MATERIALIZE_MEMORY_MB,
@@ -123,7 +123,7 @@ export class Dispatch extends Construct {
       ],
     });
 
-    this.sweep = new ApiFunction(this, 'Sweep', {
+    this.sweep = new HandlerFunction(this, 'Sweep', {
       entry: SWEEP_ENTRY,
       description: 'sweep: finish materialising, complete campaigns, re-notify due batches',
       // It may have to finish a materialisation, so it is sized like the materialiser.
@@ -173,7 +173,7 @@ export class Dispatch extends Construct {
   }
 
   /** Every function of the construct. */
-  get functions(): ApiFunction[] {
+  get functions(): HandlerFunction[] {
     return [...this.partnerQueues.map((queue) => queue.consumer), this.materializer, this.sweep];
   }
 }

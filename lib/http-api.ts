@@ -18,7 +18,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RouteDef } from '../functions/http/route.js';
-import { ApiFunction, type ScheduleTarget } from './api-function.js';
+import { HandlerFunction, type ScheduleTarget } from './handler-function.js';
 
 export const STAGE_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const satisfies ThrottleSettings;
 /**
@@ -94,7 +94,7 @@ export class HttpApi extends Construct {
     const throttled = new Map<string, { route: HttpRoute; limits: ThrottleSettings }>();
 
     for (const route of props.routes) {
-      const handler = new ApiFunction(this, `${route.id}Function`, {
+      const handler = new HandlerFunction(this, `${route.id}Function`, {
         entry: route.entry,
         description: `${route.id}: ${route.method} ${route.path}`,
         environment: { PUBLIC_BASE_URL: props.publicBaseUrl },

@@ -7,7 +7,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC_ENTITIES } from '../functions/core/metrics/changes.js';
 import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
-import { ApiFunction } from './api-function.js';
+import { HandlerFunction } from './handler-function.js';
 import { deadLetterQueue } from './queues.js';
 
 const AGGREGATOR_ENTRY = 'functions/streams/aggregate-metrics.ts';
@@ -34,14 +34,14 @@ export interface MetricsAggregationProps {
  * double-count. Records that still fail are described in an on-failure queue, which raises an alarm.
  */
 export class MetricsAggregation extends Construct {
-  readonly aggregator: ApiFunction;
+  readonly aggregator: HandlerFunction;
   readonly failureQueue: Queue;
   readonly alarms: readonly Alarm[];
 
   constructor(scope: Construct, id: string, props: MetricsAggregationProps) {
     super(scope, id);
     this.failureQueue = deadLetterQueue(this, 'FailedRecordsQueue');
-    this.aggregator = new ApiFunction(this, 'Aggregator', {
+    this.aggregator = new HandlerFunction(this, 'Aggregator', {
       entry: AGGREGATOR_ENTRY,
       description: 'aggregateMetrics: table stream → campaign metrics counters',
       timeout: AGGREGATOR_TIMEOUT,

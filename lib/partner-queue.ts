@@ -8,7 +8,7 @@ import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
-import { ApiFunction } from './api-function.js';
+import { HandlerFunction } from './handler-function.js';
 import { deadLetterQueue, secureQueue } from './queues.js';
 
 const CONSUMER_ENTRY = 'functions/queue/dispatch-consumer.ts';
@@ -56,7 +56,7 @@ const filterPolicyOf = (partners: PartnerSelection): Record<string, Subscription
 export class PartnerQueue extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
-  readonly consumer: ApiFunction;
+  readonly consumer: HandlerFunction;
   readonly deadLettersAlarm: Alarm;
   readonly consumerErrorsAlarm: Alarm;
 
@@ -78,7 +78,7 @@ export class PartnerQueue extends Construct {
       }),
     );
 
-    this.consumer = new ApiFunction(this, 'Consumer', {
+    this.consumer = new HandlerFunction(this, 'Consumer', {
       entry: CONSUMER_ENTRY,
       description: `dispatch consumer: send batches of ${which}`,
       timeout: CONSUMER_TIMEOUT,

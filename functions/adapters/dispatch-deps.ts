@@ -1,7 +1,7 @@
 import { completeCampaign, type CampaignDeps } from '../core/campaign-service.js';
 import { frequencyCappedPhones } from '../core/dispatch/frequency-cap.js';
 import type { Campaign } from '../core/campaign.js';
-import { ConflictError } from '../core/errors.js';
+import { completeIfDone } from '../core/dispatch/completion.js';
 import type { DispatchDeps } from '../core/dispatch/dispatcher.js';
 import type { MaterializeDeps, ProgressStore } from '../core/dispatch/materialize.js';
 import type { BatchStore } from '../core/dispatch/ports.js';
@@ -53,18 +53,6 @@ export const sendingDeps = (config: Config = readConfig()): SendingDeps => {
     ? tableBatchQueue
     : snsBatchQueue(snsClient(), requiredConfig(config, 'BATCH_TOPIC_ARN'));
 
-  // The batch store counted the batch as it settled it; completion follows here, or in the next sweep.
-  const completeIfDone = async (campaignId: string) => {
-    const now = await progress.get(campaignId);
-    if (!now?.materialized || now.settledBatches < now.totalBatches) return;
-    try {
-      await completeCampaign(campaigns, campaignId);
-    } catch (error) {
-      // Already completed, or paused/cancelled meanwhile: nothing to do.
-      if (!(error instanceof ConflictError)) throw error;
-    }
-  };
-
   return {
     campaigns,
     batches,
@@ -78,11 +66,14 @@ export const sendingDeps = (config: Config = readConfig()): SendingDeps => {
       transportFor: (partner) => (partner.kind === 'sns' ? snsSmsTransport(snsClient()) : webhook),
       partner: cached<Partner | undefined>(2000, (id) => partners.get(id)),
       campaign: cached<Campaign | undefined>(500, (id) => campaigns.campaigns.get(id)),
-      onSettled: async (batch) => {
-        if (batch.test) return;
-        await completeIfDone(batch.campaignId).catch((error: Error) =>
-          logger.error('Progress update failed', error),
-        );
+      // The batch store counted the batch as it settled it; completion follows here, or in the next sweep.
+      onSettled: async ({ test, campaignId }) => {
+        if (test) return;
+        const complete = (id: string) => completeCampaign(campaigns, id);
+        await progress
+          .get(campaignId)
+          .then((now) => completeIfDone(complete, campaignId, now))
+          .catch((error: Error) => logger.error('Progress update failed', error));
       },
       shortLink: (code) => `${base}/l/${code}`,
       observe: observeDispatch(config.LOCAL_RUNTIME),

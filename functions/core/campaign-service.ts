@@ -12,7 +12,6 @@ import {
   type Campaign,
   type CampaignSchedule,
   type CampaignAction,
-  type CampaignEstimate,
   type CampaignInput,
   type CampaignPatch,
   type CampaignStatus,
@@ -238,9 +237,6 @@ export const updateCampaign = async (
   );
   return updated;
 };
-
-export const refreshEstimate = async (deps: CampaignDeps, id: string): Promise<CampaignEstimate> =>
-  estimateFor(deps, await getCampaign(deps, id));
 
 const applyTransition = async (
   deps: CampaignDeps,

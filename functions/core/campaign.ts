@@ -160,6 +160,9 @@ export const Rejection = z
   })
   .meta({ id: 'Rejection' });
 
+/** A campaign's id as a path or query parameter takes it (ids we make are ULIDs). */
+export const CampaignId = z.string().min(1).max(64);
+
 export const CampaignView = z
   .object({
     id: z.string(),

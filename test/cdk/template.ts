@@ -8,7 +8,7 @@ export interface Statement {
   Effect: string;
   Action: string | string[];
   Resource?: unknown;
-  /** Only the SMS grant uses it (`ApiFunction.grantSmsPublish`). */
+  /** Only the SMS grant uses it (`HandlerFunction.grantSmsPublish`). */
   NotResource?: unknown;
   Sid?: string;
   Principal?: unknown;

@@ -226,6 +226,18 @@ describe('campaign lifecycle', () => {
     expect((await act(campaign.id, 'approve', otherOfficer)).status).toBe(403);
   });
 
+  it('refuses a rejection reason holding a control character, naming the field, as for any free text', async () => {
+    const campaign = await create();
+    await act(campaign.id, 'submit');
+    const refused = await act(campaign.id, 'reject', approver, { reason: 'Thiếu hotline\u0007' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('validation_failed');
+    expect(refused.body.error.details.map((d: { path: string }) => d.path)).toEqual(['reason']);
+    expect((await api.call('GET', `/v1/campaigns/${campaign.id}`, { as: officer })).body.status).toBe(
+      'pending_approval',
+    );
+  });
+
   it('rejects with a reason, allows editing, and resubmits', async () => {
     const campaign = await create();
     await act(campaign.id, 'submit');

@@ -3,14 +3,18 @@ import { AuditEntry } from '../../core/audit.js';
 import {
   CAMPAIGN_ACTIONS,
   CAMPAIGN_STATUSES,
+  CampaignId,
   CampaignInput,
   CampaignPatch,
   CampaignView,
+  RejectInput,
 } from '../../core/campaign.js';
+import { MAX_TEST_PHONES } from '../../core/dispatch/test-send.js';
+import { Reply } from '../../core/webhooks/inbound.js';
 import { defineRoute } from '../../http/route.js';
+import { campaignParams } from './params.js';
 import { ErrorBody, ListQuery, commonErrors, page } from '../../http/schemas.js';
 
-const campaignParams = z.strictObject({ campaignId: z.string().min(1).max(64) });
 const notFound = { 404: { description: 'No such campaign', schema: ErrorBody } };
 const conflict = { 409: { description: 'The campaign status does not allow this', schema: ErrorBody } };
 
@@ -89,7 +93,8 @@ export const campaignRoutes = {
     table: 'write',
     uses: ['events', 'scheduler'],
     params: campaignParams.extend({ action: z.enum(CAMPAIGN_ACTIONS) }),
-    body: z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() }).optional(),
+    // The reason is required for a reject only: the handler says so, naming the field.
+    body: RejectInput.partial().optional(),
     responses: {
       200: { description: 'The campaign after the transition', schema: CampaignView },
       ...notFound,
@@ -109,7 +114,7 @@ export const campaignRoutes = {
     table: 'write',
     uses: ['batchTopic'],
     params: campaignParams,
-    body: z.strictObject({ phones: z.array(z.string().min(1).max(32)).min(1).max(5) }),
+    body: z.strictObject({ phones: z.array(z.string().min(1).max(32)).min(1).max(MAX_TEST_PHONES) }),
     responses: {
       202: {
         description: 'Queued for immediate hand-over',
@@ -130,6 +135,23 @@ export const campaignRoutes = {
       ...commonErrors,
     },
   }),
+  listCampaignReplies: defineRoute({
+    id: 'listCampaignReplies',
+    method: 'GET',
+    path: '/v1/campaigns/{campaignId}/replies',
+    entry: 'functions/api/campaigns/replies.ts',
+    summary: 'Replies to a campaign (inbound SMS within 7 days of it), newest first',
+    tag: 'Campaigns',
+    auth: 'read',
+    table: 'read',
+    params: campaignParams,
+    query: ListQuery,
+    responses: {
+      200: { description: 'A page of replies; phones masked for planners', schema: page(Reply) },
+      ...notFound,
+      ...commonErrors,
+    },
+  }),
   listAudit: defineRoute({
     id: 'listAudit',
     method: 'GET',
@@ -139,7 +161,7 @@ export const campaignRoutes = {
     tag: 'Campaigns',
     auth: 'admin',
     table: 'read',
-    query: ListQuery.extend({ campaignId: z.string().min(1).max(64).optional() }),
+    query: ListQuery.extend({ campaignId: CampaignId.optional() }),
     responses: { 200: { description: 'A page of audit entries', schema: page(AuditEntry) }, ...commonErrors },
   }),
 };

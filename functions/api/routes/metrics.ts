@@ -1,9 +1,7 @@
-import { z } from 'zod';
 import { MetricsQuery, MetricsView, SummaryQuery, SummaryView } from '../../core/metrics/view.js';
 import { defineRoute } from '../../http/route.js';
+import { campaignParams } from './params.js';
 import { ErrorBody, commonErrors } from '../../http/schemas.js';
-
-const campaignParams = z.strictObject({ campaignId: z.string().min(1).max(64) });
 
 /** Routes of this area (issue #6); see routes.ts. */
 export const metricsRoutes = {

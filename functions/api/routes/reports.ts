@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { MessageRowView, MessagesQuery } from '../../core/reports.js';
 import { defineRoute } from '../../http/route.js';
+import { campaignParams } from './params.js';
 import { ErrorBody, commonErrors, page } from '../../http/schemas.js';
 
-const campaignParams = z.strictObject({ campaignId: z.string().min(1).max(64) });
 const notFound = { 404: { description: 'No such campaign', schema: ErrorBody } };
 
 /** Routes of this area (issue #6); see routes.ts. */

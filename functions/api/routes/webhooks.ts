@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { PartnerId } from '../../core/partner.js';
 import { DeliveryReportsAnswer, DeliveryReportsInput } from '../../core/webhooks/delivery-reports.js';
-import { InboundAnswer, InboundInput, Reply } from '../../core/webhooks/inbound.js';
+import { InboundAnswer, InboundInput } from '../../core/webhooks/inbound.js';
 import { defineRoute } from '../../http/route.js';
-import { ErrorBody, ListQuery, commonErrors, page } from '../../http/schemas.js';
+import { ErrorBody } from '../../http/schemas.js';
 
 const partnerParams = z.strictObject({ partnerId: PartnerId });
 
@@ -54,23 +54,6 @@ export const webhookRoutes = {
     responses: {
       200: { description: 'Recorded; repeated message ids counted as duplicates', schema: InboundAnswer },
       ...webhookErrors,
-    },
-  }),
-  listCampaignReplies: defineRoute({
-    id: 'listCampaignReplies',
-    method: 'GET',
-    path: '/v1/campaigns/{campaignId}/replies',
-    entry: 'functions/api/webhooks/replies.ts',
-    summary: 'Replies to a campaign (inbound SMS within 7 days of it), newest first',
-    tag: 'Campaigns',
-    auth: 'read',
-    table: 'read',
-    params: z.strictObject({ campaignId: z.string().min(1).max(64) }),
-    query: ListQuery,
-    responses: {
-      200: { description: 'A page of replies; phones masked for planners', schema: page(Reply) },
-      404: { description: 'No such campaign', schema: ErrorBody },
-      ...commonErrors,
     },
   }),
 };

@@ -1,5 +1,5 @@
 import { completeCampaign, type CampaignDeps } from '../campaign-service.js';
-import { ConflictError } from '../errors.js';
+import { completeIfDone } from './completion.js';
 import { materializeCampaign, type MaterializeDeps, type ProgressStore } from './materialize.js';
 
 /**
@@ -16,11 +16,7 @@ export const sweepSendingCampaigns = async (deps: {
     const page = await deps.campaigns.campaigns.list({ status: 'sending', limit: 50, cursor });
     for (const campaign of page.items) {
       const progress = await materializeCampaign(deps.materialize, campaign);
-      if (progress.materialized && progress.settledBatches >= progress.totalBatches) {
-        await completeCampaign(deps.campaigns, campaign.id).catch((error: unknown) => {
-          if (!(error instanceof ConflictError)) throw error;
-        });
-      }
+      await completeIfDone((id) => completeCampaign(deps.campaigns, id), campaign.id, progress);
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

@@ -27,7 +27,7 @@ export interface ScheduleTarget {
   readonly deadLetterQueue: IQueue;
 }
 
-export interface ApiFunctionProps extends Pick<
+export interface HandlerFunctionProps extends Pick<
   NodejsFunctionProps,
   'memorySize' | 'timeout' | 'environment' | 'description' | 'deadLetterQueue'
 > {
@@ -35,9 +35,13 @@ export interface ApiFunctionProps extends Pick<
   readonly entry: string;
 }
 
-/** A Lambda function built from one of our TypeScript handlers, with the project's defaults in one place. */
-export class ApiFunction extends NodejsFunction {
-  constructor(scope: Construct, id: string, props: ApiFunctionProps) {
+/**
+ * A Lambda function built from one of our TypeScript handlers (an API route, a queue consumer, the
+ * materialiser, the sweep, the scheduled start, the stream aggregator), with the project's defaults in one
+ * place.
+ */
+export class HandlerFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id, {
       entry: join(REPO_ROOT, props.entry),
       handler: 'handler',
