@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type ConsoleRun } from './harness.js';
+import { seed, seedAudience, seedSubmittedCampaign, signIn } from './seed.js';
 
 /**
  * The admin's work in the console, through the UI: a telecom partner added (a webhook URL the SSRF guard
@@ -13,55 +14,12 @@ const suffix = Date.now().toString(36);
 const admin = { role: 'admin', user: `quan-tri.${suffix}@local` } as const;
 const officer = { role: 'officer', user: `can-bo.${suffix}@local` } as const;
 const approver = { role: 'approver', user: `phe-duyet.${suffix}@local` } as const;
-type Who = { role: string; user: string };
-const ROLE_LABEL: Record<string, string> = {
-  admin: 'Quản trị viên',
-  approver: 'Người phê duyệt',
-  officer: 'Cán bộ truyền thông',
-};
 
 // Sorted after the carrier simulators and serving only Reddi (which a simulator also serves, ahead of it),
 // so no other test's messages are routed to a partner whose URL nobody listens on.
 const partnerId = `z-doi-tac-${suffix}`;
 const partnerName = `Đối tác thử ${suffix}`;
 const campaignName = `Nhật ký ${suffix}`;
-
-const tokens = new Map<string, string>();
-const tokenOf = async (who: Who) => {
-  const known = tokens.get(who.user);
-  if (known) return known;
-  const response = await fetch(`${run.url}/local/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(who),
-  });
-  const { token } = (await response.json()) as { token: string };
-  tokens.set(who.user, token);
-  return token;
-};
-
-/** SEED: one API call as `who`; fails the test on any answer but a 2xx. */
-const seed = async (who: Who, method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${run.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await tokenOf(who)}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  expect(response.ok, `${method} ${path}: ${JSON.stringify(json)}`).toBe(true);
-  return json;
-};
-
-/** UI: signs in through the sign-in page. */
-const signIn = async (who: Who) => {
-  const { page } = run;
-  await page.evaluate('sessionStorage.clear()');
-  await page.goto(`${run.url}/sign-in`);
-  await page.getByLabel(ROLE_LABEL[who.role] ?? who.role).check();
-  await page.getByLabel('Tên người dùng').fill(who.user);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: 'Chiến dịch', exact: true }).waitFor();
-};
 
 const menu = async (label: string, heading = label) => {
   const { page } = run;
@@ -78,18 +36,15 @@ beforeAll(async () => {
   await run.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: run.url });
   await run.page.goto(`${run.url}/sign-in`);
   // SEED: a campaign waiting for approval, far in the future so that it never sends.
-  const audience = await seed(officer, 'POST', '/v1/audiences', { name: `Nhật ký ${suffix}` });
-  await seed(officer, 'POST', `/v1/audiences/${String(audience.id)}/subscribers`, {
-    subscribers: [{ phone: '0987000999', province: 'Bắc Kạn' }],
-  });
-  const campaign = await seed(officer, 'POST', '/v1/campaigns', {
+  const audienceId = await seedAudience(officer, `Nhật ký ${suffix}`, [
+    { phone: '0987000999', province: 'Bắc Kạn' },
+  ]);
+  campaignId = await seedSubmittedCampaign(officer, {
     name: campaignName,
     message: 'Cảnh giác với lời mời việc nhẹ lương cao. Gọi Tổng đài 111 (miễn phí).',
-    audienceIds: [String(audience.id)],
+    audienceIds: [audienceId],
     schedule: { sendAt: '2099-07-30T08:00:00+07:00' },
   });
-  campaignId = String(campaign.id);
-  await seed(officer, 'POST', `/v1/campaigns/${campaignId}/submit`, {});
 });
 afterAll(async () => {
   if (campaignId) await seed(officer, 'POST', `/v1/campaigns/${campaignId}/cancel`, {});
@@ -99,11 +54,11 @@ afterAll(async () => {
 describe('an admin in the console', () => {
   it('offers the admin pages in the menu, to admins only', async () => {
     const { page } = run;
-    await signIn(approver);
+    await signIn(run, approver);
     expect(await page.getByRole('navigation').getByRole('link', { name: 'Đối tác viễn thông' }).count()).toBe(
       0,
     );
-    await signIn(admin);
+    await signIn(run, admin);
     const nav = page.getByRole('navigation');
     for (const label of ['Đối tác viễn thông', 'Cài đặt', 'Nhật ký thao tác'])
       await nav.getByRole('link', { name: label, exact: true }).waitFor();
@@ -293,7 +248,7 @@ describe('an admin in the console', () => {
   it('shows an approval in the audit log, filtered by its campaign', async () => {
     const { page } = run;
     // UI: an approver approves the seeded campaign through the review page.
-    await signIn(approver);
+    await signIn(run, approver);
     await menu('Phê duyệt');
     await page.getByRole('link', { name: campaignName, exact: true }).click();
     await page.getByRole('heading', { name: `Xem xét chiến dịch: ${campaignName}` }).waitFor();
@@ -302,7 +257,7 @@ describe('an admin in the console', () => {
     await dialog.getByRole('button', { name: 'Phê duyệt' }).click();
     await page.getByText('Đã phê duyệt chiến dịch.').waitFor();
 
-    await signIn(admin);
+    await signIn(run, admin);
     await menu('Nhật ký thao tác');
     await page.locator('tr[data-action]').first().waitFor();
     expect(await run.check('admin-audit')).toEqual([]);

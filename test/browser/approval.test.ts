@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openConsole, type ConsoleRun } from './harness.js';
+import { seed, seedAudience, seedSubmittedCampaign, signIn, type Who } from './seed.js';
 
 /**
  * The approver's work in the console. SEED (through the API, as the officer's part is not under test here):
@@ -14,7 +15,6 @@ const officer = { role: 'officer', user: `can-bo.${suffix}@local` } as const;
 const creatingApprover = { role: 'approver', user: `tao.${suffix}@local` } as const;
 const approver = { role: 'approver', user: `phe-duyet.${suffix}@local` } as const;
 const admin = { role: 'admin', user: `quan-tri.${suffix}@local` } as const;
-type Who = { role: string; user: string };
 
 const ownName = `Tự tạo ${suffix}`;
 const campaignName = `30/7 Bắc Kạn ${suffix}`;
@@ -25,54 +25,15 @@ const fixedMessage =
 /** Viettel, VinaPhone and MobiFone: one simulator each. */
 const PHONES = ['0987000111', '0917000222', '0907000333'];
 
-const tokens = new Map<string, string>();
-const tokenOf = async (who: Who) => {
-  const known = tokens.get(who.user);
-  if (known) return known;
-  const response = await fetch(`${run.url}/local/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(who),
-  });
-  const { token } = (await response.json()) as { token: string };
-  tokens.set(who.user, token);
-  return token;
-};
-
-/** SEED: one API call as `who`; fails the test on any answer but a 2xx. */
-const seed = async (who: Who, method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${run.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await tokenOf(who)}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  expect(response.ok, `${method} ${path}: ${JSON.stringify(json)}`).toBe(true);
-  return json;
-};
-
-const seedCampaign = async (who: Who, name: string) => {
-  const created = await seed(who, 'POST', '/v1/campaigns', {
+/** SEED: a campaign of the audience, far ahead, submitted for approval. */
+const seedCampaign = (who: Who, name: string) =>
+  seedSubmittedCampaign(who, {
     name,
     message: firstMessage,
     audienceIds: [audienceId],
     schedule: { sendAt: '2099-07-30T08:00:00+07:00' },
     sendingWindow: { start: '07:00', end: '22:00' },
   });
-  await seed(who, 'POST', `/v1/campaigns/${String(created.id)}/submit`, {});
-  return String(created.id);
-};
-
-/** UI: signs in through the sign-in page. */
-const signIn = async (who: Who) => {
-  const { page } = run;
-  await page.evaluate('sessionStorage.clear()');
-  await page.goto(`${run.url}/sign-in`);
-  await page.getByLabel(who.role === 'officer' ? 'Cán bộ truyền thông' : 'Người phê duyệt').check();
-  await page.getByLabel('Tên người dùng').fill(who.user);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: 'Chiến dịch', exact: true }).waitFor();
-};
 
 /** UI: the queue, then a campaign's review page. */
 const openReview = async (name: string) => {
@@ -98,11 +59,11 @@ beforeAll(async () => {
   run = await openConsole('approval');
   await run.page.goto(`${run.url}/sign-in`);
   // SEED: the audience, and two campaigns waiting for approval.
-  const audience = await seed(officer, 'POST', '/v1/audiences', { name: `Chợ Đồn ${suffix}` });
-  audienceId = String(audience.id);
-  await seed(officer, 'POST', `/v1/audiences/${audienceId}/subscribers`, {
-    subscribers: PHONES.map((phone) => ({ phone, province: 'Bắc Kạn' })),
-  });
+  audienceId = await seedAudience(
+    officer,
+    `Chợ Đồn ${suffix}`,
+    PHONES.map((phone) => ({ phone, province: 'Bắc Kạn' })),
+  );
   await seedCampaign(creatingApprover, ownName);
   campaignId = await seedCampaign(officer, campaignName);
 });
@@ -111,7 +72,7 @@ afterAll(() => run?.stop());
 describe('an approver in the console', () => {
   it('shows the creator why they may not approve, and offers no decision', async () => {
     const { page } = run;
-    await signIn(creatingApprover);
+    await signIn(run, creatingApprover);
     await page.getByRole('navigation').getByRole('link', { name: 'Phê duyệt' }).click();
     await page.getByRole('heading', { name: 'Phê duyệt', exact: true }).waitFor();
     const ownRow = page.getByRole('row').filter({ hasText: ownName });
@@ -132,7 +93,7 @@ describe('an approver in the console', () => {
 
   it('lets another approver reject with a reason, which is required', async () => {
     const { page } = run;
-    await signIn(approver);
+    await signIn(run, approver);
     await openReview(campaignName);
     expect(await page.getByTestId('created-by').textContent()).toBe(officer.user);
     expect(await page.getByTestId('submitted-by').textContent()).toContain(officer.user);

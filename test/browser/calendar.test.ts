@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type ConsoleRun } from './harness.js';
+import { seed, seedAudience, signIn } from './seed.js';
 
 /**
  * The calendar in the console. SEED (through the API): the audience (the officer's audience pages are
@@ -12,7 +13,6 @@ let run: ConsoleRun;
 const suffix = Date.now().toString(36);
 const officer = { role: 'officer', user: `lich.${suffix}@local` } as const;
 const approver = { role: 'approver', user: `duyet-lich.${suffix}@local` } as const;
-type Who = { role: string; user: string };
 /** ASCII, so language.test.ts, sharing the runtime, does not read it as the console's Vietnamese. */
 const campaignName = `Calendar 30/7 ${suffix}`;
 const audienceName = `Ba Bể ${suffix}`;
@@ -21,38 +21,6 @@ const audienceName = `Ba Bể ${suffix}`;
 const thisYear = Number(new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 4));
 const nextYear = thisYear + 1;
 const antiTraffickingDay = `30 tháng 7, Ngày Toàn dân phòng, chống mua bán người, Cao điểm phòng, chống mua bán người`;
-
-const tokenOf = async (who: Who) => {
-  const response = await fetch(`${run.url}/local/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(who),
-  });
-  return ((await response.json()) as { token: string }).token;
-};
-
-/** SEED: one API call as `who`; fails the test on any answer but a 2xx. */
-const seed = async (who: Who, method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${run.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await tokenOf(who)}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  expect(response.ok, `${method} ${path}: ${JSON.stringify(json)}`).toBe(true);
-  return json;
-};
-
-/** UI: signs in through the sign-in page. */
-const signIn = async (who: Who) => {
-  const { page } = run;
-  await page.evaluate('sessionStorage.clear()');
-  await page.goto(`${run.url}/sign-in`);
-  await page.getByLabel(who.role === 'officer' ? 'Cán bộ truyền thông' : 'Người phê duyệt').check();
-  await page.getByLabel('Tên người dùng').fill(who.user);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: 'Chiến dịch', exact: true }).waitFor();
-};
 
 const openCalendar = async (year: number) => {
   const { page } = run;
@@ -71,17 +39,14 @@ const openCalendar = async (year: number) => {
 beforeAll(async () => {
   run = await openConsole('calendar');
   await run.page.goto(`${run.url}/sign-in`);
-  const audience = await seed(officer, 'POST', '/v1/audiences', { name: audienceName });
-  await seed(officer, 'POST', `/v1/audiences/${String(audience.id)}/subscribers`, {
-    subscribers: [{ phone: '0987000444', province: 'Bắc Kạn' }],
-  });
+  await seedAudience(officer, audienceName, [{ phone: '0987000444', province: 'Bắc Kạn' }]);
 });
 afterAll(() => run?.stop());
 
 describe('the calendar', () => {
   it('shows this year with today marked, and next year with 30/7 and the peak period', async () => {
     const { page } = run;
-    await signIn(officer);
+    await signIn(run, officer);
     await openCalendar(thisYear);
     const today = page.locator('button[aria-current="date"]');
     expect(await today.count()).toBe(1);

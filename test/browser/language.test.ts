@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en.js';
 import { vi, type Catalogue } from '../../web/src/i18n/vi.js';
 import { openConsole, type ConsoleRun } from './harness.js';
+import { seedAudience, seedSubmittedCampaign } from './seed.js';
 
 /**
  * The English switch on every page of the console (web/src/app.tsx's ROUTES). SEED (through the API, as the
@@ -16,7 +17,6 @@ let run: ConsoleRun;
 const suffix = Date.now().toString(36);
 const admin = { role: 'admin', user: `lang.${suffix}@local` } as const;
 const officer = { role: 'officer', user: `lang-officer.${suffix}@local` } as const;
-type Who = { role: string; user: string };
 /** ASCII names: any Vietnamese left on a page in English is then the console's own. */
 const audienceName = `Lang audience ${suffix}`;
 const campaignName = `Lang campaign ${suffix}`;
@@ -131,44 +131,19 @@ const shownIn = async (t: Catalogue, text: string) => {
   await expect.poll(() => run.page.getByText(t.common.loading).count()).toBe(0);
 };
 
-const tokenOf = async (who: Who) => {
-  const response = await fetch(`${run.url}/local/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(who),
-  });
-  return ((await response.json()) as { token: string }).token;
-};
-
-/** SEED: one API call as `who`; fails the test on any answer but a 2xx. */
-const seed = async (who: Who, method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${run.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await tokenOf(who)}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  expect(response.ok, `${method} ${path}: ${JSON.stringify(json)}`).toBe(true);
-  return json;
-};
-
 beforeAll(async () => {
   run = await openConsole('language');
   await run.page.goto(`${run.url}/sign-in`);
-  const audience = await seed(officer, 'POST', '/v1/audiences', { name: audienceName });
-  seeded.audienceId = String(audience.id);
-  await seed(officer, 'POST', `/v1/audiences/${seeded.audienceId}/subscribers`, {
-    subscribers: [{ phone: '0987000555', province: 'Bắc Kạn' }],
-  });
-  const campaign = await seed(officer, 'POST', '/v1/campaigns', {
+  seeded.audienceId = await seedAudience(officer, audienceName, [
+    { phone: '0987000555', province: 'Bắc Kạn' },
+  ]);
+  seeded.campaignId = await seedSubmittedCampaign(officer, {
     name: campaignName,
     message: 'Canh giac voi loi moi viec nhe luong cao. Goi 111.',
     audienceIds: [seeded.audienceId],
     schedule: { sendAt: '2099-07-30T08:00:00+07:00' },
     sendingWindow: { start: '07:00', end: '22:00' },
   });
-  seeded.campaignId = String(campaign.id);
-  await seed(officer, 'POST', `/v1/campaigns/${seeded.campaignId}/submit`, {});
 });
 afterAll(() => run?.stop());
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { messageFor } from '../../functions/core/messages.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openConsole, type ConsoleRun } from './harness.js';
+import { signIn } from './seed.js';
 
 /**
  * An officer's work through the console only, as a user does it: upload a CSV file with bad rows and see
@@ -27,12 +28,7 @@ const amount = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''
 
 beforeAll(async () => {
   run = await openConsole('officer');
-  const { page } = run;
-  await page.goto(`${run.url}/sign-in`);
-  await page.getByLabel('Cán bộ truyền thông').check();
-  await page.getByLabel('Tên người dùng').fill(`can-bo.${suffix}@local`);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: 'Chiến dịch' }).waitFor();
+  await signIn(run, { role: 'officer', user: `can-bo.${suffix}@local` });
 });
 afterAll(() => run?.stop());
 

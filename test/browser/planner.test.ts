@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type ConsoleRun } from './harness.js';
+import { seed, seedAudience, seedSubmittedCampaign, signIn } from './seed.js';
 
 /**
  * A planner follows a campaign while it sends, through the UI. SEED (through the API, as the officer's,
@@ -16,7 +17,6 @@ const officer = { role: 'officer', user: `can-bo.${suffix}@local` } as const;
 const approver = { role: 'approver', user: `phe-duyet.${suffix}@local` } as const;
 const admin = { role: 'admin', user: `quan-tri.${suffix}@local` } as const;
 const planner = { role: 'planner', user: `theo-doi.${suffix}@local` } as const;
-type Who = { role: string; user: string };
 
 const RECIPIENTS = 24;
 const SLOW_PARTNER = 'sim-other';
@@ -27,32 +27,6 @@ const PROVINCES = ['Bắc Kạn', 'Cao Bằng', 'Lạng Sơn'];
 const campaignName = `Theo dõi 30/7 ${suffix}`;
 /** contract §2: what a planner sees of +84921234567. */
 const MASKED = /^\+8492\*{4}\d{3}$/;
-
-const tokens = new Map<string, string>();
-const tokenOf = async (who: Who) => {
-  const known = tokens.get(who.user);
-  if (known) return known;
-  const response = await fetch(`${run.url}/local/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(who),
-  });
-  const { token } = (await response.json()) as { token: string };
-  tokens.set(who.user, token);
-  return token;
-};
-
-/** SEED: one API call as `who`; fails the test on any answer but a 2xx. */
-const seed = async (who: Who, method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${run.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await tokenOf(who)}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  expect(response.ok, `${method} ${path}: ${JSON.stringify(json)}`).toBe(true);
-  return json;
-};
 
 /** The partner as PUT takes it: its view without the fields the server keeps. */
 const partnerInput = ({
@@ -70,33 +44,22 @@ beforeAll(async () => {
   run = await openConsole('planner');
   slowPartner = partnerInput(await seed(admin, 'GET', `/v1/partners/${SLOW_PARTNER}`));
   await seed(admin, 'PUT', `/v1/partners/${SLOW_PARTNER}`, { ...slowPartner, tps: 1 });
-  const audience = await seed(officer, 'POST', '/v1/audiences', { name: `Vietnamobile ${suffix}` });
-  await seed(officer, 'POST', `/v1/audiences/${String(audience.id)}/subscribers`, {
-    subscribers: PHONES.map((phone, i) => ({ phone, province: PROVINCES[i % PROVINCES.length] })),
-  });
-  const created = await seed(officer, 'POST', '/v1/campaigns', {
+  const audienceId = await seedAudience(
+    officer,
+    `Vietnamobile ${suffix}`,
+    PHONES.map((phone, i) => ({ phone, province: PROVINCES[i % PROVINCES.length] })),
+  );
+  campaignId = await seedSubmittedCampaign(officer, {
     name: campaignName,
     message: 'Cảnh giác với lời mời việc nhẹ lương cao ở nước ngoài. Gọi Tổng đài 111 (miễn phí).',
-    audienceIds: [String(audience.id)],
+    audienceIds: [audienceId],
     schedule: { sendAt: new Date(Date.now() + 60_000).toISOString() },
   });
-  campaignId = String(created.id);
-  await seed(officer, 'POST', `/v1/campaigns/${campaignId}/submit`, {});
 }, 180_000);
 afterAll(async () => {
   if (slowPartner) await seed(admin, 'PUT', `/v1/partners/${SLOW_PARTNER}`, slowPartner);
   await run?.stop();
 });
-
-/** UI: signs in as the planner through the sign-in page. */
-const signIn = async () => {
-  const { page } = run;
-  await page.goto(`${run.url}/sign-in`);
-  await page.getByLabel('Cán bộ theo dõi số liệu').check();
-  await page.getByLabel('Tên người dùng').fill(planner.user);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: 'Chiến dịch', exact: true }).waitFor();
-};
 
 const countOf = async (step: string) =>
   Number((await run.page.getByTestId(`count-${step}`).textContent())?.replace(/\D/g, '') ?? NaN);
@@ -106,7 +69,7 @@ describe('a planner in the console', () => {
     const { page } = run;
     // SEED: the approver approves; past its time (it starts in a minute at the latest), it sends.
     await seed(approver, 'POST', `/v1/campaigns/${campaignId}/approve`, {});
-    await signIn();
+    await signIn(run, planner);
     await page.getByRole('navigation').getByRole('link', { name: 'Số liệu tổng hợp' }).waitFor();
     // The list is read once: reload it until the campaign shows as sending.
     await expect

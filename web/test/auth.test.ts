@@ -9,28 +9,7 @@ import {
   userManagerSettings,
 } from '../src/auth/cognito.js';
 import { parseConfig } from '../src/config.js';
-
-class MemoryStorage implements Storage {
-  private items = new Map<string, string>();
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.items.set(key, value);
-  }
-}
+import { MemoryStorage } from './memory-storage.js';
 
 const COGNITO: CognitoConfig = {
   domainUrl: 'https://sms-console-123.auth.ap-southeast-1.amazoncognito.com',

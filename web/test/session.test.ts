@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clearSession, loadSession, saveSession, sessionFromToken } from '../src/session.js';
+import { MemoryStorage } from './memory-storage.js';
 
 const base64Url = (value: unknown) =>
   btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))))
@@ -7,28 +8,6 @@ const base64Url = (value: unknown) =>
     .replace(/\//g, '_')
     .replace(/=+$/, '');
 const token = (claims: Record<string, unknown>) => `${base64Url({ alg: 'HS256' })}.${base64Url(claims)}.sig`;
-
-class MemoryStorage implements Storage {
-  private items = new Map<string, string>();
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.items.set(key, value);
-  }
-}
 
 describe('the console session', () => {
   it('reads the role and the user from the token’s Cognito claims', () => {

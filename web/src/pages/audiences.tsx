@@ -1,31 +1,22 @@
-import { useEffect, useState } from 'preact/hooks';
-import { unwrap, type Audience } from '../api/client.js';
+import { unwrap } from '../api/client.js';
 import { useApp } from '../app-context.js';
-import { Button, ErrorSummary, formErrors } from '../components/form.js';
+import { ErrorSummary, formErrors } from '../components/form.js';
+import { DataTable } from '../components/data-table.js';
+import { PagedRows } from '../components/loaded.js';
 import { useI18n } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { PageTitle } from '../components/page-title.js';
+import { usePagedList } from '../list/use-paged-list.js';
 
 /** The audiences, newest first, each with its size. */
 export const AudiencesPage = () => {
   const { t, number, date } = useI18n();
   const { api } = useApp();
-  const [items, setItems] = useState<Audience[]>();
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-
-  const load = async (cursor?: string) => {
-    try {
-      const page = await unwrap(
-        api.GET('/v1/audiences', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } }),
-      );
-      setItems((current) => (cursor ? [...(current ?? []), ...page.items] : page.items));
-      setNextCursor(page.nextCursor);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
-  useEffect(() => void load(), []);
+  const list = usePagedList(
+    (cursor) =>
+      unwrap(api.GET('/v1/audiences', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } })),
+    [],
+  );
 
   return (
     <section>
@@ -35,45 +26,29 @@ export const AudiencesPage = () => {
           {t.audiences.create}
         </Link>
       </div>
-      <ErrorSummary messages={formErrors(error, [], t).general} />
-      {!items ? (
-        <p>{t.common.loading}</p>
-      ) : items.length === 0 ? (
-        <p>{t.audiences.empty}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="table table--stack" aria-label={t.audiences.title}>
-            <thead>
-              <tr>
-                <th scope="col">{t.audiences.name}</th>
-                <th scope="col" class="num">
-                  {t.audiences.size}
-                </th>
-                <th scope="col">{t.audiences.createdAt}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((audience) => (
-                <tr key={audience.id}>
-                  <td data-label={t.audiences.name}>
+      <ErrorSummary messages={formErrors(list.error, [], t).general} />
+      <PagedRows list={list} empty={<p>{t.audiences.empty}</p>}>
+        {(items) => (
+          <DataTable
+            label={t.audiences.title}
+            rows={items}
+            rowKey={(audience) => audience.id}
+            columns={[
+              {
+                label: t.audiences.name,
+                cell: (audience) => (
+                  <>
                     <Link href={`/audiences/${audience.id}`}>{audience.name}</Link>
                     {audience.description ? <div class="hint">{audience.description}</div> : null}
-                  </td>
-                  <td class="num" data-label={t.audiences.size}>
-                    {number(audience.size)}
-                  </td>
-                  <td data-label={t.audiences.createdAt}>{date(audience.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {nextCursor ? (
-        <Button variant="secondary" onClick={() => void load(nextCursor)}>
-          {t.common.more}
-        </Button>
-      ) : null}
+                  </>
+                ),
+              },
+              { label: t.audiences.size, num: true, cell: (audience) => number(audience.size) },
+              { label: t.audiences.createdAt, cell: (audience) => date(audience.createdAt) },
+            ]}
+          />
+        )}
+      </PagedRows>
     </section>
   );
 };

@@ -1,9 +1,12 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { unwrap } from '../api/client.js';
 import { useApp } from '../app-context.js';
 import { auditAction, auditActor, auditDetails, type AuditEntry } from '../admin/audit-describe.js';
 import { Button, ErrorSummary, Field, describedBy, formErrors } from '../components/form.js';
+import { DataTable } from '../components/data-table.js';
+import { PagedRows } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
+import { usePagedList } from '../list/use-paged-list.js';
 import { useI18n } from '../i18n/index.js';
 import { Link, navigate, useLocation } from '../router.js';
 
@@ -21,10 +24,7 @@ export const AuditPage = () => {
   const { query } = useLocation();
   const campaignId = query.get('campaignId')?.trim() || undefined;
   const [typed, setTyped] = useState(campaignId ?? '');
-  const [items, setItems] = useState<AuditEntry[]>();
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [names, setNames] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>();
 
   const nameCampaigns = (entries: readonly AuditEntry[]) => {
     const unknown = [...new Set(entries.map((entry) => entry.campaignId))].filter((id) => !(id in names));
@@ -36,9 +36,8 @@ export const AuditPage = () => {
       );
   };
 
-  const load = async (cursor?: string) => {
-    setError(undefined);
-    try {
+  const list = usePagedList<AuditEntry>(
+    async (cursor) => {
       const page = await unwrap(
         api.GET('/v1/audit', {
           params: {
@@ -46,24 +45,18 @@ export const AuditPage = () => {
           },
         }),
       );
-      setItems((current) => (cursor ? [...(current ?? []), ...page.items] : page.items));
-      setNextCursor(page.nextCursor);
       nameCampaigns(page.items);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
-  useEffect(() => {
-    setItems(undefined);
-    void load();
-  }, [campaignId]);
+      return page;
+    },
+    [campaignId],
+  );
 
   const filterBy = (id: string) => {
     const trimmed = id.trim();
     navigate(trimmed ? `/audit?campaignId=${encodeURIComponent(trimmed)}` : '/audit');
   };
 
-  const { byField, general } = formErrors(error, FIELDS, t);
+  const { byField, general } = formErrors(list.error, FIELDS, t);
   return (
     <section>
       <PageTitle text={words.title} />
@@ -102,53 +95,39 @@ export const AuditPage = () => {
         </div>
       </form>
       <ErrorSummary messages={general} />
-      {!items ? (
-        error ? null : (
-          <p>{t.common.loading}</p>
-        )
-      ) : items.length === 0 ? (
-        <p>{campaignId ? words.emptyFor(campaignId) : words.empty}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="table table--stack" aria-label={words.title}>
-            <thead>
-              <tr>
-                <th scope="col">{words.when}</th>
-                <th scope="col">{words.who}</th>
-                <th scope="col">{words.action}</th>
-                <th scope="col">{words.campaignColumn}</th>
-                <th scope="col">{words.details}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((entry) => (
-                <tr key={entry.id} data-action={entry.action}>
-                  <td data-label={words.when}>{dateTime(entry.at)}</td>
-                  <td data-label={words.who}>{auditActor(entry, t)}</td>
-                  <td data-label={words.action}>{auditAction(entry, t)}</td>
-                  <td data-label={words.campaignColumn}>
-                    <Link href={`/campaigns/${entry.campaignId}`}>
-                      {names[entry.campaignId] ?? entry.campaignId}
-                    </Link>
-                  </td>
-                  <td data-label={words.details}>
-                    <ul class="plain-list">
-                      {auditDetails(entry, t).map((line) => (
-                        <li key={line}>{line}</li>
-                      ))}
-                    </ul>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {nextCursor ? (
-        <Button variant="secondary" onClick={() => void load(nextCursor)}>
-          {t.common.more}
-        </Button>
-      ) : null}
+      <PagedRows list={list} empty={<p>{campaignId ? words.emptyFor(campaignId) : words.empty}</p>}>
+        {(items) => (
+          <DataTable
+            label={words.title}
+            rows={items}
+            rowKey={(entry) => entry.id}
+            rowData={(entry) => ({ 'data-action': entry.action })}
+            columns={[
+              { label: words.when, cell: (entry) => dateTime(entry.at) },
+              { label: words.who, cell: (entry) => auditActor(entry, t) },
+              { label: words.action, cell: (entry) => auditAction(entry, t) },
+              {
+                label: words.campaignColumn,
+                cell: (entry) => (
+                  <Link href={`/campaigns/${entry.campaignId}`}>
+                    {names[entry.campaignId] ?? entry.campaignId}
+                  </Link>
+                ),
+              },
+              {
+                label: words.details,
+                cell: (entry) => (
+                  <ul class="plain-list">
+                    {auditDetails(entry, t).map((line) => (
+                      <li key={line}>{line}</li>
+                    ))}
+                  </ul>
+                ),
+              },
+            ]}
+          />
+        )}
+      </PagedRows>
     </section>
   );
 };

@@ -2,8 +2,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { unwrap, type Campaign, type Schemas } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { useApp } from '../app-context.js';
-import { Button, ErrorSummary, formErrors } from '../components/form.js';
+import { ErrorSummary, formErrors } from '../components/form.js';
+import { DataTable } from '../components/data-table.js';
+import { PagedRows } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
+import { usePagedList } from '../list/use-paged-list.js';
 import { useI18n } from '../i18n/index.js';
 import { Link, navigate, useLocation } from '../router.js';
 
@@ -28,37 +31,28 @@ export const CampaignMessagesPage = ({ params }: { params: Record<string, string
   const asked = query.get('status') ?? '';
   const status = (ROW_STATUSES as readonly string[]).includes(asked) ? (asked as RowStatus) : undefined;
   const [campaign, setCampaign] = useState<Campaign>();
-  const [items, setItems] = useState<MessageRow[]>();
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
+  const [campaignError, setCampaignError] = useState<unknown>();
 
   useEffect(() => {
     void unwrap(api.GET('/v1/campaigns/{campaignId}', { params: { path: { campaignId } } }))
       .then(setCampaign)
-      .catch(setError);
+      .catch(setCampaignError);
   }, [campaignId]);
 
-  const load = async (cursor?: string) => {
-    try {
-      const page = await unwrap(
+  const list = usePagedList<MessageRow>(
+    (cursor) =>
+      unwrap(
         api.GET('/v1/campaigns/{campaignId}/messages', {
           params: {
             path: { campaignId },
             query: { limit: 50, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) },
           },
         }),
-      );
-      setItems((current) => (cursor ? [...(current ?? []), ...page.items] : page.items));
-      setNextCursor(page.nextCursor);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
-  useEffect(() => {
-    setItems(undefined);
-    void load();
-  }, [campaignId, status]);
+      ),
+    [campaignId, status],
+  );
 
+  const error = campaignError ?? list.error;
   const notFound = error instanceof ApiError && error.status === 404;
   const { general } = formErrors(notFound ? undefined : error, [], t);
   if (notFound)
@@ -97,57 +91,40 @@ export const CampaignMessagesPage = ({ params }: { params: Record<string, string
       </div>
       {session?.role === 'planner' ? <p class="hint">{t.campaignMessages.masked}</p> : null}
       <ErrorSummary messages={general} />
-      {!items ? (
-        error ? null : (
-          <p>{t.common.loading}</p>
-        )
-      ) : items.length === 0 ? (
-        <p data-testid="messages-empty">{t.campaignMessages.empty}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="table table--stack" aria-label={t.campaignMessages.title(campaign?.name ?? '')}>
-            <thead>
-              <tr>
-                <th scope="col">{t.campaignMessages.phone}</th>
-                <th scope="col">{t.campaignMessages.carrier}</th>
-                <th scope="col">{t.campaignMessages.province}</th>
-                <th scope="col">{t.campaignMessages.status}</th>
-                <th scope="col">{t.campaignMessages.reason}</th>
-                <th scope="col">{t.campaignMessages.sentAt}</th>
-                <th scope="col" class="num">
-                  {t.campaignMessages.clicks}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((row, i) => (
-                <tr key={row.messageId ?? `${row.phone}-${i}`} data-status={row.status}>
-                  <td data-label={t.campaignMessages.phone} class="phone-cell" data-testid="message-phone">
-                    {row.phone}
-                  </td>
-                  <td data-label={t.campaignMessages.carrier}>{t.carriers[row.carrier] ?? row.carrier}</td>
-                  <td data-label={t.campaignMessages.province}>{row.province ?? ''}</td>
-                  <td data-label={t.campaignMessages.status}>{t.campaignMessages.statuses[row.status]}</td>
-                  <td data-label={t.campaignMessages.reason}>
-                    {row.reason ? reasonText(row.reason, t.failureReasons) : ''}
-                  </td>
-                  <td data-label={t.campaignMessages.sentAt}>
-                    {row.sentAt ? dateTime(row.sentAt, zone) : ''}
-                  </td>
-                  <td class="num" data-label={t.campaignMessages.clicks}>
-                    {row.clicks === undefined ? '' : number(row.clicks)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {nextCursor ? (
-        <Button variant="secondary" onClick={() => void load(nextCursor)}>
-          {t.common.more}
-        </Button>
-      ) : null}
+      <PagedRows list={list} empty={<p data-testid="messages-empty">{t.campaignMessages.empty}</p>}>
+        {(items) => (
+          <DataTable
+            label={t.campaignMessages.title(campaign?.name ?? '')}
+            rows={items}
+            rowKey={(row, i) => row.messageId ?? `${row.phone}-${i}`}
+            rowData={(row) => ({ 'data-status': row.status })}
+            columns={[
+              {
+                label: t.campaignMessages.phone,
+                class: 'phone-cell',
+                testId: 'message-phone',
+                cell: (row) => row.phone,
+              },
+              { label: t.campaignMessages.carrier, cell: (row) => t.carriers[row.carrier] ?? row.carrier },
+              { label: t.campaignMessages.province, cell: (row) => row.province ?? '' },
+              { label: t.campaignMessages.status, cell: (row) => t.campaignMessages.statuses[row.status] },
+              {
+                label: t.campaignMessages.reason,
+                cell: (row) => (row.reason ? reasonText(row.reason, t.failureReasons) : ''),
+              },
+              {
+                label: t.campaignMessages.sentAt,
+                cell: (row) => (row.sentAt ? dateTime(row.sentAt, zone) : ''),
+              },
+              {
+                label: t.campaignMessages.clicks,
+                num: true,
+                cell: (row) => (row.clicks === undefined ? '' : number(row.clicks)),
+              },
+            ]}
+          />
+        )}
+      </PagedRows>
     </section>
   );
 };

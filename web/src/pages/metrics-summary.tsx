@@ -2,6 +2,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { unwrap } from '../api/client.js';
 import { useApp } from '../app-context.js';
 import { Button, ErrorSummary, Field, describedBy, formErrors } from '../components/form.js';
+import { DataTable } from '../components/data-table.js';
+import { Loaded } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
 import { TimeChart, type ChartInput } from '../components/time-chart.js';
 import { useI18n } from '../i18n/index.js';
@@ -92,108 +94,76 @@ export const MetricsSummaryPage = () => {
         </Button>
       </form>
       <ErrorSummary messages={general} />
-      {!summary ? (
-        error ? null : (
-          <p>{t.common.loading}</p>
-        )
-      ) : (
-        <>
-          <h2>{t.summary.totals}</h2>
-          <dl class="stats" data-testid="summary-totals">
-            {funnel(summary.totals).map((step) => (
-              <div key={step.key}>
-                <dt>{t.metrics.funnelSteps[step.key]}</dt>
-                <dd data-testid={`total-${step.key}`}>{number(step.count)}</dd>
+      <Loaded value={summary} error={error}>
+        {(summary) => (
+          <>
+            <h2>{t.summary.totals}</h2>
+            <dl class="stats" data-testid="summary-totals">
+              {funnel(summary.totals).map((step) => (
+                <div key={step.key}>
+                  <dt>{t.metrics.funnelSteps[step.key]}</dt>
+                  <dd data-testid={`total-${step.key}`}>{number(step.count)}</dd>
+                </div>
+              ))}
+              <div>
+                <dt>{t.metrics.failed}</dt>
+                <dd>{number(summary.totals.failed)}</dd>
               </div>
-            ))}
-            <div>
-              <dt>{t.metrics.failed}</dt>
-              <dd>{number(summary.totals.failed)}</dd>
-            </div>
-            <div>
-              <dt>{t.metrics.cost}</dt>
-              <dd>{money(summary.totals.cost)}</dd>
-            </div>
-          </dl>
-          <h2>{t.summary.campaigns}</h2>
-          {summary.campaigns.length === 0 ? (
-            <p data-testid="summary-empty">{t.summary.empty}</p>
-          ) : (
-            <>
-              {chart ? (
-                <TimeChart
-                  testId="summary-chart"
-                  title={t.summary.chart}
-                  xLabel={t.summary.campaign}
-                  summary={t.metrics.chartSummary(
-                    number(summary.totals.sent),
-                    number(summary.totals.delivered),
-                    number(summary.totals.failed),
-                    number(summary.totals.clicks),
-                  )}
-                  input={chart}
+              <div>
+                <dt>{t.metrics.cost}</dt>
+                <dd>{money(summary.totals.cost)}</dd>
+              </div>
+            </dl>
+            <h2>{t.summary.campaigns}</h2>
+            {summary.campaigns.length === 0 ? (
+              <p data-testid="summary-empty">{t.summary.empty}</p>
+            ) : (
+              <>
+                {chart ? (
+                  <TimeChart
+                    testId="summary-chart"
+                    title={t.summary.chart}
+                    xLabel={t.summary.campaign}
+                    summary={t.metrics.chartSummary(
+                      number(summary.totals.sent),
+                      number(summary.totals.delivered),
+                      number(summary.totals.failed),
+                      number(summary.totals.clicks),
+                    )}
+                    input={chart}
+                  />
+                ) : null}
+                <DataTable
+                  label={t.summary.campaigns}
+                  rows={summary.campaigns}
+                  rowKey={(row) => row.campaignId}
+                  rowData={(row) => ({ 'data-campaign': row.campaignId })}
+                  columns={[
+                    {
+                      label: t.summary.campaign,
+                      cell: (row) => <Link href={`/campaigns/${row.campaignId}/metrics`}>{row.name}</Link>,
+                    },
+                    {
+                      label: t.campaigns.status,
+                      cell: (row) => (
+                        <span class={`status status--${row.status}`}>
+                          {t.status[row.status] ?? row.status}
+                        </span>
+                      ),
+                    },
+                    { label: t.summary.sendAt, cell: (row) => dateTime(row.sendAt) },
+                    { label: t.metrics.funnelSteps.targeted, num: true, cell: (row) => number(row.targeted) },
+                    { label: t.metrics.sent, num: true, cell: (row) => number(row.sent) },
+                    { label: t.metrics.delivered, num: true, cell: (row) => number(row.delivered) },
+                    { label: t.metrics.clicks, num: true, cell: (row) => number(row.clicks) },
+                    { label: t.metrics.cost, num: true, cell: (row) => money(row.cost) },
+                  ]}
                 />
-              ) : null}
-              <div class="table-wrap">
-                <table class="table table--stack" aria-label={t.summary.campaigns}>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t.summary.campaign}</th>
-                      <th scope="col">{t.campaigns.status}</th>
-                      <th scope="col">{t.summary.sendAt}</th>
-                      <th scope="col" class="num">
-                        {t.metrics.funnelSteps.targeted}
-                      </th>
-                      <th scope="col" class="num">
-                        {t.metrics.sent}
-                      </th>
-                      <th scope="col" class="num">
-                        {t.metrics.delivered}
-                      </th>
-                      <th scope="col" class="num">
-                        {t.metrics.clicks}
-                      </th>
-                      <th scope="col" class="num">
-                        {t.metrics.cost}
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {summary.campaigns.map((row) => (
-                      <tr key={row.campaignId} data-campaign={row.campaignId}>
-                        <td data-label={t.summary.campaign}>
-                          <Link href={`/campaigns/${row.campaignId}/metrics`}>{row.name}</Link>
-                        </td>
-                        <td data-label={t.campaigns.status}>
-                          <span class={`status status--${row.status}`}>
-                            {t.status[row.status] ?? row.status}
-                          </span>
-                        </td>
-                        <td data-label={t.summary.sendAt}>{dateTime(row.sendAt)}</td>
-                        <td class="num" data-label={t.metrics.funnelSteps.targeted}>
-                          {number(row.targeted)}
-                        </td>
-                        <td class="num" data-label={t.metrics.sent}>
-                          {number(row.sent)}
-                        </td>
-                        <td class="num" data-label={t.metrics.delivered}>
-                          {number(row.delivered)}
-                        </td>
-                        <td class="num" data-label={t.metrics.clicks}>
-                          {number(row.clicks)}
-                        </td>
-                        <td class="num" data-label={t.metrics.cost}>
-                          {money(row.cost)}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </>
-          )}
-        </>
-      )}
+              </>
+            )}
+          </>
+        )}
+      </Loaded>
     </section>
   );
 };

@@ -17,6 +17,7 @@ import {
 import { SecretOnce } from '../admin/secret-once.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
+import { Loaded } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
 import { useI18n } from '../i18n/index.js';
 import { Link } from '../router.js';
@@ -166,144 +167,142 @@ export const PartnerPage = ({ params }: { params: Record<string, string> }) => {
       <PageTitle text={title} />
       <ErrorSummary messages={general} />
       {done ? <Notice>{done}</Notice> : null}
-      {!form ? (
-        error ? null : (
-          <p>{t.common.loading}</p>
-        )
-      ) : (
-        <>
-          {creating ? null : (
-            <div class="panel" data-testid="secret-panel">
-              <h2>{words.secretTitle}</h2>
-              {rotatedAt ? (
-                <p>
-                  {words.secretRotatedAt}: {dateTime(rotatedAt)}
-                </p>
-              ) : null}
-              {secret ? (
-                <SecretOnce secret={secret} />
-              ) : (
-                <Button variant="secondary" onClick={() => setConfirming(true)}>
-                  {words.rotate}
-                </Button>
-              )}
-            </div>
-          )}
-          <form
-            noValidate
-            onSubmit={(event) => {
-              event.preventDefault();
-              void save();
-            }}
-          >
-            {creating ? (
-              <Field id="id" label={words.id} hint={words.idHint} error={byField.id}>
-                <input
-                  {...describedBy('id', { hint: true, error: byField.id })}
-                  type="text"
-                  value={form.id}
-                  maxLength={40}
-                  autoComplete="off"
-                  spellcheck={false}
-                  onInput={(event) => update({ id: event.currentTarget.value })}
-                />
-              </Field>
-            ) : null}
-            <Field id="name" label={words.name} error={byField.name}>
-              <input
-                {...describedBy('name', { error: byField.name })}
-                type="text"
-                value={form.name}
-                maxLength={100}
-                onInput={(event) => update({ name: event.currentTarget.value })}
-              />
-            </Field>
-            <Field
-              id="webhookUrl"
-              label={words.webhookUrl}
-              hint={words.webhookUrlHint}
-              error={byField.webhookUrl}
-            >
-              <input
-                {...describedBy('webhookUrl', { hint: true, error: byField.webhookUrl })}
-                type="url"
-                value={form.webhookUrl}
-                maxLength={2048}
-                spellcheck={false}
-                onInput={(event) => update({ webhookUrl: event.currentTarget.value })}
-              />
-            </Field>
-            <Field id="senderId" label={words.senderId} hint={words.senderIdHint} error={byField.senderId}>
-              <input
-                {...describedBy('senderId', { hint: true, error: byField.senderId })}
-                type="text"
-                value={form.senderId}
-                maxLength={11}
-                onInput={(event) => update({ senderId: event.currentTarget.value })}
-              />
-            </Field>
-            <fieldset
-              class={`field${byField.carriers ? ' field--error' : ''}`}
-              aria-describedby={`carriers-hint${byField.carriers ? ' carriers-error' : ''}`}
-            >
-              <legend>{words.carriers}</legend>
-              <p class="hint" id="carriers-hint">
-                {words.carriersHint}
-              </p>
-              {byField.carriers ? (
-                <p class="field-error" id="carriers-error">
-                  {byField.carriers}
-                </p>
-              ) : null}
-              <div class="checks">
-                {CARRIER_CHOICES.map((carrier) => (
-                  <label key={carrier} class="check">
-                    <input
-                      type="checkbox"
-                      checked={form.carriers.includes(carrier)}
-                      onChange={(event) =>
-                        update({
-                          carriers: toggleCarrier(form.carriers, carrier, event.currentTarget.checked),
-                        })
-                      }
-                    />
-                    {carrier === ALL_CARRIERS ? words.allCarriers : (t.carriers[carrier] ?? carrier)}
-                  </label>
-                ))}
+      <Loaded value={form} error={error}>
+        {(form) => (
+          <>
+            {creating ? null : (
+              <div class="panel" data-testid="secret-panel">
+                <h2>{words.secretTitle}</h2>
+                {rotatedAt ? (
+                  <p>
+                    {words.secretRotatedAt}: {dateTime(rotatedAt)}
+                  </p>
+                ) : null}
+                {secret ? (
+                  <SecretOnce secret={secret} />
+                ) : (
+                  <Button variant="secondary" onClick={() => setConfirming(true)}>
+                    {words.rotate}
+                  </Button>
+                )}
               </div>
-            </fieldset>
-            {NUMBER_FIELDS.map((field) => (
-              <Field key={field} id={field} label={words[field]} hint={hints[field]} error={byField[field]}>
+            )}
+            <form
+              noValidate
+              onSubmit={(event) => {
+                event.preventDefault();
+                void save();
+              }}
+            >
+              {creating ? (
+                <Field id="id" label={words.id} hint={words.idHint} error={byField.id}>
+                  <input
+                    {...describedBy('id', { hint: true, error: byField.id })}
+                    type="text"
+                    value={form.id}
+                    maxLength={40}
+                    autoComplete="off"
+                    spellcheck={false}
+                    onInput={(event) => update({ id: event.currentTarget.value })}
+                  />
+                </Field>
+              ) : null}
+              <Field id="name" label={words.name} error={byField.name}>
                 <input
-                  {...describedBy(field, { hint: hints[field] !== undefined, error: byField[field] })}
+                  {...describedBy('name', { error: byField.name })}
                   type="text"
-                  inputMode={field === 'pricePerSegment' ? 'decimal' : 'numeric'}
-                  value={form[field]}
-                  onInput={(event) => update({ [field]: event.currentTarget.value })}
+                  value={form.name}
+                  maxLength={100}
+                  onInput={(event) => update({ name: event.currentTarget.value })}
                 />
               </Field>
-            ))}
-            <div class={`field${byField.enabled ? ' field--error' : ''}`}>
-              <label class="check">
+              <Field
+                id="webhookUrl"
+                label={words.webhookUrl}
+                hint={words.webhookUrlHint}
+                error={byField.webhookUrl}
+              >
                 <input
-                  type="checkbox"
-                  id="enabled"
-                  aria-describedby="enabled-hint"
-                  checked={form.enabled}
-                  onChange={(event) => update({ enabled: event.currentTarget.checked })}
+                  {...describedBy('webhookUrl', { hint: true, error: byField.webhookUrl })}
+                  type="url"
+                  value={form.webhookUrl}
+                  maxLength={2048}
+                  spellcheck={false}
+                  onInput={(event) => update({ webhookUrl: event.currentTarget.value })}
                 />
-                {words.enabled}
-              </label>
-              <p class="hint" id="enabled-hint">
-                {words.enabledHint}
-              </p>
-            </div>
-            <Button type="submit" busy={busy && !confirming}>
-              {creating ? words.createSubmit : words.save}
-            </Button>
-          </form>
-        </>
-      )}
+              </Field>
+              <Field id="senderId" label={words.senderId} hint={words.senderIdHint} error={byField.senderId}>
+                <input
+                  {...describedBy('senderId', { hint: true, error: byField.senderId })}
+                  type="text"
+                  value={form.senderId}
+                  maxLength={11}
+                  onInput={(event) => update({ senderId: event.currentTarget.value })}
+                />
+              </Field>
+              <fieldset
+                class={`field${byField.carriers ? ' field--error' : ''}`}
+                aria-describedby={`carriers-hint${byField.carriers ? ' carriers-error' : ''}`}
+              >
+                <legend>{words.carriers}</legend>
+                <p class="hint" id="carriers-hint">
+                  {words.carriersHint}
+                </p>
+                {byField.carriers ? (
+                  <p class="field-error" id="carriers-error">
+                    {byField.carriers}
+                  </p>
+                ) : null}
+                <div class="checks">
+                  {CARRIER_CHOICES.map((carrier) => (
+                    <label key={carrier} class="check">
+                      <input
+                        type="checkbox"
+                        checked={form.carriers.includes(carrier)}
+                        onChange={(event) =>
+                          update({
+                            carriers: toggleCarrier(form.carriers, carrier, event.currentTarget.checked),
+                          })
+                        }
+                      />
+                      {carrier === ALL_CARRIERS ? words.allCarriers : (t.carriers[carrier] ?? carrier)}
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+              {NUMBER_FIELDS.map((field) => (
+                <Field key={field} id={field} label={words[field]} hint={hints[field]} error={byField[field]}>
+                  <input
+                    {...describedBy(field, { hint: hints[field] !== undefined, error: byField[field] })}
+                    type="text"
+                    inputMode={field === 'pricePerSegment' ? 'decimal' : 'numeric'}
+                    value={form[field]}
+                    onInput={(event) => update({ [field]: event.currentTarget.value })}
+                  />
+                </Field>
+              ))}
+              <div class={`field${byField.enabled ? ' field--error' : ''}`}>
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    id="enabled"
+                    aria-describedby="enabled-hint"
+                    checked={form.enabled}
+                    onChange={(event) => update({ enabled: event.currentTarget.checked })}
+                  />
+                  {words.enabled}
+                </label>
+                <p class="hint" id="enabled-hint">
+                  {words.enabledHint}
+                </p>
+              </div>
+              <Button type="submit" busy={busy && !confirming}>
+                {creating ? words.createSubmit : words.save}
+              </Button>
+            </form>
+          </>
+        )}
+      </Loaded>
       <ConfirmDialog
         id="rotate-dialog"
         open={confirming}

@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
 import { unwrap } from '../api/client.js';
 import { useApp } from '../app-context.js';
 import { ALL_CARRIERS, type Partner } from '../admin/partner-form.js';
-import { Button, ErrorSummary, formErrors } from '../components/form.js';
+import { ErrorSummary, formErrors } from '../components/form.js';
+import { DataTable } from '../components/data-table.js';
+import { PagedRows } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
+import { usePagedList } from '../list/use-paged-list.js';
 import { useI18n } from '../i18n/index.js';
 import type { Catalogue } from '../i18n/vi.js';
 import { Link } from '../router.js';
@@ -18,23 +20,11 @@ export const PartnersPage = () => {
   const { t, number, dateTime } = useI18n();
   const words = t.admin.partners;
   const { api } = useApp();
-  const [items, setItems] = useState<Partner[]>();
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-
-  const load = async (cursor?: string) => {
-    setError(undefined);
-    try {
-      const page = await unwrap(
-        api.GET('/v1/partners', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } }),
-      );
-      setItems((current) => (cursor ? [...(current ?? []), ...page.items] : page.items));
-      setNextCursor(page.nextCursor);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
-  useEffect(() => void load(), []);
+  const list = usePagedList<Partner>(
+    (cursor) =>
+      unwrap(api.GET('/v1/partners', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } })),
+    [],
+  );
 
   return (
     <section>
@@ -44,57 +34,39 @@ export const PartnersPage = () => {
           {words.create}
         </Link>
       </div>
-      <ErrorSummary messages={formErrors(error, [], t).general} />
-      {!items ? (
-        error ? null : (
-          <p>{t.common.loading}</p>
-        )
-      ) : items.length === 0 ? (
-        <p>{words.empty}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="table table--stack" aria-label={words.title}>
-            <thead>
-              <tr>
-                <th scope="col">{words.name}</th>
-                <th scope="col">{words.carriers}</th>
-                <th scope="col" class="num">
-                  {words.tps}
-                </th>
-                <th scope="col">{words.status}</th>
-                <th scope="col">{words.secretRotatedAt}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((partner) => (
-                <tr key={partner.id} data-partner={partner.id}>
-                  <td data-label={words.name}>
-                    <div>
-                      <Link href={`/partners/${partner.id}`}>{partner.name}</Link>
-                      <div class="hint">{partner.id}</div>
-                    </div>
-                  </td>
-                  <td data-label={words.carriers}>{carrierNames(partner.carriers, t)}</td>
-                  <td class="num" data-label={words.tps}>
-                    {number(partner.tps)}
-                  </td>
-                  <td data-label={words.status}>
-                    <span class={`status status--${partner.enabled ? 'completed' : 'cancelled'}`}>
-                      {partner.enabled ? words.on : words.off}
-                    </span>
-                  </td>
-                  <td data-label={words.secretRotatedAt}>{dateTime(partner.secretRotatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {nextCursor ? (
-        <Button variant="secondary" onClick={() => void load(nextCursor)}>
-          {t.common.more}
-        </Button>
-      ) : null}
+      <ErrorSummary messages={formErrors(list.error, [], t).general} />
+      <PagedRows list={list} empty={<p>{words.empty}</p>}>
+        {(items) => (
+          <DataTable
+            label={words.title}
+            rows={items}
+            rowKey={(partner) => partner.id}
+            rowData={(partner) => ({ 'data-partner': partner.id })}
+            columns={[
+              {
+                label: words.name,
+                cell: (partner) => (
+                  <div>
+                    <Link href={`/partners/${partner.id}`}>{partner.name}</Link>
+                    <div class="hint">{partner.id}</div>
+                  </div>
+                ),
+              },
+              { label: words.carriers, cell: (partner) => carrierNames(partner.carriers, t) },
+              { label: words.tps, num: true, cell: (partner) => number(partner.tps) },
+              {
+                label: words.status,
+                cell: (partner) => (
+                  <span class={`status status--${partner.enabled ? 'completed' : 'cancelled'}`}>
+                    {partner.enabled ? words.on : words.off}
+                  </span>
+                ),
+              },
+              { label: words.secretRotatedAt, cell: (partner) => dateTime(partner.secretRotatedAt) },
+            ]}
+          />
+        )}
+      </PagedRows>
     </section>
   );
 };

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { unwrap, type Schemas } from '../api/client.js';
 import { useApp } from '../app-context.js';
 import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
+import { Loaded } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
 import { useI18n } from '../i18n/index.js';
 
@@ -13,6 +14,33 @@ const wholeNumber = (text: string): number | undefined => {
   const trimmed = text.trim();
   return /^\d+$/.test(trimmed) ? Number(trimmed) : undefined;
 };
+
+/** A whole number typed as text (so "2.5" reaches `wholeNumber` and its message), with its hint. */
+const WholeNumberField = ({
+  id,
+  label,
+  hint,
+  error,
+  value,
+  onInput,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  error: string | undefined;
+  value: string;
+  onInput: (value: string) => void;
+}) => (
+  <Field id={id} label={label} hint={hint} error={error}>
+    <input
+      {...describedBy(id, { hint: true, error })}
+      type="text"
+      inputMode="numeric"
+      value={value}
+      onInput={(event) => onInput(event.currentTarget.value)}
+    />
+  </Field>
+);
 
 /** The settings (admin): the frequency cap, at most so many messages per phone in so many hours. */
 export const SettingsPage = () => {
@@ -72,61 +100,47 @@ export const SettingsPage = () => {
       <PageTitle text={words.title} />
       <ErrorSummary messages={general} />
       {saved ? <Notice>{saved}</Notice> : null}
-      {!settings ? (
-        error ? null : (
-          <p>{t.common.loading}</p>
-        )
-      ) : (
-        <form
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            void save();
-          }}
-        >
-          <h2>{words.capTitle}</h2>
-          <p>{words.capIntro}</p>
-          <p data-testid="current-cap">
-            {words.current(number(settings.frequencyCap.messages), number(settings.frequencyCap.hours))}{' '}
-            {settings.updatedBy && settings.updatedAt
-              ? words.updated(settings.updatedBy, dateTime(settings.updatedAt))
-              : words.never}
-          </p>
-          <div class="inline">
-            <Field
-              id="cap-messages"
-              label={words.messages}
-              hint={words.messagesHint}
-              error={byField['frequencyCap.messages']}
-            >
-              <input
-                {...describedBy('cap-messages', { hint: true, error: byField['frequencyCap.messages'] })}
-                type="text"
-                inputMode="numeric"
+      <Loaded value={settings} error={error}>
+        {(settings) => (
+          <form
+            noValidate
+            onSubmit={(event) => {
+              event.preventDefault();
+              void save();
+            }}
+          >
+            <h2>{words.capTitle}</h2>
+            <p>{words.capIntro}</p>
+            <p data-testid="current-cap">
+              {words.current(number(settings.frequencyCap.messages), number(settings.frequencyCap.hours))}{' '}
+              {settings.updatedBy && settings.updatedAt
+                ? words.updated(settings.updatedBy, dateTime(settings.updatedAt))
+                : words.never}
+            </p>
+            <div class="inline">
+              <WholeNumberField
+                id="cap-messages"
+                label={words.messages}
+                hint={words.messagesHint}
+                error={byField['frequencyCap.messages']}
                 value={messages}
-                onInput={(event) => setMessages(event.currentTarget.value)}
+                onInput={setMessages}
               />
-            </Field>
-            <Field
-              id="cap-hours"
-              label={words.hours}
-              hint={words.hoursHint}
-              error={byField['frequencyCap.hours']}
-            >
-              <input
-                {...describedBy('cap-hours', { hint: true, error: byField['frequencyCap.hours'] })}
-                type="text"
-                inputMode="numeric"
+              <WholeNumberField
+                id="cap-hours"
+                label={words.hours}
+                hint={words.hoursHint}
+                error={byField['frequencyCap.hours']}
                 value={hours}
-                onInput={(event) => setHours(event.currentTarget.value)}
+                onInput={setHours}
               />
-            </Field>
-          </div>
-          <Button type="submit" busy={busy}>
-            {words.save}
-          </Button>
-        </form>
-      )}
+            </div>
+            <Button type="submit" busy={busy}>
+              {words.save}
+            </Button>
+          </form>
+        )}
+      </Loaded>
     </section>
   );
 };

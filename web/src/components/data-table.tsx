@@ -1,0 +1,68 @@
+import type { ComponentChildren } from 'preact';
+
+export interface Column<T> {
+  /** The column's header, and its cells' label when the table stacks on a phone (`data-label`). */
+  label: string;
+  cell: (row: T) => ComponentChildren;
+  /** A number: right-aligned, header and cells. */
+  num?: boolean;
+  /** The cells' own class, e.g. `actions`. */
+  class?: string;
+  testId?: string;
+}
+
+/**
+ * A table of rows, one column per `columns` entry, in a scrolling wrapper; `table--stack` (the default)
+ * turns each row into a card on a phone, its cells labelled by their column.
+ */
+export const DataTable = <T,>({
+  label,
+  columns,
+  rows,
+  rowKey,
+  rowData,
+  class: tableClass = 'table table--stack',
+}: {
+  /** The table's accessible name. */
+  label: string;
+  columns: readonly Column<T>[];
+  rows: readonly T[];
+  rowKey: (row: T, index: number) => string;
+  /** `data-*` attributes of a row, which the browser tests find it by. */
+  rowData?: (row: T) => Record<`data-${string}`, string>;
+  class?: string;
+}) => {
+  const cellClass = (column: Column<T>) =>
+    [column.num ? 'num' : '', column.class ?? ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class="table-wrap">
+      <table class={tableClass} aria-label={label}>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column.label} scope="col" class={column.num ? 'num' : undefined}>
+                {column.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, index) => (
+            <tr key={rowKey(row, index)} {...rowData?.(row)}>
+              {columns.map((column) => (
+                <td
+                  key={column.label}
+                  class={cellClass(column)}
+                  data-label={column.label}
+                  data-testid={column.testId}
+                >
+                  {column.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+};
