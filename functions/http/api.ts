@@ -209,7 +209,7 @@ export const api = <R extends RouteDef>(
   handle: (request: ApiRequest<R>) => Promise<ApiResponse>,
   options: ApiOptions = {},
 ) => {
-  const run = async (event: ApiEvent, context: Context): Promise<ApiResult> => {
+  const run = async (event: ApiEvent, invocation: Context): Promise<ApiResult> => {
     const actor = authorize(route.auth, event.requestContext.authorizer?.jwt?.claims) ?? ANONYMOUS;
     if (options.verify) {
       // The body exactly as it came: the signature was computed over these bytes.
@@ -223,13 +223,13 @@ export const api = <R extends RouteDef>(
       });
     }
     const parsed = parseRequest(route, event);
-    const context: RequestContext = { actor, event, lang: languageOfRequest(parsed.headers) };
+    const requestContext: RequestContext = { actor, event, lang: languageOfRequest(parsed.headers) };
     // Object.assign keeps the parsed request's type whole: a spread would flatten its body union away.
-    const request: ApiRequest<R> = Object.assign({}, parsed, context);
+    const request: ApiRequest<R> = Object.assign({}, parsed, requestContext);
     const key = route.idempotent ? idempotencyKeyOf(parsed.headers) : undefined;
     const answer = async () => {
       const response = await handle(request);
-      return toResult(streamingInvocations.has(context) ? response : await collectStream(response));
+      return toResult(streamingInvocations.has(invocation) ? response : await collectStream(response));
     };
     if (!key || !options.idempotency) return answer();
     return runOnce(

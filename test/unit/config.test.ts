@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema, configTable, readConfig, requiredConfig } from '../../functions/adapters/config.js';
 
@@ -49,5 +50,22 @@ describe('configuration', () => {
       expect(table).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
     expect(table).toContain('| `PACING_MARGIN_MS` | `20` | Pacing safety margin');
     expect(table).toContain('| `TABLE_NAME` |  | The DynamoDB table');
+  });
+
+  it('is the table the README shows: every variable with its default and meaning', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    // Prettier pads the README's table; compare cell by cell.
+    const cells = (row: string) =>
+      row
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
+    const shown = new Set(
+      readme
+        .split('\n')
+        .filter((line) => line.startsWith('| `'))
+        .map((row) => cells(row).join('|')),
+    );
+    for (const row of configTable().split('\n').slice(2)) expect(shown).toContain(cells(row).join('|'));
   });
 });
