@@ -65,6 +65,18 @@ const countOf = async (step: string) =>
   Number((await run.page.getByTestId(`count-${step}`).textContent())?.replace(/\D/g, '') ?? NaN);
 
 describe('a planner in the console', () => {
+  it('says a campaign that has not started has no metrics yet, with no update time', async () => {
+    const { page } = run;
+    await signIn(run, planner);
+    await page.goto(`${run.url}/campaigns/${campaignId}/metrics`);
+    await page
+      .getByTestId('metrics-state')
+      .getByText('Chiến dịch chưa bắt đầu gửi nên chưa có số liệu.')
+      .waitFor();
+    expect(await page.getByTestId('metrics-updated').count()).toBe(0);
+    expect(await run.check('planner-metrics-not-started')).toEqual([]);
+  });
+
   it('follows a sending campaign on its metrics page until it completes', async () => {
     const { page } = run;
     // SEED: the approver approves; past its time (it starts in a minute at the latest), it sends.

@@ -452,7 +452,6 @@ export const en: Catalogue = {
     paused: 'The campaign is paused; the page still checks for new figures.',
     retrying: (seconds: string) => `Could not load new figures. Trying again in ${seconds} s.`,
     updatedAt: 'Updated at',
-    never: 'not yet',
     notStarted: 'The campaign has not started sending, so it has no metrics yet.',
     unknown: 'No such campaign.',
     funnel: 'From recipients to clicks',

@@ -459,7 +459,6 @@ export const vi = {
     paused: 'Chiến dịch đang tạm dừng; trang vẫn kiểm tra số liệu mới.',
     retrying: (seconds: string) => `Không tải được số liệu mới. Thử lại sau ${seconds} giây.`,
     updatedAt: 'Cập nhật lúc',
-    never: 'chưa có',
     notStarted: 'Chiến dịch chưa bắt đầu gửi nên chưa có số liệu.',
     unknown: 'Không tìm thấy chiến dịch này.',
     funnel: 'Từ người nhận đến lượt nhấp',

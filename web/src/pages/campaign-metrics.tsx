@@ -11,6 +11,7 @@ import {
   TIMELINE_SERIES,
   funnel,
   isSettled,
+  hasMetrics,
   metricsChanged,
   reasonRows,
   tallyRows,
@@ -173,19 +174,21 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
             <span class={`status status--${metrics.status}`} data-testid="metrics-status">
               {t.status[metrics.status] ?? metrics.status}
             </span>{' '}
-            {live
-              ? error && retryIn !== undefined
-                ? t.metrics.retrying(number(Math.round(retryIn / 1000)))
-                : metrics.status === 'paused'
-                  ? t.metrics.paused
-                  : t.metrics.live
-              : t.metrics.final}{' '}
-            <span class="hint">
-              {t.metrics.updatedAt}{' '}
-              <span data-testid="metrics-updated">
-                {metrics.updatedAt ? dateTime(metrics.updatedAt, campaign?.timeZone) : t.metrics.never}
+            {!hasMetrics({ status: metrics.status, startedAt: campaign?.startedAt })
+              ? t.metrics.notStarted
+              : live
+                ? error && retryIn !== undefined
+                  ? t.metrics.retrying(number(Math.round(retryIn / 1000)))
+                  : metrics.status === 'paused'
+                    ? t.metrics.paused
+                    : t.metrics.live
+                : t.metrics.final}{' '}
+            {metrics.updatedAt ? (
+              <span class="hint">
+                {t.metrics.updatedAt}{' '}
+                <span data-testid="metrics-updated">{dateTime(metrics.updatedAt, campaign?.timeZone)}</span>
               </span>
-            </span>
+            ) : null}
           </p>
           <h2>{t.metrics.funnel}</h2>
           <ol class="funnel" data-testid="funnel">
