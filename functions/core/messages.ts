@@ -102,6 +102,10 @@ const DETAIL_MESSAGES = {
     en: 'A phone number may contain only digits, a leading +, spaces, dots, dashes and brackets',
     vi: 'Số điện thoại chỉ được gồm chữ số, dấu + ở đầu, dấu cách, dấu chấm, gạch ngang và ngoặc đơn',
   },
+  scientific_notation: {
+    en: 'The phone is in scientific notation (as Excel shows long numbers), which has lost digits: format the phone column as Text, type the numbers again with their leading 0, and save the file again',
+    vi: 'Số điện thoại bị ghi dạng số mũ (như Excel hiển thị số dài) nên đã mất chữ số: hãy định dạng cột số điện thoại là Văn bản (Text), nhập lại số có chữ số 0 ở đầu rồi lưu lại tệp',
+  },
   too_short: {
     en: 'Not a phone number: it has too few digits',
     vi: 'Không phải số điện thoại: thiếu chữ số',
