@@ -369,9 +369,10 @@ describe('importing subscribers', () => {
     const id = await newAudience();
     const broken = { ...store(), finishImport: () => Promise.reject(new Error('DynamoDB is down')) };
     await expect(
-      importSubscribers({ store: broken, now: () => new Date(), newId: ulid }, id, [
-        { row: 1, phone: '0981234567', province: 'Huế' },
-      ]),
+      importSubscribers({ store: broken, now: () => new Date(), newId: ulid }, id, {
+        rows: [{ row: 1, phone: '0981234567', province: 'Huế' }],
+        notices: [],
+      }),
     ).rejects.toThrow('DynamoDB is down');
     expect(await allMembers(id)).toEqual([]);
     const audience = await api.call('GET', `/v1/audiences/${id}`);
