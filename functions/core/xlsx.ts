@@ -35,7 +35,7 @@ const unreadable = (bytes: Uint8Array): DetailCode => {
 const INTEGER = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i;
 
 /** A cell as a CSV export would write it (see the module comment). */
-export const cellText = (cell: Row<string>[number]): string => {
+export const cellText = (cell: Row<string>[number] | Date): string => {
   if (cell === null) return '';
   if (typeof cell === 'string') return cell;
   if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
