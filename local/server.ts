@@ -55,6 +55,18 @@ const compile = (route: RouteDef): CompiledRoute => {
   };
 };
 
+/**
+ * Whether API Gateway would pass a body of this `Content-Type` as text rather than base64. By media type,
+ * never by a word anywhere in the header: the .xlsx type (`...openxmlformats...`) contains `xml`.
+ */
+export const isTextMediaType = (contentType: string): boolean => {
+  const media = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return (
+    media.startsWith('text/') ||
+    /^application\/(json|xml|x-www-form-urlencoded|[\w.-]+\+(json|xml))$/.test(media)
+  );
+};
+
 /** The body, or a PayloadTooLargeError as soon as it passes `limit` bytes: nothing more is kept. */
 const readBody = (request: IncomingMessage, limit: number): Promise<Buffer> =>
   new Promise((done, fail) => {
@@ -195,7 +207,7 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
       const params = Object.fromEntries(
         candidate.paramNames.map((name, i) => [name, decodePathSegment(found[i + 1] ?? '')]),
       );
-      const isText = body.length === 0 || /json|text|csv|xml|urlencoded/.test(headers['content-type'] ?? '');
+      const isText = body.length === 0 || isTextMediaType(headers['content-type'] ?? '');
 
       const event: ApiEvent = {
         version: '2.0',

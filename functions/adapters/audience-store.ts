@@ -24,8 +24,9 @@ export const MAX_CHUNK_BYTES = 100 * 1024;
 const PARALLEL_BATCHES = 8;
 
 /**
- * A chunk's members are one string, a member a line: `phone TAB carrier TAB province TAB district TAB tags`
- * (tags joined by `|`, trailing empty fields dropped). Import planning refuses control characters in places
+ * A chunk's members are one string, a member a line:
+ * `phone TAB carrier TAB province TAB district TAB tags TAB commune` (tags joined by `|`, trailing empty
+ * fields dropped; the commune came last, so members stored before it read back unchanged). Import planning refuses control characters in places
  * and tags, and `;` or `|` in a tag, so no field can hold a separator. Text rather than a list of lists:
  * on DynamoDB Local, 100,000 members stored as nested lists took 5.5 s to write and 6 s to read back, as
  * each item held ~1,000 attribute values to marshal; as text both take a fraction of that.
@@ -40,15 +41,17 @@ export const encodeMember = (member: AudienceMember): string => {
     member.province ?? '',
     member.district ?? '',
     member.tags?.join('|') ?? '',
+    member.commune ?? '',
   ];
   while (fields.length > 2 && fields[fields.length - 1] === '') fields.pop();
   return fields.join(FIELD);
 };
 
 export const decodeMember = (line: string): AudienceMember => {
-  const [phone = '', carrier = '', province, district, tags] = line.split(FIELD);
+  const [phone = '', carrier = '', province, district, tags, commune] = line.split(FIELD);
   const member: AudienceMember = { phone, carrier: isCarrier(carrier) ? carrier : 'unknown' };
   if (province) member.province = province;
+  if (commune) member.commune = commune;
   if (district) member.district = district;
   if (tags) member.tags = tags.split('|');
   return member;

@@ -3,6 +3,7 @@ import {
   addCounts,
   countsOf,
   planImport,
+  noticeIn,
   rejectedRowIn,
   type Audience,
   type AudienceCounts,
@@ -11,7 +12,7 @@ import {
   type AudienceReader,
   type ImportPlan,
   type ImportResult,
-  type SubscriberRow,
+  type SubscriberRows,
 } from './audience.js';
 import { NotFoundError } from './errors.js';
 import type { Lang } from './messages.js';
@@ -103,7 +104,7 @@ export const listAudiences = (
 export const importSubscribers = async (
   deps: AudienceDeps,
   audienceId: string,
-  rows: readonly SubscriberRow[],
+  { rows, notices }: SubscriberRows,
   lang: Lang = 'en',
 ): Promise<ImportResult> => {
   const now = deps.now();
@@ -129,6 +130,7 @@ export const importSubscribers = async (
     duplicates: plan.duplicates,
     rejected: plan.rejected.slice(0, MAX_REJECTED_LISTED).map((row) => rejectedRowIn(row, lang)),
     rejectedCount: plan.rejected.length,
+    notices: notices.map((notice) => noticeIn(notice, lang)),
     size,
   };
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { freeText, nameText } from './text.js';
 import type { Carrier } from './carriers.js';
-import { parseCsvTable } from './csv.js';
+import { parseCsvTable, type CsvTable } from './csv.js';
 import { detail, ValidationError } from './errors.js';
 import {
   BODY_PATH,
@@ -18,7 +18,7 @@ import { normalizeVietnameseMobile } from './phone.js';
 
 /** Most rows one import request may carry (contract §4). */
 export const MAX_IMPORT_ROWS = 100_000;
-/** Longest province or district name, in characters after trimming. */
+/** Longest province, commune or district name, in characters after trimming. */
 export const MAX_PLACE_LENGTH = 100;
 export const MAX_TAGS = 20;
 export const MAX_TAG_LENGTH = 50;
@@ -34,6 +34,9 @@ export interface AudienceMember {
   phone: string;
   carrier: Carrier;
   province?: string;
+  /** As imported (NFC, trimmed): no commune registry here, see docs. */
+  commune?: string;
+  /** From a file's legacy district column (no district level since 1 July 2025). */
   district?: string;
   tags?: string[];
 }
@@ -93,7 +96,11 @@ export const SubscriberInput = z
   .strictObject({
     phone: z.string().meta({ example: '098 123 4567' }),
     province: z.string().nullish(),
-    district: z.string().nullish(),
+    commune: z.string().nullish().meta({ description: 'Xã, phường or đặc khu, kept as given' }),
+    district: z
+      .string()
+      .nullish()
+      .meta({ description: 'Legacy (no district level since 1 July 2025): kept, and reported in `notices`' }),
     tags: z.array(z.string()).nullish(),
   })
   .meta({ id: 'SubscriberInput' });
@@ -130,6 +137,27 @@ export const rejectedRowIn = ({ row, phone, code, params }: PlannedRejection, la
   reason: messageFor(code, params, lang),
 });
 
+/** Said once per import, about the file as a whole (contract §4: `notices`). */
+export type ImportNoticeCode = Extract<DetailCode, 'legacy_district_column' | 'unknown_columns_ignored'>;
+export interface PlannedNotice {
+  code: ImportNoticeCode;
+  params?: MessageParams;
+}
+
+export const ImportNotice = z
+  .object({
+    code: z.enum(['legacy_district_column', 'unknown_columns_ignored'] satisfies ImportNoticeCode[]).meta({
+      description:
+        '`legacy_district_column`: the file has a district column (`district`, `Quận/Huyện`, `Huyện`); Vietnam ' +
+        'has had no district level since 1 July 2025, the value is kept as `district` but a `commune` column ' +
+        'is what to send. `unknown_columns_ignored`: the file has columns the import does not read; they ' +
+        'are ignored (named in the message, at most 10).',
+    }),
+    message: z.string().meta({ description: 'The same in words, in the language of `Accept-Language`' }),
+  })
+  .meta({ id: 'ImportNotice' });
+export type ImportNotice = z.infer<typeof ImportNotice>;
+
 export const ImportResult = z
   .object({
     accepted: z.int().meta({ description: 'Phones added to the audience' }),
@@ -138,6 +166,9 @@ export const ImportResult = z
       .meta({ description: 'Rows whose phone was already in the audience or earlier in the request' }),
     rejected: z.array(RejectedRow).meta({ description: `The first ${MAX_REJECTED_LISTED} rejected rows` }),
     rejectedCount: z.int().meta({ description: 'All rejected rows' }),
+    notices: z
+      .array(ImportNotice)
+      .meta({ description: 'What the import says once about the file as a whole' }),
     size: z.int().meta({ description: 'The audience size after the import' }),
   })
   .meta({ id: 'ImportResult' });
@@ -149,6 +180,7 @@ export interface SubscriberRow {
   row: number;
   phone: string;
   province?: string | null | undefined;
+  commune?: string | null | undefined;
   district?: string | null | undefined;
   tags?: readonly string[] | null | undefined;
   /** Set when the row could not be read (a CSV row with too many fields). */
@@ -161,85 +193,154 @@ export interface RowProblem {
   params?: MessageParams;
 }
 
-export const subscriberRowsFromJson = (subscribers: SubscribersInput['subscribers']): SubscriberRow[] =>
-  subscribers.map((subscriber, i) => ({ row: i + 1, ...subscriber }));
-
-export const SUBSCRIBER_COLUMNS = ['phone', 'province', 'district', 'tags'] as const;
+export const SUBSCRIBER_COLUMNS = ['phone', 'province', 'commune', 'district', 'tags'] as const;
 type Column = (typeof SUBSCRIBER_COLUMNS)[number];
-const isColumn = (name: string): name is Column => (SUBSCRIBER_COLUMNS as readonly string[]).includes(name);
+
+/**
+ * Header names a file may give each column, English and Vietnamese as officers' spreadsheets write them.
+ * They are compared by `headerKey`, so case, accents, `đ`/`d` and spaces do not matter (`SĐT`, `sdt`,
+ * `Số điện thoại`, `so dien thoai`, `Tỉnh / TP` all match).
+ */
+export const COLUMN_ALIASES: Readonly<Record<Column, readonly string[]>> = {
+  phone: ['phone', 'Số điện thoại', 'SĐT', 'SDT', 'Điện thoại', 'Số thuê bao'],
+  province: ['province', 'Tỉnh/Thành phố', 'Tỉnh', 'Tỉnh/TP'],
+  commune: ['commune', 'Xã/Phường', 'Xã', 'Phường', 'Xã/Phường/Đặc khu'],
+  district: ['district', 'Quận/Huyện', 'Huyện'],
+  tags: ['tags', 'Nhóm'],
+};
+
+const COMBINING_MARKS = /\p{M}/gu;
+const WHITESPACE = /\s/gu;
+
+/** A header name as compared: lower case, without accents or spaces, `đ` as `d`. */
+export const headerKey = (name: string): string =>
+  name
+    .normalize('NFD')
+    .replace(COMBINING_MARKS, '')
+    .replace(WHITESPACE, '')
+    .toLowerCase()
+    .replaceAll('đ', 'd');
+
+const COLUMN_OF_KEY: ReadonlyMap<string, Column> = new Map(
+  SUBSCRIBER_COLUMNS.flatMap((column) =>
+    COLUMN_ALIASES[column].map((alias) => [headerKey(alias), column] as const),
+  ),
+);
+
+/** The column a header name stands for, or undefined for a column the import does not read. */
+export const columnOf = (name: string): Column | undefined => COLUMN_OF_KEY.get(headerKey(name));
+
 /** Inside the CSV `tags` field, tags are separated by `;` or `|`. */
 const TAG_SEPARATORS = /[;|]/;
 
-const csvErrors = (problems: readonly RowProblem[]) =>
+export const noticeIn = ({ code, params }: PlannedNotice, lang: Lang): ImportNotice => ({
+  code,
+  message: messageFor(code, params, lang),
+});
+
+/** Subscriber rows as read from a request, and what the answer says about the file as a whole. */
+export interface SubscriberRows {
+  rows: SubscriberRow[];
+  notices: PlannedNotice[];
+}
+
+const LEGACY_DISTRICT: PlannedNotice = { code: 'legacy_district_column' };
+
+export const subscriberRowsFromJson = (subscribers: SubscribersInput['subscribers']): SubscriberRows => ({
+  rows: subscribers.map((subscriber, i) => ({ row: i + 1, ...subscriber })),
+  notices: subscribers.some((subscriber) => subscriber.district?.trim()) ? [LEGACY_DISTRICT] : [],
+});
+
+/** Which file a table came from, to name it in a file-level error. */
+export type FileKind = 'CSV' | 'spreadsheet';
+
+const fileErrors = (kind: FileKind, problems: readonly RowProblem[]) =>
   new ValidationError(
-    'The CSV file cannot be imported',
+    `The ${kind} file cannot be imported`,
     problems.map(({ code, params }) => detail(BODY_PATH, code, params)),
   );
-const csvError = (code: DetailCode, params?: MessageParams) => csvErrors([{ code, params }]);
+const fileError = (kind: FileKind, code: DetailCode, params?: MessageParams) =>
+  fileErrors(kind, [{ code, params }]);
 const EXAMPLE_HEADER = SUBSCRIBER_COLUMNS.join(',');
-const KNOWN_COLUMNS = SUBSCRIBER_COLUMNS.join(', ');
-/** A header cell quoted in an error: a file's first line may be a megabyte of anything. */
+/** A header cell quoted in an error or notice: a file's first line may be a megabyte of anything. */
 const SHOWN_COLUMN_LENGTH = 50;
+/** Unknown columns named in the notice; the rest are counted. */
+const SHOWN_UNKNOWN_COLUMNS = 10;
 const shownColumn = (name: string) =>
   name.length > SHOWN_COLUMN_LENGTH ? `${name.slice(0, SHOWN_COLUMN_LENGTH)}…` : name;
 
 /**
- * Rows of a `text/csv` import: a header row naming the columns (`phone` required; `province`, `district`,
- * `tags` optional; any order, any case), then one subscriber per row. File-level problems are a 400;
- * a row with too many fields is only that row's problem.
+ * Rows of a `text/csv` import: a header row naming the columns, then one subscriber per row (see
+ * subscriberRowsFromTable). File-level problems are a 400.
  */
-export function subscriberRowsFromCsv(csv: string): SubscriberRow[] {
+export function subscriberRowsFromCsv(csv: string): SubscriberRows {
   if (csv.includes('\uFFFD')) {
-    throw csvError('csv_not_utf8');
+    throw fileError('CSV', 'csv_not_utf8');
   }
   const table = parseCsvTable(csv);
-  if (!table) throw csvError('csv_empty', { columns: EXAMPLE_HEADER });
+  if (!table) throw fileError('CSV', 'csv_empty', { columns: EXAMPLE_HEADER });
+  return subscriberRowsFromTable(table, 'CSV');
+}
 
-  const names = table.header.map((name) => name.normalize('NFC').toLowerCase());
+/**
+ * Rows of any file read as a table (CSV, the first sheet of an .xlsx): the header names the columns by any
+ * of their COLUMN_ALIASES (`phone` required; `province`, `commune`, `district`, `tags` optional; any
+ * order), other columns are ignored and named in a notice, a `district` column is reported once as a
+ * legacy column. File-level problems are a 400; a row with too many fields is only that row's problem.
+ */
+export function subscriberRowsFromTable(table: CsvTable, kind: FileKind): SubscriberRows {
+  const columns = table.header.map((name) => columnOf(name));
+  const unknown = table.header.filter((name, i) => columns[i] === undefined && name.trim() !== '');
   const problems: RowProblem[] = [
-    ...names
-      .filter((name) => !isColumn(name))
-      .map((name): RowProblem => ({
-        code: 'csv_unknown_column',
-        params: { column: shownColumn(name), columns: KNOWN_COLUMNS },
-      })),
-    ...names
-      .filter((name, i) => isColumn(name) && names.indexOf(name) !== i)
-      .map((name): RowProblem => ({ code: 'csv_duplicate_column', params: { column: name } })),
-    ...(names.includes('phone')
+    ...table.header
+      .filter((_name, i) => columns[i] !== undefined && columns.indexOf(columns[i]) !== i)
+      .map((name): RowProblem => ({ code: 'csv_duplicate_column', params: { column: shownColumn(name) } })),
+    ...(columns.includes('phone')
       ? []
       : [{ code: 'csv_no_phone_column', params: { columns: EXAMPLE_HEADER } } satisfies RowProblem]),
   ];
-  if (problems.length) throw csvErrors(problems);
-  if (table.rows.length === 0) throw csvError('csv_no_rows');
+  if (problems.length) throw fileErrors(kind, problems);
+  if (table.rows.length === 0) throw fileError(kind, 'csv_no_rows');
   if (table.rows.length > MAX_IMPORT_ROWS) {
-    throw csvError('csv_too_many_rows', { rows: table.rows.length, maximum: MAX_IMPORT_ROWS });
+    throw fileError(kind, 'csv_too_many_rows', { rows: table.rows.length, maximum: MAX_IMPORT_ROWS });
   }
 
-  const at = (column: Column) => names.indexOf(column);
-  const [phoneAt, provinceAt, districtAt, tagsAt] = SUBSCRIBER_COLUMNS.map(at) as [
+  const at = (column: Column) => columns.indexOf(column);
+  const [phoneAt, provinceAt, communeAt, districtAt, tagsAt] = SUBSCRIBER_COLUMNS.map(at) as [
+    number,
     number,
     number,
     number,
     number,
   ];
-  return table.rows.map(({ row, fields }) => {
+  const width = table.header.length;
+  const rows = table.rows.map(({ row, fields }) => {
     const field = (index: number) => (index < 0 ? undefined : fields[index]);
     const subscriber: SubscriberRow = {
       row,
       phone: field(phoneAt) ?? '',
       province: field(provinceAt),
+      commune: field(communeAt),
       district: field(districtAt),
       tags: field(tagsAt)?.split(TAG_SEPARATORS),
     };
-    if (fields.slice(names.length).some((extra) => extra.trim() !== '')) {
-      subscriber.problem = {
-        code: 'too_many_fields',
-        params: { fields: fields.length, columns: names.length },
-      };
+    if (fields.slice(width).some((extra) => extra.trim() !== '')) {
+      subscriber.problem = { code: 'too_many_fields', params: { fields: fields.length, columns: width } };
     }
     return subscriber;
   });
+
+  const notices: PlannedNotice[] = [];
+  if (districtAt >= 0) notices.push(LEGACY_DISTRICT);
+  if (unknown.length) {
+    const shown = unknown.slice(0, SHOWN_UNKNOWN_COLUMNS).map((name) => `"${shownColumn(name.trim())}"`);
+    const more = unknown.length - shown.length;
+    notices.push({
+      code: 'unknown_columns_ignored',
+      params: { columns: more > 0 ? `${shown.join(', ')} (+${more})` : shown.join(', ') },
+    });
+  }
+  return { rows, notices };
 }
 
 /**
@@ -293,7 +394,7 @@ const SHOWN_PHONE_LENGTH = 40;
 type Checked<T> = { ok: true; value: T } | ({ ok: false } & RowProblem);
 
 const place = (
-  field: 'province' | 'district',
+  field: 'province' | 'commune' | 'district',
   raw: string | null | undefined,
 ): Checked<string | undefined> => {
   const value = raw?.trim().normalize('NFC');
@@ -362,9 +463,10 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
       continue;
     }
     const province = place('province', row.province);
+    const commune = place('commune', row.commune);
     const district = place('district', row.district);
     const tags = tagList(row.tags);
-    const invalid = [province, district, tags].find((check) => !check.ok);
+    const invalid = [province, commune, district, tags].find((check) => !check.ok);
     if (invalid && !invalid.ok) {
       reject(invalid);
       continue;
@@ -385,6 +487,7 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
     seen.add(phone.phone);
     const member: AudienceMember = { phone: phone.phone, carrier: phone.carrier };
     if (provinceName !== undefined) member.province = provinceName;
+    if (commune.ok && commune.value !== undefined) member.commune = commune.value;
     if (district.ok && district.value !== undefined) member.district = district.value;
     if (tags.ok && tags.value !== undefined) member.tags = tags.value;
     members.push(member);

@@ -102,6 +102,10 @@ const DETAIL_MESSAGES = {
     en: 'A phone number may contain only digits, a leading +, spaces, dots, dashes and brackets',
     vi: 'Số điện thoại chỉ được gồm chữ số, dấu + ở đầu, dấu cách, dấu chấm, gạch ngang và ngoặc đơn',
   },
+  scientific_notation: {
+    en: 'The phone is in scientific notation (as Excel shows long numbers), which has lost digits: format the phone column as Text, type the numbers again with their leading 0, and save the file again',
+    vi: 'Số điện thoại bị ghi dạng số mũ (như Excel hiển thị số dài) nên đã mất chữ số: hãy định dạng cột số điện thoại là Văn bản (Text), nhập lại số có chữ số 0 ở đầu rồi lưu lại tệp',
+  },
   too_short: {
     en: 'Not a phone number: it has too few digits',
     vi: 'Không phải số điện thoại: thiếu chữ số',
@@ -145,9 +149,29 @@ const DETAIL_MESSAGES = {
     en: 'The file is empty: the first line must be a header such as {columns}',
     vi: 'Tệp trống: dòng đầu tiên phải là dòng tiêu đề, ví dụ {columns}',
   },
-  csv_unknown_column: {
-    en: 'unknown column "{column}" in the header; known columns: {columns}',
-    vi: 'dòng tiêu đề có cột "{column}" không được hỗ trợ; các cột hợp lệ: {columns}',
+  xlsx_invalid: {
+    en: 'The file is not a readable Excel workbook (.xlsx): open it in Excel and save it again as "Excel Workbook (.xlsx)", or send it as CSV UTF-8',
+    vi: 'Tệp không phải bảng tính Excel (.xlsx) đọc được: hãy mở bằng Excel và lưu lại dưới dạng "Excel Workbook (.xlsx)", hoặc gửi tệp CSV UTF-8',
+  },
+  xls_not_supported: {
+    en: 'This is an old Excel 97-2003 file (.xls): open it in Excel and save it as "Excel Workbook (.xlsx)"',
+    vi: 'Đây là tệp Excel 97-2003 cũ (.xls): hãy mở bằng Excel và lưu dưới dạng "Excel Workbook (.xlsx)"',
+  },
+  xlsx_encrypted: {
+    en: 'The workbook is protected by a password: remove the password (File > Info > Protect Workbook) and save it again',
+    vi: 'Bảng tính được bảo vệ bằng mật khẩu: hãy gỡ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi lưu lại',
+  },
+  xlsx_empty: {
+    en: 'The first sheet of the workbook is empty: its first row must be a header such as phone,province,commune,tags',
+    vi: 'Trang tính đầu tiên trống: dòng đầu tiên phải là dòng tiêu đề, ví dụ Số điện thoại, Tỉnh/Thành phố, Xã/Phường, Nhóm',
+  },
+  unknown_columns_ignored: {
+    en: 'Columns not imported (ignored): {columns}. Imported columns: phone (Số điện thoại, SĐT), province (Tỉnh/Thành phố), commune (Xã/Phường), tags (Nhóm)',
+    vi: 'Các cột không được nhập (bỏ qua): {columns}. Các cột được nhập: Số điện thoại (SĐT), Tỉnh/Thành phố, Xã/Phường, Nhóm',
+  },
+  legacy_district_column: {
+    en: 'The file has a district column: since 1 July 2025 Vietnam has no district level. The values are kept as district; give a commune column (Xã/Phường) instead',
+    vi: 'Tệp có cột Quận/Huyện: từ 1/7/2025 không còn cấp huyện. Giá trị vẫn được lưu là quận/huyện; hãy dùng cột Xã/Phường thay thế',
   },
   csv_duplicate_column: {
     en: 'column "{column}" appears twice in the header',
@@ -328,7 +352,8 @@ const WORDS: Record<Lang, Readonly<Record<string, string>>> = {
     date: 'ngày (YYYY-MM-DD)',
     email: 'thư điện tử',
     province: 'tỉnh, thành phố',
-    district: 'xã, phường',
+    commune: 'xã, phường',
+    district: 'quận, huyện',
     'anti-trafficking-day': 'Ngày Toàn dân phòng, chống mua bán người',
     'peak-period': 'Cao điểm phòng, chống mua bán người',
     'toll free': 'miễn cước',
@@ -437,10 +462,12 @@ const FIELD_LABELS_VI: Readonly<Record<string, string>> = {
   subscribers: 'Danh sách thuê bao',
   'subscribers.phone': 'Số thuê bao',
   'subscribers.province': 'Tỉnh, thành phố',
-  'subscribers.district': 'Xã, phường',
+  'subscribers.commune': 'Xã, phường',
+  'subscribers.district': 'Quận, huyện',
   'subscribers.tags': 'Nhóm',
   province: 'Tỉnh, thành phố',
-  district: 'Xã, phường',
+  commune: 'Xã, phường',
+  district: 'Quận, huyện',
   tags: 'Nhóm',
   webhookUrl: 'Địa chỉ webhook',
   carriers: 'Nhà mạng',

@@ -236,7 +236,7 @@ export const api = <R extends RouteDef>(
       options.idempotency,
       { userId: actor.userId, routeId: route.id },
       key,
-      requestHash(route.method, event.rawPath, parsed.rawBody),
+      requestHash(route.method, event.rawPath, parsed.bodyBytes),
       answer,
     );
   };

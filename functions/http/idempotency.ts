@@ -22,8 +22,9 @@ export const idempotencyKeyOf = (headers: Record<string, string>): string | unde
   return key;
 };
 
-export const requestHash = (method: string, path: string, body: string): string =>
-  createHash('sha256').update(`${method} ${path}\n${body}`).digest('hex');
+/** Over the body's bytes, so two binary bodies (an .xlsx) never hash alike; text hashes as its UTF-8. */
+export const requestHash = (method: string, path: string, body: string | Uint8Array): string =>
+  createHash('sha256').update(`${method} ${path}\n`).update(body).digest('hex');
 
 /** What to do with a claim: replay the first response, run the request, or refuse. */
 export const replayOrProceed = (claim: IdempotencyClaim, hash: string): StoredResponse | undefined => {

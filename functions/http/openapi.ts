@@ -64,8 +64,15 @@ export const openApiDocument = (routes: readonly RouteDef[]) => {
       summary: route.summary,
       tags: [route.tag],
       ...(route.auth === 'public' || route.auth === 'signature' ? { security: [] } : {}),
-      ...(route.auth === 'signature'
-        ? { description: 'Authenticated by a Standard Webhooks signature, not a JWT.' }
+      ...(route.auth === 'signature' || route.description
+        ? {
+            description: [
+              route.auth === 'signature' ? 'Authenticated by a Standard Webhooks signature, not a JWT.' : '',
+              route.description ?? '',
+            ]
+              .filter(Boolean)
+              .join('\n\n'),
+          }
         : {}),
       parameters: [
         ...parameters(route),
@@ -90,7 +97,9 @@ export const openApiDocument = (routes: readonly RouteDef[]) => {
                   type,
                   type === 'application/json'
                     ? { schema: toSchema(route.body as z.ZodType, 'input') }
-                    : { schema: { type: 'string' } },
+                    : type.startsWith('text/')
+                      ? { schema: { type: 'string' } }
+                      : { schema: { type: 'string', format: 'binary' } },
                 ]),
               ),
             },

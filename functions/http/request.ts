@@ -127,7 +127,10 @@ export type RequestBody<R extends RouteDef = RouteDef> = [BodySchema<R>] extends
 export type ParsedRequest<R extends RouteDef = RouteDef> = RequestBody<R> & {
   query: SchemaOutput<R['query']>;
   params: SchemaOutput<R['params']>;
+  /** The body as UTF-8 text (what a JSON or CSV body is read from). */
   rawBody: string;
+  /** The body's bytes exactly as sent: API Gateway passes a binary body base64-encoded. */
+  bodyBytes: Buffer;
   /** The `Content-Type` header's media type, lower case, as sent (`''` without one). */
   contentType: string;
   headers: Record<string, string>;
@@ -142,13 +145,12 @@ const isBodyMediaType = (type: string, accepted: readonly BodyMediaType[]): type
 /** Contract §1: size (413), media type (415), JSON syntax (400 invalid_json), schema (400 validation_failed). */
 export const parseRequest = <R extends RouteDef>(route: R, event: RawRequest): ParsedRequest<R> => {
   const headers = lowerCaseHeaders(event.headers);
-  const rawBody = event.body
-    ? event.isBase64Encoded
-      ? Buffer.from(event.body, 'base64').toString('utf8')
-      : event.body
-    : '';
+  const bodyBytes = event.body
+    ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8')
+    : Buffer.alloc(0);
   const limit = route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (Buffer.byteLength(rawBody, 'utf8') > limit) throw new PayloadTooLargeError(limit);
+  if (bodyBytes.byteLength > limit) throw new PayloadTooLargeError(limit);
+  const rawBody = bodyBytes.toString('utf8');
 
   const contentType = mediaType(headers['content-type']);
   return {
@@ -156,6 +158,7 @@ export const parseRequest = <R extends RouteDef>(route: R, event: RawRequest): P
     query: validate<R['query']>(route.query, definedEntries(event.queryStringParameters), 'query string'),
     params: validate<R['params']>(route.params, definedEntries(event.pathParameters), 'path'),
     rawBody,
+    bodyBytes,
     contentType,
     headers,
   };

@@ -9,8 +9,14 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type RouteAuth = Access | 'public' | 'signature';
 
-/** Media types a route may accept a body in; JSON is parsed and validated, any other arrives as text. */
-export type BodyMediaType = 'application/json' | 'text/csv';
+/**
+ * Media types a route may accept a body in; JSON is parsed and validated, any other arrives as it came,
+ * as text (`rawBody`) and as bytes (`bodyBytes`, what a binary type such as `.xlsx` is read from).
+ */
+export type BodyMediaType = 'application/json' | 'text/csv' | typeof XLSX_MEDIA_TYPE;
+
+/** An Excel workbook (Office Open XML), as browsers and Excel name a `.xlsx` file. */
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export interface ResponseDef {
   description: string;
@@ -36,6 +42,8 @@ export interface RouteDef<
   /** Handler module, relative to the repository root; it exports `handler`. */
   entry: string;
   summary: string;
+  /** Longer words for the OpenAPI document (Markdown). */
+  description?: string;
   tag: string;
   auth: RouteAuth;
   /** DynamoDB access the Lambda is granted. */

@@ -22,7 +22,8 @@ export interface TestApi {
 export interface CallOptions {
   as?: Role | { role: Role; user: string } | null;
   json?: unknown;
-  body?: string;
+  /** Sent as it is: text, or the bytes of a binary file (an .xlsx). */
+  body?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -73,7 +74,12 @@ export const apiClient = (url: string, jwtSecret: Uint8Array): Omit<TestApi, 'cl
           ...auth,
           ...headers,
         },
-        body: json !== undefined ? JSON.stringify(json) : body,
+        body:
+          json !== undefined
+            ? JSON.stringify(json)
+            : typeof body === 'string'
+              ? body
+              : body && new Uint8Array(body),
       });
       const text = await response.text();
       const isJson = response.headers.get('content-type')?.includes('json') && text !== '';

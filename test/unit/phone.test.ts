@@ -214,3 +214,33 @@ describe('maskPhone', () => {
     expect(maskPhone('+849812')).toBe('*******');
   });
 });
+
+describe('phones as Excel writes them', () => {
+  it.each([
+    ['981234567', '+84981234567', 'viettel'],
+    ['321234567', '+84321234567', 'viettel'],
+    ['561234567', '+84561234567', 'vietnamobile'],
+    ['701234567', '+84701234567', 'mobifone'],
+    ['841234567', '+84841234567', 'vinaphone'],
+    ['98 123 4567', '+84981234567', 'viettel'],
+  ])('reads nine digits %j, a mobile that lost its leading 0, as 0%s', (input, phone, carrier) => {
+    expect(normalizeVietnameseMobile(input)).toEqual({ ok: true, phone, carrier });
+  });
+
+  it.each([
+    ['a landline area code', '241234567', 'landline'],
+    ['no mobile range', '123456789', 'invalid_mobile'],
+    ['a leading 0 and one digit short', '098123456', 'invalid_mobile'],
+  ] as const)('refuses nine digits starting with %s', (_why, input, code) => {
+    expect(normalizeVietnameseMobile(input)).toMatchObject({ ok: false, code });
+  });
+
+  it.each(['9.81234567E+08', '9,81E+08', '9.81e8', '9,81234567E+08', ' 9.8E+08 ', '8.4981234567E+10'])(
+    'refuses %j in scientific notation and says to format the column as Text',
+    (input) => {
+      expect(normalizeVietnameseMobile(input)).toMatchObject({ ok: false, code: 'scientific_notation' });
+      expect(messageFor('scientific_notation', {}, 'en')).toMatch(/format the phone column as Text/);
+      expect(messageFor('scientific_notation', {}, 'vi')).toMatch(/định dạng cột số điện thoại là Văn bản/);
+    },
+  );
+});

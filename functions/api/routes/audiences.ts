@@ -3,12 +3,32 @@ import {
   AudienceId,
   AudienceInput,
   AudienceView,
+  COLUMN_ALIASES,
   ImportResult,
   MAX_IMPORT_ROWS,
   SubscribersInput,
 } from '../../core/audience.js';
-import { defineRoute } from '../../http/route.js';
+import { XLSX_MEDIA_TYPE, defineRoute } from '../../http/route.js';
 import { ErrorBody, ListQuery, commonErrors, page } from '../../http/schemas.js';
+
+const headerNames = Object.entries(COLUMN_ALIASES)
+  .map(([column, aliases]) => `\`${column}\` ← ${aliases.map((alias) => `\`${alias}\``).join(', ')}`)
+  .join('; ');
+
+const IMPORT_DESCRIPTION = [
+  'A body of `application/json` (`{ subscribers: [...] }`), `text/csv` (UTF-8) or ' +
+    `\`${XLSX_MEDIA_TYPE}\` (the first sheet of an Excel workbook), at most 10 MiB and ${MAX_IMPORT_ROWS} rows.`,
+  `A file's first non-blank row names the columns, in any order; case, accents and spaces do not matter: ${headerNames}. ` +
+    'Other columns are ignored and named in a `unknown_columns_ignored` notice; a district column is kept as ' +
+    '`district` and reported once in a `legacy_district_column` notice (no district level since 1 July 2025). ' +
+    'Communes are kept as given (NFC, trimmed, at most 100 characters): there is no commune registry.',
+  'In an .xlsx file a number cell is read as its digits (`981234567`, whatever its display format), a date ' +
+    'as `YYYY-MM-DD`, a boolean as `TRUE`/`FALSE`, a formula as the value saved with it (an error value as ' +
+    'empty). A phone of nine digits starting 3, 5, 7, 8 or 9 is a mobile that lost its leading 0 and is ' +
+    'accepted; one in scientific notation (`9.81234567E+08`, `9,81E+08`) is rejected as ' +
+    '`scientific_notation`: format the column as Text. A file that is not a readable .xlsx is a 400 ' +
+    '(`xlsx_invalid`, `xls_not_supported` for an old .xls, `xlsx_encrypted` for a password-protected one).',
+].join('\n\n');
 
 const audienceParams = z.strictObject({ audienceId: AudienceId });
 
@@ -59,14 +79,15 @@ export const audienceRoutes = {
     method: 'POST',
     path: '/v1/audiences/{audienceId}/subscribers',
     entry: 'functions/api/audiences/import-subscribers.ts',
-    summary: `Add up to ${MAX_IMPORT_ROWS} subscribers from JSON or CSV (header phone,province,district,tags)`,
+    summary: `Add up to ${MAX_IMPORT_ROWS} subscribers from JSON, CSV or an Excel .xlsx file (a header row)`,
+    description: IMPORT_DESCRIPTION,
     tag: 'Audiences',
     auth: 'edit',
     table: 'write',
     idempotent: true,
     params: audienceParams,
     body: SubscribersInput,
-    bodyTypes: ['application/json', 'text/csv'],
+    bodyTypes: ['application/json', 'text/csv', XLSX_MEDIA_TYPE],
     maxBodyBytes: 10 * 1024 * 1024,
     lambda: { memoryMb: 1769, timeoutSeconds: 29 },
     responses: {
@@ -74,7 +95,7 @@ export const audienceRoutes = {
       404: { description: 'Unknown audience', schema: ErrorBody },
       409: { description: 'Another import into this audience is running', schema: ErrorBody },
       413: { description: 'Body over 10 MiB', schema: ErrorBody },
-      415: { description: 'Neither JSON nor CSV', schema: ErrorBody },
+      415: { description: 'Neither JSON, CSV nor .xlsx', schema: ErrorBody },
       ...commonErrors,
     },
   }),
