@@ -161,6 +161,10 @@ const DETAIL_MESSAGES = {
     en: 'The workbook is protected by a password: remove the password (File > Info > Protect Workbook) and save it again',
     vi: 'Bảng tính được bảo vệ bằng mật khẩu: hãy gỡ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi lưu lại',
   },
+  xlsx_too_large_unpacked: {
+    en: 'The workbook unpacks to more than 128 MB, far more than a list of 100,000 subscribers needs: keep only the first sheet with the subscribers, or send it as CSV UTF-8',
+    vi: 'Bảng tính khi giải nén lớn hơn 128 MB, vượt xa mức cần cho danh sách 100.000 thuê bao: chỉ giữ trang tính đầu tiên có danh sách thuê bao, hoặc gửi tệp CSV UTF-8',
+  },
   xlsx_empty: {
     en: 'The first sheet of the workbook is empty: its first row must be a header such as phone,province,commune,tags',
     vi: 'Trang tính đầu tiên trống: dòng đầu tiên phải là dòng tiêu đề, ví dụ Số điện thoại, Tỉnh/Thành phố, Xã/Phường, Nhóm',

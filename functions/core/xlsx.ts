@@ -32,6 +32,41 @@ const unreadable = (bytes: Uint8Array): DetailCode => {
   return buffer.includes(ENCRYPTED_PACKAGE) ? 'xlsx_encrypted' : 'xls_not_supported';
 };
 
+/**
+ * The most a workbook may unpack to. A 100,000-row list with four columns unpacks to about 15 MB; a
+ * 10 MiB upload that claims gigabytes (a zip bomb) would exhaust the function's memory while being read.
+ */
+export const MAX_XLSX_UNPACKED_BYTES = 128 * 1024 * 1024;
+const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+const CENTRAL_DIRECTORY_ENTRY = 0x02014b50;
+/** ZIP64 marks sizes over 4 GiB with this value; no officer's list needs one. */
+const ZIP64_SIZE = 0xffffffff;
+
+/**
+ * What the zip's central directory says its files unpack to, in bytes (APPNOTE 4.3.12, 4.3.16);
+ * undefined when there is no central directory (the reader then refuses the file).
+ */
+export const declaredUnpackedBytes = (buffer: Buffer): number | undefined => {
+  const searchFrom = Math.max(0, buffer.length - 22 - 0xffff);
+  let end = -1;
+  for (let at = buffer.length - 22; at >= searchFrom; at--)
+    if (buffer.readUInt32LE(at) === END_OF_CENTRAL_DIRECTORY) {
+      end = at;
+      break;
+    }
+  if (end < 0) return undefined;
+  const entries = buffer.readUInt16LE(end + 10);
+  let at = buffer.readUInt32LE(end + 16);
+  let total = 0;
+  for (let i = 0; i < entries; i++) {
+    if (at + 46 > buffer.length || buffer.readUInt32LE(at) !== CENTRAL_DIRECTORY_ENTRY) return undefined;
+    const size = buffer.readUInt32LE(at + 24);
+    total += size === ZIP64_SIZE ? Number.POSITIVE_INFINITY : size;
+    at += 46 + buffer.readUInt16LE(at + 28) + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
+  }
+  return total;
+};
+
 const INTEGER = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i;
 
 /** A cell as a CSV export would write it (see the module comment). */
@@ -68,9 +103,11 @@ export const sheetTable = (sheet: readonly Row<string>[]): CsvTable | undefined 
 /** The first sheet of an `.xlsx` file; a file that is not one (or is an `.xls`, or encrypted) is a 400. */
 export const readXlsxTable = async (bytes: Uint8Array): Promise<CsvTable | undefined> => {
   if (bytes.byteLength === 0) throw refuse('xlsx_invalid');
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if ((declaredUnpackedBytes(buffer) ?? 0) > MAX_XLSX_UNPACKED_BYTES) throw refuse('xlsx_too_large_unpacked');
   let sheet: Row<string>[];
   try {
-    sheet = await readSheet<string>(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 1, {
+    sheet = await readSheet<string>(buffer, 1, {
       parseNumber: numberText,
     });
   } catch {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { subscriberRowsFromCsv } from '../../functions/core/audience.js';
 import { ValidationError } from '../../functions/core/errors.js';
-import { cellText, readXlsxTable, sheetTable, subscriberRowsFromXlsx } from '../../functions/core/xlsx.js';
+import {
+  cellText,
+  declaredUnpackedBytes,
+  MAX_XLSX_UNPACKED_BYTES,
+  readXlsxTable,
+  sheetTable,
+  subscriberRowsFromXlsx,
+} from '../../functions/core/xlsx.js';
 import { xlsxFile } from '../support/xlsx.js';
 
 const refusal = async (bytes: Uint8Array): Promise<string[]> => {
@@ -125,5 +132,30 @@ describe('reading an .xlsx file', () => {
   it('refuses a truncated workbook', async () => {
     const file = await xlsxFile([['phone'], [981234567]]);
     expect(await refusal(file.subarray(0, file.length - 100))).toEqual(['xlsx_invalid']);
+  });
+});
+
+describe('a workbook that claims to unpack to more than an import needs (a zip bomb)', () => {
+  /** The same workbook with its central directory claiming `claimed` bytes for its first entry. */
+  const claiming = (workbook: Buffer, claimed: number) => {
+    const bytes = Buffer.from(workbook);
+    const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    bytes.writeUInt32LE(claimed, bytes.readUInt32LE(end + 16) + 24);
+    return bytes;
+  };
+
+  it('reads what a real workbook declares, far under the cap', async () => {
+    const workbook = await xlsxFile([[{ value: 'phone' }], [{ value: '0981234567' }]]);
+    const declared = declaredUnpackedBytes(workbook);
+    expect(declared).toBeGreaterThan(workbook.length);
+    expect(declared).toBeLessThan(MAX_XLSX_UNPACKED_BYTES);
+  });
+
+  it.each([
+    ['over the cap', MAX_XLSX_UNPACKED_BYTES + 1],
+    ['a ZIP64 size', 0xffffffff],
+  ])('refuses %s before reading it', async (_, claimed) => {
+    const workbook = await xlsxFile([[{ value: 'phone' }], [{ value: '0981234567' }]]);
+    expect(await refusal(claiming(workbook, claimed))).toEqual(['xlsx_too_large_unpacked']);
   });
 });

@@ -27,7 +27,7 @@ const IMPORT_DESCRIPTION = [
     'empty). A phone of nine digits starting 3, 5, 7, 8 or 9 is a mobile that lost its leading 0 and is ' +
     'accepted; one in scientific notation (`9.81234567E+08`, `9,81E+08`) is rejected as ' +
     '`scientific_notation`: format the column as Text. A file that is not a readable .xlsx is a 400 ' +
-    '(`xlsx_invalid`, `xls_not_supported` for an old .xls, `xlsx_encrypted` for a password-protected one).',
+    '(`xlsx_invalid`, `xls_not_supported` for an old .xls, `xlsx_encrypted` for a password-protected one, `xlsx_too_large_unpacked` for a workbook whose zip declares more than 128 MB unpacked).',
 ].join('\n\n');
 
 const audienceParams = z.strictObject({ audienceId: AudienceId });
