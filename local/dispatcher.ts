@@ -31,7 +31,8 @@ export interface LocalDispatcherOptions {
 /**
  * Local stand-in for SNS → SQS → Lambda: each partner's queue is its due batches in the table (durable:
  * a kill loses nothing, a restart picks up where it stopped), worked by consumers that invoke the SQS
- * consumer Lambda's handler; the sweep Lambda's handler materialises and completes sending campaigns.
+ * consumer Lambda's handler; the sweep Lambda's handler, as in AWS, finishes materialisations cut short
+ * and completes sending campaigns (the local event bus hands `campaign.started` to the materialiser).
  */
 export const startLocalDispatcher = async ({
   concurrency = 4,
