@@ -10,7 +10,6 @@ import { partnerDeps } from '../functions/adapters/deps.js';
 import { savePartner } from '../functions/core/partner-service.js';
 import { PartnerInput, toView, type PartnerView } from '../functions/core/partner.js';
 import { startLocalDispatcher } from './dispatcher.js';
-import { startLocalEventBus } from './event-bus.js';
 import { partnerInput, startCarrierSimulators, type CarrierSimulators } from './simulators/index.js';
 import { startLocalScheduler } from './scheduler.js';
 import { startLocalStreams } from './streams.js';
@@ -75,12 +74,14 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
   const url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`;
   const simulators = options.simulators ? await registerSimulators(url) : undefined;
   const scheduler = await startLocalScheduler();
-  // EventBridge's stand-in: `campaign.started` runs the materialiser's handler, as the stack's rule does.
-  const events = await startLocalEventBus({
+  // The async path: the event bus (`campaign.started` → the materialiser, as the stack's rule does), the
+  // partners' queues and consumers, and the sweep.
+  const dispatcher = await startLocalDispatcher({
     tableName: options.tableName,
-    ...(options.persist ? { checkpointFile: join(options.dataDir, 'event-bus-checkpoint.json') } : {}),
+    ...(options.persist
+      ? { eventBusCheckpointFile: join(options.dataDir, 'event-bus-checkpoint.json') }
+      : {}),
   });
-  const dispatcher = await startLocalDispatcher();
   // The stream Lambda's stand-in: keeps the campaign metrics (after the table exists).
   const streams = await startLocalStreams({
     tableName: options.tableName,
@@ -103,7 +104,6 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
     tokens,
     stop: async () => {
       await scheduler.stop();
-      await events.stop();
       await dispatcher.stop();
       await streams.stop();
       await simulators?.stop();
