@@ -6,7 +6,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE } from '../functions/adapters/events.js';
+import { CAMPAIGN_STARTED, CAMPAIGN_STARTED_PATTERN } from '../functions/adapters/events.js';
 import { PartnerId } from '../functions/core/partner.js';
 import { alarmAboveZero, alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { HandlerFunction } from './handler-function.js';
@@ -16,7 +16,7 @@ import { deadLetterQueue } from './queues.js';
 const MATERIALIZE_ENTRY = 'functions/events/materialize-campaign.ts';
 const SWEEP_ENTRY = 'functions/scheduled/sweep.ts';
 
-export const CAMPAIGN_STARTED = 'campaign.started';
+export { CAMPAIGN_STARTED };
 /** Materialising reads whole audiences: 1769 MB is one full vCPU. */
 export const MATERIALIZE_MEMORY_MB = 1769;
 export const MATERIALIZE_TIMEOUT = Duration.minutes(5);
@@ -113,7 +113,7 @@ export class Dispatch extends Construct {
     this.campaignStartedRule = new Rule(this, 'CampaignStartedRule', {
       description: `Materialise a campaign when it starts sending (${CAMPAIGN_STARTED})`,
       eventBus: props.bus,
-      eventPattern: { source: [EVENT_SOURCE], detailType: [CAMPAIGN_STARTED] },
+      eventPattern: CAMPAIGN_STARTED_PATTERN,
       targets: [
         new LambdaFunction(this.materializer, {
           deadLetterQueue: this.materializerDeadLetterQueue,

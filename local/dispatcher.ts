@@ -3,6 +3,7 @@ import { logger } from '../functions/adapters/logger.js';
 import { sendingDeps } from '../functions/adapters/dispatch-deps.js';
 import { batchSizeFor } from '../functions/core/dispatch/batch.js';
 import type { BatchRef } from '../functions/core/dispatch/ports.js';
+import { startLocalEventBus } from './event-bus.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 
 type ConsumerHandler = LambdaHandler<SQSEvent, unknown>;
@@ -26,17 +27,28 @@ export interface LocalDispatcherOptions {
   /** Least batches handed over at once per partner (the Lambda consumers' concurrency in AWS). */
   concurrency?: number;
   pollMs?: number;
+  /** Where the event bus keeps its position in the table's stream across restarts; in memory without one. */
+  eventBusCheckpointFile?: string;
+  tableName?: string;
 }
 
 /**
- * Local stand-in for SNS → SQS → Lambda: each partner's queue is its due batches in the table (durable:
- * a kill loses nothing, a restart picks up where it stopped), worked by consumers that invoke the SQS
- * consumer Lambda's handler; the sweep Lambda's handler materialises and completes sending campaigns.
+ * The async path as in AWS, with local stand-ins: the event bus hands `campaign.started` to the
+ * materialiser's handler (EventBridge's rule); each partner's queue is its due batches in the table (SNS →
+ * SQS; durable: a kill loses nothing, a restart picks up where it stopped), worked by consumers that invoke
+ * the SQS consumer Lambda's handler; the sweep Lambda's handler, as in AWS, only finishes materialisations
+ * a crash cut short (or whose event was lost) and completes sending campaigns.
  */
 export const startLocalDispatcher = async ({
   concurrency = 4,
   pollMs = 100,
+  eventBusCheckpointFile,
+  tableName,
 }: LocalDispatcherOptions = {}) => {
+  const events = await startLocalEventBus({
+    ...(tableName ? { tableName } : {}),
+    ...(eventBusCheckpointFile ? { checkpointFile: eventBusCheckpointFile } : {}),
+  });
   const deps = sendingDeps();
   // The Lambda handlers themselves, loaded after the runtime has pointed the environment at DynamoDB Local.
   const consumer = ((await import('../functions/queue/dispatch-consumer.js')) as { handler: ConsumerHandler })
@@ -105,6 +117,7 @@ export const startLocalDispatcher = async ({
   return {
     async stop() {
       stopped = true;
+      await events.stop();
       await Promise.all(loops);
       while (inFlight.size) await sleep(50);
     },

@@ -74,7 +74,14 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
   const url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`;
   const simulators = options.simulators ? await registerSimulators(url) : undefined;
   const scheduler = await startLocalScheduler();
-  const dispatcher = await startLocalDispatcher();
+  // The async path: the event bus (`campaign.started` → the materialiser, as the stack's rule does), the
+  // partners' queues and consumers, and the sweep.
+  const dispatcher = await startLocalDispatcher({
+    tableName: options.tableName,
+    ...(options.persist
+      ? { eventBusCheckpointFile: join(options.dataDir, 'event-bus-checkpoint.json') }
+      : {}),
+  });
   // The stream Lambda's stand-in: keeps the campaign metrics (after the table exists).
   const streams = await startLocalStreams({
     tableName: options.tableName,

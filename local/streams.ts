@@ -70,6 +70,8 @@ export interface LocalStreamsOptions {
   pollMs?: number;
   /** The stream Lambda's handler; by default the metrics aggregator. */
   handler?: StreamHandler;
+  /** The name the handler is invoked under (its Lambda's), for its logs; by default the aggregator's. */
+  functionName?: string;
   /**
    * Where the position is kept across restarts (`npm start` with a data dir), like Lambda's event source
    * mapping keeps its own; without it the position lives in memory only.
@@ -193,7 +195,7 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
   const deliver = async (records: DynamoDBRecord[]) => {
     for (let attempt = 0; !stopped; attempt++) {
       try {
-        await invokeLocally('aggregateMetrics', handler, { Records: records });
+        await invokeLocally(options.functionName ?? 'aggregateMetrics', handler, { Records: records });
         return true;
       } catch (error) {
         logger.error('Stream handler failed; retrying the same records', {

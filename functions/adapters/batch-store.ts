@@ -68,23 +68,77 @@ const readBatch = async (client: DynamoDBDocumentClient, table: string, { campai
 /** Optimistic locking on `ver` (absent = 0, see batch.ts). */
 const versionIs = (ver: number) => (ver ? 'ver = :ver' : 'attribute_not_exists(ver)');
 
+const batchItem = (batch: Batch) => ({
+  ...batch,
+  ...keys.batch(batch.campaignId, batch.seq),
+  ...queueKeys(batch.partnerId, batch.availableAt, batch.campaignId, batch.seq),
+  entity: 'Batch',
+});
+
+/** A transaction holds at most 100 items and 4 MB; groups stay under both (sizes estimated as JSON). */
+const TRANSACTION_ITEMS = 100;
+const TRANSACTION_BYTES = 3_500_000;
+
+const transactionGroups = <T>(items: readonly T[]): T[][] => {
+  const groups: T[][] = [];
+  let group: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item));
+    if (group.length && (group.length === TRANSACTION_ITEMS || bytes + size > TRANSACTION_BYTES)) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(item);
+    bytes += size;
+  }
+  if (group.length) groups.push(group);
+  return groups;
+};
+
+/**
+ * One transaction per group of batches, each put only if its key is free: a group is written whole or
+ * not at all, so a materialisation that lost the race to a batch number writes nothing from it on.
+ */
+const putNewBatches = async (client: DynamoDBDocumentClient, table: string, batches: readonly Batch[]) => {
+  let added = 0;
+  for (const group of transactionGroups(batches.map(batchItem))) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: group.map((Item) => ({
+              Put: { TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+            })),
+          }),
+        );
+        break;
+      } catch (error) {
+        if (conditionFailed(error)) return added;
+        // Another run's transaction on the same numbers: try again, and its batches refuse ours.
+        if (transactionConflict(error) && attempt < 8) {
+          await new Promise((done) => setTimeout(done, Math.floor(Math.random() * 20 * attempt)));
+          continue;
+        }
+        throw error;
+      }
+    }
+    added += group.length;
+  }
+  return added;
+};
+
 export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string): BatchStore => ({
   async putBatches(batches) {
     await batchWriteAll(
       client,
       table,
-      batches.map((batch) => ({
-        PutRequest: {
-          Item: {
-            ...batch,
-            ...keys.batch(batch.campaignId, batch.seq),
-            ...queueKeys(batch.partnerId, batch.availableAt, batch.campaignId, batch.seq),
-            entity: 'Batch',
-          },
-        },
-      })),
+      batches.map((batch) => ({ PutRequest: { Item: batchItem(batch) } })),
     );
   },
+
+  putNewBatches: (batches) => putNewBatches(client, table, batches),
 
   get: (ref) => readBatch(client, table, ref),
 

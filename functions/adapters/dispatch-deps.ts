@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { completeCampaign, type CampaignDeps } from '../core/campaign-service.js';
 import { frequencyCappedPhones } from '../core/dispatch/frequency-cap.js';
 import type { Campaign } from '../core/campaign.js';
 import { completeIfDone } from '../core/dispatch/completion.js';
 import type { DispatchDeps } from '../core/dispatch/dispatcher.js';
 import type { MaterializeDeps, ProgressStore } from '../core/dispatch/materialize.js';
+import { MATERIALIZE_LEASE_MS } from '../core/dispatch/materialize-lease.js';
 import type { BatchStore } from '../core/dispatch/ports.js';
 import type { Partner } from '../core/partner.js';
 import type { SettingsStore } from '../core/settings.js';
@@ -104,6 +106,8 @@ export const sendingDeps = (config: Config = readConfig()): SendingDeps => {
         recipientIndex.put(campaignId, materializedAt, list),
       recordSuppressed: (campaignId, list, at) => reports.putSuppressed(campaignId, list, at),
       now: () => new Date(),
+      leaseMs: MATERIALIZE_LEASE_MS,
+      newLeaseOwner: () => randomUUID(),
     },
   };
 };

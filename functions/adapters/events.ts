@@ -6,6 +6,19 @@ import { logger } from './logger.js';
 import { keys, ttlAfter } from './table.js';
 
 export const EVENT_SOURCE = 'sms-campaigns';
+export const CAMPAIGN_STARTED = 'campaign.started';
+
+/** Which events an EventBridge rule hands to its target (the fields of a pattern we use). */
+export interface EventPattern {
+  source: string[];
+  detailType: string[];
+}
+
+/** The events that start a campaign's materialisation: the same rule in AWS and on the local bus. */
+export const CAMPAIGN_STARTED_PATTERN: EventPattern = {
+  source: [EVENT_SOURCE],
+  detailType: [CAMPAIGN_STARTED],
+};
 
 /** Lifecycle events on the EventBridge bus (`EVENT_BUS_NAME`), detail-type = the event type. */
 export const eventBridgePublisher = (client: EventBridgeClient, busName: string): EventPublisher => ({
@@ -28,7 +41,10 @@ export const eventBridgePublisher = (client: EventBridgeClient, busName: string)
   },
 });
 
-/** Local runtime: no EventBridge, so events are logged and kept a week in the table for inspection. */
+/**
+ * Local runtime: no EventBridge, so events are logged and kept a week in the table, whose stream the
+ * local event bus (local/event-bus.ts) reads to hand them to their rules' targets.
+ */
 export const localEventPublisher = (client: DynamoDBDocumentClient, table: string): EventPublisher => ({
   async publish(event) {
     const id = ulid();

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Progress, ProgressStore } from '../core/dispatch/materialize.js';
+import { conditionFailed, transactionConflict } from './dynamo-batch.js';
 import { keys } from './table.js';
 
 const fromItem = (item: Record<string, unknown> | undefined): Progress => ({
@@ -10,7 +10,29 @@ const fromItem = (item: Record<string, unknown> | undefined): Progress => ({
   suppressed: Number(item?.suppressed ?? 0),
   capped: Number(item?.capped ?? 0),
   unroutable: Number(item?.unroutable ?? 0),
+  ...(typeof item?.leaseOwner === 'string' && typeof item.leaseUntil === 'string'
+    ? { lease: { owner: item.leaseOwner, until: item.leaseUntil } }
+    : {}),
 });
+
+/**
+ * A conditional write to the progress item: true if it was made, false if its condition refused it. Batches
+ * settling in transactions touch the same item, so a write that meets one is tried again shortly.
+ */
+const conditionally = async (client: DynamoDBDocumentClient, update: UpdateCommand): Promise<boolean> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(update);
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      if (!transactionConflict(error) || attempt >= 8) throw error;
+      await new Promise((done) => setTimeout(done, Math.floor(Math.random() * 20 * attempt)));
+    }
+  }
+};
+
+const NOT_MATERIALIZED = '(attribute_not_exists(#materialized) OR #materialized = :false)';
 
 /** A campaign's sending progress: its own item beside the campaign, so counters never race a transition. */
 export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: string): ProgressStore => ({
@@ -20,32 +42,58 @@ export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: strin
     );
     return Item ? fromItem(Item) : undefined;
   },
-  async finish(campaignId, progress) {
-    try {
-      await client.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keys.progress(campaignId),
-          UpdateExpression:
-            'SET #materialized = :true, totalBatches = :total, suppressed = :suppressed, capped = :capped, unroutable = :unroutable, entity = :entity ADD settledBatches :settled',
-          ConditionExpression: 'attribute_not_exists(#materialized) OR #materialized = :false',
-          ExpressionAttributeNames: { '#materialized': 'materialized' },
-          ExpressionAttributeValues: {
-            ':true': true,
-            ':false': false,
-            ':total': progress.totalBatches,
-            ':settled': progress.settledBatches,
-            ':suppressed': progress.suppressed,
-            ':capped': progress.capped,
-            ':unroutable': progress.unroutable,
-            ':entity': 'Progress',
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  },
+  claimLease: (campaignId, lease, now) =>
+    conditionally(
+      client,
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.progress(campaignId),
+        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until, entity = :entity',
+        // mayTakeLease (materialize-lease.ts): free, expired, or already the caller's.
+        ConditionExpression: `${NOT_MATERIALIZED} AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now OR leaseOwner = :owner)`,
+        ExpressionAttributeNames: { '#materialized': 'materialized' },
+        ExpressionAttributeValues: {
+          ':owner': lease.owner,
+          ':until': lease.until,
+          ':now': now.toISOString(),
+          ':false': false,
+          ':entity': 'Progress',
+        },
+      }),
+    ),
+  renewLease: (campaignId, lease) =>
+    conditionally(
+      client,
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.progress(campaignId),
+        UpdateExpression: 'SET leaseUntil = :until',
+        ConditionExpression: `${NOT_MATERIALIZED} AND leaseOwner = :owner`,
+        ExpressionAttributeNames: { '#materialized': 'materialized' },
+        ExpressionAttributeValues: { ':owner': lease.owner, ':until': lease.until, ':false': false },
+      }),
+    ),
+  finish: (campaignId, progress, owner) =>
+    conditionally(
+      client,
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.progress(campaignId),
+        UpdateExpression:
+          'SET #materialized = :true, totalBatches = :total, suppressed = :suppressed, capped = :capped, unroutable = :unroutable, entity = :entity ADD settledBatches :settled REMOVE leaseOwner, leaseUntil',
+        ConditionExpression: owner ? `${NOT_MATERIALIZED} AND leaseOwner = :owner` : NOT_MATERIALIZED,
+        ExpressionAttributeNames: { '#materialized': 'materialized' },
+        ExpressionAttributeValues: {
+          ':true': true,
+          ':false': false,
+          ':total': progress.totalBatches,
+          ':settled': progress.settledBatches,
+          ':suppressed': progress.suppressed,
+          ':capped': progress.capped,
+          ':unroutable': progress.unroutable,
+          ':entity': 'Progress',
+          ...(owner ? { ':owner': owner } : {}),
+        },
+      }),
+    ),
 });

@@ -9,15 +9,15 @@ import { materializeCampaign } from '../core/dispatch/materialize.js';
 const deps = sendingDeps();
 const CampaignStarted = z.object({ detail: z.object({ campaignId: z.string().min(1) }) });
 
-/** EventBridge rule on `campaign.started`: writes the campaign's send batches and notifies the queues. */
+/**
+ * EventBridge rule on `campaign.started`: writes the campaign's send batches and notifies the queues. A
+ * second delivery of the event, or a run the sweep already began, finds the lease taken and leaves it.
+ */
 export const handler = middy()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler(async (event: unknown) => {
     const { campaignId } = CampaignStarted.parse(event).detail;
-    const progress = await materializeCampaign(
-      deps.materialize,
-      await getCampaign(deps.campaigns, campaignId),
-    );
-    logger.info('Campaign materialised', { campaignId, ...progress });
-    return progress;
+    const result = await materializeCampaign(deps.materialize, await getCampaign(deps.campaigns, campaignId));
+    logger.info('Campaign materialisation', { campaignId, ...result });
+    return result;
   });

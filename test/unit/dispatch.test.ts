@@ -143,6 +143,12 @@ const memoryStore = (initial: Batch[]) => {
   const key = (ref: BatchRef) => `${ref.campaignId}.${ref.seq}`;
   const store: BatchStore = {
     putBatches: async (list) => list.forEach((b) => batches.set(key(b), structuredClone(b))),
+    putNewBatches: async (list) => {
+      const added = list.findIndex((b) => batches.has(key(b)));
+      const fresh = added < 0 ? list : list.slice(0, added);
+      fresh.forEach((b) => batches.set(key(b), structuredClone(b)));
+      return fresh.length;
+    },
     get: async (ref) => structuredClone(batches.get(key(ref))),
     claim: async (ref, now, leaseMs) => {
       const b = batches.get(key(ref));

@@ -6,8 +6,10 @@ import {
   materializeCampaign,
   type MaterializeDeps,
   type Progress,
+  type ProgressStore,
   type SuppressedRecipient,
 } from '../../functions/core/dispatch/materialize.js';
+import { leaseLive, mayTakeLease } from '../../functions/core/dispatch/materialize-lease.js';
 import type { PartnerView } from '../../functions/core/partner.js';
 
 const campaign = {
@@ -30,11 +32,51 @@ const partner = {
   maxBatchSize: 100,
 } as PartnerView;
 
+/** An in-memory progress item with the DynamoDB store's conditions (the lease rules of materialize-lease.ts). */
+const memoryProgress = (state: { progress?: Progress } = {}): ProgressStore & { state: typeof state } => ({
+  state,
+  get: () => Promise.resolve(state.progress && structuredClone(state.progress)),
+  claimLease: (_id, lease, now) => {
+    if (state.progress?.materialized || !mayTakeLease(state.progress?.lease, lease.owner, now))
+      return Promise.resolve(false);
+    state.progress = { ...(state.progress ?? zero), lease };
+    return Promise.resolve(true);
+  },
+  renewLease: (_id, lease) => {
+    if (state.progress?.materialized || state.progress?.lease?.owner !== lease.owner)
+      return Promise.resolve(false);
+    state.progress = { ...state.progress, lease };
+    return Promise.resolve(true);
+  },
+  finish: (_id, totals, owner) => {
+    if (state.progress?.materialized || (owner && state.progress?.lease?.owner !== owner))
+      return Promise.resolve(false);
+    state.progress = {
+      ...totals,
+      materialized: true,
+      settledBatches: (state.progress?.settledBatches ?? 0) + totals.settledBatches,
+    };
+    return Promise.resolve(true);
+  },
+});
+
+const zero: Progress = {
+  materialized: false,
+  totalBatches: 0,
+  settledBatches: 0,
+  suppressed: 0,
+  capped: 0,
+  unroutable: 0,
+};
+
 /** A materialisation run over `written` (what an interrupted run had already put in the table). */
-const run = async (written: Batch[], optedOut: string[]) => {
+const run = async (
+  written: Batch[],
+  optedOut: string[],
+  { progress = memoryProgress(), now = () => new Date('2027-07-30T01:00:00Z'), owner = 'run-1' } = {},
+) => {
   const batches = [...written];
   const suppressed: SuppressedRecipient[] = [];
-  let progress: Progress | undefined;
   const deps: MaterializeDeps = {
     audiences: {
       getAudience: () => Promise.resolve(undefined),
@@ -47,6 +89,12 @@ const run = async (written: Batch[], optedOut: string[]) => {
         batches.push(...list);
         return Promise.resolve();
       },
+      putNewBatches: (list) => {
+        const taken = list.findIndex((b) => batches.some((other) => other.seq === b.seq));
+        const fresh = taken < 0 ? list : list.slice(0, taken);
+        batches.push(...fresh);
+        return Promise.resolve(fresh.length);
+      },
       get: () => Promise.resolve(undefined),
       claim: () => Promise.resolve(undefined),
       settle: () => Promise.resolve(true),
@@ -57,13 +105,7 @@ const run = async (written: Batch[], optedOut: string[]) => {
       },
     },
     queue: { enqueue: () => Promise.resolve() },
-    progress: {
-      get: () => Promise.resolve(progress),
-      finish: (_id, totals) => {
-        progress = { materialized: true, ...totals };
-        return Promise.resolve(true);
-      },
-    },
+    progress,
     optedOut: () => Promise.resolve(new Set(optedOut)),
     cappedPhones: () => Promise.resolve(new Set()),
     partners: () => Promise.resolve([partner]),
@@ -75,7 +117,9 @@ const run = async (written: Batch[], optedOut: string[]) => {
       suppressed.splice(0, suppressed.length, ...list);
       return Promise.resolve();
     },
-    now: () => new Date('2027-07-30T01:00:00Z'),
+    now,
+    leaseMs: 60_000,
+    newLeaseOwner: () => owner,
   };
   const result = await materializeCampaign(deps, campaign);
   return { result, batches, suppressed };
@@ -93,6 +137,62 @@ describe('materialisation after a restart', () => {
 
     expect(targeted).toBe(members.length);
     expect(again.suppressed.map((s) => s.to)).not.toContain('+84981000001');
-    expect(again.result.suppressed).toBe(0);
+    expect(again.result).toMatchObject({ status: 'finished', progress: { suppressed: 0 } });
+  });
+});
+
+describe('the materialisation lease', () => {
+  const at = (iso: string) => () => new Date(iso);
+
+  it('leaves a campaign to the run whose lease is live, writing nothing', async () => {
+    const progress = memoryProgress({
+      progress: { ...zero, lease: { owner: 'event-run', until: '2027-07-30T01:01:00Z' } },
+    });
+    const sweep = await run([], [], { progress, now: at('2027-07-30T01:00:30Z'), owner: 'sweep' });
+
+    expect(sweep.result).toEqual({
+      status: 'busy',
+      lease: { owner: 'event-run', until: '2027-07-30T01:01:00Z' },
+    });
+    expect(sweep.batches).toEqual([]);
+  });
+
+  it('takes over an expired lease, resumes after the batches written, and gives the lease up at the end', async () => {
+    const first = await run([], []);
+    const [crashedAfter] = first.batches;
+    if (!crashedAfter) throw new Error('no batch');
+    const progress = memoryProgress({
+      progress: { ...zero, lease: { owner: 'crashed', until: '2027-07-30T01:01:00Z' } },
+    });
+    const sweep = await run([crashedAfter], [], {
+      progress,
+      now: at('2027-07-30T01:01:00Z'),
+      owner: 'sweep',
+    });
+
+    expect(sweep.result).toMatchObject({ status: 'finished', progress: { totalBatches: 1 } });
+    expect(sweep.batches).toEqual([crashedAfter]);
+    expect(progress.state.progress?.lease).toBeUndefined();
+  });
+
+  it('stops when another run has taken its lease over, and never replaces that run’s batches', async () => {
+    const progress = memoryProgress();
+    let minute = 0;
+    // The clock jumps a minute at every look: the lease is due for renewal each time.
+    const now = () => new Date(Date.UTC(2027, 6, 30, 1, minute++));
+    const original = progress.renewLease;
+    progress.renewLease = async (id, lease) => {
+      // Another run took the lease over while this one stalled.
+      progress.state.progress = {
+        ...(progress.state.progress ?? zero),
+        lease: { owner: 'taker', until: '2099-01-01T00:00:00Z' },
+      };
+      return original(id, lease);
+    };
+    const stalled = await run([], [], { progress, now, owner: 'stalled' });
+
+    expect(stalled.result).toEqual({ status: 'superseded' });
+    expect(stalled.batches).toEqual([]);
+    expect(leaseLive(progress.state.progress?.lease, new Date('2027-07-30T02:00:00Z'))).toBe(true);
   });
 });

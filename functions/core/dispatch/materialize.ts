@@ -5,6 +5,13 @@ import type { SuppressionReason } from '../metrics/failure-reasons.js';
 import type { PartnerView } from '../partner.js';
 import { routingTable } from '../routing.js';
 import { batchSizeFor, planBatches, type Batch, type Recipient } from './batch.js';
+import {
+  MaterializationSupersededError,
+  leaseFor,
+  mayTakeLease,
+  renewalDue,
+  type MaterializeLease,
+} from './materialize-lease.js';
 import type { BatchQueue, BatchStore } from './ports.js';
 
 export interface Progress {
@@ -14,6 +21,8 @@ export interface Progress {
   suppressed: number;
   capped: number;
   unroutable: number;
+  /** Who is materialising the campaign now (see materialize-lease.ts); gone once it has finished. */
+  lease?: MaterializeLease;
 }
 
 /** A recipient not sent to (opted out, over the frequency cap): a `suppressed` row of the reports. */
@@ -27,11 +36,32 @@ export interface SuppressedRecipient {
 export interface ProgressStore {
   get(campaignId: string): Promise<Progress | undefined>;
   /**
-   * Records the end of materialisation once, adding `settledBatches` (the batches that were failed from the
-   * start) to those dispatch has settled meanwhile; false if it was already recorded.
+   * Takes the materialisation lease, unless materialisation has finished or another owner holds a lease
+   * still live at `now` (`mayTakeLease`); false then.
    */
-  finish(campaignId: string, progress: Omit<Progress, 'materialized'>): Promise<boolean>;
+  claimLease(campaignId: string, lease: MaterializeLease, now: Date): Promise<boolean>;
+  /** Moves the lease's end on, if `lease.owner` still holds it (false once another took it over). */
+  renewLease(campaignId: string, lease: MaterializeLease): Promise<boolean>;
+  /**
+   * Records the end of materialisation once, adding `settledBatches` (the batches that were failed from the
+   * start) to those dispatch has settled meanwhile, and gives up the lease; false if it was already
+   * recorded, or (with `owner`) if the lease is no longer `owner`'s.
+   */
+  finish(
+    campaignId: string,
+    progress: Omit<Progress, 'materialized' | 'lease'>,
+    owner?: string,
+  ): Promise<boolean>;
 }
+
+/**
+ * What a run did: finished (by this run or an earlier one); left it to the live lease of another run
+ * (`busy`); or stopped half-way because another run took its lease over (`superseded`).
+ */
+export type MaterializeResult =
+  | { status: 'finished'; progress: Progress }
+  | { status: 'busy'; lease?: MaterializeLease }
+  | { status: 'superseded' };
 
 export interface MaterializeDeps {
   audiences: AudienceReader;
@@ -65,6 +95,10 @@ export interface MaterializeDeps {
     at: string,
   ) => Promise<void>;
   now: () => Date;
+  /** How long a lease lasts unless renewed (MATERIALIZE_LEASE_MS). */
+  leaseMs: number;
+  /** A new, unguessable lease owner token: one per run. */
+  newLeaseOwner: () => string;
 }
 
 /** Batches written (and indexed) per step. */
@@ -77,11 +111,55 @@ const provinceKey = (name: string) => name.normalize('NFC').trim().toLocaleLower
  * filter applied, opt-outs and the frequency cap checked now, carrier → partner routing, a short-link code
  * per recipient. Restart-safe: the batches already written are the checkpoint — their phones are skipped
  * and numbering goes on after them, so a crash half-way neither loses nor repeats a recipient.
+ *
+ * One run at a time: a run holds the campaign's lease (materialize-lease.ts) from before its first read to
+ * its last write, and renews it as it goes. Should a stalled run outlive its lease while another takes
+ * over, batches are still only ever added, never replaced (`putNewBatches`): the first run to write a
+ * batch number keeps it, the other stops there, so a batch already handed over is never reset.
  */
-export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campaign): Promise<Progress> => {
+export const materializeCampaign = async (
+  deps: MaterializeDeps,
+  campaign: Campaign,
+): Promise<MaterializeResult> => {
   const existing = await deps.progress.get(campaign.id);
-  if (existing?.materialized) return existing;
+  if (existing?.materialized) return { status: 'finished', progress: existing };
+  const owner = deps.newLeaseOwner();
+  const start = deps.now();
+  let lease = leaseFor(owner, start, deps.leaseMs);
+  if (
+    !mayTakeLease(existing?.lease, owner, start) ||
+    !(await deps.progress.claimLease(campaign.id, lease, start))
+  )
+    return leftToAnother(deps, campaign.id);
+  /** Renews the lease when half of it has gone; throws once another run has taken it over. */
+  const keepLease = async () => {
+    const now = deps.now();
+    if (!renewalDue(lease, now, deps.leaseMs)) return;
+    const renewed = leaseFor(owner, now, deps.leaseMs);
+    if (!(await deps.progress.renewLease(campaign.id, renewed)))
+      throw new MaterializationSupersededError(campaign.id);
+    lease = renewed;
+  };
+  try {
+    return await materializeHolding(deps, campaign, owner, keepLease);
+  } catch (error) {
+    if (error instanceof MaterializationSupersededError) return { status: 'superseded' };
+    throw error;
+  }
+};
 
+const leftToAnother = async (deps: MaterializeDeps, campaignId: string): Promise<MaterializeResult> => {
+  const progress = await deps.progress.get(campaignId);
+  if (progress?.materialized) return { status: 'finished', progress };
+  return { status: 'busy', ...(progress?.lease ? { lease: progress.lease } : {}) };
+};
+
+const materializeHolding = async (
+  deps: MaterializeDeps,
+  campaign: Campaign,
+  owner: string,
+  keepLease: () => Promise<void>,
+): Promise<MaterializeResult> => {
   const written = new Set<string>();
   let nextSeq = 0;
   // Counted, not derived from `nextSeq`: a crash inside a batch write can leave holes in the numbering.
@@ -102,6 +180,7 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
           messages: unroutableBefore.messages + batch.messages.length,
         };
     }
+    await keepLease();
   }
 
   const [optedOut, capped, partners, ported] = await Promise.all([
@@ -142,7 +221,10 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
       });
   };
   for (const audienceId of campaign.audienceIds) {
-    for await (const chunk of deps.audiences.members(audienceId)) chunk.forEach(consider);
+    for await (const chunk of deps.audiences.members(audienceId)) {
+      chunk.forEach(consider);
+      await keepLease();
+    }
   }
   recipients.sort((a, b) => a.phone.localeCompare(b.phone));
 
@@ -191,25 +273,35 @@ export const materializeCampaign = async (deps: MaterializeDeps, campaign: Campa
   for (let i = 0; i < sendableBefore.length; i += SLICE)
     await deps.indexRecipients(campaign.id, materializedAt, sendableBefore.slice(i, i + SLICE));
   for (let i = 0; i < batches.length; i += SLICE) {
+    await keepLease();
     const slice = batches.slice(i, i + SLICE);
-    await deps.batches.putBatches(slice);
-    const sendable = slice.filter((b) => b.status === 'queued');
+    const added = await deps.batches.putNewBatches(slice);
+    const sendable = slice.slice(0, added).filter((b) => b.status === 'queued');
     if (sendable.length) await deps.indexRecipients(campaign.id, materializedAt, sendable);
     await deps.queue.enqueue(sendable);
+    // Another run wrote this number first (it took over a lease this run outlived): it goes on from here.
+    if (added < slice.length) throw new MaterializationSupersededError(campaign.id);
   }
 
   suppressedList.sort((a, b) => a.to.localeCompare(b.to));
+  await keepLease();
   await deps.recordSuppressed(campaign.id, suppressedList, at);
   const suppressed = suppressedList.filter((r) => r.reason === 'opted_out').length;
   const cappedCount = suppressedList.length - suppressed;
   // One conditional write records the totals and counts the unroutable batches as settled, so a crash
-  // cannot leave them counted twice or not at all.
-  await deps.progress.finish(campaign.id, {
-    totalBatches: writtenBatches + batches.length,
-    settledBatches: unroutableBefore.batches + batches.filter((b) => b.status === 'failed').length,
-    suppressed,
-    capped: cappedCount,
-    unroutable: unroutableBefore.messages + unroutable.length,
-  });
-  return (await deps.progress.get(campaign.id)) as Progress;
+  // cannot leave them counted twice or not at all; only while the lease is still this run's.
+  await deps.progress.finish(
+    campaign.id,
+    {
+      totalBatches: writtenBatches + batches.length,
+      settledBatches: unroutableBefore.batches + batches.filter((b) => b.status === 'failed').length,
+      suppressed,
+      capped: cappedCount,
+      unroutable: unroutableBefore.messages + unroutable.length,
+    },
+    owner,
+  );
+  const progress = await deps.progress.get(campaign.id);
+  // Not recorded: another run took the lease over after the last renewal, and records the end itself.
+  return progress?.materialized ? { status: 'finished', progress } : { status: 'superseded' };
 };

@@ -18,6 +18,11 @@ export class OutcomeTooLargeError extends Error {
 export interface BatchStore {
   /** Writes new batches (materialisation; idempotent for the same batches). */
   putBatches(batches: Batch[]): Promise<void>;
+  /**
+   * Adds new batches in order and never replaces one that exists (materialisation): stops at the first
+   * batch whose number is taken and answers how many were added (all of `batches` but the rest from there).
+   */
+  putNewBatches(batches: readonly Batch[]): Promise<number>;
   get(ref: BatchRef): Promise<Batch | undefined>;
   /** queued (due) or handing with an expired lease → handing, leased to the caller; undefined if not claimable. */
   claim(ref: BatchRef, now: Date, leaseMs: number): Promise<Batch | undefined>;

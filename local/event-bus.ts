@@ -1,0 +1,126 @@
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { CAMPAIGN_STARTED_PATTERN, EVENT_SOURCE, type EventPattern } from '../functions/adapters/events.js';
+import { logger } from '../functions/adapters/logger.js';
+import { invokeLocally, type LambdaHandler } from './invoke.js';
+import { startLocalStreams, type LocalStreams } from './streams.js';
+
+export type BusEvent = EventBridgeEvent<string, Record<string, unknown>>;
+export type EventTarget = LambdaHandler<BusEvent, unknown>;
+
+/** An EventBridge rule as the local bus applies it: a pattern and the Lambda it invokes. */
+export interface LocalRule {
+  /** The target Lambda's name, as it is invoked (and logged). */
+  functionName: string;
+  pattern: EventPattern;
+  target: EventTarget;
+}
+
+export interface LocalEventBusOptions {
+  tableName?: string;
+  pollMs?: number;
+  /** By default the stack's rules: `campaign.started` → the materialiser's handler. */
+  rules?: LocalRule[];
+  /** Deliveries of one event to one target before it is given up (EventBridge retries, then a DLQ). */
+  attempts?: number;
+  /** Where the bus keeps its position in the stream across restarts; in memory without one. */
+  checkpointFile?: string;
+}
+
+/** The local publisher's record (functions/adapters/events.ts): a domain event as it was published. */
+const EventRecord = z.object({
+  entity: z.literal('Event'),
+  type: z.string(),
+  at: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+  pk: z.string(),
+});
+
+/** The event as EventBridge hands it to a rule's target. */
+const toBusEvent = (record: z.infer<typeof EventRecord>): BusEvent => ({
+  version: '0',
+  id: record.pk.replace(/^EVENT#/, ''),
+  'detail-type': record.type,
+  source: EVENT_SOURCE,
+  account: '000000000000',
+  time: record.at,
+  region: 'local',
+  resources: [],
+  detail: record.detail,
+});
+
+const matches = (pattern: EventPattern, event: BusEvent) =>
+  pattern.source.includes(event.source) && pattern.detailType.includes(event['detail-type']);
+
+/** A new event record in a stream record, or undefined for every other change of the table. */
+const publishedEvent = (record: DynamoDBRecord): BusEvent | undefined => {
+  const image = record.dynamodb?.NewImage;
+  if (record.eventName !== 'INSERT' || image?.entity?.S !== 'Event') return undefined;
+  const parsed = EventRecord.safeParse(unmarshall(image as Record<string, AttributeValue>));
+  if (!parsed.success) {
+    logger.error('Unreadable event record: not delivered', {
+      keys: record.dynamodb?.Keys,
+      error: parsed.error,
+    });
+    return undefined;
+  }
+  return toBusEvent(parsed.data);
+};
+
+const defaultRules = async (): Promise<LocalRule[]> => {
+  // Loaded here, after the runtime has pointed the environment at DynamoDB Local.
+  const { handler } = (await import('../functions/events/materialize-campaign.js')) as {
+    handler: EventTarget;
+  };
+  return [{ functionName: 'materializeCampaign', pattern: CAMPAIGN_STARTED_PATTERN, target: handler }];
+};
+
+/**
+ * Local stand-in for the EventBridge bus and its rules: reads the events the local publisher recorded
+ * (from the table's stream, so a restart with a checkpoint misses none) and invokes each matching rule's
+ * target with the event EventBridge would hand it. Like EventBridge, a target that keeps failing is given
+ * up after a few attempts (logged, as a dead letter) and holds up no other event; the sweep finishes any
+ * materialisation left undone, in AWS as here.
+ */
+export const startLocalEventBus = async (options: LocalEventBusOptions = {}): Promise<LocalStreams> => {
+  const rules = options.rules ?? (await defaultRules());
+  const attempts = options.attempts ?? 3;
+
+  const deliver = async (rule: LocalRule, event: BusEvent) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await invokeLocally(rule.functionName, rule.target, event);
+        return;
+      } catch (error) {
+        const context = { target: rule.functionName, type: event['detail-type'], id: event.id, attempt };
+        if (attempt >= attempts) {
+          logger.error('Event not delivered: given up (dead letter)', { ...context, error: error as Error });
+          return;
+        }
+        logger.warn('Event delivery failed; retrying', { ...context, error: error as Error });
+        await sleep(100 * 2 ** attempt);
+      }
+    }
+  };
+
+  const handler = async (stream: DynamoDBStreamEvent) => {
+    for (const record of stream.Records) {
+      const event = publishedEvent(record);
+      if (!event) continue;
+      await Promise.all(
+        rules.filter((rule) => matches(rule.pattern, event)).map((rule) => deliver(rule, event)),
+      );
+    }
+  };
+
+  return startLocalStreams({
+    handler,
+    functionName: 'eventBus',
+    ...(options.tableName ? { tableName: options.tableName } : {}),
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
+  });
+};
