@@ -6,6 +6,7 @@ import type { PartnerView } from '../partner.js';
 import { routingTable } from '../routing.js';
 import { batchSizeFor, planBatches, type Batch, type Recipient } from './batch.js';
 import type { BatchQueue, BatchStore } from './ports.js';
+import { provinceKey } from '../provinces.js';
 
 export interface Progress {
   materialized: boolean;
@@ -69,8 +70,6 @@ export interface MaterializeDeps {
 
 /** Batches written (and indexed) per step. */
 const SLICE = 200;
-
-const provinceKey = (name: string) => name.normalize('NFC').trim().toLocaleLowerCase('vi');
 
 /**
  * Turns a started campaign's audiences into send batches (contract §6, §8): each phone once, the province
