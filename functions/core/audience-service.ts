@@ -1,9 +1,11 @@
 import {
   MAX_REJECTED_LISTED,
+  MAX_WARNINGS_LISTED,
   addCounts,
   countsOf,
   planImport,
   rejectedRowIn,
+  warningIn,
   type Audience,
   type AudienceCounts,
   type AudienceInput,
@@ -115,7 +117,7 @@ export const importSubscribers = async (
   let size: number;
   try {
     const phones = await deps.store.phones(audienceId);
-    plan = planImport(rows, { phones, provinces: Object.keys(audience.byProvince) });
+    plan = planImport(rows, { phones });
     if (plan.members.length) await deps.store.addMembers(audienceId, lease.id, plan.members);
     size = await deps.store.finishImport(audienceId, lease, addCounts(countsOf(audience), plan.added));
   } catch (error) {
@@ -129,6 +131,9 @@ export const importSubscribers = async (
     duplicates: plan.duplicates,
     rejected: plan.rejected.slice(0, MAX_REJECTED_LISTED).map((row) => rejectedRowIn(row, lang)),
     rejectedCount: plan.rejected.length,
+    warnings: plan.warnings.slice(0, MAX_WARNINGS_LISTED).map((warning) => warningIn(warning, lang)),
+    warningCount: plan.warnings.length,
+    mappedFromFormerName: plan.mappedFromFormerName,
     size,
   };
 };
