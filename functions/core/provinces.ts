@@ -151,12 +151,27 @@ const AS_LISTED = new Map(
 export const matchProvince = (input: string): ProvinceMatch | undefined => {
   const listed = AS_LISTED.get(input);
   if (listed) return listed;
-  const folded = foldPlaceName(input);
+  const seen = SEEN.get(input);
+  if (seen !== undefined) return seen ?? undefined;
+  const match = matchFolded(foldPlaceName(input));
+  if (SEEN.size >= MAX_SEEN) SEEN.clear();
+  SEEN.set(input, match ?? null);
+  return match;
+};
+
+const matchFolded = (folded: string): ProvinceMatch | undefined => {
   const whole = INDEX.get(compact(folded));
   if (whole) return whole;
   const prefix = PREFIXES.find((p) => folded.startsWith(p));
   return prefix ? INDEX.get(compact(folded.slice(prefix.length))) : undefined;
 };
+
+/**
+ * Spellings met before and what they matched (null: nothing): a file repeats a few dozen spellings over
+ * 100,000 rows, so each is folded once. Bounded, as inputs are outside text.
+ */
+const SEEN = new Map<string, ProvinceMatch | null>();
+const MAX_SEEN = 10_000;
 
 export const provinceByCode = (code: string): ProvinceUnit | undefined => byCode.get(code);
 
