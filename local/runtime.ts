@@ -6,7 +6,9 @@ import { allRoutes } from '../functions/api/routes.js';
 import { ROLES, type Role } from '../functions/core/roles.js';
 import { issueToken, loadOrCreateSecret } from './auth.js';
 import { LOCAL_AWS_ENV, ensureTable, startDynamoLocal, type RunningDynamo } from './dynamodb.js';
-import { partnerDeps } from '../functions/adapters/deps.js';
+import { migrationDeps, partnerDeps } from '../functions/adapters/deps.js';
+import { logger } from '../functions/adapters/logger.js';
+import { migrate } from '../functions/core/province-migration.js';
 import { savePartner } from '../functions/core/partner-service.js';
 import { PartnerInput, toView, type PartnerView } from '../functions/core/partner.js';
 import { startLocalDispatcher } from './dispatcher.js';
@@ -59,6 +61,9 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
   const client = new DynamoDBClient({});
   await ensureTable(client, options.tableName);
   client.destroy();
+  // An old data directory is brought up to date once; afterwards this is one read of the version item.
+  const migration = await migrate(migrationDeps(options.tableName));
+  if (migration.audiences !== undefined) logger.info('Data migrated', { ...migration });
 
   const jwtSecret = loadOrCreateSecret(options.dataDir);
   const server = createLocalApi({

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Audience, AudienceMember } from '../core/audience.js';
 import type { AudienceStore, ImportLease } from '../core/audience-service.js';
+import type { MigrationStore } from '../core/province-migration.js';
 import { isCarrier } from '../core/carriers.js';
 import { ConflictError } from '../core/errors.js';
 import { queryPage, queryPages } from './cursor.js';
@@ -136,7 +137,10 @@ const fromItem = (item: Record<string, unknown>): Audience => {
   };
 };
 
-export const dynamoAudienceStore = (client: DynamoDBDocumentClient, table: string): AudienceStore => {
+export const dynamoAudienceStore = (
+  client: DynamoDBDocumentClient,
+  table: string,
+): AudienceStore & Pick<MigrationStore, 'rewriteMembers'> => {
   const batchWrite = (requests: readonly WriteRequest[]) =>
     batchWriteAll(client, table, requests, PARALLEL_BATCHES);
 
@@ -282,6 +286,33 @@ export const dynamoAudienceStore = (client: DynamoDBDocumentClient, table: strin
             'nothing of it was kept: retry',
         );
       }
+    },
+
+    async rewriteMembers(audienceId, rewrite) {
+      let changed = 0;
+      const puts: WriteRequest[] = [];
+      for await (const page of queryPages(client, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
+        ExpressionAttributeValues: {
+          ':pk': keys.audience(audienceId).pk,
+          ':chunk': keys.audienceChunkPrefix,
+        },
+        ConsistentRead: true,
+      })) {
+        for (const item of page) {
+          const members = decodeMembers(item.members);
+          const rewritten = members.map(rewrite);
+          const count = rewritten.filter((member, i) => member !== members[i]).length;
+          if (count === 0) continue;
+          changed += count;
+          // The same item, only its members' text changed: a chunk stays within its byte limit, as a
+          // current name is never much longer than the name it replaces (at most 100 characters).
+          puts.push({ PutRequest: { Item: { ...item, members: rewritten.map(encodeMember).join(LINE) } } });
+        }
+      }
+      await batchWrite(puts);
+      return changed;
     },
 
     async abandonImport(audienceId, lease) {

@@ -4,6 +4,7 @@ import type { AudienceDeps } from '../core/audience-service.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
 import type { OptOutDeps } from '../core/opt-out-service.js';
 import type { PartnerDeps } from '../core/partner-service.js';
+import type { MigrationDeps } from '../core/province-migration.js';
 import type { SettingsStore } from '../core/settings.js';
 import { dynamoAudienceStore } from './audience-store.js';
 import { dynamoDocumentClient } from './clients.js';
@@ -11,6 +12,7 @@ import { readConfig, webhookUrlPolicy, type Config } from './config.js';
 import { dynamoIdempotencyStore } from './idempotency-store.js';
 import { dynamoOptOutStore } from './opt-out-store.js';
 import { dynamoPartnerStore } from './partner-store.js';
+import { dynamoSchemaStore } from './schema-store.js';
 import { dynamoSettingsStore } from './settings-store.js';
 
 /**
@@ -34,6 +36,16 @@ const newUlid = monotonicFactory();
 
 export const audienceDeps = (config: Config = readConfig()): AudienceDeps => ({
   store: dynamoAudienceStore(dynamoDocumentClient(), config.TABLE_NAME),
+  now: () => new Date(),
+  newId: () => newUlid(),
+});
+
+/** The data migrations' store: audiences under their import lease, and the schema version item. */
+export const migrationDeps = (tableName: string = readConfig().TABLE_NAME): MigrationDeps => ({
+  store: {
+    ...dynamoAudienceStore(dynamoDocumentClient(), tableName),
+    ...dynamoSchemaStore(dynamoDocumentClient(), tableName),
+  },
   now: () => new Date(),
   newId: () => newUlid(),
 });

@@ -106,6 +106,8 @@ export const keys = {
     sk: hour,
   }),
   settings: { pk: 'SETTINGS', sk: 'SETTINGS' },
+  /** The data model version, for migrations (functions/core/province-migration.ts). */
+  schemaVersion: { pk: 'SCHEMA', sk: 'VERSION' },
   schedule: (campaignId: string) => ({ pk: `SCHEDULE#${campaignId}`, sk: 'SCHEDULE' }),
   scheduleList: (dueAt: string, campaignId: string) => ({
     listPk: 'SCHEDULES',

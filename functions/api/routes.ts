@@ -4,6 +4,7 @@ import { messageRoutes } from './routes/messages.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { optOutRoutes } from './routes/opt-outs.js';
 import { partnerRoutes } from './routes/partners.js';
+import { provinceRoutes } from './routes/provinces.js';
 import { reportRoutes } from './routes/reports.js';
 import { systemRoutes } from './routes/system.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -13,6 +14,7 @@ export const routes = {
   ...systemRoutes,
   ...partnerRoutes,
   ...audienceRoutes,
+  ...provinceRoutes,
   ...optOutRoutes,
   ...messageRoutes,
   ...campaignRoutes,

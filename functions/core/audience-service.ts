@@ -1,10 +1,12 @@
 import {
   MAX_REJECTED_LISTED,
+  MAX_WARNINGS_LISTED,
   addCounts,
   countsOf,
   planImport,
   noticeIn,
   rejectedRowIn,
+  warningIn,
   type Audience,
   type AudienceCounts,
   type AudienceInput,
@@ -116,7 +118,7 @@ export const importSubscribers = async (
   let size: number;
   try {
     const phones = await deps.store.phones(audienceId);
-    plan = planImport(rows, { phones, provinces: Object.keys(audience.byProvince) });
+    plan = planImport(rows, { phones });
     if (plan.members.length) await deps.store.addMembers(audienceId, lease.id, plan.members);
     size = await deps.store.finishImport(audienceId, lease, addCounts(countsOf(audience), plan.added));
   } catch (error) {
@@ -131,6 +133,9 @@ export const importSubscribers = async (
     rejected: plan.rejected.slice(0, MAX_REJECTED_LISTED).map((row) => rejectedRowIn(row, lang)),
     rejectedCount: plan.rejected.length,
     notices: notices.map((notice) => noticeIn(notice, lang)),
+    warnings: plan.warnings.slice(0, MAX_WARNINGS_LISTED).map((warning) => warningIn(warning, lang)),
+    warningCount: plan.warnings.length,
+    mappedFromFormerName: plan.mappedFromFormerName,
     size,
   };
 };

@@ -13,6 +13,7 @@ import {
   type MessageParams,
 } from './messages.js';
 import { normalizeVietnameseMobile } from './phone.js';
+import { matchProvince } from './provinces.js';
 
 /** Contract §4: audiences (named lists of subscribers) and the import of their subscribers. */
 
@@ -22,13 +23,10 @@ export const MAX_IMPORT_ROWS = 100_000;
 export const MAX_PLACE_LENGTH = 100;
 export const MAX_TAGS = 20;
 export const MAX_TAG_LENGTH = 50;
-/**
- * Distinct province names one audience may count. Vietnam has 34 provinces (63 before 2025), so this
- * leaves room for old names and spellings while keeping the audience item's `byProvince` map small.
- */
-export const MAX_PROVINCES_PER_AUDIENCE = 500;
 /** Rejected rows listed in an import's answer; `rejectedCount` gives the total. */
 export const MAX_REJECTED_LISTED = 1000;
+/** Warnings listed in an import's answer; `warningCount` gives the total. */
+export const MAX_WARNINGS_LISTED = MAX_REJECTED_LISTED;
 
 export interface AudienceMember {
   phone: string;
@@ -83,8 +81,10 @@ export const AudienceView = z
     size: z.int().meta({ description: 'Distinct phones in the audience' }),
     byCarrier: counts.meta({ example: { viettel: 1200, vinaphone: 640 } }),
     byProvince: counts.meta({
-      description: 'Members per province as imported; members without a province are not counted here',
-      example: { 'Bắc Kạn': 1500, 'Cao Bằng': 340 },
+      description:
+        'Members per province by current name (the 34 units since 1 July 2025, GET /v1/provinces); ' +
+        'members without a province are not counted here',
+      example: { 'Thái Nguyên': 1500, 'Cao Bằng': 340 },
     }),
     createdAt: z.iso.datetime(),
     createdBy: z.string(),
@@ -158,6 +158,34 @@ export const ImportNotice = z
   .meta({ id: 'ImportNotice' });
 export type ImportNotice = z.infer<typeof ImportNotice>;
 
+export const ImportWarning = z
+  .object({
+    row: z.int().meta({ description: '1-based, as in `rejected`' }),
+    field: z.enum(['province']).meta({ description: 'The column the warning is about' }),
+    value: z.string().meta({ description: `As written (at most ${MAX_PLACE_LENGTH} characters)` }),
+    code: z.enum(DETAIL_CODES).meta({ description: 'Stable for programs (`unknown_province`)' }),
+    message: z.string().meta({ description: 'In the language of `Accept-Language`' }),
+  })
+  .meta({
+    id: 'ImportWarning',
+    description: 'A row that was accepted, but without what this field said',
+  });
+export type ImportWarning = z.infer<typeof ImportWarning>;
+
+/** A warning as planned, its message said later in the caller's language. */
+export type PlannedWarning = Omit<ImportWarning, 'message'> & { params?: MessageParams };
+
+export const warningIn = (
+  { row, field, value, code, params }: PlannedWarning,
+  lang: Lang,
+): ImportWarning => ({
+  row,
+  field,
+  value,
+  code,
+  message: messageFor(code, params, lang),
+});
+
 export const ImportResult = z
   .object({
     accepted: z.int().meta({ description: 'Phones added to the audience' }),
@@ -169,6 +197,17 @@ export const ImportResult = z
     notices: z
       .array(ImportNotice)
       .meta({ description: 'What the import says once about the file as a whole' }),
+    warnings: z.array(ImportWarning).meta({
+      description:
+        `The first ${MAX_WARNINGS_LISTED} warnings: accepted rows whose province names no current or ` +
+        'former province; they are kept without a province',
+    }),
+    warningCount: z.int().meta({ description: 'All warnings' }),
+    mappedFromFormerName: z.int().meta({
+      description:
+        'Accepted rows whose province was a former province (Bắc Kạn, Thừa Thiên Huế, ...), stored as the ' +
+        'unit it is part of since 1 July 2025 (Thái Nguyên, Huế, ...)',
+    }),
     size: z.int().meta({ description: 'The audience size after the import' }),
   })
   .meta({ id: 'ImportResult' });
@@ -378,6 +417,9 @@ export interface ImportPlan {
   members: AudienceMember[];
   duplicates: number;
   rejected: PlannedRejection[];
+  warnings: PlannedWarning[];
+  /** Members whose province was written as a former province. */
+  mappedFromFormerName: number;
   /** What the members add to the audience's counters. */
   added: AudienceCounts;
 }
@@ -385,7 +427,6 @@ export interface ImportPlan {
 /** What planning needs to know of the audience as it stands. */
 export interface AudienceSnapshot {
   phones: ReadonlySet<string>;
-  provinces: Iterable<string>;
 }
 
 const CONTROL_CHARACTERS = /\p{Cc}/u;
@@ -405,6 +446,21 @@ const place = (
   if (CONTROL_CHARACTERS.test(value))
     return { ok: false, code: 'place_control_character', params: { field } };
   return { ok: true, value };
+};
+
+/** A province cell: a current unit (maybe written as a former one), nothing, or text naming no unit. */
+type ProvinceCell =
+  | { kind: 'none' }
+  | { kind: 'unit'; name: string; viaFormerName: boolean }
+  | { kind: 'unknown'; value: string };
+
+const provinceCell = (raw: string | null | undefined): ProvinceCell => {
+  const value = raw?.trim().normalize('NFC');
+  if (!value) return { kind: 'none' };
+  const match = value.length <= MAX_PLACE_LENGTH ? matchProvince(value) : undefined;
+  return match
+    ? { kind: 'unit', name: match.unit.name, viaFormerName: match.viaFormerName }
+    : { kind: 'unknown', value: value.slice(0, MAX_PLACE_LENGTH) };
 };
 
 const tagList = (raw: readonly string[] | null | undefined): Checked<string[] | undefined> => {
@@ -430,13 +486,16 @@ const increment = (counts: Map<string, number>, key: string) => {
 /**
  * Decides what an import does, before anything is written: each row is accepted, a duplicate (its phone
  * is in the audience already or earlier in the request) or rejected with its 1-based row and the reason.
- * A bad row never affects the others.
+ * A bad row never affects the others. A province is stored as its current unit's name; one that names no
+ * unit leaves the row accepted without a province, with a warning: the phone still serves campaigns that
+ * target no province.
  */
 export function planImport(rows: readonly SubscriberRow[], audience: AudienceSnapshot): ImportPlan {
   const seen = new Set<string>();
-  const provinces = new Set(audience.provinces);
   const members: AudienceMember[] = [];
   const rejected: PlannedRejection[] = [];
+  const warnings: PlannedWarning[] = [];
+  let mappedFromFormerName = 0;
   const added: AudienceCounts = { size: 0, byCarrier: new Map(), byProvince: new Map() };
   let duplicates = 0;
 
@@ -462,11 +521,10 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
       reject(phone);
       continue;
     }
-    const province = place('province', row.province);
     const commune = place('commune', row.commune);
     const district = place('district', row.district);
     const tags = tagList(row.tags);
-    const invalid = [province, commune, district, tags].find((check) => !check.ok);
+    const invalid = [commune, district, tags].find((check) => !check.ok);
     if (invalid && !invalid.ok) {
       reject(invalid);
       continue;
@@ -475,13 +533,11 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
       duplicates++;
       continue;
     }
-    const provinceName = province.ok ? province.value : undefined;
-    if (provinceName !== undefined && !provinces.has(provinceName)) {
-      if (provinces.size >= MAX_PROVINCES_PER_AUDIENCE) {
-        reject({ code: 'too_many_provinces', params: { maximum: MAX_PROVINCES_PER_AUDIENCE } });
-        continue;
-      }
-      provinces.add(provinceName);
+    const province = provinceCell(row.province);
+    const provinceName = province.kind === 'unit' ? province.name : undefined;
+    if (province.kind === 'unit' && province.viaFormerName) mappedFromFormerName++;
+    if (province.kind === 'unknown') {
+      warnings.push({ row: row.row, field: 'province', value: province.value, code: 'unknown_province' });
     }
 
     seen.add(phone.phone);
@@ -495,5 +551,5 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
     increment(added.byCarrier, member.carrier);
     if (provinceName !== undefined) increment(added.byProvince, provinceName);
   }
-  return { members, duplicates, rejected, added };
+  return { members, duplicates, rejected, warnings, mappedFromFormerName, added };
 }

@@ -4,6 +4,7 @@ import type { CampaignEstimate } from './campaign.js';
 import type { PartnerView } from './partner.js';
 import { routingTable } from './routing.js';
 import { estimateMessage } from './sms-encoding.js';
+import { provinceKey } from './provinces.js';
 
 export interface EstimateInput {
   message: string;
@@ -11,8 +12,6 @@ export interface EstimateInput {
   partnerIds?: readonly string[] | undefined;
   shortLinkLength: number;
 }
-
-const provinceKey = (name: string) => name.normalize('NFC').trim().toLocaleLowerCase('vi');
 
 /**
  * Counts a campaign's audience the way it will be sent (contract §6): each phone once however many

@@ -218,9 +218,9 @@ const DETAIL_MESSAGES = {
     en: 'a subscriber may have at most {maximum} tags',
     vi: 'mỗi thuê bao thuộc tối đa {maximum} nhóm',
   },
-  too_many_provinces: {
-    en: 'the audience already counts {maximum} different provinces; check the spelling',
-    vi: 'danh sách đã có {maximum} tỉnh, thành phố khác nhau; hãy kiểm tra chính tả',
+  unknown_province: {
+    en: 'names no province or centrally run city of Vietnam, current (since 1 July 2025) or former; the subscriber was added without a province (see GET /v1/provinces)',
+    vi: 'không phải tên tỉnh, thành phố nào của Việt Nam, hiện nay (từ 1/7/2025) hay trước đây; thuê bao đã được thêm nhưng không có tỉnh, thành phố (xem GET /v1/provinces)',
   },
   // campaigns, schedules, the calendar
   invalid_time: {

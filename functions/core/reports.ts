@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MESSAGE_STATES, messageId, type Batch, type BatchMessage } from './dispatch/batch.js';
 import type { SuppressedRecipient } from './dispatch/materialize.js';
+import { canonicalProvinceName } from './provinces.js';
 
 /** What a row of the reports may say: a message's state, or `suppressed` (never sent: opted out, capped). */
 export const ROW_STATUSES = [...MESSAGE_STATES, 'suppressed'] as const;
@@ -39,6 +40,7 @@ export const MessagesQuery = z.strictObject({
   cursor: z.string().min(1).max(2048).optional(),
 });
 
+/** Rows show the current province, also for recipients of campaigns sent before the registry. */
 export const toMessageRow = (
   batch: Pick<Batch, 'campaignId' | 'seq' | 'partnerId' | 'createdAt'>,
   message: BatchMessage,
@@ -48,7 +50,7 @@ export const toMessageRow = (
   messageId: messageId(batch.campaignId, batch.seq, message.i),
   phone: showPhone(message.to),
   carrier: message.carrier,
-  province: message.province ?? null,
+  province: message.province ? canonicalProvinceName(message.province) : null,
   // An unroutable message never had a partner.
   partnerId: message.reason === 'unroutable' || !batch.partnerId ? null : batch.partnerId,
   status: message.st,
@@ -67,7 +69,7 @@ export const toSuppressedRow = (
   messageId: null,
   phone: showPhone(recipient.to),
   carrier: recipient.carrier,
-  province: recipient.province ?? null,
+  province: recipient.province ? canonicalProvinceName(recipient.province) : null,
   partnerId: null,
   status: 'suppressed',
   reason: recipient.reason,

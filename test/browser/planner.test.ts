@@ -23,7 +23,7 @@ const SLOW_PARTNER = 'sim-other';
 /** Vietnamobile (092): only the catch-all simulator serves it. New numbers each run, clear of the cap. */
 const base = (Math.floor(Date.now() / 1000) % 100_000) * RECIPIENTS;
 const PHONES = Array.from({ length: RECIPIENTS }, (_, i) => `092${String(base + i).padStart(7, '0')}`);
-const PROVINCES = ['Bắc Kạn', 'Cao Bằng', 'Lạng Sơn'];
+const PROVINCES = ['Thái Nguyên', 'Cao Bằng', 'Lạng Sơn'];
 const campaignName = `Theo dõi 30/7 ${suffix}`;
 /** contract §2: what a planner sees of +84921234567. */
 const MASKED = /^\+8492\*{4}\d{3}$/;

@@ -4,6 +4,7 @@ import { dynamoAudienceStore } from '../../functions/adapters/audience-store.js'
 import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
 import type { AudienceMember } from '../../functions/core/audience.js';
 import { importSubscribers } from '../../functions/core/audience-service.js';
+import { PROVINCES } from '../../functions/core/provinces.js';
 import type { Role } from '../../functions/core/roles.js';
 import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
 import { xlsxFile } from '../support/xlsx.js';
@@ -94,6 +95,9 @@ const expectMixedResult = (body: ApiBody) => {
     ],
     rejectedCount: 2,
     notices: [{ code: 'legacy_district_column', message: expect.stringMatching(/no district level/) }],
+    warnings: [],
+    warningCount: 0,
+    mappedFromFormerName: 3,
     size: 3,
   });
 };
@@ -223,7 +227,7 @@ describe('importing subscribers', () => {
     expect(audience.body).toMatchObject({
       size: 3,
       byCarrier: { viettel: 1, vinaphone: 1, mobifone: 1 },
-      byProvince: { 'Bắc Kạn': 2, 'Thừa Thiên Huế': 1 },
+      byProvince: { 'Thái Nguyên': 2, Huế: 1 },
     });
   });
 
@@ -232,12 +236,12 @@ describe('importing subscribers', () => {
     await importCsv(id, mixedCsv);
     const members = await allMembers(id);
     expect(members.sort((a, b) => a.phone.localeCompare(b.phone))).toEqual([
-      { phone: '+84903334444', carrier: 'mobifone', province: 'Thừa Thiên Huế', district: 'Phú Vang' },
-      { phone: '+84912345678', carrier: 'vinaphone', province: 'Bắc Kạn' },
+      { phone: '+84903334444', carrier: 'mobifone', province: 'Huế', district: 'Phú Vang' },
+      { phone: '+84912345678', carrier: 'vinaphone', province: 'Thái Nguyên' },
       {
         phone: '+84981234567',
         carrier: 'viettel',
-        province: 'Bắc Kạn',
+        province: 'Thái Nguyên',
         district: 'Chợ Đồn',
         tags: ['học sinh', 'vùng cao'],
       },
@@ -268,7 +272,7 @@ describe('importing subscribers', () => {
     expect(audience.byProvince).toEqual({ 'Cao Bằng': 2, 'Lạng Sơn': 1 });
   });
 
-  it('keeps Vietnamese province names exactly, including ones with spaces and dots', async () => {
+  it('stores the current name of any spelling of a province, dots, dashes and prefixes included', async () => {
     const id = await newAudience();
     const provinces = ['TP. Hồ Chí Minh', 'Bà Rịa – Vũng Tàu', 'Đắk Lắk', 'Thừa Thiên Huế', 'Khánh Hòa'];
     await importJson(
@@ -276,18 +280,28 @@ describe('importing subscribers', () => {
       provinces.map((province, i) => ({ phone: `098123450${i}`, province })),
     );
     const audience = (await api.call('GET', `/v1/audiences/${id}`)).body;
-    expect(Object.keys(audience.byProvince).sort()).toEqual([...provinces].sort());
-    expect(new Set((await allMembers(id)).map((m) => m.province))).toEqual(new Set(provinces));
+    expect(audience.byProvince).toEqual({
+      'Thành phố Hồ Chí Minh': 2,
+      'Đắk Lắk': 1,
+      Huế: 1,
+      'Khánh Hòa': 1,
+    });
+    expect(new Set((await allMembers(id)).map((m) => m.province))).toEqual(
+      new Set(['Thành phố Hồ Chí Minh', 'Đắk Lắk', 'Huế', 'Khánh Hòa']),
+    );
   });
 
-  it('counts an import spanning more provinces than one counter update holds', async () => {
+  it('counts an import naming all 63 former provinces as the 34 current units', async () => {
     const id = await newAudience();
-    const provinces = Array.from({ length: 130 }, (_, i) => `Tỉnh số ${i}`);
-    const rows = provinces.map((province, i) => ({ phone: `0971${String(i).padStart(6, '0')}`, province }));
-    expect((await importJson(id, rows)).body).toMatchObject({ accepted: 130, size: 130 });
+    const former = PROVINCES.flatMap((p) => p.formerNames);
+    const rows = former.map((province, i) => ({ phone: `0971${String(i).padStart(6, '0')}`, province }));
+    const response = await importJson(id, rows);
+    expect(response.body).toMatchObject({ accepted: 63, size: 63, mappedFromFormerName: 29 + 1 });
     const audience = (await api.call('GET', `/v1/audiences/${id}`)).body;
-    expect(audience.byProvince).toEqual(Object.fromEntries(provinces.map((p) => [p, 1])));
-    expect(audience.byCarrier).toEqual({ viettel: 130 });
+    expect(audience.byProvince).toEqual(
+      Object.fromEntries(PROVINCES.map((p) => [p.name, p.formerNames.length])),
+    );
+    expect(audience.byCarrier).toEqual({ viettel: 63 });
   });
 
   it('imports thousands of rows across many member chunks and finds repeats across them', async () => {
@@ -347,7 +361,7 @@ describe('importing subscribers', () => {
   });
 
   it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])(
-    'counts a province named %s like any other, members and counters alike',
+    'accepts a province named %s as an unknown province, members and counters alike',
     async (province) => {
       const id = await newAudience();
       const first = await importJson(id, [
@@ -356,22 +370,18 @@ describe('importing subscribers', () => {
         { phone: '0903334444', province: 'Huế' },
       ]);
       expect(first.status).toBe(200);
-      expect(first.body).toMatchObject({ accepted: 3, size: 3 });
+      expect(first.body).toMatchObject({ accepted: 3, size: 3, warningCount: 2 });
+      expect(first.body.warnings.map((w: { value: string }) => w.value)).toEqual([province, province]);
       const audience = await api.call('GET', `/v1/audiences/${id}`);
       expect(audience.body.size).toBe(3);
-      expect(Object.entries(audience.body.byProvince)).toEqual(
-        expect.arrayContaining([
-          [province, 2],
-          ['Huế', 1],
-        ]),
-      );
+      expect(Object.entries(audience.body.byProvince)).toEqual([['Huế', 1]]);
       expect(await allMembers(id)).toHaveLength(3);
       // Counted on top by the next import, with no lock left behind.
       const second = await importCsv(id, `phone,province\n0987654321,${province}\n`);
       expect(second.status).toBe(200);
       const after = await api.call('GET', `/v1/audiences/${id}`);
       expect(after.body.size).toBe(4);
-      expect(Object.entries(after.body.byProvince)).toEqual(expect.arrayContaining([[province, 3]]));
+      expect(Object.entries(after.body.byProvince)).toEqual([['Huế', 1]]);
     },
   );
 
@@ -452,6 +462,9 @@ describe('importing an Excel workbook (.xlsx)', () => {
         { code: 'legacy_district_column', message: expect.stringMatching(/district/) },
         { code: 'unknown_columns_ignored', message: expect.stringMatching(/"STT"/) },
       ],
+      warnings: [],
+      warningCount: 0,
+      mappedFromFormerName: 2,
       size: 3,
     });
   };
@@ -470,18 +483,18 @@ describe('importing an Excel workbook (.xlsx)', () => {
         commune: 'Phú Vang',
         tags: ['lao động đi nước ngoài'],
       },
-      { phone: '+84912345678', carrier: 'vinaphone', province: 'Bắc Kạn' },
+      { phone: '+84912345678', carrier: 'vinaphone', province: 'Thái Nguyên' },
       {
         phone: '+84981234567',
         carrier: 'viettel',
-        province: 'Bắc Kạn',
+        province: 'Thái Nguyên',
         commune: 'Bằng Lũng',
         district: 'Chợ Đồn',
         tags: ['học sinh', 'vùng cao'],
       },
     ]);
     const audience = await api.call('GET', `/v1/audiences/${id}`);
-    expect(audience.body).toMatchObject({ size: 3, byProvince: { 'Bắc Kạn': 2, Huế: 1 } });
+    expect(audience.body).toMatchObject({ size: 3, byProvince: { 'Thái Nguyên': 2, Huế: 1 } });
   });
 
   it('gives the same answer for the same list sent as CSV', async () => {

@@ -219,7 +219,7 @@ describe('campaign metrics through reports, replies and clicks', () => {
     const body = await metrics();
     expect(body.byCarrier.viettel).toEqual({ sent: RECIPIENTS, delivered: 11, failed: 2 });
     const provinces = Object.values(body.byProvince) as { sent: number; delivered: number }[];
-    expect(Object.keys(body.byProvince).sort()).toEqual(['Bắc Kạn', 'Hà Giang']);
+    expect(Object.keys(body.byProvince).sort()).toEqual(['Thái Nguyên', 'Tuyên Quang']);
     expect(provinces.reduce((sum, p) => sum + p.sent, 0)).toBe(RECIPIENTS);
     expect(provinces.reduce((sum, p) => sum + p.delivered, 0)).toBe(11);
     const timeline = body.timeline as { sent: number; delivered: number; failed: number }[];

@@ -94,7 +94,7 @@ describe('short links', () => {
       campaignId,
       clicks: 2,
       carrier: 'viettel',
-      province: 'Bắc Kạn',
+      province: 'Thái Nguyên',
     });
     expect(typeof item?.seq).toBe('number');
     expect(typeof item?.i).toBe('number');

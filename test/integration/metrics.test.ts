@@ -235,7 +235,7 @@ describe('campaign metrics from the table stream', () => {
         vinaphone: { sent: 0, delivered: 0, failed: 1 },
       },
       byProvince: {
-        'Bắc Kạn': { sent: 2, delivered: 1, failed: 1 },
+        'Thái Nguyên': { sent: 2, delivered: 1, failed: 1 },
         'Hà Nội': { sent: 1, delivered: 0, failed: 1 },
       },
       byPartner: { 'viettel-hn': { sent: 3, delivered: 1, failed: 1 } },

@@ -115,7 +115,7 @@ describe('GET /v1/campaigns/{id}/messages', () => {
     const row = rows.find((r) => r.phone === phone('viettel', 4_000_001));
     expect(row).toMatchObject({
       carrier: 'viettel',
-      province: 'Thừa Thiên Huế',
+      province: 'Huế',
       partnerId: partner.id,
       reason: null,
       clicks: 0,
@@ -149,7 +149,7 @@ describe('GET /v1/campaigns/{id}/messages', () => {
         status: 'suppressed',
         reason: 'opted_out',
         partnerId: null,
-        province: 'Bắc Kạn',
+        province: 'Thái Nguyên',
       }),
       expect.objectContaining({
         messageId: null,
@@ -233,9 +233,9 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
       ].sort(),
     );
     expect(rows.map((r) => r[1]).sort()).toEqual(phones);
-    expect(rows.filter((r) => r[3] === 'Thừa Thiên Huế')).toHaveLength(11);
+    expect(rows.filter((r) => r[3] === 'Huế')).toHaveLength(11);
     expect(
-      rows.filter((r) => r[3] === 'Hà Giang' && r[5] === 'failed' && r[6] === 'unroutable'),
+      rows.filter((r) => r[3] === 'Tuyên Quang' && r[5] === 'failed' && r[6] === 'unroutable'),
     ).toHaveLength(5);
   });
 

@@ -9,7 +9,6 @@ import {
 } from '../../functions/adapters/audience-store.js';
 import {
   MAX_IMPORT_ROWS,
-  MAX_PROVINCES_PER_AUDIENCE,
   addCounts,
   countsOf,
   planImport,
@@ -22,7 +21,7 @@ import {
 } from '../../functions/core/audience.js';
 import { ValidationError } from '../../functions/core/errors.js';
 
-const EMPTY: AudienceSnapshot = { phones: new Set(), provinces: [] };
+const EMPTY: AudienceSnapshot = { phones: new Set() };
 const row = (n: number, phone: string, extra: Partial<SubscriberRow> = {}): SubscriberRow => ({
   row: n,
   phone,
@@ -252,7 +251,7 @@ describe('header names', () => {
 });
 
 describe('planImport', () => {
-  it('accepts good rows as E.164 members with their carrier and counts them', () => {
+  it('accepts good rows as E.164 members with their carrier and current province, and counts them', () => {
     const plan = planImport(
       [
         row(1, '098 123 4567', { province: 'Bắc Kạn', district: 'Chợ Đồn', tags: ['hs'] }),
@@ -262,8 +261,14 @@ describe('planImport', () => {
       EMPTY,
     );
     expect(plan.members).toEqual([
-      { phone: '+84981234567', carrier: 'viettel', province: 'Bắc Kạn', district: 'Chợ Đồn', tags: ['hs'] },
-      { phone: '+84912345678', carrier: 'vinaphone', province: 'Bắc Kạn' },
+      {
+        phone: '+84981234567',
+        carrier: 'viettel',
+        province: 'Thái Nguyên',
+        district: 'Chợ Đồn',
+        tags: ['hs'],
+      },
+      { phone: '+84912345678', carrier: 'vinaphone', province: 'Thái Nguyên' },
       { phone: '+84903334444', carrier: 'mobifone' },
     ]);
     expect(plan.added).toEqual({
@@ -273,9 +278,9 @@ describe('planImport', () => {
         ['vinaphone', 1],
         ['mobifone', 1],
       ]),
-      byProvince: new Map([['Bắc Kạn', 2]]),
+      byProvince: new Map([['Thái Nguyên', 2]]),
     });
-    expect(plan).toMatchObject({ duplicates: 0, rejected: [] });
+    expect(plan).toMatchObject({ duplicates: 0, rejected: [], warnings: [], mappedFromFormerName: 2 });
   });
 
   it('keeps a commune NFC-normalised and trimmed, and bounds its length like a province', () => {
@@ -338,7 +343,6 @@ describe('planImport', () => {
   it('counts a phone already in the audience as a duplicate and adds nothing for it', () => {
     const plan = planImport([row(1, '0981234567'), row(2, '0912345678')], {
       phones: new Set(['+84981234567']),
-      provinces: [],
     });
     expect(plan.members.map((m) => m.phone)).toEqual(['+84912345678']);
     expect(plan.duplicates).toBe(1);
@@ -347,7 +351,7 @@ describe('planImport', () => {
 
   it('does not let a rejected row shadow a later good row with the same phone', () => {
     const plan = planImport(
-      [row(1, '0981234567', { province: 'x'.repeat(101) }), row(2, '0981234567', { province: 'Huế' })],
+      [row(1, '0981234567', { district: 'x'.repeat(101) }), row(2, '0981234567', { province: 'Huế' })],
       EMPTY,
     );
     expect(plan.rejected.map((r) => r.row)).toEqual([1]);
@@ -378,12 +382,6 @@ describe('planImport', () => {
 
   it.each([
     [
-      'a province over 100 characters',
-      { province: 'a'.repeat(101) },
-      'place_too_long',
-      /province is longer than 100/,
-    ],
-    [
       'a district over 100 characters',
       { district: 'b'.repeat(101) },
       'place_too_long',
@@ -413,7 +411,7 @@ describe('planImport', () => {
   });
 
   it('keeps a place of exactly 100 characters', () => {
-    const plan = planImport([row(1, '0981234567', { province: 'Đ'.repeat(100) })], EMPTY);
+    const plan = planImport([row(1, '0981234567', { district: 'Đ'.repeat(100) })], EMPTY);
     expect(plan.rejected).toEqual([]);
   });
 
@@ -426,44 +424,27 @@ describe('planImport', () => {
     const plan = planImport([row(1, '9'.repeat(500))], EMPTY);
     expect(plan.rejected[0]?.phone).toBe('9'.repeat(40));
   });
-
-  it(`refuses a ${MAX_PROVINCES_PER_AUDIENCE + 1}th distinct province but keeps known ones`, () => {
-    const known = Array.from({ length: MAX_PROVINCES_PER_AUDIENCE }, (_, i) => `Tỉnh ${i}`);
-    const plan = planImport(
-      [row(1, '0981234567', { province: 'Tỉnh 3' }), row(2, '0912345678', { province: 'Tỉnh mới' })],
-      { phones: new Set(), provinces: known },
-    );
-    expect(plan.members.map((m) => m.province)).toEqual(['Tỉnh 3']);
-    expect(plan.rejected).toEqual([
-      {
-        row: 2,
-        phone: '0912345678',
-        code: 'too_many_provinces',
-        params: { maximum: 500 },
-        reason: expect.stringMatching(/already counts 500 different provinces/),
-      },
-    ]);
-  });
 });
 
 describe('audience counters', () => {
   it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])(
-    'counts a province named %s as a number, on top of what the audience had',
+    'counts a province named %s (in an audience from before the registry) as a number',
     (province) => {
       const plan = planImport(
         [
           { row: 1, phone: '0981234567', province },
-          { row: 2, phone: '0912345678', province },
+          { row: 2, phone: '0912345678', province: 'Huế' },
         ],
         EMPTY,
       );
-      expect(plan.added.byProvince).toEqual(new Map([[province, 2]]));
+      expect(plan.added.byProvince).toEqual(new Map([['Huế', 1]]));
+      expect(plan.warnings.map((w) => w.value)).toEqual([province]);
       const before = countsOf({
         size: 1,
         byCarrier: { viettel: 1 },
         byProvince: Object.fromEntries([[province, 1]]),
       });
-      const after = addCounts(before, plan.added);
+      const after = addCounts(before, { ...plan.added, byProvince: new Map([[province, 2]]) });
       expect(after.size).toBe(3);
       expect(after.byProvince).toEqual(new Map([[province, 3]]));
       expect(after.byCarrier).toEqual(

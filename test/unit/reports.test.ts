@@ -102,7 +102,7 @@ describe('csvCell', () => {
 });
 
 describe('message rows', () => {
-  it('show every field, the phone masked for a planner and in full for an officer', () => {
+  it('show every field (the province by its current name), the phone masked for a planner and in full for an officer', () => {
     const b = batch(7, []);
     const m = message(3, 'failed', {
       province: 'Hà Giang',
@@ -116,7 +116,7 @@ describe('message rows', () => {
       messageId: 'c1.7.3',
       phone: '+8498****003',
       carrier: 'viettel',
-      province: 'Hà Giang',
+      province: 'Tuyên Quang',
       partnerId: 'p1',
       status: 'failed',
       reason: 'expired',
@@ -264,7 +264,7 @@ describe('pageOfReport', () => {
 });
 
 describe('reportCsv', () => {
-  it('starts with the BOM and the header, then one line per recipient with Vietnamese kept', async () => {
+  it('starts with the BOM and the header, then one line per recipient with Vietnamese kept (provinces by current name)', async () => {
     const chunks: string[] = [];
     for await (const chunk of reportCsv(
       pages(
@@ -282,10 +282,10 @@ describe('reportCsv', () => {
     const lines = text.slice(1).split('\r\n');
     expect(lines[0]).toBe(REPORT_COLUMNS.join(','));
     expect(lines.slice(1)).toEqual([
-      'c1.0.0,+84981000000,viettel,Bắc Kạn,p1,queued,,,2027-07-30T01:00:00.000Z,',
+      'c1.0.0,+84981000000,viettel,Thái Nguyên,p1,queued,,,2027-07-30T01:00:00.000Z,',
       'c1.1.0,+84981000000,viettel,"Thừa Thiên Huế, VN",p1,delivered,,,2027-07-30T01:00:00.000Z,',
       // Every targeted recipient has a row: the suppressed ones too, with why.
-      `,+84981000090,viettel,Bắc Kạn,,suppressed,opted_out,,${SUPPRESSED_AT},`,
+      `,+84981000090,viettel,Thái Nguyên,,suppressed,opted_out,,${SUPPRESSED_AT},`,
       `,+84981000091,viettel,,,suppressed,frequency_cap,,${SUPPRESSED_AT},`,
       `,+84911000092,vinaphone,,,suppressed,opted_out,,${SUPPRESSED_AT},`,
       '',

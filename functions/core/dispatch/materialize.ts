@@ -13,6 +13,7 @@ import {
   type MaterializeLease,
 } from './materialize-lease.js';
 import type { BatchQueue, BatchStore } from './ports.js';
+import { provinceKey } from '../provinces.js';
 
 export interface Progress {
   materialized: boolean;
@@ -103,8 +104,6 @@ export interface MaterializeDeps {
 
 /** Batches written (and indexed) per step. */
 const SLICE = 200;
-
-const provinceKey = (name: string) => name.normalize('NFC').trim().toLocaleLowerCase('vi');
 
 /**
  * Turns a started campaign's audiences into send batches (contract §6, §8): each phone once, the province

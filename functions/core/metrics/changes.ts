@@ -14,6 +14,7 @@ import {
   type Tally,
 } from './counters.js';
 import { reasonKey } from './failure-reasons.js';
+import { canonicalProvinceName } from '../provinces.js';
 
 /**
  * What a change to the table adds to a campaign's metrics. Every change arrives as a stream record with
@@ -78,7 +79,9 @@ export const countsOfBatch = (image: Item | undefined): Delta => {
   for (const message of image.messages as BatchMessage[]) {
     c.targeted += 1;
     const carrier = str(message.carrier) ?? 'unknown';
-    const province = str(message.province);
+    // Batches materialised from old member data may hold a former province: counted under its successor.
+    const provinceName = str(message.province);
+    const province = provinceName && canonicalProvinceName(provinceName);
     const outcome = message.st === 'queued' || message.st === 'pending' ? undefined : message.st;
     if (outcome === undefined) c[message.st] += 1;
     else if (outcome === 'delivered') c.delivered += 1;

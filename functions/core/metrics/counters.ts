@@ -4,6 +4,7 @@
  * sums the shards. Minute buckets of the timeline live apart, one item per hour (see table.ts).
  */
 
+import { canonicalProvinceName } from '../provinces.js';
 import { ownEntry, ownValue, setOwn } from '../records.js';
 
 export interface Tally {
@@ -157,9 +158,27 @@ const isZeroCounters = (counters: Counters): boolean =>
 export const isZeroDelta = (delta: Delta): boolean =>
   isZeroCounters(delta.counters) && Object.keys(delta.minutes).length === 0;
 
-/** The campaign's counters: the sum of its shards (missing shards count as empty). */
-export const sumCounters = (shards: readonly Counters[]): Counters =>
-  shards.reduce((total, shard) => addCounters(total, shard), emptyCounters());
+/**
+ * Tallies by current province: shards of a campaign counted before the province registry hold former
+ * names (`Bắc Kạn`), merged here into their successor (`Thái Nguyên`) rather than rewritten in place.
+ */
+const byCurrentProvince = (tallies: Record<string, Tally>): Record<string, Tally> => {
+  const merged: Record<string, Tally> = {};
+  for (const [name, tally] of Object.entries(tallies)) {
+    const target = ownEntry(merged, canonicalProvinceName(name), emptyTally);
+    target.sent += num(tally.sent);
+    target.delivered += num(tally.delivered);
+    target.failed += num(tally.failed);
+  }
+  return merged;
+};
+
+/** The campaign's counters: the sum of its shards (missing shards count as empty), by current province. */
+export const sumCounters = (shards: readonly Counters[]): Counters => {
+  const total = shards.reduce((sum, shard) => addCounters(sum, shard), emptyCounters());
+  total.byProvince = byCurrentProvince(total.byProvince);
+  return total;
+};
 
 /** Reads a stored counters document leniently: fields added later default to empty. */
 export const countersFrom = (stored: unknown): Counters => {

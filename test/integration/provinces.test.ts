@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalDispatcher } from '../../local/dispatcher.js';
+import type { LocalStreams } from '../../local/streams.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
+import { launchCampaign, waitForStatus } from '../support/sending.js';
+import { startTestStreams } from '../support/streams.js';
+
+/** Issue #15 part A end to end: the registry, an officer's CSV with old and unknown names, a send. */
+
+const PARTNER = 'prov-viettel';
+let api: TestApi;
+let dispatcher: { stop(): Promise<void> };
+let streams: LocalStreams;
+let partner: SimulatedPartner;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  dispatcher = await startLocalDispatcher({ pollMs: 50 });
+  streams = await startTestStreams();
+  partner = await startSimulatedPartner(api, { id: PARTNER, carriers: ['viettel'], tps: 500 });
+}, 60_000);
+
+afterAll(async () => {
+  await streams?.stop();
+  await dispatcher?.stop();
+  await partner?.close();
+  await api?.close();
+});
+
+const newAudience = async (name: string): Promise<string> => {
+  const created = await api.call('POST', '/v1/audiences', { as: 'officer', json: { name } });
+  expect(created.status).toBe(201);
+  return String(created.body.id);
+};
+
+const importCsv = (id: string, lines: string[], headers: Record<string, string> = {}) =>
+  api.call('POST', `/v1/audiences/${id}/subscribers`, {
+    as: 'officer',
+    body: lines.join('\r\n'),
+    headers: { 'content-type': 'text/csv; charset=utf-8', ...headers },
+  });
+
+/** Former and current names in the spellings officers use, two unknown places and a row without one. */
+const MIXED = [
+  'phone,province,district',
+  '0981000001,Bắc Kạn,Chợ Đồn',
+  '0981000002,Bac Kan,',
+  '0981000003,tỉnh Hà Giang,',
+  '0981000004,Thái Nguyên,',
+  '0981000005,TP. Hồ Chí Minh,',
+  '0981000006,Bà Rịa - Vũng Tàu,',
+  '0981000007,Atlantis,',
+  '0981000008,,',
+  '0981000009,Quận 1,',
+  '0981000010,THỪA THIÊN HUẾ,',
+];
+
+describe('GET /v1/provinces', () => {
+  it('lists the 34 units by code with their former provinces, cacheable, to any reader', async () => {
+    const response = await api.call('GET', '/v1/provinces', { as: 'planner' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('private, max-age=86400');
+    const items = response.body.items as { code: string; name: string; formerNames: string[] }[];
+    expect(items).toHaveLength(34);
+    expect(items.flatMap((p) => p.formerNames)).toHaveLength(63);
+    expect(items.find((p) => p.code === '19')).toEqual({
+      code: '19',
+      name: 'Thái Nguyên',
+      formerNames: ['Thái Nguyên', 'Bắc Kạn'],
+    });
+    expect(items.map((p) => p.code)).toEqual([...items.map((p) => p.code)].sort());
+  });
+
+  it('needs a token', async () => {
+    const response = await fetch(`${api.url}/v1/provinces`);
+    expect(response.status).toBe(401);
+  });
+});
+
+describe('an import naming former, current and unknown provinces', () => {
+  it('counts by current unit, warns about unknown places and says how many names were former ones', async () => {
+    const id = await newAudience('Biên giới phía Bắc');
+    const response = await importCsv(id, MIXED);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      accepted: 10,
+      duplicates: 0,
+      rejected: [],
+      rejectedCount: 0,
+      notices: [{ code: 'legacy_district_column', message: expect.stringMatching(/no district level/) }],
+      warnings: [
+        {
+          row: 7,
+          field: 'province',
+          value: 'Atlantis',
+          code: 'unknown_province',
+          message: expect.stringMatching(/names no province .*added without a province/),
+        },
+        {
+          row: 9,
+          field: 'province',
+          value: 'Quận 1',
+          code: 'unknown_province',
+          message: expect.stringMatching(/names no province/),
+        },
+      ],
+      warningCount: 2,
+      mappedFromFormerName: 5,
+      size: 10,
+    });
+    const audience = await api.call('GET', `/v1/audiences/${id}`, { as: 'planner' });
+    expect(audience.body.byProvince).toEqual({
+      'Thái Nguyên': 3,
+      'Tuyên Quang': 1,
+      'Thành phố Hồ Chí Minh': 2,
+      Huế: 1,
+    });
+  });
+
+  it('says the warnings in Vietnamese when asked', async () => {
+    const id = await newAudience('vi');
+    const response = await importCsv(id, ['phone,province', '0981000001,Atlantis'], {
+      'accept-language': 'vi',
+    });
+    expect(response.body.warnings[0].message).toMatch(/không phải tên tỉnh, thành phố nào/);
+  });
+
+  it('lists at most 1000 warnings and counts them all', async () => {
+    const id = await newAudience('many unknown');
+    const lines = [
+      'phone,province',
+      ...Array.from({ length: 1200 }, (_, i) => `097${String(i).padStart(7, '0')},Nowhere ${i}`),
+    ];
+    const response = await importCsv(id, lines);
+    expect(response.body).toMatchObject({ accepted: 1200, warningCount: 1200, size: 1200 });
+    expect(response.body.warnings).toHaveLength(1000);
+    expect(response.body.warnings[999]).toMatchObject({ row: 1000, value: 'Nowhere 999' });
+  });
+
+  it('targets a former province as the unit it is part of, and reports the send by current province', async () => {
+    const id = await newAudience('gửi');
+    const lines = [
+      'phone,province',
+      '0982000001,Bắc Kạn',
+      '0982000002,Thái Nguyên',
+      '0982000003,bac kan',
+      '0982000004,Hà Giang',
+      '0982000005,Atlantis',
+    ];
+    expect((await importCsv(id, lines)).status).toBe(200);
+    const campaign = await launchCampaign(api, {
+      audienceIds: [id],
+      partnerIds: [PARTNER],
+      filters: { provinces: ['Bắc Kạn', 'Tuyên Quang'] },
+    });
+    const campaignId = String(campaign.id);
+    await waitForStatus(api, campaignId, 'completed', 60_000);
+    await streams.drain();
+    const metrics = await api.call('GET', `/v1/campaigns/${campaignId}/metrics`, { as: 'planner' });
+    expect(metrics.status).toBe(200);
+    expect(metrics.body.sent).toBe(4);
+    expect(Object.keys(metrics.body.byProvince).sort()).toEqual(['Thái Nguyên', 'Tuyên Quang']);
+    expect(metrics.body.byProvince['Thái Nguyên'].sent).toBe(3);
+    expect(metrics.body.byProvince['Tuyên Quang'].sent).toBe(1);
+  }, 90_000);
+});
