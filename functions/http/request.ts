@@ -74,6 +74,9 @@ const codeOf = (issue: z.core.$ZodIssue): { code: DetailCode; params?: MessagePa
   }
 };
 
+/** A field as a detail names it: an empty key (`?=x`, `{"": 1}`) as `""`, so no path is ever empty. */
+const fieldName = (key: PropertyKey): string => (key === '' ? '""' : String(key));
+
 /**
  * zod issues → contract details: one entry per field, unknown fields named one by one, each with its
  * catalogue code. All of them: the error answer lists the first MAX_ERROR_DETAILS and counts the rest
@@ -81,9 +84,9 @@ const codeOf = (issue: z.core.$ZodIssue): { code: DetailCode; params?: MessagePa
  */
 export const issuesToDetails = (issues: readonly z.core.$ZodIssue[], prefix?: string): ErrorDetail[] =>
   issues.flatMap((issue): ErrorDetail[] => {
-    const base = [prefix, ...issue.path.map(String)].filter(Boolean);
+    const base = [prefix, ...issue.path.map(fieldName)].filter(Boolean);
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => detail([...base, key].join('.'), 'unrecognized_keys'));
+      return issue.keys.map((key) => detail([...base, fieldName(key)].join('.'), 'unrecognized_keys'));
     }
     const { code, params } = codeOf(issue);
     return [
