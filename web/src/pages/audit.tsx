@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { unwrap } from '../api/client.js';
 import { useApp } from '../app-context.js';
 import { auditAction, auditActor, auditDetails, type AuditEntry } from '../admin/audit-describe.js';
-import { Button, ErrorSummary, Field, describedBy, formErrors } from '../components/form.js';
+import { Button, ErrorSummary, Form, TextField, formErrors } from '../components/form.js';
 import { DataTable } from '../components/data-table.js';
 import { PagedRows } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
@@ -61,28 +61,17 @@ export const AuditPage = () => {
     <section>
       <PageTitle text={words.title} />
       <p>{words.intro}</p>
-      <form
-        class="audit-filter"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          filterBy(typed);
-        }}
-      >
-        <Field
+      <Form class="audit-filter" onSubmit={() => filterBy(typed)}>
+        <TextField
           id="audit-campaign"
+          type="search"
+          spellcheck={false}
           label={words.campaign}
           hint={words.campaignHint}
           error={byField.campaignId}
-        >
-          <input
-            {...describedBy('audit-campaign', { hint: true, error: byField.campaignId })}
-            type="search"
-            value={typed}
-            spellcheck={false}
-            onInput={(event) => setTyped(event.currentTarget.value)}
-          />
-        </Field>
+          value={typed}
+          onValue={setTyped}
+        />
         <div class="buttons">
           <Button type="submit" variant="secondary">
             {words.filter}
@@ -93,7 +82,7 @@ export const AuditPage = () => {
             </Button>
           ) : null}
         </div>
-      </form>
+      </Form>
       <ErrorSummary messages={general} />
       <PagedRows list={list} empty={<p>{campaignId ? words.emptyFor(campaignId) : words.empty}</p>}>
         {(items) => (
