@@ -3,8 +3,7 @@ import { unwrap } from '../api/client.js';
 import { useApp } from '../app-context.js';
 import { auditAction, auditActor, auditDetails, type AuditEntry } from '../admin/audit-describe.js';
 import { Button, ErrorSummary, Form, TextField, formErrors } from '../components/form.js';
-import { DataTable } from '../components/data-table.js';
-import { PagedRows } from '../components/loaded.js';
+import { PagedTable } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
 import { usePagedList } from '../list/use-paged-list.js';
 import { useI18n } from '../i18n/index.js';
@@ -84,39 +83,36 @@ export const AuditPage = () => {
         </div>
       </Form>
       <ErrorSummary messages={general} />
-      <PagedRows list={list} empty={<p>{campaignId ? words.emptyFor(campaignId) : words.empty}</p>}>
-        {(items) => (
-          <DataTable
-            label={words.title}
-            rows={items}
-            rowKey={(entry) => entry.id}
-            rowData={(entry) => ({ 'data-action': entry.action })}
-            columns={[
-              { label: words.when, cell: (entry) => dateTime(entry.at) },
-              { label: words.who, cell: (entry) => auditActor(entry, t) },
-              { label: words.action, cell: (entry) => auditAction(entry, t) },
-              {
-                label: words.campaignColumn,
-                cell: (entry) => (
-                  <Link href={`/campaigns/${entry.campaignId}`}>
-                    {names[entry.campaignId] ?? entry.campaignId}
-                  </Link>
-                ),
-              },
-              {
-                label: words.details,
-                cell: (entry) => (
-                  <ul class="plain-list">
-                    {auditDetails(entry, t).map((line) => (
-                      <li key={line}>{line}</li>
-                    ))}
-                  </ul>
-                ),
-              },
-            ]}
-          />
-        )}
-      </PagedRows>
+      <PagedTable
+        list={list}
+        empty={<p>{campaignId ? words.emptyFor(campaignId) : words.empty}</p>}
+        label={words.title}
+        rowKey={(entry) => entry.id}
+        rowData={(entry) => ({ 'data-action': entry.action })}
+        columns={[
+          { label: words.when, cell: (entry) => dateTime(entry.at) },
+          { label: words.who, cell: (entry) => auditActor(entry, t) },
+          { label: words.action, cell: (entry) => auditAction(entry, t) },
+          {
+            label: words.campaignColumn,
+            cell: (entry) => (
+              <Link href={`/campaigns/${entry.campaignId}`}>
+                {names[entry.campaignId] ?? entry.campaignId}
+              </Link>
+            ),
+          },
+          {
+            label: words.details,
+            cell: (entry) => (
+              <ul class="plain-list">
+                {auditDetails(entry, t).map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 };

@@ -326,6 +326,8 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
   );
 };
 
+const TALLY_COLUMNS = ['sent', 'delivered', 'failed', 'deliveryRate'] as const;
+
 /** Sent, delivered and failed by carrier or province, largest volume first. */
 const TallyTable = ({
   caption,
@@ -355,28 +357,22 @@ const TallyTable = ({
             <thead>
               <tr>
                 <th scope="col">{label}</th>
-                <th scope="col" class="num">
-                  {t.metrics.sent}
-                </th>
-                <th scope="col" class="num">
-                  {t.metrics.delivered}
-                </th>
-                <th scope="col" class="num">
-                  {t.metrics.failed}
-                </th>
-                <th scope="col" class="num">
-                  {t.metrics.deliveryRate}
-                </th>
+                {TALLY_COLUMNS.map((key) => (
+                  <th key={key} scope="col" class="num">
+                    {t.metrics[key]}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {rows.map((row) => (
                 <tr key={row.key}>
                   <th scope="row">{name(row.key)}</th>
-                  <td class="num">{number(row.sent)}</td>
-                  <td class="num">{number(row.delivered)}</td>
-                  <td class="num">{number(row.failed)}</td>
-                  <td class="num">{percent(row.deliveryRate, lang)}</td>
+                  {TALLY_COLUMNS.map((key) => (
+                    <td key={key} class="num">
+                      {key === 'deliveryRate' ? percent(row[key], lang) : number(row[key])}
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>

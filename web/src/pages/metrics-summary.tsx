@@ -17,8 +17,10 @@ const DEFAULT_DAYS = 30;
 export const MetricsSummaryPage = () => {
   const { t, number, money, dateTime, date, lang } = useI18n();
   const { api } = useApp();
-  const [from, setFrom] = useState(() => localDate(new Date(), DEFAULT_DAYS));
-  const [to, setTo] = useState(() => localDate(new Date()));
+  const [range, setRange] = useState(() => ({
+    from: localDate(new Date(), DEFAULT_DAYS),
+    to: localDate(new Date()),
+  }));
   const [summary, setSummary] = useState<MetricsSummary>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
@@ -39,7 +41,7 @@ export const MetricsSummaryPage = () => {
       setLoading(false);
     }
   };
-  useEffect(() => void load(from, to), []);
+  useEffect(() => void load(range.from, range.to), []);
 
   const chart = useMemo<ChartInput | undefined>(() => {
     if (!summary) return undefined;
@@ -67,23 +69,23 @@ export const MetricsSummaryPage = () => {
     <section>
       <PageTitle text={t.summary.title} />
       <p>{t.summary.intro}</p>
-      <Form class="filters" onSubmit={() => load(from, to)} submit={t.summary.show} busy={loading}>
-        <TextField
-          id="summary-from"
-          type="date"
-          label={t.summary.from}
-          error={byField.from}
-          value={from}
-          onValue={setFrom}
-        />
-        <TextField
-          id="summary-to"
-          type="date"
-          label={t.summary.to}
-          error={byField.to}
-          value={to}
-          onValue={setTo}
-        />
+      <Form
+        class="filters"
+        onSubmit={() => load(range.from, range.to)}
+        submit={t.summary.show}
+        busy={loading}
+      >
+        {(['from', 'to'] as const).map((end) => (
+          <TextField
+            key={end}
+            id={`summary-${end}`}
+            type="date"
+            label={t.summary[end]}
+            error={byField[end]}
+            value={range[end]}
+            onValue={(value) => setRange((now) => ({ ...now, [end]: value }))}
+          />
+        ))}
       </Form>
       <ErrorSummary messages={general} />
       <Loaded value={summary} error={error}>
