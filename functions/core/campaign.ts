@@ -225,14 +225,4 @@ export const withEditor = (campaign: Pick<Campaign, 'createdBy' | 'editedBy'>, u
     ? campaign.editedBy
     : [...campaign.editedBy, userId];
 
-/** The reviewed fields of a campaign as they stand (optional ones only when set). */
-export const reviewedVersion = (campaign: Campaign): ReviewedVersion => ({
-  name: campaign.name,
-  message: campaign.message,
-  audienceIds: campaign.audienceIds,
-  ...(campaign.filters ? { filters: campaign.filters } : {}),
-  schedule: campaign.schedule,
-  sendingWindow: campaign.sendingWindow,
-  ...(campaign.partnerIds ? { partnerIds: campaign.partnerIds } : {}),
-  timeZone: campaign.timeZone,
-});
+export { reviewedVersion } from './reviewed-version.js';

@@ -11,6 +11,17 @@ export interface Column<T> {
   testId?: string;
 }
 
+export interface DataTableProps<T> {
+  /** The table's accessible name. */
+  label: string;
+  columns: readonly Column<T>[];
+  rows: readonly T[];
+  rowKey: (row: T, index: number) => string;
+  /** `data-*` attributes of a row, which the browser tests find it by. */
+  rowData?: (row: T) => Record<`data-${string}`, string>;
+  class?: string;
+}
+
 /**
  * A table of rows, one column per `columns` entry, in a scrolling wrapper; `table--stack` (the default)
  * turns each row into a card on a phone, its cells labelled by their column.
@@ -22,16 +33,7 @@ export const DataTable = <T,>({
   rowKey,
   rowData,
   class: tableClass = 'table table--stack',
-}: {
-  /** The table's accessible name. */
-  label: string;
-  columns: readonly Column<T>[];
-  rows: readonly T[];
-  rowKey: (row: T, index: number) => string;
-  /** `data-*` attributes of a row, which the browser tests find it by. */
-  rowData?: (row: T) => Record<`data-${string}`, string>;
-  class?: string;
-}) => {
+}: DataTableProps<T>) => {
   const cellClass = (column: Column<T>) =>
     [column.num ? 'num' : '', column.class ?? ''].filter(Boolean).join(' ') || undefined;
   return (

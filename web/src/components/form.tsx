@@ -34,13 +34,89 @@ export const Field = ({
   </div>
 );
 
-/** aria-describedby and aria-invalid for the control of a Field. */
-export const describedBy = (id: string, { hint, error }: { hint?: boolean; error?: string | undefined }) => ({
+/**
+ * aria-describedby and aria-invalid for the control of a Field; `also` names one more element that describes
+ * it (a live check below it), read between the hint and the error.
+ */
+export const describedBy = (
+  id: string,
+  { hint, error, also }: { hint?: boolean; error?: string | undefined; also?: string | undefined },
+) => ({
   id,
   'aria-describedby':
-    [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined,
+    [hint ? `${id}-hint` : '', also ?? '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined,
   'aria-invalid': error ? (true as const) : undefined,
 });
+
+/**
+ * A Field holding one text input whose value the page keeps (`onValue` gets the text as typed); `children`
+ * go below the input, `describes` names the one of them that describes it.
+ */
+export const TextField = ({
+  id,
+  label,
+  hint,
+  error,
+  value,
+  onValue,
+  describes,
+  children,
+  ...input
+}: {
+  id: string;
+  label: ComponentChildren;
+  hint?: ComponentChildren;
+  error?: string | undefined;
+  value: string;
+  onValue: (value: string) => void;
+  describes?: string;
+  children?: ComponentChildren;
+} & Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'id' | 'label' | 'value' | 'onInput' | 'children'>) => (
+  <Field id={id} label={label} hint={hint} error={error}>
+    <input
+      type="text"
+      {...input}
+      {...describedBy(id, { hint: Boolean(hint), error, also: describes })}
+      value={value}
+      onInput={(event) => onValue(event.currentTarget.value)}
+    />
+    {children}
+  </Field>
+);
+
+/**
+ * A form the page sends itself (no page load; no browser validation, so the API's own messages show beside
+ * their fields), with its submit button, busy while it is sent, when `submit` names it.
+ */
+export const Form = ({
+  onSubmit,
+  submit,
+  busy = false,
+  class: formClass,
+  children,
+}: {
+  onSubmit: () => unknown;
+  submit?: ComponentChildren;
+  busy?: boolean;
+  class?: string;
+  children: ComponentChildren;
+}) => (
+  <form
+    class={formClass}
+    noValidate
+    onSubmit={(event) => {
+      event.preventDefault();
+      void onSubmit();
+    }}
+  >
+    {children}
+    {submit ? (
+      <Button type="submit" busy={busy}>
+        {submit}
+      </Button>
+    ) : null}
+  </form>
+);
 
 /** The errors that name no field of the form, at its top, announced when they appear. */
 export const ErrorSummary = ({ messages }: { messages: readonly string[] }) => {

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { PagedListHandle } from '../list/use-paged-list.js';
 import { useI18n } from '../i18n/index.js';
+import { DataTable, type DataTableProps } from './data-table.js';
 import { Button } from './form.js';
 
 /**
@@ -48,3 +49,19 @@ export const PagedRows = <T,>({
     </>
   );
 };
+
+/** A list read a page at a time as a DataTable (see PagedRows); `order` sorts the rows read so far. */
+export const PagedTable = <T,>({
+  list,
+  empty,
+  order,
+  ...table
+}: {
+  list: PagedListHandle<T>;
+  empty: ComponentChildren;
+  order?: (items: readonly T[]) => readonly T[];
+} & Omit<DataTableProps<T>, 'rows'>) => (
+  <PagedRows list={list} empty={empty}>
+    {(items) => <DataTable {...table} rows={order ? order(items) : items} />}
+  </PagedRows>
+);

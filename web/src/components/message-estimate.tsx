@@ -1,5 +1,6 @@
 import { useI18n } from '../i18n/index.js';
 import { nonGsmRuns, type LiveEstimate } from '../message-estimate.js';
+import { Facts } from './facts.js';
 
 /** What the message costs as typed: encoding, characters, segments, what is left, the cheaper text. */
 export const LiveEstimatePanel = ({
@@ -20,26 +21,22 @@ export const LiveEstimatePanel = ({
   return (
     <section class="panel" aria-labelledby="live-estimate-title" data-testid="live-estimate">
       <h3 id="live-estimate-title">{t.editor.estimate}</h3>
-      <dl class="stats">
-        <div>
-          <dt>{t.editor.encoding}</dt>
-          <dd data-testid="encoding">{estimate.encoding === 'GSM-7' ? t.editor.gsm : t.editor.ucs}</dd>
-        </div>
-        <div>
-          <dt>{t.editor.characters}</dt>
-          <dd data-testid="characters">{number(estimate.characters)}</dd>
-        </div>
-        <div>
-          <dt>{t.editor.segments}</dt>
-          <dd data-testid="segments">{number(estimate.segments)}</dd>
-        </div>
-        {estimate.cost !== undefined ? (
-          <div>
-            <dt>{t.editor.liveCost}</dt>
-            <dd data-testid="live-cost">{money(estimate.cost, currency)}</dd>
-          </div>
-        ) : null}
-      </dl>
+      <Facts
+        items={[
+          {
+            label: t.editor.encoding,
+            value: estimate.encoding === 'GSM-7' ? t.editor.gsm : t.editor.ucs,
+            testId: 'encoding',
+          },
+          { label: t.editor.characters, value: number(estimate.characters), testId: 'characters' },
+          { label: t.editor.segments, value: number(estimate.segments), testId: 'segments' },
+          estimate.cost !== undefined && {
+            label: t.editor.liveCost,
+            value: money(estimate.cost, currency),
+            testId: 'live-cost',
+          },
+        ]}
+      />
       <p class="estimate-line" data-testid="left">
         {t.editor.left(number(estimate.left))}
       </p>

@@ -1,6 +1,7 @@
 import type { Campaign } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
 import { changedFields, diffWords, versionOf } from '../review/version-diff.js';
+import { Facts } from './facts.js';
 import { describeField } from './review-describe.js';
 
 /** The message diff: removals struck through, additions marked, each also named for screen readers. */
@@ -58,20 +59,19 @@ export const ChangesSinceRejection = ({
               {change.field === 'message' ? (
                 <MessageDiff before={before.message} after={now.message} />
               ) : (
-                <dl class="before-after">
-                  <div>
-                    <dt>{t.review.before}</dt>
-                    <dd>
-                      <del>{describeField(i18n, before, change.field, audienceNames)}</del>
-                    </dd>
-                  </div>
-                  <div>
-                    <dt>{t.review.after}</dt>
-                    <dd>
-                      <ins>{describeField(i18n, now, change.field, audienceNames)}</ins>
-                    </dd>
-                  </div>
-                </dl>
+                <Facts
+                  class="before-after"
+                  items={[
+                    {
+                      label: t.review.before,
+                      value: <del>{describeField(i18n, before, change.field, audienceNames)}</del>,
+                    },
+                    {
+                      label: t.review.after,
+                      value: <ins>{describeField(i18n, now, change.field, audienceNames)}</ins>,
+                    },
+                  ]}
+                />
               )}
             </li>
           ))}

@@ -1,3 +1,4 @@
+import { CARRIER_BRANDS } from './carrier-names.js';
 import type { Catalogue } from './vi.js';
 
 /** English, for colleagues who read it better; Vietnamese stays the default. */
@@ -58,13 +59,7 @@ export const en: Catalogue = {
     working: 'Working…',
   },
   carriers: {
-    viettel: 'Viettel',
-    vinaphone: 'VinaPhone',
-    mobifone: 'MobiFone',
-    vietnamobile: 'Vietnamobile',
-    gmobile: 'Gmobile',
-    itel: 'iTel',
-    reddi: 'Reddi',
+    ...CARRIER_BRANDS,
     unknown: 'Unknown',
   },
   phone: {

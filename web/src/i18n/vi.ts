@@ -1,3 +1,4 @@
+import { CARRIER_BRANDS } from './carrier-names.js';
 import { REASON_LABELS_VI } from '../../../functions/core/metrics/failure-reasons.js';
 
 /**
@@ -61,13 +62,7 @@ export const vi = {
     working: 'Đang xử lý…',
   },
   carriers: {
-    viettel: 'Viettel',
-    vinaphone: 'VinaPhone',
-    mobifone: 'MobiFone',
-    vietnamobile: 'Vietnamobile',
-    gmobile: 'Gmobile',
-    itel: 'iTel',
-    reddi: 'Reddi',
+    ...CARRIER_BRANDS,
     unknown: 'Chưa xác định',
   } as Record<string, string>,
   phone: {

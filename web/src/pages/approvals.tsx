@@ -1,8 +1,8 @@
 import { unwrap, type Campaign } from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
 import { ErrorSummary, formErrors } from '../components/form.js';
-import { DataTable } from '../components/data-table.js';
-import { PagedRows } from '../components/loaded.js';
+import { costColumn } from '../components/campaign-columns.js';
+import { PagedTable } from '../components/loaded.js';
 import { describeSchedule } from '../components/review-describe.js';
 import { useI18n } from '../i18n/index.js';
 import { reviewRight } from '../review/review-rule.js';
@@ -35,69 +35,63 @@ export const ApprovalsPage = () => {
       <PageTitle text={t.approvals.title} />
       <p>{t.approvals.intro}</p>
       <ErrorSummary messages={formErrors(list.error, [], t).general} />
-      <PagedRows list={list} empty={<p>{t.approvals.empty}</p>}>
-        {(items) => (
-          <DataTable
-            label={t.approvals.title}
-            class="table queue"
-            rows={bySendAt(items)}
-            rowKey={(campaign) => campaign.id}
-            rowData={(campaign) => ({ 'data-campaign': campaign.id })}
-            columns={[
-              {
-                label: t.approvals.name,
-                cell: (campaign) => (
-                  <Link href={`/approvals/${encodeURIComponent(campaign.id)}`}>{campaign.name}</Link>
-                ),
-              },
-              {
-                label: t.approvals.submittedBy,
-                cell: (campaign) => (
+      <PagedTable
+        list={list}
+        empty={<p>{t.approvals.empty}</p>}
+        label={t.approvals.title}
+        class="table queue"
+        order={bySendAt}
+        rowKey={(campaign) => campaign.id}
+        rowData={(campaign) => ({ 'data-campaign': campaign.id })}
+        columns={[
+          {
+            label: t.approvals.name,
+            cell: (campaign) => (
+              <Link href={`/approvals/${encodeURIComponent(campaign.id)}`}>{campaign.name}</Link>
+            ),
+          },
+          {
+            label: t.approvals.submittedBy,
+            cell: (campaign) => (
+              <>
+                {campaign.submittedBy ?? campaign.createdBy}
+                {campaign.submittedAt ? (
                   <>
-                    {campaign.submittedBy ?? campaign.createdBy}
-                    {campaign.submittedAt ? (
-                      <>
-                        <br />
-                        <small>{dateTime(campaign.submittedAt, campaign.timeZone)}</small>
-                      </>
-                    ) : null}
+                    <br />
+                    <small>{dateTime(campaign.submittedAt, campaign.timeZone)}</small>
                   </>
-                ),
-              },
-              {
-                label: t.approvals.sendAt,
-                cell: (campaign) =>
-                  'asap' in campaign.schedule
-                    ? t.review.asap
-                    : describeSchedule(i18n, campaign.schedule, campaign.timeZone, campaign.sendAt),
-              },
-              {
-                label: t.approvals.messages,
-                num: true,
-                cell: (campaign) => number(campaign.estimate.sendable),
-              },
-              {
-                label: t.approvals.cost,
-                num: true,
-                cell: (campaign) => money(campaign.estimate.cost, campaign.estimate.currency),
-              },
-              {
-                label: t.approvals.note,
-                cell: (campaign) => {
-                  const right = reviewRight(session.role, campaign, session.user);
-                  return (
-                    <>
-                      {campaign.rejection ? <span class="queue-note">{t.approvals.resubmitted}</span> : null}
-                      {campaign.rejection && !right.may ? <br /> : null}
-                      {!right.may ? <span class="queue-note">{t.approvals.yours}</span> : null}
-                    </>
-                  );
-                },
-              },
-            ]}
-          />
-        )}
-      </PagedRows>
+                ) : null}
+              </>
+            ),
+          },
+          {
+            label: t.approvals.sendAt,
+            cell: (campaign) =>
+              'asap' in campaign.schedule
+                ? t.review.asap
+                : describeSchedule(i18n, campaign.schedule, campaign.timeZone, campaign.sendAt),
+          },
+          {
+            label: t.approvals.messages,
+            num: true,
+            cell: (campaign) => number(campaign.estimate.sendable),
+          },
+          costColumn(t.approvals.cost, money),
+          {
+            label: t.approvals.note,
+            cell: (campaign) => {
+              const right = reviewRight(session.role, campaign, session.user);
+              return (
+                <>
+                  {campaign.rejection ? <span class="queue-note">{t.approvals.resubmitted}</span> : null}
+                  {campaign.rejection && !right.may ? <br /> : null}
+                  {!right.may ? <span class="queue-note">{t.approvals.yours}</span> : null}
+                </>
+              );
+            },
+          },
+        ]}
+      />
     </section>
   );
 };

@@ -1,7 +1,15 @@
 import { useState } from 'preact/hooks';
 import { idempotencyKey, unwrap } from '../api/client.js';
 import { useApp } from '../app-context.js';
-import { Button, ErrorSummary, Field, describedBy, formErrors, useBusy } from '../components/form.js';
+import {
+  ErrorSummary,
+  Field,
+  Form,
+  TextField,
+  describedBy,
+  formErrors,
+  useBusy,
+} from '../components/form.js';
 import { useI18n } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { PageTitle } from '../components/page-title.js';
@@ -39,22 +47,15 @@ export const AudienceNewPage = () => {
     <section class="narrow">
       <PageTitle text={t.audiences.newTitle} />
       <ErrorSummary messages={general} />
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
-        <Field id="name" label={t.audiences.name} error={byField.name}>
-          <input
-            {...describedBy('name', { error: byField.name })}
-            type="text"
-            value={name}
-            maxLength={100}
-            onInput={(event) => setName(event.currentTarget.value)}
-          />
-        </Field>
+      <Form onSubmit={submit} submit={t.audiences.create} busy={busy}>
+        <TextField
+          id="name"
+          label={t.audiences.name}
+          error={byField.name}
+          value={name}
+          maxLength={100}
+          onValue={setName}
+        />
         <Field id="description" label={t.audiences.description} error={byField.description}>
           <textarea
             {...describedBy('description', { error: byField.description })}
@@ -64,10 +65,7 @@ export const AudienceNewPage = () => {
             onInput={(event) => setDescription(event.currentTarget.value)}
           />
         </Field>
-        <Button type="submit" busy={busy}>
-          {t.audiences.create}
-        </Button>
-      </form>
+      </Form>
     </section>
   );
 };

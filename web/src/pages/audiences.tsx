@@ -1,8 +1,7 @@
 import { unwrap } from '../api/client.js';
 import { useApp } from '../app-context.js';
 import { ErrorSummary, formErrors } from '../components/form.js';
-import { DataTable } from '../components/data-table.js';
-import { PagedRows } from '../components/loaded.js';
+import { PagedTable } from '../components/loaded.js';
 import { useI18n } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { PageTitle } from '../components/page-title.js';
@@ -27,28 +26,25 @@ export const AudiencesPage = () => {
         </Link>
       </div>
       <ErrorSummary messages={formErrors(list.error, [], t).general} />
-      <PagedRows list={list} empty={<p>{t.audiences.empty}</p>}>
-        {(items) => (
-          <DataTable
-            label={t.audiences.title}
-            rows={items}
-            rowKey={(audience) => audience.id}
-            columns={[
-              {
-                label: t.audiences.name,
-                cell: (audience) => (
-                  <>
-                    <Link href={`/audiences/${audience.id}`}>{audience.name}</Link>
-                    {audience.description ? <div class="hint">{audience.description}</div> : null}
-                  </>
-                ),
-              },
-              { label: t.audiences.size, num: true, cell: (audience) => number(audience.size) },
-              { label: t.audiences.createdAt, cell: (audience) => date(audience.createdAt) },
-            ]}
-          />
-        )}
-      </PagedRows>
+      <PagedTable
+        list={list}
+        empty={<p>{t.audiences.empty}</p>}
+        label={t.audiences.title}
+        rowKey={(audience) => audience.id}
+        columns={[
+          {
+            label: t.audiences.name,
+            cell: (audience) => (
+              <>
+                <Link href={`/audiences/${audience.id}`}>{audience.name}</Link>
+                {audience.description ? <div class="hint">{audience.description}</div> : null}
+              </>
+            ),
+          },
+          { label: t.audiences.size, num: true, cell: (audience) => number(audience.size) },
+          { label: t.audiences.createdAt, cell: (audience) => date(audience.createdAt) },
+        ]}
+      />
     </section>
   );
 };

@@ -2,9 +2,8 @@ import { useState } from 'preact/hooks';
 import { unwrap } from '../api/client.js';
 import { useApp } from '../app-context.js';
 import { auditAction, auditActor, auditDetails, type AuditEntry } from '../admin/audit-describe.js';
-import { Button, ErrorSummary, Field, describedBy, formErrors } from '../components/form.js';
-import { DataTable } from '../components/data-table.js';
-import { PagedRows } from '../components/loaded.js';
+import { Button, ErrorSummary, Form, TextField, formErrors } from '../components/form.js';
+import { PagedTable } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
 import { usePagedList } from '../list/use-paged-list.js';
 import { useI18n } from '../i18n/index.js';
@@ -61,28 +60,17 @@ export const AuditPage = () => {
     <section>
       <PageTitle text={words.title} />
       <p>{words.intro}</p>
-      <form
-        class="audit-filter"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          filterBy(typed);
-        }}
-      >
-        <Field
+      <Form class="audit-filter" onSubmit={() => filterBy(typed)}>
+        <TextField
           id="audit-campaign"
+          type="search"
+          spellcheck={false}
           label={words.campaign}
           hint={words.campaignHint}
           error={byField.campaignId}
-        >
-          <input
-            {...describedBy('audit-campaign', { hint: true, error: byField.campaignId })}
-            type="search"
-            value={typed}
-            spellcheck={false}
-            onInput={(event) => setTyped(event.currentTarget.value)}
-          />
-        </Field>
+          value={typed}
+          onValue={setTyped}
+        />
         <div class="buttons">
           <Button type="submit" variant="secondary">
             {words.filter}
@@ -93,41 +81,38 @@ export const AuditPage = () => {
             </Button>
           ) : null}
         </div>
-      </form>
+      </Form>
       <ErrorSummary messages={general} />
-      <PagedRows list={list} empty={<p>{campaignId ? words.emptyFor(campaignId) : words.empty}</p>}>
-        {(items) => (
-          <DataTable
-            label={words.title}
-            rows={items}
-            rowKey={(entry) => entry.id}
-            rowData={(entry) => ({ 'data-action': entry.action })}
-            columns={[
-              { label: words.when, cell: (entry) => dateTime(entry.at) },
-              { label: words.who, cell: (entry) => auditActor(entry, t) },
-              { label: words.action, cell: (entry) => auditAction(entry, t) },
-              {
-                label: words.campaignColumn,
-                cell: (entry) => (
-                  <Link href={`/campaigns/${entry.campaignId}`}>
-                    {names[entry.campaignId] ?? entry.campaignId}
-                  </Link>
-                ),
-              },
-              {
-                label: words.details,
-                cell: (entry) => (
-                  <ul class="plain-list">
-                    {auditDetails(entry, t).map((line) => (
-                      <li key={line}>{line}</li>
-                    ))}
-                  </ul>
-                ),
-              },
-            ]}
-          />
-        )}
-      </PagedRows>
+      <PagedTable
+        list={list}
+        empty={<p>{campaignId ? words.emptyFor(campaignId) : words.empty}</p>}
+        label={words.title}
+        rowKey={(entry) => entry.id}
+        rowData={(entry) => ({ 'data-action': entry.action })}
+        columns={[
+          { label: words.when, cell: (entry) => dateTime(entry.at) },
+          { label: words.who, cell: (entry) => auditActor(entry, t) },
+          { label: words.action, cell: (entry) => auditAction(entry, t) },
+          {
+            label: words.campaignColumn,
+            cell: (entry) => (
+              <Link href={`/campaigns/${entry.campaignId}`}>
+                {names[entry.campaignId] ?? entry.campaignId}
+              </Link>
+            ),
+          },
+          {
+            label: words.details,
+            cell: (entry) => (
+              <ul class="plain-list">
+                {auditDetails(entry, t).map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 };

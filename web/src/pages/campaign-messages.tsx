@@ -3,12 +3,12 @@ import { unwrap, type Campaign, type Schemas } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { useApp } from '../app-context.js';
 import { ErrorSummary, formErrors } from '../components/form.js';
-import { DataTable } from '../components/data-table.js';
-import { PagedRows } from '../components/loaded.js';
+import { PagedTable } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
+import { StatusFilter } from '../components/status-filter.js';
 import { usePagedList } from '../list/use-paged-list.js';
 import { useI18n } from '../i18n/index.js';
-import { Link, navigate, useLocation } from '../router.js';
+import { Link, useLocation } from '../router.js';
 
 type MessageRow = Schemas['MessageRow'];
 const ROW_STATUSES = ['suppressed', 'queued', 'pending', 'delivered', 'failed'] as const;
@@ -70,61 +70,48 @@ export const CampaignMessagesPage = ({ params }: { params: Record<string, string
         <PageTitle text={t.campaignMessages.title(campaign?.name ?? '')} />
         <Link href={`/campaigns/${campaignId}/metrics`}>{t.campaignMessages.back}</Link>
       </div>
-      <div class="filters">
-        <label for="message-status">{t.campaignMessages.filter}</label>
-        <select
-          id="message-status"
-          value={status ?? ''}
-          onChange={(event) => {
-            const value = event.currentTarget.value;
-            const base = `/campaigns/${campaignId}/messages`;
-            navigate(value ? `${base}?status=${value}` : base);
-          }}
-        >
-          <option value="">{t.campaignMessages.all}</option>
-          {ROW_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t.campaignMessages.statuses[s]}
-            </option>
-          ))}
-        </select>
-      </div>
+      <StatusFilter
+        id="message-status"
+        label={t.campaignMessages.filter}
+        all={t.campaignMessages.all}
+        statuses={ROW_STATUSES}
+        name={(s) => t.campaignMessages.statuses[s] ?? s}
+        value={status}
+        path={`/campaigns/${campaignId}/messages`}
+      />
       {session?.role === 'planner' ? <p class="hint">{t.campaignMessages.masked}</p> : null}
       <ErrorSummary messages={general} />
-      <PagedRows list={list} empty={<p data-testid="messages-empty">{t.campaignMessages.empty}</p>}>
-        {(items) => (
-          <DataTable
-            label={t.campaignMessages.title(campaign?.name ?? '')}
-            rows={items}
-            rowKey={(row, i) => row.messageId ?? `${row.phone}-${i}`}
-            rowData={(row) => ({ 'data-status': row.status })}
-            columns={[
-              {
-                label: t.campaignMessages.phone,
-                class: 'phone-cell',
-                testId: 'message-phone',
-                cell: (row) => row.phone,
-              },
-              { label: t.campaignMessages.carrier, cell: (row) => t.carriers[row.carrier] ?? row.carrier },
-              { label: t.campaignMessages.province, cell: (row) => row.province ?? '' },
-              { label: t.campaignMessages.status, cell: (row) => t.campaignMessages.statuses[row.status] },
-              {
-                label: t.campaignMessages.reason,
-                cell: (row) => (row.reason ? reasonText(row.reason, t.failureReasons) : ''),
-              },
-              {
-                label: t.campaignMessages.sentAt,
-                cell: (row) => (row.sentAt ? dateTime(row.sentAt, zone) : ''),
-              },
-              {
-                label: t.campaignMessages.clicks,
-                num: true,
-                cell: (row) => (row.clicks === undefined ? '' : number(row.clicks)),
-              },
-            ]}
-          />
-        )}
-      </PagedRows>
+      <PagedTable
+        list={list}
+        empty={<p data-testid="messages-empty">{t.campaignMessages.empty}</p>}
+        label={t.campaignMessages.title(campaign?.name ?? '')}
+        rowKey={(row, i) => row.messageId ?? `${row.phone}-${i}`}
+        rowData={(row) => ({ 'data-status': row.status })}
+        columns={[
+          {
+            label: t.campaignMessages.phone,
+            class: 'phone-cell',
+            testId: 'message-phone',
+            cell: (row) => row.phone,
+          },
+          { label: t.campaignMessages.carrier, cell: (row) => t.carriers[row.carrier] ?? row.carrier },
+          { label: t.campaignMessages.province, cell: (row) => row.province ?? '' },
+          { label: t.campaignMessages.status, cell: (row) => t.campaignMessages.statuses[row.status] },
+          {
+            label: t.campaignMessages.reason,
+            cell: (row) => (row.reason ? reasonText(row.reason, t.failureReasons) : ''),
+          },
+          {
+            label: t.campaignMessages.sentAt,
+            cell: (row) => (row.sentAt ? dateTime(row.sentAt, zone) : ''),
+          },
+          {
+            label: t.campaignMessages.clicks,
+            num: true,
+            cell: (row) => (row.clicks === undefined ? '' : number(row.clicks)),
+          },
+        ]}
+      />
     </section>
   );
 };

@@ -3,6 +3,7 @@ import { unwrap, type Campaign } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { useApp } from '../app-context.js';
 import { Button, ErrorSummary, formErrors, useBusy } from '../components/form.js';
+import { Facts, type Fact } from '../components/facts.js';
 import { PageTitle } from '../components/page-title.js';
 import { TimeChart, type ChartInput } from '../components/time-chart.js';
 import { useI18n, type I18n } from '../i18n/index.js';
@@ -32,6 +33,21 @@ const percent = (share: number, lang: I18n['lang']) =>
     style: 'percent',
     maximumFractionDigits: 1,
   }).format(share);
+
+type Count =
+  | 'suppressed'
+  | 'queued'
+  | 'pending'
+  | 'failed'
+  | 'clicks'
+  | 'uniqueClicks'
+  | 'replies'
+  | 'optOuts'
+  | 'segments';
+
+/** Counts of the metrics, each value found by the tests as `count-<key>`. */
+const countFacts = ({ t, number }: I18n, metrics: CampaignMetrics, keys: readonly Count[]): Fact[] =>
+  keys.map((key) => ({ label: t.metrics[key], value: number(metrics[key]), testId: `count-${key}` }));
 
 /** The live metrics of one campaign (contract §7), refreshed while it sends. */
 export const CampaignMetricsPage = ({ params }: { params: Record<string, string> }) => {
@@ -204,18 +220,13 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
               </li>
             ))}
           </ol>
-          <dl class="stats" data-testid="states">
-            {(['suppressed', 'queued', 'pending', 'failed'] as const).map((key) => (
-              <div key={key}>
-                <dt>{t.metrics[key]}</dt>
-                <dd data-testid={`count-${key}`}>{number(metrics[key])}</dd>
-              </div>
-            ))}
-            <div>
-              <dt>{t.metrics.deliveryRate}</dt>
-              <dd>{percent(metrics.deliveryRate, lang)}</dd>
-            </div>
-          </dl>
+          <Facts
+            testId="states"
+            items={[
+              ...countFacts(i18n, metrics, ['suppressed', 'queued', 'pending', 'failed']),
+              { label: t.metrics.deliveryRate, value: percent(metrics.deliveryRate, lang) },
+            ]}
+          />
 
           <div class="page-head">
             <h2>{t.metrics.timeline}</h2>
@@ -297,27 +308,16 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
           <div class="metrics__grid">
             <section aria-labelledby="engagement-title">
               <h2 id="engagement-title">{t.metrics.engagement}</h2>
-              <dl class="stats">
-                {(['clicks', 'uniqueClicks', 'replies', 'optOuts'] as const).map((key) => (
-                  <div key={key}>
-                    <dt>{t.metrics[key]}</dt>
-                    <dd data-testid={`count-${key}`}>{number(metrics[key])}</dd>
-                  </div>
-                ))}
-              </dl>
+              <Facts items={countFacts(i18n, metrics, ['clicks', 'uniqueClicks', 'replies', 'optOuts'])} />
             </section>
             <section aria-labelledby="cost-title">
               <h2 id="cost-title">{t.metrics.cost}</h2>
-              <dl class="stats">
-                <div>
-                  <dt>{t.metrics.segments}</dt>
-                  <dd data-testid="count-segments">{number(metrics.segments)}</dd>
-                </div>
-                <div>
-                  <dt>{t.metrics.money}</dt>
-                  <dd data-testid="cost">{money(metrics.cost, currency)}</dd>
-                </div>
-              </dl>
+              <Facts
+                items={[
+                  ...countFacts(i18n, metrics, ['segments']),
+                  { label: t.metrics.money, value: money(metrics.cost, currency), testId: 'cost' },
+                ]}
+              />
             </section>
           </div>
         </>
@@ -325,6 +325,8 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
     </section>
   );
 };
+
+const TALLY_COLUMNS = ['sent', 'delivered', 'failed', 'deliveryRate'] as const;
 
 /** Sent, delivered and failed by carrier or province, largest volume first. */
 const TallyTable = ({
@@ -355,28 +357,22 @@ const TallyTable = ({
             <thead>
               <tr>
                 <th scope="col">{label}</th>
-                <th scope="col" class="num">
-                  {t.metrics.sent}
-                </th>
-                <th scope="col" class="num">
-                  {t.metrics.delivered}
-                </th>
-                <th scope="col" class="num">
-                  {t.metrics.failed}
-                </th>
-                <th scope="col" class="num">
-                  {t.metrics.deliveryRate}
-                </th>
+                {TALLY_COLUMNS.map((key) => (
+                  <th key={key} scope="col" class="num">
+                    {t.metrics[key]}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {rows.map((row) => (
                 <tr key={row.key}>
                   <th scope="row">{name(row.key)}</th>
-                  <td class="num">{number(row.sent)}</td>
-                  <td class="num">{number(row.delivered)}</td>
-                  <td class="num">{number(row.failed)}</td>
-                  <td class="num">{percent(row.deliveryRate, lang)}</td>
+                  {TALLY_COLUMNS.map((key) => (
+                    <td key={key} class="num">
+                      {key === 'deliveryRate' ? percent(row[key], lang) : number(row[key])}
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>

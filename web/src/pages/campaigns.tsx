@@ -3,11 +3,12 @@ import { unwrap, type Campaign } from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
 import { STATUS_ORDER, offers, type CampaignStatus, type UserAction } from '../campaign-actions.js';
 import { Button, ErrorSummary, Notice, formErrors, useBusy } from '../components/form.js';
-import { DataTable } from '../components/data-table.js';
-import { PagedRows } from '../components/loaded.js';
+import { costColumn } from '../components/campaign-columns.js';
+import { StatusFilter } from '../components/status-filter.js';
+import { PagedTable } from '../components/loaded.js';
 import { useI18n } from '../i18n/index.js';
 import { mayEdit } from '../nav.js';
-import { Link, navigate, useLocation } from '../router.js';
+import { Link, useLocation } from '../router.js';
 import { PageTitle } from '../components/page-title.js';
 import { usePagedList } from '../list/use-paged-list.js';
 import { hasMetrics } from '../metrics/view.js';
@@ -67,103 +68,87 @@ export const CampaignsPage = () => {
           </Link>
         ) : null}
       </div>
-      <div class="filters">
-        <label for="status-filter">{t.campaigns.filter}</label>
-        <select
-          id="status-filter"
-          value={status ?? ''}
-          onChange={(event) => {
-            const value = event.currentTarget.value;
-            navigate(value ? `/campaigns?status=${value}` : '/campaigns');
-          }}
-        >
-          <option value="">{t.campaigns.all}</option>
-          {STATUS_ORDER.map((s) => (
-            <option key={s} value={s}>
-              {t.status[s]}
-            </option>
-          ))}
-        </select>
-      </div>
+      <StatusFilter
+        id="status-filter"
+        label={t.campaigns.filter}
+        all={t.campaigns.all}
+        statuses={STATUS_ORDER}
+        name={(s) => t.status[s] ?? s}
+        value={status}
+        path="/campaigns"
+      />
       <ErrorSummary messages={general} />
       {done ? <Notice>{done}</Notice> : null}
-      <PagedRows list={list} empty={<p>{t.campaigns.empty}</p>}>
-        {(items) => (
-          <DataTable
-            label={t.campaigns.title}
-            rows={items}
-            rowKey={(campaign) => campaign.id}
-            rowData={(campaign) => ({ 'data-campaign': campaign.id })}
-            columns={[
-              {
-                label: t.campaigns.name,
-                cell: (campaign) => (
-                  // Planners only read: a campaign that has started opens on its metrics.
-                  <Link
-                    href={
-                      !mayEdit(session.role) && hasMetrics(campaign)
-                        ? `/campaigns/${campaign.id}/metrics`
-                        : `/campaigns/${campaign.id}`
-                    }
-                  >
-                    {campaign.name}
-                  </Link>
-                ),
-              },
-              {
-                label: t.campaigns.status,
-                cell: (campaign) => (
+      <PagedTable
+        list={list}
+        empty={<p>{t.campaigns.empty}</p>}
+        label={t.campaigns.title}
+        rowKey={(campaign) => campaign.id}
+        rowData={(campaign) => ({ 'data-campaign': campaign.id })}
+        columns={[
+          {
+            label: t.campaigns.name,
+            cell: (campaign) => (
+              // Planners only read: a campaign that has started opens on its metrics.
+              <Link
+                href={
+                  !mayEdit(session.role) && hasMetrics(campaign)
+                    ? `/campaigns/${campaign.id}/metrics`
+                    : `/campaigns/${campaign.id}`
+                }
+              >
+                {campaign.name}
+              </Link>
+            ),
+          },
+          {
+            label: t.campaigns.status,
+            cell: (campaign) => (
+              <>
+                <span class={`status status--${campaign.status}`}>{t.status[campaign.status]}</span>
+                {mayEdit(session.role) && hasMetrics(campaign) ? (
                   <>
-                    <span class={`status status--${campaign.status}`}>{t.status[campaign.status]}</span>
-                    {mayEdit(session.role) && hasMetrics(campaign) ? (
-                      <>
-                        {' '}
-                        <Link
-                          href={`/campaigns/${campaign.id}/metrics`}
-                          aria-label={t.metrics.openOf(campaign.name)}
-                        >
-                          {t.metrics.open}
-                        </Link>
-                      </>
-                    ) : null}
+                    {' '}
+                    <Link
+                      href={`/campaigns/${campaign.id}/metrics`}
+                      aria-label={t.metrics.openOf(campaign.name)}
+                    >
+                      {t.metrics.open}
+                    </Link>
                   </>
-                ),
-              },
-              { label: t.campaigns.sendAt, cell: (campaign) => dateTime(campaign.sendAt, campaign.timeZone) },
-              {
-                label: t.campaigns.recipients,
-                num: true,
-                cell: (campaign) => number(campaign.estimate.recipients),
-              },
-              {
-                label: t.campaigns.cost,
-                num: true,
-                cell: (campaign) => money(campaign.estimate.cost, campaign.estimate.currency),
-              },
-              ...(mayEdit(session.role)
-                ? [
-                    {
-                      label: t.campaigns.actions,
-                      class: 'actions',
-                      cell: (campaign: Campaign) =>
-                        ROW_ACTIONS.filter((action) => offers(action, campaign.status)).map((action) => (
-                          <Button
-                            key={action}
-                            variant={action === 'cancel' ? 'warning' : 'secondary'}
-                            busy={busy}
-                            aria-label={`${t.campaigns[action]}: ${campaign.name}`}
-                            onClick={() => void act(campaign, action)}
-                          >
-                            {t.campaigns[action]}
-                          </Button>
-                        )),
-                    },
-                  ]
-                : []),
-            ]}
-          />
-        )}
-      </PagedRows>
+                ) : null}
+              </>
+            ),
+          },
+          { label: t.campaigns.sendAt, cell: (campaign) => dateTime(campaign.sendAt, campaign.timeZone) },
+          {
+            label: t.campaigns.recipients,
+            num: true,
+            cell: (campaign) => number(campaign.estimate.recipients),
+          },
+          costColumn(t.campaigns.cost, money),
+          ...(mayEdit(session.role)
+            ? [
+                {
+                  label: t.campaigns.actions,
+                  class: 'actions',
+                  cell: (campaign: Campaign) =>
+                    ROW_ACTIONS.filter((action) => offers(action, campaign.status)).map((action) => (
+                      <Button
+                        key={action}
+                        variant={action === 'cancel' ? 'warning' : 'secondary'}
+                        busy={busy}
+                        aria-label={`${t.campaigns[action]}: ${campaign.name}`}
+                        onClick={() => void act(campaign, action)}
+                      >
+                        {t.campaigns[action]}
+                      </Button>
+                    )),
+                },
+              ]
+            : []),
+        ]}
+      />
     </section>
   );
 };

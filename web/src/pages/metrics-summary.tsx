@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { unwrap } from '../api/client.js';
 import { useApp } from '../app-context.js';
-import { Button, ErrorSummary, Field, describedBy, formErrors } from '../components/form.js';
+import { ErrorSummary, Form, TextField, formErrors } from '../components/form.js';
 import { DataTable } from '../components/data-table.js';
 import { Loaded } from '../components/loaded.js';
+import { Facts } from '../components/facts.js';
 import { PageTitle } from '../components/page-title.js';
 import { TimeChart, type ChartInput } from '../components/time-chart.js';
 import { useI18n } from '../i18n/index.js';
@@ -16,8 +17,10 @@ const DEFAULT_DAYS = 30;
 export const MetricsSummaryPage = () => {
   const { t, number, money, dateTime, date, lang } = useI18n();
   const { api } = useApp();
-  const [from, setFrom] = useState(() => localDate(new Date(), DEFAULT_DAYS));
-  const [to, setTo] = useState(() => localDate(new Date()));
+  const [range, setRange] = useState(() => ({
+    from: localDate(new Date(), DEFAULT_DAYS),
+    to: localDate(new Date()),
+  }));
   const [summary, setSummary] = useState<MetricsSummary>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
@@ -38,7 +41,7 @@ export const MetricsSummaryPage = () => {
       setLoading(false);
     }
   };
-  useEffect(() => void load(from, to), []);
+  useEffect(() => void load(range.from, range.to), []);
 
   const chart = useMemo<ChartInput | undefined>(() => {
     if (!summary) return undefined;
@@ -66,54 +69,41 @@ export const MetricsSummaryPage = () => {
     <section>
       <PageTitle text={t.summary.title} />
       <p>{t.summary.intro}</p>
-      <form
+      <Form
         class="filters"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void load(from, to);
-        }}
+        onSubmit={() => load(range.from, range.to)}
+        submit={t.summary.show}
+        busy={loading}
       >
-        <Field id="summary-from" label={t.summary.from} error={byField.from}>
-          <input
+        {(['from', 'to'] as const).map((end) => (
+          <TextField
+            key={end}
+            id={`summary-${end}`}
             type="date"
-            value={from}
-            {...describedBy('summary-from', { error: byField.from })}
-            onInput={(event) => setFrom(event.currentTarget.value)}
+            label={t.summary[end]}
+            error={byField[end]}
+            value={range[end]}
+            onValue={(value) => setRange((now) => ({ ...now, [end]: value }))}
           />
-        </Field>
-        <Field id="summary-to" label={t.summary.to} error={byField.to}>
-          <input
-            type="date"
-            value={to}
-            {...describedBy('summary-to', { error: byField.to })}
-            onInput={(event) => setTo(event.currentTarget.value)}
-          />
-        </Field>
-        <Button type="submit" busy={loading}>
-          {t.summary.show}
-        </Button>
-      </form>
+        ))}
+      </Form>
       <ErrorSummary messages={general} />
       <Loaded value={summary} error={error}>
         {(summary) => (
           <>
             <h2>{t.summary.totals}</h2>
-            <dl class="stats" data-testid="summary-totals">
-              {funnel(summary.totals).map((step) => (
-                <div key={step.key}>
-                  <dt>{t.metrics.funnelSteps[step.key]}</dt>
-                  <dd data-testid={`total-${step.key}`}>{number(step.count)}</dd>
-                </div>
-              ))}
-              <div>
-                <dt>{t.metrics.failed}</dt>
-                <dd>{number(summary.totals.failed)}</dd>
-              </div>
-              <div>
-                <dt>{t.metrics.cost}</dt>
-                <dd>{money(summary.totals.cost)}</dd>
-              </div>
-            </dl>
+            <Facts
+              testId="summary-totals"
+              items={[
+                ...funnel(summary.totals).map((step) => ({
+                  label: t.metrics.funnelSteps[step.key],
+                  value: number(step.count),
+                  testId: `total-${step.key}`,
+                })),
+                { label: t.metrics.failed, value: number(summary.totals.failed) },
+                { label: t.metrics.cost, value: money(summary.totals.cost) },
+              ]}
+            />
             <h2>{t.summary.campaigns}</h2>
             {summary.campaigns.length === 0 ? (
               <p data-testid="summary-empty">{t.summary.empty}</p>

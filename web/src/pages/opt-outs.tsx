@@ -2,12 +2,42 @@ import { useState } from 'preact/hooks';
 import { idempotencyKey, unwrap, type Schemas } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { useApp } from '../app-context.js';
-import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
+import { ErrorSummary, Form, Notice, TextField, formErrors, useBusy } from '../components/form.js';
 import { PhoneHint } from '../components/phone-hint.js';
 import { useI18n } from '../i18n/index.js';
 import { PageTitle } from '../components/page-title.js';
 
 type OptOut = Schemas['OptOut'];
+
+/** A phone number, checked as it is typed (the carrier, or why it is not a mobile number). */
+const PhoneField = ({
+  id,
+  error,
+  value,
+  onValue,
+}: {
+  id: string;
+  error: string | undefined;
+  value: string;
+  onValue: (value: string) => void;
+}) => {
+  const { t } = useI18n();
+  return (
+    <TextField
+      id={id}
+      type="tel"
+      autoComplete="off"
+      label={t.optOuts.phone}
+      hint={t.optOuts.phoneHint}
+      error={error}
+      value={value}
+      onValue={onValue}
+      describes={`${id}-check`}
+    >
+      <PhoneHint id={`${id}-check`} phones={[value]} />
+    </TextField>
+  );
+};
 
 /** Looks a number up in the opt-out list. */
 const Lookup = () => {
@@ -38,28 +68,9 @@ const Lookup = () => {
     <section class="panel" aria-labelledby="lookup-title">
       <h2 id="lookup-title">{t.optOuts.lookupTitle}</h2>
       <ErrorSummary messages={general} />
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          void lookup();
-        }}
-      >
-        <Field id="lookup-phone" label={t.optOuts.phone} hint={t.optOuts.phoneHint} error={byField.phone}>
-          <input
-            {...describedBy('lookup-phone', { hint: true, error: byField.phone })}
-            aria-describedby={`lookup-phone-hint lookup-phone-check${byField.phone ? ' lookup-phone-error' : ''}`}
-            type="tel"
-            autoComplete="off"
-            value={phone}
-            onInput={(event) => setPhone(event.currentTarget.value)}
-          />
-          <PhoneHint id="lookup-phone-check" phones={[phone]} />
-        </Field>
-        <Button type="submit" busy={busy}>
-          {t.optOuts.lookup}
-        </Button>
-      </form>
+      <Form onSubmit={lookup} submit={t.optOuts.lookup} busy={busy}>
+        <PhoneField id="lookup-phone" error={byField.phone} value={phone} onValue={setPhone} />
+      </Form>
       {answer ? (
         <Notice>
           {answer.found
@@ -108,37 +119,17 @@ const Add = () => {
       <h2 id="add-title">{t.optOuts.addTitle}</h2>
       <ErrorSummary messages={general} />
       {added ? <Notice>{t.optOuts.added(added)}</Notice> : null}
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          void add();
-        }}
-      >
-        <Field id="add-phone" label={t.optOuts.phone} hint={t.optOuts.phoneHint} error={byField.phone}>
-          <input
-            {...describedBy('add-phone', { hint: true, error: byField.phone })}
-            aria-describedby={`add-phone-hint add-phone-check${byField.phone ? ' add-phone-error' : ''}`}
-            type="tel"
-            autoComplete="off"
-            value={phone}
-            onInput={(event) => setPhone(event.currentTarget.value)}
-          />
-          <PhoneHint id="add-phone-check" phones={[phone]} />
-        </Field>
-        <Field id="add-reason" label={t.optOuts.reason} error={byField.reason}>
-          <input
-            {...describedBy('add-reason', { error: byField.reason })}
-            type="text"
-            maxLength={500}
-            value={reason}
-            onInput={(event) => setReason(event.currentTarget.value)}
-          />
-        </Field>
-        <Button type="submit" busy={busy}>
-          {t.optOuts.add}
-        </Button>
-      </form>
+      <Form onSubmit={add} submit={t.optOuts.add} busy={busy}>
+        <PhoneField id="add-phone" error={byField.phone} value={phone} onValue={setPhone} />
+        <TextField
+          id="add-reason"
+          label={t.optOuts.reason}
+          error={byField.reason}
+          maxLength={500}
+          value={reason}
+          onValue={setReason}
+        />
+      </Form>
     </section>
   );
 };

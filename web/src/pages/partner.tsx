@@ -16,7 +16,7 @@ import {
 } from '../admin/partner-form.js';
 import { SecretOnce } from '../admin/secret-once.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
-import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
+import { Button, ErrorSummary, Form, Notice, TextField, formErrors, useBusy } from '../components/form.js';
 import { Loaded } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
 import { useI18n } from '../i18n/index.js';
@@ -187,59 +187,52 @@ export const PartnerPage = ({ params }: { params: Record<string, string> }) => {
                 )}
               </div>
             )}
-            <form
-              noValidate
-              onSubmit={(event) => {
-                event.preventDefault();
-                void save();
-              }}
+            <Form
+              onSubmit={save}
+              submit={creating ? words.createSubmit : words.save}
+              busy={busy && !confirming}
             >
               {creating ? (
-                <Field id="id" label={words.id} hint={words.idHint} error={byField.id}>
-                  <input
-                    {...describedBy('id', { hint: true, error: byField.id })}
-                    type="text"
-                    value={form.id}
-                    maxLength={40}
-                    autoComplete="off"
-                    spellcheck={false}
-                    onInput={(event) => update({ id: event.currentTarget.value })}
-                  />
-                </Field>
-              ) : null}
-              <Field id="name" label={words.name} error={byField.name}>
-                <input
-                  {...describedBy('name', { error: byField.name })}
-                  type="text"
-                  value={form.name}
-                  maxLength={100}
-                  onInput={(event) => update({ name: event.currentTarget.value })}
+                <TextField
+                  id="id"
+                  label={words.id}
+                  hint={words.idHint}
+                  error={byField.id}
+                  maxLength={40}
+                  autoComplete="off"
+                  spellcheck={false}
+                  value={form.id}
+                  onValue={(id) => update({ id })}
                 />
-              </Field>
-              <Field
+              ) : null}
+              <TextField
+                id="name"
+                label={words.name}
+                error={byField.name}
+                maxLength={100}
+                value={form.name}
+                onValue={(name) => update({ name })}
+              />
+              <TextField
                 id="webhookUrl"
+                type="url"
                 label={words.webhookUrl}
                 hint={words.webhookUrlHint}
                 error={byField.webhookUrl}
-              >
-                <input
-                  {...describedBy('webhookUrl', { hint: true, error: byField.webhookUrl })}
-                  type="url"
-                  value={form.webhookUrl}
-                  maxLength={2048}
-                  spellcheck={false}
-                  onInput={(event) => update({ webhookUrl: event.currentTarget.value })}
-                />
-              </Field>
-              <Field id="senderId" label={words.senderId} hint={words.senderIdHint} error={byField.senderId}>
-                <input
-                  {...describedBy('senderId', { hint: true, error: byField.senderId })}
-                  type="text"
-                  value={form.senderId}
-                  maxLength={11}
-                  onInput={(event) => update({ senderId: event.currentTarget.value })}
-                />
-              </Field>
+                maxLength={2048}
+                spellcheck={false}
+                value={form.webhookUrl}
+                onValue={(webhookUrl) => update({ webhookUrl })}
+              />
+              <TextField
+                id="senderId"
+                label={words.senderId}
+                hint={words.senderIdHint}
+                error={byField.senderId}
+                maxLength={11}
+                value={form.senderId}
+                onValue={(senderId) => update({ senderId })}
+              />
               <fieldset
                 class={`field${byField.carriers ? ' field--error' : ''}`}
                 aria-describedby={`carriers-hint${byField.carriers ? ' carriers-error' : ''}`}
@@ -271,15 +264,16 @@ export const PartnerPage = ({ params }: { params: Record<string, string> }) => {
                 </div>
               </fieldset>
               {NUMBER_FIELDS.map((field) => (
-                <Field key={field} id={field} label={words[field]} hint={hints[field]} error={byField[field]}>
-                  <input
-                    {...describedBy(field, { hint: hints[field] !== undefined, error: byField[field] })}
-                    type="text"
-                    inputMode={field === 'pricePerSegment' ? 'decimal' : 'numeric'}
-                    value={form[field]}
-                    onInput={(event) => update({ [field]: event.currentTarget.value })}
-                  />
-                </Field>
+                <TextField
+                  key={field}
+                  id={field}
+                  inputMode={field === 'pricePerSegment' ? 'decimal' : 'numeric'}
+                  label={words[field]}
+                  hint={hints[field]}
+                  error={byField[field]}
+                  value={form[field]}
+                  onValue={(text) => update({ [field]: text })}
+                />
               ))}
               <div class={`field${byField.enabled ? ' field--error' : ''}`}>
                 <label class="check">
@@ -296,10 +290,7 @@ export const PartnerPage = ({ params }: { params: Record<string, string> }) => {
                   {words.enabledHint}
                 </p>
               </div>
-              <Button type="submit" busy={busy && !confirming}>
-                {creating ? words.createSubmit : words.save}
-              </Button>
-            </form>
+            </Form>
           </>
         )}
       </Loaded>

@@ -2,8 +2,7 @@ import { unwrap } from '../api/client.js';
 import { useApp } from '../app-context.js';
 import { ALL_CARRIERS, type Partner } from '../admin/partner-form.js';
 import { ErrorSummary, formErrors } from '../components/form.js';
-import { DataTable } from '../components/data-table.js';
-import { PagedRows } from '../components/loaded.js';
+import { PagedTable } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
 import { usePagedList } from '../list/use-paged-list.js';
 import { useI18n } from '../i18n/index.js';
@@ -35,38 +34,35 @@ export const PartnersPage = () => {
         </Link>
       </div>
       <ErrorSummary messages={formErrors(list.error, [], t).general} />
-      <PagedRows list={list} empty={<p>{words.empty}</p>}>
-        {(items) => (
-          <DataTable
-            label={words.title}
-            rows={items}
-            rowKey={(partner) => partner.id}
-            rowData={(partner) => ({ 'data-partner': partner.id })}
-            columns={[
-              {
-                label: words.name,
-                cell: (partner) => (
-                  <div>
-                    <Link href={`/partners/${partner.id}`}>{partner.name}</Link>
-                    <div class="hint">{partner.id}</div>
-                  </div>
-                ),
-              },
-              { label: words.carriers, cell: (partner) => carrierNames(partner.carriers, t) },
-              { label: words.tps, num: true, cell: (partner) => number(partner.tps) },
-              {
-                label: words.status,
-                cell: (partner) => (
-                  <span class={`status status--${partner.enabled ? 'completed' : 'cancelled'}`}>
-                    {partner.enabled ? words.on : words.off}
-                  </span>
-                ),
-              },
-              { label: words.secretRotatedAt, cell: (partner) => dateTime(partner.secretRotatedAt) },
-            ]}
-          />
-        )}
-      </PagedRows>
+      <PagedTable
+        list={list}
+        empty={<p>{words.empty}</p>}
+        label={words.title}
+        rowKey={(partner) => partner.id}
+        rowData={(partner) => ({ 'data-partner': partner.id })}
+        columns={[
+          {
+            label: words.name,
+            cell: (partner) => (
+              <div>
+                <Link href={`/partners/${partner.id}`}>{partner.name}</Link>
+                <div class="hint">{partner.id}</div>
+              </div>
+            ),
+          },
+          { label: words.carriers, cell: (partner) => carrierNames(partner.carriers, t) },
+          { label: words.tps, num: true, cell: (partner) => number(partner.tps) },
+          {
+            label: words.status,
+            cell: (partner) => (
+              <span class={`status status--${partner.enabled ? 'completed' : 'cancelled'}`}>
+                {partner.enabled ? words.on : words.off}
+              </span>
+            ),
+          },
+          { label: words.secretRotatedAt, cell: (partner) => dateTime(partner.secretRotatedAt) },
+        ]}
+      />
     </section>
   );
 };

@@ -4,6 +4,7 @@ import { unwrap, type Campaign } from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { describedBy, ErrorSummary, Field, formErrors, Notice, useBusy, Button } from '../components/form.js';
+import { Facts } from '../components/facts.js';
 import { PhonePreview } from '../components/phone-preview.js';
 import { ReviewEstimate } from '../components/review-estimate.js';
 import { ChangesSinceRejection } from '../components/review-changes.js';
@@ -134,6 +135,9 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
       : start.now === 'asap'
         ? t.review.asap
         : t.review.pastDue(dateTime(campaign.sendAt, campaign.timeZone));
+  /** Who submitted or approved it, and when, in the campaign's time zone. */
+  const signedOff = (by: string, at: string | undefined) =>
+    t.review.submittedAt(by, at ? dateTime(at, campaign.timeZone) : '');
 
   return (
     <section class="review">
@@ -171,69 +175,45 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
         <div class="side">
           <section class="panel" aria-labelledby="facts-title">
             <h2 id="facts-title">{t.review.factsTitle}</h2>
-            <dl class="facts">
-              <div>
-                <dt>{t.review.schedule}</dt>
-                <dd data-testid="review-when">{when}</dd>
-              </div>
-              <div>
-                <dt>{t.editor.window}</dt>
-                <dd>{describeWindow(i18n, campaign.sendingWindow)}</dd>
-              </div>
-              <div>
-                <dt>{t.review.timeZone}</dt>
-                <dd>{campaign.timeZone}</dd>
-              </div>
-              <div>
-                <dt>{t.review.audiences}</dt>
-                <dd>{describeAudiences(campaign.audienceIds, audienceNames)}</dd>
-              </div>
-              <div>
-                <dt>{t.review.provinces}</dt>
-                <dd>{describeProvinces(i18n, campaign.filters)}</dd>
-              </div>
-              <div>
-                <dt>{t.review.partners}</dt>
-                <dd>{describePartners(i18n, campaign.partnerIds)}</dd>
-              </div>
-            </dl>
+            <Facts
+              class="facts"
+              items={[
+                { label: t.review.schedule, value: when, testId: 'review-when' },
+                { label: t.editor.window, value: describeWindow(i18n, campaign.sendingWindow) },
+                { label: t.review.timeZone, value: campaign.timeZone },
+                { label: t.review.audiences, value: describeAudiences(campaign.audienceIds, audienceNames) },
+                { label: t.review.provinces, value: describeProvinces(i18n, campaign.filters) },
+                { label: t.review.partners, value: describePartners(i18n, campaign.partnerIds) },
+              ]}
+            />
           </section>
           <section class="panel" aria-labelledby="people-title">
             <h2 id="people-title">{t.review.people}</h2>
-            <dl class="facts">
-              <div>
-                <dt>{t.review.createdBy}</dt>
-                <dd data-testid="created-by">{campaign.createdBy}</dd>
-              </div>
-              <div>
-                <dt>{t.review.editedBy}</dt>
-                <dd data-testid="edited-by">
-                  {campaign.editedBy.length ? campaign.editedBy.join(', ') : t.review.nobody}
-                </dd>
-              </div>
-              <div>
-                <dt>{t.review.submittedBy}</dt>
-                <dd data-testid="submitted-by">
-                  {campaign.submittedBy
-                    ? t.review.submittedAt(
-                        campaign.submittedBy,
-                        campaign.submittedAt ? dateTime(campaign.submittedAt, campaign.timeZone) : '',
-                      )
-                    : t.review.nobody}
-                </dd>
-              </div>
-              {campaign.approvedBy ? (
-                <div>
-                  <dt>{t.review.approvedBy}</dt>
-                  <dd data-testid="approved-by">
-                    {t.review.submittedAt(
-                      campaign.approvedBy,
-                      campaign.approvedAt ? dateTime(campaign.approvedAt, campaign.timeZone) : '',
-                    )}
-                  </dd>
-                </div>
-              ) : null}
-            </dl>
+            <Facts
+              class="facts"
+              items={[
+                { label: t.review.createdBy, value: campaign.createdBy, testId: 'created-by' },
+                {
+                  label: t.review.editedBy,
+                  value: campaign.editedBy.length ? campaign.editedBy.join(', ') : t.review.nobody,
+                  testId: 'edited-by',
+                },
+                {
+                  label: t.review.submittedBy,
+                  value: campaign.submittedBy
+                    ? signedOff(campaign.submittedBy, campaign.submittedAt)
+                    : t.review.nobody,
+                  testId: 'submitted-by',
+                },
+                campaign.approvedBy
+                  ? {
+                      label: t.review.approvedBy,
+                      value: signedOff(campaign.approvedBy, campaign.approvedAt),
+                      testId: 'approved-by',
+                    }
+                  : false,
+              ]}
+            />
           </section>
           <ReviewEstimate estimate={campaign.estimate} />
         </div>

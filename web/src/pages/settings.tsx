@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { unwrap, type Schemas } from '../api/client.js';
 import { useApp } from '../app-context.js';
-import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
+import { ErrorSummary, Form, Notice, TextField, formErrors, useBusy } from '../components/form.js';
 import { Loaded } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
 import { useI18n } from '../i18n/index.js';
 
 type Settings = Schemas['Settings'];
-const FIELDS = ['frequencyCap.messages', 'frequencyCap.hours'] as const;
+const CAP_FIELDS = ['messages', 'hours'] as const;
+const FIELDS = CAP_FIELDS.map((field) => `frequencyCap.${field}` as const);
 
 /** A whole number as typed, or undefined: "2.5" or "" is refused here, the range by the API. */
 const wholeNumber = (text: string): number | undefined => {
@@ -15,41 +16,14 @@ const wholeNumber = (text: string): number | undefined => {
   return /^\d+$/.test(trimmed) ? Number(trimmed) : undefined;
 };
 
-/** A whole number typed as text (so "2.5" reaches `wholeNumber` and its message), with its hint. */
-const WholeNumberField = ({
-  id,
-  label,
-  hint,
-  error,
-  value,
-  onInput,
-}: {
-  id: string;
-  label: string;
-  hint: string;
-  error: string | undefined;
-  value: string;
-  onInput: (value: string) => void;
-}) => (
-  <Field id={id} label={label} hint={hint} error={error}>
-    <input
-      {...describedBy(id, { hint: true, error })}
-      type="text"
-      inputMode="numeric"
-      value={value}
-      onInput={(event) => onInput(event.currentTarget.value)}
-    />
-  </Field>
-);
-
 /** The settings (admin): the frequency cap, at most so many messages per phone in so many hours. */
 export const SettingsPage = () => {
   const { t, number, dateTime } = useI18n();
   const words = t.admin.settings;
   const { api } = useApp();
   const [settings, setSettings] = useState<Settings>();
-  const [messages, setMessages] = useState('');
-  const [hours, setHours] = useState('');
+  // Typed as text, so "2.5" reaches `wholeNumber` and its message.
+  const [typed, setTyped] = useState({ messages: '', hours: '' });
   const [error, setError] = useState<unknown>();
   const [local, setLocal] = useState<Partial<Record<string, string>>>({});
   const [saved, setSaved] = useState<string>();
@@ -57,8 +31,7 @@ export const SettingsPage = () => {
 
   const show = (next: Settings) => {
     setSettings(next);
-    setMessages(String(next.frequencyCap.messages));
-    setHours(String(next.frequencyCap.hours));
+    setTyped({ messages: String(next.frequencyCap.messages), hours: String(next.frequencyCap.hours) });
   };
   useEffect(() => {
     void (async () => {
@@ -74,11 +47,12 @@ export const SettingsPage = () => {
     run(async () => {
       setError(undefined);
       setSaved(undefined);
-      const cap = { messages: wholeNumber(messages), hours: wholeNumber(hours) };
+      const cap = { messages: wholeNumber(typed.messages), hours: wholeNumber(typed.hours) };
       const problems = Object.fromEntries(
-        (['messages', 'hours'] as const)
-          .filter((field) => cap[field] === undefined)
-          .map((field) => [`frequencyCap.${field}`, `${words[field]}: ${words.number}`]),
+        CAP_FIELDS.filter((field) => cap[field] === undefined).map((field) => [
+          `frequencyCap.${field}`,
+          `${words[field]}: ${words.number}`,
+        ]),
       );
       setLocal(problems);
       if (cap.messages === undefined || cap.hours === undefined) return;
@@ -102,13 +76,7 @@ export const SettingsPage = () => {
       {saved ? <Notice>{saved}</Notice> : null}
       <Loaded value={settings} error={error}>
         {(settings) => (
-          <form
-            noValidate
-            onSubmit={(event) => {
-              event.preventDefault();
-              void save();
-            }}
-          >
+          <Form onSubmit={save} submit={words.save} busy={busy}>
             <h2>{words.capTitle}</h2>
             <p>{words.capIntro}</p>
             <p data-testid="current-cap">
@@ -118,27 +86,20 @@ export const SettingsPage = () => {
                 : words.never}
             </p>
             <div class="inline">
-              <WholeNumberField
-                id="cap-messages"
-                label={words.messages}
-                hint={words.messagesHint}
-                error={byField['frequencyCap.messages']}
-                value={messages}
-                onInput={setMessages}
-              />
-              <WholeNumberField
-                id="cap-hours"
-                label={words.hours}
-                hint={words.hoursHint}
-                error={byField['frequencyCap.hours']}
-                value={hours}
-                onInput={setHours}
-              />
+              {CAP_FIELDS.map((field) => (
+                <TextField
+                  key={field}
+                  id={`cap-${field}`}
+                  inputMode="numeric"
+                  label={words[field]}
+                  hint={words[`${field}Hint`]}
+                  error={byField[`frequencyCap.${field}`]}
+                  value={typed[field]}
+                  onValue={(text) => setTyped((now) => ({ ...now, [field]: text }))}
+                />
+              ))}
             </div>
-            <Button type="submit" busy={busy}>
-              {words.save}
-            </Button>
-          </form>
+          </Form>
         )}
       </Loaded>
     </section>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { fetchLocalToken } from '../api/local-token.js';
 import { useApp, type CognitoConfig } from '../app-context.js';
 import { loadCognito } from '../auth/index.js';
-import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
+import { Button, ErrorSummary, Form, Notice, TextField, formErrors, useBusy } from '../components/form.js';
 import { useI18n } from '../i18n/index.js';
 import { ROLES, type Role } from '../i18n/roles.js';
 import { navigate } from '../router.js';
@@ -72,12 +72,7 @@ export const SignInPage = () => {
       {sessionEnded ? <Notice>{t.common.sessionExpired}</Notice> : null}
       <p>{t.signIn.intro}</p>
       <ErrorSummary messages={general} />
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
+      <Form onSubmit={submit} submit={t.signIn.submit} busy={busy}>
         <fieldset class="field">
           <legend>{t.signIn.role}</legend>
           {byField.role ? <p class="field-error">{byField.role}</p> : null}
@@ -96,19 +91,16 @@ export const SignInPage = () => {
             ))}
           </div>
         </fieldset>
-        <Field id="user" label={t.signIn.user} hint={t.signIn.userHint} error={byField.user}>
-          <input
-            {...describedBy('user', { hint: true, error: byField.user })}
-            type="text"
-            autoComplete="username"
-            value={user}
-            onInput={(event) => setUser(event.currentTarget.value)}
-          />
-        </Field>
-        <Button type="submit" busy={busy}>
-          {t.signIn.submit}
-        </Button>
-      </form>
+        <TextField
+          id="user"
+          label={t.signIn.user}
+          hint={t.signIn.userHint}
+          error={byField.user}
+          autoComplete="username"
+          value={user}
+          onValue={setUser}
+        />
+      </Form>
     </section>
   );
 };

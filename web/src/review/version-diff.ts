@@ -1,3 +1,4 @@
+import { reviewedVersion } from '../../../functions/core/reviewed-version.js';
 import type { Campaign, Schemas } from '../api/client.js';
 
 export type ReviewedVersion = Schemas['ReviewedVersion'];
@@ -15,17 +16,8 @@ export const REVIEWED_FIELDS = [
   'timeZone',
 ] as const satisfies readonly ReviewedField[];
 
-/** The version under review, in the same shape as the one a rejection kept. */
-export const versionOf = (campaign: Campaign): ReviewedVersion => ({
-  name: campaign.name,
-  message: campaign.message,
-  audienceIds: campaign.audienceIds,
-  ...(campaign.filters ? { filters: campaign.filters } : {}),
-  schedule: campaign.schedule,
-  sendingWindow: campaign.sendingWindow,
-  ...(campaign.partnerIds ? { partnerIds: campaign.partnerIds } : {}),
-  timeZone: campaign.timeZone,
-});
+/** The version under review, in the same shape as the one a rejection kept (the core's own rule). */
+export const versionOf = (campaign: Campaign): ReviewedVersion => reviewedVersion(campaign);
 
 /** Lists whose order means nothing (a set of audiences, partners, provinces) compare sorted. */
 const canonical = (value: unknown): unknown => {
