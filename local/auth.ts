@@ -9,6 +9,11 @@ import type { Role } from '../functions/core/roles.js';
  * (`sub`, `cognito:groups`) that API Gateway's JWT authorizer hands to the Lambdas in AWS.
  */
 export const ISSUER = 'sms-campaigns-local';
+/**
+ * The app client the tokens are for. API Gateway's JWT authorizer accepts a token only when its `aud` or
+ * (Cognito access tokens) `client_id` is one of the configured audiences; locally, the same rule.
+ */
+export const CLIENT_ID = 'sms-campaigns-local-console';
 const SECRET_FILE = 'local-jwt-secret';
 
 export const loadOrCreateSecret = (dataDir: string): Uint8Array => {
@@ -24,7 +29,7 @@ export const TOKEN_LIFETIME = '12h';
 const CLOCK_TOLERANCE = '1m';
 
 export const issueToken = (secret: Uint8Array, role: Role, user: string): Promise<string> =>
-  new SignJWT({ 'cognito:groups': [role], 'cognito:username': user })
+  new SignJWT({ 'cognito:groups': [role], 'cognito:username': user, client_id: CLIENT_ID })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(user)
     .setIssuer(ISSUER)
@@ -35,7 +40,7 @@ export const issueToken = (secret: Uint8Array, role: Role, user: string): Promis
 export type LocalClaims = Record<string, string | number | boolean | string[]>;
 
 /**
- * The token's claims, or undefined when it is missing, expired, not ours, without `exp` or `iat`, issued
+ * The token's claims, or undefined when it is missing, expired, not ours (issuer or app client), without `exp` or `iat`, issued
  * in the future or longer ago than a token lives (the handler then answers 401).
  */
 export const verifyToken = async (
@@ -52,7 +57,8 @@ export const verifyToken = async (
       maxTokenAge: TOKEN_LIFETIME,
       clockTolerance: CLOCK_TOLERANCE,
     });
-    return payload as LocalClaims;
+    const forUs = payload.client_id === CLIENT_ID || [payload.aud].flat().includes(CLIENT_ID);
+    return forUs ? (payload as LocalClaims) : undefined;
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { allRoutes } from '../../functions/api/routes.js';
 import { ACCESS, ROLES, type Role } from '../../functions/core/roles.js';
 import type { RouteDef } from '../../functions/http/route.js';
-import { ISSUER, issueToken } from '../../local/auth.js';
+import { CLIENT_ID, ISSUER, issueToken } from '../../local/auth.js';
 import { ensureTable } from '../../local/dynamodb.js';
 import { createLocalApi } from '../../local/server.js';
 
@@ -22,6 +22,7 @@ export const NON_TOKENS = [
   'wrong secret',
   'alg none',
   'other issuer',
+  'other app client',
   'no sub',
 ] as const;
 /** A genuine token whose groups name no role of ours: a 403 wherever a role is needed. */
@@ -59,7 +60,8 @@ const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toStrin
 /** The `Authorization` header each caller sends (none for `no token`). */
 export const authorizationOf = async (secret: Uint8Array, caller: Caller): Promise<string | undefined> => {
   const now = Math.floor(Date.now() / 1000);
-  const claims = { 'cognito:groups': ['admin'], 'cognito:username': 'mallory' };
+  // Each forged token is ours in all but the one way its case names.
+  const claims = { 'cognito:groups': ['admin'], 'cognito:username': 'mallory', client_id: CLIENT_ID };
   const signed = (builder: SignJWT) => builder.setProtectedHeader({ alg: 'HS256' }).sign(secret);
   switch (caller) {
     case 'no token':
@@ -90,11 +92,19 @@ export const authorizationOf = async (secret: Uint8Array, caller: Caller): Promi
           .setIssuedAt()
           .setExpirationTime('1h'),
       )}`;
+    case 'other app client':
+      return `Bearer ${await signed(
+        new SignJWT({ ...claims, client_id: 'another-app' })
+          .setSubject('mallory')
+          .setIssuer(ISSUER)
+          .setIssuedAt()
+          .setExpirationTime('1h'),
+      )}`;
     case 'no sub':
       return `Bearer ${await signed(new SignJWT(claims).setIssuer(ISSUER).setIssuedAt().setExpirationTime('1h'))}`;
     case NO_ROLE:
       return `Bearer ${await signed(
-        new SignJWT({ 'cognito:groups': ['superuser', 'root'] })
+        new SignJWT({ 'cognito:groups': ['superuser', 'root'], client_id: CLIENT_ID })
           .setSubject('nobody@test')
           .setIssuer(ISSUER)
           .setIssuedAt()

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ForbiddenError, UnauthorizedError } from '../../functions/core/errors.js';
 import { ACCESS, ROLES, mayAccess, type Access, type Role } from '../../functions/core/roles.js';
 import { actorFromClaims, authorize } from '../../functions/http/auth.js';
-import { ISSUER, issueToken, verifyToken } from '../../local/auth.js';
+import { CLIENT_ID, ISSUER, issueToken, verifyToken } from '../../local/auth.js';
 
 type Claims = Parameters<typeof authorize>[1];
 
@@ -133,6 +133,11 @@ describe('local tokens (local/auth.ts)', () => {
         .setIssuer(ISSUER),
     ).sign(secret);
 
+  it('accepts a token for its app client by aud, as an ID token names it', async () => {
+    const token = await signed((jwt) => jwt.setIssuedAt().setExpirationTime('1h').setAudience(CLIENT_ID));
+    expect(await verifyToken(secret, bearer(token))).toMatchObject({ sub: 'a' });
+  });
+
   it('accepts a token it issued', async () => {
     const claims = await verifyToken(secret, bearer(await issueToken(secret, 'admin', 'a@local')));
     expect(claims).toMatchObject({ sub: 'a@local', 'cognito:groups': ['admin'] });
@@ -144,6 +149,11 @@ describe('local tokens (local/auth.ts)', () => {
     ['was issued in the future', (jwt: SignJWT) => jwt.setIssuedAt('+1h').setExpirationTime('2h')],
     ['is older than a token lives', (jwt: SignJWT) => jwt.setIssuedAt('-13h').setExpirationTime('+1h')],
     ['has expired', (jwt: SignJWT) => jwt.setIssuedAt('-2h').setExpirationTime('-1h')],
+    ['names no app client', (jwt: SignJWT) => jwt.setIssuedAt().setExpirationTime('1h')],
+    [
+      'is for another app client',
+      (jwt: SignJWT) => jwt.setIssuedAt().setExpirationTime('1h').setAudience('another-app'),
+    ],
   ])('refuses a token that %s', async (_case, shape) => {
     expect(await verifyToken(secret, bearer(await signed(shape)))).toBeUndefined();
   });
