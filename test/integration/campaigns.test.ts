@@ -8,7 +8,7 @@ import type { UserAction } from '../../functions/core/campaign-status.js';
 import { ErrorBody } from '../../functions/http/schemas.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import type { CampaignView } from '../support/sending.js';
-import { bodyOf, send, expectStatus } from '../support/typed-api.js';
+import { bodyOf, send, expectStatus, type RouteJson } from '../support/typed-api.js';
 
 let api: TestApi;
 let audienceA: string;
@@ -36,7 +36,7 @@ const createAudience = async (name: string, subscribers: { phone: string; provin
   return created.body.id;
 };
 
-const draft = (overrides: Record<string, unknown> = {}) => ({
+const draft = (overrides: Partial<RouteJson<'createCampaign'>> = {}): RouteJson<'createCampaign'> => ({
   name: '30/7 Bắc Kạn',
   message,
   audienceIds: [audienceA, audienceB],
@@ -45,7 +45,7 @@ const draft = (overrides: Record<string, unknown> = {}) => ({
 });
 
 const create = async (
-  overrides: Record<string, unknown> = {},
+  overrides: Partial<RouteJson<'createCampaign'>> = {},
   as: { role: 'officer' | 'approver'; user: string } = officer,
 ) => {
   const response = await send(api, 'createCampaign', { as, json: draft(overrides) });
@@ -472,7 +472,7 @@ describe('PATCH changes only what it is sent', () => {
       timeZone: 'Asia/Tokyo',
     });
   // Thunks: the audiences exist only once beforeAll has run.
-  const patches: [string, () => Record<string, unknown>][] = [
+  const patches: [string, () => RouteJson<'updateCampaign'>][] = [
     ['name', () => ({ name: 'Tên khác' })],
     ['message', () => ({ message: 'Gọi 111.' })],
     ['audienceIds', () => ({ audienceIds: [audienceA] })],

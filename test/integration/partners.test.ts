@@ -330,7 +330,7 @@ const OpenApiDocument = z.object({
     schemas: z.record(
       z.string(),
       z.object({
-        additionalProperties: z.unknown(),
+        additionalProperties: z.unknown().optional(),
         properties: z.record(z.string(), z.unknown()).optional(),
       }),
     ),
