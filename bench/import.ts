@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { dynamoDocumentClient } from '../functions/adapters/clients.js';
 import { LOCAL_AWS_ENV, startDynamoLocal } from '../local/dynamodb.js';
 import { startTestApi } from '../test/support/api.js';
+import { send } from '../test/support/typed-api.js';
 import { WRITE_OPERATIONS, countRequests } from './counters.js';
 
 /**
@@ -130,20 +131,18 @@ export async function importBenchmark(): Promise<void> {
   const counts = countRequests(dynamoDocumentClient());
   const api = await startTestApi();
   try {
-    const created = await api.call('POST', '/v1/audiences', {
-      as: 'officer',
-      json: { name: 'Benchmark 100k' },
-    });
+    const created = await send(api, 'createAudience', { as: 'officer', json: { name: 'Benchmark 100k' } });
     if (created.status !== 201) throw new Error(`creating the audience answered ${created.status}`);
+    const audienceId = created.body.id;
     const csv = generateSubscribersCsv();
     const importOnce = async () => {
       counts.calls = {};
       counts.batchWriteItems = 0;
       const started = performance.now();
-      const response = await api.call('POST', `/v1/audiences/${created.body.id}/subscribers`, {
+      const response = await send(api, 'importSubscribers', {
+        params: { audienceId },
         as: 'officer',
-        body: csv,
-        headers: { 'content-type': 'text/csv; charset=utf-8' },
+        csv,
       });
       const seconds = (performance.now() - started) / 1000;
       if (response.status !== 200)
@@ -181,7 +180,8 @@ export async function importBenchmark(): Promise<void> {
 
     report('First import (one CSV request)', await importOnce());
     report('Same file again (every phone already in the audience)', await importOnce());
-    const audience = await api.call('GET', `/v1/audiences/${created.body.id}`);
+    const audience = await send(api, 'getAudience', { params: { audienceId } });
+    if (audience.status !== 200) throw new Error(`reading the audience answered ${audience.status}`);
     console.log(`\n  byCarrier          ${JSON.stringify(audience.body.byCarrier)}`);
   } finally {
     await api.close();

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageId } from '../../functions/core/dispatch/batch.js';
 import { startLocalDispatcher } from '../../local/dispatcher.js';
 import type { LocalStreams } from '../../local/streams.js';
-import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
+import { startTestApi, type TestApi } from '../support/api.js';
 import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
 import { batchesOf, createAudience, launchCampaign, phone, waitForStatus } from '../support/sending.js';
 import { startTestStreams } from '../support/streams.js';
 import { postInbound, postReports } from '../support/webhooks.js';
+import { bodyOf, send, expectStatus } from '../support/typed-api.js';
 
 /**
  * Issue #6 end to end: a real campaign sent through the local dispatcher to a simulated partner, the
@@ -30,16 +31,15 @@ let secret: { current: string; retired: string };
 let messages: { id: string; to: string; code: string }[];
 
 const rotate = async (): Promise<string> => {
-  const rotated = await api.call('POST', `/v1/partners/${PARTNER}/rotate-secret`);
+  const rotated = await send(api, 'rotatePartnerSecret', { params: { partnerId: PARTNER } });
   if (rotated.status !== 200) throw new Error(`rotate: ${rotated.status}`);
   return String(rotated.body.signingSecret);
 };
 
 /** The metrics once every write so far has gone through the stream, the invariant checked on each read. */
-const metrics = async (): Promise<ApiBody> => {
+const metrics = async () => {
   await streams.drain();
-  const { status, body } = await api.call('GET', `/v1/campaigns/${campaignId}/metrics`, { as: 'planner' });
-  expect(status).toBe(200);
+  const body = bodyOf(await send(api, 'getCampaignMetrics', { params: { campaignId }, as: 'planner' }), 200);
   expect(body.targeted).toBe(body.suppressed + body.queued + body.pending + body.delivered + body.failed);
   return body;
 };
@@ -75,7 +75,7 @@ beforeAll(async () => {
     province: n % 2 ? 'Bắc Kạn' : 'Hà Giang',
   }));
   for (const { phone: optedOut } of subscribers.slice(RECIPIENTS)) {
-    const created = await api.call('POST', '/v1/opt-outs', { as: 'officer', json: { phone: optedOut } });
+    const created = await send(api, 'createOptOut', { as: 'officer', json: { phone: optedOut } });
     if (created.status !== 201) throw new Error(`opt-out: ${created.status}`);
   }
   const audience = await createAudience(api, 'Metrics end to end', subscribers);
@@ -156,7 +156,7 @@ describe('campaign metrics through reports, replies and clicks', () => {
     expect(first.body).toEqual({ processed: 1, ignored: 0 });
     await expectMetrics({ pending: RECIPIENTS - 11, failed: 1 });
     const replay = await post([report(11, 'failed')], { webhookId: 'msg_cm_replay' });
-    expect(replay.status).toBe(200);
+    expectStatus(replay, 200);
     expect(replay.headers.get('webhook-replayed')).toBe('true');
     expect(replay.body).toEqual(first.body);
     const body = await expectMetrics({});
@@ -167,7 +167,7 @@ describe('campaign metrics through reports, replies and clicks', () => {
     const forged = await postReports(api.url, PARTNER, `whsec_${Buffer.alloc(32, 7).toString('base64')}`, [
       report(11, 'delivered'),
     ]);
-    expect(forged.status).toBe(401);
+    expectStatus(forged, 401);
     expect(forged.body.error.code).toBe('invalid_signature');
     await expectMetrics({});
   });
@@ -192,7 +192,9 @@ describe('campaign metrics through reports, replies and clicks', () => {
       { id: 'mo-2', from: messages[14]?.to, text: 'Cảm ơn, tôi đã hiểu', at: new Date().toISOString() },
     ]);
     expect(answer.body).toEqual({ processed: 2, duplicates: 0, optOuts: 1, optOutsRefused: [] });
-    expect((await api.call('GET', `/v1/opt-outs/${encodeURIComponent(replier)}`)).status).toBe(200);
+    expect((await send(api, 'getOptOut', { params: { phone: encodeURIComponent(replier) } })).status).toBe(
+      200,
+    );
     await expectMetrics({ replies: 2, optOuts: 1 });
     // The same inbound message again (a partner's retry) is counted once.
     const again = await postInbound(api.url, PARTNER, secret.current, [
@@ -206,7 +208,7 @@ describe('campaign metrics through reports, replies and clicks', () => {
     const code = messages[0]?.code ?? '';
     for (let n = 0; n < 2; n++) {
       const opened = await click(code);
-      expect(opened.status).toBe(302);
+      expectStatus(opened, 302);
       expect(opened.headers.get('location')).toBe(LINK);
     }
     await expectMetrics({ clicks: 2, uniqueClicks: 1 });
@@ -226,10 +228,12 @@ describe('campaign metrics through reports, replies and clicks', () => {
     expect(timeline.reduce((sum, b) => sum + b.sent, 0)).toBe(RECIPIENTS);
     expect(timeline.reduce((sum, b) => sum + b.delivered, 0)).toBe(11);
     expect(timeline.reduce((sum, b) => sum + b.failed, 0)).toBe(2);
-    const minutes = await api.call('GET', `/v1/campaigns/${campaignId}/metrics?granularity=minute`, {
+    const minutes = await send(api, 'getCampaignMetrics', {
+      params: { campaignId },
+      query: { granularity: 'minute' },
       as: 'planner',
     });
-    expect(minutes.status).toBe(200);
+    expectStatus(minutes, 200);
     expect(minutes.body.timeline.reduce((sum: number, b: { sent: number }) => sum + b.sent, 0)).toBe(
       RECIPIENTS,
     );
@@ -245,9 +249,17 @@ describe('campaign metrics through reports, replies and clicks', () => {
     const { targeted, suppressed, queued, pending, delivered, failed } = body;
     expect(targeted).toBe(suppressed + queued + pending + delivered + failed);
 
-    const list = await api.call('GET', `/v1/campaigns/${campaignId}/messages?limit=500`, { as: 'planner' });
-    expect(list.body.nextCursor).toBeNull();
-    const rows = list.body.items as { messageId: string | null; status: string; reason: string | null }[];
+    const list = await send(api, 'listCampaignMessages', {
+      params: { campaignId },
+      query: { limit: '500' },
+      as: 'planner',
+    });
+    expect(bodyOf(list, 200).nextCursor).toBeNull();
+    const rows = bodyOf(list, 200).items as {
+      messageId: string | null;
+      status: string;
+      reason: string | null;
+    }[];
     // One row per targeted recipient, in the metrics' states: the report adds up to the metrics.
     expect(rows).toHaveLength(targeted);
     const count = (status: string) => rows.filter((r) => r.status === status).length;

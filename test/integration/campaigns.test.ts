@@ -1,9 +1,14 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBatchStore } from '../../functions/adapters/batch-store.js';
 import { campaignDeps } from '../../functions/adapters/campaign-deps.js';
 import { dynamoDocumentClient } from '../../functions/adapters/clients.js';
 import { completeCampaign, startCampaign } from '../../functions/core/campaign-service.js';
-import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
+import type { UserAction } from '../../functions/core/campaign-status.js';
+import { ErrorBody } from '../../functions/http/schemas.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+import type { CampaignView } from '../support/sending.js';
+import { bodyOf, send, expectStatus, type RouteJson } from '../support/typed-api.js';
 
 let api: TestApi;
 let audienceA: string;
@@ -20,17 +25,18 @@ const message =
   'Cảnh giác với lời mời "việc nhẹ lương cao" ở nước ngoài. Gọi 111 (miễn phí) để được hỗ trợ. {{link:https://bocongan.gov.vn/111}}';
 
 const createAudience = async (name: string, subscribers: { phone: string; province?: string }[]) => {
-  const created = await api.call('POST', '/v1/audiences', { as: officer, json: { name } });
-  expect(created.status).toBe(201);
-  const imported = await api.call('POST', `/v1/audiences/${created.body.id}/subscribers`, {
+  const created = await send(api, 'createAudience', { as: officer, json: { name } });
+  expectStatus(created, 201);
+  const imported = await send(api, 'importSubscribers', {
+    params: { audienceId: created.body.id },
     as: officer,
     json: { subscribers },
   });
-  expect(imported.status).toBe(200);
-  return created.body.id as string;
+  expectStatus(imported, 200);
+  return created.body.id;
 };
 
-const draft = (overrides: Record<string, unknown> = {}) => ({
+const draft = (overrides: Partial<RouteJson<'createCampaign'>> = {}): RouteJson<'createCampaign'> => ({
   name: '30/7 Bắc Kạn',
   message,
   audienceIds: [audienceA, audienceB],
@@ -39,24 +45,24 @@ const draft = (overrides: Record<string, unknown> = {}) => ({
 });
 
 const create = async (
-  overrides: Record<string, unknown> = {},
+  overrides: Partial<RouteJson<'createCampaign'>> = {},
   as: { role: 'officer' | 'approver'; user: string } = officer,
 ) => {
-  const response = await api.call('POST', '/v1/campaigns', { as, json: draft(overrides) });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
-  return response.body as ApiBody;
+  const response = await send(api, 'createCampaign', { as, json: draft(overrides) });
+  return bodyOf(response, 201);
 };
 
 const act = (
   id: string,
-  action: string,
+  action: UserAction,
   as: { role: 'officer' | 'approver' | 'admin' | 'planner'; user: string } = officer,
   json?: unknown,
-) => api.call('POST', `/v1/campaigns/${id}/${action}`, { as, ...(json ? { json } : {}) });
+) => send(api, 'transitionCampaign', { params: { campaignId: id, action }, as, ...(json ? { json } : {}) });
 
 beforeAll(async () => {
   api = await startTestApi();
-  await api.call('PUT', '/v1/partners/viettel-bk', {
+  await send(api, 'putPartner', {
+    params: { partnerId: 'viettel-bk' },
     json: {
       name: 'Viettel Bắc Kạn',
       webhookUrl: 'https://viettel.example/sms',
@@ -66,7 +72,8 @@ beforeAll(async () => {
       pricePerSegment: 300,
     },
   });
-  await api.call('PUT', '/v1/partners/vnpt-bk', {
+  await send(api, 'putPartner', {
+    params: { partnerId: 'vnpt-bk' },
     json: {
       name: 'VNPT Bắc Kạn',
       webhookUrl: 'https://vnpt.example/sms',
@@ -89,7 +96,7 @@ beforeAll(async () => {
     { phone: '84 911 000 004', province: 'Bắc Kạn' },
     { phone: '0971000006', province: 'Bắc Kạn' },
   ]);
-  await api.call('POST', '/v1/opt-outs', { as: officer, json: { phone: '0971000006', reason: 'TU CHOI' } });
+  await send(api, 'createOptOut', { as: officer, json: { phone: '0971000006', reason: 'TU CHOI' } });
 });
 afterAll(() => api.close());
 
@@ -182,29 +189,29 @@ describe('campaign scheduling input', () => {
     ['an empty province filter', { filters: { provinces: [] } }, 'filters.provinces'],
   ];
   it.each(invalid)('rejects %s with 400 naming the field', async (_case, overrides, path) => {
-    const response = await api.call('POST', '/v1/campaigns', { as: officer, json: draft(overrides) });
-    expect(response.status).toBe(400);
+    const response = await send(api, 'createCampaign', { as: officer, json: draft(overrides) });
+    expectStatus(response, 400);
     expect(response.body.error.code).toBe('validation_failed');
-    expect(response.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+    expect(response.body.error.details?.map((d: { path: string }) => d.path)).toContain(path);
   });
 
   it('forbids a planner to create a campaign', async () => {
-    const response = await api.call('POST', '/v1/campaigns', { as: 'planner', json: draft() });
-    expect(response.status).toBe(403);
+    const response = await send(api, 'createCampaign', { as: 'planner', json: draft() });
+    expectStatus(response, 403);
   });
 });
 
 describe('campaign lifecycle', () => {
   it('goes draft → pending_approval → scheduled, approved by someone else, with an audit trail', async () => {
     const campaign = await create();
-    expect((await act(campaign.id, 'submit')).body.status).toBe('pending_approval');
+    expect(bodyOf(await act(campaign.id, 'submit'), 200).status).toBe('pending_approval');
     const approved = await act(campaign.id, 'approve', approver);
-    expect(approved.status).toBe(200);
+    expectStatus(approved, 200);
     expect(approved.body).toMatchObject({ status: 'scheduled', approvedBy: approver.user });
 
-    const audit = await api.call('GET', `/v1/audit?campaignId=${campaign.id}`);
-    expect(audit.status).toBe(200);
-    expect(audit.body.items.map((e: ApiBody) => [e.action, e.from ?? null, e.to, e.actor])).toEqual([
+    const audit = await send(api, 'listAudit', { query: { campaignId: campaign.id } });
+    expectStatus(audit, 200);
+    expect(audit.body.items.map((e) => [e.action, e.from ?? null, e.to, e.actor])).toEqual([
       ['approve', 'pending_approval', 'scheduled', approver.user],
       ['submit', 'draft', 'pending_approval', officer.user],
       ['create', null, 'draft', officer.user],
@@ -215,9 +222,11 @@ describe('campaign lifecycle', () => {
     const campaign = await create({}, approverWhoCreates);
     await act(campaign.id, 'submit', approverWhoCreates);
     const response = await act(campaign.id, 'approve', approverWhoCreates);
-    expect(response.status).toBe(403);
+    expectStatus(response, 403);
     expect(response.body.error.code).toBe('forbidden');
-    expect((await api.call('GET', `/v1/campaigns/${campaign.id}`)).body.status).toBe('pending_approval');
+    expect(bodyOf(await send(api, 'getCampaign', { params: { campaignId: campaign.id } }), 200).status).toBe(
+      'pending_approval',
+    );
   });
 
   it('forbids an officer to approve', async () => {
@@ -230,30 +239,35 @@ describe('campaign lifecycle', () => {
     const campaign = await create();
     await act(campaign.id, 'submit');
     const refused = await act(campaign.id, 'reject', approver, { reason: 'Thiếu hotline\u0007' });
-    expect(refused.status).toBe(400);
+    expectStatus(refused, 400);
     expect(refused.body.error.code).toBe('validation_failed');
-    expect(refused.body.error.details.map((d: { path: string }) => d.path)).toEqual(['reason']);
-    expect((await api.call('GET', `/v1/campaigns/${campaign.id}`, { as: officer })).body.status).toBe(
-      'pending_approval',
-    );
+    expect(refused.body.error.details?.map((d: { path: string }) => d.path)).toEqual(['reason']);
+    expect(
+      bodyOf(await send(api, 'getCampaign', { params: { campaignId: campaign.id }, as: officer }), 200)
+        .status,
+    ).toBe('pending_approval');
   });
 
   it('rejects with a reason, allows editing, and resubmits', async () => {
     const campaign = await create();
     await act(campaign.id, 'submit');
     expect((await act(campaign.id, 'reject', approver)).status).toBe(400);
-    const rejected = await act(campaign.id, 'reject', approver, { reason: 'Thiếu số hotline 111' });
-    expect(rejected.body).toMatchObject({
+    const rejected = bodyOf(
+      await act(campaign.id, 'reject', approver, { reason: 'Thiếu số hotline 111' }),
+      200,
+    );
+    expect(rejected).toMatchObject({
       status: 'rejected',
       rejection: { reason: 'Thiếu số hotline 111', by: approver.user },
     });
-    const edited = await api.call('PATCH', `/v1/campaigns/${campaign.id}`, {
+    const edited = await send(api, 'updateCampaign', {
+      params: { campaignId: campaign.id },
       as: officer,
       json: { message: 'Gọi 111 nếu nghi ngờ mua bán người.' },
     });
-    expect(edited.status).toBe(200);
+    expectStatus(edited, 200);
     expect(edited.body.message).toBe('Gọi 111 nếu nghi ngờ mua bán người.');
-    expect((await act(campaign.id, 'submit')).body.status).toBe('pending_approval');
+    expect(bodyOf(await act(campaign.id, 'submit'), 200).status).toBe('pending_approval');
   });
 
   it.each([
@@ -264,7 +278,7 @@ describe('campaign lifecycle', () => {
   ] as const)('answers 409 to %s', async (_case, action, as) => {
     const campaign = await create();
     const response = await act(campaign.id, action, as, action === 'reject' ? { reason: 'no' } : undefined);
-    expect(response.status).toBe(409);
+    expectStatus(response, 409);
     expect(response.body.error.code).toBe('conflict');
   });
 
@@ -272,20 +286,27 @@ describe('campaign lifecycle', () => {
     const campaign = await create();
     await act(campaign.id, 'submit');
     expect(
-      (await api.call('PATCH', `/v1/campaigns/${campaign.id}`, { as: officer, json: { name: 'Khác' } }))
-        .status,
+      (
+        await send(api, 'updateCampaign', {
+          params: { campaignId: campaign.id },
+          as: officer,
+          json: { name: 'Khác' },
+        })
+      ).status,
     ).toBe(409);
     expect((await act('no-such-campaign', 'submit')).status).toBe(404);
-    expect((await act(campaign.id, 'launch')).status).toBe(400);
+    expect((await api.sendRaw('POST', `/v1/campaigns/${campaign.id}/launch`, { as: officer })).status).toBe(
+      400,
+    );
   });
 
   it('pauses, resumes and cancels a scheduled campaign; a cancelled one stays cancelled', async () => {
     const campaign = await create();
     await act(campaign.id, 'submit');
     await act(campaign.id, 'approve', approver);
-    expect((await act(campaign.id, 'pause')).body.status).toBe('paused');
-    expect((await act(campaign.id, 'resume')).body.status).toBe('scheduled');
-    expect((await act(campaign.id, 'cancel')).body.status).toBe('cancelled');
+    expect(bodyOf(await act(campaign.id, 'pause'), 200).status).toBe('paused');
+    expect(bodyOf(await act(campaign.id, 'resume'), 200).status).toBe('scheduled');
+    expect(bodyOf(await act(campaign.id, 'cancel'), 200).status).toBe('cancelled');
     expect((await act(campaign.id, 'resume')).status).toBe(409);
     expect((await act(campaign.id, 'submit')).status).toBe(409);
   });
@@ -299,17 +320,17 @@ describe('campaign lifecycle', () => {
       act(campaign.id, 'approve', { role: 'admin', user: 'admin@bk.gov.vn' }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
-    const audit = await api.call('GET', `/v1/audit?campaignId=${campaign.id}`);
-    expect(audit.body.items.filter((e: ApiBody) => e.action === 'approve')).toHaveLength(1);
+    const audit = await send(api, 'listAudit', { query: { campaignId: campaign.id } });
+    expect(bodyOf(audit, 200).items.filter((e) => e.action === 'approve')).toHaveLength(1);
   });
 
   it('starts at once when approved after sendAt has passed', async () => {
     // Within the minute a past sendAt is still accepted; by the approval it has passed.
     const campaign = await create({ schedule: { sendAt: new Date(Date.now() - 30_000).toISOString() } });
     await act(campaign.id, 'submit');
-    const approved = await act(campaign.id, 'approve', approver);
-    expect(approved.body.status).toBe('sending');
-    expect(approved.body.startedAt).toBeDefined();
+    const approved = bodyOf(await act(campaign.id, 'approve', approver), 200);
+    expect(approved.status).toBe('sending');
+    expect(approved.startedAt).toBeDefined();
   });
 
   it("leaves next year's copy as a draft when a yearly campaign completes", async () => {
@@ -317,7 +338,7 @@ describe('campaign lifecycle', () => {
       schedule: { occasion: 'anti-trafficking-day', year: 2098, repeat: 'yearly' },
     });
     await act(campaign.id, 'submit');
-    expect((await act(campaign.id, 'approve', approver)).body.status).toBe('scheduled');
+    expect(bodyOf(await act(campaign.id, 'approve', approver), 200).status).toBe('scheduled');
     // What the schedule does when it fires.
     expect((await startCampaign(campaignDeps(), campaign.id)).status).toBe('sending');
 
@@ -330,43 +351,58 @@ describe('campaign lifecycle', () => {
       sendAt: '2099-07-30T01:00:00.000Z',
       createdBy: officer.user,
     });
-    const copy = await api.call('GET', `/v1/campaigns/${nextYear?.id}`, { as: 'planner' });
-    expect(copy.body.status).toBe('draft');
+    expect(nextYear).toBeDefined();
+    const copy = await send(api, 'getCampaign', {
+      params: { campaignId: String(nextYear?.id) },
+      as: 'planner',
+    });
+    expect(bodyOf(copy, 200).status).toBe('draft');
   });
 
   it('lists campaigns by status, newest first, page by page', async () => {
     const first = await create({ name: 'Đợt cao điểm 1' });
     const second = await create({ name: 'Đợt cao điểm 2' });
-    const drafts = await api.call('GET', '/v1/campaigns?status=draft&limit=2', { as: 'planner' });
-    expect(drafts.status).toBe(200);
-    expect(drafts.body.items.map((c: ApiBody) => c.id)).toEqual([second.id, first.id]);
-    expect(drafts.body.items.every((c: ApiBody) => c.status === 'draft')).toBe(true);
+    const drafts = await send(api, 'listCampaigns', {
+      query: { status: 'draft', limit: '2' },
+      as: 'planner',
+    });
+    expectStatus(drafts, 200);
+    expect(drafts.body.items.map((c) => c.id)).toEqual([second.id, first.id]);
+    expect(drafts.body.items.every((c) => c.status === 'draft')).toBe(true);
     expect(drafts.body.nextCursor).toEqual(expect.any(String));
-    const next = await api.call(
-      'GET',
-      `/v1/campaigns?status=draft&limit=2&cursor=${encodeURIComponent(drafts.body.nextCursor)}`,
-      { as: 'planner' },
-    );
-    expect(next.body.items.map((c: ApiBody) => c.id)).not.toContain(second.id);
-    expect((await api.call('GET', '/v1/campaigns?status=shipped', { as: 'planner' })).status).toBe(400);
+    const next = await send(api, 'listCampaigns', {
+      query: { status: 'draft', limit: 2, cursor: drafts.body.nextCursor ?? undefined },
+      as: 'planner',
+    });
+    expect(bodyOf(next, 200).items.map((c) => c.id)).not.toContain(second.id);
+    expect(
+      (await send(api, 'listCampaigns', { badQuery: { status: 'shipped' }, as: 'planner' })).status,
+    ).toBe(400);
   });
 
   it('keeps the audit log for admins only', async () => {
-    expect((await api.call('GET', '/v1/audit', { as: 'approver' })).status).toBe(403);
-    expect((await api.call('GET', '/v1/audit?limit=5', { as: 'admin' })).body.items).toHaveLength(5);
+    expect((await send(api, 'listAudit', { as: 'approver' })).status).toBe(403);
+    expect(
+      bodyOf(await send(api, 'listAudit', { query: { limit: '5' }, as: 'admin' }), 200).items,
+    ).toHaveLength(5);
   });
 });
 
 describe('four-eyes approval', () => {
   it('forbids an approver who edited the text to approve or reject it, and audits every editor', async () => {
     const campaign = await create();
-    const edited = await api.call('PATCH', `/v1/campaigns/${campaign.id}`, {
+    const edited = await send(api, 'updateCampaign', {
+      params: { campaignId: campaign.id },
       as: approverWhoEdits,
       json: { message: 'Gọi 111 ngay. {{link:https://example.com/khac}}' },
     });
-    expect(edited.status).toBe(200);
+    expectStatus(edited, 200);
     expect(edited.body).toMatchObject({ createdBy: officer.user, editedBy: [approverWhoEdits.user] });
-    await api.call('PATCH', `/v1/campaigns/${campaign.id}`, { as: officer, json: { name: 'Đã sửa' } });
+    await send(api, 'updateCampaign', {
+      params: { campaignId: campaign.id },
+      as: officer,
+      json: { name: 'Đã sửa' },
+    });
     const submitted = await act(campaign.id, 'submit', approverWhoEdits);
     expect(submitted.body).toMatchObject({ status: 'pending_approval', submittedBy: approverWhoEdits.user });
 
@@ -375,44 +411,52 @@ describe('four-eyes approval', () => {
       ['reject', { reason: 'no' }],
     ] as const) {
       const response = await act(campaign.id, action, approverWhoEdits, json);
-      expect(response.status).toBe(403);
+      expectStatus(response, 403);
       expect(response.body.error).toMatchObject({
         code: 'forbidden',
         message: expect.stringContaining('you edited it'),
       });
     }
-    const view = await api.call('GET', `/v1/campaigns/${campaign.id}`, { as: 'planner' });
+    const view = await send(api, 'getCampaign', { params: { campaignId: campaign.id }, as: 'planner' });
     expect(view.body).toMatchObject({
       status: 'pending_approval',
       editedBy: [approverWhoEdits.user],
       submittedBy: approverWhoEdits.user,
     });
 
-    const audit = await api.call('GET', `/v1/audit?campaignId=${campaign.id}`);
-    expect(audit.body.items.map((e: ApiBody) => [e.action, e.actor, e.fields ?? null])).toEqual([
+    const audit = await send(api, 'listAudit', { query: { campaignId: campaign.id } });
+    expect(bodyOf(audit, 200).items.map((e) => [e.action, e.actor, e.fields ?? null])).toEqual([
       ['submit', approverWhoEdits.user, null],
       ['update', officer.user, ['name']],
       ['update', approverWhoEdits.user, ['message']],
       ['create', officer.user, null],
     ]);
-    expect((await act(campaign.id, 'approve', approver)).body.status).toBe('scheduled');
+    expect(bodyOf(await act(campaign.id, 'approve', approver), 200).status).toBe('scheduled');
   });
 
   it('forbids the approver who submitted the version under review to approve it', async () => {
     const campaign = await create();
     await act(campaign.id, 'submit', approverWhoSubmits);
     const response = await act(campaign.id, 'approve', approverWhoSubmits);
-    expect(response.status).toBe(403);
+    expectStatus(response, 403);
     expect(response.body.error.message).toContain('you submitted it');
     expect((await act(campaign.id, 'approve', approver)).status).toBe(200);
   });
 
   it('keeps an editor of a rejected version barred after the fix and resubmission', async () => {
     const campaign = await create();
-    await api.call('PATCH', `/v1/campaigns/${campaign.id}`, { as: approverWhoEdits, json: { name: 'v1' } });
+    await send(api, 'updateCampaign', {
+      params: { campaignId: campaign.id },
+      as: approverWhoEdits,
+      json: { name: 'v1' },
+    });
     await act(campaign.id, 'submit');
     await act(campaign.id, 'reject', approver, { reason: 'Thiếu hotline' });
-    await api.call('PATCH', `/v1/campaigns/${campaign.id}`, { as: officer, json: { name: 'v2' } });
+    await send(api, 'updateCampaign', {
+      params: { campaignId: campaign.id },
+      as: officer,
+      json: { name: 'v2' },
+    });
     await act(campaign.id, 'submit');
     expect((await act(campaign.id, 'approve', approverWhoEdits)).status).toBe(403);
   });
@@ -428,7 +472,7 @@ describe('PATCH changes only what it is sent', () => {
       timeZone: 'Asia/Tokyo',
     });
   // Thunks: the audiences exist only once beforeAll has run.
-  const patches: [string, () => Record<string, unknown>][] = [
+  const patches: [string, () => RouteJson<'updateCampaign'>][] = [
     ['name', () => ({ name: 'Tên khác' })],
     ['message', () => ({ message: 'Gọi 111.' })],
     ['audienceIds', () => ({ audienceIds: [audienceA] })],
@@ -440,19 +484,23 @@ describe('PATCH changes only what it is sent', () => {
   ];
   // What a PATCH may move besides the field itself.
   const derived = ['updatedAt', 'estimate', 'editedBy', 'sendAt'];
-  const rest = (campaign: ApiBody, field: string) =>
+  const rest = (campaign: CampaignView, field: string) =>
     Object.fromEntries(Object.entries(campaign).filter(([k]) => k !== field && !derived.includes(k)));
 
   it.each(patches)('PATCH %s alone leaves every other field as it was', async (field, patchOf) => {
     const patch = patchOf();
-    const created = await api.call('POST', '/v1/campaigns', { as: officer, json: full() });
-    expect(created.status).toBe(201);
-    const updated = await api.call('PATCH', `/v1/campaigns/${created.body.id}`, { as: officer, json: patch });
-    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    const created = await send(api, 'createCampaign', { as: officer, json: full() });
+    expectStatus(created, 201);
+    const updated = await send(api, 'updateCampaign', {
+      params: { campaignId: created.body.id },
+      as: officer,
+      json: patch,
+    });
+    expectStatus(updated, 200);
     expect(rest(updated.body, field)).toEqual(rest(created.body, field));
     if (field !== 'schedule' && field !== 'timeZone') expect(updated.body.sendAt).toBe(created.body.sendAt);
     expect(updated.body.timeZone).toBe(field === 'timeZone' ? 'Asia/Bangkok' : 'Asia/Tokyo');
-    const stored = await api.call('GET', `/v1/campaigns/${created.body.id}`, { as: 'planner' });
+    const stored = await send(api, 'getCampaign', { params: { campaignId: created.body.id }, as: 'planner' });
     expect(stored.body).toEqual(updated.body);
   });
 
@@ -462,25 +510,26 @@ describe('PATCH changes only what it is sent', () => {
       timeZone: 'Asia/Tokyo',
     });
     expect(created.sendAt).toBe('2098-06-30T23:00:00.000Z');
-    const updated = await api.call('PATCH', `/v1/campaigns/${created.id}`, {
+    const updated = await send(api, 'updateCampaign', {
+      params: { campaignId: created.id },
       as: officer,
       json: { timeZone: 'Asia/Ho_Chi_Minh' },
     });
-    expect(updated.body.sendAt).toBe('2098-07-01T01:00:00.000Z');
+    expect(bodyOf(updated, 200).sendAt).toBe('2098-07-01T01:00:00.000Z');
   });
 });
 
 describe('past and as-soon-as-approved schedules', () => {
-  const pastDetail = (body: ApiBody) =>
-    body.error.details.find((d: { path: string }) => d.path === 'schedule.sendAt');
+  const pastDetail = (body: unknown) =>
+    ErrorBody.parse(body).error.details?.find((d) => d.path === 'schedule.sendAt');
 
   it('refuses a sendAt more than a minute in the past, on create and on edit', async () => {
     const past = new Date(Date.now() - 5 * 60_000).toISOString();
-    const created = await api.call('POST', '/v1/campaigns', {
+    const created = await send(api, 'createCampaign', {
       as: officer,
       json: draft({ schedule: { sendAt: past } }),
     });
-    expect(created.status).toBe(400);
+    expectStatus(created, 400);
     expect(created.body.error.code).toBe('validation_failed');
     expect(pastDetail(created.body)).toEqual({
       path: 'schedule.sendAt',
@@ -489,22 +538,23 @@ describe('past and as-soon-as-approved schedules', () => {
     });
 
     const campaign = await create();
-    const edited = await api.call('PATCH', `/v1/campaigns/${campaign.id}`, {
+    const edited = await send(api, 'updateCampaign', {
+      params: { campaignId: campaign.id },
       as: officer,
       json: { schedule: { sendAt: '2020-07-30T08:00:00+07:00' } },
     });
-    expect(edited.status).toBe(400);
+    expectStatus(edited, 400);
     expect(pastDetail(edited.body)?.message).toBe('must not be in the past');
   });
 
   it('answers in Vietnamese with the same codes when the request says Accept-Language: vi', async () => {
     const past = new Date(Date.now() - 5 * 60_000).toISOString();
-    const response = await api.call('POST', '/v1/campaigns', {
+    const response = await send(api, 'createCampaign', {
       as: officer,
       json: draft({ schedule: { sendAt: past } }),
       headers: { 'accept-language': 'vi' },
     });
-    expect(response.status).toBe(400);
+    expectStatus(response, 400);
     expect(response.body.error).toEqual({
       code: 'validation_failed',
       message: 'Dữ liệu gửi lên không hợp lệ',
@@ -513,12 +563,12 @@ describe('past and as-soon-as-approved schedules', () => {
   });
 
   it('names each bad field in Vietnamese, with zod’s codes, for a body that fails its schema', async () => {
-    const response = await api.call('POST', '/v1/campaigns', {
+    const response = await send(api, 'createCampaign', {
       as: officer,
-      json: { ...draft(), name: '', message: '', colour: 'red' },
+      badJson: { ...draft(), name: '', message: '', colour: 'red' },
       headers: { 'accept-language': 'vi-VN,vi;q=0.9' },
     });
-    expect(response.status).toBe(400);
+    expectStatus(response, 400);
     expect(response.body.error.details).toEqual(
       expect.arrayContaining([
         { path: 'name', code: 'too_small', message: 'Tên: phải từ 1 ký tự trở lên' },
@@ -538,11 +588,11 @@ describe('past and as-soon-as-approved schedules', () => {
   });
 
   it('refuses an occasion of a past year, and takes an occasion without a year as its next date', async () => {
-    const response = await api.call('POST', '/v1/campaigns', {
+    const response = await send(api, 'createCampaign', {
       as: officer,
       json: draft({ schedule: { occasion: 'anti-trafficking-day', year: 2025 } }),
     });
-    expect(response.status).toBe(400);
+    expectStatus(response, 400);
     expect(response.body.error.details).toEqual([
       {
         path: 'schedule.year',
@@ -559,26 +609,30 @@ describe('past and as-soon-as-approved schedules', () => {
     expect(campaign.schedule).toEqual({ asap: true });
     await act(campaign.id, 'submit');
     const approved = await act(campaign.id, 'approve', approver);
-    expect(approved.status).toBe(200);
+    expectStatus(approved, 200);
     expect(approved.body).toMatchObject({ status: 'sending', schedule: { asap: true } });
     expect(approved.body.sendAt).toBe(approved.body.approvedAt);
     expect(approved.body.startedAt).toBeDefined();
   });
 
   it('documents the asap schedule in the OpenAPI document', async () => {
-    const doc = await api.call('GET', '/v1/openapi.json');
-    expect(JSON.stringify(doc.body.components.schemas.Schedule)).toContain('asap');
+    const doc = await send(api, 'openapi');
+    const { components } = z
+      .object({ components: z.object({ schemas: z.record(z.string(), z.unknown()) }) })
+      .parse(bodyOf(doc, 200));
+    expect(JSON.stringify(components.schemas.Schedule)).toContain('asap');
   });
 });
 
 describe('test sends', () => {
   it('queues the message at once for up to 5 phones, routed by carrier, marked as a test', async () => {
     const campaign = await create();
-    const response = await api.call('POST', `/v1/campaigns/${campaign.id}/test`, {
+    const response = await send(api, 'testCampaign', {
+      params: { campaignId: campaign.id },
       as: officer,
       json: { phones: ['0981234567', '0911234567', '0551234567'] },
     });
-    expect(response.status).toBe(202);
+    expectStatus(response, 202);
     expect(response.body.messages).toEqual([
       {
         phone: '+84981234567',
@@ -612,21 +666,25 @@ describe('test sends', () => {
     ['a foreign number', { phones: ['+12025550123'] }, 'phones.0'],
   ])('rejects %s', async (_case, json, path) => {
     const campaign = await create();
-    const response = await api.call('POST', `/v1/campaigns/${campaign.id}/test`, { as: officer, json });
-    expect(response.status).toBe(400);
-    expect(response.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+    const response = await send(api, 'testCampaign', {
+      params: { campaignId: campaign.id },
+      as: officer,
+      json,
+    });
+    expectStatus(response, 400);
+    expect(response.body.error.details?.map((d: { path: string }) => d.path)).toContain(path);
   });
 
   const testSend = (
     id: string,
     phones: string[],
     as: { role: 'officer' | 'approver'; user: string } = officer,
-  ) => api.call('POST', `/v1/campaigns/${id}/test`, { as, json: { phones } });
+  ) => send(api, 'testCampaign', { params: { campaignId: id }, as, json: { phones } });
 
   it('refuses an opted-out phone with 409 naming it, and sends nothing', async () => {
     const campaign = await create();
     const response = await testSend(campaign.id, ['0981234500', '0971 000 006']);
-    expect(response.status).toBe(409);
+    expectStatus(response, 409);
     expect(response.body.error.code).toBe('conflict');
     expect(response.body.error.details).toEqual([
       { path: 'phones.1', code: 'opted_out', message: '+84971000006 is opted out' },
@@ -638,15 +696,15 @@ describe('test sends', () => {
     ).listBatches(campaign.id))
       batches.push(...page);
     expect(batches).toEqual([]);
-    const audit = await api.call('GET', `/v1/audit?campaignId=${campaign.id}`);
-    expect(audit.body.items.map((e: ApiBody) => e.action)).toEqual(['create']);
+    const audit = await send(api, 'listAudit', { query: { campaignId: campaign.id } });
+    expect(bodyOf(audit, 200).items.map((e) => e.action)).toEqual(['create']);
   });
 
   it('audits each test send: who, the phones masked, the text', async () => {
     const campaign = await create();
     expect((await testSend(campaign.id, ['0981234567', '+84 91 123 4567'])).status).toBe(202);
-    const audit = await api.call('GET', `/v1/audit?campaignId=${campaign.id}`);
-    expect(audit.body.items[0]).toMatchObject({
+    const audit = await send(api, 'listAudit', { query: { campaignId: campaign.id } });
+    expect(bodyOf(audit, 200).items[0]).toMatchObject({
       action: 'test',
       actor: officer.user,
       to: 'draft',
@@ -661,7 +719,7 @@ describe('test sends', () => {
     for (let n = 0; n < 5; n++) statuses.push((await testSend(campaign.id, ['0981234567'])).status);
     expect(statuses).toEqual([202, 202, 202, 202, 202]);
     const over = await testSend(campaign.id, ['0981234567']);
-    expect(over.status).toBe(429);
+    expectStatus(over, 429);
     expect(over.body.error.code).toBe('rate_limited');
     const retryAfter = Number(over.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
@@ -669,19 +727,25 @@ describe('test sends', () => {
     // Another user, or another campaign, has a quota of its own.
     expect((await testSend(campaign.id, ['0981234567'], otherOfficer)).status).toBe(202);
     expect((await testSend((await create()).id, ['0981234567'])).status).toBe(202);
-    const audit = await api.call('GET', `/v1/audit?campaignId=${campaign.id}&limit=100`);
-    expect(audit.body.items.filter((e: ApiBody) => e.action === 'test')).toHaveLength(6);
+    const audit = await send(api, 'listAudit', { query: { campaignId: campaign.id, limit: '100' } });
+    expect(bodyOf(audit, 200).items.filter((e) => e.action === 'test')).toHaveLength(6);
   });
 
   it('answers 404 for an unknown campaign and 403 for a planner', async () => {
     expect(
-      (await api.call('POST', '/v1/campaigns/nope/test', { as: officer, json: { phones: ['0981000001'] } }))
-        .status,
+      (
+        await send(api, 'testCampaign', {
+          params: { campaignId: 'nope' },
+          as: officer,
+          json: { phones: ['0981000001'] },
+        })
+      ).status,
     ).toBe(404);
     const campaign = await create();
     expect(
       (
-        await api.call('POST', `/v1/campaigns/${campaign.id}/test`, {
+        await send(api, 'testCampaign', {
+          params: { campaignId: campaign.id },
           as: 'planner',
           json: { phones: ['0981000001'] },
         })
@@ -692,11 +756,11 @@ describe('test sends', () => {
 
 describe('messages, calendar and settings', () => {
   it('estimates accented Vietnamese as UCS-2 and offers the unaccented alternative', async () => {
-    const response = await api.call('POST', '/v1/messages/estimate', {
+    const response = await send(api, 'estimateMessage', {
       as: 'planner',
       json: { text: 'Cảnh giác việc nhẹ lương cao. Gọi 111.' },
     });
-    expect(response.status).toBe(200);
+    expectStatus(response, 200);
     expect(response.body).toMatchObject({
       encoding: 'UCS-2',
       segments: 1,
@@ -706,42 +770,42 @@ describe('messages, calendar and settings', () => {
   });
 
   it('rejects an empty text', async () => {
-    expect((await api.call('POST', '/v1/messages/estimate', { json: { text: '' } })).status).toBe(400);
+    expect((await send(api, 'estimateMessage', { json: { text: '' } })).status).toBe(400);
   });
 
   it('lists 30/7 and the peak period for a year', async () => {
-    const response = await api.call('GET', '/v1/calendar?year=2027', { as: 'planner' });
-    expect(response.body.occasions).toEqual([
+    const response = await send(api, 'getCalendar', { query: { year: '2027' }, as: 'planner' });
+    expect(bodyOf(response, 200).occasions).toEqual([
       expect.objectContaining({ id: 'anti-trafficking-day', date: '2027-07-30' }),
       expect.objectContaining({ id: 'peak-period', start: '2027-07-01', end: '2027-09-30' }),
     ]);
-    expect((await api.call('GET', '/v1/calendar?year=1999', { as: 'planner' })).status).toBe(400);
+    expect((await send(api, 'getCalendar', { query: { year: '1999' }, as: 'planner' })).status).toBe(400);
   });
 
   it('keeps the frequency cap setting, admin only, validated', async () => {
-    expect((await api.call('GET', '/v1/settings', { as: 'planner' })).body.frequencyCap).toEqual({
+    expect(bodyOf(await send(api, 'getSettings', { as: 'planner' }), 200).frequencyCap).toEqual({
       messages: 3,
       hours: 24,
     });
-    const saved = await api.call('PUT', '/v1/settings', {
+    const saved = await send(api, 'putSettings', {
       json: { frequencyCap: { messages: 2, hours: 48 } },
     });
     expect(saved.body).toMatchObject({ frequencyCap: { messages: 2, hours: 48 }, updatedBy: 'admin@test' });
-    expect((await api.call('GET', '/v1/settings', { as: 'officer' })).body.frequencyCap).toEqual({
+    expect(bodyOf(await send(api, 'getSettings', { as: 'officer' }), 200).frequencyCap).toEqual({
       messages: 2,
       hours: 48,
     });
     expect(
       (
-        await api.call('PUT', '/v1/settings', {
+        await send(api, 'putSettings', {
           as: 'approver',
           json: { frequencyCap: { messages: 1, hours: 1 } },
         })
       ).status,
     ).toBe(403);
-    const bad = await api.call('PUT', '/v1/settings', { json: { frequencyCap: { messages: 0, hours: 24 } } });
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.details[0].path).toBe('frequencyCap.messages');
+    const bad = await send(api, 'putSettings', { json: { frequencyCap: { messages: 0, hours: 24 } } });
+    expectStatus(bad, 400);
+    expect(bad.body.error.details?.[0]?.path).toBe('frequencyCap.messages');
   });
 });
 
@@ -753,7 +817,10 @@ describe('a rejection keeps the version it rejected', () => {
       partnerIds: ['viettel-bk'],
     });
     await act(campaign.id, 'submit');
-    const rejected = await act(campaign.id, 'reject', approver, { reason: 'Thiếu số hotline 111' });
+    const rejected = bodyOf(
+      await act(campaign.id, 'reject', approver, { reason: 'Thiếu số hotline 111' }),
+      200,
+    );
     const version = {
       name: '30/7 Bắc Kạn',
       message,
@@ -764,14 +831,15 @@ describe('a rejection keeps the version it rejected', () => {
       partnerIds: ['viettel-bk'],
       timeZone: 'Asia/Ho_Chi_Minh',
     };
-    expect(rejected.body.rejection).toEqual({
+    expect(rejected.rejection).toEqual({
       reason: 'Thiếu số hotline 111',
       by: approver.user,
       at: expect.any(String),
       version,
     });
 
-    await api.call('PATCH', `/v1/campaigns/${campaign.id}`, {
+    await send(api, 'updateCampaign', {
+      params: { campaignId: campaign.id },
       as: officer,
       json: { message: `${message} Gọi 111.`, sendingWindow: null },
     });
@@ -782,15 +850,15 @@ describe('a rejection keeps the version it rejected', () => {
       sendingWindow: null,
       rejection: { reason: 'Thiếu số hotline 111', version },
     });
-    const read = await api.call('GET', `/v1/campaigns/${campaign.id}`, { as: approver });
-    expect(read.body.rejection.version).toEqual(version);
+    const read = await send(api, 'getCampaign', { params: { campaignId: campaign.id }, as: approver });
+    expect(bodyOf(read, 200).rejection?.version).toEqual(version);
   });
 
   it('snapshots a campaign with no filters, partners or window as exactly that', async () => {
     const campaign = await create({ sendingWindow: null });
     await act(campaign.id, 'submit');
-    const rejected = await act(campaign.id, 'reject', approver, { reason: 'Sai lịch' });
-    expect(rejected.body.rejection.version).toEqual({
+    const rejected = bodyOf(await act(campaign.id, 'reject', approver, { reason: 'Sai lịch' }), 200);
+    expect(rejected.rejection?.version).toEqual({
       name: '30/7 Bắc Kạn',
       message,
       audienceIds: [audienceA, audienceB],

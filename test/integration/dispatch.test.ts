@@ -1,3 +1,5 @@
+import { bodyOf, expectStatus, send } from '../support/typed-api.js';
+import type { UserAction } from '../../functions/core/campaign-status.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -74,8 +76,8 @@ const audienceOf = (name: string, list: Subscriber[]) => createAudience(api, nam
 const acceptedPhones = (list: SimulatedPartner[]) =>
   [...acceptedMessages(list).values()].map((entry) => entry.to).sort();
 
-const act = (id: string, action: string) =>
-  api.call('POST', `/v1/campaigns/${id}/${action}`, { as: 'officer' });
+const act = (id: string, action: UserAction) =>
+  send(api, 'transitionCampaign', { params: { campaignId: id, action }, as: 'officer' });
 
 const acceptedBy = (p: SimulatedPartner) => p.sim.counters().accepted;
 
@@ -288,7 +290,8 @@ const verbosePartner = async (
     })();
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const registered = await api.call('PUT', `/v1/partners/${id}`, {
+  const registered = await send(api, 'putPartner', {
+    params: { partnerId: id },
     json: {
       name: id,
       webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`,
@@ -297,7 +300,7 @@ const verbosePartner = async (
       senderId: 'BOCONGAN',
     },
   });
-  expect(registered.status).toBe(201);
+  expectStatus(registered, 201);
   partners.push({
     close: () =>
       new Promise<void>((done) => {
@@ -419,7 +422,7 @@ describe('pause, resume and cancel', () => {
     const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [steady.id] });
 
     await waitFor('some messages handed over', () => acceptedBy(steady) >= 200);
-    expect((await act(campaign.id, 'pause')).body.status).toBe('paused');
+    expect(bodyOf(await act(campaign.id, 'pause'), 200).status).toBe('paused');
     // A batch claimed before the pause may still be on the wire; once none is, nothing more goes out.
     await waitFor('no batch on the wire while paused', async () =>
       (await batchesOf(campaign.id)).every((b) => b.status !== 'handing'),
@@ -431,9 +434,9 @@ describe('pause, resume and cancel', () => {
     expect(whilePaused).toBeLessThan(1200);
     expect(steady.handOvers.filter((h) => h.at > quietAt)).toEqual([]);
 
-    expect((await act(campaign.id, 'resume')).body.status).toBe('sending');
+    expect(bodyOf(await act(campaign.id, 'resume'), 200).status).toBe('sending');
     await waitFor('sending to go on after resume', () => acceptedBy(steady) >= whilePaused + 200);
-    expect((await act(campaign.id, 'cancel')).body.status).toBe('cancelled');
+    expect(bodyOf(await act(campaign.id, 'cancel'), 200).status).toBe('cancelled');
     await waitFor('every batch to be settled', async () =>
       (await batchesOf(campaign.id)).every((b) => b.status === 'pending' || b.status === 'cancelled'),
     );
@@ -457,11 +460,11 @@ describe('pause, resume and cancel', () => {
 
 describe('suppression at send time', () => {
   beforeAll(async () => {
-    const set = await api.call('PUT', '/v1/settings', { json: { frequencyCap: { messages: 1, hours: 24 } } });
-    expect(set.status).toBe(200);
+    const set = await send(api, 'putSettings', { json: { frequencyCap: { messages: 1, hours: 24 } } });
+    expectStatus(set, 200);
   });
   afterAll(async () => {
-    await api.call('PUT', '/v1/settings', { json: { frequencyCap: { messages: 3, hours: 24 } } });
+    await send(api, 'putSettings', { json: { frequencyCap: { messages: 3, hours: 24 } } });
   });
 
   it('never sends to opted-out numbers nor to numbers that reached the frequency cap', async () => {
@@ -469,8 +472,8 @@ describe('suppression at send time', () => {
     const everyone = subscribers('viettel', 5_000_000, 30).map((s) => s.phone);
     const optedOut = everyone.slice(0, 3);
     for (const number of optedOut) {
-      const response = await api.call('POST', '/v1/opt-outs', { as: 'officer', json: { phone: number } });
-      expect(response.status).toBe(201);
+      const response = await send(api, 'createOptOut', { as: 'officer', json: { phone: number } });
+      expectStatus(response, 201);
     }
     const earlier = await launchCampaign(api, {
       audienceIds: [
@@ -509,7 +512,7 @@ describe('suppression at send time', () => {
     const audience = await audienceOf('Đợt 3', [...reached, ...notReached]);
     const cancelled = await launchCampaign(api, { audienceIds: [audience], partnerIds: [taker.id, mute.id] });
     await waitFor('the Viettel numbers handed over', () => acceptedBy(taker) === 5);
-    expect((await act(cancelled.id, 'cancel')).body.status).toBe('cancelled');
+    expect(bodyOf(await act(cancelled.id, 'cancel'), 200).status).toBe('cancelled');
     await waitFor('the cancelled campaign to settle', async () =>
       (await batchesOf(cancelled.id)).every((b) => b.status === 'pending' || b.status === 'cancelled'),
     );

@@ -6,6 +6,7 @@ import { allRoutes } from '../../functions/api/routes.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { requestsFor, violationOf, type FuzzRequest, type Hints } from '../support/fuzz.js';
 import { createAudience, phone } from '../support/sending.js';
+import { bodyOf, expectStatus, send } from '../support/typed-api.js';
 import { partnerSignature } from '../support/webhooks.js';
 
 /**
@@ -29,7 +30,8 @@ let adminToken: string;
 beforeAll(async () => {
   api = await startTestApi();
   adminToken = await api.token('admin', 'fuzz-admin@test');
-  const partner = await api.call('PUT', `/v1/partners/${PARTNER}`, {
+  const partner = await send(api, 'putPartner', {
+    params: { partnerId: PARTNER },
     json: {
       name: 'Fuzz',
       webhookUrl: 'https://partner.example.com/sms',
@@ -38,10 +40,10 @@ beforeAll(async () => {
       senderId: 'FUZZ',
     },
   });
-  expect(partner.status, JSON.stringify(partner.body)).toBe(201);
-  secret = String(partner.body.signingSecret);
+  expectStatus(partner, 201);
+  secret = partner.body.signingSecret;
   const audienceId = await createAudience(api, 'Fuzz', [{ phone: KNOWN_PHONE }]);
-  const campaign = await api.call('POST', '/v1/campaigns', {
+  const campaign = await send(api, 'createCampaign', {
     as: 'officer',
     json: {
       name: 'Fuzz',
@@ -51,11 +53,11 @@ beforeAll(async () => {
       schedule: { sendAt: '2030-07-30T08:00:00+07:00' },
     },
   });
-  expect(campaign.status, JSON.stringify(campaign.body)).toBe(201);
+  const { id: campaignId } = bodyOf(campaign, 201);
   hints = {
     partnerId: fc.constant(PARTNER),
     audienceId: fc.constant(audienceId),
-    campaignId: fc.constant(String(campaign.body.id)),
+    campaignId: fc.constant(campaignId),
     phone: fc.constantFrom(KNOWN_PHONE, '0981234567', '+84 98 123 4567', '84981234567'),
   };
 });
@@ -115,7 +117,7 @@ interface Finding {
   body: string;
 }
 
-const send = async (request: FuzzRequest): Promise<{ status: number; finding?: Finding }> => {
+const sendGenerated = async (request: FuzzRequest): Promise<{ status: number; finding?: Finding }> => {
   const route = allRoutes.find((candidate) => candidate.id === request.routeId);
   const headers: Record<string, string> = {
     ...request.headers,
@@ -151,7 +153,7 @@ const runAll = async (requests: FuzzRequest[], concurrency: number) => {
       const request = requests[next++];
       if (!request) break;
       const began = Date.now();
-      const { status, finding } = await send(request);
+      const { status, finding } = await sendGenerated(request);
       const spent = `${request.routeId}:${request.kind}`;
       timeSpent.set(spent, (timeSpent.get(spent) ?? 0) + Date.now() - began);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -201,8 +203,8 @@ describe('the endpoint fuzzer', () => {
     expect(requests.length).toBeGreaterThanOrEqual(TOTAL);
     expect([...examples.values()].slice(0, 30).map(describeFinding)).toEqual([]);
 
-    const health = await api.call('GET', '/health', { as: null });
+    const health = await send(api, 'health', { as: null });
     expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
-    expect((await api.call('GET', '/v1/campaigns', { as: 'planner' })).status).toBe(200);
+    expect((await send(api, 'listCampaigns', { as: 'planner' })).status).toBe(200);
   }, 600_000);
 });

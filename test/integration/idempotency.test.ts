@@ -5,8 +5,11 @@ import { dynamoDocumentClient, tableName } from '../../functions/adapters/client
 import { dynamoIdempotencyStore } from '../../functions/adapters/idempotency-store.js';
 import { keys } from '../../functions/adapters/table.js';
 import type { Role } from '../../functions/core/roles.js';
+import { expectStatus, sendTo, type CallOptionsOf } from '../support/typed-api.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { counterKey, counterRoute } from './fixtures/counter-handler.js';
+
+type Thing = NonNullable<CallOptionsOf<typeof counterRoute>['json']>;
 
 let api: TestApi;
 beforeAll(async () => {
@@ -21,11 +24,12 @@ interface Options {
   as?: Role | { role: Role; user: string };
 }
 
-const create = (counter: string, json: Record<string, unknown>, { key, as = 'officer' }: Options = {}) =>
-  api.call('POST', `/v1/test/counters/${counter}/things`, {
+const create = (counter: string, json: Thing, { key, as = 'officer' }: Options = {}) =>
+  sendTo(api, counterRoute, {
+    params: { counter },
     as,
     json,
-    headers: key === undefined ? {} : { 'idempotency-key': key },
+    ...(key === undefined ? {} : { idempotencyKey: key }),
   });
 
 /** What the handler recorded for a counter: calls that reached it, and creations. */
@@ -43,9 +47,9 @@ describe('Idempotency-Key on a creating POST', () => {
     const first = await create(counter, { label: 'Bắc Kạn' }, { key });
     const second = await create(counter, { label: 'Bắc Kạn' }, { key });
 
-    expect(first.status).toBe(201);
+    expectStatus(first, 201);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
-    expect(second.status).toBe(201);
+    expectStatus(second, 201);
     expect(second.body).toEqual(first.body);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.headers.get('content-type')).toBe('application/json; charset=utf-8');
@@ -67,7 +71,7 @@ describe('Idempotency-Key on a creating POST', () => {
     expect((await create(counter, { label: 'first' }, { key })).status).toBe(201);
     const second = await create(counter, { label: 'second' }, { key });
 
-    expect(second.status).toBe(409);
+    expectStatus(second, 409);
     expect(second.body).toMatchObject({ error: { code: 'conflict', message: expect.any(String) } });
     expect(await counted(counter)).toEqual({ attempts: 1, creations: 1 });
   });
@@ -85,7 +89,8 @@ describe('Idempotency-Key on a creating POST', () => {
     const first = await create(counter, { label: 'x' });
     const second = await create(counter, { label: 'x' });
 
-    expect([first.status, second.status]).toEqual([201, 201]);
+    expectStatus(first, 201);
+    expectStatus(second, 201);
     expect(second.body.id).not.toBe(first.body.id);
     expect(second.headers.get('idempotent-replayed')).toBeNull();
     expect(await counted(counter)).toEqual({ attempts: 2, creations: 2 });
@@ -99,7 +104,8 @@ describe('Idempotency-Key on a creating POST', () => {
     const fromAlice = await create(counter, { label: 'x' }, { key, as: alice });
     const fromBob = await create(counter, { label: 'x' }, { key, as: bob });
 
-    expect([fromAlice.status, fromBob.status]).toEqual([201, 201]);
+    expectStatus(fromAlice, 201);
+    expectStatus(fromBob, 201);
     expect(fromBob.body.id).not.toBe(fromAlice.body.id);
     expect(fromBob.headers.get('idempotent-replayed')).toBeNull();
     expect(await counted(counter)).toEqual({ attempts: 2, creations: 2 });
@@ -109,7 +115,7 @@ describe('Idempotency-Key on a creating POST', () => {
     expect(aliceAgain.headers.get('idempotent-replayed')).toBe('true');
   });
 
-  it.each([
+  it.each<[string, Omit<Thing, 'label'>, number, string]>([
     ['throws a 4xx AppError', { failFirst: 'throw' }, 409, 'conflict'],
     ['answers a 4xx', { failFirst: 'answer' }, 422, 'test_failure'],
     ['crashes (500)', { crashFirst: true }, 500, 'internal_error'],
@@ -122,7 +128,7 @@ describe('Idempotency-Key on a creating POST', () => {
     expect(failed.body).toMatchObject({ error: { code } });
 
     const retried = await create(counter, body, { key });
-    expect(retried.status).toBe(201);
+    expectStatus(retried, 201);
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
     expect(await counted(counter)).toEqual({ attempts: 2, creations: 1 });
 
@@ -140,7 +146,7 @@ describe('Idempotency-Key on a creating POST', () => {
     const counter = unique('badkey');
     const response = await create(counter, { label: 'x' }, { key });
 
-    expect(response.status).toBe(400);
+    expectStatus(response, 400);
     expect(response.body).toMatchObject({
       error: {
         code: 'validation_failed',
@@ -175,7 +181,7 @@ describe('Idempotency-Key on a creating POST', () => {
     for (const response of responses) {
       if (response.status === 409) expect(response.body.error.code).toBe('conflict');
       else {
-        expect(response.status).toBe(201);
+        expectStatus(response, 201);
         expect(response.body).toEqual(original[0]?.body);
       }
     }

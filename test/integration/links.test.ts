@@ -1,3 +1,4 @@
+import { expectStatus, send } from '../support/typed-api.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
@@ -47,7 +48,7 @@ const changed = (code: string, at: number) =>
   code.slice(0, at) + (code[at] === 'a' ? 'b' : 'a') + code.slice(at + 1);
 
 const expectNotFoundPage = async (response: Response) => {
-  expect(response.status).toBe(404);
+  expectStatus(response, 404);
   expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
   expect(await response.text()).toContain('Không tìm thấy liên kết');
 };
@@ -84,7 +85,7 @@ describe('short links', () => {
     const code = codes[7] ?? '';
     for (let click = 1; click <= 2; click++) {
       const response = await open(code);
-      expect(response.status).toBe(302);
+      expectStatus(response, 302);
       expect(response.headers.get('location')).toBe(TARGET);
       expect(response.headers.get('cache-control')).toBe('no-store');
     }
@@ -126,11 +127,12 @@ describe('short links', () => {
   });
 
   it('shows a test send’s link as a preview page naming the target, without redirecting or counting', async () => {
-    const sent = await api.call('POST', `/v1/campaigns/${campaignId}/test`, {
+    const sent = await send(api, 'testCampaign', {
+      params: { campaignId },
       as: 'officer',
       json: { phones: [phone('viettel', 3_100_000)] },
     });
-    expect(sent.status).toBe(202);
+    expectStatus(sent, 202);
     let testCode = '';
     await waitFor('the test batch', async () => {
       const test = (await batchesOf(campaignId)).find((b) => b.test);
@@ -140,7 +142,7 @@ describe('short links', () => {
     // The same reserved prefix: a restarted or later maker of the campaign finds it again.
     expect(testCode.slice(0, 3)).toBe(codes[0]?.slice(0, 3));
     const response = await open(testCode);
-    expect(response.status).toBe(200);
+    expectStatus(response, 200);
     expect(response.headers.get('location')).toBeNull();
     expect(response.headers.get('content-type')).toContain('text/html');
     expect(await response.text()).toContain(TARGET);

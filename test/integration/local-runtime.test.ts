@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb.js';
+import { expectStatus } from '../support/typed-api.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { dynamoProcesses } from '../support/process.js';
 
@@ -148,7 +149,7 @@ describe('npm start (local/main.ts) as a child process', () => {
     expect(admin).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     // A fresh DATA_DIR gets the carrier simulators registered as partners, ready to send to.
     const registered = await get(`${first.url}/v1/partners`, admin);
-    expect(registered.status).toBe(200);
+    expectStatus(registered, 200);
     expect((registered.body as { items: { id: string }[] }).items.map((p) => p.id).sort()).toEqual([
       'sim-mobifone',
       'sim-other',
@@ -156,7 +157,7 @@ describe('npm start (local/main.ts) as a child process', () => {
       'sim-vnpt',
     ]);
     const anonymous = await get(`${first.url}/v1/partners`);
-    expect(anonymous.status).toBe(401);
+    expectStatus(anonymous, 401);
     expect(anonymous.body).toMatchObject({ error: { code: 'unauthorized', message: expect.any(String) } });
     expect((await get(`${first.url}/v1/partners`, await token('planner', dataDir))).status).toBe(403);
     expect(await get(`${first.url}/v1/partners/%E0%A4%A`, admin)).toMatchObject({
@@ -169,7 +170,7 @@ describe('npm start (local/main.ts) as a child process', () => {
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
       body: JSON.stringify(partner),
     });
-    expect(created.status).toBe(201);
+    expectStatus(created, 201);
 
     expect(await stop(first, 'SIGTERM')).toEqual({ code: 0, signal: null });
     expect(isAlive(dynamo?.pid ?? 0)).toBe(false);
@@ -178,7 +179,7 @@ describe('npm start (local/main.ts) as a child process', () => {
     // Second run on the same DATA_DIR: the partner and the token's secret are still there.
     const second = await start(await freePort(), dataDir);
     const read = await get(`${second.url}/v1/partners/viettel-bk`, admin);
-    expect(read.status).toBe(200);
+    expectStatus(read, 200);
     expect(read.body).toMatchObject({ ...partner, id: 'viettel-bk' });
     expect(read.body).not.toHaveProperty('signingSecret');
 
@@ -240,7 +241,7 @@ describe('the local server (local/server.ts) in this process', () => {
       { 'content-type': 'application/json', 'content-length': '5000000' },
       false,
     );
-    expect(response.status).toBe(401);
+    expectStatus(response, 401);
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'unauthorized' } });
   });
 
@@ -254,7 +255,7 @@ describe('the local server (local/server.ts) in this process', () => {
       },
       false,
     );
-    expect(response.status).toBe(403);
+    expectStatus(response, 403);
   });
 
   it('answers 413 to a body announced larger than the route takes, without reading it', async () => {
@@ -267,7 +268,7 @@ describe('the local server (local/server.ts) in this process', () => {
       },
       false,
     );
-    expect(response.status).toBe(413);
+    expectStatus(response, 413);
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
@@ -277,7 +278,7 @@ describe('the local server (local/server.ts) in this process', () => {
       { authorization: `Bearer ${await api.token('officer')}`, 'content-type': 'application/json' },
       true,
     );
-    expect(response.status).toBe(413);
+    expectStatus(response, 413);
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
@@ -287,12 +288,12 @@ describe('the local server (local/server.ts) in this process', () => {
       headers: { authorization: `Bearer ${await api.token('officer')}`, 'content-type': 'application/json' },
       body: 'a'.repeat(11 * 1024 * 1024),
     });
-    expect(response.status).toBe(413);
+    expectStatus(response, 413);
   });
 
   it('answers a short link with a malformed escape with the 404 page', async () => {
     const response = await fetch(`${api.url}/l/%E0%A4%A`);
-    expect(response.status).toBe(404);
+    expectStatus(response, 404);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
   });
 });

@@ -14,8 +14,9 @@ import { sumCounters } from '../../functions/core/metrics/counters.js';
 import { aggregateMetrics } from '../../functions/streams/aggregate-metrics.js';
 import type { LocalStreams } from '../../local/streams.js';
 import { countRequests } from '../../bench/counters.js';
-import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
+import { startTestApi, type TestApi } from '../support/api.js';
 import { allStreamRecords, startTestStreams } from '../support/streams.js';
+import { expectStatus, send, bodyOf, type RouteCallOptions } from '../support/typed-api.js';
 
 const T0 = '2027-07-30T01:05:00.000Z';
 const T1 = '2027-07-30T01:47:00.000Z';
@@ -121,11 +122,11 @@ const inbound = (campaignId: string, id: string, optOut: boolean) =>
     }),
   );
 
-const metrics = async (campaignId: string, query = ''): Promise<ApiBody> => {
-  const { status, body } = await api.call('GET', `/v1/campaigns/${campaignId}/metrics${query}`, {
-    as: 'planner',
-  });
-  expect(status).toBe(200);
+const metrics = async (campaignId: string, query: RouteCallOptions<'getCampaignMetrics'>['query'] = {}) => {
+  const body = bodyOf(
+    await send(api, 'getCampaignMetrics', { params: { campaignId }, query, as: 'planner' }),
+    200,
+  );
   expect(body.targeted).toBe(body.suppressed + body.queued + body.pending + body.delivered + body.failed);
   return body;
 };
@@ -245,19 +246,20 @@ describe('campaign metrics from the table stream', () => {
       { at: '2027-07-30T01:00:00Z', sent: 3, delivered: 1, failed: 1, clicks: 1 },
       { at: '2027-07-30T02:00:00Z', sent: 0, delivered: 0, failed: 1, clicks: 1 },
     ]);
-    expect(Date.parse(body.updatedAt)).not.toBeNaN();
+    expect(Date.parse(String(body.updatedAt))).not.toBeNaN();
 
-    const minutes = await metrics(id, '?granularity=minute');
+    const minutes = await metrics(id, { granularity: 'minute' });
     expect(minutes.timeline).toEqual([
       { at: '2027-07-30T01:05:00Z', sent: 3, delivered: 0, failed: 1, clicks: 0 },
       { at: '2027-07-30T01:47:00Z', sent: 0, delivered: 1, failed: 0, clicks: 1 },
       { at: '2027-07-30T02:10:00Z', sent: 0, delivered: 0, failed: 1, clicks: 1 },
     ]);
-    const window = await metrics(
-      id,
-      `?granularity=minute&from=${encodeURIComponent('2027-07-30T08:30:00+07:00')}&to=2027-07-30T02:00:00Z`,
-    );
-    expect(window.timeline.map((p: { at: string }) => p.at)).toEqual(['2027-07-30T01:47:00Z']);
+    const window = await metrics(id, {
+      granularity: 'minute',
+      from: '2027-07-30T08:30:00+07:00',
+      to: '2027-07-30T02:00:00Z',
+    });
+    expect(window.timeline.map((p) => p.at)).toEqual(['2027-07-30T01:47:00Z']);
   });
 
   it('keeps the counts exact when Lambda delivers the same records again', async () => {
@@ -305,17 +307,19 @@ describe('campaign metrics from the table stream', () => {
   });
 
   it('answers 404 for an unknown campaign and 400 for a bad window', async () => {
-    expect((await api.call('GET', '/v1/campaigns/nope/metrics', { as: 'planner' })).status).toBe(404);
-    const bad = await api.call(
-      'GET',
-      `/v1/campaigns/${id}/metrics?granularity=minute&from=2027-07-30T00:00:00Z&to=2027-07-31T01:00:00Z`,
-      {
-        as: 'planner',
-      },
+    expect(
+      (await send(api, 'getCampaignMetrics', { params: { campaignId: 'nope' }, as: 'planner' })).status,
+    ).toBe(404);
+    const bad = await send(api, 'getCampaignMetrics', {
+      params: { campaignId: id },
+      query: { granularity: 'minute', from: '2027-07-30T00:00:00Z', to: '2027-07-31T01:00:00Z' },
+      as: 'planner',
+    });
+    expectStatus(bad, 400);
+    expect(bad.body.error.details?.[0]?.path).toBe('to');
+    expect((await send(api, 'getCampaignMetrics', { params: { campaignId: id }, as: null })).status).toBe(
+      401,
     );
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.details[0].path).toBe('to');
-    expect((await api.call('GET', `/v1/campaigns/${id}/metrics`, { as: null })).status).toBe(401);
   });
 });
 
@@ -326,21 +330,19 @@ describe('metrics summary', () => {
     await putCampaign('sumLater', '2027-09-15T01:00:00.000Z');
     await batches.putBatches([newBatch('sumB', 1, [message(0, 'viettel', 'Bắc Kạn')])]);
     await streams.drain();
-    const { status, body } = await api.call(
-      'GET',
-      `/v1/metrics/summary?from=${encodeURIComponent('2027-07-01T00:00:00+07:00')}&to=2027-09-01T00:00:00Z`,
-      { as: 'planner' },
-    );
-    expect(status).toBe(200);
-    expect(body.campaigns.map((c: { campaignId: string }) => c.campaignId)).toEqual(['metricsA', 'sumB']);
+    const summary = await send(api, 'getMetricsSummary', {
+      query: { from: '2027-07-01T00:00:00+07:00', to: '2027-09-01T00:00:00Z' },
+      as: 'planner',
+    });
+    const body = bodyOf(summary, 200);
+    expect(body.campaigns.map((c) => c.campaignId)).toEqual(['metricsA', 'sumB']);
     expect(body.totals).toMatchObject({ targeted: 10, queued: 2, sent: 3, delivered: 1 });
-    const bad = await api.call(
-      'GET',
-      '/v1/metrics/summary?from=2027-07-01T00:00:00Z&to=2027-06-01T00:00:00Z',
-      { as: 'planner' },
-    );
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.details[0].path).toBe('to');
+    const bad = await send(api, 'getMetricsSummary', {
+      query: { from: '2027-07-01T00:00:00Z', to: '2027-06-01T00:00:00Z' },
+      as: 'planner',
+    });
+    expectStatus(bad, 400);
+    expect(bad.body.error.details?.[0]?.path).toBe('to');
   });
 });
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
 import { dynamoOptOutStore } from '../../functions/adapters/opt-out-store.js';
-import { startTestApi, type CallOptions, type TestApi } from '../support/api.js';
-import { expectStatus, send } from '../support/typed-api.js';
+import { startTestApi, type Caller, type TestApi } from '../support/api.js';
+import { expectError, expectStatus, send } from '../support/typed-api.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -12,16 +12,10 @@ afterAll(() => api.close());
 
 const store = () => dynamoOptOutStore(dynamoDocumentClient(), tableName());
 
-const expectError = (response: { status: number; body: unknown }, status: number, code: string) => {
-  expect(response.status).toBe(status);
-  expect(response.body).toMatchObject({ error: { code, message: expect.any(String) } });
-};
-
 const optOut = (phone: string, reason?: string) =>
   send(api, 'createOptOut', { as: 'officer', json: reason ? { phone, reason } : { phone } });
-const read = (phone: string, as: CallOptions['as'] = 'admin') =>
-  send(api, 'getOptOut', { params: { phone }, as });
-const remove = (phone: string, options: { as?: CallOptions['as']; badJson?: unknown } = {}) =>
+const read = (phone: string, as: Caller = 'admin') => send(api, 'getOptOut', { params: { phone }, as });
+const remove = (phone: string, options: { as?: Caller; badJson?: unknown } = {}) =>
   send(api, 'deleteOptOut', { params: { phone }, ...options });
 
 describe('opt-outs', () => {
@@ -30,7 +24,7 @@ describe('opt-outs', () => {
       as: { role: 'officer', user: 'minh@ha-giang' },
       json: { phone: '098 111 2233', reason: '  Nhắn TU CHOI qua tổng đài ' },
     });
-    expect(created.status).toBe(201);
+    expectStatus(created, 201);
     expect(created.body).toEqual({
       phone: '+84981112233',
       reason: 'Nhắn TU CHOI qua tổng đài',
@@ -46,8 +40,8 @@ describe('opt-outs', () => {
   it('answers 200 with the first record when the phone is already opted out', async () => {
     const first = await optOut('0982223344', 'first');
     const again = await optOut('+84 98 222 3344', 'second');
-    expect(first.status).toBe(201);
-    expect(again.status).toBe(200);
+    expectStatus(first, 201);
+    expectStatus(again, 200);
     expect(again.body).toEqual(first.body);
   });
 
@@ -59,8 +53,8 @@ describe('opt-outs', () => {
     };
     const first = await send(api, 'createOptOut', request);
     const replay = await send(api, 'createOptOut', request);
-    expect(first.status).toBe(201);
-    expect(replay.status).toBe(201);
+    expectStatus(first, 201);
+    expectStatus(replay, 201);
     expect(replay.body).toEqual(first.body);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
   });
@@ -72,7 +66,7 @@ describe('opt-outs', () => {
   it('lets an admin re-consent a phone, after which it is no longer opted out', async () => {
     await optOut('0984445566');
     const removed = await remove('+84984445566', { as: 'admin' });
-    expect(removed.status).toBe(204);
+    expectStatus(removed, 204);
     expect(removed.body).toBe('');
     expectError(await read('0984445566'), 404, 'not_found');
     expectError(await remove('0984445566', { as: 'admin' }), 404, 'not_found');

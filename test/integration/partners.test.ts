@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api.js';
+import { bodyOf, expectError, expectStatus, send, type RouteJson } from '../support/typed-api.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -7,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const partner = {
+const partner: RouteJson<'putPartner'> = {
   name: 'Viettel Hà Nội',
   webhookUrl: 'https://sms.viettel.example/v1/batches',
   carriers: ['viettel'],
@@ -15,15 +17,10 @@ const partner = {
   senderId: 'BOCONGAN',
 };
 
-const expectError = (response: { status: number; body: unknown }, status: number, code: string) => {
-  expect(response.status).toBe(status);
-  expect(response.body).toMatchObject({ error: { code, message: expect.any(String) } });
-};
-
 describe('partners API', () => {
   it('creates a partner with defaults and shows the signing secret once', async () => {
-    const created = await api.call('PUT', '/v1/partners/viettel-hn', { json: partner });
-    expect(created.status).toBe(201);
+    const created = await send(api, 'putPartner', { params: { partnerId: 'viettel-hn' }, json: partner });
+    expectStatus(created, 201);
     expect(created.body).toMatchObject({
       ...partner,
       id: 'viettel-hn',
@@ -36,66 +33,75 @@ describe('partners API', () => {
     expect(created.body.signingSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(Buffer.from(created.body.signingSecret.slice(6), 'base64')).toHaveLength(32);
 
-    const read = await api.call('GET', '/v1/partners/viettel-hn');
-    expect(read.status).toBe(200);
+    const read = await send(api, 'getPartner', { params: { partnerId: 'viettel-hn' } });
+    expectStatus(read, 200);
     expect(read.body).toMatchObject({ ...partner, id: 'viettel-hn' });
     expect(JSON.stringify(read.body)).not.toContain('whsec_');
     expect(read.body).not.toHaveProperty('secrets');
   });
 
   it('updates an existing partner with 200, keeping its secret and creation time', async () => {
-    const first = await api.call('PUT', '/v1/partners/vnpt-na', {
+    const first = await send(api, 'putPartner', {
+      params: { partnerId: 'vnpt-na' },
       json: { ...partner, carriers: ['vinaphone'] },
     });
-    const updated = await api.call('PUT', '/v1/partners/vnpt-na', {
+    const updated = await send(api, 'putPartner', {
+      params: { partnerId: 'vnpt-na' },
       json: { ...partner, carriers: ['vinaphone'], tps: 80, enabled: false },
     });
-    expect(updated.status).toBe(200);
+    expectStatus(first, 201);
+    expectStatus(updated, 200);
     expect(updated.body).toMatchObject({ tps: 80, enabled: false, createdAt: first.body.createdAt });
     expect(updated.body).not.toHaveProperty('signingSecret');
   });
 
   it('rotates the secret: a new one each time, never shown by GET', async () => {
-    const created = await api.call('PUT', '/v1/partners/mobi-ht', {
+    const created = await send(api, 'putPartner', {
+      params: { partnerId: 'mobi-ht' },
       json: { ...partner, carriers: ['mobifone'] },
     });
-    const rotated = await api.call('POST', '/v1/partners/mobi-ht/rotate-secret');
-    expect(rotated.status).toBe(200);
+    const rotated = await send(api, 'rotatePartnerSecret', { params: { partnerId: 'mobi-ht' } });
+    expectStatus(created, 201);
+    expectStatus(rotated, 200);
     expect(rotated.body.signingSecret).toMatch(/^whsec_/);
     expect(rotated.body.signingSecret).not.toBe(created.body.signingSecret);
-    const read = await api.call('GET', '/v1/partners/mobi-ht');
+    const read = await send(api, 'getPartner', { params: { partnerId: 'mobi-ht' } });
+    expectStatus(read, 200);
     expect(read.body.secretRotatedAt >= created.body.secretRotatedAt).toBe(true);
     expect(JSON.stringify(read.body)).not.toContain('whsec_');
   });
 
   it('lists partners page by page with a cursor', async () => {
     for (const id of ['list-a', 'list-b', 'list-c'])
-      await api.call('PUT', `/v1/partners/${id}`, { json: partner });
+      await send(api, 'putPartner', { params: { partnerId: id }, json: partner });
     const seen: string[] = [];
-    let cursor: string | null = null;
+    let cursor: string | undefined;
     do {
-      const query: string = `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page = await api.call('GET', `/v1/partners${query}`);
-      expect(page.status).toBe(200);
+      const page = await send(api, 'listPartners', { query: { limit: 2, cursor } });
+      expectStatus(page, 200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.body.items.map((p: { id: string }) => p.id));
-      cursor = page.body.nextCursor;
+      seen.push(...page.body.items.map((p) => p.id));
+      cursor = page.body.nextCursor ?? undefined;
     } while (cursor);
     expect(seen).toEqual(expect.arrayContaining(['list-a', 'list-b', 'list-c']));
     expect(new Set(seen).size).toBe(seen.length);
   });
 
   it('answers 404 in the contract shape for an unknown partner', async () => {
-    expectError(await api.call('GET', '/v1/partners/nobody'), 404, 'not_found');
-    expectError(await api.call('POST', '/v1/partners/nobody/rotate-secret'), 404, 'not_found');
+    expectError(await send(api, 'getPartner', { params: { partnerId: 'nobody' } }), 404, 'not_found');
+    expectError(
+      await send(api, 'rotatePartnerSecret', { params: { partnerId: 'nobody' } }),
+      404,
+      'not_found',
+    );
   });
 });
 
 describe('partners API access', () => {
   it('answers 401 without a token, with a forged token, and with an expired one', async () => {
-    expectError(await api.call('GET', '/v1/partners', { as: null }), 401, 'unauthorized');
+    expectError(await send(api, 'listPartners', { as: null }), 401, 'unauthorized');
     expectError(
-      await api.call('GET', '/v1/partners', { as: null, headers: { authorization: 'Bearer not.a.jwt' } }),
+      await send(api, 'listPartners', { as: null, headers: { authorization: 'Bearer not.a.jwt' } }),
       401,
       'unauthorized',
     );
@@ -103,19 +109,27 @@ describe('partners API access', () => {
     const [header, payload] = token.split('.');
     const forged = `${header}.${payload}.${Buffer.from('x'.repeat(32)).toString('base64url')}`;
     expectError(
-      await api.call('GET', '/v1/partners', { as: null, headers: { authorization: `Bearer ${forged}` } }),
+      await send(api, 'listPartners', { as: null, headers: { authorization: `Bearer ${forged}` } }),
       401,
       'unauthorized',
     );
   });
 
   it.each(['planner', 'officer', 'approver'] as const)('forbids a %s (admin only)', async (role) => {
-    expectError(await api.call('GET', '/v1/partners', { as: role }), 403, 'forbidden');
-    expectError(await api.call('PUT', '/v1/partners/by-role', { as: role, json: partner }), 403, 'forbidden');
+    expectError(await send(api, 'listPartners', { as: role }), 403, 'forbidden');
+    expectError(
+      await send(api, 'putPartner', { params: { partnerId: 'by-role' }, as: role, json: partner }),
+      403,
+      'forbidden',
+    );
   });
 
   it('checks the token before the input: 401 wins over 400', async () => {
-    expectError(await api.call('PUT', '/v1/partners/BAD!', { as: null, json: {} }), 401, 'unauthorized');
+    expectError(
+      await send(api, 'putPartner', { params: { partnerId: 'BAD!' }, as: null, badJson: {} }),
+      401,
+      'unauthorized',
+    );
   });
 });
 
@@ -166,17 +180,20 @@ describe('partners API input validation', () => {
   ])(
     'rejects a webhook to %s with 400 on webhookUrl and the reason',
     async (_case, webhookUrl, code, reason) => {
-      const response = await api.call('PUT', '/v1/partners/ssrf', { json: { ...partner, webhookUrl } });
+      const response = await send(api, 'putPartner', {
+        params: { partnerId: 'ssrf' },
+        json: { ...partner, webhookUrl },
+      });
       expectError(response, 400, 'validation_failed');
       expect(response.body.error.details).toEqual([
         expect.objectContaining({ path: 'webhookUrl', code, message: expect.stringContaining(reason) }),
       ]);
-      expect((await api.call('GET', '/v1/partners/ssrf')).status).toBe(404);
+      expect((await send(api, 'getPartner', { params: { partnerId: 'ssrf' } })).status).toBe(404);
     },
   );
 
   it.each(invalidBodies)('rejects %s with 400 naming the field', async (_case, body, path) => {
-    const response = await api.call('PUT', '/v1/partners/valid-id', { json: body });
+    const response = await send(api, 'putPartner', { params: { partnerId: 'valid-id' }, badJson: body });
     expectError(response, 400, 'validation_failed');
     expect(response.body.error.details).toEqual(
       expect.arrayContaining([expect.objectContaining({ path, message: expect.any(String) })]),
@@ -190,14 +207,15 @@ describe('partners API input validation', () => {
     ['underscore', 'viettel_hn'],
     ['encoded slash', 'a%2Fb'],
   ])('rejects a partner id that is %s', async (_case, id) => {
-    const response = await api.call('PUT', `/v1/partners/${id}`, { json: partner });
+    const response = await send(api, 'putPartner', { params: { partnerId: id }, json: partner });
     expectError(response, 400, 'validation_failed');
-    expect(response.body.error.details[0].path).toBe('partnerId');
+    expect(response.body.error.details?.[0]?.path).toBe('partnerId');
   });
 
   it('rejects a body that is not JSON with 400 invalid_json', async () => {
-    const response = await api.call('PUT', '/v1/partners/valid-id', {
-      body: '{"name": ',
+    const response = await send(api, 'putPartner', {
+      params: { partnerId: 'valid-id' },
+      rawBody: '{"name": ',
       headers: { 'content-type': 'application/json' },
     });
     expectError(response, 400, 'invalid_json');
@@ -208,8 +226,9 @@ describe('partners API input validation', () => {
     ['a JSON string', '"partner"'],
     ['null', 'null'],
   ])('rejects %s as the body', async (_case, body) => {
-    const response = await api.call('PUT', '/v1/partners/valid-id', {
-      body,
+    const response = await send(api, 'putPartner', {
+      params: { partnerId: 'valid-id' },
+      rawBody: body,
       headers: { 'content-type': 'application/json' },
     });
     expectError(response, 400, 'validation_failed');
@@ -217,14 +236,18 @@ describe('partners API input validation', () => {
 
   it('rejects a missing body', async () => {
     expectError(
-      await api.call('PUT', '/v1/partners/valid-id', { headers: { 'content-type': 'application/json' } }),
+      await send(api, 'putPartner', {
+        params: { partnerId: 'valid-id' },
+        headers: { 'content-type': 'application/json' },
+      }),
       400,
       'validation_failed',
     );
   });
 
   it('rejects a body that is not JSON by content type with 415', async () => {
-    const response = await api.call('PUT', '/v1/partners/valid-id', {
+    // The server refuses the media type before any route runs: no route declares 415, so a raw call.
+    const response = await api.sendRaw('PUT', '/v1/partners/valid-id', {
       body: JSON.stringify(partner),
       headers: { 'content-type': 'text/plain' },
     });
@@ -232,30 +255,36 @@ describe('partners API input validation', () => {
   });
 
   it('accepts JSON with a charset parameter', async () => {
-    const response = await api.call('PUT', '/v1/partners/charset-ok', {
-      body: JSON.stringify(partner),
+    const response = await send(api, 'putPartner', {
+      params: { partnerId: 'charset-ok' },
+      rawBody: JSON.stringify(partner),
       headers: { 'content-type': 'application/json; charset=utf-8' },
     });
-    expect(response.status).toBe(201);
+    expectStatus(response, 201);
   });
 
   it('rejects a body over 1 MiB with 413', async () => {
-    const response = await api.call('PUT', '/v1/partners/valid-id', {
+    // The server refuses the size before any route runs: no route declares 413 here, so a raw call.
+    const response = await api.sendRaw('PUT', '/v1/partners/valid-id', {
       json: { ...partner, name: 'x'.repeat(1024 * 1024) },
     });
     expectError(response, 413, 'payload_too_large');
   });
 
   it('accepts an empty JSON object on a route that takes no body', async () => {
-    await api.call('PUT', '/v1/partners/empty-body', { json: partner });
-    const rotated = await api.call('POST', '/v1/partners/empty-body/rotate-secret', { json: {} });
-    expect(rotated.status).toBe(200);
+    await send(api, 'putPartner', { params: { partnerId: 'empty-body' }, json: partner });
+    const rotated = await send(api, 'rotatePartnerSecret', {
+      params: { partnerId: 'empty-body' },
+      badJson: {},
+    });
+    expectStatus(rotated, 200);
     expect(rotated.body.signingSecret).toMatch(/^whsec_/);
   });
 
   it('rejects a body on a route that takes none', async () => {
-    const response = await api.call('POST', '/v1/partners/valid-id/rotate-secret', {
-      json: { secret: 'mine' },
+    const response = await send(api, 'rotatePartnerSecret', {
+      params: { partnerId: 'valid-id' },
+      badJson: { secret: 'mine' },
     });
     expectError(response, 400, 'validation_failed');
   });
@@ -267,40 +296,70 @@ describe('partners API input validation', () => {
     ['cursor=%25%25%25', 'cursor'],
     ['sort=name', 'sort'],
   ])('rejects the list query %s', async (query, path) => {
-    const response = await api.call('GET', `/v1/partners?${query}`);
+    const response = await send(api, 'listPartners', {
+      badQuery: Object.fromEntries(new URLSearchParams(query)),
+    });
     expectError(response, 400, 'validation_failed');
-    expect(response.body.error.details[0].path).toBe(path);
+    expect(response.body.error.details?.[0]?.path).toBe(path);
   });
 
   it('keeps Vietnamese names exactly', async () => {
     const name = 'Viễn thông Bắc Kạn – chi nhánh Chợ Đồn';
-    await api.call('PUT', '/v1/partners/vn-name', { json: { ...partner, name } });
-    expect((await api.call('GET', '/v1/partners/vn-name')).body.name).toBe(name);
+    await send(api, 'putPartner', { params: { partnerId: 'vn-name' }, json: { ...partner, name } });
+    expect(bodyOf(await send(api, 'getPartner', { params: { partnerId: 'vn-name' } }), 200).name).toBe(name);
   });
+});
+
+/** The parts of the OpenAPI document these tests read. */
+const OpenApiDocument = z.object({
+  openapi: z.string(),
+  paths: z.record(
+    z.string(),
+    z.record(
+      z.string(),
+      z.object({
+        requestBody: z
+          .object({
+            content: z.record(z.string(), z.object({ schema: z.object({ $ref: z.string().optional() }) })),
+          })
+          .optional(),
+      }),
+    ),
+  ),
+  components: z.object({
+    schemas: z.record(
+      z.string(),
+      z.object({
+        additionalProperties: z.unknown().optional(),
+        properties: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
+  }),
 });
 
 describe('system routes', () => {
   it('answers /health without a token', async () => {
-    const response = await api.call('GET', '/health', { as: null });
+    const response = await send(api, 'health', { as: null });
     expect(response).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 
   it('answers an unknown route with 404 in the contract shape', async () => {
-    expectError(await api.call('GET', '/v1/nothing-here'), 404, 'not_found');
+    expectError(await api.sendRaw('GET', '/v1/nothing-here'), 404, 'not_found');
   });
 
   it('serves an OpenAPI 3.1 document naming every route', async () => {
-    const response = await api.call('GET', '/v1/openapi.json', { as: null });
-    expect(response.status).toBe(200);
-    expect(response.body.openapi).toBe('3.1.0');
-    expect(Object.keys(response.body.paths)).toEqual(
+    const response = await send(api, 'openapi', { as: null });
+    expectStatus(response, 200);
+    const doc = OpenApiDocument.parse(response.body);
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/health', '/v1/partners', '/v1/partners/{partnerId}']),
     );
     const { $ref } =
-      response.body.paths['/v1/partners/{partnerId}'].put.requestBody.content['application/json'].schema;
-    const schema = response.body.components.schemas[$ref.replace('#/components/schemas/', '')];
-    expect(schema.additionalProperties).toBe(false);
-    expect(schema.properties.tps).toMatchObject({
+      doc.paths['/v1/partners/{partnerId}']?.put?.requestBody?.content['application/json']?.schema ?? {};
+    const schema = doc.components.schemas[String($ref).replace('#/components/schemas/', '')];
+    expect(schema?.additionalProperties).toBe(false);
+    expect(schema?.properties?.tps).toMatchObject({
       type: 'integer',
       minimum: 1,
     });
@@ -343,7 +402,7 @@ describe('list cursors', () => {
   it.each(lists.flatMap((list) => tampered.map(([what, cursor]) => [list, what, cursor] as const)))(
     '%s refuses a cursor that is %s with 400 on `cursor`',
     async (list, _what, cursor) => {
-      const response = await api.call('GET', withCursor(list, cursor));
+      const response = await api.sendRaw('GET', withCursor(list, cursor));
       expectError(response, 400, 'validation_failed');
       expect(response.body.error.details).toEqual([
         { path: 'cursor', code: expect.any(String), message: expect.any(String) },
@@ -353,27 +412,33 @@ describe('list cursors', () => {
 
   it('refuses a real cursor of one list on another list', async () => {
     for (const name of ['Cursor A', 'Cursor B'])
-      expect((await api.call('POST', '/v1/audiences', { json: { name } })).status).toBe(201);
-    for (const id of ['cursor-a', 'cursor-b']) await api.call('PUT', `/v1/partners/${id}`, { json: partner });
-    const audiences = await api.call('GET', '/v1/audiences?limit=1');
-    const partners = await api.call('GET', '/v1/partners?limit=1');
-    expect(audiences.body.nextCursor).toEqual(expect.any(String));
-    expect(partners.body.nextCursor).toEqual(expect.any(String));
+      expect((await send(api, 'createAudience', { json: { name } })).status).toBe(201);
+    for (const id of ['cursor-a', 'cursor-b'])
+      await send(api, 'putPartner', { params: { partnerId: id }, json: partner });
+    const audiences = await send(api, 'listAudiences', { query: { limit: '1' } });
+    const partners = await send(api, 'listPartners', { query: { limit: '1' } });
+    expect(bodyOf(audiences, 200).nextCursor).toEqual(expect.any(String));
+    expect(bodyOf(partners, 200).nextCursor).toEqual(expect.any(String));
 
     for (const list of lists.filter((l) => l !== '/v1/audiences')) {
-      const response = await api.call('GET', withCursor(list, audiences.body.nextCursor));
+      const response = await api.sendRaw('GET', withCursor(list, String(bodyOf(audiences, 200).nextCursor)));
       expectError(response, 400, 'validation_failed');
       expect(response.body.error.details).toEqual([
         { path: 'cursor', code: expect.any(String), message: expect.any(String) },
       ]);
     }
     expectError(
-      await api.call('GET', withCursor('/v1/audiences', partners.body.nextCursor)),
+      await api.sendRaw('GET', withCursor('/v1/audiences', String(bodyOf(partners, 200).nextCursor))),
       400,
       'validation_failed',
     );
     // The real cursors still work on their own lists.
-    expect((await api.call('GET', withCursor('/v1/audiences', audiences.body.nextCursor))).status).toBe(200);
-    expect((await api.call('GET', withCursor('/v1/partners', partners.body.nextCursor))).status).toBe(200);
+    expect(
+      (await api.sendRaw('GET', withCursor('/v1/audiences', String(bodyOf(audiences, 200).nextCursor))))
+        .status,
+    ).toBe(200);
+    expect(
+      (await api.sendRaw('GET', withCursor('/v1/partners', String(bodyOf(partners, 200).nextCursor)))).status,
+    ).toBe(200);
   });
 });

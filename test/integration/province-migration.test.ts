@@ -9,6 +9,7 @@ import {
   migrate,
 } from '../../functions/core/province-migration.js';
 import { startTestApi, type TestApi } from '../support/api.js';
+import { bodyOf, send } from '../support/typed-api.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -29,8 +30,8 @@ const OLD_MEMBERS: AudienceMember[] = [
 
 /** An audience as imports before the registry left it: members and counters as officers typed them. */
 const seedOldAudience = async (): Promise<string> => {
-  const created = await api.call('POST', '/v1/audiences', { as: 'officer', json: { name: 'trước 2025' } });
-  const id = String(created.body.id);
+  const created = await send(api, 'createAudience', { as: 'officer', json: { name: 'trước 2025' } });
+  const { id } = bodyOf(created, 201);
   const now = new Date();
   const lease = { id: `old-import-${id}`, now, until: new Date(now.getTime() + 60_000) };
   await store().beginImport(id, lease);
@@ -51,6 +52,9 @@ const seedOldAudience = async (): Promise<string> => {
   return id;
 };
 
+const audienceOf = async (audienceId: string) =>
+  bodyOf(await send(api, 'getAudience', { params: { audienceId } }), 200);
+
 const members = async (id: string) => {
   const all: AudienceMember[] = [];
   for await (const chunk of store().members(id)) all.push(...chunk);
@@ -66,7 +70,7 @@ describe('the province migration', () => {
     // A second run (or a run after one that stopped half-way) finds nothing left to change.
     const again = await canonicaliseAudienceProvinces(migrationDeps());
     expect(again).toEqual({ audiences: 2, membersChanged: 0 });
-    const audience = (await api.call('GET', `/v1/audiences/${id}`)).body;
+    const audience = await audienceOf(id);
     expect(audience).toMatchObject({
       size: 6,
       byCarrier: { viettel: 6 },
@@ -86,15 +90,16 @@ describe('the province migration', () => {
       { phone: '+84981000005', carrier: 'viettel', province: 'Mường Tè' },
       { phone: '+84981000006', carrier: 'viettel' },
     ]);
-    expect((await api.call('GET', `/v1/audiences/${other}`)).body.byProvince).toEqual(audience.byProvince);
+    expect((await audienceOf(other)).byProvince).toEqual(audience.byProvince);
 
     // The audience is free for imports again, which add to the merged counters.
-    const imported = await api.call('POST', `/v1/audiences/${id}/subscribers`, {
+    const imported = await send(api, 'importSubscribers', {
+      params: { audienceId: id },
       as: 'officer',
       json: { subscribers: [{ phone: '0981000007', province: 'Bắc Kạn' }] },
     });
-    expect(imported.body).toMatchObject({ accepted: 1, size: 7 });
-    expect((await api.call('GET', `/v1/audiences/${id}`)).body.byProvince).toEqual({
+    expect(bodyOf(imported, 200)).toMatchObject({ accepted: 1, size: 7 });
+    expect((await audienceOf(id)).byProvince).toEqual({
       'Thái Nguyên': 4,
       'Tuyên Quang': 1,
       'Mường Tè': 1,

@@ -5,6 +5,7 @@ import { startTestApi, type TestApi } from '../support/api.js';
 import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
 import { launchCampaign, waitForStatus } from '../support/sending.js';
 import { startTestStreams } from '../support/streams.js';
+import { bodyOf, expectStatus, send } from '../support/typed-api.js';
 
 /** Issue #15 part A end to end: the registry, an officer's CSV with old and unknown names, a send. */
 
@@ -29,16 +30,16 @@ afterAll(async () => {
 });
 
 const newAudience = async (name: string): Promise<string> => {
-  const created = await api.call('POST', '/v1/audiences', { as: 'officer', json: { name } });
-  expect(created.status).toBe(201);
-  return String(created.body.id);
+  const created = await send(api, 'createAudience', { as: 'officer', json: { name } });
+  return bodyOf(created, 201).id;
 };
 
 const importCsv = (id: string, lines: string[], headers: Record<string, string> = {}) =>
-  api.call('POST', `/v1/audiences/${id}/subscribers`, {
+  send(api, 'importSubscribers', {
+    params: { audienceId: id },
     as: 'officer',
-    body: lines.join('\r\n'),
-    headers: { 'content-type': 'text/csv; charset=utf-8', ...headers },
+    csv: lines.join('\r\n'),
+    headers,
   });
 
 /** Former and current names in the spellings officers use, two unknown places and a row without one. */
@@ -58,10 +59,10 @@ const MIXED = [
 
 describe('GET /v1/provinces', () => {
   it('lists the 34 units by code with their former provinces, cacheable, to any reader', async () => {
-    const response = await api.call('GET', '/v1/provinces', { as: 'planner' });
-    expect(response.status).toBe(200);
+    const response = await send(api, 'listProvinces', { as: 'planner' });
+    expectStatus(response, 200);
     expect(response.headers.get('cache-control')).toBe('private, max-age=86400');
-    const items = response.body.items as { code: string; name: string; formerNames: string[] }[];
+    const items = response.body.items;
     expect(items).toHaveLength(34);
     expect(items.flatMap((p) => p.formerNames)).toHaveLength(63);
     expect(items.find((p) => p.code === '19')).toEqual({
@@ -82,7 +83,7 @@ describe('an import naming former, current and unknown provinces', () => {
   it('counts by current unit, warns about unknown places and says how many names were former ones', async () => {
     const id = await newAudience('Biên giới phía Bắc');
     const response = await importCsv(id, MIXED);
-    expect(response.status).toBe(200);
+    expectStatus(response, 200);
     expect(response.body).toEqual({
       accepted: 10,
       duplicates: 0,
@@ -109,8 +110,11 @@ describe('an import naming former, current and unknown provinces', () => {
       mappedFromFormerName: 5,
       size: 10,
     });
-    const audience = await api.call('GET', `/v1/audiences/${id}`, { as: 'planner' });
-    expect(audience.body.byProvince).toEqual({
+    const audience = bodyOf(
+      await send(api, 'getAudience', { params: { audienceId: id }, as: 'planner' }),
+      200,
+    );
+    expect(audience.byProvince).toEqual({
       'Thái Nguyên': 3,
       'Tuyên Quang': 1,
       'Thành phố Hồ Chí Minh': 2,
@@ -123,7 +127,8 @@ describe('an import naming former, current and unknown provinces', () => {
     const response = await importCsv(id, ['phone,province', '0981000001,Atlantis'], {
       'accept-language': 'vi',
     });
-    expect(response.body.warnings[0].message).toMatch(/không phải tên tỉnh, thành phố nào/);
+    expectStatus(response, 200);
+    expect(response.body.warnings[0]?.message).toMatch(/không phải tên tỉnh, thành phố nào/);
   });
 
   it('lists at most 1000 warnings and counts them all', async () => {
@@ -133,6 +138,7 @@ describe('an import naming former, current and unknown provinces', () => {
       ...Array.from({ length: 1200 }, (_, i) => `097${String(i).padStart(7, '0')},Nowhere ${i}`),
     ];
     const response = await importCsv(id, lines);
+    expectStatus(response, 200);
     expect(response.body).toMatchObject({ accepted: 1200, warningCount: 1200, size: 1200 });
     expect(response.body.warnings).toHaveLength(1000);
     expect(response.body.warnings[999]).toMatchObject({ row: 1000, value: 'Nowhere 999' });
@@ -154,14 +160,16 @@ describe('an import naming former, current and unknown provinces', () => {
       partnerIds: [PARTNER],
       filters: { provinces: ['Bắc Kạn', 'Tuyên Quang'] },
     });
-    const campaignId = String(campaign.id);
+    const campaignId = campaign.id;
     await waitForStatus(api, campaignId, 'completed', 60_000);
     await streams.drain();
-    const metrics = await api.call('GET', `/v1/campaigns/${campaignId}/metrics`, { as: 'planner' });
-    expect(metrics.status).toBe(200);
-    expect(metrics.body.sent).toBe(4);
-    expect(Object.keys(metrics.body.byProvince).sort()).toEqual(['Thái Nguyên', 'Tuyên Quang']);
-    expect(metrics.body.byProvince['Thái Nguyên'].sent).toBe(3);
-    expect(metrics.body.byProvince['Tuyên Quang'].sent).toBe(1);
+    const metrics = bodyOf(
+      await send(api, 'getCampaignMetrics', { params: { campaignId }, as: 'planner' }),
+      200,
+    );
+    expect(metrics.sent).toBe(4);
+    expect(Object.keys(metrics.byProvince).sort()).toEqual(['Thái Nguyên', 'Tuyên Quang']);
+    expect(metrics.byProvince['Thái Nguyên']?.sent).toBe(3);
+    expect(metrics.byProvince['Tuyên Quang']?.sent).toBe(1);
   }, 90_000);
 });

@@ -1,9 +1,12 @@
+import { expectStatus, send, type AnswerBody, type RouteCallOptions } from '../support/typed-api.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
 import { keys } from '../../functions/adapters/table.js';
 import { startLocalDispatcher } from '../../local/dispatcher.js';
-import { startTestApi, type ApiBody, type TestApi } from '../support/api.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+
+type MessagesQuery = NonNullable<RouteCallOptions<'listCampaignMessages'>['query']>;
 import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
 import {
   batchesOf,
@@ -53,14 +56,12 @@ beforeAll(async () => {
     tps: 100,
     maxBatchSize: 4,
   });
-  expect((await api.call('POST', '/v1/opt-outs', { as: 'officer', json: { phone: OPTED_OUT } })).status).toBe(
-    201,
-  );
-  const cap = await api.call('PUT', '/v1/settings', {
+  expect((await send(api, 'createOptOut', { as: 'officer', json: { phone: OPTED_OUT } })).status).toBe(201);
+  const cap = await send(api, 'putSettings', {
     as: 'admin',
     json: { frequencyCap: { messages: 1, hours: 24 } },
   });
-  expect(cap.status).toBe(200);
+  expectStatus(cap, 200);
   const earlier = await launchCampaign(api, {
     audienceIds: [await createAudience(api, 'Trước', [{ phone: CAPPED }])],
     partnerIds: [partner.id],
@@ -85,20 +86,20 @@ afterAll(async () => {
 type Role = 'planner' | 'officer';
 
 /** Every row of the list, following `nextCursor` page by page. */
-const allMessages = async (as: Role, query: string, pageSizes: number[] = []) => {
-  const rows: ApiBody[] = [];
-  let cursor: string | null = null;
+const allMessages = async (as: Role, query: MessagesQuery, pageSizes: number[] = []) => {
+  const rows: AnswerBody<'listCampaignMessages', 200>['items'] = [];
+  let cursor: string | undefined;
   let pages = 0;
   do {
-    const response = await api.call(
-      'GET',
-      `/v1/campaigns/${campaignId}/messages?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      { as },
-    );
-    expect(response.status).toBe(200);
+    const response = await send(api, 'listCampaignMessages', {
+      params: { campaignId },
+      query: { ...query, cursor },
+      as,
+    });
+    expectStatus(response, 200);
     pageSizes.push(response.body.items.length);
     rows.push(...response.body.items);
-    cursor = response.body.nextCursor;
+    cursor = response.body.nextCursor ?? undefined;
   } while (cursor && ++pages < 100);
   return rows;
 };
@@ -106,7 +107,7 @@ const allMessages = async (as: Role, query: string, pageSizes: number[] = []) =>
 describe('GET /v1/campaigns/{id}/messages', () => {
   it('pages through every recipient exactly once across batch boundaries', async () => {
     const sizes: number[] = [];
-    const rows = await allMessages('officer', 'limit=3', sizes);
+    const rows = await allMessages('officer', { limit: 3 }, sizes);
     expect(rows.map((r) => r.phone).sort()).toEqual(phones);
     expect(new Set(rows.map((r) => r.messageId).filter(Boolean)).size).toBe(27);
     expect(sizes.slice(0, -1).every((n) => n === 3)).toBe(true);
@@ -120,28 +121,28 @@ describe('GET /v1/campaigns/{id}/messages', () => {
       reason: null,
       clicks: 0,
     });
-    expect(['pending', 'delivered']).toContain(row.status);
-    expect(typeof row.sentAt).toBe('string');
-    expect(typeof row.updatedAt).toBe('string');
+    expect(['pending', 'delivered']).toContain(row?.status);
+    expect(typeof row?.sentAt).toBe('string');
+    expect(typeof row?.updatedAt).toBe('string');
   });
 
   it('filters by status', async () => {
-    const failed = await allMessages('officer', 'status=failed&limit=2');
+    const failed = await allMessages('officer', { status: 'failed', limit: 2 });
     expect(failed.map((r) => r.phone).sort()).toEqual(phones.filter((p) => p.startsWith('+8491')));
     expect(failed.every((r) => r.reason === 'unroutable' && r.partnerId === null && r.sentAt === null)).toBe(
       true,
     );
     const others = [
-      ...(await allMessages('officer', 'status=pending&limit=5')),
-      ...(await allMessages('officer', 'status=delivered&limit=5')),
-      ...(await allMessages('officer', 'status=queued&limit=5')),
+      ...(await allMessages('officer', { status: 'pending', limit: 5 })),
+      ...(await allMessages('officer', { status: 'delivered', limit: 5 })),
+      ...(await allMessages('officer', { status: 'queued', limit: 5 })),
     ];
     expect(others.map((r) => r.phone).sort()).toEqual(sent.filter((p) => p.startsWith('+8498')));
   });
 
   it('lists every targeted recipient: the suppressed ones too, with the reason, as many as the metrics count', async () => {
     // In phone order: +8490… (MobiFone) before +8498… (Viettel).
-    const suppressed = await allMessages('officer', 'status=suppressed&limit=1');
+    const suppressed = await allMessages('officer', { status: 'suppressed', limit: 1 });
     expect(suppressed).toEqual([
       expect.objectContaining({
         messageId: null,
@@ -159,7 +160,7 @@ describe('GET /v1/campaigns/{id}/messages', () => {
         sentAt: null,
       }),
     ]);
-    const everyone = await allMessages('officer', 'limit=7');
+    const everyone = await allMessages('officer', { limit: 7 });
     expect(everyone).toHaveLength(TARGETED);
     expect(
       everyone
@@ -175,10 +176,10 @@ describe('GET /v1/campaigns/{id}/messages', () => {
   });
 
   it('masks phones for a planner and shows them in full to an officer', async () => {
-    const planner = await allMessages('planner', 'limit=50');
+    const planner = await allMessages('planner', { limit: 50 });
     expect(planner).toHaveLength(TARGETED);
     for (const row of planner) expect(row.phone).toMatch(/^\+84\d{2}\*+\d{3}$/);
-    const officer = await allMessages('officer', 'limit=50');
+    const officer = await allMessages('officer', { limit: 50 });
     for (const row of officer) expect(row.phone).toMatch(/^\+84\d{9}$/);
   });
 
@@ -188,16 +189,20 @@ describe('GET /v1/campaigns/{id}/messages', () => {
     ['a cursor it never returned', 'cursor=bm90LWEtY3Vyc29y', 'cursor'],
     ['a cursor of another list', `cursor=${Buffer.from('{"pk":"x"}').toString('base64url')}`, 'cursor'],
   ])('refuses %s with 400', async (_why, query, field) => {
-    const response = await api.call('GET', `/v1/campaigns/${campaignId}/messages?${query}`, {
+    const response = await send(api, 'listCampaignMessages', {
+      params: { campaignId },
+      badQuery: Object.fromEntries(new URLSearchParams(query)),
       as: 'planner',
     });
-    expect(response.status).toBe(400);
-    expect(response.body.error.details.map((d: { path: string }) => d.path)).toContain(field);
+    expectStatus(response, 400);
+    expect(response.body.error.details?.map((d) => d.path)).toContain(field);
   });
 
   it('answers 404 for an unknown campaign and 401 without a token', async () => {
-    expect((await api.call('GET', '/v1/campaigns/nope/messages', { as: 'planner' })).status).toBe(404);
-    expect((await api.call('GET', `/v1/campaigns/${campaignId}/messages`, { as: null })).status).toBe(401);
+    expect(
+      (await send(api, 'listCampaignMessages', { params: { campaignId: 'nope' }, as: 'planner' })).status,
+    ).toBe(404);
+    expect((await send(api, 'listCampaignMessages', { params: { campaignId }, as: null })).status).toBe(401);
   });
 });
 
@@ -209,7 +214,7 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
 
   it('is UTF-8 with a BOM, a header and one row per recipient, Vietnamese intact', async () => {
     const response = await download('officer');
-    expect(response.status).toBe(200);
+    expectStatus(response, 200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toBe(
       `attachment; filename="campaign-${campaignId}.csv"`,
@@ -247,7 +252,9 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
   });
 
   it('answers 404 for an unknown campaign', async () => {
-    expect((await api.call('GET', '/v1/campaigns/nope/report.csv', { as: 'planner' })).status).toBe(404);
+    expect(
+      (await send(api, 'campaignReportCsv', { params: { campaignId: 'nope' }, as: 'planner' })).status,
+    ).toBe(404);
   });
 
   it('counts each recipient’s clicks, in the report as in the list', async () => {
@@ -272,7 +279,7 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
     expect(linked.every((r) => clicksOf(r) === '0')).toBe(true);
     expect(others.filter((r) => r[5] === 'suppressed').every((r) => clicksOf(r) === '')).toBe(true);
 
-    const listed = await allMessages('officer', 'limit=500');
+    const listed = await allMessages('officer', { limit: 500 });
     expect(listed.find((r) => r.messageId === id)?.clicks).toBe(2);
   });
 });

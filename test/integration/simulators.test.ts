@@ -16,6 +16,7 @@ import {
 import { signedHeaders, type DeliveryReport } from '../../local/simulators/delivery-reports.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { createAudience, launchCampaign, phone, waitForStatus } from '../support/sending.js';
+import { expectStatus, send } from '../support/typed-api.js';
 
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 const SECRET = newSecret();
@@ -202,7 +203,7 @@ describe('carrier simulator: batches', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(forged).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } });
-    expect(unsigned.status).toBe(401);
+    expectStatus(unsigned, 401);
     expect(sim.counters()).toMatchObject({ requests: 2, badSignatures: 2, received: 0, accepted: 0 });
   });
 
@@ -224,7 +225,7 @@ describe('carrier simulator: batches', () => {
     const sim = await simulator({ tps: 5, now: () => T0 + 400 });
     expect((await deliver(sim, messageIds('a', 4))).status).toBe(200);
     const over = await deliver(sim, messageIds('b', 2));
-    expect(over.status).toBe(429);
+    expectStatus(over, 429);
     expect(over.headers.get('retry-after')).toBe('1');
     expect(over.body).toMatchObject({ error: { code: 'rate_limited' } });
     expect((await deliver(sim, messageIds('c', 1))).status).toBe(200);
@@ -276,7 +277,7 @@ describe('carrier simulator: batches', () => {
     const sim = await simulator({ rejectRate: 0.3, seed: 5 });
     const answer = await deliver(sim, messageIds('m', 100));
     const rejected = (answer.body as { rejected: { messageId: string; reason: string }[] }).rejected;
-    expect(answer.status).toBe(200);
+    expectStatus(answer, 200);
     expect(rejected.length).toBeGreaterThan(15);
     expect(rejected.length).toBeLessThan(45);
     expect(rejected[0]).toEqual({ messageId: expect.stringMatching(/^m-/), reason: expect.any(String) });
@@ -295,7 +296,7 @@ describe('carrier simulator: batches', () => {
       headers: signedHeaders(SECRET, 'msg_x', body),
       body,
     });
-    expect(response.status).toBe(400);
+    expectStatus(response, 400);
     expect(await response.json()).toMatchObject({ error: { code: 'validation_failed' } });
   });
 });
@@ -555,10 +556,11 @@ describe('carrier simulator: replies to a real campaign', () => {
       reportUrl: `${api.url}/v1/webhooks/${partnerId}/delivery-reports`,
       inboundUrl: `${api.url}/v1/webhooks/${partnerId}/inbound`,
     });
-    const registered = await api.call('PUT', `/v1/partners/${partnerId}`, {
+    const registered = await send(api, 'putPartner', {
+      params: { partnerId },
       json: { name: 'Sim', webhookUrl: sim.url, carriers: ['viettel'], tps: 500, senderId: 'BOCONGAN' },
     });
-    expect(registered.status).toBe(201);
+    expectStatus(registered, 201);
     sim.setSecret(String(registered.body.signingSecret));
     const phones = Array.from({ length: 40 }, (_, n) => phone('viettel', 5_000_000 + n));
     const audience = await createAudience(
@@ -572,8 +574,12 @@ describe('carrier simulator: replies to a real campaign', () => {
     await waitFor(() => sim.counters().repliesPosted === 40, 20_000);
     expect(sim.counters()).toMatchObject({ reportsPosted: 40, reportsFailed: 0, repliesFailed: 0 });
 
-    const listed = await api.call('GET', `/v1/campaigns/${campaignId}/replies?limit=100`, { as: 'officer' });
-    expect(listed.status).toBe(200);
+    const listed = await send(api, 'listCampaignReplies', {
+      params: { campaignId },
+      query: { limit: '100' },
+      as: 'officer',
+    });
+    expectStatus(listed, 200);
     const replies = listed.body.items as {
       partnerId: string;
       from: string;
@@ -589,13 +595,15 @@ describe('carrier simulator: replies to a real campaign', () => {
     expect(optedOut.length).toBeLessThan(40);
 
     for (const from of optedOut) {
-      const optOut = await api.call('GET', `/v1/opt-outs/${encodeURIComponent(from)}`);
-      expect(optOut.status).toBe(200);
+      const optOut = await send(api, 'getOptOut', { params: { phone: encodeURIComponent(from) } });
+      expectStatus(optOut, 200);
       expect(optOut.body).toMatchObject({ phone: from, source: 'sms' });
     }
     const stayed = replies.find((r) => !r.optOut);
     if (!stayed) throw new Error('every reply was an opt-out');
-    expect((await api.call('GET', `/v1/opt-outs/${encodeURIComponent(stayed.from)}`)).status).toBe(404);
+    expect(
+      (await send(api, 'getOptOut', { params: { phone: encodeURIComponent(stayed.from) } })).status,
+    ).toBe(404);
   });
 });
 

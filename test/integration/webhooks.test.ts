@@ -17,6 +17,7 @@ import {
   waitForStatus,
 } from '../support/sending.js';
 import { postInbound, postReports } from '../support/webhooks.js';
+import { bodyOf, send, expectStatus } from '../support/typed-api.js';
 
 /**
  * Partner webhooks end to end (contract §8 "Partners send"): a real campaign sent through the local
@@ -38,8 +39,8 @@ let sent: { id: string; to: string; seq: number; i: number }[];
 let secret: { current: string; retired: string };
 
 const rotate = async (partnerId: string): Promise<string> => {
-  const rotated = await api.call('POST', `/v1/partners/${partnerId}/rotate-secret`);
-  expect(rotated.status).toBe(200);
+  const rotated = await send(api, 'rotatePartnerSecret', { params: { partnerId } });
+  expectStatus(rotated, 200);
   return String(rotated.body.signingSecret);
 };
 
@@ -117,7 +118,7 @@ describe('delivery reports', () => {
       { id: m.id, status: 'delivered', at: when },
       { id: m.id, status: 'delivered', at: at(-1) },
     ]);
-    expect(first.status).toBe(200);
+    expectStatus(first, 200);
     expect(first.body).toEqual({ processed: 2, ignored: 0 });
     const after = await store().get({ campaignId, seq: m.seq });
     expect(after?.messages[m.i]).toMatchObject({ st: 'delivered', at: when });
@@ -154,7 +155,8 @@ describe('delivery reports', () => {
   });
 
   it('counts unknown ids as ignored: bad format, no such batch or index, another partner’s batch', async () => {
-    const other = await api.call('PUT', '/v1/partners/wh-stranger', {
+    const other = await send(api, 'putPartner', {
+      params: { partnerId: 'wh-stranger' },
       json: {
         name: 'Stranger',
         webhookUrl: 'http://127.0.0.1:9/none',
@@ -163,7 +165,7 @@ describe('delivery reports', () => {
         senderId: 'BOCONGAN',
       },
     });
-    expect(other.status).toBe(201);
+    expectStatus(other, 201);
     const before = await allBatches();
     const answer = await post([
       { id: 'not-a-message-id', status: 'delivered' },
@@ -196,7 +198,7 @@ describe('delivery reports', () => {
       ],
       { webhookId: 'msg_replayed-1' },
     );
-    expect(replay.status).toBe(200);
+    expectStatus(replay, 200);
     expect(replay.body).toEqual({ processed: 1, ignored: 0 });
     expect(replay.headers.get('webhook-replayed')).toBe('true');
     expect(await messageOf(b.id)).toMatchObject({ st: 'pending' });
@@ -220,7 +222,7 @@ describe('delivery reports', () => {
           },
         ),
       ]) {
-        expect(answer.status).toBe(400);
+        expectStatus(answer, 400);
         expect(answer.body.error).toMatchObject({
           code: 'validation_failed',
           details: [{ path: 'webhook-id' }],
@@ -249,7 +251,7 @@ describe('delivery reports', () => {
       postReports(api.url, 'wh-nobody', secret.current, reports([{ id: m.id, status: 'delivered' }])),
     ];
     for (const answer of await Promise.all(cases)) {
-      expect(answer.status).toBe(401);
+      expectStatus(answer, 401);
       expect(answer.body.error.code).toBe('invalid_signature');
     }
     expect(await allBatches()).toEqual(before);
@@ -259,8 +261,8 @@ describe('delivery reports', () => {
     const answer = await postReports(api.url, PARTNER, secret.current, [
       { messageId: pick(9).id, status: 'lost', at: at(0) },
     ]);
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.details[0].path).toBe('reports.0.status');
+    expectStatus(answer, 400);
+    expect(answer.body.error.details?.[0]?.path).toBe('reports.0.status');
   });
 
   it('verifies with the secret a rotation retired less than 24 h ago', async () => {
@@ -271,7 +273,7 @@ describe('delivery reports', () => {
       secret.retired,
       reports([{ id: m.id, status: 'delivered' }]),
     );
-    expect(answer.status).toBe(200);
+    expectStatus(answer, 200);
     expect(await messageOf(m.id)).toMatchObject({ st: 'delivered' });
   });
 
@@ -305,7 +307,7 @@ describe('delivery reports', () => {
   it('processes 1,000 reports in one request', async () => {
     const list = sent.slice(100, 1100).map((m) => ({ id: m.id, status: 'delivered' }));
     const answer = await post(list);
-    expect(answer.status).toBe(200);
+    expectStatus(answer, 200);
     expect(answer.body).toEqual({ processed: 1000, ignored: 0 });
     const delivered = new Set(
       (await allBatches()).flatMap((b) =>
@@ -382,15 +384,15 @@ describe('inbound messages', () => {
     const answer = await postInbound(api.url, PARTNER, secret.current, [
       { id: 'in-1', from: local, text: 'Từ chối', at: at(0) },
     ]);
-    expect(answer.status).toBe(200);
+    expectStatus(answer, 200);
     expect(answer.body).toEqual({ processed: 1, duplicates: 0, optOuts: 1, optOutsRefused: [] });
 
-    const optOut = await api.call('GET', `/v1/opt-outs/${encodeURIComponent(m.to)}`);
-    expect(optOut.status).toBe(200);
+    const optOut = await send(api, 'getOptOut', { params: { phone: encodeURIComponent(m.to) } });
+    expectStatus(optOut, 200);
     expect(optOut.body).toMatchObject({ phone: m.to, source: 'sms' });
 
-    const replies = await api.call('GET', `/v1/campaigns/${campaignId}/replies`, { as: 'officer' });
-    expect(replies.status).toBe(200);
+    const replies = await send(api, 'listCampaignReplies', { params: { campaignId }, as: 'officer' });
+    expectStatus(replies, 200);
     expect(replies.body.items).toEqual([
       expect.objectContaining({
         partnerId: PARTNER,
@@ -401,8 +403,8 @@ describe('inbound messages', () => {
         optOut: true,
       }),
     ]);
-    const masked = await api.call('GET', `/v1/campaigns/${campaignId}/replies`, { as: 'planner' });
-    expect(masked.body.items[0].from).toBe(`${m.to.slice(0, 5)}****${m.to.slice(-3)}`);
+    const masked = await send(api, 'listCampaignReplies', { params: { campaignId }, as: 'planner' });
+    expect(bodyOf(masked, 200).items[0]?.from).toBe(`${m.to.slice(0, 5)}****${m.to.slice(-3)}`);
   });
 
   it('records a repeated inbound id once', async () => {
@@ -412,9 +414,15 @@ describe('inbound messages', () => {
     expect(first.body).toEqual({ processed: 1, duplicates: 1, optOuts: 0, optOutsRefused: [] });
     const again = await postInbound(api.url, PARTNER, secret.current, [message]);
     expect(again.body).toEqual({ processed: 0, duplicates: 1, optOuts: 0, optOutsRefused: [] });
-    const replies = await api.call('GET', `/v1/campaigns/${campaignId}/replies?limit=10`, { as: 'officer' });
-    expect(replies.body.items.filter((r: { id: string }) => r.id === 'in-2')).toHaveLength(1);
-    expect(await api.call('GET', `/v1/opt-outs/${encodeURIComponent(m.to)}`).then((r) => r.status)).toBe(404);
+    const replies = await send(api, 'listCampaignReplies', {
+      params: { campaignId },
+      query: { limit: '10' },
+      as: 'officer',
+    });
+    expect(bodyOf(replies, 200).items.filter((r: { id: string }) => r.id === 'in-2')).toHaveLength(1);
+    expect(
+      await send(api, 'getOptOut', { params: { phone: encodeURIComponent(m.to) } }).then((r) => r.status),
+    ).toBe(404);
   });
 
   it('counts a reply from a phone no campaign sent to under no campaign', async () => {
@@ -423,8 +431,8 @@ describe('inbound messages', () => {
       { id: 'in-3', from: stranger, text: 'STOP', at: at(0) },
     ]);
     expect(answer.body).toEqual({ processed: 1, duplicates: 0, optOuts: 1, optOutsRefused: [] });
-    const replies = await api.call('GET', `/v1/campaigns/${campaignId}/replies`, { as: 'officer' });
-    expect(replies.body.items.map((r: { id: string }) => r.id)).not.toContain('in-3');
+    const replies = await send(api, 'listCampaignReplies', { params: { campaignId }, as: 'officer' });
+    expect(bodyOf(replies, 200).items.map((r: { id: string }) => r.id)).not.toContain('in-3');
   });
 
   it('records but refuses the opt-out of a phone neither on the partner’s carriers nor handed to it', async () => {
@@ -436,7 +444,7 @@ describe('inbound messages', () => {
     const answer = await postInbound(api.url, 'wh-mobifone', mobifoneSecret, [
       { id: 'in-foreign', from: m.to, text: 'TC', at: at(0) },
     ]);
-    expect(answer.status).toBe(200);
+    expectStatus(answer, 200);
     expect(answer.body).toEqual({
       processed: 1,
       duplicates: 0,
@@ -449,9 +457,15 @@ describe('inbound messages', () => {
         },
       ],
     });
-    expect(await api.call('GET', `/v1/opt-outs/${encodeURIComponent(m.to)}`).then((r) => r.status)).toBe(404);
-    const replies = await api.call('GET', `/v1/campaigns/${campaignId}/replies?limit=50`, { as: 'officer' });
-    expect(replies.body.items.find((r: { id: string }) => r.id === 'in-foreign')).toMatchObject({
+    expect(
+      await send(api, 'getOptOut', { params: { phone: encodeURIComponent(m.to) } }).then((r) => r.status),
+    ).toBe(404);
+    const replies = await send(api, 'listCampaignReplies', {
+      params: { campaignId },
+      query: { limit: '50' },
+      as: 'officer',
+    });
+    expect(bodyOf(replies, 200).items.find((r: { id: string }) => r.id === 'in-foreign')).toMatchObject({
       partnerId: 'wh-mobifone',
       optOut: false,
       optOutRefused: expect.stringContaining('viettel number'),
@@ -464,8 +478,11 @@ describe('inbound messages', () => {
   });
 
   it('answers 404 for the replies of an unknown campaign, like its messages and report', async () => {
-    const unknown = await api.call('GET', '/v1/campaigns/no-such-campaign/replies', { as: 'officer' });
-    expect(unknown.status).toBe(404);
+    const unknown = await send(api, 'listCampaignReplies', {
+      params: { campaignId: 'no-such-campaign' },
+      as: 'officer',
+    });
+    expectStatus(unknown, 404);
   });
 });
 
@@ -537,10 +554,12 @@ describe('the carrier simulators’ own delivery reports', () => {
       reportUrl: `${api.url}/v1/webhooks/wh-sim/delivery-reports`,
     });
     try {
-      const registered = await api.call('PUT', '/v1/partners/wh-sim', {
+      const registered = await send(api, 'putPartner', {
+        params: { partnerId: 'wh-sim' },
         json: { name: 'Sim', webhookUrl: sim.url, carriers: ['viettel'], tps: 500, senderId: 'BOCONGAN' },
       });
-      sim.setSecret(String(registered.body.signingSecret));
+      expectStatus(registered, 201);
+      sim.setSecret(registered.body.signingSecret);
       const phones = Array.from({ length: 300 }, (_, n) => ({ phone: phone('viettel', 4_000_000 + n) }));
       const audience = await createAudience(api, 'Simulated reports', phones);
       const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: ['wh-sim'] });

@@ -8,6 +8,7 @@ import {
   type SimulatorMode,
 } from '../../local/simulators/index.js';
 import type { TestApi } from './api.js';
+import { send } from './typed-api.js';
 
 /** One `sms.send` request as the partner saw it, with the simulator's answer. */
 export interface HandOver {
@@ -86,7 +87,7 @@ const rejectedOf = (body: string): string[] => {
  * recorded: the partner took the batch whether or not we heard back.
  */
 export const startSimulatedPartner = async (
-  api: Pick<TestApi, 'call'>,
+  api: Pick<TestApi, 'sendRaw'>,
   options: SimulatedPartnerOptions,
 ): Promise<SimulatedPartner> => {
   const sim = await createCarrierSimulator({
@@ -146,7 +147,8 @@ export const startSimulatedPartner = async (
   await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
   const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/sms`;
 
-  const registered = await api.call('PUT', `/v1/partners/${options.id}`, {
+  const registered = await send(api, 'putPartner', {
+    params: { partnerId: options.id },
     json: {
       name: `Simulated ${options.id}`,
       webhookUrl: proxyUrl,
@@ -156,7 +158,7 @@ export const startSimulatedPartner = async (
       senderId: 'BOCONGAN',
     },
   });
-  if (registered.status !== 201 || typeof registered.body?.signingSecret !== 'string') {
+  if (registered.status !== 201) {
     await sim.close();
     throw new Error(
       `Could not register ${options.id}: ${registered.status} ${JSON.stringify(registered.body)}`,

@@ -2,9 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { dynamoBatchStore } from '../../functions/adapters/batch-store.js';
 import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
 import type { Batch } from '../../functions/core/dispatch/batch.js';
-import type { ApiBody, TestApi } from './api.js';
+import type { TestApi } from './api.js';
+import { send, type AnswerBody } from './typed-api.js';
 
-type Api = Pick<TestApi, 'call'>;
+type Api = Pick<TestApi, 'sendRaw'>;
+/** A campaign as the API shows it. */
+export type CampaignView = AnswerBody<'getCampaign', 200>;
 
 /** Mobile prefixes (after +84) of the carriers the dispatch tests use; see functions/core/carrier-prefixes.ts. */
 export const PREFIX = { viettel: '98', vinaphone: '91', mobifone: '90', vietnamobile: '92' } as const;
@@ -20,15 +23,17 @@ export interface Subscriber {
 
 /** An audience with these subscribers, imported through the API (JSON, up to 100,000 a request). */
 export const createAudience = async (api: Api, name: string, subscribers: Subscriber[]): Promise<string> => {
-  const created = await api.call('POST', '/v1/audiences', { as: 'officer', json: { name } });
+  const created = await send(api, 'createAudience', { as: 'officer', json: { name } });
   if (created.status !== 201) throw new Error(`audience: ${created.status} ${JSON.stringify(created.body)}`);
-  const imported = await api.call('POST', `/v1/audiences/${created.body.id}/subscribers`, {
+  const id = created.body.id;
+  const imported = await send(api, 'importSubscribers', {
+    params: { audienceId: id },
     as: 'officer',
     json: { subscribers },
   });
   if (imported.status !== 200 || imported.body.rejectedCount !== 0)
     throw new Error(`import: ${imported.status} ${JSON.stringify(imported.body).slice(0, 500)}`);
-  return String(created.body.id);
+  return id;
 };
 
 export interface LaunchOptions {
@@ -42,8 +47,8 @@ export interface LaunchOptions {
  * Creates, submits and approves an `asap` campaign, so it starts sending at once; no
  * sending window, so the time of day the test runs at does not matter. Answers the campaign as approved.
  */
-export const launchCampaign = async (api: Api, options: LaunchOptions): Promise<ApiBody> => {
-  const created = await api.call('POST', '/v1/campaigns', {
+export const launchCampaign = async (api: Api, options: LaunchOptions): Promise<CampaignView> => {
+  const created = await send(api, 'createCampaign', {
     as: 'officer',
     json: {
       name: 'Ngày toàn dân phòng, chống mua bán người',
@@ -56,18 +61,24 @@ export const launchCampaign = async (api: Api, options: LaunchOptions): Promise<
     },
   });
   if (created.status !== 201) throw new Error(`campaign: ${created.status} ${JSON.stringify(created.body)}`);
-  const id = String(created.body.id);
-  const submitted = await api.call('POST', `/v1/campaigns/${id}/submit`, { as: 'officer' });
+  const id = created.body.id;
+  const submitted = await send(api, 'transitionCampaign', {
+    params: { campaignId: id, action: 'submit' },
+    as: 'officer',
+  });
   if (submitted.status !== 200)
     throw new Error(`submit: ${submitted.status} ${JSON.stringify(submitted.body)}`);
-  const approved = await api.call('POST', `/v1/campaigns/${id}/approve`, { as: 'approver' });
+  const approved = await send(api, 'transitionCampaign', {
+    params: { campaignId: id, action: 'approve' },
+    as: 'approver',
+  });
   if (approved.status !== 200)
     throw new Error(`approve: ${approved.status} ${JSON.stringify(approved.body)}`);
   return approved.body;
 };
 
 export const campaignStatus = async (api: Api, id: string): Promise<string> => {
-  const { status, body } = await api.call('GET', `/v1/campaigns/${id}`, { as: 'planner' });
+  const { status, body } = await send(api, 'getCampaign', { params: { campaignId: id }, as: 'planner' });
   if (status !== 200) throw new Error(`GET campaign: ${status} ${JSON.stringify(body)}`);
   return String(body.status);
 };

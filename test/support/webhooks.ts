@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { ApiBody } from './api.js';
+import { readAnswer, type RawAnswer } from './api.js';
+import { checkAnswer } from './typed-api.js';
 
 export interface SignedPost {
   /** Default: a fresh `msg_…` id. */
@@ -27,7 +28,7 @@ export const postSigned = async (
   secret: string,
   payload: unknown,
   options: SignedPost = {},
-): Promise<{ status: number; body: ApiBody; headers: Headers; webhookId: string }> => {
+): Promise<RawAnswer & { webhookId: string }> => {
   const webhookId = options.webhookId ?? `msg_${randomUUID()}`;
   const signedBody = JSON.stringify(payload);
   const response = await fetch(`${baseUrl}${path}`, {
@@ -38,29 +39,31 @@ export const postSigned = async (
     },
     body: options.rawBody ?? signedBody,
   });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
-    headers: response.headers,
-    webhookId,
-  };
+  return { ...(await readAnswer(response)), webhookId };
 };
 
-/** `POST /v1/webhooks/{partnerId}/delivery-reports`, signed. */
-export const postReports = (
+/** `POST /v1/webhooks/{partnerId}/delivery-reports`, signed; the answer checked against its route. */
+export const postReports = async (
   baseUrl: string,
   partnerId: string,
   secret: string,
   reports: unknown[],
   options?: SignedPost,
-) => postSigned(baseUrl, `/v1/webhooks/${partnerId}/delivery-reports`, secret, { reports }, options);
+) =>
+  checkAnswer(
+    'receiveDeliveryReports',
+    await postSigned(baseUrl, `/v1/webhooks/${partnerId}/delivery-reports`, secret, { reports }, options),
+  );
 
-/** `POST /v1/webhooks/{partnerId}/inbound`, signed. */
-export const postInbound = (
+/** `POST /v1/webhooks/{partnerId}/inbound`, signed; the answer checked against its route. */
+export const postInbound = async (
   baseUrl: string,
   partnerId: string,
   secret: string,
   messages: unknown[],
   options?: SignedPost,
-) => postSigned(baseUrl, `/v1/webhooks/${partnerId}/inbound`, secret, { messages }, options);
+) =>
+  checkAnswer(
+    'receiveInbound',
+    await postSigned(baseUrl, `/v1/webhooks/${partnerId}/inbound`, secret, { messages }, options),
+  );
