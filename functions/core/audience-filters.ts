@@ -75,14 +75,22 @@ const Commune = z
 /** A tag as the import keeps it (trimmed, NFC), with the import's limits. */
 export const normalizeTag = (raw: string): string => raw.trim().normalize('NFC');
 
-const Tag = z.string().transform((raw, ctx) => {
-  const tag = normalizeTag(raw);
-  if (!tag) ctx.addIssue(customIssue('empty'));
-  else if (tag.length > MAX_TAG_LENGTH || TAG_SEPARATORS.test(tag) || CONTROL_CHARACTERS.test(tag))
-    ctx.addIssue(customIssue('invalid_tag', { tag: tag.slice(0, MAX_TAG_LENGTH), maximum: MAX_TAG_LENGTH }));
-  else return tag;
-  return z.NEVER;
-});
+const Tag = z
+  .string()
+  .meta({
+    description: `At most ${MAX_TAG_LENGTH} characters once trimmed, without ; | or control characters`,
+    example: 'vung-bien',
+  })
+  .transform((raw, ctx) => {
+    const tag = normalizeTag(raw);
+    if (!tag) ctx.addIssue(customIssue('empty'));
+    else if (tag.length > MAX_TAG_LENGTH || TAG_SEPARATORS.test(tag) || CONTROL_CHARACTERS.test(tag))
+      ctx.addIssue(
+        customIssue('invalid_tag', { tag: tag.slice(0, MAX_TAG_LENGTH), maximum: MAX_TAG_LENGTH }),
+      );
+    else return tag;
+    return z.NEVER;
+  });
 
 const listOf = <T extends z.ZodType<string, string>>(item: T, maximum: number) =>
   z
