@@ -1,5 +1,6 @@
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../core/audit.js';
+import { currentFilters } from '../core/audience-filters.js';
 import type { Campaign } from '../core/campaign.js';
 import type { CampaignStore } from '../core/campaign-service.js';
 import { ConflictError } from '../core/errors.js';
@@ -11,6 +12,26 @@ const KEY_ATTRIBUTES = ['pk', 'sk', 'listPk', 'listSk', 'statusPk', 'statusSk', 
 
 const strip = <T>(item: Record<string, unknown>): T =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.includes(name))) as T;
+
+/**
+ * A stored campaign, its filters (and those of the version last rejected, so a review compares like with
+ * like) in today's province names: campaigns saved before the registry hold them as typed.
+ */
+const campaignFromItem = (item: Record<string, unknown>): Campaign => {
+  const { filters, rejection, ...campaign } = strip<Campaign>(item);
+  const version = rejection?.version;
+  return {
+    ...campaign,
+    ...(filters ? { filters: currentFilters(filters) } : {}),
+    ...(rejection
+      ? {
+          rejection: version?.filters
+            ? { ...rejection, version: { ...version, filters: currentFilters(version.filters) } }
+            : rejection,
+        }
+      : {}),
+  };
+};
 
 const campaignItem = (campaign: Campaign) => ({
   ...campaign,
@@ -32,7 +53,7 @@ export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: strin
     const { Item } = await client.send(
       new GetCommand({ TableName: table, Key: keys.campaign(id), ConsistentRead: true }),
     );
-    return Item ? strip<Campaign>(Item) : undefined;
+    return Item ? campaignFromItem(Item) : undefined;
   },
 
   async create(campaign, audit) {
@@ -115,7 +136,7 @@ export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: strin
     const where = status
       ? { index: INDEX.byStatus.name, keyName: 'statusPk', keyValue: keys.campaignStatusPk(status) }
       : { index: INDEX.lists.name, keyName: 'listPk', keyValue: keys.campaignsListPk };
-    return queryPage(client, table, where, page, (item) => strip<Campaign>(item));
+    return queryPage(client, table, where, page, campaignFromItem);
   },
 
   listAudit({ campaignId, ...page }) {

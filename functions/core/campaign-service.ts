@@ -125,7 +125,7 @@ const estimateFor = async (
   return estimateCampaign(
     {
       message: draft.message,
-      provinces: draft.filters?.provinces,
+      filters: draft.filters,
       partnerIds: draft.partnerIds,
       shortLinkLength: deps.shortLinkLength,
     },

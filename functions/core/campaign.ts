@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { schemaMessage } from './messages.js';
 import { freeText, nameText } from './text.js';
 import { CARRIERS } from './carriers.js';
+import { CampaignFilters, CampaignFiltersView } from './audience-filters.js';
 import { DEFAULT_TIME_ZONE, OCCASION_IDS, parseHhMm } from './calendar.js';
 import { ConflictError, ForbiddenError } from './errors.js';
 import { PartnerId } from './partner.js';
@@ -61,13 +62,6 @@ export const SendingWindowInput = z
   .nullable()
   .meta({ description: 'Local hours when messages may go out; null = any time. Default 07:00–22:00.' });
 
-const ProvinceName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .transform((s) => s.normalize('NFC'));
-
 const TimeZone = z.string().refine(isTimeZone, schemaMessage('invalid_time_zone'));
 
 /**
@@ -86,7 +80,7 @@ const campaignFields = {
     .min(1)
     .max(20)
     .refine((ids) => new Set(ids).size === ids.length, schemaMessage('duplicate_audience')),
-  filters: z.strictObject({ provinces: z.array(ProvinceName).min(1).max(100).optional() }).optional(),
+  filters: CampaignFilters.optional(),
   schedule: ScheduleInput,
   sendingWindow: SendingWindowInput.optional(),
   partnerIds: z.array(PartnerId).min(1).max(20).optional(),
@@ -115,11 +109,21 @@ const CarrierCounts = z.partialRecord(z.enum(CARRIERS), z.int());
 
 export const CampaignEstimate = z
   .object({
-    recipients: z.int().meta({ description: 'Distinct phones in the audiences after the province filter' }),
+    recipients: z.int().meta({ description: 'Distinct phones in the audiences the filters target' }),
     suppressed: z.int().meta({ description: 'Of those, opted out' }),
     unroutable: z.int().meta({ description: 'Of the rest, no enabled partner serves their carrier' }),
     sendable: z.int().meta({ description: 'recipients − suppressed − unroutable (extension)' }),
-    byCarrier: CarrierCounts,
+    byCarrier: CarrierCounts.meta({ description: 'The sendable recipients by carrier' }),
+    byProvince: z
+      .record(z.string(), z.int())
+      .meta({
+        description:
+          'The same sendable recipients by province, under current canonical names (GET /v1/provinces); ' +
+          'recipients without a province are not counted here (so the sum may be less than `sendable` when ' +
+          'no province filter is set). Absent on estimates made before it existed.',
+        example: { 'Thái Nguyên': 1480, 'Tuyên Quang': 312 },
+      })
+      .optional(),
     encoding: z.enum(['GSM-7', 'UCS-2']),
     segmentsPerMessage: z.int(),
     totalSegments: z.int(),
@@ -140,7 +144,7 @@ export const ReviewedVersion = z
     name: z.string(),
     message: z.string(),
     audienceIds: z.array(z.string()),
-    filters: z.object({ provinces: z.array(z.string()).optional() }).optional(),
+    filters: CampaignFiltersView.optional(),
     schedule: ScheduleInput,
     sendingWindow: z.object({ start: z.string(), end: z.string() }).nullable(),
     partnerIds: z.array(z.string()).optional(),
@@ -169,7 +173,7 @@ export const CampaignView = z
     name: z.string(),
     message: z.string(),
     audienceIds: z.array(z.string()),
-    filters: z.object({ provinces: z.array(z.string()).optional() }).optional(),
+    filters: CampaignFiltersView.optional(),
     schedule: ScheduleInput,
     sendAt: z.iso.datetime().meta({ description: 'The schedule resolved to UTC' }),
     sendingWindow: z.object({ start: z.string(), end: z.string() }).nullable(),

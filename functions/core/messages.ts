@@ -222,6 +222,19 @@ const DETAIL_MESSAGES = {
     en: 'names no province or centrally run city of Vietnam, current (since 1 July 2025) or former; the subscriber was added without a province (see GET /v1/provinces)',
     vi: 'không phải tên tỉnh, thành phố nào của Việt Nam, hiện nay (từ 1/7/2025) hay trước đây; thuê bao đã được thêm nhưng không có tỉnh, thành phố (xem GET /v1/provinces)',
   },
+  // campaign filters (issue #15)
+  unknown_province_filter: {
+    en: '"{value}" names no province or centrally run city of Vietnam, current (since 1 July 2025) or former, and is not a two-digit code: see GET /v1/provinces',
+    vi: '"{value}" không phải tên tỉnh, thành phố nào của Việt Nam, hiện nay (từ 1/7/2025) hay trước đây, cũng không phải mã hai chữ số: xem GET /v1/provinces',
+  },
+  communes_need_provinces: {
+    en: 'may only be given with provinces: communes of the same name exist in several provinces, so choose the provinces they are in',
+    vi: 'chỉ được chọn kèm tỉnh, thành phố: nhiều tỉnh có xã, phường trùng tên, hãy chọn tỉnh, thành phố có các xã, phường này',
+  },
+  tag_wanted_and_excluded: {
+    en: 'tag "{tag}" is both wanted (any or all) and excluded (none), so no one would receive the campaign',
+    vi: 'nhóm "{tag}" vừa được chọn (any hoặc all) vừa bị loại trừ (none), nên không ai nhận được chiến dịch',
+  },
   // campaigns, schedules, the calendar
   invalid_time: {
     en: 'must be a time HH:MM between 00:00 and 23:59',
@@ -460,6 +473,11 @@ const FIELD_LABELS_VI: Readonly<Record<string, string>> = {
   partnerId: 'Đối tác viễn thông',
   campaignId: 'Chiến dịch',
   'filters.provinces': 'Tỉnh, thành phố',
+  'filters.communes': 'Xã, phường',
+  'filters.tags': 'Nhóm',
+  'filters.tags.any': 'Nhóm (thuộc ít nhất một)',
+  'filters.tags.all': 'Nhóm (thuộc tất cả)',
+  'filters.tags.none': 'Nhóm (loại trừ)',
   phone: 'Số thuê bao',
   phones: 'Số thuê bao gửi thử',
   reason: 'Lý do',

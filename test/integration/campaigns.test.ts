@@ -825,7 +825,8 @@ describe('a rejection keeps the version it rejected', () => {
       name: '30/7 Bắc Kạn',
       message,
       audienceIds: [audienceA, audienceB],
-      filters: { provinces: ['Bắc Kạn'] },
+      // Bắc Kạn has been part of Thái Nguyên since 1 July 2025: stored, and reviewed, by the current name.
+      filters: { provinces: ['Thái Nguyên'] },
       schedule: { sendAt: '2099-07-30T08:00:00+07:00' },
       sendingWindow: { start: '07:00', end: '21:00' },
       partnerIds: ['viettel-bk'],

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dynamoBatchStore } from '../../functions/adapters/batch-store.js';
 import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
+import type { z } from 'zod';
+import type { CampaignFilters } from '../../functions/core/audience-filters.js';
 import type { Batch } from '../../functions/core/dispatch/batch.js';
 import type { TestApi } from './api.js';
 import { send, type AnswerBody } from './typed-api.js';
@@ -39,7 +41,8 @@ export const createAudience = async (api: Api, name: string, subscribers: Subscr
 export interface LaunchOptions {
   audienceIds: string[];
   partnerIds: string[];
-  filters?: { provinces: string[] };
+  /** As a campaign body takes them (functions/core/audience-filters.ts). */
+  filters?: z.input<typeof CampaignFilters>;
   message?: string;
 }
 

@@ -153,7 +153,7 @@ describe('campaign estimate', () => {
   it('filters by province ignoring case, spacing and Unicode form', async () => {
     const decomposed = 'Bắc Kạn'.normalize('NFD');
     const estimate = await estimateCampaign(
-      { message: 'x', provinces: ['  bắc kạn '], shortLinkLength: 32 },
+      { message: 'x', filters: { provinces: ['  bắc kạn '] }, shortLinkLength: 32 },
       chunks([
         member('+84981000001', 'viettel', decomposed),
         member('+84981000002', 'viettel', 'Hà Giang'),

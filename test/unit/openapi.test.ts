@@ -142,6 +142,30 @@ describe('openApiDocument(allRoutes)', () => {
     );
   });
 
+  it('documents the campaign filters, with the suggested group tags as examples, and the estimate by province', () => {
+    const filters = doc.components.schemas['CampaignFilters.input'] as {
+      properties: Record<string, { description: string; example?: unknown }>;
+    };
+    expect(Object.keys(filters.properties)).toEqual(['provinces', 'communes', 'tags']);
+    for (const tag of [
+      'vung-bien',
+      'vung-sau-vung-xa',
+      'dan-toc-thieu-so',
+      'hoc-sinh-sinh-vien',
+      'lao-dong-di-nuoc-ngoai',
+    ])
+      expect(filters.properties.tags?.description).toContain(`\`${tag}\``);
+    expect(filters.properties.tags?.example).toEqual({
+      any: ['vung-bien', 'vung-sau-vung-xa'],
+      none: ['lao-dong-di-nuoc-ngoai'],
+    });
+    expect(filters.properties.provinces?.description).toMatch(/two-digit code/);
+    const estimate = doc.components.schemas.CampaignEstimate as {
+      properties: Record<string, { description?: string }>;
+    };
+    expect(estimate.properties.byProvince?.description).toMatch(/current canonical names/);
+  });
+
   it('gives each rejected import row a code from the catalogue', () => {
     const row = doc.components.schemas.ImportResult as {
       properties: { rejected: { items: { required: string[]; properties: { code: { enum: string[] } } } } };

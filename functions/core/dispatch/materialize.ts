@@ -13,7 +13,7 @@ import {
   type MaterializeLease,
 } from './materialize-lease.js';
 import type { BatchQueue, BatchStore } from './ports.js';
-import { provinceKey } from '../provinces.js';
+import { audienceFilter } from '../audience-filters.js';
 
 export interface Progress {
   materialized: boolean;
@@ -106,8 +106,8 @@ export interface MaterializeDeps {
 const SLICE = 200;
 
 /**
- * Turns a started campaign's audiences into send batches (contract §6, §8): each phone once, the province
- * filter applied, opt-outs and the frequency cap checked now, carrier → partner routing, a short-link code
+ * Turns a started campaign's audiences into send batches (contract §6, §8): each phone once, the filters
+ * applied (`audienceFilter`, as in the estimate), opt-outs and the frequency cap checked now, carrier → partner routing, a short-link code
  * per recipient. Restart-safe: the batches already written are the checkpoint — their phones are skipped
  * and numbering goes on after them, so a crash half-way neither loses nor repeats a recipient.
  *
@@ -188,15 +188,13 @@ const materializeHolding = async (
     deps.partners(),
     deps.portedCarriers(),
   ]);
-  const wanted = campaign.filters?.provinces?.length
-    ? new Set(campaign.filters.provinces.map(provinceKey))
-    : undefined;
+  const targeted = audienceFilter(campaign.filters);
   const seen = new Set<string>();
   const recipients: Recipient[] = [];
   const suppressedList: SuppressedRecipient[] = [];
   const consider = (member: AudienceMember) => {
     if (seen.has(member.phone)) return;
-    if (wanted && !(member.province && wanted.has(provinceKey(member.province)))) return;
+    if (!targeted(member)) return;
     seen.add(member.phone);
     // Batched by an earlier, interrupted run: already counted there, whatever has changed since.
     if (written.has(member.phone)) return;
