@@ -10,8 +10,8 @@ import { ChangesSinceRejection } from '../components/review-changes.js';
 import {
   describeAudiences,
   describePartners,
-  describeProvinces,
   describeSchedule,
+  describeTargeting,
   describeWindow,
 } from '../components/review-describe.js';
 import { useI18n } from '../i18n/index.js';
@@ -189,8 +189,8 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
                 <dd>{describeAudiences(campaign.audienceIds, audienceNames)}</dd>
               </div>
               <div>
-                <dt>{t.review.provinces}</dt>
-                <dd>{describeProvinces(i18n, campaign.filters)}</dd>
+                <dt>{t.targeting.label}</dt>
+                <dd data-testid="targeting">{describeTargeting(i18n, campaign.filters)}</dd>
               </div>
               <div>
                 <dt>{t.review.partners}</dt>
