@@ -31,9 +31,9 @@ const ImportFindings = ({ result }: { result: ImportResult }) => {
       ) : null}
       {result.warningCount > 0 ? (
         <>
-          <h3>{words.warningsTitle}</h3>
           <p>{words.warningsLead(number(result.warningCount))}</p>
-          <div class="table-wrap">
+          {/* Focusable: at phone width the table scrolls sideways, and a keyboard must reach it. */}
+          <div class="table-wrap" tabIndex={0} role="region" aria-label={words.warningsTitle}>
             <table class="table">
               <caption class="caption">{words.warningsTitle}</caption>
               <thead>
