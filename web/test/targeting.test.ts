@@ -124,7 +124,7 @@ describe('the file an officer uploads', () => {
 
   it('names on the page only header names the import recognises', () => {
     for (const catalogue of [vi, en]) {
-      const quoted = catalogue.audienceImport.columns.flatMap((line) =>
+      const quoted = Object.values(catalogue.audienceImport.columns).flatMap((line) =>
         [...line.matchAll(/“([^”]+)”/g)].map((match) => match[1] ?? ''),
       );
       expect(quoted.length).toBeGreaterThan(10);

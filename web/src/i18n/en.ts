@@ -581,13 +581,15 @@ export const en: Catalogue = {
   audienceImport: {
     fileChosen: (name, size) => `Chosen file: ${name} (${size})`,
     columnsTitle: 'Columns read (the first row is a header, columns in any order)',
-    columns: [
-      'Phone (required): “phone”, “Số điện thoại”, “SĐT”, “Điện thoại” or “Số thuê bao”',
-      'Province: “province”, “Tỉnh/Thành phố”, “Tỉnh” or “Tỉnh/TP”; former province names (before 1 July 2025) are moved to the current province',
-      'Commune: “commune”, “Xã/Phường”, “Xã”, “Phường” or “Xã/Phường/Đặc khu”',
-      'Groups: “tags” or “Nhóm”; several groups separated by ; (e.g. vung-bien;dan-toc-thieu-so)',
-      'An old file’s “Quận/Huyện” (district) column is still read but not used for targeting (no district level since 1 July 2025)',
-    ],
+    columns: {
+      phone: 'Phone (required): “phone”, “Số điện thoại”, “SĐT”, “Điện thoại” or “Số thuê bao”',
+      province:
+        'Province: “province”, “Tỉnh/Thành phố”, “Tỉnh” or “Tỉnh/TP”; former province names (before 1 July 2025) are moved to the current province',
+      commune: 'Commune: “commune”, “Xã/Phường”, “Xã”, “Phường” or “Xã/Phường/Đặc khu”',
+      tags: 'Groups: “tags” or “Nhóm”; several groups separated by ; (e.g. vung-bien;dan-toc-thieu-so)',
+      district:
+        'An old file’s “Quận/Huyện” (district) column is still read but not used for targeting (no district level since 1 July 2025)',
+    },
     excelHint:
       'Excel files: the first sheet is read. Format the phone column as Text before typing the numbers, so Excel neither drops the leading 0 nor turns numbers into 9.81E+08.',
     mapped: (n) => `${n} rows naming a former province were moved to the current province.`,

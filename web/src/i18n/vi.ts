@@ -578,13 +578,15 @@ export const vi = {
   audienceImport: {
     fileChosen: (name: string, size: string) => `Tệp đã chọn: ${name} (${size})`,
     columnsTitle: 'Các cột được nhận (dòng đầu là tiêu đề, thứ tự cột tùy ý)',
-    columns: [
-      'Số điện thoại (bắt buộc): “Số điện thoại”, “SĐT”, “Điện thoại”, “Số thuê bao” hoặc “phone”',
-      'Tỉnh, thành phố: “Tỉnh/Thành phố”, “Tỉnh”, “Tỉnh/TP” hoặc “province”; tên tỉnh cũ (trước 01/7/2025) được chuyển sang tên tỉnh mới',
-      'Xã, phường, đặc khu: “Xã/Phường”, “Xã”, “Phường”, “Xã/Phường/Đặc khu” hoặc “commune”',
-      'Nhóm: “Nhóm” hoặc “tags”; nhiều nhóm cách nhau bằng dấu ; (ví dụ vung-bien;dan-toc-thieu-so)',
-      'Cột “Quận/Huyện” của tệp cũ vẫn được nhận nhưng không dùng để lọc (từ 01/7/2025 không còn cấp huyện)',
-    ],
+    columns: {
+      phone: 'Số điện thoại (bắt buộc): “Số điện thoại”, “SĐT”, “Điện thoại”, “Số thuê bao” hoặc “phone”',
+      province:
+        'Tỉnh, thành phố: “Tỉnh/Thành phố”, “Tỉnh”, “Tỉnh/TP” hoặc “province”; tên tỉnh cũ (trước 01/7/2025) được chuyển sang tên tỉnh mới',
+      commune: 'Xã, phường, đặc khu: “Xã/Phường”, “Xã”, “Phường”, “Xã/Phường/Đặc khu” hoặc “commune”',
+      tags: 'Nhóm: “Nhóm” hoặc “tags”; nhiều nhóm cách nhau bằng dấu ; (ví dụ vung-bien;dan-toc-thieu-so)',
+      district:
+        'Cột “Quận/Huyện” của tệp cũ vẫn được nhận nhưng không dùng để lọc (từ 01/7/2025 không còn cấp huyện)',
+    },
     excelHint:
       'Tệp Excel: hệ thống đọc trang tính đầu tiên. Hãy định dạng cột số điện thoại là Văn bản (Text) trước khi nhập số, để Excel không bỏ số 0 ở đầu hay đổi số thành dạng 9,81E+08.',
     mapped: (n: string) => `${n} dòng ghi tên tỉnh cũ đã được chuyển sang tên tỉnh mới.`,

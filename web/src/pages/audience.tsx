@@ -74,7 +74,7 @@ const ImportColumns = () => {
     <div class="import-columns">
       <h3>{t.audienceImport.columnsTitle}</h3>
       <ul>
-        {t.audienceImport.columns.map((line) => (
+        {Object.values(t.audienceImport.columns).map((line) => (
           <li key={line}>{line}</li>
         ))}
       </ul>
