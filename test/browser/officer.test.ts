@@ -47,7 +47,7 @@ describe('an officer in the console', () => {
     expect(await run.check('audience-empty')).toEqual([]);
 
     // A file the server cannot read at all: its reason shows beside the file field.
-    await page.getByLabel('Tải tệp CSV lên').setInputFiles({
+    await page.getByLabel('Tải tệp lên (CSV hoặc Excel)').setInputFiles({
       name: 'sai.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from('ten,tinh\nAn,Bắc Kạn\n'),
@@ -56,7 +56,7 @@ describe('an officer in the console', () => {
     await page.locator('#csv-file-error').getByText(/phone/).waitFor();
 
     await page
-      .getByLabel('Tải tệp CSV lên')
+      .getByLabel('Tải tệp lên (CSV hoặc Excel)')
       .setInputFiles({ name: 'bac-kan.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
     await page.getByRole('button', { name: 'Tải lên' }).click();
     await page.getByRole('heading', { name: 'Kết quả kiểm tra tệp' }).waitFor();
@@ -186,8 +186,8 @@ describe('an officer in the console', () => {
     await page.getByTestId('server-cost').getByText('6.650 ₫').waitFor();
     expect(await run.check('campaign-editor-unaccented')).toEqual([]);
 
-    // Only Bắc Kạn: 10 of the 20, one of them opted out.
-    await page.getByLabel('Bắc Kạn (10)').check();
+    // Only Bắc Kạn, part of Thái Nguyên since 1 July 2025: 10 of the 20, one of them opted out.
+    await page.getByLabel('Thái Nguyên (gồm Bắc Kạn cũ) (10)').check();
     await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
     await page.getByTestId('recipients').getByText('10', { exact: true }).waitFor();
     await page.getByTestId('server-cost').getByText('3.150 ₫').waitFor();

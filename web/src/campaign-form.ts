@@ -9,6 +9,7 @@ import {
 } from '../../functions/core/calendar.js';
 import type { Campaign, CampaignInput } from './api/client.js';
 import { parseIsoDate, startTimeOn } from './calendar-view.js';
+import { emptyTargeting, filtersOf, hasFilters, targetingOf, type Targeting } from './targeting.js';
 
 /**
  * The campaign editor's fields as the officer fills them, and the API body they stand for. Pure: the
@@ -18,8 +19,8 @@ export interface CampaignForm {
   name: string;
   message: string;
   audienceIds: string[];
-  /** Only recipients in these provinces; none = the whole audiences. */
-  provinces: string[];
+  /** Only recipients in these provinces, communes and groups; nothing chosen = the whole audiences. */
+  targeting: Targeting;
   /** Comma-separated, as typed. */
   partnerIds: string;
   /** `asap`: sent the moment it is approved. */
@@ -41,7 +42,7 @@ export const emptyForm = (now: Date): CampaignForm => ({
   name: '',
   message: '',
   audienceIds: [],
-  provinces: [],
+  targeting: emptyTargeting(),
   partnerIds: '',
   scheduleMode: 'occasion',
   date: '',
@@ -110,13 +111,13 @@ export const resolvedSendAt = (form: CampaignForm, now: Date): Date | undefined 
 
 /** The body of POST /v1/campaigns; a PATCH sends the same with the filters always present (to clear them). */
 export const campaignBody = (form: CampaignForm, { patch = false } = {}): CampaignInput => {
-  const provinces = form.provinces;
+  const filters = filtersOf(form.targeting);
   const partnerIds = list(form.partnerIds);
   return {
     name: form.name,
     message: form.message,
     audienceIds: form.audienceIds,
-    ...(provinces.length ? { filters: { provinces } } : patch ? { filters: {} } : {}),
+    ...(hasFilters(filters) ? { filters } : patch ? { filters: {} } : {}),
     schedule: scheduleOf(form),
     sendingWindow: form.windowOn ? { start: form.windowStart, end: form.windowEnd } : null,
     ...(partnerIds.length ? { partnerIds } : {}),
@@ -134,7 +135,7 @@ export const formOf = (campaign: Campaign, now: Date): CampaignForm => {
     name: campaign.name,
     message: campaign.message,
     audienceIds: campaign.audienceIds,
-    provinces: campaign.filters?.provinces ?? [],
+    targeting: targetingOf(campaign.filters),
     partnerIds: campaign.partnerIds?.join(', ') ?? '',
     scheduleMode: 'asap' in schedule ? 'asap' : occasion ? 'occasion' : 'date',
     date: local.date,
@@ -146,19 +147,4 @@ export const formOf = (campaign: Campaign, now: Date): CampaignForm => {
     windowStart: campaign.sendingWindow?.start ?? DEFAULT_WINDOW.start,
     windowEnd: campaign.sendingWindow?.end ?? DEFAULT_WINDOW.end,
   };
-};
-
-/** The provinces the chosen audiences have members in, most members first, with those already chosen. */
-export const provinceChoices = (
-  audiences: readonly { id: string; byProvince: Record<string, number> }[],
-  form: Pick<CampaignForm, 'audienceIds' | 'provinces'>,
-): { name: string; members: number }[] => {
-  const members = new Map<string, number>(form.provinces.map((name) => [name, 0]));
-  for (const audience of audiences)
-    if (form.audienceIds.includes(audience.id))
-      for (const [name, count] of Object.entries(audience.byProvince))
-        members.set(name, (members.get(name) ?? 0) + count);
-  return [...members]
-    .map(([name, count]) => ({ name, members: count }))
-    .sort((a, b) => b.members - a.members);
 };

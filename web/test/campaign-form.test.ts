@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../src/api/client.js';
+import { emptyTargeting } from '../src/targeting.js';
 import {
   campaignBody,
   emptyForm,
   formOf,
   formStartingOn,
   nextOccasionYear,
-  provinceChoices,
   resolvedSendAt,
 } from '../src/campaign-form.js';
 
@@ -42,7 +42,11 @@ describe('the campaign editor’s form', () => {
       name: '30/7 Bắc Kạn',
       message: 'Gọi 111',
       audienceIds: ['A', 'B'],
-      provinces: ['Bắc Kạn', 'Cao Bằng'],
+      targeting: {
+        provinces: ['Thái Nguyên', 'Cao Bằng'],
+        communes: ['Xã Bằng Thành'],
+        tags: { any: ['vung-bien'], all: [], none: ['hoc-sinh'] },
+      },
       partnerIds: 'sim-viettel',
       repeat: true,
       windowOn: false,
@@ -51,12 +55,17 @@ describe('the campaign editor’s form', () => {
       name: '30/7 Bắc Kạn',
       message: 'Gọi 111',
       audienceIds: ['A', 'B'],
-      filters: { provinces: ['Bắc Kạn', 'Cao Bằng'] },
+      filters: {
+        provinces: ['Thái Nguyên', 'Cao Bằng'],
+        communes: ['Xã Bằng Thành'],
+        tags: { any: ['vung-bien'], none: ['hoc-sinh'] },
+      },
       schedule: { occasion: 'anti-trafficking-day', year: 2027, localTime: '08:00', repeat: 'yearly' },
       sendingWindow: null,
       partnerIds: ['sim-viettel'],
     });
-    expect(campaignBody({ ...form, provinces: [] }, { patch: true }).filters).toEqual({});
+    expect(campaignBody({ ...form, targeting: emptyTargeting() }, { patch: true }).filters).toEqual({});
+    expect(campaignBody({ ...form, targeting: emptyTargeting() }).filters).toBeUndefined();
   });
 
   it('sends as soon as approved when the officer asks for it', () => {
@@ -100,24 +109,9 @@ describe('the campaign editor’s form', () => {
       scheduleMode: 'occasion',
       year: 2028,
       time: '07:15',
-      provinces: ['Bắc Kạn'],
+      targeting: { provinces: ['Thái Nguyên'], communes: [], tags: { any: [], all: [], none: [] } },
       windowOn: false,
     });
-  });
-});
-
-describe('the province filter', () => {
-  it('offers the provinces of the chosen audiences, most members first, and keeps those already chosen', () => {
-    const audiences: { id: string; byProvince: Record<string, number> }[] = [
-      { id: 'A', byProvince: { 'Bắc Kạn': 10, 'Cao Bằng': 3 } },
-      { id: 'B', byProvince: { 'Cao Bằng': 9 } },
-      { id: 'C', byProvince: { 'Hà Giang': 50 } },
-    ];
-    expect(provinceChoices(audiences, { audienceIds: ['A', 'B'], provinces: ['Lào Cai'] })).toEqual([
-      { name: 'Cao Bằng', members: 12 },
-      { name: 'Bắc Kạn', members: 10 },
-      { name: 'Lào Cai', members: 0 },
-    ]);
   });
 });
 

@@ -2,10 +2,25 @@ import type { Campaign } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
 import { CountsTable } from './counts.js';
 
+/**
+ * The estimate's recipients by current province (`byProvince`, beside `byCarrier`), when the API gives
+ * them: read defensively, as the field arrived with targeting by place and group.
+ */
+export const estimateByProvince = (estimate: object): Record<string, number> | undefined => {
+  if (!('byProvince' in estimate)) return undefined;
+  const counts = estimate.byProvince;
+  if (typeof counts !== 'object' || counts === null) return undefined;
+  const entries = Object.entries(counts).filter(
+    (entry): entry is [string, number] => typeof entry[1] === 'number',
+  );
+  return Object.fromEntries(entries);
+};
+
 /** The server's estimate of a saved campaign: the authority on recipients and cost. */
 export const CampaignEstimatePanel = ({ campaign }: { campaign: Campaign | undefined }) => {
   const { t, number, money, dateTime } = useI18n();
   const estimate = campaign?.estimate;
+  const byProvince = estimate ? estimateByProvince(estimate) : undefined;
   return (
     <section class="panel" aria-labelledby="server-estimate-title" data-testid="server-estimate">
       <h3 id="server-estimate-title">{t.editor.serverEstimate}</h3>
@@ -51,6 +66,9 @@ export const CampaignEstimatePanel = ({ campaign }: { campaign: Campaign | undef
             counts={estimate.byCarrier}
             name={(carrier) => t.carriers[carrier] ?? carrier}
           />
+          {byProvince && Object.keys(byProvince).length ? (
+            <CountsTable caption={t.audiences.byProvince} label={t.audiences.province} counts={byProvince} />
+          ) : null}
         </>
       )}
     </section>

@@ -1,6 +1,7 @@
 import type { Campaign } from '../api/client.js';
 import type { I18n } from '../i18n/index.js';
 import type { ReviewedVersion } from '../review/version-diff.js';
+import { describeFilters } from '../targeting.js';
 
 /** Each reviewed field in words an approver reads, for the review page and its list of changes. */
 export const describeSchedule = (
@@ -29,8 +30,9 @@ export const describeSchedule = (
 export const describeWindow = ({ t }: I18n, window: ReviewedVersion['sendingWindow']): string =>
   window ? t.editor.windowLine(window.start, window.end) : t.editor.windowAny;
 
-export const describeProvinces = ({ t }: I18n, filters: ReviewedVersion['filters']): string =>
-  filters?.provinces?.length ? filters.provinces.join(', ') : t.review.allProvinces;
+/** Whom the campaign reaches: `Tỉnh: Thái Nguyên, Tuyên Quang · Nhóm: có một trong dan-toc-thieu-so`. */
+export const describeTargeting = ({ t }: I18n, filters: ReviewedVersion['filters']): string =>
+  describeFilters(t.targeting.words, filters);
 
 export const describePartners = ({ t }: I18n, partnerIds: ReviewedVersion['partnerIds']): string =>
   partnerIds?.length ? partnerIds.join(', ') : t.review.anyPartner;
@@ -51,7 +53,7 @@ export const describeField = (
     case 'audienceIds':
       return describeAudiences(version.audienceIds, audienceNames);
     case 'filters':
-      return describeProvinces(i18n, version.filters);
+      return describeTargeting(i18n, version.filters);
     case 'schedule':
       return describeSchedule(i18n, version.schedule, version.timeZone);
     case 'sendingWindow':

@@ -86,14 +86,13 @@ export const en: Catalogue = {
   },
   upload: {
     title: 'Upload subscribers',
-    file: 'Upload a CSV file',
-    fileHint:
-      'The first line is a header: phone,province,district,tags (only phone is required). At most 100,000 rows.',
+    file: 'Upload a file (CSV or Excel)',
+    fileHint: 'A .csv (UTF-8) or .xlsx file, at most 100,000 rows; the columns read are listed below.',
     submit: 'Upload',
     uploading: (percent) => `Uploading: ${percent}`,
     processing: 'Uploaded; the server is checking the rows…',
     progressLabel: 'Upload progress',
-    chooseFile: 'Choose a CSV file',
+    chooseFile: 'Choose a CSV or Excel (.xlsx) file',
     checkTitle: 'File check',
     summary: (accepted, rejected, duplicates) =>
       `Accepted ${accepted} numbers, rejected ${rejected} rows, ${duplicates} duplicates.`,
@@ -292,7 +291,7 @@ export const en: Catalogue = {
       name: 'Campaign name',
       message: 'Message',
       audienceIds: 'Audiences',
-      filters: 'Provinces',
+      filters: 'Recipients',
       schedule: 'Schedule',
       sendingWindow: 'Sending window',
       partnerIds: 'Telecom partners',
@@ -573,5 +572,70 @@ export const en: Catalogue = {
     pastDay: 'This day has passed: no campaign can be sent on it.',
     loadingCampaigns: 'Loading the scheduled campaigns…',
     closeDay: 'Close',
+  },
+  audienceImport: {
+    fileChosen: (name, size) => `Chosen file: ${name} (${size})`,
+    columnsTitle: 'Columns read (the first row is a header, columns in any order)',
+    columns: {
+      phone: 'Phone (required): “phone”, “Số điện thoại”, “SĐT”, “Điện thoại” or “Số thuê bao”',
+      province:
+        'Province: “province”, “Tỉnh/Thành phố”, “Tỉnh” or “Tỉnh/TP”; former province names (before 1 July 2025) are moved to the current province',
+      commune: 'Commune: “commune”, “Xã/Phường”, “Xã”, “Phường” or “Xã/Phường/Đặc khu”',
+      tags: 'Groups: “tags” or “Nhóm”; several groups separated by ; (e.g. vung-bien;dan-toc-thieu-so)',
+      district:
+        'An old file’s “Quận/Huyện” (district) column is still read but not used for targeting (no district level since 1 July 2025)',
+    },
+    excelHint:
+      'Excel files: the first sheet is read. Format the phone column as Text before typing the numbers, so Excel neither drops the leading 0 nor turns numbers into 9.81E+08.',
+    mapped: (n) => `${n} rows naming a former province were moved to the current province.`,
+    warningsTitle: 'Rows accepted with a warning',
+    warningsLead: (n) =>
+      `${n} rows were accepted without a province: these numbers still receive campaigns that do not target by province.`,
+    column: 'Column',
+    value: 'Value',
+    reason: 'Reason',
+    fields: { province: 'Province' },
+    moreWarnings: (shown, total) => `Showing ${shown} of ${total} warnings.`,
+    noticesTitle: 'About the file',
+    fixInExcel: 'Fix the rejected rows in the Excel file and upload it again.',
+  },
+  targeting: {
+    title: 'Recipients (optional)',
+    hint: 'Nothing chosen: every subscriber of the chosen audiences. Several conditions: only those who meet them all.',
+    provinces: 'Provinces',
+    chosenProvinces: 'Chosen provinces',
+    search: 'Find a province',
+    searchHint:
+      'Type a current or a former name, with or without accents: “bac kan” finds Thái Nguyên. Since 1 July 2025 Vietnam has 34 provinces and cities.',
+    found: (n) => `${n} provinces match.`,
+    noneFound: (typed) => `No province matches “${typed}”.`,
+    formerNames: (names) => `(includes former ${names})`,
+    unknownChosen: (names) => `Not a current province: ${names}. Remove it and choose from the list.`,
+    communes: 'Communes (within the chosen provinces)',
+    communesHint:
+      'Type names as in the file’s commune column, then press Enter or Add; separate several with commas. Empty: the whole province.',
+    tags: 'Groups',
+    tagsHint:
+      'Group names as in the file’s tags column, e.g. vung-bien, dan-toc-thieu-so, hoc-sinh-sinh-vien, lao-dong-di-nuoc-ngoai.',
+    tagModeLabels: {
+      any: 'In at least one of the groups',
+      all: 'In all of the groups',
+      none: 'In none of the groups',
+    },
+    add: 'Add',
+    addTo: (label) => `Add: ${label}`,
+    remove: (item) => `Remove ${item}`,
+    label: 'Recipients',
+    words: {
+      provinces: 'Provinces',
+      communes: 'Communes',
+      tags: 'Groups',
+      tagModes: {
+        any: (tags) => `in one of ${tags}`,
+        all: (tags) => `in all of ${tags}`,
+        none: (tags) => `in none of ${tags}`,
+      },
+      everyone: 'Every subscriber of the chosen audiences',
+    },
   },
 };

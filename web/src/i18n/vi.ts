@@ -89,14 +89,13 @@ export const vi = {
   },
   upload: {
     title: 'Tải lên danh sách',
-    file: 'Tải tệp CSV lên',
-    fileHint:
-      'Dòng đầu là tiêu đề: phone,province,district,tags (chỉ cột phone là bắt buộc). Tối đa 100.000 dòng.',
+    file: 'Tải tệp lên (CSV hoặc Excel)',
+    fileHint: 'Tệp .csv (UTF-8) hoặc .xlsx, tối đa 100.000 dòng; các cột được nhận ghi ở dưới.',
     submit: 'Tải lên',
     uploading: (percent: string) => `Đang tải lên: ${percent}`,
     processing: 'Đã tải lên, máy chủ đang kiểm tra các dòng…',
     progressLabel: 'Tiến độ tải lên',
-    chooseFile: 'Chọn một tệp CSV',
+    chooseFile: 'Chọn một tệp CSV hoặc Excel (.xlsx)',
     checkTitle: 'Kết quả kiểm tra tệp',
     summary: (accepted: string, rejected: string, duplicates: string) =>
       `Đã nhận ${accepted} số, loại ${rejected} dòng, ${duplicates} số trùng lặp.`,
@@ -298,7 +297,7 @@ export const vi = {
       name: 'Tên chiến dịch',
       message: 'Nội dung tin nhắn',
       audienceIds: 'Danh sách người nhận',
-      filters: 'Tỉnh, thành phố',
+      filters: 'Đối tượng nhận tin',
       schedule: 'Lịch gửi',
       sendingWindow: 'Khung giờ gửi',
       partnerIds: 'Đối tác viễn thông',
@@ -570,6 +569,72 @@ export const vi = {
     pastDay: 'Ngày đã qua: không thể tạo chiến dịch gửi ngày này.',
     loadingCampaigns: 'Đang tải các chiến dịch đã lên lịch…',
     closeDay: 'Đóng',
+  },
+  audienceImport: {
+    fileChosen: (name: string, size: string) => `Tệp đã chọn: ${name} (${size})`,
+    columnsTitle: 'Các cột được nhận (dòng đầu là tiêu đề, thứ tự cột tùy ý)',
+    columns: {
+      phone: 'Số điện thoại (bắt buộc): “Số điện thoại”, “SĐT”, “Điện thoại”, “Số thuê bao” hoặc “phone”',
+      province:
+        'Tỉnh, thành phố: “Tỉnh/Thành phố”, “Tỉnh”, “Tỉnh/TP” hoặc “province”; tên tỉnh cũ (trước 01/7/2025) được chuyển sang tên tỉnh mới',
+      commune: 'Xã, phường, đặc khu: “Xã/Phường”, “Xã”, “Phường”, “Xã/Phường/Đặc khu” hoặc “commune”',
+      tags: 'Nhóm: “Nhóm” hoặc “tags”; nhiều nhóm cách nhau bằng dấu ; (ví dụ vung-bien;dan-toc-thieu-so)',
+      district:
+        'Cột “Quận/Huyện” của tệp cũ vẫn được nhận nhưng không dùng để lọc (từ 01/7/2025 không còn cấp huyện)',
+    },
+    excelHint:
+      'Tệp Excel: hệ thống đọc trang tính đầu tiên. Hãy định dạng cột số điện thoại là Văn bản (Text) trước khi nhập số, để Excel không bỏ số 0 ở đầu hay đổi số thành dạng 9,81E+08.',
+    mapped: (n: string) => `${n} dòng ghi tên tỉnh cũ đã được chuyển sang tên tỉnh mới.`,
+    warningsTitle: 'Dòng được nhận nhưng có cảnh báo',
+    warningsLead: (n: string) =>
+      `${n} dòng được nhận nhưng không ghi được tỉnh, thành phố: các số này vẫn nhận tin của chiến dịch không lọc theo tỉnh.`,
+    column: 'Cột',
+    value: 'Giá trị',
+    reason: 'Lý do',
+    fields: { province: 'Tỉnh, thành phố' } as Record<string, string>,
+    moreWarnings: (shown: string, total: string) => `Hiển thị ${shown} trên ${total} cảnh báo.`,
+    noticesTitle: 'Lưu ý về tệp',
+    fixInExcel: 'Sửa các dòng bị loại trong tệp Excel rồi tải lên lại.',
+  },
+  targeting: {
+    title: 'Đối tượng nhận tin (không bắt buộc)',
+    hint: 'Không chọn gì: gửi cho mọi thuê bao của các danh sách đã chọn. Chọn nhiều điều kiện: chỉ gửi cho người thỏa mãn tất cả.',
+    provinces: 'Tỉnh, thành phố',
+    chosenProvinces: 'Tỉnh, thành phố đã chọn',
+    search: 'Tìm tỉnh, thành phố',
+    searchHint:
+      'Gõ tên mới hoặc tên cũ, có dấu hay không dấu: “bac kan” tìm ra Thái Nguyên. Từ 01/7/2025 cả nước có 34 tỉnh, thành phố.',
+    found: (n: string) => `Có ${n} tỉnh, thành phố khớp.`,
+    noneFound: (typed: string) => `Không có tỉnh, thành phố nào khớp “${typed}”.`,
+    formerNames: (names: string) => `(gồm ${names} cũ)`,
+    unknownChosen: (names: string) =>
+      `Không phải tên tỉnh, thành phố hiện nay: ${names}. Hãy bỏ và chọn lại trong danh sách.`,
+    communes: 'Xã, phường, đặc khu (trong các tỉnh đã chọn)',
+    communesHint:
+      'Gõ tên như trong cột Xã/Phường của tệp rồi nhấn Enter hoặc Thêm; nhiều tên cách nhau bằng dấu phẩy. Để trống: cả tỉnh.',
+    tags: 'Nhóm',
+    tagsHint:
+      'Tên nhóm như trong cột Nhóm của tệp, ví dụ vung-bien, dan-toc-thieu-so, hoc-sinh-sinh-vien, lao-dong-di-nuoc-ngoai.',
+    tagModeLabels: {
+      any: 'Thuộc ít nhất một trong các nhóm',
+      all: 'Thuộc tất cả các nhóm',
+      none: 'Không thuộc nhóm nào trong',
+    },
+    add: 'Thêm',
+    addTo: (label: string) => `Thêm: ${label}`,
+    remove: (item: string) => `Bỏ ${item}`,
+    label: 'Đối tượng nhận tin',
+    words: {
+      provinces: 'Tỉnh',
+      communes: 'Xã, phường',
+      tags: 'Nhóm',
+      tagModes: {
+        any: (tags: string) => `có một trong ${tags}`,
+        all: (tags: string) => `có tất cả ${tags}`,
+        none: (tags: string) => `không thuộc ${tags}`,
+      },
+      everyone: 'Mọi thuê bao của các danh sách đã chọn',
+    },
   },
 };
 

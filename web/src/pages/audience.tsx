@@ -8,11 +8,86 @@ import { rejectedRowsCsv } from '../csv-export.js';
 import { useI18n } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { PageTitle } from '../components/page-title.js';
+import { ACCEPTED_FILES, CSV_TYPE, baseName, fileSizeText, importFileType } from '../import-file.js';
+
+/** What the import said beyond accepted and rejected: former names moved, notices, warnings. */
+const ImportFindings = ({ result }: { result: ImportResult }) => {
+  const { t, number } = useI18n();
+  const words = t.audienceImport;
+  return (
+    <>
+      {result.mappedFromFormerName > 0 ? (
+        <p data-testid="mapped">{words.mapped(number(result.mappedFromFormerName))}</p>
+      ) : null}
+      {result.notices.length ? (
+        <div class="notices" data-testid="notices">
+          <h3>{words.noticesTitle}</h3>
+          <ul>
+            {result.notices.map((notice) => (
+              <li key={notice.code}>{notice.message}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {result.warningCount > 0 ? (
+        <>
+          <p>{words.warningsLead(number(result.warningCount))}</p>
+          {/* Focusable: at phone width the table scrolls sideways, and a keyboard must reach it. */}
+          <div class="table-wrap" tabIndex={0} role="region" aria-label={words.warningsTitle}>
+            <table class="table">
+              <caption class="caption">{words.warningsTitle}</caption>
+              <thead>
+                <tr>
+                  <th scope="col" class="num">
+                    {t.upload.row}
+                  </th>
+                  <th scope="col">{words.column}</th>
+                  <th scope="col">{words.value}</th>
+                  <th scope="col">{words.reason}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.warnings.map((warning) => (
+                  <tr key={`${warning.row}-${warning.field}`}>
+                    <td class="num">{number(warning.row)}</td>
+                    <td>{words.fields[warning.field] ?? warning.field}</td>
+                    <td>{warning.value}</td>
+                    <td>{warning.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {result.warnings.length < result.warningCount ? (
+            <p>{words.moreWarnings(number(result.warnings.length), number(result.warningCount))}</p>
+          ) : null}
+        </>
+      ) : null}
+    </>
+  );
+};
+
+/** Which columns the import reads, by their Vietnamese header names, and how to keep Excel's phones whole. */
+const ImportColumns = () => {
+  const { t } = useI18n();
+  return (
+    <div class="import-columns">
+      <h3>{t.audienceImport.columnsTitle}</h3>
+      <ul>
+        {Object.values(t.audienceImport.columns).map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+      <p class="hint">{t.audienceImport.excelHint}</p>
+    </div>
+  );
+};
 
 interface Checked {
   result: ImportResult;
   fileName: string;
-  original: string;
+  /** A CSV file's text, to download its rejected rows as they were; a spreadsheet has none. */
+  original: string | undefined;
 }
 
 const download = (name: string, text: string) => {
@@ -32,7 +107,8 @@ const UploadCheck = ({ checked, onAgain }: { checked: Checked; onAgain: () => vo
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const { result } = checked;
-  const base = checked.fileName.replace(/\.csv$/i, '');
+  const base = baseName(checked.fileName);
+  const original = checked.original;
   return (
     <section class="panel" aria-labelledby="check-title">
       <h2 id="check-title" ref={heading} tabIndex={-1}>
@@ -57,6 +133,7 @@ const UploadCheck = ({ checked, onAgain }: { checked: Checked; onAgain: () => vo
         </div>
       </dl>
       <p>{t.upload.newSize(number(result.size))}</p>
+      <ImportFindings result={result} />
       {result.rejected.length > 0 ? (
         <>
           <div class="table-wrap">
@@ -85,22 +162,26 @@ const UploadCheck = ({ checked, onAgain }: { checked: Checked; onAgain: () => vo
           {result.rejected.length < result.rejectedCount ? (
             <p>{t.upload.moreRejected(number(result.rejected.length), number(result.rejectedCount))}</p>
           ) : null}
-          <div class="buttons">
-            <Button
-              variant="secondary"
-              onClick={() =>
-                download(
-                  `${base}-dong-bi-loai.csv`,
-                  rejectedRowsCsv(
-                    checked.original,
-                    result.rejected.map((row) => row.row),
-                  ),
-                )
-              }
-            >
-              {t.upload.download}
-            </Button>
-          </div>
+          {original === undefined ? (
+            <p>{t.audienceImport.fixInExcel}</p>
+          ) : (
+            <div class="buttons">
+              <Button
+                variant="secondary"
+                onClick={() =>
+                  download(
+                    `${base}-dong-bi-loai.csv`,
+                    rejectedRowsCsv(
+                      original,
+                      result.rejected.map((row) => row.row),
+                    ),
+                  )
+                }
+              >
+                {t.upload.download}
+              </Button>
+            </div>
+          )}
         </>
       ) : null}
       <div class="buttons">
@@ -112,7 +193,7 @@ const UploadCheck = ({ checked, onAgain }: { checked: Checked; onAgain: () => vo
   );
 };
 
-/** One audience: its size by carrier and by province, and the upload of a CSV file into it. */
+/** One audience: its size by carrier and by province, and the upload of a CSV or .xlsx file into it. */
 export const AudiencePage = ({ params }: { params: Record<string, string> }) => {
   const { t, number, lang } = useI18n();
   const { api, config, session } = useApp();
@@ -139,15 +220,16 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
   const upload = () =>
     run(async () => {
       setUploadError(undefined);
-      setNoFile(!file);
-      if (!file) return;
-      const original = await file.text();
+      const contentType = file ? importFileType(file) : undefined;
+      setNoFile(!contentType);
+      if (!file || !contentType) return;
+      const original = contentType === CSV_TYPE ? await file.text() : undefined;
       setProgress(0);
       try {
         const result = await uploadSubscribers({
           url: `${config.apiBaseUrl}/v1/audiences/${encodeURIComponent(audienceId)}/subscribers`,
           body: file,
-          contentType: 'text/csv',
+          contentType,
           token: session?.token,
           lang,
           onProgress: setProgress,
@@ -197,10 +279,19 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
                 {...describedBy('csv-file', { hint: true, error: fileError })}
                 ref={input}
                 type="file"
-                accept=".csv,text/csv"
-                onChange={(event) => setFile(event.currentTarget.files?.[0])}
+                accept={ACCEPTED_FILES}
+                onChange={(event) => {
+                  setNoFile(false);
+                  setFile(event.currentTarget.files?.[0]);
+                }}
               />
             </Field>
+            {file ? (
+              <p data-testid="file-chosen">
+                {t.audienceImport.fileChosen(file.name, fileSizeText(file.size, number))}
+              </p>
+            ) : null}
+            <ImportColumns />
             {progress !== undefined ? (
               <div class="field" role="status">
                 <label for="upload-progress">

@@ -7,7 +7,6 @@ import {
   formStartingOn,
   formOf,
   nextOccasionYear,
-  provinceChoices,
   resolvedSendAt,
   type CampaignForm,
 } from '../campaign-form.js';
@@ -16,6 +15,7 @@ import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy }
 import { LiveEstimatePanel } from '../components/message-estimate.js';
 import { PhoneHint } from '../components/phone-hint.js';
 import { PhonePreview } from '../components/phone-preview.js';
+import { TargetingFields } from '../components/targeting.js';
 import { formatIsoDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/index.js';
 import { liveEstimate, previewParts, pricingOf } from '../message-estimate.js';
@@ -120,7 +120,6 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   );
   const sendAt = resolvedSendAt(form, now);
   const dirty = JSON.stringify(campaignBody(form, { patch: true })) !== savedBody;
-  const choices = provinceChoices(audiences, form);
   const selectedTotal = audiences
     .filter((audience) => form.audienceIds.includes(audience.id))
     .reduce((sum, audience) => sum + audience.size, 0);
@@ -316,36 +315,13 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
               ) : null}
             </fieldset>
 
-            {choices.length ? (
-              <fieldset
-                class={`field${byField.filters ? ' field--error' : ''}`}
-                aria-describedby="provinces-hint"
-              >
-                <legend>{t.editor.provinces}</legend>
-                <p class="hint" id="provinces-hint">
-                  {t.editor.provincesHint}
-                </p>
-                {byField.filters ? <p class="field-error">{byField.filters}</p> : null}
-                <div class="checks checks--columns">
-                  {choices.map((choice) => (
-                    <label key={choice.name} class="check">
-                      <input
-                        type="checkbox"
-                        checked={form.provinces.includes(choice.name)}
-                        onChange={(event) =>
-                          update({
-                            provinces: event.currentTarget.checked
-                              ? [...form.provinces, choice.name]
-                              : form.provinces.filter((name) => name !== choice.name),
-                          })
-                        }
-                      />
-                      {choice.name} ({number(choice.members)})
-                    </label>
-                  ))}
-                </div>
-              </fieldset>
-            ) : null}
+            <TargetingFields
+              targeting={form.targeting}
+              onChange={(targeting) => update({ targeting })}
+              audiences={audiences}
+              audienceIds={form.audienceIds}
+              error={byField.filters}
+            />
             <Field
               id="partners"
               label={t.editor.partners}

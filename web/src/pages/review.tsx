@@ -11,8 +11,8 @@ import { ChangesSinceRejection } from '../components/review-changes.js';
 import {
   describeAudiences,
   describePartners,
-  describeProvinces,
   describeSchedule,
+  describeTargeting,
   describeWindow,
 } from '../components/review-describe.js';
 import { useI18n } from '../i18n/index.js';
@@ -182,7 +182,11 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
                 { label: t.editor.window, value: describeWindow(i18n, campaign.sendingWindow) },
                 { label: t.review.timeZone, value: campaign.timeZone },
                 { label: t.review.audiences, value: describeAudiences(campaign.audienceIds, audienceNames) },
-                { label: t.review.provinces, value: describeProvinces(i18n, campaign.filters) },
+                {
+                  label: t.targeting.label,
+                  value: describeTargeting(i18n, campaign.filters),
+                  testId: 'targeting',
+                },
                 { label: t.review.partners, value: describePartners(i18n, campaign.partnerIds) },
               ]}
             />
