@@ -255,6 +255,7 @@ const setup = (
       reserve: async (_id, _size, _tps, now) => ({ at: now, reserved: true, leadMs: 0 }),
       sentLate: async () => {},
       lateToleranceMs: LATE_TOLERANCE_MS,
+      windowMs: PACING_WINDOW_MS,
     },
     transportFor: () => ({
       send: async (request) => {
@@ -458,6 +459,7 @@ describe('dispatching a batch', () => {
     const late: [number, number][] = [];
     deps.limiter = {
       lateToleranceMs: LATE_TOLERANCE_MS,
+      windowMs: PACING_WINDOW_MS,
       reserve: async (_id, size, tps, now) => {
         reservations.push(now.getTime());
         expect([size, tps]).toEqual([3, 100]);
@@ -483,6 +485,39 @@ describe('dispatching a batch', () => {
     expect(late).toEqual([[start + 400, start + 400 + LATE_TOLERANCE_MS + 1]]);
     expect(Date.parse(JSON.parse(sent[0]?.body ?? '{}').timestamp)).toBe(start + 400 + LATE_TOLERANCE_MS + 1);
   });
+
+  it('woken so late that the batches a window later may be placed (a stalled process), gives its moment back and reserves again', async () => {
+    const { deps, sent, advance } = setup([{ status: 200 }]);
+    const reservations: [number, number | undefined][] = [];
+    const lead = 60;
+    deps.limiter = {
+      lateToleranceMs: LATE_TOLERANCE_MS,
+      windowMs: PACING_WINDOW_MS,
+      reserve: async (_id, _size, _tps, now, options) => {
+        reservations.push([now.getTime(), options?.replacing?.getTime()]);
+        return { at: new Date(now.getTime() + 400), reserved: true, leadMs: lead };
+      },
+      sentLate: async () => {},
+    };
+    // Past this, a batch a window after its moment may be reserved before its late send is recorded.
+    const stall = PACING_WINDOW_MS - RESERVE_HORIZON_MS - 2 * lead + 1;
+    let stalled = false;
+    const sleep = deps.sleep;
+    deps.sleep = async (ms) => {
+      await sleep(ms);
+      if (!stalled && deps.now().getTime() >= (reservations[0]?.[0] ?? 0) + 400) {
+        advance(stall);
+        stalled = true;
+      }
+    };
+    const start = deps.now().getTime();
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
+    expect(reservations).toEqual([
+      [start, undefined],
+      [start + 400 + stall, start + 400],
+    ]);
+    expect(Date.parse(JSON.parse(sent[0]?.body ?? '{}').timestamp)).toBe(start + 800 + stall);
+  });
 });
 
 describe('pacing a batch that went out late', () => {
@@ -491,6 +526,7 @@ describe('pacing a batch that went out late', () => {
     let log: Reservation[] = [];
     const limiter: DispatchDeps['limiter'] = {
       lateToleranceMs: LATE_TOLERANCE_MS,
+      windowMs: PACING_WINDOW_MS,
       reserve: async (_id, size, tps, now, options) => {
         const next = reserve(log, now.getTime(), size, tps, {
           ...(options?.horizonMs === undefined ? {} : { horizonMs: options.horizonMs }),

@@ -36,6 +36,9 @@ interface Conditions {
   networkMs: [number, number];
   /** The partner's answer, ms. */
   answerMs: [number, number];
+  /** Every `pauseEveryMs` (±50 %) the whole process stalls `pauseMs` (a GC, a starved CPU): nothing runs. */
+  pauseEveryMs?: number;
+  pauseMs?: [number, number];
 }
 
 const simulate = async (tps: number, seconds: number, conditions: Conditions, seed = 30_07) => {
@@ -191,6 +194,7 @@ const simulate = async (tps: number, seconds: number, conditions: Conditions, se
   };
   for (let i = 0; i < consumers; i++) void consume();
 
+  let nextPause = start + (conditions.pauseEveryMs ?? 0) * (0.5 + random());
   // Runs the clock: every promise that can move moves, then the earliest timer fires.
   const settle = () => new Promise<void>((done) => setImmediate(done));
   for (;;) {
@@ -200,6 +204,11 @@ const simulate = async (tps: number, seconds: number, conditions: Conditions, se
     const timer = timers.shift();
     if (!timer) throw new Error(`model stuck with ${count - done} batches left`);
     clock = Math.max(clock, timer.at);
+    // A stalled process runs nothing until the stall ends: every timer and answer due meanwhile comes late.
+    if (conditions.pauseEveryMs && conditions.pauseMs && clock >= nextPause) {
+      clock = nextPause + between(conditions.pauseMs);
+      nextPause = clock + conditions.pauseEveryMs * (0.5 + random());
+    }
     timer.fire();
   }
 
@@ -229,6 +238,9 @@ const quiet: Conditions = {
 /** A loaded one: the store's round trip 40–120 ms (DynamoDB Local under load), timers up to 8 ms late. */
 const loaded: Conditions = { ...quiet, storeMs: [40, 120], timerLateMs: [0, 8] };
 
+/** A stalling one: as loaded, and every 3 s or so the process stops for 0.3 to 1.5 s. */
+const stalling: Conditions = { ...loaded, pauseEveryMs: 3000, pauseMs: [300, 1500] };
+
 describe('pacing model (fake clock, real dispatcher and limiter)', () => {
   it.each([
     ['quiet', 50, quiet],
@@ -248,6 +260,19 @@ describe('pacing model (fake clock, real dispatcher and limiter)', () => {
           busiest: expect.toSatisfy((n: number) => n <= tps) as number,
           // One write a batch, and one more for a batch woken or sent late (1 timer in 20 stalls).
           writesPerBatch: expect.toSatisfy((n: number) => n <= 1.25) as number,
+        });
+      }
+    },
+  );
+
+  it.each([50, 200, 1000])(
+    'never gives a partner more than tps (%i) in a rolling second when the process stalls for up to 1.5 s',
+    async (tps) => {
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const run = await simulate(tps, 12, stalling, seed);
+        expect({ seed, busiest: run.busiest }).toEqual({
+          seed,
+          busiest: expect.toSatisfy((n: number) => n <= tps) as number,
         });
       }
     },

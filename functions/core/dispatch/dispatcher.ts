@@ -270,6 +270,7 @@ const acquire = async <Stop>(
   count: number,
   afterWaiting: () => Promise<Stop | undefined>,
 ): Promise<{ moment: Date } | { stop: Stop }> => {
+  let missed: Date | undefined;
   for (;;) {
     const {
       at: moment,
@@ -277,6 +278,7 @@ const acquire = async <Stop>(
       leadMs,
     } = await deps.limiter.reserve(partner.id, count, partner.tps, deps.now(), {
       horizonMs: RESERVE_HORIZON_MS,
+      ...(missed ? { replacing: missed } : {}),
     });
     const at = moment.getTime();
     if (!reserved) {
@@ -294,8 +296,8 @@ const acquire = async <Stop>(
     }
     if (at > deps.now().getTime()) {
       // The pause / cancel / window check reads the campaign: made shortly before the moment, while the
-      // wait to the moment goes on, so a slow read does not make the batch late.
-      // A moment nearer than that: the campaign was read just before reserving.
+      // wait to the moment goes on, so a slow read does not make the batch late. A moment nearer than that:
+      // the campaign was read just before reserving.
       const early = at - STOP_CHECK_BEFORE_MS - deps.now().getTime();
       if (early > 0) {
         await deps.sleep(early);
@@ -303,10 +305,18 @@ const acquire = async <Stop>(
         if (stop !== undefined) return { stop };
       } else await deps.sleep(at - deps.now().getTime());
     }
-    // Woken later than its moment (a slow read, a busy process), it still goes now: dispatchBatch counts it
-    // from when it went, as for a request that went out late. Reserving again instead cost the lateness and
-    // the lead, a gap at the partner each time.
-    return { moment };
+    // Woken later than its moment (a slow read, a busy process), it still goes now while no batch a window
+    // after its moment can have been reserved (those are reserved from lead + horizon before it; the record
+    // of its late send takes up to a lead to land): dispatchBatch counts it from when it went. Reserving
+    // again cost the lateness and the lead, a gap at the partner each time. Later than that (a stalled
+    // process), the batches a window later may be placed already: it gives its moment back and reserves
+    // again in the same write.
+    const late = deps.now().getTime() - at;
+    if (
+      late <= Math.max(deps.limiter.lateToleranceMs, deps.limiter.windowMs - RESERVE_HORIZON_MS - 2 * leadMs)
+    )
+      return { moment };
+    missed = moment;
   }
 };
 

@@ -77,6 +77,8 @@ export interface RateLimiter {
   sentLate(partnerId: string, size: number, reservedAt: Date, sentAt: Date): Promise<void>;
   /** How long after its moment a batch may still be sent (half the safety margin; see pacing.ts). */
   readonly lateToleranceMs: number;
+  /** The rolling window the log keeps (1 s and the safety margin). */
+  readonly windowMs: number;
 }
 
 export interface HandOverRequest {

@@ -114,6 +114,7 @@ export const sharedRateLimiter = ({
 
   return {
     lateToleranceMs,
+    windowMs,
     reserve: (partnerId, size, tps, at, { replacing, horizonMs } = {}) =>
       (async () => {
         let answer = { at, reserved: false, leadMs: readMs + leadMs() };
