@@ -135,6 +135,7 @@ const simulate = async (tps: number, seconds: number, conditions: Conditions, se
   });
   const batches: BatchStore = {
     putBatches: async () => {},
+    putNewBatches: async (list) => list.length,
     get: async (ref) => batchOf(ref.seq),
     claim: async (ref) => {
       await takes(between(conditions.storeMs));
