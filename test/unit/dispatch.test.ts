@@ -30,6 +30,7 @@ import {
 } from '../../functions/core/dispatch/ports.js';
 import type { Partner } from '../../functions/core/partner.js';
 import { busiestWindow as busiestAtPartner } from '../../local/simulators/carrier-rules.js';
+import { storedPartner as partner } from './fixtures.js';
 
 describe('batch planning', () => {
   it.each([
@@ -188,25 +189,6 @@ const memoryStore = (initial: Batch[]) => {
   };
   return { store, batches };
 };
-
-const partner = (id: string, extra: Partial<Partner> = {}): Partner => ({
-  id,
-  name: id,
-  kind: 'webhook',
-  webhookUrl: `https://${id}.example/sms`,
-  carriers: ['viettel'],
-  tps: 100,
-  maxBatchSize: 100,
-  senderId: 'BOCONGAN',
-  pricePerSegment: 0,
-  currency: 'VND',
-  enabled: true,
-  createdAt: '',
-  updatedAt: '',
-  secretRotatedAt: '',
-  secrets: [{ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
-  ...extra,
-});
 
 const campaign = (extra: Partial<Campaign> = {}): Campaign =>
   ({
