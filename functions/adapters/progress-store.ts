@@ -1,16 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Progress, ProgressStore } from '../core/dispatch/materialize.js';
+import type { ProgressStore } from '../core/dispatch/materialize.js';
 import { keys } from './table.js';
+import { progressCodec } from './table/batch.js';
 
-const fromItem = (item: Record<string, unknown> | undefined): Progress => ({
-  materialized: item?.materialized === true,
-  totalBatches: Number(item?.totalBatches ?? 0),
-  settledBatches: Number(item?.settledBatches ?? 0),
-  suppressed: Number(item?.suppressed ?? 0),
-  capped: Number(item?.capped ?? 0),
-  unroutable: Number(item?.unroutable ?? 0),
-});
+const { fromItem } = progressCodec;
 
 /** A campaign's sending progress: its own item beside the campaign, so counters never race a transition. */
 export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: string): ProgressStore => ({
@@ -38,7 +32,7 @@ export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: strin
             ':suppressed': progress.suppressed,
             ':capped': progress.capped,
             ':unroutable': progress.unroutable,
-            ':entity': 'Progress',
+            ':entity': progressCodec.entity,
           },
         }),
       );

@@ -66,6 +66,14 @@ export const TABLE_SCHEMA = {
   ttlAttribute: TTL_ATTRIBUTE,
 } as const;
 
+const CAMPAIGN_PREFIX = 'CAMPAIGN#';
+const CLICK_PREFIX = 'CLICK#';
+/** A queued batch's place in its partner's queue: when it becomes visible, then which batch. */
+const batchQueueSk = (visibleAt: string, campaignId: string, seq: number) =>
+  `${visibleAt}#${campaignId}#${seq}`;
+const after = (prefix: string, value: unknown): string | undefined =>
+  typeof value === 'string' && value.startsWith(prefix) ? value.slice(prefix.length) : undefined;
+
 export const keys = {
   partner: (id: string) => ({ pk: `PARTNER#${id}`, sk: 'PARTNER' }),
   partnerList: (id: string) => ({ listPk: 'PARTNERS', listSk: id }),
@@ -85,7 +93,7 @@ export const keys = {
   optOut: (phone: string) => ({ pk: `OPTOUT#${phone}`, sk: 'OPTOUT' }),
   optOutList: (phone: string) => ({ listPk: 'OPTOUTS', listSk: phone }),
   optOutsListPk: 'OPTOUTS',
-  campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }),
+  campaign: (id: string) => ({ pk: `${CAMPAIGN_PREFIX}${id}`, sk: 'CAMPAIGN' }),
   campaignList: (createdAt: string, id: string) => ({ listPk: 'CAMPAIGNS', listSk: `${createdAt}#${id}` }),
   campaignsListPk: 'CAMPAIGNS',
   campaignByStatus: (status: string, createdAt: string, id: string) => ({
@@ -123,10 +131,12 @@ export const keys = {
     pk: `CAMPAIGN#${campaignId}`,
     sk: `BATCH#${String(seq).padStart(9, '0')}`,
   }),
+  batchPrefix: 'BATCH#',
   batchQueue: (partnerId: string, visibleAt: string, campaignId: string, seq: number) => ({
     listPk: `QUEUE#${partnerId}`,
-    listSk: `${visibleAt}#${campaignId}#${seq}`,
+    listSk: batchQueueSk(visibleAt, campaignId, seq),
   }),
+  batchQueueSk,
   batchQueuePk: (partnerId: string) => `QUEUE#${partnerId}`,
   progress: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'PROGRESS' }),
   suppressed: (campaignId: string, chunk: number) => ({
@@ -165,9 +175,19 @@ export const keys = {
   }),
   recipientIndexPk: (bucket: string) => `RECIPIENTS#${bucket}`,
   linkPrefix: (prefix: string) => ({ pk: `LINKPREFIX#${prefix}`, sk: 'LINKPREFIX' }),
-  click: (code: string) => ({ pk: `CLICK#${code}`, sk: 'CLICK' }),
+  click: (code: string) => ({ pk: `${CLICK_PREFIX}${code}`, sk: 'CLICK' }),
   clickList: (campaignId: string, code: string) => ({ listPk: `CLICKS#${campaignId}`, listSk: code }),
   clicksListPk: (campaignId: string) => `CLICKS#${campaignId}`,
+} as const;
+
+/** The ids the keys above hold, read back (the codecs' business: nothing else parses a key). */
+export const keyParts = {
+  /** `CAMPAIGN#{id}` → id: the campaign of an item in its partition (progress, batches, metrics). */
+  campaignOfPk: (pk: unknown) => after(CAMPAIGN_PREFIX, pk),
+  /** `CLICK#{code}` → code. */
+  codeOfClickPk: (pk: unknown) => after(CLICK_PREFIX, pk),
+  /** A recipient index item's sort key starts with the materialisation time. */
+  materializedAtOfRecipientSk: (sk: unknown) => (typeof sk === 'string' ? (sk.split('#')[0] ?? '') : ''),
 } as const;
 
 export type ItemKey = { pk: string; sk: string };
