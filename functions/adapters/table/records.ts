@@ -18,7 +18,8 @@ import { defined, parseItem, type Item } from './codec.js';
  */
 
 const PARTNER = 'Partner';
-const StoredPartner = PartnerView.extend({
+// The API's schemas refuse unknown keys; a stored item also holds its keys, which parsing drops.
+const StoredPartner = z.object(PartnerView.shape).extend({
   secrets: z.array(z.object({ secret: z.string(), validUntil: z.string().optional() })),
 });
 /** Partner: `PARTNER#{id}` / `PARTNER`, listed under `PARTNERS` / `{id}`. */
@@ -115,12 +116,13 @@ export const auditCodec = {
 export const testSendsCodec = { entity: 'TestSends', key: keys.testSends } as const;
 
 const SETTINGS = 'Settings';
+const StoredSettings = z.object(SettingsView.shape);
 /** Settings: `SETTINGS` / `SETTINGS`. */
 export const settingsCodec = {
   entity: SETTINGS,
   key: keys.settings,
   toItem: (settings: Settings): Item => ({ ...keys.settings, entity: SETTINGS, ...settings }),
-  fromItem: (item: Item): Settings => parseItem(SETTINGS, SettingsView, item),
+  fromItem: (item: Item): Settings => parseItem(SETTINGS, StoredSettings, item),
 } as const;
 
 /**
