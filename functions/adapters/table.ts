@@ -47,6 +47,12 @@
  *
  * Rules: no Scan on a request path; each list is one Query on `lists` (or a collection under one pk);
  * counters live on the item they count. Times are ISO 8601 UTC strings, so they sort as strings.
+ *
+ * Codecs (table/*.ts): each entity has one codec beside these keys: its `entity` name, its keys, `toItem`
+ * (domain value → stored item) and `fromItem` (stored item → domain value, parsed with zod; an item that
+ * does not parse is a StoredItemError). Stores and the stream decoder (metric-changes.ts) use only the
+ * codecs, so storage names (a batch message's `i`, `st`, `sa`), entity names and key formats appear
+ * nowhere else; `keyParts` is the only reader of a key.
  */
 
 export const TTL_ATTRIBUTE = 'ttl';
