@@ -14,12 +14,9 @@ const Bucket = z.object({ sent: z.number(), delivered: z.number(), failed: z.num
 const MinutesOfHour = z.record(z.string(), Bucket);
 
 const METRICS = 'Metrics';
-const StoredShard = z.object({
-  ver: z.number().default(0),
-  // Counters written by an older version may lack newer fields: countersFrom fills them with zeros.
-  counters: z.unknown().transform(countersFrom),
-  updatedAt: z.string().optional(),
-});
+const StoredShard = z.object({ ver: z.number().default(0), updatedAt: z.string().optional() });
+/** Counters written by an older version may lack newer fields (or be absent): zeros fill them in. */
+const countersOf = (item: Item | undefined) => countersFrom(item?.counters);
 /** Metrics counters of a campaign, shard n: `CAMPAIGN#{id}` / `METRICS#{n}`. */
 export const metricsShardCodec = {
   entity: METRICS,
@@ -35,10 +32,17 @@ export const metricsShardCodec = {
   }),
   /** The shard's state; an item never written yet is at version 0 with zero counters. */
   fromItem: (campaignId: string, shard: number, item: Item | undefined): ShardState =>
-    defined({ campaignId, shard, ...parseItem(METRICS, StoredShard, item ?? {}) }),
+    defined({
+      campaignId,
+      shard,
+      ...parseItem(METRICS, StoredShard, item ?? {}),
+      counters: countersOf(item),
+    }),
   /** A read of shards of several campaigns: whose they are, and their counters. */
-  countersOf: (item: Item) =>
-    parseItem(METRICS, z.object({ campaignId: z.string(), counters: StoredShard.shape.counters }), item),
+  countersOf: (item: Item) => ({
+    campaignId: parseItem(METRICS, z.object({ campaignId: z.string() }), item).campaignId,
+    counters: countersOf(item),
+  }),
 } as const;
 
 const MINUTES = 'MetricsMinutes';
