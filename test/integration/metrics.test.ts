@@ -356,11 +356,9 @@ describe('concurrent aggregation', () => {
   /** The INSERT record of batch `n` (seq n × SHARDS: every one on shard 0), as Lambda delivers it. */
   const inserted = (n: number): DynamoDBRecord => {
     const seq = n * SHARDS;
-    const item = {
-      ...keys.batch(campaignId, seq),
-      entity: 'Batch',
-      ...newBatch(campaignId, seq, [message(0, 'viettel', 'Bắc Kạn'), message(1, 'mobifone', 'Hà Nội')]),
-    };
+    const item = batchCodec.toItem(
+      newBatch(campaignId, seq, [message(0, 'viettel', 'Bắc Kạn'), message(1, 'mobifone', 'Hà Nội')]),
+    );
     const image = (value: Record<string, unknown>): Image =>
       marshall(value, { removeUndefinedValues: true }) as Record<string, AttributeValue> as Image;
     return {
