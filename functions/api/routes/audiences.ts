@@ -56,6 +56,7 @@ export const audienceRoutes = {
     auth: 'read',
     query: ListQuery,
     item: AudienceView,
+    responses: {},
     pageDescription: 'A page of audiences',
   }),
   getAudience: readRoute({

@@ -43,6 +43,7 @@ export const campaignRoutes = {
     auth: 'read',
     query: ListQuery.extend({ status: z.enum(CAMPAIGN_STATUSES).optional() }),
     item: CampaignView,
+    responses: {},
     pageDescription: 'A page of campaigns',
   }),
   getCampaign: readRoute({
@@ -150,6 +151,7 @@ export const campaignRoutes = {
     auth: 'admin',
     query: ListQuery.extend({ campaignId: CampaignId.optional() }),
     item: AuditEntry,
+    responses: {},
     pageDescription: 'A page of audit entries',
   }),
 };

@@ -43,6 +43,7 @@ export const partnerRoutes = {
     auth: 'admin',
     query: ListQuery,
     item: PartnerView,
+    responses: {},
     pageDescription: 'A page of partners',
   }),
   rotatePartnerSecret: userRoute({

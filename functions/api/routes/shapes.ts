@@ -50,8 +50,8 @@ export const readRoute = <
 export const listRoute = <
   TItem extends z.ZodType,
   TQuery extends z.ZodType,
+  const TResponses extends Responses,
   TParams extends z.ZodType = never,
-  const TResponses extends Responses = Record<never, ResponseDef>,
 >({
   item,
   pageDescription,
@@ -61,9 +61,17 @@ export const listRoute = <
   query: TQuery;
   item: TItem;
   pageDescription: string;
-  responses?: TResponses;
+  /** What else the route may answer (`{}` when nothing). */
+  responses: TResponses;
 }) =>
-  readRoute({
+  readRoute<
+    TQuery,
+    TParams,
+    { 200: { description: string; schema: ReturnType<typeof page<TItem>> } } & TResponses
+  >({
     ...route,
-    responses: { 200: { description: pageDescription, schema: page(item) }, ...responses },
+    responses: {
+      200: { description: pageDescription, schema: page(item) },
+      ...responses,
+    },
   });
