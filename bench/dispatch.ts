@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dynamoDocumentClient } from '../functions/adapters/clients.js';
+import { keys } from '../functions/adapters/table.js';
 import type { CarrierSimulator, SimulatorCounters } from '../local/simulators/index.js';
 import type { Runtime } from '../local/runtime.js';
 import {
@@ -63,7 +64,7 @@ const number = (n: number) => n.toLocaleString('en-US');
 const rateLogRequests = (counts: RequestCounts, partnerId: string) => {
   const tally = { puts: 0, gets: 0, failed: 0, moments: [] as number[] };
   counts.watch = ({ operation, pk, failed, item }) => {
-    if (pk !== `RATE#${partnerId}`) return;
+    if (pk !== keys.rate(partnerId).pk) return;
     if (operation === 'PutItem') tally.puts++;
     if (operation === 'GetItem') tally.gets++;
     if (failed) tally.failed++;

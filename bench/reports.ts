@@ -41,7 +41,7 @@ const reportsByPartner = async (campaignId: string): Promise<Map<string, Report[
     for (const batch of page) {
       if (batch.test) continue;
       for (const message of batch.messages) {
-        if (message.st !== 'pending') continue;
+        if (message.state !== 'pending') continue;
         n++;
         const outcome: Report =
           n % 100 < 97
@@ -50,7 +50,7 @@ const reportsByPartner = async (campaignId: string): Promise<Map<string, Report[
               ? { messageId: '', status: 'failed', at, errorCode: 'E21' }
               : { messageId: '', status: 'expired', at };
         const list = byPartner.get(batch.partnerId) ?? [];
-        list.push({ ...outcome, messageId: messageId(campaignId, batch.seq, message.i) });
+        list.push({ ...outcome, messageId: messageId(campaignId, batch.seq, message.index) });
         byPartner.set(batch.partnerId, list);
       }
     }

@@ -14,12 +14,20 @@ const sqsEvent = (ref: BatchRef, partnerId: string): SQSEvent => ({
   Records: [
     {
       messageId: `${partnerId}-${ref.campaignId}-${ref.seq}`,
+      receiptHandle: `${partnerId}-${ref.campaignId}-${ref.seq}`,
       body: JSON.stringify(ref),
-      attributes: {},
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: 'local',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
       messageAttributes: {},
+      md5OfBody: '',
       eventSource: 'aws:sqs',
       eventSourceARN: `arn:aws:sqs:local:000000000000:batches-${partnerId}`,
-    } as unknown as SQSRecord,
+      awsRegion: 'local',
+    } satisfies SQSRecord,
   ],
 });
 

@@ -2,9 +2,10 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
 import { CAMPAIGN_STARTED_PATTERN, EVENT_SOURCE, type EventPattern } from '../functions/adapters/events.js';
 import { logger } from '../functions/adapters/logger.js';
+import { StoredItemError } from '../functions/adapters/table/codec.js';
+import { eventCodec } from '../functions/adapters/table/records.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 import { startLocalStreams, type LocalStreams } from './streams.js';
 
@@ -30,19 +31,10 @@ export interface LocalEventBusOptions {
   checkpointFile?: string;
 }
 
-/** The local publisher's record (functions/adapters/events.ts): a domain event as it was published. */
-const EventRecord = z.object({
-  entity: z.literal('Event'),
-  type: z.string(),
-  at: z.string(),
-  detail: z.record(z.string(), z.unknown()),
-  pk: z.string(),
-});
-
 /** The event as EventBridge hands it to a rule's target. */
-const toBusEvent = (record: z.infer<typeof EventRecord>): BusEvent => ({
+const toBusEvent = (record: ReturnType<typeof eventCodec.fromItem>): BusEvent => ({
   version: '0',
-  id: record.pk.replace(/^EVENT#/, ''),
+  id: record.id,
   'detail-type': record.type,
   source: EVENT_SOURCE,
   account: '000000000000',
@@ -58,16 +50,15 @@ const matches = (pattern: EventPattern, event: BusEvent) =>
 /** A new event record in a stream record, or undefined for every other change of the table. */
 const publishedEvent = (record: DynamoDBRecord): BusEvent | undefined => {
   const image = record.dynamodb?.NewImage;
-  if (record.eventName !== 'INSERT' || image?.entity?.S !== 'Event') return undefined;
-  const parsed = EventRecord.safeParse(unmarshall(image as Record<string, AttributeValue>));
-  if (!parsed.success) {
-    logger.error('Unreadable event record: not delivered', {
-      keys: record.dynamodb?.Keys,
-      error: parsed.error,
-    });
+  // The entity read off the raw image: no other item of the table (a batch holds 1,000 messages) is unmarshalled.
+  if (record.eventName !== 'INSERT' || image?.entity?.S !== eventCodec.entity) return undefined;
+  try {
+    return toBusEvent(eventCodec.fromItem(unmarshall(image as Record<string, AttributeValue>)));
+  } catch (error) {
+    if (!(error instanceof StoredItemError)) throw error;
+    logger.error('Unreadable event record: not delivered', { keys: record.dynamodb?.Keys, error });
     return undefined;
   }
-  return toBusEvent(parsed.data);
 };
 
 const defaultRules = async (): Promise<LocalRule[]> => {

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Audience, AudienceMember } from '../core/audience.js';
+import type { AudienceMember } from '../core/audience.js';
 import type { AudienceStore, ImportLease } from '../core/audience-service.js';
 import type { MigrationStore } from '../core/province-migration.js';
 import { isCarrier } from '../core/carriers.js';
@@ -9,6 +9,7 @@ import { queryPage, queryPages } from './cursor.js';
 import { batchWriteAll, type WriteRequest } from './dynamo-batch.js';
 import { logger } from './logger.js';
 import { INDEX, keys } from './table.js';
+import { audienceChunkCodec, audienceCodec } from './table/records.js';
 
 /**
  * Audiences in the single table. Members are stored a few hundred to an item ("chunks" under the
@@ -16,8 +17,6 @@ import { INDEX, keys } from './table.js';
  * an audience back is a handful of Query pages.
  */
 
-const ENTITY = 'Audience';
-const CHUNK_ENTITY = 'AudienceChunk';
 export const MEMBERS_PER_CHUNK = 250;
 /** Far below DynamoDB's 400 KB item limit even when every member carries long names and many tags. */
 export const MAX_CHUNK_BYTES = 100 * 1024;
@@ -89,53 +88,7 @@ export const chunkMembers = (members: readonly AudienceMember[]): string[] => {
   return chunks;
 };
 
-/**
- * Counters are stored as lists of `[name, count]` pairs, not as DynamoDB maps: the document client reads a
- * map into a plain object key by key, and a province called `__proto__` would vanish on the way.
- */
-type CountPairs = [string, number][];
-const toPairs = (counts: Iterable<[string, number]>): CountPairs => [...counts];
-
-const fromPairs = (stored: unknown): Record<string, number> => {
-  // Audiences written before counters became pairs hold a map.
-  if (!Array.isArray(stored)) return stored && typeof stored === 'object' ? { ...stored } : {};
-  return Object.fromEntries(
-    stored.filter(
-      (pair): pair is [string, number] =>
-        Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'number',
-    ),
-  );
-};
-
-const toItem = (audience: Audience) => ({
-  ...keys.audience(audience.id),
-  ...keys.audienceList(audience.createdAt, audience.id),
-  entity: ENTITY,
-  ...audience,
-  byCarrier: toPairs(Object.entries(audience.byCarrier)),
-  byProvince: toPairs(Object.entries(audience.byProvince)),
-});
-
-const fromItem = (item: Record<string, unknown>): Audience => {
-  const {
-    pk: _pk,
-    sk: _sk,
-    listPk: _lp,
-    listSk: _ls,
-    entity: _e,
-    importLease: _lease,
-    importLeaseUntil: _until,
-    lastImport: _last,
-    byCarrier,
-    byProvince,
-    ...audience
-  } = item;
-  return {
-    ...(audience as Omit<Audience, 'byCarrier' | 'byProvince'>),
-    byCarrier: fromPairs(byCarrier),
-    byProvince: fromPairs(byProvince),
-  };
-};
+const { toItem, fromItem } = audienceCodec;
 
 export const dynamoAudienceStore = (
   client: DynamoDBDocumentClient,
@@ -157,7 +110,7 @@ export const dynamoAudienceStore = (
       ProjectionExpression: '#members',
       ConsistentRead: consistentRead,
     })) {
-      for (const item of page) yield item.members;
+      for (const item of page) yield audienceChunkCodec.membersOf(item);
     }
   }
 
@@ -242,14 +195,7 @@ export const dynamoAudienceStore = (
       // On failure, importSubscribers calls abandonImport, which removes whatever was written.
       await batchWrite(
         chunkMembers(members).map((text, seq) => ({
-          PutRequest: {
-            Item: {
-              ...keys.audienceChunk(audienceId, importId, seq),
-              entity: CHUNK_ENTITY,
-              importId,
-              members: text,
-            },
-          },
+          PutRequest: { Item: audienceChunkCodec.toItem(audienceId, importId, seq, text) },
         })),
       );
     },
@@ -267,8 +213,8 @@ export const dynamoAudienceStore = (
             ExpressionAttributeNames: { '#size': 'size' },
             ExpressionAttributeValues: {
               ':size': totals.size,
-              ':carriers': toPairs(totals.byCarrier),
-              ':provinces': toPairs(totals.byProvince),
+              ':carriers': audienceCodec.countsToItem(totals.byCarrier),
+              ':provinces': audienceCodec.countsToItem(totals.byProvince),
               ':lease': lease.id,
             },
             ReturnValues: 'ALL_NEW',
@@ -301,14 +247,15 @@ export const dynamoAudienceStore = (
         ConsistentRead: true,
       })) {
         for (const item of page) {
-          const members = decodeMembers(item.members);
+          const members = decodeMembers(audienceChunkCodec.membersOf(item));
           const rewritten = members.map(rewrite);
           const count = rewritten.filter((member, i) => member !== members[i]).length;
           if (count === 0) continue;
           changed += count;
           // The same item, only its members' text changed: a chunk stays within its byte limit, as a
           // current name is never much longer than the name it replaces (at most 100 characters).
-          puts.push({ PutRequest: { Item: { ...item, members: rewritten.map(encodeMember).join(LINE) } } });
+          const text = rewritten.map(encodeMember).join(LINE);
+          puts.push({ PutRequest: { Item: audienceChunkCodec.withMembers(item, text) } });
         }
       }
       await batchWrite(puts);

@@ -25,23 +25,10 @@ import {
   transactionConflict,
 } from './dynamo-batch.js';
 import { INDEX, keys, ttlAfter } from './table.js';
+import { batchCodec } from './table/batch.js';
 import { queryPages } from './cursor.js';
 
-const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'listPk', 'listSk', 'entity', 'claimToken']);
-
-/**
- * A batch item without its key attributes (the index keys are the queue's business). `handedTo` is stored
- * as a string set (so `ADD` records a partner once, whatever the retries) and read as a sorted list.
- */
-export const batchFromItem = (item: Record<string, unknown>): Batch => {
-  const batch = Object.fromEntries(
-    Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name)),
-  ) as unknown as Batch;
-  const handed: unknown = item.handedTo;
-  if (handed instanceof Set || Array.isArray(handed))
-    batch.handedTo = [...(handed as Iterable<unknown>)].map(String).sort();
-  return batch;
-};
+const batchFromItem = batchCodec.fromItem;
 
 /** `ADD handedTo :handed` when a hand-over happened (a string set: each partner once). */
 const handedOver = (partnerId: string | undefined) =>
@@ -62,13 +49,6 @@ const readBatch = async (client: DynamoDBDocumentClient, table: string, { campai
 
 /** Optimistic locking on `ver` (absent = 0, see batch.ts). */
 const versionIs = (ver: number) => (ver ? 'ver = :ver' : 'attribute_not_exists(ver)');
-
-const batchItem = (batch: Batch) => ({
-  ...batch,
-  ...keys.batch(batch.campaignId, batch.seq),
-  ...queueKeys(batch.partnerId, batch.availableAt, batch.campaignId, batch.seq),
-  entity: 'Batch',
-});
 
 /** A transaction holds at most 100 items and 4 MB; groups stay under both (sizes estimated as JSON). */
 const TRANSACTION_ITEMS = 100;
@@ -98,7 +78,7 @@ const transactionGroups = <T>(items: readonly T[]): T[][] => {
  */
 const putNewBatches = async (client: DynamoDBDocumentClient, table: string, batches: readonly Batch[]) => {
   let added = 0;
-  for (const group of transactionGroups(batches.map(batchItem))) {
+  for (const group of transactionGroups(batches.map(batchCodec.toItem))) {
     for (let attempt = 1; ; attempt++) {
       try {
         await client.send(
@@ -129,7 +109,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
     await batchWriteAll(
       client,
       table,
-      batches.map((batch) => ({ PutRequest: { Item: batchItem(batch) } })),
+      batches.map((batch) => ({ PutRequest: { Item: batchCodec.toItem(batch) } })),
     );
   },
 
@@ -154,7 +134,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
             ':queued': 'queued',
             ':now': at,
             ':lease': leaseUntil,
-            ':listSk': `${leaseUntil}#${campaignId}#${seq}`,
+            ':listSk': keys.batchQueueSk(leaseUntil, campaignId, seq),
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -179,7 +159,7 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':status': status,
-          ':messages': toWrite,
+          ':messages': batchCodec.messagesToItem(toWrite),
           ':now': now.toISOString(),
           ':handing': 'handing',
           ':lease': batch.leaseUntil,
@@ -277,14 +257,14 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
         Limit: limit,
       }),
     );
-    return (Items ?? []).map((item) => ({ campaignId: String(item.campaignId), seq: Number(item.seq) }));
+    return (Items ?? []).map(batchCodec.refFromItem);
   },
 
   async *listBatches(campaignId) {
     for await (const page of queryPages(client, {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :batch)',
-      ExpressionAttributeValues: { ':pk': keys.campaign(campaignId).pk, ':batch': 'BATCH#' },
+      ExpressionAttributeValues: { ':pk': keys.campaign(campaignId).pk, ':batch': keys.batchPrefix },
       ConsistentRead: true,
     })) {
       yield page.map(batchFromItem);
@@ -355,7 +335,7 @@ export const dynamoReportBatchStore = (client: DynamoDBDocumentClient, table: st
           UpdateExpression: 'SET messages = :messages, ver = :next, updatedAt = :now',
           ConditionExpression: versionIs(ver),
           ExpressionAttributeValues: {
-            ':messages': messages,
+            ':messages': batchCodec.messagesToItem(messages),
             ':next': ver + 1,
             ':now': now.toISOString(),
             ...(ver ? { ':ver': ver } : {}),

@@ -3,7 +3,8 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { EventPublisher } from '../core/ports.js';
 import { logger } from './logger.js';
-import { keys, ttlAfter } from './table.js';
+import { ttlAfter } from './table.js';
+import { eventCodec } from './table/records.js';
 
 export const EVENT_SOURCE = 'sms-campaigns';
 export const CAMPAIGN_STARTED = 'campaign.started';
@@ -52,12 +53,7 @@ export const localEventPublisher = (client: DynamoDBDocumentClient, table: strin
     await client.send(
       new PutCommand({
         TableName: table,
-        Item: {
-          ...keys.event(id, event.at),
-          entity: 'Event',
-          ...event,
-          ttl: ttlAfter(new Date(), 7 * 24 * 3600),
-        },
+        Item: eventCodec.toItem(id, event, ttlAfter(new Date(), 7 * 24 * 3600)),
       }),
     );
   },

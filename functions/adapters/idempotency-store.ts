@@ -7,14 +7,16 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { IdempotencyClaim, IdempotencyScope, IdempotencyStore } from '../core/idempotency.js';
-import { keys, ttlAfter } from './table.js';
+import { ttlAfter } from './table.js';
+import { idempotencyCodec } from './table/records.js';
 
 /** Keys are kept a day, like the window in which clients retry. */
 const RETENTION_SECONDS = 24 * 60 * 60;
 /** A claim left by a crashed request stops blocking retries after this long. */
 const IN_PROGRESS_EXPIRY_MS = 60_000;
 
-const keyOf = ({ userId, routeId }: IdempotencyScope, key: string) => keys.idempotency(userId, routeId, key);
+const keyOf = ({ userId, routeId }: IdempotencyScope, key: string) =>
+  idempotencyCodec.key(userId, routeId, key);
 
 export const dynamoIdempotencyStore = (
   client: DynamoDBDocumentClient,
@@ -29,7 +31,7 @@ export const dynamoIdempotencyStore = (
           TableName: table,
           Item: {
             ...keyOf(scope, key),
-            entity: 'Idempotency',
+            entity: idempotencyCodec.entity,
             state: 'in_progress',
             requestHash,
             claimedAt: at.getTime(),

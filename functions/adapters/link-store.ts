@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import type { BatchMessage } from '../core/dispatch/batch.js';
 import {
   RANDOM_LENGTH,
   linkPrefixFor,
@@ -12,6 +11,8 @@ import {
 } from '../core/links.js';
 import { cached } from './cache.js';
 import { keys } from './table.js';
+import { batchCodec } from './table/batch.js';
+import { clickCodec, linkPrefixCodec } from './table/records.js';
 
 /** 238,328 prefixes exist; a campaign that meets this many taken ones in a row is out of luck. */
 const MAX_PREFIX_ATTEMPTS = 64;
@@ -30,7 +31,7 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: { ...keys.linkPrefix(prefix), entity: 'LinkPrefix', campaignId },
+            Item: linkPrefixCodec.toItem(prefix, campaignId),
             ConditionExpression: 'attribute_not_exists(pk) OR campaignId = :campaignId',
             ExpressionAttributeValues: { ':campaignId': campaignId },
           }),
@@ -46,9 +47,13 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
   // A prefix never changes owner; a campaign's message cannot change once it sends.
   const campaignOfPrefix = cached(10 * 60_000, async (prefix: string) => {
     const { Item } = await client.send(
-      new GetCommand({ TableName: table, Key: keys.linkPrefix(prefix), ProjectionExpression: 'campaignId' }),
+      new GetCommand({
+        TableName: table,
+        Key: linkPrefixCodec.key(prefix),
+        ProjectionExpression: 'campaignId',
+      }),
     );
-    return typeof Item?.campaignId === 'string' ? Item.campaignId : undefined;
+    return Item ? linkPrefixCodec.campaignIdOf(Item) : undefined;
   });
 
   const campaignMessage = cached(60_000, async (campaignId: string) => {
@@ -74,53 +79,33 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
       const { Item } = await client.send(
         new GetCommand({
           TableName: table,
-          Key: keys.batch(campaignId, seq),
+          Key: batchCodec.key({ campaignId, seq }),
           ProjectionExpression: 'messages, #test',
           ExpressionAttributeNames: { '#test': 'test' },
         }),
       );
-      if (!Item) return undefined;
-      return { messages: (Item.messages ?? []) as BatchMessage[], test: Item.test === true };
+      return Item ? batchCodec.messagesFromItem(Item) : undefined;
     },
     async recordClick(click: ClickRecord, at: Date) {
       // Listed under its campaign, so a report reads the clicked links only (one Query), not every code.
-      const list = keys.clickList(click.campaignId, click.code);
+      const set = Object.entries(clickCodec.attributesOf(click));
       await client.send(
         new UpdateCommand({
           TableName: table,
-          Key: keys.click(click.code),
+          Key: clickCodec.key(click.code),
           UpdateExpression:
-            'ADD #clicks :one SET #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now), #entity = :entity, ' +
-            '#campaignId = :campaignId, #seq = :seq, #i = :i, #carrier = :carrier, #listPk = :listPk, ' +
-            '#listSk = :listSk' +
-            (click.province ? ', #province = :province' : '') +
-            (click.test ? ', #test = :test' : ''),
+            'ADD #clicks :one SET #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now), ' +
+            set.map((_, n) => `#a${n} = :a${n}`).join(', '),
           ExpressionAttributeNames: {
             '#clicks': 'clicks',
             '#lastAt': 'lastAt',
             '#firstAt': 'firstAt',
-            '#entity': 'entity',
-            '#campaignId': 'campaignId',
-            '#seq': 'seq',
-            '#i': 'i',
-            '#carrier': 'carrier',
-            '#listPk': 'listPk',
-            '#listSk': 'listSk',
-            ...(click.province ? { '#province': 'province' } : {}),
-            ...(click.test ? { '#test': 'test' } : {}),
+            ...Object.fromEntries(set.map(([name], n) => [`#a${n}`, name])),
           },
           ExpressionAttributeValues: {
             ':one': 1,
             ':now': at.toISOString(),
-            ':entity': 'Click',
-            ':campaignId': click.campaignId,
-            ':seq': click.seq,
-            ':i': click.i,
-            ':carrier': click.carrier,
-            ':listPk': list.listPk,
-            ':listSk': list.listSk,
-            ...(click.province ? { ':province': click.province } : {}),
-            ...(click.test ? { ':test': true } : {}),
+            ...Object.fromEntries(set.map(([, value], n) => [`:a${n}`, value])),
           },
         }),
       );

@@ -1,49 +1,31 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AggregationStore, CommitResult, MinuteState, ShardState } from '../core/metrics/aggregate.js';
+import type { AggregationStore, CommitResult, MinuteState } from '../core/metrics/aggregate.js';
 import { SHARDS } from '../core/metrics/changes.js';
-import {
-  addMinutes,
-  countersFrom,
-  sumCounters,
-  type Bucket,
-  type Counters,
-  type Minutes,
-} from '../core/metrics/counters.js';
+import { addMinutes, sumCounters, type Counters, type Minutes } from '../core/metrics/counters.js';
 import type { MetricsReader } from '../core/metrics/service.js';
 import type { CampaignHead } from '../core/metrics/view.js';
 import { INDEX, keys, ttlAfter, type ItemKey } from './table.js';
+import type { Item } from './table/codec.js';
+import {
+  aggregatedCodec,
+  campaignHeadFromItem,
+  metricsMinutesCodec,
+  metricsShardCodec,
+} from './table/metrics.js';
 import { queryPages } from './cursor.js';
 import { batchGetAll, cancellationCodes, transactionConflict } from './dynamo-batch.js';
 
 /** Markers outlive the stream's 24-hour retention, so no record can come back after its marker is gone. */
 const MARKER_TTL_SECONDS = 2 * 24 * 3600;
 
-type Item = Record<string, unknown>;
-
 const shardKeys = (campaignId: string) =>
   Array.from({ length: SHARDS }, (_, shard) => keys.metricsShard(campaignId, shard));
 
-const shardFrom = (campaignId: string, shard: number, item: Item | undefined): ShardState => ({
-  campaignId,
-  shard,
-  ver: Number(item?.ver ?? 0),
-  counters: countersFrom(item?.counters),
-  ...(typeof item?.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}),
-});
+const shardFrom = metricsShardCodec.fromItem;
 
 const sameKey = (item: Item, key: ItemKey) => item.pk === key.pk && item.sk === key.sk;
 
-const campaignHeadFrom = (item: Item): CampaignHead => {
-  const estimate = item.estimate as { currency?: unknown } | undefined;
-  return {
-    id: String(item.id),
-    name: String(item.name ?? ''),
-    status: String(item.status ?? ''),
-    sendAt: String(item.sendAt ?? ''),
-    ...(typeof item.startedAt === 'string' ? { startedAt: item.startedAt } : {}),
-    ...(typeof estimate?.currency === 'string' ? { currency: estimate.currency } : {}),
-  };
-};
+const campaignHeadFrom = campaignHeadFromItem;
 
 /** Versioned put: only if the item is still at the version read (absent = never written). */
 const versioned = (ver: number) =>
@@ -68,12 +50,10 @@ export const dynamoAggregationStore = (client: DynamoDBDocumentClient, table: st
       ),
       minutes: hours.map((hour, i): MinuteState => {
         const key = minuteKeys[i] as ItemKey;
-        const item = items.find((candidate) => sameKey(candidate, key));
-        return {
+        return metricsMinutesCodec.fromItem(
           hour,
-          ver: Number(item?.ver ?? 0),
-          minutes: (item?.minutes ?? {}) as Record<string, Bucket>,
-        };
+          items.find((candidate) => sameKey(candidate, key)),
+        );
       }),
     };
   },
@@ -82,31 +62,21 @@ export const dynamoAggregationStore = (client: DynamoDBDocumentClient, table: st
     const { shard, minutes, markers, at } = write;
     const ttl = ttlAfter(new Date(at), MARKER_TTL_SECONDS);
     // Each counter item is replaced whole, on condition that it is still at the version read.
-    const versionedPut = (key: ItemKey, ver: number, item: Record<string, unknown>) => ({
-      Put: {
-        TableName: table,
-        Item: { ...key, ...item, campaignId: shard.campaignId, ver: ver + 1, updatedAt: at },
-        ...versioned(ver),
-      },
+    const versionedPut = (ver: number, item: Item) => ({
+      Put: { TableName: table, Item: item, ...versioned(ver) },
     });
     const transactItems = [
-      versionedPut(keys.metricsShard(shard.campaignId, shard.shard), shard.ver, {
-        entity: 'Metrics',
-        shard: shard.shard,
-        counters: shard.counters,
-      }),
+      versionedPut(shard.ver, metricsShardCodec.toItem(shard, shard.ver + 1, at)),
       ...minutes.map((minute) =>
-        versionedPut(keys.metricsMinutes(shard.campaignId, minute.hour, shard.shard), minute.ver, {
-          entity: 'MetricsMinutes',
-          hour: minute.hour,
-          shard: shard.shard,
-          minutes: minute.minutes,
-        }),
+        versionedPut(
+          minute.ver,
+          metricsMinutesCodec.toItem(shard.campaignId, shard.shard, minute, minute.ver + 1, at),
+        ),
       ),
       ...markers.map((id) => ({
         Put: {
           TableName: table,
-          Item: { ...keys.aggregated(id), entity: 'Aggregated', at, ttl },
+          Item: aggregatedCodec.toItem(id, at, ttl),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       })),
@@ -164,8 +134,7 @@ export const dynamoMetricsReader = (client: DynamoDBDocumentClient, table: strin
       },
       ConsistentRead: true,
     })) {
-      for (const item of page)
-        addMinutes(found, { [String(item.hour)]: (item.minutes ?? {}) as Record<string, Bucket> });
+      for (const item of page) addMinutes(found, metricsMinutesCodec.hourOf(item));
     }
     return found;
   },
@@ -190,9 +159,8 @@ export const dynamoMetricsReader = (client: DynamoDBDocumentClient, table: strin
   async countersOf(campaignIds) {
     const items = await batchGetAll(client, table, campaignIds.flatMap(shardKeys));
     const byCampaign = new Map<string, Counters[]>();
-    for (const item of items) {
-      const id = String(item.campaignId);
-      byCampaign.set(id, [...(byCampaign.get(id) ?? []), countersFrom(item.counters)]);
+    for (const { campaignId: id, counters } of items.map(metricsShardCodec.countersOf)) {
+      byCampaign.set(id, [...(byCampaign.get(id) ?? []), counters]);
     }
     return new Map(campaignIds.map((id) => [id, sumCounters(byCampaign.get(id) ?? [])]));
   },

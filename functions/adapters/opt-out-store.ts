@@ -1,24 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OptOut } from '../core/opt-out.js';
 import type { OptOutStore } from '../core/opt-out-service.js';
 import { batchGetAll } from './dynamo-batch.js';
 import { INDEX, keys } from './table.js';
 import { queryPages } from './cursor.js';
+import { optOutCodec } from './table/records.js';
 
-const ENTITY = 'OptOut';
-
-const toItem = (optOut: OptOut) => ({
-  ...keys.optOut(optOut.phone),
-  ...keys.optOutList(optOut.phone),
-  entity: ENTITY,
-  ...optOut,
-});
-
-const fromItem = (item: Record<string, unknown>): OptOut => {
-  const { pk: _pk, sk: _sk, listPk: _lp, listSk: _ls, entity: _e, ...optOut } = item;
-  return optOut as unknown as OptOut;
-};
+const { toItem, fromItem } = optOutCodec;
 
 /** Opt-outs, one item per phone, also listed in the `lists` index under OPTOUTS (the suppression list). */
 export const dynamoOptOutStore = (client: DynamoDBDocumentClient, table: string): OptOutStore => {
@@ -75,7 +63,7 @@ export const dynamoOptOutStore = (client: DynamoDBDocumentClient, table: string)
         ExpressionAttributeValues: { ':pk': keys.optOutsListPk },
         ProjectionExpression: 'listSk',
       })) {
-        for (const item of page) phones.add(String(item.listSk));
+        for (const item of page) phones.add(optOutCodec.phoneOfListItem(item));
       }
       return phones;
     },
@@ -84,7 +72,7 @@ export const dynamoOptOutStore = (client: DynamoDBDocumentClient, table: string)
       const found = await batchGetAll(client, table, [...new Set(phones)].map(keys.optOut), {
         attributes: ['phone'],
       });
-      return new Set(found.map((item) => String(item.phone)));
+      return new Set(found.map(optOutCodec.phoneOf));
     },
   };
 };

@@ -1,24 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../core/errors.js';
-import type { Partner } from '../core/partner.js';
 import type { PartnerStore } from '../core/partner-service.js';
 import { queryPage } from './cursor.js';
 import { INDEX, keys } from './table.js';
+import { partnerCodec } from './table/records.js';
 
-const ENTITY = 'Partner';
-
-const toItem = (partner: Partner) => ({
-  ...keys.partner(partner.id),
-  ...keys.partnerList(partner.id),
-  entity: ENTITY,
-  ...partner,
-});
-
-const fromItem = (item: Record<string, unknown>): Partner => {
-  const { pk: _pk, sk: _sk, listPk: _lp, listSk: _ls, entity: _e, ...partner } = item;
-  return partner as unknown as Partner;
-};
+const { toItem, fromItem } = partnerCodec;
 
 export const dynamoPartnerStore = (client: DynamoDBDocumentClient, table: string): PartnerStore => ({
   async get(id) {

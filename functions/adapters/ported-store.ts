@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isCarrier, type Carrier } from '../core/carriers.js';
+import type { Carrier } from '../core/carriers.js';
 import { inParallel } from '../core/concurrency.js';
 import { latestPerPhone } from '../core/webhooks/delivery-reports.js';
 import type { PortedNumbers } from '../core/webhooks/service.js';
 import { INDEX, keys } from './table.js';
+import { portedCodec } from './table/records.js';
 import { queryPages } from './cursor.js';
 import { batchGetAll } from './dynamo-batch.js';
 
@@ -21,7 +22,7 @@ export const dynamoPortedNumbers = (client: DynamoDBDocumentClient, table: strin
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: { ...keys.ported(n.phone), entity: 'Ported', ...n },
+            Item: portedCodec.toItem(n),
             ConditionExpression: 'attribute_not_exists(pk) OR #at < :at',
             ExpressionAttributeNames: { '#at': 'at' },
             ExpressionAttributeValues: { ':at': n.at },
@@ -42,29 +43,19 @@ export const dynamoPortedNumbers = (client: DynamoDBDocumentClient, table: strin
       ExpressionAttributeValues: { ':pk': keys.portedListPk },
       ProjectionExpression: 'phone, carrier',
     })) {
-      for (const item of page) {
-        const carrier = String(item.carrier);
-        if (isCarrier(carrier)) ported.set(String(item.phone), carrier);
-      }
+      for (const number of page.map(portedCodec.fromItem))
+        if (number) ported.set(number.phone, number.carrier);
     }
     return ported;
   },
 
   async carriersOf(phones) {
-    const items = await batchGetAll(
-      client,
-      table,
-      [...new Set(phones)].map((phone) => {
-        const { pk, sk } = keys.ported(phone);
-        return { pk, sk };
-      }),
-      { attributes: ['phone', 'carrier'] },
-    );
+    const items = await batchGetAll(client, table, [...new Set(phones)].map(portedCodec.key), {
+      attributes: ['phone', 'carrier'],
+    });
     const ported = new Map<string, Carrier>();
-    for (const item of items) {
-      const carrier = String(item.carrier);
-      if (isCarrier(carrier)) ported.set(String(item.phone), carrier);
-    }
+    for (const number of items.map(portedCodec.fromItem))
+      if (number) ported.set(number.phone, number.carrier);
     return ported;
   },
 });

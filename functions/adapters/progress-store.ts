@@ -1,19 +1,9 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Progress, ProgressStore } from '../core/dispatch/materialize.js';
+import type { ProgressStore } from '../core/dispatch/materialize.js';
 import { conditionFailed, transactionConflict } from './dynamo-batch.js';
-import { keys } from './table.js';
+import { progressCodec } from './table/batch.js';
 
-const fromItem = (item: Record<string, unknown> | undefined): Progress => ({
-  materialized: item?.materialized === true,
-  totalBatches: Number(item?.totalBatches ?? 0),
-  settledBatches: Number(item?.settledBatches ?? 0),
-  suppressed: Number(item?.suppressed ?? 0),
-  capped: Number(item?.capped ?? 0),
-  unroutable: Number(item?.unroutable ?? 0),
-  ...(typeof item?.leaseOwner === 'string' && typeof item.leaseUntil === 'string'
-    ? { lease: { owner: item.leaseOwner, until: item.leaseUntil } }
-    : {}),
-});
+const { fromItem } = progressCodec;
 
 /**
  * A conditional write to the progress item: true if it was made, false if its condition refused it. Batches
@@ -34,11 +24,17 @@ const conditionally = async (client: DynamoDBDocumentClient, update: UpdateComma
 
 const NOT_MATERIALIZED = '(attribute_not_exists(#materialized) OR #materialized = :false)';
 
+/** The lease's attributes by the codec's stored names. */
+const LEASE_NAMES = {
+  '#leaseOwner': progressCodec.leaseAttributes.owner,
+  '#leaseUntil': progressCodec.leaseAttributes.until,
+};
+
 /** A campaign's sending progress: its own item beside the campaign, so counters never race a transition. */
 export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: string): ProgressStore => ({
   async get(campaignId) {
     const { Item } = await client.send(
-      new GetCommand({ TableName: table, Key: keys.progress(campaignId), ConsistentRead: true }),
+      new GetCommand({ TableName: table, Key: progressCodec.key(campaignId), ConsistentRead: true }),
     );
     return Item ? fromItem(Item) : undefined;
   },
@@ -47,17 +43,17 @@ export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: strin
       client,
       new UpdateCommand({
         TableName: table,
-        Key: keys.progress(campaignId),
-        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until, entity = :entity',
+        Key: progressCodec.key(campaignId),
+        UpdateExpression: 'SET #leaseOwner = :owner, #leaseUntil = :until, entity = :entity',
         // mayTakeLease (materialize-lease.ts): free, expired, or already the caller's.
-        ConditionExpression: `${NOT_MATERIALIZED} AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now OR leaseOwner = :owner)`,
-        ExpressionAttributeNames: { '#materialized': 'materialized' },
+        ConditionExpression: `${NOT_MATERIALIZED} AND (attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now OR #leaseOwner = :owner)`,
+        ExpressionAttributeNames: { '#materialized': 'materialized', ...LEASE_NAMES },
         ExpressionAttributeValues: {
           ':owner': lease.owner,
           ':until': lease.until,
           ':now': now.toISOString(),
           ':false': false,
-          ':entity': 'Progress',
+          ':entity': progressCodec.entity,
         },
       }),
     ),
@@ -66,10 +62,10 @@ export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: strin
       client,
       new UpdateCommand({
         TableName: table,
-        Key: keys.progress(campaignId),
-        UpdateExpression: 'SET leaseUntil = :until',
-        ConditionExpression: `${NOT_MATERIALIZED} AND leaseOwner = :owner`,
-        ExpressionAttributeNames: { '#materialized': 'materialized' },
+        Key: progressCodec.key(campaignId),
+        UpdateExpression: 'SET #leaseUntil = :until',
+        ConditionExpression: `${NOT_MATERIALIZED} AND #leaseOwner = :owner`,
+        ExpressionAttributeNames: { '#materialized': 'materialized', ...LEASE_NAMES },
         ExpressionAttributeValues: { ':owner': lease.owner, ':until': lease.until, ':false': false },
       }),
     ),
@@ -78,11 +74,11 @@ export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: strin
       client,
       new UpdateCommand({
         TableName: table,
-        Key: keys.progress(campaignId),
+        Key: progressCodec.key(campaignId),
         UpdateExpression:
-          'SET #materialized = :true, totalBatches = :total, suppressed = :suppressed, capped = :capped, unroutable = :unroutable, entity = :entity ADD settledBatches :settled REMOVE leaseOwner, leaseUntil',
-        ConditionExpression: owner ? `${NOT_MATERIALIZED} AND leaseOwner = :owner` : NOT_MATERIALIZED,
-        ExpressionAttributeNames: { '#materialized': 'materialized' },
+          'SET #materialized = :true, totalBatches = :total, suppressed = :suppressed, capped = :capped, unroutable = :unroutable, entity = :entity ADD settledBatches :settled REMOVE #leaseOwner, #leaseUntil',
+        ConditionExpression: owner ? `${NOT_MATERIALIZED} AND #leaseOwner = :owner` : NOT_MATERIALIZED,
+        ExpressionAttributeNames: { '#materialized': 'materialized', ...LEASE_NAMES },
         ExpressionAttributeValues: {
           ':true': true,
           ':false': false,
@@ -91,7 +87,7 @@ export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: strin
           ':suppressed': progress.suppressed,
           ':capped': progress.capped,
           ':unroutable': progress.unroutable,
-          ':entity': 'Progress',
+          ':entity': progressCodec.entity,
           ...(owner ? { ':owner': owner } : {}),
         },
       }),

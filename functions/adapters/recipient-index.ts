@@ -1,9 +1,10 @@
 import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Batch } from '../core/dispatch/batch.js';
 import { recipientBuckets } from '../core/webhooks/recipients.js';
-import type { RecipientIndexItem, RecipientLookup } from '../core/webhooks/service.js';
+import type { RecipientLookup } from '../core/webhooks/service.js';
 import { batchWriteAll } from './dynamo-batch.js';
 import { keys, ttlAfter } from './table.js';
+import { recipientIndexCodec } from './table/records.js';
 import { queryPages } from './cursor.js';
 
 /** Replies count for campaigns of the last 7 days; a day more lets the lookup's window close first. */
@@ -22,22 +23,17 @@ export const dynamoRecipientIndex = (client: DynamoDBDocumentClient, table: stri
     // A loop, not Math.min(...): a large campaign has more batches than a call takes arguments.
     const firstSeq = batches.reduce((least, b) => Math.min(least, b.seq), Infinity);
     const now = new Date();
+    const ttl = ttlAfter(now, INDEX_TTL_SECONDS);
     const requests = [...recipientBuckets(batches)].map(([bucket, entries]) => ({
       PutRequest: {
-        Item: {
-          ...keys.recipientIndex(bucket, materializedAt, campaignId, firstSeq),
-          entity: 'RecipientIndex',
-          campaignId,
-          entries,
-          ttl: ttlAfter(now, INDEX_TTL_SECONDS),
-        },
+        Item: recipientIndexCodec.toItem(bucket, { campaignId, materializedAt, entries }, firstSeq, ttl),
       },
     }));
     if (requests.length) await batchWriteAll(client, table, requests);
   },
 
   async itemsOf(bucket, since) {
-    const found: RecipientIndexItem[] = [];
+    const found = [];
     for await (const page of queryPages(client, {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND sk >= :since',
@@ -45,13 +41,7 @@ export const dynamoRecipientIndex = (client: DynamoDBDocumentClient, table: stri
       ProjectionExpression: 'sk, campaignId, entries',
       ScanIndexForward: false,
     })) {
-      for (const item of page)
-        found.push({
-          campaignId: String(item.campaignId),
-          // The sort key starts with the materialisation time (`keys.recipientIndex`).
-          materializedAt: String(item.sk).split('#')[0] ?? '',
-          entries: (item.entries ?? []) as string[],
-        });
+      found.push(...page.map(recipientIndexCodec.fromItem));
     }
     return found;
   },

@@ -4,7 +4,8 @@ import type { SuppressedRecipient } from '../core/dispatch/materialize.js';
 import { SUPPRESSED_PER_CHUNK, type SuppressedChunk } from '../core/reports.js';
 import { TEST_SEQ_BASE } from '../core/dispatch/test-send.js';
 import { INDEX, keys } from './table.js';
-import { batchFromItem } from './batch-store.js';
+import { batchCodec, suppressedCodec } from './table/batch.js';
+import { clickCodec } from './table/records.js';
 import { queryPages } from './cursor.js';
 import { batchGetAll, batchWriteAll } from './dynamo-batch.js';
 
@@ -39,7 +40,7 @@ export const dynamoReportStore = (client: DynamoDBDocumentClient, table: string)
         ':to': keys.batch(campaignId, TEST_SEQ_BASE - 1).sk,
       },
     })) {
-      yield page.map(batchFromItem);
+      yield page.map(batchCodec.fromItem);
     }
   },
 
@@ -47,15 +48,12 @@ export const dynamoReportStore = (client: DynamoDBDocumentClient, table: string)
     const chunks = Math.ceil(recipients.length / SUPPRESSED_PER_CHUNK);
     const items = Array.from({ length: chunks }, (_, chunk) => ({
       PutRequest: {
-        Item: {
-          ...keys.suppressed(campaignId, chunk),
-          entity: 'Suppressed',
-          campaignId,
+        Item: suppressedCodec.toItem(campaignId, {
           chunk,
           chunks,
           at,
           recipients: recipients.slice(chunk * SUPPRESSED_PER_CHUNK, (chunk + 1) * SUPPRESSED_PER_CHUNK),
-        },
+        }),
       },
     }));
     if (items.length) await batchWriteAll(client, table, items);
@@ -74,12 +72,7 @@ export const dynamoReportStore = (client: DynamoDBDocumentClient, table: string)
       },
       ConsistentRead: true,
     })) {
-      const found = page.map((item) => ({
-        chunk: Number(item.chunk),
-        chunks: Number(item.chunks),
-        at: String(item.at),
-        recipients: (item.recipients ?? []) as SuppressedRecipient[],
-      }));
+      const found = page.map(suppressedCodec.fromItem);
       // Every item of the run that counted them says the same `chunks`: the first one read is of that run.
       chunks ??= found[0]?.chunks;
       const current = found.filter((c) => chunks !== undefined && c.chunk < chunks && c.chunks === chunks);
@@ -96,13 +89,13 @@ export const dynamoReportStore = (client: DynamoDBDocumentClient, table: string)
       ExpressionAttributeValues: { ':pk': keys.clicksListPk(campaignId) },
       ProjectionExpression: 'listSk, clicks',
     })) {
-      for (const item of page) clicks.set(String(item.listSk), Number(item.clicks ?? 0));
+      for (const item of page) clicks.set(...clickCodec.clicksOfListItem(item));
     }
     return clicks;
   },
 
   async clicksOf(codes) {
     const items = await batchGetAll(client, table, codes.map(keys.click), { attributes: ['pk', 'clicks'] });
-    return new Map(items.map((item) => [String(item.pk).slice('CLICK#'.length), Number(item.clicks ?? 0)]));
+    return new Map(items.map(clickCodec.clicksByCode));
   },
 });

@@ -10,7 +10,8 @@ import {
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { utcToLocalParts } from '../core/calendar.js';
 import type { CampaignScheduler } from '../core/ports.js';
-import { keys } from './table.js';
+import { INDEX, keys } from './table.js';
+import { scheduleCodec } from './table/records.js';
 
 export interface SchedulerTarget {
   groupName: string;
@@ -81,13 +82,7 @@ export const dynamoLocalScheduler = (
     await client.send(
       new PutCommand({
         TableName: table,
-        Item: {
-          ...keys.schedule(campaignId),
-          ...keys.scheduleList(dueAt, campaignId),
-          entity: 'Schedule',
-          campaignId,
-          dueAt,
-        },
+        Item: scheduleCodec.toItem({ campaignId, dueAt }),
       }),
     );
   },
@@ -98,16 +93,13 @@ export const dynamoLocalScheduler = (
     const result = await client.send(
       new QueryCommand({
         TableName: table,
-        IndexName: 'lists',
+        IndexName: INDEX.lists.name,
         KeyConditionExpression: 'listPk = :pk AND listSk <= :now',
         ExpressionAttributeValues: { ':pk': keys.schedulesListPk, ':now': `${now.toISOString()}#~` },
         Limit: 100,
       }),
     );
-    return (result.Items ?? []).map((item) => ({
-      campaignId: String(item.campaignId),
-      dueAt: String(item.dueAt),
-    }));
+    return (result.Items ?? []).map(scheduleCodec.fromItem);
   },
   async done(campaignId, dueAt) {
     await client

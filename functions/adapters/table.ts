@@ -47,6 +47,12 @@
  *
  * Rules: no Scan on a request path; each list is one Query on `lists` (or a collection under one pk);
  * counters live on the item they count. Times are ISO 8601 UTC strings, so they sort as strings.
+ *
+ * Codecs (table/*.ts): each entity has one codec beside these keys: its `entity` name, its keys, `toItem`
+ * (domain value → stored item) and `fromItem` (stored item → domain value, parsed with zod; an item that
+ * does not parse is a StoredItemError). Stores and the stream decoder (metric-changes.ts) use only the
+ * codecs, so storage names (a batch message's `i`, `st`, `sa`), entity names and key formats appear
+ * nowhere else; `keyParts` is the only reader of a key.
  */
 
 export const TTL_ATTRIBUTE = 'ttl';
@@ -65,6 +71,15 @@ export const TABLE_SCHEMA = {
   indexes: Object.values(INDEX),
   ttlAttribute: TTL_ATTRIBUTE,
 } as const;
+
+const CAMPAIGN_PREFIX = 'CAMPAIGN#';
+const CLICK_PREFIX = 'CLICK#';
+const EVENT_PREFIX = 'EVENT#';
+/** A queued batch's place in its partner's queue: when it becomes visible, then which batch. */
+const batchQueueSk = (visibleAt: string, campaignId: string, seq: number) =>
+  `${visibleAt}#${campaignId}#${seq}`;
+const after = (prefix: string, value: unknown): string | undefined =>
+  typeof value === 'string' && value.startsWith(prefix) ? value.slice(prefix.length) : undefined;
 
 export const keys = {
   partner: (id: string) => ({ pk: `PARTNER#${id}`, sk: 'PARTNER' }),
@@ -85,7 +100,7 @@ export const keys = {
   optOut: (phone: string) => ({ pk: `OPTOUT#${phone}`, sk: 'OPTOUT' }),
   optOutList: (phone: string) => ({ listPk: 'OPTOUTS', listSk: phone }),
   optOutsListPk: 'OPTOUTS',
-  campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }),
+  campaign: (id: string) => ({ pk: `${CAMPAIGN_PREFIX}${id}`, sk: 'CAMPAIGN' }),
   campaignList: (createdAt: string, id: string) => ({ listPk: 'CAMPAIGNS', listSk: `${createdAt}#${id}` }),
   campaignsListPk: 'CAMPAIGNS',
   campaignByStatus: (status: string, createdAt: string, id: string) => ({
@@ -115,7 +130,7 @@ export const keys = {
   }),
   schedulesListPk: 'SCHEDULES',
   event: (id: string, at: string) => ({
-    pk: `EVENT#${id}`,
+    pk: `${EVENT_PREFIX}${id}`,
     sk: 'EVENT',
     listPk: 'EVENTS',
     listSk: `${at}#${id}`,
@@ -125,10 +140,12 @@ export const keys = {
     pk: `CAMPAIGN#${campaignId}`,
     sk: `BATCH#${String(seq).padStart(9, '0')}`,
   }),
+  batchPrefix: 'BATCH#',
   batchQueue: (partnerId: string, visibleAt: string, campaignId: string, seq: number) => ({
     listPk: `QUEUE#${partnerId}`,
-    listSk: `${visibleAt}#${campaignId}#${seq}`,
+    listSk: batchQueueSk(visibleAt, campaignId, seq),
   }),
+  batchQueueSk,
   batchQueuePk: (partnerId: string) => `QUEUE#${partnerId}`,
   progress: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'PROGRESS' }),
   suppressed: (campaignId: string, chunk: number) => ({
@@ -167,9 +184,21 @@ export const keys = {
   }),
   recipientIndexPk: (bucket: string) => `RECIPIENTS#${bucket}`,
   linkPrefix: (prefix: string) => ({ pk: `LINKPREFIX#${prefix}`, sk: 'LINKPREFIX' }),
-  click: (code: string) => ({ pk: `CLICK#${code}`, sk: 'CLICK' }),
+  click: (code: string) => ({ pk: `${CLICK_PREFIX}${code}`, sk: 'CLICK' }),
   clickList: (campaignId: string, code: string) => ({ listPk: `CLICKS#${campaignId}`, listSk: code }),
   clicksListPk: (campaignId: string) => `CLICKS#${campaignId}`,
+} as const;
+
+/** The ids the keys above hold, read back (the codecs' business: nothing else parses a key). */
+export const keyParts = {
+  /** `CAMPAIGN#{id}` → id: the campaign of an item in its partition (progress, batches, metrics). */
+  campaignOfPk: (pk: unknown) => after(CAMPAIGN_PREFIX, pk),
+  /** `CLICK#{code}` → code. */
+  codeOfClickPk: (pk: unknown) => after(CLICK_PREFIX, pk),
+  /** `EVENT#{id}` → id. */
+  eventOfPk: (pk: unknown) => after(EVENT_PREFIX, pk),
+  /** A recipient index item's sort key starts with the materialisation time. */
+  materializedAtOfRecipientSk: (sk: unknown) => (typeof sk === 'string' ? (sk.split('#')[0] ?? '') : ''),
 } as const;
 
 export type ItemKey = { pk: string; sk: string };

@@ -1,13 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoredAnswer, WebhookDelivery, WebhookReceipts } from '../core/webhooks/service.js';
-import { keys, ttlAfter } from './table.js';
+import { ttlAfter } from './table.js';
+import { webhookReceiptCodec } from './table/records.js';
 
 /** A partner retries with the same `webhook-id` for minutes, not days: a day of receipts is plenty. */
 const RECEIPT_TTL_SECONDS = 24 * 3600;
 
-const keyOf = ({ partnerId, endpoint, webhookId }: WebhookDelivery) =>
-  keys.webhookReceipt(partnerId, endpoint, webhookId);
+const keyOf = webhookReceiptCodec.key;
 
 /** Partner webhooks already handled, with the answer they got (replayed `webhook-id`s, contract §8). */
 export const dynamoWebhookReceipts = (client: DynamoDBDocumentClient, table: string): WebhookReceipts => {
@@ -16,8 +16,9 @@ export const dynamoWebhookReceipts = (client: DynamoDBDocumentClient, table: str
       new GetCommand({ TableName: table, Key: keyOf(delivery), ConsistentRead: true }),
     );
     // DynamoDB's TTL deletes within days of expiry; an expired receipt no longer counts.
-    if (!Item || Number(Item.ttl) * 1000 < Date.now()) return undefined;
-    return { status: Number(Item.status), body: JSON.parse(String(Item.body)) as unknown };
+    const receipt = Item && webhookReceiptCodec.fromItem(Item);
+    if (!receipt || receipt.expiresAt * 1000 < Date.now()) return undefined;
+    return receipt.answer;
   };
 
   return {
@@ -27,15 +28,12 @@ export const dynamoWebhookReceipts = (client: DynamoDBDocumentClient, table: str
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: {
-              ...keyOf(delivery),
-              entity: 'WebhookReceipt',
-              ...delivery,
-              status: answer.status,
-              body: JSON.stringify(answer.body),
-              receivedAt: now.toISOString(),
-              ttl: ttlAfter(now, RECEIPT_TTL_SECONDS),
-            },
+            Item: webhookReceiptCodec.toItem(
+              delivery,
+              answer,
+              now.toISOString(),
+              ttlAfter(now, RECEIPT_TTL_SECONDS),
+            ),
             // The first answer stands (an expired receipt may be replaced).
             ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
             ExpressionAttributeNames: { '#ttl': 'ttl' },

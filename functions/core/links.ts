@@ -131,11 +131,19 @@ export interface ClickRecord {
   code: string;
   campaignId: string;
   seq: number;
-  i: number;
+  /** The message's index in its batch. */
+  index: number;
   carrier: string;
   province?: string;
   /** A test send's link: the metrics leave it out. */
   test?: boolean;
+}
+
+/** What the table holds of a recipient's link once clicked: the click and how often, first and last. */
+export interface LinkClicks extends ClickRecord {
+  clicks: number;
+  firstAt: string;
+  lastAt: string;
 }
 
 export interface LinkDeps {
@@ -182,7 +190,7 @@ export const followShortLink = async (
       code,
       campaignId,
       seq: parsed.seq,
-      i: recipient.i,
+      index: recipient.index,
       carrier: recipient.carrier,
       ...(recipient.province ? { province: recipient.province } : {}),
     },

@@ -47,15 +47,15 @@ export const toMessageRow = (
   showPhone: (phone: string) => string,
   clicks?: number,
 ): MessageRow => ({
-  messageId: messageId(batch.campaignId, batch.seq, message.i),
+  messageId: messageId(batch.campaignId, batch.seq, message.index),
   phone: showPhone(message.to),
   carrier: message.carrier,
   province: message.province ? canonicalProvinceName(message.province) : null,
   // An unroutable message never had a partner.
   partnerId: message.reason === 'unroutable' || !batch.partnerId ? null : batch.partnerId,
-  status: message.st,
+  status: message.state,
   reason: message.reason ?? null,
-  sentAt: message.sa ?? null,
+  sentAt: message.sentAt ?? null,
   updatedAt: message.at ?? batch.createdAt,
   ...(message.code ? { clicks: clicks ?? 0 } : {}),
 });
@@ -149,7 +149,7 @@ export interface MessagesPage {
  */
 export const pageOfMessages = async (
   batches: AsyncIterable<Batch[]>,
-  options: { from?: MessagePosition; status?: BatchMessage['st']; limit: number; maxBatches: number },
+  options: { from?: MessagePosition; status?: BatchMessage['state']; limit: number; maxBatches: number },
 ): Promise<MessagesPage> => {
   const rows: MessagesPage['rows'] = [];
   let read = 0;
@@ -158,8 +158,8 @@ export const pageOfMessages = async (
       if (batch.test) continue;
       const startAt = options.from && batch.seq === options.from.seq ? options.from.i : 0;
       for (const message of batch.messages) {
-        if (message.i < startAt || (options.status && message.st !== options.status)) continue;
-        if (rows.length === options.limit) return { rows, next: { seq: batch.seq, i: message.i } };
+        if (message.index < startAt || (options.status && message.state !== options.status)) continue;
+        if (rows.length === options.limit) return { rows, next: { seq: batch.seq, i: message.index } };
         rows.push({ batch, message });
       }
       read += 1;

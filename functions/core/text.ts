@@ -12,20 +12,17 @@ const CONTROL = /\p{Cc}/u;
 /** The same, except the line breaks and tab a multi-line text box sends. */
 const CONTROL_BUT_LINE_BREAKS = /(?![\n\r\t])\p{Cc}/u;
 
-/** A name on one line: no control characters at all, line breaks and tabs included. */
-export const nameText = (max: number) =>
+/** Trimmed, NFC, at most `max` characters, refused (with `code`) when it holds a `forbidden` character. */
+const typedText = (max: number, forbidden: RegExp, code: 'line_break_or_control' | 'control_character') =>
   z
     .string()
     .trim()
     .normalize('NFC')
     .max(max)
-    .refine((text) => !CONTROL.test(text), schemaMessage('line_break_or_control'));
+    .refine((text) => !forbidden.test(text), schemaMessage(code));
+
+/** A name on one line: no control characters at all, line breaks and tabs included. */
+export const nameText = (max: number) => typedText(max, CONTROL, 'line_break_or_control');
 
 /** Free text (a description, a reason): line breaks and tabs allowed, other control characters not. */
-export const freeText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .normalize('NFC')
-    .max(max)
-    .refine((text) => !CONTROL_BUT_LINE_BREAKS.test(text), schemaMessage('control_character'));
+export const freeText = (max: number) => typedText(max, CONTROL_BUT_LINE_BREAKS, 'control_character');

@@ -116,8 +116,10 @@ const vietnameseLeft = async (): Promise<string[]> => {
     texts.push(document.title);
     return texts;
   });
+  // A name in “quotes” is a column header as files hold it (“Số điện thoại”), the same in both languages.
+  const unquoted = (text: string) => text.replace(/“[^”]*”/g, '“”');
   return [...new Set(shown)].filter(
-    (text) => VI_STRINGS.has(text) || VI_FRAGMENTS.some((fragment) => text.includes(fragment)),
+    (text) => VI_STRINGS.has(text) || VI_FRAGMENTS.some((fragment) => unquoted(text).includes(fragment)),
   );
 };
 

@@ -54,6 +54,9 @@ beforeAll(async () => {
     message: 'Cảnh giác với lời mời việc nhẹ lương cao ở nước ngoài. Gọi Tổng đài 111 (miễn phí).',
     audienceIds: [audienceId],
     schedule: { sendAt: new Date(Date.now() + 60_000).toISOString() },
+    // Any hour: with the default window (07:00–22:00 in Vietnam) it would wait for the morning whenever
+    // the tests run after 15:00 UTC.
+    sendingWindow: null,
   });
 }, 180_000);
 afterAll(async () => {

@@ -19,6 +19,8 @@ import {
   type IamRole,
   type LambdaFunction,
   type Statement,
+  expectErrorsAlarm,
+  expectQueueAlarm,
 } from './template.js';
 
 // Permissions and wiring do not depend on the bundled code, so this synthesis skips bundling.
@@ -217,22 +219,10 @@ describe('the start-campaign function', () => {
 
 describe('failed starts', () => {
   it('raise an alarm as soon as the dead-letter queue holds a message', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: getAtt(deadLetterQueueId, 'QueueName') }],
-      ComparisonOperator: 'GreaterThanThreshold',
-      Threshold: 0,
-    });
+    expectQueueAlarm(template, deadLetterQueueId);
   });
 
   it('raise an alarm when the start function fails', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/Lambda',
-      MetricName: 'Errors',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: startFunctionId } }],
-      ComparisonOperator: 'GreaterThanThreshold',
-      Threshold: 0,
-    });
+    expectErrorsAlarm(template, startFunctionId);
   });
 });

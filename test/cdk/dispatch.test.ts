@@ -36,6 +36,10 @@ import {
   type IamPolicy,
   type LambdaFunction,
   type Statement,
+  denyWithoutTls,
+  expectAlarmAboveZero,
+  expectErrorsAlarm,
+  expectQueueAlarm,
 } from './template.js';
 
 const PARTNERS = ['viettel-hn', 'vnpt-hn'];
@@ -83,14 +87,7 @@ const SMS_GRANT: Statement = {
 };
 const TOPIC_PUBLISH: Statement = { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId } };
 
-const alarmOnQueue = (queueId: string) =>
-  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-    Namespace: 'AWS/SQS',
-    MetricName: 'ApproximateNumberOfMessagesVisible',
-    Dimensions: [{ Name: 'QueueName', Value: getAtt(queueId, 'QueueName') }],
-    ComparisonOperator: 'GreaterThanThreshold',
-    Threshold: 0,
-  });
+const alarmOnQueue = (queueId: string) => expectQueueAlarm(template, queueId);
 
 describe('the partners context', () => {
   it('is a comma-separated list of partner ids, or nothing', () => {
@@ -111,15 +108,7 @@ describe('the batch topic', () => {
   it('accepts notices over TLS only', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topicId }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Deny',
-            Action: 'sns:Publish',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-        ]),
-      },
+      PolicyDocument: { Statement: Match.arrayWith([denyWithoutTls('sns:Publish')]) },
     });
   });
 
@@ -128,12 +117,9 @@ describe('the batch topic', () => {
   });
 
   it('raises an alarm when SNS fails to deliver a notice', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SNS',
-      MetricName: 'NumberOfNotificationsFailed',
-      Dimensions: [{ Name: 'TopicName', Value: getAtt(topicId, 'TopicName') }],
-      ComparisonOperator: 'GreaterThanThreshold',
-      Threshold: 0,
+    expectAlarmAboveZero(template, 'AWS/SNS', 'NumberOfNotificationsFailed', {
+      Name: 'TopicName',
+      Value: getAtt(topicId, 'TopicName'),
     });
   });
 });
@@ -217,15 +203,7 @@ describe('every queue of the stack', () => {
     it(`${queueId} refuses requests that are not over TLS`, () => {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: queueId }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Deny',
-              Action: 'sqs:*',
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            }),
-          ]),
-        },
+        PolicyDocument: { Statement: Match.arrayWith([denyWithoutTls('sqs:*')]) },
       });
     });
   }
@@ -428,13 +406,7 @@ describe('dispatch alarms', () => {
 
   for (const fn of dispatch.functions) {
     it(`go off when ${logicalIdOf(fn)} fails`, () => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(fn) } }],
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0,
-      });
+      expectErrorsAlarm(template, logicalIdOf(fn));
     });
   }
 });

@@ -11,7 +11,15 @@ import {
 import { SERVICE_NAME } from '../../functions/adapters/service-name.js';
 import { AGGREGATOR_BATCH_SIZE, AGGREGATOR_RETRY_ATTEMPTS } from '../../lib/metrics-aggregation.js';
 import { SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
-import { actionsOf, getAtt, logicalIdOf, resourcesOf, statementsOfRole, type Statement } from './template.js';
+import {
+  actionsOf,
+  expectQueueAlarm,
+  getAtt,
+  logicalIdOf,
+  resourcesOf,
+  statementsOfRole,
+  type Statement,
+} from './template.js';
 
 const stack = new SmsCampaignStack(new App(), 'Metrics', { partnerIds: ['viettel-hn'] });
 const template = Template.fromStack(stack);
@@ -58,14 +66,7 @@ describe('metrics aggregation', () => {
   });
 
   it('raises an alarm as soon as a record lands in the on-failure queue', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        { Name: 'QueueName', Value: getAtt(logicalIdOf(stack.metrics.failureQueue), 'QueueName') },
-      ],
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-    });
+    expectQueueAlarm(template, logicalIdOf(stack.metrics.failureQueue));
   });
 });
 

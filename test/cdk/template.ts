@@ -80,3 +80,40 @@ export const statementsOfRole = (template: Template, roleLogicalId: string): Sta
 
 export const statementsOfFunction = (template: Template, lambda: LambdaFunction): Statement[] =>
   statementsOfRole(template, lambda.Properties.Role['Fn::GetAtt'][0]);
+
+/** An alarm that goes off as soon as `metricName` of the one resource `dimension` names is above 0. */
+export const expectAlarmAboveZero = (
+  template: Template,
+  namespace: string,
+  metricName: string,
+  dimension: { Name: string; Value: unknown },
+) =>
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    Namespace: namespace,
+    MetricName: metricName,
+    Dimensions: [dimension],
+    ComparisonOperator: 'GreaterThanThreshold',
+    Threshold: 0,
+  });
+
+/** The alarm on a queue that should stay empty (a dead-letter or on-failure queue). */
+export const expectQueueAlarm = (template: Template, queueId: string) =>
+  expectAlarmAboveZero(template, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', {
+    Name: 'QueueName',
+    Value: getAtt(queueId, 'QueueName'),
+  });
+
+/** The alarm on a function's errors. */
+export const expectErrorsAlarm = (template: Template, functionId: string) =>
+  expectAlarmAboveZero(template, 'AWS/Lambda', 'Errors', {
+    Name: 'FunctionName',
+    Value: { Ref: functionId },
+  });
+
+/** A resource policy's statement that refuses `action` to any request not over TLS. */
+export const denyWithoutTls = (action: string) =>
+  Match.objectLike({
+    Effect: 'Deny',
+    Action: action,
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  });

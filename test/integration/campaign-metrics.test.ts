@@ -89,7 +89,7 @@ beforeAll(async () => {
   messages = (await batchesOf(campaignId))
     .sort((a, b) => a.seq - b.seq)
     .flatMap((b) =>
-      b.messages.map((m) => ({ id: messageId(campaignId, b.seq, m.i), to: m.to, code: String(m.code) })),
+      b.messages.map((m) => ({ id: messageId(campaignId, b.seq, m.index), to: m.to, code: String(m.code) })),
     );
   // Two rotations: the first new secret is retired by the second, yet valid for 24 h.
   const retired = await rotate();

@@ -145,7 +145,7 @@ describe('sending a campaign', () => {
 
     const batches = await batchesOf(campaign.id);
     expect(batches.every((b) => b.status === 'pending')).toBe(true);
-    expect(batches.flatMap((b) => b.messages).filter((m) => m.st !== 'pending')).toEqual([]);
+    expect(batches.flatMap((b) => b.messages).filter((m) => m.state !== 'pending')).toEqual([]);
   }, 60_000);
 });
 
@@ -323,10 +323,10 @@ describe("a partner's large answer", () => {
 
     expect(wordy.requests).toHaveLength(1);
     const messages = (await batchesOf(campaign.id)).flatMap((b) => b.messages);
-    const rejected = messages.filter((m) => m.st === 'failed');
+    const rejected = messages.filter((m) => m.state === 'failed');
     expect(rejected).toHaveLength(5);
     expect(rejected.every((m) => m.reason === `rejected: ${'x'.repeat(200)}`)).toBe(true);
-    expect(messages.filter((m) => m.st === 'pending')).toHaveLength(15);
+    expect(messages.filter((m) => m.state === 'pending')).toHaveLength(15);
   }, 30_000);
 
   it('stops reading an answer after 64 KiB: 5 reasons of 100 KB neither break the settle nor make the batch go again', async () => {
@@ -340,7 +340,7 @@ describe("a partner's large answer", () => {
     expect(flooding.requests).toHaveLength(1);
     // The partner took the batch (2xx); the rejections it listed are beyond what we read.
     const messages = (await batchesOf(campaign.id)).flatMap((b) => b.messages);
-    expect(messages.every((m) => m.st === 'pending')).toBe(true);
+    expect(messages.every((m) => m.state === 'pending')).toBe(true);
   }, 30_000);
 });
 
@@ -348,7 +348,12 @@ describe('a batch outcome over the item size', () => {
   it('is refused by DynamoDB as OutcomeTooLargeError, and the batch stays claimed by us', async () => {
     const store = dynamoBatchStore(dynamoDocumentClient(), tableName());
     const now = new Date();
-    const message = { i: 0, to: phone('viettel', 6_200_000), carrier: 'viettel', st: 'queued' } as const;
+    const message = {
+      index: 0,
+      to: phone('viettel', 6_200_000),
+      carrier: 'viettel',
+      state: 'queued',
+    } as const;
     const queued: Batch = {
       campaignId: 'oversized',
       seq: 0,
@@ -365,7 +370,7 @@ describe('a batch outcome over the item size', () => {
     await store.putBatches([queued]);
     const claimed = await store.claim(queued, now, 60_000);
     if (!claimed) throw new Error('not claimed');
-    const huge = [{ ...message, st: 'failed' as const, reason: 'r'.repeat(500_000) }];
+    const huge = [{ ...message, state: 'failed' as const, reason: 'r'.repeat(500_000) }];
     await expect(store.settle(claimed, 'pending', huge, now)).rejects.toBeInstanceOf(OutcomeTooLargeError);
     expect(await store.get(queued)).toMatchObject({ status: 'handing', leaseUntil: claimed.leaseUntil });
   });
@@ -409,7 +414,7 @@ describe('failover', () => {
     expect(failed.map((b) => b.status)).toEqual(['failed']);
     expect(failed[0]?.messages).toHaveLength(100);
     expect(
-      failed[0]?.messages.every((m) => m.st === 'failed' && m.reason?.startsWith('partner_unavailable')),
+      failed[0]?.messages.every((m) => m.state === 'failed' && m.reason?.startsWith('partner_unavailable')),
     ).toBe(true);
     expect(await campaignStatus(api, stranded.id)).toBe('completed');
   }, 45_000);
@@ -450,8 +455,8 @@ describe('pause, resume and cancel', () => {
     const batches = await batchesOf(campaign.id);
     const messages = batches.flatMap((b) => b.messages);
     expect(messages).toHaveLength(1200);
-    expect(messages.filter((m) => m.st === 'pending')).toHaveLength(whenCancelled);
-    expect(messages.filter((m) => m.st === 'failed' && m.reason === 'cancelled')).toHaveLength(
+    expect(messages.filter((m) => m.state === 'pending')).toHaveLength(whenCancelled);
+    expect(messages.filter((m) => m.state === 'failed' && m.reason === 'cancelled')).toHaveLength(
       1200 - whenCancelled,
     );
     expect(steady.sim.counters()).toMatchObject({ duplicates: 0, throttled: 0 });

@@ -149,7 +149,7 @@ describe('adding new batches', () => {
     status: 'queued',
     attempt: 0,
     availableAt: '2099-01-01T00:00:00.000Z',
-    messages: [{ i: 0, to, carrier: 'viettel', st: 'queued' }],
+    messages: [{ index: 0, to, carrier: 'viettel', state: 'queued' }],
     createdAt: '2027-07-30T01:00:00.000Z',
     updatedAt: '2027-07-30T01:00:00.000Z',
   });

@@ -9,6 +9,7 @@ import { dynamoMetricsReader } from '../../functions/adapters/metrics-store.js';
 import { dynamoProgressStore } from '../../functions/adapters/progress-store.js';
 import { keys } from '../../functions/adapters/table.js';
 import type { Batch, BatchMessage } from '../../functions/core/dispatch/batch.js';
+import { batchCodec } from '../../functions/adapters/table/batch.js';
 import { SHARDS } from '../../functions/core/metrics/changes.js';
 import { sumCounters } from '../../functions/core/metrics/counters.js';
 import { aggregateMetrics } from '../../functions/streams/aggregate-metrics.js';
@@ -49,11 +50,11 @@ const putCampaign = (id: string, sendAt = T0, status = 'sending') =>
   );
 
 const message = (i: number, carrier: BatchMessage['carrier'], province: string): BatchMessage => ({
-  i,
+  index: i,
   to: `+849800000${String(i).padStart(2, '0')}`,
   carrier,
   province,
-  st: 'queued',
+  state: 'queued',
 });
 
 const newBatch = (campaignId: string, seq: number, messages: BatchMessage[], test = false): Batch => ({
@@ -78,7 +79,12 @@ const changeMessages = (campaignId: string, seq: number, messages: BatchMessage[
       TableName: table,
       Key: keys.batch(campaignId, seq),
       UpdateExpression: 'SET messages = :m, ver = :ver, price = :price, currency = :vnd',
-      ExpressionAttributeValues: { ':m': messages, ':ver': ver, ':price': 350, ':vnd': 'VND' },
+      ExpressionAttributeValues: {
+        ':m': batchCodec.messagesToItem(messages),
+        ':ver': ver,
+        ':price': 350,
+        ':vnd': 'VND',
+      },
     }),
   );
 
@@ -184,16 +190,16 @@ describe('campaign metrics from the table stream', () => {
     await changeMessages(
       id,
       1,
-      first.map((m) => ({ ...m, st: 'pending', sa: T0, at: T0 })),
+      first.map((m) => ({ ...m, state: 'pending', sentAt: T0, at: T0 })),
       1,
     );
     await changeMessages(
       id,
       1,
       [
-        { ...(first[0] as BatchMessage), st: 'delivered', sa: T0, at: T1 },
-        { ...(first[1] as BatchMessage), st: 'failed', reason: 'failed: 30', sa: T0, at: T2 },
-        { ...(first[2] as BatchMessage), st: 'pending', sa: T0, at: T0 },
+        { ...(first[0] as BatchMessage), state: 'delivered', sentAt: T0, at: T1 },
+        { ...(first[1] as BatchMessage), state: 'failed', reason: 'failed: 30', sentAt: T0, at: T2 },
+        { ...(first[2] as BatchMessage), state: 'pending', sentAt: T0, at: T0 },
       ],
       2,
     );
@@ -201,7 +207,7 @@ describe('campaign metrics from the table stream', () => {
       id,
       2,
       [
-        { ...(second[0] as BatchMessage), st: 'failed', reason: 'rejected: 21', at: T0 },
+        { ...(second[0] as BatchMessage), state: 'failed', reason: 'rejected: 21', at: T0 },
         second[1] as BatchMessage,
       ],
       1,
@@ -352,11 +358,9 @@ describe('concurrent aggregation', () => {
   /** The INSERT record of batch `n` (seq n × SHARDS: every one on shard 0), as Lambda delivers it. */
   const inserted = (n: number): DynamoDBRecord => {
     const seq = n * SHARDS;
-    const item = {
-      ...keys.batch(campaignId, seq),
-      entity: 'Batch',
-      ...newBatch(campaignId, seq, [message(0, 'viettel', 'Bắc Kạn'), message(1, 'mobifone', 'Hà Nội')]),
-    };
+    const item = batchCodec.toItem(
+      newBatch(campaignId, seq, [message(0, 'viettel', 'Bắc Kạn'), message(1, 'mobifone', 'Hà Nội')]),
+    );
     const image = (value: Record<string, unknown>): Image =>
       marshall(value, { removeUndefinedValues: true }) as Record<string, AttributeValue> as Image;
     return {

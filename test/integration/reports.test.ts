@@ -263,7 +263,7 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
     if (!batch || !clicked?.code) throw new Error('no message with a short link');
     for (let n = 0; n < 2; n++)
       expect((await fetch(`${api.url}/l/${clicked.code}`, { redirect: 'manual' })).status).toBe(302);
-    const id = `${campaignId}.${batch.seq}.${clicked.i}`;
+    const id = `${campaignId}.${batch.seq}.${clicked.index}`;
 
     const text = (await (await download('officer')).text()).replace(/^\uFEFF/, '');
     const rows = text

@@ -34,7 +34,7 @@ const PARTNER = 'wh-viettel';
 const RECIPIENTS = 1100;
 let campaignId: string;
 /** Message id and phone of every recipient, in batch order. */
-let sent: { id: string; to: string; seq: number; i: number }[];
+let sent: { id: string; to: string; seq: number; index: number }[];
 /** The partner's signing secrets: `current` now, `retired` replaced by a rotation less than 24 h ago. */
 let secret: { current: string; retired: string };
 
@@ -47,7 +47,7 @@ const rotate = async (partnerId: string): Promise<string> => {
 const messageOf = async (id: string): Promise<BatchMessage | undefined> => {
   const [campaign, seq, i] = id.split('.');
   const batch = await store().get({ campaignId: String(campaign), seq: Number(seq) });
-  return batch?.messages.find((m) => m.i === Number(i));
+  return batch?.messages.find((m) => m.index === Number(i));
 };
 
 const allBatches = () => batchesOf(campaignId);
@@ -79,7 +79,12 @@ beforeAll(async () => {
   sent = (await allBatches())
     .sort((a, b) => a.seq - b.seq)
     .flatMap((b) =>
-      b.messages.map((m) => ({ id: messageId(campaignId, b.seq, m.i), to: m.to, seq: b.seq, i: m.i })),
+      b.messages.map((m) => ({
+        id: messageId(campaignId, b.seq, m.index),
+        to: m.to,
+        seq: b.seq,
+        index: m.index,
+      })),
     );
   // Two rotations: the first secret's successor is retired but still valid for 24 h.
   const retired = await rotate(PARTNER);
@@ -96,7 +101,7 @@ const at = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOStrin
 const pick = (n: number) => sent[n] as (typeof sent)[number];
 
 describe('the campaign as the dispatcher left it', () => {
-  it('has every message pending, sent (sa), with the segments and the partner’s price on its batch', async () => {
+  it('has every message pending, sent (sentAt), with the segments and the partner’s price on its batch', async () => {
     expect(sent).toHaveLength(RECIPIENTS);
     const batches = await allBatches();
     expect(
@@ -105,7 +110,7 @@ describe('the campaign as the dispatcher left it', () => {
       ),
     ).toBe(true);
     expect(
-      batches.flatMap((b) => b.messages).every((m) => m.st === 'pending' && typeof m.sa === 'string'),
+      batches.flatMap((b) => b.messages).every((m) => m.state === 'pending' && typeof m.sentAt === 'string'),
     ).toBe(true);
   });
 });
@@ -121,12 +126,12 @@ describe('delivery reports', () => {
     expectStatus(first, 200);
     expect(first.body).toEqual({ processed: 2, ignored: 0 });
     const after = await store().get({ campaignId, seq: m.seq });
-    expect(after?.messages[m.i]).toMatchObject({ st: 'delivered', at: when });
+    expect(after?.messages[m.index]).toMatchObject({ state: 'delivered', at: when });
 
     const again = await post([{ id: m.id, status: 'delivered', at: at(0) }]);
     expect(again.body).toEqual({ processed: 1, ignored: 0 });
     const unchanged = await store().get({ campaignId, seq: m.seq });
-    expect(unchanged?.messages[m.i]).toEqual(after?.messages[m.i]);
+    expect(unchanged?.messages[m.index]).toEqual(after?.messages[m.index]);
     // Nothing was written: the batch's version did not move.
     expect(unchanged?.ver).toBe(after?.ver);
   });
@@ -137,7 +142,7 @@ describe('delivery reports', () => {
     await post([{ id: m.id, status: 'delivered', at: deliveredAt }]);
     await post([{ id: m.id, status: 'accepted', at: at(-10) }]);
     await post([{ id: m.id, status: 'failed', at: at(0), errorCode: 'ABSENT_SUBSCRIBER' }]);
-    expect(await messageOf(m.id)).toMatchObject({ st: 'delivered', at: deliveredAt });
+    expect(await messageOf(m.id)).toMatchObject({ state: 'delivered', at: deliveredAt });
     expect((await messageOf(m.id))?.reason).toBeUndefined();
   });
 
@@ -182,7 +187,7 @@ describe('delivery reports', () => {
       reports([{ id: pick(6).id, status: 'delivered' }]),
     );
     expect(stranger.body).toEqual({ processed: 0, ignored: 1 });
-    expect(await messageOf(pick(6).id)).toMatchObject({ st: 'pending' });
+    expect(await messageOf(pick(6).id)).toMatchObject({ state: 'pending' });
     const after = await allBatches();
     expect(after.filter((b) => b.seq !== pick(5).seq)).toEqual(before.filter((b) => b.seq !== pick(5).seq));
   });
@@ -201,8 +206,8 @@ describe('delivery reports', () => {
     expectStatus(replay, 200);
     expect(replay.body).toEqual({ processed: 1, ignored: 0 });
     expect(replay.headers.get('webhook-replayed')).toBe('true');
-    expect(await messageOf(b.id)).toMatchObject({ st: 'pending' });
-    expect(await messageOf(a.id)).toMatchObject({ st: 'failed', reason: 'other' });
+    expect(await messageOf(b.id)).toMatchObject({ state: 'pending' });
+    expect(await messageOf(a.id)).toMatchObject({ state: 'failed', reason: 'other' });
   });
 
   it.each([`msg_${'x'.repeat(4996)}`])(
@@ -274,7 +279,7 @@ describe('delivery reports', () => {
       reports([{ id: m.id, status: 'delivered' }]),
     );
     expectStatus(answer, 200);
-    expect(await messageOf(m.id)).toMatchObject({ st: 'delivered' });
+    expect(await messageOf(m.id)).toMatchObject({ state: 'delivered' });
   });
 
   it('learns a ported number’s carrier, and routes the next campaign to it by that carrier', async () => {
@@ -311,7 +316,7 @@ describe('delivery reports', () => {
     expect(answer.body).toEqual({ processed: 1000, ignored: 0 });
     const delivered = new Set(
       (await allBatches()).flatMap((b) =>
-        b.messages.filter((x) => x.st === 'delivered').map((x) => messageId(campaignId, b.seq, x.i)),
+        b.messages.filter((x) => x.state === 'delivered').map((x) => messageId(campaignId, b.seq, x.index)),
       ),
     );
     expect(list.every((r) => delivered.has(r.id))).toBe(true);
@@ -350,7 +355,7 @@ describe('reports only from the partners a batch was handed to', () => {
       { messageId: id, status: 'failed', at: at(0), errorCode: 'ABSENT_SUBSCRIBER', carrier: 'mobifone' },
     ]);
     expect(fromStar.body).toEqual({ processed: 0, ignored: 1 });
-    expect(await messageOf(id)).toMatchObject({ st: 'pending' });
+    expect(await messageOf(id)).toMatchObject({ state: 'pending' });
     const to = taken.messages[0]?.to ?? '';
     const { Item: ported } = await dynamoDocumentClient().send(
       new GetCommand({ TableName: tableName(), Key: { pk: keys.ported(to).pk, sk: keys.ported(to).sk } }),
@@ -491,10 +496,10 @@ describe('a settle and a delivery report racing for one batch', () => {
     const batches = store();
     const now = new Date();
     const queued = (i: number): BatchMessage => ({
-      i,
+      index: i,
       to: phone('viettel', 8_000_000 + i),
       carrier: 'viettel',
-      st: 'queued',
+      state: 'queued',
     });
     // Queued for a partner nobody registered, so the running local dispatcher never claims it before we do.
     const race: Batch = {
@@ -517,7 +522,7 @@ describe('a settle and a delivery report racing for one batch', () => {
     const reportStore = dynamoReportBatchStore(dynamoDocumentClient(), tableName());
     const read = (await reportStore.read([race])).get('RACE.0') as Batch;
     const reported = read.messages.map((m) =>
-      m.i === 0 ? { ...m, st: 'delivered' as const, at: at(0), sa: at(0) } : m,
+      m.index === 0 ? { ...m, state: 'delivered' as const, at: at(0), sentAt: at(0) } : m,
     );
     expect(await reportStore.writeMessages(read, reported, now)).toBe(true);
 
@@ -525,15 +530,15 @@ describe('a settle and a delivery report racing for one batch', () => {
     const settled = await batches.settle(
       claimed,
       'pending',
-      claimed.messages.map((m) => ({ ...m, st: 'pending' as const, at: t, sa: t })),
+      claimed.messages.map((m) => ({ ...m, state: 'pending' as const, at: t, sentAt: t })),
       new Date(),
       { price: 250, currency: 'VND' },
     );
     expect(settled).toBe(true);
     const after = (await batches.get(race)) as Batch;
     expect(after).toMatchObject({ status: 'pending', ver: 2, price: 250, currency: 'VND' });
-    expect(after.messages[0]).toMatchObject({ st: 'delivered' });
-    expect(after.messages[1]).toMatchObject({ st: 'pending', sa: t });
+    expect(after.messages[0]).toMatchObject({ state: 'delivered' });
+    expect(after.messages[1]).toMatchObject({ state: 'pending', sentAt: t });
     // A stale writer (the version it read is gone) is refused.
     expect(await reportStore.writeMessages(read, reported, now)).toBe(false);
   });
@@ -568,9 +573,9 @@ describe('the carrier simulators’ own delivery reports', () => {
       expect(sim.counters().reportsFailed).toBe(0);
       const messages = (await batchesOf(String(campaign.id))).flatMap((b) => b.messages);
       expect(messages).toHaveLength(300);
-      expect(messages.filter((m) => m.st === 'pending' || m.st === 'queued')).toEqual([]);
-      expect(messages.every((m) => typeof m.sa === 'string')).toBe(true);
-      const failed = messages.filter((m) => m.st === 'failed');
+      expect(messages.filter((m) => m.state === 'pending' || m.state === 'queued')).toEqual([]);
+      expect(messages.every((m) => typeof m.sentAt === 'string')).toBe(true);
+      const failed = messages.filter((m) => m.state === 'failed');
       expect(failed.length).toBeGreaterThan(0);
       // Each keeps the simulator's code after a reason a planner reads (unreachable, blocked, ... other).
       expect(

@@ -171,7 +171,7 @@ describe('dynamoRecipientIndex', () => {
 
   it('indexes a campaign of more batches than a call takes arguments, keyed by its first batch', async () => {
     dynamoMock.on(BatchWriteCommand).resolves({});
-    const message: BatchMessage = { i: 0, to: '+84981234567', carrier: 'viettel', st: 'queued' };
+    const message: BatchMessage = { index: 0, to: '+84981234567', carrier: 'viettel', state: 'queued' };
     const batches: Batch[] = Array.from({ length: 200_000 }, (_, n) => ({
       campaignId: 'c1',
       seq: n + 7,

@@ -15,30 +15,8 @@ import {
 } from '../../functions/core/campaign.js';
 import { estimateCampaign } from '../../functions/core/campaign-estimate.js';
 import { ConflictError, ForbiddenError } from '../../functions/core/errors.js';
-import type { PartnerView } from '../../functions/core/partner.js';
 import { partnersFor } from '../../functions/core/routing.js';
-
-const partner = (
-  id: string,
-  carriers: PartnerView['carriers'],
-  extra: Partial<PartnerView> = {},
-): PartnerView => ({
-  id,
-  name: id,
-  kind: 'webhook',
-  webhookUrl: `https://${id}.example/sms`,
-  carriers,
-  tps: 100,
-  maxBatchSize: 100,
-  senderId: 'BOCONGAN',
-  pricePerSegment: 0,
-  currency: 'VND',
-  enabled: true,
-  createdAt: '2027-01-01T00:00:00.000Z',
-  updatedAt: '2027-01-01T00:00:00.000Z',
-  secretRotatedAt: '2027-01-01T00:00:00.000Z',
-  ...extra,
-});
+import { partnerView as partner } from './fixtures.js';
 
 describe('campaign state machine', () => {
   const table: [CampaignAction, string, string][] = [

@@ -30,6 +30,7 @@ import {
 } from '../../functions/core/dispatch/ports.js';
 import type { Partner } from '../../functions/core/partner.js';
 import { busiestWindow as busiestAtPartner } from '../../local/simulators/carrier-rules.js';
+import { storedPartner as partner } from './fixtures.js';
 
 describe('batch planning', () => {
   it.each([
@@ -189,25 +190,6 @@ const memoryStore = (initial: Batch[]) => {
   return { store, batches };
 };
 
-const partner = (id: string, extra: Partial<Partner> = {}): Partner => ({
-  id,
-  name: id,
-  kind: 'webhook',
-  webhookUrl: `https://${id}.example/sms`,
-  carriers: ['viettel'],
-  tps: 100,
-  maxBatchSize: 100,
-  senderId: 'BOCONGAN',
-  pricePerSegment: 0,
-  currency: 'VND',
-  enabled: true,
-  createdAt: '',
-  updatedAt: '',
-  secretRotatedAt: '',
-  secrets: [{ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
-  ...extra,
-});
-
 const campaign = (extra: Partial<Campaign> = {}): Campaign =>
   ({
     id: 'c1',
@@ -222,10 +204,10 @@ const campaign = (extra: Partial<Campaign> = {}): Campaign =>
 
 const messages = (n: number): BatchMessage[] =>
   Array.from({ length: n }, (_, i) => ({
-    i,
+    index: i,
     to: `+8498100000${i}`,
     carrier: 'viettel',
-    st: 'queued',
+    state: 'queued',
     code: `code${i}`,
   }));
 
@@ -302,7 +284,7 @@ describe('dispatching a batch', () => {
       segments: 1,
     });
     expect(current().status).toBe('pending');
-    expect(current().messages.every((m) => m.st === 'pending')).toBe(true);
+    expect(current().messages.every((m) => m.state === 'pending')).toBe(true);
     expect(settled).toEqual(['0:pending']);
   });
 
@@ -311,7 +293,7 @@ describe('dispatching a batch', () => {
       { status: 200, body: { rejected: [{ messageId: 'c1.0.2', reason: 'invalid number' }] } },
     ]);
     await dispatchBatch(deps, { campaignId: 'c1', seq: 0 });
-    expect(current().messages.map((m) => [m.st, m.reason ?? null])).toEqual([
+    expect(current().messages.map((m) => [m.state, m.reason ?? null])).toEqual([
       ['pending', null],
       ['pending', null],
       ['failed', 'rejected: invalid number'],
@@ -344,7 +326,7 @@ describe('dispatching a batch', () => {
       { status: 200, body: { rejected: [{ messageId: 'c1.0.1', reason: 'z'.repeat(100_000) }] } },
     ]);
     await dispatchBatch(deps, { campaignId: 'c1', seq: 0 });
-    expect(current().messages[1]).toMatchObject({ st: 'failed', reason: `rejected: ${'z'.repeat(200)}` });
+    expect(current().messages[1]).toMatchObject({ state: 'failed', reason: `rejected: ${'z'.repeat(200)}` });
   });
 
   it('saves an outcome too large for its item without the partner’s reasons, and never hands it over again', async () => {
@@ -359,7 +341,7 @@ describe('dispatching a batch', () => {
     };
     expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
     expect(current().status).toBe('pending');
-    expect(current().messages.map((m) => [m.st, m.reason ?? null])).toEqual([
+    expect(current().messages.map((m) => [m.state, m.reason ?? null])).toEqual([
       ['pending', null],
       ['failed', 'rejected'],
       ['pending', null],
@@ -415,7 +397,7 @@ describe('dispatching a batch', () => {
     }
     expect(current().status).toBe('failed');
     expect(
-      current().messages.every((m) => m.st === 'failed' && m.reason?.startsWith('partner_unavailable')),
+      current().messages.every((m) => m.state === 'failed' && m.reason?.startsWith('partner_unavailable')),
     ).toBe(true);
   });
 
@@ -436,7 +418,7 @@ describe('dispatching a batch', () => {
     const { deps, sent, current } = setup([], { campaign: campaign({ status: 'cancelled' }) });
     expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('cancelled');
     expect(sent).toHaveLength(0);
-    expect(current().messages.every((m) => m.st === 'failed' && m.reason === 'cancelled')).toBe(true);
+    expect(current().messages.every((m) => m.state === 'failed' && m.reason === 'cancelled')).toBe(true);
   });
 
   it('waits for the sending window to open (Asia/Ho_Chi_Minh)', async () => {

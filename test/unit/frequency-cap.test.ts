@@ -11,11 +11,11 @@ const OTHER = '+84981000002';
 const campaignOf = (id: string, status: CampaignStatus, startedAt?: string) =>
   ({ id, status, ...(startedAt ? { startedAt } : {}) }) as Campaign;
 
-const message = (to: string, st: BatchMessage['st'] = 'delivered'): BatchMessage => ({
-  i: 0,
+const message = (to: string, state: BatchMessage['state'] = 'delivered'): BatchMessage => ({
+  index: 0,
   to,
   carrier: 'viettel',
-  st,
+  state,
 });
 
 const batchOf = (campaignId: string, messages: BatchMessage[], test = false) =>

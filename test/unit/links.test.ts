@@ -122,12 +122,12 @@ describe('link target', () => {
 describe('followShortLink', () => {
   const code = shortCode('pfx', 'Rnd01', 3);
   const message: BatchMessage = {
-    i: 4,
+    index: 4,
     to: '+84981234567',
     carrier: 'viettel',
     province: 'Bắc Kạn',
     code,
-    st: 'pending',
+    state: 'pending',
   };
   const deps = (overrides: Partial<LinkDeps> = {}) => {
     const clicks: ClickRecord[] = [];
@@ -155,7 +155,7 @@ describe('followShortLink', () => {
       target: 'https://example.gov.vn/111',
     });
     expect(clicks).toEqual([
-      { code, campaignId: 'c1', seq: 3, i: 4, carrier: 'viettel', province: 'Bắc Kạn' },
+      { code, campaignId: 'c1', seq: 3, index: 4, carrier: 'viettel', province: 'Bắc Kạn' },
     ]);
   });
 

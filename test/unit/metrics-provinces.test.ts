@@ -1,25 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { contributionOf, countsOfBatch, type Item } from '../../functions/core/metrics/changes.js';
+import type { Batch, BatchMessage, MessageState } from '../../functions/core/dispatch/batch.js';
+import { contributionOf, countsOfBatch } from '../../functions/core/metrics/changes.js';
 import { emptyCounters, sumCounters } from '../../functions/core/metrics/counters.js';
 import { toMessageRow, toSuppressedRow } from '../../functions/core/reports.js';
 
 const T0 = '2027-07-30T01:05:00.000Z';
-const batch = (messages: Record<string, unknown>[]): Item => ({
-  entity: 'Batch',
-  pk: 'CAMPAIGN#c1',
-  sk: 'BATCH#000000001',
+const batch = (messages: BatchMessage[]): Batch => ({
   campaignId: 'c1',
   seq: 1,
   partnerId: 'p1',
+  routes: ['p1'],
+  status: 'pending',
+  attempt: 0,
+  availableAt: T0,
   messages,
+  createdAt: T0,
+  updatedAt: T0,
 });
-const sent = (i: number, province: string, st = 'delivered') => ({
-  i,
-  to: `+8498000000${i}`,
+const sent = (index: number, province: string, state: MessageState = 'delivered'): BatchMessage => ({
+  index,
+  to: `+8498000000${index}`,
   carrier: 'viettel',
   province,
-  st,
-  sa: T0,
+  state,
+  sentAt: T0,
   at: T0,
 });
 
@@ -54,7 +58,13 @@ describe('metrics by current province', () => {
     before.byProvince = { 'Bắc Kạn': { sent: 1, delivered: 0, failed: 0 } };
     const pending = batch([sent(0, 'Bắc Kạn', 'pending')]);
     const delivered = batch([sent(0, 'Bắc Kạn', 'delivered')]);
-    const report = contributionOf({ id: 'r', kind: 'MODIFY', oldImage: pending, newImage: delivered });
+    const report = contributionOf({
+      id: 'r',
+      kind: 'batch',
+      event: 'MODIFY',
+      before: pending,
+      after: delivered,
+    });
     expect(sumCounters([before, report?.delta.counters ?? emptyCounters()]).byProvince).toEqual({
       'Thái Nguyên': { sent: 1, delivered: 1, failed: 0 },
     });
@@ -63,7 +73,7 @@ describe('metrics by current province', () => {
   it('shows the current province in report rows', () => {
     const row = toMessageRow(
       { campaignId: 'c1', seq: 1, partnerId: 'p1', createdAt: T0 },
-      { i: 0, to: '+84980000000', carrier: 'viettel', province: 'Thừa Thiên Huế', st: 'delivered' },
+      { index: 0, to: '+84980000000', carrier: 'viettel', province: 'Thừa Thiên Huế', state: 'delivered' },
       (phone) => phone,
     );
     expect(row.province).toBe('Huế');

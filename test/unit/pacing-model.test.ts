@@ -116,10 +116,10 @@ const simulate = async (tps: number, seconds: number, conditions: Conditions, se
   } as Campaign;
   const messages = (n: number): BatchMessage[] =>
     Array.from({ length: n }, (_, i) => ({
-      i,
+      index: i,
       to: `+849810${String(i).padStart(5, '0')}`,
       carrier: 'viettel',
-      st: 'queued',
+      state: 'queued',
     }));
   const batchOf = (seq: number): Batch => ({
     campaignId: 'c1',

@@ -18,13 +18,13 @@ import { phoneFor } from '../../functions/core/roles.js';
 
 const message = (
   i: number,
-  st: BatchMessage['st'] = 'queued',
+  state: BatchMessage['state'] = 'queued',
   extra: Partial<BatchMessage> = {},
 ): BatchMessage => ({
-  i,
+  index: i,
   to: `+849810000${String(i).padStart(2, '0')}`,
   carrier: 'viettel',
-  st,
+  state,
   ...extra,
 });
 
@@ -108,7 +108,7 @@ describe('message rows', () => {
       province: 'Hà Giang',
       reason: 'expired',
       at: '2027-07-30T02:00:00.000Z',
-      sa: '2027-07-30T01:30:00.000Z',
+      sentAt: '2027-07-30T01:30:00.000Z',
       code: 'x',
     });
     const planner = toMessageRow(b, m, phoneFor({ userId: 'u', roles: ['planner'] }), 2);
@@ -167,7 +167,7 @@ describe('pageOfMessages', () => {
     batch(2, [message(0), message(1, 'delivered')]),
   ];
 
-  const all = async (options: { status?: BatchMessage['st']; limit: number }) => {
+  const all = async (options: { status?: BatchMessage['state']; limit: number }) => {
     const ids: string[] = [];
     let from: { seq: number; i: number } | undefined;
     let guard = 0;
@@ -178,7 +178,7 @@ describe('pageOfMessages', () => {
         maxBatches: 100,
       });
       expect(page.rows.length).toBeLessThanOrEqual(options.limit);
-      ids.push(...page.rows.map(({ batch: b, message: m }) => `${b.seq}.${m.i}`));
+      ids.push(...page.rows.map(({ batch: b, message: m }) => `${b.seq}.${m.index}`));
       from = page.next ?? undefined;
     } while (from && ++guard < 100);
     return ids;
@@ -226,7 +226,7 @@ describe('pageOfReport', () => {
     do {
       const page = await pageOfReport(sources, { ...options, ...(from ? { from } : {}), maxBatches: 100 });
       expect(page.messages.length + page.suppressed.length).toBeLessThanOrEqual(options.limit);
-      ids.push(...page.messages.map(({ batch: b, message: m }) => `${b.seq}.${m.i}`));
+      ids.push(...page.messages.map(({ batch: b, message: m }) => `${b.seq}.${m.index}`));
       ids.push(...page.suppressed.map(({ recipient }) => `${recipient.to}:${recipient.reason}`));
       from = page.next ?? undefined;
     } while (from && ++guard < 100);

@@ -115,18 +115,6 @@ describe('estimateMessage — GSM extension table', () => {
       expect(estimateMessage(text)).toMatchObject({ encoding: 'GSM-7', characters, segments });
     },
   );
-
-  it.each([
-    { before: 151, after: 153, segments: 2, why: 'the escape pair ends part 1 exactly' },
-    { before: 152, after: 152, segments: 3, why: 'the escape pair moves whole to part 2, which overflows' },
-  ])(
-    '306 septets around € ($before + 2 + $after): $segments parts because $why',
-    ({ before, after, segments }) => {
-      const estimate = estimateMessage('a'.repeat(before) + '€' + 'a'.repeat(after));
-
-      expect(estimate).toMatchObject({ characters: 306, segments });
-    },
-  );
 });
 
 describe('estimateMessage — emoji (surrogate pairs)', () => {
@@ -144,18 +132,6 @@ describe('estimateMessage — emoji (surrogate pairs)', () => {
     },
   );
 
-  it.each([
-    { before: 65, after: 67, segments: 2, why: 'the pair ends part 1 exactly' },
-    { before: 66, after: 66, segments: 3, why: 'the pair moves whole to part 2, which overflows' },
-  ])(
-    '134 units around an emoji ($before + 2 + $after): $segments parts because $why',
-    ({ before, after, segments }) => {
-      const estimate = estimateMessage('ả'.repeat(before) + '😀' + 'ả'.repeat(after));
-
-      expect(estimate).toMatchObject({ characters: 134, segments });
-    },
-  );
-
   it('forces UCS-2 on otherwise GSM text and reports the emoji as one character', () => {
     expect(estimateMessage('Goi 111 😀')).toMatchObject({
       encoding: 'UCS-2',
@@ -163,6 +139,32 @@ describe('estimateMessage — emoji (surrogate pairs)', () => {
       nonGsmCharacters: ['😀'],
     });
   });
+});
+
+/** € is an escape pair of septets among GSM letters; an emoji a surrogate pair among UCS-2 letters. */
+const gsm = { filler: 'a', wide: '€', total: 306, units: 'septets' };
+const ucs2 = { filler: 'ả', wide: '😀', total: 134, units: 'units' };
+
+describe('estimateMessage — a two-unit character is never split across parts', () => {
+  it.each([
+    { ...gsm, before: 151, after: 153, segments: 2, why: 'the escape pair ends part 1 exactly' },
+    {
+      ...gsm,
+      before: 152,
+      after: 152,
+      segments: 3,
+      why: 'the escape pair moves whole to part 2, which overflows',
+    },
+    { ...ucs2, before: 65, after: 67, segments: 2, why: 'the pair ends part 1 exactly' },
+    { ...ucs2, before: 66, after: 66, segments: 3, why: 'the pair moves whole to part 2, which overflows' },
+  ])(
+    '$total $units around $wide ($before + 2 + $after): $segments parts because $why',
+    ({ filler, wide, total, before, after, segments }) => {
+      const estimate = estimateMessage(filler.repeat(before) + wide + filler.repeat(after));
+
+      expect(estimate).toMatchObject({ characters: total, segments });
+    },
+  );
 });
 
 describe('estimateMessage — nonGsmCharacters', () => {

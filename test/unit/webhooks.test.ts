@@ -32,12 +32,12 @@ const T1 = '2027-07-30T01:00:05.000Z';
 const T2 = '2027-07-30T01:00:09.000Z';
 
 const message = (overrides: Partial<BatchMessage> = {}): BatchMessage => ({
-  i: 0,
+  index: 0,
   to: '+84981234567',
   carrier: 'viettel',
-  st: 'pending',
+  state: 'pending',
   at: T0,
-  sa: T0,
+  sentAt: T0,
   ...overrides,
 });
 
@@ -51,7 +51,7 @@ const report = (status: DeliveryReport['status'], at: string, extra: Partial<Del
 describe('a delivery report applied to a message', () => {
   it('moves a pending message to delivered at the report’s time, keeping when it was sent', () => {
     expect(applyReport(message(), report('delivered', '2027-07-30T08:00:05+07:00'))).toEqual(
-      message({ st: 'delivered', at: T1 }),
+      message({ state: 'delivered', at: T1 }),
     );
   });
 
@@ -63,7 +63,7 @@ describe('a delivery report applied to a message', () => {
     ['rejected', 'SPAM', 'blocked: SPAM'],
   ] as const)('fails a message reported %s (code %s) with reason %s', (status, errorCode, reason) => {
     const next = applyReport(message(), report(status, T1, errorCode ? { errorCode } : {}));
-    expect(next).toEqual(message({ st: 'failed', reason, at: T1 }));
+    expect(next).toEqual(message({ state: 'failed', reason, at: T1 }));
   });
 
   it('keeps the first final report: delivered then failed stays delivered, and the reverse', () => {
@@ -86,19 +86,23 @@ describe('a delivery report applied to a message', () => {
   });
 
   it('moves a queued message to pending on accepted and records when it was sent', () => {
-    const queued = message({ st: 'queued', at: undefined, sa: undefined });
-    expect(applyReport(queued, report('accepted', T1))).toMatchObject({ st: 'pending', at: T1, sa: T1 });
+    const queued = message({ state: 'queued', at: undefined, sentAt: undefined });
+    expect(applyReport(queued, report('accepted', T1))).toMatchObject({
+      state: 'pending',
+      at: T1,
+      sentAt: T1,
+    });
   });
 
-  it('gives a message without `sa` its sent time from any report: the partner obviously took it', () => {
-    const queued = message({ st: 'queued', sa: undefined });
-    expect(applyReport(queued, report('delivered', T1))).toMatchObject({ st: 'delivered', sa: T1 });
-    const failedUnsent = message({ st: 'failed', reason: 'rejected', sa: undefined });
-    expect(applyReport(failedUnsent, report('delivered', T2))).toEqual({ ...failedUnsent, sa: T2 });
+  it('gives a message without `sentAt` its sent time from any report: the partner obviously took it', () => {
+    const queued = message({ state: 'queued', sentAt: undefined });
+    expect(applyReport(queued, report('delivered', T1))).toMatchObject({ state: 'delivered', sentAt: T1 });
+    const failedUnsent = message({ state: 'failed', reason: 'rejected', sentAt: undefined });
+    expect(applyReport(failedUnsent, report('delivered', T2))).toEqual({ ...failedUnsent, sentAt: T2 });
   });
 
   it('drops an earlier failure reason when a message is delivered', () => {
-    const next = applyReport(message({ st: 'queued', reason: 'x' }), report('delivered', T1));
+    const next = applyReport(message({ state: 'queued', reason: 'x' }), report('delivered', T1));
     expect(next).not.toHaveProperty('reason');
   });
 });
@@ -127,7 +131,7 @@ describe('a batch’s reports', () => {
     routes: ['p1', 'p2', 'star'],
     status: 'pending' as const,
     handedTo: ['p1', 'p2'],
-    messages: [message(), message({ i: 1, to: '+84981234568' })],
+    messages: [message(), message({ index: 1, to: '+84981234568' })],
   };
 
   it('ignores every report about a batch that does not exist or was never routed to the partner', () => {
@@ -174,7 +178,7 @@ describe('a batch’s reports', () => {
     expect(applied.processed).toBe(2);
     expect(applied.byStatus).toEqual({ delivered: 1, failed: 1 });
     expect(applied.ignored).toBe(1);
-    expect(applied.messages?.[1]).toMatchObject({ st: 'delivered', at: T1 });
+    expect(applied.messages?.[1]).toMatchObject({ state: 'delivered', at: T1 });
     expect(applied.messages?.[0]).toBe(batch.messages[0]);
   });
 
@@ -208,34 +212,36 @@ describe('a batch’s reports', () => {
 
 describe('a settle that a delivery report got ahead of', () => {
   const claimed = [
-    message({ i: 0, st: 'queued', sa: undefined, at: undefined }),
-    message({ i: 1, st: 'queued', sa: undefined, at: undefined }),
-    message({ i: 2, st: 'queued', sa: undefined, at: undefined }),
+    message({ index: 0, state: 'queued', sentAt: undefined, at: undefined }),
+    message({ index: 1, state: 'queued', sentAt: undefined, at: undefined }),
+    message({ index: 2, state: 'queued', sentAt: undefined, at: undefined }),
   ];
   const settled = [
-    message({ i: 0, st: 'pending', at: T0, sa: T0 }),
-    message({ i: 1, st: 'pending', at: T0, sa: T0 }),
-    message({ i: 2, st: 'failed', reason: 'rejected: blocked_recipient', at: T0, sa: undefined }),
+    message({ index: 0, state: 'pending', at: T0, sentAt: T0 }),
+    message({ index: 1, state: 'pending', at: T0, sentAt: T0 }),
+    message({ index: 2, state: 'failed', reason: 'rejected: blocked_recipient', at: T0, sentAt: undefined }),
   ];
 
   it('keeps what the report said for the messages it moved and takes the settle for the rest', () => {
     const current = [
-      message({ i: 0, st: 'delivered', at: T1, sa: T1 }),
+      message({ index: 0, state: 'delivered', at: T1, sentAt: T1 }),
       claimed[1] as BatchMessage,
       claimed[2] as BatchMessage,
     ];
     expect(mergeSettle(claimed, current, settled)).toEqual([current[0], settled[1], settled[2]]);
   });
 
-  it('gives a moved message the settle’s `sa` when the report left it without one', () => {
-    const current = [{ ...(claimed[0] as BatchMessage), st: 'failed' as const, reason: 'expired', at: T1 }];
+  it('gives a moved message the settle’s `sentAt` when the report left it without one', () => {
+    const current = [
+      { ...(claimed[0] as BatchMessage), state: 'failed' as const, reason: 'expired', at: T1 },
+    ];
     expect(mergeSettle(claimed.slice(0, 1), current, settled.slice(0, 1))).toEqual([
-      { ...current[0], sa: T0 },
+      { ...current[0], sentAt: T0 },
     ]);
   });
 
   it('keeps a report’s state even where the settle says the partner refused the message', () => {
-    const current = [claimed[0], claimed[1], message({ i: 2, st: 'delivered', at: T1, sa: T1 })];
+    const current = [claimed[0], claimed[1], message({ index: 2, state: 'delivered', at: T1, sentAt: T1 })];
     expect(mergeSettle(claimed, current as BatchMessage[], settled)[2]).toEqual(current[2]);
   });
 });
@@ -303,10 +309,13 @@ describe('the campaign a reply answers', () => {
     { campaignId: 'c2', materializedAt: daysAgo(1), entries: [`${PHONE}:1`, `${OTHER}:1`] },
   ];
   const batches = [
-    batch('old', 0, [message({ to: PHONE }), message({ i: 1, to: OTHER })]),
-    batch('c1', 0, [message({ to: PHONE }), message({ i: 1, to: OTHER })]),
+    batch('old', 0, [message({ to: PHONE }), message({ index: 1, to: OTHER })]),
+    batch('c1', 0, [message({ to: PHONE }), message({ index: 1, to: OTHER })]),
     // c2's message to OTHER was never taken by a partner.
-    batch('c2', 1, [message({ to: PHONE }), message({ i: 1, to: OTHER, st: 'queued', sa: undefined })]),
+    batch('c2', 1, [
+      message({ to: PHONE }),
+      message({ index: 1, to: OTHER, state: 'queued', sentAt: undefined }),
+    ]),
   ];
   const noPorted = {
     upsert: () => Promise.resolve(),
@@ -342,7 +351,7 @@ describe('the campaign a reply answers', () => {
   it('is the latest campaign in the window whose message to the phone a partner accepted', async () => {
     const { deps, queried, reads } = fakes();
     const answered = await campaignsAnswered(deps, [PHONE, OTHER, PHONE, '+84900000011'], NOW);
-    // PHONE: c2 is the latest. OTHER: c2's message has no `sa`, so c1 (never `old`, 8 days ago).
+    // PHONE: c2 is the latest. OTHER: c2's message has no `sentAt`, so c1 (never `old`, 8 days ago).
     expect(Object.fromEntries(answered)).toEqual({ [PHONE]: 'c2', [OTHER]: 'c1' });
     // One query per bucket; the newest candidates read together, then OTHER's next campaign.
     expect(queried.sort()).toEqual(['11', '67']);

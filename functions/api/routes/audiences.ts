@@ -8,8 +8,9 @@ import {
   MAX_IMPORT_ROWS,
   SubscribersInput,
 } from '../../core/audience.js';
-import { XLSX_MEDIA_TYPE, defineRoute } from '../../http/route.js';
-import { ErrorBody, ListQuery, commonErrors, page } from '../../http/schemas.js';
+import { XLSX_MEDIA_TYPE } from '../../http/route.js';
+import { ErrorBody, ListQuery } from '../../http/schemas.js';
+import { listRoute, notFound, readRoute, userRoute } from './shapes.js';
 
 const headerNames = Object.entries(COLUMN_ALIASES)
   .map(([column, aliases]) => `\`${column}\` ← ${aliases.map((alias) => `\`${alias}\``).join(', ')}`)
@@ -33,7 +34,7 @@ const IMPORT_DESCRIPTION = [
 const audienceParams = z.strictObject({ audienceId: AudienceId });
 
 export const audienceRoutes = {
-  createAudience: defineRoute({
+  createAudience: userRoute({
     id: 'createAudience',
     method: 'POST',
     path: '/v1/audiences',
@@ -44,37 +45,31 @@ export const audienceRoutes = {
     table: 'write',
     idempotent: true,
     body: AudienceInput,
-    responses: { 201: { description: 'Created', schema: AudienceView }, ...commonErrors },
+    responses: { 201: { description: 'Created', schema: AudienceView } },
   }),
-  listAudiences: defineRoute({
+  listAudiences: listRoute({
     id: 'listAudiences',
-    method: 'GET',
     path: '/v1/audiences',
     entry: 'functions/api/audiences/list.ts',
     summary: 'List audiences, newest first',
     tag: 'Audiences',
     auth: 'read',
-    table: 'read',
     query: ListQuery,
-    responses: { 200: { description: 'A page of audiences', schema: page(AudienceView) }, ...commonErrors },
+    item: AudienceView,
+    responses: {},
+    pageDescription: 'A page of audiences',
   }),
-  getAudience: defineRoute({
+  getAudience: readRoute({
     id: 'getAudience',
-    method: 'GET',
     path: '/v1/audiences/{audienceId}',
     entry: 'functions/api/audiences/get.ts',
     summary: 'Read an audience: its size and members per carrier and province',
     tag: 'Audiences',
     auth: 'read',
-    table: 'read',
     params: audienceParams,
-    responses: {
-      200: { description: 'The audience', schema: AudienceView },
-      404: { description: 'Unknown', schema: ErrorBody },
-      ...commonErrors,
-    },
+    responses: { 200: { description: 'The audience', schema: AudienceView }, ...notFound('Unknown') },
   }),
-  importSubscribers: defineRoute({
+  importSubscribers: userRoute({
     id: 'importSubscribers',
     method: 'POST',
     path: '/v1/audiences/{audienceId}/subscribers',
@@ -92,11 +87,10 @@ export const audienceRoutes = {
     lambda: { memoryMb: 1769, timeoutSeconds: 29 },
     responses: {
       200: { description: 'What was accepted, found twice and rejected (row by row)', schema: ImportResult },
-      404: { description: 'Unknown audience', schema: ErrorBody },
+      ...notFound('Unknown audience'),
       409: { description: 'Another import into this audience is running', schema: ErrorBody },
       413: { description: 'Body over 10 MiB', schema: ErrorBody },
       415: { description: 'Neither JSON, CSV nor .xlsx', schema: ErrorBody },
-      ...commonErrors,
     },
   }),
 };

@@ -11,15 +11,14 @@ import {
 } from '../../core/campaign.js';
 import { MAX_TEST_PHONES } from '../../core/dispatch/test-send.js';
 import { Reply } from '../../core/webhooks/inbound.js';
-import { defineRoute } from '../../http/route.js';
-import { campaignParams } from './params.js';
-import { ErrorBody, ListQuery, commonErrors, page } from '../../http/schemas.js';
+import { ErrorBody, ListQuery } from '../../http/schemas.js';
+import { campaignNotFound, campaignParams } from './params.js';
+import { listRoute, readRoute, userRoute } from './shapes.js';
 
-const notFound = { 404: { description: 'No such campaign', schema: ErrorBody } };
 const conflict = { 409: { description: 'The campaign status does not allow this', schema: ErrorBody } };
 
 export const campaignRoutes = {
-  createCampaign: defineRoute({
+  createCampaign: userRoute({
     id: 'createCampaign',
     method: 'POST',
     path: '/v1/campaigns',
@@ -33,33 +32,31 @@ export const campaignRoutes = {
     uses: ['events'],
     idempotent: true,
     body: CampaignInput,
-    responses: { 201: { description: 'Created (status draft)', schema: CampaignView }, ...commonErrors },
+    responses: { 201: { description: 'Created (status draft)', schema: CampaignView } },
   }),
-  listCampaigns: defineRoute({
+  listCampaigns: listRoute({
     id: 'listCampaigns',
-    method: 'GET',
     path: '/v1/campaigns',
     entry: 'functions/api/campaigns/list.ts',
     summary: 'List campaigns, newest first, optionally of one status',
     tag: 'Campaigns',
     auth: 'read',
-    table: 'read',
     query: ListQuery.extend({ status: z.enum(CAMPAIGN_STATUSES).optional() }),
-    responses: { 200: { description: 'A page of campaigns', schema: page(CampaignView) }, ...commonErrors },
+    item: CampaignView,
+    responses: {},
+    pageDescription: 'A page of campaigns',
   }),
-  getCampaign: defineRoute({
+  getCampaign: readRoute({
     id: 'getCampaign',
-    method: 'GET',
     path: '/v1/campaigns/{campaignId}',
     entry: 'functions/api/campaigns/get.ts',
     summary: 'Read a campaign with its status and estimate',
     tag: 'Campaigns',
     auth: 'read',
-    table: 'read',
     params: campaignParams,
-    responses: { 200: { description: 'The campaign', schema: CampaignView }, ...notFound, ...commonErrors },
+    responses: { 200: { description: 'The campaign', schema: CampaignView }, ...campaignNotFound },
   }),
-  updateCampaign: defineRoute({
+  updateCampaign: userRoute({
     id: 'updateCampaign',
     method: 'PATCH',
     path: '/v1/campaigns/{campaignId}',
@@ -74,12 +71,11 @@ export const campaignRoutes = {
     body: CampaignPatch,
     responses: {
       200: { description: 'Updated', schema: CampaignView },
-      ...notFound,
+      ...campaignNotFound,
       ...conflict,
-      ...commonErrors,
     },
   }),
-  transitionCampaign: defineRoute({
+  transitionCampaign: userRoute({
     id: 'transitionCampaign',
     method: 'POST',
     path: '/v1/campaigns/{campaignId}/{action}',
@@ -97,12 +93,11 @@ export const campaignRoutes = {
     body: RejectInput.partial().optional(),
     responses: {
       200: { description: 'The campaign after the transition', schema: CampaignView },
-      ...notFound,
+      ...campaignNotFound,
       ...conflict,
-      ...commonErrors,
     },
   }),
-  testCampaign: defineRoute({
+  testCampaign: userRoute({
     id: 'testCampaign',
     method: 'POST',
     path: '/v1/campaigns/{campaignId}/test',
@@ -129,39 +124,34 @@ export const campaignRoutes = {
           ),
         }),
       },
-      ...notFound,
+      ...campaignNotFound,
       409: { description: 'Some phones are opted out (each named in details)', schema: ErrorBody },
       429: { description: 'Test-send quota of the hour used up (Retry-After)', schema: ErrorBody },
-      ...commonErrors,
     },
   }),
-  listCampaignReplies: defineRoute({
+  listCampaignReplies: listRoute({
     id: 'listCampaignReplies',
-    method: 'GET',
     path: '/v1/campaigns/{campaignId}/replies',
     entry: 'functions/api/campaigns/replies.ts',
     summary: 'Replies to a campaign (inbound SMS within 7 days of it), newest first',
     tag: 'Campaigns',
     auth: 'read',
-    table: 'read',
     params: campaignParams,
     query: ListQuery,
-    responses: {
-      200: { description: 'A page of replies; phones masked for planners', schema: page(Reply) },
-      ...notFound,
-      ...commonErrors,
-    },
+    item: Reply,
+    pageDescription: 'A page of replies; phones masked for planners',
+    responses: campaignNotFound,
   }),
-  listAudit: defineRoute({
+  listAudit: listRoute({
     id: 'listAudit',
-    method: 'GET',
     path: '/v1/audit',
     entry: 'functions/api/campaigns/audit.ts',
     summary: 'The audit log, newest first, of one campaign or of all',
     tag: 'Campaigns',
     auth: 'admin',
-    table: 'read',
     query: ListQuery.extend({ campaignId: CampaignId.optional() }),
-    responses: { 200: { description: 'A page of audit entries', schema: page(AuditEntry) }, ...commonErrors },
+    item: AuditEntry,
+    responses: {},
+    pageDescription: 'A page of audit entries',
   }),
 };

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { OCCASION_IDS } from '../../core/calendar.js';
 import { SettingsInput, SettingsView } from '../../core/settings.js';
-import { defineRoute } from '../../http/route.js';
-import { commonErrors } from '../../http/schemas.js';
+import { readRoute, userRoute } from './shapes.js';
 
 const Encoding = z.enum(['GSM-7', 'UCS-2']);
 
@@ -23,7 +22,7 @@ export const MessageEstimateView = z
   .meta({ id: 'MessageEstimate' });
 
 export const messageRoutes = {
-  estimateMessage: defineRoute({
+  estimateMessage: userRoute({
     id: 'estimateMessage',
     method: 'POST',
     path: '/v1/messages/estimate',
@@ -34,9 +33,9 @@ export const messageRoutes = {
     auth: 'read',
     table: 'none',
     body: z.strictObject({ text: z.string().min(1).max(1600) }),
-    responses: { 200: { description: 'The estimate', schema: MessageEstimateView }, ...commonErrors },
+    responses: { 200: { description: 'The estimate', schema: MessageEstimateView } },
   }),
-  getCalendar: defineRoute({
+  getCalendar: userRoute({
     id: 'getCalendar',
     method: 'GET',
     path: '/v1/calendar',
@@ -62,21 +61,18 @@ export const messageRoutes = {
           ),
         }),
       },
-      ...commonErrors,
     },
   }),
-  getSettings: defineRoute({
+  getSettings: readRoute({
     id: 'getSettings',
-    method: 'GET',
     path: '/v1/settings',
     entry: 'functions/api/settings/get.ts',
     summary: 'Settings: the frequency cap (default 3 messages per phone in 24 h)',
     tag: 'Settings',
     auth: 'read',
-    table: 'read',
-    responses: { 200: { description: 'The settings', schema: SettingsView }, ...commonErrors },
+    responses: { 200: { description: 'The settings', schema: SettingsView } },
   }),
-  putSettings: defineRoute({
+  putSettings: userRoute({
     id: 'putSettings',
     method: 'PUT',
     path: '/v1/settings',
@@ -86,6 +82,6 @@ export const messageRoutes = {
     auth: 'admin',
     table: 'write',
     body: SettingsInput,
-    responses: { 200: { description: 'The settings', schema: SettingsView }, ...commonErrors },
+    responses: { 200: { description: 'The settings', schema: SettingsView } },
   }),
 };

@@ -1,9 +1,8 @@
 import { OptOutInput, OptOutParams, OptOutView } from '../../core/opt-out.js';
-import { defineRoute } from '../../http/route.js';
-import { ErrorBody, commonErrors } from '../../http/schemas.js';
+import { notFound, readRoute, userRoute } from './shapes.js';
 
 export const optOutRoutes = {
-  createOptOut: defineRoute({
+  createOptOut: userRoute({
     id: 'createOptOut',
     method: 'POST',
     path: '/v1/opt-outs',
@@ -17,26 +16,19 @@ export const optOutRoutes = {
     responses: {
       201: { description: 'Opted out', schema: OptOutView },
       200: { description: 'Already opted out: the existing record', schema: OptOutView },
-      ...commonErrors,
     },
   }),
-  getOptOut: defineRoute({
+  getOptOut: readRoute({
     id: 'getOptOut',
-    method: 'GET',
     path: '/v1/opt-outs/{phone}',
     entry: 'functions/api/opt-outs/get.ts',
     summary: 'Whether a phone (URL-encoded, any accepted format) is opted out',
     tag: 'Opt-outs',
     auth: 'read',
-    table: 'read',
     params: OptOutParams,
-    responses: {
-      200: { description: 'Opted out', schema: OptOutView },
-      404: { description: 'Not opted out', schema: ErrorBody },
-      ...commonErrors,
-    },
+    responses: { 200: { description: 'Opted out', schema: OptOutView }, ...notFound('Not opted out') },
   }),
-  deleteOptOut: defineRoute({
+  deleteOptOut: userRoute({
     id: 'deleteOptOut',
     method: 'DELETE',
     path: '/v1/opt-outs/{phone}',
@@ -46,10 +38,6 @@ export const optOutRoutes = {
     auth: 'admin',
     table: 'write',
     params: OptOutParams,
-    responses: {
-      204: { description: 'No longer opted out' },
-      404: { description: 'Not opted out', schema: ErrorBody },
-      ...commonErrors,
-    },
+    responses: { 204: { description: 'No longer opted out' }, ...notFound('Not opted out') },
   }),
 };

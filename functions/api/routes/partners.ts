@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { PartnerId, PartnerInput, PartnerView, PartnerWithSecret } from '../../core/partner.js';
-import { defineRoute } from '../../http/route.js';
-import { ErrorBody, ListQuery, commonErrors, page } from '../../http/schemas.js';
-
-const partnerParams = z.strictObject({ partnerId: PartnerId });
+import { PartnerInput, PartnerView, PartnerWithSecret } from '../../core/partner.js';
+import { ListQuery } from '../../http/schemas.js';
+import { partnerParams } from './params.js';
+import { listRoute, notFound, readRoute, userRoute } from './shapes.js';
 
 export const partnerRoutes = {
-  putPartner: defineRoute({
+  putPartner: userRoute({
     id: 'putPartner',
     method: 'PUT',
     path: '/v1/partners/{partnerId}',
@@ -23,38 +22,31 @@ export const partnerRoutes = {
         description: 'Created; the only answer besides rotate that shows the secret',
         schema: PartnerWithSecret,
       },
-      ...commonErrors,
     },
   }),
-  getPartner: defineRoute({
+  getPartner: readRoute({
     id: 'getPartner',
-    method: 'GET',
     path: '/v1/partners/{partnerId}',
     entry: 'functions/api/partners/get.ts',
     summary: 'Read a partner (never its secret)',
     tag: 'Partners',
     auth: 'admin',
-    table: 'read',
     params: partnerParams,
-    responses: {
-      200: { description: 'The partner', schema: PartnerView },
-      404: { description: 'Unknown', schema: ErrorBody },
-      ...commonErrors,
-    },
+    responses: { 200: { description: 'The partner', schema: PartnerView }, ...notFound('Unknown') },
   }),
-  listPartners: defineRoute({
+  listPartners: listRoute({
     id: 'listPartners',
-    method: 'GET',
     path: '/v1/partners',
     entry: 'functions/api/partners/list.ts',
     summary: 'List partners',
     tag: 'Partners',
     auth: 'admin',
-    table: 'read',
     query: ListQuery,
-    responses: { 200: { description: 'A page of partners', schema: page(PartnerView) }, ...commonErrors },
+    item: PartnerView,
+    responses: {},
+    pageDescription: 'A page of partners',
   }),
-  rotatePartnerSecret: defineRoute({
+  rotatePartnerSecret: userRoute({
     id: 'rotatePartnerSecret',
     method: 'POST',
     path: '/v1/partners/{partnerId}/rotate-secret',
@@ -66,8 +58,7 @@ export const partnerRoutes = {
     params: partnerParams,
     responses: {
       200: { description: 'The new secret', schema: z.object({ signingSecret: z.string() }) },
-      404: { description: 'Unknown', schema: ErrorBody },
-      ...commonErrors,
+      ...notFound('Unknown'),
     },
   }),
 };

@@ -1,9 +1,8 @@
 import { ProvinceList } from '../../core/province-view.js';
-import { defineRoute } from '../../http/route.js';
-import { commonErrors } from '../../http/schemas.js';
+import { userRoute } from './shapes.js';
 
 export const provinceRoutes = {
-  listProvinces: defineRoute({
+  listProvinces: userRoute({
     id: 'listProvinces',
     method: 'GET',
     path: '/v1/provinces',
@@ -18,7 +17,6 @@ export const provinceRoutes = {
         description: 'Ordered by code; the same for every caller, cacheable for a day',
         schema: ProvinceList,
       },
-      ...commonErrors,
     },
   }),
 };

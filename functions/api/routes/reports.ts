@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { MessageRowView, MessagesQuery } from '../../core/reports.js';
 import { defineRoute } from '../../http/route.js';
-import { campaignParams } from './params.js';
-import { ErrorBody, commonErrors, page } from '../../http/schemas.js';
-
-const notFound = { 404: { description: 'No such campaign', schema: ErrorBody } };
+import { campaignNotFound, campaignParams } from './params.js';
+import { listRoute, readRoute } from './shapes.js';
 
 /** Routes of this area (issue #6); see routes.ts. */
 export const reportRoutes = {
@@ -28,26 +26,21 @@ export const reportRoutes = {
       404: { description: 'Unknown link: a small HTML page', contentType: 'text/html; charset=utf-8' },
     },
   }),
-  listCampaignMessages: defineRoute({
+  listCampaignMessages: listRoute({
     id: 'listCampaignMessages',
-    method: 'GET',
     path: '/v1/campaigns/{campaignId}/messages',
     entry: 'functions/api/reports/messages.ts',
     summary: 'Every recipient’s message of a campaign, in sending order, optionally of one status',
     tag: 'Reports',
     auth: 'read',
-    table: 'read',
     params: campaignParams,
     query: MessagesQuery,
-    responses: {
-      200: { description: 'A page of messages (phones masked for planners)', schema: page(MessageRowView) },
-      ...notFound,
-      ...commonErrors,
-    },
+    item: MessageRowView,
+    pageDescription: 'A page of messages (phones masked for planners)',
+    responses: campaignNotFound,
   }),
-  campaignReportCsv: defineRoute({
+  campaignReportCsv: readRoute({
     id: 'campaignReportCsv',
-    method: 'GET',
     path: '/v1/campaigns/{campaignId}/report.csv',
     entry: 'functions/api/reports/report-csv.ts',
     summary: 'One CSV row per recipient (UTF-8 with BOM; phones masked for planners)',
@@ -55,12 +48,10 @@ export const reportRoutes = {
     // Reads every batch of the campaign.
     lambda: { memoryMb: 1024, timeoutSeconds: 29 },
     auth: 'read',
-    table: 'read',
     params: campaignParams,
     responses: {
       200: { description: 'The report', contentType: 'text/csv; charset=utf-8' },
-      ...notFound,
-      ...commonErrors,
+      ...campaignNotFound,
     },
   }),
 };

@@ -5,23 +5,25 @@ export const MESSAGE_STATES = ['queued', 'pending', 'delivered', 'failed'] as co
 export type MessageState = (typeof MESSAGE_STATES)[number];
 
 /** A batch's state: queued → handing → pending, or failed / cancelled. Only conditional writes move it. */
-export type BatchStatus = 'queued' | 'handing' | 'pending' | 'failed' | 'cancelled';
+export const BATCH_STATUSES = ['queued', 'handing', 'pending', 'failed', 'cancelled'] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
+/** One recipient's message in its batch (stored with short attribute names: adapters/table/batch.ts). */
 export interface BatchMessage {
   /** Index inside the batch; the message id is `${campaignId}.${seq}.${index}`. */
-  i: number;
+  index: number;
   to: string;
   carrier: Carrier;
   province?: string;
   /** Short-link code when the text has a `{{link:URL}}`. */
   code?: string;
-  st: MessageState;
+  state: MessageState;
   /** Why it failed: rejected, unroutable, expired, partner error code... */
   reason?: string;
   /** When it last changed state. */
   at?: string;
   /** When a partner accepted it (contract §7 `sent`); set once, kept by later delivery reports. */
-  sa?: string;
+  sentAt?: string;
 }
 
 export interface Batch {

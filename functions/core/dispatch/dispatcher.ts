@@ -45,11 +45,11 @@ export type DispatchOutcome =
 
 const settleAll = (
   messages: BatchMessage[],
-  st: BatchMessage['st'],
+  state: BatchMessage['state'],
   at: string,
   reason?: string,
 ): BatchMessage[] =>
-  messages.map((m) => (m.st === 'queued' ? { ...m, st, at, ...(reason ? { reason } : {}) } : m));
+  messages.map((m) => (m.state === 'queued' ? { ...m, state, at, ...(reason ? { reason } : {}) } : m));
 
 /** The `sms.send` body of contract §8, each recipient's short link in place of `{{link:URL}}`. */
 export const sendBody = (
@@ -66,9 +66,9 @@ export const sendBody = (
       batchId: `${batch.campaignId}.${batch.seq}`,
       campaignId: batch.campaignId,
       messages: batch.messages
-        .filter((m) => m.st === 'queued')
+        .filter((m) => m.state === 'queued')
         .map((m) => ({
-          messageId: messageId(batch.campaignId, batch.seq, m.i),
+          messageId: messageId(batch.campaignId, batch.seq, m.index),
           to: m.to,
           senderId: partner.senderId,
           text: replaceLinks(campaign.message, () => (m.code ? deps.shortLink(m.code) : '')),
@@ -94,7 +94,7 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
   const partner = await deps.partner(batch.partnerId);
   if (!partner?.enabled) return failOver(deps, batch, `partner ${batch.partnerId} is not available`);
 
-  const queued = batch.messages.filter((m) => m.st === 'queued');
+  const queued = batch.messages.filter((m) => m.state === 'queued');
   // Waiting for the budget can take seconds: a pause, cancel or closing window meanwhile still holds it.
   const slot = await acquire(deps, partner, queued.length, async () =>
     holdIfStopped(deps, batch, await deps.campaign(batch.campaignId)),
@@ -131,11 +131,11 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
     case 'accepted': {
       const rejected = new Map(result.rejected.map((r) => [r.messageId, r.reason]));
       const messages = batch.messages.map((m): BatchMessage => {
-        if (m.st !== 'queued') return m;
-        const reason = rejected.get(messageId(batch.campaignId, batch.seq, m.i));
+        if (m.state !== 'queued') return m;
+        const reason = rejected.get(messageId(batch.campaignId, batch.seq, m.index));
         return reason
-          ? { ...m, st: 'failed', at, reason: `rejected: ${reason}` }
-          : { ...m, st: 'pending', at, sa: at };
+          ? { ...m, state: 'failed', at, reason: `rejected: ${reason}` }
+          : { ...m, state: 'pending', at, sentAt: at };
       });
       await settleAccepted(
         deps,
@@ -253,7 +253,7 @@ const settleAccepted = async (
   } catch (error) {
     if (!(error instanceof OutcomeTooLargeError)) throw error;
     const compact = messages.map((m) =>
-      m.st === 'failed' && m.reason?.startsWith('rejected: ') ? { ...m, reason: 'rejected' } : m,
+      m.state === 'failed' && m.reason?.startsWith('rejected: ') ? { ...m, reason: 'rejected' } : m,
     );
     await settle(deps, batch, 'pending', compact, charge, handedTo);
   }

@@ -36,7 +36,7 @@ export const frequencyCappedPhones =
             for (const batch of list) {
               if (batch.test) continue;
               for (const m of batch.messages)
-                if (m.st !== 'failed') counts.set(m.to, (counts.get(m.to) ?? 0) + 1);
+                if (m.state !== 'failed') counts.set(m.to, (counts.get(m.to) ?? 0) + 1);
             }
           }
         }

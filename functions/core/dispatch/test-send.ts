@@ -145,11 +145,11 @@ const sendTest = async (
     availableAt: at,
     test: true,
     messages: plan.recipients.map((r, i) => ({
-      i,
+      index: i,
       to: r.phone,
       carrier: r.carrier,
       code: newCode(firstSeq + n),
-      st: 'queued',
+      state: 'queued',
     })),
     createdAt: at,
     updatedAt: at,
@@ -162,7 +162,7 @@ const sendTest = async (
       ...batches.flatMap((b) =>
         b.messages.map((m) => ({
           phone: m.to,
-          messageId: messageId(b.campaignId, b.seq, m.i),
+          messageId: messageId(b.campaignId, b.seq, m.index),
           partnerId: b.partnerId,
           status: 'queued' as const,
         })),

@@ -1,6 +1,9 @@
 import { ownEntry, ownValue, setOwn } from '../records.js';
-import type { BatchMessage } from '../dispatch/batch.js';
+import type { Batch } from '../dispatch/batch.js';
+import type { Progress } from '../dispatch/materialize.js';
 import { TEST_SEQ_BASE } from '../dispatch/test-send.js';
+import type { LinkClicks } from '../links.js';
+import type { Inbound } from '../webhooks/inbound.js';
 import {
   addDelta,
   difference,
@@ -18,19 +21,26 @@ import { canonicalProvinceName } from '../provinces.js';
 
 /**
  * What a change to the table adds to a campaign's metrics. Every change arrives as a stream record with
- * the item before and after it (NEW_AND_OLD_IMAGES); its contribution is counts(after) − counts(before),
- * so the counters follow the items exactly, whatever order or however many times states change.
+ * the item before and after it (NEW_AND_OLD_IMAGES), decoded by the entity's codec
+ * (adapters/metric-changes.ts); its contribution is counts(after) − counts(before), so the counters follow
+ * the items exactly, whatever order or however many times states change.
  */
 
-export type Item = Record<string, unknown>;
-
-export interface Change {
+interface ChangeOf<Kind extends string, T> {
   /** The stream record's `eventID`: unique per record, the key of its "already counted" marker. */
   id: string;
-  kind: 'INSERT' | 'MODIFY' | 'REMOVE';
-  oldImage?: Item;
-  newImage?: Item;
+  kind: Kind;
+  event: 'INSERT' | 'MODIFY' | 'REMOVE';
+  before?: T;
+  after?: T;
 }
+
+/** A change to one of the entities that count; a progress item names its campaign only in its key. */
+export type Change =
+  | ChangeOf<'batch', Batch>
+  | (ChangeOf<'progress', Progress> & { campaignId: string })
+  | ChangeOf<'click', LinkClicks>
+  | ChangeOf<'inbound', Inbound>;
 
 export interface Contribution {
   id: string;
@@ -42,12 +52,6 @@ export interface Contribution {
 
 /** Counter shards per campaign: up to four writers aggregate one campaign at once without contention. */
 export const SHARDS = 4;
-
-/** The entities whose changes move the metrics; the stream filter lets only these through. */
-export const METRIC_ENTITIES = ['Batch', 'Progress', 'Click', 'Inbound'] as const;
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
 export { reasonKey } from './failure-reasons.js';
 
@@ -65,32 +69,31 @@ const onTimeline = (delta: Delta, at: string | undefined, field: keyof Bucket, n
 };
 
 /** Test batches (numbered from `TEST_SEQ_BASE`) never count (contract §6). */
-const isTestBatch = (image: Item) => image.test === true || num(image.seq) >= TEST_SEQ_BASE;
+const isTestBatch = (batch: Batch) => batch.test === true || batch.seq >= TEST_SEQ_BASE;
 
-/** Everything one batch item counts for: each message in its state, sent ones with segments and cost. */
-export const countsOfBatch = (image: Item | undefined): Delta => {
+/** Everything one batch counts for: each message in its state, sent ones with segments and cost. */
+export const countsOfBatch = (batch: Batch | undefined): Delta => {
   const delta = emptyDelta();
-  if (!image || isTestBatch(image) || !Array.isArray(image.messages)) return delta;
+  if (!batch || isTestBatch(batch)) return delta;
   const c = delta.counters;
-  const partnerId = str(image.partnerId) ?? 'unknown';
+  const partnerId = batch.partnerId;
   // A message always has at least one segment; batches made before segments were recorded say nothing.
-  const segments = num(image.segments) || 1;
-  const price = num(image.price);
-  for (const message of image.messages as BatchMessage[]) {
+  const segments = batch.segments || 1;
+  const price = batch.price ?? 0;
+  for (const message of batch.messages) {
     c.targeted += 1;
-    const carrier = str(message.carrier) ?? 'unknown';
+    const carrier = message.carrier;
     // Batches materialised from old member data may hold a former province: counted under its successor.
-    const provinceName = str(message.province);
-    const province = provinceName && canonicalProvinceName(provinceName);
-    const outcome = message.st === 'queued' || message.st === 'pending' ? undefined : message.st;
-    if (outcome === undefined) c[message.st] += 1;
+    const province = message.province && canonicalProvinceName(message.province);
+    const outcome = message.state === 'queued' || message.state === 'pending' ? undefined : message.state;
+    if (outcome === undefined) c[message.state] += 1;
     else if (outcome === 'delivered') c.delivered += 1;
     else {
       c.failed += 1;
-      const reason = reasonKey(str(message.reason));
+      const reason = reasonKey(message.reason);
       setOwn(c.failureReasons, reason, (ownValue(c.failureReasons, reason) ?? 0) + 1);
     }
-    const sent = typeof message.sa === 'string';
+    const sent = message.sentAt !== undefined;
     if (sent) {
       c.sent += 1;
       c.segments += segments;
@@ -98,7 +101,7 @@ export const countsOfBatch = (image: Item | undefined): Delta => {
       tally(c.byCarrier, carrier, 'sent');
       if (province) tally(c.byProvince, province, 'sent');
       tally(c.byPartner, partnerId, 'sent');
-      onTimeline(delta, message.sa, 'sent', 1);
+      onTimeline(delta, message.sentAt, 'sent', 1);
     }
     if (outcome) {
       const field = outcome === 'delivered' ? 'delivered' : 'failed';
@@ -115,33 +118,32 @@ export const countsOfBatch = (image: Item | undefined): Delta => {
 };
 
 /** Opted-out and frequency-capped recipients, written once when materialisation finishes. */
-const countsOfProgress = (image: Item | undefined): Delta => {
+const countsOfProgress = (progress: Progress | undefined): Delta => {
   const delta = emptyDelta();
-  if (!image) return delta;
-  const suppressed = num(image.suppressed) + num(image.capped);
+  if (!progress) return delta;
+  const suppressed = progress.suppressed + progress.capped;
   delta.counters.suppressed = suppressed;
   delta.counters.targeted = suppressed;
   return delta;
 };
 
 /** A recipient's click item: the first write is a unique click; every write adds its clicks. */
-const clickDelta = (change: Change): Delta => {
+const clickDelta = ({ event, before, after }: ChangeOf<'click', LinkClicks>): Delta => {
   const delta = emptyDelta();
-  const after = change.newImage;
-  if (!after || change.kind === 'REMOVE' || after.test === true) return delta;
-  const added = num(after.clicks) - num(change.oldImage?.clicks);
-  delta.counters.uniqueClicks = change.oldImage ? 0 : 1;
+  if (!after || event === 'REMOVE' || after.test === true) return delta;
+  const added = after.clicks - (before?.clicks ?? 0);
+  delta.counters.uniqueClicks = before ? 0 : 1;
   delta.counters.clicks = added;
-  onTimeline(delta, str(after.lastAt), 'clicks', added);
+  onTimeline(delta, after.lastAt, 'clicks', added);
   return delta;
 };
 
 /** An inbound message is written once: a reply of its campaign, and maybe an opt-out. */
-const inboundDelta = (change: Change): Delta => {
+const inboundDelta = ({ event, after }: ChangeOf<'inbound', Inbound>): Delta => {
   const delta = emptyDelta();
-  if (change.kind !== 'INSERT' || !change.newImage) return delta;
+  if (event !== 'INSERT' || !after) return delta;
   delta.counters.replies = 1;
-  delta.counters.optOuts = change.newImage.optOut === true ? 1 : 0;
+  delta.counters.optOuts = after.optOut ? 1 : 0;
   return delta;
 };
 
@@ -152,45 +154,53 @@ const shardOfKey = (key: string): number => {
   return Math.abs(hash) % SHARDS;
 };
 
-/**
- * The contribution of one change to one campaign's metrics, or undefined when it has none: another
- * entity, a test batch, a write that changed nothing counted (a claim, a release, a settled-batch count).
- */
-export const contributionOf = (change: Change): Contribution | undefined => {
-  const image = change.newImage ?? change.oldImage;
-  const campaignId = str(image?.campaignId) ?? campaignIdOfKey(str(image?.pk));
-  if (!image || !campaignId) return undefined;
-  let delta: Delta;
-  let shard: number;
-  switch (image.entity) {
-    case 'Batch':
-      delta = difference(countsOfBatch(change.newImage), countsOfBatch(change.oldImage));
-      shard = num(image.seq) % SHARDS;
-      break;
-    case 'Progress':
-      // Progress items are never removed; a REMOVE (a manual clean-up) must not undo what was counted.
-      if (change.kind === 'REMOVE') return undefined;
-      delta = difference(countsOfProgress(change.newImage), countsOfProgress(change.oldImage));
-      shard = 0;
-      break;
-    case 'Click':
-      delta = clickDelta(change);
-      shard = shardOfKey(String(image.pk));
-      break;
-    case 'Inbound':
-      // Only replies to a campaign count: an inbound message without `campaignId` was left out above.
-      delta = inboundDelta(change);
-      shard = shardOfKey(String(image.pk));
-      break;
-    default:
-      return undefined;
+/** Where a change counts: its campaign, and the shard that takes it. */
+const placeOf = (change: Change): { campaignId: string; shard: number } | undefined => {
+  switch (change.kind) {
+    case 'batch': {
+      const batch = change.after ?? change.before;
+      return batch && { campaignId: batch.campaignId, shard: batch.seq % SHARDS };
+    }
+    case 'progress':
+      return { campaignId: change.campaignId, shard: 0 };
+    case 'click': {
+      const click = change.after ?? change.before;
+      return click && { campaignId: click.campaignId, shard: shardOfKey(click.code) };
+    }
+    case 'inbound': {
+      // Only replies to a campaign count: an inbound message without `campaignId` has no place.
+      const inbound = change.after ?? change.before;
+      return inbound?.campaignId
+        ? { campaignId: inbound.campaignId, shard: shardOfKey(`${inbound.partnerId}#${inbound.id}`) }
+        : undefined;
+    }
   }
-  return isZeroDelta(delta) ? undefined : { id: change.id, campaignId, shard, delta };
 };
 
-/** `CAMPAIGN#{id}` → id (progress items carry no `campaignId` attribute). */
-const campaignIdOfKey = (pk: string | undefined): string | undefined =>
-  pk?.startsWith('CAMPAIGN#') ? pk.slice('CAMPAIGN#'.length) : undefined;
+const deltaOf = (change: Change): Delta | undefined => {
+  switch (change.kind) {
+    case 'batch':
+      return difference(countsOfBatch(change.after), countsOfBatch(change.before));
+    case 'progress':
+      // Progress items are never removed; a REMOVE (a manual clean-up) must not undo what was counted.
+      if (change.event === 'REMOVE') return undefined;
+      return difference(countsOfProgress(change.after), countsOfProgress(change.before));
+    case 'click':
+      return clickDelta(change);
+    case 'inbound':
+      return inboundDelta(change);
+  }
+};
+
+/**
+ * The contribution of one change to one campaign's metrics, or undefined when it has none: a test batch,
+ * a reply to no campaign, a write that changed nothing counted (a claim, a release, a settled-batch count).
+ */
+export const contributionOf = (change: Change): Contribution | undefined => {
+  const place = placeOf(change);
+  const delta = place && deltaOf(change);
+  return place && delta && !isZeroDelta(delta) ? { id: change.id, ...place, delta } : undefined;
+};
 
 /** The sum of several contributions (one shard's share of a handler invocation). */
 export const totalOf = (contributions: readonly Contribution[]): Delta =>

@@ -48,27 +48,27 @@ export const DeliveryReportsAnswer = z
   })
   .meta({ id: 'DeliveryReportsAnswer' });
 
-const TERMINAL: ReadonlySet<BatchMessage['st']> = new Set(['delivered', 'failed']);
+const TERMINAL: ReadonlySet<BatchMessage['state']> = new Set(['delivered', 'failed']);
 
 const toUtc = (at: string) => new Date(at).toISOString();
 
 /**
  * One report applied to one message. A final state is never left (the first final report wins), `accepted`
- * only moves a queued message to pending, and any report gives a message its `sa` (the partner took it).
+ * only moves a queued message to pending, and any report gives a message its `sentAt` (the partner took it).
  * Answers the same object when nothing changes, so a repeated report writes nothing.
  */
 export const applyReport = (message: BatchMessage, report: DeliveryReport): BatchMessage => {
   const at = toUtc(report.at);
-  const sa = message.sa ?? at;
-  if (TERMINAL.has(message.st) || (report.status === 'accepted' && message.st === 'pending')) {
-    return message.sa ? message : { ...message, sa };
+  const sentAt = message.sentAt ?? at;
+  if (TERMINAL.has(message.state) || (report.status === 'accepted' && message.state === 'pending')) {
+    return message.sentAt ? message : { ...message, sentAt };
   }
-  if (report.status === 'accepted') return { ...message, st: 'pending', at, sa };
+  if (report.status === 'accepted') return { ...message, state: 'pending', at, sentAt };
   if (report.status === 'delivered') {
     const { reason: _reason, ...rest } = message;
-    return { ...rest, st: 'delivered', at, sa };
+    return { ...rest, state: 'delivered', at, sentAt };
   }
-  return { ...message, st: 'failed', reason: failureReason(report.status, report.errorCode), at, sa };
+  return { ...message, state: 'failed', reason: failureReason(report.status, report.errorCode), at, sentAt };
 };
 
 export interface BatchReports {
@@ -153,7 +153,7 @@ export const applyBatchReports = (
   if (!batch || !wasHandedTo(batch, partnerId))
     return { processed: 0, byStatus: {}, ignored: reports.length, ported: [] };
   const messages = [...batch.messages];
-  const position = new Map(messages.map((m, p) => [m.i, p]));
+  const position = new Map(messages.map((m, p) => [m.index, p]));
   let changed = false;
   let processed = 0;
   const byStatus: AppliedReports['byStatus'] = {};
@@ -184,20 +184,20 @@ export const applyBatchReports = (
 /**
  * The messages a settle writes when a delivery report got to the batch first (the partner reported before
  * our dispatcher recorded its answer): messages a report moved since the claim keep the report's state,
- * and get `sa` if the settle says they were accepted; the others take the settle's state.
+ * and get `sentAt` if the settle says they were accepted; the others take the settle's state.
  */
 export const mergeSettle = (
   claimed: readonly BatchMessage[],
   current: readonly BatchMessage[],
   settled: readonly BatchMessage[],
 ): BatchMessage[] => {
-  const before = new Map(claimed.map((m) => [m.i, m]));
-  const now = new Map(current.map((m) => [m.i, m]));
+  const before = new Map(claimed.map((m) => [m.index, m]));
+  const now = new Map(current.map((m) => [m.index, m]));
   return settled.map((mine) => {
-    const theirs = now.get(mine.i);
-    const was = before.get(mine.i);
-    const movedByReport = theirs && was && (theirs.st !== was.st || theirs.sa !== was.sa);
+    const theirs = now.get(mine.index);
+    const was = before.get(mine.index);
+    const movedByReport = theirs && was && (theirs.state !== was.state || theirs.sentAt !== was.sentAt);
     if (!theirs || !movedByReport) return mine;
-    return !theirs.sa && mine.sa ? { ...theirs, sa: mine.sa } : theirs;
+    return !theirs.sentAt && mine.sentAt ? { ...theirs, sentAt: mine.sentAt } : theirs;
   });
 };

@@ -213,7 +213,7 @@ const readUnique = (batches: ReportBatchStore, refs: readonly BatchRef[]) =>
 
 /**
  * The campaign each phone answers (contract §8): the latest campaign materialised in the reply window whose
- * message to the phone a partner accepted (`sa`). The candidate batches are read together: first every
+ * message to the phone a partner accepted (`sentAt`). The candidate batches are read together: first every
  * phone's newest campaign, then, for the phones whose message there was never accepted, their next one, and
  * so on (usually a single read).
  */
@@ -231,7 +231,7 @@ export const answeredCampaigns = async (
     for (const [phone, campaigns] of open) {
       const refs = campaigns[round] ?? [];
       const sent = refs.some((ref) =>
-        read.get(batchKey(ref.campaignId, ref.seq))?.messages.some((m) => m.to === phone && m.sa),
+        read.get(batchKey(ref.campaignId, ref.seq))?.messages.some((m) => m.to === phone && m.sentAt),
       );
       if (sent && refs[0]) answered.set(phone, refs[0].campaignId);
     }

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { CARRIERS } from '../../core/carriers.js';
+import { BATCH_STATUSES, MESSAGE_STATES, type Batch, type BatchMessage } from '../../core/dispatch/batch.js';
+import type { Progress } from '../../core/dispatch/materialize.js';
+import type { BatchRef } from '../../core/dispatch/ports.js';
+import { SUPPRESSION_REASONS } from '../../core/metrics/failure-reasons.js';
+import type { SuppressedChunk } from '../../core/reports.js';
+import { keyParts, keys } from '../table.js';
+import { defined, parseItem, type Item } from './codec.js';
+
+/**
+ * A message as stored inside its batch item. The names are short because a batch item holds up to 1,000
+ * messages under DynamoDB's 400 KB item limit and every byte is paid on each write and stream image:
+ * `i` index, `st` state, `sa` sent at. Only this codec knows them.
+ */
+const StoredMessage = z.object({
+  i: z.number(),
+  to: z.string(),
+  carrier: z.enum(CARRIERS),
+  province: z.string().optional(),
+  code: z.string().optional(),
+  st: z.enum(MESSAGE_STATES),
+  reason: z.string().optional(),
+  at: z.string().optional(),
+  sa: z.string().optional(),
+});
+type StoredMessage = z.output<typeof StoredMessage>;
+
+const messageFromStored = (m: StoredMessage): BatchMessage =>
+  defined({
+    index: m.i,
+    to: m.to,
+    carrier: m.carrier,
+    province: m.province,
+    code: m.code,
+    state: m.st,
+    reason: m.reason,
+    at: m.at,
+    sentAt: m.sa,
+  });
+
+const messageToStored = (m: BatchMessage): StoredMessage =>
+  defined({
+    i: m.index,
+    to: m.to,
+    carrier: m.carrier,
+    province: m.province,
+    code: m.code,
+    st: m.state,
+    reason: m.reason,
+    at: m.at,
+    sa: m.sentAt,
+  });
+
+const StoredMessages = z.array(StoredMessage).transform((messages) => messages.map(messageFromStored));
+
+const BATCH = 'Batch';
+
+const StoredBatch = z.object({
+  campaignId: z.string(),
+  seq: z.number(),
+  partnerId: z.string(),
+  routes: z.array(z.string()),
+  status: z.enum(BATCH_STATUSES),
+  attempt: z.number(),
+  // A string set (so `ADD` records a partner once, whatever the retries), read as a sorted list.
+  handedTo: z
+    .union([z.set(z.string()), z.array(z.string())])
+    .transform((handed) => [...handed].sort())
+    .optional(),
+  availableAt: z.string(),
+  leaseUntil: z.string().optional(),
+  messages: StoredMessages,
+  test: z.boolean().optional(),
+  ver: z.number().optional(),
+  segments: z.number().optional(),
+  price: z.number().optional(),
+  currency: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** What a reader that projects only the messages (and whether it is a test send) gets of a batch. */
+const BatchMessagesProjection = z.object({
+  messages: StoredMessages.default([]),
+  test: z.boolean().default(false),
+});
+
+const StoredBatchRef = z.object({ campaignId: z.string(), seq: z.number() });
+
+/**
+ * Send batch of a campaign: `CAMPAIGN#{campaignId}` / `BATCH#{seq 9 digits}`, listed in its partner's
+ * queue (index `lists`, `QUEUE#{partner}` / `{visibleAt}#{campaignId}#{seq}`) while queued or handing.
+ */
+export const batchCodec = {
+  entity: BATCH,
+  key: (ref: BatchRef) => keys.batch(ref.campaignId, ref.seq),
+  toItem: (batch: Batch): Item => ({
+    ...batch,
+    messages: batch.messages.map(messageToStored),
+    ...keys.batch(batch.campaignId, batch.seq),
+    ...(batch.status === 'queued' || batch.status === 'handing'
+      ? keys.batchQueue(batch.partnerId, batch.availableAt, batch.campaignId, batch.seq)
+      : {}),
+    entity: BATCH,
+  }),
+  fromItem: (item: Item): Batch => defined(parseItem(BATCH, StoredBatch, item)),
+  /** The stored form of messages, for an update that sets them. */
+  messagesToItem: (messages: readonly BatchMessage[]): StoredMessage[] => messages.map(messageToStored),
+  /** A read projecting `messages` and `test` only. */
+  messagesFromItem: (item: Item) => parseItem(BATCH, BatchMessagesProjection, item),
+  /** A read projecting `campaignId` and `seq` only. */
+  refFromItem: (item: Item): BatchRef => parseItem(BATCH, StoredBatchRef, item),
+} as const;
+
+const PROGRESS = 'Progress';
+
+/**
+ * Sending progress of a campaign: `CAMPAIGN#{campaignId}` / `PROGRESS`. Settling batches `ADD` to it before
+ * materialisation may have written the rest, so every counter may be absent (0).
+ */
+const StoredProgress = z
+  .object({
+    materialized: z.boolean().default(false),
+    totalBatches: z.number().default(0),
+    settledBatches: z.number().default(0),
+    suppressed: z.number().default(0),
+    capped: z.number().default(0),
+    unroutable: z.number().default(0),
+    // The materialisation lease (materialize-lease.ts), flat on the item so one update can set or remove it.
+    leaseOwner: z.string().optional(),
+    leaseUntil: z.string().optional(),
+  })
+  .transform(({ leaseOwner, leaseUntil, ...progress }): Progress =>
+    leaseOwner !== undefined && leaseUntil !== undefined
+      ? { ...progress, lease: { owner: leaseOwner, until: leaseUntil } }
+      : progress,
+  );
+
+/** The stored names of the lease's attributes, for the updates that set, move or remove it. */
+const LEASE_ATTRIBUTES = { owner: 'leaseOwner', until: 'leaseUntil' } as const;
+
+export const progressCodec = {
+  entity: PROGRESS,
+  key: (campaignId: string) => keys.progress(campaignId),
+  fromItem: (item: Item): Progress => parseItem(PROGRESS, StoredProgress, item),
+  leaseAttributes: LEASE_ATTRIBUTES,
+  /** The campaign a progress item belongs to (the item holds it in its key only). */
+  campaignIdOf: (item: Item): string | undefined => keyParts.campaignOfPk(item.pk),
+} as const;
+
+const SUPPRESSED = 'Suppressed';
+
+const StoredSuppressedRecipient = z.object({
+  to: z.string(),
+  carrier: z.enum(CARRIERS),
+  province: z.string().optional(),
+  reason: z.enum(SUPPRESSION_REASONS),
+});
+
+const StoredSuppressed = z.object({
+  chunk: z.number(),
+  chunks: z.number(),
+  at: z.string(),
+  recipients: z.array(StoredSuppressedRecipient).transform((list) => list.map((r) => defined(r))),
+});
+
+/** Suppressed recipients of a campaign, 1,000 an item: `CAMPAIGN#{campaignId}` / `SUPPRESSED#{chunk 6}`. */
+export const suppressedCodec = {
+  entity: SUPPRESSED,
+  toItem: (campaignId: string, chunk: SuppressedChunk): Item => ({
+    ...keys.suppressed(campaignId, chunk.chunk),
+    entity: SUPPRESSED,
+    campaignId,
+    ...chunk,
+  }),
+  fromItem: (item: Item): SuppressedChunk => parseItem(SUPPRESSED, StoredSuppressed, item),
+} as const;

@@ -1,0 +1,399 @@
+import { z } from 'zod';
+import type { Audience } from '../../core/audience.js';
+import { currentFilters } from '../../core/audience-filters.js';
+import { AuditEntry } from '../../core/audit.js';
+import { CampaignView, type Campaign } from '../../core/campaign.js';
+import { CARRIERS } from '../../core/carriers.js';
+import type { ClickRecord, LinkClicks } from '../../core/links.js';
+import { OPT_OUT_SOURCES, type OptOut } from '../../core/opt-out.js';
+import { PartnerView, type Partner } from '../../core/partner.js';
+import { SettingsView, type Settings } from '../../core/settings.js';
+import type { Inbound } from '../../core/webhooks/inbound.js';
+import type { RecipientIndexItem } from '../../core/webhooks/service.js';
+import { keyParts, keys } from '../table.js';
+import { defined, parseItem, type Item } from './codec.js';
+
+/**
+ * The codecs of the table's other entities (batches, progress and suppressed recipients are in batch.ts):
+ * each one's entity name, keys, `toItem` and a `fromItem` that parses with zod. Stores use nothing else.
+ */
+
+const PARTNER = 'Partner';
+// The API's schemas refuse unknown keys; a stored item also holds its keys, which parsing drops.
+const StoredPartner = z.object(PartnerView.shape).extend({
+  secrets: z.array(z.object({ secret: z.string(), validUntil: z.string().optional() })),
+});
+/** Partner: `PARTNER#{id}` / `PARTNER`, listed under `PARTNERS` / `{id}`. */
+export const partnerCodec = {
+  entity: PARTNER,
+  toItem: (partner: Partner): Item => ({
+    ...keys.partner(partner.id),
+    ...keys.partnerList(partner.id),
+    entity: PARTNER,
+    ...partner,
+  }),
+  fromItem: (item: Item): Partner => {
+    const partner = parseItem(PARTNER, StoredPartner, item);
+    return { ...partner, secrets: partner.secrets.map((s) => defined(s)) };
+  },
+} as const;
+
+const OPT_OUT = 'OptOut';
+const StoredOptOut = z.object({
+  phone: z.string(),
+  reason: z.string().optional(),
+  source: z.enum(OPT_OUT_SOURCES),
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+/** Opt-out of a phone: `OPTOUT#{phone}` / `OPTOUT`, listed under `OPTOUTS` / `{phone}`. */
+export const optOutCodec = {
+  entity: OPT_OUT,
+  toItem: (optOut: OptOut): Item => ({
+    ...keys.optOut(optOut.phone),
+    ...keys.optOutList(optOut.phone),
+    entity: OPT_OUT,
+    ...optOut,
+  }),
+  fromItem: (item: Item): OptOut => parseItem(OPT_OUT, StoredOptOut, item),
+  /** A read projecting `phone` (BatchGetItem) or the list key `listSk` (the `lists` index) only. */
+  phoneOf: (item: Item): string => parseItem(OPT_OUT, z.object({ phone: z.string() }), item).phone,
+  phoneOfListItem: (item: Item): string => parseItem(OPT_OUT, z.object({ listSk: z.string() }), item).listSk,
+} as const;
+
+const INBOUND = 'Inbound';
+const StoredInbound = z.object({
+  partnerId: z.string(),
+  id: z.string(),
+  from: z.string(),
+  text: z.string(),
+  at: z.string(),
+  receivedAt: z.string(),
+  campaignId: z.string().optional(),
+  optOut: z.boolean(),
+  optOutRefused: z.string().optional(),
+});
+/** Inbound message: `INBOUND#{partnerId}#{id}` / `INBOUND`, listed under `REPLIES#{campaignId}`. */
+export const inboundCodec = {
+  entity: INBOUND,
+  toItem: (inbound: Inbound): Item => ({
+    ...keys.inbound(inbound.partnerId, inbound.id),
+    ...(inbound.campaignId
+      ? keys.replyList(inbound.campaignId, inbound.at, inbound.partnerId, inbound.id)
+      : {}),
+    entity: INBOUND,
+    ...inbound,
+  }),
+  fromItem: (item: Item): Inbound => parseItem(INBOUND, StoredInbound, item),
+} as const;
+
+const CAMPAIGN = 'Campaign';
+/**
+ * A stored campaign, its filters (and those of the version last rejected, so a review compares like with
+ * like) in today's province names: campaigns saved before the registry hold them as typed.
+ */
+const inTodaysProvinces = ({ filters, rejection, ...campaign }: Campaign): Campaign => {
+  const version = rejection?.version;
+  return {
+    ...campaign,
+    ...(filters ? { filters: currentFilters(filters) } : {}),
+    ...(rejection
+      ? {
+          rejection: version?.filters
+            ? { ...rejection, version: { ...version, filters: currentFilters(version.filters) } }
+            : rejection,
+        }
+      : {}),
+  };
+};
+/** Campaign: `CAMPAIGN#{id}` / `CAMPAIGN`, listed under `CAMPAIGNS` and `CAMPAIGN_STATUS#{status}`. */
+export const campaignCodec = {
+  entity: CAMPAIGN,
+  toItem: (campaign: Campaign): Item => ({
+    ...campaign,
+    ...keys.campaign(campaign.id),
+    ...keys.campaignList(campaign.createdAt, campaign.id),
+    ...keys.campaignByStatus(campaign.status, campaign.createdAt, campaign.id),
+    entity: CAMPAIGN,
+  }),
+  fromItem: (item: Item): Campaign => inTodaysProvinces(parseItem(CAMPAIGN, CampaignView, item)),
+} as const;
+
+const AUDIT = 'Audit';
+/** Audit entry: `AUDIT#{campaignId}` / `{at}#{id}`, listed under `AUDIT`. */
+export const auditCodec = {
+  entity: AUDIT,
+  toItem: (entry: AuditEntry): Item => ({
+    ...entry,
+    ...keys.audit(entry.campaignId, entry.at, entry.id),
+    entity: AUDIT,
+  }),
+  fromItem: (item: Item): AuditEntry => parseItem(AUDIT, AuditEntry, item),
+} as const;
+
+/** A user's test sends on a campaign in one UTC hour (a counter `sends`, moved by `ADD`). */
+export const testSendsCodec = { entity: 'TestSends', key: keys.testSends } as const;
+
+const SETTINGS = 'Settings';
+const StoredSettings = z.object(SettingsView.shape);
+/** Settings: `SETTINGS` / `SETTINGS`. */
+export const settingsCodec = {
+  entity: SETTINGS,
+  key: keys.settings,
+  toItem: (settings: Settings): Item => ({ ...keys.settings, entity: SETTINGS, ...settings }),
+  fromItem: (item: Item): Settings => parseItem(SETTINGS, StoredSettings, item),
+} as const;
+
+/**
+ * Audience counters are stored as lists of `[name, count]` pairs, not as DynamoDB maps: the document client
+ * reads a map into a plain object key by key, and a province called `__proto__` would vanish on the way.
+ * Audiences written before counters became pairs hold a map.
+ */
+const StoredCounts = z
+  .union([z.array(z.tuple([z.string(), z.number()])), z.record(z.string(), z.number())])
+  .optional()
+  .transform((stored): Record<string, number> =>
+    Array.isArray(stored) ? Object.fromEntries(stored) : { ...stored },
+  );
+const toPairs = (counts: Iterable<[string, number]>): [string, number][] => [...counts];
+
+const AUDIENCE = 'Audience';
+const StoredAudience = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+  size: z.number(),
+  byCarrier: StoredCounts,
+  byProvince: StoredCounts,
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+/** Audience: `AUDIENCE#{id}` / `AUDIENCE`, listed under `AUDIENCES` / `{createdAt}#{id}`. */
+export const audienceCodec = {
+  entity: AUDIENCE,
+  toItem: (audience: Audience): Item => ({
+    ...keys.audience(audience.id),
+    ...keys.audienceList(audience.createdAt, audience.id),
+    entity: AUDIENCE,
+    ...audience,
+    byCarrier: toPairs(Object.entries(audience.byCarrier)),
+    byProvince: toPairs(Object.entries(audience.byProvince)),
+  }),
+  /** Counters as an update sets them. */
+  countsToItem: toPairs,
+  fromItem: (item: Item): Audience => parseItem(AUDIENCE, StoredAudience, item),
+} as const;
+
+const AUDIENCE_CHUNK = 'AudienceChunk';
+const StoredChunkMembers = z.object({ members: z.string() });
+/** Up to 250 members of an audience as one text (audience-store.ts): `AUDIENCE#{id}` / `CHUNK#{import}#{seq}`. */
+export const audienceChunkCodec = {
+  entity: AUDIENCE_CHUNK,
+  key: keys.audienceChunk,
+  toItem: (audienceId: string, importId: string, seq: number, members: string): Item => ({
+    ...keys.audienceChunk(audienceId, importId, seq),
+    entity: AUDIENCE_CHUNK,
+    importId,
+    members,
+  }),
+  /** The members' text of a chunk (a read may project `members` only). */
+  membersOf: (item: Item): string => parseItem(AUDIENCE_CHUNK, StoredChunkMembers, item).members,
+  /** A chunk as read, its members' text replaced: the same key, import and entity. */
+  withMembers: (item: Item, members: string): Item => ({ ...item, entity: AUDIENCE_CHUNK, members }),
+} as const;
+
+/** Idempotency record of a POST (its state and answer are the store's): expires through `ttl`. */
+export const idempotencyCodec = { entity: 'Idempotency', key: keys.idempotency } as const;
+
+const SCHEDULE = 'Schedule';
+const StoredSchedule = z.object({ campaignId: z.string(), dueAt: z.string() });
+/** Local runtime's schedule of a campaign: `SCHEDULE#{campaignId}` / `SCHEDULE`, listed by `dueAt`. */
+export const scheduleCodec = {
+  entity: SCHEDULE,
+  key: keys.schedule,
+  toItem: ({ campaignId, dueAt }: z.output<typeof StoredSchedule>): Item => ({
+    ...keys.schedule(campaignId),
+    ...keys.scheduleList(dueAt, campaignId),
+    entity: SCHEDULE,
+    campaignId,
+    dueAt,
+  }),
+  fromItem: (item: Item) => parseItem(SCHEDULE, StoredSchedule, item),
+} as const;
+
+const EVENT = 'Event';
+const StoredEvent = z.object({
+  pk: z.string(),
+  type: z.string(),
+  at: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+/** Local runtime's record of a published event: `EVENT#{id}` / `EVENT`, kept a week. */
+export const eventCodec = {
+  entity: EVENT,
+  toItem: (id: string, event: { at: string }, ttl: number): Item => ({
+    ...keys.event(id, event.at),
+    entity: EVENT,
+    ...event,
+    ttl,
+  }),
+  /** The published event (its id from the key), as the local event bus reads it off the stream. */
+  fromItem: (item: Item) => {
+    const { pk, ...event } = parseItem(EVENT, StoredEvent, item);
+    return { id: keyParts.eventOfPk(pk) ?? '', ...event };
+  },
+} as const;
+
+const SCHEMA_VERSION = 'SchemaVersion';
+/** The table's data model version (functions/core/province-migration.ts): `SCHEMA` / `VERSION`. */
+export const schemaVersionCodec = {
+  entity: SCHEMA_VERSION,
+  key: keys.schemaVersion,
+  toItem: (version: number): Item => ({ ...keys.schemaVersion, entity: SCHEMA_VERSION, version }),
+  fromItem: (item: Item): number =>
+    parseItem(SCHEMA_VERSION, z.object({ version: z.number() }), item).version,
+} as const;
+
+const LINK_PREFIX = 'LinkPrefix';
+/** Short-link prefix reserved by a campaign: `LINKPREFIX#{prefix}` / `LINKPREFIX`. */
+export const linkPrefixCodec = {
+  entity: LINK_PREFIX,
+  key: keys.linkPrefix,
+  toItem: (prefix: string, campaignId: string): Item => ({
+    ...keys.linkPrefix(prefix),
+    entity: LINK_PREFIX,
+    campaignId,
+  }),
+  /** A read projecting `campaignId` only. */
+  campaignIdOf: (item: Item): string =>
+    parseItem(LINK_PREFIX, z.object({ campaignId: z.string() }), item).campaignId,
+} as const;
+
+const CLICK = 'Click';
+/** Stored with the short index name `i` of the batch message the link belongs to. */
+const StoredClick = z.object({
+  pk: z.string(),
+  campaignId: z.string(),
+  seq: z.number(),
+  i: z.number(),
+  carrier: z.string(),
+  province: z.string().optional(),
+  test: z.boolean().optional(),
+  clicks: z.number().default(0),
+  firstAt: z.string(),
+  lastAt: z.string(),
+});
+/**
+ * Clicks on one recipient's short link: `CLICK#{code}` / `CLICK`, listed under `CLICKS#{campaignId}` /
+ * `{code}`. Written by one `UpdateExpression` per click (`ADD clicks`), so the codec gives its attributes.
+ */
+export const clickCodec = {
+  entity: CLICK,
+  key: keys.click,
+  /** The attributes a click sets (besides `clicks`, `firstAt` and `lastAt`, which the update moves). */
+  attributesOf: (click: ClickRecord): Item =>
+    defined({
+      entity: CLICK,
+      campaignId: click.campaignId,
+      seq: click.seq,
+      i: click.index,
+      carrier: click.carrier,
+      ...keys.clickList(click.campaignId, click.code),
+      province: click.province || undefined,
+      test: click.test || undefined,
+    }),
+  fromItem: (item: Item): LinkClicks => {
+    const { pk, i, ...click } = parseItem(CLICK, StoredClick, item);
+    return defined({ ...click, code: keyParts.codeOfClickPk(pk) ?? '', index: i });
+  },
+  /** A read projecting `pk` and `clicks` (BatchGetItem by code). */
+  clicksByCode: (item: Item): [code: string, clicks: number] => {
+    const { pk, clicks } = parseItem(
+      CLICK,
+      z.object({ pk: z.string(), clicks: z.number().default(0) }),
+      item,
+    );
+    return [keyParts.codeOfClickPk(pk) ?? '', clicks];
+  },
+  /** A read of the `lists` index projecting `listSk` (the code) and `clicks`. */
+  clicksOfListItem: (item: Item): [code: string, clicks: number] => {
+    const { listSk, clicks } = parseItem(
+      CLICK,
+      z.object({ listSk: z.string(), clicks: z.number().default(0) }),
+      item,
+    );
+    return [listSk, clicks];
+  },
+} as const;
+
+const RECIPIENT_INDEX = 'RecipientIndex';
+const StoredRecipientIndex = z.object({
+  sk: z.string(),
+  campaignId: z.string(),
+  entries: z.array(z.string()).default([]),
+});
+/** Phones of a campaign by last 2 digits: `RECIPIENTS#{bucket}` / `{materializedAt}#{campaignId}#{first seq}`. */
+export const recipientIndexCodec = {
+  entity: RECIPIENT_INDEX,
+  toItem: (bucket: string, item: RecipientIndexItem, firstSeq: number, ttl: number): Item => ({
+    ...keys.recipientIndex(bucket, item.materializedAt, item.campaignId, firstSeq),
+    entity: RECIPIENT_INDEX,
+    campaignId: item.campaignId,
+    entries: item.entries,
+    ttl,
+  }),
+  fromItem: (item: Item): RecipientIndexItem => {
+    const { sk, campaignId, entries } = parseItem(RECIPIENT_INDEX, StoredRecipientIndex, item);
+    return { campaignId, materializedAt: keyParts.materializedAtOfRecipientSk(sk), entries };
+  },
+} as const;
+
+const PORTED = 'Ported';
+const StoredPorted = z.object({ phone: z.string(), carrier: z.string() });
+/** Ported number: `PORTED#{phone}` / `PORTED`, listed under `PORTED` / `{phone}`. */
+export const portedCodec = {
+  entity: PORTED,
+  key: (phone: string) => {
+    const { pk, sk } = keys.ported(phone);
+    return { pk, sk };
+  },
+  toItem: <N extends { phone: string }>(number: N): Item => ({
+    ...keys.ported(number.phone),
+    entity: PORTED,
+    ...number,
+  }),
+  /** Phone and carrier, when the carrier is one we know (a read may project only these two). */
+  fromItem: (item: Item) => {
+    const { phone, carrier } = parseItem(PORTED, StoredPorted, item);
+    const known = z.enum(CARRIERS).safeParse(carrier);
+    return known.success ? { phone, carrier: known.data } : undefined;
+  },
+} as const;
+
+const WEBHOOK_RECEIPT = 'WebhookReceipt';
+const StoredReceipt = z.object({ status: z.number(), body: z.string(), ttl: z.number() });
+/** A partner webhook already answered: `WEBHOOK#{partnerId}#{webhook-id}` / `WEBHOOK#{endpoint}`. */
+export const webhookReceiptCodec = {
+  entity: WEBHOOK_RECEIPT,
+  key: (d: { partnerId: string; endpoint: string; webhookId: string }) =>
+    keys.webhookReceipt(d.partnerId, d.endpoint, d.webhookId),
+  toItem: (
+    delivery: { partnerId: string; endpoint: string; webhookId: string },
+    answer: { status: number; body: unknown },
+    receivedAt: string,
+    ttl: number,
+  ): Item => ({
+    ...keys.webhookReceipt(delivery.partnerId, delivery.endpoint, delivery.webhookId),
+    entity: WEBHOOK_RECEIPT,
+    ...delivery,
+    status: answer.status,
+    body: JSON.stringify(answer.body),
+    receivedAt,
+    ttl,
+  }),
+  /** The stored answer and when it expires (seconds since the epoch). */
+  fromItem: (item: Item) => {
+    const { status, body, ttl } = parseItem(WEBHOOK_RECEIPT, StoredReceipt, item);
+    return { answer: { status, body: JSON.parse(body) as unknown }, expiresAt: ttl };
+  },
+} as const;
