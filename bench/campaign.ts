@@ -61,15 +61,29 @@ export const addPartner = async (
   carriers: string[],
   tps: number,
 ): Promise<CarrierSimulator & { signingSecret: string }> => {
-  const simulator = await createCarrierSimulator({
-    partnerId: id,
-    carriers: carriers as never,
-    tps,
-    latencyMs: 5,
-    seed: 30_07,
-  });
-  const created = await call(runtime, 'admin', 'PUT', `/v1/partners/${id}`, {
-    name: id,
+  const simulator = await createCarrierSimulator(simulatorOptions(id, carriers, tps));
+  const signingSecret = await registerPartner(runtime, simulator, carriers, tps);
+  return Object.assign(simulator, { signingSecret });
+};
+
+/** The benchmarks' simulator settings: answers in 5 ms, seeded outcomes. */
+export const simulatorOptions = (partnerId: string, carriers: string[], tps: number) => ({
+  partnerId,
+  carriers: carriers as never,
+  tps,
+  latencyMs: 5,
+  seed: 30_07,
+});
+
+/** Registers a simulator (in this process or another) as a partner, and gives it its signing secret. */
+export const registerPartner = async (
+  runtime: Runtime,
+  simulator: { partnerId: string; url: string; setSecret(secret: string): void },
+  carriers: string[],
+  tps: number,
+) => {
+  const created = await call(runtime, 'admin', 'PUT', `/v1/partners/${simulator.partnerId}`, {
+    name: simulator.partnerId,
     webhookUrl: simulator.url,
     carriers,
     tps,
@@ -79,7 +93,7 @@ export const addPartner = async (
   });
   const signingSecret = String(created.signingSecret);
   simulator.setSecret(signingSecret);
-  return Object.assign(simulator, { signingSecret });
+  return signingSecret;
 };
 
 /** Imports the CSV into a new audience, runs a campaign to completion; answers seconds from approval. */

@@ -2,11 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dynamoDocumentClient } from '../functions/adapters/clients.js';
 import { keys } from '../functions/adapters/table.js';
-import type { CarrierSimulator } from '../local/simulators/index.js';
+import type { CarrierSimulator, SimulatorCounters } from '../local/simulators/index.js';
 import type { Runtime } from '../local/runtime.js';
-import { addPartner, call, sendCampaign, startBenchRuntime } from './campaign.js';
+import {
+  addPartner,
+  call,
+  registerPartner,
+  sendCampaign,
+  simulatorOptions,
+  startBenchRuntime,
+} from './campaign.js';
 import { countRequests, writeRequests, type RequestCounts } from './counters.js';
 import { generateSubscribersCsv } from './import.js';
+import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
 
 /**
  * Dispatch end to end on this machine: the local runtime (API, scheduler, dispatcher) on an in-memory
@@ -35,14 +43,14 @@ const javaPeakRssMb = (endpoint: string): number | undefined => {
  * Pacing as the partner saw it, over rolling seconds of its own arrival times: the busiest rolling second
  * (≤ tps), and the rate from its first batch to its last (those of the last moment left out) ÷ tps.
  */
-const pacing = (simulator: CarrierSimulator, tps: number) => {
-  const { arrivals } = simulator.counters();
+const pacing = (counters: SimulatorCounters, tps: number) => {
+  const { arrivals } = counters;
   const first = Math.min(...arrivals.map(([at]) => at));
   const last = Math.max(...arrivals.map(([at]) => at));
   const before = arrivals.filter(([at]) => at < last).reduce((sum, [, n]) => sum + n, 0);
   return {
     achieved: before / Math.max(0.001, (last - first) / 1000) / tps,
-    busiest: simulator.counters().maxOfferedInAnySecond,
+    busiest: counters.maxOfferedInAnySecond,
     seconds: (last - first) / 1000,
   };
 };
@@ -74,8 +82,8 @@ const ms = (n: number) => `${n >= 0 ? '+' : ''}${Math.round(n)}`;
  * batch in it, its reserved moment, when it was sent (its body's timestamp) and when it arrived, relative
  * to the first arrival of the run; and how late batches were sent and how long they took to arrive.
  */
-const tracePacing = (simulator: CarrierSimulator, moments: readonly number[]) => {
-  const { offers } = simulator.counters();
+const tracePacing = (counters: SimulatorCounters, moments: readonly number[]) => {
+  const { offers } = counters;
   const sorted = [...moments].sort((a, b) => a - b);
   const reservedFor = (sentAt: number) => sorted.filter((m) => m <= sentAt + 1).at(-1) ?? NaN;
   const origin = offers[0]?.arrivedAt ?? 0;
@@ -155,33 +163,46 @@ export async function dispatchBenchmark(): Promise<void> {
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const simulators: CarrierSimulator[] = [];
+  const processes: SimulatorProcess[] = [];
   try {
     const csv = generateSubscribersCsv(THROUGHPUT_ROWS);
     // BENCH_DISPATCH=pacing: the pacing part alone.
     if (process.env.BENCH_DISPATCH !== 'pacing') await throughputPart(runtime, csv, counts, simulators);
 
-    // 2. Pacing: one partner at a time, about 12 seconds of traffic at its TPS.
+    // 2. Pacing: one partner at a time, about 12 seconds of traffic at its TPS, each partner's simulator in
+    // a process of its own (BENCH_SIMULATORS=inprocess: in the runtime's, sharing its event loop).
+    const separate = process.env.BENCH_SIMULATORS !== 'inprocess';
     console.log(
-      '\nPacing (one partner, ~12 s of traffic each, by its arrival times; achieved = rate / tps, busiest rolling second)',
+      `\nPacing (one partner, ~12 s of traffic each, by its arrival times; achieved = rate / tps, busiest rolling second; simulators ${separate ? 'in their own processes' : 'in the runtime process'})`,
     );
     const lines = csv.split('\r\n');
     for (const tps of PACING_TPS) {
       const id = `pace-${tps}`;
-      const simulator = await addPartner(runtime, id, ['*'], tps);
-      simulators.push(simulator);
+      let simulator: CarrierSimulator | SimulatorProcess;
+      if (separate) {
+        simulator = await startSimulatorProcess(simulatorOptions(id, ['*'], tps));
+        processes.push(simulator);
+        await registerPartner(runtime, simulator, ['*'], tps);
+      } else {
+        const inProcess = await addPartner(runtime, id, ['*'], tps);
+        simulators.push(inProcess);
+        simulator = inProcess;
+      }
       const rows = lines.slice(1, 1 + tps * PACING_SECONDS);
       const log = rateLogRequests(counts, id);
       const run = await sendCampaign(runtime, `${lines[0]}\r\n${rows.join('\r\n')}\r\n`, [id]);
-      const result = pacing(simulator, tps);
-      const batches = simulator.counters().arrivals.length;
+      const counters = await simulator.counters();
+      const result = pacing(counters, tps);
+      const batches = counters.arrivals.length;
       console.log(
-        `  ${String(tps).padStart(5)} TPS: achieved ${result.achieved.toFixed(3)} of tps (goal ≥ 0.97), busiest rolling second offered ${result.busiest} (cap ${tps}), over ${result.seconds.toFixed(1)} s, ${simulator.counters().throttled} throttled, ${run.seconds.toFixed(1)} s`,
+        `  ${String(tps).padStart(5)} TPS: achieved ${result.achieved.toFixed(3)} of tps (goal ≥ 0.97), busiest rolling second offered ${result.busiest} (cap ${tps}), over ${result.seconds.toFixed(1)} s, ${counters.throttled} throttled, ${run.seconds.toFixed(1)} s`,
       );
-      // One write per batch; more is a moment given back (woke late) or a collision with another consumer.
+      // One write per batch; more is a moment given back or a late send recorded, fewer is reservations of
+      // several consumers made in one write.
       console.log(
         `             pacing log: ${(log.puts / batches).toFixed(2)} writes and ${(log.gets / batches).toFixed(2)} reads per batch (${log.puts - batches} beyond one a batch, ${log.failed} collisions)`,
       );
-      if (process.env.BENCH_PACING_TRACE) tracePacing(simulator, log.moments);
+      if (process.env.BENCH_PACING_TRACE) tracePacing(counters, log.moments);
     }
     clearInterval(sampler);
     console.log(
@@ -189,6 +210,7 @@ export async function dispatchBenchmark(): Promise<void> {
     );
   } finally {
     clearInterval(sampler);
+    for (const simulator of processes) await simulator.close();
     await stop(simulators);
   }
 }

@@ -7,13 +7,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Batch, BatchMessage } from '../core/dispatch/batch.js';
-import {
-  SAFETY_MARGIN_MS,
-  pacingFor,
-  recordLateSend,
-  reserve,
-  type Reservation,
-} from '../core/dispatch/pacing.js';
+import { SAFETY_MARGIN_MS, type Reservation } from '../core/dispatch/pacing.js';
+import { sharedRateLimiter, type RateLogStore } from '../core/dispatch/rate-limiter.js';
 import {
   OutcomeTooLargeError,
   type BatchRef,
@@ -278,109 +273,49 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
 });
 
 /**
- * The partner's reservation log (pacing.ts) in one item, `log` as [at, count, at, count, ...], moved by one
- * conditional write per batch on its version. The reserved moment is ahead of `now` by about this
- * process's round trip to the table, so the batch is not already late when the write returns.
+ * The partner's reservation log (pacing.ts, shared as core/dispatch/rate-limiter.ts says) in one item, `log`
+ * as [at, count, at, count, ...], moved by one conditional write per batch on its version.
  */
 export const dynamoRateLimiter = (
   client: DynamoDBDocumentClient,
   table: string,
   marginMs = SAFETY_MARGIN_MS,
-): RateLimiter => {
-  const { windowMs, lateToleranceMs } = pacingFor(marginMs);
-  // A write's round trip, smoothed; the lead covers twice it (and at least 50 ms), so a batch reserved for
-  // an idle partner is rarely late when the write returns (a late one must reserve again).
-  let writeMs = 25;
-  // Consumers in one process (the local dispatcher; a Lambda has one) take turns on a partner's log, so
-  // they never collide on it: a collision costs a failed write and a read, and a backlog's consumers all
-  // ask for the same moment at once.
-  const turns = new Map<string, Promise<unknown>>();
-  const inTurn = <T>(partnerId: string, work: () => Promise<T>): Promise<T> => {
-    const mine = (turns.get(partnerId) ?? Promise.resolve()).then(work, work);
-    const settled = mine.catch(() => undefined);
-    turns.set(partnerId, settled);
-    void settled.then(() => {
-      if (turns.get(partnerId) === settled) turns.delete(partnerId);
-    });
-    return mine;
-  };
-  return {
-    lateToleranceMs,
-    reserve: (partnerId, size, tps, now, options = {}) =>
-      inTurn(partnerId, () => reserveNow(partnerId, size, tps, now, options)),
-    sentLate: (partnerId, size, reservedAt, sentAt) =>
-      inTurn(partnerId, async () => {
-        await change(partnerId, (log) => ({
-          log: recordLateSend(log, reservedAt.getTime(), sentAt.getTime(), size, windowMs),
-          at: sentAt,
-        }));
-      }),
-  };
+): RateLimiter =>
+  sharedRateLimiter({
+    store: dynamoRateLog(client, table),
+    now: Date.now,
+    sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+    random: Math.random,
+    marginMs,
+  });
 
-  async function reserveNow(
-    partnerId: string,
-    size: number,
-    tps: number,
-    now: Date,
-    { replacing, horizonMs }: { replacing?: Date; horizonMs?: number },
-  ): Promise<{ at: Date; reserved: boolean }> {
-    let answer = { at: now, reserved: false };
-    await change(partnerId, (log) => {
-      const earliest = Math.max(now.getTime(), Date.now()) + Math.min(1000, Math.max(50, 2 * writeMs));
-      const next = reserve(log, earliest, size, tps, {
-        windowMs,
-        replacing: replacing?.getTime(),
-        horizonMs,
-      });
-      answer = { at: new Date(next.at), reserved: next.reserved };
-      // Too far ahead to reserve yet: a read, no write.
-      return next.reserved ? { log: next.log, at: answer.at } : undefined;
-    });
-    return answer;
-  }
-
-  /**
-   * Reads the partner's log and writes what `next` makes of it (nothing when it answers undefined), on the
-   * log's version; when another consumer wrote first, reads its log and asks `next` again.
-   */
-  async function change(
-    partnerId: string,
-    next: (log: Reservation[]) => { log: Reservation[]; at: Date } | undefined,
-  ): Promise<void> {
-    const key = keys.rate(partnerId);
-    let current = await readRate(client, table, key);
-    for (let attempt = 1; ; attempt++) {
-      const ver = Number(current?.ver ?? 0);
-      const flat = (current?.log ?? []) as number[];
-      const log: Reservation[] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) log.push([Number(flat[i]), Number(flat[i + 1])]);
-      const started = Date.now();
-      const changed = next(log);
-      if (!changed) return;
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table,
-            Item: { ...key, log: changed.log.flat(), ver: ver + 1, ttl: ttlAfter(changed.at, 3600) },
-            ConditionExpression: ver ? 'ver = :ver' : 'attribute_not_exists(ver)',
-            ...(ver ? { ExpressionAttributeValues: { ':ver': ver } } : {}),
-          }),
-        );
-        writeMs = (writeMs * 3 + (Date.now() - started)) / 4;
-        return;
-      } catch (error) {
-        // Another consumer wrote first: read its log and fit in after it. Many consumers of one busy
-        // partner collide often, so each waits a little (jittered, growing) before trying again.
-        if (!conditionFailed(error) || attempt >= 200) throw error;
-        await new Promise((done) => setTimeout(done, Math.floor(Math.random() * Math.min(50, 2 * attempt))));
-        current = await readRate(client, table, key);
-      }
+const dynamoRateLog = (client: DynamoDBDocumentClient, table: string): RateLogStore => ({
+  async read(partnerId) {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table, Key: keys.rate(partnerId), ConsistentRead: true }),
+    );
+    const flat = (Item?.log ?? []) as number[];
+    const log: Reservation[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) log.push([Number(flat[i]), Number(flat[i + 1])]);
+    return { log, ver: Number(Item?.ver ?? 0) };
+  },
+  async write(partnerId, log, ver, keepUntil) {
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...keys.rate(partnerId), log: log.flat(), ver: ver + 1, ttl: ttlAfter(keepUntil, 0) },
+          ConditionExpression: ver ? 'ver = :ver' : 'attribute_not_exists(ver)',
+          ...(ver ? { ExpressionAttributeValues: { ':ver': ver } } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
     }
-  }
-};
-
-const readRate = async (client: DynamoDBDocumentClient, table: string, key: { pk: string; sk: string }) =>
-  (await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
+  },
+});
 
 /** Batches as delivery reports read and write them: many at once, each write conditional on `ver`. */
 export const dynamoReportBatchStore = (client: DynamoDBDocumentClient, table: string): ReportBatchStore => ({

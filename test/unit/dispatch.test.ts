@@ -240,9 +240,10 @@ const setup = (
     batches: store,
     queue: { enqueue: async (refs) => void enqueued.push(...refs.map((r) => `${r.seq}:${r.partnerId}`)) },
     limiter: {
-      reserve: async (_id, _size, _tps, now) => ({ at: now, reserved: true }),
+      reserve: async (_id, _size, _tps, now) => ({ at: now, reserved: true, leadMs: 0 }),
       sentLate: async () => {},
       lateToleranceMs: LATE_TOLERANCE_MS,
+      windowMs: PACING_WINDOW_MS,
     },
     transportFor: () => ({
       send: async (request) => {
@@ -440,37 +441,70 @@ describe('dispatching a batch', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('waits for its reserved moment, and when it woke too late gives that moment back as it reserves again', async () => {
+  it('waits for its reserved moment, and when it woke too late goes at once, counted from when it went', async () => {
     const { deps, sent, advance } = setup([{ status: 200 }]);
-    const reservations: [number, number | undefined][] = [];
+    const reservations: number[] = [];
+    const late: [number, number][] = [];
     deps.limiter = {
       lateToleranceMs: LATE_TOLERANCE_MS,
-      reserve: async (_id, size, tps, now, options) => {
-        reservations.push([now.getTime(), options?.replacing?.getTime()]);
+      windowMs: PACING_WINDOW_MS,
+      reserve: async (_id, size, tps, now) => {
+        reservations.push(now.getTime());
         expect([size, tps]).toEqual([3, 100]);
-        return { at: new Date(now.getTime() + 400), reserved: true };
+        return { at: new Date(now.getTime() + 400), reserved: true, leadMs: 0 };
       },
-      sentLate: async () => {},
+      sentLate: async (_id, _size, reservedAt, sentAt) =>
+        void late.push([reservedAt.getTime(), sentAt.getTime()]),
     };
-    let late = true;
+    let overrun = true;
     const sleep = deps.sleep;
     deps.sleep = async (ms) => {
       await sleep(ms);
-      // The first wait to the moment overruns it by more than the tolerance (a busy process).
-      const reserved = reservations.at(-1)?.[0] ?? 0;
-      if (late && deps.now().getTime() >= reserved + 400) {
+      // The wait to the moment overruns it by more than the tolerance (a busy process).
+      if (overrun && deps.now().getTime() >= (reservations[0] ?? 0) + 400) {
         advance(LATE_TOLERANCE_MS + 1);
-        late = false;
+        overrun = false;
+      }
+    };
+    const start = deps.now().getTime();
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
+    // Reserving again cost the lateness and the limiter's lead: a gap at the partner each time.
+    expect(reservations).toEqual([start]);
+    expect(late).toEqual([[start + 400, start + 400 + LATE_TOLERANCE_MS + 1]]);
+    expect(Date.parse(JSON.parse(sent[0]?.body ?? '{}').timestamp)).toBe(start + 400 + LATE_TOLERANCE_MS + 1);
+  });
+
+  it('woken so late that the batches a window later may be placed (a stalled process), gives its moment back and reserves again', async () => {
+    const { deps, sent, advance } = setup([{ status: 200 }]);
+    const reservations: [number, number | undefined][] = [];
+    const lead = 60;
+    deps.limiter = {
+      lateToleranceMs: LATE_TOLERANCE_MS,
+      windowMs: PACING_WINDOW_MS,
+      reserve: async (_id, _size, _tps, now, options) => {
+        reservations.push([now.getTime(), options?.replacing?.getTime()]);
+        return { at: new Date(now.getTime() + 400), reserved: true, leadMs: lead };
+      },
+      sentLate: async () => {},
+    };
+    // Past this, a batch a window after its moment may be reserved before its late send is recorded.
+    const stall = PACING_WINDOW_MS - RESERVE_HORIZON_MS - 2 * lead + 1;
+    let stalled = false;
+    const sleep = deps.sleep;
+    deps.sleep = async (ms) => {
+      await sleep(ms);
+      if (!stalled && deps.now().getTime() >= (reservations[0]?.[0] ?? 0) + 400) {
+        advance(stall);
+        stalled = true;
       }
     };
     const start = deps.now().getTime();
     expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
     expect(reservations).toEqual([
       [start, undefined],
-      [start + 400 + LATE_TOLERANCE_MS + 1, start + 400],
+      [start + 400 + stall, start + 400],
     ]);
-    expect(sent).toHaveLength(1);
-    expect(Date.parse(JSON.parse(sent[0]?.body ?? '{}').timestamp)).toBe((reservations[1]?.[0] ?? 0) + 400);
+    expect(Date.parse(JSON.parse(sent[0]?.body ?? '{}').timestamp)).toBe(start + 800 + stall);
   });
 });
 
@@ -480,13 +514,14 @@ describe('pacing a batch that went out late', () => {
     let log: Reservation[] = [];
     const limiter: DispatchDeps['limiter'] = {
       lateToleranceMs: LATE_TOLERANCE_MS,
+      windowMs: PACING_WINDOW_MS,
       reserve: async (_id, size, tps, now, options) => {
         const next = reserve(log, now.getTime(), size, tps, {
           ...(options?.horizonMs === undefined ? {} : { horizonMs: options.horizonMs }),
           ...(options?.replacing ? { replacing: options.replacing.getTime() } : {}),
         });
         if (next.reserved) log = next.log;
-        return { at: new Date(next.at), reserved: next.reserved };
+        return { at: new Date(next.at), reserved: next.reserved, leadMs: 0 };
       },
       sentLate: async (_id, size, reservedAt, sentAt) => {
         log = recordLateSend(log, reservedAt.getTime(), sentAt.getTime(), size);

@@ -6,8 +6,8 @@ import { messageId, webhookId, type Batch, type BatchMessage } from './batch.js'
 import { MAX_ATTEMPTS_PER_PARTNER, backoffMs, classifyAnswer } from './outcome.js';
 import { RESERVE_HORIZON_MS } from './pacing.js';
 
-/** How long before its moment a waiting batch checks that its campaign still sends. */
-const STOP_CHECK_BEFORE_MS = 100;
+/** How long before its moment a waiting batch checks that its campaign still sends (the read takes time). */
+const STOP_CHECK_BEFORE_MS = 250;
 import {
   OutcomeTooLargeError,
   type BatchQueue,
@@ -100,19 +100,27 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
     holdIfStopped(deps, batch, await deps.campaign(batch.campaignId)),
   );
   if ('stop' in slot) return slot.stop;
+  // Gone out later than its moment allows (woken late, a new connection, a busy process): the batches a
+  // window later must count it from then. Recorded while the partner answers, so before they reserve: from
+  // when it was handed to the transport, and once more if the transport tells it went out later still.
+  let countedFrom = slot.moment;
   let recordingLateSend: Promise<void> | undefined;
+  const recordIfLate = (sentAt: Date) => {
+    if (sentAt.getTime() - countedFrom.getTime() <= deps.limiter.lateToleranceMs) return;
+    const from = countedFrom;
+    countedFrom = sentAt;
+    const record = () => deps.limiter.sentLate(partner.id, queued.length, from, sentAt);
+    recordingLateSend = recordingLateSend ? recordingLateSend.then(record, record) : record();
+  };
+  const handedAt = deps.now();
+  recordIfLate(handedAt);
   const answer = await deps.transportFor(partner).send({
     url: partner.webhookUrl,
     secret: partner.secrets[0]?.secret ?? '',
     webhookId: webhookId(batch.campaignId, batch.seq, partner.id),
-    body: sendBody(deps, batch, campaign, partner, deps.now()),
+    body: sendBody(deps, batch, campaign, partner, handedAt),
     timeoutMs: deps.webhookTimeoutMs,
-    // Gone out later than its moment allows (a new connection, a busy process): the batches a window later
-    // must count it from then. Recorded while the partner answers, so before they reserve.
-    onSent: (sentAt) => {
-      if (sentAt.getTime() - slot.moment.getTime() <= deps.limiter.lateToleranceMs) return;
-      recordingLateSend = deps.limiter.sentLate(partner.id, queued.length, slot.moment, sentAt);
-    },
+    onSent: recordIfLate,
   });
   // The batch was handed over either way: a failed correction must not make it be handed over again.
   await recordingLateSend?.catch(() => undefined);
@@ -264,16 +272,22 @@ const acquire = async <Stop>(
 ): Promise<{ moment: Date } | { stop: Stop }> => {
   let missed: Date | undefined;
   for (;;) {
-    const { at: moment, reserved } = await deps.limiter.reserve(partner.id, count, partner.tps, deps.now(), {
+    const {
+      at: moment,
+      reserved,
+      leadMs,
+    } = await deps.limiter.reserve(partner.id, count, partner.tps, deps.now(), {
       horizonMs: RESERVE_HORIZON_MS,
       ...(missed ? { replacing: missed } : {}),
     });
     const at = moment.getTime();
     if (!reserved) {
-      // A backlog: ask again when the moment is within the horizon. Consumers waiting for the same moment
-      // spread out over half the horizon so that they do not all write at once.
+      // A backlog: ask again when the moment is within the horizon, which counts from now + the limiter's
+      // lead (asked later, the moment would be now + lead, past the one free: a gap at the partner).
+      // Consumers waiting for the same moment spread out over half the horizon so that they do not all
+      // ask at once.
       await deps.sleep(
-        Math.max(0, at - RESERVE_HORIZON_MS - deps.now().getTime()) +
+        Math.max(0, at - leadMs - RESERVE_HORIZON_MS - deps.now().getTime()) +
           deps.random() * (RESERVE_HORIZON_MS / 2),
       );
       const stop = await afterWaiting();
@@ -281,17 +295,27 @@ const acquire = async <Stop>(
       continue;
     }
     if (at > deps.now().getTime()) {
-      // The pause / cancel / window check reads the campaign: done just before the moment, not after it.
+      // The pause / cancel / window check reads the campaign: made shortly before the moment, while the
+      // wait to the moment goes on, so a slow read does not make the batch late. A moment nearer than that:
+      // the campaign was read just before reserving.
       const early = at - STOP_CHECK_BEFORE_MS - deps.now().getTime();
-      if (early > 0) await deps.sleep(early);
-      const stop = await afterWaiting();
-      if (stop !== undefined) return { stop };
-      const left = at - deps.now().getTime();
-      if (left > 0) await deps.sleep(left);
+      if (early > 0) {
+        await deps.sleep(early);
+        const [stop] = await Promise.all([afterWaiting(), deps.sleep(at - deps.now().getTime())]);
+        if (stop !== undefined) return { stop };
+      } else await deps.sleep(at - deps.now().getTime());
     }
-    // Sent much later than its moment (a slow write, a busy process), the batch could crowd the batches
-    // reserved after it: it gives that moment back and takes a new one in the same write.
-    if (deps.now().getTime() - at <= deps.limiter.lateToleranceMs) return { moment };
+    // Woken later than its moment (a slow read, a busy process), it still goes now while no batch a window
+    // after its moment can have been reserved (those are reserved from lead + horizon before it; the record
+    // of its late send takes up to a lead to land): dispatchBatch counts it from when it went. Reserving
+    // again cost the lateness and the lead, a gap at the partner each time. Later than that (a stalled
+    // process), the batches a window later may be placed already: it gives its moment back and reserves
+    // again in the same write.
+    const late = deps.now().getTime() - at;
+    if (
+      late <= Math.max(deps.limiter.lateToleranceMs, deps.limiter.windowMs - RESERVE_HORIZON_MS - 2 * leadMs)
+    )
+      return { moment };
     missed = moment;
   }
 };

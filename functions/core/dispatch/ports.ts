@@ -65,7 +65,8 @@ export interface RateLimiter {
    * the partner at ≤ tps, and answers it (wait for it, then send) — unless that moment is more than
    * `horizonMs` ahead: then nothing is reserved (`reserved` false) and the moment as it stands is answered,
    * to ask again shortly before it. `replacing`: the moment this batch reserved before and could not keep
-   * (it woke too late and sent nothing), taken back in the same write.
+   * (it woke too late and sent nothing), taken back in the same write. `leadMs`: how far beyond `now`
+   * the earliest moment is (the write's round trip), so that one told to ask again asks early enough.
    */
   reserve(
     partnerId: string,
@@ -73,7 +74,7 @@ export interface RateLimiter {
     tps: number,
     now: Date,
     options?: { replacing?: Date; horizonMs?: number },
-  ): Promise<{ at: Date; reserved: boolean }>;
+  ): Promise<{ at: Date; reserved: boolean; leadMs: number }>;
   /**
    * The batch of `size` that reserved `reservedAt` went out at `sentAt`, later than the tolerance: it is
    * counted from then on (pacing.ts `recordLateSend`), one more write for that batch only.
@@ -81,6 +82,8 @@ export interface RateLimiter {
   sentLate(partnerId: string, size: number, reservedAt: Date, sentAt: Date): Promise<void>;
   /** How long after its moment a batch may still be sent (half the safety margin; see pacing.ts). */
   readonly lateToleranceMs: number;
+  /** The rolling window the log keeps (1 s and the safety margin). */
+  readonly windowMs: number;
 }
 
 export interface HandOverRequest {

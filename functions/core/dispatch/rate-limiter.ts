@@ -1,0 +1,141 @@
+import { pacingFor, recordLateSend, reserve, SAFETY_MARGIN_MS, type Reservation } from './pacing.js';
+import type { RateLimiter } from './ports.js';
+
+/** A partner's reservation log as stored, with the version its conditional write is made on. */
+export interface StoredRateLog {
+  log: Reservation[];
+  ver: number;
+}
+
+/** Where the shared reservation logs live (one DynamoDB item per partner in AWS and locally). */
+export interface RateLogStore {
+  read(partnerId: string): Promise<StoredRateLog>;
+  /** Writes `log` as version `ver + 1` if the stored one is still `ver`; false when another writer was first. */
+  write(partnerId: string, log: Reservation[], ver: number, keepUntil: Date): Promise<boolean>;
+}
+
+export interface SharedRateLimiterDeps {
+  store: RateLogStore;
+  /** Epoch ms. */
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  marginMs?: number;
+}
+
+/** How long a log is kept after its last write (it only matters for a window). */
+const KEEP_LOG_MS = 3_600_000;
+const MAX_WRITE_ATTEMPTS = 200;
+
+/**
+ * The pacing log of pacing.ts shared through a store, one conditional write per batch on the log's version.
+ * A moment is reserved ahead of now by the lead (twice the store's write round trip, smoothed, at least
+ * 50 ms), so the batch is not already late when the write returns. The lead with the read before it is
+ * answered with every reservation, so a consumer told to ask again knows how early to ask (the horizon
+ * counts from when the log has been read + lead).
+ */
+export const sharedRateLimiter = ({
+  store,
+  now,
+  sleep,
+  random,
+  marginMs = SAFETY_MARGIN_MS,
+}: SharedRateLimiterDeps): RateLimiter => {
+  const { windowMs, lateToleranceMs } = pacingFor(marginMs);
+  let writeMs = 25;
+  let readMs = 10;
+  const leadMs = () => Math.min(1000, Math.max(50, 2 * writeMs));
+  const read = async (partnerId: string) => {
+    const started = now();
+    const log = await store.read(partnerId);
+    readMs = (readMs * 3 + (now() - started)) / 4;
+    return log;
+  };
+  // Consumers in one process (the local dispatcher; a Lambda has one) never race each other on a
+  // partner's log: what they ask while a read and write are under way is done together in the next read
+  // and write. One at a time, a busy partner's consumers queued behind a round trip each (10 batches a
+  // second of 2 round trips of 80 ms is more than a second's work: the partner idled while they waited).
+  type Next = (log: Reservation[]) => { log: Reservation[]; at: number } | undefined;
+  const waiting = new Map<string, { next: Next; done: () => void; failed: (error: unknown) => void }[]>();
+  const changing = new Set<string>();
+  const submit = (partnerId: string, next: Next) =>
+    new Promise<void>((done, failed) => {
+      const queue = waiting.get(partnerId) ?? [];
+      queue.push({ next, done, failed });
+      waiting.set(partnerId, queue);
+      if (!changing.has(partnerId)) void work(partnerId);
+    });
+  const work = async (partnerId: string) => {
+    changing.add(partnerId);
+    try {
+      for (let queue = waiting.get(partnerId); queue?.length; queue = waiting.get(partnerId)) {
+        waiting.delete(partnerId);
+        const all: Next = (log) => {
+          let changed: { log: Reservation[]; at: number } | undefined;
+          for (const { next } of queue ?? []) {
+            const step = next(changed?.log ?? log);
+            if (step) changed = { log: step.log, at: Math.max(step.at, changed?.at ?? step.at) };
+          }
+          return changed;
+        };
+        try {
+          await change(partnerId, all);
+          for (const { done } of queue) done();
+        } catch (error) {
+          for (const { failed } of queue) failed(error);
+        }
+      }
+    } finally {
+      changing.delete(partnerId);
+    }
+  };
+  /**
+   * Reads the partner's log and writes what `next` makes of it (nothing when it answers undefined), on the
+   * log's version; when another writer (another process) was first, reads its log and asks `next` again.
+   */
+  const change = async (partnerId: string, next: Next): Promise<void> => {
+    let current = await read(partnerId);
+    for (let attempt = 1; ; attempt++) {
+      const started = now();
+      const changed = next(current.log);
+      if (!changed) return;
+      const keepUntil = new Date(changed.at + KEEP_LOG_MS);
+      if (await store.write(partnerId, changed.log, current.ver, keepUntil)) {
+        writeMs = (writeMs * 3 + (now() - started)) / 4;
+        return;
+      }
+      if (attempt >= MAX_WRITE_ATTEMPTS) throw new Error(`pacing log of ${partnerId} kept changing`);
+      // Many consumers (of several processes) of one busy partner collide often: each waits a little
+      // (jittered, growing) before trying again.
+      await sleep(Math.floor(random() * Math.min(50, 2 * attempt)));
+      current = await read(partnerId);
+    }
+  };
+
+  return {
+    lateToleranceMs,
+    windowMs,
+    reserve: (partnerId, size, tps, at, { replacing, horizonMs } = {}) =>
+      (async () => {
+        let answer = { at, reserved: false, leadMs: readMs + leadMs() };
+        await submit(partnerId, (log) => {
+          const lead = leadMs();
+          const next = reserve(log, Math.max(at.getTime(), now()) + lead, size, tps, {
+            windowMs,
+            ...(replacing ? { replacing: replacing.getTime() } : {}),
+            ...(horizonMs === undefined ? {} : { horizonMs }),
+          });
+          // Asked again, the moment counts from after the read: that is part of the lead for the one asking.
+          answer = { at: new Date(next.at), reserved: next.reserved, leadMs: readMs + lead };
+          // Too far ahead to reserve yet: a read, no write.
+          return next.reserved ? { log: next.log, at: next.at } : undefined;
+        });
+        return answer;
+      })(),
+    sentLate: (partnerId, size, reservedAt, sentAt) =>
+      submit(partnerId, (log) => ({
+        log: recordLateSend(log, reservedAt.getTime(), sentAt.getTime(), size, windowMs),
+        at: sentAt.getTime(),
+      })),
+  };
+};
