@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dynamoDocumentClient } from '../functions/adapters/clients.js';
-import { startRuntime, type Runtime } from '../local/runtime.js';
-import { createCarrierSimulator, type CarrierSimulator } from '../local/simulators/index.js';
+import { dynamoDocumentClient } from '#adapters/clients.js';
+import { startRuntime, type Runtime } from '#local/runtime.js';
+import { createCarrierSimulator, type CarrierSimulator } from '#local/simulators/index.js';
 
 /** What the benchmarks share: API calls as a role, partners backed by simulators, a campaign run to the end. */
 export type Json = Record<string, unknown>;

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dynamoDocumentClient } from '../functions/adapters/clients.js';
-import { keys } from '../functions/adapters/table.js';
-import type { CarrierSimulator, SimulatorCounters } from '../local/simulators/index.js';
-import type { Runtime } from '../local/runtime.js';
+import { dynamoDocumentClient } from '#adapters/clients.js';
+import { keys } from '#adapters/table.js';
+import type { CarrierSimulator, SimulatorCounters } from '#local/simulators/index.js';
+import type { Runtime } from '#local/runtime.js';
 import {
   addPartner,
   call,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { dynamoDocumentClient } from '../functions/adapters/clients.js';
-import { LOCAL_AWS_ENV, startDynamoLocal } from '../local/dynamodb.js';
-import { startTestApi } from '../test/support/api.js';
-import { send } from '../test/support/typed-api.js';
+import { dynamoDocumentClient } from '#adapters/clients.js';
+import { LOCAL_AWS_ENV, startDynamoLocal } from '#local/dynamodb.js';
+import { startTestApi } from '#support/api.js';
+import { send } from '#support/typed-api.js';
 import { WRITE_OPERATIONS, countRequests } from './counters.js';
 
 /**

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
-import { dynamoBatchStore } from '../functions/adapters/batch-store.js';
-import { dynamoDocumentClient, tableName } from '../functions/adapters/clients.js';
-import { messageId } from '../functions/core/dispatch/batch.js';
-import type { Runtime } from '../local/runtime.js';
-import type { CarrierSimulator } from '../local/simulators/index.js';
+import { dynamoBatchStore } from '#adapters/batch-store.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { messageId } from '#core/dispatch/batch.js';
+import type { Runtime } from '#local/runtime.js';
+import type { CarrierSimulator } from '#local/simulators/index.js';
 import { addPartner, call, sendCampaign, startBenchRuntime, type Json } from './campaign.js';
 import { countItemsRead, countRequests, writeRequests } from './counters.js';
 import { generateSubscribersCsv } from './import.js';

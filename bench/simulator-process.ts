@@ -4,7 +4,7 @@ import {
   createCarrierSimulator,
   type CarrierSimulatorOptions,
   type SimulatorCounters,
-} from '../local/simulators/index.js';
+} from '#local/simulators/index.js';
 
 /**
  * A carrier simulator in a process of its own, for the pacing bench: in the runtime's process it shares

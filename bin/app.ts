@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
-import { partnerIdsFromContext } from '../lib/dispatch.js';
-import { SmsCampaignStack } from '../lib/sms-campaign-stack.js';
+import { partnerIdsFromContext } from '#lib/dispatch.js';
+import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 
 const app = new App();
 

@@ -12,7 +12,7 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ROLES } from '../functions/core/roles.js';
+import { ROLES } from '#core/roles.js';
 
 /** Where Cognito sends the browser back with the authorization code, and after signing out. */
 export const CALLBACK_PATH = '/auth/callback';

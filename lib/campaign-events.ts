@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE } from '../functions/adapters/events.js';
+import { EVENT_SOURCE } from '#adapters/events.js';
 
 export const EVENT_BUS_NAME = 'sms-campaigns';
 export const EVENT_ARCHIVE_RETENTION = Duration.days(90);

@@ -20,8 +20,8 @@ import {
   SIGNATURE_FAILURES_METRIC,
   STATUS_DIMENSION,
   THROTTLES_METRIC,
-} from '../functions/adapters/metrics.js';
-import { SERVICE_NAME } from '../functions/adapters/service-name.js';
+} from '#adapters/metrics.js';
+import { SERVICE_NAME } from '#adapters/service-name.js';
 
 /** Below this share of handed-over messages delivered, for 3 × 15 minutes, someone should look. */
 export const DELIVERY_RATE_THRESHOLD = 0.8;

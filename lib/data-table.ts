@@ -8,7 +8,7 @@ import {
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_SCHEMA } from '../functions/adapters/table.js';
+import { TABLE_SCHEMA } from '#adapters/table.js';
 
 export interface DataTableProps {
   /** AWS-managed by default; the hardening issue passes `TableEncryptionV2.customerManagedKey(key)`. */

@@ -11,8 +11,8 @@ import { ScheduleGroupGrants, type IScheduleGroup } from 'aws-cdk-lib/aws-schedu
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { SERVICE_NAME } from '../functions/adapters/service-name.js';
-import type { RouteDef } from '../functions/http/route.js';
+import { SERVICE_NAME } from '#adapters/service-name.js';
+import type { RouteDef } from '#http/route.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 

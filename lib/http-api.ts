@@ -17,7 +17,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { RouteDef } from '../functions/http/route.js';
+import type { RouteDef } from '#http/route.js';
 import { HandlerFunction, type ScheduleTarget } from './handler-function.js';
 
 export const STAGE_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const satisfies ThrottleSettings;

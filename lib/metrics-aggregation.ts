@@ -5,7 +5,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC_ENTITIES } from '../functions/adapters/metric-changes.js';
+import { METRIC_ENTITIES } from '#adapters/metric-changes.js';
 import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { HandlerFunction } from './handler-function.js';
 import { deadLetterQueue } from './queues.js';

@@ -1,7 +1,7 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { allRoutes } from '../functions/api/routes.js';
-import type { RouteDef } from '../functions/http/route.js';
+import { allRoutes } from '#api/routes.js';
+import type { RouteDef } from '#http/route.js';
 import { Auth } from './auth.js';
 import { CampaignEvents } from './campaign-events.js';
 import { CampaignScheduler } from './campaign-scheduler.js';

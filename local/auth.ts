@@ -2,7 +2,7 @@ import { SignJWT, jwtVerify } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Role } from '../functions/core/roles.js';
+import type { Role } from '#core/roles.js';
 
 /**
  * Local stand-in for Cognito: HS256 tokens signed with a secret kept in DATA_DIR, carrying the same claims

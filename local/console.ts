@@ -2,9 +2,9 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { ROLES } from '../functions/core/roles.js';
-import { InvalidJsonError, ValidationError } from '../functions/core/errors.js';
-import { issuesToDetails } from '../functions/http/request.js';
+import { ROLES } from '#core/roles.js';
+import { InvalidJsonError, ValidationError } from '#core/errors.js';
+import { issuesToDetails } from '#http/request.js';
 import { issueToken } from './auth.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger } from '../functions/adapters/logger.js';
-import { sendingDeps } from '../functions/adapters/dispatch-deps.js';
-import { batchSizeFor } from '../functions/core/dispatch/batch.js';
-import type { BatchRef } from '../functions/core/dispatch/ports.js';
+import { logger } from '#adapters/logger.js';
+import { sendingDeps } from '#adapters/dispatch-deps.js';
+import { batchSizeFor } from '#core/dispatch/batch.js';
+import type { BatchRef } from '#core/dispatch/ports.js';
 import { startLocalEventBus } from './event-bus.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 
@@ -59,9 +59,8 @@ export const startLocalDispatcher = async ({
   });
   const deps = sendingDeps();
   // The Lambda handlers themselves, loaded after the runtime has pointed the environment at DynamoDB Local.
-  const consumer = ((await import('../functions/queue/dispatch-consumer.js')) as { handler: ConsumerHandler })
-    .handler;
-  const sweep = ((await import('../functions/scheduled/sweep.js')) as { handler: SweepHandler }).handler;
+  const consumer = ((await import('#queue/dispatch-consumer.js')) as { handler: ConsumerHandler }).handler;
+  const sweep = ((await import('#scheduled/sweep.js')) as { handler: SweepHandler }).handler;
   const inFlight = new Set<string>();
   let stopped = false;
   const loops: Promise<void>[] = [];

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TABLE_SCHEMA } from '../functions/adapters/table.js';
+import { TABLE_SCHEMA } from '#adapters/table.js';
 
 export interface RunningDynamo {
   endpoint: string;

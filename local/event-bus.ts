@@ -2,10 +2,10 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CAMPAIGN_STARTED_PATTERN, EVENT_SOURCE, type EventPattern } from '../functions/adapters/events.js';
-import { logger } from '../functions/adapters/logger.js';
-import { StoredItemError } from '../functions/adapters/table/codec.js';
-import { eventCodec } from '../functions/adapters/table/records.js';
+import { CAMPAIGN_STARTED_PATTERN, EVENT_SOURCE, type EventPattern } from '#adapters/events.js';
+import { logger } from '#adapters/logger.js';
+import { StoredItemError } from '#adapters/table/codec.js';
+import { eventCodec } from '#adapters/table/records.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 import { startLocalStreams, type LocalStreams } from './streams.js';
 
@@ -63,7 +63,7 @@ const publishedEvent = (record: DynamoDBRecord): BusEvent | undefined => {
 
 const defaultRules = async (): Promise<LocalRule[]> => {
   // Loaded here, after the runtime has pointed the environment at DynamoDB Local.
-  const { handler } = (await import('../functions/events/materialize-campaign.js')) as {
+  const { handler } = (await import('#events/materialize-campaign.js')) as {
     handler: EventTarget;
   };
   return [{ functionName: 'materializeCampaign', pattern: CAMPAIGN_STARTED_PATTERN, target: handler }];

@@ -1,4 +1,4 @@
-import { logger } from '../functions/adapters/logger.js';
+import { logger } from '#adapters/logger.js';
 import { localConfig } from './config.js';
 import { startRuntime, type Runtime } from './runtime.js';
 

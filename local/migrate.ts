@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { migrationDeps } from '../functions/adapters/deps.js';
-import { canonicaliseAudienceProvinces, migrate } from '../functions/core/province-migration.js';
+import { migrationDeps } from '#adapters/deps.js';
+import { canonicaliseAudienceProvinces, migrate } from '#core/province-migration.js';
 import { localConfig } from './config.js';
 import { LOCAL_AWS_ENV, ensureTable, startDynamoLocal } from './dynamodb.js';
 

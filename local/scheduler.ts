@@ -1,6 +1,6 @@
-import { dynamoDocumentClient, tableName } from '../functions/adapters/clients.js';
-import { logger } from '../functions/adapters/logger.js';
-import { dynamoLocalScheduler } from '../functions/adapters/scheduler.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { logger } from '#adapters/logger.js';
+import { dynamoLocalScheduler } from '#adapters/scheduler.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 
 type StartHandler = LambdaHandler<{ campaignId: string }, unknown>;
@@ -11,7 +11,7 @@ type StartHandler = LambdaHandler<{ campaignId: string }, unknown>;
  */
 export const startLocalScheduler = async (intervalMs = 500): Promise<{ stop(): Promise<void> }> => {
   const queue = dynamoLocalScheduler(dynamoDocumentClient(), tableName());
-  const { handler } = (await import('../functions/scheduled/start-campaign.js')) as { handler: StartHandler };
+  const { handler } = (await import('#scheduled/start-campaign.js')) as { handler: StartHandler };
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 

@@ -3,14 +3,14 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ApiEvent, ApiResult } from '../functions/http/api.js';
-import { errorResult, isStreamed, streamsAnswers } from '../functions/http/api.js';
-import { languageOf } from '../functions/core/messages.js';
-import { logger } from '../functions/adapters/logger.js';
-import type { RouteDef } from '../functions/http/route.js';
-import { NotFoundError, PayloadTooLargeError } from '../functions/core/errors.js';
-import { authorize } from '../functions/http/auth.js';
-import { DEFAULT_MAX_BODY_BYTES } from '../functions/http/request.js';
+import type { ApiEvent, ApiResult } from '#http/api.js';
+import { errorResult, isStreamed, streamsAnswers } from '#http/api.js';
+import { languageOf } from '#core/messages.js';
+import { logger } from '#adapters/logger.js';
+import type { RouteDef } from '#http/route.js';
+import { NotFoundError, PayloadTooLargeError } from '#core/errors.js';
+import { authorize } from '#http/auth.js';
+import { DEFAULT_MAX_BODY_BYTES } from '#http/request.js';
 import { verifyToken } from './auth.js';
 import {
   LOCAL_TOKEN_MAX_BYTES,

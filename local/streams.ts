@@ -10,7 +10,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '../functions/adapters/logger.js';
+import { logger } from '#adapters/logger.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 
 type StreamHandler = LambdaHandler<DynamoDBStreamEvent, unknown>;
@@ -119,7 +119,7 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
   const pollMs = options.pollMs ?? 200;
   const handler =
     options.handler ??
-    ((await import('../functions/streams/aggregate-metrics.js')) as { handler: StreamHandler }).handler;
+    ((await import('#streams/aggregate-metrics.js')) as { handler: StreamHandler }).handler;
   const dynamo = new DynamoDBClient({});
   // DynamoDB Streams has an endpoint of its own in AWS; locally it is DynamoDB Local's.
   const streams = new DynamoDBStreamsClient({

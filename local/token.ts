@@ -1,4 +1,4 @@
-import { isRole } from '../functions/core/roles.js';
+import { isRole } from '#core/roles.js';
 import { issueToken, loadOrCreateSecret } from './auth.js';
 import { localConfig } from './config.js';
 

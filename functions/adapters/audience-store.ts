@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AudienceMember } from '../core/audience.js';
-import type { AudienceStore, ImportLease } from '../core/audience-service.js';
-import type { MigrationStore } from '../core/province-migration.js';
-import { isCarrier } from '../core/carriers.js';
-import { ConflictError } from '../core/errors.js';
+import type { AudienceMember } from '#core/audience.js';
+import type { AudienceStore, ImportLease } from '#core/audience-service.js';
+import type { MigrationStore } from '#core/province-migration.js';
+import { isCarrier } from '#core/carriers.js';
+import { ConflictError } from '#core/errors.js';
 import { queryPage, queryPages } from './cursor.js';
 import { batchWriteAll, type WriteRequest } from './dynamo-batch.js';
 import { logger } from './logger.js';

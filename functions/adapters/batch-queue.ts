@@ -1,5 +1,5 @@
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { BatchQueue } from '../core/dispatch/ports.js';
+import type { BatchQueue } from '#core/dispatch/ports.js';
 import { inGroupsOf } from './dynamo-batch.js';
 
 /** SNS → one SQS queue per partner, chosen by the subscription filter policy on `partnerId`. */

@@ -6,17 +6,17 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Batch, BatchMessage } from '../core/dispatch/batch.js';
-import { SAFETY_MARGIN_MS, type Reservation } from '../core/dispatch/pacing.js';
-import { sharedRateLimiter, type RateLogStore } from '../core/dispatch/rate-limiter.js';
+import type { Batch, BatchMessage } from '#core/dispatch/batch.js';
+import { SAFETY_MARGIN_MS, type Reservation } from '#core/dispatch/pacing.js';
+import { sharedRateLimiter, type RateLogStore } from '#core/dispatch/rate-limiter.js';
 import {
   OutcomeTooLargeError,
   type BatchRef,
   type BatchStore,
   type RateLimiter,
-} from '../core/dispatch/ports.js';
-import { batchKey, mergeSettle } from '../core/webhooks/delivery-reports.js';
-import type { ReportBatchStore } from '../core/webhooks/service.js';
+} from '#core/dispatch/ports.js';
+import { batchKey, mergeSettle } from '#core/webhooks/delivery-reports.js';
+import type { ReportBatchStore } from '#core/webhooks/service.js';
 import {
   batchGetAll,
   batchWriteAll,

@@ -1,9 +1,9 @@
 import { ulid } from 'ulid';
-import type { CampaignDeps } from '../core/campaign-service.js';
-import type { PartnerView } from '../core/partner.js';
-import type { CampaignScheduler, EventPublisher } from '../core/ports.js';
-import { toView } from '../core/partner.js';
-import { shortLinkLength } from '../core/sms-encoding.js';
+import type { CampaignDeps } from '#core/campaign-service.js';
+import type { PartnerView } from '#core/partner.js';
+import type { CampaignScheduler, EventPublisher } from '#core/ports.js';
+import { toView } from '#core/partner.js';
+import { shortLinkLength } from '#core/sms-encoding.js';
 import { dynamoAudienceStore } from './audience-store.js';
 import { dynamoCampaignStore } from './campaign-store.js';
 import { dynamoDocumentClient } from './clients.js';

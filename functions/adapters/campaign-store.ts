@@ -1,7 +1,7 @@
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry } from '../core/audit.js';
-import type { CampaignStore } from '../core/campaign-service.js';
-import { ConflictError } from '../core/errors.js';
+import type { AuditEntry } from '#core/audit.js';
+import type { CampaignStore } from '#core/campaign-service.js';
+import { ConflictError } from '#core/errors.js';
 import { queryPage } from './cursor.js';
 import { conditionFailed } from './dynamo-batch.js';
 import { INDEX, TTL_ATTRIBUTE, keys } from './table.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SAFETY_MARGIN_MS } from '../core/dispatch/pacing.js';
-import type { WebhookUrlPolicy } from '../core/partner-webhook-url.js';
+import { SAFETY_MARGIN_MS } from '#core/dispatch/pacing.js';
+import type { WebhookUrlPolicy } from '#core/partner-webhook-url.js';
 import { SERVICE_NAME } from './service-name.js';
 
 /** `1` turns a switch on; unset, empty or `0` leaves it off; anything else is a mistake worth stopping for. */

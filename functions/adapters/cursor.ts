@@ -1,6 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Page, PageRequest } from '../core/page.js';
-import { detail, ValidationError } from '../core/errors.js';
+import type { Page, PageRequest } from '#core/page.js';
+import { detail, ValidationError } from '#core/errors.js';
 import { TABLE_SCHEMA } from './table.js';
 
 /** List cursors are the DynamoDB LastEvaluatedKey, base64url-encoded JSON: opaque to callers. */

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
-import type { AudienceDeps } from '../core/audience-service.js';
-import type { IdempotencyStore } from '../core/idempotency.js';
-import type { OptOutDeps } from '../core/opt-out-service.js';
-import type { PartnerDeps } from '../core/partner-service.js';
-import type { MigrationDeps } from '../core/province-migration.js';
-import type { SettingsStore } from '../core/settings.js';
+import type { AudienceDeps } from '#core/audience-service.js';
+import type { IdempotencyStore } from '#core/idempotency.js';
+import type { OptOutDeps } from '#core/opt-out-service.js';
+import type { PartnerDeps } from '#core/partner-service.js';
+import type { MigrationDeps } from '#core/province-migration.js';
+import type { SettingsStore } from '#core/settings.js';
 import { dynamoAudienceStore } from './audience-store.js';
 import { dynamoDocumentClient } from './clients.js';
 import { readConfig, webhookUrlPolicy, type Config } from './config.js';

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { inParallel } from '../core/concurrency.js';
+import { inParallel } from '#core/concurrency.js';
 
 /** Helpers for DynamoDB's batch calls: split, run a few at a time, retry what DynamoDB left unprocessed. */
 

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import type { EventPublisher } from '../core/ports.js';
+import type { EventPublisher } from '#core/ports.js';
 import { logger } from './logger.js';
 import { ttlAfter } from './table.js';
 import { eventCodec } from './table/records.js';

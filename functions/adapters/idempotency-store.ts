@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { IdempotencyClaim, IdempotencyScope, IdempotencyStore } from '../core/idempotency.js';
+import type { IdempotencyClaim, IdempotencyScope, IdempotencyStore } from '#core/idempotency.js';
 import { ttlAfter } from './table.js';
 import { idempotencyCodec } from './table/records.js';
 

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { InboundStore } from '../core/webhooks/service.js';
+import type { InboundStore } from '#core/webhooks/service.js';
 import { queryPage } from './cursor.js';
 import { INDEX, keys } from './table.js';
 import { inboundCodec } from './table/records.js';

@@ -1,4 +1,4 @@
-import type { LinkDeps } from '../core/links.js';
+import type { LinkDeps } from '#core/links.js';
 import { dynamoDocumentClient } from './clients.js';
 import { readConfig, type Config } from './config.js';
 import { dynamoLinkStore } from './link-store.js';

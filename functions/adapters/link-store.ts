@@ -8,7 +8,7 @@ import {
   shortCodeMaker,
   type ClickRecord,
   type LinkDeps,
-} from '../core/links.js';
+} from '#core/links.js';
 import { cached } from './cache.js';
 import { keys } from './table.js';
 import { batchCodec } from './table/batch.js';

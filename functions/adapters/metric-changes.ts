@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { Change } from '../core/metrics/changes.js';
+import type { Change } from '#core/metrics/changes.js';
 import { batchCodec, progressCodec } from './table/batch.js';
 import { entityOf, StoredItemError, type Item } from './table/codec.js';
 import { clickCodec, inboundCodec } from './table/records.js';

@@ -1,5 +1,5 @@
-import type { AggregationDeps } from '../core/metrics/aggregate.js';
-import type { MetricsReader } from '../core/metrics/service.js';
+import type { AggregationDeps } from '#core/metrics/aggregate.js';
+import type { MetricsReader } from '#core/metrics/service.js';
 import { dynamoDocumentClient } from './clients.js';
 import { readConfig, type Config } from './config.js';
 import { dynamoAggregationStore, dynamoMetricsReader } from './metrics-store.js';

@@ -1,9 +1,9 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AggregationStore, CommitResult, MinuteState } from '../core/metrics/aggregate.js';
-import { SHARDS } from '../core/metrics/changes.js';
-import { addMinutes, sumCounters, type Counters, type Minutes } from '../core/metrics/counters.js';
-import type { MetricsReader } from '../core/metrics/service.js';
-import type { CampaignHead } from '../core/metrics/view.js';
+import type { AggregationStore, CommitResult, MinuteState } from '#core/metrics/aggregate.js';
+import { SHARDS } from '#core/metrics/changes.js';
+import { addMinutes, sumCounters, type Counters, type Minutes } from '#core/metrics/counters.js';
+import type { MetricsReader } from '#core/metrics/service.js';
+import type { CampaignHead } from '#core/metrics/view.js';
 import { INDEX, keys, ttlAfter, type ItemKey } from './table.js';
 import type { Item } from './table/codec.js';
 import {

@@ -1,6 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DispatchMetric } from '../core/dispatch/dispatcher.js';
-import type { WebhookMetric } from '../core/webhooks/service.js';
+import type { DispatchMetric } from '#core/dispatch/dispatcher.js';
+import type { WebhookMetric } from '#core/webhooks/service.js';
 import { logger } from './logger.js';
 import { readObservabilityConfig } from './config.js';
 

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OptOutStore } from '../core/opt-out-service.js';
+import type { OptOutStore } from '#core/opt-out-service.js';
 import { batchGetAll } from './dynamo-batch.js';
 import { INDEX, keys } from './table.js';
 import { queryPages } from './cursor.js';

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../core/errors.js';
-import type { PartnerStore } from '../core/partner-service.js';
+import { ConflictError } from '#core/errors.js';
+import type { PartnerStore } from '#core/partner-service.js';
 import { queryPage } from './cursor.js';
 import { INDEX, keys } from './table.js';
 import { partnerCodec } from './table/records.js';

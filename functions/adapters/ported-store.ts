@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Carrier } from '../core/carriers.js';
-import { inParallel } from '../core/concurrency.js';
-import { latestPerPhone } from '../core/webhooks/delivery-reports.js';
-import type { PortedNumbers } from '../core/webhooks/service.js';
+import type { Carrier } from '#core/carriers.js';
+import { inParallel } from '#core/concurrency.js';
+import { latestPerPhone } from '#core/webhooks/delivery-reports.js';
+import type { PortedNumbers } from '#core/webhooks/service.js';
 import { INDEX, keys } from './table.js';
 import { portedCodec } from './table/records.js';
 import { queryPages } from './cursor.js';

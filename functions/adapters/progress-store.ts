@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ProgressStore } from '../core/dispatch/materialize.js';
+import type { ProgressStore } from '#core/dispatch/materialize.js';
 import { conditionFailed, transactionConflict } from './dynamo-batch.js';
 import { progressCodec } from './table/batch.js';
 

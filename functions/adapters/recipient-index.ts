@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Batch } from '../core/dispatch/batch.js';
-import { recipientBuckets } from '../core/webhooks/recipients.js';
-import type { RecipientLookup } from '../core/webhooks/service.js';
+import type { Batch } from '#core/dispatch/batch.js';
+import { recipientBuckets } from '#core/webhooks/recipients.js';
+import type { RecipientLookup } from '#core/webhooks/service.js';
 import { batchWriteAll } from './dynamo-batch.js';
 import { keys, ttlAfter } from './table.js';
 import { recipientIndexCodec } from './table/records.js';

@@ -8,8 +8,8 @@ import {
   type CreateScheduleCommandInput,
 } from '@aws-sdk/client-scheduler';
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { utcToLocalParts } from '../core/calendar.js';
-import type { CampaignScheduler } from '../core/ports.js';
+import { utcToLocalParts } from '#core/calendar.js';
+import type { CampaignScheduler } from '#core/ports.js';
 import { INDEX, keys } from './table.js';
 import { scheduleCodec } from './table/records.js';
 

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { MigrationStore } from '../core/province-migration.js';
+import type { MigrationStore } from '#core/province-migration.js';
 import { schemaVersionCodec } from './table/records.js';
 
 /** The table's data model version: one item, absent (version 0) in a table from before migrations. */

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_SETTINGS, type SettingsStore } from '../core/settings.js';
+import { DEFAULT_SETTINGS, type SettingsStore } from '#core/settings.js';
 import { settingsCodec } from './table/records.js';
 
 export const dynamoSettingsStore = (client: DynamoDBDocumentClient, table: string): SettingsStore => ({

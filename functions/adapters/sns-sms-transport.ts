@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { PartnerTransport } from '../core/dispatch/ports.js';
-import { inParallel } from '../core/concurrency.js';
+import type { PartnerTransport } from '#core/dispatch/ports.js';
+import { inParallel } from '#core/concurrency.js';
 
 interface SendBody {
   data: { messages: { messageId: string; to: string; senderId: string; text: string }[] };

@@ -1,6 +1,6 @@
-import { PartnerId } from '../core/partner.js';
-import { verifyPartnerSignature, type SignedRequest } from '../core/webhooks/signature.js';
-import type { WebhookDeps } from '../core/webhooks/service.js';
+import { PartnerId } from '#core/partner.js';
+import { verifyPartnerSignature, type SignedRequest } from '#core/webhooks/signature.js';
+import type { WebhookDeps } from '#core/webhooks/service.js';
 import { dynamoReportBatchStore } from './batch-store.js';
 import { campaignDeps } from './campaign-deps.js';
 import { dynamoDocumentClient } from './clients.js';

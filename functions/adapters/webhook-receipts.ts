@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { StoredAnswer, WebhookDelivery, WebhookReceipts } from '../core/webhooks/service.js';
+import type { StoredAnswer, WebhookDelivery, WebhookReceipts } from '#core/webhooks/service.js';
 import { ttlAfter } from './table.js';
 import { webhookReceiptCodec } from './table/records.js';
 

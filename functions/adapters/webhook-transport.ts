@@ -3,14 +3,14 @@ import { request as httpRequest, type IncomingMessage, type RequestOptions } fro
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import type { PartnerAnswer } from '../core/dispatch/outcome.js';
-import type { PartnerTransport } from '../core/dispatch/ports.js';
+import type { PartnerAnswer } from '#core/dispatch/outcome.js';
+import type { PartnerTransport } from '#core/dispatch/ports.js';
 import {
   addressProblem,
   urlHost,
   webhookUrlProblem,
   type WebhookUrlPolicy,
-} from '../core/partner-webhook-url.js';
+} from '#core/partner-webhook-url.js';
 import { webhookUrlPolicy } from './config.js';
 
 /** Most of a partner's answer we read: `{ rejected }` for a full batch fits; more is not kept. */

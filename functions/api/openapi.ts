@@ -1,5 +1,5 @@
-import { api } from '../http/api.js';
-import { openApiDocument } from '../http/openapi.js';
+import { api } from '#http/api.js';
+import { openApiDocument } from '#http/openapi.js';
 import { allRoutes, routes } from './routes.js';
 
 const document = openApiDocument(allRoutes);

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
-import { sendingDeps } from '../adapters/dispatch-deps.js';
-import { logger } from '../adapters/logger.js';
-import { getCampaign } from '../core/campaign-service.js';
-import { materializeCampaign } from '../core/dispatch/materialize.js';
+import { sendingDeps } from '#adapters/dispatch-deps.js';
+import { logger } from '#adapters/logger.js';
+import { getCampaign } from '#core/campaign-service.js';
+import { materializeCampaign } from '#core/dispatch/materialize.js';
 
 const deps = sendingDeps();
 const CampaignStarted = z.object({ detail: z.object({ campaignId: z.string().min(1) }) });

@@ -1,11 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { AnswerTooLargeError, AppError, type CataloguedMessage } from '../core/errors.js';
-import { detailMessage, languageOf, messageFor, type Lang } from '../core/messages.js';
-import type { Actor } from '../core/roles.js';
-import type { SignedRequest } from '../core/webhooks/signature.js';
-import { logger } from '../adapters/logger.js';
+import { AnswerTooLargeError, AppError, type CataloguedMessage } from '#core/errors.js';
+import { detailMessage, languageOf, messageFor, type Lang } from '#core/messages.js';
+import type { Actor } from '#core/roles.js';
+import type { SignedRequest } from '#core/webhooks/signature.js';
+import { logger } from '#adapters/logger.js';
 import { authorize } from './auth.js';
 import {
   idempotencyKeyOf,

@@ -1,5 +1,5 @@
-import { ForbiddenError, UnauthorizedError } from '../core/errors.js';
-import { isRole, mayAccess, type Actor } from '../core/roles.js';
+import { ForbiddenError, UnauthorizedError } from '#core/errors.js';
+import { isRole, mayAccess, type Actor } from '#core/roles.js';
 import type { RouteAuth } from './route.js';
 
 type Claims = Record<string, string | number | boolean | string[]>;

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { ConflictError, detail, ValidationError } from '../core/errors.js';
-import type { IdempotencyClaim, StoredResponse } from '../core/idempotency.js';
+import { ConflictError, detail, ValidationError } from '#core/errors.js';
+import type { IdempotencyClaim, StoredResponse } from '#core/idempotency.js';
 
 export type {
   IdempotencyClaim,
   IdempotencyScope,
   IdempotencyStore,
   StoredResponse,
-} from '../core/idempotency.js';
+} from '#core/idempotency.js';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 

@@ -6,7 +6,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
   type ErrorDetail,
-} from '../core/errors.js';
+} from '#core/errors.js';
 import {
   BODY_PATH,
   codeOfSchemaMessage,
@@ -14,7 +14,7 @@ import {
   type DetailCode,
   type MessageParams,
   type ParamValue,
-} from '../core/messages.js';
+} from '#core/messages.js';
 import type { BodyMediaType, RouteDef, SchemaOutput } from './route.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

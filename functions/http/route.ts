@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Access } from '../core/roles.js';
+import type { Access } from '#core/roles.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DETAIL_CODES } from '../core/messages.js';
+import { DETAIL_CODES } from '#core/messages.js';
 
 /** Contract §1 and issue #12: the error body every 4xx/5xx carries, each detail with a stable code. */
 export const ErrorBody = z

@@ -2,9 +2,9 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { sendingDeps } from '../adapters/dispatch-deps.js';
-import { logger } from '../adapters/logger.js';
-import { dispatchBatch } from '../core/dispatch/dispatcher.js';
+import { sendingDeps } from '#adapters/dispatch-deps.js';
+import { logger } from '#adapters/logger.js';
+import { dispatchBatch } from '#core/dispatch/dispatcher.js';
 
 const deps = sendingDeps();
 /** The SNS notification body, delivered raw to the partner's queue. */

@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
-import { campaignDeps } from '../adapters/campaign-deps.js';
-import { logger } from '../adapters/logger.js';
-import { startCampaign } from '../core/campaign-service.js';
+import { campaignDeps } from '#adapters/campaign-deps.js';
+import { logger } from '#adapters/logger.js';
+import { startCampaign } from '#core/campaign-service.js';
 
 const deps = campaignDeps();
 const StartEvent = z.object({ campaignId: z.string().min(1) });

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { sendingDeps } from '../adapters/dispatch-deps.js';
-import { logger } from '../adapters/logger.js';
-import { sweepSendingCampaigns } from '../core/dispatch/sweep.js';
+import { sendingDeps } from '#adapters/dispatch-deps.js';
+import { logger } from '#adapters/logger.js';
+import { sweepSendingCampaigns } from '#core/dispatch/sweep.js';
 
 const deps = sendingDeps();
 

@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '../adapters/logger.js';
-import { changeOf } from '../adapters/metric-changes.js';
-import { aggregationDeps } from '../adapters/metrics-deps.js';
-import { aggregateChanges } from '../core/metrics/aggregate.js';
-import type { Change } from '../core/metrics/changes.js';
+import { logger } from '#adapters/logger.js';
+import { changeOf } from '#adapters/metric-changes.js';
+import { aggregationDeps } from '#adapters/metrics-deps.js';
+import { aggregateChanges } from '#core/metrics/aggregate.js';
+import type { Change } from '#core/metrics/changes.js';
 
 const deps = aggregationDeps();
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
-import type { Carrier } from '../../functions/core/carriers.js';
+import type { Carrier } from '#core/carriers.js';
 import {
   CarrierBook,
   SIMULATOR_MODES,

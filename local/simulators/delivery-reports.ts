@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
-import { MAX_REPORTS_PER_REQUEST } from '../../functions/core/webhooks/delivery-reports.js';
-import { MAX_INBOUND_PER_REQUEST } from '../../functions/core/webhooks/inbound.js';
+import { MAX_REPORTS_PER_REQUEST } from '#core/webhooks/delivery-reports.js';
+import { MAX_INBOUND_PER_REQUEST } from '#core/webhooks/inbound.js';
 import type { ReplyDraft, ReportDraft } from './carrier-rules.js';
 
 /** Items per request: what our API takes of either kind (contract §8: up to 1,000 reports or messages). */

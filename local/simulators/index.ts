@@ -1,4 +1,4 @@
-import type { Carrier } from '../../functions/core/carriers.js';
+import type { Carrier } from '#core/carriers.js';
 import { createCarrierSimulator, type CarrierSimulator } from './carrier-simulator.js';
 
 export { createCarrierSimulator } from './carrier-simulator.js';

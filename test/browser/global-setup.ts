@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort } from '../../local/dynamodb.js';
+import { freePort } from '#local/dynamodb.js';
 import { buildWeb } from '../../web/build.js';
-import { startLocalProcess, userEnv } from '../support/process.js';
+import { startLocalProcess, userEnv } from '#support/process.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

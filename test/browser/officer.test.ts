@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { messageFor } from '../../functions/core/messages.js';
+import { messageFor } from '#core/messages.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openConsole, type ConsoleRun } from './harness.js';
 import { signIn } from './seed.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { xlsxFile } from '../support/xlsx.js';
+import { xlsxFile } from '#support/xlsx.js';
 import { openConsole, type ConsoleRun } from './harness.js';
 import { signIn } from './seed.js';
 

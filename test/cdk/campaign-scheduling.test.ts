@@ -1,11 +1,11 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { EVENT_SOURCE } from '../../functions/adapters/events.js';
-import { allRoutes } from '../../functions/api/routes.js';
-import { EVENT_ARCHIVE_RETENTION, EVENT_BUS_NAME } from '../../lib/campaign-events.js';
-import { SCHEDULE_GROUP_NAME } from '../../lib/campaign-scheduler.js';
-import { SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
+import { EVENT_SOURCE } from '#adapters/events.js';
+import { allRoutes } from '#api/routes.js';
+import { EVENT_ARCHIVE_RETENTION, EVENT_BUS_NAME } from '#lib/campaign-events.js';
+import { SCHEDULE_GROUP_NAME } from '#lib/campaign-scheduler.js';
+import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 import {
   actionsOf,
   functionOf,

@@ -2,10 +2,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { EVENT_SOURCE } from '../../functions/adapters/events.js';
-import { allRoutes } from '../../functions/api/routes.js';
-import { CampaignEvents } from '../../lib/campaign-events.js';
-import { DataTable } from '../../lib/data-table.js';
+import { EVENT_SOURCE } from '#adapters/events.js';
+import { allRoutes } from '#api/routes.js';
+import { CampaignEvents } from '#lib/campaign-events.js';
+import { DataTable } from '#lib/data-table.js';
 import {
   CAMPAIGN_STARTED,
   Dispatch,
@@ -14,16 +14,16 @@ import {
   MATERIALIZE_MEMORY_MB,
   MATERIALIZE_TIMEOUT,
   partnerIdsFromContext,
-} from '../../lib/dispatch.js';
+} from '#lib/dispatch.js';
 import {
   CONSUMER_MAX_CONCURRENCY,
   CONSUMER_TIMEOUT,
   MAX_RECEIVE_COUNT,
   WEBHOOK_TIMEOUT_MS,
   type PartnerQueue,
-} from '../../lib/partner-queue.js';
-import { DEAD_LETTER_RETENTION } from '../../lib/queues.js';
-import { SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
+} from '#lib/partner-queue.js';
+import { DEAD_LETTER_RETENTION } from '#lib/queues.js';
+import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 import {
   actionsOf,
   functionOf as functionOfRoute,

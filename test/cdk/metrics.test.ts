@@ -7,10 +7,10 @@ import {
   SENT_METRIC,
   SIGNATURE_FAILURES_METRIC,
   THROTTLES_METRIC,
-} from '../../functions/adapters/metrics.js';
-import { SERVICE_NAME } from '../../functions/adapters/service-name.js';
-import { AGGREGATOR_BATCH_SIZE, AGGREGATOR_RETRY_ATTEMPTS } from '../../lib/metrics-aggregation.js';
-import { SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
+} from '#adapters/metrics.js';
+import { SERVICE_NAME } from '#adapters/service-name.js';
+import { AGGREGATOR_BATCH_SIZE, AGGREGATOR_RETRY_ATTEMPTS } from '#lib/metrics-aggregation.js';
+import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 import {
   actionsOf,
   expectQueueAlarm,

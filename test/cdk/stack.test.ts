@@ -5,13 +5,13 @@ import { App } from 'aws-cdk-lib';
 import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { TABLE_SCHEMA } from '../../functions/adapters/table.js';
-import { allRoutes, routes } from '../../functions/api/routes.js';
-import { ROLES } from '../../functions/core/roles.js';
-import type { RouteDef } from '../../functions/http/route.js';
-import { LOCAL_TOKEN_PATH } from '../../local/console.js';
-import { SHORT_LINK_THROTTLE, SIGNATURE_ROUTE_THROTTLE, STAGE_THROTTLE } from '../../lib/http-api.js';
-import { SmsCampaignStack } from '../../lib/sms-campaign-stack.js';
+import { TABLE_SCHEMA } from '#adapters/table.js';
+import { allRoutes, routes } from '#api/routes.js';
+import { ROLES } from '#core/roles.js';
+import type { RouteDef } from '#http/route.js';
+import { LOCAL_TOKEN_PATH } from '#local/console.js';
+import { SHORT_LINK_THROTTLE, SIGNATURE_ROUTE_THROTTLE, STAGE_THROTTLE } from '#lib/http-api.js';
+import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 import {
   actionsOf,
   functionOf as functionOfRoute,

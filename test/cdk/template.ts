@@ -1,7 +1,7 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import type { RouteDef } from '../../functions/http/route.js';
+import type { RouteDef } from '#http/route.js';
 
 /** The shapes of the synthesized resources that the CDK tests read. */
 export interface Statement {

@@ -1,12 +1,12 @@
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoAudienceStore } from '../../functions/adapters/audience-store.js';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
-import type { AudienceMember } from '../../functions/core/audience.js';
-import { importSubscribers } from '../../functions/core/audience-service.js';
-import { PROVINCES } from '../../functions/core/provinces.js';
-import type { Role } from '../../functions/core/roles.js';
-import { startTestApi, type TestApi } from '../support/api.js';
+import { dynamoAudienceStore } from '#adapters/audience-store.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import type { AudienceMember } from '#core/audience.js';
+import { importSubscribers } from '#core/audience-service.js';
+import { PROVINCES } from '#core/provinces.js';
+import type { Role } from '#core/roles.js';
+import { startTestApi, type TestApi } from '#support/api.js';
 import {
   bodyOf,
   send,
@@ -14,8 +14,8 @@ import {
   expectStatus,
   type AnswerBody,
   type RouteJson,
-} from '../support/typed-api.js';
-import { xlsxFile } from '../support/xlsx.js';
+} from '#support/typed-api.js';
+import { xlsxFile } from '#support/xlsx.js';
 
 let api: TestApi;
 beforeAll(async () => {

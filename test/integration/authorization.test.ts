@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRoutes } from '../../functions/api/routes.js';
-import { startLocalDispatcher } from '../../local/dispatcher.js';
-import { apiClient, type TestApi } from '../support/api.js';
+import { allRoutes } from '#api/routes.js';
+import { startLocalDispatcher } from '#local/dispatcher.js';
+import { apiClient, type TestApi } from '#support/api.js';
 import {
   CALLERS,
   authorizationOf,
   expectedFor,
   matrixMarkdown,
   startApiWithSecret,
-} from '../support/authorization.js';
-import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
-import { createAudience, launchCampaign, phone, waitForStatus } from '../support/sending.js';
-import { bodyOf, send } from '../support/typed-api.js';
-import { postInbound, postReports } from '../support/webhooks.js';
+} from '#support/authorization.js';
+import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
+import { createAudience, launchCampaign, phone, waitForStatus } from '#support/sending.js';
+import { bodyOf, send } from '#support/typed-api.js';
+import { postInbound, postReports } from '#support/webhooks.js';
 
 /**
  * Issue #17, the authorization matrix: every caller (each role, a token with no role of ours, and the

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageId } from '../../functions/core/dispatch/batch.js';
-import { startLocalDispatcher } from '../../local/dispatcher.js';
-import type { LocalStreams } from '../../local/streams.js';
-import { startTestApi, type TestApi } from '../support/api.js';
-import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
-import { batchesOf, createAudience, launchCampaign, phone, waitForStatus } from '../support/sending.js';
-import { startTestStreams } from '../support/streams.js';
-import { postInbound, postReports } from '../support/webhooks.js';
-import { bodyOf, send, expectStatus } from '../support/typed-api.js';
+import { messageId } from '#core/dispatch/batch.js';
+import { startLocalDispatcher } from '#local/dispatcher.js';
+import type { LocalStreams } from '#local/streams.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
+import { batchesOf, createAudience, launchCampaign, phone, waitForStatus } from '#support/sending.js';
+import { startTestStreams } from '#support/streams.js';
+import { postInbound, postReports } from '#support/webhooks.js';
+import { bodyOf, send, expectStatus } from '#support/typed-api.js';
 
 /**
  * Issue #6 end to end: a real campaign sent through the local dispatcher to a simulated partner, the

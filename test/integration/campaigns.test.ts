@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoBatchStore } from '../../functions/adapters/batch-store.js';
-import { campaignDeps } from '../../functions/adapters/campaign-deps.js';
-import { dynamoDocumentClient } from '../../functions/adapters/clients.js';
-import { completeCampaign, startCampaign } from '../../functions/core/campaign-service.js';
-import type { UserAction } from '../../functions/core/campaign-status.js';
-import { ErrorBody } from '../../functions/http/schemas.js';
-import { startTestApi, type TestApi } from '../support/api.js';
-import type { CampaignView } from '../support/sending.js';
-import { bodyOf, send, expectStatus, type RouteJson } from '../support/typed-api.js';
+import { dynamoBatchStore } from '#adapters/batch-store.js';
+import { campaignDeps } from '#adapters/campaign-deps.js';
+import { dynamoDocumentClient } from '#adapters/clients.js';
+import { completeCampaign, startCampaign } from '#core/campaign-service.js';
+import type { UserAction } from '#core/campaign-status.js';
+import { ErrorBody } from '#http/schemas.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import type { CampaignView } from '#support/sending.js';
+import { bodyOf, send, expectStatus, type RouteJson } from '#support/typed-api.js';
 
 let api: TestApi;
 let audienceA: string;

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, expect, it } from 'vitest';
-import { loadOrCreateSecret } from '../../local/auth.js';
-import { LOCAL_AWS_ENV, freePort } from '../../local/dynamodb.js';
-import { apiClient } from '../support/api.js';
-import { acceptedMessages, startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
-import { dynamoProcesses, startLocalProcess, userEnv, type LocalProcess } from '../support/process.js';
-import { createAudience, launchCampaign, phone, waitFor, waitForStatus } from '../support/sending.js';
+import { loadOrCreateSecret } from '#local/auth.js';
+import { LOCAL_AWS_ENV, freePort } from '#local/dynamodb.js';
+import { apiClient } from '#support/api.js';
+import { acceptedMessages, startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
+import { dynamoProcesses, startLocalProcess, userEnv, type LocalProcess } from '#support/process.js';
+import { createAudience, launchCampaign, phone, waitFor, waitForStatus } from '#support/sending.js';
 
 /**
  * `npm start` killed with SIGKILL half-way through a campaign and started again on the same DATA_DIR: the

@@ -1,15 +1,15 @@
-import { bodyOf, expectStatus, send } from '../support/typed-api.js';
-import type { UserAction } from '../../functions/core/campaign-status.js';
+import { bodyOf, expectStatus, send } from '#support/typed-api.js';
+import type { UserAction } from '#core/campaign-status.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoBatchStore, dynamoRateLimiter } from '../../functions/adapters/batch-store.js';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
-import { parseMessageId, type Batch } from '../../functions/core/dispatch/batch.js';
-import { OutcomeTooLargeError } from '../../functions/core/dispatch/ports.js';
-import { startLocalDispatcher } from '../../local/dispatcher.js';
-import { startTestApi, type TestApi } from '../support/api.js';
+import { dynamoBatchStore, dynamoRateLimiter } from '#adapters/batch-store.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { parseMessageId, type Batch } from '#core/dispatch/batch.js';
+import { OutcomeTooLargeError } from '#core/dispatch/ports.js';
+import { startLocalDispatcher } from '#local/dispatcher.js';
+import { startTestApi, type TestApi } from '#support/api.js';
 import {
   achievedRate,
   acceptedMessages,
@@ -19,7 +19,7 @@ import {
   startSimulatedPartner,
   type SimulatedPartner,
   type SimulatedPartnerOptions,
-} from '../support/partners.js';
+} from '#support/partners.js';
 import {
   batchesOf,
   campaignStatus,
@@ -29,7 +29,7 @@ import {
   waitFor,
   waitForStatus,
   type Subscriber,
-} from '../support/sending.js';
+} from '#support/sending.js';
 
 /**
  * Dispatch end to end (contract §6, §8) in this process: the real API handlers, the local dispatcher (the

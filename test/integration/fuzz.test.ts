@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRoutes } from '../../functions/api/routes.js';
-import { startTestApi, type TestApi } from '../support/api.js';
-import { requestsFor, violationOf, type FuzzRequest, type Hints } from '../support/fuzz.js';
-import { createAudience, phone } from '../support/sending.js';
-import { bodyOf, expectStatus, send } from '../support/typed-api.js';
-import { partnerSignature } from '../support/webhooks.js';
+import { allRoutes } from '#api/routes.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import { requestsFor, violationOf, type FuzzRequest, type Hints } from '#support/fuzz.js';
+import { createAudience, phone } from '#support/sending.js';
+import { bodyOf, expectStatus, send } from '#support/typed-api.js';
+import { partnerSignature } from '#support/webhooks.js';
 
 /**
  * Issue #17, fuzzing: requests generated from the routes' own schemas (valid, almost valid, hostile) at

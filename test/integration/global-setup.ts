@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startDynamoLocal } from '../../local/dynamodb.js';
+import { startDynamoLocal } from '#local/dynamodb.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,12 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
-import { dynamoIdempotencyStore } from '../../functions/adapters/idempotency-store.js';
-import { keys } from '../../functions/adapters/table.js';
-import type { Role } from '../../functions/core/roles.js';
-import { expectStatus, sendTo, type CallOptionsOf } from '../support/typed-api.js';
-import { startTestApi, type TestApi } from '../support/api.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { dynamoIdempotencyStore } from '#adapters/idempotency-store.js';
+import { keys } from '#adapters/table.js';
+import type { Role } from '#core/roles.js';
+import { expectStatus, sendTo, type CallOptionsOf } from '#support/typed-api.js';
+import { startTestApi, type TestApi } from '#support/api.js';
 import { counterKey, counterRoute } from './fixtures/counter-handler.js';
 
 type Thing = NonNullable<CallOptionsOf<typeof counterRoute>['json']>;

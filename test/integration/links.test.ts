@@ -1,12 +1,12 @@
-import { expectStatus, send } from '../support/typed-api.js';
+import { expectStatus, send } from '#support/typed-api.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
-import { keys } from '../../functions/adapters/table.js';
-import { SHORT_CODE_LENGTH } from '../../functions/core/sms-encoding.js';
-import { startLocalDispatcher } from '../../local/dispatcher.js';
-import { startTestApi, type TestApi } from '../support/api.js';
-import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { keys } from '#adapters/table.js';
+import { SHORT_CODE_LENGTH } from '#core/sms-encoding.js';
+import { startLocalDispatcher } from '#local/dispatcher.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
 import {
   batchesOf,
   createAudience,
@@ -14,7 +14,7 @@ import {
   phone,
   waitFor,
   waitForStatus,
-} from '../support/sending.js';
+} from '#support/sending.js';
 
 /**
  * Short links (contract §9) end to end: a campaign with a `{{link:URL}}` sent through a simulated partner,

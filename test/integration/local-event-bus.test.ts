@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
-import {
-  CAMPAIGN_STARTED_PATTERN,
-  EVENT_SOURCE,
-  localEventPublisher,
-} from '../../functions/adapters/events.js';
-import { dynamoProgressStore } from '../../functions/adapters/progress-store.js';
-import { startLocalEventBus, type BusEvent, type LocalRule } from '../../local/event-bus.js';
-import type { LocalStreams } from '../../local/streams.js';
-import { startTestApi, type TestApi } from '../support/api.js';
-import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
-import { batchesOf, createAudience, launchCampaign, phone } from '../support/sending.js';
-import { startTestStreams } from '../support/streams.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { CAMPAIGN_STARTED_PATTERN, EVENT_SOURCE, localEventPublisher } from '#adapters/events.js';
+import { dynamoProgressStore } from '#adapters/progress-store.js';
+import { startLocalEventBus, type BusEvent, type LocalRule } from '#local/event-bus.js';
+import type { LocalStreams } from '#local/streams.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
+import { batchesOf, createAudience, launchCampaign, phone } from '#support/sending.js';
+import { startTestStreams } from '#support/streams.js';
 
 /**
  * The local stand-in for EventBridge: what the local publisher records reaches the rules' targets as

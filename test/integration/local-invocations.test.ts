@@ -1,8 +1,8 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, expect, it, vi } from 'vitest';
-import { handler as aggregateMetrics } from '../../functions/streams/aggregate-metrics.js';
-import { invokeLocally } from '../../local/invoke.js';
-import { startTestApi } from '../support/api.js';
+import { handler as aggregateMetrics } from '#streams/aggregate-metrics.js';
+import { invokeLocally } from '#local/invoke.js';
+import { startTestApi } from '#support/api.js';
 import { gate, gatedRoute } from './fixtures/gated-handler.js';
 
 // The level the logger starts with, before its module loads: each invocation goes back to it.

@@ -7,10 +7,10 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../local/dynamodb.js';
-import { expectStatus } from '../support/typed-api.js';
-import { startTestApi, type TestApi } from '../support/api.js';
-import { dynamoProcesses } from '../support/process.js';
+import { freePort } from '#local/dynamodb.js';
+import { expectStatus } from '#support/typed-api.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import { dynamoProcesses } from '#support/process.js';
 
 /**
  * `npm start` as a user runs it: the real entry in a child process, with its own port and DATA_DIR. Slow

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, expect, it } from 'vitest';
-import { freePort } from '../../local/dynamodb.js';
-import { startLocalProcess, type LocalProcess } from '../support/process.js';
-import { waitFor } from '../support/sending.js';
+import { freePort } from '#local/dynamodb.js';
+import { startLocalProcess, type LocalProcess } from '#support/process.js';
+import { waitFor } from '#support/sending.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sms-scheduler-'));
 let running: LocalProcess | undefined;

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
-import { ensureTable } from '../../local/dynamodb.js';
-import { startLocalStreams } from '../../local/streams.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { ensureTable } from '#local/dynamodb.js';
+import { startLocalStreams } from '#local/streams.js';
 
 /**
  * The local stand-in for Lambda's stream event source keeps its position in a checkpoint file, as `npm

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoBatchStore } from '../../functions/adapters/batch-store.js';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
-import { sendingDeps, type SendingDeps } from '../../functions/adapters/dispatch-deps.js';
-import { getCampaign } from '../../functions/core/campaign-service.js';
-import type { Campaign } from '../../functions/core/campaign.js';
-import type { Batch } from '../../functions/core/dispatch/batch.js';
-import { dispatchBatch } from '../../functions/core/dispatch/dispatcher.js';
-import { materializeCampaign, type MaterializeDeps } from '../../functions/core/dispatch/materialize.js';
-import { sweepSendingCampaigns } from '../../functions/core/dispatch/sweep.js';
-import { startTestApi, type TestApi } from '../support/api.js';
-import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
+import { dynamoBatchStore } from '#adapters/batch-store.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { sendingDeps, type SendingDeps } from '#adapters/dispatch-deps.js';
+import { getCampaign } from '#core/campaign-service.js';
+import type { Campaign } from '#core/campaign.js';
+import type { Batch } from '#core/dispatch/batch.js';
+import { dispatchBatch } from '#core/dispatch/dispatcher.js';
+import { materializeCampaign, type MaterializeDeps } from '#core/dispatch/materialize.js';
+import { sweepSendingCampaigns } from '#core/dispatch/sweep.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
 import {
   batchesOf,
   campaignStatus,
@@ -17,7 +17,7 @@ import {
   launchCampaign,
   phone,
   waitFor,
-} from '../support/sending.js';
+} from '#support/sending.js';
 
 /**
  * Two materialisations of one campaign at once (the `campaign.started` run and the sweep's, or a run that

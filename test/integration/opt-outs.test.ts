@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
-import { dynamoOptOutStore } from '../../functions/adapters/opt-out-store.js';
-import { startTestApi, type Caller, type TestApi } from '../support/api.js';
-import { expectError, expectStatus, send } from '../support/typed-api.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { dynamoOptOutStore } from '#adapters/opt-out-store.js';
+import { startTestApi, type Caller, type TestApi } from '#support/api.js';
+import { expectError, expectStatus, send } from '#support/typed-api.js';
 
 let api: TestApi;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../support/api.js';
-import { bodyOf, expectError, expectStatus, send, type RouteJson } from '../support/typed-api.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import { bodyOf, expectError, expectStatus, send, type RouteJson } from '#support/typed-api.js';
 
 let api: TestApi;
 beforeAll(async () => {

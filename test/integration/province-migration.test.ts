@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoAudienceStore } from '../../functions/adapters/audience-store.js';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
-import { migrationDeps } from '../../functions/adapters/deps.js';
-import type { AudienceMember } from '../../functions/core/audience.js';
-import {
-  SCHEMA_VERSION,
-  canonicaliseAudienceProvinces,
-  migrate,
-} from '../../functions/core/province-migration.js';
-import { startTestApi, type TestApi } from '../support/api.js';
-import { bodyOf, send } from '../support/typed-api.js';
+import { dynamoAudienceStore } from '#adapters/audience-store.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { migrationDeps } from '#adapters/deps.js';
+import type { AudienceMember } from '#core/audience.js';
+import { SCHEMA_VERSION, canonicaliseAudienceProvinces, migrate } from '#core/province-migration.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import { bodyOf, send } from '#support/typed-api.js';
 
 let api: TestApi;
 beforeAll(async () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalDispatcher } from '../../local/dispatcher.js';
-import type { LocalStreams } from '../../local/streams.js';
-import { startTestApi, type TestApi } from '../support/api.js';
-import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
-import { launchCampaign, waitForStatus } from '../support/sending.js';
-import { startTestStreams } from '../support/streams.js';
-import { bodyOf, expectStatus, send } from '../support/typed-api.js';
+import { startLocalDispatcher } from '#local/dispatcher.js';
+import type { LocalStreams } from '#local/streams.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
+import { launchCampaign, waitForStatus } from '#support/sending.js';
+import { startTestStreams } from '#support/streams.js';
+import { bodyOf, expectStatus, send } from '#support/typed-api.js';
 
 /** Issue #15 part A end to end: the registry, an officer's CSV with old and unknown names, a send. */
 

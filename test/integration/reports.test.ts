@@ -1,13 +1,13 @@
-import { expectStatus, send, type AnswerBody, type RouteCallOptions } from '../support/typed-api.js';
+import { expectStatus, send, type AnswerBody, type RouteCallOptions } from '#support/typed-api.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
-import { keys } from '../../functions/adapters/table.js';
-import { startLocalDispatcher } from '../../local/dispatcher.js';
-import { startTestApi, type TestApi } from '../support/api.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { keys } from '#adapters/table.js';
+import { startLocalDispatcher } from '#local/dispatcher.js';
+import { startTestApi, type TestApi } from '#support/api.js';
 
 type MessagesQuery = NonNullable<RouteCallOptions<'listCampaignMessages'>['query']>;
-import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
+import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
 import {
   batchesOf,
   createAudience,
@@ -15,7 +15,7 @@ import {
   phone,
   waitForStatus,
   type Subscriber,
-} from '../support/sending.js';
+} from '#support/sending.js';
 
 /**
  * Per-message reports (contract §7): the messages list and report.csv of a campaign sent through a

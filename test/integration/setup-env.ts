@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { LOCAL_AWS_ENV } from '../../local/dynamodb.js';
+import { LOCAL_AWS_ENV } from '#local/dynamodb.js';
 
 // Runs in each test file's worker before it imports any handler: point the SDK at DynamoDB Local and give
 // the file a table of its own, so files never see each other's data.

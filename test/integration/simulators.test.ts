@@ -3,20 +3,20 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isOptOutReply } from '../../functions/core/webhooks/inbound.js';
-import { startLocalDispatcher } from '../../local/dispatcher.js';
-import { OPT_OUT_REPLY_TEXTS, OTHER_REPLY_TEXTS } from '../../local/simulators/carrier-rules.js';
+import { isOptOutReply } from '#core/webhooks/inbound.js';
+import { startLocalDispatcher } from '#local/dispatcher.js';
+import { OPT_OUT_REPLY_TEXTS, OTHER_REPLY_TEXTS } from '#local/simulators/carrier-rules.js';
 import {
   SIMULATOR_DEFINITIONS,
   createCarrierSimulator,
   startCarrierSimulators,
   type CarrierSimulator,
   type CarrierSimulatorOptions,
-} from '../../local/simulators/index.js';
-import { signedHeaders, type DeliveryReport } from '../../local/simulators/delivery-reports.js';
-import { startTestApi, type TestApi } from '../support/api.js';
-import { createAudience, launchCampaign, phone, waitForStatus } from '../support/sending.js';
-import { expectStatus, send } from '../support/typed-api.js';
+} from '#local/simulators/index.js';
+import { signedHeaders, type DeliveryReport } from '#local/simulators/delivery-reports.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import { createAudience, launchCampaign, phone, waitForStatus } from '#support/sending.js';
+import { expectStatus, send } from '#support/typed-api.js';
 
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 const SECRET = newSecret();

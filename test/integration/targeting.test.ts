@@ -1,14 +1,14 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
-import { keys } from '../../functions/adapters/table.js';
-import { startLocalDispatcher } from '../../local/dispatcher.js';
-import type { LocalStreams } from '../../local/streams.js';
-import { startTestApi, type TestApi } from '../support/api.js';
-import { acceptedMessages, startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
-import { launchCampaign, waitForStatus } from '../support/sending.js';
-import { startTestStreams } from '../support/streams.js';
-import { bodyOf, expectError, send, type RouteJson } from '../support/typed-api.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { keys } from '#adapters/table.js';
+import { startLocalDispatcher } from '#local/dispatcher.js';
+import type { LocalStreams } from '#local/streams.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import { acceptedMessages, startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
+import { launchCampaign, waitForStatus } from '#support/sending.js';
+import { startTestStreams } from '#support/streams.js';
+import { bodyOf, expectError, send, type RouteJson } from '#support/typed-api.js';
 
 /** Issue #15 part C end to end: an officer's CSV, estimates by province, commune and tag, a tag-filtered send. */
 

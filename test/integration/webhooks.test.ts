@@ -1,13 +1,13 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoBatchStore, dynamoReportBatchStore } from '../../functions/adapters/batch-store.js';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
-import { keys } from '../../functions/adapters/table.js';
-import { messageId, type Batch, type BatchMessage } from '../../functions/core/dispatch/batch.js';
-import { startLocalDispatcher } from '../../local/dispatcher.js';
-import { createCarrierSimulator } from '../../local/simulators/index.js';
-import { startTestApi, type TestApi } from '../support/api.js';
-import { startSimulatedPartner, type SimulatedPartner } from '../support/partners.js';
+import { dynamoBatchStore, dynamoReportBatchStore } from '#adapters/batch-store.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { keys } from '#adapters/table.js';
+import { messageId, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
+import { startLocalDispatcher } from '#local/dispatcher.js';
+import { createCarrierSimulator } from '#local/simulators/index.js';
+import { startTestApi, type TestApi } from '#support/api.js';
+import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
 import {
   batchesOf,
   createAudience,
@@ -15,9 +15,9 @@ import {
   phone,
   waitFor,
   waitForStatus,
-} from '../support/sending.js';
-import { postInbound, postReports } from '../support/webhooks.js';
-import { bodyOf, send, expectStatus } from '../support/typed-api.js';
+} from '#support/sending.js';
+import { postInbound, postReports } from '#support/webhooks.js';
+import { bodyOf, send, expectStatus } from '#support/typed-api.js';
 
 /**
  * Partner webhooks end to end (contract §8 "Partners send"): a real campaign sent through the local

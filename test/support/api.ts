@@ -1,12 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { allRoutes } from '../../functions/api/routes.js';
-import type { Role } from '../../functions/core/roles.js';
-import type { HttpMethod, RouteDef } from '../../functions/http/route.js';
-import { issueToken } from '../../local/auth.js';
-import { ensureTable } from '../../local/dynamodb.js';
-import { createLocalApi } from '../../local/server.js';
+import { allRoutes } from '#api/routes.js';
+import type { Role } from '#core/roles.js';
+import type { HttpMethod, RouteDef } from '#http/route.js';
+import { issueToken } from '#local/auth.js';
+import { ensureTable } from '#local/dynamodb.js';
+import { createLocalApi } from '#local/server.js';
 
 /** Who calls: a role (user `<role>@test`), a role and user, or nobody (`null`: no token). */
 export type Caller = Role | { role: Role; user: string } | null;

@@ -2,12 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { allRoutes } from '../../functions/api/routes.js';
-import { ACCESS, ROLES, type Role } from '../../functions/core/roles.js';
-import type { RouteDef } from '../../functions/http/route.js';
-import { CLIENT_ID, ISSUER, issueToken } from '../../local/auth.js';
-import { ensureTable } from '../../local/dynamodb.js';
-import { createLocalApi } from '../../local/server.js';
+import { allRoutes } from '#api/routes.js';
+import { ACCESS, ROLES, type Role } from '#core/roles.js';
+import type { RouteDef } from '#http/route.js';
+import { CLIENT_ID, ISSUER, issueToken } from '#local/auth.js';
+import { ensureTable } from '#local/dynamodb.js';
+import { createLocalApi } from '#local/server.js';
 
 /**
  * Issue #17, the authorization matrix: who may call which route, derived from the one table the routes

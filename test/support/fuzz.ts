@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { z } from 'zod';
-import type { RouteDef } from '../../functions/http/route.js';
-import { openApiDocument } from '../../functions/http/openapi.js';
-import { DEFAULT_MAX_BODY_BYTES } from '../../functions/http/request.js';
+import type { RouteDef } from '#http/route.js';
+import { openApiDocument } from '#http/openapi.js';
+import { DEFAULT_MAX_BODY_BYTES } from '#http/request.js';
 
 /**
  * The endpoint fuzzer's generators (issue #17): requests for every route, built from the JSON Schema the

@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Carrier } from '../../functions/core/carriers.js';
-import { busiestWindow } from '../../local/simulators/carrier-rules.js';
+import type { Carrier } from '#core/carriers.js';
+import { busiestWindow } from '#local/simulators/carrier-rules.js';
 import {
   createCarrierSimulator,
   type CarrierSimulator,
   type SimulatorMode,
-} from '../../local/simulators/index.js';
+} from '#local/simulators/index.js';
 import type { TestApi } from './api.js';
 import { send } from './typed-api.js';
 

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dynamoBatchStore } from '../../functions/adapters/batch-store.js';
-import { dynamoDocumentClient, tableName } from '../../functions/adapters/clients.js';
+import { dynamoBatchStore } from '#adapters/batch-store.js';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import type { z } from 'zod';
-import type { CampaignFilters } from '../../functions/core/audience-filters.js';
-import type { Batch } from '../../functions/core/dispatch/batch.js';
+import type { CampaignFilters } from '#core/audience-filters.js';
+import type { Batch } from '#core/dispatch/batch.js';
 import type { TestApi } from './api.js';
 import { send, type AnswerBody } from './typed-api.js';
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { ensureTable } from '../../local/dynamodb.js';
-import { startLocalStreams, type LocalStreams } from '../../local/streams.js';
+import { ensureTable } from '#local/dynamodb.js';
+import { startLocalStreams, type LocalStreams } from '#local/streams.js';
 
 /**
  * The local stream poller on this test file's table (TABLE_NAME, DynamoDB Local from the environment),

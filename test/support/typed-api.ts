@@ -1,14 +1,14 @@
 import { expect } from 'vitest';
 import type { z } from 'zod';
-import { ErrorBody } from '../../functions/http/schemas.js';
-import { routes } from '../../functions/api/routes.js';
+import { ErrorBody } from '#http/schemas.js';
+import { routes } from '#api/routes.js';
 import {
   XLSX_MEDIA_TYPE,
   type BodyMediaType,
   type HttpMethod,
   type ResponseDef,
   type SchemaInput,
-} from '../../functions/http/route.js';
+} from '#http/route.js';
 import type { Caller, RawAnswer, TestApi } from './api.js';
 
 /**

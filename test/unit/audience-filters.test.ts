@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AudienceMember } from '../../functions/core/audience.js';
+import type { AudienceMember } from '#core/audience.js';
 import {
   CampaignFilters,
   MAX_FILTER_COMMUNES,
@@ -9,20 +9,16 @@ import {
   currentFilters,
   matchesFilters,
   type AudienceFilters,
-} from '../../functions/core/audience-filters.js';
-import { CampaignInput, type Campaign } from '../../functions/core/campaign.js';
-import { estimateCampaign } from '../../functions/core/campaign-estimate.js';
-import type { Batch } from '../../functions/core/dispatch/batch.js';
-import {
-  materializeCampaign,
-  type Progress,
-  type SuppressedRecipient,
-} from '../../functions/core/dispatch/materialize.js';
-import type { ErrorDetail } from '../../functions/core/errors.js';
-import { detailMessage } from '../../functions/core/messages.js';
-import type { PartnerView } from '../../functions/core/partner.js';
-import { PROVINCES, canonicalProvinceName } from '../../functions/core/provinces.js';
-import { issuesToDetails } from '../../functions/http/request.js';
+} from '#core/audience-filters.js';
+import { CampaignInput, type Campaign } from '#core/campaign.js';
+import { estimateCampaign } from '#core/campaign-estimate.js';
+import type { Batch } from '#core/dispatch/batch.js';
+import { materializeCampaign, type Progress, type SuppressedRecipient } from '#core/dispatch/materialize.js';
+import type { ErrorDetail } from '#core/errors.js';
+import { detailMessage } from '#core/messages.js';
+import type { PartnerView } from '#core/partner.js';
+import { PROVINCES, canonicalProvinceName } from '#core/provinces.js';
+import { issuesToDetails } from '#http/request.js';
 
 const member = (extra: Partial<AudienceMember> = {}): AudienceMember => ({
   phone: '+84981000001',

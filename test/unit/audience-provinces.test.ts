@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planImport, warningIn, type SubscriberRow } from '../../functions/core/audience.js';
+import { planImport, warningIn, type SubscriberRow } from '#core/audience.js';
 
 const rows = (provinces: (string | undefined)[]): SubscriberRow[] =>
   provinces.map((province, i) => ({ row: i + 1, phone: `098${String(i).padStart(7, '0')}`, province }));

@@ -6,7 +6,7 @@ import {
   decodeMember,
   decodeMembers,
   encodeMember,
-} from '../../functions/adapters/audience-store.js';
+} from '#adapters/audience-store.js';
 import {
   MAX_IMPORT_ROWS,
   addCounts,
@@ -18,8 +18,8 @@ import {
   type AudienceMember,
   type AudienceSnapshot,
   type SubscriberRow,
-} from '../../functions/core/audience.js';
-import { ValidationError } from '../../functions/core/errors.js';
+} from '#core/audience.js';
+import { ValidationError } from '#core/errors.js';
 
 const EMPTY: AudienceSnapshot = { phones: new Set() };
 const row = (n: number, phone: string, extra: Partial<SubscriberRow> = {}): SubscriberRow => ({

@@ -1,9 +1,9 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, UnauthorizedError } from '../../functions/core/errors.js';
-import { ACCESS, ROLES, mayAccess, type Access, type Role } from '../../functions/core/roles.js';
-import { actorFromClaims, authorize } from '../../functions/http/auth.js';
-import { CLIENT_ID, ISSUER, issueToken, verifyToken } from '../../local/auth.js';
+import { ForbiddenError, UnauthorizedError } from '#core/errors.js';
+import { ACCESS, ROLES, mayAccess, type Access, type Role } from '#core/roles.js';
+import { actorFromClaims, authorize } from '#http/auth.js';
+import { CLIENT_ID, ISSUER, issueToken, verifyToken } from '#local/auth.js';
 
 type Claims = Parameters<typeof authorize>[1];
 

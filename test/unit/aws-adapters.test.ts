@@ -12,11 +12,11 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { eventBridgePublisher } from '../../functions/adapters/events.js';
-import { dynamoRecipientIndex } from '../../functions/adapters/recipient-index.js';
-import type { Batch, BatchMessage } from '../../functions/core/dispatch/batch.js';
-import { eventBridgeScheduler } from '../../functions/adapters/scheduler.js';
-import { snsSmsTransport } from '../../functions/adapters/sns-sms-transport.js';
+import { eventBridgePublisher } from '#adapters/events.js';
+import { dynamoRecipientIndex } from '#adapters/recipient-index.js';
+import type { Batch, BatchMessage } from '#core/dispatch/batch.js';
+import { eventBridgeScheduler } from '#adapters/scheduler.js';
+import { snsSmsTransport } from '#adapters/sns-sms-transport.js';
 
 const schedulerMock = mockClient(SchedulerClient);
 const eventsMock = mockClient(EventBridgeClient);

@@ -8,8 +8,8 @@ import {
   resolveSendAt,
   utcToLocalParts,
   type Schedule,
-} from '../../functions/core/calendar.js';
-import { ValidationError } from '../../functions/core/errors.js';
+} from '#core/calendar.js';
+import { ValidationError } from '#core/errors.js';
 
 const now = new Date('2027-01-15T00:00:00Z');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AudienceMember } from '../../functions/core/audience.js';
+import type { AudienceMember } from '#core/audience.js';
 import {
   CAMPAIGN_STATUSES,
   CampaignInput,
@@ -12,10 +12,10 @@ import {
   reviewBarReason,
   withEditor,
   type CampaignAction,
-} from '../../functions/core/campaign.js';
-import { estimateCampaign } from '../../functions/core/campaign-estimate.js';
-import { ConflictError, ForbiddenError } from '../../functions/core/errors.js';
-import { partnersFor } from '../../functions/core/routing.js';
+} from '#core/campaign.js';
+import { estimateCampaign } from '#core/campaign-estimate.js';
+import { ConflictError, ForbiddenError } from '#core/errors.js';
+import { partnersFor } from '#core/routing.js';
 import { partnerView as partner } from './fixtures.js';
 
 describe('campaign state machine', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../functions/core/errors.js';
-import { allSettled, completeIfDone } from '../../functions/core/dispatch/completion.js';
-import type { Progress } from '../../functions/core/dispatch/materialize.js';
+import { ConflictError } from '#core/errors.js';
+import { allSettled, completeIfDone } from '#core/dispatch/completion.js';
+import type { Progress } from '#core/dispatch/materialize.js';
 
 const progress = (over: Partial<Progress>): Progress => ({
   materialized: true,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigSchema, configTable, readConfig, requiredConfig } from '../../functions/adapters/config.js';
+import { ConfigSchema, configTable, readConfig, requiredConfig } from '#adapters/config.js';
 
 describe('configuration', () => {
   it('gives every optional variable its default and reads switches as booleans', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv, parseCsvTable } from '../../functions/core/csv.js';
-import { ValidationError } from '../../functions/core/errors.js';
+import { parseCsv, parseCsvTable } from '#core/csv.js';
+import { ValidationError } from '#core/errors.js';
 
 const fieldsOf = (text: string) => parseCsv(text).map((record) => record.fields);
 

@@ -1,8 +1,8 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { webhookTransport, type Resolver } from '../../functions/adapters/webhook-transport.js';
-import type { Campaign } from '../../functions/core/campaign.js';
+import { webhookTransport, type Resolver } from '#adapters/webhook-transport.js';
+import type { Campaign } from '#core/campaign.js';
 import {
   batchSizeFor,
   parseMessageId,
@@ -10,9 +10,9 @@ import {
   messageId,
   type Batch,
   type BatchMessage,
-} from '../../functions/core/dispatch/batch.js';
-import { dispatchBatch, type DispatchDeps } from '../../functions/core/dispatch/dispatcher.js';
-import { backoffMs, classifyAnswer, parseRetryAfter } from '../../functions/core/dispatch/outcome.js';
+} from '#core/dispatch/batch.js';
+import { dispatchBatch, type DispatchDeps } from '#core/dispatch/dispatcher.js';
+import { backoffMs, classifyAnswer, parseRetryAfter } from '#core/dispatch/outcome.js';
 import {
   LATE_TOLERANCE_MS,
   PACING_WINDOW_MS,
@@ -20,16 +20,16 @@ import {
   recordLateSend,
   reserve,
   type Reservation,
-} from '../../functions/core/dispatch/pacing.js';
+} from '#core/dispatch/pacing.js';
 import {
   OutcomeTooLargeError,
   type BatchRef,
   type BatchStore,
   type HandOverRequest,
   type PartnerTransport,
-} from '../../functions/core/dispatch/ports.js';
-import type { Partner } from '../../functions/core/partner.js';
-import { busiestWindow as busiestAtPartner } from '../../local/simulators/carrier-rules.js';
+} from '#core/dispatch/ports.js';
+import type { Partner } from '#core/partner.js';
+import { busiestWindow as busiestAtPartner } from '#local/simulators/carrier-rules.js';
 import { storedPartner as partner } from './fixtures.js';
 
 describe('batch planning', () => {

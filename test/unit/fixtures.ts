@@ -1,4 +1,4 @@
-import type { Partner, PartnerView } from '../../functions/core/partner.js';
+import type { Partner, PartnerView } from '#core/partner.js';
 
 /** An enabled webhook partner of `carriers` (Viettel unless said), free, 100 TPS, created on 1 January 2027. */
 export const partnerView = (

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CampaignStatus } from '../../functions/core/campaign-status.js';
-import type { Campaign } from '../../functions/core/campaign.js';
-import type { Batch, BatchMessage } from '../../functions/core/dispatch/batch.js';
-import { frequencyCappedPhones, type FrequencyCapDeps } from '../../functions/core/dispatch/frequency-cap.js';
+import type { CampaignStatus } from '#core/campaign-status.js';
+import type { Campaign } from '#core/campaign.js';
+import type { Batch, BatchMessage } from '#core/dispatch/batch.js';
+import { frequencyCappedPhones, type FrequencyCapDeps } from '#core/dispatch/frequency-cap.js';
 
 const NOW = new Date('2020-01-02T00:00:00Z');
 const PHONE = '+84981000001';

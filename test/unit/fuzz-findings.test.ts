@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../functions/api/routes.js';
-import { errorResult } from '../../functions/http/api.js';
-import { parseRequest } from '../../functions/http/request.js';
-import { ContractError } from '../support/fuzz.js';
+import { routes } from '#api/routes.js';
+import { errorResult } from '#http/api.js';
+import { parseRequest } from '#http/request.js';
+import { ContractError } from '#support/fuzz.js';
 
 /** Findings of the endpoint fuzzer (issue #17), each pinned at the layer it was fixed in. */
 

@@ -7,17 +7,17 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '../../functions/core/errors.js';
+} from '#core/errors.js';
 import {
   DEFAULT_MAX_BODY_BYTES,
   MAX_ERROR_DETAILS,
   issuesToDetails,
   parseRequest,
   type RawRequest,
-} from '../../functions/http/request.js';
-import { errorResult } from '../../functions/http/api.js';
-import { defineRoute, type RouteDef } from '../../functions/http/route.js';
-import { ListQuery } from '../../functions/http/schemas.js';
+} from '#http/request.js';
+import { errorResult } from '#http/api.js';
+import { defineRoute, type RouteDef } from '#http/route.js';
+import { ListQuery } from '#http/schemas.js';
 
 /** A small campaign-like body, enough to produce nested paths such as `schedule.sendAt`. */
 const CampaignBody = z.strictObject({

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { BatchMessage } from '../../functions/core/dispatch/batch.js';
+import type { BatchMessage } from '#core/dispatch/batch.js';
 import {
   decodeBase62,
   encodeBase62,
@@ -14,12 +14,8 @@ import {
   shortCodeMaker,
   type ClickRecord,
   type LinkDeps,
-} from '../../functions/core/links.js';
-import {
-  DEFAULT_SHORT_LINK_LENGTH,
-  SHORT_CODE_LENGTH,
-  shortLinkLength,
-} from '../../functions/core/sms-encoding.js';
+} from '#core/links.js';
+import { DEFAULT_SHORT_LINK_LENGTH, SHORT_CODE_LENGTH, shortLinkLength } from '#core/sms-encoding.js';
 
 describe('base62', () => {
   it.each([

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isConsolePath, localToken, serveConsole } from '../../local/console.js';
-import { ISSUER } from '../../local/auth.js';
+import { isConsolePath, localToken, serveConsole } from '#local/console.js';
+import { ISSUER } from '#local/auth.js';
 
 const dist = mkdtempSync(join(tmpdir(), 'console-dist-'));
 let server: Server;

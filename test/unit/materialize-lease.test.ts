@@ -5,7 +5,7 @@ import {
   mayTakeLease,
   renewalDue,
   sweepMaterializes,
-} from '../../functions/core/dispatch/materialize-lease.js';
+} from '#core/dispatch/materialize-lease.js';
 
 const t = (iso: string) => new Date(`2027-07-30T${iso}Z`);
 const MINUTE = 60_000;

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { AudienceMember } from '../../functions/core/audience.js';
-import type { Campaign } from '../../functions/core/campaign.js';
-import type { Batch } from '../../functions/core/dispatch/batch.js';
+import type { AudienceMember } from '#core/audience.js';
+import type { Campaign } from '#core/campaign.js';
+import type { Batch } from '#core/dispatch/batch.js';
 import {
   materializeCampaign,
   type MaterializeDeps,
   type Progress,
   type ProgressStore,
   type SuppressedRecipient,
-} from '../../functions/core/dispatch/materialize.js';
-import { leaseLive, mayTakeLease } from '../../functions/core/dispatch/materialize-lease.js';
-import type { PartnerView } from '../../functions/core/partner.js';
+} from '#core/dispatch/materialize.js';
+import { leaseLive, mayTakeLease } from '#core/dispatch/materialize-lease.js';
+import type { PartnerView } from '#core/partner.js';
 
 const campaign = {
   id: 'c1',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AudienceId, SubscribersInput } from '../../functions/core/audience.js';
-import { CampaignInput } from '../../functions/core/campaign.js';
-import { detail, NotFoundError, PayloadTooLargeError, ValidationError } from '../../functions/core/errors.js';
+import { AudienceId, SubscribersInput } from '#core/audience.js';
+import { CampaignInput } from '#core/campaign.js';
+import { detail, NotFoundError, PayloadTooLargeError, ValidationError } from '#core/errors.js';
 import {
   CATALOGUE,
   DETAIL_CODES,
@@ -13,11 +13,11 @@ import {
   languageOf,
   messageFor,
   placeholdersOf,
-} from '../../functions/core/messages.js';
-import { PhoneNumber } from '../../functions/core/opt-out.js';
-import { PartnerInput } from '../../functions/core/partner.js';
-import { errorResult } from '../../functions/http/api.js';
-import { issuesToDetails } from '../../functions/http/request.js';
+} from '#core/messages.js';
+import { PhoneNumber } from '#core/opt-out.js';
+import { PartnerInput } from '#core/partner.js';
+import { errorResult } from '#http/api.js';
+import { issuesToDetails } from '#http/request.js';
 
 describe('languageOf(Accept-Language)', () => {
   it.each([

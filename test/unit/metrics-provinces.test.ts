@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Batch, BatchMessage, MessageState } from '../../functions/core/dispatch/batch.js';
-import { contributionOf, countsOfBatch } from '../../functions/core/metrics/changes.js';
-import { emptyCounters, sumCounters } from '../../functions/core/metrics/counters.js';
-import { toMessageRow, toSuppressedRow } from '../../functions/core/reports.js';
+import type { Batch, BatchMessage, MessageState } from '#core/dispatch/batch.js';
+import { contributionOf, countsOfBatch } from '#core/metrics/changes.js';
+import { emptyCounters, sumCounters } from '#core/metrics/counters.js';
+import { toMessageRow, toSuppressedRow } from '#core/reports.js';
 
 const T0 = '2027-07-30T01:05:00.000Z';
 const batch = (messages: BatchMessage[]): Batch => ({

@@ -5,7 +5,7 @@ import {
   SUPPRESSION_REASONS,
   failureReason,
   reasonOfCode,
-} from '../../functions/core/metrics/failure-reasons.js';
+} from '#core/metrics/failure-reasons.js';
 import {
   aggregateChanges,
   chunkForTransactions,
@@ -14,16 +14,16 @@ import {
   type MinuteState,
   type ShardState,
   type ShardWrite,
-} from '../../functions/core/metrics/aggregate.js';
+} from '#core/metrics/aggregate.js';
 import {
   contributionOf,
   countsOfBatch,
   reasonKey,
   type Change,
   type Contribution,
-} from '../../functions/core/metrics/changes.js';
-import { decodeChange } from '../../functions/adapters/metric-changes.js';
-import { batchCodec } from '../../functions/adapters/table/batch.js';
+} from '#core/metrics/changes.js';
+import { decodeChange } from '#adapters/metric-changes.js';
+import { batchCodec } from '#adapters/table/batch.js';
 import {
   addCounters,
   addDelta,
@@ -34,14 +34,8 @@ import {
   type Counters,
   type Delta,
   type Minutes,
-} from '../../functions/core/metrics/counters.js';
-import {
-  MetricsQuery,
-  SummaryQuery,
-  metricsView,
-  minuteWindow,
-  summaryView,
-} from '../../functions/core/metrics/view.js';
+} from '#core/metrics/counters.js';
+import { MetricsQuery, SummaryQuery, metricsView, minuteWindow, summaryView } from '#core/metrics/view.js';
 
 const T0 = '2027-07-30T01:05:00.000Z';
 const T1 = '2027-07-30T01:47:00.000Z';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { allRoutes } from '../../functions/api/routes.js';
-import { openApiDocument } from '../../functions/http/openapi.js';
-import { defineRoute, type RouteDef } from '../../functions/http/route.js';
-import { ErrorBody, ListQuery } from '../../functions/http/schemas.js';
-import { DETAIL_CODES } from '../../functions/core/messages.js';
+import { allRoutes } from '#api/routes.js';
+import { openApiDocument } from '#http/openapi.js';
+import { defineRoute, type RouteDef } from '#http/route.js';
+import { ErrorBody, ListQuery } from '#http/schemas.js';
+import { DETAIL_CODES } from '#core/messages.js';
 
 interface Parameter {
   name: string;

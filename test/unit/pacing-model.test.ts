@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Campaign } from '../../functions/core/campaign.js';
-import { batchSizeFor, type Batch, type BatchMessage } from '../../functions/core/dispatch/batch.js';
-import { dispatchBatch, type DispatchDeps } from '../../functions/core/dispatch/dispatcher.js';
-import type { Reservation } from '../../functions/core/dispatch/pacing.js';
-import type { BatchRef, BatchStore } from '../../functions/core/dispatch/ports.js';
-import { sharedRateLimiter, type RateLogStore } from '../../functions/core/dispatch/rate-limiter.js';
-import type { Partner } from '../../functions/core/partner.js';
-import { busiestWindow } from '../../local/simulators/carrier-rules.js';
+import type { Campaign } from '#core/campaign.js';
+import { batchSizeFor, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
+import { dispatchBatch, type DispatchDeps } from '#core/dispatch/dispatcher.js';
+import type { Reservation } from '#core/dispatch/pacing.js';
+import type { BatchRef, BatchStore } from '#core/dispatch/ports.js';
+import { sharedRateLimiter, type RateLogStore } from '#core/dispatch/rate-limiter.js';
+import type { Partner } from '#core/partner.js';
+import { busiestWindow } from '#local/simulators/carrier-rules.js';
 
 /**
  * A model of pacing one partner, on a fake clock: the real dispatcher (acquire loop, late sends) and the

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../functions/core/errors.js';
-import type { Page, PageRequest } from '../../functions/core/page.js';
+import { ConflictError, NotFoundError, ValidationError } from '#core/errors.js';
+import type { Page, PageRequest } from '#core/page.js';
 import {
   PREVIOUS_SECRET_GRACE_MS,
   PartnerInput,
@@ -8,7 +8,7 @@ import {
   rotateSecrets,
   type Partner,
   type SigningSecret,
-} from '../../functions/core/partner.js';
+} from '#core/partner.js';
 import {
   getPartner,
   listPartners,
@@ -16,8 +16,8 @@ import {
   savePartner,
   type PartnerDeps,
   type PartnerStore,
-} from '../../functions/core/partner-service.js';
-import { addressKind, addressProblem, webhookUrlProblem } from '../../functions/core/partner-webhook-url.js';
+} from '#core/partner-service.js';
+import { addressKind, addressProblem, webhookUrlProblem } from '#core/partner-webhook-url.js';
 
 const HOUR = 60 * 60 * 1000;
 const T0 = new Date('2027-07-01T00:00:00.000Z');

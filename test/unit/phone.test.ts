@@ -1,9 +1,9 @@
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
-import { CARRIER_PREFIXES, carrierForPrefix, carrierOf } from '../../functions/core/carrier-prefixes.js';
-import type { Carrier } from '../../functions/core/carriers.js';
-import { messageFor } from '../../functions/core/messages.js';
-import { isVietnameseMobileE164, maskPhone, normalizeVietnameseMobile } from '../../functions/core/phone.js';
+import { CARRIER_PREFIXES, carrierForPrefix, carrierOf } from '#core/carrier-prefixes.js';
+import type { Carrier } from '#core/carriers.js';
+import { messageFor } from '#core/messages.js';
+import { isVietnameseMobileE164, maskPhone, normalizeVietnameseMobile } from '#core/phone.js';
 
 /** Written out independently of the table so that a wrong or missing entry fails. */
 const PUBLISHED_PREFIXES: Record<Exclude<Carrier, 'unknown'>, string[]> = {

@@ -7,7 +7,7 @@ import {
   mergeByProvince,
   provinceByCode,
   provinceKey,
-} from '../../functions/core/provinces.js';
+} from '#core/provinces.js';
 
 /** Strips accents the way a spreadsheet typed on an English keyboard does. */
 const unaccented = (name: string) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../functions/adapters/cursor.js';
-import type { Batch, BatchMessage } from '../../functions/core/dispatch/batch.js';
+import { decodeCursor, encodeCursor } from '#adapters/cursor.js';
+import type { Batch, BatchMessage } from '#core/dispatch/batch.js';
 import {
   REPORT_COLUMNS,
   UTF8_BOM,
@@ -13,8 +13,8 @@ import {
   type SuppressedChunk,
   toMessageRow,
   toPosition,
-} from '../../functions/core/reports.js';
-import { phoneFor } from '../../functions/core/roles.js';
+} from '#core/reports.js';
+import { phoneFor } from '#core/roles.js';
 
 const message = (
   i: number,
@@ -296,7 +296,7 @@ describe('reportCsv', () => {
 
 describe('streamed answers', () => {
   it('reach the local server as chunks and Lambda as one body', async () => {
-    const { collectStream, isStreamed, toResult } = await import('../../functions/http/api.js');
+    const { collectStream, isStreamed, toResult } = await import('#http/api.js');
     const response = { status: 200, contentType: 'text/csv; charset=utf-8', stream: pages([]) };
     const chunks = async function* () {
       yield 'a,';
@@ -311,7 +311,7 @@ describe('streamed answers', () => {
   });
 
   it('stop with a 413 that says what to do when joining would pass the Lambda answer limit', async () => {
-    const { collectStream } = await import('../../functions/http/api.js');
+    const { collectStream } = await import('#http/api.js');
     let pulled = 0;
     const endless = async function* () {
       for (;;) {
@@ -335,9 +335,9 @@ describe('streamed answers', () => {
 
 describe('who decides about streaming', () => {
   it('is the invoker: Lambda gets one body, an invoker that streams (the local server) gets chunks', async () => {
-    const { api, isStreamed, streamsAnswers } = await import('../../functions/http/api.js');
-    const { defineRoute } = await import('../../functions/http/route.js');
-    const { lambdaContext } = await import('../../local/invoke.js');
+    const { api, isStreamed, streamsAnswers } = await import('#http/api.js');
+    const { defineRoute } = await import('#http/route.js');
+    const { lambdaContext } = await import('#local/invoke.js');
     const route = defineRoute({
       id: 'testStreamed',
       method: 'GET',

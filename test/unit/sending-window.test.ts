@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../functions/core/errors.js';
+import { ValidationError } from '#core/errors.js';
 import {
   DEFAULT_SENDING_WINDOW,
   isInsideWindow,
@@ -8,7 +8,7 @@ import {
   validateSendingWindow,
   windowEnd,
   type SendingWindow,
-} from '../../functions/core/sending-window.js';
+} from '#core/sending-window.js';
 
 const VN = 'Asia/Ho_Chi_Minh';
 const overnight: SendingWindow = { start: '20:00', end: '06:00' };

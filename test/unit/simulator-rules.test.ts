@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InboundInput, isOptOutReply } from '../../functions/core/webhooks/inbound.js';
+import { InboundInput, isOptOutReply } from '#core/webhooks/inbound.js';
 import {
   CarrierBook,
   FAILURE_CODES,
@@ -12,8 +12,8 @@ import {
   seededRandom,
   unixSecond,
   type CarrierSettings,
-} from '../../local/simulators/carrier-rules.js';
-import { inboundBody } from '../../local/simulators/delivery-reports.js';
+} from '#local/simulators/carrier-rules.js';
+import { inboundBody } from '#local/simulators/delivery-reports.js';
 
 const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
 const settings: CarrierSettings = { tps: 10, maxBatchSize: 10, rejectRate: 0, successRate: 1, seed: 7 };

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PartnerInput } from '../../functions/core/partner.js';
-import {
-  SIMULATOR_DEFINITIONS,
-  partnerInput,
-  simulatorSettingsFromEnv,
-} from '../../local/simulators/index.js';
+import { PartnerInput } from '#core/partner.js';
+import { SIMULATOR_DEFINITIONS, partnerInput, simulatorSettingsFromEnv } from '#local/simulators/index.js';
 
 describe('simulatorSettingsFromEnv', () => {
   it('reads the success rate and the report delay when set', () => {

@@ -7,7 +7,7 @@ import {
   replaceLinks,
   shortLinkLength,
   splitSegments,
-} from '../../functions/core/sms-encoding.js';
+} from '#core/sms-encoding.js';
 
 const ACCENTED = 'Cảnh giác với việc nhẹ lương cao! Gọi 111 để được hỗ trợ. ';
 const UNACCENTED = 'Canh giac voi viec nhe luong cao! Goi 111 de duoc ho tro. ';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { AudienceInput } from '../../functions/core/audience.js';
-import { CampaignPatch, RejectInput } from '../../functions/core/campaign.js';
-import { OptOutInput } from '../../functions/core/opt-out.js';
-import { PartnerInput } from '../../functions/core/partner.js';
+import { AudienceInput } from '#core/audience.js';
+import { CampaignPatch, RejectInput } from '#core/campaign.js';
+import { OptOutInput } from '#core/opt-out.js';
+import { PartnerInput } from '#core/partner.js';
 
 const partner = {
   name: 'Viettel Hà Nội',

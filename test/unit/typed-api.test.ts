@@ -1,8 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { OptOutView } from '../../functions/core/opt-out.js';
-import type { ErrorBody } from '../../functions/http/schemas.js';
+import type { OptOutView } from '#core/opt-out.js';
+import type { ErrorBody } from '#http/schemas.js';
 import type { z } from 'zod';
-import type { Answer, RouteCallOptions } from '../support/typed-api.js';
+import type { Answer, RouteCallOptions } from '#support/typed-api.js';
 
 describe('typed test client (issue #14)', () => {
   it('types each answer by its status, from the route table', () => {

@@ -1,8 +1,8 @@
 import { Webhook } from 'standardwebhooks';
-import type { Carrier } from '../../functions/core/carriers.js';
-import type { Inbound } from '../../functions/core/webhooks/inbound.js';
+import type { Carrier } from '#core/carriers.js';
+import type { Inbound } from '#core/webhooks/inbound.js';
 import { describe, expect, it } from 'vitest';
-import type { BatchMessage } from '../../functions/core/dispatch/batch.js';
+import type { BatchMessage } from '#core/dispatch/batch.js';
 import {
   applyBatchReports,
   applyReport,
@@ -11,12 +11,12 @@ import {
   mergeSettle,
   wasHandedTo,
   type DeliveryReport,
-} from '../../functions/core/webhooks/delivery-reports.js';
-import { isOptOutReply, keywordForm } from '../../functions/core/webhooks/inbound.js';
-import { batchesHolding, recipientBuckets } from '../../functions/core/webhooks/recipients.js';
-import { inParallel } from '../../functions/core/concurrency.js';
-import type { Batch } from '../../functions/core/dispatch/batch.js';
-import type { BatchRef } from '../../functions/core/dispatch/ports.js';
+} from '#core/webhooks/delivery-reports.js';
+import { isOptOutReply, keywordForm } from '#core/webhooks/inbound.js';
+import { batchesHolding, recipientBuckets } from '#core/webhooks/recipients.js';
+import { inParallel } from '#core/concurrency.js';
+import type { Batch } from '#core/dispatch/batch.js';
+import type { BatchRef } from '#core/dispatch/ports.js';
 import {
   campaignsAnswered,
   ingestInbound,
@@ -24,8 +24,8 @@ import {
   type RecipientIndexItem,
   type StoredAnswer,
   type WebhookDelivery,
-} from '../../functions/core/webhooks/service.js';
-import { verifyPartnerSignature } from '../../functions/core/webhooks/signature.js';
+} from '#core/webhooks/service.js';
+import { verifyPartnerSignature } from '#core/webhooks/signature.js';
 
 const T0 = '2027-07-30T01:00:00.000Z';
 const T1 = '2027-07-30T01:00:05.000Z';

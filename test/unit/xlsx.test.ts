@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { subscriberRowsFromCsv } from '../../functions/core/audience.js';
-import { ValidationError } from '../../functions/core/errors.js';
+import { subscriberRowsFromCsv } from '#core/audience.js';
+import { ValidationError } from '#core/errors.js';
 import {
   cellText,
   declaredUnpackedBytes,
@@ -8,8 +8,8 @@ import {
   readXlsxTable,
   sheetTable,
   subscriberRowsFromXlsx,
-} from '../../functions/core/xlsx.js';
-import { xlsxFile } from '../support/xlsx.js';
+} from '#core/xlsx.js';
+import { xlsxFile } from '#support/xlsx.js';
 
 const refusal = async (bytes: Uint8Array): Promise<string[]> => {
   const error: unknown = await subscriberRowsFromXlsx(bytes).then(

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { CARRIERS } from '../../core/carriers.js';
-import { BATCH_STATUSES, MESSAGE_STATES, type Batch, type BatchMessage } from '../../core/dispatch/batch.js';
-import type { Progress } from '../../core/dispatch/materialize.js';
-import type { BatchRef } from '../../core/dispatch/ports.js';
-import { SUPPRESSION_REASONS } from '../../core/metrics/failure-reasons.js';
-import type { SuppressedChunk } from '../../core/reports.js';
-import { keyParts, keys } from '../table.js';
+import { CARRIERS } from '#core/carriers.js';
+import { BATCH_STATUSES, MESSAGE_STATES, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
+import type { Progress } from '#core/dispatch/materialize.js';
+import type { BatchRef } from '#core/dispatch/ports.js';
+import { SUPPRESSION_REASONS } from '#core/metrics/failure-reasons.js';
+import type { SuppressedChunk } from '#core/reports.js';
+import { keyParts, keys } from '#adapters/table.js';
 import { defined, parseItem, type Item } from './codec.js';
 
 /**

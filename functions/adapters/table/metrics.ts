@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { MinuteState, ShardState } from '../../core/metrics/aggregate.js';
-import { countersFrom, type Bucket } from '../../core/metrics/counters.js';
-import type { CampaignHead } from '../../core/metrics/view.js';
-import { keys } from '../table.js';
+import type { MinuteState, ShardState } from '#core/metrics/aggregate.js';
+import { countersFrom, type Bucket } from '#core/metrics/counters.js';
+import type { CampaignHead } from '#core/metrics/view.js';
+import { keys } from '#adapters/table.js';
 import { defined, parseItem, type Item } from './codec.js';
 
 /**

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import type { Audience } from '../../core/audience.js';
-import { currentFilters } from '../../core/audience-filters.js';
-import { AuditEntry } from '../../core/audit.js';
-import { CampaignView, type Campaign } from '../../core/campaign.js';
-import { CARRIERS } from '../../core/carriers.js';
-import type { ClickRecord, LinkClicks } from '../../core/links.js';
-import { OPT_OUT_SOURCES, type OptOut } from '../../core/opt-out.js';
-import { PartnerView, type Partner } from '../../core/partner.js';
-import { SettingsView, type Settings } from '../../core/settings.js';
-import type { Inbound } from '../../core/webhooks/inbound.js';
-import type { RecipientIndexItem } from '../../core/webhooks/service.js';
-import { keyParts, keys } from '../table.js';
+import type { Audience } from '#core/audience.js';
+import { currentFilters } from '#core/audience-filters.js';
+import { AuditEntry } from '#core/audit.js';
+import { CampaignView, type Campaign } from '#core/campaign.js';
+import { CARRIERS } from '#core/carriers.js';
+import type { ClickRecord, LinkClicks } from '#core/links.js';
+import { OPT_OUT_SOURCES, type OptOut } from '#core/opt-out.js';
+import { PartnerView, type Partner } from '#core/partner.js';
+import { SettingsView, type Settings } from '#core/settings.js';
+import type { Inbound } from '#core/webhooks/inbound.js';
+import type { RecipientIndexItem } from '#core/webhooks/service.js';
+import { keyParts, keys } from '#adapters/table.js';
 import { defined, parseItem, type Item } from './codec.js';
 
 /**

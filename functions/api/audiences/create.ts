@@ -1,7 +1,7 @@
-import { apiOptions, audienceDeps } from '../../adapters/deps.js';
-import { createAudience } from '../../core/audience-service.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { apiOptions, audienceDeps } from '#adapters/deps.js';
+import { createAudience } from '#core/audience-service.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const deps = audienceDeps();
 

@@ -1,10 +1,10 @@
-import { apiOptions, audienceDeps } from '../../adapters/deps.js';
-import { subscriberRowsFromCsv, subscriberRowsFromJson, type SubscriberRows } from '../../core/audience.js';
-import { importSubscribers } from '../../core/audience-service.js';
-import { subscriberRowsFromXlsx } from '../../core/xlsx.js';
-import { api, type ApiRequest } from '../../http/api.js';
-import { XLSX_MEDIA_TYPE } from '../../http/route.js';
-import { routes } from '../routes.js';
+import { apiOptions, audienceDeps } from '#adapters/deps.js';
+import { subscriberRowsFromCsv, subscriberRowsFromJson, type SubscriberRows } from '#core/audience.js';
+import { importSubscribers } from '#core/audience-service.js';
+import { subscriberRowsFromXlsx } from '#core/xlsx.js';
+import { api, type ApiRequest } from '#http/api.js';
+import { XLSX_MEDIA_TYPE } from '#http/route.js';
+import { routes } from '#api/routes.js';
 
 const deps = audienceDeps();
 

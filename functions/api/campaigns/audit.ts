@@ -1,6 +1,6 @@
-import { campaignDeps } from '../../adapters/campaign-deps.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { campaignDeps } from '#adapters/campaign-deps.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const deps = campaignDeps();
 

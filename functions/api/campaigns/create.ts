@@ -1,7 +1,7 @@
-import { apiOptions, campaignDeps } from '../../adapters/campaign-deps.js';
-import { createCampaign } from '../../core/campaign-service.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { apiOptions, campaignDeps } from '#adapters/campaign-deps.js';
+import { createCampaign } from '#core/campaign-service.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const deps = campaignDeps();
 

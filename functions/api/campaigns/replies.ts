@@ -1,8 +1,8 @@
-import { repliesDeps } from '../../adapters/webhook-deps.js';
-import { getCampaign } from '../../core/campaign-service.js';
-import { phoneFor } from '../../core/roles.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { repliesDeps } from '#adapters/webhook-deps.js';
+import { getCampaign } from '#core/campaign-service.js';
+import { phoneFor } from '#core/roles.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const { inbound, campaigns } = repliesDeps();
 

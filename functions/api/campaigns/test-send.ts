@@ -1,7 +1,7 @@
-import { sendingDeps } from '../../adapters/dispatch-deps.js';
-import { testSendCampaign } from '../../core/dispatch/test-send.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { sendingDeps } from '#adapters/dispatch-deps.js';
+import { testSendCampaign } from '#core/dispatch/test-send.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const deps = sendingDeps();
 const testSendDeps = {

@@ -1,8 +1,8 @@
-import { campaignDeps } from '../../adapters/campaign-deps.js';
-import { transitionCampaign } from '../../core/campaign-service.js';
-import { detail, ValidationError } from '../../core/errors.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { campaignDeps } from '#adapters/campaign-deps.js';
+import { transitionCampaign } from '#core/campaign-service.js';
+import { detail, ValidationError } from '#core/errors.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const deps = campaignDeps();
 

@@ -1,7 +1,7 @@
-import { campaignDeps } from '../../adapters/campaign-deps.js';
-import { updateCampaign } from '../../core/campaign-service.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { campaignDeps } from '#adapters/campaign-deps.js';
+import { updateCampaign } from '#core/campaign-service.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const deps = campaignDeps();
 

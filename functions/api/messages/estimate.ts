@@ -1,7 +1,7 @@
-import { estimateDeps } from '../../adapters/campaign-deps.js';
-import { estimateMessage } from '../../core/sms-encoding.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { estimateDeps } from '#adapters/campaign-deps.js';
+import { estimateMessage } from '#core/sms-encoding.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const { shortLinkLength } = estimateDeps();
 

@@ -1,7 +1,7 @@
-import { metricsDeps } from '../../adapters/metrics-deps.js';
-import { metricsSummary } from '../../core/metrics/service.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { metricsDeps } from '#adapters/metrics-deps.js';
+import { metricsSummary } from '#core/metrics/service.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const { reader } = metricsDeps();
 

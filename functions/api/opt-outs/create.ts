@@ -1,7 +1,7 @@
-import { apiOptions, optOutDeps } from '../../adapters/deps.js';
-import { addOptOut } from '../../core/opt-out-service.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { apiOptions, optOutDeps } from '#adapters/deps.js';
+import { addOptOut } from '#core/opt-out-service.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const deps = optOutDeps();
 

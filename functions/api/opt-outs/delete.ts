@@ -1,7 +1,7 @@
-import { optOutDeps } from '../../adapters/deps.js';
-import { removeOptOut } from '../../core/opt-out-service.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { optOutDeps } from '#adapters/deps.js';
+import { removeOptOut } from '#core/opt-out-service.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const deps = optOutDeps();
 

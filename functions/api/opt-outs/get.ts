@@ -1,8 +1,8 @@
-import { optOutDeps } from '../../adapters/deps.js';
-import { getOptOut } from '../../core/opt-out-service.js';
-import { phoneFor } from '../../core/roles.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { optOutDeps } from '#adapters/deps.js';
+import { getOptOut } from '#core/opt-out-service.js';
+import { phoneFor } from '#core/roles.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const deps = optOutDeps();
 

@@ -1,7 +1,7 @@
-import { partnerDeps } from '../../adapters/deps.js';
-import { rotatePartnerSecret } from '../../core/partner-service.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { partnerDeps } from '#adapters/deps.js';
+import { rotatePartnerSecret } from '#core/partner-service.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const deps = partnerDeps();
 

@@ -1,6 +1,6 @@
-import { provinceList } from '../../core/province-view.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { provinceList } from '#core/province-view.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 /** Changes only with a release; private, as every answer of this API needs a token. */
 const CACHE_CONTROL = 'private, max-age=86400';

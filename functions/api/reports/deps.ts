@@ -1,10 +1,10 @@
-import { campaignDeps } from '../../adapters/campaign-deps.js';
-import { dynamoDocumentClient } from '../../adapters/clients.js';
-import { readConfig, type Config } from '../../adapters/config.js';
-import { dynamoReportStore } from '../../adapters/report-store.js';
-import { getCampaign } from '../../core/campaign-service.js';
-import type { Batch } from '../../core/dispatch/batch.js';
-import { toMessageRow, type MessageRow } from '../../core/reports.js';
+import { campaignDeps } from '#adapters/campaign-deps.js';
+import { dynamoDocumentClient } from '#adapters/clients.js';
+import { readConfig, type Config } from '#adapters/config.js';
+import { dynamoReportStore } from '#adapters/report-store.js';
+import { getCampaign } from '#core/campaign-service.js';
+import type { Batch } from '#core/dispatch/batch.js';
+import { toMessageRow, type MessageRow } from '#core/reports.js';
 
 /**
  * The reports area's composition root. What the report handlers share: the campaign (404 if unknown), its

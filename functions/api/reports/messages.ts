@@ -1,9 +1,9 @@
-import { decodeCursor, encodeCursor } from '../../adapters/cursor.js';
-import { detail, ValidationError } from '../../core/errors.js';
-import { pageOfReport, toPosition, toSuppressedRow } from '../../core/reports.js';
-import { phoneFor } from '../../core/roles.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { decodeCursor, encodeCursor } from '#adapters/cursor.js';
+import { detail, ValidationError } from '#core/errors.js';
+import { pageOfReport, toPosition, toSuppressedRow } from '#core/reports.js';
+import { phoneFor } from '#core/roles.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 import { reportDeps } from './deps.js';
 
 const deps = reportDeps();

@@ -1,7 +1,7 @@
-import { reportCsv } from '../../core/reports.js';
-import { phoneFor } from '../../core/roles.js';
-import { api, type ApiResponse } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { reportCsv } from '#core/reports.js';
+import { phoneFor } from '#core/roles.js';
+import { api, type ApiResponse } from '#http/api.js';
+import { routes } from '#api/routes.js';
 import { reportDeps } from './deps.js';
 
 const deps = reportDeps();

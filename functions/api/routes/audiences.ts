@@ -7,9 +7,9 @@ import {
   ImportResult,
   MAX_IMPORT_ROWS,
   SubscribersInput,
-} from '../../core/audience.js';
-import { XLSX_MEDIA_TYPE } from '../../http/route.js';
-import { ErrorBody, ListQuery } from '../../http/schemas.js';
+} from '#core/audience.js';
+import { XLSX_MEDIA_TYPE } from '#http/route.js';
+import { ErrorBody, ListQuery } from '#http/schemas.js';
 import { listRoute, notFound, readRoute, userRoute } from './shapes.js';
 
 const headerNames = Object.entries(COLUMN_ALIASES)

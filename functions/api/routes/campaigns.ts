@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuditEntry } from '../../core/audit.js';
+import { AuditEntry } from '#core/audit.js';
 import {
   CAMPAIGN_ACTIONS,
   CAMPAIGN_STATUSES,
@@ -8,10 +8,10 @@ import {
   CampaignPatch,
   CampaignView,
   RejectInput,
-} from '../../core/campaign.js';
-import { MAX_TEST_PHONES } from '../../core/dispatch/test-send.js';
-import { Reply } from '../../core/webhooks/inbound.js';
-import { ErrorBody, ListQuery } from '../../http/schemas.js';
+} from '#core/campaign.js';
+import { MAX_TEST_PHONES } from '#core/dispatch/test-send.js';
+import { Reply } from '#core/webhooks/inbound.js';
+import { ErrorBody, ListQuery } from '#http/schemas.js';
 import { campaignNotFound, campaignParams } from './params.js';
 import { listRoute, readRoute, userRoute } from './shapes.js';
 

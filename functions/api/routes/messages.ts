@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { OCCASION_IDS } from '../../core/calendar.js';
-import { SettingsInput, SettingsView } from '../../core/settings.js';
+import { OCCASION_IDS } from '#core/calendar.js';
+import { SettingsInput, SettingsView } from '#core/settings.js';
 import { readRoute, userRoute } from './shapes.js';
 
 const Encoding = z.enum(['GSM-7', 'UCS-2']);

@@ -1,4 +1,4 @@
-import { MetricsQuery, MetricsView, SummaryQuery, SummaryView } from '../../core/metrics/view.js';
+import { MetricsQuery, MetricsView, SummaryQuery, SummaryView } from '#core/metrics/view.js';
 import { campaignNotFound, campaignParams } from './params.js';
 import { readRoute } from './shapes.js';
 

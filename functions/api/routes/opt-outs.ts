@@ -1,4 +1,4 @@
-import { OptOutInput, OptOutParams, OptOutView } from '../../core/opt-out.js';
+import { OptOutInput, OptOutParams, OptOutView } from '#core/opt-out.js';
 import { notFound, readRoute, userRoute } from './shapes.js';
 
 export const optOutRoutes = {

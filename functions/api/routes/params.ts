@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CampaignId } from '../../core/campaign.js';
-import { PartnerId } from '../../core/partner.js';
+import { CampaignId } from '#core/campaign.js';
+import { PartnerId } from '#core/partner.js';
 import { notFound } from './shapes.js';
 
 /** The path parameters of every route under `/v1/campaigns/{campaignId}` (and its metrics and report). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PartnerInput, PartnerView, PartnerWithSecret } from '../../core/partner.js';
-import { ListQuery } from '../../http/schemas.js';
+import { PartnerInput, PartnerView, PartnerWithSecret } from '#core/partner.js';
+import { ListQuery } from '#http/schemas.js';
 import { partnerParams } from './params.js';
 import { listRoute, notFound, readRoute, userRoute } from './shapes.js';
 

@@ -1,4 +1,4 @@
-import { ProvinceList } from '../../core/province-view.js';
+import { ProvinceList } from '#core/province-view.js';
 import { userRoute } from './shapes.js';
 
 export const provinceRoutes = {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MessageRowView, MessagesQuery } from '../../core/reports.js';
-import { defineRoute } from '../../http/route.js';
+import { MessageRowView, MessagesQuery } from '#core/reports.js';
+import { defineRoute } from '#http/route.js';
 import { campaignNotFound, campaignParams } from './params.js';
 import { listRoute, readRoute } from './shapes.js';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Access } from '../../core/roles.js';
-import { type BodyMediaType, type ResponseDef, type RouteDef, defineRoute } from '../../http/route.js';
-import { ErrorBody, commonErrors, page } from '../../http/schemas.js';
+import type { Access } from '#core/roles.js';
+import { type BodyMediaType, type ResponseDef, type RouteDef, defineRoute } from '#http/route.js';
+import { ErrorBody, commonErrors, page } from '#http/schemas.js';
 
 /**
  * The shapes the route table repeats: a route called with a JWT (it may also answer 400, 401 and 403),

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { DeliveryReportsAnswer, DeliveryReportsInput } from '../../core/webhooks/delivery-reports.js';
-import { InboundAnswer, InboundInput } from '../../core/webhooks/inbound.js';
-import { defineRoute } from '../../http/route.js';
-import { ErrorBody } from '../../http/schemas.js';
+import { DeliveryReportsAnswer, DeliveryReportsInput } from '#core/webhooks/delivery-reports.js';
+import { InboundAnswer, InboundInput } from '#core/webhooks/inbound.js';
+import { defineRoute } from '#http/route.js';
+import { ErrorBody } from '#http/schemas.js';
 import { partnerParams } from './params.js';
 
 /** What a partner's webhook may be answered (no JWT, so no 403). */

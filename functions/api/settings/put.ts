@@ -1,6 +1,6 @@
-import { settingsDeps } from '../../adapters/deps.js';
-import { api } from '../../http/api.js';
-import { routes } from '../routes.js';
+import { settingsDeps } from '#adapters/deps.js';
+import { api } from '#http/api.js';
+import { routes } from '#api/routes.js';
 
 const { settings } = settingsDeps();
 

@@ -1,5 +1,5 @@
-import { ingestInbound } from '../../core/webhooks/service.js';
-import { routes } from '../routes.js';
+import { ingestInbound } from '#core/webhooks/service.js';
+import { routes } from '#api/routes.js';
 import { partnerWebhook } from './partner-webhook.js';
 
 export const handler = partnerWebhook(routes.receiveInbound, (deps, partnerId, body) =>

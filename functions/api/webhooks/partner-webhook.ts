@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import { partnerSignatureCheck, webhookDeps } from '../../adapters/webhook-deps.js';
-import { detail, ValidationError } from '../../core/errors.js';
-import type { WebhookDeps } from '../../core/webhooks/service.js';
-import { oncePerWebhookId } from '../../core/webhooks/service.js';
-import { api, type ApiRequest } from '../../http/api.js';
-import type { RouteDef } from '../../http/route.js';
+import { partnerSignatureCheck, webhookDeps } from '#adapters/webhook-deps.js';
+import { detail, ValidationError } from '#core/errors.js';
+import type { WebhookDeps } from '#core/webhooks/service.js';
+import { oncePerWebhookId } from '#core/webhooks/service.js';
+import { api, type ApiRequest } from '#http/api.js';
+import type { RouteDef } from '#http/route.js';
 
 type PartnerRoute = RouteDef<z.ZodType, z.ZodType, z.ZodType<{ partnerId: string }>>;
 

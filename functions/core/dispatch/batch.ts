@@ -1,4 +1,4 @@
-import type { Carrier } from '../carriers.js';
+import type { Carrier } from '#core/carriers.js';
 
 /** A message's state inside its batch (contract §7: each recipient is in exactly one of these). */
 export const MESSAGE_STATES = ['queued', 'pending', 'delivered', 'failed'] as const;

@@ -1,4 +1,4 @@
-import { ConflictError } from '../errors.js';
+import { ConflictError } from '#core/errors.js';
 import type { Progress } from './materialize.js';
 
 /** Sending is over once materialisation has finished and every batch it wrote has settled. */

@@ -1,7 +1,7 @@
-import type { Campaign } from '../campaign.js';
-import type { Partner } from '../partner.js';
-import { isInsideWindow, nextWindowStart } from '../sending-window.js';
-import { replaceLinks } from '../sms-encoding.js';
+import type { Campaign } from '#core/campaign.js';
+import type { Partner } from '#core/partner.js';
+import { isInsideWindow, nextWindowStart } from '#core/sending-window.js';
+import { replaceLinks } from '#core/sms-encoding.js';
 import { messageId, webhookId, type Batch, type BatchMessage } from './batch.js';
 import { MAX_ATTEMPTS_PER_PARTNER, backoffMs, classifyAnswer } from './outcome.js';
 import { RESERVE_HORIZON_MS } from './pacing.js';

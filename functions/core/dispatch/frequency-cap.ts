@@ -1,7 +1,7 @@
-import type { CampaignStore } from '../campaign-service.js';
-import type { CampaignStatus } from '../campaign-status.js';
-import type { Campaign } from '../campaign.js';
-import type { SettingsStore } from '../settings.js';
+import type { CampaignStore } from '#core/campaign-service.js';
+import type { CampaignStatus } from '#core/campaign-status.js';
+import type { Campaign } from '#core/campaign.js';
+import type { SettingsStore } from '#core/settings.js';
 import type { BatchStore } from './ports.js';
 
 export interface FrequencyCapDeps {

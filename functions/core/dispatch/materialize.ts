@@ -1,9 +1,9 @@
-import type { AudienceMember, AudienceReader } from '../audience.js';
-import type { Campaign } from '../campaign.js';
-import { CARRIERS, type Carrier } from '../carriers.js';
-import type { SuppressionReason } from '../metrics/failure-reasons.js';
-import type { PartnerView } from '../partner.js';
-import { routingTable } from '../routing.js';
+import type { AudienceMember, AudienceReader } from '#core/audience.js';
+import type { Campaign } from '#core/campaign.js';
+import { CARRIERS, type Carrier } from '#core/carriers.js';
+import type { SuppressionReason } from '#core/metrics/failure-reasons.js';
+import type { PartnerView } from '#core/partner.js';
+import { routingTable } from '#core/routing.js';
 import { batchSizeFor, planBatches, type Batch, type Recipient } from './batch.js';
 import {
   MaterializationSupersededError,
@@ -13,7 +13,7 @@ import {
   type MaterializeLease,
 } from './materialize-lease.js';
 import type { BatchQueue, BatchStore } from './ports.js';
-import { audienceFilter } from '../audience-filters.js';
+import { audienceFilter } from '#core/audience-filters.js';
 
 export interface Progress {
   materialized: boolean;

@@ -1,4 +1,4 @@
-import { completeCampaign, type CampaignDeps } from '../campaign-service.js';
+import { completeCampaign, type CampaignDeps } from '#core/campaign-service.js';
 import { completeIfDone } from './completion.js';
 import { materializeCampaign, type MaterializeDeps, type ProgressStore } from './materialize.js';
 import { sweepMaterializes } from './materialize-lease.js';

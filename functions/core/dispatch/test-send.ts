@@ -1,14 +1,14 @@
 import { randomInt } from 'node:crypto';
-import type { AuditEntry } from '../audit.js';
-import type { Campaign } from '../campaign.js';
-import type { CampaignStore } from '../campaign-service.js';
-import { AppError, detail, NotFoundError, RateLimitedError, ValidationError } from '../errors.js';
-import type { SuppressionList } from '../opt-out.js';
-import type { PartnerView } from '../partner.js';
-import type { Carrier } from '../carriers.js';
-import { maskPhone, normalizeVietnameseMobile } from '../phone.js';
-import type { Actor } from '../roles.js';
-import { partnersFor } from '../routing.js';
+import type { AuditEntry } from '#core/audit.js';
+import type { Campaign } from '#core/campaign.js';
+import type { CampaignStore } from '#core/campaign-service.js';
+import { AppError, detail, NotFoundError, RateLimitedError, ValidationError } from '#core/errors.js';
+import type { SuppressionList } from '#core/opt-out.js';
+import type { PartnerView } from '#core/partner.js';
+import type { Carrier } from '#core/carriers.js';
+import { maskPhone, normalizeVietnameseMobile } from '#core/phone.js';
+import type { Actor } from '#core/roles.js';
+import { partnersFor } from '#core/routing.js';
 import { messageId, planBatches, type Batch } from './batch.js';
 import type { BatchQueue, BatchStore } from './ports.js';
 

@@ -1,9 +1,9 @@
-import { ownEntry, ownValue, setOwn } from '../records.js';
-import type { Batch } from '../dispatch/batch.js';
-import type { Progress } from '../dispatch/materialize.js';
-import { TEST_SEQ_BASE } from '../dispatch/test-send.js';
-import type { LinkClicks } from '../links.js';
-import type { Inbound } from '../webhooks/inbound.js';
+import { ownEntry, ownValue, setOwn } from '#core/records.js';
+import type { Batch } from '#core/dispatch/batch.js';
+import type { Progress } from '#core/dispatch/materialize.js';
+import { TEST_SEQ_BASE } from '#core/dispatch/test-send.js';
+import type { LinkClicks } from '#core/links.js';
+import type { Inbound } from '#core/webhooks/inbound.js';
 import {
   addDelta,
   difference,
@@ -17,7 +17,7 @@ import {
   type Tally,
 } from './counters.js';
 import { reasonKey } from './failure-reasons.js';
-import { canonicalProvinceName } from '../provinces.js';
+import { canonicalProvinceName } from '#core/provinces.js';
 
 /**
  * What a change to the table adds to a campaign's metrics. Every change arrives as a stream record with

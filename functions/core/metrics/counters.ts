@@ -4,8 +4,8 @@
  * sums the shards. Minute buckets of the timeline live apart, one item per hour (see table.ts).
  */
 
-import { canonicalProvinceName } from '../provinces.js';
-import { ownEntry, ownValue, setOwn } from '../records.js';
+import { canonicalProvinceName } from '#core/provinces.js';
+import { ownEntry, ownValue, setOwn } from '#core/records.js';
 
 export interface Tally {
   sent: number;

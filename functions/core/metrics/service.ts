@@ -1,4 +1,4 @@
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from '#core/errors.js';
 import type { ShardState } from './aggregate.js';
 import { sumCounters, type Bucket, type Counters } from './counters.js';
 import {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { customIssue } from '../messages.js';
+import { customIssue } from '#core/messages.js';
 import { emptyBucket, sumCounters, type Bucket, type Counters } from './counters.js';
 
 /** Contract §7: the metrics answer, and the summary across campaigns. */

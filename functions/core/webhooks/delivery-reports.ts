@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CARRIERS, type Carrier } from '../carriers.js';
-import { parseMessageId, type Batch, type BatchMessage } from '../dispatch/batch.js';
-import { failureReason } from '../metrics/failure-reasons.js';
+import { CARRIERS, type Carrier } from '#core/carriers.js';
+import { parseMessageId, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
+import { failureReason } from '#core/metrics/failure-reasons.js';
 
 /** Contract §8 "Partners send": what a partner may say about one message it was handed. */
 export const REPORT_STATUSES = ['accepted', 'delivered', 'failed', 'expired', 'rejected'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Carrier } from '../carriers.js';
+import type { Carrier } from '#core/carriers.js';
 
 /** Contract §8 "Partners send": subscribers' SMS replies a partner passes on. */
 

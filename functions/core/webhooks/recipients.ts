@@ -1,5 +1,5 @@
-import type { Batch } from '../dispatch/batch.js';
-import type { BatchRef } from '../dispatch/ports.js';
+import type { Batch } from '#core/dispatch/batch.js';
+import type { BatchRef } from '#core/dispatch/ports.js';
 
 /**
  * The recipient index: which batch of a campaign holds a phone, so a reply finds the campaign it answers

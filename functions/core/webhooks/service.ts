@@ -1,10 +1,10 @@
-import type { Carrier } from '../carriers.js';
-import { inParallel } from '../concurrency.js';
-import type { Batch, BatchMessage } from '../dispatch/batch.js';
-import type { BatchRef } from '../dispatch/ports.js';
-import type { OptOutStore } from '../opt-out-service.js';
-import type { Page, PageRequest } from '../page.js';
-import { normalizeVietnameseMobile } from '../phone.js';
+import type { Carrier } from '#core/carriers.js';
+import { inParallel } from '#core/concurrency.js';
+import type { Batch, BatchMessage } from '#core/dispatch/batch.js';
+import type { BatchRef } from '#core/dispatch/ports.js';
+import type { OptOutStore } from '#core/opt-out-service.js';
+import type { Page, PageRequest } from '#core/page.js';
+import { normalizeVietnameseMobile } from '#core/phone.js';
 import {
   applyBatchReports,
   batchKey,

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
-import { InvalidSignatureError } from '../errors.js';
-import { activeSecrets, type Partner } from '../partner.js';
+import { InvalidSignatureError } from '#core/errors.js';
+import { activeSecrets, type Partner } from '#core/partner.js';
 
 /** What a signature check sees of a request, before its body is parsed: exactly the bytes that came. */
 export interface SignedRequest {
