@@ -97,21 +97,29 @@ export const dynamoAudienceStore = (
   const batchWrite = (requests: readonly WriteRequest[]) =>
     batchWriteAll(client, table, requests, PARALLEL_BATCHES);
 
-  /** The `members` text of each of the audience's chunks: one Query on its partition, page by page. */
-  async function* chunkTexts(audienceId: string, consistentRead: boolean): AsyncGenerator<unknown> {
+  /** The audience's chunk items whose sort key starts with `prefix` (all chunks, or one import's). */
+  async function* chunkItems(
+    audienceId: string,
+    {
+      prefix = keys.audienceChunkPrefix,
+      keysOnly = false,
+      consistentRead = true,
+    }: { prefix?: string; keysOnly?: boolean; consistentRead?: boolean } = {},
+  ): AsyncGenerator<Record<string, unknown>> {
     for await (const page of queryPages(client, {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
-      ExpressionAttributeValues: {
-        ':pk': keys.audience(audienceId).pk,
-        ':chunk': keys.audienceChunkPrefix,
-      },
-      ExpressionAttributeNames: { '#members': 'members' },
-      ProjectionExpression: '#members',
+      ExpressionAttributeValues: { ':pk': keys.audience(audienceId).pk, ':chunk': prefix },
+      ...(keysOnly ? { ProjectionExpression: 'pk, sk' } : {}),
       ConsistentRead: consistentRead,
-    })) {
-      for (const item of page) yield audienceChunkCodec.membersOf(item);
-    }
+    }))
+      yield* page;
+  }
+
+  /** The `members` text of each of the audience's chunks: one Query on its partition, page by page. */
+  async function* chunkTexts(audienceId: string, consistentRead: boolean): AsyncGenerator<unknown> {
+    for await (const item of chunkItems(audienceId, { consistentRead }))
+      yield audienceChunkCodec.membersOf(item);
   }
 
   const releaseLease = (audienceId: string, lease: ImportLease) =>
@@ -237,26 +245,16 @@ export const dynamoAudienceStore = (
     async rewriteMembers(audienceId, rewrite) {
       let changed = 0;
       const puts: WriteRequest[] = [];
-      for await (const page of queryPages(client, {
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
-        ExpressionAttributeValues: {
-          ':pk': keys.audience(audienceId).pk,
-          ':chunk': keys.audienceChunkPrefix,
-        },
-        ConsistentRead: true,
-      })) {
-        for (const item of page) {
-          const members = decodeMembers(audienceChunkCodec.membersOf(item));
-          const rewritten = members.map(rewrite);
-          const count = rewritten.filter((member, i) => member !== members[i]).length;
-          if (count === 0) continue;
-          changed += count;
-          // The same item, only its members' text changed: a chunk stays within its byte limit, as a
-          // current name is never much longer than the name it replaces (at most 100 characters).
-          const text = rewritten.map(encodeMember).join(LINE);
-          puts.push({ PutRequest: { Item: audienceChunkCodec.withMembers(item, text) } });
-        }
+      for await (const item of chunkItems(audienceId)) {
+        const members = decodeMembers(audienceChunkCodec.membersOf(item));
+        const rewritten = members.map(rewrite);
+        const count = rewritten.filter((member, i) => member !== members[i]).length;
+        if (count === 0) continue;
+        changed += count;
+        // The same item, only its members' text changed: a chunk stays within its byte limit, as a
+        // current name is never much longer than the name it replaces (at most 100 characters).
+        const text = rewritten.map(encodeMember).join(LINE);
+        puts.push({ PutRequest: { Item: audienceChunkCodec.withMembers(item, text) } });
       }
       await batchWrite(puts);
       return changed;
@@ -273,18 +271,9 @@ export const dynamoAudienceStore = (
       );
       if (Item?.lastImport === lease.id) return;
       const chunks: WriteRequest[] = [];
-      for await (const page of queryPages(client, {
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunks)',
-        ExpressionAttributeValues: {
-          ':pk': keys.audience(audienceId).pk,
-          ':chunks': `${keys.audienceChunkPrefix}${lease.id}#`,
-        },
-        ProjectionExpression: 'pk, sk',
-        ConsistentRead: true,
-      })) {
-        for (const key of page) chunks.push({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } });
-      }
+      const prefix = `${keys.audienceChunkPrefix}${lease.id}#`;
+      for await (const key of chunkItems(audienceId, { prefix, keysOnly: true }))
+        chunks.push({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } });
       await batchWrite(chunks);
       if (Item?.importLease !== lease.id) return;
       try {

@@ -33,9 +33,10 @@ const ImportFindings = ({ result }: { result: ImportResult }) => {
         <>
           <p>{words.warningsLead(number(result.warningCount))}</p>
           {/* Focusable: at phone width the table scrolls sideways, and a keyboard must reach it. */}
-          <div class="table-wrap" tabIndex={0} role="region" aria-label={words.warningsTitle}>
-            <table class="table">
-              <caption class="caption">{words.warningsTitle}</caption>
+          {/* Above the scrolling region, not its caption: at phone width a caption scrolls away with the table. */}
+          <h3 id="import-warnings-title">{words.warningsTitle}</h3>
+          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="import-warnings-title">
+            <table class="table" aria-labelledby="import-warnings-title">
               <thead>
                 <tr>
                   <th scope="col" class="num">
