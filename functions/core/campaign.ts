@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { schemaMessage } from './messages.js';
+import { customIssue, schemaMessage } from './messages.js';
+import { parseTemplate } from './content/template.js';
+import { canonicalLanguageTag, DEFAULT_LANGUAGE } from './content/languages.js';
+import { MAX_HOLDOUT_PERCENT, TREATMENT_IDS, splitProblem } from './content/assignment.js';
+import { splitOf, type Content } from './content/content.js';
 import { freeText, nameText } from './text.js';
 import { CARRIERS } from './carriers.js';
 import { CampaignFilters, CampaignFiltersView } from './audience-filters.js';
@@ -68,13 +72,76 @@ const TimeZone = z.string().refine(isTimeZone, schemaMessage('invalid_time_zone'
  * The editable fields, without defaults: a default inside a schema that is also used `.partial()` fills
  * an omitted field on PATCH and silently overwrites what the campaign had.
  */
+/** Variants of a campaign or a template, and treatments, at the most. */
+export const MAX_VARIANTS = 8;
+
+/** A message text: at most 1,600 characters, NFC, every `{{...}}` a link or a field (content/template.ts). */
+export const MessageText = z
+  .string()
+  .min(1, schemaMessage('empty'))
+  .max(1600, schemaMessage('too_big', { maximum: 1600, unit: 'characters' }))
+  .transform((s) => s.normalize('NFC'))
+  .superRefine((text, ctx) => {
+    for (const problem of parseTemplate(text).problems.slice(0, 5)) {
+      ctx.addIssue(customIssue(problem.code, { placeholder: problem.placeholder, at: problem.at + 1 }));
+    }
+  });
+
+/** A variant's language: a canonical BCP 47 tag other than `vi` (content/languages.ts). */
+const VariantLanguage = z
+  .string()
+  .max(35)
+  .refine((tag) => canonicalLanguageTag(tag) === tag, schemaMessage('invalid_language_tag'))
+  .refine((tag) => tag !== DEFAULT_LANGUAGE, schemaMessage('default_language_variant'));
+
+export const Variants = z
+  .record(VariantLanguage, MessageText)
+  .refine(
+    (variants) => Object.keys(variants).length <= MAX_VARIANTS,
+    schemaMessage('too_big', { maximum: MAX_VARIANTS, unit: ' variants' }),
+  )
+  .meta({
+    id: 'Variants',
+    description:
+      'One text per other language, keyed by BCP 47 tag (vi-x-khongdau, hmn, blt, twh, km, rad, tyz, ...); ' +
+      'the campaign message is the vi text and the fallback of every recipient',
+    example: { 'vi-x-khongdau': 'Canh giac viec nhe luong cao. Goi 111 (mien phi).' },
+  });
+
+export const TreatmentInput = z
+  .strictObject({
+    id: z.enum(TREATMENT_IDS),
+    percent: z.int().min(1).max(100),
+    message: MessageText.optional().meta({
+      description:
+        'This treatment’s vi text; absent = the campaign’s message and variants (the control text)',
+    }),
+    variants: Variants.optional(),
+  })
+  .refine((t) => t.variants === undefined || t.message !== undefined, {
+    message: schemaMessage('required'),
+    path: ['message'],
+  })
+  .meta({ id: 'Treatment' });
+
+const Treatments = z
+  .array(TreatmentInput)
+  .min(2)
+  .max(4)
+  .meta({ description: 'A/B test: 2–4 treatments; with holdoutPercent they add up to 100' });
+
+const HoldoutPercent = z
+  .int()
+  .min(0)
+  .max(MAX_HOLDOUT_PERCENT)
+  .meta({ description: 'Percent of the recipients who receive nothing (the control group); default 0' });
+
 const campaignFields = {
   name: nameText(200).min(1),
-  message: z
-    .string()
-    .min(1, schemaMessage('empty'))
-    .max(1600, schemaMessage('too_big', { maximum: 1600, unit: 'characters' }))
-    .transform((s) => s.normalize('NFC')),
+  message: MessageText,
+  variants: Variants.optional(),
+  treatments: Treatments.optional(),
+  holdoutPercent: HoldoutPercent.optional(),
   audienceIds: z
     .array(z.string().min(1).max(64))
     .min(1)
@@ -85,6 +152,23 @@ const campaignFields = {
   sendingWindow: SendingWindowInput.optional(),
   partnerIds: z.array(PartnerId).min(1).max(20).optional(),
   timeZone: TimeZone,
+};
+
+/**
+ * Treatments and holdout add up to 100. Not a refinement of CampaignInput (zod cannot `.pick` or `.partial`
+ * a refined object): the campaign service checks it on create and on the merged campaign after a PATCH.
+ */
+export const addSplitIssue = (
+  content: Pick<Content, 'treatments' | 'holdoutPercent'>,
+  ctx: z.RefinementCtx,
+) => {
+  const problem = splitProblem(splitOf(content));
+  if (!problem) return;
+  const { code, ...params } = problem;
+  ctx.addIssue({
+    ...customIssue(code, params),
+    path: [code === 'holdout_too_large' ? 'holdoutPercent' : 'treatments'],
+  });
 };
 
 export const CampaignInput = z
@@ -124,6 +208,59 @@ export const CampaignEstimate = z
         example: { 'Thái Nguyên': 1480, 'Tuyên Quang': 312 },
       })
       .optional(),
+    holdout: z
+      .int()
+      .optional()
+      .meta({ description: 'Of `recipients`, held out (receive nothing, cost nothing); not in `sendable`' }),
+    byVariant: z
+      .array(
+        z.object({
+          language: z.string(),
+          recipients: z.int().meta({ description: 'Sendable recipients who get this language' }),
+          encoding: z.enum(['GSM-7', 'UCS-2']),
+          segmentsPerMessage: z
+            .int()
+            .meta({ description: 'The most any of them gets (their own values filled in)' }),
+          totalSegments: z.int(),
+          cost: z.number(),
+          nonGsmCharacters: z.array(z.string()),
+        }),
+      )
+      .optional()
+      .meta({
+        description: 'Per language variant, `vi` first; absent on estimates made before variants existed',
+      }),
+    byTreatment: z
+      .array(
+        z.object({
+          treatment: z.enum(TREATMENT_IDS),
+          recipients: z.int(),
+          totalSegments: z.int(),
+          cost: z.number(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'Per A/B treatment (only when the campaign has treatments)' }),
+    fields: z
+      .array(
+        z.object({
+          key: z.string(),
+          name: z.string(),
+          required: z.boolean().meta({ description: 'Some use has no fallback' }),
+          present: z.int().meta({ description: 'Sendable recipients who have a value' }),
+          missing: z.int().meta({ description: 'Sendable recipients without a value where it is required' }),
+          missingByAudience: z
+            .record(z.string(), z.int())
+            .meta({ description: 'Those, by the audience that holds them' }),
+          longest: z.int().meta({ description: 'Characters of the longest value present' }),
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          'The fields the texts use. Segments and cost are counted with each recipient’s own values (the ' +
+          'longest value actually present, not a guess); a campaign with `missing` > 0 cannot be submitted',
+      }),
     encoding: z.enum(['GSM-7', 'UCS-2']),
     segmentsPerMessage: z.int(),
     totalSegments: z.int(),
@@ -143,6 +280,18 @@ export const ReviewedVersion = z
   .object({
     name: z.string(),
     message: z.string(),
+    variants: z.record(z.string(), z.string()).optional(),
+    treatments: z
+      .array(
+        z.object({
+          id: z.enum(TREATMENT_IDS),
+          percent: z.int(),
+          message: z.string().optional(),
+          variants: z.record(z.string(), z.string()).optional(),
+        }),
+      )
+      .optional(),
+    holdoutPercent: z.int().optional(),
     audienceIds: z.array(z.string()),
     filters: CampaignFiltersView.optional(),
     schedule: ScheduleInput,
@@ -172,6 +321,22 @@ export const CampaignView = z
     id: z.string(),
     name: z.string(),
     message: z.string(),
+    variants: z.record(z.string(), z.string()).optional(),
+    treatments: z
+      .array(
+        z.object({
+          id: z.enum(TREATMENT_IDS),
+          percent: z.int(),
+          message: z.string().optional(),
+          variants: z.record(z.string(), z.string()).optional(),
+        }),
+      )
+      .optional(),
+    holdoutPercent: z.int().optional(),
+    template: z.object({ id: z.string(), version: z.int() }).optional().meta({
+      description:
+        'The template and version the campaign was created from; editing the template later never changes it',
+    }),
     audienceIds: z.array(z.string()),
     filters: CampaignFiltersView.optional(),
     schedule: ScheduleInput,

@@ -277,6 +277,43 @@ const DETAIL_MESSAGES = {
   unknown_audience: { en: 'no such audience', vi: 'không có danh sách người nhận này' },
   unknown_partner: { en: 'no such partner', vi: 'không có đối tác viễn thông này' },
   reason_required: { en: 'is required to reject', vi: 'bắt buộc phải có khi từ chối' },
+  // message content (issue #16)
+  unclosed_placeholder: {
+    en: '{placeholder} at character {at} is not closed with }}',
+    vi: '{placeholder} ở ký tự thứ {at} chưa được đóng bằng }}',
+  },
+  invalid_placeholder: {
+    en: '{placeholder} at character {at} is not a field: a name of letters, digits, spaces, _ . - and apostrophes, then optionally | and a fallback; write \\{{ for a literal {{',
+    vi: '{placeholder} ở ký tự thứ {at} không phải trường thông tin: tên gồm chữ, số, dấu cách, _ . - và dấu nháy, có thể thêm | và từ thay thế; viết \\{{ để giữ nguyên {{',
+  },
+  reserved_placeholder: {
+    en: '{placeholder} at character {at}: link needs its address, {{link:https://...}}',
+    vi: '{placeholder} ở ký tự thứ {at}: liên kết cần có địa chỉ, {{link:https://...}}',
+  },
+  placeholder_too_long: {
+    en: '{placeholder} at character {at}: a field name is at most 40 characters and a fallback 60',
+    vi: '{placeholder} ở ký tự thứ {at}: tên trường tối đa 40 ký tự, từ thay thế tối đa 60 ký tự',
+  },
+  invalid_language_tag: {
+    en: 'must be a BCP 47 language tag such as vi, vi-x-khongdau, hmn, km',
+    vi: 'phải là mã ngôn ngữ BCP 47, ví dụ vi, vi-x-khongdau, hmn, km',
+  },
+  default_language_variant: {
+    en: 'vi is the campaign message itself, not a variant',
+    vi: 'tiếng Việt (vi) là nội dung chính của chiến dịch, không phải bản ngôn ngữ khác',
+  },
+  treatment_percent_sum: {
+    en: 'treatments and holdout must add up to 100 %, not {total} %',
+    vi: 'các nhóm thử nghiệm và nhóm đối chứng phải cộng lại đúng 100 %, không phải {total} %',
+  },
+  duplicate_treatment: {
+    en: 'must not repeat treatment {id}',
+    vi: 'không được lặp lại nhóm thử nghiệm {id}',
+  },
+  holdout_too_large: {
+    en: 'must be at most {maximum} %',
+    vi: 'không được quá {maximum} %',
+  },
   // partners
   invalid_partner_id: {
     en: 'must be 2–40 characters of a–z, 0–9 and -',

@@ -8,6 +8,9 @@ import type { ReviewedVersion } from './campaign.js';
 export const reviewedVersion = (campaign: ReviewedVersion): ReviewedVersion => ({
   name: campaign.name,
   message: campaign.message,
+  ...(campaign.variants ? { variants: campaign.variants } : {}),
+  ...(campaign.treatments ? { treatments: campaign.treatments } : {}),
+  ...(campaign.holdoutPercent ? { holdoutPercent: campaign.holdoutPercent } : {}),
   audienceIds: campaign.audienceIds,
   ...(campaign.filters ? { filters: campaign.filters } : {}),
   schedule: campaign.schedule,
