@@ -37,6 +37,16 @@ export interface AudienceMember {
   /** From a file's legacy district column (no district level since 1 July 2025). */
   district?: string;
   tags?: string[];
+  /**
+   * The subscriber's language as a canonical BCP 47 tag (content/languages.ts), from a `language` /
+   * `Ngôn ngữ` column: picks the campaign's variant (issue #16).
+   */
+  language?: string;
+  /**
+   * Values of the file's other columns, keyed by `attributeKey(header)` (`Họ và tên` → `ho_va_ten`): what
+   * `{{field}}` placeholders are filled from. Stored with the member so a send needs no other read.
+   */
+  attributes?: Record<string, string>;
 }
 
 export interface Audience {
