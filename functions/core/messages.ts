@@ -59,6 +59,10 @@ const ERROR_MESSAGES = {
     en: '{message} ({omitted} more problems not listed)',
     vi: '{message} (còn {omitted} lỗi khác không liệt kê)',
   },
+  submit_missing_field_values: {
+    en: 'Some recipients have no value for {fields} fields the text needs without a fallback: add the values to the audience, or give each placeholder a fallback such as {{Tên|bà con}}',
+    vi: 'Một số người nhận chưa có giá trị cho {fields} trường thông tin mà nội dung cần (không có từ thay thế): hãy bổ sung giá trị vào danh sách người nhận, hoặc thêm từ thay thế cho trường, ví dụ {{Tên|bà con}}',
+  },
 } as const satisfies Record<string, Entry>;
 
 /** `details[].code` and rejected import rows' `code`: what is wrong with one field or one row. */
@@ -313,6 +317,10 @@ const DETAIL_MESSAGES = {
   holdout_too_large: {
     en: 'must be at most {maximum} %',
     vi: 'không được quá {maximum} %',
+  },
+  missing_field_values: {
+    en: '{missing} recipients of audience {audienceId} have no value for the field {field}',
+    vi: '{missing} người nhận trong danh sách {audienceId} chưa có giá trị cho trường {field}',
   },
   // partners
   invalid_partner_id: {
