@@ -12,13 +12,13 @@ import {
 } from '#core/audience-filters.js';
 import { CampaignInput, type Campaign } from '#core/campaign.js';
 import { estimateCampaign } from '#core/campaign-estimate.js';
-import type { Batch } from '#core/dispatch/batch.js';
 import { materializeCampaign, type Progress, type SuppressedRecipient } from '#core/dispatch/materialize.js';
 import type { ErrorDetail } from '#core/errors.js';
 import { detailMessage } from '#core/messages.js';
 import type { PartnerView } from '#core/partner.js';
 import { PROVINCES, canonicalProvinceName } from '#core/provinces.js';
 import { issuesToDetails } from '#http/request.js';
+import { memoryBatches } from './fixtures.js';
 
 const member = (extra: Partial<AudienceMember> = {}): AudienceMember => ({
   phone: '+84981000001',
@@ -328,7 +328,7 @@ describe('the estimate and the send agree', () => {
       filters,
       estimate: { segmentsPerMessage: 1 },
     } as Campaign;
-    const batches: Batch[] = [];
+    const { batches, store } = memoryBatches();
     let suppressed: readonly SuppressedRecipient[] = [];
     let progress: Progress | undefined;
     await materializeCampaign(
@@ -339,19 +339,7 @@ describe('the estimate and the send agree', () => {
             yield audiences[Number(id.slice(1))] ?? [];
           },
         },
-        batches: {
-          putBatches: () => Promise.resolve(),
-          putNewBatches: (list) => {
-            batches.push(...list);
-            return Promise.resolve(list.length);
-          },
-          get: () => Promise.resolve(undefined),
-          claim: () => Promise.resolve(undefined),
-          settle: () => Promise.resolve(true),
-          release: () => Promise.resolve(true),
-          due: () => Promise.resolve([]),
-          listBatches: async function* () {},
-        },
+        batches: store,
         queue: { enqueue: () => Promise.resolve() },
         progress: {
           get: () => Promise.resolve(progress),

@@ -10,6 +10,7 @@ import {
   type SuppressedRecipient,
 } from '#core/dispatch/materialize.js';
 import { leaseLive, mayTakeLease } from '#core/dispatch/materialize-lease.js';
+import { memoryBatches } from './fixtures.js';
 import type { PartnerView } from '#core/partner.js';
 
 const campaign = {
@@ -75,7 +76,7 @@ const run = async (
   optedOut: string[],
   { progress = memoryProgress(), now = () => new Date('2027-07-30T01:00:00Z'), owner = 'run-1' } = {},
 ) => {
-  const batches = [...written];
+  const { batches, store } = memoryBatches(written);
   const suppressed: SuppressedRecipient[] = [];
   const deps: MaterializeDeps = {
     audiences: {
@@ -84,26 +85,7 @@ const run = async (
         yield members;
       },
     },
-    batches: {
-      putBatches: (list) => {
-        batches.push(...list);
-        return Promise.resolve();
-      },
-      putNewBatches: (list) => {
-        const taken = list.findIndex((b) => batches.some((other) => other.seq === b.seq));
-        const fresh = taken < 0 ? list : list.slice(0, taken);
-        batches.push(...fresh);
-        return Promise.resolve(fresh.length);
-      },
-      get: () => Promise.resolve(undefined),
-      claim: () => Promise.resolve(undefined),
-      settle: () => Promise.resolve(true),
-      release: () => Promise.resolve(true),
-      due: () => Promise.resolve([]),
-      listBatches: async function* () {
-        yield written;
-      },
-    },
+    batches: store,
     queue: { enqueue: () => Promise.resolve() },
     progress,
     optedOut: () => Promise.resolve(new Set(optedOut)),
