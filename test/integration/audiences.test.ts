@@ -641,25 +641,28 @@ describe('audiences input validation', () => {
     expect(JSON.stringify(response.body).length).toBeLessThan(2_000);
   });
 
-  it('refuses a body that is neither JSON nor CSV with 415', async () => {
-    const id = await newAudience();
-    const response = await send(api, 'importSubscribers', {
-      params: { audienceId: id },
-      as: 'officer',
+  it.each([
+    {
+      test: 'refuses a body that is neither JSON nor CSV with 415',
       rawBody: 'phone\n0981234567',
-      headers: { 'content-type': 'text/plain' },
-    });
-    expectError(response, 415, 'unsupported_media_type');
-  });
-
-  it('refuses malformed JSON with 400 invalid_json', async () => {
-    const id = await newAudience();
-    const response = await send(api, 'importSubscribers', {
-      params: { audienceId: id },
-      as: 'officer',
+      contentType: 'text/plain',
+      status: 415,
+      code: 'unsupported_media_type',
+    },
+    {
+      test: 'refuses malformed JSON with 400 invalid_json',
       rawBody: '{"subscribers": [',
-      headers: { 'content-type': 'application/json' },
+      contentType: 'application/json',
+      status: 400,
+      code: 'invalid_json',
+    },
+  ] as const)('$test', async ({ rawBody, contentType, status, code }) => {
+    const response = await send(api, 'importSubscribers', {
+      params: { audienceId: await newAudience() },
+      as: 'officer',
+      rawBody,
+      headers: { 'content-type': contentType },
     });
-    expectError(response, 400, 'invalid_json');
+    expectError(response, status, code);
   });
 });
