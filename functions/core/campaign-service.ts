@@ -25,6 +25,7 @@ import {
   type EstimateInput,
 } from './campaign-estimate.js';
 import { previewOf, type CampaignPreview } from './campaign-preview.js';
+import type { TemplateRef } from './content/templates.js';
 import { ConflictError, detail, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import type { SuppressionList } from './opt-out.js';
 import type { Page, PageRequest } from './page.js';
@@ -197,10 +198,15 @@ const publish = (deps: CampaignDeps, type: string, campaign: Campaign, actor: Ac
     },
   });
 
+/**
+ * `template`: the template version the texts were copied from (template-service.ts campaignContentFrom),
+ * recorded on the campaign; the campaign keeps its copy whatever happens to the template later.
+ */
 export const createCampaign = async (
   deps: CampaignDeps,
   actor: Actor,
   input: CampaignInput,
+  template?: TemplateRef,
 ): Promise<Campaign> => {
   const now = deps.now();
   // The id first: with treatments or a holdout it decides the groups the estimate counts.
@@ -209,12 +215,14 @@ export const createCampaign = async (
     id,
     name: input.name,
     message: input.message,
+    ...(input.variants ? { variants: input.variants } : {}),
     audienceIds: input.audienceIds,
     ...(input.filters ? { filters: input.filters } : {}),
     ...(input.partnerIds ? { partnerIds: input.partnerIds } : {}),
   };
   const campaign: Campaign = {
     ...draft,
+    ...(template ? { template } : {}),
     schedule: input.schedule,
     sendAt: resolveNewSchedule(input.schedule, input.timeZone, now),
     sendingWindow: input.sendingWindow === undefined ? { ...DEFAULT_SENDING_WINDOW } : input.sendingWindow,
