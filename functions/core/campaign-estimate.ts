@@ -2,7 +2,7 @@ import type { AudienceMember } from './audience.js';
 import { CARRIERS, type Carrier } from './carriers.js';
 import type { CampaignEstimate } from './campaign.js';
 import { treatmentsOf, type TreatmentId } from './content/assignment.js';
-import { chooseContent, splitOf, textsOf, contentFields, type Content } from './content/content.js';
+import { contentChooser, splitOf, textsOf, contentFields, type Content } from './content/content.js';
 import { DEFAULT_LANGUAGE } from './content/languages.js';
 import {
   parseTemplate,
@@ -12,7 +12,7 @@ import {
 } from './content/template.js';
 import type { PartnerView } from './partner.js';
 import { routingTable } from './routing.js';
-import { estimateMessage, type SmsEncoding } from './sms-encoding.js';
+import { estimateMessage, measureMessage, type SmsEncoding } from './sms-encoding.js';
 import { audienceFilter, type AudienceFilters } from './audience-filters.js';
 import { canonicalProvinceName } from './provinces.js';
 import { AppError, detail, type ErrorDetail } from './errors.js';
@@ -122,12 +122,14 @@ export const surveyCampaign = async (
   const routes = routingTable(CARRIERS, partners, input.partnerIds);
   const campaignId = input.campaignId ?? '';
   const content: Content = input;
+  // The send path's rule (`chooseContent`), worked out once for the campaign.
+  const choose = contentChooser(content, campaignId);
   const measureOptions = { shortLinkLength: input.shortLinkLength };
-  const measurements = new Map<string, ReturnType<typeof estimateMessage>>();
+  const measurements = new Map<string, ReturnType<typeof measureMessage>>();
   const measure = (text: string) => {
     let measured = measurements.get(text);
     if (!measured) {
-      measured = estimateMessage(text, measureOptions);
+      measured = measureMessage(text, measureOptions);
       if (measurements.size < MEASURE_CACHE_LIMIT) measurements.set(text, measured);
     }
     return measured;
@@ -193,7 +195,7 @@ export const surveyCampaign = async (
         unroutable++;
         continue;
       }
-      const choice = chooseContent(content, campaignId, member.phone, member.language);
+      const choice = choose(member.phone, member.language);
       if (choice.group === 'holdout' || choice.text === undefined || choice.language === undefined) {
         holdout++;
         continue;

@@ -9,8 +9,9 @@ import {
 } from '#core/campaign-estimate.js';
 import { previewOf } from '#core/campaign-preview.js';
 import { groupOf } from '#core/content/assignment.js';
-import { splitOf } from '#core/content/content.js';
-import { estimateMessage } from '#core/sms-encoding.js';
+import { chooseContent, contentChooser, splitOf, textsOf } from '#core/content/content.js';
+import { chooseVariant } from '#core/content/languages.js';
+import { estimateMessage, measureMessage } from '#core/sms-encoding.js';
 import { partnerView as partner } from './fixtures.js';
 
 async function* chunks(...lists: MemberChunk[]) {
@@ -344,5 +345,42 @@ describe('the preview', () => {
       },
     ]);
     expect(JSON.stringify(preview)).not.toContain(phone(1));
+  });
+});
+
+describe('the chooser the estimate goes through', () => {
+  it('picks for each recipient what groupOf and chooseVariant pick, one phone at a time', () => {
+    const content = {
+      message: 'vi A',
+      variants: { hmn: 'hmn A', 'vi-x-khongdau': 'khong dau A' },
+      treatments: [
+        { id: 'A' as const, percent: 40 },
+        { id: 'B' as const, percent: 40, message: 'vi B', variants: { km: 'km B' } },
+      ],
+      holdoutPercent: 20,
+    };
+    const choose = contentChooser(content, 'C1');
+    const languages = [undefined, 'hmn', 'km', 'vi-x-khongdau', 'HMN-Latn', 'fr'];
+    for (let i = 0; i < 600; i++) {
+      const language = languages[i % languages.length];
+      const group = groupOf(splitOf(content), 'C1', phone(i));
+      const expected =
+        group === 'holdout'
+          ? { group }
+          : (() => {
+              const texts = textsOf(content, group);
+              const chosen = chooseVariant(language, new Set(texts.keys()));
+              return { group, language: chosen, text: texts.get(chosen) };
+            })();
+      expect(choose(phone(i), language)).toEqual(expected);
+      expect(chooseContent(content, 'C1', phone(i), language)).toEqual(expected);
+    }
+  });
+
+  it('measures a text as estimateMessage does, without the unaccented alternative', () => {
+    for (const text of [VI, KHONG_DAU, `${VI} {{link:https://x.gov.vn/a}} €`, '']) {
+      const { gsmAlternative: _alternative, ...estimate } = estimateMessage(text, { shortLinkLength: 32 });
+      expect(measureMessage(text, { shortLinkLength: 32 })).toEqual(estimate);
+    }
   });
 });
