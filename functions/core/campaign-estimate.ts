@@ -98,6 +98,12 @@ const MEASURE_CACHE_LIMIT = 50_000;
 /** Characters the estimate lists that force UCS-2, at the most per text. */
 const MAX_NON_GSM_LISTED = 50;
 
+/** `vi` first, then the other tags in order: a stored record does not keep the order they were written in. */
+const byLanguage = (texts: ReadonlyMap<string, string>) =>
+  [...texts].sort(([a], [b]) =>
+    a === DEFAULT_LANGUAGE ? -1 : b === DEFAULT_LANGUAGE ? 1 : a < b ? -1 : a > b ? 1 : 0,
+  );
+
 const keyOf = (treatment: string, language: string) => `${treatment}\u0000${language}`;
 
 const isNamed = (chunk: MemberChunk): chunk is AudienceChunk => !Array.isArray(chunk);
@@ -138,7 +144,7 @@ export const surveyCampaign = async (
   const texts = new Map<string, TextTally>();
   const templates = new Map<string, { parsed: ParsedTemplate; keys: readonly string[] }>();
   for (const { id } of treatmentsOf(splitOf(content))) {
-    for (const [language, text] of textsOf(content, id)) {
+    for (const [language, text] of byLanguage(textsOf(content, id))) {
       texts.set(keyOf(id, language), {
         treatment: id,
         language,
@@ -297,9 +303,8 @@ export const estimateCampaign = async (
 ): Promise<CampaignEstimate> => {
   const survey = await surveyCampaign(input, memberChunks, optedOut, partners);
 
-  const languages = [...new Set(survey.texts.map((t) => t.language))].sort((a, b) =>
-    a === DEFAULT_LANGUAGE ? -1 : b === DEFAULT_LANGUAGE ? 1 : 0,
-  );
+  // In the survey's order: `vi` first, then by tag.
+  const languages = [...new Set(survey.texts.map((t) => t.language))];
   const asWritten = (text: string) =>
     estimateMessage(fallbackText(text).text, { shortLinkLength: input.shortLinkLength });
   const byVariant = languages.map((language) => {
