@@ -142,7 +142,11 @@ export const surveyCampaign = async (
   };
 
   const texts = new Map<string, TextTally>();
-  const templates = new Map<string, { parsed: ParsedTemplate; keys: readonly string[] }>();
+  /** Each text parsed once; one without fields is also measured once, there (no lookup per recipient). */
+  const templates = new Map<
+    string,
+    { parsed: ParsedTemplate; keys: readonly string[]; measured?: ReturnType<typeof measureMessage> }
+  >();
   for (const { id } of treatmentsOf(splitOf(content))) {
     for (const [language, text] of byLanguage(textsOf(content, id))) {
       texts.set(keyOf(id, language), {
@@ -159,7 +163,7 @@ export const surveyCampaign = async (
       if (!templates.has(text)) {
         const parsed = parseTemplate(text);
         const keys = [...new Set(parsed.parts.flatMap((part) => (part.kind === 'field' ? [part.key] : [])))];
-        templates.set(text, { parsed, keys });
+        templates.set(text, keys.length ? { parsed, keys } : { parsed, keys, measured: measure(text) });
       }
     }
   }
@@ -232,7 +236,7 @@ export const surveyCampaign = async (
         }
       }
 
-      const measured = measure(rendered.text);
+      const measured = template.measured ?? measure(rendered.text);
       const tally = texts.get(keyOf(choice.group, choice.language));
       if (!tally) continue;
       const messageCost = measured.segments * perSegment;
