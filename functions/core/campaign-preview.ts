@@ -22,11 +22,9 @@ const PreviewText = z
       description:
         'What they receive, their own values filled in; `{{link:URL}}` stays as written (it becomes a short link, counted at its length)',
     }),
-    truncated: z
-      .boolean()
-      .meta({
-        description: `True when the text is longer than ${MAX_PREVIEW_CHARACTERS} characters and cut`,
-      }),
+    truncated: z.boolean().meta({
+      description: `True when the text is longer than ${MAX_PREVIEW_CHARACTERS} characters and cut`,
+    }),
     encoding: z.enum(['GSM-7', 'UCS-2']),
     characters: z.int().meta({ description: 'Billable length (septets or UTF-16 units)' }),
     segments: z.int(),
