@@ -55,6 +55,14 @@ const ERROR_MESSAGES = {
   },
   rate_limited: { en: 'Too many requests', vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau' },
   internal_error: { en: 'Something went wrong on our side', vi: 'Đã có lỗi ở phía hệ thống' },
+  template_archived: {
+    en: 'Template {templateId} is archived: unarchive it to start a campaign from it or to edit it',
+    vi: 'Mẫu tin {templateId} đã được lưu trữ: hãy bỏ lưu trữ để tạo chiến dịch từ mẫu hoặc sửa mẫu',
+  },
+  template_version_conflict: {
+    en: 'Template {templateId} is at version {current}, not {expected}: it was changed meanwhile; reload and edit again',
+    vi: 'Mẫu tin {templateId} đang ở phiên bản {current}, không phải {expected}: đã có người sửa trong lúc đó; hãy tải lại rồi sửa',
+  },
   more_problems: {
     en: '{message} ({omitted} more problems not listed)',
     vi: '{message} (còn {omitted} lỗi khác không liệt kê)',
@@ -342,6 +350,20 @@ const DETAIL_MESSAGES = {
     en: 'must be at most {maximum} %',
     vi: 'không được quá {maximum} %',
   },
+  // templates (issue #16)
+  text_with_template: {
+    en: 'must be left out when templateId is given: the campaign takes the template’s texts',
+    vi: 'phải bỏ trống khi đã chọn mẫu tin (templateId): chiến dịch lấy nội dung của mẫu',
+  },
+  template_version_without_template: {
+    en: 'needs templateId',
+    vi: 'cần chọn mẫu tin (templateId)',
+  },
+  unknown_template: { en: 'no such template', vi: 'không có mẫu tin này' },
+  unknown_template_version: {
+    en: 'no such version: the template has versions 1 to {latest}',
+    vi: 'không có phiên bản này: mẫu tin có các phiên bản từ 1 đến {latest}',
+  },
   // partners
   invalid_partner_id: {
     en: 'must be 2–40 characters of a–z, 0–9 and -',
@@ -575,6 +597,11 @@ const FIELD_LABELS_VI: Readonly<Record<string, string>> = {
   limit: 'Số mục mỗi trang',
   cursor: 'Vị trí trang',
   status: 'Trạng thái',
+  variants: 'Bản ngôn ngữ khác',
+  templateId: 'Mẫu tin',
+  templateVersion: 'Phiên bản mẫu tin',
+  version: 'Phiên bản',
+  archived: 'Gồm cả mẫu đã lưu trữ',
 };
 
 /**
