@@ -11,6 +11,9 @@ import {
   type CampaignForm,
 } from '../campaign-form.js';
 import { CampaignEstimatePanel } from '../components/campaign-estimate.js';
+import { TreatmentsSection, VariantTabs } from '../components/content-editor.js';
+import { DEFAULT_LANGUAGE, UNACCENTED_VIETNAMESE } from '../../../functions/core/content/languages.js';
+import { withVariant } from '../content-form.js';
 import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
 import { LiveEstimatePanel } from '../components/message-estimate.js';
 import { PhoneHint } from '../components/phone-hint.js';
@@ -31,6 +34,9 @@ const FIELDS = [
   'schedule',
   'sendingWindow',
   'partnerIds',
+  'variants',
+  'treatments',
+  'holdoutPercent',
 ] as const;
 const OCCASIONS = ['anti-trafficking-day', 'peak-period'] as const;
 const MAX_TEST_PHONES = 5;
@@ -77,6 +83,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   const [testResult, setTestResult] = useState<TestResult>();
   const [createKey] = useState(idempotencyKey);
   const { busy, run } = useBusy();
+  const [activeLanguage, setActiveLanguage] = useState(DEFAULT_LANGUAGE);
 
   const update = (changes: Partial<CampaignForm>) => setForm((current) => ({ ...current, ...changes }));
 
@@ -105,19 +112,24 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   }, [form.year]);
 
   const readOnly = !mayEdit(session.role) || (campaign !== undefined && !isEditable(campaign.status));
+  const activeText =
+    activeLanguage === DEFAULT_LANGUAGE
+      ? form.message
+      : (form.content.variants.find((v) => v.language === activeLanguage)?.text ?? form.message);
   const live = useMemo(
     () =>
-      liveEstimate(
-        form.message,
-        config.shortLinkBaseUrl,
-        campaign ? pricingOf(campaign.estimate) : undefined,
-      ),
-    [form.message, campaign, config.shortLinkBaseUrl],
+      liveEstimate(activeText, config.shortLinkBaseUrl, campaign ? pricingOf(campaign.estimate) : undefined),
+    [activeText, campaign, config.shortLinkBaseUrl],
   );
   const parts = useMemo(
-    () => previewParts(form.message, config.shortLinkBaseUrl),
-    [form.message, config.shortLinkBaseUrl],
+    () => previewParts(activeText, config.shortLinkBaseUrl),
+    [activeText, config.shortLinkBaseUrl],
   );
+  const setActiveText = (text: string) =>
+    activeLanguage === DEFAULT_LANGUAGE
+      ? update({ message: text })
+      : update({ content: withVariant(form.content, activeLanguage, text) });
+  const hasUnaccented = form.content.variants.some((v) => v.language === UNACCENTED_VIETNAMESE);
   const sendAt = resolvedSendAt(form, now);
   const dirty = JSON.stringify(campaignBody(form, { patch: true })) !== savedBody;
   const selectedTotal = audiences
@@ -273,16 +285,29 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
                 onInput={(event) => update({ name: event.currentTarget.value })}
               />
             </Field>
-            <Field id="message" label={t.editor.message} hint={t.editor.messageHint} error={byField.message}>
-              <textarea
-                {...describedBy('message', { hint: true, error: byField.message })}
-                rows={6}
-                maxLength={1600}
-                value={form.message}
-                onInput={(event) => update({ message: event.currentTarget.value })}
-              />
-            </Field>
+          </fieldset>
+          <VariantTabs
+            idPrefix=""
+            message={form.message}
+            content={form.content}
+            active={activeLanguage}
+            readOnly={readOnly}
+            error={byField.message}
+            variantsError={byField.variants}
+            onMessage={(message) => update({ message })}
+            onContent={(content) => update({ content })}
+            onActive={setActiveLanguage}
+          />
+          <TreatmentsSection
+            message={form.message}
+            content={form.content}
+            readOnly={readOnly}
+            error={byField.treatments}
+            holdoutError={byField.holdoutPercent}
+            onContent={(content) => update({ content })}
+          />
 
+          <fieldset class="plain" disabled={readOnly}>
             <fieldset
               class={`field${byField.audienceIds ? ' field--error' : ''}`}
               aria-describedby="audiences-hint"
@@ -518,11 +543,20 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
 
         <div class="side">
           <LiveEstimatePanel
-            text={form.message}
+            text={activeText}
             estimate={live}
             currency={currency}
             readOnly={readOnly}
-            onUseAlternative={(text) => update({ message: text })}
+            onUseAlternative={setActiveText}
+            onAddUnaccented={
+              activeLanguage === DEFAULT_LANGUAGE && !hasUnaccented
+                ? (text) => {
+                    update({ content: withVariant(form.content, UNACCENTED_VIETNAMESE, text) });
+                    setActiveLanguage(UNACCENTED_VIETNAMESE);
+                    setNotice(t.content.unaccentedAdded);
+                  }
+                : undefined
+            }
           />
           <PhonePreview parts={parts} linkBase={config.shortLinkBaseUrl} />
           <CampaignEstimatePanel campaign={campaign} />
