@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { messageFor } from '#core/messages.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openConsole, type ConsoleRun } from './harness.js';
+import { holdRequests, openConsole, type ConsoleRun } from './harness.js';
 import { signIn } from './seed.js';
 
 /**
@@ -201,22 +201,15 @@ describe('an officer in the console', () => {
     await page.locator('#test-phones-error').getByText('tối đa 5 số').waitFor();
     await phones.fill('0981111111, 0912222222');
     // The first answer is held while the button is pressed again: the test is still sent once.
-    let sent = 0;
-    let release = () => {};
-    const held = new Promise<void>((done) => (release = done));
-    await page.route('**/v1/campaigns/*/test', async (route) => {
-      sent++;
-      await held;
-      await route.continue();
-    });
+    const tests = await holdRequests(page, '**/v1/campaigns/*/test');
     const button = page.getByTestId('test-send');
     await button.click();
-    await vi.waitFor(() => expect(sent).toBe(1));
+    await vi.waitFor(() => expect(tests.sent()).toBe(1));
     await button.click({ force: true });
-    release();
+    tests.release();
     await page.getByText('Đã gửi thử tới 2 số.').waitFor();
-    await page.unroute('**/v1/campaigns/*/test');
-    expect(sent).toBe(1);
+    await tests.stop();
+    expect(tests.sent()).toBe(1);
     await page.getByText('+84981111111: đang chờ gửi').waitFor();
 
     await page.getByRole('button', { name: 'Gửi phê duyệt' }).click();

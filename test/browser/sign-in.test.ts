@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, openConsole, type ConsoleRun } from './harness.js';
+import { signIn } from './seed.js';
 
 let run: ConsoleRun;
 beforeAll(async () => {
@@ -39,10 +40,7 @@ describe('signing in to the console (local runtime)', () => {
 
   it('signs an officer in with a token kept in sessionStorage, never localStorage, and signs out', async () => {
     const { page } = run;
-    await page.getByLabel('Cán bộ truyền thông').check();
-    await page.getByLabel('Tên người dùng').fill('can-bo.backan@local');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByRole('heading', { name: 'Chiến dịch' }).waitFor();
+    await signIn(run, { role: 'officer', user: 'can-bo.backan@local' });
     await page.getByText('can-bo.backan@local (Cán bộ truyền thông)').waitFor();
     const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
     for (const item of ['Chiến dịch', 'Tạo chiến dịch', 'Danh sách người nhận', 'Từ chối nhận tin'])
@@ -58,9 +56,7 @@ describe('signing in to the console (local runtime)', () => {
 
   it('hides from a planner what only officers may do', async () => {
     const { page } = run;
-    await page.getByLabel('Cán bộ theo dõi số liệu').check();
-    await page.getByLabel('Tên người dùng').fill('theo-doi@local');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await signIn(run, { role: 'planner', user: 'theo-doi@local' });
     await page.getByText('theo-doi@local (Cán bộ theo dõi số liệu)').waitFor();
     const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
     expect(await nav.getByRole('link').allTextContents()).toEqual(['Chiến dịch', 'Số liệu tổng hợp', 'Lịch']);

@@ -11,6 +11,7 @@ import {
   bodyOf,
   send,
   expectError,
+  expectReplayed,
   expectStatus,
   type AnswerBody,
   type RouteJson,
@@ -152,12 +153,7 @@ describe('audiences', () => {
       json: { name: 'idempotent' },
       headers: { 'idempotency-key': 'aud-1' },
     };
-    const first = await send(api, 'createAudience', request);
-    const second = await send(api, 'createAudience', request);
-    expectStatus(first, 201);
-    expectStatus(second, 201);
-    expect(second.body).toEqual(first.body);
-    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    await expectReplayed(() => send(api, 'createAudience', request), 201);
     const list = await send(api, 'listAudiences', { query: { limit: '500' } });
     expect(bodyOf(list, 200).items.filter((a) => a.name === 'idempotent')).toHaveLength(1);
   });
@@ -170,9 +166,17 @@ describe('audiences', () => {
 });
 
 describe('importing subscribers', () => {
-  it('imports JSON rows: good ones accepted, bad ones rejected by row, repeats counted', async () => {
-    const id = await newAudience();
-    const response = await importJson(id, mixedRows);
+  it.each([
+    {
+      test: 'imports JSON rows: good ones accepted, bad ones rejected by row, repeats counted',
+      importRows: (id: string) => importJson(id, mixedRows),
+    },
+    {
+      test: 'imports the same rows from CSV with the same answer',
+      importRows: (id: string) => importCsv(id, mixedCsv),
+    },
+  ])('$test', async ({ importRows }) => {
+    const response = await importRows(await newAudience());
     expectStatus(response, 200);
     expectMixedResult(response.body);
   });
@@ -212,13 +216,6 @@ describe('importing subscribers', () => {
       [2, 'invalid_tag'],
       [3, 'too_many_fields'],
     ]);
-  });
-
-  it('imports the same rows from CSV with the same answer', async () => {
-    const id = await newAudience();
-    const response = await importCsv(id, mixedCsv);
-    expectStatus(response, 200);
-    expectMixedResult(response.body);
   });
 
   it('shows the size and counts per carrier and province on the audience', async () => {
@@ -354,11 +351,8 @@ describe('importing subscribers', () => {
   it('replays an import sent again with the same Idempotency-Key', async () => {
     const id = await newAudience();
     const headers = { 'idempotency-key': 'import-1' };
-    const first = await importCsv(id, mixedCsv, headers);
-    const replay = await importCsv(id, mixedCsv, headers);
-    expect(replay.body).toEqual(first.body);
-    expect(bodyOf(replay, 200).accepted).toBe(3);
-    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    const { replay } = await expectReplayed(() => importCsv(id, mixedCsv, headers), 200);
+    expect(replay.body.accepted).toBe(3);
     expect(bodyOf(await send(api, 'getAudience', { params: { audienceId: id } }), 200).size).toBe(3);
   });
 
@@ -534,10 +528,7 @@ describe('importing an Excel workbook (.xlsx)', () => {
     const id = await newAudience();
     const key = { 'idempotency-key': ulid() };
     const file = await xlsxFile([['phone'], [981234567]]);
-    const first = await importXlsx(id, file, key);
-    const again = await importXlsx(id, file, key);
-    expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(again.body).toEqual(first.body);
+    await expectReplayed(() => importXlsx(id, file, key), 200);
     const other = await importXlsx(id, await xlsxFile([['phone'], [912345678]]), key);
     expect(other.status).toBe(409);
   });
@@ -650,25 +641,28 @@ describe('audiences input validation', () => {
     expect(JSON.stringify(response.body).length).toBeLessThan(2_000);
   });
 
-  it('refuses a body that is neither JSON nor CSV with 415', async () => {
-    const id = await newAudience();
-    const response = await send(api, 'importSubscribers', {
-      params: { audienceId: id },
-      as: 'officer',
+  it.each([
+    {
+      test: 'refuses a body that is neither JSON nor CSV with 415',
       rawBody: 'phone\n0981234567',
-      headers: { 'content-type': 'text/plain' },
-    });
-    expectError(response, 415, 'unsupported_media_type');
-  });
-
-  it('refuses malformed JSON with 400 invalid_json', async () => {
-    const id = await newAudience();
-    const response = await send(api, 'importSubscribers', {
-      params: { audienceId: id },
-      as: 'officer',
+      contentType: 'text/plain',
+      status: 415,
+      code: 'unsupported_media_type',
+    },
+    {
+      test: 'refuses malformed JSON with 400 invalid_json',
       rawBody: '{"subscribers": [',
-      headers: { 'content-type': 'application/json' },
+      contentType: 'application/json',
+      status: 400,
+      code: 'invalid_json',
+    },
+  ] as const)('$test', async ({ rawBody, contentType, status, code }) => {
+    const response = await send(api, 'importSubscribers', {
+      params: { audienceId: await newAudience() },
+      as: 'officer',
+      rawBody,
+      headers: { 'content-type': contentType },
     });
-    expectError(response, 400, 'invalid_json');
+    expectError(response, status, code);
   });
 });

@@ -61,28 +61,23 @@ const act = (
 
 beforeAll(async () => {
   api = await startTestApi();
-  await send(api, 'putPartner', {
-    params: { partnerId: 'viettel-bk' },
-    json: {
-      name: 'Viettel Bắc Kạn',
-      webhookUrl: 'https://viettel.example/sms',
-      carriers: ['viettel'],
-      tps: 100,
-      senderId: 'BOCONGAN',
-      pricePerSegment: 300,
-    },
-  });
-  await send(api, 'putPartner', {
-    params: { partnerId: 'vnpt-bk' },
-    json: {
-      name: 'VNPT Bắc Kạn',
-      webhookUrl: 'https://vnpt.example/sms',
-      carriers: ['vinaphone'],
-      tps: 100,
-      senderId: 'BOCONGAN',
-      pricePerSegment: 250,
-    },
-  });
+  for (const [partnerId, name, webhookUrl, carrier, pricePerSegment] of [
+    ['viettel-bk', 'Viettel Bắc Kạn', 'https://viettel.example/sms', 'viettel', 300],
+    ['vnpt-bk', 'VNPT Bắc Kạn', 'https://vnpt.example/sms', 'vinaphone', 250],
+  ] as const) {
+    const put = await send(api, 'putPartner', {
+      params: { partnerId },
+      json: {
+        name,
+        webhookUrl,
+        carriers: [carrier],
+        tps: 100,
+        senderId: 'BOCONGAN',
+        pricePerSegment,
+      },
+    });
+    expectStatus(put, 201);
+  }
   // A: 3 Viettel (2 in Bắc Kạn), 1 VinaPhone, 1 MobiFone (no partner: unroutable); B overlaps A by two phones.
   audienceA = await createAudience('Học sinh Chợ Đồn', [
     { phone: '0981000001', province: 'Bắc Kạn' },

@@ -20,6 +20,7 @@ import {
   type SubscriberRow,
 } from '#core/audience.js';
 import { ValidationError } from '#core/errors.js';
+import { thrownBy } from '#support/errors.js';
 
 const EMPTY: AudienceSnapshot = { phones: new Set() };
 const row = (n: number, phone: string, extra: Partial<SubscriberRow> = {}): SubscriberRow => ({
@@ -29,14 +30,9 @@ const row = (n: number, phone: string, extra: Partial<SubscriberRow> = {}): Subs
 });
 
 const csvErrors = (csv: string): string[] => {
-  try {
-    subscriberRowsFromCsv(csv);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    expect(error.details?.every((detail) => detail.path === '(body)')).toBe(true);
-    return (error.details ?? []).map((detail) => detail.message);
-  }
-  throw new Error('expected the CSV to be refused');
+  const error = thrownBy(() => subscriberRowsFromCsv(csv), ValidationError);
+  expect(error.details?.every((detail) => detail.path === '(body)')).toBe(true);
+  return (error.details ?? []).map((detail) => detail.message);
 };
 
 describe('subscriberRowsFromCsv', () => {
