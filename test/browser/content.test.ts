@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type ConsoleRun } from './harness.js';
-import { seed, seedAudience, signIn, type Who } from './seed.js';
+import { seedAudience, signIn, type Who } from './seed.js';
 
 /**
  * Message content in the console (issue #16): the editor's language variant tabs with their own estimate
