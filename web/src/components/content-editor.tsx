@@ -259,7 +259,7 @@ export const VariantTabs = ({
         <details class="syntax-help">
           <summary>{t.content.syntaxTitle}</summary>
           <dl>
-            {t.content.syntax.map(([code, meaning]) => (
+            {Object.entries(t.content.syntax).map(([code, meaning]) => (
               <div key={code}>
                 <dt>
                   <code>{code}</code>

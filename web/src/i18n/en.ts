@@ -667,12 +667,12 @@ export const en: Catalogue = {
     fieldRequired: 'required: a subscriber without it cannot be sent',
     fieldFallback: 'has a fallback',
     syntaxTitle: 'How to write the text',
-    syntax: [
-      ['{{Tên}}', 'field: taken from the subscriber attributes (the Tên column of the audience file).'],
-      ['{{Tên|bà con}}', 'field with a fallback: anyone without a Tên reads “bà con”.'],
-      ['{{link:https://...}}', 'link: becomes a short link for each recipient.'],
-      ['\\{{', 'keeps a literal {{ in the message.'],
-    ] as [string, string][],
+    syntax: {
+      '{{Tên}}': 'field: taken from the subscriber attributes (the Tên column of the audience file).',
+      '{{Tên|bà con}}': 'field with a fallback: anyone without a Tên reads “bà con”.',
+      '{{link:https://...}}': 'link: becomes a short link for each recipient.',
+      '\\{{': 'keeps a literal {{ in the message.',
+    } as Record<string, string>,
     problemsTitle: 'Problems in the text',
     test: 'A/B test',
     testHint:

@@ -665,12 +665,12 @@ export const vi = {
     fieldRequired: 'bắt buộc: thuê bao thiếu thông tin này thì không gửi được',
     fieldFallback: 'có từ thay thế',
     syntaxTitle: 'Cách viết nội dung',
-    syntax: [
-      ['{{Tên}}', 'trường thông tin: lấy từ thông tin thuê bao (cột Tên của tệp danh sách).'],
-      ['{{Tên|bà con}}', 'trường thông tin có từ thay thế: ai không có Tên sẽ đọc “bà con”.'],
-      ['{{link:https://...}}', 'đường dẫn: đổi thành đường dẫn ngắn cho từng người nhận.'],
-      ['\\{{', 'giữ nguyên hai dấu {{ trong tin nhắn.'],
-    ] as [string, string][],
+    syntax: {
+      '{{Tên}}': 'trường thông tin: lấy từ thông tin thuê bao (cột Tên của tệp danh sách).',
+      '{{Tên|bà con}}': 'trường thông tin có từ thay thế: ai không có Tên sẽ đọc “bà con”.',
+      '{{link:https://...}}': 'đường dẫn: đổi thành đường dẫn ngắn cho từng người nhận.',
+      '\\{{': 'giữ nguyên hai dấu {{ trong tin nhắn.',
+    } as Record<string, string>,
     problemsTitle: 'Lỗi trong nội dung',
     test: 'Thử nghiệm A/B',
     testHint:
