@@ -243,3 +243,16 @@ export const treatmentTexts = (
     ...content.variants.map(({ language, text }) => ({ language, text })),
   ];
 };
+
+/** A field of the server's estimate (`estimate.fields`). */
+export interface FieldEstimate {
+  key: string;
+  name: string;
+  required: boolean;
+  missing: number;
+}
+
+/** Fields some sendable recipient lacks where the text has no fallback: what submit refuses. */
+export const missingFields = <F extends FieldEstimate>(
+  estimate: { fields?: readonly F[] | undefined } | undefined,
+): F[] => (estimate?.fields ?? []).filter((field) => field.required && field.missing > 0);

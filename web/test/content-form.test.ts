@@ -7,6 +7,7 @@ import {
   emptyContent,
   fieldsUsed,
   languageToAdd,
+  missingFields,
   percentOf,
   removeTreatment,
   splitState,
@@ -91,5 +92,16 @@ describe('the editor’s message content', () => {
     expect(contentBody(emptyContent())).toEqual({});
     expect(contentBody(emptyContent(), { patch: true })).toEqual({ variants: {}, holdoutPercent: 0 });
     expect(contentOf({ ...body, holdoutPercent: 0 })).toEqual(content);
+  });
+
+  it('names the fields that block submit: required and missing, not those with a fallback', () => {
+    const fields = [
+      { key: 'ten', name: 'Tên', required: false, missing: 0 },
+      { key: 'xa', name: 'Xã', required: true, missing: 3 },
+      { key: 'so_ho', name: 'Số hộ', required: true, missing: 0 },
+    ];
+    expect(missingFields({ fields }).map((f) => f.key)).toEqual(['xa']);
+    expect(missingFields({})).toEqual([]);
+    expect(missingFields(undefined)).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import {
 import { CampaignEstimatePanel } from '../components/campaign-estimate.js';
 import { TreatmentsSection, VariantTabs } from '../components/content-editor.js';
 import { DEFAULT_LANGUAGE, UNACCENTED_VIETNAMESE } from '../../../functions/core/content/languages.js';
-import { withVariant } from '../content-form.js';
+import { missingFields, withVariant } from '../content-form.js';
 import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
 import { LiveEstimatePanel } from '../components/message-estimate.js';
 import { PhoneHint } from '../components/phone-hint.js';
@@ -527,13 +527,24 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
             </fieldset>
           </fieldset>
 
+          {!readOnly && missingFields(campaign?.estimate).length ? (
+            <ul class="field-error" id="submit-blocked" data-testid="submit-blocked">
+              {missingFields(campaign?.estimate).map((field) => (
+                <li key={field.key}>{t.content.missingRefusal(field.name, number(field.missing))}</li>
+              ))}
+            </ul>
+          ) : null}
           {readOnly ? null : (
             <div class="buttons">
               <Button type="submit" variant="secondary" busy={busy}>
                 {t.editor.saveDraft}
               </Button>
               {!campaign || offers('submit', campaign.status) ? (
-                <Button busy={busy} onClick={() => void submit()}>
+                <Button
+                  busy={busy}
+                  aria-describedby={missingFields(campaign?.estimate).length ? 'submit-blocked' : undefined}
+                  onClick={() => void submit()}
+                >
                   {t.editor.submit}
                 </Button>
               ) : null}
@@ -559,7 +570,10 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
             }
           />
           <PhonePreview parts={parts} linkBase={config.shortLinkBaseUrl} />
-          <CampaignEstimatePanel campaign={campaign} />
+          <CampaignEstimatePanel
+            campaign={campaign}
+            audienceNames={Object.fromEntries(audiences.map((audience) => [audience.id, audience.name]))}
+          />
           {mayEdit(session.role) ? (
             <section class="panel" aria-labelledby="test-title">
               <h3 id="test-title">{t.editor.testTitle}</h3>
