@@ -18,6 +18,7 @@ import {
   type UserAction,
 } from './campaign.js';
 import { estimateCampaign } from './campaign-estimate.js';
+import type { TemplateRef } from './content/templates.js';
 import { ConflictError, detail, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import type { SuppressionList } from './opt-out.js';
 import type { Page, PageRequest } from './page.js';
@@ -172,15 +173,21 @@ const publish = (deps: CampaignDeps, type: string, campaign: Campaign, actor: Ac
     },
   });
 
+/**
+ * `template`: the template version the texts were copied from (template-service.ts campaignContentFrom),
+ * recorded on the campaign; the campaign keeps its copy whatever happens to the template later.
+ */
 export const createCampaign = async (
   deps: CampaignDeps,
   actor: Actor,
   input: CampaignInput,
+  template?: TemplateRef,
 ): Promise<Campaign> => {
   const now = deps.now();
   const draft = {
     name: input.name,
     message: input.message,
+    ...(input.variants ? { variants: input.variants } : {}),
     audienceIds: input.audienceIds,
     ...(input.filters ? { filters: input.filters } : {}),
     ...(input.partnerIds ? { partnerIds: input.partnerIds } : {}),
@@ -188,6 +195,7 @@ export const createCampaign = async (
   const campaign: Campaign = {
     id: deps.newId(),
     ...draft,
+    ...(template ? { template } : {}),
     schedule: input.schedule,
     sendAt: resolveNewSchedule(input.schedule, input.timeZone, now),
     sendingWindow: input.sendingWindow === undefined ? { ...DEFAULT_SENDING_WINDOW } : input.sendingWindow,

@@ -79,6 +79,7 @@ const expectMixedResult = (body: unknown) => {
   expect(body).toEqual({
     accepted: 3,
     duplicates: 1,
+    replaced: 0,
     rejected: [
       {
         row: 3,
@@ -116,6 +117,8 @@ describe('audiences', () => {
       size: 0,
       byCarrier: {},
       byProvince: {},
+      languages: {},
+      attributes: [],
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       createdBy: 'lan@bac-kan',
     });
@@ -444,6 +447,7 @@ describe('importing an Excel workbook (.xlsx)', () => {
     expect(body).toEqual({
       accepted: 3,
       duplicates: 1,
+      replaced: 0,
       rejected: [
         { row: 3, phone: '024 3123 4567', code: 'landline', reason: expect.any(String) },
         {
@@ -630,13 +634,14 @@ describe('audiences input validation', () => {
     expect(JSON.stringify(response.body).length).toBeLessThan(20_000);
   });
 
-  it('imports a file with 130,000 columns it does not read, naming ten of them', async () => {
+  it('imports a file with 130,000 other columns, keeping ten as attributes and naming ten of the rest', async () => {
     const id = await newAudience();
     const header = ['phone', ...Array.from({ length: 130_000 }, (_, i) => `c${i}`)].join(',');
     const response = await importCsv(id, `${header}\n0981234567\n`);
     expectStatus(response, 200);
     expect(response.body.notices).toEqual([
-      { code: 'unknown_columns_ignored', message: expect.stringMatching(/"c9" \(\+129990\)/) },
+      { code: 'attribute_columns', message: expect.stringMatching(/"c9" \{\{c9\}\}$/) },
+      { code: 'too_many_attribute_columns', message: expect.stringMatching(/"c19" \(\+129980\)/) },
     ]);
     expect(JSON.stringify(response.body).length).toBeLessThan(2_000);
   });

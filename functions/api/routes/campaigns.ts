@@ -3,8 +3,8 @@ import { AuditEntry } from '#core/audit.js';
 import {
   CAMPAIGN_ACTIONS,
   CAMPAIGN_STATUSES,
+  CampaignCreateInput,
   CampaignId,
-  CampaignInput,
   CampaignPatch,
   CampaignView,
   RejectInput,
@@ -31,8 +31,11 @@ export const campaignRoutes = {
     table: 'write',
     uses: ['events'],
     idempotent: true,
-    body: CampaignInput,
-    responses: { 201: { description: 'Created (status draft)', schema: CampaignView } },
+    body: CampaignCreateInput,
+    responses: {
+      201: { description: 'Created (status draft)', schema: CampaignView },
+      409: { description: 'The template (templateId) is archived', schema: ErrorBody },
+    },
   }),
   listCampaigns: listRoute({
     id: 'listCampaigns',
