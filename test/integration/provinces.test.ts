@@ -75,6 +75,7 @@ describe('an import naming former, current and unknown provinces', () => {
     expect(response.body).toEqual({
       accepted: 10,
       duplicates: 0,
+      replaced: 0,
       rejected: [],
       rejectedCount: 0,
       notices: [{ code: 'legacy_district_column', message: expect.stringMatching(/no district level/) }],
