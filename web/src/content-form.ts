@@ -54,8 +54,18 @@ interface ContentView {
   holdoutPercent?: number | undefined;
 }
 
+/** Known languages in KNOWN_LANGUAGES order (unaccented Vietnamese first), then the others by tag. */
+const rank = (tag: string) => {
+  const known = KNOWN_LANGUAGES.findIndex((language) => language.tag === tag);
+  return known < 0 ? KNOWN_LANGUAGES.length : known;
+};
+export const byLanguageOrder = (a: string, b: string): number =>
+  rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+
 export const contentOf = (view: ContentView): ContentForm => ({
-  variants: Object.entries(view.variants ?? {}).map(([language, text]) => ({ language, text })),
+  variants: Object.entries(view.variants ?? {})
+    .sort(([a], [b]) => byLanguageOrder(a, b))
+    .map(([language, text]) => ({ language, text })),
   treatments: (view.treatments ?? []).map(({ id, percent, message }) => ({
     id,
     percent,
@@ -256,3 +266,34 @@ export interface FieldEstimate {
 export const missingFields = <F extends FieldEstimate>(
   estimate: { fields?: readonly F[] | undefined } | undefined,
 ): F[] => (estimate?.fields ?? []).filter((field) => field.required && field.missing > 0);
+
+/** A template's languages by name, Vietnamese first. */
+export const templateLanguages = (
+  template: { variants?: Record<string, string> | undefined },
+  lang: Lang,
+): string[] =>
+  [DEFAULT_LANGUAGE, ...Object.keys(template.variants ?? {}).sort(byLanguageOrder)].map((tag) =>
+    languageName(tag, lang),
+  );
+
+/** Officers and admins write templates; approvers and planners read them (the API's rule). */
+export const mayWriteTemplates = (role: string): boolean => role === 'officer' || role === 'admin';
+
+/**
+ * The template reference a new campaign's body carries: while its texts are still the template's, the
+ * body names the template (and version) instead of the texts, so the campaign records where they came
+ * from; once edited, the campaign has its own texts.
+ */
+export const fromTemplate = (
+  template: { id: string; version: number; message: string; variants?: Record<string, string> | undefined },
+  message: string,
+  content: ContentForm,
+): { templateId: string; templateVersion: number } | undefined => {
+  const own = variantsRecord(content.variants);
+  const theirs = template.variants ?? {};
+  const same =
+    message === template.message &&
+    Object.keys(own).length === Object.keys(theirs).length &&
+    Object.entries(own).every(([tag, text]) => theirs[tag] === text);
+  return same ? { templateId: template.id, templateVersion: template.version } : undefined;
+};

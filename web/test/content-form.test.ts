@@ -7,7 +7,9 @@ import {
   emptyContent,
   fieldsUsed,
   languageToAdd,
+  fromTemplate,
   missingFields,
+  templateLanguages,
   percentOf,
   removeTreatment,
   splitState,
@@ -92,6 +94,12 @@ describe('the editor’s message content', () => {
     expect(contentBody(emptyContent())).toEqual({});
     expect(contentBody(emptyContent(), { patch: true })).toEqual({ variants: {}, holdoutPercent: 0 });
     expect(contentOf({ ...body, holdoutPercent: 0 })).toEqual(content);
+    // Variants read back in one order whatever the API's: unaccented Vietnamese, the known ones, the rest.
+    expect(
+      contentOf({ variants: { 'fr-CA': 'x', hmn: 'y', 'vi-x-khongdau': 'z' } }).variants.map(
+        (v) => v.language,
+      ),
+    ).toEqual(['vi-x-khongdau', 'hmn', 'fr-CA']);
   });
 
   it('names the fields that block submit: required and missing, not those with a fallback', () => {
@@ -103,5 +111,29 @@ describe('the editor’s message content', () => {
     expect(missingFields({ fields }).map((f) => f.key)).toEqual(['xa']);
     expect(missingFields({})).toEqual([]);
     expect(missingFields(undefined)).toEqual([]);
+  });
+});
+
+describe('a template’s languages', () => {
+  it('are named Vietnamese first, then in the same order as the tabs', () => {
+    expect(templateLanguages({ variants: { hmn: 'a', 'vi-x-khongdau': 'b' } }, 'vi')).toEqual([
+      'Tiếng Việt',
+      'Tiếng Việt không dấu',
+      "Tiếng H'Mông",
+    ]);
+  });
+});
+
+describe('a campaign from a template', () => {
+  const template = { id: 't1', version: 2, message: 'Chào {{Tên|bà con}}', variants: { hmn: 'Nyob zoo' } };
+  it('names the template while its texts are unchanged, and not once edited', () => {
+    const content = withVariant(emptyContent(), 'hmn', 'Nyob zoo');
+    expect(fromTemplate(template, 'Chào {{Tên|bà con}}', content)).toEqual({
+      templateId: 't1',
+      templateVersion: 2,
+    });
+    expect(fromTemplate(template, 'Chào bà con', content)).toBeUndefined();
+    expect(fromTemplate(template, 'Chào {{Tên|bà con}}', withVariant(content, 'km', 'x'))).toBeUndefined();
+    expect(fromTemplate(template, 'Chào {{Tên|bà con}}', emptyContent())).toBeUndefined();
   });
 });

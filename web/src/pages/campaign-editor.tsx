@@ -1,5 +1,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { idempotencyKey, unwrap, type Audience, type Campaign, type CampaignInput } from '../api/client.js';
+import {
+  idempotencyKey,
+  unwrap,
+  type Audience,
+  type Campaign,
+  type CampaignInput,
+  type Schemas,
+} from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
 import { isEditable, offers, type UserAction } from '../campaign-actions.js';
 import {
@@ -13,7 +20,7 @@ import {
 import { CampaignEstimatePanel } from '../components/campaign-estimate.js';
 import { TreatmentsSection, VariantTabs } from '../components/content-editor.js';
 import { DEFAULT_LANGUAGE, UNACCENTED_VIETNAMESE } from '../../../functions/core/content/languages.js';
-import { missingFields, withVariant } from '../content-form.js';
+import { contentOf, fromTemplate, missingFields, withVariant } from '../content-form.js';
 import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
 import { LiveEstimatePanel } from '../components/message-estimate.js';
 import { PhoneHint } from '../components/phone-hint.js';
@@ -84,6 +91,8 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   const [createKey] = useState(idempotencyKey);
   const { busy, run } = useBusy();
   const [activeLanguage, setActiveLanguage] = useState(DEFAULT_LANGUAGE);
+  /** The template a new campaign starts from (`/campaigns/new?templateId=...`). */
+  const [template, setTemplate] = useState<Schemas['Template']>();
 
   const update = (changes: Partial<CampaignForm>) => setForm((current) => ({ ...current, ...changes }));
 
@@ -91,6 +100,20 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
     void unwrap(api.GET('/v1/audiences', { params: { query: { limit: 100 } } }))
       .then((page) => setAudiences(page.items))
       .catch(setError);
+    const templateId = query.get('templateId');
+    if (!params.campaignId && templateId) {
+      void unwrap(api.GET('/v1/templates/{templateId}', { params: { path: { templateId } } }))
+        .then((found) => {
+          setTemplate(found);
+          setForm((current) => ({
+            ...current,
+            name: current.name || found.name,
+            message: found.message,
+            content: { ...current.content, variants: contentOf({ variants: found.variants }).variants },
+          }));
+        })
+        .catch(setError);
+    }
     if (!params.campaignId) return;
     void unwrap(
       api.GET('/v1/campaigns/{campaignId}', { params: { path: { campaignId: params.campaignId } } }),
@@ -141,7 +164,11 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   /** Saves the draft (creating it the first time) and returns the server's view with its estimate. */
   const save = async (): Promise<Campaign | undefined> => {
     setError(undefined);
-    const body: CampaignInput = campaignBody(form, { patch: campaign !== undefined });
+    const full: CampaignInput = campaignBody(form, { patch: campaign !== undefined });
+    const source = !campaign && template ? fromTemplate(template, form.message, form.content) : undefined;
+    // From a template, unchanged: the API copies its texts and records the version.
+    const { message: _message, variants: _variants, ...rest } = full;
+    const body: CampaignInput = source ? { ...rest, ...source } : full;
     try {
       const saved = campaign
         ? await unwrap(
@@ -247,6 +274,20 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
           <span class={`status status--${campaign.status}`}>{t.status[campaign.status]}</span>
         ) : null}
       </div>
+      {template && !campaign ? (
+        <p class="hint" data-testid="from-template">
+          {fromTemplate(template, form.message, form.content)
+            ? t.templates.fromTemplate(template.name, number(template.version))
+            : t.templates.fromTemplateEdited}
+        </p>
+      ) : null}
+      {campaign?.template ? (
+        <p class="hint" data-testid="campaign-template">
+          <Link href={`/templates/${campaign.template.id}`}>
+            {t.templates.campaignTemplate(campaign.template.id, number(campaign.template.version))}
+          </Link>
+        </p>
+      ) : null}
       {campaign?.rejection ? (
         <p class="field-error">{t.editor.rejectedBecause(campaign.rejection.reason)}</p>
       ) : null}
