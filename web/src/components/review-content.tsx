@@ -1,5 +1,6 @@
 import type { Campaign } from '../api/client.js';
 import { languageName } from '../../../functions/core/content/languages.js';
+import { byLanguageOrder } from '../content-form.js';
 import { useI18n } from '../i18n/index.js';
 import { liveEstimate } from '../message-estimate.js';
 
@@ -29,7 +30,7 @@ const ReviewedText = ({ text, linkBase, testId }: { text: string; linkBase: stri
  */
 export const ReviewContent = ({ campaign, linkBase }: { campaign: Campaign; linkBase: string }) => {
   const { t, lang, number } = useI18n();
-  const variants = Object.entries(campaign.variants ?? {});
+  const variants = Object.entries(campaign.variants ?? {}).sort(([a], [b]) => byLanguageOrder(a, b));
   const treatments = campaign.treatments ?? [];
   return (
     <section class="panel" aria-labelledby="review-content-title" data-testid="review-content">

@@ -20,6 +20,7 @@ import {
   languageName,
 } from '../../../functions/core/content/languages.js';
 import {
+  byLanguageOrder,
   contentOf,
   emptyContent,
   mayWriteTemplates,
@@ -292,12 +293,14 @@ export const TemplatePage = ({ params }: { params: Record<string, string> }) => 
                   </summary>
                   <h3>{languageName(DEFAULT_LANGUAGE, lang)}</h3>
                   <p class="highlighted variant-text">{version.message}</p>
-                  {Object.entries(version.variants ?? {}).map(([tag, text]) => (
-                    <div key={tag}>
-                      <h3>{languageName(tag, lang)}</h3>
-                      <p class="highlighted variant-text">{text}</p>
-                    </div>
-                  ))}
+                  {Object.entries(version.variants ?? {})
+                    .sort(([a], [b]) => byLanguageOrder(a, b))
+                    .map(([tag, text]) => (
+                      <div key={tag}>
+                        <h3>{languageName(tag, lang)}</h3>
+                        <p class="highlighted variant-text">{text}</p>
+                      </div>
+                    ))}
                 </details>
               </li>
             ))}
