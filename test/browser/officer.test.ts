@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { messageFor } from '#core/messages.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { holdRequests, openConsole, type ConsoleRun } from './harness.js';
-import { signIn } from './seed.js';
+import { openNewAudienceForm, signIn, submitNewAudience } from './seed.js';
 
 /**
  * An officer's work through the console only, as a user does it: upload a CSV file with bad rows and see
@@ -35,15 +35,10 @@ afterAll(() => run?.stop());
 describe('an officer in the console', () => {
   it('creates an audience and uploads a CSV file, then sees the rejected rows with their reasons', async () => {
     const { page } = run;
-    await page.getByRole('navigation').getByRole('link', { name: 'Danh sách người nhận' }).click();
-    await page.getByRole('heading', { name: 'Danh sách người nhận' }).waitFor();
-    await page.getByRole('link', { name: 'Tạo danh sách' }).click();
-    await page.getByRole('heading', { name: 'Tạo danh sách người nhận' }).waitFor();
+    await openNewAudienceForm(run);
     expect(await run.check('audience-new')).toEqual([]);
 
-    await page.getByLabel('Tên danh sách').fill(audienceName);
-    await page.getByRole('button', { name: 'Tạo danh sách' }).click();
-    await page.getByRole('heading', { name: audienceName }).waitFor();
+    await submitNewAudience(run, audienceName);
     expect(await run.check('audience-empty')).toEqual([]);
 
     // A file the server cannot read at all: its reason shows beside the file field.

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoBatchStore } from '#adapters/batch-store.js';
 import { campaignDeps } from '#adapters/campaign-deps.js';
-import { dynamoDocumentClient } from '#adapters/clients.js';
 import { completeCampaign, startCampaign } from '#core/campaign-service.js';
 import type { UserAction } from '#core/campaign-status.js';
 import { ErrorBody } from '#http/schemas.js';
 import { startTestApi, type Caller, type TestApi } from '#support/api.js';
-import type { CampaignView } from '#support/sending.js';
+import { batchesOf, type CampaignView } from '#support/sending.js';
 import { bodyOf, send, expectStatus, type RouteJson } from '#support/typed-api.js';
 
 let api: TestApi;
@@ -604,12 +602,7 @@ describe('test sends', () => {
       { phone: '+84911234567', messageId: expect.any(String), partnerId: 'vnpt-bk', status: 'queued' },
       { phone: '+84551234567', messageId: '', partnerId: null, status: 'unroutable' },
     ]);
-    const batches = [];
-    for await (const page of dynamoBatchStore(
-      dynamoDocumentClient(),
-      process.env.TABLE_NAME ?? '',
-    ).listBatches(campaign.id))
-      batches.push(...page);
+    const batches = await batchesOf(campaign.id);
     expect(batches.map((b) => [b.test, b.status, b.messages.length])).toEqual([
       [true, 'queued', 1],
       [true, 'queued', 1],
@@ -627,11 +620,7 @@ describe('test sends', () => {
     ['a foreign number', { phones: ['+12025550123'] }, 'phones.0'],
   ])('rejects %s', async (_case, json, path) => {
     const campaign = await create();
-    const response = await send(api, 'testCampaign', {
-      params: { campaignId: campaign.id },
-      as: officer,
-      json,
-    });
+    const response = await testSend(campaign.id, json.phones);
     expectStatus(response, 400);
     expect(response.body.error.details?.map((d: { path: string }) => d.path)).toContain(path);
   });
@@ -644,12 +633,7 @@ describe('test sends', () => {
     expect(response.body.error.details).toEqual([
       { path: 'phones.1', code: 'opted_out', message: '+84971000006 is opted out' },
     ]);
-    const batches = [];
-    for await (const page of dynamoBatchStore(
-      dynamoDocumentClient(),
-      process.env.TABLE_NAME ?? '',
-    ).listBatches(campaign.id))
-      batches.push(...page);
+    const batches = await batchesOf(campaign.id);
     expect(batches).toEqual([]);
     const audit = await send(api, 'listAudit', { query: { campaignId: campaign.id } });
     expect(bodyOf(audit, 200).items.map((e) => e.action)).toEqual(['create']);
