@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type ConsoleRun } from './harness.js';
-import { seedAudience, signIn, type Who } from './seed.js';
+import { seed, seedAudience, signIn, type Who } from './seed.js';
 
 /**
  * Message content in the console (issue #16): the editor's language variant tabs with their own estimate
@@ -9,15 +9,17 @@ import { seedAudience, signIn, type Who } from './seed.js';
  * API (its pages are another part's).
  */
 let run: ConsoleRun;
+let audienceId = '';
 const suffix = Date.now().toString(36);
 const officer: Who = { role: 'officer', user: `noi-dung.${suffix}@local` };
+const approver: Who = { role: 'approver', user: `duyet-noi-dung.${suffix}@local` };
 const audienceName = `Điện Biên – bản ngôn ngữ ${suffix}`;
 const campaignName = `Bản ngôn ngữ ${suffix}`;
 const PHONES = Array.from({ length: 10 }, (_, i) => `09812${String(34600 + i)}`);
 
 beforeAll(async () => {
   run = await openConsole('content');
-  await seedAudience(
+  audienceId = await seedAudience(
     officer,
     audienceName,
     PHONES.map((phone) => ({ phone, province: 'Điện Biên' })),
@@ -154,5 +156,35 @@ describe('message content in the campaign editor', () => {
       holdoutPercent: 10,
     });
     expect(await run.check('content-editor-saved')).toEqual([]);
+  });
+});
+
+describe('message content in the review', () => {
+  it('shows the approver the content of a campaign made from a template, with its version', async () => {
+    const { page } = run;
+    // SEED: a template and a campaign from it, submitted (the officer's steps, tested in templates.test.ts).
+    const template = await seed(officer, 'POST', '/v1/templates', {
+      name: `Mẫu duyệt ${suffix}`,
+      message: 'Chào {{Tên|bà con}}: cảnh giác việc nhẹ lương cao. Gọi Tổng đài 111 (miễn phí).',
+      variants: { 'vi-x-khongdau': 'Chao {{Ten|ba con}}: canh giac viec nhe luong cao. Goi 111 (mien phi).' },
+    });
+    const campaign = await seed(officer, 'POST', '/v1/campaigns', {
+      name: `Duyệt bản ngôn ngữ ${suffix}`,
+      templateId: template.id,
+      audienceIds: [audienceId],
+      schedule: { sendAt: '2099-07-30T01:00:00.000Z' },
+      sendingWindow: null,
+    });
+    await seed(officer, 'POST', `/v1/campaigns/${String(campaign.id)}/submit`, {});
+    await signIn(run, approver);
+    await page.goto(`${run.url}/approvals/${String(campaign.id)}`);
+    const content = page.getByTestId('review-content');
+    await content
+      .getByTestId('review-template')
+      .getByText(`Tạo từ mẫu ${String(template.id)}, phiên bản 1`)
+      .waitFor();
+    await content.getByText('Không thử nghiệm A/B').waitFor();
+    await content.getByTestId('review-holdout').getByText('Không có nhóm đối chứng').waitFor();
+    expect(await run.check('review-content')).toEqual([]);
   });
 });
