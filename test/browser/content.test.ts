@@ -34,7 +34,7 @@ describe('message content in the campaign editor', () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Tạo chiến dịch' }).click();
     await page.getByRole('heading', { name: 'Tạo chiến dịch', level: 1 }).waitFor();
     await page.getByLabel('Tên chiến dịch').fill(campaignName);
-    const tabs = page.getByRole('tablist', { name: 'Nội dung tin nhắn theo ngôn ngữ' });
+    const tabs = page.getByRole('tablist', { name: 'Bản ngôn ngữ' });
     expect(await tabs.getByRole('tab').allTextContents()).toEqual(['Tiếng Việt']);
 
     const message = page.getByLabel('Nội dung tin nhắn', { exact: true });
@@ -66,7 +66,7 @@ describe('message content in the campaign editor', () => {
     const { page } = run;
     await page.getByRole('button', { name: 'Thêm thành bản ngôn ngữ không dấu' }).click();
     await page.getByText('Đã thêm bản ngôn ngữ Tiếng Việt không dấu.').waitFor();
-    const tabs = page.getByRole('tablist', { name: 'Nội dung tin nhắn theo ngôn ngữ' });
+    const tabs = page.getByRole('tablist', { name: 'Bản ngôn ngữ' });
     await tabs.getByRole('tab', { name: 'Tiếng Việt không dấu', selected: true }).waitFor();
     expect(await page.getByLabel('Nội dung tin nhắn: Tiếng Việt không dấu').inputValue()).toMatch(
       /^Chao \{\{Ten\|ba con\}\} o \{\{Xa\}\}: canh giac/,
@@ -183,6 +183,12 @@ describe('message content in the review', () => {
       .getByTestId('review-template')
       .getByText(`Tạo từ mẫu ${String(template.id)}, phiên bản 1`)
       .waitFor();
+    // Every variant, with its own encoding: the approver sees what each recipient may get.
+    await content
+      .getByTestId('variant-vi-x-khongdau')
+      .getByText('Chao {{Ten|ba con}}: canh giac viec nhe luong cao. Goi 111 (mien phi).')
+      .waitFor();
+    await content.getByText('Bảng mã GSM-7 (không dấu): 1 tin nhắn thành phần, 75 ký tự.').waitFor();
     await content.getByText('Không thử nghiệm A/B').waitFor();
     await content.getByTestId('review-holdout').getByText('Không có nhóm đối chứng').waitFor();
     expect(await run.check('review-content')).toEqual([]);

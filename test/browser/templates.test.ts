@@ -89,7 +89,7 @@ describe('message templates', () => {
     await page.getByRole('heading', { name: 'Tạo chiến dịch', level: 1 }).waitFor();
     await page.getByTestId('from-template').getByText(`Tạo từ mẫu “${templateName}”, phiên bản 2.`).waitFor();
     expect(await page.getByLabel('Nội dung tin nhắn', { exact: true }).inputValue()).toBe(V2);
-    const tabs = page.getByRole('tablist', { name: 'Nội dung tin nhắn theo ngôn ngữ' });
+    const tabs = page.getByRole('tablist', { name: 'Bản ngôn ngữ' });
     expect(await tabs.getByRole('tab').allTextContents()).toEqual([
       'Tiếng Việt',
       'Tiếng Việt không dấu',

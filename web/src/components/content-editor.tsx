@@ -112,7 +112,7 @@ export const VariantTabs = ({
       <p class="hint" id={`${idPrefix}texts-hint`}>
         {t.content.textsHint}
       </p>
-      <div class="tabs" role="tablist" aria-label={t.content.texts}>
+      <div class="tabs" role="tablist" aria-label={t.content.languageCol}>
         {tabs.map((tag, index) => (
           <button
             key={tag}
