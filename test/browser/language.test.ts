@@ -155,17 +155,17 @@ const switchesToEnglish = async (name: string, headingOf: (t: Catalogue) => stri
   await shownIn(vi, headingOf(vi));
   // The same look-up finds the catalogue's Vietnamese while the page speaks it.
   expect(await vietnameseLeft()).not.toEqual([]);
-  await page.getByLabel(vi.language.label).selectOption('en');
+  await page.getByLabel(vi.language.label, { exact: true }).selectOption('en');
   await shownIn(en, headingOf(en));
   await expect.poll(vietnameseLeft).toEqual([]);
   expect(await run.check(`lang-${name}-en`)).toEqual([]);
 
   await page.reload();
   await shownIn(en, headingOf(en));
-  expect(await page.getByLabel(en.language.label).inputValue()).toBe('en');
+  expect(await page.getByLabel(en.language.label, { exact: true }).inputValue()).toBe('en');
   await expect.poll(vietnameseLeft).toEqual([]);
 
-  await page.getByLabel(en.language.label).selectOption('vi');
+  await page.getByLabel(en.language.label, { exact: true }).selectOption('vi');
   await shownIn(vi, headingOf(vi));
 };
 
@@ -173,14 +173,14 @@ describe('the English switch', () => {
   it('turns the sign-in page to English and remembers it in a new tab', async () => {
     const { page, context } = run;
     await switchesToEnglish('sign-in', (t) => t.signIn.title);
-    await page.getByLabel(vi.language.label).selectOption('en');
+    await page.getByLabel(vi.language.label, { exact: true }).selectOption('en');
     await shownIn(en, en.signIn.title);
     const tab = await context.newPage();
     await tab.goto(`${run.url}/sign-in`);
     await tab.getByRole('heading', { name: en.signIn.title, level: 1 }).waitFor();
     expect(await tab.evaluate(() => document.documentElement.lang)).toBe('en');
     await tab.close();
-    await page.getByLabel(en.language.label).selectOption('vi');
+    await page.getByLabel(en.language.label, { exact: true }).selectOption('vi');
     await shownIn(vi, vi.signIn.title);
 
     await page.getByLabel(vi.roles.admin).check();

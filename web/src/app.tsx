@@ -35,6 +35,8 @@ const OptOutsPage = lazyPage(() => import('./pages/opt-outs.js').then((m) => m.O
 const PartnerPage = lazyPage(() => import('./pages/partner.js').then((m) => m.PartnerPage));
 const PartnersPage = lazyPage(() => import('./pages/partners.js').then((m) => m.PartnersPage));
 const ReviewPage = lazyPage(() => import('./pages/review.js').then((m) => m.ReviewPage));
+const TemplatesPage = lazyPage(() => import('./pages/templates.js').then((m) => m.TemplatesPage));
+const TemplatePage = lazyPage(() => import('./pages/template.js').then((m) => m.TemplatePage));
 const SettingsPage = lazyPage(() => import('./pages/settings.js').then((m) => m.SettingsPage));
 
 /** Client routes, one page each (web/src/pages/); all but signing in need a session. */
@@ -59,6 +61,9 @@ const ROUTES = [
   ['campaignMessages', '/campaigns/:campaignId/messages'],
   ['metricsSummary', '/metrics'],
   ['calendar', '/calendar'],
+  ['templates', '/templates'],
+  ['newTemplate', '/templates/new'],
+  ['template', '/templates/:templateId'],
 ] as const;
 type RouteName = (typeof ROUTES)[number][0];
 
@@ -83,6 +88,9 @@ const PAGES: Record<RouteName, Page> = {
   campaignMessages: CampaignMessagesPage,
   metricsSummary: MetricsSummaryPage,
   calendar: CalendarPage,
+  templates: TemplatesPage,
+  newTemplate: TemplatePage,
+  template: TemplatePage,
 };
 
 const Router = ({ session }: { session: Session | undefined }) => {

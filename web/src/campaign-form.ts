@@ -9,6 +9,7 @@ import {
 } from '../../functions/core/calendar.js';
 import type { Campaign, CampaignInput } from './api/client.js';
 import { parseIsoDate, startTimeOn } from './calendar-view.js';
+import { contentBody, contentOf, emptyContent, type ContentForm } from './content-form.js';
 import { emptyTargeting, filtersOf, hasFilters, targetingOf, type Targeting } from './targeting.js';
 
 /**
@@ -33,6 +34,8 @@ export interface CampaignForm {
   windowOn: boolean;
   windowStart: string;
   windowEnd: string;
+  /** Texts in other languages, A/B treatments and the holdout (content-form.ts). */
+  content: ContentForm;
 }
 
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
@@ -53,6 +56,7 @@ export const emptyForm = (now: Date): CampaignForm => ({
   windowOn: true,
   windowStart: DEFAULT_WINDOW.start,
   windowEnd: DEFAULT_WINDOW.end,
+  content: emptyContent(),
 });
 
 /**
@@ -121,6 +125,7 @@ export const campaignBody = (form: CampaignForm, { patch = false } = {}): Campai
     schedule: scheduleOf(form),
     sendingWindow: form.windowOn ? { start: form.windowStart, end: form.windowEnd } : null,
     ...(partnerIds.length ? { partnerIds } : {}),
+    ...contentBody(form.content, { patch }),
   };
 };
 
@@ -146,5 +151,6 @@ export const formOf = (campaign: Campaign, now: Date): CampaignForm => {
     windowOn: campaign.sendingWindow !== null,
     windowStart: campaign.sendingWindow?.start ?? DEFAULT_WINDOW.start,
     windowEnd: campaign.sendingWindow?.end ?? DEFAULT_WINDOW.end,
+    content: contentOf(campaign),
   };
 };

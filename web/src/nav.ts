@@ -16,21 +16,23 @@ const settings: NavItem = { href: '/settings', label: (t) => t.admin.nav.setting
 const audit: NavItem = { href: '/audit', label: (t) => t.admin.nav.audit };
 const metrics: NavItem = { href: '/metrics', label: (t) => t.nav.metrics };
 const calendar: NavItem = { href: '/calendar', label: (t) => t.calendar.nav };
+const templates: NavItem = { href: '/templates', label: (t) => t.templates.nav };
 
 /** The pages each role is offered (the API enforces the same rules; this only hides what would fail). */
 export const navFor = (role: Role): NavItem[] => {
   switch (role) {
     case 'planner':
-      return [campaigns, metrics, calendar];
+      return [campaigns, metrics, calendar, templates];
     case 'officer':
-      return [campaigns, newCampaign, audiences, optOuts, metrics, calendar];
+      return [campaigns, newCampaign, templates, audiences, optOuts, metrics, calendar];
     case 'approver':
-      return [campaigns, approvals, newCampaign, audiences, optOuts, metrics, calendar];
+      return [campaigns, approvals, newCampaign, templates, audiences, optOuts, metrics, calendar];
     case 'admin':
       return [
         campaigns,
         approvals,
         newCampaign,
+        templates,
         audiences,
         optOuts,
         metrics,

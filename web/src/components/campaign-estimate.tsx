@@ -1,5 +1,6 @@
 import type { Campaign } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
+import { ContentEstimate } from './content-estimate.js';
 import { CountsTable } from './counts.js';
 
 /**
@@ -17,7 +18,14 @@ export const estimateByProvince = (estimate: object): Record<string, number> | u
 };
 
 /** The server's estimate of a saved campaign: the authority on recipients and cost. */
-export const CampaignEstimatePanel = ({ campaign }: { campaign: Campaign | undefined }) => {
+export const CampaignEstimatePanel = ({
+  campaign,
+  audienceNames = {},
+}: {
+  campaign: Campaign | undefined;
+  /** Audience names by id, for the missing field values' links. */
+  audienceNames?: Record<string, string>;
+}) => {
   const { t, number, money, dateTime } = useI18n();
   const estimate = campaign?.estimate;
   const byProvince = estimate ? estimateByProvince(estimate) : undefined;
@@ -60,6 +68,7 @@ export const CampaignEstimatePanel = ({ campaign }: { campaign: Campaign | undef
             </div>
           </dl>
           <p>{t.editor.resolved(dateTime(campaign.sendAt, campaign.timeZone))}</p>
+          <ContentEstimate estimate={estimate} audienceNames={audienceNames} />
           <CountsTable
             caption={t.audiences.byCarrier}
             label={t.audiences.carrier}

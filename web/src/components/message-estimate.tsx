@@ -8,12 +8,15 @@ export const LiveEstimatePanel = ({
   estimate,
   currency,
   onUseAlternative,
+  onAddUnaccented,
   readOnly,
 }: {
   text: string;
   estimate: LiveEstimate;
   currency: string;
   onUseAlternative: (text: string) => void;
+  /** Offered on the Vietnamese text while it has no unaccented variant: adds the alternative as one. */
+  onAddUnaccented?: ((text: string) => void) | undefined;
   readOnly: boolean;
 }) => {
   const { t, number, money } = useI18n();
@@ -82,6 +85,15 @@ export const LiveEstimatePanel = ({
               {alternative.saving !== undefined
                 ? t.editor.useAlternative(number(alternative.segments), money(alternative.saving, currency))
                 : t.editor.useAlternativeNoCost(number(alternative.segments))}
+            </button>
+          )}
+          {readOnly || !onAddUnaccented ? null : (
+            <button
+              type="button"
+              class="button button--secondary"
+              onClick={() => onAddUnaccented(alternative.text)}
+            >
+              {t.content.useAsUnaccented}
             </button>
           )}
         </div>

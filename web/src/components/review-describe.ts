@@ -2,6 +2,7 @@ import type { Campaign } from '../api/client.js';
 import type { I18n } from '../i18n/index.js';
 import type { ReviewedVersion } from '../review/version-diff.js';
 import { describeFilters } from '../targeting.js';
+import { languageName } from '../../../functions/core/content/languages.js';
 
 /** Each reviewed field in words an approver reads, for the review page and its list of changes. */
 export const describeSchedule = (
@@ -40,6 +41,30 @@ export const describePartners = ({ t }: I18n, partnerIds: ReviewedVersion['partn
 export const describeAudiences = (audienceIds: readonly string[], names: Record<string, string>): string =>
   audienceIds.map((id) => names[id] ?? id).join(', ');
 
+/** The language variants: `Tiếng H'Mông: … · Tiếng Việt không dấu: …`. */
+export const describeVariants = ({ t, lang }: I18n, variants: ReviewedVersion['variants']): string => {
+  const entries = Object.entries(variants ?? {});
+  return entries.length
+    ? entries.map(([tag, text]) => `${languageName(tag, lang)}: ${text}`).join(' · ')
+    : t.content.noVariants;
+};
+
+/** The treatments: `Phương án A: 45 % (nội dung chính) · Phương án B: 45 %: …`. */
+export const describeTreatments = ({ t, number }: I18n, treatments: ReviewedVersion['treatments']): string =>
+  treatments?.length
+    ? treatments
+        .map(
+          (treatment) =>
+            `${t.content.treatmentLine(treatment.id, number(treatment.percent))}: ${
+              treatment.message ?? t.content.sameAsMain
+            }`,
+        )
+        .join(' · ')
+    : t.content.noTreatments;
+
+export const describeHoldout = ({ t, number }: I18n, percent: ReviewedVersion['holdoutPercent']): string =>
+  percent ? t.content.holdoutLine(number(percent)) : t.content.noHoldout;
+
 /** A field of a version in words; the message is shown as a diff instead. */
 export const describeField = (
   i18n: I18n,
@@ -62,5 +87,11 @@ export const describeField = (
       return describePartners(i18n, version.partnerIds);
     case 'timeZone':
       return version.timeZone;
+    case 'variants':
+      return describeVariants(i18n, version.variants);
+    case 'treatments':
+      return describeTreatments(i18n, version.treatments);
+    case 'holdoutPercent':
+      return describeHoldout(i18n, version.holdoutPercent);
   }
 };

@@ -1,10 +1,17 @@
 import type { Campaign } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
+import { ContentEstimate } from './content-estimate.js';
 import { CountsTable } from './counts.js';
 import { Facts, type Fact } from './facts.js';
 
 /** The server's estimate as the approver weighs it: who is sent what, at what cost. */
-export const ReviewEstimate = ({ estimate }: { estimate: Campaign['estimate'] }) => {
+export const ReviewEstimate = ({
+  estimate,
+  audienceNames = {},
+}: {
+  estimate: Campaign['estimate'];
+  audienceNames?: Record<string, string>;
+}) => {
   const { t, number, money } = useI18n();
   const stats: Fact[] = [
     { label: t.editor.recipients, value: number(estimate.recipients) },
@@ -25,6 +32,7 @@ export const ReviewEstimate = ({ estimate }: { estimate: Campaign['estimate'] })
         counts={estimate.byCarrier}
         name={(carrier) => t.carriers[carrier] ?? carrier}
       />
+      <ContentEstimate estimate={estimate} audienceNames={audienceNames} />
     </section>
   );
 };

@@ -1,5 +1,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { idempotencyKey, unwrap, type Audience, type Campaign, type CampaignInput } from '../api/client.js';
+import {
+  idempotencyKey,
+  unwrap,
+  type Audience,
+  type Campaign,
+  type CampaignInput,
+  type Schemas,
+} from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
 import { isEditable, offers, type UserAction } from '../campaign-actions.js';
 import {
@@ -11,6 +18,9 @@ import {
   type CampaignForm,
 } from '../campaign-form.js';
 import { CampaignEstimatePanel } from '../components/campaign-estimate.js';
+import { TreatmentsSection, VariantTabs } from '../components/content-editor.js';
+import { DEFAULT_LANGUAGE, UNACCENTED_VIETNAMESE } from '../../../functions/core/content/languages.js';
+import { contentOf, fromTemplate, missingFields, withVariant } from '../content-form.js';
 import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
 import { LiveEstimatePanel } from '../components/message-estimate.js';
 import { PhoneHint } from '../components/phone-hint.js';
@@ -31,6 +41,9 @@ const FIELDS = [
   'schedule',
   'sendingWindow',
   'partnerIds',
+  'variants',
+  'treatments',
+  'holdoutPercent',
 ] as const;
 const OCCASIONS = ['anti-trafficking-day', 'peak-period'] as const;
 const MAX_TEST_PHONES = 5;
@@ -77,6 +90,9 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   const [testResult, setTestResult] = useState<TestResult>();
   const [createKey] = useState(idempotencyKey);
   const { busy, run } = useBusy();
+  const [activeLanguage, setActiveLanguage] = useState(DEFAULT_LANGUAGE);
+  /** The template a new campaign starts from (`/campaigns/new?templateId=...`). */
+  const [template, setTemplate] = useState<Schemas['Template']>();
 
   const update = (changes: Partial<CampaignForm>) => setForm((current) => ({ ...current, ...changes }));
 
@@ -84,6 +100,20 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
     void unwrap(api.GET('/v1/audiences', { params: { query: { limit: 100 } } }))
       .then((page) => setAudiences(page.items))
       .catch(setError);
+    const templateId = query.get('templateId');
+    if (!params.campaignId && templateId) {
+      void unwrap(api.GET('/v1/templates/{templateId}', { params: { path: { templateId } } }))
+        .then((found) => {
+          setTemplate(found);
+          setForm((current) => ({
+            ...current,
+            name: current.name || found.name,
+            message: found.message,
+            content: { ...current.content, variants: contentOf({ variants: found.variants }).variants },
+          }));
+        })
+        .catch(setError);
+    }
     if (!params.campaignId) return;
     void unwrap(
       api.GET('/v1/campaigns/{campaignId}', { params: { path: { campaignId: params.campaignId } } }),
@@ -105,19 +135,24 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   }, [form.year]);
 
   const readOnly = !mayEdit(session.role) || (campaign !== undefined && !isEditable(campaign.status));
+  const activeText =
+    activeLanguage === DEFAULT_LANGUAGE
+      ? form.message
+      : (form.content.variants.find((v) => v.language === activeLanguage)?.text ?? form.message);
   const live = useMemo(
     () =>
-      liveEstimate(
-        form.message,
-        config.shortLinkBaseUrl,
-        campaign ? pricingOf(campaign.estimate) : undefined,
-      ),
-    [form.message, campaign, config.shortLinkBaseUrl],
+      liveEstimate(activeText, config.shortLinkBaseUrl, campaign ? pricingOf(campaign.estimate) : undefined),
+    [activeText, campaign, config.shortLinkBaseUrl],
   );
   const parts = useMemo(
-    () => previewParts(form.message, config.shortLinkBaseUrl),
-    [form.message, config.shortLinkBaseUrl],
+    () => previewParts(activeText, config.shortLinkBaseUrl),
+    [activeText, config.shortLinkBaseUrl],
   );
+  const setActiveText = (text: string) =>
+    activeLanguage === DEFAULT_LANGUAGE
+      ? update({ message: text })
+      : update({ content: withVariant(form.content, activeLanguage, text) });
+  const hasUnaccented = form.content.variants.some((v) => v.language === UNACCENTED_VIETNAMESE);
   const sendAt = resolvedSendAt(form, now);
   const dirty = JSON.stringify(campaignBody(form, { patch: true })) !== savedBody;
   const selectedTotal = audiences
@@ -129,7 +164,11 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   /** Saves the draft (creating it the first time) and returns the server's view with its estimate. */
   const save = async (): Promise<Campaign | undefined> => {
     setError(undefined);
-    const body: CampaignInput = campaignBody(form, { patch: campaign !== undefined });
+    const full: CampaignInput = campaignBody(form, { patch: campaign !== undefined });
+    const source = !campaign && template ? fromTemplate(template, form.message, form.content) : undefined;
+    // From a template, unchanged: the API copies its texts and records the version.
+    const { message: _message, variants: _variants, ...rest } = full;
+    const body: CampaignInput = source ? { ...rest, ...source } : full;
     try {
       const saved = campaign
         ? await unwrap(
@@ -235,6 +274,20 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
           <span class={`status status--${campaign.status}`}>{t.status[campaign.status]}</span>
         ) : null}
       </div>
+      {template && !campaign ? (
+        <p class="hint" data-testid="from-template">
+          {fromTemplate(template, form.message, form.content)
+            ? t.templates.fromTemplate(template.name, number(template.version))
+            : t.templates.fromTemplateEdited}
+        </p>
+      ) : null}
+      {campaign?.template ? (
+        <p class="hint" data-testid="campaign-template">
+          <Link href={`/templates/${campaign.template.id}`}>
+            {t.templates.campaignTemplate(campaign.template.id, number(campaign.template.version))}
+          </Link>
+        </p>
+      ) : null}
       {campaign?.rejection ? (
         <p class="field-error">{t.editor.rejectedBecause(campaign.rejection.reason)}</p>
       ) : null}
@@ -273,16 +326,29 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
                 onInput={(event) => update({ name: event.currentTarget.value })}
               />
             </Field>
-            <Field id="message" label={t.editor.message} hint={t.editor.messageHint} error={byField.message}>
-              <textarea
-                {...describedBy('message', { hint: true, error: byField.message })}
-                rows={6}
-                maxLength={1600}
-                value={form.message}
-                onInput={(event) => update({ message: event.currentTarget.value })}
-              />
-            </Field>
+          </fieldset>
+          <VariantTabs
+            idPrefix=""
+            message={form.message}
+            content={form.content}
+            active={activeLanguage}
+            readOnly={readOnly}
+            error={byField.message}
+            variantsError={byField.variants}
+            onMessage={(message) => update({ message })}
+            onContent={(content) => update({ content })}
+            onActive={setActiveLanguage}
+          />
+          <TreatmentsSection
+            message={form.message}
+            content={form.content}
+            readOnly={readOnly}
+            error={byField.treatments}
+            holdoutError={byField.holdoutPercent}
+            onContent={(content) => update({ content })}
+          />
 
+          <fieldset class="plain" disabled={readOnly}>
             <fieldset
               class={`field${byField.audienceIds ? ' field--error' : ''}`}
               aria-describedby="audiences-hint"
@@ -502,13 +568,24 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
             </fieldset>
           </fieldset>
 
+          {!readOnly && missingFields(campaign?.estimate).length ? (
+            <ul class="field-error" id="submit-blocked" data-testid="submit-blocked">
+              {missingFields(campaign?.estimate).map((field) => (
+                <li key={field.key}>{t.content.missingRefusal(field.name, number(field.missing))}</li>
+              ))}
+            </ul>
+          ) : null}
           {readOnly ? null : (
             <div class="buttons">
               <Button type="submit" variant="secondary" busy={busy}>
                 {t.editor.saveDraft}
               </Button>
               {!campaign || offers('submit', campaign.status) ? (
-                <Button busy={busy} onClick={() => void submit()}>
+                <Button
+                  busy={busy}
+                  aria-describedby={missingFields(campaign?.estimate).length ? 'submit-blocked' : undefined}
+                  onClick={() => void submit()}
+                >
                   {t.editor.submit}
                 </Button>
               ) : null}
@@ -518,14 +595,26 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
 
         <div class="side">
           <LiveEstimatePanel
-            text={form.message}
+            text={activeText}
             estimate={live}
             currency={currency}
             readOnly={readOnly}
-            onUseAlternative={(text) => update({ message: text })}
+            onUseAlternative={setActiveText}
+            onAddUnaccented={
+              activeLanguage === DEFAULT_LANGUAGE && !hasUnaccented
+                ? (text) => {
+                    update({ content: withVariant(form.content, UNACCENTED_VIETNAMESE, text) });
+                    setActiveLanguage(UNACCENTED_VIETNAMESE);
+                    setNotice(t.content.unaccentedAdded);
+                  }
+                : undefined
+            }
           />
           <PhonePreview parts={parts} linkBase={config.shortLinkBaseUrl} />
-          <CampaignEstimatePanel campaign={campaign} />
+          <CampaignEstimatePanel
+            campaign={campaign}
+            audienceNames={Object.fromEntries(audiences.map((audience) => [audience.id, audience.name]))}
+          />
           {mayEdit(session.role) ? (
             <section class="panel" aria-labelledby="test-title">
               <h3 id="test-title">{t.editor.testTitle}</h3>

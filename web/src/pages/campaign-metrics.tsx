@@ -5,6 +5,7 @@ import { useApp } from '../app-context.js';
 import { Button, ErrorSummary, formErrors, useBusy } from '../components/form.js';
 import { Facts, type Fact } from '../components/facts.js';
 import { PageTitle } from '../components/page-title.js';
+import { ContentMetrics } from '../components/content-metrics.js';
 import { TimeChart, type ChartInput } from '../components/time-chart.js';
 import { useI18n, type I18n } from '../i18n/index.js';
 import { createPoller, type PollOutcome } from '../metrics/poll-schedule.js';
@@ -320,6 +321,7 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
               />
             </section>
           </div>
+          <ContentMetrics metrics={metrics} />
         </>
       )}
     </section>

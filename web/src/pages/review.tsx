@@ -7,6 +7,7 @@ import { describedBy, ErrorSummary, Field, formErrors, Notice, useBusy, Button }
 import { Facts } from '../components/facts.js';
 import { PhonePreview } from '../components/phone-preview.js';
 import { ReviewEstimate } from '../components/review-estimate.js';
+import { ReviewContent } from '../components/review-content.js';
 import { ChangesSinceRejection } from '../components/review-changes.js';
 import {
   describeAudiences,
@@ -157,21 +158,24 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
       <ChangesSinceRejection campaign={campaign} audienceNames={audienceNames} />
 
       <div class="columns">
-        <section class="panel" aria-labelledby="message-title">
-          <h2 id="message-title">{t.review.message}</h2>
-          <p class="highlighted">{campaign.message}</p>
-          <p>
-            {t.review.encodingLine(
-              campaign.estimate.encoding === 'GSM-7' ? t.editor.gsm : t.editor.ucs,
-              number(campaign.estimate.segmentsPerMessage),
-              number(liveEstimate(campaign.message, config.shortLinkBaseUrl).characters),
-            )}
-          </p>
-          <PhonePreview
-            parts={previewParts(campaign.message, config.shortLinkBaseUrl)}
-            linkBase={config.shortLinkBaseUrl}
-          />
-        </section>
+        <div class="main-column">
+          <section class="panel" aria-labelledby="message-title">
+            <h2 id="message-title">{t.review.message}</h2>
+            <p class="highlighted">{campaign.message}</p>
+            <p>
+              {t.review.encodingLine(
+                campaign.estimate.encoding === 'GSM-7' ? t.editor.gsm : t.editor.ucs,
+                number(campaign.estimate.segmentsPerMessage),
+                number(liveEstimate(campaign.message, config.shortLinkBaseUrl).characters),
+              )}
+            </p>
+            <PhonePreview
+              parts={previewParts(campaign.message, config.shortLinkBaseUrl)}
+              linkBase={config.shortLinkBaseUrl}
+            />
+          </section>
+          <ReviewContent campaign={campaign} linkBase={config.shortLinkBaseUrl} />
+        </div>
         <div class="side">
           <section class="panel" aria-labelledby="facts-title">
             <h2 id="facts-title">{t.review.factsTitle}</h2>
@@ -219,7 +223,7 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
               ]}
             />
           </section>
-          <ReviewEstimate estimate={campaign.estimate} />
+          <ReviewEstimate estimate={campaign.estimate} audienceNames={audienceNames} />
         </div>
       </div>
 

@@ -8,6 +8,9 @@ export type ReviewedField = keyof ReviewedVersion;
 export const REVIEWED_FIELDS = [
   'name',
   'message',
+  'variants',
+  'treatments',
+  'holdoutPercent',
   'audienceIds',
   'filters',
   'schedule',
