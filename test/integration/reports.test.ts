@@ -222,7 +222,9 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
     const bytes = Buffer.from(await response.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').split('\r\n');
-    expect(lines[0]).toBe('messageId,phone,carrier,province,partnerId,status,reason,sentAt,updatedAt,clicks');
+    expect(lines[0]).toBe(
+      'messageId,phone,carrier,province,partnerId,status,reason,sentAt,updatedAt,clicks,treatment,language',
+    );
     expect(lines.at(-1)).toBe('');
     const rows = lines.slice(1, -1).map((line) => line.split(','));
     expect(rows).toHaveLength(TARGETED);
