@@ -68,6 +68,7 @@ let dispatcher: { stop(): Promise<void> };
 let streams: LocalStreams;
 let partner: SimulatedPartner;
 let campaignId: string;
+let audienceId: string;
 const subscribers = Array.from({ length: RECIPIENTS }, (_, n) => ({
   phone: phone('viettel', 6_000_000 + n),
   language: LANGUAGES[n % 3] ?? 'vi',
@@ -102,7 +103,7 @@ beforeAll(async () => {
   partner = await startSimulatedPartner(api, { id: PARTNER, carriers: ['viettel'], tps: 500 });
   for (const s of subscribers)
     extras.set(s.phone, { language: s.language, ...(s.name ? { attributes: { ten: s.name } } : {}) });
-  const audience = await createAudience(
+  audienceId = await createAudience(
     api,
     'Bản Mông – Hà Giang',
     subscribers.map((s) => ({ phone: s.phone, province: 'Tuyên Quang' })),
@@ -112,7 +113,7 @@ beforeAll(async () => {
     json: {
       name: 'Cảnh báo lừa đảo (ba ngôn ngữ)',
       ...content,
-      audienceIds: [audience],
+      audienceIds: [audienceId],
       partnerIds: [PARTNER],
       schedule: { asap: true },
       sendingWindow: null,
@@ -258,5 +259,62 @@ describe('a campaign with language variants, a name field, two treatments and a 
         reliable: false,
       }),
     ]);
+  });
+});
+
+describe('the A/B split of a campaign', () => {
+  const draft = (extra: Record<string, unknown>) =>
+    send(api, 'createCampaign', {
+      as: 'officer',
+      json: {
+        name: 'Chia nhóm',
+        message: 'Gọi 111.',
+        audienceIds: [audienceId],
+        schedule: { asap: true },
+        sendingWindow: null,
+        ...extra,
+      },
+    });
+
+  it('refuses treatments and holdout that do not add up to 100, on create and after a PATCH of either side', async () => {
+    const refused = await draft({
+      treatments: [
+        { id: 'A', percent: 50 },
+        { id: 'B', percent: 40 },
+      ],
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('"path":"treatments"');
+    expect(JSON.stringify(refused.body)).toContain('"code":"treatment_percent_sum"');
+
+    const created = await draft({
+      treatments: [
+        { id: 'A', percent: 50 },
+        { id: 'B', percent: 50 },
+      ],
+    });
+    const id = String(bodyOf(created, 201).id);
+    const patched = await send(api, 'updateCampaign', {
+      params: { campaignId: id },
+      as: 'officer',
+      json: { holdoutPercent: 10 },
+    });
+    expect(patched.status).toBe(400);
+    expect(JSON.stringify(patched.body)).toContain('"code":"treatment_percent_sum"');
+    const fixed = await send(api, 'updateCampaign', {
+      params: { campaignId: id },
+      as: 'officer',
+      json: {
+        holdoutPercent: 10,
+        treatments: [
+          { id: 'A', percent: 45 },
+          { id: 'B', percent: 45 },
+        ],
+      },
+    });
+    expect(bodyOf(fixed, 200)).toMatchObject({
+      holdoutPercent: 10,
+      treatments: [{ percent: 45 }, { percent: 45 }],
+    });
   });
 });

@@ -268,12 +268,10 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
     const id = `${campaignId}.${batch.seq}.${clicked.index}`;
 
     const text = (await (await download('officer')).text()).replace(/^\uFEFF/, '');
-    const rows = text
-      .trim()
-      .split('\r\n')
-      .slice(1)
-      .map((line) => line.split(','));
-    const clicksOf = (row: string[] | undefined) => row?.at(-1);
+    const [header = '', ...lines] = text.trim().split('\r\n');
+    const rows = lines.map((line) => line.split(','));
+    const clicksAt = header.split(',').indexOf('clicks');
+    const clicksOf = (row: string[] | undefined) => row?.[clicksAt];
     expect(clicksOf(rows.find((r) => r[0] === id))).toBe('2');
     // Every other recipient with a link shows 0 clicks; unroutable and suppressed ones, which got no link, none.
     const others = rows.filter((r) => r[0] !== id);

@@ -196,7 +196,7 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
       const attempt = batch.attempt + 1;
       // After a 5xx or a timeout the partner may have taken the batch, so may report on it; a 429 took nothing.
       const handedTo = result.reason.startsWith('throttled') ? undefined : partner.id;
-      if (attempt >= MAX_ATTEMPTS_PER_PARTNER) return failOver(deps, batch, result.reason, handedTo);
+      if (attempt >= MAX_ATTEMPTS_PER_PARTNER) return failOver(deps, batch, result.reason, handedTo, missing);
       const delay = backoffMs(attempt, deps.random, result.retryAfterMs);
       await deps.batches.release(
         batch,
@@ -352,12 +352,16 @@ const acquire = async <Stop>(
   }
 };
 
-/** `handedTo`: the partner the batch was POSTed to before giving up on it (none when it was never sent). */
+/**
+ * `handedTo`: the partner the batch was POSTed to before giving up on it (none when it was never sent).
+ * `missing`: messages that could not be rendered, failed as `missing_field` rather than for the partner.
+ */
 const failOver = async (
   deps: DispatchDeps,
   batch: Batch,
   reason: string,
   handedTo?: string,
+  missing: ReadonlySet<number> = new Set(),
 ): Promise<DispatchOutcome> => {
   const next = batch.routes[batch.routes.indexOf(batch.partnerId) + 1];
   const now = deps.now();
@@ -375,7 +379,12 @@ const failOver = async (
     deps,
     batch,
     'failed',
-    settleAll(batch.messages, 'failed', now.toISOString(), `partner_unavailable: ${reason}`),
+    settleAll(
+      failMissing(batch.messages, missing, now.toISOString()),
+      'failed',
+      now.toISOString(),
+      `partner_unavailable: ${reason}`,
+    ),
     undefined,
     handedTo,
   );
