@@ -58,7 +58,8 @@ export const MessagesQuery = z.strictObject({
 
 /** Rows show the current province, also for recipients of campaigns sent before the registry. */
 export const toMessageRow = (
-  batch: Pick<Batch, 'campaignId' | 'seq' | 'partnerId' | 'createdAt'> & Partial<Pick<Batch, 'status' | 'treatment'>>,
+  batch: Pick<Batch, 'campaignId' | 'seq' | 'partnerId' | 'createdAt'> &
+    Partial<Pick<Batch, 'status' | 'treatment'>>,
   message: BatchMessage,
   showPhone: (phone: string) => string,
   clicks?: number,

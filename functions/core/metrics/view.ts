@@ -99,7 +99,8 @@ const TreatmentComparison = z
     high: z.number(),
     pValue: z.number().meta({ description: 'Two-sided' }),
     reliable: z.boolean().meta({
-      description: 'False when a side has fewer than 5 successes or 5 failures (the normal approximation is poor)',
+      description:
+        'False when a side has fewer than 5 successes or 5 failures (the normal approximation is poor)',
     }),
     test: z.string(),
   })
@@ -220,7 +221,15 @@ export const treatmentComparison = (byTreatment: Record<string, ContentTally>) =
       if (!b || !result) return [];
       const { z: _z, ...rest } = result;
       return [
-        { treatment, against: 'A' as const, metric: 'uniqueClickRate' as const, a, b, ...rest, test: TEST_NAME },
+        {
+          treatment,
+          against: 'A' as const,
+          metric: 'uniqueClickRate' as const,
+          a,
+          b,
+          ...rest,
+          test: TEST_NAME,
+        },
       ];
     });
 };
