@@ -92,29 +92,23 @@ export const startDynamoLocal = async (options: { dataDir?: string } = {}): Prom
 /** Creates the single table as the CDK stack defines it (same keys, indexes, TTL, stream), if missing. */
 export const ensureTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
   const stringAttribute = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+  const keySchema = ({ partitionKey, sortKey }: { partitionKey: string; sortKey: string }) => [
+    { AttributeName: partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: sortKey, KeyType: 'RANGE' as const },
+  ];
   try {
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          stringAttribute(TABLE_SCHEMA.partitionKey),
-          stringAttribute(TABLE_SCHEMA.sortKey),
-          ...TABLE_SCHEMA.indexes.flatMap((index) => [
-            stringAttribute(index.partitionKey),
-            stringAttribute(index.sortKey),
-          ]),
-        ],
-        KeySchema: [
-          { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
-          { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
-        ],
+        AttributeDefinitions: [TABLE_SCHEMA, ...TABLE_SCHEMA.indexes].flatMap(({ partitionKey, sortKey }) => [
+          stringAttribute(partitionKey),
+          stringAttribute(sortKey),
+        ]),
+        KeySchema: keySchema(TABLE_SCHEMA),
         GlobalSecondaryIndexes: TABLE_SCHEMA.indexes.map((index) => ({
           IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
+          KeySchema: keySchema(index),
           Projection: { ProjectionType: 'ALL' },
         })),
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },

@@ -1,7 +1,7 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '#core/page.js';
 import { detail, ValidationError } from '#core/errors.js';
-import { TABLE_SCHEMA } from './table.js';
+import { INDEX, TABLE_SCHEMA } from './table.js';
 
 /** List cursors are the DynamoDB LastEvaluatedKey, base64url-encoded JSON: opaque to callers. */
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
@@ -71,6 +71,13 @@ export interface ListLocation {
   keyValue: string;
 }
 
+/** The partition `listPk` of the `lists` index, where each kind of listed item is listed. */
+export const inList = (listPk: string): ListLocation => ({
+  index: INDEX.lists.name,
+  keyName: INDEX.lists.partitionKey,
+  keyValue: listPk,
+});
+
 /** One page of a list (contract §1: `limit`, opaque `cursor`), newest first unless `ascending`. */
 export const queryPage = async <T>(
   client: DynamoDBDocumentClient,
@@ -107,3 +114,18 @@ export async function* queryPages(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
 }
+
+/** Every item listed under `listPk` in the `lists` index, page by page, with only the `projection` attributes. */
+export const listedPages = (
+  client: DynamoDBDocumentClient,
+  table: string,
+  listPk: string,
+  projection: string,
+): AsyncGenerator<Record<string, unknown>[]> =>
+  queryPages(client, {
+    TableName: table,
+    IndexName: INDEX.lists.name,
+    KeyConditionExpression: 'listPk = :pk',
+    ExpressionAttributeValues: { ':pk': listPk },
+    ProjectionExpression: projection,
+  });

@@ -6,6 +6,7 @@ import type { OptOutDeps } from '#core/opt-out-service.js';
 import type { PartnerDeps } from '#core/partner-service.js';
 import type { MigrationDeps } from '#core/province-migration.js';
 import type { SettingsStore } from '#core/settings.js';
+import type { TemplateDeps } from '#core/template-service.js';
 import { dynamoAudienceStore } from './audience-store.js';
 import { dynamoDocumentClient } from './clients.js';
 import { readConfig, webhookUrlPolicy, type Config } from './config.js';
@@ -14,9 +15,10 @@ import { dynamoOptOutStore } from './opt-out-store.js';
 import { dynamoPartnerStore } from './partner-store.js';
 import { dynamoSchemaStore } from './schema-store.js';
 import { dynamoSettingsStore } from './settings-store.js';
+import { dynamoTemplateStore } from './template-store.js';
 
 /**
- * The composition roots of the partners, audiences, opt-outs and settings areas, and the idempotency store
+ * The composition roots of the partners, audiences, opt-outs, settings and templates areas, and the idempotency store
  * of the HTTP chain: each wires a use case to its DynamoDB adapters; handlers call them once, at module
  * scope (cold start), where the configuration is parsed.
  */
@@ -57,6 +59,12 @@ export const optOutDeps = (config: Config = readConfig()): OptOutDeps => ({
 
 export const settingsDeps = (config: Config = readConfig()): { settings: SettingsStore } => ({
   settings: dynamoSettingsStore(dynamoDocumentClient(), config.TABLE_NAME),
+});
+
+export const templateDeps = (config: Config = readConfig()): TemplateDeps => ({
+  store: dynamoTemplateStore(dynamoDocumentClient(), config.TABLE_NAME),
+  now: () => new Date(),
+  newId: () => newUlid(),
 });
 
 /** The HTTP chain's options of a route marked `idempotent`. */

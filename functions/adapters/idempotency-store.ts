@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conditionalWrite } from './conditional-write.js';
 import {
   DeleteCommand,
   GetCommand,
@@ -25,8 +25,8 @@ export const dynamoIdempotencyStore = (
 ): IdempotencyStore => ({
   async claim(scope, key, requestHash): Promise<IdempotencyClaim> {
     const at = now();
-    try {
-      await client.send(
+    const claimed = await conditionalWrite(
+      client.send(
         new PutCommand({
           TableName: table,
           Item: {
@@ -44,11 +44,9 @@ export const dynamoIdempotencyStore = (
             ':stale': at.getTime() - IN_PROGRESS_EXPIRY_MS,
           },
         }),
-      );
-      return { state: 'claimed' };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
+    if (claimed) return { state: 'claimed' };
     const { Item } = await client.send(
       new GetCommand({ TableName: table, Key: keyOf(scope, key), ConsistentRead: true }),
     );

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conditionalWrite } from './conditional-write.js';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import {
@@ -27,19 +27,17 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
   const reservePrefix = async (campaignId: string): Promise<string> => {
     for (let attempt = 0; attempt < MAX_PREFIX_ATTEMPTS; attempt++) {
       const prefix = linkPrefixFor(campaignId, attempt);
-      try {
-        await client.send(
+      const reserved = await conditionalWrite(
+        client.send(
           new PutCommand({
             TableName: table,
             Item: linkPrefixCodec.toItem(prefix, campaignId),
             ConditionExpression: 'attribute_not_exists(pk) OR campaignId = :campaignId',
             ExpressionAttributeValues: { ':campaignId': campaignId },
           }),
-        );
-        return prefix;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
+      if (reserved) return prefix;
     }
     throw new Error(`No free short-link prefix for campaign ${campaignId}`);
   };

@@ -1,9 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OptOutStore } from '#core/opt-out-service.js';
 import { batchGetAll } from './dynamo-batch.js';
-import { INDEX, keys } from './table.js';
-import { queryPages } from './cursor.js';
+import { conditionalWrite, putIfAbsent } from './conditional-write.js';
+import { keys } from './table.js';
+import { listedPages } from './cursor.js';
 import { optOutCodec } from './table/records.js';
 
 const { toItem, fromItem } = optOutCodec;
@@ -21,48 +21,26 @@ export const dynamoOptOutStore = (client: DynamoDBDocumentClient, table: string)
     get,
 
     async add(optOut) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table,
-            Item: toItem(optOut),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return { created: true, optOut };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      if (await putIfAbsent(client, table, toItem(optOut))) return { created: true, optOut };
       const existing = await get(optOut.phone);
       // Removed again between the two calls: try once more, which now creates it.
       return existing ? { created: false, optOut: existing } : this.add(optOut);
     },
 
-    async remove(phone) {
-      try {
-        await client.send(
+    remove: (phone) =>
+      conditionalWrite(
+        client.send(
           new DeleteCommand({
             TableName: table,
             Key: keys.optOut(phone),
             ConditionExpression: 'attribute_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
+        ),
+      ),
 
     async allOptedOut() {
       const phones = new Set<string>();
-      for await (const page of queryPages(client, {
-        TableName: table,
-        IndexName: INDEX.lists.name,
-        KeyConditionExpression: 'listPk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.optOutsListPk },
-        ProjectionExpression: 'listSk',
-      })) {
+      for await (const page of listedPages(client, table, keys.optOutsListPk, 'listSk')) {
         for (const item of page) phones.add(optOutCodec.phoneOfListItem(item));
       }
       return phones;

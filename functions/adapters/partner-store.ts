@@ -1,9 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors.js';
 import type { PartnerStore } from '#core/partner-service.js';
-import { queryPage } from './cursor.js';
-import { INDEX, keys } from './table.js';
+import { conditionalWrite } from './conditional-write.js';
+import { inList, queryPage } from './cursor.js';
+import { keys } from './table.js';
 import { partnerCodec } from './table/records.js';
 
 const { toItem, fromItem } = partnerCodec;
@@ -17,8 +17,8 @@ export const dynamoPartnerStore = (client: DynamoDBDocumentClient, table: string
   },
 
   async put(partner, expectedUpdatedAt) {
-    try {
-      await client.send(
+    const written = await conditionalWrite(
+      client.send(
         new PutCommand({
           TableName: table,
           Item: toItem(partner),
@@ -29,23 +29,10 @@ export const dynamoPartnerStore = (client: DynamoDBDocumentClient, table: string
                 ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
               }),
         }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new ConflictError(`Partner ${partner.id} was changed by another request; retry`);
-      }
-      throw error;
-    }
+      ),
+    );
+    if (!written) throw new ConflictError(`Partner ${partner.id} was changed by another request; retry`);
   },
 
-  list(page) {
-    return queryPage(
-      client,
-      table,
-      { index: INDEX.lists.name, keyName: 'listPk', keyValue: keys.partnersListPk },
-      page,
-      fromItem,
-      true,
-    );
-  },
+  list: (page) => queryPage(client, table, inList(keys.partnersListPk), page, fromItem, true),
 });

@@ -44,6 +44,11 @@
  * | Short-link prefix of a campaign      | LINKPREFIX#{3-char prefix} | LINKPREFIX        | —                                |
  * | Click on one recipient's short link  | CLICK#{code}           | CLICK                 | CLICKS#{campaignId} / {code}     |
  * | Clicked links of a campaign (reports)| query index `lists`, listPk = CLICKS#{campaignId}: one item per clicked link     |
+ * | Template head (current version)      | TEMPLATE#{id}          | TEMPLATE              | TEMPLATES / {createdAt}#{id}; byStatus: TEMPLATE_STATUS#active / {createdAt}#{id} unless archived |
+ * | List templates, newest first         | query index `byStatus`, statusPk = TEMPLATE_STATUS#active (`?archived=true`: index `lists`, listPk = TEMPLATES) |
+ * | Template version (immutable)         | TEMPLATEVERSION#{id}   | {version 6 digits}    | —                                |
+ * | Versions of a template, newest first | query pk = TEMPLATEVERSION#{id}, descending                                      |
+ * | Audit entry of a template            | TEMPLATEAUDIT#{id}     | {at}#{auditId}        | —                                |
  *
  * Rules: no Scan on a request path; each list is one Query on `lists` (or a collection under one pk);
  * counters live on the item they count. Times are ISO 8601 UTC strings, so they sort as strings.
@@ -60,7 +65,7 @@ export const TTL_ATTRIBUTE = 'ttl';
 export const INDEX = {
   /** Lists of one kind of thing in a stable order: partners, audiences, campaigns by status, audit trail. */
   lists: { name: 'lists', partitionKey: 'listPk', sortKey: 'listSk' },
-  /** Campaigns of one status, newest first (`GET /v1/campaigns?status=`). */
+  /** Campaigns of one status, newest first (`GET /v1/campaigns?status=`); templates not archived. */
   byStatus: { name: 'byStatus', partitionKey: 'statusPk', sortKey: 'statusSk' },
 } as const;
 
@@ -187,6 +192,25 @@ export const keys = {
   click: (code: string) => ({ pk: `${CLICK_PREFIX}${code}`, sk: 'CLICK' }),
   clickList: (campaignId: string, code: string) => ({ listPk: `CLICKS#${campaignId}`, listSk: code }),
   clicksListPk: (campaignId: string) => `CLICKS#${campaignId}`,
+  template: (id: string) => ({ pk: `TEMPLATE#${id}`, sk: 'TEMPLATE' }),
+  templateList: (createdAt: string, id: string) => ({ listPk: 'TEMPLATES', listSk: `${createdAt}#${id}` }),
+  templatesListPk: 'TEMPLATES',
+  /** Only a template that is not archived has these: the default list reads no archived one. */
+  templateActive: (createdAt: string, id: string) => ({
+    statusPk: 'TEMPLATE_STATUS#active',
+    statusSk: `${createdAt}#${id}`,
+  }),
+  templatesActivePk: 'TEMPLATE_STATUS#active',
+  templateVersion: (id: string, version: number) => ({
+    pk: `TEMPLATEVERSION#${id}`,
+    sk: String(version).padStart(6, '0'),
+  }),
+  templateVersionsPk: (id: string) => `TEMPLATEVERSION#${id}`,
+  templateAudit: (templateId: string, at: string, id: string) => ({
+    pk: `TEMPLATEAUDIT#${templateId}`,
+    sk: `${at}#${id}`,
+  }),
+  templateAuditPk: (templateId: string) => `TEMPLATEAUDIT#${templateId}`,
 } as const;
 
 /** The ids the keys above hold, read back (the codecs' business: nothing else parses a key). */

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conditionalWrite } from './conditional-write.js';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoredAnswer, WebhookDelivery, WebhookReceipts } from '#core/webhooks/service.js';
 import { ttlAfter } from './table.js';
@@ -24,8 +24,8 @@ export const dynamoWebhookReceipts = (client: DynamoDBDocumentClient, table: str
   return {
     get,
     async put(delivery, answer, now) {
-      try {
-        await client.send(
+      const first = await conditionalWrite(
+        client.send(
           new PutCommand({
             TableName: table,
             Item: webhookReceiptCodec.toItem(
@@ -39,12 +39,9 @@ export const dynamoWebhookReceipts = (client: DynamoDBDocumentClient, table: str
             ExpressionAttributeNames: { '#ttl': 'ttl' },
             ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
           }),
-        );
-        return undefined;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return get(delivery);
-        throw error;
-      }
+        ),
+      );
+      return first ? undefined : get(delivery);
     },
   };
 };

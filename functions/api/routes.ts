@@ -7,6 +7,7 @@ import { partnerRoutes } from './routes/partners.js';
 import { provinceRoutes } from './routes/provinces.js';
 import { reportRoutes } from './routes/reports.js';
 import { systemRoutes } from './routes/system.js';
+import { templateRoutes } from './routes/templates.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 /** Every HTTP route of the product, grouped by area; each group lives in routes/<area>.ts. */
@@ -17,6 +18,7 @@ export const routes = {
   ...provinceRoutes,
   ...optOutRoutes,
   ...messageRoutes,
+  ...templateRoutes,
   ...campaignRoutes,
   ...webhookRoutes,
   ...metricsRoutes,

@@ -3,7 +3,11 @@ import {
   MAX_WARNINGS_LISTED,
   addCounts,
   countsOf,
+  emptyTally,
   planImport,
+  tallyMember,
+  withTally,
+  withUpdate,
   noticeIn,
   rejectedRowIn,
   warningIn,
@@ -48,6 +52,11 @@ export interface AudienceStore extends AudienceReader {
   /** Stores the members under the lease's id; they count once `finishImport` has written the counters. */
   addMembers(audienceId: string, importId: string, members: readonly AudienceMember[]): Promise<void>;
   /**
+   * Rewrites the audience's stored members with `rewrite`, chunk by chunk in batched writes; a chunk
+   * whose members `rewrite` leaves unchanged (the same objects) is not written. Answers members changed.
+   */
+  rewriteMembers(audienceId: string, rewrite: (member: AudienceMember) => AudienceMember): Promise<number>;
+  /**
    * The commit of an import, one conditional write: sets the audience's counters to `totals` and releases
    * the lease, and answers the new size. Throws a ConflictError if the lease was lost to another import.
    */
@@ -78,6 +87,8 @@ export const createAudience = async (
     size: 0,
     byCarrier: {},
     byProvince: {},
+    languages: {},
+    attributes: [],
     createdAt: deps.now().toISOString(),
     createdBy: actor.userId,
   };
@@ -102,11 +113,17 @@ export const listAudiences = (
  * members (hundreds of items, more than one transaction holds) and then commits with one write of the
  * counters, so `size`, `byCarrier` and `byProvince` always match the members: an import that fails
  * anywhere before the commit removes its members and releases the lease, so the next one need not wait.
+ *
+ * A file with language or attribute columns also replaces those of the phones already in the audience:
+ * their chunks are rewritten in place (batched writes, one per chunk that holds such a phone, never one per
+ * member), and the languages and attributes counters are then recounted from every stored member, so
+ * they are exact after the commit. Rewriting is idempotent: an import that fails after it may have
+ * replaced some of them; its retry replaces the same values and recounts.
  */
 export const importSubscribers = async (
   deps: AudienceDeps,
   audienceId: string,
-  { rows, notices }: SubscriberRows,
+  { rows, notices, attributeColumns, languageColumn }: SubscriberRows,
   lang: Lang = 'en',
 ): Promise<ImportResult> => {
   const now = deps.now();
@@ -118,9 +135,22 @@ export const importSubscribers = async (
   let size: number;
   try {
     const phones = await deps.store.phones(audienceId);
-    plan = planImport(rows, { phones });
+    plan = planImport(rows, { phones }, { attributeColumns, languageColumn });
     if (plan.members.length) await deps.store.addMembers(audienceId, lease.id, plan.members);
-    size = await deps.store.finishImport(audienceId, lease, addCounts(countsOf(audience), plan.added));
+    let totals = addCounts(countsOf(audience), plan.added);
+    if (plan.updates.size) {
+      const { updates } = plan;
+      const tally = emptyTally();
+      await deps.store.rewriteMembers(audienceId, (member) => {
+        const update = updates.get(member.phone);
+        const updated = update ? withUpdate(member, update) : member;
+        tallyMember(tally, updated);
+        return updated;
+      });
+      const names = new Map((attributeColumns ?? []).map(({ key, name }) => [key, name]));
+      totals = withTally(totals, tally, names);
+    }
+    size = await deps.store.finishImport(audienceId, lease, totals);
   } catch (error) {
     // The original error is the one worth reporting; a lease left behind expires by itself.
     await deps.store.abandonImport(audienceId, lease).catch(() => undefined);
@@ -130,6 +160,7 @@ export const importSubscribers = async (
   return {
     accepted: plan.members.length,
     duplicates: plan.duplicates,
+    replaced: plan.updates.size,
     rejected: plan.rejected.slice(0, MAX_REJECTED_LISTED).map((row) => rejectedRowIn(row, lang)),
     rejectedCount: plan.rejected.length,
     notices: notices.map((notice) => noticeIn(notice, lang)),

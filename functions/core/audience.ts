@@ -14,6 +14,8 @@ import {
 } from './messages.js';
 import { normalizeVietnameseMobile } from './phone.js';
 import { matchProvince } from './provinces.js';
+import { languageTagOf } from './content/languages.js';
+import { attributeKey, MAX_FIELD_NAME_LENGTH, RESERVED_KEYS } from './content/template.js';
 
 /** Contract §4: audiences (named lists of subscribers) and the import of their subscribers. */
 
@@ -27,6 +29,10 @@ export const MAX_TAG_LENGTH = 50;
 export const MAX_REJECTED_LISTED = 1000;
 /** Warnings listed in an import's answer; `warningCount` gives the total. */
 export const MAX_WARNINGS_LISTED = MAX_REJECTED_LISTED;
+/** Most columns of one file kept as subscriber attributes (issue #16); the rest are ignored, and said. */
+export const MAX_ATTRIBUTE_COLUMNS = 10;
+/** Longest attribute value, in characters after trimming. */
+export const MAX_ATTRIBUTE_LENGTH = 100;
 
 export interface AudienceMember {
   phone: string;
@@ -49,6 +55,13 @@ export interface AudienceMember {
   attributes?: Record<string, string>;
 }
 
+/** An attribute some members of an audience have: its key, the header that named it, how many have it. */
+export interface AudienceAttribute {
+  key: string;
+  name: string;
+  present: number;
+}
+
 export interface Audience {
   id: string;
   name: string;
@@ -56,6 +69,10 @@ export interface Audience {
   size: number;
   byCarrier: Record<string, number>;
   byProvince: Record<string, number>;
+  /** Members per language tag; members without a language are not counted. */
+  languages: Record<string, number>;
+  /** Attributes members have, in the order they were first imported. */
+  attributes: AudienceAttribute[];
   createdAt: string;
   createdBy: string;
 }
@@ -96,6 +113,28 @@ export const AudienceView = z
         'members without a province are not counted here',
       example: { 'Thái Nguyên': 1500, 'Cao Bằng': 340 },
     }),
+    languages: counts.meta({
+      description:
+        'Members per language (a BCP 47 tag, see docs/personalisation.md) as imported from a `language` / ' +
+        "`Ngôn ngữ` column; it picks a campaign's language variant. Members without a language get `vi`",
+      example: { hmn: 420, blt: 130, 'vi-x-khongdau': 75 },
+    }),
+    attributes: z
+      .array(
+        z.object({
+          key: z.string().meta({
+            description: 'What a message names it by: `{{ho_va_ten}}` (or `{{Họ và tên}}`, the same key)',
+            example: 'ho_va_ten',
+          }),
+          name: z.string().meta({ description: 'The column header as written', example: 'Họ và tên' }),
+          present: z.int().meta({ description: 'Members that have a value', example: 1480 }),
+        }),
+      )
+      .meta({
+        description:
+          `Subscriber attributes: a file's other columns (at most ${MAX_ATTRIBUTE_COLUMNS}), kept with each ` +
+          "member to fill `{{field}}` placeholders; a re-imported phone gets the new row's attributes",
+      }),
     createdAt: z.iso.datetime(),
     createdBy: z.string(),
   })
@@ -148,7 +187,13 @@ export const rejectedRowIn = ({ row, phone, code, params }: PlannedRejection, la
 });
 
 /** Said once per import, about the file as a whole (contract §4: `notices`). */
-export type ImportNoticeCode = Extract<DetailCode, 'legacy_district_column' | 'unknown_columns_ignored'>;
+export const IMPORT_NOTICE_CODES = [
+  'legacy_district_column',
+  'unknown_columns_ignored',
+  'attribute_columns',
+  'too_many_attribute_columns',
+] as const satisfies readonly DetailCode[];
+export type ImportNoticeCode = (typeof IMPORT_NOTICE_CODES)[number];
 export interface PlannedNotice {
   code: ImportNoticeCode;
   params?: MessageParams;
@@ -156,12 +201,16 @@ export interface PlannedNotice {
 
 export const ImportNotice = z
   .object({
-    code: z.enum(['legacy_district_column', 'unknown_columns_ignored'] satisfies ImportNoticeCode[]).meta({
+    code: z.enum(IMPORT_NOTICE_CODES).meta({
       description:
         '`legacy_district_column`: the file has a district column (`district`, `Quận/Huyện`, `Huyện`); Vietnam ' +
         'has had no district level since 1 July 2025, the value is kept as `district` but a `commune` column ' +
-        'is what to send. `unknown_columns_ignored`: the file has columns the import does not read; they ' +
-        'are ignored (named in the message, at most 10).',
+        "is what to send. `attribute_columns`: the file's other columns kept with each subscriber as " +
+        'attributes, each named with the placeholder that reads it (`"Họ và tên" {{ho_va_ten}}`). ' +
+        `\`too_many_attribute_columns\`: columns after the first ${MAX_ATTRIBUTE_COLUMNS} attribute columns, ` +
+        'ignored. `unknown_columns_ignored`: columns that number rows (`STT`, `TT`, `Số thứ tự`) or whose ' +
+        'header cannot name a placeholder (no letter or digit, longer than 40 characters, `link`), ignored. ' +
+        'Each names at most 10 columns and counts the rest.',
     }),
     message: z.string().meta({ description: 'The same in words, in the language of `Accept-Language`' }),
   })
@@ -171,9 +220,13 @@ export type ImportNotice = z.infer<typeof ImportNotice>;
 export const ImportWarning = z
   .object({
     row: z.int().meta({ description: '1-based, as in `rejected`' }),
-    field: z.enum(['province']).meta({ description: 'The column the warning is about' }),
+    field: z.enum(['province', 'language']).meta({ description: 'The column the warning is about' }),
     value: z.string().meta({ description: `As written (at most ${MAX_PLACE_LENGTH} characters)` }),
-    code: z.enum(DETAIL_CODES).meta({ description: 'Stable for programs (`unknown_province`)' }),
+    code: z.enum(DETAIL_CODES).meta({
+      description:
+        'Stable for programs: `unknown_province`; `ambiguous_language` (`Thái`: write `Thái Đen` or ' +
+        '`Thái Trắng`), `unknown_language`',
+    }),
     message: z.string().meta({ description: 'In the language of `Accept-Language`' }),
   })
   .meta({
@@ -202,6 +255,12 @@ export const ImportResult = z
     duplicates: z
       .int()
       .meta({ description: 'Rows whose phone was already in the audience or earlier in the request' }),
+    replaced: z.int().meta({
+      description:
+        'Of the duplicates, phones already in the audience whose attributes (and language) were replaced by ' +
+        "the row's: only a file with attribute or language columns replaces them, each with what the file " +
+        'has (an empty cell removes the value); province, commune and tags stay as first imported',
+    }),
     rejected: z.array(RejectedRow).meta({ description: `The first ${MAX_REJECTED_LISTED} rejected rows` }),
     rejectedCount: z.int().meta({ description: 'All rejected rows' }),
     notices: z
@@ -210,7 +269,8 @@ export const ImportResult = z
     warnings: z.array(ImportWarning).meta({
       description:
         `The first ${MAX_WARNINGS_LISTED} warnings: accepted rows whose province names no current or ` +
-        'former province; they are kept without a province',
+        'former province (kept without a province), or whose language is unknown or ambiguous (kept ' +
+        'without a language: they get the Vietnamese text)',
     }),
     warningCount: z.int().meta({ description: 'All warnings' }),
     mappedFromFormerName: z.int().meta({
@@ -232,6 +292,10 @@ export interface SubscriberRow {
   commune?: string | null | undefined;
   district?: string | null | undefined;
   tags?: readonly string[] | null | undefined;
+  /** As written in the language column. */
+  language?: string | null | undefined;
+  /** Values of the file's attribute columns (`SubscriberRows.attributeColumns`), in their order. */
+  attributes?: readonly (string | undefined)[];
   /** Set when the row could not be read (a CSV row with too many fields). */
   problem?: RowProblem;
 }
@@ -242,7 +306,7 @@ export interface RowProblem {
   params?: MessageParams;
 }
 
-export const SUBSCRIBER_COLUMNS = ['phone', 'province', 'commune', 'district', 'tags'] as const;
+export const SUBSCRIBER_COLUMNS = ['phone', 'province', 'commune', 'district', 'tags', 'language'] as const;
 type Column = (typeof SUBSCRIBER_COLUMNS)[number];
 
 /**
@@ -256,7 +320,26 @@ export const COLUMN_ALIASES: Readonly<Record<Column, readonly string[]>> = {
   commune: ['commune', 'Xã/Phường', 'Xã', 'Phường', 'Xã/Phường/Đặc khu'],
   district: ['district', 'Quận/Huyện', 'Huyện'],
   tags: ['tags', 'Nhóm'],
+  language: ['language', 'lang', 'Ngôn ngữ', 'Tiếng'],
 };
+
+/** Columns that number rows: they mean nothing to a message, so they are not kept as attributes. */
+const NUMBERING_KEYS: ReadonlySet<string> = new Set([
+  'stt',
+  'tt',
+  'so_tt',
+  'so_thu_tu',
+  'thu_tu',
+  'no',
+  'row',
+  'row_number',
+]);
+
+/** A column kept as a subscriber attribute: its key (`attributeKey`) and its header as written. */
+export interface AttributeColumn {
+  key: string;
+  name: string;
+}
 
 const COMBINING_MARKS = /\p{M}/gu;
 const WHITESPACE = /\s/gu;
@@ -291,6 +374,10 @@ export const noticeIn = ({ code, params }: PlannedNotice, lang: Lang): ImportNot
 export interface SubscriberRows {
   rows: SubscriberRow[];
   notices: PlannedNotice[];
+  /** The file's columns kept as attributes (at most MAX_ATTRIBUTE_COLUMNS); none from JSON. */
+  attributeColumns?: readonly AttributeColumn[];
+  /** The file has a language column. */
+  languageColumn?: boolean;
 }
 
 const LEGACY_DISTRICT: PlannedNotice = { code: 'legacy_district_column' };
@@ -310,13 +397,29 @@ const fileErrors = (kind: FileKind, problems: readonly RowProblem[]) =>
   );
 const fileError = (kind: FileKind, code: DetailCode, params?: MessageParams) =>
   fileErrors(kind, [{ code, params }]);
-const EXAMPLE_HEADER = SUBSCRIBER_COLUMNS.join(',');
+const EXAMPLE_HEADER = 'phone,province,commune,district,tags';
 /** A header cell quoted in an error or notice: a file's first line may be a megabyte of anything. */
 const SHOWN_COLUMN_LENGTH = 50;
-/** Unknown columns named in the notice; the rest are counted. */
+/** Columns named in a notice; the rest are counted. */
 const SHOWN_UNKNOWN_COLUMNS = 10;
 const shownColumn = (name: string) =>
   name.length > SHOWN_COLUMN_LENGTH ? `${name.slice(0, SHOWN_COLUMN_LENGTH)}…` : name;
+/** `"a", "b" (+3)`: at most SHOWN_UNKNOWN_COLUMNS names, the rest counted. */
+const columnList = (names: readonly string[]) => {
+  const shown = names.slice(0, SHOWN_UNKNOWN_COLUMNS);
+  const more = names.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} (+${more})` : shown.join(', ');
+};
+const quoted = (name: string) => `"${shownColumn(name)}"`;
+
+/** Whether a column the import does not read otherwise is kept as an attribute: it must name a placeholder. */
+const attributeColumnOf = (header: string): AttributeColumn | undefined => {
+  const name = header.trim().normalize('NFC');
+  const key = attributeKey(name);
+  if (!key || name.length > MAX_FIELD_NAME_LENGTH || NUMBERING_KEYS.has(key) || RESERVED_KEYS.includes(key))
+    return undefined;
+  return { key, name };
+};
 
 /**
  * Rows of a `text/csv` import: a header row naming the columns, then one subscriber per row (see
@@ -333,17 +436,36 @@ export function subscriberRowsFromCsv(csv: string): SubscriberRows {
 
 /**
  * Rows of any file read as a table (CSV, the first sheet of an .xlsx): the header names the columns by any
- * of their COLUMN_ALIASES (`phone` required; `province`, `commune`, `district`, `tags` optional; any
- * order), other columns are ignored and named in a notice, a `district` column is reported once as a
- * legacy column. File-level problems are a 400; a row with too many fields is only that row's problem.
+ * of their COLUMN_ALIASES (`phone` required; `province`, `commune`, `district`, `tags`, `language` optional;
+ * any order). Other columns are kept as subscriber attributes, keyed by `attributeKey(header)`: at most
+ * MAX_ATTRIBUTE_COLUMNS, the rest ignored; columns that number rows or whose header names no placeholder are
+ * ignored. Each of these is said once in a notice, as is a legacy `district` column. File-level problems
+ * (a column named twice, no phone column) are a 400; a row with too many fields is only that row's problem.
  */
 export function subscriberRowsFromTable(table: CsvTable, kind: FileKind): SubscriberRows {
   const columns = table.header.map((name) => columnOf(name));
-  const unknown = table.header.filter((name, i) => columns[i] === undefined && name.trim() !== '');
+  const ignored: string[] = [];
+  const candidates: (AttributeColumn & { index: number })[] = [];
+  table.header.forEach((name, index) => {
+    if (columns[index] !== undefined || name.trim() === '') return;
+    const attribute = attributeColumnOf(name);
+    if (attribute) candidates.push({ ...attribute, index });
+    else ignored.push(name.trim());
+  });
+  const keys = new Set<string>();
+  const twice: AttributeColumn[] = [];
+  for (const candidate of candidates) {
+    if (keys.has(candidate.key)) twice.push(candidate);
+    keys.add(candidate.key);
+  }
   const problems: RowProblem[] = [
     ...table.header
       .filter((_name, i) => columns[i] !== undefined && columns.indexOf(columns[i]) !== i)
       .map((name): RowProblem => ({ code: 'csv_duplicate_column', params: { column: shownColumn(name) } })),
+    ...twice.slice(0, SHOWN_UNKNOWN_COLUMNS).map(({ name }): RowProblem => ({
+      code: 'csv_duplicate_column',
+      params: { column: shownColumn(name) },
+    })),
     ...(columns.includes('phone')
       ? []
       : [{ code: 'csv_no_phone_column', params: { columns: EXAMPLE_HEADER } } satisfies RowProblem]),
@@ -353,9 +475,12 @@ export function subscriberRowsFromTable(table: CsvTable, kind: FileKind): Subscr
   if (table.rows.length > MAX_IMPORT_ROWS) {
     throw fileError(kind, 'csv_too_many_rows', { rows: table.rows.length, maximum: MAX_IMPORT_ROWS });
   }
+  const kept = candidates.slice(0, MAX_ATTRIBUTE_COLUMNS);
+  const over = candidates.slice(MAX_ATTRIBUTE_COLUMNS);
 
   const at = (column: Column) => columns.indexOf(column);
-  const [phoneAt, provinceAt, communeAt, districtAt, tagsAt] = SUBSCRIBER_COLUMNS.map(at) as [
+  const [phoneAt, provinceAt, communeAt, districtAt, tagsAt, languageAt] = SUBSCRIBER_COLUMNS.map(at) as [
+    number,
     number,
     number,
     number,
@@ -373,6 +498,8 @@ export function subscriberRowsFromTable(table: CsvTable, kind: FileKind): Subscr
       district: field(districtAt),
       tags: field(tagsAt)?.split(TAG_SEPARATORS),
     };
+    if (languageAt >= 0) subscriber.language = field(languageAt);
+    if (kept.length) subscriber.attributes = kept.map(({ index }) => fields[index]);
     if (fields.slice(width).some((extra) => extra.trim() !== '')) {
       subscriber.problem = { code: 'too_many_fields', params: { fields: fields.length, columns: width } };
     }
@@ -381,15 +508,27 @@ export function subscriberRowsFromTable(table: CsvTable, kind: FileKind): Subscr
 
   const notices: PlannedNotice[] = [];
   if (districtAt >= 0) notices.push(LEGACY_DISTRICT);
-  if (unknown.length) {
-    const shown = unknown.slice(0, SHOWN_UNKNOWN_COLUMNS).map((name) => `"${shownColumn(name.trim())}"`);
-    const more = unknown.length - shown.length;
+  if (kept.length) {
     notices.push({
-      code: 'unknown_columns_ignored',
-      params: { columns: more > 0 ? `${shown.join(', ')} (+${more})` : shown.join(', ') },
+      code: 'attribute_columns',
+      params: { columns: columnList(kept.map(({ name, key }) => `${quoted(name)} {{${key}}}`)) },
     });
   }
-  return { rows, notices };
+  if (over.length) {
+    notices.push({
+      code: 'too_many_attribute_columns',
+      params: { maximum: MAX_ATTRIBUTE_COLUMNS, columns: columnList(over.map(({ name }) => quoted(name))) },
+    });
+  }
+  if (ignored.length) {
+    notices.push({ code: 'unknown_columns_ignored', params: { columns: columnList(ignored.map(quoted)) } });
+  }
+  return {
+    rows,
+    notices,
+    attributeColumns: kept.map(({ key, name }) => ({ key, name })),
+    languageColumn: languageAt >= 0,
+  };
 }
 
 /**
@@ -400,18 +539,46 @@ export interface AudienceCounts {
   size: number;
   byCarrier: Map<string, number>;
   byProvince: Map<string, number>;
+  byLanguage: Map<string, number>;
+  /** Members with a value, by attribute key, with the header that names the attribute. */
+  attributes: Map<string, { name: string; present: number }>;
 }
 
+export const emptyCounts = (): AudienceCounts => ({
+  size: 0,
+  byCarrier: new Map(),
+  byProvince: new Map(),
+  byLanguage: new Map(),
+  attributes: new Map(),
+});
+
 /** The audience's counters as it stands. */
-export const countsOf = (audience: Pick<Audience, 'size' | 'byCarrier' | 'byProvince'>): AudienceCounts => ({
+export const countsOf = (
+  audience: Pick<Audience, 'size' | 'byCarrier' | 'byProvince'> &
+    Partial<Pick<Audience, 'languages' | 'attributes'>>,
+): AudienceCounts => ({
   size: audience.size,
   byCarrier: new Map(Object.entries(audience.byCarrier)),
   byProvince: new Map(Object.entries(audience.byProvince)),
+  byLanguage: new Map(Object.entries(audience.languages ?? {})),
+  attributes: new Map((audience.attributes ?? []).map(({ key, name, present }) => [key, { name, present }])),
 });
+
+/** The audience's attribute counters as its view lists them. */
+export const attributeList = (attributes: AudienceCounts['attributes']): AudienceAttribute[] =>
+  [...attributes].map(([key, { name, present }]) => ({ key, name, present }));
 
 const sum = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>) => {
   const total = new Map(a);
   for (const [key, n] of b) total.set(key, (total.get(key) ?? 0) + n);
+  return total;
+};
+
+/** Attributes of both, counts summed; an attribute is named by the later import's header. */
+const sumAttributes = (a: AudienceCounts['attributes'], b: AudienceCounts['attributes']) => {
+  const total = new Map(a);
+  for (const [key, { name, present }] of b)
+    total.set(key, { name, present: (total.get(key)?.present ?? 0) + present });
   return total;
 };
 
@@ -420,7 +587,79 @@ export const addCounts = (a: AudienceCounts, b: AudienceCounts): AudienceCounts 
   size: a.size + b.size,
   byCarrier: sum(a.byCarrier, b.byCarrier),
   byProvince: sum(a.byProvince, b.byProvince),
+  byLanguage: sum(a.byLanguage, b.byLanguage),
+  attributes: sumAttributes(a.attributes, b.attributes),
 });
+
+/** Languages and attributes of members as counted one by one (a recount of the stored members). */
+export interface ContentTally {
+  byLanguage: Map<string, number>;
+  attributes: Map<string, number>;
+}
+
+export const emptyTally = (): ContentTally => ({ byLanguage: new Map(), attributes: new Map() });
+
+export const tallyMember = (tally: ContentTally, member: AudienceMember): void => {
+  if (member.language !== undefined) increment(tally.byLanguage, member.language);
+  for (const key of Object.keys(member.attributes ?? {})) increment(tally.attributes, key);
+};
+
+/**
+ * The counters with languages and attributes as recounted from every stored member (after an import that
+ * replaced members' attributes): each attribute keeps its place and is named by the latest header
+ * (`names`: this import's, then the counters'), and one no member has any more is gone.
+ */
+export const withTally = (
+  counts: AudienceCounts,
+  tally: ContentTally,
+  names: ReadonlyMap<string, string>,
+): AudienceCounts => {
+  const attributes = new Map<string, { name: string; present: number }>();
+  for (const key of [...counts.attributes.keys(), ...tally.attributes.keys()]) {
+    const present = tally.attributes.get(key);
+    if (present === undefined || attributes.has(key)) continue;
+    attributes.set(key, { name: names.get(key) ?? counts.attributes.get(key)?.name ?? key, present });
+  }
+  return { ...counts, byLanguage: new Map(tally.byLanguage), attributes };
+};
+
+/** What a re-imported phone's row replaces: only what the file has columns for. */
+export interface MemberUpdate {
+  /** The file has a language column: the member's language becomes `language` (none when undefined). */
+  setLanguage: boolean;
+  language?: string;
+  /** The file has attribute columns: the member's attributes become `attributes` (none when undefined). */
+  setAttributes: boolean;
+  attributes?: Record<string, string>;
+}
+
+const sameAttributes = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) => {
+  const aKeys = Object.keys(a ?? {});
+  return aKeys.length === Object.keys(b ?? {}).length && aKeys.every((key) => a?.[key] === b?.[key]);
+};
+
+/** The member after a re-import's update; the same object when nothing changes. */
+export const withUpdate = (member: AudienceMember, update: MemberUpdate): AudienceMember => {
+  const language = update.setLanguage ? update.language : member.language;
+  const attributes = update.setAttributes ? update.attributes : member.attributes;
+  if (language === member.language && sameAttributes(attributes, member.attributes)) return member;
+  const { language: _language, attributes: _attributes, ...rest } = member;
+  return {
+    ...rest,
+    ...(language !== undefined ? { language } : {}),
+    ...(attributes !== undefined ? { attributes } : {}),
+  };
+};
+
+/**
+ * A member's attributes: an object without a prototype, so a key such as `constructor` that a member lacks
+ * reads as undefined rather than as Object's.
+ */
+export const attributeRecord = (entries: Iterable<readonly [string, string]>): Record<string, string> => {
+  const record = Object.create(null) as Record<string, string>;
+  for (const [key, value] of entries) record[key] = value;
+  return record;
+};
 
 export interface ImportPlan {
   /** Members to add, each phone once and none already in the audience. */
@@ -432,6 +671,11 @@ export interface ImportPlan {
   mappedFromFormerName: number;
   /** What the members add to the audience's counters. */
   added: AudienceCounts;
+  /**
+   * Phones already in the audience whose row replaces their language and attributes (a file with such
+   * columns only); they count as duplicates too. The counters then need a recount (`withTally`).
+   */
+  updates: Map<string, MemberUpdate>;
 }
 
 /** What planning needs to know of the audience as it stands. */
@@ -489,6 +733,52 @@ const tagList = (raw: readonly string[] | null | undefined): Checked<string[] | 
   return { ok: true, value: tags.length ? tags : undefined };
 };
 
+/** The row's attribute values: trimmed, NFC, an empty cell no value; a bad one rejects the row. */
+const attributeValues = (
+  columns: readonly AttributeColumn[],
+  raw: readonly (string | undefined)[] | undefined,
+): Checked<Record<string, string> | undefined> => {
+  const values: [string, string][] = [];
+  for (const [i, { key, name }] of columns.entries()) {
+    const value = raw?.[i]?.trim().normalize('NFC');
+    if (!value) continue;
+    const column = shownColumn(name);
+    if (value.length > MAX_ATTRIBUTE_LENGTH)
+      return { ok: false, code: 'attribute_too_long', params: { column, maximum: MAX_ATTRIBUTE_LENGTH } };
+    if (CONTROL_CHARACTERS.test(value))
+      return { ok: false, code: 'attribute_control_character', params: { column } };
+    // A value is inserted into a message as it is; one that looks like a placeholder is a mistake.
+    if (value.includes('{{') || value.includes('}}'))
+      return { ok: false, code: 'attribute_placeholder', params: { column } };
+    values.push([key, value]);
+  }
+  return { ok: true, value: values.length ? attributeRecord(values) : undefined };
+};
+
+/** A language cell: a canonical tag, nothing, or text naming no language (`Thái` alone is ambiguous). */
+type LanguageCell =
+  | { kind: 'none' }
+  | { kind: 'tag'; tag: string }
+  | { kind: 'unknown'; value: string; code: 'ambiguous_language' | 'unknown_language' };
+
+const AMBIGUOUS_LANGUAGE_KEYS: ReadonlySet<string> = new Set(['thai', 'tieng_thai', 'dan_toc_thai']);
+
+const languageCell = (raw: string | null | undefined): LanguageCell => {
+  const value = raw?.trim().normalize('NFC');
+  if (!value) return { kind: 'none' };
+  const tag =
+    value.length <= MAX_ATTRIBUTE_LENGTH && !CONTROL_CHARACTERS.test(value)
+      ? languageTagOf(value)
+      : undefined;
+  if (tag !== undefined) return { kind: 'tag', tag };
+  const ambiguous = AMBIGUOUS_LANGUAGE_KEYS.has(attributeKey(value.slice(0, MAX_ATTRIBUTE_LENGTH)));
+  return {
+    kind: 'unknown',
+    value: value.slice(0, MAX_PLACE_LENGTH),
+    code: ambiguous ? 'ambiguous_language' : 'unknown_language',
+  };
+};
+
 const increment = (counts: Map<string, number>, key: string) => {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 };
@@ -498,15 +788,25 @@ const increment = (counts: Map<string, number>, key: string) => {
  * is in the audience already or earlier in the request) or rejected with its 1-based row and the reason.
  * A bad row never affects the others. A province is stored as its current unit's name; one that names no
  * unit leaves the row accepted without a province, with a warning: the phone still serves campaigns that
- * target no province.
+ * target no province. A language names a tag (`languageTagOf`); an unknown or ambiguous one leaves the row
+ * without a language, with a warning. Attribute values are checked like places. A phone already in the
+ * audience keeps its place and tags, but a file with language or attribute columns replaces those
+ * (`updates`).
  */
-export function planImport(rows: readonly SubscriberRow[], audience: AudienceSnapshot): ImportPlan {
+export function planImport(
+  rows: readonly SubscriberRow[],
+  audience: AudienceSnapshot,
+  file: Pick<SubscriberRows, 'attributeColumns' | 'languageColumn'> = {},
+): ImportPlan {
+  const attributeColumns = file.attributeColumns ?? [];
+  const updates = new Map<string, MemberUpdate>();
+  const updatesContent = attributeColumns.length > 0 || file.languageColumn === true;
   const seen = new Set<string>();
   const members: AudienceMember[] = [];
   const rejected: PlannedRejection[] = [];
   const warnings: PlannedWarning[] = [];
   let mappedFromFormerName = 0;
-  const added: AudienceCounts = { size: 0, byCarrier: new Map(), byProvince: new Map() };
+  const added = emptyCounts();
   let duplicates = 0;
 
   for (const row of rows) {
@@ -534,13 +834,35 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
     const commune = place('commune', row.commune);
     const district = place('district', row.district);
     const tags = tagList(row.tags);
-    const invalid = [commune, district, tags].find((check) => !check.ok);
+    const attributes = attributeValues(attributeColumns, row.attributes);
+    const invalid = [commune, district, tags, attributes].find((check) => !check.ok);
     if (invalid && !invalid.ok) {
       reject(invalid);
       continue;
     }
-    if (seen.has(phone.phone) || audience.phones.has(phone.phone)) {
+    if (seen.has(phone.phone)) {
       duplicates++;
+      continue;
+    }
+    const language = languageCell(row.language);
+    const warnOfLanguage = () => {
+      if (language.kind === 'unknown')
+        warnings.push({ row: row.row, field: 'language', value: language.value, code: language.code });
+    };
+    const languageTag = language.kind === 'tag' ? language.tag : undefined;
+    const attributeValue = attributes.ok ? attributes.value : undefined;
+    if (audience.phones.has(phone.phone)) {
+      seen.add(phone.phone);
+      duplicates++;
+      if (updatesContent) {
+        warnOfLanguage();
+        updates.set(phone.phone, {
+          setLanguage: file.languageColumn === true,
+          ...(languageTag !== undefined ? { language: languageTag } : {}),
+          setAttributes: attributeColumns.length > 0,
+          ...(attributeValue !== undefined ? { attributes: attributeValue } : {}),
+        });
+      }
       continue;
     }
     const province = provinceCell(row.province);
@@ -549,6 +871,7 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
     if (province.kind === 'unknown') {
       warnings.push({ row: row.row, field: 'province', value: province.value, code: 'unknown_province' });
     }
+    warnOfLanguage();
 
     seen.add(phone.phone);
     const member: AudienceMember = { phone: phone.phone, carrier: phone.carrier };
@@ -556,10 +879,17 @@ export function planImport(rows: readonly SubscriberRow[], audience: AudienceSna
     if (commune.ok && commune.value !== undefined) member.commune = commune.value;
     if (district.ok && district.value !== undefined) member.district = district.value;
     if (tags.ok && tags.value !== undefined) member.tags = tags.value;
+    if (languageTag !== undefined) member.language = languageTag;
+    if (attributeValue !== undefined) member.attributes = attributeValue;
     members.push(member);
     added.size++;
     increment(added.byCarrier, member.carrier);
     if (provinceName !== undefined) increment(added.byProvince, provinceName);
+    if (languageTag !== undefined) increment(added.byLanguage, languageTag);
   }
-  return { members, duplicates, rejected, warnings, mappedFromFormerName, added };
+  for (const { key, name } of attributeColumns) {
+    const present = members.filter((member) => member.attributes?.[key] !== undefined).length;
+    if (present > 0) added.attributes.set(key, { name, present });
+  }
+  return { members, duplicates, rejected, warnings, mappedFromFormerName, added, updates };
 }

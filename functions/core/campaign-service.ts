@@ -17,9 +17,17 @@ import {
   type CampaignStatus,
   type UserAction,
 } from './campaign.js';
-import { estimateCampaign } from './campaign-estimate.js';
+import {
+  estimateCampaign,
+  surveyCampaign,
+  missingFieldValues,
+  type AudienceChunk,
+  type EstimateInput,
+} from './campaign-estimate.js';
+import { previewOf, type CampaignPreview } from './campaign-preview.js';
 import { splitProblem } from './content/assignment.js';
 import { splitOf, type Content } from './content/content.js';
+import type { TemplateRef } from './content/templates.js';
 import { ConflictError, detail, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import type { SuppressionList } from './opt-out.js';
 import type { Page, PageRequest } from './page.js';
@@ -109,10 +117,14 @@ const resolveNewSchedule = (schedule: CampaignSchedule, timeZone: string, now: D
   ]);
 };
 
-const estimateFor = async (
-  deps: CampaignDeps,
-  draft: Pick<Campaign, 'message' | 'audienceIds' | 'filters' | 'partnerIds'>,
-) => {
+/** What the estimate reads of a campaign: its content (the id decides its A/B split) and its audience. */
+type EstimatedDraft = Pick<
+  Campaign,
+  'message' | 'variants' | 'treatments' | 'holdoutPercent' | 'audienceIds' | 'filters' | 'partnerIds'
+> & { id?: string | undefined };
+
+/** The campaign's audiences, partners and opt-outs read and checked, then one pass over its members. */
+const surveyFor = async (deps: CampaignDeps, draft: EstimatedDraft) => {
   const audiences = await Promise.all(draft.audienceIds.map((id) => deps.audiences.getAudience(id)));
   const missing = audiences.flatMap((audience, i) =>
     audience ? [] : [detail(`audienceIds.${i}`, 'unknown_audience')],
@@ -123,23 +135,29 @@ const estimateFor = async (
     partners.some((p) => p.id === id) ? [] : [detail(`partnerIds.${i}`, 'unknown_partner')],
   );
   if (unknownPartners.length) throw new ValidationError('Unknown partner', unknownPartners);
-  const [optedOut] = await Promise.all([deps.suppression.allOptedOut()]);
-  return estimateCampaign(
-    {
-      message: draft.message,
-      filters: draft.filters,
-      partnerIds: draft.partnerIds,
-      shortLinkLength: deps.shortLinkLength,
-    },
-    membersOf(deps.audiences, draft.audienceIds),
-    optedOut,
-    partners,
-    deps.now(),
-  );
+  const optedOut = await deps.suppression.allOptedOut();
+  const input: EstimateInput = {
+    campaignId: draft.id,
+    message: draft.message,
+    variants: draft.variants,
+    treatments: draft.treatments,
+    holdoutPercent: draft.holdoutPercent,
+    filters: draft.filters,
+    partnerIds: draft.partnerIds,
+    shortLinkLength: deps.shortLinkLength,
+  };
+  return { input, chunks: membersOf(deps.audiences, draft.audienceIds), optedOut, partners };
 };
 
-async function* membersOf(audiences: AudienceReader, ids: readonly string[]) {
-  for (const id of ids) yield* audiences.members(id);
+const estimateFor = async (deps: CampaignDeps, draft: EstimatedDraft) => {
+  const { input, chunks, optedOut, partners } = await surveyFor(deps, draft);
+  return estimateCampaign(input, chunks, optedOut, partners, deps.now());
+};
+
+async function* membersOf(audiences: AudienceReader, ids: readonly string[]): AsyncIterable<AudienceChunk> {
+  for (const audienceId of ids) {
+    for await (const members of audiences.members(audienceId)) yield { audienceId, members };
+  }
 }
 
 /** The content fields a create or PATCH input sets (absent ones stay absent). */
@@ -161,6 +179,14 @@ const assertSplit = (content: Pick<Content, 'treatments' | 'holdoutPercent'>): v
   const { code, ...params } = problem;
   const path = code === 'holdout_too_large' ? 'holdoutPercent' : 'treatments';
   throw new ValidationError('The A/B split does not add up', [detail(path, code, params)]);
+};
+
+/** A campaign's texts as its recipients will read them (`previewOf`), from one pass over its audience. */
+export const previewCampaign = async (deps: CampaignDeps, id: string): Promise<CampaignPreview> => {
+  const campaign = await getCampaign(deps, id);
+  const { input, chunks, optedOut, partners } = await surveyFor(deps, campaign);
+  const survey = await surveyCampaign(input, chunks, optedOut, partners);
+  return previewOf(campaign.id, survey, deps.shortLinkLength, deps.now());
 };
 
 const auditEntry = (
@@ -195,13 +221,21 @@ const publish = (deps: CampaignDeps, type: string, campaign: Campaign, actor: Ac
     },
   });
 
+/**
+ * `template`: the template version the texts were copied from (template-service.ts campaignContentFrom),
+ * recorded on the campaign; the campaign keeps its copy whatever happens to the template later.
+ */
 export const createCampaign = async (
   deps: CampaignDeps,
   actor: Actor,
   input: CampaignInput,
+  template?: TemplateRef,
 ): Promise<Campaign> => {
   const now = deps.now();
+  // The id first: with treatments or a holdout it decides the groups the estimate counts.
+  const id = deps.newId();
   const draft = {
+    id,
     name: input.name,
     message: input.message,
     ...contentOf(input),
@@ -211,8 +245,8 @@ export const createCampaign = async (
   };
   assertSplit(draft);
   const campaign: Campaign = {
-    id: deps.newId(),
     ...draft,
+    ...(template ? { template } : {}),
     schedule: input.schedule,
     sendAt: resolveNewSchedule(input.schedule, input.timeZone, now),
     sendingWindow: input.sendingWindow === undefined ? { ...DEFAULT_SENDING_WINDOW } : input.sendingWindow,
@@ -303,10 +337,14 @@ export const transitionCampaign = async (
   const at = now.toISOString();
   switch (action) {
     case 'submit': {
+      assertTransition('submit', current.status);
+      const estimate = await estimateFor(deps, current);
+      const refusal = missingFieldValues(estimate, current.audienceIds);
+      if (refusal) throw refusal;
       const updated = await applyTransition(deps, actor, current, 'submit', {
         submittedBy: actor.userId,
         submittedAt: at,
-        estimate: await estimateFor(deps, current),
+        estimate,
       });
       await publish(deps, 'submitted', updated, actor);
       return updated;

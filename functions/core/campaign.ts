@@ -171,10 +171,46 @@ export const addSplitIssue = (
   });
 };
 
-export const CampaignInput = z
-  .strictObject({ ...campaignFields, timeZone: TimeZone.default(DEFAULT_TIME_ZONE) })
-  .meta({ id: 'CampaignInput' });
+/** A campaign with its own text, as the service creates it (the create body resolved: CampaignCreateInput). */
+export const CampaignInput = z.strictObject({
+  ...campaignFields,
+  timeZone: TimeZone.default(DEFAULT_TIME_ZONE),
+});
 export type CampaignInput = z.output<typeof CampaignInput>;
+
+/** A template's id as a path parameter or a campaign's `templateId` takes it (ids we make are ULIDs). */
+export const TemplateId = z.string().min(1).max(64);
+
+/**
+ * `POST /v1/campaigns`: the campaign's own `message`, or a template's (`templateId`, optionally
+ * `templateVersion`), never both: which of the two should win would be a guess.
+ */
+export const CampaignCreateInput = CampaignInput.extend({
+  message: MessageText.optional().meta({ description: 'The vi text; required unless templateId is given' }),
+  templateId: TemplateId.optional().meta({
+    description:
+      'Take the message and variants from this template (copied: later edits of the template change nothing here); then leave message and variants out',
+  }),
+  templateVersion: z
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'The template version to copy; default its current one' }),
+})
+  .superRefine((input, ctx) => {
+    if (input.templateId === undefined) {
+      if (input.message === undefined) ctx.addIssue({ ...customIssue('required'), path: ['message'] });
+      if (input.templateVersion !== undefined) {
+        ctx.addIssue({ ...customIssue('template_version_without_template'), path: ['templateVersion'] });
+      }
+      return;
+    }
+    for (const field of ['message', 'variants'] as const) {
+      if (input[field] !== undefined) ctx.addIssue({ ...customIssue('text_with_template'), path: [field] });
+    }
+  })
+  .meta({ id: 'CampaignInput' });
+export type CampaignCreateInput = z.output<typeof CampaignCreateInput>;
 
 /** Only the fields sent change; nothing is defaulted. */
 export const CampaignPatch = z.strictObject(campaignFields).partial().meta({ id: 'CampaignPatch' });

@@ -46,29 +46,25 @@ export class ValidationError extends AppError {
   }
 }
 
-export class InvalidJsonError extends AppError {
-  constructor(message = 'The request body is not valid JSON') {
-    super('invalid_json', 400, message, undefined, undefined, { code: 'invalid_json' });
-  }
-}
+/**
+ * An error of one kind that needs nothing but its message (and has one that usually serves), its top-level
+ * message catalogued under its own code.
+ */
+const errorKind = (code: ErrorMessageCode, status: number, fallback: string) =>
+  class extends AppError {
+    constructor(message = fallback) {
+      super(code, status, message, undefined, undefined, { code });
+    }
+  };
 
-export class UnauthorizedError extends AppError {
-  constructor(message = 'A valid bearer token is required') {
-    super('unauthorized', 401, message, undefined, undefined, { code: 'unauthorized' });
-  }
-}
-
-export class InvalidSignatureError extends AppError {
-  constructor(message = 'The webhook signature is missing or invalid') {
-    super('invalid_signature', 401, message, undefined, undefined, { code: 'invalid_signature' });
-  }
-}
-
-export class ForbiddenError extends AppError {
-  constructor(message = 'Your role does not allow this action') {
-    super('forbidden', 403, message, undefined, undefined, { code: 'forbidden' });
-  }
-}
+export class InvalidJsonError extends errorKind('invalid_json', 400, 'The request body is not valid JSON') {}
+export class UnauthorizedError extends errorKind('unauthorized', 401, 'A valid bearer token is required') {}
+export class InvalidSignatureError extends errorKind(
+  'invalid_signature',
+  401,
+  'The webhook signature is missing or invalid',
+) {}
+export class ForbiddenError extends errorKind('forbidden', 403, 'Your role does not allow this action') {}
 
 export class NotFoundError extends AppError {
   constructor(what: string) {

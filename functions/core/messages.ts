@@ -55,9 +55,21 @@ const ERROR_MESSAGES = {
   },
   rate_limited: { en: 'Too many requests', vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau' },
   internal_error: { en: 'Something went wrong on our side', vi: 'Đã có lỗi ở phía hệ thống' },
+  template_archived: {
+    en: 'Template {templateId} is archived: unarchive it to start a campaign from it or to edit it',
+    vi: 'Mẫu tin {templateId} đã được lưu trữ: hãy bỏ lưu trữ để tạo chiến dịch từ mẫu hoặc sửa mẫu',
+  },
+  template_version_conflict: {
+    en: 'Template {templateId} is at version {current}, not {expected}: it was changed meanwhile; reload and edit again',
+    vi: 'Mẫu tin {templateId} đang ở phiên bản {current}, không phải {expected}: đã có người sửa trong lúc đó; hãy tải lại rồi sửa',
+  },
   more_problems: {
     en: '{message} ({omitted} more problems not listed)',
     vi: '{message} (còn {omitted} lỗi khác không liệt kê)',
+  },
+  submit_missing_field_values: {
+    en: 'Some recipients have no value for {fields} fields the text needs without a fallback: add the values to the audience, or give each placeholder a fallback such as {{Tên|bà con}}',
+    vi: 'Một số người nhận chưa có giá trị cho {fields} trường thông tin mà nội dung cần (không có từ thay thế): hãy bổ sung giá trị vào danh sách người nhận, hoặc thêm từ thay thế cho trường, ví dụ {{Tên|bà con}}',
   },
 } as const satisfies Record<string, Entry>;
 
@@ -170,8 +182,16 @@ const DETAIL_MESSAGES = {
     vi: 'Trang tính đầu tiên trống: dòng đầu tiên phải là dòng tiêu đề, ví dụ Số điện thoại, Tỉnh/Thành phố, Xã/Phường, Nhóm',
   },
   unknown_columns_ignored: {
-    en: 'Columns not imported (ignored): {columns}. Imported columns: phone (Số điện thoại, SĐT), province (Tỉnh/Thành phố), commune (Xã/Phường), tags (Nhóm)',
-    vi: 'Các cột không được nhập (bỏ qua): {columns}. Các cột được nhập: Số điện thoại (SĐT), Tỉnh/Thành phố, Xã/Phường, Nhóm',
+    en: 'Columns not imported (ignored): {columns}. Row numbers (STT) mean nothing to a message; any other column is kept as a subscriber attribute when its header can name a placeholder (letters or digits, at most 40 characters, not "link")',
+    vi: 'Các cột không được nhập (bỏ qua): {columns}. Cột số thứ tự (STT) không dùng trong tin nhắn; các cột khác được lưu làm thông tin thuê bao khi tiêu đề cột dùng được làm tên trường (chữ hoặc số, tối đa 40 ký tự, không phải "link")',
+  },
+  attribute_columns: {
+    en: 'Kept with each subscriber as attributes, for placeholders in messages: {columns}',
+    vi: 'Được lưu cùng mỗi thuê bao làm thông tin riêng, dùng cho các trường trong tin nhắn: {columns}',
+  },
+  too_many_attribute_columns: {
+    en: 'At most {maximum} columns of a file are kept as subscriber attributes; these were ignored: {columns}',
+    vi: 'Mỗi tệp chỉ lưu tối đa {maximum} cột làm thông tin thuê bao; các cột sau bị bỏ qua: {columns}',
   },
   legacy_district_column: {
     en: 'The file has a district column: since 1 July 2025 Vietnam has no district level. The values are kept as district; give a commune column (Xã/Phường) instead',
@@ -217,6 +237,26 @@ const DETAIL_MESSAGES = {
   too_many_tags: {
     en: 'a subscriber may have at most {maximum} tags',
     vi: 'mỗi thuê bao thuộc tối đa {maximum} nhóm',
+  },
+  attribute_too_long: {
+    en: 'the value of column "{column}" is longer than {maximum} characters',
+    vi: 'giá trị cột "{column}" dài quá {maximum} ký tự',
+  },
+  attribute_control_character: {
+    en: 'the value of column "{column}" contains a line break or control character',
+    vi: 'giá trị cột "{column}" chứa dấu xuống dòng hoặc ký tự điều khiển',
+  },
+  attribute_placeholder: {
+    en: 'the value of column "{column}" contains {{ or }}: a subscriber\'s value is never a placeholder',
+    vi: 'giá trị cột "{column}" chứa {{ hoặc }}: thông tin thuê bao không được là một trường thay thế',
+  },
+  ambiguous_language: {
+    en: '"Thái" may be Thái Đen (Tai Dam, tag blt) or Thái Trắng (Tai Dón, tag twh): write one of them; the subscriber was added without a language and gets the Vietnamese text',
+    vi: '"Thái" có thể là Thái Đen (mã blt) hoặc Thái Trắng (mã twh): hãy ghi rõ một trong hai; thuê bao đã được thêm nhưng không có ngôn ngữ và sẽ nhận tin tiếng Việt',
+  },
+  unknown_language: {
+    en: "names no language the import knows: write a name such as H'Mông, Thái Đen, Thái Trắng, Khmer, Ê Đê, Tày, Nùng, không dấu, or a language tag (hmn, blt, twh, km, rad, tyz, vi-x-khongdau); the subscriber was added without a language and gets the Vietnamese text",
+    vi: "không phải tên ngôn ngữ đã biết: hãy ghi tên như H'Mông, Thái Đen, Thái Trắng, Khmer, Ê Đê, Tày, Nùng, không dấu, hoặc mã ngôn ngữ (hmn, blt, twh, km, rad, tyz, vi-x-khongdau); thuê bao đã được thêm nhưng không có ngôn ngữ và sẽ nhận tin tiếng Việt",
   },
   unknown_province: {
     en: 'names no province or centrally run city of Vietnam, current (since 1 July 2025) or former; the subscriber was added without a province (see GET /v1/provinces)',
@@ -313,6 +353,24 @@ const DETAIL_MESSAGES = {
   holdout_too_large: {
     en: 'must be at most {maximum} %',
     vi: 'không được quá {maximum} %',
+  },
+  missing_field_values: {
+    en: '{missing} recipients of audience {audienceId} have no value for the field {field}',
+    vi: '{missing} người nhận trong danh sách {audienceId} chưa có giá trị cho trường {field}',
+  },
+  // templates (issue #16)
+  text_with_template: {
+    en: 'must be left out when templateId is given: the campaign takes the template’s texts',
+    vi: 'phải bỏ trống khi đã chọn mẫu tin (templateId): chiến dịch lấy nội dung của mẫu',
+  },
+  template_version_without_template: {
+    en: 'needs templateId',
+    vi: 'cần chọn mẫu tin (templateId)',
+  },
+  unknown_template: { en: 'no such template', vi: 'không có mẫu tin này' },
+  unknown_template_version: {
+    en: 'no such version: the template has versions 1 to {latest}',
+    vi: 'không có phiên bản này: mẫu tin có các phiên bản từ 1 đến {latest}',
   },
   // partners
   invalid_partner_id: {
@@ -547,6 +605,11 @@ const FIELD_LABELS_VI: Readonly<Record<string, string>> = {
   limit: 'Số mục mỗi trang',
   cursor: 'Vị trí trang',
   status: 'Trạng thái',
+  variants: 'Bản ngôn ngữ khác',
+  templateId: 'Mẫu tin',
+  templateVersion: 'Phiên bản mẫu tin',
+  version: 'Phiên bản',
+  archived: 'Gồm cả mẫu đã lưu trữ',
 };
 
 /**

@@ -19,13 +19,8 @@ export const SCHEMA_VERSION = 1;
 /** The store the migration needs, on top of the audience store's lease. */
 export interface MigrationStore extends Pick<
   AudienceStore,
-  'list' | 'beginImport' | 'finishImport' | 'abandonImport'
+  'list' | 'beginImport' | 'finishImport' | 'abandonImport' | 'rewriteMembers'
 > {
-  /**
-   * Rewrites the audience's stored members with `rewrite`, chunk by chunk in batched writes; a chunk
-   * whose members `rewrite` leaves unchanged (the same objects) is not written. Answers members changed.
-   */
-  rewriteMembers(audienceId: string, rewrite: (member: AudienceMember) => AudienceMember): Promise<number>;
   schemaVersion(): Promise<number>;
   setSchemaVersion(version: number): Promise<void>;
 }

@@ -2,9 +2,11 @@
  * Vietnam's provincial-level units since 1 July 2025 (docs/provinces.md): 34 units, 28 provinces (tỉnh)
  * and 6 centrally run cities (thành phố trực thuộc trung ương), merged from the 63 of before by
  * Resolution 202/2025/QH15 of the National Assembly (12 June 2025). Codes are those of Decision
- * 19/2025/QĐ-TTg (the code of the former unit that holds the new seat). Pure data and matching, no
- * imports: the console bundles it too.
+ * 19/2025/QĐ-TTg (the code of the former unit that holds the new seat). Pure data and matching; its one
+ * import imports nothing, so the console bundles it too.
  */
+
+import { foldAccents } from './fold-accents.js';
 
 export type ProvinceKind = 'province' | 'city';
 
@@ -86,10 +88,7 @@ const PREFIXES = ['tinh ', 'thanh pho ', 'tp '];
  * hyphens, dashes, dots and underscores one space. `Tỉnh  Bắc-Kạn` → `tinh bac kan`.
  */
 export const foldPlaceName = (text: string): string =>
-  text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
+  foldAccents(text)
     .toLowerCase()
     .replace(/[\s\-\u2010-\u2015.,_/]+/gu, ' ')
     .trim();

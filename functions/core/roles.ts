@@ -1,15 +1,20 @@
 import { maskPhone } from './phone.js';
 
-/** Contract §2: roles and what each may do. A higher role includes the rights of the lower ones. */
+/** Contract §2: roles and what each may do. A higher role includes the rights of the lower ones, but for `author`. */
 export const ROLES = ['planner', 'officer', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 
-/** Who may call a route: readers (planner and up), editors (officer and up), approvers, admins. */
+/**
+ * Who may call a route: readers (planner and up), editors (officer and up), approvers, admins; and the
+ * authors of message templates, officers and admins: not approvers, who review the campaigns that copy a
+ * template's text and so must not have written it.
+ */
 export const ACCESS = {
   read: ['planner', 'officer', 'approver', 'admin'],
   edit: ['officer', 'approver', 'admin'],
+  author: ['officer', 'admin'],
   approve: ['approver', 'admin'],
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

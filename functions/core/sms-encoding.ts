@@ -136,6 +136,16 @@ export const estimateMessage = (
 };
 
 /**
+ * `estimateMessage` without the unaccented alternative: what a text costs as it is, for the estimate of a
+ * campaign, which measures each recipient's own text (the alternative would double its work).
+ */
+export const measureMessage = (
+  text: string,
+  options: { shortLinkLength?: number } = {},
+): Omit<MessageEstimate, 'gsmAlternative'> =>
+  measure(text.normalize('NFC'), options.shortLinkLength ?? DEFAULT_SHORT_LINK_LENGTH);
+
+/**
  * The parts a phone receives, in order, once each `{{link:URL}}` has become `link(url, index)` (a short
  * link of the length the estimate counts, by default `x`s): the same split as `estimateMessage` counts.
  */

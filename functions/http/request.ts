@@ -88,6 +88,9 @@ export const issuesToDetails = (issues: readonly z.core.$ZodIssue[], prefix?: st
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => detail([...base, fieldName(key)].join('.'), 'unrecognized_keys'));
     }
+    // A record's key refused by its own schema (a variant's language tag): that schema's reasons, not zod's
+    // bare `invalid_key`.
+    if (issue.code === 'invalid_key') return issuesToDetails(issue.issues, base.join('.'));
     const { code, params } = codeOf(issue);
     return [
       { path: base.join('.') || BODY_PATH, code, message: issue.message, ...(params ? { params } : {}) },

@@ -17,7 +17,13 @@ import {
   type ReportDraft,
   type SimulatorMode,
 } from './carrier-rules.js';
-import { SignedPoster, inboundBody, reportsBody, type ReplyItem } from './delivery-reports.js';
+import {
+  SignedPoster,
+  inboundBody,
+  reportsBody,
+  type ReplyItem,
+  type SignedPosterOptions,
+} from './delivery-reports.js';
 
 export interface CarrierSimulatorOptions {
   partnerId: string;
@@ -217,16 +223,17 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
   // Every batch in flight waits on this signal: dozens at once is normal, not a listener leak.
   setMaxListeners(0, lifetime.signal);
   const retryDelayMs = options.reportRetryDelayMs ?? 500;
+  /** A poster to our API on this simulator's clock, signed with its secret of the moment. */
+  const signedPoster = <Draft extends object>(
+    poster: Omit<SignedPosterOptions<Draft>, 'retryDelayMs' | 'secret' | 'now'>,
+  ) => new SignedPoster<Draft>({ ...poster, retryDelayMs, secret: () => secret, now });
 
   const replies =
     options.reportUrl && options.inboundUrl && replyRates.replyRate > 0
-      ? new SignedPoster<ReplyItem>({
+      ? signedPoster<ReplyItem>({
           url: options.inboundUrl,
           body: inboundBody,
           delayMs: options.replyDelayMs ?? 1000,
-          retryDelayMs,
-          secret: () => secret,
-          now,
           onPosted: (posted) => {
             transport.repliesPosted += posted.length;
             transport.optOutRepliesPosted += posted.filter((reply) => reply.optOut).length;
@@ -258,13 +265,10 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
   };
 
   const reports = options.reportUrl
-    ? new SignedPoster<ReportDraft>({
+    ? signedPoster<ReportDraft>({
         url: options.reportUrl,
         body: reportsBody,
         delayMs: options.reportDelayMs ?? 1000,
-        retryDelayMs,
-        secret: () => secret,
-        now,
         onPosted: (posted) => {
           transport.reportsPosted += posted.length;
           followReports(posted);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openConsole, type ConsoleRun } from './harness.js';
+import { holdRequests, openConsole, type ConsoleRun } from './harness.js';
 import { seed, seedAudience, seedSubmittedCampaign, signIn, type Who } from './seed.js';
 
 /**
@@ -174,24 +174,17 @@ describe('an approver in the console', () => {
     expect(await run.check('review-confirm')).toEqual([]);
     // The first answer is held while the button is pressed again: one approval is sent, the button
     // says it is working and is disabled until the answer comes.
-    let sent = 0;
-    let release = () => {};
-    const held = new Promise<void>((done) => (release = done));
-    await page.route('**/v1/campaigns/*/approve', async (route) => {
-      sent++;
-      await held;
-      await route.continue();
-    });
+    const approvals = await holdRequests(page, '**/v1/campaigns/*/approve');
     const confirm = dialog.locator('.button--primary');
     await confirm.click();
-    await vi.waitFor(() => expect(sent).toBe(1));
+    await vi.waitFor(() => expect(approvals.sent()).toBe(1));
     expect(await confirm.isDisabled()).toBe(true);
     expect(await confirm.textContent()).toBe('Đang xử lý…');
     await confirm.click({ force: true });
-    release();
+    approvals.release();
     await page.getByText('Đã phê duyệt chiến dịch.').waitFor();
-    await page.unroute('**/v1/campaigns/*/approve');
-    expect(sent).toBe(1);
+    await approvals.stop();
+    expect(approvals.sent()).toBe(1);
     await dialog.waitFor({ state: 'hidden' });
     expect(await page.locator('.error-summary').count()).toBe(0);
 

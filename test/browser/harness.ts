@@ -98,3 +98,19 @@ export const openConsole = async (name: string): Promise<ConsoleRun> => {
     },
   };
 };
+
+/**
+ * Holds every request to `pattern` until `release()` (each then goes on to the API), counting them: to
+ * press a button again while its first request is still in flight and see it sent once.
+ */
+export const holdRequests = async (page: Page, pattern: string) => {
+  let sent = 0;
+  let release = () => {};
+  const held = new Promise<void>((done) => (release = done));
+  await page.route(pattern, async (route) => {
+    sent++;
+    await held;
+    await route.continue();
+  });
+  return { sent: () => sent, release, stop: () => page.unroute(pattern) };
+};

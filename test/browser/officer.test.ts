@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { messageFor } from '#core/messages.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openConsole, type ConsoleRun } from './harness.js';
-import { signIn } from './seed.js';
+import { holdRequests, openConsole, type ConsoleRun } from './harness.js';
+import { openNewAudienceForm, signIn, submitNewAudience } from './seed.js';
 
 /**
  * An officer's work through the console only, as a user does it: upload a CSV file with bad rows and see
@@ -35,15 +35,10 @@ afterAll(() => run?.stop());
 describe('an officer in the console', () => {
   it('creates an audience and uploads a CSV file, then sees the rejected rows with their reasons', async () => {
     const { page } = run;
-    await page.getByRole('navigation').getByRole('link', { name: 'Danh sách người nhận' }).click();
-    await page.getByRole('heading', { name: 'Danh sách người nhận' }).waitFor();
-    await page.getByRole('link', { name: 'Tạo danh sách' }).click();
-    await page.getByRole('heading', { name: 'Tạo danh sách người nhận' }).waitFor();
+    await openNewAudienceForm(run);
     expect(await run.check('audience-new')).toEqual([]);
 
-    await page.getByLabel('Tên danh sách').fill(audienceName);
-    await page.getByRole('button', { name: 'Tạo danh sách' }).click();
-    await page.getByRole('heading', { name: audienceName }).waitFor();
+    await submitNewAudience(run, audienceName);
     expect(await run.check('audience-empty')).toEqual([]);
 
     // A file the server cannot read at all: its reason shows beside the file field.
@@ -201,22 +196,15 @@ describe('an officer in the console', () => {
     await page.locator('#test-phones-error').getByText('tối đa 5 số').waitFor();
     await phones.fill('0981111111, 0912222222');
     // The first answer is held while the button is pressed again: the test is still sent once.
-    let sent = 0;
-    let release = () => {};
-    const held = new Promise<void>((done) => (release = done));
-    await page.route('**/v1/campaigns/*/test', async (route) => {
-      sent++;
-      await held;
-      await route.continue();
-    });
+    const tests = await holdRequests(page, '**/v1/campaigns/*/test');
     const button = page.getByTestId('test-send');
     await button.click();
-    await vi.waitFor(() => expect(sent).toBe(1));
+    await vi.waitFor(() => expect(tests.sent()).toBe(1));
     await button.click({ force: true });
-    release();
+    tests.release();
     await page.getByText('Đã gửi thử tới 2 số.').waitFor();
-    await page.unroute('**/v1/campaigns/*/test');
-    expect(sent).toBe(1);
+    await tests.stop();
+    expect(tests.sent()).toBe(1);
     await page.getByText('+84981111111: đang chờ gửi').waitFor();
 
     await page.getByRole('button', { name: 'Gửi phê duyệt' }).click();

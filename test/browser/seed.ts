@@ -84,3 +84,18 @@ export const signIn = async (run: ConsoleRun, who: Who): Promise<void> => {
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.getByRole('heading', { name: 'Chiến dịch', exact: true }).waitFor();
 };
+
+/** UI: from the navigation to the new-audience form. */
+export const openNewAudienceForm = async ({ page }: ConsoleRun): Promise<void> => {
+  await page.getByRole('navigation').getByRole('link', { name: 'Danh sách người nhận' }).click();
+  await page.getByRole('heading', { name: 'Danh sách người nhận' }).waitFor();
+  await page.getByRole('link', { name: 'Tạo danh sách' }).click();
+  await page.getByRole('heading', { name: 'Tạo danh sách người nhận' }).waitFor();
+};
+
+/** UI: creates the audience on the open new-audience form, and waits for its page. */
+export const submitNewAudience = async ({ page }: ConsoleRun, name: string): Promise<void> => {
+  await page.getByLabel('Tên danh sách').fill(name);
+  await page.getByRole('button', { name: 'Tạo danh sách' }).click();
+  await page.getByRole('heading', { name }).waitFor();
+};

@@ -1,11 +1,26 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, openConsole, type ConsoleRun } from './harness.js';
+import { signIn, type Who } from './seed.js';
 
 let run: ConsoleRun;
 beforeAll(async () => {
   run = await openConsole('sign-in');
 });
 afterAll(() => run?.stop());
+
+/** Signs in through the form and answers the main navigation, once the header names who signed in. */
+const signedInNav = async (who: Who, roleShown: string) => {
+  await signIn(run, who);
+  await run.page.getByText(`${who.user} (${roleShown})`).waitFor();
+  return run.page.getByRole('navigation', { name: 'Điều hướng chính' });
+};
+
+/** Back on the sign-in page with no token left in the tab. */
+const expectSignedOut = async (page: Page) => {
+  await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
+  expect(await page.evaluate('sessionStorage.getItem("console.token")')).toBeNull();
+};
 
 describe('signing in to the console (local runtime)', () => {
   it('sends a visitor to the sign-in page, which offers the four roles in Vietnamese', async () => {
@@ -33,18 +48,12 @@ describe('signing in to the console (local runtime)', () => {
     await page.evaluate(`sessionStorage.setItem('console.token', ${JSON.stringify(forged)})`);
     await page.goto(`${run.url}/campaigns`);
     await page.getByText('Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.').waitFor();
-    await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
-    expect(await page.evaluate('sessionStorage.getItem("console.token")')).toBeNull();
+    await expectSignedOut(page);
   });
 
   it('signs an officer in with a token kept in sessionStorage, never localStorage, and signs out', async () => {
     const { page } = run;
-    await page.getByLabel('Cán bộ truyền thông').check();
-    await page.getByLabel('Tên người dùng').fill('can-bo.backan@local');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByRole('heading', { name: 'Chiến dịch' }).waitFor();
-    await page.getByText('can-bo.backan@local (Cán bộ truyền thông)').waitFor();
-    const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
+    const nav = await signedInNav({ role: 'officer', user: 'can-bo.backan@local' }, 'Cán bộ truyền thông');
     for (const item of ['Chiến dịch', 'Tạo chiến dịch', 'Danh sách người nhận', 'Từ chối nhận tin'])
       await nav.getByRole('link', { name: item, exact: true }).waitFor();
     expect(await page.evaluate('Object.keys(localStorage).length')).toBe(0);
@@ -52,17 +61,12 @@ describe('signing in to the console (local runtime)', () => {
     expect(await run.check('campaigns-empty')).toEqual([]);
 
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
-    await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
-    expect(await page.evaluate('sessionStorage.getItem("console.token")')).toBeNull();
+    await expectSignedOut(page);
   });
 
   it('hides from a planner what only officers may do', async () => {
     const { page } = run;
-    await page.getByLabel('Cán bộ theo dõi số liệu').check();
-    await page.getByLabel('Tên người dùng').fill('theo-doi@local');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByText('theo-doi@local (Cán bộ theo dõi số liệu)').waitFor();
-    const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
+    const nav = await signedInNav({ role: 'planner', user: 'theo-doi@local' }, 'Cán bộ theo dõi số liệu');
     expect(await nav.getByRole('link').allTextContents()).toEqual(['Chiến dịch', 'Số liệu tổng hợp', 'Lịch']);
     expect(await page.getByRole('link', { name: 'Tạo chiến dịch' }).count()).toBe(0);
   });

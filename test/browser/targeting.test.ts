@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xlsxFile } from '#support/xlsx.js';
 import { openConsole, type ConsoleRun } from './harness.js';
-import { signIn } from './seed.js';
+import { openNewAudienceForm, signIn, submitNewAudience } from './seed.js';
 
 /**
  * Issue #15 in the console, through the UI only: an officer uploads an Excel file with former province
@@ -38,11 +38,8 @@ afterAll(() => run?.stop());
 describe('targeting by place and group in the console', () => {
   it('uploads an Excel file and shows the former names moved, the unknown province and the legacy column', async () => {
     const { page } = run;
-    await page.getByRole('navigation').getByRole('link', { name: 'Danh sách người nhận' }).click();
-    await page.getByRole('link', { name: 'Tạo danh sách' }).click();
-    await page.getByLabel('Tên danh sách').fill(audienceName);
-    await page.getByRole('button', { name: 'Tạo danh sách' }).click();
-    await page.getByRole('heading', { name: audienceName }).waitFor();
+    await openNewAudienceForm(run);
+    await submitNewAudience(run, audienceName);
     await page.getByText('“Số điện thoại”, “SĐT”', { exact: false }).waitFor();
     await page.getByText('định dạng cột số điện thoại là Văn bản (Text)', { exact: false }).waitFor();
 

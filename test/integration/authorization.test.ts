@@ -26,6 +26,7 @@ let dispatcher: { stop(): Promise<void> };
 let partner: SimulatedPartner;
 let campaignId: string;
 let audienceId: string;
+let templateId: string;
 const secrets: Record<string, string> = {};
 
 const RECIPIENTS = Array.from({ length: 6 }, (_, i) => phone('viettel', 2_100_000 + i));
@@ -61,6 +62,11 @@ beforeAll(async () => {
     message: 'Canh giac. Goi 111. {{link:https://example.gov.vn/111}}',
   });
   campaignId = campaign.id;
+  const template = await send(api, 'createTemplate', {
+    as: 'officer',
+    json: { name: 'Quyền', message: 'Kính gửi {{tên|bà con}}: gọi 111.' },
+  });
+  templateId = bodyOf(template, 201).id;
   await waitForStatus(api, campaignId, 'completed', 30_000);
   // A reply from a recipient, so the replies list has a phone in it.
   const reply = await postInbound(server.url, 'authz-a', secrets['authz-a'] ?? '', [
@@ -81,6 +87,8 @@ const probePath = (path: string) =>
     .replace('{campaignId}', '01ARZ3NDEKTSV4RRFFQ69G5FAV')
     .replace('{audienceId}', '01ARZ3NDEKTSV4RRFFQ69G5FAV')
     .replace('{partnerId}', 'nobody-here')
+    .replace('{templateId}', '01ARZ3NDEKTSV4RRFFQ69G5FAV')
+    .replace('{version}', '1')
     .replace('{phone}', encodeURIComponent('+84981230000'))
     .replace('{code}', 'zzzzzz')
     .replace('{action}', 'submit');
@@ -127,6 +135,8 @@ describe('planners and phone numbers', () => {
     path
       .replace('{campaignId}', campaignId)
       .replace('{audienceId}', audienceId)
+      .replace('{templateId}', templateId)
+      .replace('{version}', '1')
       .replace('{phone}', encodeURIComponent(OPTED_OUT)) +
     (path === '/v1/metrics/summary'
       ? `?from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}`

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageId } from '#core/dispatch/batch.js';
-import { startLocalDispatcher } from '#local/dispatcher.js';
-import type { LocalStreams } from '#local/streams.js';
-import { startTestApi, type TestApi } from '#support/api.js';
-import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
+import type { TestApi } from '#support/api.js';
+import { startMetricsStack, type MetricsStack } from '#support/stack.js';
 import { batchesOf, createAudience, launchCampaign, phone, waitForStatus } from '#support/sending.js';
-import { startTestStreams } from '#support/streams.js';
 import { postInbound, postReports } from '#support/webhooks.js';
 import { bodyOf, send, expectStatus } from '#support/typed-api.js';
 
@@ -22,9 +19,7 @@ const OPTED_OUT = 2;
 const LINK = 'https://example.gov.vn/111';
 
 let api: TestApi;
-let dispatcher: { stop(): Promise<void> };
-let streams: LocalStreams;
-let partner: SimulatedPartner;
+let stack: MetricsStack;
 let campaignId: string;
 let secret: { current: string; retired: string };
 /** Every recipient's message: id, phone and short-link code, in batch order. */
@@ -38,7 +33,7 @@ const rotate = async (): Promise<string> => {
 
 /** The metrics once every write so far has gone through the stream, the invariant checked on each read. */
 const metrics = async () => {
-  await streams.drain();
+  await stack.streams.drain();
   const body = bodyOf(await send(api, 'getCampaignMetrics', { params: { campaignId }, as: 'planner' }), 200);
   expect(body.targeted).toBe(body.suppressed + body.queued + body.pending + body.delivered + body.failed);
   return body;
@@ -66,10 +61,8 @@ const expectMetrics = async (changes: Record<string, unknown>) => {
 };
 
 beforeAll(async () => {
-  api = await startTestApi();
-  dispatcher = await startLocalDispatcher({ pollMs: 50 });
-  streams = await startTestStreams();
-  partner = await startSimulatedPartner(api, { id: PARTNER, carriers: ['viettel'], tps: 500 });
+  stack = await startMetricsStack({ id: PARTNER, carriers: ['viettel'], tps: 500 });
+  api = stack.api;
   const subscribers = Array.from({ length: RECIPIENTS + OPTED_OUT }, (_, n) => ({
     phone: phone('viettel', 4_000_000 + n),
     province: n % 2 ? 'Bắc Kạn' : 'Hà Giang',
@@ -96,12 +89,7 @@ beforeAll(async () => {
   secret = { retired, current: await rotate() };
 }, 120_000);
 
-afterAll(async () => {
-  await streams?.stop();
-  await dispatcher?.stop();
-  await partner?.close();
-  await api?.close();
-});
+afterAll(() => stack?.stop());
 
 describe('campaign metrics through reports, replies and clicks', () => {
   it('count every recipient once when the campaign has been handed over', async () => {

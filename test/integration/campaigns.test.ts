@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoBatchStore } from '#adapters/batch-store.js';
 import { campaignDeps } from '#adapters/campaign-deps.js';
-import { dynamoDocumentClient } from '#adapters/clients.js';
 import { completeCampaign, startCampaign } from '#core/campaign-service.js';
 import type { UserAction } from '#core/campaign-status.js';
 import { ErrorBody } from '#http/schemas.js';
-import { startTestApi, type TestApi } from '#support/api.js';
-import type { CampaignView } from '#support/sending.js';
+import { startTestApi, type Caller, type TestApi } from '#support/api.js';
+import { batchesOf, type CampaignView } from '#support/sending.js';
 import { bodyOf, send, expectStatus, type RouteJson } from '#support/typed-api.js';
 
 let api: TestApi;
@@ -59,30 +57,31 @@ const act = (
   json?: unknown,
 ) => send(api, 'transitionCampaign', { params: { campaignId: id, action }, as, ...(json ? { json } : {}) });
 
+const update = (id: string, json: RouteJson<'updateCampaign'>, as: Caller = officer) =>
+  send(api, 'updateCampaign', { params: { campaignId: id }, as, json });
+
+const testSend = (id: string, phones: string[], as: Caller = officer) =>
+  send(api, 'testCampaign', { params: { campaignId: id }, as, json: { phones } });
+
 beforeAll(async () => {
   api = await startTestApi();
-  await send(api, 'putPartner', {
-    params: { partnerId: 'viettel-bk' },
-    json: {
-      name: 'Viettel Bắc Kạn',
-      webhookUrl: 'https://viettel.example/sms',
-      carriers: ['viettel'],
-      tps: 100,
-      senderId: 'BOCONGAN',
-      pricePerSegment: 300,
-    },
-  });
-  await send(api, 'putPartner', {
-    params: { partnerId: 'vnpt-bk' },
-    json: {
-      name: 'VNPT Bắc Kạn',
-      webhookUrl: 'https://vnpt.example/sms',
-      carriers: ['vinaphone'],
-      tps: 100,
-      senderId: 'BOCONGAN',
-      pricePerSegment: 250,
-    },
-  });
+  for (const [partnerId, name, webhookUrl, carrier, pricePerSegment] of [
+    ['viettel-bk', 'Viettel Bắc Kạn', 'https://viettel.example/sms', 'viettel', 300],
+    ['vnpt-bk', 'VNPT Bắc Kạn', 'https://vnpt.example/sms', 'vinaphone', 250],
+  ] as const) {
+    const put = await send(api, 'putPartner', {
+      params: { partnerId },
+      json: {
+        name,
+        webhookUrl,
+        carriers: [carrier],
+        tps: 100,
+        senderId: 'BOCONGAN',
+        pricePerSegment,
+      },
+    });
+    expectStatus(put, 201);
+  }
   // A: 3 Viettel (2 in Bắc Kạn), 1 VinaPhone, 1 MobiFone (no partner: unroutable); B overlaps A by two phones.
   audienceA = await createAudience('Học sinh Chợ Đồn', [
     { phone: '0981000001', province: 'Bắc Kạn' },
@@ -260,11 +259,7 @@ describe('campaign lifecycle', () => {
       status: 'rejected',
       rejection: { reason: 'Thiếu số hotline 111', by: approver.user },
     });
-    const edited = await send(api, 'updateCampaign', {
-      params: { campaignId: campaign.id },
-      as: officer,
-      json: { message: 'Gọi 111 nếu nghi ngờ mua bán người.' },
-    });
+    const edited = await update(campaign.id, { message: 'Gọi 111 nếu nghi ngờ mua bán người.' });
     expectStatus(edited, 200);
     expect(edited.body.message).toBe('Gọi 111 nếu nghi ngờ mua bán người.');
     expect(bodyOf(await act(campaign.id, 'submit'), 200).status).toBe('pending_approval');
@@ -285,15 +280,7 @@ describe('campaign lifecycle', () => {
   it('refuses to edit a submitted campaign (409) and to act on an unknown one (404)', async () => {
     const campaign = await create();
     await act(campaign.id, 'submit');
-    expect(
-      (
-        await send(api, 'updateCampaign', {
-          params: { campaignId: campaign.id },
-          as: officer,
-          json: { name: 'Khác' },
-        })
-      ).status,
-    ).toBe(409);
+    expect((await update(campaign.id, { name: 'Khác' })).status).toBe(409);
     expect((await act('no-such-campaign', 'submit')).status).toBe(404);
     expect((await api.sendRaw('POST', `/v1/campaigns/${campaign.id}/launch`, { as: officer })).status).toBe(
       400,
@@ -391,18 +378,14 @@ describe('campaign lifecycle', () => {
 describe('four-eyes approval', () => {
   it('forbids an approver who edited the text to approve or reject it, and audits every editor', async () => {
     const campaign = await create();
-    const edited = await send(api, 'updateCampaign', {
-      params: { campaignId: campaign.id },
-      as: approverWhoEdits,
-      json: { message: 'Gọi 111 ngay. {{link:https://example.com/khac}}' },
-    });
+    const edited = await update(
+      campaign.id,
+      { message: 'Gọi 111 ngay. {{link:https://example.com/khac}}' },
+      approverWhoEdits,
+    );
     expectStatus(edited, 200);
     expect(edited.body).toMatchObject({ createdBy: officer.user, editedBy: [approverWhoEdits.user] });
-    await send(api, 'updateCampaign', {
-      params: { campaignId: campaign.id },
-      as: officer,
-      json: { name: 'Đã sửa' },
-    });
+    await update(campaign.id, { name: 'Đã sửa' });
     const submitted = await act(campaign.id, 'submit', approverWhoEdits);
     expect(submitted.body).toMatchObject({ status: 'pending_approval', submittedBy: approverWhoEdits.user });
 
@@ -445,18 +428,10 @@ describe('four-eyes approval', () => {
 
   it('keeps an editor of a rejected version barred after the fix and resubmission', async () => {
     const campaign = await create();
-    await send(api, 'updateCampaign', {
-      params: { campaignId: campaign.id },
-      as: approverWhoEdits,
-      json: { name: 'v1' },
-    });
+    await update(campaign.id, { name: 'v1' }, approverWhoEdits);
     await act(campaign.id, 'submit');
     await act(campaign.id, 'reject', approver, { reason: 'Thiếu hotline' });
-    await send(api, 'updateCampaign', {
-      params: { campaignId: campaign.id },
-      as: officer,
-      json: { name: 'v2' },
-    });
+    await update(campaign.id, { name: 'v2' });
     await act(campaign.id, 'submit');
     expect((await act(campaign.id, 'approve', approverWhoEdits)).status).toBe(403);
   });
@@ -491,11 +466,7 @@ describe('PATCH changes only what it is sent', () => {
     const patch = patchOf();
     const created = await send(api, 'createCampaign', { as: officer, json: full() });
     expectStatus(created, 201);
-    const updated = await send(api, 'updateCampaign', {
-      params: { campaignId: created.body.id },
-      as: officer,
-      json: patch,
-    });
+    const updated = await update(created.body.id, patch);
     expectStatus(updated, 200);
     expect(rest(updated.body, field)).toEqual(rest(created.body, field));
     if (field !== 'schedule' && field !== 'timeZone') expect(updated.body.sendAt).toBe(created.body.sendAt);
@@ -510,11 +481,7 @@ describe('PATCH changes only what it is sent', () => {
       timeZone: 'Asia/Tokyo',
     });
     expect(created.sendAt).toBe('2098-06-30T23:00:00.000Z');
-    const updated = await send(api, 'updateCampaign', {
-      params: { campaignId: created.id },
-      as: officer,
-      json: { timeZone: 'Asia/Ho_Chi_Minh' },
-    });
+    const updated = await update(created.id, { timeZone: 'Asia/Ho_Chi_Minh' });
     expect(bodyOf(updated, 200).sendAt).toBe('2098-07-01T01:00:00.000Z');
   });
 });
@@ -538,11 +505,7 @@ describe('past and as-soon-as-approved schedules', () => {
     });
 
     const campaign = await create();
-    const edited = await send(api, 'updateCampaign', {
-      params: { campaignId: campaign.id },
-      as: officer,
-      json: { schedule: { sendAt: '2020-07-30T08:00:00+07:00' } },
-    });
+    const edited = await update(campaign.id, { schedule: { sendAt: '2020-07-30T08:00:00+07:00' } });
     expectStatus(edited, 400);
     expect(pastDetail(edited.body)?.message).toBe('must not be in the past');
   });
@@ -627,11 +590,7 @@ describe('past and as-soon-as-approved schedules', () => {
 describe('test sends', () => {
   it('queues the message at once for up to 5 phones, routed by carrier, marked as a test', async () => {
     const campaign = await create();
-    const response = await send(api, 'testCampaign', {
-      params: { campaignId: campaign.id },
-      as: officer,
-      json: { phones: ['0981234567', '0911234567', '0551234567'] },
-    });
+    const response = await testSend(campaign.id, ['0981234567', '0911234567', '0551234567']);
     expectStatus(response, 202);
     expect(response.body.messages).toEqual([
       {
@@ -643,12 +602,7 @@ describe('test sends', () => {
       { phone: '+84911234567', messageId: expect.any(String), partnerId: 'vnpt-bk', status: 'queued' },
       { phone: '+84551234567', messageId: '', partnerId: null, status: 'unroutable' },
     ]);
-    const batches = [];
-    for await (const page of dynamoBatchStore(
-      dynamoDocumentClient(),
-      process.env.TABLE_NAME ?? '',
-    ).listBatches(campaign.id))
-      batches.push(...page);
+    const batches = await batchesOf(campaign.id);
     expect(batches.map((b) => [b.test, b.status, b.messages.length])).toEqual([
       [true, 'queued', 1],
       [true, 'queued', 1],
@@ -666,20 +620,10 @@ describe('test sends', () => {
     ['a foreign number', { phones: ['+12025550123'] }, 'phones.0'],
   ])('rejects %s', async (_case, json, path) => {
     const campaign = await create();
-    const response = await send(api, 'testCampaign', {
-      params: { campaignId: campaign.id },
-      as: officer,
-      json,
-    });
+    const response = await testSend(campaign.id, json.phones);
     expectStatus(response, 400);
     expect(response.body.error.details?.map((d: { path: string }) => d.path)).toContain(path);
   });
-
-  const testSend = (
-    id: string,
-    phones: string[],
-    as: { role: 'officer' | 'approver'; user: string } = officer,
-  ) => send(api, 'testCampaign', { params: { campaignId: id }, as, json: { phones } });
 
   it('refuses an opted-out phone with 409 naming it, and sends nothing', async () => {
     const campaign = await create();
@@ -689,12 +633,7 @@ describe('test sends', () => {
     expect(response.body.error.details).toEqual([
       { path: 'phones.1', code: 'opted_out', message: '+84971000006 is opted out' },
     ]);
-    const batches = [];
-    for await (const page of dynamoBatchStore(
-      dynamoDocumentClient(),
-      process.env.TABLE_NAME ?? '',
-    ).listBatches(campaign.id))
-      batches.push(...page);
+    const batches = await batchesOf(campaign.id);
     expect(batches).toEqual([]);
     const audit = await send(api, 'listAudit', { query: { campaignId: campaign.id } });
     expect(bodyOf(audit, 200).items.map((e) => e.action)).toEqual(['create']);
@@ -732,25 +671,9 @@ describe('test sends', () => {
   });
 
   it('answers 404 for an unknown campaign and 403 for a planner', async () => {
-    expect(
-      (
-        await send(api, 'testCampaign', {
-          params: { campaignId: 'nope' },
-          as: officer,
-          json: { phones: ['0981000001'] },
-        })
-      ).status,
-    ).toBe(404);
+    expect((await testSend('nope', ['0981000001'])).status).toBe(404);
     const campaign = await create();
-    expect(
-      (
-        await send(api, 'testCampaign', {
-          params: { campaignId: campaign.id },
-          as: 'planner',
-          json: { phones: ['0981000001'] },
-        })
-      ).status,
-    ).toBe(403);
+    expect((await testSend(campaign.id, ['0981000001'], 'planner')).status).toBe(403);
   });
 });
 
@@ -839,11 +762,7 @@ describe('a rejection keeps the version it rejected', () => {
       version,
     });
 
-    await send(api, 'updateCampaign', {
-      params: { campaignId: campaign.id },
-      as: officer,
-      json: { message: `${message} Gọi 111.`, sendingWindow: null },
-    });
+    await update(campaign.id, { message: `${message} Gọi 111.`, sendingWindow: null });
     const resubmitted = await act(campaign.id, 'submit');
     expect(resubmitted.body).toMatchObject({
       status: 'pending_approval',

@@ -312,36 +312,47 @@ const verbosePartner = async (
 };
 
 describe("a partner's large answer", () => {
-  it('keeps at most 200 characters of a rejection reason, so the outcome is saved and the batch is handed over once', async () => {
-    // 5 reasons of 10 KB: the answer is read whole (under 64 KiB), each reason is cut.
-    const wordy = await verbosePartner('wordy', (ids) =>
-      ids.slice(0, 5).map((messageId) => ({ messageId, reason: 'x'.repeat(10_000) })),
-    );
-    const audience = await audienceOf('Bằng Vân', subscribers('viettel', 6_000_000, 20));
-    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [wordy.id] });
-    await waitForStatus(api, campaign.id, 'completed', 20_000);
+  it.each([
+    {
+      test: 'keeps at most 200 characters of a rejection reason, so the outcome is saved and the batch is handed over once',
+      why: 'the answer is read whole (under 64 KiB), each reason is cut',
+      partnerId: 'wordy',
+      reason: 'x'.repeat(10_000),
+      place: 'Bằng Vân',
+      from: 6_000_000,
+      failed: 5,
+      reasonKept: `rejected: ${'x'.repeat(200)}`,
+    },
+    {
+      test: 'stops reading an answer after 64 KiB: 5 reasons of 100 KB neither break the settle nor make the batch go again',
+      why: 'the partner took the batch (2xx); the rejections it listed are beyond what we read',
+      partnerId: 'flooding',
+      reason: 'y'.repeat(100_000),
+      place: 'Cao Sơn',
+      from: 6_100_000,
+      failed: 0,
+      reasonKept: undefined,
+    },
+  ])(
+    '$test',
+    async ({ partnerId, reason, place, from, failed, reasonKept }) => {
+      const verbose = await verbosePartner(partnerId, (ids) =>
+        ids.slice(0, 5).map((messageId) => ({ messageId, reason })),
+      );
+      const audience = await audienceOf(place, subscribers('viettel', from, 20));
+      const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [verbose.id] });
+      await waitForStatus(api, campaign.id, 'completed', 20_000);
 
-    expect(wordy.requests).toHaveLength(1);
-    const messages = (await batchesOf(campaign.id)).flatMap((b) => b.messages);
-    const rejected = messages.filter((m) => m.state === 'failed');
-    expect(rejected).toHaveLength(5);
-    expect(rejected.every((m) => m.reason === `rejected: ${'x'.repeat(200)}`)).toBe(true);
-    expect(messages.filter((m) => m.state === 'pending')).toHaveLength(15);
-  }, 30_000);
-
-  it('stops reading an answer after 64 KiB: 5 reasons of 100 KB neither break the settle nor make the batch go again', async () => {
-    const flooding = await verbosePartner('flooding', (ids) =>
-      ids.slice(0, 5).map((messageId) => ({ messageId, reason: 'y'.repeat(100_000) })),
-    );
-    const audience = await audienceOf('Cao Sơn', subscribers('viettel', 6_100_000, 20));
-    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [flooding.id] });
-    await waitForStatus(api, campaign.id, 'completed', 20_000);
-
-    expect(flooding.requests).toHaveLength(1);
-    // The partner took the batch (2xx); the rejections it listed are beyond what we read.
-    const messages = (await batchesOf(campaign.id)).flatMap((b) => b.messages);
-    expect(messages.every((m) => m.state === 'pending')).toBe(true);
-  }, 30_000);
+      expect(verbose.requests).toHaveLength(1);
+      const messages = (await batchesOf(campaign.id)).flatMap((b) => b.messages);
+      expect(messages).toHaveLength(20);
+      const rejected = messages.filter((m) => m.state === 'failed');
+      expect(rejected).toHaveLength(failed);
+      expect(rejected.every((m) => m.reason === reasonKept)).toBe(true);
+      expect(messages.filter((m) => m.state === 'pending')).toHaveLength(20 - failed);
+    },
+    30_000,
+  );
 });
 
 describe('a batch outcome over the item size', () => {

@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import { keys } from '#adapters/table.js';
 import { SHORT_CODE_LENGTH } from '#core/sms-encoding.js';
-import { startLocalDispatcher } from '#local/dispatcher.js';
-import { startTestApi, type TestApi } from '#support/api.js';
-import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
+import type { TestApi } from '#support/api.js';
+import { startSendingStack, type SendingStack } from '#support/stack.js';
 import {
   batchesOf,
   createAudience,
@@ -22,21 +21,15 @@ import {
  */
 
 let api: TestApi;
-let dispatcher: { stop(): Promise<void> };
-let partner: SimulatedPartner;
+let stack: SendingStack;
 const TARGET = 'https://example.gov.vn/111';
 
 beforeAll(async () => {
-  api = await startTestApi();
-  dispatcher = await startLocalDispatcher({ pollMs: 50 });
-  partner = await startSimulatedPartner(api, { id: 'links-viettel', carriers: ['viettel'], tps: 200 });
+  stack = await startSendingStack({ id: 'links-viettel', carriers: ['viettel'], tps: 200 });
+  api = stack.api;
 });
 
-afterAll(async () => {
-  await dispatcher?.stop();
-  await partner?.close();
-  await api?.close();
-});
+afterAll(() => stack?.stop());
 
 const open = (code: string) => fetch(`${api.url}/l/${code}`, { redirect: 'manual' });
 
@@ -65,7 +58,7 @@ describe('short links', () => {
     );
     const campaign = await launchCampaign(api, {
       audienceIds: [audience],
-      partnerIds: [partner.id],
+      partnerIds: [stack.partner.id],
       message: `Canh giac mua ban nguoi. Goi 111. {{link:${TARGET}}}`,
     });
     campaignId = String(campaign.id);

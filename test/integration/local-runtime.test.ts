@@ -234,52 +234,52 @@ describe('the local server (local/server.ts) in this process', () => {
       send();
     });
 
-  it('answers 401 before reading the body of a request without a token', async () => {
-    // The body is announced but never sent: only an answer that did not wait for it can arrive.
-    const response = await post(
-      '/v1/audiences',
-      { 'content-type': 'application/json', 'content-length': '5000000' },
-      false,
-    );
-    expectStatus(response, 401);
-    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'unauthorized' } });
-  });
-
-  it('answers 403 before reading the body of a role that may not call the route', async () => {
+  // An announced body that is never sent (keepSending false): only an answer that did not wait for it arrives.
+  it.each([
+    {
+      test: 'answers 401 before reading the body of a request without a token',
+      role: undefined,
+      length: '5000000',
+      keepSending: false,
+      status: 401,
+      code: 'unauthorized',
+    },
+    {
+      test: 'answers 403 before reading the body of a role that may not call the route',
+      role: 'planner',
+      length: '5000000',
+      keepSending: false,
+      status: 403,
+      code: 'forbidden',
+    },
+    {
+      test: 'answers 413 to a body announced larger than the route takes, without reading it',
+      role: 'officer',
+      length: String(11 * 1024 * 1024),
+      keepSending: false,
+      status: 413,
+      code: 'payload_too_large',
+    },
+    {
+      test: 'answers 413, then closes, to a body of unknown length that grows past the limit',
+      role: 'officer',
+      length: undefined,
+      keepSending: true,
+      status: 413,
+      code: 'payload_too_large',
+    },
+  ] as const)('$test', async ({ role, length, keepSending, status, code }) => {
     const response = await post(
       '/v1/audiences',
       {
-        authorization: `Bearer ${await api.token('planner')}`,
+        ...(role ? { authorization: `Bearer ${await api.token(role)}` } : {}),
         'content-type': 'application/json',
-        'content-length': '5000000',
+        ...(length ? { 'content-length': length } : {}),
       },
-      false,
+      keepSending,
     );
-    expectStatus(response, 403);
-  });
-
-  it('answers 413 to a body announced larger than the route takes, without reading it', async () => {
-    const response = await post(
-      '/v1/audiences',
-      {
-        authorization: `Bearer ${await api.token('officer')}`,
-        'content-type': 'application/json',
-        'content-length': String(11 * 1024 * 1024),
-      },
-      false,
-    );
-    expectStatus(response, 413);
-    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'payload_too_large' } });
-  });
-
-  it('answers 413, then closes, to a body of unknown length that grows past the limit', async () => {
-    const response = await post(
-      '/v1/audiences',
-      { authorization: `Bearer ${await api.token('officer')}`, 'content-type': 'application/json' },
-      true,
-    );
-    expectStatus(response, 413);
-    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'payload_too_large' } });
+    expectStatus(response, status);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code } });
   });
 
   it('answers 413 to an 11 MiB body sent with fetch', async () => {

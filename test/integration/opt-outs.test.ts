@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import { dynamoOptOutStore } from '#adapters/opt-out-store.js';
 import { startTestApi, type Caller, type TestApi } from '#support/api.js';
-import { expectError, expectStatus, send } from '#support/typed-api.js';
+import { expectError, expectReplayed, expectStatus, send } from '#support/typed-api.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -51,12 +51,7 @@ describe('opt-outs', () => {
       json: { phone: '0983334455' },
       headers: { 'idempotency-key': 'oo-1' },
     };
-    const first = await send(api, 'createOptOut', request);
-    const replay = await send(api, 'createOptOut', request);
-    expectStatus(first, 201);
-    expectStatus(replay, 201);
-    expect(replay.body).toEqual(first.body);
-    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    await expectReplayed(() => send(api, 'createOptOut', request), 201);
   });
 
   it('answers 404 for a phone that is not opted out', async () => {

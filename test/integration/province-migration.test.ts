@@ -44,6 +44,8 @@ const seedOldAudience = async (): Promise<string> => {
       ['Thái Nguyên', 1],
       ['Mường Tè', 1],
     ]),
+    byLanguage: new Map(),
+    attributes: new Map(),
   });
   return id;
 };

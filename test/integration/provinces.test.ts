@@ -1,33 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalDispatcher } from '#local/dispatcher.js';
-import type { LocalStreams } from '#local/streams.js';
-import { startTestApi, type TestApi } from '#support/api.js';
-import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
+import type { TestApi } from '#support/api.js';
+import { startMetricsStack, type MetricsStack } from '#support/stack.js';
 import { launchCampaign, waitForStatus } from '#support/sending.js';
-import { startTestStreams } from '#support/streams.js';
 import { bodyOf, expectStatus, send } from '#support/typed-api.js';
 
 /** Issue #15 part A end to end: the registry, an officer's CSV with old and unknown names, a send. */
 
 const PARTNER = 'prov-viettel';
 let api: TestApi;
-let dispatcher: { stop(): Promise<void> };
-let streams: LocalStreams;
-let partner: SimulatedPartner;
+let stack: MetricsStack;
 
 beforeAll(async () => {
-  api = await startTestApi();
-  dispatcher = await startLocalDispatcher({ pollMs: 50 });
-  streams = await startTestStreams();
-  partner = await startSimulatedPartner(api, { id: PARTNER, carriers: ['viettel'], tps: 500 });
+  stack = await startMetricsStack({ id: PARTNER, carriers: ['viettel'], tps: 500 });
+  api = stack.api;
 }, 60_000);
 
-afterAll(async () => {
-  await streams?.stop();
-  await dispatcher?.stop();
-  await partner?.close();
-  await api?.close();
-});
+afterAll(() => stack?.stop());
 
 const newAudience = async (name: string): Promise<string> => {
   const created = await send(api, 'createAudience', { as: 'officer', json: { name } });
@@ -87,6 +75,7 @@ describe('an import naming former, current and unknown provinces', () => {
     expect(response.body).toEqual({
       accepted: 10,
       duplicates: 0,
+      replaced: 0,
       rejected: [],
       rejectedCount: 0,
       notices: [{ code: 'legacy_district_column', message: expect.stringMatching(/no district level/) }],
@@ -162,7 +151,7 @@ describe('an import naming former, current and unknown provinces', () => {
     });
     const campaignId = campaign.id;
     await waitForStatus(api, campaignId, 'completed', 60_000);
-    await streams.drain();
+    await stack.streams.drain();
     const metrics = bodyOf(
       await send(api, 'getCampaignMetrics', { params: { campaignId }, as: 'planner' }),
       200,

@@ -3,11 +3,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import { keys } from '#adapters/table.js';
-import { startLocalDispatcher } from '#local/dispatcher.js';
-import { startTestApi, type TestApi } from '#support/api.js';
+import type { TestApi } from '#support/api.js';
+import { startSendingStack, type SendingStack } from '#support/stack.js';
 
 type MessagesQuery = NonNullable<RouteCallOptions<'listCampaignMessages'>['query']>;
-import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
 import {
   batchesOf,
   createAudience,
@@ -24,8 +23,7 @@ import {
  */
 
 let api: TestApi;
-let dispatcher: { stop(): Promise<void> };
-let partner: SimulatedPartner;
+let stack: SendingStack;
 let campaignId: string;
 
 // 22 Viettel recipients (the partner's carrier) and 5 VinaPhone ones nobody serves.
@@ -48,14 +46,13 @@ const sent = phones.filter((p) => p !== OPTED_OUT && p !== CAPPED);
 const TARGETED = 29;
 
 beforeAll(async () => {
-  api = await startTestApi();
-  dispatcher = await startLocalDispatcher({ pollMs: 50 });
-  partner = await startSimulatedPartner(api, {
+  stack = await startSendingStack({
     id: 'reports-viettel',
     carriers: ['viettel'],
     tps: 100,
     maxBatchSize: 4,
   });
+  api = stack.api;
   expect((await send(api, 'createOptOut', { as: 'officer', json: { phone: OPTED_OUT } })).status).toBe(201);
   const cap = await send(api, 'putSettings', {
     as: 'admin',
@@ -64,24 +61,20 @@ beforeAll(async () => {
   expectStatus(cap, 200);
   const earlier = await launchCampaign(api, {
     audienceIds: [await createAudience(api, 'Trước', [{ phone: CAPPED }])],
-    partnerIds: [partner.id],
+    partnerIds: [stack.partner.id],
   });
   await waitForStatus(api, String(earlier.id), 'completed', 30_000);
   const audience = await createAudience(api, 'Báo cáo', subscribers);
   const campaign = await launchCampaign(api, {
     audienceIds: [audience],
-    partnerIds: [partner.id],
+    partnerIds: [stack.partner.id],
     message: 'Canh giac. {{link:https://example.gov.vn/111}}',
   });
   campaignId = String(campaign.id);
   await waitForStatus(api, campaignId, 'completed', 30_000);
 });
 
-afterAll(async () => {
-  await dispatcher?.stop();
-  await partner?.close();
-  await api?.close();
-});
+afterAll(() => stack?.stop());
 
 type Role = 'planner' | 'officer';
 
@@ -117,7 +110,7 @@ describe('GET /v1/campaigns/{id}/messages', () => {
     expect(row).toMatchObject({
       carrier: 'viettel',
       province: 'Huế',
-      partnerId: partner.id,
+      partnerId: stack.partner.id,
       reason: null,
       clicks: 0,
     });

@@ -2,21 +2,17 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import { keys } from '#adapters/table.js';
-import { startLocalDispatcher } from '#local/dispatcher.js';
-import type { LocalStreams } from '#local/streams.js';
-import { startTestApi, type TestApi } from '#support/api.js';
-import { acceptedMessages, startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
+import type { TestApi } from '#support/api.js';
+import { startMetricsStack, type MetricsStack } from '#support/stack.js';
+import { acceptedMessages } from '#support/partners.js';
 import { launchCampaign, waitForStatus } from '#support/sending.js';
-import { startTestStreams } from '#support/streams.js';
 import { bodyOf, expectError, send, type RouteJson } from '#support/typed-api.js';
 
 /** Issue #15 part C end to end: an officer's CSV, estimates by province, commune and tag, a tag-filtered send. */
 
 const PARTNER = 'target-viettel';
 let api: TestApi;
-let dispatcher: { stop(): Promise<void> };
-let streams: LocalStreams;
-let partner: SimulatedPartner;
+let stack: MetricsStack;
 let audienceId: string;
 
 /** Former and current province names, communes in several spellings, the suggested group tags. */
@@ -34,10 +30,8 @@ const CSV = [
 const phone = (n: number) => `+8498300000${n}`;
 
 beforeAll(async () => {
-  api = await startTestApi();
-  dispatcher = await startLocalDispatcher({ pollMs: 50 });
-  streams = await startTestStreams();
-  partner = await startSimulatedPartner(api, { id: PARTNER, carriers: ['viettel'], tps: 500 });
+  stack = await startMetricsStack({ id: PARTNER, carriers: ['viettel'], tps: 500 });
+  api = stack.api;
   const created = await send(api, 'createAudience', { as: 'officer', json: { name: 'Biên giới' } });
   audienceId = bodyOf(created, 201).id;
   const imported = await send(api, 'importSubscribers', {
@@ -48,12 +42,7 @@ beforeAll(async () => {
   expect(bodyOf(imported, 200)).toMatchObject({ accepted: 8, rejectedCount: 0, warningCount: 1 });
 }, 60_000);
 
-afterAll(async () => {
-  await streams?.stop();
-  await dispatcher?.stop();
-  await partner?.close();
-  await api?.close();
-});
+afterAll(() => stack?.stop());
 
 type Filters = RouteJson<'createCampaign'>['filters'];
 
@@ -194,8 +183,8 @@ describe('a tag-filtered send', () => {
       byProvince: { 'Thái Nguyên': 2, 'Cao Bằng': 1 },
     });
     await waitForStatus(api, campaignId, 'completed', 60_000);
-    await streams.drain();
-    const received = [...acceptedMessages([partner]).values()].map((m) => m.to).sort();
+    await stack.streams.drain();
+    const received = [...acceptedMessages([stack.partner]).values()].map((m) => m.to).sort();
     expect(received).toEqual([phone(1), phone(2), phone(6)]);
     const metrics = bodyOf(
       await send(api, 'getCampaignMetrics', { params: { campaignId }, as: 'planner' }),

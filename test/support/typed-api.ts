@@ -185,3 +185,23 @@ export function expectError<A extends { status: number; body: unknown }, S exten
   expect(answer.body).toMatchObject({ error: { code, message: expect.any(String) } });
   ErrorBody.parse(answer.body);
 }
+
+/**
+ * Makes the same call twice (a client's retry under one Idempotency-Key) and expects the second answer
+ * to replay the first: the same status and body, marked `idempotent-replayed`. Answers both, narrowed.
+ */
+export const expectReplayed = async <
+  A extends { status: number; body: unknown; headers: Headers },
+  S extends A['status'],
+>(
+  call: () => Promise<A>,
+  status: S,
+): Promise<{ first: WithStatus<A, S>; replay: WithStatus<A, S> }> => {
+  const first = await call();
+  const replay = await call();
+  expectStatus(first, status);
+  expectStatus(replay, status);
+  expect(replay.body).toEqual(first.body);
+  expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  return { first, replay };
+};

@@ -12,13 +12,12 @@ import {
 } from '#core/audience-filters.js';
 import { CampaignInput, type Campaign } from '#core/campaign.js';
 import { estimateCampaign } from '#core/campaign-estimate.js';
-import type { Batch } from '#core/dispatch/batch.js';
-import { materializeCampaign, type Progress, type SuppressedRecipient } from '#core/dispatch/materialize.js';
 import type { ErrorDetail } from '#core/errors.js';
 import { detailMessage } from '#core/messages.js';
 import type { PartnerView } from '#core/partner.js';
 import { PROVINCES, canonicalProvinceName } from '#core/provinces.js';
 import { issuesToDetails } from '#http/request.js';
+import { materializeRun } from './fixtures.js';
 
 const member = (extra: Partial<AudienceMember> = {}): AudienceMember => ({
   phone: '+84981000001',
@@ -328,57 +327,11 @@ describe('the estimate and the send agree', () => {
       filters,
       estimate: { segmentsPerMessage: 1 },
     } as Campaign;
-    const batches: Batch[] = [];
-    let suppressed: readonly SuppressedRecipient[] = [];
-    let progress: Progress | undefined;
-    await materializeCampaign(
-      {
-        audiences: {
-          getAudience: () => Promise.resolve(undefined),
-          members: async function* (id) {
-            yield audiences[Number(id.slice(1))] ?? [];
-          },
-        },
-        batches: {
-          putBatches: () => Promise.resolve(),
-          putNewBatches: (list) => {
-            batches.push(...list);
-            return Promise.resolve(list.length);
-          },
-          get: () => Promise.resolve(undefined),
-          claim: () => Promise.resolve(undefined),
-          settle: () => Promise.resolve(true),
-          release: () => Promise.resolve(true),
-          due: () => Promise.resolve([]),
-          listBatches: async function* () {},
-        },
-        queue: { enqueue: () => Promise.resolve() },
-        progress: {
-          get: () => Promise.resolve(progress),
-          claimLease: () => Promise.resolve(true),
-          renewLease: () => Promise.resolve(true),
-          finish: (_id, totals) => {
-            progress = { ...totals, materialized: true };
-            return Promise.resolve(true);
-          },
-        },
-        optedOut: () => Promise.resolve(optedOut),
-        cappedPhones: () => Promise.resolve(new Set()),
-        partners: () => Promise.resolve([partner]),
-        shortCodes: () => Promise.resolve((seq) => `code${seq}`),
-        hasLink: () => false,
-        portedCarriers: () => Promise.resolve(new Map()),
-        indexRecipients: () => Promise.resolve(),
-        recordSuppressed: (_id, list) => {
-          suppressed = list;
-          return Promise.resolve();
-        },
-        now: () => new Date('2027-07-30T01:00:00Z'),
-        leaseMs: 60_000,
-        newLeaseOwner: () => 'run',
-      },
-      campaign,
-    );
+    const { batches, suppressed } = await materializeRun(campaign, {
+      members: (id) => audiences[Number(id.slice(1))] ?? [],
+      partners: [partner],
+      optedOut,
+    });
     const byProvince: Record<string, number> = {};
     for (const message of batches.flatMap((b) => b.messages))
       if (message.province !== undefined) {

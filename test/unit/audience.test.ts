@@ -20,6 +20,7 @@ import {
   type SubscriberRow,
 } from '#core/audience.js';
 import { ValidationError } from '#core/errors.js';
+import { thrownBy } from '#support/errors.js';
 
 const EMPTY: AudienceSnapshot = { phones: new Set() };
 const row = (n: number, phone: string, extra: Partial<SubscriberRow> = {}): SubscriberRow => ({
@@ -29,14 +30,9 @@ const row = (n: number, phone: string, extra: Partial<SubscriberRow> = {}): Subs
 });
 
 const csvErrors = (csv: string): string[] => {
-  try {
-    subscriberRowsFromCsv(csv);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    expect(error.details?.every((detail) => detail.path === '(body)')).toBe(true);
-    return (error.details ?? []).map((detail) => detail.message);
-  }
-  throw new Error('expected the CSV to be refused');
+  const error = thrownBy(() => subscriberRowsFromCsv(csv), ValidationError);
+  expect(error.details?.every((detail) => detail.path === '(body)')).toBe(true);
+  return (error.details ?? []).map((detail) => detail.message);
 };
 
 describe('subscriberRowsFromCsv', () => {
@@ -69,6 +65,8 @@ describe('subscriberRowsFromCsv', () => {
         },
       ],
       notices: [],
+      attributeColumns: [],
+      languageColumn: false,
     });
   });
 
@@ -114,13 +112,20 @@ describe('subscriberRowsFromCsv', () => {
     ]);
   });
 
-  it('ignores columns it does not read and names them once in a notice', () => {
-    const { rows, notices } = subscriberRowsFromCsv(
+  it('keeps other columns as attributes, ignores row numbers, and names both once in a notice', () => {
+    const { rows, notices, attributeColumns } = subscriberRowsFromCsv(
       'STT,Họ và tên,phone,Ghi chú\n1,Nguyễn An,0981234567,x\n',
     );
-    expect(rows).toEqual([expect.objectContaining({ row: 1, phone: '0981234567' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ row: 1, phone: '0981234567', attributes: ['Nguyễn An', 'x'] }),
+    ]);
+    expect(attributeColumns).toEqual([
+      { key: 'ho_va_ten', name: 'Họ và tên' },
+      { key: 'ghi_chu', name: 'Ghi chú' },
+    ]);
     expect(notices).toEqual([
-      { code: 'unknown_columns_ignored', params: { columns: '"STT", "Họ và tên", "Ghi chú"' } },
+      { code: 'attribute_columns', params: { columns: '"Họ và tên" {{ho_va_ten}}, "Ghi chú" {{ghi_chu}}' } },
+      { code: 'unknown_columns_ignored', params: { columns: '"STT"' } },
     ]);
   });
 
@@ -156,14 +161,31 @@ describe('subscriberRowsFromCsv', () => {
     expect(csvErrors(`${header}\n0981234567\n`)).toEqual([expect.stringMatching(/no phone column/)]);
   });
 
-  it('names at most 10 ignored columns, each at most 50 characters, and counts the rest', () => {
-    const header = ['phone', 'x'.repeat(10_000), ...Array.from({ length: 20 }, (_, i) => `c${i}`)].join(',');
-    const { notices } = subscriberRowsFromCsv(`${header}\n0981234567\n`);
+  it('keeps 10 attribute columns, names at most 10 ignored columns, each at most 50 characters, and counts the rest', () => {
+    const header = [
+      'phone',
+      'x'.repeat(10_000),
+      ...Array.from({ length: 25 }, (_, i) => `c${i}`),
+      ...Array.from({ length: 12 }, (_, i) => `STT${'.'.repeat(i)}`),
+    ].join(',');
+    const { notices, attributeColumns } = subscriberRowsFromCsv(`${header}\n0981234567\n`);
+    expect(attributeColumns?.map(({ key }) => key)).toEqual(Array.from({ length: 10 }, (_, i) => `c${i}`));
     expect(notices).toEqual([
+      {
+        code: 'attribute_columns',
+        params: { columns: Array.from({ length: 10 }, (_, i) => `"c${i}" {{c${i}}}`).join(', ') },
+      },
+      {
+        code: 'too_many_attribute_columns',
+        params: {
+          maximum: 10,
+          columns: `${Array.from({ length: 10 }, (_, i) => `"c${i + 10}"`).join(', ')} (+5)`,
+        },
+      },
       {
         code: 'unknown_columns_ignored',
         params: {
-          columns: `"${'x'.repeat(50)}…", "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8" (+11)`,
+          columns: `"${'x'.repeat(50)}…", "STT", "STT.", "STT..", "STT...", "STT....", "STT.....", "STT......", "STT.......", "STT........" (+3)`,
         },
       },
     ]);
@@ -279,6 +301,8 @@ describe('planImport', () => {
         ['mobifone', 1],
       ]),
       byProvince: new Map([['Thái Nguyên', 2]]),
+      byLanguage: new Map(),
+      attributes: new Map(),
     });
     expect(plan).toMatchObject({ duplicates: 0, rejected: [], warnings: [], mappedFromFormerName: 2 });
   });
@@ -337,6 +361,8 @@ describe('planImport', () => {
       size: 1,
       byCarrier: new Map([['viettel', 1]]),
       byProvince: new Map([['Huế', 1]]),
+      byLanguage: new Map(),
+      attributes: new Map(),
     });
   });
 

@@ -11,10 +11,10 @@ const claims = (groups: string | string[], sub = 'user-1'): Claims => ({ sub, 'c
 
 /** Contract §2, written out independently of ACCESS so that a wrong entry there fails. */
 const MAY: Record<Role, Record<Access, boolean>> = {
-  planner: { read: true, edit: false, approve: false, admin: false },
-  officer: { read: true, edit: true, approve: false, admin: false },
-  approver: { read: true, edit: true, approve: true, admin: false },
-  admin: { read: true, edit: true, approve: true, admin: true },
+  planner: { read: true, edit: false, author: false, approve: false, admin: false },
+  officer: { read: true, edit: true, author: true, approve: false, admin: false },
+  approver: { read: true, edit: true, author: false, approve: true, admin: false },
+  admin: { read: true, edit: true, author: true, approve: true, admin: true },
 };
 const LEVELS = Object.keys(ACCESS) as Access[];
 const GRID = ROLES.flatMap((role) => LEVELS.map((access) => [role, access, MAY[role][access]] as const));

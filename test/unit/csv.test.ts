@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv, parseCsvTable } from '#core/csv.js';
 import { ValidationError } from '#core/errors.js';
+import { thrownBy } from '#support/errors.js';
 
 const fieldsOf = (text: string) => parseCsv(text).map((record) => record.fields);
 
-const errorOf = (run: () => unknown): ValidationError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-};
+const errorOf = (run: () => unknown): ValidationError => thrownBy(run, ValidationError);
 
 describe('parseCsv', () => {
   it('splits records into fields', () => {

@@ -1,3 +1,14 @@
+import type { AudienceMember } from '#core/audience.js';
+import type { Campaign } from '#core/campaign.js';
+import type { Batch } from '#core/dispatch/batch.js';
+import { mayTakeLease } from '#core/dispatch/materialize-lease.js';
+import {
+  materializeCampaign,
+  type Progress,
+  type ProgressStore,
+  type SuppressedRecipient,
+} from '#core/dispatch/materialize.js';
+import type { BatchStore } from '#core/dispatch/ports.js';
 import type { Partner, PartnerView } from '#core/partner.js';
 
 /** An enabled webhook partner of `carriers` (Viettel unless said), free, 100 TPS, created on 1 January 2027. */
@@ -29,3 +40,131 @@ export const storedPartner = (id: string, extra: Partial<Partner> = {}): Partner
   secrets: [{ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
   ...extra,
 });
+
+/** A campaign's progress before anything is materialised. */
+export const zeroProgress: Progress = {
+  materialized: false,
+  totalBatches: 0,
+  settledBatches: 0,
+  suppressed: 0,
+  capped: 0,
+  unroutable: 0,
+};
+
+/** An in-memory progress item with the DynamoDB store's conditions (the lease rules of materialize-lease.ts). */
+export const memoryProgress = (
+  state: { progress?: Progress } = {},
+): ProgressStore & { state: typeof state } => ({
+  state,
+  get: () => Promise.resolve(state.progress && structuredClone(state.progress)),
+  claimLease: (_id, lease, now) => {
+    if (state.progress?.materialized || !mayTakeLease(state.progress?.lease, lease.owner, now))
+      return Promise.resolve(false);
+    state.progress = { ...(state.progress ?? zeroProgress), lease };
+    return Promise.resolve(true);
+  },
+  renewLease: (_id, lease) => {
+    if (state.progress?.materialized || state.progress?.lease?.owner !== lease.owner)
+      return Promise.resolve(false);
+    state.progress = { ...state.progress, lease };
+    return Promise.resolve(true);
+  },
+  finish: (_id, totals, owner) => {
+    if (state.progress?.materialized || (owner && state.progress?.lease?.owner !== owner))
+      return Promise.resolve(false);
+    state.progress = {
+      ...totals,
+      materialized: true,
+      settledBatches: (state.progress?.settledBatches ?? 0) + totals.settledBatches,
+    };
+    return Promise.resolve(true);
+  },
+});
+
+/**
+ * The batches a materialisation writes, kept in memory: `written` is what an earlier run left in the table
+ * (what `listBatches` reads back); new batches are only ever added, stopping at a taken number as the table
+ * does. Claims and settles are not the materialiser's business and find nothing.
+ */
+const memoryBatches = (written: readonly Batch[]): { batches: Batch[]; store: BatchStore } => {
+  const batches = [...written];
+  const store: BatchStore = {
+    putBatches: (list) => {
+      batches.push(...list);
+      return Promise.resolve();
+    },
+    putNewBatches: (list) => {
+      const taken = list.findIndex((b) => batches.some((other) => other.seq === b.seq));
+      const fresh = taken < 0 ? list : list.slice(0, taken);
+      batches.push(...fresh);
+      return Promise.resolve(fresh.length);
+    },
+    get: () => Promise.resolve(undefined),
+    claim: () => Promise.resolve(undefined),
+    settle: () => Promise.resolve(true),
+    release: () => Promise.resolve(true),
+    due: () => Promise.resolve([]),
+    listBatches: async function* () {
+      yield [...written];
+    },
+  };
+  return { batches, store };
+};
+
+export interface MaterializeRunOptions {
+  /** The members of each of the campaign's audiences. */
+  members: (audienceId: string) => readonly AudienceMember[];
+  partners: readonly PartnerView[];
+  optedOut?: Iterable<string>;
+  /** What an interrupted run had already put in the table. */
+  written?: readonly Batch[];
+  progress?: ProgressStore;
+  now?: () => Date;
+  owner?: string;
+}
+
+/** One materialisation run of `campaign` in memory: no cap, no ported numbers, no links to shorten. */
+export const materializeRun = async (
+  campaign: Campaign,
+  {
+    members,
+    partners,
+    optedOut = [],
+    written = [],
+    progress = memoryProgress(),
+    now = () => new Date('2027-07-30T01:00:00Z'),
+    owner = 'run-1',
+  }: MaterializeRunOptions,
+) => {
+  const { batches, store } = memoryBatches(written);
+  const suppressed: SuppressedRecipient[] = [];
+  const result = await materializeCampaign(
+    {
+      audiences: {
+        getAudience: () => Promise.resolve(undefined),
+        members: async function* (id) {
+          yield [...members(id)];
+        },
+      },
+      batches: store,
+      queue: { enqueue: () => Promise.resolve() },
+      progress,
+      optedOut: () => Promise.resolve(new Set(optedOut)),
+      cappedPhones: () => Promise.resolve(new Set()),
+      partners: () => Promise.resolve([...partners]),
+      shortCodes: () => Promise.resolve((seq) => `code${seq}`),
+      hasLink: () => false,
+      portedCarriers: () => Promise.resolve(new Map()),
+      indexRecipients: () => Promise.resolve(),
+      recordSuppressed: (_id, list) => {
+        suppressed.splice(0, suppressed.length, ...list);
+        return Promise.resolve();
+      },
+      now,
+      leaseMs: 60_000,
+      newLeaseOwner: () => owner,
+    },
+    campaign,
+  );
+  return { result, batches, suppressed };
+};

@@ -18,6 +18,7 @@ import {
 import { errorResult } from '#http/api.js';
 import { defineRoute, type RouteDef } from '#http/route.js';
 import { ListQuery } from '#http/schemas.js';
+import { thrownBy } from '#support/errors.js';
 
 /** A small campaign-like body, enough to produce nested paths such as `schedule.sendAt`. */
 const CampaignBody = z.strictObject({
@@ -78,15 +79,8 @@ const json = (body: unknown, extra: Partial<RawRequest> = {}): RawRequest => ({
 });
 
 /** Runs `parseRequest` expecting it to throw, and returns the error for inspection. */
-const failure = (route: RouteDef, event: RawRequest): AppError => {
-  try {
-    parseRequest(route, event);
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('parseRequest accepted the request');
-};
+const failure = (route: RouteDef, event: RawRequest): AppError =>
+  thrownBy(() => parseRequest(route, event), AppError);
 
 describe('parseRequest: body size (413)', () => {
   it('accepts a body of exactly the route limit', () => {

@@ -2,14 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AudienceMember } from '#core/audience.js';
 import type { Campaign } from '#core/campaign.js';
 import type { Batch } from '#core/dispatch/batch.js';
-import {
-  materializeCampaign,
-  type MaterializeDeps,
-  type Progress,
-  type ProgressStore,
-  type SuppressedRecipient,
-} from '#core/dispatch/materialize.js';
-import { leaseLive, mayTakeLease } from '#core/dispatch/materialize-lease.js';
+import { leaseLive } from '#core/dispatch/materialize-lease.js';
+import { materializeRun, memoryProgress, zeroProgress, type MaterializeRunOptions } from './fixtures.js';
 import type { PartnerView } from '#core/partner.js';
 
 const campaign = {
@@ -32,98 +26,9 @@ const partner = {
   maxBatchSize: 100,
 } as PartnerView;
 
-/** An in-memory progress item with the DynamoDB store's conditions (the lease rules of materialize-lease.ts). */
-const memoryProgress = (state: { progress?: Progress } = {}): ProgressStore & { state: typeof state } => ({
-  state,
-  get: () => Promise.resolve(state.progress && structuredClone(state.progress)),
-  claimLease: (_id, lease, now) => {
-    if (state.progress?.materialized || !mayTakeLease(state.progress?.lease, lease.owner, now))
-      return Promise.resolve(false);
-    state.progress = { ...(state.progress ?? zero), lease };
-    return Promise.resolve(true);
-  },
-  renewLease: (_id, lease) => {
-    if (state.progress?.materialized || state.progress?.lease?.owner !== lease.owner)
-      return Promise.resolve(false);
-    state.progress = { ...state.progress, lease };
-    return Promise.resolve(true);
-  },
-  finish: (_id, totals, owner) => {
-    if (state.progress?.materialized || (owner && state.progress?.lease?.owner !== owner))
-      return Promise.resolve(false);
-    state.progress = {
-      ...totals,
-      materialized: true,
-      settledBatches: (state.progress?.settledBatches ?? 0) + totals.settledBatches,
-    };
-    return Promise.resolve(true);
-  },
-});
-
-const zero: Progress = {
-  materialized: false,
-  totalBatches: 0,
-  settledBatches: 0,
-  suppressed: 0,
-  capped: 0,
-  unroutable: 0,
-};
-
 /** A materialisation run over `written` (what an interrupted run had already put in the table). */
-const run = async (
-  written: Batch[],
-  optedOut: string[],
-  { progress = memoryProgress(), now = () => new Date('2027-07-30T01:00:00Z'), owner = 'run-1' } = {},
-) => {
-  const batches = [...written];
-  const suppressed: SuppressedRecipient[] = [];
-  const deps: MaterializeDeps = {
-    audiences: {
-      getAudience: () => Promise.resolve(undefined),
-      members: async function* () {
-        yield members;
-      },
-    },
-    batches: {
-      putBatches: (list) => {
-        batches.push(...list);
-        return Promise.resolve();
-      },
-      putNewBatches: (list) => {
-        const taken = list.findIndex((b) => batches.some((other) => other.seq === b.seq));
-        const fresh = taken < 0 ? list : list.slice(0, taken);
-        batches.push(...fresh);
-        return Promise.resolve(fresh.length);
-      },
-      get: () => Promise.resolve(undefined),
-      claim: () => Promise.resolve(undefined),
-      settle: () => Promise.resolve(true),
-      release: () => Promise.resolve(true),
-      due: () => Promise.resolve([]),
-      listBatches: async function* () {
-        yield written;
-      },
-    },
-    queue: { enqueue: () => Promise.resolve() },
-    progress,
-    optedOut: () => Promise.resolve(new Set(optedOut)),
-    cappedPhones: () => Promise.resolve(new Set()),
-    partners: () => Promise.resolve([partner]),
-    shortCodes: () => Promise.resolve((seq) => `code${seq}`),
-    hasLink: () => false,
-    portedCarriers: () => Promise.resolve(new Map()),
-    indexRecipients: () => Promise.resolve(),
-    recordSuppressed: (_id, list) => {
-      suppressed.splice(0, suppressed.length, ...list);
-      return Promise.resolve();
-    },
-    now,
-    leaseMs: 60_000,
-    newLeaseOwner: () => owner,
-  };
-  const result = await materializeCampaign(deps, campaign);
-  return { result, batches, suppressed };
-};
+const run = (written: Batch[], optedOut: string[], options: Partial<MaterializeRunOptions> = {}) =>
+  materializeRun(campaign, { members: () => members, partners: [partner], written, optedOut, ...options });
 
 describe('materialisation after a restart', () => {
   it('counts a phone once: batched before the crash and opted out since, it stays in its batch and is not also suppressed', async () => {
@@ -146,7 +51,7 @@ describe('the materialisation lease', () => {
 
   it('leaves a campaign to the run whose lease is live, writing nothing', async () => {
     const progress = memoryProgress({
-      progress: { ...zero, lease: { owner: 'event-run', until: '2027-07-30T01:01:00Z' } },
+      progress: { ...zeroProgress, lease: { owner: 'event-run', until: '2027-07-30T01:01:00Z' } },
     });
     const sweep = await run([], [], { progress, now: at('2027-07-30T01:00:30Z'), owner: 'sweep' });
 
@@ -162,7 +67,7 @@ describe('the materialisation lease', () => {
     const [crashedAfter] = first.batches;
     if (!crashedAfter) throw new Error('no batch');
     const progress = memoryProgress({
-      progress: { ...zero, lease: { owner: 'crashed', until: '2027-07-30T01:01:00Z' } },
+      progress: { ...zeroProgress, lease: { owner: 'crashed', until: '2027-07-30T01:01:00Z' } },
     });
     const sweep = await run([crashedAfter], [], {
       progress,
@@ -184,7 +89,7 @@ describe('the materialisation lease', () => {
     progress.renewLease = async (id, lease) => {
       // Another run took the lease over while this one stalled.
       progress.state.progress = {
-        ...(progress.state.progress ?? zero),
+        ...(progress.state.progress ?? zeroProgress),
         lease: { owner: 'taker', until: '2099-01-01T00:00:00Z' },
       };
       return original(id, lease);

@@ -35,19 +35,20 @@ describe('TpsLedger', () => {
     expect(ledger.maxInAnySecond).toBe(20);
   });
 
-  it('admits batches up to tps messages in a second and refuses the one that would go over', () => {
+  it.each([
+    {
+      test: 'admits batches up to tps messages in a second and refuses the one that would go over',
+      batches: [6, 4, 1],
+      admitted: [true, true, false],
+    },
+    {
+      test: 'refuses a batch that does not fit whole, leaving the room for a smaller one',
+      batches: [7, 4, 3],
+      admitted: [true, false, true],
+    },
+  ])('$test', ({ batches, admitted }) => {
     const ledger = new TpsLedger(10);
-    expect(ledger.admit(100000, 6)).toBe(true);
-    expect(ledger.admit(100000, 4)).toBe(true);
-    expect(ledger.admit(100000, 1)).toBe(false);
-    expect(ledger.perSecond).toEqual({ 100: 10 });
-  });
-
-  it('refuses a batch that does not fit whole, leaving the room for a smaller one', () => {
-    const ledger = new TpsLedger(10);
-    ledger.admit(100000, 7);
-    expect(ledger.admit(100000, 4)).toBe(false);
-    expect(ledger.admit(100000, 3)).toBe(true);
+    expect(batches.map((size) => ledger.admit(100000, size))).toEqual(admitted);
     expect(ledger.perSecond).toEqual({ 100: 10 });
   });
 

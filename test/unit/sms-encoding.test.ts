@@ -21,49 +21,38 @@ const GSM_BASIC_TABLE =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM_EXTENSION_TABLE = ['^', '{', '}', '\\', '[', '~', ']', '|', '€', '\f'];
 
-describe('estimateMessage — UCS-2 (accented Vietnamese)', () => {
-  it.each([
-    { length: 1, segments: 1, perSegment: 70 },
-    { length: 70, segments: 1, perSegment: 70 },
-    { length: 71, segments: 2, perSegment: 67 },
-    { length: 134, segments: 2, perSegment: 67 },
-    { length: 135, segments: 3, perSegment: 67 },
-    { length: 201, segments: 3, perSegment: 67 },
-    { length: 202, segments: 4, perSegment: 67 },
-  ])('$length characters are $segments segment(s) of $perSegment', ({ length, segments, perSegment }) => {
-    const text = textOf('ả' + ACCENTED, length);
+/** A long message is cut into parts that each give up room for the 6-octet concatenation header. */
+const lengths = [
+  { encoding: 'UCS-2', text: 'accented Vietnamese', sample: 'ả' + ACCENTED, single: 70, perPart: 67 },
+  { encoding: 'GSM-7', text: 'unaccented Vietnamese', sample: UNACCENTED, single: 160, perPart: 153 },
+] as const;
 
-    expect(estimateMessage(text)).toMatchObject({
-      encoding: 'UCS-2',
+describe.each(lengths)('estimateMessage — $encoding ($text)', ({ encoding, sample, single, perPart }) => {
+  it.each([
+    { length: 1, segments: 1, perSegment: single },
+    { length: single, segments: 1, perSegment: single },
+    { length: single + 1, segments: 2, perSegment: perPart },
+    { length: 2 * perPart, segments: 2, perSegment: perPart },
+    { length: 2 * perPart + 1, segments: 3, perSegment: perPart },
+    { length: 3 * perPart, segments: 3, perSegment: perPart },
+    { length: 3 * perPart + 1, segments: 4, perSegment: perPart },
+  ])('$length characters are $segments segment(s) of $perSegment', ({ length, segments, perSegment }) => {
+    const estimate = estimateMessage(textOf(sample, length));
+
+    expect(estimate).toMatchObject({
+      encoding,
       characters: length,
       segments,
       charactersPerSegment: perSegment,
     });
+    if (encoding === 'GSM-7') {
+      expect(estimate.nonGsmCharacters).toEqual([]);
+      expect(estimate.gsmAlternative).toBeUndefined();
+    }
   });
 });
 
 describe('estimateMessage — GSM-7 (unaccented Vietnamese)', () => {
-  it.each([
-    { length: 1, segments: 1, perSegment: 160 },
-    { length: 160, segments: 1, perSegment: 160 },
-    { length: 161, segments: 2, perSegment: 153 },
-    { length: 306, segments: 2, perSegment: 153 },
-    { length: 307, segments: 3, perSegment: 153 },
-    { length: 459, segments: 3, perSegment: 153 },
-    { length: 460, segments: 4, perSegment: 153 },
-  ])('$length characters are $segments segment(s) of $perSegment', ({ length, segments, perSegment }) => {
-    const estimate = estimateMessage(textOf(UNACCENTED, length));
-
-    expect(estimate).toMatchObject({
-      encoding: 'GSM-7',
-      characters: length,
-      segments,
-      charactersPerSegment: perSegment,
-      nonGsmCharacters: [],
-    });
-    expect(estimate.gsmAlternative).toBeUndefined();
-  });
-
   it('treats empty text as 0 characters and 0 segments', () => {
     expect(estimateMessage('')).toEqual({
       encoding: 'GSM-7',

@@ -18,35 +18,35 @@ describe('npm run build:web', () => {
     expect(built.firstPageJsGzipBytes).toBeLessThanOrEqual(100 * 1024);
   });
 
-  it('leaves the phone normaliser’s numbering data out of the first page, for the pages that use it', () => {
+  it.each([
+    {
+      what: 'the phone normaliser’s numbering data',
+      user: 'the pages that use it',
+      marker: 'isPossible',
+      survives:
+        "the core normaliser calls libphonenumber-js's isPossible(): a method name, kept by the minifier",
+    },
+    {
+      what: 'oidc-client-ts (Cognito sign-in)',
+      user: 'the sign-in that uses it',
+      marker: 'No silent_redirect_uri configured',
+      survives: "an error message of oidc-client-ts's own: strings survive minification",
+    },
+    {
+      what: 'the province registry',
+      user: 'the editor, the review and the import',
+      marker: 'Ho Chi Minh City',
+      survives:
+        'an ASCII alias of the registry (functions/core/provinces.ts): the minifier keeps string literals',
+    },
+  ])('leaves $what out of the first page, for $user', ({ marker }) => {
     const scripts = readdirSync(join(outDir, 'assets')).filter((file) => file.endsWith('.js'));
     const later = scripts.filter((file) => !built.firstPage.includes(`assets/${file}`));
     expect(later.length).toBeGreaterThan(0);
     const firstPage = built.firstPage.map((file) => readFileSync(join(outDir, file), 'utf8')).join('');
-    // The core normaliser calls libphonenumber-js's isPossible(): a method name, kept by the minifier.
     const lazy = later.map((file) => readFileSync(join(outDir, 'assets', file), 'utf8')).join('');
-    expect(lazy).toContain('isPossible');
-    expect(firstPage).not.toContain('isPossible');
-  });
-
-  it('leaves oidc-client-ts (Cognito sign-in) out of the first page, for the sign-in that uses it', () => {
-    const scripts = readdirSync(join(outDir, 'assets')).filter((file) => file.endsWith('.js'));
-    const later = scripts.filter((file) => !built.firstPage.includes(`assets/${file}`));
-    const firstPage = built.firstPage.map((file) => readFileSync(join(outDir, file), 'utf8')).join('');
-    const lazy = later.map((file) => readFileSync(join(outDir, 'assets', file), 'utf8')).join('');
-    // An error message of oidc-client-ts's own: strings survive minification.
-    expect(lazy).toContain('No silent_redirect_uri configured');
-    expect(firstPage).not.toContain('No silent_redirect_uri configured');
-  });
-
-  it('leaves the province registry out of the first page, for the editor, the review and the import', () => {
-    const scripts = readdirSync(join(outDir, 'assets')).filter((file) => file.endsWith('.js'));
-    const later = scripts.filter((file) => !built.firstPage.includes(`assets/${file}`));
-    const firstPage = built.firstPage.map((file) => readFileSync(join(outDir, file), 'utf8')).join('');
-    const lazy = later.map((file) => readFileSync(join(outDir, 'assets', file), 'utf8')).join('');
-    // An ASCII alias of the registry (functions/core/provinces.ts): the minifier keeps string literals.
-    expect(lazy).toContain('Ho Chi Minh City');
-    expect(firstPage).not.toContain('Ho Chi Minh City');
+    expect(lazy).toContain(marker);
+    expect(firstPage).not.toContain(marker);
   });
 
   it('loads uPlot and its stylesheet in a lazy chunk of their own, not in the first page', () => {

@@ -37,29 +37,20 @@ describe('the campaign editor’s form', () => {
   });
 
   it('builds the body with filters, partners, yearly repeat and no window', () => {
+    // What the body carries as the form holds it.
+    const asTyped = { name: '30/7 Bắc Kạn', message: 'Gọi 111', audienceIds: ['A', 'B'] };
+    const places = { provinces: ['Thái Nguyên', 'Cao Bằng'], communes: ['Xã Bằng Thành'] };
     const form = {
       ...emptyForm(NOW),
-      name: '30/7 Bắc Kạn',
-      message: 'Gọi 111',
-      audienceIds: ['A', 'B'],
-      targeting: {
-        provinces: ['Thái Nguyên', 'Cao Bằng'],
-        communes: ['Xã Bằng Thành'],
-        tags: { any: ['vung-bien'], all: [], none: ['hoc-sinh'] },
-      },
+      ...asTyped,
+      targeting: { ...places, tags: { any: ['vung-bien'], all: [], none: ['hoc-sinh'] } },
       partnerIds: 'sim-viettel',
       repeat: true,
       windowOn: false,
     };
     expect(campaignBody(form)).toEqual({
-      name: '30/7 Bắc Kạn',
-      message: 'Gọi 111',
-      audienceIds: ['A', 'B'],
-      filters: {
-        provinces: ['Thái Nguyên', 'Cao Bằng'],
-        communes: ['Xã Bằng Thành'],
-        tags: { any: ['vung-bien'], none: ['hoc-sinh'] },
-      },
+      ...asTyped,
+      filters: { ...places, tags: { any: ['vung-bien'], none: ['hoc-sinh'] } },
       schedule: { occasion: 'anti-trafficking-day', year: 2027, localTime: '08:00', repeat: 'yearly' },
       sendingWindow: null,
       partnerIds: ['sim-viettel'],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Audience } from '#core/audience.js';
+import type { Audience, AudienceAttribute } from '#core/audience.js';
 import { currentFilters } from '#core/audience-filters.js';
 import { AuditEntry } from '#core/audit.js';
 import { CampaignView, type Campaign } from '#core/campaign.js';
@@ -165,6 +165,16 @@ const StoredCounts = z
   );
 const toPairs = (counts: Iterable<[string, number]>): [string, number][] => [...counts];
 
+/** Attribute counters as `[key, name, present]` triples, in order; audiences stored before #16 have none. */
+const StoredAttributes = z
+  .array(z.tuple([z.string(), z.string(), z.number()]))
+  .optional()
+  .transform((stored): AudienceAttribute[] =>
+    (stored ?? []).map(([key, name, present]) => ({ key, name, present })),
+  );
+const toTriples = (attributes: Iterable<AudienceAttribute>): [string, string, number][] =>
+  [...attributes].map(({ key, name, present }) => [key, name, present]);
+
 const AUDIENCE = 'Audience';
 const StoredAudience = z.object({
   id: z.string(),
@@ -173,6 +183,8 @@ const StoredAudience = z.object({
   size: z.number(),
   byCarrier: StoredCounts,
   byProvince: StoredCounts,
+  languages: StoredCounts,
+  attributes: StoredAttributes,
   createdAt: z.string(),
   createdBy: z.string(),
 });
@@ -186,9 +198,12 @@ export const audienceCodec = {
     ...audience,
     byCarrier: toPairs(Object.entries(audience.byCarrier)),
     byProvince: toPairs(Object.entries(audience.byProvince)),
+    languages: toPairs(Object.entries(audience.languages)),
+    attributes: toTriples(audience.attributes),
   }),
   /** Counters as an update sets them. */
   countsToItem: toPairs,
+  attributesToItem: toTriples,
   fromItem: (item: Item): Audience => parseItem(AUDIENCE, StoredAudience, item),
 } as const;
 

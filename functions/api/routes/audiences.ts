@@ -5,6 +5,8 @@ import {
   AudienceView,
   COLUMN_ALIASES,
   ImportResult,
+  MAX_ATTRIBUTE_COLUMNS,
+  MAX_ATTRIBUTE_LENGTH,
   MAX_IMPORT_ROWS,
   SubscribersInput,
 } from '#core/audience.js';
@@ -20,9 +22,28 @@ const IMPORT_DESCRIPTION = [
   'A body of `application/json` (`{ subscribers: [...] }`), `text/csv` (UTF-8) or ' +
     `\`${XLSX_MEDIA_TYPE}\` (the first sheet of an Excel workbook), at most 10 MiB and ${MAX_IMPORT_ROWS} rows.`,
   `A file's first non-blank row names the columns, in any order; case, accents and spaces do not matter: ${headerNames}. ` +
-    'Other columns are ignored and named in a `unknown_columns_ignored` notice; a district column is kept as ' +
-    '`district` and reported once in a `legacy_district_column` notice (no district level since 1 July 2025). ' +
-    'Communes are kept as given (NFC, trimmed, at most 100 characters): there is no commune registry.',
+    'A district column is kept as `district` and reported once in a `legacy_district_column` notice (no ' +
+    'district level since 1 July 2025). Communes are kept as given (NFC, trimmed, at most 100 characters): ' +
+    'there is no commune registry.',
+  "A `language` column (`language`, `lang`, `Ngôn ngữ`, `Tiếng`) gives each subscriber's language: a name " +
+    "(`H'Mông`, `Thái Đen`, `Thái Trắng`, `Khmer`, `Ê Đê`, `Tày`, `không dấu`, ...) or a BCP 47 tag (`hmn`, " +
+    "`blt`, `twh`, `km`, `rad`, `tyz`, `vi-x-khongdau`), stored as the tag; it picks the campaign's language " +
+    'variant. An unknown value, or `Thái` alone (Thái Đen or Thái Trắng?), keeps the row without a language, ' +
+    'with a warning (`unknown_language`, `ambiguous_language`).',
+  `Every other column is kept as a subscriber attribute (at most ${MAX_ATTRIBUTE_COLUMNS} per file, in order; ` +
+    'the rest are ignored and named in a `too_many_attribute_columns` notice), keyed by its header with accents ' +
+    'folded, lower case, other characters as `_` (`Họ và tên` → `ho_va_ten`), which is what a `{{Họ và tên}}` ' +
+    'or `{{ho_va_ten}}` placeholder reads; an `attribute_columns` notice names each with its placeholder. A ' +
+    `value is trimmed and NFC-normalised, at most ${MAX_ATTRIBUTE_LENGTH} characters, without control ` +
+    'characters, `{{` or `}}`; otherwise the row is rejected (`attribute_too_long`, ' +
+    '`attribute_control_character`, `attribute_placeholder`) naming the column. An empty cell is no value. ' +
+    'Two columns of the same key are a 400 (`csv_duplicate_column`). Columns that number rows (`STT`, `TT`, ' +
+    '`Số thứ tự`, `No.`) and headers that cannot name a placeholder (no letter or digit, longer than 40 ' +
+    'characters, `link`) are ignored and named in an `unknown_columns_ignored` notice.',
+  'A phone already in the audience is a duplicate: its province, commune and tags stay as first imported, but ' +
+    'a file with attribute or language columns replaces its attributes (all of them: a column the new file ' +
+    "lacks is dropped) and its language with the row's (`replaced` counts them). The JSON body carries no " +
+    'attributes or language.',
   'In an .xlsx file a number cell is read as its digits (`981234567`, whatever its display format), a date ' +
     'as `YYYY-MM-DD`, a boolean as `TRUE`/`FALSE`, a formula as the value saved with it (an error value as ' +
     'empty). A phone of nine digits starting 3, 5, 7, 8 or 9 is a mobile that lost its leading 0 and is ' +
@@ -63,7 +84,7 @@ export const audienceRoutes = {
     id: 'getAudience',
     path: '/v1/audiences/{audienceId}',
     entry: 'functions/api/audiences/get.ts',
-    summary: 'Read an audience: its size and members per carrier and province',
+    summary: 'Read an audience: its size, members per carrier, province and language, and its attributes',
     tag: 'Audiences',
     auth: 'read',
     params: audienceParams,

@@ -3,12 +3,13 @@ import { AuditEntry } from '#core/audit.js';
 import {
   CAMPAIGN_ACTIONS,
   CAMPAIGN_STATUSES,
+  CampaignCreateInput,
   CampaignId,
-  CampaignInput,
   CampaignPatch,
   CampaignView,
   RejectInput,
 } from '#core/campaign.js';
+import { CampaignPreview } from '#core/campaign-preview.js';
 import { MAX_TEST_PHONES } from '#core/dispatch/test-send.js';
 import { Reply } from '#core/webhooks/inbound.js';
 import { ErrorBody, ListQuery } from '#http/schemas.js';
@@ -31,8 +32,11 @@ export const campaignRoutes = {
     table: 'write',
     uses: ['events'],
     idempotent: true,
-    body: CampaignInput,
-    responses: { 201: { description: 'Created (status draft)', schema: CampaignView } },
+    body: CampaignCreateInput,
+    responses: {
+      201: { description: 'Created (status draft)', schema: CampaignView },
+      409: { description: 'The template (templateId) is archived', schema: ErrorBody },
+    },
   }),
   listCampaigns: listRoute({
     id: 'listCampaigns',
@@ -55,6 +59,19 @@ export const campaignRoutes = {
     auth: 'read',
     params: campaignParams,
     responses: { 200: { description: 'The campaign', schema: CampaignView }, ...campaignNotFound },
+  }),
+  previewCampaign: readRoute({
+    id: 'previewCampaign',
+    path: '/v1/campaigns/{campaignId}/preview',
+    entry: 'functions/api/campaigns/preview.ts',
+    summary:
+      'What the recipients will read: for each treatment × language, a real recipient’s text (phone masked) and the worst case (most segments); a text nobody gets is shown with its fallbacks',
+    // The preview reads every member of the campaign's audiences, as the estimate does.
+    lambda: { memoryMb: 1024, timeoutSeconds: 29 },
+    tag: 'Campaigns',
+    auth: 'read',
+    params: campaignParams,
+    responses: { 200: { description: 'The preview', schema: CampaignPreview }, ...campaignNotFound },
   }),
   updateCampaign: userRoute({
     id: 'updateCampaign',
@@ -94,7 +111,11 @@ export const campaignRoutes = {
     responses: {
       200: { description: 'The campaign after the transition', schema: CampaignView },
       ...campaignNotFound,
-      ...conflict,
+      409: {
+        description:
+          'The campaign status does not allow this; or a submit whose recipients lack a value a field of the text needs without a fallback (details: `missing_field_values`, one per field and audience, with how many)',
+        schema: ErrorBody,
+      },
     },
   }),
   testCampaign: userRoute({

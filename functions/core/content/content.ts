@@ -75,10 +75,33 @@ export const chooseContent = (
   campaignId: string,
   phone: string,
   language: string | undefined,
-): Choice => {
-  const group = groupOf(splitOf(content), campaignId, phone);
-  if (group === HOLDOUT) return { group };
-  const texts = textsOf(content, group);
-  const chosen = chooseVariant(language, new Set(texts.keys()));
-  return { group, language: chosen, text: texts.get(chosen) ?? content.message };
+): Choice => contentChooser(content, campaignId)(phone, language);
+
+/**
+ * `chooseContent` for many recipients of one campaign: the split, each treatment's texts and each
+ * language's variant worked out once, not per recipient (the estimate and the send go through 100,000s).
+ */
+export const contentChooser = (
+  content: Content,
+  campaignId: string,
+): ((phone: string, language: string | undefined) => Choice) => {
+  const split = splitOf(content);
+  const texts = new Map(treatmentsOf(split).map(({ id }) => [id, textsOf(content, id)]));
+  const available = new Map([...texts].map(([id, byLanguage]) => [id, new Set(byLanguage.keys())]));
+  const chosen = new Map<string, string>();
+  const unsplit = split.holdoutPercent === 0 && split.treatments.length === 0;
+  return (phone, language) => {
+    const group = unsplit ? 'A' : groupOf(split, campaignId, phone);
+    if (group === HOLDOUT) return { group };
+    const key = `${group}\u0000${language ?? ''}`;
+    let variant = chosen.get(key);
+    if (variant === undefined) {
+      variant = chooseVariant(language, available.get(group) ?? new Set([DEFAULT_LANGUAGE]));
+      if (chosen.size < MAX_CHOSEN) chosen.set(key, variant);
+    }
+    return { group, language: variant, text: texts.get(group)?.get(variant) ?? content.message };
+  };
 };
+
+/** Languages remembered per chooser: a list holds a few; a bound against one that holds anything. */
+const MAX_CHOSEN = 1000;

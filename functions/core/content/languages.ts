@@ -68,14 +68,23 @@ const byName = new Map<string, string>(
   ),
 );
 
+/** Tags canonicalised so far: `Intl.getCanonicalLocales` takes tens of µs, and an audience holds a few tags. */
+const canonicalTags = new Map<string, string | undefined>();
+const MAX_CANONICAL_TAGS = 1000;
+
 /** The canonical form of a well-formed tag (`VI-X-KhongDau` → `vi-x-khongdau`), else undefined. */
 export const canonicalLanguageTag = (tag: string): string | undefined => {
-  if (!TAG.test(tag)) return undefined;
-  try {
-    return Intl.getCanonicalLocales(tag)[0];
-  } catch {
-    return undefined;
+  if (canonicalTags.has(tag)) return canonicalTags.get(tag);
+  let canonical: string | undefined;
+  if (TAG.test(tag)) {
+    try {
+      canonical = Intl.getCanonicalLocales(tag)[0];
+    } catch {
+      canonical = undefined;
+    }
   }
+  if (canonicalTags.size < MAX_CANONICAL_TAGS) canonicalTags.set(tag, canonical);
+  return canonical;
 };
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Carrier } from '#core/carriers.js';
+import { foldAccents } from '#core/fold-accents.js';
 
 /** Contract §8 "Partners send": subscribers' SMS replies a partner passes on. */
 
@@ -99,10 +100,7 @@ const KEYWORDS: ReadonlySet<string> = new Set(OPT_OUT_KEYWORDS);
  * removed, đ → d), upper case, and no spaces or punctuation. "Từ chối!" → "TUCHOI".
  */
 export const keywordForm = (text: string): string =>
-  text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
+  foldAccents(text)
     .toUpperCase()
     .replace(/[^\p{L}\p{N}]/gu, '');
 

@@ -161,6 +161,25 @@ export const useBusy = () => {
   return { busy, run };
 };
 
+/**
+ * A form's sending action and its failure: `act` runs `work` once at a time (see useBusy), clears the last
+ * failure first and keeps what `work` throws, for `formErrors` to show.
+ */
+export const useAction = () => {
+  const { busy, run } = useBusy();
+  const [error, setError] = useState<unknown>();
+  const act = (work: () => Promise<void>): Promise<void> =>
+    run(async () => {
+      setError(undefined);
+      try {
+        await work();
+      } catch (failure) {
+        setError(failure);
+      }
+    });
+  return { busy, error, setError, act };
+};
+
 export const Button = ({
   busy = false,
   children,

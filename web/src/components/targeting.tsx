@@ -10,7 +10,7 @@ import {
   type TagMode,
   type Targeting,
 } from '../targeting.js';
-import { Button, describedBy } from './form.js';
+import { Button, Field, describedBy } from './form.js';
 
 /** Chosen items as a list, each with its own remove button (named, for screen readers). */
 const Chips = ({
@@ -68,13 +68,7 @@ const ChipInput = ({
     setTyped('');
   };
   return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
+    <Field id={id} label={label} hint={hint}>
       <Chips label={label} items={items} onRemove={(item) => onChange(items.filter((i) => i !== item))} />
       <div class="chip-input">
         <input
@@ -94,7 +88,7 @@ const ChipInput = ({
           {t.targeting.add}
         </Button>
       </div>
-    </div>
+    </Field>
   );
 };
 

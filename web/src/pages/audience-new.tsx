@@ -8,7 +8,7 @@ import {
   TextField,
   describedBy,
   formErrors,
-  useBusy,
+  useAction,
 } from '../components/form.js';
 import { useI18n } from '../i18n/index.js';
 import { navigate } from '../router.js';
@@ -22,25 +22,19 @@ export const AudienceNewPage = () => {
   const { api } = useApp();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [error, setError] = useState<unknown>();
   const [key] = useState(idempotencyKey);
-  const { busy, run } = useBusy();
+  const { busy, error, act } = useAction();
   const { byField, general } = formErrors(error, FIELDS, t);
 
   const submit = () =>
-    run(async () => {
-      setError(undefined);
-      try {
-        const audience = await unwrap(
-          api.POST('/v1/audiences', {
-            body: { name, ...(description.trim() ? { description } : {}) },
-            params: { header: { 'Idempotency-Key': key } },
-          }),
-        );
-        navigate(`/audiences/${audience.id}`);
-      } catch (failure) {
-        setError(failure);
-      }
+    act(async () => {
+      const audience = await unwrap(
+        api.POST('/v1/audiences', {
+          body: { name, ...(description.trim() ? { description } : {}) },
+          params: { header: { 'Idempotency-Key': key } },
+        }),
+      );
+      navigate(`/audiences/${audience.id}`);
     });
 
   return (

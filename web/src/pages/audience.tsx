@@ -3,7 +3,7 @@ import { unwrap, type Audience, type ImportResult } from '../api/client.js';
 import { uploadSubscribers } from '../api/upload.js';
 import { useApp } from '../app-context.js';
 import { CountsTable } from '../components/counts.js';
-import { Button, ErrorSummary, Field, describedBy, formErrors, useBusy } from '../components/form.js';
+import { Button, ErrorSummary, Field, describedBy, formErrors, useAction } from '../components/form.js';
 import { rejectedRowsCsv } from '../csv-export.js';
 import { useI18n } from '../i18n/index.js';
 import { Link } from '../router.js';
@@ -203,10 +203,9 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
   const [loadError, setLoadError] = useState<unknown>();
   const [file, setFile] = useState<File>();
   const [progress, setProgress] = useState<number | null>();
-  const [uploadError, setUploadError] = useState<unknown>();
   const [noFile, setNoFile] = useState(false);
   const [checked, setChecked] = useState<Checked>();
-  const { busy, run } = useBusy();
+  const { busy, error: uploadError, act } = useAction();
   const input = useRef<HTMLInputElement>(null);
 
   const load = async () => {
@@ -219,8 +218,7 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
   useEffect(() => void load(), [audienceId]);
 
   const upload = () =>
-    run(async () => {
-      setUploadError(undefined);
+    act(async () => {
       const contentType = file ? importFileType(file) : undefined;
       setNoFile(!contentType);
       if (!file || !contentType) return;
@@ -239,8 +237,6 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
         setFile(undefined);
         if (input.current) input.current.value = '';
         await load();
-      } catch (failure) {
-        setUploadError(failure);
       } finally {
         setProgress(undefined);
       }

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { unwrap, type Campaign } from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
 import { STATUS_ORDER, offers, type CampaignStatus, type UserAction } from '../campaign-actions.js';
-import { Button, ErrorSummary, Notice, formErrors, useBusy } from '../components/form.js';
+import { Button, ErrorSummary, Notice, formErrors, useAction } from '../components/form.js';
 import { costColumn } from '../components/campaign-columns.js';
 import { StatusFilter } from '../components/status-filter.js';
 import { PagedTable } from '../components/loaded.js';
@@ -24,9 +24,8 @@ export const CampaignsPage = () => {
   const status = (STATUS_ORDER as readonly string[]).includes(query.get('status') ?? '')
     ? (query.get('status') as CampaignStatus)
     : undefined;
-  const [actionError, setActionError] = useState<unknown>();
   const [done, setDone] = useState<string>();
-  const { busy, run } = useBusy();
+  const { busy, error: actionError, act } = useAction();
 
   const list = usePagedList(
     (cursor) =>
@@ -38,24 +37,21 @@ export const CampaignsPage = () => {
     [status],
   );
 
-  const act = (campaign: Campaign, action: (typeof ROW_ACTIONS)[number]) =>
-    run(async () => {
-      if (action === 'cancel' && !window.confirm(t.campaigns.confirmCancel(campaign.name))) return;
-      setActionError(undefined);
+  const perform = async (campaign: Campaign, action: (typeof ROW_ACTIONS)[number]) => {
+    // The buttons are disabled while an action runs, so this asks only when one may start.
+    if (action === 'cancel' && !window.confirm(t.campaigns.confirmCancel(campaign.name))) return;
+    await act(async () => {
       setDone(undefined);
-      try {
-        const updated = await unwrap(
-          api.POST('/v1/campaigns/{campaignId}/{action}', {
-            params: { path: { campaignId: campaign.id, action } },
-            body: {},
-          }),
-        );
-        list.update((items) => items.map((item) => (item.id === updated.id ? updated : item)));
-        setDone(t.campaigns.done[action]);
-      } catch (failure) {
-        setActionError(failure);
-      }
+      const updated = await unwrap(
+        api.POST('/v1/campaigns/{campaignId}/{action}', {
+          params: { path: { campaignId: campaign.id, action } },
+          body: {},
+        }),
+      );
+      list.update((items) => items.map((item) => (item.id === updated.id ? updated : item)));
+      setDone(t.campaigns.done[action]);
     });
+  };
 
   const { general } = formErrors(actionError ?? list.error, [], t);
   return (
@@ -139,7 +135,7 @@ export const CampaignsPage = () => {
                         variant={action === 'cancel' ? 'warning' : 'secondary'}
                         busy={busy}
                         aria-label={`${t.campaigns[action]}: ${campaign.name}`}
-                        onClick={() => void act(campaign, action)}
+                        onClick={() => void perform(campaign, action)}
                       >
                         {t.campaigns[action]}
                       </Button>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { idempotencyKey, unwrap, type Schemas } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { useApp } from '../app-context.js';
-import { ErrorSummary, Form, Notice, TextField, formErrors, useBusy } from '../components/form.js';
+import { ErrorSummary, Form, Notice, TextField, formErrors, useAction } from '../components/form.js';
 import { PhoneHint } from '../components/phone-hint.js';
 import { useI18n } from '../i18n/index.js';
 import { PageTitle } from '../components/page-title.js';
@@ -45,13 +45,11 @@ const Lookup = () => {
   const { api } = useApp();
   const [phone, setPhone] = useState('');
   const [answer, setAnswer] = useState<{ phone: string; found?: OptOut }>();
-  const [error, setError] = useState<unknown>();
-  const { busy, run } = useBusy();
+  const { busy, error, act } = useAction();
   const { byField, general } = formErrors(error, ['phone'], t);
 
   const lookup = () =>
-    run(async () => {
-      setError(undefined);
+    act(async () => {
       setAnswer(undefined);
       try {
         const found = await unwrap(
@@ -59,8 +57,8 @@ const Lookup = () => {
         );
         setAnswer({ phone: found.phone, found });
       } catch (failure) {
-        if (failure instanceof ApiError && failure.status === 404) setAnswer({ phone: phone.trim() });
-        else setError(failure);
+        if (!(failure instanceof ApiError && failure.status === 404)) throw failure;
+        setAnswer({ phone: phone.trim() });
       }
     });
 
@@ -90,28 +88,22 @@ const Add = () => {
   const [reason, setReason] = useState('');
   const [key, setKey] = useState(idempotencyKey);
   const [added, setAdded] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const { busy, run } = useBusy();
+  const { busy, error, act } = useAction();
   const { byField, general } = formErrors(error, ['phone', 'reason'], t);
 
   const add = () =>
-    run(async () => {
-      setError(undefined);
+    act(async () => {
       setAdded(undefined);
-      try {
-        const optOut = await unwrap(
-          api.POST('/v1/opt-outs', {
-            body: { phone: phone.trim(), ...(reason.trim() ? { reason } : {}) },
-            params: { header: { 'Idempotency-Key': key } },
-          }),
-        );
-        setAdded(optOut.phone);
-        setPhone('');
-        setReason('');
-        setKey(idempotencyKey());
-      } catch (failure) {
-        setError(failure);
-      }
+      const optOut = await unwrap(
+        api.POST('/v1/opt-outs', {
+          body: { phone: phone.trim(), ...(reason.trim() ? { reason } : {}) },
+          params: { header: { 'Idempotency-Key': key } },
+        }),
+      );
+      setAdded(optOut.phone);
+      setPhone('');
+      setReason('');
+      setKey(idempotencyKey());
     });
 
   return (

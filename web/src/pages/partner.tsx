@@ -16,11 +16,14 @@ import {
 } from '../admin/partner-form.js';
 import { SecretOnce } from '../admin/secret-once.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
-import { Button, ErrorSummary, Form, Notice, TextField, formErrors, useBusy } from '../components/form.js';
+import { Button, ErrorSummary, Form, Notice, TextField, formErrors, useAction } from '../components/form.js';
 import { Loaded } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
 import { useI18n } from '../i18n/index.js';
 import { Link } from '../router.js';
+
+/** The partner's fields typed as text. */
+type TextFieldName = 'id' | 'name' | 'webhookUrl' | 'senderId' | NumberField;
 
 /** The API names the partner's id `partnerId` (a path parameter); the form calls it `id`. */
 const FIELDS = [...PARTNER_FIELDS, 'partnerId'] as const;
@@ -38,13 +41,12 @@ export const PartnerPage = ({ params }: { params: Record<string, string> }) => {
   const creating = partnerId === undefined;
   const [form, setForm] = useState<PartnerForm | undefined>(creating ? emptyPartnerForm : undefined);
   const [rotatedAt, setRotatedAt] = useState<string>();
-  const [error, setError] = useState<unknown>();
   const [local, setLocal] = useState<Partial<Record<string, string>>>({});
   const [done, setDone] = useState<string>();
   const [secret, setSecret] = useState<string>();
   const [createdName, setCreatedName] = useState<string>();
   const [confirming, setConfirming] = useState(false);
-  const { busy, run } = useBusy();
+  const { busy, error, setError, act } = useAction();
 
   useEffect(() => {
     if (creating) return;
@@ -75,9 +77,8 @@ export const PartnerPage = ({ params }: { params: Record<string, string> }) => {
   };
 
   const save = () =>
-    run(async () => {
+    act(async () => {
       if (!form) return;
-      setError(undefined);
       setDone(undefined);
       const result = partnerBody(form);
       if ('problems' in result) {
@@ -93,30 +94,25 @@ export const PartnerPage = ({ params }: { params: Record<string, string> }) => {
       }
       setLocal({});
       const id = creating ? form.id.trim() : partnerId;
-      try {
-        if (creating && !(await idIsFree(id))) {
-          setLocal({ id: `${words.id}: ${words.idTaken}` });
-          return;
-        }
-        const saved = await unwrap(
-          api.PUT('/v1/partners/{partnerId}', { params: { path: { partnerId: id } }, body: result.body }),
-        );
-        if ('signingSecret' in saved && typeof saved.signingSecret === 'string') {
-          setSecret(saved.signingSecret);
-          setCreatedName(saved.name);
-        } else {
-          setForm(partnerFormOf(saved));
-          setDone(words.saved);
-        }
-      } catch (failure) {
-        setError(failure);
+      if (creating && !(await idIsFree(id))) {
+        setLocal({ id: `${words.id}: ${words.idTaken}` });
+        return;
+      }
+      const saved = await unwrap(
+        api.PUT('/v1/partners/{partnerId}', { params: { path: { partnerId: id } }, body: result.body }),
+      );
+      if ('signingSecret' in saved && typeof saved.signingSecret === 'string') {
+        setSecret(saved.signingSecret);
+        setCreatedName(saved.name);
+      } else {
+        setForm(partnerFormOf(saved));
+        setDone(words.saved);
       }
     });
 
   const rotate = () =>
-    run(async () => {
+    act(async () => {
       if (partnerId === undefined) return;
-      setError(undefined);
       setDone(undefined);
       try {
         const rotated = await unwrap(
@@ -125,8 +121,6 @@ export const PartnerPage = ({ params }: { params: Record<string, string> }) => {
         setSecret(rotated.signingSecret);
         setRotatedAt(new Date().toISOString());
         setDone(words.rotated);
-      } catch (failure) {
-        setError(failure);
       } finally {
         setConfirming(false);
       }
@@ -139,6 +133,14 @@ export const PartnerPage = ({ params }: { params: Record<string, string> }) => {
     tps: words.tpsHint,
     maxBatchSize: words.maxBatchSizeHint,
   };
+  /** What ties a text field to the form: its value, its label, its error and its update. */
+  const bound = (form: PartnerForm, field: TextFieldName) => ({
+    id: field,
+    label: words[field],
+    error: byField[field],
+    value: form[field],
+    onValue: (text: string) => update({ [field]: text }),
+  });
   const title = creating ? words.newTitle : words.editTitle(form?.name ?? partnerId);
 
   if (createdName !== undefined && secret !== undefined)
@@ -194,45 +196,22 @@ export const PartnerPage = ({ params }: { params: Record<string, string> }) => {
             >
               {creating ? (
                 <TextField
-                  id="id"
-                  label={words.id}
+                  {...bound(form, 'id')}
                   hint={words.idHint}
-                  error={byField.id}
                   maxLength={40}
                   autoComplete="off"
                   spellcheck={false}
-                  value={form.id}
-                  onValue={(id) => update({ id })}
                 />
               ) : null}
+              <TextField {...bound(form, 'name')} maxLength={100} />
               <TextField
-                id="name"
-                label={words.name}
-                error={byField.name}
-                maxLength={100}
-                value={form.name}
-                onValue={(name) => update({ name })}
-              />
-              <TextField
-                id="webhookUrl"
+                {...bound(form, 'webhookUrl')}
                 type="url"
-                label={words.webhookUrl}
                 hint={words.webhookUrlHint}
-                error={byField.webhookUrl}
                 maxLength={2048}
                 spellcheck={false}
-                value={form.webhookUrl}
-                onValue={(webhookUrl) => update({ webhookUrl })}
               />
-              <TextField
-                id="senderId"
-                label={words.senderId}
-                hint={words.senderIdHint}
-                error={byField.senderId}
-                maxLength={11}
-                value={form.senderId}
-                onValue={(senderId) => update({ senderId })}
-              />
+              <TextField {...bound(form, 'senderId')} hint={words.senderIdHint} maxLength={11} />
               <fieldset
                 class={`field${byField.carriers ? ' field--error' : ''}`}
                 aria-describedby={`carriers-hint${byField.carriers ? ' carriers-error' : ''}`}
@@ -266,13 +245,9 @@ export const PartnerPage = ({ params }: { params: Record<string, string> }) => {
               {NUMBER_FIELDS.map((field) => (
                 <TextField
                   key={field}
-                  id={field}
+                  {...bound(form, field)}
                   inputMode={field === 'pricePerSegment' ? 'decimal' : 'numeric'}
-                  label={words[field]}
                   hint={hints[field]}
-                  error={byField[field]}
-                  value={form[field]}
-                  onValue={(text) => update({ [field]: text })}
                 />
               ))}
               <div class={`field${byField.enabled ? ' field--error' : ''}`}>

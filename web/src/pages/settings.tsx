@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { unwrap, type Schemas } from '../api/client.js';
 import { useApp } from '../app-context.js';
-import { ErrorSummary, Form, Notice, TextField, formErrors, useBusy } from '../components/form.js';
+import { ErrorSummary, Form, Notice, TextField, formErrors, useAction } from '../components/form.js';
 import { Loaded } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
 import { useI18n } from '../i18n/index.js';
@@ -24,10 +24,9 @@ export const SettingsPage = () => {
   const [settings, setSettings] = useState<Settings>();
   // Typed as text, so "2.5" reaches `wholeNumber` and its message.
   const [typed, setTyped] = useState({ messages: '', hours: '' });
-  const [error, setError] = useState<unknown>();
   const [local, setLocal] = useState<Partial<Record<string, string>>>({});
   const [saved, setSaved] = useState<string>();
-  const { busy, run } = useBusy();
+  const { busy, error, setError, act } = useAction();
 
   const show = (next: Settings) => {
     setSettings(next);
@@ -44,8 +43,7 @@ export const SettingsPage = () => {
   }, []);
 
   const save = () =>
-    run(async () => {
-      setError(undefined);
+    act(async () => {
       setSaved(undefined);
       const cap = { messages: wholeNumber(typed.messages), hours: wholeNumber(typed.hours) };
       const problems = Object.fromEntries(
@@ -56,15 +54,11 @@ export const SettingsPage = () => {
       );
       setLocal(problems);
       if (cap.messages === undefined || cap.hours === undefined) return;
-      try {
-        const next = await unwrap(
-          api.PUT('/v1/settings', { body: { frequencyCap: { messages: cap.messages, hours: cap.hours } } }),
-        );
-        show(next);
-        setSaved(words.saved(number(next.frequencyCap.messages), number(next.frequencyCap.hours)));
-      } catch (failure) {
-        setError(failure);
-      }
+      const next = await unwrap(
+        api.PUT('/v1/settings', { body: { frequencyCap: { messages: cap.messages, hours: cap.hours } } }),
+      );
+      show(next);
+      setSaved(words.saved(number(next.frequencyCap.messages), number(next.frequencyCap.hours)));
     });
 
   const { byField: apiByField, general } = formErrors(error, FIELDS, t);

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { fetchLocalToken } from '../api/local-token.js';
 import { useApp, type CognitoConfig } from '../app-context.js';
 import { loadCognito } from '../auth/index.js';
-import { Button, ErrorSummary, Form, Notice, TextField, formErrors, useBusy } from '../components/form.js';
+import { Button, ErrorSummary, Form, Notice, TextField, formErrors, useAction } from '../components/form.js';
 import { useI18n } from '../i18n/index.js';
 import { ROLES, type Role } from '../i18n/roles.js';
 import { navigate } from '../router.js';
@@ -12,16 +12,10 @@ import { PageTitle } from '../components/page-title.js';
 const CognitoSignIn = ({ cognito }: { cognito: CognitoConfig | undefined }) => {
   const { t } = useI18n();
   const { sessionEnded } = useApp();
-  const [failed, setFailed] = useState(false);
-  const { busy, run } = useBusy();
+  const { busy, error, act } = useAction();
   const start = (settings: CognitoConfig) =>
-    run(async () => {
-      setFailed(false);
-      try {
-        await (await loadCognito(settings)).startSignIn();
-      } catch {
-        setFailed(true);
-      }
+    act(async () => {
+      await (await loadCognito(settings)).startSignIn();
     });
   return (
     <section class="narrow">
@@ -30,7 +24,7 @@ const CognitoSignIn = ({ cognito }: { cognito: CognitoConfig | undefined }) => {
       <ErrorSummary
         messages={[
           ...(cognito ? [] : [t.signIn.cognitoUnavailable]),
-          ...(failed ? [t.signIn.cognitoFailed] : []),
+          ...(error === undefined ? [] : [t.signIn.cognitoFailed]),
         ]}
       />
       <p>{t.signIn.cognitoIntro}</p>
@@ -49,21 +43,15 @@ export const SignInPage = () => {
   const { config, signIn, sessionEnded } = useApp();
   const [role, setRole] = useState<Role>('officer');
   const [user, setUser] = useState('');
-  const [error, setError] = useState<unknown>();
-  const { busy, run } = useBusy();
+  const { busy, error, act } = useAction();
   const { byField, general } = formErrors(error, ['role', 'user'], t);
 
   if (config.signIn === 'cognito') return <CognitoSignIn cognito={config.cognito} />;
 
   const submit = () =>
-    run(async () => {
-      setError(undefined);
-      try {
-        const token = await fetchLocalToken(config.apiBaseUrl, role, user.trim() || `${role}@local`);
-        if (signIn(token)) navigate('/campaigns', { replace: true });
-      } catch (failure) {
-        setError(failure);
-      }
+    act(async () => {
+      const token = await fetchLocalToken(config.apiBaseUrl, role, user.trim() || `${role}@local`);
+      if (signIn(token)) navigate('/campaigns', { replace: true });
     });
 
   return (
