@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type * as AudienceStoreModule from '#adapters/audience-store.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupOf, HOLDOUT } from '#core/content/assignment.js';
 import { splitOf, textsOf, type Content } from '#core/content/content.js';
 import { chooseVariant } from '#core/content/languages.js';
@@ -9,7 +8,7 @@ import { startLocalDispatcher } from '#local/dispatcher.js';
 import type { LocalStreams } from '#local/streams.js';
 import { startTestApi, type TestApi } from '#support/api.js';
 import { acceptedMessages, startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
-import { batchesOf, createAudience, phone, waitForStatus } from '#support/sending.js';
+import { batchesOf, phone, waitForStatus } from '#support/sending.js';
 import { startTestStreams } from '#support/streams.js';
 import { bodyOf, send } from '#support/typed-api.js';
 import { postInbound, postReports } from '#support/webhooks.js';
@@ -21,29 +20,9 @@ import { postInbound, postReports } from '#support/webhooks.js';
  * right name (or the fallback), the treatment's text; the holdout received nothing; the metrics split by
  * variant and treatment, with the holdout side by side.
  *
- * The members' `language` and `attributes` are what the import keeps (another part of #16); until the
- * import stores them, this file gives the audience store's members those fields here, as the store would.
+ * The members' language and name come from the import (a CSV with `language` and `Tên` columns), as an
+ * officer would load them.
  */
-
-const extras = vi.hoisted(
-  () => new Map<string, { language?: string; attributes?: Record<string, string> }>(),
-);
-vi.mock('#adapters/audience-store.js', async (importOriginal) => {
-  const original = await importOriginal<typeof AudienceStoreModule>();
-  return {
-    ...original,
-    dynamoAudienceStore: (...args: Parameters<typeof original.dynamoAudienceStore>) => {
-      const store = original.dynamoAudienceStore(...args);
-      return {
-        ...store,
-        async *members(audienceId: string) {
-          for await (const chunk of store.members(audienceId))
-            yield chunk.map((member) => ({ ...member, ...extras.get(member.phone) }));
-        },
-      };
-    },
-  };
-});
 
 const PARTNER = 'content-viettel';
 const RECIPIENTS = 120;
@@ -101,13 +80,20 @@ beforeAll(async () => {
   dispatcher = await startLocalDispatcher({ pollMs: 50 });
   streams = await startTestStreams();
   partner = await startSimulatedPartner(api, { id: PARTNER, carriers: ['viettel'], tps: 500 });
-  for (const s of subscribers)
-    extras.set(s.phone, { language: s.language, ...(s.name ? { attributes: { ten: s.name } } : {}) });
-  audienceId = await createAudience(
-    api,
-    'Bản Mông – Hà Giang',
-    subscribers.map((s) => ({ phone: s.phone, province: 'Tuyên Quang' })),
+  const created0 = await send(api, 'createAudience', {
+    as: 'officer',
+    json: { name: 'Bản Mông – Hà Giang' },
+  });
+  audienceId = String(bodyOf(created0, 201).id);
+  const csv = [
+    'phone,province,language,Tên',
+    ...subscribers.map((s) => `${s.phone},Tuyên Quang,${s.language},${s.name ?? ''}`),
+  ].join('\r\n');
+  const imported = bodyOf(
+    await send(api, 'importSubscribers', { params: { audienceId }, as: 'officer', csv }),
+    200,
   );
+  expect(imported).toMatchObject({ accepted: RECIPIENTS, rejectedCount: 0 });
   const created = await send(api, 'createCampaign', {
     as: 'officer',
     json: {
