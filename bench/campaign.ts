@@ -102,6 +102,8 @@ export const sendCampaign = async (
   csv: string,
   partnerIds?: string[],
   beforeApproval = () => {},
+  /** Fields of the campaign body instead of the default message (variants, treatments, ...). */
+  content: Record<string, unknown> = {},
 ) => {
   const audience = await call(runtime, 'officer', 'POST', '/v1/audiences', { name: 'bench' });
   const imported = await call(
@@ -120,6 +122,7 @@ export const sendCampaign = async (
     schedule: { asap: true },
     sendingWindow: null,
     ...(partnerIds ? { partnerIds } : {}),
+    ...content,
   });
   await call(runtime, 'officer', 'POST', `/v1/campaigns/${campaign.id}/submit`);
   beforeApproval();

@@ -110,27 +110,74 @@ const tracePacing = (counters: SimulatorCounters, moments: readonly number[]) =>
     );
 };
 
+const LINK = '{{link:https://bocongan.gov.vn/111}}';
+
+/**
+ * The content variant of the throughput run (issue #16): three languages, two treatments and a 10 %
+ * holdout, a `{{ten|bà con}}` field. The subscribers get `language` and `Tên` columns (the import keeps
+ * them as the member's language and attributes once it reads them; until then the fallbacks are sent).
+ */
+const CONTENT = {
+  message: `Chào {{ten|bà con}}, cảnh giác việc nhẹ lương cao ở nước ngoài. Gọi 111. ${LINK}`,
+  variants: {
+    'vi-x-khongdau': `Chao {{ten|ba con}}, canh giac viec nhe luong cao o nuoc ngoai. Goi 111. ${LINK}`,
+    hmn: `Nyob zoo {{ten|bà con}}, ceev faj txoj haujlwm nyob txawv teb chaws. Hu 111. ${LINK}`,
+  },
+  treatments: [
+    { id: 'A', percent: 45 },
+    {
+      id: 'B',
+      percent: 45,
+      message: `Kính gửi {{ten|bà con}}: gọi 111 nếu ai hứa việc nhẹ lương cao. ${LINK}`,
+    },
+  ],
+  holdoutPercent: 10,
+};
+
+const withContentColumns = (csv: string): string => {
+  const languages = ['vi', 'vi-x-khongdau', 'hmn'];
+  return csv
+    .split('\r\n')
+    .map((line, n) => {
+      if (!line) return line;
+      if (n === 0) return `${line},language,Tên`;
+      return `${line},${languages[n % 3]},${n % 5 ? `Người ${n}` : ''}`;
+    })
+    .join('\r\n');
+};
+
 /** 1. Throughput: 100,000 recipients over three partners whose TPS is no limit (disabled afterwards). */
 const throughputPart = async (
   runtime: Runtime,
   csv: string,
   counts: RequestCounts,
   simulators: CarrierSimulator[],
+  withContent = false,
 ) => {
-  simulators.push(
-    await addPartner(runtime, 'fast-viettel', ['viettel'], 5000),
-    await addPartner(runtime, 'fast-vnpt', ['vinaphone', 'itel', 'reddi'], 5000),
-    await addPartner(runtime, 'fast-other', ['*'], 5000),
+  const suffix = withContent ? '-content' : '';
+  const fast = [
+    await addPartner(runtime, `fast-viettel${suffix}`, ['viettel'], 5000),
+    await addPartner(runtime, `fast-vnpt${suffix}`, ['vinaphone', 'itel', 'reddi'], 5000),
+    await addPartner(runtime, `fast-other${suffix}`, ['*'], 5000),
+  ];
+  simulators.push(...fast);
+  const throughput = await sendCampaign(
+    runtime,
+    withContent ? withContentColumns(csv) : csv,
+    fast.map((s) => s.partnerId),
+    () => {
+      counts.calls = {};
+      counts.batchWriteItems = 0;
+    },
+    withContent ? CONTENT : {},
   );
-  const throughput = await sendCampaign(runtime, csv, undefined, () => {
-    counts.calls = {};
-    counts.batchWriteItems = 0;
-  });
   // Counted from approval to completion: materialisation, hand-over, settlement, progress, polling reads.
   const writes = writeRequests(counts);
-  const accepted = simulators.reduce((sum, s) => sum + s.counters().accepted, 0);
-  const duplicates = simulators.reduce((sum, s) => sum + s.counters().duplicates, 0);
-  console.log(`\nThroughput: ${number(THROUGHPUT_ROWS)} rows, ${number(accepted)} messages handed over`);
+  const accepted = fast.reduce((sum, s) => sum + s.counters().accepted, 0);
+  const duplicates = fast.reduce((sum, s) => sum + s.counters().duplicates, 0);
+  console.log(
+    `\nThroughput${withContent ? ' with content (3 languages, treatments A/B 45/45, 10 % holdout, a {{ten|bà con}} field)' : ''}: ${number(THROUGHPUT_ROWS)} rows, ${number(accepted)} messages handed over`,
+  );
   console.log(`  seconds from approval to completed  ${throughput.seconds.toFixed(1)}`);
   console.log(
     `  messages/s end to end               ${number(Math.round(accepted / throughput.seconds))}  (goal ≥ 1,000)`,
@@ -146,7 +193,7 @@ const throughputPart = async (
       .map(([op, n]) => `${op} ${number(n)}`)
       .join(', ')})`,
   );
-  for (const s of simulators)
+  for (const s of fast)
     await call(runtime, 'admin', 'PUT', `/v1/partners/${s.partnerId}`, {
       name: s.partnerId,
       webhookUrl: s.url,
@@ -166,8 +213,11 @@ export async function dispatchBenchmark(): Promise<void> {
   const processes: SimulatorProcess[] = [];
   try {
     const csv = generateSubscribersCsv(THROUGHPUT_ROWS);
-    // BENCH_DISPATCH=pacing: the pacing part alone.
-    if (process.env.BENCH_DISPATCH !== 'pacing') await throughputPart(runtime, csv, counts, simulators);
+    // BENCH_DISPATCH=pacing: the pacing part alone; =content: the throughput run with content alone.
+    const only = process.env.BENCH_DISPATCH;
+    if (only !== 'pacing' && only !== 'content') await throughputPart(runtime, csv, counts, simulators);
+    if (only !== 'pacing') await throughputPart(runtime, csv, counts, simulators, true);
+    if (only === 'content') return;
 
     // 2. Pacing: one partner at a time, about 12 seconds of traffic at its TPS, each partner's simulator in
     // a process of its own (BENCH_SIMULATORS=inprocess: in the runtime's, sharing its event loop).

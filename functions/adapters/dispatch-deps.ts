@@ -9,7 +9,7 @@ import { MATERIALIZE_LEASE_MS } from '#core/dispatch/materialize-lease.js';
 import type { BatchStore } from '#core/dispatch/ports.js';
 import type { Partner } from '#core/partner.js';
 import type { SettingsStore } from '#core/settings.js';
-import { LINK_PLACEHOLDER } from '#core/sms-encoding.js';
+import { LINK_PLACEHOLDER, shortLinkLength } from '#core/sms-encoding.js';
 import { dynamoBatchStore, dynamoRateLimiter } from './batch-store.js';
 import { snsBatchQueue, snsClient, tableBatchQueue } from './batch-queue.js';
 import { campaignDeps } from './campaign-deps.js';
@@ -101,6 +101,7 @@ export const sendingDeps = (config: Config = readConfig()): SendingDeps => {
       partners: campaigns.partners,
       shortCodes: (campaignId) => dynamoLinkStore(client, table).shortCodes(campaignId),
       hasLink: (message) => new RegExp(LINK_PLACEHOLDER.source).test(message),
+      shortLinkLength: shortLinkLength(config.PUBLIC_BASE_URL),
       portedCarriers: () => ported.all(),
       indexRecipients: (campaignId, materializedAt, list) =>
         recipientIndex.put(campaignId, materializedAt, list),

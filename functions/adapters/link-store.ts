@@ -12,7 +12,7 @@ import {
 import { cached } from './cache.js';
 import { keys } from './table.js';
 import { batchCodec } from './table/batch.js';
-import { clickCodec, linkPrefixCodec } from './table/records.js';
+import { campaignCodec, clickCodec, linkPrefixCodec } from './table/records.js';
 
 /** 238,328 prefixes exist; a campaign that meets this many taken ones in a row is out of luck. */
 const MAX_PREFIX_ATTEMPTS = 64;
@@ -54,16 +54,16 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
     return Item ? linkPrefixCodec.campaignIdOf(Item) : undefined;
   });
 
-  const campaignMessage = cached(60_000, async (campaignId: string) => {
+  const campaignContent = cached(60_000, async (campaignId: string) => {
     const { Item } = await client.send(
       new GetCommand({
         TableName: table,
         Key: keys.campaign(campaignId),
-        ProjectionExpression: '#message',
+        ProjectionExpression: '#message, variants, treatments',
         ExpressionAttributeNames: { '#message': 'message' },
       }),
     );
-    return typeof Item?.message === 'string' ? Item.message : undefined;
+    return Item ? campaignCodec.contentFromItem(Item) : undefined;
   });
 
   return {
@@ -72,13 +72,13 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
       return shortCodeMaker(prefix, () => randomBase62(RANDOM_LENGTH, randomBytes));
     },
     campaignOfPrefix,
-    campaignMessage,
+    campaignContent,
     async batch(campaignId, seq) {
       const { Item } = await client.send(
         new GetCommand({
           TableName: table,
           Key: batchCodec.key({ campaignId, seq }),
-          ProjectionExpression: 'messages, #test',
+          ProjectionExpression: 'messages, treatment, #test',
           ExpressionAttributeNames: { '#test': 'test' },
         }),
       );

@@ -25,6 +25,8 @@ import {
   type EstimateInput,
 } from './campaign-estimate.js';
 import { previewOf, type CampaignPreview } from './campaign-preview.js';
+import { splitProblem } from './content/assignment.js';
+import { splitOf, type Content } from './content/content.js';
 import type { TemplateRef } from './content/templates.js';
 import { ConflictError, detail, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import type { SuppressionList } from './opt-out.js';
@@ -158,6 +160,27 @@ async function* membersOf(audiences: AudienceReader, ids: readonly string[]): As
   }
 }
 
+/** The content fields a create or PATCH input sets (absent ones stay absent). */
+const contentOf = (
+  input: Partial<Pick<CampaignInput, 'variants' | 'treatments' | 'holdoutPercent'>>,
+): Partial<Pick<Campaign, 'variants' | 'treatments' | 'holdoutPercent'>> => ({
+  ...(input.variants !== undefined ? { variants: input.variants } : {}),
+  ...(input.treatments !== undefined ? { treatments: input.treatments } : {}),
+  ...(input.holdoutPercent !== undefined ? { holdoutPercent: input.holdoutPercent } : {}),
+});
+
+/**
+ * Treatments and holdout add up to 100 (`addSplitIssue`, checked here as the input schemas cannot): on a
+ * created campaign and on the merged campaign after a PATCH, which may change either side alone.
+ */
+const assertSplit = (content: Pick<Content, 'treatments' | 'holdoutPercent'>): void => {
+  const problem = splitProblem(splitOf(content));
+  if (!problem) return;
+  const { code, ...params } = problem;
+  const path = code === 'holdout_too_large' ? 'holdoutPercent' : 'treatments';
+  throw new ValidationError('The A/B split does not add up', [detail(path, code, params)]);
+};
+
 /** A campaign's texts as its recipients will read them (`previewOf`), from one pass over its audience. */
 export const previewCampaign = async (deps: CampaignDeps, id: string): Promise<CampaignPreview> => {
   const campaign = await getCampaign(deps, id);
@@ -215,11 +238,12 @@ export const createCampaign = async (
     id,
     name: input.name,
     message: input.message,
-    ...(input.variants ? { variants: input.variants } : {}),
+    ...contentOf(input),
     audienceIds: input.audienceIds,
     ...(input.filters ? { filters: input.filters } : {}),
     ...(input.partnerIds ? { partnerIds: input.partnerIds } : {}),
   };
+  assertSplit(draft);
   const campaign: Campaign = {
     ...draft,
     ...(template ? { template } : {}),
@@ -257,6 +281,7 @@ export const updateCampaign = async (
   }
   const now = deps.now();
   const merged: Campaign = { ...current, ...patch, updatedAt: now.toISOString() };
+  assertSplit(merged);
   // Only a changed schedule or zone moves sendAt (an occasion without a year would roll over otherwise).
   const rescheduled = patch.schedule !== undefined || patch.timeZone !== undefined;
   const updated: Campaign = {

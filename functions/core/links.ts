@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { HOLDOUT, type Group } from './content/assignment.js';
+import { textsOf, type Content } from './content/content.js';
+import { DEFAULT_LANGUAGE } from './content/languages.js';
 import type { BatchMessage } from './dispatch/batch.js';
 import { LINK_PLACEHOLDER, SHORT_CODE_LENGTH } from './sms-encoding.js';
 
@@ -115,6 +118,20 @@ export const shortCodeMaker = (prefix: string, random: () => string) => {
 export const linkTarget = (message: string): string | undefined =>
   new RegExp(LINK_PLACEHOLDER.source).exec(message)?.[1];
 
+/**
+ * Where one recipient's short link leads: the first link of the text they were sent (their treatment's,
+ * in their language: issue #16), else of the campaign's message.
+ */
+export const recipientLinkTarget = (
+  content: Content,
+  treatment: Group | undefined,
+  lang: string | undefined,
+): string | undefined => {
+  const texts = textsOf(content, treatment && treatment !== HOLDOUT ? treatment : 'A');
+  const text = texts.get(lang ?? DEFAULT_LANGUAGE) ?? content.message;
+  return linkTarget(text) ?? linkTarget(content.message);
+};
+
 /** Only web addresses are followed: a `javascript:` or `data:` URL in a message never becomes a redirect. */
 export const safeTarget = (url: string | undefined): string | undefined => {
   if (!url) return undefined;
@@ -135,6 +152,9 @@ export interface ClickRecord {
   index: number;
   carrier: string;
   province?: string;
+  /** The language variant and A/B treatment of the message (from its batch), for the metrics. */
+  lang?: string;
+  treatment?: string;
   /** A test send's link: the metrics leave it out. */
   test?: boolean;
 }
@@ -149,9 +169,12 @@ export interface LinkClicks extends ClickRecord {
 export interface LinkDeps {
   /** The campaign that reserved a prefix. */
   campaignOfPrefix(prefix: string): Promise<string | undefined>;
-  /** The campaign's message text (with its `{{link:URL}}`). */
-  campaignMessage(campaignId: string): Promise<string | undefined>;
-  batch(campaignId: string, seq: number): Promise<{ messages: BatchMessage[]; test: boolean } | undefined>;
+  /** The campaign's texts (with their `{{link:URL}}`): message, variants, treatments. */
+  campaignContent(campaignId: string): Promise<Content | undefined>;
+  batch(
+    campaignId: string,
+    seq: number,
+  ): Promise<{ messages: BatchMessage[]; treatment?: Group; test: boolean } | undefined>;
   /** Counts a click: one write, a click and (on the first) a unique click. */
   recordClick(click: ClickRecord, at: Date): Promise<void>;
   now(): Date;
@@ -177,12 +200,14 @@ export const followShortLink = async (
   if (!parsed) return undefined;
   const campaignId = await deps.campaignOfPrefix(parsed.prefix);
   if (!campaignId) return undefined;
-  const [message, batch] = await Promise.all([
-    deps.campaignMessage(campaignId),
+  const [content, batch] = await Promise.all([
+    deps.campaignContent(campaignId),
     deps.batch(campaignId, parsed.seq),
   ]);
-  const target = safeTarget(message === undefined ? undefined : linkTarget(message));
   const recipient = batch?.messages.find((m) => m.code === code);
+  const target = safeTarget(
+    content && recipient && recipientLinkTarget(content, batch?.treatment, recipient.lang),
+  );
   if (!target || !batch || !recipient) return undefined;
   if (batch.test) return { kind: 'test-preview', target };
   await deps.recordClick(
@@ -193,6 +218,8 @@ export const followShortLink = async (
       index: recipient.index,
       carrier: recipient.carrier,
       ...(recipient.province ? { province: recipient.province } : {}),
+      ...(recipient.lang ? { lang: recipient.lang } : {}),
+      ...(batch.treatment ? { treatment: batch.treatment } : {}),
     },
     deps.now(),
   );

@@ -3,9 +3,16 @@ import { MESSAGE_STATES, messageId, type Batch, type BatchMessage } from './disp
 import type { SuppressedRecipient } from './dispatch/materialize.js';
 import { canonicalProvinceName } from './provinces.js';
 
-/** What a row of the reports may say: a message's state, or `suppressed` (never sent: opted out, capped). */
-export const ROW_STATUSES = [...MESSAGE_STATES, 'suppressed'] as const;
+/**
+ * What a row of the reports may say: a message's state, `suppressed` (never sent: opted out, capped), or
+ * `holdout` (the A/B control group: chosen, deliberately sent nothing).
+ */
+export const ROW_STATUSES = [...MESSAGE_STATES, 'suppressed', 'holdout'] as const;
 export type RowStatus = (typeof ROW_STATUSES)[number];
+
+/** A batch message's row status: `holdout` in a held batch (its messages stay `queued`, never sent). */
+export const rowStatusOf = (batch: Pick<Batch, 'status'>, message: Pick<BatchMessage, 'state'>) =>
+  batch.status === 'held' ? 'holdout' : message.state;
 
 /** Contract §7: one recipient's message, as `GET /v1/campaigns/{id}/messages` and report.csv show it. */
 export const MessageRowView = z
@@ -17,7 +24,8 @@ export const MessageRowView = z
     partnerId: z.string().nullable().meta({ description: 'The partner it is queued for or went to' }),
     status: z.enum(ROW_STATUSES).meta({
       description:
-        'Each targeted recipient once: suppressed (reason opted_out or frequency_cap), queued, pending, delivered, failed',
+        'Each targeted recipient once: suppressed (reason opted_out or frequency_cap), queued, pending, ' +
+        'delivered, failed; and each recipient of an A/B holdout as holdout (sent nothing)',
     }),
     reason: z
       .string()
@@ -30,6 +38,14 @@ export const MessageRowView = z
     sentAt: z.string().nullable().meta({ description: 'When a partner accepted it' }),
     updatedAt: z.string().meta({ description: 'When it last changed state' }),
     clicks: z.number().int().optional().meta({ description: 'Clicks on its short link, if it has one' }),
+    treatment: z
+      .string()
+      .optional()
+      .meta({ description: 'A/B treatment (A..D) or holdout; only for campaigns with a split' }),
+    language: z
+      .string()
+      .optional()
+      .meta({ description: 'The language variant it carried; only for campaigns with variants' }),
   })
   .meta({ id: 'MessageRow' });
 export type MessageRow = z.output<typeof MessageRowView>;
@@ -42,7 +58,8 @@ export const MessagesQuery = z.strictObject({
 
 /** Rows show the current province, also for recipients of campaigns sent before the registry. */
 export const toMessageRow = (
-  batch: Pick<Batch, 'campaignId' | 'seq' | 'partnerId' | 'createdAt'>,
+  batch: Pick<Batch, 'campaignId' | 'seq' | 'partnerId' | 'createdAt'> &
+    Partial<Pick<Batch, 'status' | 'treatment'>>,
   message: BatchMessage,
   showPhone: (phone: string) => string,
   clicks?: number,
@@ -51,13 +68,18 @@ export const toMessageRow = (
   phone: showPhone(message.to),
   carrier: message.carrier,
   province: message.province ? canonicalProvinceName(message.province) : null,
-  // An unroutable message never had a partner.
-  partnerId: message.reason === 'unroutable' || !batch.partnerId ? null : batch.partnerId,
-  status: message.state,
+  // An unroutable or held-out message never had a partner.
+  partnerId:
+    message.reason === 'unroutable' || batch.status === 'held' || !batch.partnerId || batch.partnerId === '-'
+      ? null
+      : batch.partnerId,
+  status: batch.status ? rowStatusOf({ status: batch.status }, message) : message.state,
   reason: message.reason ?? null,
   sentAt: message.sentAt ?? null,
   updatedAt: message.at ?? batch.createdAt,
   ...(message.code ? { clicks: clicks ?? 0 } : {}),
+  ...(batch.treatment ? { treatment: batch.treatment } : {}),
+  ...(message.lang ? { language: message.lang } : {}),
 });
 
 /** A suppressed recipient's row: no message id, no partner, the reason it was left out. */
@@ -149,7 +171,12 @@ export interface MessagesPage {
  */
 export const pageOfMessages = async (
   batches: AsyncIterable<Batch[]>,
-  options: { from?: MessagePosition; status?: BatchMessage['state']; limit: number; maxBatches: number },
+  options: {
+    from?: MessagePosition;
+    status?: Exclude<RowStatus, 'suppressed'>;
+    limit: number;
+    maxBatches: number;
+  },
 ): Promise<MessagesPage> => {
   const rows: MessagesPage['rows'] = [];
   let read = 0;
@@ -158,7 +185,8 @@ export const pageOfMessages = async (
       if (batch.test) continue;
       const startAt = options.from && batch.seq === options.from.seq ? options.from.i : 0;
       for (const message of batch.messages) {
-        if (message.index < startAt || (options.status && message.state !== options.status)) continue;
+        if (message.index < startAt || (options.status && rowStatusOf(batch, message) !== options.status))
+          continue;
         if (rows.length === options.limit) return { rows, next: { seq: batch.seq, i: message.index } };
         rows.push({ batch, message });
       }
@@ -226,6 +254,8 @@ export const REPORT_COLUMNS = [
   'sentAt',
   'updatedAt',
   'clicks',
+  'treatment',
+  'language',
 ] as const;
 
 /** Makes spreadsheets show UTF-8 (Vietnamese) correctly. */

@@ -215,7 +215,9 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
     const bytes = Buffer.from(await response.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').split('\r\n');
-    expect(lines[0]).toBe('messageId,phone,carrier,province,partnerId,status,reason,sentAt,updatedAt,clicks');
+    expect(lines[0]).toBe(
+      'messageId,phone,carrier,province,partnerId,status,reason,sentAt,updatedAt,clicks,treatment,language',
+    );
     expect(lines.at(-1)).toBe('');
     const rows = lines.slice(1, -1).map((line) => line.split(','));
     expect(rows).toHaveLength(TARGETED);
@@ -259,12 +261,10 @@ describe('GET /v1/campaigns/{id}/report.csv', () => {
     const id = `${campaignId}.${batch.seq}.${clicked.index}`;
 
     const text = (await (await download('officer')).text()).replace(/^\uFEFF/, '');
-    const rows = text
-      .trim()
-      .split('\r\n')
-      .slice(1)
-      .map((line) => line.split(','));
-    const clicksOf = (row: string[] | undefined) => row?.at(-1);
+    const [header = '', ...lines] = text.trim().split('\r\n');
+    const rows = lines.map((line) => line.split(','));
+    const clicksAt = header.split(',').indexOf('clicks');
+    const clicksOf = (row: string[] | undefined) => row?.[clicksAt];
     expect(clicksOf(rows.find((r) => r[0] === id))).toBe('2');
     // Every other recipient with a link shows 0 clicks; unroutable and suppressed ones, which got no link, none.
     const others = rows.filter((r) => r[0] !== id);

@@ -18,7 +18,8 @@ export interface HandOver {
   sentAt: string;
   /** The simulator's status; undefined until it answers, and for good when it never does (`down`, `timeout`). */
   status?: number;
-  messages: { messageId: string; to: string }[];
+  /** Each message as it reached the partner, its text as the subscriber reads it. */
+  messages: { messageId: string; to: string; text: string }[];
   /** Message ids refused one by one in a 2xx answer. */
   rejected: string[];
   at: number;
@@ -56,13 +57,14 @@ const parseSmsSend = (body: string): Pick<HandOver, 'messages' | 'sentAt'> => {
   try {
     const parsed = JSON.parse(body) as {
       timestamp?: unknown;
-      data?: { messages?: { messageId?: unknown; to?: unknown }[] };
+      data?: { messages?: { messageId?: unknown; to?: unknown; text?: unknown }[] };
     };
     return {
       sentAt: String(parsed.timestamp),
       messages: (parsed.data?.messages ?? []).map((m) => ({
         messageId: String(m.messageId),
         to: String(m.to),
+        text: String(m.text),
       })),
     };
   } catch {

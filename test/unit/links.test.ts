@@ -129,7 +129,7 @@ describe('followShortLink', () => {
     const clicks: ClickRecord[] = [];
     const value: LinkDeps = {
       campaignOfPrefix: (prefix) => Promise.resolve(prefix === 'pfx' ? 'c1' : undefined),
-      campaignMessage: () => Promise.resolve('Xem {{link:https://example.gov.vn/111}}'),
+      campaignContent: () => Promise.resolve({ message: 'Xem {{link:https://example.gov.vn/111}}' }),
       batch: (_id, seq) =>
         Promise.resolve(
           seq === 3 ? { messages: [{ ...message, i: 0, code: undefined }, message], test: false } : undefined,
@@ -177,7 +177,7 @@ describe('followShortLink', () => {
 
   it('finds nothing when the campaign message has no safe link', async () => {
     const { value, clicks } = deps({
-      campaignMessage: () => Promise.resolve('{{link:javascript:alert(1)}}'),
+      campaignContent: () => Promise.resolve({ message: '{{link:javascript:alert(1)}}' }),
     });
     await expect(followShortLink(value, code)).resolves.toBeUndefined();
     expect(clicks).toEqual([]);

@@ -282,12 +282,12 @@ describe('reportCsv', () => {
     const lines = text.slice(1).split('\r\n');
     expect(lines[0]).toBe(REPORT_COLUMNS.join(','));
     expect(lines.slice(1)).toEqual([
-      'c1.0.0,+84981000000,viettel,Thái Nguyên,p1,queued,,,2027-07-30T01:00:00.000Z,',
-      'c1.1.0,+84981000000,viettel,"Thừa Thiên Huế, VN",p1,delivered,,,2027-07-30T01:00:00.000Z,',
+      'c1.0.0,+84981000000,viettel,Thái Nguyên,p1,queued,,,2027-07-30T01:00:00.000Z,,,',
+      'c1.1.0,+84981000000,viettel,"Thừa Thiên Huế, VN",p1,delivered,,,2027-07-30T01:00:00.000Z,,,',
       // Every targeted recipient has a row: the suppressed ones too, with why.
-      `,+84981000090,viettel,Thái Nguyên,,suppressed,opted_out,,${SUPPRESSED_AT},`,
-      `,+84981000091,viettel,,,suppressed,frequency_cap,,${SUPPRESSED_AT},`,
-      `,+84911000092,vinaphone,,,suppressed,opted_out,,${SUPPRESSED_AT},`,
+      `,+84981000090,viettel,Thái Nguyên,,suppressed,opted_out,,${SUPPRESSED_AT},,,`,
+      `,+84981000091,viettel,,,suppressed,frequency_cap,,${SUPPRESSED_AT},,,`,
+      `,+84911000092,vinaphone,,,suppressed,opted_out,,${SUPPRESSED_AT},,,`,
       '',
     ]);
     expect(Buffer.from(text, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CARRIERS } from '#core/carriers.js';
+import { HOLDOUT, TREATMENT_IDS } from '#core/content/assignment.js';
 import { BATCH_STATUSES, MESSAGE_STATES, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
 import type { Progress } from '#core/dispatch/materialize.js';
 import type { BatchRef } from '#core/dispatch/ports.js';
@@ -11,7 +12,8 @@ import { defined, parseItem, type Item } from './codec.js';
 /**
  * A message as stored inside its batch item. The names are short because a batch item holds up to 1,000
  * messages under DynamoDB's 400 KB item limit and every byte is paid on each write and stream image:
- * `i` index, `st` state, `sa` sent at. Only this codec knows them.
+ * `i` index, `st` state, `sa` sent at, `lg` language variant, `v` field values, `sg` segments (issue
+ * #16: each only when it says something). Only this codec knows them.
  */
 const StoredMessage = z.object({
   i: z.number(),
@@ -19,6 +21,9 @@ const StoredMessage = z.object({
   carrier: z.enum(CARRIERS),
   province: z.string().optional(),
   code: z.string().optional(),
+  lg: z.string().optional(),
+  v: z.record(z.string(), z.string()).optional(),
+  sg: z.number().optional(),
   st: z.enum(MESSAGE_STATES),
   reason: z.string().optional(),
   at: z.string().optional(),
@@ -33,6 +38,9 @@ const messageFromStored = (m: StoredMessage): BatchMessage =>
     carrier: m.carrier,
     province: m.province,
     code: m.code,
+    lang: m.lg,
+    values: m.v,
+    segments: m.sg,
     state: m.st,
     reason: m.reason,
     at: m.at,
@@ -46,6 +54,9 @@ const messageToStored = (m: BatchMessage): StoredMessage =>
     carrier: m.carrier,
     province: m.province,
     code: m.code,
+    lg: m.lang,
+    v: m.values,
+    sg: m.segments,
     st: m.state,
     reason: m.reason,
     at: m.at,
@@ -71,6 +82,7 @@ const StoredBatch = z.object({
   availableAt: z.string(),
   leaseUntil: z.string().optional(),
   messages: StoredMessages,
+  treatment: z.enum([...TREATMENT_IDS, HOLDOUT]).optional(),
   test: z.boolean().optional(),
   ver: z.number().optional(),
   segments: z.number().optional(),
@@ -80,9 +92,10 @@ const StoredBatch = z.object({
   updatedAt: z.string(),
 });
 
-/** What a reader that projects only the messages (and whether it is a test send) gets of a batch. */
+/** What a reader that projects only the messages, the treatment and whether it is a test send gets of a batch. */
 const BatchMessagesProjection = z.object({
   messages: StoredMessages.default([]),
+  treatment: z.enum([...TREATMENT_IDS, HOLDOUT]).optional(),
   test: z.boolean().default(false),
 });
 
@@ -107,8 +120,8 @@ export const batchCodec = {
   fromItem: (item: Item): Batch => defined(parseItem(BATCH, StoredBatch, item)),
   /** The stored form of messages, for an update that sets them. */
   messagesToItem: (messages: readonly BatchMessage[]): StoredMessage[] => messages.map(messageToStored),
-  /** A read projecting `messages` and `test` only. */
-  messagesFromItem: (item: Item) => parseItem(BATCH, BatchMessagesProjection, item),
+  /** A read projecting `messages`, `treatment` and `test` only. */
+  messagesFromItem: (item: Item) => defined(parseItem(BATCH, BatchMessagesProjection, item)),
   /** A read projecting `campaignId` and `seq` only. */
   refFromItem: (item: Item): BatchRef => parseItem(BATCH, StoredBatchRef, item),
 } as const;

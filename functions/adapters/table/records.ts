@@ -3,6 +3,7 @@ import type { Audience, AudienceAttribute } from '#core/audience.js';
 import { currentFilters } from '#core/audience-filters.js';
 import { AuditEntry } from '#core/audit.js';
 import { CampaignView, type Campaign } from '#core/campaign.js';
+import type { Content } from '#core/content/content.js';
 import { CARRIERS } from '#core/carriers.js';
 import type { ClickRecord, LinkClicks } from '#core/links.js';
 import { OPT_OUT_SOURCES, type OptOut } from '#core/opt-out.js';
@@ -70,6 +71,8 @@ const StoredInbound = z.object({
   at: z.string(),
   receivedAt: z.string(),
   campaignId: z.string().optional(),
+  lang: z.string().optional(),
+  treatment: z.string().optional(),
   optOut: z.boolean(),
   optOutRefused: z.string().optional(),
 });
@@ -106,6 +109,9 @@ const inTodaysProvinces = ({ filters, rejection, ...campaign }: Campaign): Campa
       : {}),
   };
 };
+/** What a reader projecting a campaign's texts (`message, variants, treatments`) gets. */
+const CampaignContentProjection = CampaignView.pick({ message: true, variants: true, treatments: true });
+
 /** Campaign: `CAMPAIGN#{id}` / `CAMPAIGN`, listed under `CAMPAIGNS` and `CAMPAIGN_STATUS#{status}`. */
 export const campaignCodec = {
   entity: CAMPAIGN,
@@ -117,6 +123,8 @@ export const campaignCodec = {
     entity: CAMPAIGN,
   }),
   fromItem: (item: Item): Campaign => inTodaysProvinces(parseItem(CAMPAIGN, CampaignView, item)),
+  /** A read projecting the campaign's texts only (short links find their target there). */
+  contentFromItem: (item: Item): Content => defined(parseItem(CAMPAIGN, CampaignContentProjection, item)),
 } as const;
 
 const AUDIT = 'Audit';
@@ -293,6 +301,8 @@ const StoredClick = z.object({
   i: z.number(),
   carrier: z.string(),
   province: z.string().optional(),
+  lang: z.string().optional(),
+  treatment: z.string().optional(),
   test: z.boolean().optional(),
   clicks: z.number().default(0),
   firstAt: z.string(),
@@ -315,6 +325,8 @@ export const clickCodec = {
       carrier: click.carrier,
       ...keys.clickList(click.campaignId, click.code),
       province: click.province || undefined,
+      lang: click.lang || undefined,
+      treatment: click.treatment || undefined,
       test: click.test || undefined,
     }),
   fromItem: (item: Item): LinkClicks => {

@@ -1,11 +1,16 @@
 import type { Carrier } from '#core/carriers.js';
+import type { Group } from '#core/content/assignment.js';
 
 /** A message's state inside its batch (contract §7: each recipient is in exactly one of these). */
 export const MESSAGE_STATES = ['queued', 'pending', 'delivered', 'failed'] as const;
 export type MessageState = (typeof MESSAGE_STATES)[number];
 
-/** A batch's state: queued → handing → pending, or failed / cancelled. Only conditional writes move it. */
-export const BATCH_STATUSES = ['queued', 'handing', 'pending', 'failed', 'cancelled'] as const;
+/**
+ * A batch's state: queued → handing → pending, or failed / cancelled. Only conditional writes move it.
+ * `held`: the A/B holdout's recipients (issue #16), written so the reports and metrics account for them,
+ * settled from the start and never queued: its messages stay `queued` and are never sent.
+ */
+export const BATCH_STATUSES = ['queued', 'handing', 'pending', 'failed', 'cancelled', 'held'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 /** One recipient's message in its batch (stored with short attribute names: adapters/table/batch.ts). */
@@ -17,6 +22,12 @@ export interface BatchMessage {
   province?: string;
   /** Short-link code when the text has a `{{link:URL}}`. */
   code?: string;
+  /** The language variant chosen for the recipient (only when the campaign has variants; absent = `vi`). */
+  lang?: string;
+  /** The recipient's values of the fields their text uses (only when it uses any), by attribute key. */
+  values?: Record<string, string>;
+  /** Segments of this recipient's text when they differ from the batch's (personalised or other variant). */
+  segments?: number;
   state: MessageState;
   /** Why it failed: rejected, unroutable, expired, partner error code... */
   reason?: string;
@@ -43,6 +54,11 @@ export interface Batch {
   availableAt: string;
   leaseUntil?: string;
   messages: BatchMessage[];
+  /**
+   * The A/B treatment (or `holdout`) of every recipient of the batch (issue #16); absent when the campaign
+   * has no split (then everyone is `A`).
+   */
+  treatment?: Group;
   /** Test sends stay out of the metrics (contract §6). */
   test?: boolean;
   /**
@@ -77,48 +93,57 @@ export interface Recipient {
   phone: string;
   carrier: Carrier;
   province?: string;
+  /** The recipient's A/B treatment; batches never mix treatments. */
+  treatment?: Group;
 }
 
-export interface PlannedBatch {
+export interface PlannedBatch<R extends Recipient = Recipient> {
   partnerId: string;
   routes: string[];
-  recipients: Recipient[];
+  recipients: R[];
+  treatment?: Group;
 }
 
 /**
- * Groups recipients into batches of at most the partner's batch size. Recipients whose carriers have the
- * same failover route share batches, so a whole batch can move to the next partner, and a partner serving
+ * Groups recipients into batches of at most the partner's batch size, one treatment per batch (the batch
+ * records it, so no message needs to). Recipients of a treatment whose carriers have the same failover
+ * route share batches, so a whole batch can move to the next partner, and a partner serving
  * many carriers gets full batches. Recipients without a partner come back as unroutable. Deterministic:
  * the same input gives the same batches.
  */
-export const planBatches = (
-  recipients: readonly Recipient[],
+export const planBatches = <R extends Recipient>(
+  recipients: readonly R[],
   routesFor: (carrier: Carrier) => readonly { id: string; maxBatchSize: number; tps: number }[],
-): { batches: PlannedBatch[]; unroutable: Recipient[] } => {
+): { batches: PlannedBatch<R>[]; unroutable: R[] } => {
   const byRoute = new Map<
     string,
-    { routes: readonly { id: string; maxBatchSize: number; tps: number }[]; list: Recipient[] }
+    {
+      routes: readonly { id: string; maxBatchSize: number; tps: number }[];
+      list: R[];
+      treatment: Group | undefined;
+    }
   >();
-  const unroutable: Recipient[] = [];
+  const unroutable: R[] = [];
   for (const recipient of recipients) {
     const routes = routesFor(recipient.carrier);
     if (!routes.length) {
       unroutable.push(recipient);
       continue;
     }
-    const key = routes.map((r) => r.id).join(',');
-    const group = byRoute.get(key) ?? { routes, list: [] };
+    const key = `${recipient.treatment ?? ''}|${routes.map((r) => r.id).join(',')}`;
+    const group = byRoute.get(key) ?? { routes, list: [], treatment: recipient.treatment };
     group.list.push(recipient);
     byRoute.set(key, group);
   }
-  const batches: PlannedBatch[] = [];
-  for (const [, { routes, list }] of [...byRoute].sort(([a], [b]) => a.localeCompare(b))) {
+  const batches: PlannedBatch<R>[] = [];
+  for (const [, { routes, list, treatment }] of [...byRoute].sort(([a], [b]) => a.localeCompare(b))) {
     const size = routes.reduce((least, r) => Math.min(least, batchSizeFor(r.tps, r.maxBatchSize)), Infinity);
     for (let start = 0; start < list.length; start += size) {
       batches.push({
         partnerId: routes[0]?.id ?? '',
         routes: routes.map((r) => r.id),
         recipients: list.slice(start, start + size),
+        ...(treatment ? { treatment } : {}),
       });
     }
   }

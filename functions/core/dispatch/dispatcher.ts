@@ -1,10 +1,10 @@
 import type { Campaign } from '#core/campaign.js';
 import type { Partner } from '#core/partner.js';
 import { isInsideWindow, nextWindowStart } from '#core/sending-window.js';
-import { replaceLinks } from '#core/sms-encoding.js';
 import { messageId, webhookId, type Batch, type BatchMessage } from './batch.js';
 import { MAX_ATTEMPTS_PER_PARTNER, backoffMs, classifyAnswer } from './outcome.js';
 import { RESERVE_HORIZON_MS } from './pacing.js';
+import { MISSING_FIELD, messageRenderer, type RenderedMessage } from './personalise.js';
 
 /** How long before its moment a waiting batch checks that its campaign still sends (the read takes time). */
 const STOP_CHECK_BEFORE_MS = 250;
@@ -51,32 +51,57 @@ const settleAll = (
 ): BatchMessage[] =>
   messages.map((m) => (m.state === 'queued' ? { ...m, state, at, ...(reason ? { reason } : {}) } : m));
 
-/** The `sms.send` body of contract §8, each recipient's short link in place of `{{link:URL}}`. */
-export const sendBody = (
+type Sendable = { message: BatchMessage; rendered: Extract<RenderedMessage, { ok: true }> };
+
+/**
+ * Each queued message's own text (issue #16: its treatment, language and values, its short link in place
+ * of `{{link:URL}}`), and the indexes of those that cannot go because a required value is missing.
+ */
+export const renderBatch = (
   deps: Pick<DispatchDeps, 'shortLink'>,
   batch: Batch,
   campaign: Campaign,
-  partner: Partner,
-  at: Date,
-) =>
+): { sendable: Sendable[]; missing: Set<number> } => {
+  const render = messageRenderer(campaign);
+  const sendable: Sendable[] = [];
+  const missing = new Set<number>();
+  for (const message of batch.messages) {
+    if (message.state !== 'queued') continue;
+    const rendered = render(batch, message, () => (message.code ? deps.shortLink(message.code) : ''));
+    if (rendered.ok) sendable.push({ message, rendered });
+    else missing.add(message.index);
+  }
+  return { sendable, missing };
+};
+
+/** The `sms.send` body of contract §8: each message personalised, with its own encoding and segments. */
+export const sendBody = (batch: Batch, sendable: readonly Sendable[], partner: Partner, at: Date) =>
   JSON.stringify({
     type: 'sms.send',
     timestamp: at.toISOString(),
     data: {
       batchId: `${batch.campaignId}.${batch.seq}`,
       campaignId: batch.campaignId,
-      messages: batch.messages
-        .filter((m) => m.state === 'queued')
-        .map((m) => ({
-          messageId: messageId(batch.campaignId, batch.seq, m.index),
-          to: m.to,
-          senderId: partner.senderId,
-          text: replaceLinks(campaign.message, () => (m.code ? deps.shortLink(m.code) : '')),
-          encoding: campaign.estimate.encoding,
-          segments: campaign.estimate.segmentsPerMessage,
-        })),
+      messages: sendable.map(({ message: m, rendered }) => ({
+        messageId: messageId(batch.campaignId, batch.seq, m.index),
+        to: m.to,
+        senderId: partner.senderId,
+        text: rendered.text,
+        encoding: rendered.encoding,
+        segments: rendered.segments,
+      })),
     },
   });
+
+/** Queued messages whose text lacks a required value fail as `missing_field`, never sent. */
+const failMissing = (messages: BatchMessage[], missing: ReadonlySet<number>, at: string): BatchMessage[] =>
+  missing.size
+    ? messages.map((m) =>
+        m.state === 'queued' && missing.has(m.index)
+          ? { ...m, state: 'failed', at, reason: MISSING_FIELD }
+          : m,
+      )
+    : messages;
 
 /**
  * Hands one batch to its partner (contract §8 "We send"): claim it with a conditional write, wait for its
@@ -94,7 +119,14 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
   const partner = await deps.partner(batch.partnerId);
   if (!partner?.enabled) return failOver(deps, batch, `partner ${batch.partnerId} is not available`);
 
-  const queued = batch.messages.filter((m) => m.state === 'queued');
+  const { sendable, missing } = renderBatch(deps, batch, campaign);
+  if (!sendable.length && missing.size) {
+    const at = deps.now().toISOString();
+    await settle(deps, batch, 'failed', failMissing(batch.messages, missing, at));
+    deps.observe('MessagesFailed', partner.id, missing.size);
+    return 'failed';
+  }
+  const queued = sendable.map((s) => s.message);
   // Waiting for the budget can take seconds: a pause, cancel or closing window meanwhile still holds it.
   const slot = await acquire(deps, partner, queued.length, async () =>
     holdIfStopped(deps, batch, await deps.campaign(batch.campaignId)),
@@ -118,7 +150,7 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
     url: partner.webhookUrl,
     secret: partner.secrets[0]?.secret ?? '',
     webhookId: webhookId(batch.campaignId, batch.seq, partner.id),
-    body: sendBody(deps, batch, campaign, partner, handedAt),
+    body: sendBody(batch, sendable, partner, handedAt),
     timeoutMs: deps.webhookTimeoutMs,
     onSent: recordIfLate,
   });
@@ -130,7 +162,7 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
   switch (result.kind) {
     case 'accepted': {
       const rejected = new Map(result.rejected.map((r) => [r.messageId, r.reason]));
-      const messages = batch.messages.map((m): BatchMessage => {
+      const messages = failMissing(batch.messages, missing, at).map((m): BatchMessage => {
         if (m.state !== 'queued') return m;
         const reason = rejected.get(messageId(batch.campaignId, batch.seq, m.index));
         return reason
@@ -153,7 +185,7 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
         deps,
         batch,
         'failed',
-        settleAll(batch.messages, 'failed', at, 'rejected'),
+        settleAll(failMissing(batch.messages, missing, at), 'failed', at, 'rejected'),
         undefined,
         partner.id,
       );
@@ -164,7 +196,7 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
       const attempt = batch.attempt + 1;
       // After a 5xx or a timeout the partner may have taken the batch, so may report on it; a 429 took nothing.
       const handedTo = result.reason.startsWith('throttled') ? undefined : partner.id;
-      if (attempt >= MAX_ATTEMPTS_PER_PARTNER) return failOver(deps, batch, result.reason, handedTo);
+      if (attempt >= MAX_ATTEMPTS_PER_PARTNER) return failOver(deps, batch, result.reason, handedTo, missing);
       const delay = backoffMs(attempt, deps.random, result.retryAfterMs);
       await deps.batches.release(
         batch,
@@ -320,12 +352,16 @@ const acquire = async <Stop>(
   }
 };
 
-/** `handedTo`: the partner the batch was POSTed to before giving up on it (none when it was never sent). */
+/**
+ * `handedTo`: the partner the batch was POSTed to before giving up on it (none when it was never sent).
+ * `missing`: messages that could not be rendered, failed as `missing_field` rather than for the partner.
+ */
 const failOver = async (
   deps: DispatchDeps,
   batch: Batch,
   reason: string,
   handedTo?: string,
+  missing: ReadonlySet<number> = new Set(),
 ): Promise<DispatchOutcome> => {
   const next = batch.routes[batch.routes.indexOf(batch.partnerId) + 1];
   const now = deps.now();
@@ -343,7 +379,12 @@ const failOver = async (
     deps,
     batch,
     'failed',
-    settleAll(batch.messages, 'failed', now.toISOString(), `partner_unavailable: ${reason}`),
+    settleAll(
+      failMissing(batch.messages, missing, now.toISOString()),
+      'failed',
+      now.toISOString(),
+      `partner_unavailable: ${reason}`,
+    ),
     undefined,
     handedTo,
   );

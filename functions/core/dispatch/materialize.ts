@@ -12,7 +12,10 @@ import {
   renewalDue,
   type MaterializeLease,
 } from './materialize-lease.js';
+import { contentPlan, type RecipientContent } from './personalise.js';
 import type { BatchQueue, BatchStore } from './ports.js';
+import { HOLDOUT, type Group } from '#core/content/assignment.js';
+import { DEFAULT_SHORT_LINK_LENGTH } from '#core/sms-encoding.js';
 import { audienceFilter } from '#core/audience-filters.js';
 
 export interface Progress {
@@ -79,6 +82,8 @@ export interface MaterializeDeps {
    */
   shortCodes: (campaignId: string) => Promise<(seq: number) => string>;
   hasLink: (message: string) => boolean;
+  /** Length of a short link as sent, for each personalised text's segments (default: the local one). */
+  shortLinkLength?: number;
   /** Numbers whose carrier a delivery report corrected (number portability): phone → carrier now. */
   portedCarriers: () => Promise<Map<string, Carrier>>;
   /**
@@ -104,6 +109,26 @@ export interface MaterializeDeps {
 
 /** Batches written (and indexed) per step. */
 const SLICE = 200;
+
+/** Recipients per batch of those never sent to (unroutable, held out): as a partner batch at most. */
+const UNSENT_BATCH_SIZE = batchSizeFor(100, 100);
+
+type ContentRecipient = Recipient & { content: RecipientContent };
+
+/** `list` in chunks of `size`, one treatment per chunk (batches never mix treatments). */
+const chunksByTreatment = <R extends { treatment?: Group }>(list: readonly R[], size: number): R[][] => {
+  const byTreatment = new Map<string, R[]>();
+  for (const r of list) {
+    const group = byTreatment.get(r.treatment ?? '') ?? [];
+    group.push(r);
+    byTreatment.set(r.treatment ?? '', group);
+  }
+  return [...byTreatment.values()].flatMap((group) => {
+    const chunks: R[][] = [];
+    for (let i = 0; i < group.length; i += size) chunks.push(group.slice(i, i + size));
+    return chunks;
+  });
+};
 
 /**
  * Turns a started campaign's audiences into send batches (contract §6, §8): each phone once, the filters
@@ -165,6 +190,8 @@ const materializeHolding = async (
   let writtenBatches = 0;
   // Unroutable batches written before a crash: failed from the start, never dispatched, so never counted.
   let unroutableBefore = { batches: 0, messages: 0 };
+  // Holdout batches likewise: settled from the start, counted once.
+  let heldBefore = 0;
   const sendableBefore: Batch[] = [];
   for await (const page of deps.batches.listBatches(campaign.id)) {
     for (const batch of page) {
@@ -172,7 +199,8 @@ const materializeHolding = async (
       nextSeq = Math.max(nextSeq, batch.seq + 1);
       writtenBatches++;
       for (const message of batch.messages) written.add(message.to);
-      if (batch.routes.length) sendableBefore.push(batch);
+      if (batch.status === 'held') heldBefore++;
+      else if (batch.routes.length) sendableBefore.push(batch);
       else
         unroutableBefore = {
           batches: unroutableBefore.batches + 1,
@@ -189,8 +217,10 @@ const materializeHolding = async (
     deps.portedCarriers(),
   ]);
   const targeted = audienceFilter(campaign.filters);
+  const plan = contentPlan(campaign, deps.shortLinkLength ?? DEFAULT_SHORT_LINK_LENGTH);
   const seen = new Set<string>();
-  const recipients: Recipient[] = [];
+  const recipients: ContentRecipient[] = [];
+  const heldOut: ContentRecipient[] = [];
   const suppressedList: SuppressedRecipient[] = [];
   const consider = (member: AudienceMember) => {
     if (seen.has(member.phone)) return;
@@ -210,12 +240,16 @@ const materializeHolding = async (
         ...(member.province ? { province: member.province } : {}),
         reason,
       });
-    else
-      recipients.push({
+    else {
+      const content = plan.of(member);
+      (content.group === HOLDOUT ? heldOut : recipients).push({
         phone: member.phone,
         carrier: ported.get(member.phone) ?? member.carrier,
         ...(member.province ? { province: member.province } : {}),
+        ...(plan.split ? { treatment: content.group } : {}),
+        content,
       });
+    }
   };
   for (const audienceId of campaign.audienceIds) {
     for await (const chunk of deps.audiences.members(audienceId)) {
@@ -224,46 +258,53 @@ const materializeHolding = async (
     }
   }
   recipients.sort((a, b) => a.phone.localeCompare(b.phone));
+  heldOut.sort((a, b) => a.phone.localeCompare(b.phone));
 
   const routes = routingTable(CARRIERS, partners, campaign.partnerIds);
   const routeList = (carrier: Carrier) => routes.get(carrier) ?? [];
   const { batches: planned, unroutable } = planBatches(recipients, routeList);
   const at = deps.now().toISOString();
-  const newCode = deps.hasLink(campaign.message) ? await deps.shortCodes(campaign.id) : undefined;
+  const newCode = plan.hasLink(deps.hasLink) ? await deps.shortCodes(campaign.id) : undefined;
+  const segments = campaign.estimate.segmentsPerMessage;
 
+  /** `queued` for a partner, `failed` (unroutable) or `held` (the holdout: never sent, no content). */
   const toBatch = (
     seq: number,
     partnerId: string,
     routeIds: string[],
-    list: Recipient[],
-    failed: boolean,
+    list: ContentRecipient[],
+    status: 'queued' | 'failed' | 'held',
   ): Batch => ({
     campaignId: campaign.id,
     seq,
     partnerId,
     routes: routeIds,
-    status: failed ? 'failed' : 'queued',
+    status,
     attempt: 0,
     availableAt: at,
-    segments: campaign.estimate.segmentsPerMessage,
+    segments,
+    ...(list[0]?.treatment ? { treatment: list[0].treatment } : {}),
     messages: list.map((r, i) => ({
       index: i,
       to: r.phone,
       carrier: r.carrier,
       ...(r.province ? { province: r.province } : {}),
-      ...(newCode && !failed ? { code: newCode(seq) } : {}),
-      state: failed ? 'failed' : 'queued',
-      ...(failed ? { reason: 'unroutable', at } : {}),
+      ...(newCode && status === 'queued' ? { code: newCode(seq) } : {}),
+      ...(r.content.lang ? { lang: r.content.lang } : {}),
+      ...(r.content.values && status === 'queued' ? { values: r.content.values } : {}),
+      ...(status !== 'held' && r.content.segments !== segments ? { segments: r.content.segments } : {}),
+      state: status === 'failed' ? 'failed' : 'queued',
+      ...(status === 'failed' ? { reason: 'unroutable', at } : {}),
     })),
     createdAt: at,
     updatedAt: at,
   });
 
-  const batches = planned.map((b, i) => toBatch(nextSeq + i, b.partnerId, b.routes, b.recipients, false));
-  const unroutableSize = batchSizeFor(100, 100);
-  for (let i = 0; i < unroutable.length; i += unroutableSize) {
-    batches.push(toBatch(nextSeq + batches.length, '-', [], unroutable.slice(i, i + unroutableSize), true));
-  }
+  const batches = planned.map((b, i) => toBatch(nextSeq + i, b.partnerId, b.routes, b.recipients, 'queued'));
+  for (const list of chunksByTreatment(unroutable, UNSENT_BATCH_SIZE))
+    batches.push(toBatch(nextSeq + batches.length, '-', [], list, 'failed'));
+  for (const list of chunksByTreatment(heldOut, UNSENT_BATCH_SIZE))
+    batches.push(toBatch(nextSeq + batches.length, '-', [], list, 'held'));
   // Stable across restarts, so a slice's recipient index items get the same keys when written again.
   const materializedAt = campaign.startedAt ?? at;
   // A crash may have come between a slice's batches and its index: index what was written before again.
@@ -291,7 +332,10 @@ const materializeHolding = async (
     campaign.id,
     {
       totalBatches: writtenBatches + batches.length,
-      settledBatches: unroutableBefore.batches + batches.filter((b) => b.status === 'failed').length,
+      settledBatches:
+        unroutableBefore.batches +
+        heldBefore +
+        batches.filter((b) => b.status === 'failed' || b.status === 'held').length,
       suppressed,
       capped: cappedCount,
       unroutable: unroutableBefore.messages + unroutable.length,

@@ -1,5 +1,10 @@
 import { randomInt } from 'node:crypto';
+import type { AudienceMember, AudienceReader } from '#core/audience.js';
 import type { AuditEntry } from '#core/audit.js';
+import { groupOf, HOLDOUT, treatmentsOf } from '#core/content/assignment.js';
+import { splitOf, textsOf } from '#core/content/content.js';
+import { chooseVariant, DEFAULT_LANGUAGE } from '#core/content/languages.js';
+import { fieldsOf } from '#core/content/template.js';
 import type { Campaign } from '#core/campaign.js';
 import type { CampaignStore } from '#core/campaign-service.js';
 import { AppError, detail, NotFoundError, RateLimitedError, ValidationError } from '#core/errors.js';
@@ -10,6 +15,7 @@ import { maskPhone, normalizeVietnameseMobile } from '#core/phone.js';
 import type { Actor } from '#core/roles.js';
 import { partnersFor } from '#core/routing.js';
 import { messageId, planBatches, type Batch } from './batch.js';
+import { contentOf } from './personalise.js';
 import type { BatchQueue, BatchStore } from './ports.js';
 
 /** Test batches live beside the campaign's own, numbered from here so they never meet. */
@@ -45,6 +51,8 @@ export interface TestSendDeps {
   now: () => Date;
   newId: () => string;
   shortCodes: (campaignId: string) => Promise<(seq: number) => string>;
+  /** The campaign's audiences, where a test phone's language and attributes are looked up. */
+  audiences: AudienceReader;
 }
 
 interface TestRecipient {
@@ -123,13 +131,70 @@ export const testSendCampaign = async (
  * The campaign's message to the recipients, at once, whatever the campaign's status or sending window,
  * marked as a test so it stays out of the metrics and the cap (and its short links only show a preview).
  */
+/**
+ * The test phones that are members of the campaign's audiences, by phone. Reads the audiences' chunks until
+ * every phone is found (members are stored 250 an item, not by phone): a test send is rare and small.
+ */
+const membersOf = async (
+  audiences: AudienceReader,
+  audienceIds: readonly string[],
+  phones: readonly string[],
+): Promise<Map<string, AudienceMember>> => {
+  const wanted = new Set(phones);
+  const found = new Map<string, AudienceMember>();
+  for (const audienceId of audienceIds) {
+    for await (const chunk of audiences.members(audienceId)) {
+      for (const member of chunk)
+        if (wanted.has(member.phone) && !found.has(member.phone)) found.set(member.phone, member);
+      if (found.size === wanted.size) return found;
+    }
+  }
+  return found;
+};
+
+/**
+ * What a test phone gets (issue #16): its treatment (a phone of the holdout is shown treatment A's text, a
+ * test must arrive), its language's variant, and the values of its member data; a required field it has
+ * no value for shows as `[name]`, so the tester sees where the value goes.
+ */
+const testContent = (campaign: Campaign, phone: string, member: AudienceMember | undefined) => {
+  const content = contentOf(campaign);
+  const split = splitOf(content);
+  const group = groupOf(split, campaign.id, phone);
+  const treatment = group === HOLDOUT ? (treatmentsOf(split)[0]?.id ?? 'A') : group;
+  const texts = textsOf(content, treatment);
+  const lang = chooseVariant(member?.language, new Set(texts.keys()));
+  const values: Record<string, string> = {};
+  for (const field of fieldsOf(texts.get(lang) ?? campaign.message)) {
+    const value = member?.attributes?.[field.key];
+    if (value) values[field.key] = value;
+    else if (field.required) values[field.key] = `[${field.name}]`;
+  }
+  return {
+    ...(split.treatments.length || split.holdoutPercent ? { treatment } : {}),
+    ...(lang !== DEFAULT_LANGUAGE ? { lang } : {}),
+    ...(Object.keys(values).length ? { values } : {}),
+  };
+};
+
 const sendTest = async (
   deps: TestSendDeps,
   campaign: Campaign,
   recipients: readonly TestRecipient[],
 ): Promise<TestSendResult> => {
-  const partners = await deps.partners();
-  const { batches: planned, unroutable } = planBatches(recipients, (carrier) =>
+  const [partners, members] = await Promise.all([
+    deps.partners(),
+    membersOf(
+      deps.audiences,
+      campaign.audienceIds,
+      recipients.map((r) => r.phone),
+    ),
+  ]);
+  const withContent = recipients.map((r) => {
+    const content = testContent(campaign, r.phone, members.get(r.phone));
+    return { ...r, ...content };
+  });
+  const { batches: planned, unroutable } = planBatches(withContent, (carrier) =>
     partnersFor(carrier, partners, campaign.partnerIds),
   );
   const at = deps.now().toISOString();
@@ -144,11 +209,14 @@ const sendTest = async (
     attempt: 0,
     availableAt: at,
     test: true,
+    ...(plan.treatment ? { treatment: plan.treatment } : {}),
     messages: plan.recipients.map((r, i) => ({
       index: i,
       to: r.phone,
       carrier: r.carrier,
       code: newCode(firstSeq + n),
+      ...(r.lang ? { lang: r.lang } : {}),
+      ...(r.values ? { values: r.values } : {}),
       state: 'queued',
     })),
     createdAt: at,

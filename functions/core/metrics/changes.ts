@@ -8,11 +8,14 @@ import {
   addDelta,
   difference,
   emptyBucket,
+  emptyContentTally,
   emptyDelta,
   emptyTally,
   hourAndMinute,
   isZeroDelta,
   type Bucket,
+  type ContentTally,
+  type Counters,
   type Delta,
   type Tally,
 } from './counters.js';
@@ -59,6 +62,23 @@ const tally = (map: Record<string, Tally>, key: string, field: keyof Tally) => {
   ownEntry(map, key, emptyTally)[field] += 1;
 };
 
+interface ContentPlace {
+  lang?: string | undefined;
+  treatment?: string | undefined;
+}
+
+/** Adds `n` to `field` of the message's variant and treatment tallies (each when it has one). */
+const onContent = (c: Counters, place: ContentPlace, field: keyof ContentTally, n = 1) => {
+  if (n === 0) return;
+  for (const [map, key] of [
+    [c.byVariant, place.lang],
+    [c.byTreatment, place.treatment],
+  ] as const) {
+    if (!key) continue;
+    ownEntry(map, key, emptyContentTally)[field] += n;
+  }
+};
+
 /** Adds `n` to a timeline field in the hour and the minute of `at`. */
 const onTimeline = (delta: Delta, at: string | undefined, field: keyof Bucket, n: number) => {
   const when = hourAndMinute(at);
@@ -76,12 +96,24 @@ export const countsOfBatch = (batch: Batch | undefined): Delta => {
   const delta = emptyDelta();
   if (!batch || isTestBatch(batch)) return delta;
   const c = delta.counters;
+  if (batch.status === 'held') {
+    // The holdout: chosen and recorded, never sent to.
+    c.heldOut += batch.messages.length;
+    if (batch.messages.length)
+      ownEntry(c.byTreatment, batch.treatment ?? 'holdout', emptyContentTally).targeted +=
+        batch.messages.length;
+    return delta;
+  }
   const partnerId = batch.partnerId;
   // A message always has at least one segment; batches made before segments were recorded say nothing.
-  const segments = batch.segments || 1;
+  const batchSegments = batch.segments || 1;
   const price = batch.price ?? 0;
   for (const message of batch.messages) {
     c.targeted += 1;
+    const place = { lang: message.lang, treatment: batch.treatment };
+    onContent(c, place, 'targeted');
+    // A personalised text (or another variant) may take more or fewer segments than the batch's.
+    const segments = message.segments ?? batchSegments;
     const carrier = message.carrier;
     // Batches materialised from old member data may hold a former province: counted under its successor.
     const province = message.province && canonicalProvinceName(message.province);
@@ -101,6 +133,7 @@ export const countsOfBatch = (batch: Batch | undefined): Delta => {
       tally(c.byCarrier, carrier, 'sent');
       if (province) tally(c.byProvince, province, 'sent');
       tally(c.byPartner, partnerId, 'sent');
+      onContent(c, place, 'sent');
       onTimeline(delta, message.sentAt, 'sent', 1);
     }
     if (outcome) {
@@ -109,6 +142,7 @@ export const countsOfBatch = (batch: Batch | undefined): Delta => {
       if (province) tally(c.byProvince, province, field);
       // Per partner only what it accepted, so its delivery rate is delivered / sent.
       if (sent) tally(c.byPartner, partnerId, field);
+      onContent(c, place, field);
       onTimeline(delta, message.at, field, 1);
     }
   }
@@ -134,6 +168,9 @@ const clickDelta = ({ event, before, after }: ChangeOf<'click', LinkClicks>): De
   const added = after.clicks - (before?.clicks ?? 0);
   delta.counters.uniqueClicks = before ? 0 : 1;
   delta.counters.clicks = added;
+  // The click item carries the variant and treatment of the message its link was in (links.ts).
+  onContent(delta.counters, after, 'clicks', added);
+  if (!before) onContent(delta.counters, after, 'uniqueClicks');
   onTimeline(delta, after.lastAt, 'clicks', added);
   return delta;
 };
@@ -144,6 +181,8 @@ const inboundDelta = ({ event, after }: ChangeOf<'inbound', Inbound>): Delta => 
   if (event !== 'INSERT' || !after) return delta;
   delta.counters.replies = 1;
   delta.counters.optOuts = after.optOut ? 1 : 0;
+  // Attributed to the variant and treatment of the message the reply answers (webhooks/service.ts).
+  onContent(delta.counters, after, 'replies');
   return delta;
 };
 

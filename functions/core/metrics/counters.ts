@@ -17,8 +17,21 @@ export interface Bucket extends Tally {
   clicks: number;
 }
 
+/**
+ * What a language variant or an A/B treatment counts (issue #16). A holdout counts `targeted` only: it is
+ * sent nothing, so its clicks and replies are 0 by construction.
+ */
+export interface ContentTally extends Tally {
+  targeted: number;
+  clicks: number;
+  uniqueClicks: number;
+  replies: number;
+}
+
 export interface Counters {
   targeted: number;
+  /** Recipients of the A/B holdout: chosen, never sent to, not in `targeted`. */
+  heldOut: number;
   suppressed: number;
   queued: number;
   pending: number;
@@ -36,6 +49,10 @@ export interface Counters {
   byProvince: Record<string, Tally>;
   /** By the partner that accepted the message: only sent messages count here. */
   byPartner: Record<string, Tally>;
+  /** By the language variant a message carried (campaigns with variants only). */
+  byVariant: Record<string, ContentTally>;
+  /** By A/B treatment (`A`..`D`, `holdout`; campaigns with a split only). */
+  byTreatment: Record<string, ContentTally>;
   /** Timeline by hour, keyed `yyyy-mm-ddThh` (UTC). */
   hours: Record<string, Bucket>;
 }
@@ -51,6 +68,7 @@ export interface Delta {
 
 const SCALARS = [
   'targeted',
+  'heldOut',
   'suppressed',
   'queued',
   'pending',
@@ -66,9 +84,11 @@ const SCALARS = [
 ] as const satisfies readonly (keyof Counters)[];
 
 const TALLY_MAPS = ['byCarrier', 'byProvince', 'byPartner'] as const;
+const CONTENT_MAPS = ['byVariant', 'byTreatment'] as const;
 
 export const emptyCounters = (): Counters => ({
   targeted: 0,
+  heldOut: 0,
   suppressed: 0,
   queued: 0,
   pending: 0,
@@ -85,6 +105,8 @@ export const emptyCounters = (): Counters => ({
   byCarrier: {},
   byProvince: {},
   byPartner: {},
+  byVariant: {},
+  byTreatment: {},
   hours: {},
 });
 
@@ -92,6 +114,15 @@ export const emptyDelta = (): Delta => ({ counters: emptyCounters(), minutes: {}
 
 export const emptyTally = (): Tally => ({ sent: 0, delivered: 0, failed: 0 });
 export const emptyBucket = (): Bucket => ({ sent: 0, delivered: 0, failed: 0, clicks: 0 });
+export const emptyContentTally = (): ContentTally => ({
+  targeted: 0,
+  sent: 0,
+  delivered: 0,
+  failed: 0,
+  clicks: 0,
+  uniqueClicks: 0,
+  replies: 0,
+});
 
 /**
  * Prices are decimals (0.0123 USD): a sum of many additions and subtractions drifts in binary floating
@@ -126,6 +157,7 @@ export const addCounters = (into: Counters, from: Counters, sign = 1): Counters 
     else setOwn(into.failureReasons, reason, total);
   }
   for (const map of TALLY_MAPS) addNumbers(into[map], from[map], sign, emptyTally);
+  for (const map of CONTENT_MAPS) addNumbers(into[map], from[map], sign, emptyContentTally);
   addNumbers(into.hours, from.hours, sign, emptyBucket);
   return into;
 };
@@ -153,6 +185,7 @@ const isZeroCounters = (counters: Counters): boolean =>
   SCALARS.every((field) => counters[field] === 0) &&
   Object.keys(counters.failureReasons).length === 0 &&
   TALLY_MAPS.every((map) => Object.keys(counters[map]).length === 0) &&
+  CONTENT_MAPS.every((map) => Object.keys(counters[map]).length === 0) &&
   Object.keys(counters.hours).length === 0;
 
 export const isZeroDelta = (delta: Delta): boolean =>
@@ -190,6 +223,8 @@ export const countersFrom = (stored: unknown): Counters => {
     byCarrier: record.byCarrier ?? {},
     byProvince: record.byProvince ?? {},
     byPartner: record.byPartner ?? {},
+    byVariant: record.byVariant ?? {},
+    byTreatment: record.byTreatment ?? {},
     hours: record.hours ?? {},
   });
 };

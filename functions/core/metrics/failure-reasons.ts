@@ -22,6 +22,8 @@ export const FAILURE_REASONS = [
   'partner_unavailable',
   /** The campaign was cancelled before it was handed over. */
   'cancelled',
+  /** Its text needs a value the recipient no longer has (the audience changed after submit): not sent. */
+  'missing_field',
   /** A failure the partner gave no known code for (its code, if any, is the detail). */
   'other',
 ] as const;
@@ -41,6 +43,7 @@ export const REASON_LABELS_VI: Record<FailureReason | SuppressionReason, string>
   unroutable: 'Không có đối tác cho nhà mạng',
   partner_unavailable: 'Đối tác không phản hồi',
   cancelled: 'Chiến dịch đã hủy',
+  missing_field: 'Thiếu dữ liệu để điền vào tin nhắn',
   other: 'Lỗi khác',
   opted_out: 'Đã từ chối nhận tin',
   frequency_cap: 'Vượt giới hạn số tin',
@@ -51,7 +54,7 @@ export const REASON_LABELS_VI: Record<FailureReason | SuppressionReason, string>
  * states, and common aggregator names. Compared upper-cased with spaces and dashes as `_`.
  */
 const CODES: Record<
-  Exclude<FailureReason, 'unroutable' | 'partner_unavailable' | 'cancelled' | 'other'>,
+  Exclude<FailureReason, 'unroutable' | 'partner_unavailable' | 'cancelled' | 'missing_field' | 'other'>,
   string[]
 > = {
   unreachable: [

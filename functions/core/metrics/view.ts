@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { customIssue } from '#core/messages.js';
-import { emptyBucket, sumCounters, type Bucket, type Counters } from './counters.js';
+import { compareRates, TEST_NAME } from '#core/content/compare.js';
+import { emptyBucket, sumCounters, type Bucket, type ContentTally, type Counters } from './counters.js';
 
 /** Contract §7: the metrics answer, and the summary across campaigns. */
 
@@ -56,6 +57,9 @@ const TimelinePoint = z.object({
 
 const totalsShape = {
   targeted: z.int().meta({ description: 'suppressed + queued + pending + delivered + failed' }),
+  heldOut: z.int().meta({
+    description: 'Recipients of the A/B holdout: chosen, sent nothing, not counted in targeted',
+  }),
   suppressed: z.int().meta({ description: 'Opted out or over the frequency cap: not sent' }),
   queued: z.int().meta({ description: 'Not handed to a partner yet' }),
   sent: z.int().meta({ description: 'Accepted by a partner' }),
@@ -71,6 +75,37 @@ const totalsShape = {
   optOuts: z.int().meta({ description: 'Replies that were opt-out keywords' }),
 };
 
+const VariantTally = z.object({
+  targeted: z.int(),
+  sent: z.int(),
+  delivered: z.int(),
+  failed: z.int(),
+  clicks: z.int(),
+  uniqueClicks: z.int(),
+  replies: z.int(),
+});
+
+const Side = z.object({ successes: z.int(), trials: z.int() });
+
+const TreatmentComparison = z
+  .object({
+    treatment: z.string(),
+    against: z.literal('A'),
+    metric: z.literal('uniqueClickRate').meta({ description: 'unique clicks / delivered' }),
+    a: Side.meta({ description: 'Treatment A: unique clicks (successes) of delivered (trials)' }),
+    b: Side.meta({ description: 'This treatment: unique clicks (successes) of delivered (trials)' }),
+    difference: z.number().meta({ description: 'rate(treatment) − rate(A), a fraction' }),
+    low: z.number().meta({ description: 'Lower end of the 95 % confidence interval of the difference' }),
+    high: z.number(),
+    pValue: z.number().meta({ description: 'Two-sided' }),
+    reliable: z.boolean().meta({
+      description:
+        'False when a side has fewer than 5 successes or 5 failures (the normal approximation is poor)',
+    }),
+    test: z.string(),
+  })
+  .meta({ id: 'TreatmentComparison' });
+
 export const MetricsView = z
   .object({
     campaignId: z.string(),
@@ -85,6 +120,21 @@ export const MetricsView = z
     byCarrier: z.record(z.string(), Tally),
     byProvince: z.record(z.string(), Tally),
     byPartner: z.record(z.string(), Tally).meta({ description: 'By accepting partner (extension)' }),
+    byVariant: z.record(z.string(), VariantTally).meta({
+      description:
+        'By the language variant each message carried (campaigns with variants; empty otherwise); clicks ' +
+        'and replies are those of the variant’s messages',
+    }),
+    byTreatment: z.record(z.string(), VariantTally).meta({
+      description:
+        'By A/B treatment (A..D) and holdout, side by side (campaigns with a split; empty otherwise). The ' +
+        'holdout counts targeted only: it is sent nothing, so its sent, clicks and replies are 0 by construction',
+    }),
+    treatmentComparison: z.array(TreatmentComparison).meta({
+      description:
+        'Each treatment’s unique-click rate (unique clicks / delivered) against A; only treatments where ' +
+        'both sides have delivered messages',
+    }),
     granularity: z.enum(['hour', 'minute']),
     timeline: z.array(TimelinePoint),
     updatedAt: z.iso.datetime().nullable().meta({ description: 'Last counter update; null before any' }),
@@ -129,6 +179,7 @@ export const deliveryRate = (delivered: number, sent: number): number =>
 
 const totalsOf = (c: Counters) => ({
   targeted: c.targeted,
+  heldOut: c.heldOut,
   suppressed: c.suppressed,
   queued: c.queued,
   sent: c.sent,
@@ -154,6 +205,34 @@ const point = (at: string, bucket: Bucket) => ({
 
 const sortedKeys = <T>(record: Record<string, T>): Record<string, T> =>
   Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+
+/** Each treatment's unique-click rate against A's, computed on read from the counters. */
+export const treatmentComparison = (byTreatment: Record<string, ContentTally>) => {
+  const control = byTreatment.A;
+  if (!control) return [];
+  const a = { successes: control.uniqueClicks, trials: control.delivered };
+  return Object.keys(byTreatment)
+    .filter((id) => id !== 'A' && id !== 'holdout')
+    .sort()
+    .flatMap((treatment) => {
+      const tally = byTreatment[treatment];
+      const b = tally && { successes: tally.uniqueClicks, trials: tally.delivered };
+      const result = b && compareRates(a, b);
+      if (!b || !result) return [];
+      const { z: _z, ...rest } = result;
+      return [
+        {
+          treatment,
+          against: 'A' as const,
+          metric: 'uniqueClickRate' as const,
+          a,
+          b,
+          ...rest,
+          test: TEST_NAME,
+        },
+      ];
+    });
+};
 
 /** `yyyy-mm-ddThh` of a time, and back. */
 const hourKey = (ms: number): string => new Date(ms).toISOString().slice(0, 13);
@@ -241,6 +320,9 @@ export const metricsView = (input: MetricsViewInput): MetricsView => {
     byCarrier: sortedKeys(c.byCarrier),
     byProvince: sortedKeys(c.byProvince),
     byPartner: sortedKeys(c.byPartner),
+    byVariant: sortedKeys(c.byVariant),
+    byTreatment: sortedKeys(c.byTreatment),
+    treatmentComparison: treatmentComparison(c.byTreatment),
     granularity: input.granularity,
     timeline,
     updatedAt: input.updatedAt ?? null,

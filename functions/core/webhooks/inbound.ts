@@ -84,6 +84,9 @@ export interface Inbound {
   at: string;
   receivedAt: string;
   campaignId?: string;
+  /** The language variant and A/B treatment of the campaign message it answers, for the metrics. */
+  lang?: string;
+  treatment?: string;
   optOut: boolean;
   /** Why an opt-out keyword did not opt the phone out (the partner may not speak for this phone). */
   optOutRefused?: string;

@@ -211,17 +211,24 @@ export const candidateBatches = async (
 const readUnique = (batches: ReportBatchStore, refs: readonly BatchRef[]) =>
   batches.read([...new Map(refs.map((r) => [batchKey(r.campaignId, r.seq), r])).values()]);
 
+/** The campaign message a reply answers: its campaign, and its variant and treatment for the metrics. */
+export interface AnsweredMessage {
+  campaignId: string;
+  lang?: string;
+  treatment?: string;
+}
+
 /**
- * The campaign each phone answers (contract §8): the latest campaign materialised in the reply window whose
- * message to the phone a partner accepted (`sentAt`). The candidate batches are read together: first every
- * phone's newest campaign, then, for the phones whose message there was never accepted, their next one, and
- * so on (usually a single read).
+ * The campaign message each phone answers (contract §8): in the latest campaign materialised in the reply
+ * window whose message to the phone a partner accepted (`sentAt`). The candidate batches are read together:
+ * first every phone's newest campaign, then, for the phones whose message there was never accepted, their
+ * next one, and so on (usually a single read).
  */
-export const answeredCampaigns = async (
+export const answeredMessages = async (
   batches: ReportBatchStore,
   candidates: Candidates,
-): Promise<Map<string, string>> => {
-  const answered = new Map<string, string>();
+): Promise<Map<string, AnsweredMessage>> => {
+  const answered = new Map<string, AnsweredMessage>();
   let open = [...candidates].filter(([, campaigns]) => campaigns.length);
   for (let round = 0; open.length; round++) {
     const read = await readUnique(
@@ -229,16 +236,29 @@ export const answeredCampaigns = async (
       open.flatMap(([, campaigns]) => campaigns[round] ?? []),
     );
     for (const [phone, campaigns] of open) {
-      const refs = campaigns[round] ?? [];
-      const sent = refs.some((ref) =>
-        read.get(batchKey(ref.campaignId, ref.seq))?.messages.some((m) => m.to === phone && m.sentAt),
-      );
-      if (sent && refs[0]) answered.set(phone, refs[0].campaignId);
+      for (const ref of campaigns[round] ?? []) {
+        const batch = read.get(batchKey(ref.campaignId, ref.seq));
+        const message = batch?.messages.find((m) => m.to === phone && m.sentAt);
+        if (!batch || !message) continue;
+        answered.set(phone, {
+          campaignId: ref.campaignId,
+          ...(message.lang ? { lang: message.lang } : {}),
+          ...(batch.treatment ? { treatment: batch.treatment } : {}),
+        });
+        break;
+      }
     }
     open = open.filter(([phone, campaigns]) => !answered.has(phone) && campaigns.length > round + 1);
   }
   return answered;
 };
+
+/** The campaign each phone answers (see `answeredMessages`). */
+export const answeredCampaigns = async (
+  batches: ReportBatchStore,
+  candidates: Candidates,
+): Promise<Map<string, string>> =>
+  new Map([...(await answeredMessages(batches, candidates))].map(([phone, m]) => [phone, m.campaignId]));
 
 /** `answeredCampaigns` of these phones, each bucket of the recipient index queried once. */
 export const campaignsAnswered = async (
@@ -307,7 +327,7 @@ export const ingestInbound = async (
     return !optOutRefusal(served ?? [], sender && carrierOf(phone, sender.carrier), false).allowed;
   });
   const [answered, handed] = await Promise.all([
-    answeredCampaigns(deps.batches, candidates),
+    answeredMessages(deps.batches, candidates),
     phonesHandedTo(deps.batches, candidates, partnerId, offCarrier),
   ]);
 
@@ -326,7 +346,7 @@ export const ingestInbound = async (
           )
         : undefined;
       const optOut = decision?.allowed === true;
-      const campaignId = phone ? answered.get(phone) : undefined;
+      const answers = phone ? answered.get(phone) : undefined;
       if (optOut && phone)
         await deps.optOuts.add({
           phone,
@@ -343,7 +363,7 @@ export const ingestInbound = async (
         text: message.text,
         at: new Date(message.at).toISOString(),
         receivedAt: now.toISOString(),
-        ...(campaignId ? { campaignId } : {}),
+        ...(answers ?? {}),
         optOut,
         ...(refused ? { optOutRefused: refused } : {}),
       });
