@@ -269,6 +269,29 @@ export const getCampaign = async (deps: Pick<CampaignDeps, 'campaigns'>, id: str
   return campaign;
 };
 
+/**
+ * The campaign with a patch applied: `null` removes a content part. A campaign whose texts are edited is no
+ * longer its template's version, so it stops naming it.
+ */
+const patched = (current: Campaign, patch: CampaignPatch): Campaign => {
+  const { variants, treatments, holdoutPercent, ...rest } = patch;
+  const next: Campaign = { ...current, ...rest };
+  if (variants === null) delete next.variants;
+  else if (variants !== undefined) next.variants = variants;
+  if (treatments === null) delete next.treatments;
+  else if (treatments !== undefined) next.treatments = treatments;
+  if (holdoutPercent === null) delete next.holdoutPercent;
+  else if (holdoutPercent !== undefined) next.holdoutPercent = holdoutPercent;
+  if (next.message !== current.message || !sameVariants(next.variants, current.variants))
+    delete next.template;
+  return next;
+};
+
+const sameVariants = (a: Campaign['variants'], b: Campaign['variants']): boolean => {
+  const entries = Object.entries(a ?? {});
+  return entries.length === Object.keys(b ?? {}).length && entries.every(([tag, text]) => b?.[tag] === text);
+};
+
 export const updateCampaign = async (
   deps: CampaignDeps,
   actor: Actor,
@@ -280,7 +303,7 @@ export const updateCampaign = async (
     throw new ConflictError(`Only a draft or rejected campaign can be edited; this one is ${current.status}`);
   }
   const now = deps.now();
-  const merged: Campaign = { ...current, ...patch, updatedAt: now.toISOString() };
+  const merged: Campaign = { ...patched(current, patch), updatedAt: now.toISOString() };
   assertSplit(merged);
   // Only a changed schedule or zone moves sendAt (an occasion without a year would roll over otherwise).
   const rescheduled = patch.schedule !== undefined || patch.timeZone !== undefined;

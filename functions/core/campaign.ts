@@ -212,8 +212,19 @@ export const CampaignCreateInput = CampaignInput.extend({
   .meta({ id: 'CampaignInput' });
 export type CampaignCreateInput = z.output<typeof CampaignCreateInput>;
 
-/** Only the fields sent change; nothing is defaulted. */
-export const CampaignPatch = z.strictObject(campaignFields).partial().meta({ id: 'CampaignPatch' });
+/**
+ * Only the fields sent change; nothing is defaulted. The content's optional parts take `null` to remove
+ * them (turning an A/B test or a holdout off, dropping every variant).
+ */
+export const CampaignPatch = z
+  .strictObject({
+    ...campaignFields,
+    variants: Variants.nullable(),
+    treatments: Treatments.nullable(),
+    holdoutPercent: HoldoutPercent.nullable(),
+  })
+  .partial()
+  .meta({ id: 'CampaignPatch' });
 export type CampaignPatch = z.output<typeof CampaignPatch>;
 
 function isTimeZone(zone: string): boolean {

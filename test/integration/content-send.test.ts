@@ -302,5 +302,17 @@ describe('the A/B split of a campaign', () => {
       holdoutPercent: 10,
       treatments: [{ percent: 45 }, { percent: 45 }],
     });
+    // null turns the A/B test and the holdout off; the campaign keeps the rest.
+    const off = await send(api, 'updateCampaign', {
+      params: { campaignId: id },
+      as: 'officer',
+      json: { treatments: null, holdoutPercent: null },
+    });
+    const turnedOff = bodyOf(off, 200);
+    expect(turnedOff.treatments).toBeUndefined();
+    expect(turnedOff.holdoutPercent).toBeUndefined();
+    expect(turnedOff.estimate.holdout ?? 0).toBe(0);
+    const read = bodyOf(await send(api, 'getCampaign', { params: { campaignId: id }, as: 'officer' }), 200);
+    expect(read).not.toHaveProperty('treatments');
   });
 });

@@ -273,6 +273,20 @@ describe('a campaign from a template', () => {
     expect(bodyOf(read, 200).template).toEqual({ id, version: 1 });
   });
 
+  it('stops naming the template once its texts are edited, not when another field is', async () => {
+    const { id } = await create();
+    const campaign = bodyOf(await createCampaign({ templateId: id }), 201);
+    const edit = (json: Record<string, unknown>) =>
+      send(api, 'updateCampaign', { params: { campaignId: campaign.id }, json });
+    expect(bodyOf(await edit({ name: 'Đổi tên' }), 200).template).toEqual({ id, version: 1 });
+    expect(bodyOf(await edit({ variants: template.variants }), 200).template).toEqual({ id, version: 1 });
+    const edited = bodyOf(await edit({ message: 'Nội dung riêng: gọi 111.' }), 200);
+    expect(edited.template).toBeUndefined();
+    const read = bodyOf(await send(api, 'getCampaign', { params: { campaignId: campaign.id } }), 200);
+    expect(read.template).toBeUndefined();
+    expect(read.message).toBe('Nội dung riêng: gọi 111.');
+  });
+
   it('refuses a template and a text together, an unknown template or version (400), an archived one (409)', async () => {
     const { id } = await create();
     const both = await createCampaign({ templateId: id, message: 'Gọi 111' });
