@@ -469,10 +469,14 @@ export const completeCampaign = async (
         });
   if (!schedule) return { completed };
   const now = deps.now();
-  const copy: Campaign = {
+  const draft = {
     id: deps.newId(),
     name: completed.name,
     message: completed.message,
+    ...(completed.variants ? { variants: completed.variants } : {}),
+    ...(completed.treatments ? { treatments: completed.treatments } : {}),
+    ...(completed.holdoutPercent ? { holdoutPercent: completed.holdoutPercent } : {}),
+    ...(completed.template ? { template: completed.template } : {}),
     audienceIds: completed.audienceIds,
     ...(completed.filters ? { filters: completed.filters } : {}),
     ...(completed.partnerIds ? { partnerIds: completed.partnerIds } : {}),
@@ -480,8 +484,7 @@ export const completeCampaign = async (
     sendAt: resolveSchedule(schedule, completed.timeZone, now),
     sendingWindow: completed.sendingWindow,
     timeZone: completed.timeZone,
-    status: 'draft',
-    estimate: await estimateFor(deps, completed),
+    status: 'draft' as const,
     createdBy: completed.createdBy,
     // The copy carries the same text, so whoever wrote it still may not review it.
     editedBy: completed.editedBy,
@@ -489,6 +492,8 @@ export const completeCampaign = async (
     updatedAt: now.toISOString(),
     previousCampaignId: completed.id,
   };
+  // Estimated as the copy: the A/B split is drawn per campaign id.
+  const copy: Campaign = { ...draft, estimate: await estimateFor(deps, draft) };
   await deps.campaigns.create(copy, auditEntry(deps, copy, 'repeat', SYSTEM_ACTOR));
   await publish(deps, 'created', copy, SYSTEM_ACTOR);
   return { completed, nextYear: copy };

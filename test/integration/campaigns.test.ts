@@ -321,8 +321,17 @@ describe('campaign lifecycle', () => {
   });
 
   it("leaves next year's copy as a draft when a yearly campaign completes", async () => {
+    const content = {
+      variants: { 'vi-x-khongdau': 'Canh giac viec nhe luong cao. Goi 111.' },
+      treatments: [
+        { id: 'A' as const, percent: 45 },
+        { id: 'B' as const, percent: 45, message: 'Phương án B: gọi 111 miễn phí.' },
+      ],
+      holdoutPercent: 10,
+    };
     const campaign = await create({
       schedule: { occasion: 'anti-trafficking-day', year: 2098, repeat: 'yearly' },
+      ...content,
     });
     await act(campaign.id, 'submit');
     expect(bodyOf(await act(campaign.id, 'approve', approver), 200).status).toBe('scheduled');
@@ -337,6 +346,7 @@ describe('campaign lifecycle', () => {
       schedule: { occasion: 'anti-trafficking-day', year: 2099, repeat: 'yearly' },
       sendAt: '2099-07-30T01:00:00.000Z',
       createdBy: officer.user,
+      ...content,
     });
     expect(nextYear).toBeDefined();
     const copy = await send(api, 'getCampaign', {
