@@ -103,10 +103,10 @@ const tracePacing = (counters: SimulatorCounters, moments: readonly number[]) =>
       if (other.arrivedAt > row.arrivedAt - 1000 && other.arrivedAt <= row.arrivedAt && !other.throttled)
         console.log(`               ${line(other)}`);
   }
-  // Every batch, as reserved moment / sent after it / arrived after that, relative to the first arrival.
+  // Every batch, as reserved moment / sent after it / arrived after that (relative to the first arrival) × messages.
   if (process.env.BENCH_PACING_TRACE === 'all')
     console.log(
-      `             batches: ${rows.map((r) => `${Math.round(r.reservedAt - origin)}/${ms(r.sentAt - r.reservedAt)}/${ms(r.arrivedAt - r.sentAt)}${r.throttled ? '!' : ''}`).join(' ')}`,
+      `             batches: ${rows.map((r) => `${Math.round(r.reservedAt - origin)}/${ms(r.sentAt - r.reservedAt)}/${ms(r.arrivedAt - r.sentAt)}×${r.messages}${r.throttled ? '!' : ''}`).join(' ')}`,
     );
 };
 

@@ -80,9 +80,13 @@ export const TABLE_SCHEMA = {
 const CAMPAIGN_PREFIX = 'CAMPAIGN#';
 const CLICK_PREFIX = 'CLICK#';
 const EVENT_PREFIX = 'EVENT#';
-/** A queued batch's place in its partner's queue: when it becomes visible, then which batch. */
+/**
+ * A queued batch's place in its partner's queue: when it becomes visible, then which batch, in the plan's
+ * order (the seq padded: unpadded, batch 11, the short last one, went fourth, after 0, 1 and 10, and left a
+ * partner's rolling second under-filled in the middle of the run).
+ */
 const batchQueueSk = (visibleAt: string, campaignId: string, seq: number) =>
-  `${visibleAt}#${campaignId}#${seq}`;
+  `${visibleAt}#${campaignId}#${String(seq).padStart(9, '0')}`;
 const after = (prefix: string, value: unknown): string | undefined =>
   typeof value === 'string' && value.startsWith(prefix) ? value.slice(prefix.length) : undefined;
 

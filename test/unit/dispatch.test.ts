@@ -28,6 +28,7 @@ import {
   type HandOverRequest,
   type PartnerTransport,
 } from '#core/dispatch/ports.js';
+import { sharedRateLimiter, YIELD_TO_LARGER_MS, type RateLogStore } from '#core/dispatch/rate-limiter.js';
 import type { Partner } from '#core/partner.js';
 import { busiestWindow } from '#local/simulators/carrier-rules.js';
 import { storedPartner as partner } from './fixtures.js';
@@ -554,6 +555,49 @@ describe('pacing a batch that went out late', () => {
     expect(busiestWindow(arrivals)).toBeLessThanOrEqual(3);
     // Not later than it must: a window after the first one went.
     expect((arrivals[1]?.[0] ?? 0) - (arrivals[0]?.[0] ?? 0)).toBe(PACING_WINDOW_MS);
+  });
+});
+
+describe('the shared limiter', () => {
+  /** A limiter over an instant in-memory store, its clock set by the test; the log starts as `log`. */
+  const limiterAt = (log: Reservation[]) => {
+    let clock = 0;
+    let stored = { log, ver: 0 };
+    const store: RateLogStore = {
+      read: async () => stored,
+      write: async (_id, next, ver) => {
+        if (ver !== stored.ver) return false;
+        stored = { log: next, ver: ver + 1 };
+        return true;
+      },
+    };
+    const limiter = sharedRateLimiter({ store, now: () => clock, sleep: async () => {}, random: () => 0 });
+    const ask = async (size: number, waitingSince: number) => {
+      const { at, reserved } = await limiter.reserve('p', size, 50, new Date(clock), {
+        horizonMs: RESERVE_HORIZON_MS,
+        waitingSince: new Date(waitingSince),
+      });
+      return { at: at.getTime(), reserved };
+    };
+    return { ask, setClock: (ms: number) => (clock = ms) };
+  };
+
+  // The bench's 50 TPS run: its short batch (42 of 50) reserved mid-run left a window 8 short (0.966).
+  it('lets a full batch waiting in this process go before a short one, so the short one goes last', async () => {
+    const { ask, setClock } = limiterAt([[1000, 50]]);
+    expect(await ask(50, 0)).toEqual({ at: 1000 + PACING_WINDOW_MS, reserved: false });
+    setClock(1900);
+    expect(await ask(42, 1900)).toEqual({ at: 2020, reserved: false });
+    expect(await ask(50, 0)).toEqual({ at: 2020, reserved: true });
+    expect(await ask(42, 1900)).toEqual({ at: 2020 + PACING_WINDOW_MS, reserved: false });
+  });
+
+  it('lets a short batch yield for a bounded time only', async () => {
+    const { ask, setClock } = limiterAt([[5500, 50]]);
+    expect(await ask(50, 0)).toMatchObject({ reserved: false });
+    setClock(6400);
+    expect(6400).toBeGreaterThanOrEqual(YIELD_TO_LARGER_MS);
+    expect(await ask(42, 0)).toEqual({ at: 5500 + PACING_WINDOW_MS, reserved: true });
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { keys } from '#adapters/table.js';
 import type { Campaign } from '#core/campaign.js';
 import { batchSizeFor, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
 import { dispatchBatch, type DispatchDeps } from '#core/dispatch/dispatcher.js';
@@ -41,7 +42,18 @@ interface Conditions {
   pauseMs?: [number, number];
 }
 
-const simulate = async (tps: number, seconds: number, conditions: Conditions, seed = 30_07) => {
+/**
+ * `messages`: how many the run sends (tps × seconds unless told): not a multiple of the batch size, the plan's
+ * last batch is short. Batches are taken in the order of the partner's queue (its sort keys), as the
+ * dispatcher's consumers take them.
+ */
+const simulate = async (
+  tps: number,
+  seconds: number,
+  conditions: Conditions,
+  seed = 30_07,
+  messages = tps * seconds,
+) => {
   const random = seeded(seed);
   const between = ([low, high]: [number, number]) => low + random() * (high - low);
   const start = Date.parse('2027-07-30T03:00:00Z');
@@ -88,7 +100,12 @@ const simulate = async (tps: number, seconds: number, conditions: Conditions, se
   };
 
   const size = batchSizeFor(tps, 100);
-  const count = Math.ceil((tps * seconds) / size);
+  const count = Math.ceil(messages / size);
+  // DynamoDB orders sort keys by their bytes.
+  const queueKey = (seq: number) => keys.batchQueueSk('2027-07-30T03:00:00.000Z', 'c1', seq);
+  const queued = Array.from({ length: count }, (_, seq) => seq).sort((a, b) =>
+    queueKey(a) < queueKey(b) ? -1 : 1,
+  );
   const partner: Partner = {
     id: 'p',
     name: 'p',
@@ -114,7 +131,7 @@ const simulate = async (tps: number, seconds: number, conditions: Conditions, se
     timeZone: 'Asia/Ho_Chi_Minh',
     estimate: { encoding: 'GSM-7', segmentsPerMessage: 1 },
   } as Campaign;
-  const messages = (n: number): BatchMessage[] =>
+  const messagesOf = (n: number): BatchMessage[] =>
     Array.from({ length: n }, (_, i) => ({
       index: i,
       to: `+849810${String(i).padStart(5, '0')}`,
@@ -129,7 +146,7 @@ const simulate = async (tps: number, seconds: number, conditions: Conditions, se
     status: 'handing',
     attempt: 0,
     availableAt: '',
-    messages: messages(Math.min(size, tps * seconds - seq * size)),
+    messages: messagesOf(Math.min(size, messages - seq * size)),
     createdAt: '',
     updatedAt: '',
   });
@@ -185,8 +202,8 @@ const simulate = async (tps: number, seconds: number, conditions: Conditions, se
   let done = 0;
   const consume = async () => {
     for (;;) {
-      const seq = next++;
-      if (seq >= count) return;
+      const seq = queued[next++];
+      if (seq === undefined) return;
       const ref: BatchRef = { campaignId: 'c1', seq };
       expect(await dispatchBatch(deps, ref)).toBe('accepted');
       done++;
@@ -265,6 +282,34 @@ describe('pacing model (fake clock, real dispatcher and limiter)', () => {
       }
     },
   );
+
+  // The bench's 50 TPS run: 592 recipients of 600 rows (bad and duplicate numbers dropped), 11 batches of
+  // 50 and one of 42. Handed over fourth (the queue sorted seq 11 after 1), that one left a rolling second
+  // 8 short in the middle of the run: 0.966.
+  it.each([
+    ['quiet', 50, 592, quiet],
+    ['quiet', 200, 2_369, quiet],
+    ['loaded', 50, 592, loaded],
+  ] as const)(
+    'on a %s machine reaches ≥ 0.97 of %i TPS when the last of %i messages fill a short batch',
+    async (_machine, tps, messages, conditions) => {
+      for (const seed of [1, 2, 3]) {
+        const run = await simulate(tps, 12, conditions, seed, messages);
+        expect({ seed, ...run }).toEqual({
+          seed,
+          achieved: expect.toSatisfy((rate: number) => rate >= 0.97) as number,
+          busiest: expect.toSatisfy((n: number) => n <= tps) as number,
+          writesPerBatch: expect.toSatisfy((n: number) => n <= 1.25) as number,
+        });
+      }
+    },
+  );
+
+  it("hands a partner its batches in the plan's order (the short last one last)", () => {
+    const at = '2027-07-30T03:00:00.000Z';
+    const order = [0, 1, 2, 10, 11].map((seq) => keys.batchQueueSk(at, 'c1', seq));
+    expect([...order].sort()).toEqual(order);
+  });
 
   it.each([50, 200, 1000])(
     'never gives a partner more than tps (%i) in a rolling second when the process stalls for up to 1.5 s',

@@ -303,6 +303,7 @@ const acquire = async <Stop>(
   afterWaiting: () => Promise<Stop | undefined>,
 ): Promise<{ moment: Date } | { stop: Stop }> => {
   let missed: Date | undefined;
+  const waitingSince = deps.now();
   for (;;) {
     const {
       at: moment,
@@ -310,6 +311,7 @@ const acquire = async <Stop>(
       leadMs,
     } = await deps.limiter.reserve(partner.id, count, partner.tps, deps.now(), {
       horizonMs: RESERVE_HORIZON_MS,
+      waitingSince,
       ...(missed ? { replacing: missed } : {}),
     });
     const at = moment.getTime();

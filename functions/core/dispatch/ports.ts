@@ -67,13 +67,14 @@ export interface RateLimiter {
    * to ask again shortly before it. `replacing`: the moment this batch reserved before and could not keep
    * (it woke too late and sent nothing), taken back in the same write. `leadMs`: how far beyond `now`
    * the earliest moment is (the write's round trip), so that one told to ask again asks early enough.
+   * `waitingSince`: when this batch first asked (a smaller batch lets a larger one waiting go first).
    */
   reserve(
     partnerId: string,
     size: number,
     tps: number,
     now: Date,
-    options?: { replacing?: Date; horizonMs?: number },
+    options?: { replacing?: Date; horizonMs?: number; waitingSince?: Date },
   ): Promise<{ at: Date; reserved: boolean; leadMs: number }>;
   /**
    * The batch of `size` that reserved `reservedAt` went out at `sentAt`, later than the tolerance: it is

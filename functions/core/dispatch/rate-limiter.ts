@@ -23,6 +23,15 @@ export interface SharedRateLimiterDeps {
   marginMs?: number;
 }
 
+/**
+ * A batch smaller than one that this process's consumers are waiting to send to the same partner lets it go
+ * first, for at most this long after it first asked. The short batch is the last of a plan (11 of 50 and one
+ * of 42 at 50 TPS): reserved before full ones, it leaves a window under-filled and the full ones after it
+ * wait a whole window for each; last, it costs nothing (the bench's 50 TPS run: 0.966 of tps, the ceiling
+ * 0.980). Bounded well within a batch's lease, so a steady stream of full batches cannot hold it for long.
+ */
+export const YIELD_TO_LARGER_MS = 5_000;
+
 /** How long a log is kept after its last write (it only matters for a window). */
 const KEEP_LOG_MS = 3_600_000;
 const MAX_WRITE_ATTEMPTS = 200;
@@ -42,6 +51,9 @@ export const sharedRateLimiter = ({
   marginMs = SAFETY_MARGIN_MS,
 }: SharedRateLimiterDeps): RateLimiter => {
   const { windowMs, lateToleranceMs } = pacingFor(marginMs);
+  // This process's consumers told to ask again, by partner: their batch's size, since when it has waited,
+  // and until when it is expected back (one stopped while it waited never comes back).
+  const backlog = new Map<string, { size: number; since: number; until: number }[]>();
   let writeMs = 25;
   let readMs = 10;
   const leadMs = () => Math.min(1000, Math.max(50, 2 * writeMs));
@@ -115,20 +127,30 @@ export const sharedRateLimiter = ({
   return {
     lateToleranceMs,
     windowMs,
-    reserve: (partnerId, size, tps, at, { replacing, horizonMs } = {}) =>
+    reserve: (partnerId, size, tps, at, { replacing, horizonMs, waitingSince } = {}) =>
       (async () => {
         let answer = { at, reserved: false, leadMs: readMs + leadMs() };
         await submit(partnerId, (log) => {
           const lead = leadMs();
-          const next = reserve(log, Math.max(at.getTime(), now()) + lead, size, tps, {
+          const clock = now();
+          const since = waitingSince?.getTime() ?? clock;
+          const waiting = (backlog.get(partnerId) ?? []).filter((w) => w.until > clock);
+          const own = waiting.findIndex((w) => w.since === since && w.size === size);
+          if (own >= 0) waiting.splice(own, 1);
+          backlog.set(partnerId, waiting);
+          const next = reserve(log, Math.max(at.getTime(), clock) + lead, size, tps, {
             windowMs,
             ...(replacing ? { replacing: replacing.getTime() } : {}),
             ...(horizonMs === undefined ? {} : { horizonMs }),
           });
+          const yields = clock - since < YIELD_TO_LARGER_MS && waiting.some((w) => w.size > size);
+          const reserved = next.reserved && !yields;
           // Asked again, the moment counts from after the read: that is part of the lead for the one asking.
-          answer = { at: new Date(next.at), reserved: next.reserved, leadMs: readMs + lead };
-          // Too far ahead to reserve yet: a read, no write.
-          return next.reserved ? { log: next.log, at: next.at } : undefined;
+          answer = { at: new Date(next.at), reserved, leadMs: readMs + lead };
+          if (reserved) return { log: next.log, at: next.at };
+          // Too far ahead to reserve yet, or yielding: a read, no write.
+          waiting.push({ size, since, until: next.at + windowMs });
+          return undefined;
         });
         return answer;
       })(),
