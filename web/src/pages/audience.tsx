@@ -3,6 +3,7 @@ import { unwrap, type Audience, type ImportResult } from '../api/client.js';
 import { uploadSubscribers } from '../api/upload.js';
 import { useApp } from '../app-context.js';
 import { CountsTable } from '../components/counts.js';
+import { Facts } from '../components/facts.js';
 import { Button, ErrorSummary, Field, describedBy, formErrors, useAction } from '../components/form.js';
 import { rejectedRowsCsv } from '../csv-export.js';
 import { useI18n } from '../i18n/index.js';
@@ -119,20 +120,13 @@ const UploadCheck = ({ checked, onAgain }: { checked: Checked; onAgain: () => vo
         {t.upload.summary(number(result.accepted), number(result.rejectedCount), number(result.duplicates))}
         {result.rejectedCount > 0 ? ` ${t.upload.fixHint}` : ''}
       </p>
-      <dl class="stats">
-        <div>
-          <dt>{t.upload.accepted}</dt>
-          <dd>{number(result.accepted)}</dd>
-        </div>
-        <div>
-          <dt>{t.upload.duplicates}</dt>
-          <dd>{number(result.duplicates)}</dd>
-        </div>
-        <div>
-          <dt>{t.upload.rejected}</dt>
-          <dd>{number(result.rejectedCount)}</dd>
-        </div>
-      </dl>
+      <Facts
+        items={[
+          { label: t.upload.accepted, value: number(result.accepted) },
+          { label: t.upload.duplicates, value: number(result.duplicates) },
+          { label: t.upload.rejected, value: number(result.rejectedCount) },
+        ]}
+      />
       <p>{t.upload.newSize(number(result.size))}</p>
       <ImportFindings result={result} />
       {result.rejected.length > 0 ? (
