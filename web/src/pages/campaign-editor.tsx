@@ -18,9 +18,9 @@ import {
   type CampaignForm,
 } from '../campaign-form.js';
 import { CampaignEstimatePanel } from '../components/campaign-estimate.js';
-import { TreatmentsSection, VariantTabs } from '../components/content-editor.js';
-import { DEFAULT_LANGUAGE, UNACCENTED_VIETNAMESE } from '../../../functions/core/content/languages.js';
-import { contentOf, fromTemplate, missingFields, withVariant } from '../content-form.js';
+import { TreatmentsSection } from '../components/content-editor.js';
+import { MessageSide, MessageTabs, useMessageTexts } from '../components/message-texts.js';
+import { contentOf, fromTemplate, missingFields } from '../content-form.js';
 import {
   Button,
   Check,
@@ -32,14 +32,12 @@ import {
   formErrors,
   useBusy,
 } from '../components/form.js';
-import { LiveEstimatePanel } from '../components/message-estimate.js';
 import { PhoneHint } from '../components/phone-hint.js';
-import { PhonePreview } from '../components/phone-preview.js';
 import { TargetingFields } from '../components/targeting.js';
 import { formatIsoDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/index.js';
 import type { Catalogue } from '../i18n/vi.js';
-import { liveEstimate, previewParts, pricingOf } from '../message-estimate.js';
+import { pricingOf } from '../message-estimate.js';
 import { mayEdit } from '../nav.js';
 import { Link, rewriteUrl, useLocation } from '../router.js';
 import { PageTitle } from '../components/page-title.js';
@@ -96,7 +94,7 @@ const splitPhones = (typed: string) =>
  */
 export const CampaignEditorPage = ({ params }: { params: Record<string, string> }) => {
   const { t, number, dateTime } = useI18n();
-  const { api, config } = useApp();
+  const { api } = useApp();
   const session = useSession();
   const { query } = useLocation();
   const [now] = useState(() => new Date());
@@ -116,7 +114,6 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   const [testResult, setTestResult] = useState<TestResult>();
   const [createKey] = useState(idempotencyKey);
   const { busy, run } = useBusy();
-  const [activeLanguage, setActiveLanguage] = useState(DEFAULT_LANGUAGE);
   /** The template a new campaign starts from (`/campaigns/new?templateId=...`). */
   const [template, setTemplate] = useState<Schemas['Template']>();
 
@@ -166,24 +163,8 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   }, [form.year]);
 
   const readOnly = !mayEdit(session.role) || (campaign !== undefined && !isEditable(campaign.status));
-  const activeText =
-    activeLanguage === DEFAULT_LANGUAGE
-      ? form.message
-      : (form.content.variants.find((v) => v.language === activeLanguage)?.text ?? form.message);
-  const live = useMemo(
-    () =>
-      liveEstimate(activeText, config.shortLinkBaseUrl, campaign ? pricingOf(campaign.estimate) : undefined),
-    [activeText, campaign, config.shortLinkBaseUrl],
-  );
-  const parts = useMemo(
-    () => previewParts(activeText, config.shortLinkBaseUrl),
-    [activeText, config.shortLinkBaseUrl],
-  );
-  const setActiveText = (text: string) =>
-    activeLanguage === DEFAULT_LANGUAGE
-      ? update({ message: text })
-      : update({ content: withVariant(form.content, activeLanguage, text) });
-  const hasUnaccented = form.content.variants.some((v) => v.language === UNACCENTED_VIETNAMESE);
+  const texts = useMessageTexts(form, update);
+  const pricing = useMemo(() => (campaign ? pricingOf(campaign.estimate) : undefined), [campaign]);
   const sendAt = resolvedSendAt(form, now);
   const dirty = JSON.stringify(campaignBody(form, { patch: true })) !== savedBody;
   const selectedTotal = audiences
@@ -356,17 +337,11 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
               {...bind('name')}
             />
           </fieldset>
-          <VariantTabs
+          <MessageTabs
             idPrefix=""
-            message={form.message}
-            content={form.content}
-            active={activeLanguage}
+            texts={texts}
             readOnly={readOnly}
-            error={byField.message}
-            variantsError={byField.variants}
-            onMessage={(message) => update({ message })}
-            onContent={(content) => update({ content })}
-            onActive={setActiveLanguage}
+            errors={{ message: byField.message, variants: byField.variants }}
           />
           <TreatmentsSection
             message={form.message}
@@ -543,23 +518,13 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
         </form>
 
         <div class="side">
-          <LiveEstimatePanel
-            text={activeText}
-            estimate={live}
-            currency={currency}
+          <MessageSide
+            texts={texts}
             readOnly={readOnly}
-            onUseAlternative={setActiveText}
-            onAddUnaccented={
-              activeLanguage === DEFAULT_LANGUAGE && !hasUnaccented
-                ? (text) => {
-                    update({ content: withVariant(form.content, UNACCENTED_VIETNAMESE, text) });
-                    setActiveLanguage(UNACCENTED_VIETNAMESE);
-                    setNotice(t.content.unaccentedAdded);
-                  }
-                : undefined
-            }
+            currency={currency}
+            pricing={pricing}
+            onUnaccentedAdded={() => setNotice(t.content.unaccentedAdded)}
           />
-          <PhonePreview parts={parts} linkBase={config.shortLinkBaseUrl} />
           <CampaignEstimatePanel
             campaign={campaign}
             audienceNames={Object.fromEntries(audiences.map((audience) => [audience.id, audience.name]))}
