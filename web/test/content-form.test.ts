@@ -21,14 +21,22 @@ import {
 } from '../src/content-form.js';
 
 describe('the editor’s message content', () => {
-  it('adds a language by tag or by the name officers write, and refuses vi, a repeat and nonsense', () => {
+  it.each([
+    ["H'Mông", { tag: 'hmn' }],
+    ['tiếng Khmer', { tag: 'km' }],
+    ['VI-X-KhongDau', { tag: 'vi-x-khongdau' }],
+    ['fr-CA', { tag: 'fr-CA' }],
+    ['Tiếng Việt', { problem: 'default' }],
+    ['Thái', { problem: 'invalid' }],
+  ])(
+    'adds a language by tag or by the name officers write, and refuses vi and nonsense: %s',
+    (typed, answer) => {
+      expect(languageToAdd(emptyContent(), typed)).toEqual(answer);
+    },
+  );
+
+  it('refuses a language the content has already, and no longer offers it', () => {
     const empty = emptyContent();
-    expect(languageToAdd(empty, "H'Mông")).toEqual({ tag: 'hmn' });
-    expect(languageToAdd(empty, 'tiếng Khmer')).toEqual({ tag: 'km' });
-    expect(languageToAdd(empty, 'VI-X-KhongDau')).toEqual({ tag: 'vi-x-khongdau' });
-    expect(languageToAdd(empty, 'fr-CA')).toEqual({ tag: 'fr-CA' });
-    expect(languageToAdd(empty, 'Tiếng Việt')).toEqual({ problem: 'default' });
-    expect(languageToAdd(empty, 'Thái')).toEqual({ problem: 'invalid' });
     const withHmong = withVariant(empty, 'hmn', 'Ceev faj');
     expect(languageToAdd(withHmong, 'hmong')).toEqual({ problem: 'duplicate' });
     expect(addableLanguages(withHmong, 'vi').map((l) => l.tag)).not.toContain('hmn');

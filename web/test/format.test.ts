@@ -9,10 +9,12 @@ import {
 } from '../src/i18n/format.js';
 
 describe('vi-VN formats', () => {
-  it('groups thousands with dots', () => {
-    expect(formatNumber(3000)).toBe('3.000');
-    expect(formatNumber(9_000_000)).toBe('9.000.000');
-    expect(formatNumber(0)).toBe('0');
+  it.each([
+    [3000, '3.000'],
+    [9_000_000, '9.000.000'],
+    [0, '0'],
+  ])('groups thousands with dots: %d is %s', (value, text) => {
+    expect(formatNumber(value)).toBe(text);
   });
 
   it('writes VND as whole đồng followed by ₫', () => {
@@ -21,14 +23,18 @@ describe('vi-VN formats', () => {
     expect(formatMoney(12, 'USD')).toBe('12 USD');
   });
 
-  it('writes dates and 24-hour times in Asia/Ho_Chi_Minh, whatever the instant’s zone', () => {
-    // 01:00 UTC is 08:00 in Vietnam (UTC+7); 20:00 UTC on the 29th is already the 30th there.
-    expect(formatDate('2027-07-30T01:00:00Z')).toBe('30/07/2027');
-    expect(formatTime('2027-07-30T01:00:00Z')).toBe('08:00');
-    expect(formatDate('2027-07-29T20:00:00Z')).toBe('30/07/2027');
-    expect(formatTime('2027-07-29T20:00:00Z')).toBe('03:00');
-    expect(formatTime('2027-07-30T15:30:00Z')).toBe('22:30');
-  });
+  // 01:00 UTC is 08:00 in Vietnam (UTC+7); 20:00 UTC on the 29th is already the 30th there.
+  it.each([
+    ['2027-07-30T01:00:00Z', '30/07/2027', '08:00'],
+    ['2027-07-29T20:00:00Z', '30/07/2027', '03:00'],
+    ['2027-07-30T15:30:00Z', '30/07/2027', '22:30'],
+  ])(
+    'writes dates and 24-hour times in Asia/Ho_Chi_Minh, whatever the instant’s zone: %s',
+    (instant, day, time) => {
+      expect(formatDate(instant)).toBe(day);
+      expect(formatTime(instant)).toBe(time);
+    },
+  );
 
   it('writes the approval sentence’s moment as “08:00 ngày 30/07/2027”', () => {
     expect(formatDateTime('2027-07-30T01:00:00Z')).toBe('08:00 ngày 30/07/2027');

@@ -2,6 +2,7 @@ import type { Campaign } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
 import { ContentEstimate } from './content-estimate.js';
 import { CountsTable } from './counts.js';
+import { Facts } from './facts.js';
 
 /**
  * The estimate's recipients by current province (`byProvince`, beside `byCarrier`), when the API gives
@@ -37,36 +38,21 @@ export const CampaignEstimatePanel = ({
         <p>{t.editor.estimateAfterSave}</p>
       ) : (
         <>
-          <dl class="stats">
-            <div>
-              <dt>{t.editor.recipients}</dt>
-              <dd data-testid="recipients">{number(estimate.recipients)}</dd>
-            </div>
-            <div>
-              <dt>{t.editor.suppressed}</dt>
-              <dd>{number(estimate.suppressed)}</dd>
-            </div>
-            <div>
-              <dt>{t.editor.unroutable}</dt>
-              <dd>{number(estimate.unroutable)}</dd>
-            </div>
-            <div>
-              <dt>{t.editor.sendable}</dt>
-              <dd>{number(estimate.sendable)}</dd>
-            </div>
-            <div>
-              <dt>{t.editor.segments}</dt>
-              <dd>{number(estimate.segmentsPerMessage)}</dd>
-            </div>
-            <div>
-              <dt>{t.editor.totalSegments}</dt>
-              <dd>{number(estimate.totalSegments)}</dd>
-            </div>
-            <div>
-              <dt>{t.editor.cost}</dt>
-              <dd data-testid="server-cost">{money(estimate.cost, estimate.currency)}</dd>
-            </div>
-          </dl>
+          <Facts
+            items={[
+              { label: t.editor.recipients, value: number(estimate.recipients), testId: 'recipients' },
+              { label: t.editor.suppressed, value: number(estimate.suppressed) },
+              { label: t.editor.unroutable, value: number(estimate.unroutable) },
+              { label: t.editor.sendable, value: number(estimate.sendable) },
+              { label: t.editor.segments, value: number(estimate.segmentsPerMessage) },
+              { label: t.editor.totalSegments, value: number(estimate.totalSegments) },
+              {
+                label: t.editor.cost,
+                value: money(estimate.cost, estimate.currency),
+                testId: 'server-cost',
+              },
+            ]}
+          />
           <p>{t.editor.resolved(dateTime(campaign.sendAt, campaign.timeZone))}</p>
           <ContentEstimate estimate={estimate} audienceNames={audienceNames} />
           <CountsTable

@@ -14,6 +14,11 @@ export interface Column<T> {
 export interface DataTableProps<T> {
   /** The table's accessible name. */
   label: string;
+  /**
+   * The id of a heading above the table that names it; the scrolling wrapper is then a focusable region
+   * named by that heading, for a keyboard to reach a table wider than a phone.
+   */
+  titleId?: string;
   columns: readonly Column<T>[];
   rows: readonly T[];
   rowKey: (row: T, index: number) => string;
@@ -28,6 +33,7 @@ export interface DataTableProps<T> {
  */
 export const DataTable = <T,>({
   label,
+  titleId,
   columns,
   rows,
   rowKey,
@@ -37,8 +43,8 @@ export const DataTable = <T,>({
   const cellClass = (column: Column<T>) =>
     [column.num ? 'num' : '', column.class ?? ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class="table-wrap">
-      <table class={tableClass} aria-label={label}>
+    <div class="table-wrap" {...(titleId ? { tabIndex: 0, role: 'region', 'aria-labelledby': titleId } : {})}>
+      <table class={tableClass} aria-label={titleId ? undefined : label} aria-labelledby={titleId}>
         <thead>
           <tr>
             {columns.map((column) => (

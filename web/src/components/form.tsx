@@ -221,3 +221,30 @@ export const formErrors = (
   if (error.status === 401) return { byField: {}, general: [t.common.sessionExpired] };
   return fieldErrors(error, fields);
 };
+
+/** A checkbox with its label beside it; `onChecked` gets whether it is now ticked. */
+export const Check = ({
+  label,
+  checked,
+  onChecked,
+  hidden,
+  ...input
+}: {
+  label: ComponentChildren;
+  checked: boolean;
+  onChecked: (checked: boolean) => void;
+  hidden?: boolean;
+} & Omit<
+  JSX.InputHTMLAttributes<HTMLInputElement>,
+  'label' | 'checked' | 'hidden' | 'type' | 'onChange'
+>) => (
+  <label class="check" hidden={hidden}>
+    <input
+      type="checkbox"
+      {...input}
+      checked={checked}
+      onChange={(event) => onChecked(event.currentTarget.checked)}
+    />
+    {label}
+  </label>
+);

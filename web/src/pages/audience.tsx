@@ -3,12 +3,43 @@ import { unwrap, type Audience, type ImportResult } from '../api/client.js';
 import { uploadSubscribers } from '../api/upload.js';
 import { useApp } from '../app-context.js';
 import { CountsTable } from '../components/counts.js';
+import { DataTable, type DataTableProps } from '../components/data-table.js';
+import { Facts } from '../components/facts.js';
 import { Button, ErrorSummary, Field, describedBy, formErrors, useAction } from '../components/form.js';
 import { rejectedRowsCsv } from '../csv-export.js';
 import { useI18n } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { PageTitle } from '../components/page-title.js';
 import { ACCEPTED_FILES, CSV_TYPE, baseName, fileSizeText, importFileType } from '../import-file.js';
+
+/**
+ * Rows of an import's answer (warnings, rejected rows) under their heading, and "N of M shown" when the
+ * answer holds only the first of them. The heading stands above the table's scrolling region, not as its
+ * caption: at phone width a caption scrolls away with the table.
+ */
+const ImportRows = <T,>({
+  id,
+  title,
+  rows,
+  total,
+  more,
+  ...table
+}: {
+  id: string;
+  title: string;
+  rows: readonly T[];
+  total: number;
+  more: (shown: string, total: string) => string;
+} & Pick<DataTableProps<T>, 'columns' | 'rowKey'>) => {
+  const { number } = useI18n();
+  return (
+    <>
+      <h3 id={id}>{title}</h3>
+      <DataTable {...table} label={title} titleId={id} rows={rows} class="table" />
+      {rows.length < total ? <p>{more(number(rows.length), number(total))}</p> : null}
+    </>
+  );
+};
 
 /** What the import said beyond accepted and rejected: former names moved, notices, warnings. */
 const ImportFindings = ({ result }: { result: ImportResult }) => {
@@ -32,36 +63,20 @@ const ImportFindings = ({ result }: { result: ImportResult }) => {
       {result.warningCount > 0 ? (
         <>
           <p>{words.warningsLead(number(result.warningCount))}</p>
-          {/* Focusable: at phone width the table scrolls sideways, and a keyboard must reach it. */}
-          {/* Above the scrolling region, not its caption: at phone width a caption scrolls away with the table. */}
-          <h3 id="import-warnings-title">{words.warningsTitle}</h3>
-          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="import-warnings-title">
-            <table class="table" aria-labelledby="import-warnings-title">
-              <thead>
-                <tr>
-                  <th scope="col" class="num">
-                    {t.upload.row}
-                  </th>
-                  <th scope="col">{words.column}</th>
-                  <th scope="col">{words.value}</th>
-                  <th scope="col">{words.reason}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.warnings.map((warning) => (
-                  <tr key={`${warning.row}-${warning.field}`}>
-                    <td class="num">{number(warning.row)}</td>
-                    <td>{words.fields[warning.field] ?? warning.field}</td>
-                    <td>{warning.value}</td>
-                    <td>{warning.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {result.warnings.length < result.warningCount ? (
-            <p>{words.moreWarnings(number(result.warnings.length), number(result.warningCount))}</p>
-          ) : null}
+          <ImportRows
+            id="import-warnings-title"
+            title={words.warningsTitle}
+            columns={[
+              { label: t.upload.row, num: true, cell: (warning) => number(warning.row) },
+              { label: words.column, cell: (warning) => words.fields[warning.field] ?? warning.field },
+              { label: words.value, cell: (warning) => warning.value },
+              { label: words.reason, cell: (warning) => warning.message },
+            ]}
+            rows={result.warnings}
+            total={result.warningCount}
+            rowKey={(warning) => `${warning.row}-${warning.field}`}
+            more={words.moreWarnings}
+          />
         </>
       ) : null}
     </>
@@ -119,50 +134,30 @@ const UploadCheck = ({ checked, onAgain }: { checked: Checked; onAgain: () => vo
         {t.upload.summary(number(result.accepted), number(result.rejectedCount), number(result.duplicates))}
         {result.rejectedCount > 0 ? ` ${t.upload.fixHint}` : ''}
       </p>
-      <dl class="stats">
-        <div>
-          <dt>{t.upload.accepted}</dt>
-          <dd>{number(result.accepted)}</dd>
-        </div>
-        <div>
-          <dt>{t.upload.duplicates}</dt>
-          <dd>{number(result.duplicates)}</dd>
-        </div>
-        <div>
-          <dt>{t.upload.rejected}</dt>
-          <dd>{number(result.rejectedCount)}</dd>
-        </div>
-      </dl>
+      <Facts
+        items={[
+          { label: t.upload.accepted, value: number(result.accepted) },
+          { label: t.upload.duplicates, value: number(result.duplicates) },
+          { label: t.upload.rejected, value: number(result.rejectedCount) },
+        ]}
+      />
       <p>{t.upload.newSize(number(result.size))}</p>
       <ImportFindings result={result} />
       {result.rejected.length > 0 ? (
         <>
-          <div class="table-wrap">
-            <table class="table">
-              <caption class="caption">{t.upload.rejected}</caption>
-              <thead>
-                <tr>
-                  <th scope="col" class="num">
-                    {t.upload.row}
-                  </th>
-                  <th scope="col">{t.upload.phone}</th>
-                  <th scope="col">{t.upload.reason}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.rejected.map((row) => (
-                  <tr key={row.row}>
-                    <td class="num">{number(row.row)}</td>
-                    <td>{row.phone}</td>
-                    <td>{row.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {result.rejected.length < result.rejectedCount ? (
-            <p>{t.upload.moreRejected(number(result.rejected.length), number(result.rejectedCount))}</p>
-          ) : null}
+          <ImportRows
+            id="import-rejected-title"
+            title={t.upload.rejected}
+            columns={[
+              { label: t.upload.row, num: true, cell: (row) => number(row.row) },
+              { label: t.upload.phone, cell: (row) => row.phone },
+              { label: t.upload.reason, cell: (row) => row.reason },
+            ]}
+            rows={result.rejected}
+            total={result.rejectedCount}
+            rowKey={(row) => String(row.row)}
+            more={t.upload.moreRejected}
+          />
           {original === undefined ? (
             <p>{t.audienceImport.fixInExcel}</p>
           ) : (

@@ -18,20 +18,30 @@ import {
   type CampaignForm,
 } from '../campaign-form.js';
 import { CampaignEstimatePanel } from '../components/campaign-estimate.js';
-import { TreatmentsSection, VariantTabs } from '../components/content-editor.js';
-import { DEFAULT_LANGUAGE, UNACCENTED_VIETNAMESE } from '../../../functions/core/content/languages.js';
-import { contentOf, fromTemplate, missingFields, withVariant } from '../content-form.js';
-import { Button, ErrorSummary, Field, Notice, describedBy, formErrors, useBusy } from '../components/form.js';
-import { LiveEstimatePanel } from '../components/message-estimate.js';
+import { TreatmentsSection } from '../components/content-editor.js';
+import { MessageSide, MessageTabs, useMessageTexts } from '../components/message-texts.js';
+import { contentOf, fromTemplate, missingFields } from '../content-form.js';
+import {
+  Button,
+  Check,
+  ErrorSummary,
+  Field,
+  Notice,
+  TextField,
+  describedBy,
+  formErrors,
+  useBusy,
+} from '../components/form.js';
 import { PhoneHint } from '../components/phone-hint.js';
-import { PhonePreview } from '../components/phone-preview.js';
 import { TargetingFields } from '../components/targeting.js';
 import { formatIsoDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/index.js';
-import { liveEstimate, previewParts, pricingOf } from '../message-estimate.js';
+import type { Catalogue } from '../i18n/vi.js';
+import { pricingOf } from '../message-estimate.js';
 import { mayEdit } from '../nav.js';
 import { Link, rewriteUrl, useLocation } from '../router.js';
 import { PageTitle } from '../components/page-title.js';
+import { RadioGroup } from '../components/radio-group.js';
 
 const FIELDS = [
   'name',
@@ -46,6 +56,12 @@ const FIELDS = [
   'holdoutPercent',
 ] as const;
 const OCCASIONS = ['anti-trafficking-day', 'peak-period'] as const;
+const SCHEDULE_MODES = ['occasion', 'date', 'asap'] as const;
+const SCHEDULE_MODE_WORDS = {
+  occasion: 'byOccasion',
+  date: 'byDate',
+  asap: 'asap',
+} as const satisfies Record<CampaignForm['scheduleMode'], keyof Catalogue['editor']>;
 const MAX_TEST_PHONES = 5;
 const CONTROLS = ['pause', 'resume', 'cancel'] as const satisfies readonly UserAction[];
 
@@ -55,7 +71,15 @@ interface Occasion {
   start?: string | undefined;
 }
 
+/** The form's fields typed as free text. */
+type TextKey = { [K in keyof CampaignForm]: string extends CampaignForm[K] ? K : never }[keyof CampaignForm];
+
 type TestResult = { phone: string; status: string }[];
+
+/** A time of day typed as HH:mm (24-hour), as officers write it. */
+const TimeField = (props: { id: string; label: string; value: string; onValue: (value: string) => void }) => (
+  <TextField {...props} inputMode="numeric" placeholder="08:00" maxLength={5} class="time" />
+);
 
 const splitPhones = (typed: string) =>
   typed
@@ -70,7 +94,7 @@ const splitPhones = (typed: string) =>
  */
 export const CampaignEditorPage = ({ params }: { params: Record<string, string> }) => {
   const { t, number, dateTime } = useI18n();
-  const { api, config } = useApp();
+  const { api } = useApp();
   const session = useSession();
   const { query } = useLocation();
   const [now] = useState(() => new Date());
@@ -90,11 +114,15 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   const [testResult, setTestResult] = useState<TestResult>();
   const [createKey] = useState(idempotencyKey);
   const { busy, run } = useBusy();
-  const [activeLanguage, setActiveLanguage] = useState(DEFAULT_LANGUAGE);
   /** The template a new campaign starts from (`/campaigns/new?templateId=...`). */
   const [template, setTemplate] = useState<Schemas['Template']>();
 
   const update = (changes: Partial<CampaignForm>) => setForm((current) => ({ ...current, ...changes }));
+  /** A text field's value and its change, for the form's text `key`. */
+  const bind = (key: TextKey) => ({
+    value: form[key],
+    onValue: (value: string) => setForm((current) => ({ ...current, [key]: value })),
+  });
 
   useEffect(() => {
     void unwrap(api.GET('/v1/audiences', { params: { query: { limit: 100 } } }))
@@ -135,24 +163,8 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   }, [form.year]);
 
   const readOnly = !mayEdit(session.role) || (campaign !== undefined && !isEditable(campaign.status));
-  const activeText =
-    activeLanguage === DEFAULT_LANGUAGE
-      ? form.message
-      : (form.content.variants.find((v) => v.language === activeLanguage)?.text ?? form.message);
-  const live = useMemo(
-    () =>
-      liveEstimate(activeText, config.shortLinkBaseUrl, campaign ? pricingOf(campaign.estimate) : undefined),
-    [activeText, campaign, config.shortLinkBaseUrl],
-  );
-  const parts = useMemo(
-    () => previewParts(activeText, config.shortLinkBaseUrl),
-    [activeText, config.shortLinkBaseUrl],
-  );
-  const setActiveText = (text: string) =>
-    activeLanguage === DEFAULT_LANGUAGE
-      ? update({ message: text })
-      : update({ content: withVariant(form.content, activeLanguage, text) });
-  const hasUnaccented = form.content.variants.some((v) => v.language === UNACCENTED_VIETNAMESE);
+  const texts = useMessageTexts(form, update);
+  const pricing = useMemo(() => (campaign ? pricingOf(campaign.estimate) : undefined), [campaign]);
   const sendAt = resolvedSendAt(form, now);
   const dirty = JSON.stringify(campaignBody(form, { patch: true })) !== savedBody;
   const selectedTotal = audiences
@@ -317,27 +329,19 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
           }}
         >
           <fieldset class="plain" disabled={readOnly}>
-            <Field id="name" label={t.editor.name} error={byField.name}>
-              <input
-                {...describedBy('name', { error: byField.name })}
-                type="text"
-                maxLength={200}
-                value={form.name}
-                onInput={(event) => update({ name: event.currentTarget.value })}
-              />
-            </Field>
+            <TextField
+              id="name"
+              label={t.editor.name}
+              error={byField.name}
+              maxLength={200}
+              {...bind('name')}
+            />
           </fieldset>
-          <VariantTabs
+          <MessageTabs
             idPrefix=""
-            message={form.message}
-            content={form.content}
-            active={activeLanguage}
+            texts={texts}
             readOnly={readOnly}
-            error={byField.message}
-            variantsError={byField.variants}
-            onMessage={(message) => update({ message })}
-            onContent={(content) => update({ content })}
-            onActive={setActiveLanguage}
+            errors={{ message: byField.message, variants: byField.variants }}
           />
           <TreatmentsSection
             message={form.message}
@@ -360,20 +364,18 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
               {byField.audienceIds ? <p class="field-error">{byField.audienceIds}</p> : null}
               <div class="checks">
                 {audiences.map((audience) => (
-                  <label key={audience.id} class="check">
-                    <input
-                      type="checkbox"
-                      checked={form.audienceIds.includes(audience.id)}
-                      onChange={(event) =>
-                        update({
-                          audienceIds: event.currentTarget.checked
-                            ? [...form.audienceIds, audience.id]
-                            : form.audienceIds.filter((id) => id !== audience.id),
-                        })
-                      }
-                    />
-                    {audience.name} ({t.audiences.sizeLine(number(audience.size))})
-                  </label>
+                  <Check
+                    key={audience.id}
+                    label={`${audience.name} (${t.audiences.sizeLine(number(audience.size))})`}
+                    checked={form.audienceIds.includes(audience.id)}
+                    onChecked={(checked) =>
+                      update({
+                        audienceIds: checked
+                          ? [...form.audienceIds, audience.id]
+                          : form.audienceIds.filter((id) => id !== audience.id),
+                      })
+                    }
+                  />
                 ))}
               </div>
               {form.audienceIds.length ? (
@@ -388,52 +390,23 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
               audienceIds={form.audienceIds}
               error={byField.filters}
             />
-            <Field
+            <TextField
               id="partners"
               label={t.editor.partners}
               hint={t.editor.partnersHint}
               error={byField.partnerIds}
-            >
-              <input
-                {...describedBy('partners', { hint: true, error: byField.partnerIds })}
-                type="text"
-                value={form.partnerIds}
-                onInput={(event) => update({ partnerIds: event.currentTarget.value })}
-              />
-            </Field>
+              {...bind('partnerIds')}
+            />
 
-            <fieldset class={`field${byField.schedule ? ' field--error' : ''}`}>
-              <legend>{t.editor.schedule}</legend>
-              {byField.schedule ? <p class="field-error">{byField.schedule}</p> : null}
-              <div class="radios">
-                <label class="radio">
-                  <input
-                    type="radio"
-                    name="schedule-mode"
-                    checked={form.scheduleMode === 'occasion'}
-                    onChange={() => update({ scheduleMode: 'occasion' })}
-                  />
-                  {t.editor.byOccasion}
-                </label>
-                <label class="radio">
-                  <input
-                    type="radio"
-                    name="schedule-mode"
-                    checked={form.scheduleMode === 'date'}
-                    onChange={() => update({ scheduleMode: 'date' })}
-                  />
-                  {t.editor.byDate}
-                </label>
-                <label class="radio">
-                  <input
-                    type="radio"
-                    name="schedule-mode"
-                    checked={form.scheduleMode === 'asap'}
-                    onChange={() => update({ scheduleMode: 'asap' })}
-                  />
-                  {t.editor.asap}
-                </label>
-              </div>
+            <RadioGroup
+              name="schedule-mode"
+              legend={t.editor.schedule}
+              options={SCHEDULE_MODES}
+              label={(mode) => t.editor[SCHEDULE_MODE_WORDS[mode]]}
+              value={form.scheduleMode}
+              onChange={(scheduleMode) => update({ scheduleMode })}
+              error={byField.schedule}
+            >
               <div class="inline" hidden={form.scheduleMode === 'asap'}>
                 {form.scheduleMode === 'occasion' ? (
                   <>
@@ -481,29 +454,9 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
                     </div>
                   </>
                 ) : (
-                  <div class="field">
-                    <label for="send-date">{t.editor.date}</label>
-                    <input
-                      id="send-date"
-                      type="date"
-                      value={form.date}
-                      onInput={(event) => update({ date: event.currentTarget.value })}
-                    />
-                  </div>
+                  <TextField id="send-date" label={t.editor.date} type="date" {...bind('date')} />
                 )}
-                <div class="field">
-                  <label for="send-time">{t.editor.time}</label>
-                  <input
-                    id="send-time"
-                    type="text"
-                    inputMode="numeric"
-                    placeholder="08:00"
-                    maxLength={5}
-                    class="time"
-                    value={form.time}
-                    onInput={(event) => update({ time: event.currentTarget.value })}
-                  />
-                </div>
+                <TimeField id="send-time" label={t.editor.time} {...bind('time')} />
               </div>
               <p class="resolved" data-testid="resolved">
                 {form.scheduleMode === 'asap'
@@ -512,55 +465,26 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
                     ? t.editor.resolved(dateTime(sendAt))
                     : null}
               </p>
-              <label class="check" hidden={form.scheduleMode === 'asap'}>
-                <input
-                  type="checkbox"
-                  checked={form.repeat}
-                  onChange={(event) => update({ repeat: event.currentTarget.checked })}
-                />
-                {t.editor.repeat}
-              </label>
-            </fieldset>
+              <Check
+                label={t.editor.repeat}
+                hidden={form.scheduleMode === 'asap'}
+                checked={form.repeat}
+                onChecked={(repeat) => update({ repeat })}
+              />
+            </RadioGroup>
 
             <fieldset class={`field${byField.sendingWindow ? ' field--error' : ''}`}>
               <legend>{t.editor.window}</legend>
               {byField.sendingWindow ? <p class="field-error">{byField.sendingWindow}</p> : null}
-              <label class="check">
-                <input
-                  type="checkbox"
-                  checked={form.windowOn}
-                  onChange={(event) => update({ windowOn: event.currentTarget.checked })}
-                />
-                {t.editor.windowOn}
-              </label>
+              <Check
+                label={t.editor.windowOn}
+                checked={form.windowOn}
+                onChecked={(windowOn) => update({ windowOn })}
+              />
               {form.windowOn ? (
                 <div class="inline">
-                  <div class="field">
-                    <label for="window-start">{t.editor.windowFrom}</label>
-                    <input
-                      id="window-start"
-                      type="text"
-                      inputMode="numeric"
-                      placeholder="08:00"
-                      maxLength={5}
-                      class="time"
-                      value={form.windowStart}
-                      onInput={(event) => update({ windowStart: event.currentTarget.value })}
-                    />
-                  </div>
-                  <div class="field">
-                    <label for="window-end">{t.editor.windowTo}</label>
-                    <input
-                      id="window-end"
-                      type="text"
-                      inputMode="numeric"
-                      placeholder="08:00"
-                      maxLength={5}
-                      class="time"
-                      value={form.windowEnd}
-                      onInput={(event) => update({ windowEnd: event.currentTarget.value })}
-                    />
-                  </div>
+                  <TimeField id="window-start" label={t.editor.windowFrom} {...bind('windowStart')} />
+                  <TimeField id="window-end" label={t.editor.windowTo} {...bind('windowEnd')} />
                 </div>
               ) : (
                 <p class="hint">{t.editor.windowAny}</p>
@@ -594,23 +518,13 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
         </form>
 
         <div class="side">
-          <LiveEstimatePanel
-            text={activeText}
-            estimate={live}
-            currency={currency}
+          <MessageSide
+            texts={texts}
             readOnly={readOnly}
-            onUseAlternative={setActiveText}
-            onAddUnaccented={
-              activeLanguage === DEFAULT_LANGUAGE && !hasUnaccented
-                ? (text) => {
-                    update({ content: withVariant(form.content, UNACCENTED_VIETNAMESE, text) });
-                    setActiveLanguage(UNACCENTED_VIETNAMESE);
-                    setNotice(t.content.unaccentedAdded);
-                  }
-                : undefined
-            }
+            currency={currency}
+            pricing={pricing}
+            onUnaccentedAdded={() => setNotice(t.content.unaccentedAdded)}
           />
-          <PhonePreview parts={parts} linkBase={config.shortLinkBaseUrl} />
           <CampaignEstimatePanel
             campaign={campaign}
             audienceNames={Object.fromEntries(audiences.map((audience) => [audience.id, audience.name]))}

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/index.js';
 import { ROLES, type Role } from '../i18n/roles.js';
 import { navigate } from '../router.js';
 import { PageTitle } from '../components/page-title.js';
+import { RadioGroup } from '../components/radio-group.js';
 
 /** On AWS: one button to Cognito's managed login (authorization code with PKCE). */
 const CognitoSignIn = ({ cognito }: { cognito: CognitoConfig | undefined }) => {
@@ -61,24 +62,15 @@ export const SignInPage = () => {
       <p>{t.signIn.intro}</p>
       <ErrorSummary messages={general} />
       <Form onSubmit={submit} submit={t.signIn.submit} busy={busy}>
-        <fieldset class="field">
-          <legend>{t.signIn.role}</legend>
-          {byField.role ? <p class="field-error">{byField.role}</p> : null}
-          <div class="radios">
-            {ROLES.map((candidate) => (
-              <label key={candidate} class="radio">
-                <input
-                  type="radio"
-                  name="role"
-                  value={candidate}
-                  checked={role === candidate}
-                  onChange={() => setRole(candidate)}
-                />
-                {t.roles[candidate]}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <RadioGroup
+          name="role"
+          legend={t.signIn.role}
+          options={ROLES}
+          label={(candidate) => t.roles[candidate]}
+          value={role}
+          onChange={setRole}
+          error={byField.role}
+        />
         <TextField
           id="user"
           label={t.signIn.user}

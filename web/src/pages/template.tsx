@@ -1,33 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import { idempotencyKey, unwrap, type Schemas } from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
-import { VariantTabs } from '../components/content-editor.js';
-import {
-  Button,
-  ErrorSummary,
-  Field,
-  Notice,
-  describedBy,
-  formErrors,
-  useAction,
-} from '../components/form.js';
-import { LiveEstimatePanel } from '../components/message-estimate.js';
+import { Button, ErrorSummary, Form, Notice, TextField, formErrors, useAction } from '../components/form.js';
+import { MessageSide, MessageTabs, useMessageTexts } from '../components/message-texts.js';
 import { PageTitle } from '../components/page-title.js';
-import { PhonePreview } from '../components/phone-preview.js';
-import {
-  DEFAULT_LANGUAGE,
-  UNACCENTED_VIETNAMESE,
-  languageName,
-} from '../../../functions/core/content/languages.js';
+import { DEFAULT_LANGUAGE, languageName } from '../../../functions/core/content/languages.js';
 import {
   byLanguageOrder,
   contentOf,
   emptyContent,
   mayWriteTemplates,
-  withVariant,
   type ContentForm,
 } from '../content-form.js';
-import { liveEstimate, previewParts } from '../message-estimate.js';
 import { useI18n } from '../i18n/index.js';
 import { Link, rewriteUrl } from '../router.js';
 
@@ -35,6 +19,10 @@ type Template = Schemas['Template'];
 type TemplateVersion = Schemas['TemplateVersion'];
 
 const FIELDS = ['name', 'description', 'message', 'variants', 'version'] as const;
+const TEXT_FIELDS = [
+  { key: 'name', maxLength: 200 },
+  { key: 'description', maxLength: 500 },
+] as const;
 
 interface TemplateForm {
   name: string;
@@ -62,7 +50,7 @@ const variantsOf = (content: ContentForm) =>
 export const TemplatePage = ({ params }: { params: Record<string, string> }) => {
   const { t, lang, number, dateTime } = useI18n();
   const words = t.templates;
-  const { api, config } = useApp();
+  const { api } = useApp();
   const session = useSession();
   const id = params.templateId;
   const [template, setTemplate] = useState<Template>();
@@ -73,12 +61,12 @@ export const TemplatePage = ({ params }: { params: Record<string, string> }) => 
     message: '',
     content: emptyContent(),
   });
-  const [active, setActive] = useState(DEFAULT_LANGUAGE);
   const [loading, setLoading] = useState(Boolean(id));
   const [loadError, setLoadError] = useState<unknown>();
   const [notice, setNotice] = useState<string>();
   const [createKey] = useState(idempotencyKey);
   const { busy, error, act } = useAction();
+  const texts = useMessageTexts(form, (changes) => setForm({ ...form, ...changes }));
   const writer = mayWriteTemplates(session.role);
   const readOnly = !writer || Boolean(template?.archived);
 
@@ -161,15 +149,6 @@ export const TemplatePage = ({ params }: { params: Record<string, string> }) => 
   }
   if (loading) return <p>{t.common.loading}</p>;
   const { byField, general } = formErrors(error, FIELDS, t);
-  const activeText =
-    active === DEFAULT_LANGUAGE
-      ? form.message
-      : (form.content.variants.find((v) => v.language === active)?.text ?? form.message);
-  const setActiveText = (text: string) =>
-    active === DEFAULT_LANGUAGE
-      ? setForm({ ...form, message: text })
-      : setForm({ ...form, content: withVariant(form.content, active, text) });
-  const hasUnaccented = form.content.variants.some((v) => v.language === UNACCENTED_VIETNAMESE);
   const title = template ? template.name : words.newTitle;
 
   return (
@@ -199,44 +178,25 @@ export const TemplatePage = ({ params }: { params: Record<string, string> }) => 
         </div>
       ) : null}
       <div class="editor">
-        <form
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            void save();
-          }}
-        >
+        <Form onSubmit={save}>
           <fieldset class="plain" disabled={readOnly}>
-            <Field id="template-name" label={words.name} error={byField.name}>
-              <input
-                {...describedBy('template-name', { error: byField.name })}
-                type="text"
-                maxLength={200}
-                value={form.name}
-                onInput={(event) => setForm({ ...form, name: event.currentTarget.value })}
+            {TEXT_FIELDS.map(({ key, maxLength }) => (
+              <TextField
+                key={key}
+                id={`template-${key}`}
+                label={words[key]}
+                error={byField[key]}
+                maxLength={maxLength}
+                value={form[key]}
+                onValue={(value) => setForm({ ...form, [key]: value })}
               />
-            </Field>
-            <Field id="template-description" label={words.description} error={byField.description}>
-              <input
-                {...describedBy('template-description', { error: byField.description })}
-                type="text"
-                maxLength={500}
-                value={form.description}
-                onInput={(event) => setForm({ ...form, description: event.currentTarget.value })}
-              />
-            </Field>
+            ))}
           </fieldset>
-          <VariantTabs
+          <MessageTabs
             idPrefix="template-"
-            message={form.message}
-            content={form.content}
-            active={active}
+            texts={texts}
             readOnly={readOnly}
-            error={byField.message}
-            variantsError={byField.variants}
-            onMessage={(message) => setForm({ ...form, message })}
-            onContent={(content) => setForm({ ...form, content })}
-            onActive={setActive}
+            errors={{ message: byField.message, variants: byField.variants }}
           />
           {readOnly ? null : (
             <div class="buttons">
@@ -245,27 +205,9 @@ export const TemplatePage = ({ params }: { params: Record<string, string> }) => 
               </Button>
             </div>
           )}
-        </form>
+        </Form>
         <div class="side">
-          <LiveEstimatePanel
-            text={activeText}
-            estimate={liveEstimate(activeText, config.shortLinkBaseUrl)}
-            currency="VND"
-            readOnly={readOnly}
-            onUseAlternative={setActiveText}
-            onAddUnaccented={
-              active === DEFAULT_LANGUAGE && !hasUnaccented
-                ? (text) => {
-                    setForm({ ...form, content: withVariant(form.content, UNACCENTED_VIETNAMESE, text) });
-                    setActive(UNACCENTED_VIETNAMESE);
-                  }
-                : undefined
-            }
-          />
-          <PhonePreview
-            parts={previewParts(activeText, config.shortLinkBaseUrl)}
-            linkBase={config.shortLinkBaseUrl}
-          />
+          <MessageSide texts={texts} readOnly={readOnly} currency="VND" />
         </div>
       </div>
       {template && writer ? (

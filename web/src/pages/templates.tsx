@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { unwrap, type Schemas } from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
-import { ErrorSummary, formErrors } from '../components/form.js';
+import { Check, ErrorSummary, formErrors } from '../components/form.js';
 import { PagedTable } from '../components/loaded.js';
 import { PageTitle } from '../components/page-title.js';
 import { templateLanguages, mayWriteTemplates } from '../content-form.js';
@@ -46,14 +46,7 @@ export const TemplatesPage = () => {
       </div>
       <p class="hint">{words.intro}</p>
       {writer ? null : <p>{words.readOnly}</p>}
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={archived}
-          onChange={(event) => setArchived(event.currentTarget.checked)}
-        />
-        {words.showArchived}
-      </label>
+      <Check label={words.showArchived} checked={archived} onChecked={setArchived} />
       <ErrorSummary messages={formErrors(list.error, [], t).general} />
       <PagedTable
         list={list}
