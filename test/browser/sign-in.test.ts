@@ -67,7 +67,12 @@ describe('signing in to the console (local runtime)', () => {
   it('hides from a planner what only officers may do', async () => {
     const { page } = run;
     const nav = await signedInNav({ role: 'planner', user: 'theo-doi@local' }, 'Cán bộ theo dõi số liệu');
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Chiến dịch', 'Số liệu tổng hợp', 'Lịch']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Chiến dịch',
+      'Số liệu tổng hợp',
+      'Lịch',
+      'Mẫu tin nhắn',
+    ]);
     expect(await page.getByRole('link', { name: 'Tạo chiến dịch' }).count()).toBe(0);
   });
 

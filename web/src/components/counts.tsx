@@ -17,7 +17,8 @@ export const CountsTable = ({
     .filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] > 0)
     .sort((a, b) => b[1] - a[1]);
   return (
-    <div class="table-wrap">
+    // A region the keyboard reaches: on a phone, or in English, the table may be wider than its column.
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table class="table">
         <caption class="caption">{caption}</caption>
         <thead>
