@@ -30,7 +30,7 @@ import {
 } from '#core/dispatch/ports.js';
 import type { Partner } from '#core/partner.js';
 import { busiestWindow } from '#local/simulators/carrier-rules.js';
-import { storedPartner as partner } from './fixtures.js';
+import { sendingCampaign, storedPartner as partner } from './fixtures.js';
 
 describe('batch planning', () => {
   it.each([
@@ -191,16 +191,7 @@ const memoryStore = (initial: Batch[]) => {
 };
 
 const campaign = (extra: Partial<Campaign> = {}): Campaign =>
-  ({
-    id: 'c1',
-    name: '30/7',
-    message: 'Gọi 111. {{link:https://bocongan.gov.vn/111}}',
-    status: 'sending',
-    sendingWindow: null,
-    timeZone: 'Asia/Ho_Chi_Minh',
-    estimate: { encoding: 'UCS-2', segmentsPerMessage: 1 },
-    ...extra,
-  }) as Campaign;
+  sendingCampaign({ message: 'Gọi 111. {{link:https://bocongan.gov.vn/111}}', ...extra });
 
 const messages = (n: number): BatchMessage[] =>
   Array.from({ length: n }, (_, i) => ({

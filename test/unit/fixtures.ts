@@ -34,6 +34,19 @@ export const partnerView = (
   ...extra,
 });
 
+/** A campaign that is sending, all day (no sending window), one UCS-2 segment a message. */
+export const sendingCampaign = (extra: Partial<Campaign> = {}): Campaign =>
+  ({
+    id: 'c1',
+    name: '30/7',
+    message: 'Gọi 111.',
+    status: 'sending',
+    sendingWindow: null,
+    timeZone: 'Asia/Ho_Chi_Minh',
+    estimate: { encoding: 'UCS-2', segmentsPerMessage: 1 },
+    ...extra,
+  }) as Campaign;
+
 /** The same partner as stored, with one signing secret. */
 export const storedPartner = (id: string, extra: Partial<Partner> = {}): Partner => ({
   ...partnerView(id),
