@@ -13,9 +13,7 @@ import { emptyCounters, sumCounters, type Counters } from '#core/metrics/counter
 import { metricsView, treatmentComparison } from '#core/metrics/view.js';
 import type { PartnerView } from '#core/partner.js';
 import { rowStatusOf, toMessageRow } from '#core/reports.js';
-import { sendingCampaign, storedPartner } from './fixtures.js';
-
-const AT = '2027-07-30T01:00:00.000Z';
+import { queuedBatch, SEND_AT as AT, sendingCampaign, storedPartner } from './fixtures.js';
 
 const partner = storedPartner('p1', { pricePerSegment: 0.01, currency: 'USD' });
 
@@ -219,19 +217,8 @@ const queuedMessage = (index: number, extra: Partial<BatchMessage> = {}): BatchM
   ...extra,
 });
 
-const batchOf = (messages: BatchMessage[], extra: Partial<Batch> = {}): Batch => ({
-  campaignId: 'c-content',
-  seq: 0,
-  partnerId: 'p1',
-  routes: ['p1'],
-  status: 'queued',
-  attempt: 0,
-  availableAt: AT,
-  messages,
-  createdAt: AT,
-  updatedAt: AT,
-  ...extra,
-});
+const batchOf = (messages: BatchMessage[], extra: Partial<Batch> = {}): Batch =>
+  queuedBatch(messages, { campaignId: 'c-content', ...extra });
 
 describe('dispatching personalised messages', () => {
   it('renders each message from its treatment, language and values, with its own link, encoding and segments', () => {

@@ -30,7 +30,7 @@ import {
 } from '#core/dispatch/ports.js';
 import type { Partner } from '#core/partner.js';
 import { busiestWindow } from '#local/simulators/carrier-rules.js';
-import { sendingCampaign, storedPartner as partner } from './fixtures.js';
+import { queuedBatch, sendingCampaign, storedPartner as partner } from './fixtures.js';
 
 describe('batch planning', () => {
   it.each([
@@ -202,19 +202,14 @@ const messages = (n: number): BatchMessage[] =>
     code: `code${i}`,
   }));
 
-const batch = (extra: Partial<Batch> = {}): Batch => ({
-  campaignId: 'c1',
-  seq: 0,
-  partnerId: 'p1',
-  routes: ['p1', 'p2'],
-  status: 'queued',
-  attempt: 0,
-  availableAt: '2027-07-30T00:00:00.000Z',
-  messages: messages(3),
-  createdAt: '',
-  updatedAt: '',
-  ...extra,
-});
+const batch = (extra: Partial<Batch> = {}): Batch =>
+  queuedBatch(messages(3), {
+    routes: ['p1', 'p2'],
+    availableAt: '2027-07-30T00:00:00.000Z',
+    createdAt: '',
+    updatedAt: '',
+    ...extra,
+  });
 
 const setup = (
   answers: Awaited<ReturnType<PartnerTransport['send']>>[],

@@ -1,6 +1,6 @@
 import type { AudienceMember } from '#core/audience.js';
 import type { Campaign } from '#core/campaign.js';
-import type { Batch } from '#core/dispatch/batch.js';
+import type { Batch, BatchMessage } from '#core/dispatch/batch.js';
 import { mayTakeLease } from '#core/dispatch/materialize-lease.js';
 import {
   materializeCampaign,
@@ -31,6 +31,24 @@ export const partnerView = (
   createdAt: '2027-01-01T00:00:00.000Z',
   updatedAt: '2027-01-01T00:00:00.000Z',
   secretRotatedAt: '2027-01-01T00:00:00.000Z',
+  ...extra,
+});
+
+/** When the unit tests' campaigns send: 30 July 2027, 08:00 in Hà Nội. */
+export const SEND_AT = '2027-07-30T01:00:00.000Z';
+
+/** A queued batch of campaign c1 for partner p1 (its only route), made and due at SEND_AT. */
+export const queuedBatch = (messages: BatchMessage[], extra: Partial<Batch> = {}): Batch => ({
+  campaignId: 'c1',
+  seq: 0,
+  partnerId: 'p1',
+  routes: ['p1'],
+  status: 'queued',
+  attempt: 0,
+  availableAt: SEND_AT,
+  messages,
+  createdAt: SEND_AT,
+  updatedAt: SEND_AT,
   ...extra,
 });
 
