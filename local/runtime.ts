@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { allRoutes } from '#api/routes.js';
 import { ROLES, type Role } from '#core/roles.js';
@@ -16,6 +15,7 @@ import { partnerInput, startCarrierSimulators, type CarrierSimulators } from './
 import { startLocalScheduler } from './scheduler.js';
 import { startLocalStreams } from './streams.js';
 import { createLocalApi } from './server.js';
+import { closeServer } from './http-server.js';
 
 export interface RuntimeOptions {
   port: number;
@@ -117,12 +117,6 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
     },
   };
 };
-
-const closeServer = (server: Server) =>
-  new Promise<void>((done) => {
-    server.close(() => done());
-    server.closeAllConnections();
-  });
 
 /**
  * Starts the carrier simulators and registers each as a partner; a partner the admin already has keeps its

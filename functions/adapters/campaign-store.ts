@@ -1,13 +1,17 @@
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '#core/audit.js';
+import type { Campaign } from '#core/campaign.js';
 import type { CampaignStore } from '#core/campaign-service.js';
 import { ConflictError } from '#core/errors.js';
-import { queryPage } from './cursor.js';
+import { inList, inPartition, inStatus, queryPage } from './cursor.js';
 import { conditionFailed } from './dynamo-batch.js';
-import { INDEX, TTL_ATTRIBUTE, keys } from './table.js';
+import { TTL_ATTRIBUTE, keys } from './table.js';
 import { auditCodec, campaignCodec, testSendsCodec } from './table/records.js';
 
-const campaignItem = campaignCodec.toItem;
+/** The campaign's Put in a transaction, written only where `condition` holds. */
+const campaignPut = (table: string, campaign: Campaign, condition: Record<string, unknown>) => ({
+  Put: { TableName: table, Item: campaignCodec.toItem(campaign), ...condition },
+});
 
 const auditPut = (table: string, entry: AuditEntry) => ({
   Put: { TableName: table, Item: auditCodec.toItem(entry) },
@@ -25,13 +29,7 @@ export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: strin
     await client.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: table,
-              Item: campaignItem(campaign),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          campaignPut(table, campaign, { ConditionExpression: 'attribute_not_exists(pk)' }),
           auditPut(table, audit),
         ],
       }),
@@ -43,15 +41,11 @@ export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: strin
       await client.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: table,
-                Item: campaignItem(campaign),
-                ConditionExpression: '#status = :status AND updatedAt = :updatedAt',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':status': expected.status, ':updatedAt': expected.updatedAt },
-              },
-            },
+            campaignPut(table, campaign, {
+              ConditionExpression: '#status = :status AND updatedAt = :updatedAt',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':status': expected.status, ':updatedAt': expected.updatedAt },
+            }),
             ...(audit ? [auditPut(table, audit)] : []),
           ],
         }),
@@ -98,16 +92,12 @@ export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: strin
   },
 
   list({ status, ...page }) {
-    const where = status
-      ? { index: INDEX.byStatus.name, keyName: 'statusPk', keyValue: keys.campaignStatusPk(status) }
-      : { index: INDEX.lists.name, keyName: 'listPk', keyValue: keys.campaignsListPk };
+    const where = status ? inStatus(keys.campaignStatusPk(status)) : inList(keys.campaignsListPk);
     return queryPage(client, table, where, page, campaignCodec.fromItem);
   },
 
   listAudit({ campaignId, ...page }) {
-    const where = campaignId
-      ? { keyName: 'pk', keyValue: keys.auditPk(campaignId) }
-      : { index: INDEX.lists.name, keyName: 'listPk', keyValue: keys.auditListPk };
+    const where = campaignId ? inPartition(keys.auditPk(campaignId)) : inList(keys.auditListPk);
     return queryPage(client, table, where, page, auditCodec.fromItem);
   },
 });

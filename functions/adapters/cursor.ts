@@ -78,6 +78,19 @@ export const inList = (listPk: string): ListLocation => ({
   keyValue: listPk,
 });
 
+/** The partition `statusPk` of the `byStatus` index (campaigns of one status, templates not archived). */
+export const inStatus = (statusPk: string): ListLocation => ({
+  index: INDEX.byStatus.name,
+  keyName: INDEX.byStatus.partitionKey,
+  keyValue: statusPk,
+});
+
+/** One partition of the table itself, e.g. a campaign's or a template's audit entries. */
+export const inPartition = (pk: string): ListLocation => ({
+  keyName: TABLE_SCHEMA.partitionKey,
+  keyValue: pk,
+});
+
 /** One page of a list (contract §1: `limit`, opaque `cursor`), newest first unless `ascending`. */
 export const queryPage = async <T>(
   client: DynamoDBDocumentClient,

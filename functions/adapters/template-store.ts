@@ -1,9 +1,9 @@
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors.js';
 import type { TemplateStore } from '#core/template-service.js';
-import { queryPage } from './cursor.js';
+import { inList, inPartition, inStatus, queryPage } from './cursor.js';
 import { conditionFailed, transactionConflict } from './dynamo-batch.js';
-import { INDEX, keys } from './table.js';
+import { keys } from './table.js';
 import { templateAuditCodec, templateCodec, templateVersionCodec } from './table/templates.js';
 
 const changedMeanwhile = (id: string) =>
@@ -64,30 +64,14 @@ export const dynamoTemplateStore = (client: DynamoDBDocumentClient, table: strin
     },
 
     list({ archived, ...page }) {
-      const where = archived
-        ? { index: INDEX.lists.name, keyName: 'listPk', keyValue: keys.templatesListPk }
-        : { index: INDEX.byStatus.name, keyName: 'statusPk', keyValue: keys.templatesActivePk };
+      const where = archived ? inList(keys.templatesListPk) : inStatus(keys.templatesActivePk);
       return queryPage(client, table, where, page, templateCodec.fromItem);
     },
 
-    listVersions(id, page) {
-      return queryPage(
-        client,
-        table,
-        { keyName: 'pk', keyValue: keys.templateVersionsPk(id) },
-        page,
-        templateVersionCodec.fromItem,
-      );
-    },
+    listVersions: (id, page) =>
+      queryPage(client, table, inPartition(keys.templateVersionsPk(id)), page, templateVersionCodec.fromItem),
 
-    listAudit(id, page) {
-      return queryPage(
-        client,
-        table,
-        { keyName: 'pk', keyValue: keys.templateAuditPk(id) },
-        page,
-        templateAuditCodec.fromItem,
-      );
-    },
+    listAudit: (id, page) =>
+      queryPage(client, table, inPartition(keys.templateAuditPk(id)), page, templateAuditCodec.fromItem),
   };
 };

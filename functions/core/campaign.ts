@@ -321,7 +321,7 @@ export type CampaignEstimate = z.output<typeof CampaignEstimate>;
 
 /**
  * The fields an approver reviews, as they stood when a version was rejected: the next review shows what
- * changed since.
+ * changed since. A campaign's view is these and what the product adds (status, authorship, estimate).
  */
 export const ReviewedVersion = z
   .object({
@@ -366,31 +366,12 @@ export const CampaignId = z.string().min(1).max(64);
 export const CampaignView = z
   .object({
     id: z.string(),
-    name: z.string(),
-    message: z.string(),
-    variants: z.record(z.string(), z.string()).optional(),
-    treatments: z
-      .array(
-        z.object({
-          id: z.enum(TREATMENT_IDS),
-          percent: z.int(),
-          message: z.string().optional(),
-          variants: z.record(z.string(), z.string()).optional(),
-        }),
-      )
-      .optional(),
-    holdoutPercent: z.int().optional(),
+    ...ReviewedVersion.shape,
     template: z.object({ id: z.string(), version: z.int() }).optional().meta({
       description:
         'The template and version the campaign was created from; editing the template later never changes it',
     }),
-    audienceIds: z.array(z.string()),
-    filters: CampaignFiltersView.optional(),
-    schedule: ScheduleInput,
     sendAt: z.iso.datetime().meta({ description: 'The schedule resolved to UTC' }),
-    sendingWindow: z.object({ start: z.string(), end: z.string() }).nullable(),
-    partnerIds: z.array(z.string()).optional(),
-    timeZone: z.string(),
     status: z.enum(CAMPAIGN_STATUSES),
     estimate: CampaignEstimate,
     createdBy: z.string(),

@@ -1,7 +1,6 @@
 import { bodyOf, expectStatus, send } from '#support/typed-api.js';
 import type { UserAction } from '#core/campaign-status.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBatchStore, dynamoRateLimiter } from '#adapters/batch-store.js';
@@ -30,6 +29,7 @@ import {
   waitForStatus,
   type Subscriber,
 } from '#support/sending.js';
+import { closeServer, listenLocally } from '#local/http-server.js';
 
 /**
  * Dispatch end to end (contract §6, §8) in this process: the real API handlers, the local dispatcher (the
@@ -289,12 +289,12 @@ const verbosePartner = async (
         .end(JSON.stringify({ rejected: answer(body.data.messages.map((m) => m.messageId)) }));
     })();
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const url = await listenLocally(server);
   const registered = await send(api, 'putPartner', {
     params: { partnerId: id },
     json: {
       name: id,
-      webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`,
+      webhookUrl: `${url}/sms`,
       carriers: ['viettel'],
       tps: 1000,
       senderId: 'BOCONGAN',
@@ -302,11 +302,7 @@ const verbosePartner = async (
   });
   expectStatus(registered, 201);
   partners.push({
-    close: () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   } as SimulatedPartner);
   return { id, requests };
 };

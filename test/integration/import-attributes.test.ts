@@ -4,6 +4,7 @@ import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import { MAX_CHUNK_BYTES } from '#adapters/audience-store.js';
 import type { AudienceMember } from '#core/audience.js';
 import { startTestApi, type TestApi } from '#support/api.js';
+import { audienceOf, importCsv, importedAudience, newAudience } from '#support/audiences.js';
 import { expectStatus, send } from '#support/typed-api.js';
 import { xlsxFile } from '#support/xlsx.js';
 
@@ -14,15 +15,6 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const store = () => dynamoAudienceStore(dynamoDocumentClient(), tableName());
-
-const newAudience = async (): Promise<string> => {
-  const response = await send(api, 'createAudience', { as: 'officer', json: { name: 'Điện Biên – bản' } });
-  expectStatus(response, 201);
-  return response.body.id;
-};
-
-const importCsv = (id: string, csv: string, headers: Record<string, string> = {}) =>
-  send(api, 'importSubscribers', { params: { audienceId: id }, as: 'officer', csv, headers });
 
 /** What the materialiser reads: every member, through the store's chunks. */
 const membersByPhone = async (id: string): Promise<Map<string, AudienceMember>> => {
@@ -43,17 +35,15 @@ const LIST = [
 
 describe('importing attributes and languages', () => {
   it('keeps the other columns and the language with each member, and counts them on the audience', async () => {
-    const id = await newAudience();
-    const response = await importCsv(id, LIST);
-    expectStatus(response, 200);
-    expect(response.body).toMatchObject({
+    const { id, imported } = await importedAudience(api, LIST);
+    expect(imported).toMatchObject({
       accepted: 4,
       duplicates: 0,
       replaced: 0,
       rejectedCount: 1,
       size: 4,
     });
-    expect(response.body.rejected).toEqual([
+    expect(imported.rejected).toEqual([
       {
         row: 4,
         phone: '0971234567',
@@ -61,7 +51,7 @@ describe('importing attributes and languages', () => {
         reason: expect.stringMatching(/"Họ và tên" contains \{\{ or \}\}/),
       },
     ]);
-    expect(response.body.warnings).toEqual([
+    expect(imported.warnings).toEqual([
       {
         row: 2,
         field: 'language',
@@ -70,7 +60,7 @@ describe('importing attributes and languages', () => {
         message: expect.stringMatching(/Thái Đen.*Thái Trắng/),
       },
     ]);
-    expect(response.body.notices).toEqual([
+    expect(imported.notices).toEqual([
       {
         code: 'attribute_columns',
         message: expect.stringContaining(
@@ -101,9 +91,8 @@ describe('importing attributes and languages', () => {
       attributes: { ho_va_ten: 'Trần An' },
     });
 
-    const audience = await send(api, 'getAudience', { params: { audienceId: id }, as: 'planner' });
-    expectStatus(audience, 200);
-    expect(audience.body).toMatchObject({
+    const audience = await audienceOf(api, id);
+    expect(audience).toMatchObject({
       size: 4,
       languages: { hmn: 1, blt: 1, tyz: 1 },
       attributes: [
@@ -115,15 +104,15 @@ describe('importing attributes and languages', () => {
     const list = await send(api, 'listAudiences', { as: 'planner' });
     expectStatus(list, 200);
     expect(list.body.items.find((item) => item.id === id)).toMatchObject({
-      languages: audience.body.languages,
-      attributes: audience.body.attributes,
+      languages: audience.languages,
+      attributes: audience.attributes,
     });
   });
 
   it('replaces a re-imported phone’s attributes and language, and recounts them', async () => {
-    const id = await newAudience();
-    expectStatus(await importCsv(id, LIST), 200);
+    const { id } = await importedAudience(api, LIST);
     const again = await importCsv(
+      api,
       id,
       [
         'Số điện thoại,Họ và tên,Ngôn ngữ,Chức vụ',
@@ -146,10 +135,9 @@ describe('importing attributes and languages', () => {
     });
     expect(members.get('+84903334444')).toMatchObject({ language: 'blt', attributes: { so_ho: '7' } });
 
-    const audience = await send(api, 'getAudience', { params: { audienceId: id }, as: 'planner' });
-    expectStatus(audience, 200);
-    expect(audience.body.languages).toEqual({ blt: 1, tyz: 1, hmn: 1 });
-    expect(audience.body.attributes).toEqual([
+    const audience = await audienceOf(api, id);
+    expect(audience.languages).toEqual({ blt: 1, tyz: 1, hmn: 1 });
+    expect(audience.attributes).toEqual([
       { key: 'ho_va_ten', name: 'Họ và tên', present: 5 },
       { key: 'thon_ban', name: 'Thôn/Bản', present: 1 },
       { key: 'so_ho', name: 'Số hộ', present: 1 },
@@ -157,7 +145,7 @@ describe('importing attributes and languages', () => {
     ]);
 
     // A file with neither attribute nor language columns leaves what members have.
-    const plain = await importCsv(id, 'phone,province\n0981234567,Điện Biên\n');
+    const plain = await importCsv(api, id, 'phone,province\n0981234567,Điện Biên\n');
     expect(plain.body).toMatchObject({ duplicates: 1, replaced: 0 });
     expect((await membersByPhone(id)).get('+84981234567')?.attributes).toEqual({
       ho_va_ten: 'Giàng Thị Dua',
@@ -166,7 +154,7 @@ describe('importing attributes and languages', () => {
   });
 
   it('imports the same attributes from an .xlsx workbook, messages in Vietnamese on request', async () => {
-    const id = await newAudience();
+    const id = await newAudience(api);
     const file = await xlsxFile([
       ['Số điện thoại', 'Họ và tên', 'Tiếng', 'Ghi chú'],
       [981234567, 'Giàng A Páo', 'Thái Trắng', 'x'.repeat(101)],
@@ -196,13 +184,13 @@ describe('importing attributes and languages', () => {
   });
 
   it('stores 10 attributes of 100 characters on each of 1,000 members within the chunk limit', async () => {
-    const id = await newAudience();
+    const id = await newAudience(api);
     const header = ['phone', ...Array.from({ length: 10 }, (_, i) => `Trường ${i + 1}`)].join(',');
     const value = 'ệ'.repeat(100);
     const rows = Array.from({ length: 1000 }, (_, i) =>
       [`098${String(i).padStart(7, '0')}`, ...Array(10).fill(value)].join(','),
     );
-    const response = await importCsv(id, [header, ...rows].join('\n'));
+    const response = await importCsv(api, id, [header, ...rows].join('\n'));
     expectStatus(response, 200);
     expect(response.body).toMatchObject({ accepted: 1000, rejectedCount: 0 });
     const chunks: AudienceMember[][] = [];

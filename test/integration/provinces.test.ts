@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi } from '#support/api.js';
 import { startMetricsStack, type MetricsStack } from '#support/stack.js';
 import { launchCampaign, waitForStatus } from '#support/sending.js';
+import { audienceOf, importCsv, importedAudience, newAudience } from '#support/audiences.js';
 import { bodyOf, expectStatus, send } from '#support/typed-api.js';
 
 /** Issue #15 part A end to end: the registry, an officer's CSV with old and unknown names, a send. */
@@ -17,18 +18,8 @@ beforeAll(async () => {
 
 afterAll(() => stack?.stop());
 
-const newAudience = async (name: string): Promise<string> => {
-  const created = await send(api, 'createAudience', { as: 'officer', json: { name } });
-  return bodyOf(created, 201).id;
-};
-
-const importCsv = (id: string, lines: string[], headers: Record<string, string> = {}) =>
-  send(api, 'importSubscribers', {
-    params: { audienceId: id },
-    as: 'officer',
-    csv: lines.join('\r\n'),
-    headers,
-  });
+const importLines = (id: string, lines: string[], headers: Record<string, string> = {}) =>
+  importCsv(api, id, lines.join('\r\n'), headers);
 
 /** Former and current names in the spellings officers use, two unknown places and a row without one. */
 const MIXED = [
@@ -69,10 +60,8 @@ describe('GET /v1/provinces', () => {
 
 describe('an import naming former, current and unknown provinces', () => {
   it('counts by current unit, warns about unknown places and says how many names were former ones', async () => {
-    const id = await newAudience('Biên giới phía Bắc');
-    const response = await importCsv(id, MIXED);
-    expectStatus(response, 200);
-    expect(response.body).toEqual({
+    const { id, imported } = await importedAudience(api, MIXED.join('\r\n'), 'Biên giới phía Bắc');
+    expect(imported).toEqual({
       accepted: 10,
       duplicates: 0,
       replaced: 0,
@@ -99,11 +88,7 @@ describe('an import naming former, current and unknown provinces', () => {
       mappedFromFormerName: 5,
       size: 10,
     });
-    const audience = bodyOf(
-      await send(api, 'getAudience', { params: { audienceId: id }, as: 'planner' }),
-      200,
-    );
-    expect(audience.byProvince).toEqual({
+    expect((await audienceOf(api, id)).byProvince).toEqual({
       'Thái Nguyên': 3,
       'Tuyên Quang': 1,
       'Thành phố Hồ Chí Minh': 2,
@@ -112,8 +97,8 @@ describe('an import naming former, current and unknown provinces', () => {
   });
 
   it('says the warnings in Vietnamese when asked', async () => {
-    const id = await newAudience('vi');
-    const response = await importCsv(id, ['phone,province', '0981000001,Atlantis'], {
+    const id = await newAudience(api, 'vi');
+    const response = await importLines(id, ['phone,province', '0981000001,Atlantis'], {
       'accept-language': 'vi',
     });
     expectStatus(response, 200);
@@ -121,12 +106,12 @@ describe('an import naming former, current and unknown provinces', () => {
   });
 
   it('lists at most 1000 warnings and counts them all', async () => {
-    const id = await newAudience('many unknown');
+    const id = await newAudience(api, 'many unknown');
     const lines = [
       'phone,province',
       ...Array.from({ length: 1200 }, (_, i) => `097${String(i).padStart(7, '0')},Nowhere ${i}`),
     ];
-    const response = await importCsv(id, lines);
+    const response = await importLines(id, lines);
     expectStatus(response, 200);
     expect(response.body).toMatchObject({ accepted: 1200, warningCount: 1200, size: 1200 });
     expect(response.body.warnings).toHaveLength(1000);
@@ -134,7 +119,7 @@ describe('an import naming former, current and unknown provinces', () => {
   });
 
   it('targets a former province as the unit it is part of, and reports the send by current province', async () => {
-    const id = await newAudience('gửi');
+    const id = await newAudience(api, 'gửi');
     const lines = [
       'phone,province',
       '0982000001,Bắc Kạn',
@@ -143,7 +128,7 @@ describe('an import naming former, current and unknown provinces', () => {
       '0982000004,Hà Giang',
       '0982000005,Atlantis',
     ];
-    expect((await importCsv(id, lines)).status).toBe(200);
+    expect((await importLines(id, lines)).status).toBe(200);
     const campaign = await launchCampaign(api, {
       audienceIds: [id],
       partnerIds: [PARTNER],

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isOptOutReply } from '#core/webhooks/inbound.js';
@@ -17,6 +16,7 @@ import { signedHeaders, type DeliveryReport } from '#local/simulators/delivery-r
 import { startTestApi, type TestApi } from '#support/api.js';
 import { createAudience, launchCampaign, phone, waitForStatus } from '#support/sending.js';
 import { expectStatus, send } from '#support/typed-api.js';
+import { closeServer, listenLocally } from '#local/http-server.js';
 
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 const SECRET = newSecret();
@@ -157,15 +157,9 @@ const reportReceiver = async (secret: string, statuses: number[] = []) => {
       }
     });
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  cleanups.push(
-    () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
-  );
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/webhooks/sim-test`;
+  const url = await listenLocally(server);
+  cleanups.push(() => closeServer(server));
+  const base = `${url}/v1/webhooks/sim-test`;
   return {
     url: `${base}/delivery-reports`,
     inboundUrl: `${base}/inbound`,

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDispatcher } from '#local/dispatcher.js';
 import { startTestApi, type Caller, type TestApi } from '#support/api.js';
 import { createAudience, phone, waitFor } from '#support/sending.js';
 import { bodyOf, expectError, expectStatus, send, type RouteJson } from '#support/typed-api.js';
+import { closeServer, listenLocally } from '#local/http-server.js';
 
 /**
  * Message templates (issue #16): CRUD and history through the API, edits as versions (two at once: one
@@ -218,13 +218,13 @@ const startRecordingPartner = async () => {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const url = await listenLocally(server);
   const id = `templates-partner-${Date.now()}`;
   const put = await send(api, 'putPartner', {
     params: { partnerId: id },
     json: {
       name: 'Recording partner',
-      webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`,
+      webhookUrl: `${url}/sms`,
       carriers: ['viettel'],
       tps: 100,
       senderId: 'BOCONGAN',
@@ -234,11 +234,7 @@ const startRecordingPartner = async () => {
   return {
     id,
     texts,
-    close: () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 };
 

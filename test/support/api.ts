@@ -1,12 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { allRoutes } from '#api/routes.js';
 import type { Role } from '#core/roles.js';
 import type { HttpMethod, RouteDef } from '#http/route.js';
 import { issueToken } from '#local/auth.js';
 import { ensureTable } from '#local/dynamodb.js';
 import { createLocalApi } from '#local/server.js';
+import { closeServer, listenLocally } from '#local/http-server.js';
 
 /** Who calls: a role (user `<role>@test`), a role and user, or nobody (`null`: no token). */
 export type Caller = Role | { role: Role; user: string } | null;
@@ -44,16 +44,11 @@ export const startTestApi = async (routes: readonly RouteDef[] = allRoutes): Pro
   client.destroy();
   const secret = randomBytes(32);
   const server = createLocalApi({ routes, jwtSecret: secret });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listenLocally(server);
 
   return {
     ...apiClient(url, secret),
-    close: () =>
-      new Promise((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 };
 

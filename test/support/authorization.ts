@@ -1,13 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { allRoutes } from '#api/routes.js';
 import { ACCESS, ROLES, type Role } from '#core/roles.js';
 import type { RouteDef } from '#http/route.js';
 import { CLIENT_ID, ISSUER, issueToken } from '#local/auth.js';
 import { ensureTable } from '#local/dynamodb.js';
 import { createLocalApi } from '#local/server.js';
+import { closeServer, listenLocally } from '#local/http-server.js';
 
 /**
  * Issue #17, the authorization matrix: who may call which route, derived from the one table the routes
@@ -122,15 +122,10 @@ export const startApiWithSecret = async () => {
   client.destroy();
   const secret = randomBytes(32);
   const server = createLocalApi({ routes: allRoutes, jwtSecret: secret });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listenLocally(server);
   return {
     url,
     secret,
-    close: () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 };

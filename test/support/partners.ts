@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Carrier } from '#core/carriers.js';
 import { busiestWindow } from '#local/simulators/carrier-rules.js';
 import {
@@ -9,6 +8,7 @@ import {
 } from '#local/simulators/index.js';
 import type { TestApi } from './api.js';
 import { send } from './typed-api.js';
+import { closeServer, listenLocally } from '#local/http-server.js';
 
 /** One `sms.send` request as the partner saw it, with the simulator's answer. */
 export interface HandOver {
@@ -146,8 +146,7 @@ export const startSimulatedPartner = async (
       }
     })();
   });
-  await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
-  const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/sms`;
+  const proxyUrl = `${await listenLocally(proxy)}/sms`;
 
   const registered = await send(api, 'putPartner', {
     params: { partnerId: options.id },
@@ -175,10 +174,7 @@ export const startSimulatedPartner = async (
     setMode: (mode) => sim.setMode(mode),
     close: async () => {
       lifetime.abort();
-      await new Promise<void>((done) => {
-        proxy.close(() => done());
-        proxy.closeAllConnections();
-      });
+      await closeServer(proxy);
       await sim.close();
     },
   };

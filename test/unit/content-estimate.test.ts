@@ -33,6 +33,13 @@ const base = {
   campaignId: '01JCAMPAIGN0000000000000000',
 } satisfies Partial<EstimateInput>;
 
+/** The estimate of `content` sent to `members` through one Viettel partner (300 a segment), nobody opted out unless said. */
+const estimateOf = (
+  content: Omit<EstimateInput, keyof typeof base>,
+  members: AsyncIterable<MemberChunk>,
+  optedOut = new Set<string>(),
+) => estimateCampaign({ ...base, ...content }, members, optedOut, viettel, now);
+
 /** 80 characters of accented Vietnamese: UCS-2, so 2 segments; without accents GSM-7, 1 segment. */
 const VI = 'Cảnh giác với lời mời việc nhẹ lương cao ở nước ngoài. Gọi 111 miễn phí, 24/7.';
 const KHONG_DAU = 'Canh giac voi loi moi viec nhe luong cao o nuoc ngoai. Goi 111 mien phi, 24/7.';
@@ -41,8 +48,8 @@ describe('the estimate per variant', () => {
   it('measures the unaccented variant as GSM-7 and the vi text as UCS-2, each with its own segments', async () => {
     expect(estimateMessage(VI)).toMatchObject({ encoding: 'UCS-2', segments: 2 });
     expect(estimateMessage(KHONG_DAU)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
-    const estimate = await estimateCampaign(
-      { ...base, message: VI, variants: { 'vi-x-khongdau': KHONG_DAU, hmn: 'Ceev faj. Hu 111.' } },
+    const estimate = await estimateOf(
+      { message: VI, variants: { 'vi-x-khongdau': KHONG_DAU, hmn: 'Ceev faj. Hu 111.' } },
       chunks([
         member(1),
         member(2, { language: 'vi' }),
@@ -52,9 +59,6 @@ describe('the estimate per variant', () => {
         // No variant in Khmer: the vi text.
         member(6, { language: 'km' }),
       ]),
-      new Set(),
-      viettel,
-      now,
     );
     // vi first, then by tag.
     expect(estimate.byVariant).toEqual([
@@ -103,16 +107,13 @@ describe('the estimate per variant', () => {
     // 150 GSM characters around the name: a short name stays in one part, a long one needs two.
     const text = `Kinh gui {{Ho va ten}}, ${'x'.repeat(126)}. Goi 111.`;
     const longName = 'Nguyen Thi Thu Huong Lan Anh';
-    const estimate = await estimateCampaign(
-      { ...base, message: text },
+    const estimate = await estimateOf(
+      { message: text },
       chunks([
         member(1, { attributes: { ho_va_ten: 'Lan' } }),
         member(2, { attributes: { ho_va_ten: 'Mai' } }),
         member(3, { attributes: { ho_va_ten: longName } }),
       ]),
-      new Set(),
-      viettel,
-      now,
     );
     expect(estimateMessage(text.replace('{{Ho va ten}}', 'Lan')).segments).toBe(1);
     expect(estimateMessage(text.replace('{{Ho va ten}}', longName)).segments).toBe(2);
@@ -131,15 +132,12 @@ describe('the estimate per variant', () => {
   });
 
   it('a value with accents turns a GSM-7 variant into UCS-2 for that recipient', async () => {
-    const estimate = await estimateCampaign(
-      { ...base, message: VI, variants: { 'vi-x-khongdau': 'Kinh gui {{Ten}}. Goi 111.' } },
+    const estimate = await estimateOf(
+      { message: VI, variants: { 'vi-x-khongdau': 'Kinh gui {{Ten}}. Goi 111.' } },
       chunks([
         member(1, { language: 'vi-x-khongdau', attributes: { ten: 'Lan' } }),
         member(2, { language: 'vi-x-khongdau', attributes: { ten: 'Hương' } }),
       ]),
-      new Set(),
-      viettel,
-      now,
     );
     expect(estimate.byVariant?.find((v) => v.language === 'vi-x-khongdau')).toMatchObject({
       recipients: 2,
@@ -155,12 +153,10 @@ describe('the estimate per variant', () => {
     const heldOut = members.filter((m) => groupOf(split, base.campaignId, m.phone) === 'holdout').length;
     expect(heldOut).toBeGreaterThan(40);
     expect(heldOut).toBeLessThan(120);
-    const estimate = await estimateCampaign(
-      { ...base, message: 'Goi 111', holdoutPercent: 20 },
+    const estimate = await estimateOf(
+      { message: 'Goi 111', holdoutPercent: 20 },
       chunks(members),
       new Set([phone(0)]),
-      viettel,
-      now,
     );
     const heldOutAndOptedIn = heldOut - (groupOf(split, base.campaignId, phone(0)) === 'holdout' ? 1 : 0);
     expect(estimate).toMatchObject({
@@ -187,13 +183,7 @@ describe('the estimate per variant', () => {
     const split = splitOf(content);
     const count = (group: string) =>
       members.filter((m) => groupOf(split, base.campaignId, m.phone) === group).length;
-    const estimate = await estimateCampaign(
-      { ...base, ...content },
-      chunks(members),
-      new Set(),
-      viettel,
-      now,
-    );
+    const estimate = await estimateOf(content, chunks(members));
     expect(estimate.byTreatment).toEqual([
       { treatment: 'A', recipients: count('A'), totalSegments: count('A'), cost: count('A') * 300 },
       { treatment: 'B', recipients: count('B'), totalSegments: 2 * count('B'), cost: 2 * count('B') * 300 },
@@ -226,13 +216,7 @@ describe('missing field values', () => {
     );
 
   it('counts who lacks a required value by the audience that holds them; a fallback is never missing', async () => {
-    const estimate = await estimateCampaign(
-      { ...base, message: 'Chào {{Tên}} ở {{Xã|bà con}}. Gọi 111.' },
-      twoAudiences(),
-      new Set(),
-      viettel,
-      now,
-    );
+    const estimate = await estimateOf({ message: 'Chào {{Tên}} ở {{Xã|bà con}}. Gọi 111.' }, twoAudiences());
     expect(estimate.fields).toEqual([
       {
         key: 'ten',
@@ -262,20 +246,14 @@ describe('missing field values', () => {
   });
 
   it('refuses nothing when every required value is there or every field has a fallback', async () => {
-    const estimate = await estimateCampaign(
-      { ...base, message: 'Chào {{Tên|bà con}}. Gọi 111.' },
-      twoAudiences(),
-      new Set(),
-      viettel,
-      now,
-    );
+    const estimate = await estimateOf({ message: 'Chào {{Tên|bà con}}. Gọi 111.' }, twoAudiences());
     expect(estimate.fields?.[0]).toMatchObject({ required: false, present: 2, missing: 0 });
     expect(missingFieldValues(estimate, ['AUD1', 'AUD2'])).toBeUndefined();
   });
 
   it('counts only recipients whose own text needs the field', async () => {
-    const estimate = await estimateCampaign(
-      { ...base, message: 'Gọi 111.', variants: { hmn: 'Nyob zoo {{Tên}}. Hu 111.' } },
+    const estimate = await estimateOf(
+      { message: 'Gọi 111.', variants: { hmn: 'Nyob zoo {{Tên}}. Hu 111.' } },
       chunks({
         audienceId: 'AUD1',
         members: [
@@ -284,9 +262,6 @@ describe('missing field values', () => {
           member(3, { language: 'hmn', attributes: { ten: 'Pao' } }),
         ],
       }),
-      new Set(),
-      viettel,
-      now,
     );
     expect(estimate.fields?.[0]).toMatchObject({ present: 1, missing: 1, missingByAudience: { AUD1: 1 } });
   });

@@ -11,26 +11,14 @@ import type { BatchStore, HandOverRequest } from '#core/dispatch/ports.js';
 import { contributionOf, type Change } from '#core/metrics/changes.js';
 import { emptyCounters, sumCounters, type Counters } from '#core/metrics/counters.js';
 import { metricsView, treatmentComparison } from '#core/metrics/view.js';
-import type { Partner, PartnerView } from '#core/partner.js';
+import type { PartnerView } from '#core/partner.js';
 import { rowStatusOf, toMessageRow } from '#core/reports.js';
+import { queuedBatch, SEND_AT as AT, sendingCampaign, storedPartner } from './fixtures.js';
 
-const AT = '2027-07-30T01:00:00.000Z';
-
-const partner = {
-  id: 'p1',
-  carriers: ['viettel'],
-  enabled: true,
-  tps: 100,
-  maxBatchSize: 100,
-  senderId: 'BOCONGAN',
-  webhookUrl: 'https://p1.example/sms',
-  secrets: [{ secret: 's' }],
-  pricePerSegment: 0.01,
-  currency: 'USD',
-} as Partner;
+const partner = storedPartner('p1', { pricePerSegment: 0.01, currency: 'USD' });
 
 const campaign = (extra: Partial<Campaign> = {}): Campaign =>
-  ({
+  sendingCampaign({
     id: 'c-content',
     name: 'Cảnh báo',
     message: 'Chào {{Tên|bà con}}, gọi 111.',
@@ -41,12 +29,8 @@ const campaign = (extra: Partial<Campaign> = {}): Campaign =>
     ],
     holdoutPercent: 10,
     audienceIds: ['a1'],
-    status: 'sending',
-    sendingWindow: null,
-    timeZone: 'Asia/Ho_Chi_Minh',
-    estimate: { encoding: 'UCS-2', segmentsPerMessage: 1 },
     ...extra,
-  }) as Campaign;
+  });
 
 const LANGUAGES = ['vi', 'vi-x-khongdau', 'hmn'];
 const members: AudienceMember[] = Array.from({ length: 200 }, (_, n) => ({
@@ -233,19 +217,8 @@ const queuedMessage = (index: number, extra: Partial<BatchMessage> = {}): BatchM
   ...extra,
 });
 
-const batchOf = (messages: BatchMessage[], extra: Partial<Batch> = {}): Batch => ({
-  campaignId: 'c-content',
-  seq: 0,
-  partnerId: 'p1',
-  routes: ['p1'],
-  status: 'queued',
-  attempt: 0,
-  availableAt: AT,
-  messages,
-  createdAt: AT,
-  updatedAt: AT,
-  ...extra,
-});
+const batchOf = (messages: BatchMessage[], extra: Partial<Batch> = {}): Batch =>
+  queuedBatch(messages, { campaignId: 'c-content', ...extra });
 
 describe('dispatching personalised messages', () => {
   it('renders each message from its treatment, language and values, with its own link, encoding and segments', () => {

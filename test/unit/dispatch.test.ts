@@ -31,7 +31,7 @@ import {
 import { sharedRateLimiter, YIELD_TO_LARGER_MS, type RateLogStore } from '#core/dispatch/rate-limiter.js';
 import type { Partner } from '#core/partner.js';
 import { busiestWindow } from '#local/simulators/carrier-rules.js';
-import { storedPartner as partner } from './fixtures.js';
+import { queuedBatch, sendingCampaign, storedPartner as partner } from './fixtures.js';
 
 describe('batch planning', () => {
   it.each([
@@ -192,16 +192,7 @@ const memoryStore = (initial: Batch[]) => {
 };
 
 const campaign = (extra: Partial<Campaign> = {}): Campaign =>
-  ({
-    id: 'c1',
-    name: '30/7',
-    message: 'Gọi 111. {{link:https://bocongan.gov.vn/111}}',
-    status: 'sending',
-    sendingWindow: null,
-    timeZone: 'Asia/Ho_Chi_Minh',
-    estimate: { encoding: 'UCS-2', segmentsPerMessage: 1 },
-    ...extra,
-  }) as Campaign;
+  sendingCampaign({ message: 'Gọi 111. {{link:https://bocongan.gov.vn/111}}', ...extra });
 
 const messages = (n: number): BatchMessage[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -212,19 +203,14 @@ const messages = (n: number): BatchMessage[] =>
     code: `code${i}`,
   }));
 
-const batch = (extra: Partial<Batch> = {}): Batch => ({
-  campaignId: 'c1',
-  seq: 0,
-  partnerId: 'p1',
-  routes: ['p1', 'p2'],
-  status: 'queued',
-  attempt: 0,
-  availableAt: '2027-07-30T00:00:00.000Z',
-  messages: messages(3),
-  createdAt: '',
-  updatedAt: '',
-  ...extra,
-});
+const batch = (extra: Partial<Batch> = {}): Batch =>
+  queuedBatch(messages(3), {
+    routes: ['p1', 'p2'],
+    availableAt: '2027-07-30T00:00:00.000Z',
+    createdAt: '',
+    updatedAt: '',
+    ...extra,
+  });
 
 const setup = (
   answers: Awaited<ReturnType<PartnerTransport['send']>>[],

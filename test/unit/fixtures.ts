@@ -1,6 +1,6 @@
 import type { AudienceMember } from '#core/audience.js';
 import type { Campaign } from '#core/campaign.js';
-import type { Batch } from '#core/dispatch/batch.js';
+import type { Batch, BatchMessage } from '#core/dispatch/batch.js';
 import { mayTakeLease } from '#core/dispatch/materialize-lease.js';
 import {
   materializeCampaign,
@@ -33,6 +33,37 @@ export const partnerView = (
   secretRotatedAt: '2027-01-01T00:00:00.000Z',
   ...extra,
 });
+
+/** When the unit tests' campaigns send: 30 July 2027, 08:00 in Hà Nội. */
+export const SEND_AT = '2027-07-30T01:00:00.000Z';
+
+/** A queued batch of campaign c1 for partner p1 (its only route), made and due at SEND_AT. */
+export const queuedBatch = (messages: BatchMessage[], extra: Partial<Batch> = {}): Batch => ({
+  campaignId: 'c1',
+  seq: 0,
+  partnerId: 'p1',
+  routes: ['p1'],
+  status: 'queued',
+  attempt: 0,
+  availableAt: SEND_AT,
+  messages,
+  createdAt: SEND_AT,
+  updatedAt: SEND_AT,
+  ...extra,
+});
+
+/** A campaign that is sending, all day (no sending window), one UCS-2 segment a message. */
+export const sendingCampaign = (extra: Partial<Campaign> = {}): Campaign =>
+  ({
+    id: 'c1',
+    name: '30/7',
+    message: 'Gọi 111.',
+    status: 'sending',
+    sendingWindow: null,
+    timeZone: 'Asia/Ho_Chi_Minh',
+    estimate: { encoding: 'UCS-2', segmentsPerMessage: 1 },
+    ...extra,
+  }) as Campaign;
 
 /** The same partner as stored, with one signing secret. */
 export const storedPartner = (id: string, extra: Partial<Partner> = {}): Partner => ({

@@ -3,8 +3,13 @@ import type { AudienceMember } from '#core/audience.js';
 import type { Campaign } from '#core/campaign.js';
 import type { Batch } from '#core/dispatch/batch.js';
 import { leaseLive } from '#core/dispatch/materialize-lease.js';
-import { materializeRun, memoryProgress, zeroProgress, type MaterializeRunOptions } from './fixtures.js';
-import type { PartnerView } from '#core/partner.js';
+import {
+  materializeRun,
+  memoryProgress,
+  partnerView,
+  zeroProgress,
+  type MaterializeRunOptions,
+} from './fixtures.js';
 
 const campaign = {
   id: 'c1',
@@ -18,13 +23,7 @@ const members: AudienceMember[] = ['+84981000001', '+84981000002', '+84981000003
   carrier: 'viettel',
 }));
 
-const partner = {
-  id: 'p1',
-  carriers: ['viettel'],
-  enabled: true,
-  tps: 100,
-  maxBatchSize: 100,
-} as PartnerView;
+const partner = partnerView('p1');
 
 /** A materialisation run over `written` (what an interrupted run had already put in the table). */
 const run = (written: Batch[], optedOut: string[], options: Partial<MaterializeRunOptions> = {}) =>

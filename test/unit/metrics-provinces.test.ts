@@ -3,20 +3,11 @@ import type { Batch, BatchMessage, MessageState } from '#core/dispatch/batch.js'
 import { contributionOf, countsOfBatch } from '#core/metrics/changes.js';
 import { emptyCounters, sumCounters } from '#core/metrics/counters.js';
 import { toMessageRow, toSuppressedRow } from '#core/reports.js';
+import { queuedBatch } from './fixtures.js';
 
 const T0 = '2027-07-30T01:05:00.000Z';
-const batch = (messages: BatchMessage[]): Batch => ({
-  campaignId: 'c1',
-  seq: 1,
-  partnerId: 'p1',
-  routes: ['p1'],
-  status: 'pending',
-  attempt: 0,
-  availableAt: T0,
-  messages,
-  createdAt: T0,
-  updatedAt: T0,
-});
+const batch = (messages: BatchMessage[]): Batch =>
+  queuedBatch(messages, { seq: 1, status: 'pending', availableAt: T0, createdAt: T0, updatedAt: T0 });
 const sent = (index: number, province: string, state: MessageState = 'delivered'): BatchMessage => ({
   index,
   to: `+8498000000${index}`,

@@ -15,6 +15,7 @@ import {
   toPosition,
 } from '#core/reports.js';
 import { phoneFor } from '#core/roles.js';
+import { queuedBatch } from './fixtures.js';
 
 const message = (
   i: number,
@@ -28,19 +29,8 @@ const message = (
   ...extra,
 });
 
-const batch = (seq: number, messages: BatchMessage[], extra: Partial<Batch> = {}): Batch => ({
-  campaignId: 'c1',
-  seq,
-  partnerId: 'p1',
-  routes: ['p1'],
-  status: 'queued',
-  attempt: 0,
-  availableAt: '2027-07-30T01:00:00.000Z',
-  messages,
-  createdAt: '2027-07-30T01:00:00.000Z',
-  updatedAt: '2027-07-30T01:00:00.000Z',
-  ...extra,
-});
+const batch = (seq: number, messages: BatchMessage[], extra: Partial<Batch> = {}): Batch =>
+  queuedBatch(messages, { seq, ...extra });
 
 async function* pages<T>(...lists: T[][]): AsyncGenerator<T[]> {
   for (const list of lists) yield list;

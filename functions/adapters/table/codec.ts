@@ -36,6 +36,21 @@ export const parseItem = <S extends z.ZodType>(entity: string, schema: S, item: 
   throw new StoredItemError(entity, { pk: item.pk, sk: item.sk }, z.prettifyError(parsed.error));
 };
 
+/**
+ * The codec of an entity stored as its domain value with its keys beside it: `toItem` adds the keys
+ * `keysOf` names (the primary key and any index keys) and the entity name; `fromItem` parses with `schema`.
+ */
+export const entityCodec = <Domain extends object>(
+  entity: string,
+  schema: z.ZodType<Domain>,
+  keysOf: (value: Domain) => Item,
+) =>
+  ({
+    entity,
+    toItem: (value: Domain): Item => ({ ...value, ...keysOf(value), entity }),
+    fromItem: (item: Item): Domain => parseItem(entity, schema, item),
+  }) as const;
+
 /** The object without its undefined properties: optional fields stay absent, as the stores wrote them. */
 export const defined = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

@@ -12,7 +12,7 @@ import { SettingsView, type Settings } from '#core/settings.js';
 import type { Inbound } from '#core/webhooks/inbound.js';
 import type { RecipientIndexItem } from '#core/webhooks/service.js';
 import { keyParts, keys } from '#adapters/table.js';
-import { defined, parseItem, type Item } from './codec.js';
+import { defined, entityCodec, parseItem, type Item } from './codec.js';
 
 /**
  * The codecs of the table's other entities (batches, progress and suppressed recipients are in batch.ts):
@@ -49,14 +49,10 @@ const StoredOptOut = z.object({
 });
 /** Opt-out of a phone: `OPTOUT#{phone}` / `OPTOUT`, listed under `OPTOUTS` / `{phone}`. */
 export const optOutCodec = {
-  entity: OPT_OUT,
-  toItem: (optOut: OptOut): Item => ({
+  ...entityCodec(OPT_OUT, StoredOptOut, (optOut: OptOut) => ({
     ...keys.optOut(optOut.phone),
     ...keys.optOutList(optOut.phone),
-    entity: OPT_OUT,
-    ...optOut,
-  }),
-  fromItem: (item: Item): OptOut => parseItem(OPT_OUT, StoredOptOut, item),
+  })),
   /** A read projecting `phone` (BatchGetItem) or the list key `listSk` (the `lists` index) only. */
   phoneOf: (item: Item): string => parseItem(OPT_OUT, z.object({ phone: z.string() }), item).phone,
   phoneOfListItem: (item: Item): string => parseItem(OPT_OUT, z.object({ listSk: z.string() }), item).listSk,
@@ -77,18 +73,12 @@ const StoredInbound = z.object({
   optOutRefused: z.string().optional(),
 });
 /** Inbound message: `INBOUND#{partnerId}#{id}` / `INBOUND`, listed under `REPLIES#{campaignId}`. */
-export const inboundCodec = {
-  entity: INBOUND,
-  toItem: (inbound: Inbound): Item => ({
-    ...keys.inbound(inbound.partnerId, inbound.id),
-    ...(inbound.campaignId
-      ? keys.replyList(inbound.campaignId, inbound.at, inbound.partnerId, inbound.id)
-      : {}),
-    entity: INBOUND,
-    ...inbound,
-  }),
-  fromItem: (item: Item): Inbound => parseItem(INBOUND, StoredInbound, item),
-} as const;
+export const inboundCodec = entityCodec(INBOUND, StoredInbound, (inbound: Inbound) => ({
+  ...keys.inbound(inbound.partnerId, inbound.id),
+  ...(inbound.campaignId
+    ? keys.replyList(inbound.campaignId, inbound.at, inbound.partnerId, inbound.id)
+    : {}),
+}));
 
 const CAMPAIGN = 'Campaign';
 /**
@@ -129,15 +119,9 @@ export const campaignCodec = {
 
 const AUDIT = 'Audit';
 /** Audit entry: `AUDIT#{campaignId}` / `{at}#{id}`, listed under `AUDIT`. */
-export const auditCodec = {
-  entity: AUDIT,
-  toItem: (entry: AuditEntry): Item => ({
-    ...entry,
-    ...keys.audit(entry.campaignId, entry.at, entry.id),
-    entity: AUDIT,
-  }),
-  fromItem: (item: Item): AuditEntry => parseItem(AUDIT, AuditEntry, item),
-} as const;
+export const auditCodec = entityCodec(AUDIT, AuditEntry, (entry: AuditEntry) =>
+  keys.audit(entry.campaignId, entry.at, entry.id),
+);
 
 /** A user's test sends on a campaign in one UTC hour (a counter `sends`, moved by `ADD`). */
 export const testSendsCodec = { entity: 'TestSends', key: keys.testSends } as const;
