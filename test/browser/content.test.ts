@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openConsole, type ConsoleRun } from './harness.js';
-import { seed, seedAudience, signIn, type Who } from './seed.js';
+import { seed, seedAudience, signIn, tokenOf, type Who } from './seed.js';
 
 /**
  * Message content in the console (issue #16): the editor's language variant tabs with their own estimate
@@ -192,5 +193,325 @@ describe('message content in the review', () => {
     await content.getByText('Không thử nghiệm A/B').waitFor();
     await content.getByTestId('review-holdout').getByText('Không có nhóm đối chứng').waitFor();
     expect(await run.check('review-content')).toEqual([]);
+  });
+});
+
+/**
+ * With real recipients: an audience imported from a CSV with `Tên` and `Ngôn ngữ` columns (SEED through the
+ * API: the import page is another part's), a campaign in three languages written in the editor, refused at
+ * submit while two recipients lack a name the text needs without a fallback, submitted once it has one;
+ * its estimate per variant and treatment, the preview of real recipients' texts, the approver's review,
+ * a real send to the simulators and its metrics per variant and treatment.
+ */
+const real = {
+  audience: `Lai Châu – nhập có tên ${suffix}`,
+  campaign: `Ba thứ tiếng ${suffix}`,
+  planner: { role: 'planner', user: `so-lieu-noi-dung.${suffix}@local` } satisfies Who,
+};
+/** Viettel numbers, new each run so that the frequency cap of an earlier run never holds them back. */
+const realBase = (Math.floor(Date.now() / 1000) % 100_000) * 12;
+const REAL = [
+  ['Lò Văn Sự', 'Tiếng Việt'],
+  ['Tòng Thị Én', ''],
+  ['Quàng Văn Hải', 'vi'],
+  ['Điêu Thị Xuân', 'Tiếng Việt'],
+  ['Lo Van Pao', 'không dấu'],
+  ['Ly Thi Mai', 'không dấu'],
+  ['Giang A Tủa', "H'Mông"],
+  ['Sùng Thị Dợ', "H'Mông"],
+  ['Vàng A Lử', 'hmn'],
+  ['Thào Seo Chứ', "H'Mông"],
+  ['', 'Tiếng Việt'],
+  ['', ''],
+].map(([name, language], i) => ({
+  phone: `098${String(realBase + i).padStart(7, '0')}`,
+  name: name ?? '',
+  language: language ?? '',
+}));
+const REAL_TEXTS = {
+  vi: 'Chào {{Tên}}: cảnh giác lời mời việc nhẹ lương cao ở nước ngoài. Gọi Tổng đài 111 (miễn phí).',
+  khongdau: 'Chao {{Ten}}: canh giac loi moi viec nhe luong cao o nuoc ngoai. Goi Tong dai 111 (mien phi).',
+  hmn: 'Nyob zoo {{Ten}}. Ceev faj txoj hauj lwm nyiaj ntau. Hu 111.',
+};
+let realAudienceId = '';
+let realCampaignId = '';
+
+/** SEED: the CSV import, as the import page would send it. */
+const importCsv = async (audienceId: string, csv: string) => {
+  const response = await fetch(`${inject('consoleUrl')}/v1/audiences/${audienceId}/subscribers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await tokenOf(officer)}`, 'content-type': 'text/csv' },
+    body: csv,
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  expect(response.ok, JSON.stringify(json)).toBe(true);
+  return json;
+};
+
+const cells = (row: Locator) => row.locator('th, td').allTextContents();
+
+describe('message content with real recipients', () => {
+  beforeAll(async () => {
+    const audience = await seed(officer, 'POST', '/v1/audiences', { name: real.audience });
+    realAudienceId = String(audience.id);
+    const csv = [
+      'phone,province,Tên,Ngôn ngữ',
+      ...REAL.map((r) => `${r.phone},Lai Châu,${r.name},${r.language}`),
+    ].join('\r\n');
+    expect(await importCsv(realAudienceId, csv)).toMatchObject({ accepted: REAL.length, rejectedCount: 0 });
+    await signIn(run, officer);
+  });
+
+  it('refuses to submit while two recipients lack the name the text needs, and says which audience', async () => {
+    const { page } = run;
+    await page.getByRole('navigation').getByRole('link', { name: 'Tạo chiến dịch' }).click();
+    await page.getByRole('heading', { name: 'Tạo chiến dịch', level: 1 }).waitFor();
+    await page.getByLabel('Tên chiến dịch').fill(real.campaign);
+    await page.getByLabel('Nội dung tin nhắn', { exact: true }).fill(REAL_TEXTS.vi);
+    const tabs = page.getByRole('tablist', { name: 'Bản ngôn ngữ' });
+    await page.getByLabel('Chọn ngôn ngữ').selectOption({ label: 'Tiếng Việt không dấu (vi-x-khongdau)' });
+    await page.getByRole('button', { name: 'Thêm ngôn ngữ' }).click();
+    await tabs.getByRole('tab', { name: 'Tiếng Việt không dấu', selected: true }).waitFor();
+    await page.getByLabel('Nội dung tin nhắn: Tiếng Việt không dấu').fill(REAL_TEXTS.khongdau);
+    await page.getByLabel('Chọn ngôn ngữ').selectOption({ label: "Tiếng H'Mông (hmn)" });
+    await page.getByRole('button', { name: 'Thêm ngôn ngữ' }).click();
+    await tabs.getByRole('tab', { name: "Tiếng H'Mông", selected: true }).waitFor();
+    await page.getByLabel("Nội dung tin nhắn: Tiếng H'Mông").fill(REAL_TEXTS.hmn);
+
+    await page.getByLabel(new RegExp(real.audience)).check();
+    await page.getByLabel('Chỉ gửi trong khung giờ').uncheck();
+    await page.getByLabel('Gửi ngay khi được phê duyệt').check();
+    await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
+    await page.getByText('Đã lưu bản nháp.').waitFor();
+    realCampaignId = new URL(page.url()).pathname.split('/').pop() ?? '';
+
+    // The fields table: two recipients of this audience have no name, and the text has no fallback.
+    const fields = page.getByTestId('estimate-fields');
+    const name = fields.locator('tbody tr', { hasText: 'Tên' });
+    await name.waitFor();
+    expect(await cells(name)).toEqual([
+      'Tênbắt buộc: thuê bao thiếu thông tin này thì không gửi được',
+      '10',
+      '2',
+      expect.stringMatching(/^\d+$/),
+      `2 thuê bao trong ${real.audience}`,
+    ]);
+    expect(await name.getByRole('link').getAttribute('href')).toBe(`/audiences/${realAudienceId}`);
+    await page
+      .getByTestId('submit-blocked')
+      .getByText('Chưa gửi phê duyệt được: 2 người nhận thiếu Tên.', { exact: false })
+      .waitFor();
+    expect(await run.check('content-real-missing')).toEqual([]);
+
+    // Submitting anyway: the API refuses, and the page says why, naming the field and the audience.
+    await page.getByRole('button', { name: 'Gửi phê duyệt' }).click();
+    // The API's refusal stands beside the audiences, naming the audience and the field.
+    await page
+      .getByText(`2 người nhận trong danh sách ${realAudienceId} chưa có giá trị cho trường Tên`)
+      .waitFor();
+    expect(await run.check('content-real-refused')).toEqual([]);
+    const saved = await seed(officer, 'GET', `/v1/campaigns/${realCampaignId}`);
+    expect(saved.status).toBe('draft');
+  });
+
+  it('submits once every field has a fallback, with the estimate per variant and treatment and the preview', async () => {
+    const { page } = run;
+    const tabs = page.getByRole('tablist', { name: 'Bản ngôn ngữ' });
+    await tabs.getByRole('tab', { name: 'Tiếng Việt', exact: true }).click();
+    await page
+      .getByLabel('Nội dung tin nhắn', { exact: true })
+      .fill(REAL_TEXTS.vi.replace('{{Tên}}', '{{Tên|bà con}}'));
+    await tabs.getByRole('tab', { name: 'Tiếng Việt không dấu' }).click();
+    await page
+      .getByLabel('Nội dung tin nhắn: Tiếng Việt không dấu')
+      .fill(REAL_TEXTS.khongdau.replace('{{Ten}}', '{{Ten|ba con}}'));
+    await tabs.getByRole('tab', { name: "Tiếng H'Mông" }).click();
+    await page
+      .getByLabel("Nội dung tin nhắn: Tiếng H'Mông")
+      .fill(REAL_TEXTS.hmn.replace('{{Ten}}', '{{Ten|phooj ywg}}'));
+    // And an A/B test with a holdout (after the fields check, which the holdout would make a draw).
+    const treatments = page.getByTestId('treatments');
+    await treatments.getByRole('button', { name: 'Chia phương án thử nghiệm A/B' }).click();
+    await page
+      .getByLabel('Nội dung của phương án B')
+      .fill('Bà con {{Tên|ơi}}: đi làm xa, hỏi Tổng đài 111 trước!');
+    await page.getByLabel('Nhóm đối chứng: không nhận tin (%)').fill('10');
+    await page.getByLabel('Tỉ lệ người nhận của phương án A (%)').fill('45');
+    await page.getByLabel('Tỉ lệ người nhận của phương án B (%)').fill('45');
+    await page.getByTestId('split-total').getByText('Tổng cộng đủ 100 %.').waitFor();
+    await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
+    await page.getByText('Đã lưu bản nháp.').waitFor();
+    await page.getByTestId('submit-blocked').waitFor({ state: 'detached' });
+    const name = page.getByTestId('estimate-fields').locator('tbody tr', { hasText: 'Tên' });
+    await name.getByText('có từ thay thế').waitFor();
+
+    // The tables hold the server's own numbers.
+    const { estimate } = (await seed(officer, 'GET', `/v1/campaigns/${realCampaignId}`)) as {
+      estimate: {
+        sendable: number;
+        holdout: number;
+        byVariant: { language: string; recipients: number; segmentsPerMessage: number }[];
+        byTreatment: { treatment: string; recipients: number; totalSegments: number }[];
+      };
+    };
+    expect(estimate.byVariant.map((v) => v.language).sort()).toEqual(['hmn', 'vi', 'vi-x-khongdau']);
+    expect(estimate.sendable + estimate.holdout).toBe(REAL.length);
+    const byVariant = page.getByTestId('estimate-by-variant').locator('tbody tr');
+    expect(await byVariant.evaluateAll((rows) => rows.map((r) => r.children[0]?.textContent))).toEqual([
+      'Tiếng Việt',
+      'Tiếng Việt không dấu',
+      "Tiếng H'Mông",
+    ]);
+    for (const [i, tag] of ['vi', 'vi-x-khongdau', 'hmn'].entries()) {
+      const variant = estimate.byVariant.find((v) => v.language === tag);
+      const row = await cells(byVariant.nth(i));
+      expect(row[1]).toBe(String(variant?.recipients));
+      expect(row[3]).toBe(String(variant?.segmentsPerMessage));
+    }
+    expect(await cells(byVariant.nth(1))).toContain('GSM-7 (không dấu)');
+    const byTreatment = page.getByTestId('estimate-by-treatment').locator('tbody tr');
+    expect(await byTreatment.count()).toBe(estimate.byTreatment.length);
+    for (const [i, treatment] of estimate.byTreatment.entries()) {
+      expect((await cells(byTreatment.nth(i))).slice(0, 3)).toEqual([
+        treatment.treatment,
+        String(treatment.recipients),
+        String(treatment.totalSegments),
+      ]);
+    }
+
+    // The preview: a real recipient's text per treatment and language, the phone masked.
+    const preview = page.getByTestId('content-preview');
+    const hmong = preview.getByTestId('preview-A-hmn');
+    await hmong.waitFor();
+    expect(await hmong.getByRole('heading').textContent()).toBe("Phương án thử nghiệm A · Tiếng H'Mông");
+    expect(await hmong.getByTestId('example').textContent()).toMatch(
+      /Gửi tới \+8498\*{4}\d{3}Nyob zoo (Giang A Tủa|Sùng Thị Dợ|Vàng A Lử|Thào Seo Chứ)\. Ceev faj/,
+    );
+    await preview.getByTestId('preview-B-vi').waitFor();
+    expect(await run.check('content-real-preview')).toEqual([]);
+
+    await page.getByRole('button', { name: 'Gửi phê duyệt' }).click();
+    await page.getByText('Đã gửi phê duyệt. Người phê duyệt sẽ xem xét chiến dịch.').waitFor();
+    expect(await run.check('content-real-submitted')).toEqual([]);
+  });
+
+  it('the approver reads the preview, approves; it sends, and the metrics split by variant and treatment', async () => {
+    const { page } = run;
+    await signIn(run, approver);
+    await page.goto(`${run.url}/approvals/${realCampaignId}`);
+    const preview = page.getByTestId('content-preview');
+    await preview
+      .getByTestId('preview-A-vi-x-khongdau')
+      .getByText('Chao ', { exact: false })
+      .first()
+      .waitFor();
+    expect(await run.check('content-real-review')).toEqual([]);
+    await page.getByRole('button', { name: 'Phê duyệt' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Xác nhận phê duyệt' });
+    await dialog.getByRole('button', { name: 'Phê duyệt' }).click();
+    await page.getByText('Đã phê duyệt chiến dịch.').waitFor();
+    await page.getByTestId('review-status').getByText('Hoàn thành').waitFor({ timeout: 90_000 });
+
+    await signIn(run, real.planner);
+    await page.goto(`${run.url}/campaigns/${realCampaignId}/metrics`);
+    const delivered = async (testId: string) =>
+      (
+        await page
+          .getByTestId(testId)
+          .locator('tbody tr')
+          .evaluateAll((rows) => rows.map((r) => r.children[1]?.textContent))
+      )
+        .map((cell) => Number(cell))
+        .reduce((sum, n) => sum + n, 0);
+    // The simulators report in their own time: wait until every message sent has its final state, then
+    // the tables add up to what was delivered.
+    const settled = async () => {
+      const metrics = (await seed(real.planner, 'GET', `/v1/campaigns/${realCampaignId}/metrics`)) as {
+        sent: number;
+        delivered: number;
+        failed: number;
+      };
+      return metrics.sent > 0 && metrics.delivered + metrics.failed === metrics.sent ? metrics.delivered : -1;
+    };
+    await expect.poll(settled, { timeout: 60_000 }).toBeGreaterThan(0);
+    const total = await settled();
+    await expect.poll(() => delivered('metrics-by-variant'), { timeout: 60_000 }).toBe(total);
+    await expect.poll(() => delivered('metrics-by-treatment'), { timeout: 60_000 }).toBe(total);
+    const variants = page.getByTestId('metrics-by-variant').locator('tbody th');
+    // The languages someone received (the split is drawn per campaign: B sends its own Vietnamese text to
+    // all its recipients, so a language may have gone to nobody), in the tabs' order.
+    const { estimate } = (await seed(officer, 'GET', `/v1/campaigns/${realCampaignId}`)) as {
+      estimate: { byVariant: { language: string; recipients: number }[] };
+    };
+    const received = (tag: string) => estimate.byVariant.some((v) => v.language === tag && v.recipients > 0);
+    expect(await variants.allTextContents()).toEqual(
+      [
+        ['vi', 'Tiếng Việt'],
+        ['vi-x-khongdau', 'Tiếng Việt không dấu'],
+        ['hmn', "Tiếng H'Mông"],
+      ].flatMap(([tag, name]) => (received(tag ?? '') ? [name] : [])),
+    );
+    const treatments = page.getByTestId('metrics-by-treatment').locator('tbody th');
+    const groups = await treatments.allTextContents();
+    expect(groups.slice(0, 2)).toEqual(['Phương án thử nghiệm A', 'Phương án thử nghiệm B']);
+    expect(groups.slice(2)).toEqual(groups.length > 2 ? ['Nhóm đối chứng (không nhận tin)'] : []);
+    // Nobody has clicked: too little data for the comparison, and the page says so.
+    await page.getByTestId('treatment-comparison').getByText('B – A: chưa đủ dữ liệu').waitFor();
+    expect(await run.check('content-real-metrics')).toEqual([]);
+  });
+});
+
+describe('turning the A/B test off', () => {
+  it('removes the A/B test, the holdout and every variant of a saved draft, and they stay off after a reload', async () => {
+    const { page } = run;
+    await signIn(run, officer);
+    await page.getByRole('navigation').getByRole('link', { name: 'Tạo chiến dịch' }).click();
+    await page.getByLabel('Tên chiến dịch').fill(`Tắt thử nghiệm ${suffix}`);
+    await page
+      .getByLabel('Nội dung tin nhắn', { exact: true })
+      .fill('Cảnh giác việc nhẹ lương cao. Gọi 111.');
+    await page.getByLabel('Chọn ngôn ngữ').selectOption({ label: "Tiếng H'Mông (hmn)" });
+    await page.getByRole('button', { name: 'Thêm ngôn ngữ' }).click();
+    await page.getByLabel("Nội dung tin nhắn: Tiếng H'Mông").fill('Ceev faj. Hu 111.');
+    const treatments = page.getByTestId('treatments');
+    await treatments.getByRole('button', { name: 'Chia phương án thử nghiệm A/B' }).click();
+    await page.getByLabel('Nhóm đối chứng: không nhận tin (%)').fill('20');
+    await page.getByLabel('Tỉ lệ người nhận của phương án A (%)').fill('40');
+    await page.getByLabel('Tỉ lệ người nhận của phương án B (%)').fill('40');
+    await page.getByLabel(new RegExp(audienceName)).check();
+    await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
+    await page.getByText('Đã lưu bản nháp.').waitFor();
+    const id = new URL(page.url()).pathname.split('/').pop() ?? '';
+    expect(await seed(officer, 'GET', `/v1/campaigns/${id}`)).toMatchObject({
+      variants: { hmn: 'Ceev faj. Hu 111.' },
+      treatments: [{ id: 'A' }, { id: 'B' }],
+      holdoutPercent: 20,
+    });
+
+    await page.reload();
+    const tabs = page.getByRole('tablist', { name: 'Bản ngôn ngữ' });
+    await tabs.getByRole('tab', { name: "Tiếng H'Mông" }).click();
+    await page.getByRole('button', { name: "Bỏ bản ngôn ngữ Tiếng H'Mông" }).click();
+    await treatments.getByRole('button', { name: 'Bỏ thử nghiệm A/B' }).click();
+    await page.getByLabel('Nhóm đối chứng: không nhận tin (%)').fill('0');
+    const [request] = await Promise.all([
+      page.waitForRequest(
+        (r) => r.method() === 'PATCH' && new URL(r.url()).pathname === `/v1/campaigns/${id}`,
+      ),
+      page.getByRole('button', { name: 'Lưu bản nháp' }).click(),
+    ]);
+    expect(request.postDataJSON()).toMatchObject({ variants: null, treatments: null, holdoutPercent: null });
+    await page.getByText('Đã lưu bản nháp.').waitFor();
+
+    await page.reload();
+    await page.getByLabel('Nội dung tin nhắn', { exact: true }).waitFor();
+    expect(await tabs.getByRole('tab').allTextContents()).toEqual(['Tiếng Việt']);
+    await treatments.getByRole('button', { name: 'Chia phương án thử nghiệm A/B' }).waitFor();
+    expect(await page.getByLabel('Nhóm đối chứng: không nhận tin (%)').inputValue()).toBe('0');
+    const saved = await seed(officer, 'GET', `/v1/campaigns/${id}`);
+    expect(saved.variants ?? {}).toEqual({});
+    expect(saved.treatments).toBeUndefined();
+    expect(saved.holdoutPercent ?? 0).toBe(0);
+    expect(await run.check('content-ab-off')).toEqual([]);
   });
 });

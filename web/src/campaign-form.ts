@@ -7,9 +7,9 @@ import {
   type OccasionId,
   type Schedule,
 } from '../../functions/core/calendar.js';
-import type { Campaign, CampaignInput } from './api/client.js';
+import type { Campaign, CampaignInput, CampaignPatch } from './api/client.js';
 import { parseIsoDate, startTimeOn } from './calendar-view.js';
-import { contentBody, contentOf, emptyContent, type ContentForm } from './content-form.js';
+import { contentBody, contentOf, contentPatch, emptyContent, type ContentForm } from './content-form.js';
 import { emptyTargeting, filtersOf, hasFilters, targetingOf, type Targeting } from './targeting.js';
 
 /**
@@ -113,19 +113,32 @@ export const resolvedSendAt = (form: CampaignForm, now: Date): Date | undefined 
   }
 };
 
-/** The body of POST /v1/campaigns; a PATCH sends the same with the filters always present (to clear them). */
-export const campaignBody = (form: CampaignForm, { patch = false } = {}): CampaignInput => {
+/** The body of POST /v1/campaigns. */
+export const campaignBody = (form: CampaignForm): CampaignInput => {
   const filters = filtersOf(form.targeting);
   const partnerIds = list(form.partnerIds);
   return {
     name: form.name,
     message: form.message,
     audienceIds: form.audienceIds,
-    ...(hasFilters(filters) ? { filters } : patch ? { filters: {} } : {}),
+    ...(hasFilters(filters) ? { filters } : {}),
     schedule: scheduleOf(form),
     sendingWindow: form.windowOn ? { start: form.windowStart, end: form.windowEnd } : null,
     ...(partnerIds.length ? { partnerIds } : {}),
-    ...contentBody(form.content, { patch }),
+    ...contentBody(form.content),
+  };
+};
+
+/**
+ * The body of PATCH /v1/campaigns/{id}: the same, with the filters and the content always named, so that
+ * what the officer removed (every filter, every variant, the A/B test, the holdout) is removed.
+ */
+export const campaignPatch = (form: CampaignForm): CampaignPatch => {
+  const filters = filtersOf(form.targeting);
+  return {
+    ...campaignBody(form),
+    filters: hasFilters(filters) ? filters : {},
+    ...contentPatch(form.content),
   };
 };
 

@@ -78,25 +78,34 @@ export const contentOf = (view: ContentView): ContentForm => ({
 const variantsRecord = (variants: readonly VariantDraft[]) =>
   Object.fromEntries(variants.map(({ language, text }) => [language, text]));
 
-/**
- * The content part of a campaign's body. A PATCH always names the variants and the holdout, so that
- * removing the last variant or the holdout clears it; treatments cannot be sent empty (the API wants 2–4).
- */
+type TreatmentBody = { id: TreatmentId; percent: number; message?: string };
+
+const treatmentsBody = (treatments: readonly TreatmentDraft[]): TreatmentBody[] =>
+  treatments.map(({ id, percent, own, message }) => (own ? { id, percent, message } : { id, percent }));
+
+/** The content part of a new campaign's body: only what it has. */
 export const contentBody = (
   content: ContentForm,
-  { patch = false } = {},
-): Pick<Content, 'variants' | 'holdoutPercent'> & {
-  treatments?: { id: TreatmentId; percent: number; message?: string }[];
+): Pick<Content, 'variants' | 'holdoutPercent'> & { treatments?: TreatmentBody[] } => ({
+  ...(content.variants.length ? { variants: variantsRecord(content.variants) } : {}),
+  ...(content.treatments.length ? { treatments: treatmentsBody(content.treatments) } : {}),
+  ...(content.holdoutPercent ? { holdoutPercent: content.holdoutPercent } : {}),
+});
+
+/**
+ * The content part of a PATCH: every part named, null for what the draft no longer has (its last
+ * variant removed, the A/B test turned off, the holdout set to 0), which the API then removes.
+ */
+export const contentPatch = (
+  content: ContentForm,
+): {
+  variants: Record<string, string> | null;
+  treatments: TreatmentBody[] | null;
+  holdoutPercent: number | null;
 } => ({
-  ...(content.variants.length || patch ? { variants: variantsRecord(content.variants) } : {}),
-  ...(content.treatments.length
-    ? {
-        treatments: content.treatments.map(({ id, percent, own, message }) =>
-          own ? { id, percent, message } : { id, percent },
-        ),
-      }
-    : {}),
-  ...(content.holdoutPercent || patch ? { holdoutPercent: content.holdoutPercent } : {}),
+  variants: content.variants.length ? variantsRecord(content.variants) : null,
+  treatments: content.treatments.length ? treatmentsBody(content.treatments) : null,
+  holdoutPercent: content.holdoutPercent === 0 ? null : content.holdoutPercent,
 });
 
 /** The core's view of the content, for its rules (fields, split). */

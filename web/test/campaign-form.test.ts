@@ -3,6 +3,7 @@ import type { Campaign } from '../src/api/client.js';
 import { emptyTargeting } from '../src/targeting.js';
 import {
   campaignBody,
+  campaignPatch,
   emptyForm,
   formOf,
   formStartingOn,
@@ -55,7 +56,7 @@ describe('the campaign editor’s form', () => {
       sendingWindow: null,
       partnerIds: ['sim-viettel'],
     });
-    expect(campaignBody({ ...form, targeting: emptyTargeting() }, { patch: true }).filters).toEqual({});
+    expect(campaignPatch({ ...form, targeting: emptyTargeting() }).filters).toEqual({});
     expect(campaignBody({ ...form, targeting: emptyTargeting() }).filters).toBeUndefined();
   });
 

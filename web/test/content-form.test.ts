@@ -3,6 +3,7 @@ import {
   addTreatment,
   addableLanguages,
   contentBody,
+  contentPatch,
   contentOf,
   emptyContent,
   fieldsUsed,
@@ -100,7 +101,9 @@ describe('the editor’s message content', () => {
       ],
     });
     expect(contentBody(emptyContent())).toEqual({});
-    expect(contentBody(emptyContent(), { patch: true })).toEqual({ variants: {}, holdoutPercent: 0 });
+    // A PATCH removes what the draft no longer has: the API takes null for each part.
+    expect(contentPatch(emptyContent())).toEqual({ variants: null, treatments: null, holdoutPercent: null });
+    expect(contentPatch({ ...content, holdoutPercent: 10 })).toEqual({ ...body, holdoutPercent: 10 });
     expect(contentOf({ ...body, holdoutPercent: 0 })).toEqual(content);
     // Variants read back in one order whatever the API's: unaccented Vietnamese, the known ones, the rest.
     expect(

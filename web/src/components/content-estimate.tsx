@@ -1,7 +1,9 @@
 import type { Campaign } from '../api/client.js';
 import { languageName } from '../../../functions/core/content/languages.js';
+import { byLanguageOrder } from '../content-form.js';
 import { useI18n } from '../i18n/index.js';
 import { Link } from '../router.js';
+import { GroupTable } from './group-table.js';
 
 type Estimate = Campaign['estimate'];
 
@@ -19,6 +21,11 @@ export const ContentEstimate = ({
 }) => {
   const { t, lang, number, money } = useI18n();
   const encoding = (value: 'GSM-7' | 'UCS-2') => (value === 'GSM-7' ? t.editor.gsm : t.editor.ucs);
+  const cost = {
+    label: t.editor.cost,
+    num: true,
+    cell: (row: { cost: number }) => money(row.cost, estimate.currency),
+  };
   return (
     <>
       {estimate.holdout ? (
@@ -27,116 +34,78 @@ export const ContentEstimate = ({
         </p>
       ) : null}
       {estimate.byVariant?.length ? (
-        <div class="table-wrap">
-          <table class="table content-table" data-testid="estimate-by-variant">
-            <caption class="caption">{t.content.byVariant}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.content.languageCol}</th>
-                <th scope="col" class="num">
-                  {t.editor.recipients}
-                </th>
-                <th scope="col">{t.editor.encoding}</th>
-                <th scope="col" class="num">
-                  {t.editor.segments}
-                </th>
-                <th scope="col" class="num">
-                  {t.editor.cost}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {estimate.byVariant.map((variant) => (
-                <tr key={variant.language}>
-                  <th scope="row" lang={lang}>
-                    {languageName(variant.language, lang)}
-                  </th>
-                  <td class="num">{number(variant.recipients)}</td>
-                  <td>{encoding(variant.encoding)}</td>
-                  <td class="num">{number(variant.segmentsPerMessage)}</td>
-                  <td class="num">{money(variant.cost, estimate.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <GroupTable
+          class="table content-table"
+          testId="estimate-by-variant"
+          caption={t.content.byVariant}
+          label={t.content.languageCol}
+          rows={[...estimate.byVariant].sort((a, b) => byLanguageOrder(a.language, b.language))}
+          rowKey={(variant) => variant.language}
+          name={(variant) => languageName(variant.language, lang)}
+          columns={[
+            { label: t.editor.recipients, num: true, cell: (variant) => number(variant.recipients) },
+            { label: t.editor.encoding, cell: (variant) => encoding(variant.encoding) },
+            { label: t.editor.segments, num: true, cell: (variant) => number(variant.segmentsPerMessage) },
+            cost,
+          ]}
+        />
       ) : null}
       {estimate.byTreatment?.length ? (
-        <div class="table-wrap">
-          <table class="table content-table" data-testid="estimate-by-treatment">
-            <caption class="caption">{t.content.byTreatment}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.content.treatmentCol}</th>
-                <th scope="col" class="num">
-                  {t.editor.recipients}
-                </th>
-                <th scope="col" class="num">
-                  {t.editor.totalSegments}
-                </th>
-                <th scope="col" class="num">
-                  {t.editor.cost}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {estimate.byTreatment.map((treatment) => (
-                <tr key={treatment.treatment}>
-                  <th scope="row">{treatment.treatment}</th>
-                  <td class="num">{number(treatment.recipients)}</td>
-                  <td class="num">{number(treatment.totalSegments)}</td>
-                  <td class="num">{money(treatment.cost, estimate.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <GroupTable
+          class="table content-table"
+          testId="estimate-by-treatment"
+          caption={t.content.byTreatment}
+          label={t.content.treatmentCol}
+          rows={estimate.byTreatment}
+          rowKey={(treatment) => treatment.treatment}
+          name={(treatment) => treatment.treatment}
+          columns={[
+            { label: t.editor.recipients, num: true, cell: (treatment) => number(treatment.recipients) },
+            {
+              label: t.editor.totalSegments,
+              num: true,
+              cell: (treatment) => number(treatment.totalSegments),
+            },
+            cost,
+          ]}
+        />
       ) : null}
       {estimate.fields?.length ? (
-        <div class="table-wrap">
-          <table class="table content-table" data-testid="estimate-fields">
-            <caption class="caption">{t.content.fieldsTitle}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.content.fieldCol}</th>
-                <th scope="col" class="num">
-                  {t.content.present}
-                </th>
-                <th scope="col" class="num">
-                  {t.content.missing}
-                </th>
-                <th scope="col" class="num">
-                  {t.content.longest}
-                </th>
-                <th scope="col">{t.content.missingIn}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {estimate.fields.map((field) => (
-                <tr key={field.key} class={field.required && field.missing ? 'row--warning' : undefined}>
-                  <th scope="row">
-                    {field.name}
-                    <br />
-                    <small>{field.required ? t.content.fieldRequired : t.content.fieldFallback}</small>
-                  </th>
-                  <td class="num">{number(field.present)}</td>
-                  <td class="num">{number(field.missing)}</td>
-                  <td class="num">{number(field.longest)}</td>
-                  <td>
-                    {Object.entries(field.missingByAudience).map(([audienceId, count]) => (
-                      <span key={audienceId} class="missing-line">
-                        <Link href={`/audiences/${audienceId}`}>
-                          {t.content.missingLine(number(count), audienceNames[audienceId] ?? audienceId)}
-                        </Link>
-                      </span>
-                    ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <>
+          <GroupTable
+            class="table content-table"
+            testId="estimate-fields"
+            caption={t.content.fieldsTitle}
+            label={t.content.fieldCol}
+            rows={estimate.fields}
+            rowKey={(field) => field.key}
+            rowClass={(field) => (field.required && field.missing ? 'row--warning' : undefined)}
+            name={(field) => (
+              <>
+                {field.name}
+                <br />
+                <small>{field.required ? t.content.fieldRequired : t.content.fieldFallback}</small>
+              </>
+            )}
+            columns={[
+              { label: t.content.present, num: true, cell: (field) => number(field.present) },
+              { label: t.content.missing, num: true, cell: (field) => number(field.missing) },
+              { label: t.content.longest, num: true, cell: (field) => number(field.longest) },
+              {
+                label: t.content.missingIn,
+                cell: (field) =>
+                  Object.entries(field.missingByAudience).map(([audienceId, count]) => (
+                    <span key={audienceId} class="missing-line">
+                      <Link href={`/audiences/${audienceId}`}>
+                        {t.content.missingLine(number(count), audienceNames[audienceId] ?? audienceId)}
+                      </Link>
+                    </span>
+                  )),
+              },
+            ]}
+          />
           <p class="hint">{t.content.fieldsHint}</p>
-        </div>
+        </>
       ) : null}
     </>
   );

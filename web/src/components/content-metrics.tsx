@@ -1,5 +1,6 @@
 import { languageName } from '../../../functions/core/content/languages.js';
 import { useI18n } from '../i18n/index.js';
+import { GroupSection, type GroupColumn } from './group-table.js';
 import {
   contentMetricsOf,
   describeComparison,
@@ -9,81 +10,42 @@ import {
 
 const COLUMNS = ['delivered', 'clicks', 'uniqueClicks', 'replies'] as const;
 
-const GroupTable = ({
-  caption,
-  label,
-  rows,
-  name,
-  testId,
-}: {
-  caption: string;
-  label: string;
-  rows: readonly GroupCounts[];
-  name: (key: string) => string;
-  testId: string;
-}) => {
-  const { t, number } = useI18n();
-  return (
-    <section>
-      <h2>{caption}</h2>
-      <div class="table-wrap" role="region" aria-label={caption} tabIndex={0}>
-        <table class="table" data-testid={testId}>
-          <caption class="visually-hidden">{caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{label}</th>
-              {COLUMNS.map((key) => (
-                <th key={key} scope="col" class="num">
-                  {t.metrics[key]}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.key}>
-                <th scope="row">{name(row.key)}</th>
-                {COLUMNS.map((key) => (
-                  <td key={key} class="num">
-                    {number(row[key])}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
-  );
-};
-
 /**
  * The campaign's metrics per language variant and per treatment side by side (the holdout beside them),
  * and each treatment's unique-click rate against A with its 95 % interval, in words. Nothing when the
  * metrics have no such split.
  */
 export const ContentMetrics = ({ metrics }: { metrics: object }) => {
-  const { t, lang } = useI18n();
+  const { t, lang, number } = useI18n();
   const { byVariant, byTreatment } = contentMetricsOf(metrics);
+  const columns = COLUMNS.map((key): GroupColumn<GroupCounts> => ({
+    label: t.metrics[key],
+    num: true,
+    cell: (row) => number(row[key]),
+  }));
   const comparisons = treatmentComparisons(byTreatment);
   if (!byVariant.length && !byTreatment.length) return null;
   return (
     <div class="metrics__grid" data-testid="content-metrics">
       {byVariant.length ? (
-        <GroupTable
+        <GroupSection
           caption={t.content.byVariant}
           label={t.content.languageCol}
           rows={byVariant}
-          name={(tag) => languageName(tag, lang)}
+          rowKey={(row) => row.key}
+          columns={columns}
+          name={(row) => languageName(row.key, lang)}
           testId="metrics-by-variant"
         />
       ) : null}
       {byTreatment.length ? (
-        <GroupTable
+        <GroupSection
           caption={t.content.byTreatment}
           label={t.content.treatmentCol}
           rows={byTreatment}
-          name={(id) => (id === 'holdout' ? t.content.holdoutCount : t.content.treatment(id))}
+          rowKey={(row) => row.key}
+          columns={columns}
+          name={(row) => (row.key === 'holdout' ? t.content.holdoutCount : t.content.treatment(row.key))}
           testId="metrics-by-treatment"
         />
       ) : null}

@@ -4,22 +4,37 @@ import { byLanguageOrder } from '../content-form.js';
 import { useI18n } from '../i18n/index.js';
 import { liveEstimate } from '../message-estimate.js';
 
+/** A text's encoding, segments and characters, in one line. */
+export const EncodingLine = ({
+  encoding,
+  segments,
+  characters,
+}: {
+  encoding: 'GSM-7' | 'UCS-2';
+  segments: number;
+  characters: number;
+}) => {
+  const { t, number } = useI18n();
+  return (
+    <p class="hint">
+      {t.review.encodingLine(
+        encoding === 'GSM-7' ? t.editor.gsm : t.editor.ucs,
+        number(segments),
+        number(characters),
+      )}
+    </p>
+  );
+};
+
 /** One text as the approver reads it: the text itself, its encoding, characters and segments. */
 const ReviewedText = ({ text, linkBase, testId }: { text: string; linkBase: string; testId?: string }) => {
-  const { t, number } = useI18n();
   const estimate = liveEstimate(text, linkBase);
   return (
     <>
       <p class="highlighted variant-text" data-testid={testId}>
         {text}
       </p>
-      <p class="hint">
-        {t.review.encodingLine(
-          estimate.encoding === 'GSM-7' ? t.editor.gsm : t.editor.ucs,
-          number(estimate.segments),
-          number(estimate.characters),
-        )}
-      </p>
+      <EncodingLine {...estimate} />
     </>
   );
 };

@@ -716,7 +716,8 @@ export const en: Catalogue = {
     missingLine: (n: string, audience: string) => `${n} subscribers in ${audience}`,
     missingRefusal: (field: string, n: string) =>
       `Cannot submit yet: ${n} recipients have no ${field}. Add it to the audience, or give a fallback, e.g. {{${field}|bà con}}.`,
-    previewTitle: 'A real recipient’s message',
+    previewTitle: 'Phone preview: a real recipient’s message',
+    previewRecipients: (n: string) => `${n} recipients get this text`,
     previewOf: (treatment: string, language: string) => `${treatment} · ${language}`,
     previewPhone: (phone: string) => `To ${phone}`,
     worstCase: 'Longest case',

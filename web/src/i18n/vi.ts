@@ -716,7 +716,8 @@ export const vi = {
     missingLine: (n: string, audience: string) => `${n} thuê bao trong ${audience}`,
     missingRefusal: (field: string, n: string) =>
       `Chưa gửi phê duyệt được: ${n} người nhận thiếu ${field}. Bổ sung thông tin vào danh sách, hoặc thêm từ thay thế, ví dụ {{${field}|bà con}}.`,
-    previewTitle: 'Tin nhắn của người nhận thật',
+    previewTitle: 'Xem trước trên điện thoại: tin nhắn của người nhận thật',
+    previewRecipients: (n: string) => `${n} người nhận tin này`,
     previewOf: (treatment: string, language: string) => `${treatment} · ${language}`,
     previewPhone: (phone: string) => `Gửi tới ${phone}`,
     worstCase: 'Trường hợp dài nhất',

@@ -1,4 +1,5 @@
 import { compareRates, type RateComparison } from '../../../functions/core/content/compare.js';
+import { byLanguageOrder } from '../content-form.js';
 
 /**
  * The metrics per language variant and per A/B treatment (issue #16), read defensively from the metrics
@@ -54,7 +55,7 @@ export const contentMetricsOf = (
   const byTreatment = groupRows(record.byTreatment, 'treatment');
   const holdout = byTreatment.filter((row) => row.key === 'holdout');
   return {
-    byVariant: groupRows(record.byVariant, 'language'),
+    byVariant: groupRows(record.byVariant, 'language').sort((a, b) => byLanguageOrder(a.key, b.key)),
     byTreatment: [...byTreatment.filter((row) => row.key !== 'holdout'), ...holdout],
   };
 };

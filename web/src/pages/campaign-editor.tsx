@@ -11,6 +11,7 @@ import { useApp, useSession } from '../app-context.js';
 import { isEditable, offers, type UserAction } from '../campaign-actions.js';
 import {
   campaignBody,
+  campaignPatch,
   formStartingOn,
   formOf,
   nextOccasionYear,
@@ -18,6 +19,7 @@ import {
   type CampaignForm,
 } from '../campaign-form.js';
 import { CampaignEstimatePanel } from '../components/campaign-estimate.js';
+import { ContentPreview } from '../components/content-preview.js';
 import { TreatmentsSection } from '../components/content-editor.js';
 import { MessageSide, MessageTabs, useMessageTexts } from '../components/message-texts.js';
 import { contentOf, fromTemplate, missingFields } from '../content-form.js';
@@ -150,7 +152,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
         const loaded = formOf(found, now);
         setCampaign(found);
         setForm(loaded);
-        setSavedBody(JSON.stringify(campaignBody(loaded, { patch: true })));
+        setSavedBody(JSON.stringify(campaignPatch(loaded)));
       })
       .catch(setError)
       .finally(() => setLoading(false));
@@ -166,31 +168,41 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
   const texts = useMessageTexts(form, update);
   const pricing = useMemo(() => (campaign ? pricingOf(campaign.estimate) : undefined), [campaign]);
   const sendAt = resolvedSendAt(form, now);
-  const dirty = JSON.stringify(campaignBody(form, { patch: true })) !== savedBody;
+  const dirty = JSON.stringify(campaignPatch(form)) !== savedBody;
   const selectedTotal = audiences
     .filter((audience) => form.audienceIds.includes(audience.id))
     .reduce((sum, audience) => sum + audience.size, 0);
   const { byField, general } = formErrors(error, FIELDS, t);
   const currency = campaign?.estimate.currency ?? 'VND';
 
+  /** A new campaign's body; from a template, unchanged, it names the template (the API copies its texts and records the version). */
+  const createBody = (): CampaignInput => {
+    const full = campaignBody(form);
+    const source = template ? fromTemplate(template, form.message, form.content) : undefined;
+    if (!source) return full;
+    const { message: _message, variants: _variants, ...rest } = full;
+    return { ...rest, ...source };
+  };
+
   /** Saves the draft (creating it the first time) and returns the server's view with its estimate. */
   const save = async (): Promise<Campaign | undefined> => {
     setError(undefined);
-    const full: CampaignInput = campaignBody(form, { patch: campaign !== undefined });
-    const source = !campaign && template ? fromTemplate(template, form.message, form.content) : undefined;
-    // From a template, unchanged: the API copies its texts and records the version.
-    const { message: _message, variants: _variants, ...rest } = full;
-    const body: CampaignInput = source ? { ...rest, ...source } : full;
     try {
       const saved = campaign
         ? await unwrap(
-            api.PATCH('/v1/campaigns/{campaignId}', { params: { path: { campaignId: campaign.id } }, body }),
+            api.PATCH('/v1/campaigns/{campaignId}', {
+              params: { path: { campaignId: campaign.id } },
+              body: campaignPatch(form),
+            }),
           )
         : await unwrap(
-            api.POST('/v1/campaigns', { body, params: { header: { 'Idempotency-Key': createKey } } }),
+            api.POST('/v1/campaigns', {
+              body: createBody(),
+              params: { header: { 'Idempotency-Key': createKey } },
+            }),
           );
       setCampaign(saved);
-      setSavedBody(JSON.stringify(campaignBody(form, { patch: true })));
+      setSavedBody(JSON.stringify(campaignPatch(form)));
       if (!campaign) rewriteUrl(`/campaigns/${saved.id}`);
       return saved;
     } catch (failure) {
@@ -529,6 +541,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
             campaign={campaign}
             audienceNames={Object.fromEntries(audiences.map((audience) => [audience.id, audience.name]))}
           />
+          {campaign ? <ContentPreview campaignId={campaign.id} version={campaign.updatedAt} /> : null}
           {mayEdit(session.role) ? (
             <section class="panel" aria-labelledby="test-title">
               <h3 id="test-title">{t.editor.testTitle}</h3>

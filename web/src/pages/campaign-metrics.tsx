@@ -4,6 +4,7 @@ import { ApiError } from '../api/errors.js';
 import { useApp } from '../app-context.js';
 import { Button, ErrorSummary, formErrors, useBusy } from '../components/form.js';
 import { Facts, type Fact } from '../components/facts.js';
+import { GroupSection, GroupTable, type GroupColumn } from '../components/group-table.js';
 import { PageTitle } from '../components/page-title.js';
 import { ContentMetrics } from '../components/content-metrics.js';
 import { TimeChart, type ChartInput } from '../components/time-chart.js';
@@ -283,27 +284,16 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
           {reasonRows(metrics.failureReasons).length === 0 ? (
             <p>{t.metrics.noFailures}</p>
           ) : (
-            <div class="table-wrap" role="region" aria-label={t.metrics.reasons} tabIndex={0}>
-              <table class="table" data-testid="reasons">
-                <caption class="visually-hidden">{t.metrics.reasons}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.metrics.reason}</th>
-                    <th scope="col" class="num">
-                      {t.metrics.count}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {reasonRows(metrics.failureReasons).map((row) => (
-                    <tr key={row.key}>
-                      <th scope="row">{t.failureReasons[row.key] ?? row.key}</th>
-                      <td class="num">{number(row.count)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <GroupTable
+              caption={t.metrics.reasons}
+              captionHidden
+              label={t.metrics.reason}
+              rows={reasonRows(metrics.failureReasons)}
+              rowKey={(row) => row.key}
+              name={(row) => t.failureReasons[row.key] ?? row.key}
+              columns={[{ label: t.metrics.count, num: true, cell: (row) => number(row.count) }]}
+              testId="reasons"
+            />
           )}
 
           <div class="metrics__grid">
@@ -332,11 +322,9 @@ const TALLY_COLUMNS = ['sent', 'delivered', 'failed', 'deliveryRate'] as const;
 
 /** Sent, delivered and failed by carrier or province, largest volume first. */
 const TallyTable = ({
-  caption,
-  label,
   record,
   name,
-  testId,
+  ...table
 }: {
   caption: string;
   label: string;
@@ -345,42 +333,18 @@ const TallyTable = ({
   testId: string;
 }) => {
   const { t, number, lang } = useI18n();
-  const rows = tallyRows(record);
   return (
-    <section>
-      <h2>{caption}</h2>
-      {rows.length === 0 ? (
-        <p>{t.metrics.none}</p>
-      ) : (
-        // Wider than a phone: a scrolling region, so it is reachable by keyboard.
-        <div class="table-wrap" role="region" aria-label={caption} tabIndex={0}>
-          <table class="table" data-testid={testId}>
-            <caption class="visually-hidden">{caption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{label}</th>
-                {TALLY_COLUMNS.map((key) => (
-                  <th key={key} scope="col" class="num">
-                    {t.metrics[key]}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.key}>
-                  <th scope="row">{name(row.key)}</th>
-                  {TALLY_COLUMNS.map((key) => (
-                    <td key={key} class="num">
-                      {key === 'deliveryRate' ? percent(row[key], lang) : number(row[key])}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    <GroupSection
+      {...table}
+      empty={t.metrics.none}
+      rows={tallyRows(record)}
+      rowKey={(row) => row.key}
+      name={(row) => name(row.key)}
+      columns={TALLY_COLUMNS.map((key): GroupColumn<ReturnType<typeof tallyRows>[number]> => ({
+        label: t.metrics[key],
+        num: true,
+        cell: (row) => (key === 'deliveryRate' ? percent(row[key], lang) : number(row[key])),
+      }))}
+    />
   );
 };

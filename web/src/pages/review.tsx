@@ -8,6 +8,7 @@ import { Facts } from '../components/facts.js';
 import { PhonePreview } from '../components/phone-preview.js';
 import { ReviewEstimate } from '../components/review-estimate.js';
 import { ReviewContent } from '../components/review-content.js';
+import { ContentPreview } from '../components/content-preview.js';
 import { ChangesSinceRejection } from '../components/review-changes.js';
 import {
   describeAudiences,
@@ -175,6 +176,7 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
             />
           </section>
           <ReviewContent campaign={campaign} linkBase={config.shortLinkBaseUrl} />
+          <ContentPreview campaignId={campaign.id} version={campaign.updatedAt} headingLevel={2} />
         </div>
         <div class="side">
           <section class="panel" aria-labelledby="facts-title">
