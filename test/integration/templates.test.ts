@@ -5,6 +5,7 @@ import { startTestApi, type Caller, type TestApi } from '#support/api.js';
 import { createAudience, phone, waitFor } from '#support/sending.js';
 import { bodyOf, expectError, expectStatus, send, type RouteJson } from '#support/typed-api.js';
 import { closeServer, listenLocally } from '#local/http-server.js';
+import { importedAudience } from '#support/audiences.js';
 
 /**
  * Message templates (issue #16): CRUD and history through the API, edits as versions (two at once: one
@@ -340,5 +341,47 @@ describe('a campaign from a template', () => {
       await partner.close();
     }
     expect(partner.texts.get(recipient)).toBe('Bản đã duyệt: gọi 111 nếu nghi ngờ.');
+  }, 60_000);
+
+  it('sends each imported subscriber the template’s text in their language with their name', async () => {
+    const partner = await startRecordingPartner();
+    const mai = phone('viettel', 3_100_011);
+    const pao = phone('viettel', 3_100_012);
+    const vang = phone('viettel', 3_100_013);
+    const lan = phone('viettel', 3_100_014);
+    const csv = [
+      'Số điện thoại,Họ và tên,Ngôn ngữ',
+      `${mai},Nguyễn Thị Mai,Tiếng Việt`,
+      `${pao},Lò Văn Pao,không dấu`,
+      `${vang},Giàng A Vàng,H'Mông`,
+      `${lan},,`,
+    ].join('\n');
+    const { id: audienceId } = await importedAudience(api, csv, 'Từ mẫu, ba ngôn ngữ');
+    const { id } = await create();
+    const created = bodyOf(
+      await createCampaign({ templateId: id, audienceIds: [audienceId], partnerIds: [partner.id] }),
+      201,
+    );
+    const campaignId = created.id;
+    expect(created.template).toEqual({ id, version: 1 });
+    for (const [as, action] of [
+      [officer, 'submit'],
+      ['approver', 'approve'],
+    ] as const) {
+      expectStatus(await send(api, 'transitionCampaign', { as, params: { campaignId, action } }), 200);
+    }
+    const dispatcher = await startLocalDispatcher({ pollMs: 50 });
+    try {
+      await waitFor('the four messages', () => partner.texts.size >= 4, 30_000);
+    } finally {
+      await dispatcher.stop();
+      await partner.close();
+    }
+    expect(Object.fromEntries(partner.texts)).toEqual({
+      [mai]: 'Kính gửi Nguyễn Thị Mai: cảnh giác việc nhẹ lương cao. Gọi 111 (miễn phí).',
+      [pao]: 'Kinh gui Lò Văn Pao: canh giac viec nhe luong cao. Goi 111 (mien phi).',
+      [vang]: 'Ceev faj txog kev ua haujlwm yooj yim nyiaj ntau. Hu 111.',
+      [lan]: 'Kính gửi bà con: cảnh giác việc nhẹ lương cao. Gọi 111 (miễn phí).',
+    });
   }, 60_000);
 });
