@@ -1,7 +1,7 @@
 import type { AudienceMember } from '#core/audience.js';
 import type { Campaign } from '#core/campaign.js';
 import { HOLDOUT, type Group } from '#core/content/assignment.js';
-import { allTexts, chooseContent, textsOf, type Content } from '#core/content/content.js';
+import { allTexts, contentChooser, textsOf, type Content } from '#core/content/content.js';
 import { DEFAULT_LANGUAGE } from '#core/content/languages.js';
 import { fieldsOf, parseTemplate, renderTemplate, type ParsedTemplate } from '#core/content/template.js';
 import { estimateMessage, type SmsEncoding } from '#core/sms-encoding.js';
@@ -71,12 +71,14 @@ export const contentPlan = (campaign: Campaign, shortLinkLength: number): Conten
   const languages = hasVariants(content);
   const split = Boolean(content.treatments?.length || content.holdoutPercent);
   const texts = textCache(shortLinkLength);
+  // Split, texts and variant choices prepared once for the whole campaign, not per recipient.
+  const choose = contentChooser(content, campaign.id);
   return {
     split,
     languages,
     hasLink: (hasLink) => allTexts(content).some(({ text }) => hasLink(text)),
     of: (member) => {
-      const choice = chooseContent(content, campaign.id, member.phone, member.language);
+      const choice = choose(member.phone, member.language);
       if (choice.group === HOLDOUT || choice.text === undefined) return { group: choice.group, segments: 0 };
       const text = texts(choice.text);
       const values: Record<string, string> = {};
