@@ -27,6 +27,48 @@ export interface DataTableProps<T> {
   class?: string;
 }
 
+/** A column's cells' class: `num` for a number (right-aligned), and its own class. */
+const cellClass = (column: Column<never>): string | undefined =>
+  [column.num ? 'num' : '', column.class ?? ''].filter(Boolean).join(' ') || undefined;
+
+/**
+ * One row's data cells, one per column; `stacking` labels each by its column, for a table that turns its
+ * rows into cards on a phone.
+ */
+export const RowCells = <T,>({
+  columns,
+  row,
+  stacking = false,
+}: {
+  columns: readonly Column<T>[];
+  row: T;
+  stacking?: boolean;
+}) => (
+  <>
+    {columns.map((column) => (
+      <td
+        key={column.label}
+        class={cellClass(column)}
+        data-label={stacking ? column.label : undefined}
+        data-testid={column.testId}
+      >
+        {column.cell(row)}
+      </td>
+    ))}
+  </>
+);
+
+/** One header cell per column, a number's right-aligned (DataTable's and GroupTable's header row). */
+export const ColumnHeaders = ({ columns }: { columns: readonly { label: string; num?: boolean }[] }) => (
+  <>
+    {columns.map((column) => (
+      <th key={column.label} scope="col" class={column.num ? 'num' : undefined}>
+        {column.label}
+      </th>
+    ))}
+  </>
+);
+
 /**
  * A table of rows, one column per `columns` entry, in a scrolling wrapper; `table--stack` (the default)
  * turns each row into a card on a phone, its cells labelled by their column.
@@ -39,38 +81,21 @@ export const DataTable = <T,>({
   rowKey,
   rowData,
   class: tableClass = 'table table--stack',
-}: DataTableProps<T>) => {
-  const cellClass = (column: Column<T>) =>
-    [column.num ? 'num' : '', column.class ?? ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class="table-wrap" {...(titleId ? { tabIndex: 0, role: 'region', 'aria-labelledby': titleId } : {})}>
-      <table class={tableClass} aria-label={titleId ? undefined : label} aria-labelledby={titleId}>
-        <thead>
-          <tr>
-            {columns.map((column) => (
-              <th key={column.label} scope="col" class={column.num ? 'num' : undefined}>
-                {column.label}
-              </th>
-            ))}
+}: DataTableProps<T>) => (
+  <div class="table-wrap" {...(titleId ? { tabIndex: 0, role: 'region', 'aria-labelledby': titleId } : {})}>
+    <table class={tableClass} aria-label={titleId ? undefined : label} aria-labelledby={titleId}>
+      <thead>
+        <tr>
+          <ColumnHeaders columns={columns} />
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, index) => (
+          <tr key={rowKey(row, index)} {...rowData?.(row)}>
+            <RowCells columns={columns} row={row} stacking />
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, index) => (
-            <tr key={rowKey(row, index)} {...rowData?.(row)}>
-              {columns.map((column) => (
-                <td
-                  key={column.label}
-                  class={cellClass(column)}
-                  data-label={column.label}
-                  data-testid={column.testId}
-                >
-                  {column.cell(row)}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-};
+        ))}
+      </tbody>
+    </table>
+  </div>
+);

@@ -1,11 +1,7 @@
 import type { ComponentChildren } from 'preact';
+import { ColumnHeaders, RowCells, type Column } from './data-table.js';
 
-export interface GroupColumn<R> {
-  label: string;
-  cell: (row: R) => ComponentChildren;
-  /** A number: right-aligned, header and cells. */
-  num?: boolean;
-}
+export type GroupColumn<R> = Pick<Column<R>, 'label' | 'cell' | 'num'>;
 
 /**
  * Counts by group: one row per group (its name a row header), one column per measure, in a scrolling
@@ -42,22 +38,14 @@ export const GroupTable = <R,>({
       <thead>
         <tr>
           <th scope="col">{label}</th>
-          {columns.map((column) => (
-            <th key={column.label} scope="col" class={column.num ? 'num' : undefined}>
-              {column.label}
-            </th>
-          ))}
+          <ColumnHeaders columns={columns} />
         </tr>
       </thead>
       <tbody>
         {rows.map((row) => (
           <tr key={rowKey(row)} class={rowClass?.(row)}>
             <th scope="row">{name(row)}</th>
-            {columns.map((column) => (
-              <td key={column.label} class={column.num ? 'num' : undefined}>
-                {column.cell(row)}
-              </td>
-            ))}
+            <RowCells columns={columns} row={row} />
           </tr>
         ))}
       </tbody>
