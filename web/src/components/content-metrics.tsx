@@ -16,39 +16,26 @@ const COLUMNS = ['delivered', 'clicks', 'uniqueClicks', 'replies'] as const;
  * metrics have no such split.
  */
 export const ContentMetrics = ({ metrics }: { metrics: object }) => {
-  const { t, lang, number } = useI18n();
+  const { t, lang } = useI18n();
   const { byVariant, byTreatment } = contentMetricsOf(metrics);
-  const columns = COLUMNS.map((key): GroupColumn<GroupCounts> => ({
-    label: t.metrics[key],
-    num: true,
-    cell: (row) => number(row[key]),
-  }));
   const comparisons = treatmentComparisons(byTreatment);
   if (!byVariant.length && !byTreatment.length) return null;
   return (
     <div class="metrics__grid" data-testid="content-metrics">
-      {byVariant.length ? (
-        <GroupSection
-          caption={t.content.byVariant}
-          label={t.content.languageCol}
-          rows={byVariant}
-          rowKey={(row) => row.key}
-          columns={columns}
-          name={(row) => languageName(row.key, lang)}
-          testId="metrics-by-variant"
-        />
-      ) : null}
-      {byTreatment.length ? (
-        <GroupSection
-          caption={t.content.byTreatment}
-          label={t.content.treatmentCol}
-          rows={byTreatment}
-          rowKey={(row) => row.key}
-          columns={columns}
-          name={(row) => (row.key === 'holdout' ? t.content.holdoutCount : t.content.treatment(row.key))}
-          testId="metrics-by-treatment"
-        />
-      ) : null}
+      <CountsSection
+        caption={t.content.byVariant}
+        label={t.content.languageCol}
+        rows={byVariant}
+        name={(key) => languageName(key, lang)}
+        testId="metrics-by-variant"
+      />
+      <CountsSection
+        caption={t.content.byTreatment}
+        label={t.content.treatmentCol}
+        rows={byTreatment}
+        name={(key) => (key === 'holdout' ? t.content.holdoutCount : t.content.treatment(key))}
+        testId="metrics-by-treatment"
+      />
       {comparisons.length ? (
         <section aria-labelledby="comparison-title" data-testid="treatment-comparison">
           <h2 id="comparison-title">{t.content.comparison}</h2>
@@ -69,4 +56,32 @@ export const ContentMetrics = ({ metrics }: { metrics: object }) => {
       ) : null}
     </div>
   );
+};
+
+/** The counts of one split (language variants or treatments), a row per group; nothing when it has none. */
+const CountsSection = ({
+  rows,
+  name,
+  ...section
+}: {
+  caption: string;
+  label: string;
+  rows: readonly GroupCounts[];
+  name: (key: string) => string;
+  testId: string;
+}) => {
+  const { t, number } = useI18n();
+  return rows.length ? (
+    <GroupSection
+      {...section}
+      rows={rows}
+      rowKey={(row) => row.key}
+      name={(row) => name(row.key)}
+      columns={COLUMNS.map((key): GroupColumn<GroupCounts> => ({
+        label: t.metrics[key],
+        num: true,
+        cell: (row) => number(row[key]),
+      }))}
+    />
+  ) : null;
 };
