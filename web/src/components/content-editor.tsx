@@ -20,7 +20,7 @@ import {
   type ContentForm,
 } from '../content-form.js';
 import { useI18n } from '../i18n/index.js';
-import { describedBy } from './form.js';
+import { Button, describedBy } from './form.js';
 
 /** The placeholder problems of a text, beside it, in the reader's language (the API's catalogue). */
 export const TextProblems = ({ id, text }: { id: string; text: string }) => {
@@ -169,16 +169,15 @@ export const VariantTabs = ({
           <TextProblems id={problemsId} text={text} />
           {current !== DEFAULT_LANGUAGE && !text ? <p class="hint">{t.content.emptyVariant}</p> : null}
           {current !== DEFAULT_LANGUAGE && !readOnly ? (
-            <button
-              type="button"
-              class="button button--secondary"
+            <Button
+              variant="secondary"
               onClick={() => {
                 onContent(withoutVariant(content, current));
                 onActive(DEFAULT_LANGUAGE);
               }}
             >
               {t.content.removeVariant(name(current))}
-            </button>
+            </Button>
           ) : null}
         </div>
       </div>
@@ -227,14 +226,13 @@ export const VariantTabs = ({
                 }}
               />
             </div>
-            <button
-              type="button"
-              class="button button--secondary"
+            <Button
+              variant="secondary"
               disabled={!choice && !typed.trim()}
               onClick={() => add(typed.trim() || choice)}
             >
               {t.content.addLanguage}
-            </button>
+            </Button>
           </div>
         </div>
       )}
@@ -381,13 +379,12 @@ export const TreatmentsSection = ({
                   </div>
                 ) : null}
                 {!readOnly && content.treatments.length > MIN_TREATMENTS ? (
-                  <button
-                    type="button"
-                    class="button button--secondary"
+                  <Button
+                    variant="secondary"
                     onClick={() => onContent(removeTreatment(content, treatment.id))}
                   >
                     {t.content.removeTreatment(treatment.id)}
-                  </button>
+                  </Button>
                 ) : null}
               </li>
             );
@@ -435,30 +432,18 @@ export const TreatmentsSection = ({
           {testing ? (
             <>
               {content.treatments.length < MAX_TREATMENTS ? (
-                <button
-                  type="button"
-                  class="button button--secondary"
-                  onClick={() => onContent(addTreatment(content, message))}
-                >
+                <Button variant="secondary" onClick={() => onContent(addTreatment(content, message))}>
                   {t.content.addTreatment}
-                </button>
+                </Button>
               ) : null}
-              <button
-                type="button"
-                class="button button--secondary"
-                onClick={() => onContent(stopTest(content))}
-              >
+              <Button variant="secondary" onClick={() => onContent(stopTest(content))}>
                 {t.content.stopTest}
-              </button>
+              </Button>
             </>
           ) : (
-            <button
-              type="button"
-              class="button button--secondary"
-              onClick={() => onContent(startTest(content, message))}
-            >
+            <Button variant="secondary" onClick={() => onContent(startTest(content, message))}>
               {t.content.startTest}
-            </button>
+            </Button>
           )}
         </div>
       )}
