@@ -58,6 +58,9 @@ export const optOutCodec = {
   phoneOfListItem: (item: Item): string => parseItem(OPT_OUT, z.object({ listSk: z.string() }), item).listSk,
 } as const;
 
+/** The language variant and A/B treatment of the campaign message a reply or a click follows (metrics). */
+const StoredMessageTags = { lang: z.string().optional(), treatment: z.string().optional() };
+
 const INBOUND = 'Inbound';
 const StoredInbound = z.object({
   partnerId: z.string(),
@@ -67,8 +70,7 @@ const StoredInbound = z.object({
   at: z.string(),
   receivedAt: z.string(),
   campaignId: z.string().optional(),
-  lang: z.string().optional(),
-  treatment: z.string().optional(),
+  ...StoredMessageTags,
   optOut: z.boolean(),
   optOutRefused: z.string().optional(),
 });
@@ -285,8 +287,7 @@ const StoredClick = z.object({
   i: z.number(),
   carrier: z.string(),
   province: z.string().optional(),
-  lang: z.string().optional(),
-  treatment: z.string().optional(),
+  ...StoredMessageTags,
   test: z.boolean().optional(),
   clicks: z.number().default(0),
   firstAt: z.string(),
