@@ -4,12 +4,7 @@ import type { CampaignEstimate } from './campaign.js';
 import { treatmentsOf, type TreatmentId } from './content/assignment.js';
 import { contentChooser, splitOf, textsOf, contentFields, type Content } from './content/content.js';
 import { DEFAULT_LANGUAGE } from './content/languages.js';
-import {
-  parseTemplate,
-  renderTemplate,
-  type ParsedTemplate,
-  type TemplateField,
-} from './content/template.js';
+import { renderTemplate, textPreparer, type TemplateField } from './content/template.js';
 import type { PartnerView } from './partner.js';
 import { routingTable } from './routing.js';
 import { estimateMessage, measureMessage, type SmsEncoding } from './sms-encoding.js';
@@ -142,11 +137,8 @@ export const surveyCampaign = async (
   };
 
   const texts = new Map<string, TextTally>();
-  /** Each text parsed once; one without fields is also measured once, there (no lookup per recipient). */
-  const templates = new Map<
-    string,
-    { parsed: ParsedTemplate; keys: readonly string[]; measured?: ReturnType<typeof measureMessage> }
-  >();
+  /** Each text parsed once; one without fields is also measured once, not per recipient. */
+  const templates = textPreparer(measure);
   for (const { id } of treatmentsOf(splitOf(content))) {
     for (const [language, text] of byLanguage(textsOf(content, id))) {
       texts.set(keyOf(id, language), {
@@ -160,11 +152,6 @@ export const surveyCampaign = async (
         ucs2: false,
         nonGsmCharacters: new Set(),
       });
-      if (!templates.has(text)) {
-        const parsed = parseTemplate(text);
-        const keys = [...new Set(parsed.parts.flatMap((part) => (part.kind === 'field' ? [part.key] : [])))];
-        templates.set(text, keys.length ? { parsed, keys } : { parsed, keys, measured: measure(text) });
-      }
     }
   }
   const fields = new Map<string, FieldTally>(
@@ -217,7 +204,7 @@ export const surveyCampaign = async (
         byProvince[province] = (byProvince[province] ?? 0) + 1;
       }
 
-      const template = templates.get(choice.text) ?? { parsed: parseTemplate(choice.text), keys: [] };
+      const template = templates(choice.text);
       const attributes = member.attributes;
       const rendered = template.keys.length
         ? renderTemplate(template.parsed, { value: (key) => attributes?.[key] })

@@ -149,6 +149,33 @@ export const fieldsOf = (text: string): TemplateField[] => {
   return [...fields.values()];
 };
 
+/** A text prepared once for many recipients: parsed, its field keys, and measured when it has no field. */
+export interface PreparedText<M> {
+  parsed: ParsedTemplate;
+  /** The keys of its fields, each once, in the order they first appear. */
+  keys: readonly string[];
+  /** What `measure` gave for a text without fields (the same for every recipient); absent otherwise. */
+  measured?: M;
+}
+
+/**
+ * Memoised per text (the send path's materialiser and the estimate prepare each campaign text this way):
+ * each distinct text is parsed once, and one without fields is also measured once.
+ */
+export const textPreparer = <M>(measure: (text: string) => M) => {
+  const prepared = new Map<string, PreparedText<M>>();
+  return (text: string): PreparedText<M> => {
+    let known = prepared.get(text);
+    if (!known) {
+      const parsed = parseTemplate(text);
+      const keys = [...new Set(parsed.parts.flatMap((part) => (part.kind === 'field' ? [part.key] : [])))];
+      known = keys.length ? { parsed, keys } : { parsed, keys, measured: measure(text) };
+      prepared.set(text, known);
+    }
+    return known;
+  };
+};
+
 export interface RenderOptions {
   /** The recipient's value for a key, if any (an empty string counts as none). */
   value: (key: string) => string | undefined;

@@ -3,7 +3,7 @@ import type { Campaign } from '#core/campaign.js';
 import { HOLDOUT, type Group } from '#core/content/assignment.js';
 import { allTexts, contentChooser, textsOf, type Content } from '#core/content/content.js';
 import { DEFAULT_LANGUAGE } from '#core/content/languages.js';
-import { fieldsOf, parseTemplate, renderTemplate, type ParsedTemplate } from '#core/content/template.js';
+import { parseTemplate, renderTemplate, textPreparer, type ParsedTemplate } from '#core/content/template.js';
 import { estimateMessage, type SmsEncoding } from '#core/sms-encoding.js';
 import type { Batch, BatchMessage } from './batch.js';
 
@@ -48,29 +48,12 @@ const hasVariants = (content: Content) =>
   Object.keys(content.variants ?? {}).length > 0 ||
   (content.treatments ?? []).some((t) => Object.keys(t.variants ?? {}).length > 0);
 
-/** Memoised per text: parsing, its field keys, and (for a text without fields) its segments. */
-const textCache = (shortLinkLength: number) => {
-  const cache = new Map<string, { parsed: ParsedTemplate; keys: string[]; segments?: number }>();
-  return (text: string) => {
-    let known = cache.get(text);
-    if (!known) {
-      const keys = fieldsOf(text).map((f) => f.key);
-      known = {
-        parsed: parseTemplate(text),
-        keys,
-        ...(keys.length ? {} : { segments: estimateMessage(text, { shortLinkLength }).segments }),
-      };
-      cache.set(text, known);
-    }
-    return known;
-  };
-};
-
 export const contentPlan = (campaign: Campaign, shortLinkLength: number): ContentPlan => {
   const content = contentOf(campaign);
   const languages = hasVariants(content);
   const split = Boolean(content.treatments?.length || content.holdoutPercent);
-  const texts = textCache(shortLinkLength);
+  const segmentsOf = (text: string) => estimateMessage(text, { shortLinkLength }).segments;
+  const texts = textPreparer(segmentsOf);
   // Split, texts and variant choices prepared once for the whole campaign, not per recipient.
   const choose = contentChooser(content, campaign.id);
   return {
@@ -87,10 +70,7 @@ export const contentPlan = (campaign: Campaign, shortLinkLength: number): Conten
         if (value) values[key] = value;
       }
       const segments =
-        text.segments ??
-        estimateMessage(renderTemplate(text.parsed, { value: (key) => values[key] }).text, {
-          shortLinkLength,
-        }).segments;
+        text.measured ?? segmentsOf(renderTemplate(text.parsed, { value: (key) => values[key] }).text);
       return {
         group: choice.group,
         ...(languages && choice.language ? { lang: choice.language } : {}),
