@@ -161,7 +161,7 @@ async function* membersOf(audiences: AudienceReader, ids: readonly string[]): As
 }
 
 /** The content fields a create or PATCH input sets (absent ones stay absent). */
-const contentOf = (
+const contentFieldsOf = (
   input: Partial<Pick<CampaignInput, 'variants' | 'treatments' | 'holdoutPercent'>>,
 ): Partial<Pick<Campaign, 'variants' | 'treatments' | 'holdoutPercent'>> => ({
   ...(input.variants !== undefined ? { variants: input.variants } : {}),
@@ -238,7 +238,7 @@ export const createCampaign = async (
     id,
     name: input.name,
     message: input.message,
-    ...contentOf(input),
+    ...contentFieldsOf(input),
     audienceIds: input.audienceIds,
     ...(input.filters ? { filters: input.filters } : {}),
     ...(input.partnerIds ? { partnerIds: input.partnerIds } : {}),

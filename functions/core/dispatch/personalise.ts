@@ -13,7 +13,8 @@ import type { Batch, BatchMessage } from './batch.js';
  * the batch holds, so a send reads nothing per message.
  */
 
-export const contentOf = (
+/** The campaign's content (texts, treatments, holdout) as the content rules take it. */
+export const contentOfCampaign = (
   campaign: Pick<Campaign, 'message' | 'variants' | 'treatments' | 'holdoutPercent'>,
 ): Content => ({
   message: campaign.message,
@@ -49,7 +50,7 @@ const hasVariants = (content: Content) =>
   (content.treatments ?? []).some((t) => Object.keys(t.variants ?? {}).length > 0);
 
 export const contentPlan = (campaign: Campaign, shortLinkLength: number): ContentPlan => {
-  const content = contentOf(campaign);
+  const content = contentOfCampaign(campaign);
   const languages = hasVariants(content);
   const split = Boolean(content.treatments?.length || content.holdoutPercent);
   const segmentsOf = (text: string) => estimateMessage(text, { shortLinkLength }).segments;
@@ -94,7 +95,7 @@ export type RenderedMessage =
  * out with a hole.
  */
 export const messageRenderer = (campaign: Campaign) => {
-  const content = contentOf(campaign);
+  const content = contentOfCampaign(campaign);
   const parsed = new Map<string, ParsedTemplate>();
   const parse = (text: string) => {
     let known = parsed.get(text);

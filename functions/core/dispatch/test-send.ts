@@ -15,7 +15,7 @@ import { maskPhone, normalizeVietnameseMobile } from '#core/phone.js';
 import type { Actor } from '#core/roles.js';
 import { partnersFor } from '#core/routing.js';
 import { messageId, planBatches, type Batch } from './batch.js';
-import { contentOf } from './personalise.js';
+import { contentOfCampaign } from './personalise.js';
 import type { BatchQueue, BatchStore } from './ports.js';
 
 /** Test batches live beside the campaign's own, numbered from here so they never meet. */
@@ -158,7 +158,7 @@ const membersOf = async (
  * no value for shows as `[name]`, so the tester sees where the value goes.
  */
 const testContent = (campaign: Campaign, phone: string, member: AudienceMember | undefined) => {
-  const content = contentOf(campaign);
+  const content = contentOfCampaign(campaign);
   const split = splitOf(content);
   const group = groupOf(split, campaign.id, phone);
   const treatment = group === HOLDOUT ? (treatmentsOf(split)[0]?.id ?? 'A') : group;
