@@ -27,6 +27,10 @@ const NONE = { phones: new Set<string>() };
 const plan = (rows: SubscriberRows, phones: readonly string[] = []) =>
   planImport(rows.rows, { phones: new Set(phones) }, rows);
 const csv = (text: string) => subscriberRowsFromCsv(text);
+/** The member of 0981234567 as imported (a Viettel number), before any column of the file is read. */
+const VIETTEL = { phone: '+84981234567', carrier: 'viettel' } as const satisfies AudienceMember;
+/** The same member with a province: where the tests change language and attributes alone. */
+const IN_HUE = { ...VIETTEL, province: 'Huế' } as const satisfies AudienceMember;
 
 describe('attribute columns of an imported file', () => {
   it('keys each other column by attributeKey and keeps its header as written', () => {
@@ -39,8 +43,7 @@ describe('attribute columns of an imported file', () => {
     ]);
     expect(plan(rows).members).toEqual([
       {
-        phone: '+84981234567',
-        carrier: 'viettel',
+        ...VIETTEL,
         attributes: { ho_va_ten: 'Nguyễn An', so_ho: '12', tinh_tp_moi: 'x', ngay_sinh: '2001-02-03' },
       },
     ]);
@@ -138,12 +141,7 @@ describe('attribute columns of an imported file', () => {
     expect({ ...fromXlsx, rows: undefined }).toEqual({ ...fromCsv, rows: undefined });
     expect(plan(fromXlsx)).toEqual(plan(fromCsv));
     expect(plan(fromXlsx).members).toEqual([
-      {
-        phone: '+84981234567',
-        carrier: 'viettel',
-        language: 'hmn',
-        attributes: { ho_va_ten: 'Giàng A Páo', thon_ban: 'Bản Phố' },
-      },
+      { ...VIETTEL, language: 'hmn', attributes: { ho_va_ten: 'Giàng A Páo', thon_ban: 'Bản Phố' } },
       { phone: '+84912345678', carrier: 'vinaphone', attributes: { ho_va_ten: 'Lò Văn Hùng' } },
     ]);
   });
@@ -218,26 +216,12 @@ describe('a re-imported phone', () => {
   });
 
   it('replaces only what the file has columns for, and an empty cell removes the value', () => {
-    const member: AudienceMember = {
-      phone: '+84981234567',
-      carrier: 'viettel',
-      province: 'Huế',
-      language: 'km',
-      attributes: { ten: 'An', so_ho: '3' },
-    };
+    const member: AudienceMember = { ...IN_HUE, language: 'km', attributes: { ten: 'An', so_ho: '3' } };
     expect(
       withUpdate(member, { setLanguage: false, setAttributes: true, attributes: { ten: 'Ân' } }),
-    ).toEqual({
-      phone: '+84981234567',
-      carrier: 'viettel',
-      province: 'Huế',
-      language: 'km',
-      attributes: { ten: 'Ân' },
-    });
+    ).toEqual({ ...IN_HUE, language: 'km', attributes: { ten: 'Ân' } });
     expect(withUpdate(member, { setLanguage: true, setAttributes: false })).toEqual({
-      phone: '+84981234567',
-      carrier: 'viettel',
-      province: 'Huế',
+      ...IN_HUE,
       attributes: { ten: 'An', so_ho: '3' },
     });
     const same = {
@@ -262,8 +246,7 @@ describe('a re-imported phone', () => {
     });
     const tally = emptyTally();
     tallyMember(tally, {
-      phone: '+84981234567',
-      carrier: 'viettel',
+      ...VIETTEL,
       language: 'tyz',
       attributes: { ten: 'An' },
     });
@@ -330,9 +313,7 @@ describe('audience counters of languages and attributes', () => {
 describe('member lines with language and attributes', () => {
   it('round-trips them, and reads a line stored before them unchanged', () => {
     const member: AudienceMember = {
-      phone: '+84981234567',
-      carrier: 'viettel',
-      province: 'Huế',
+      ...IN_HUE,
       language: 'vi-x-khongdau',
       attributes: attributeRecord([
         ['ho_va_ten', 'Nguyễn "An"\\'],
@@ -340,21 +321,15 @@ describe('member lines with language and attributes', () => {
       ]),
     };
     expect(decodeMember(encodeMember(member))).toEqual(member);
-    expect(encodeMember({ phone: '+84981234567', carrier: 'viettel', language: 'km' })).toBe(
-      '+84981234567\tviettel\t\t\t\t\tkm',
-    );
+    expect(encodeMember({ ...VIETTEL, language: 'km' })).toBe('+84981234567\tviettel\t\t\t\t\tkm');
     expect(decodeMember('+84981234567\tviettel\tHuế\t\ths\tPhú Vang')).toEqual({
-      phone: '+84981234567',
-      carrier: 'viettel',
-      province: 'Huế',
+      ...IN_HUE,
       tags: ['hs'],
       commune: 'Phú Vang',
     });
   });
 
   it('plans nothing different for JSON rows, which carry no attribute columns', () => {
-    expect(planImport([{ row: 1, phone: '0981234567' }], NONE).members).toEqual([
-      { phone: '+84981234567', carrier: 'viettel' },
-    ]);
+    expect(planImport([{ row: 1, phone: '0981234567' }], NONE).members).toEqual([VIETTEL]);
   });
 });
