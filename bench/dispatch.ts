@@ -1,29 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dynamoDocumentClient } from '#adapters/clients.js';
-import { keys } from '#adapters/table.js';
-import type { CarrierSimulator, SimulatorCounters } from '#local/simulators/index.js';
+import type { CarrierSimulator } from '#local/simulators/index.js';
 import type { Runtime } from '#local/runtime.js';
-import {
-  addPartner,
-  call,
-  registerPartner,
-  sendCampaign,
-  simulatorOptions,
-  startBenchRuntime,
-} from './campaign.js';
+import { addPartner, call, sendCampaign, startBenchRuntime } from './campaign.js';
 import { countRequests, writeRequests, type RequestCounts } from './counters.js';
 import { generateSubscribersCsv } from './import.js';
-import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
 
 /**
  * Dispatch end to end on this machine: the local runtime (API, scheduler, dispatcher) on an in-memory
  * DynamoDB Local, sending to carrier simulators. Prints messages/s for 100,000 recipients, DynamoDB write
- * requests per message, pacing accuracy at 50, 200 and 1,000 TPS, and peak memory.
+ * requests per message and peak memory. Pacing at the partners is bench/pacing.ts.
  */
 const THROUGHPUT_ROWS = 100_000;
-const PACING_TPS = [50, 200, 1000];
-const PACING_SECONDS = 12;
 
 const javaPeakRssMb = (endpoint: string): number | undefined => {
   try {
@@ -39,76 +28,7 @@ const javaPeakRssMb = (endpoint: string): number | undefined => {
   }
 };
 
-/**
- * Pacing as the partner saw it, over rolling seconds of its own arrival times: the busiest rolling second
- * (≤ tps), and the rate from its first batch to its last (those of the last moment left out) ÷ tps.
- */
-const pacing = (counters: SimulatorCounters, tps: number) => {
-  const { arrivals } = counters;
-  const first = Math.min(...arrivals.map(([at]) => at));
-  const last = Math.max(...arrivals.map(([at]) => at));
-  const before = arrivals.filter(([at]) => at < last).reduce((sum, [, n]) => sum + n, 0);
-  return {
-    achieved: before / Math.max(0.001, (last - first) / 1000) / tps,
-    busiest: counters.maxOfferedInAnySecond,
-    seconds: (last - first) / 1000,
-  };
-};
-
 const number = (n: number) => n.toLocaleString('en-US');
-
-/**
- * Requests to one partner's pacing log from now on: conditional puts (failed ones too) and reads, and the
- * moment each successful put reserved (the log's last entry is always the moment just reserved).
- */
-const rateLogRequests = (counts: RequestCounts, partnerId: string) => {
-  const tally = { puts: 0, gets: 0, failed: 0, moments: [] as number[] };
-  counts.watch = ({ operation, pk, failed, item }) => {
-    if (pk !== keys.rate(partnerId).pk) return;
-    if (operation === 'PutItem') tally.puts++;
-    if (operation === 'GetItem') tally.gets++;
-    if (failed) tally.failed++;
-    const log = item?.log;
-    if (operation === 'PutItem' && !failed && Array.isArray(log) && log.length >= 2)
-      tally.moments.push(Number(log.at(-2)));
-  };
-  return tally;
-};
-
-const ms = (n: number) => `${n >= 0 ? '+' : ''}${Math.round(n)}`;
-
-/**
- * BENCH_PACING_TRACE=1: each throttled batch with the rolling second at the partner that overflowed: every
- * batch in it, its reserved moment, when it was sent (its body's timestamp) and when it arrived, relative
- * to the first arrival of the run; and how late batches were sent and how long they took to arrive.
- */
-const tracePacing = (counters: SimulatorCounters, moments: readonly number[]) => {
-  const { offers } = counters;
-  const sorted = [...moments].sort((a, b) => a - b);
-  const reservedFor = (sentAt: number) => sorted.filter((m) => m <= sentAt + 1).at(-1) ?? NaN;
-  const origin = offers[0]?.arrivedAt ?? 0;
-  const rows = offers.map((offer) => ({ ...offer, reservedAt: reservedFor(offer.sentAt) }));
-  const line = (row: (typeof rows)[number]) =>
-    `reserved ${ms(row.reservedAt - origin)} sent ${ms(row.sentAt - row.reservedAt)} arrived ${ms(row.arrivedAt - row.sentAt)} (at ${ms(row.arrivedAt - origin)}) ${row.messages} msgs${row.throttled ? ' THROTTLED' : ''}`;
-  const late = rows.map((r) => r.sentAt - r.reservedAt).sort((a, b) => a - b);
-  const transit = rows.map((r) => r.arrivedAt - r.sentAt).sort((a, b) => a - b);
-  const quantiles = (list: number[]) =>
-    [0.5, 0.9, 1].map((q) => list[Math.min(list.length - 1, Math.floor(q * list.length))] ?? NaN).join(' / ');
-  console.log(`             sent after moment (ms, p50 / p90 / max): ${quantiles(late)}`);
-  console.log(`             sent → arrived    (ms, p50 / p90 / max): ${quantiles(transit)}`);
-  for (const [index, row] of rows.entries()) {
-    if (!row.throttled) continue;
-    console.log(`             throttled batch ${index}: ${line(row)}; its rolling second at the partner:`);
-    for (const other of rows)
-      if (other.arrivedAt > row.arrivedAt - 1000 && other.arrivedAt <= row.arrivedAt && !other.throttled)
-        console.log(`               ${line(other)}`);
-  }
-  // Every batch, as reserved moment / sent after it / arrived after that (relative to the first arrival) × messages.
-  if (process.env.BENCH_PACING_TRACE === 'all')
-    console.log(
-      `             batches: ${rows.map((r) => `${Math.round(r.reservedAt - origin)}/${ms(r.sentAt - r.reservedAt)}/${ms(r.arrivedAt - r.sentAt)}×${r.messages}${r.throttled ? '!' : ''}`).join(' ')}`,
-    );
-};
 
 const LINK = '{{link:https://bocongan.gov.vn/111}}';
 
@@ -210,57 +130,18 @@ export async function dispatchBenchmark(): Promise<void> {
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const simulators: CarrierSimulator[] = [];
-  const processes: SimulatorProcess[] = [];
   try {
     const csv = generateSubscribersCsv(THROUGHPUT_ROWS);
-    // BENCH_DISPATCH=pacing: the pacing part alone; =content: the throughput run with content alone.
-    const only = process.env.BENCH_DISPATCH;
-    if (only !== 'pacing' && only !== 'content') await throughputPart(runtime, csv, counts, simulators);
-    if (only !== 'pacing') await throughputPart(runtime, csv, counts, simulators, true);
-    if (only === 'content') return;
+    // BENCH_DISPATCH=content: the throughput run with content alone.
+    if (process.env.BENCH_DISPATCH !== 'content') await throughputPart(runtime, csv, counts, simulators);
+    await throughputPart(runtime, csv, counts, simulators, true);
 
-    // 2. Pacing: one partner at a time, about 12 seconds of traffic at its TPS, each partner's simulator in
-    // a process of its own (BENCH_SIMULATORS=inprocess: in the runtime's, sharing its event loop).
-    const separate = process.env.BENCH_SIMULATORS !== 'inprocess';
-    console.log(
-      `\nPacing (one partner, ~12 s of traffic each, by its arrival times; achieved = rate / tps, busiest rolling second; simulators ${separate ? 'in their own processes' : 'in the runtime process'})`,
-    );
-    const lines = csv.split('\r\n');
-    for (const tps of PACING_TPS) {
-      const id = `pace-${tps}`;
-      let simulator: CarrierSimulator | SimulatorProcess;
-      if (separate) {
-        simulator = await startSimulatorProcess(simulatorOptions(id, ['*'], tps));
-        processes.push(simulator);
-        await registerPartner(runtime, simulator, ['*'], tps);
-      } else {
-        const inProcess = await addPartner(runtime, id, ['*'], tps);
-        simulators.push(inProcess);
-        simulator = inProcess;
-      }
-      const rows = lines.slice(1, 1 + tps * PACING_SECONDS);
-      const log = rateLogRequests(counts, id);
-      const run = await sendCampaign(runtime, `${lines[0]}\r\n${rows.join('\r\n')}\r\n`, [id]);
-      const counters = await simulator.counters();
-      const result = pacing(counters, tps);
-      const batches = counters.arrivals.length;
-      console.log(
-        `  ${String(tps).padStart(5)} TPS: achieved ${result.achieved.toFixed(3)} of tps (goal ≥ 0.97), busiest rolling second offered ${result.busiest} (cap ${tps}), over ${result.seconds.toFixed(1)} s, ${counters.throttled} throttled, ${run.seconds.toFixed(1)} s`,
-      );
-      // One write per batch; more is a moment given back or a late send recorded, fewer is reservations of
-      // several consumers made in one write.
-      console.log(
-        `             pacing log: ${(log.puts / batches).toFixed(2)} writes and ${(log.gets / batches).toFixed(2)} reads per batch (${log.puts - batches} beyond one a batch, ${log.failed} collisions)`,
-      );
-      if (process.env.BENCH_PACING_TRACE) tracePacing(counters, log.moments);
-    }
     clearInterval(sampler);
     console.log(
       `\nPeak RSS: local runtime (node) ${Math.round(peakRss / 1024 / 1024)} MB; DynamoDB Local (java) ${javaPeakRssMb(String(process.env.AWS_ENDPOINT_URL_DYNAMODB)) ?? '?'} MB`,
     );
   } finally {
     clearInterval(sampler);
-    for (const simulator of processes) await simulator.close();
     await stop(simulators);
   }
 }

@@ -303,17 +303,23 @@ const acquire = async <Stop>(
   afterWaiting: () => Promise<Stop | undefined>,
 ): Promise<{ moment: Date } | { stop: Stop }> => {
   let missed: Date | undefined;
+  let waited = false;
   const waitingSince = deps.now();
   for (;;) {
-    const {
-      at: moment,
-      reserved,
-      leadMs,
-    } = await deps.limiter.reserve(partner.id, count, partner.tps, deps.now(), {
+    const reserving = deps.limiter.reserve(partner.id, count, partner.tps, deps.now(), {
       horizonMs: RESERVE_HORIZON_MS,
       waitingSince,
       ...(missed ? { replacing: missed } : {}),
     });
+    // After a wait the campaign is read again while the batch reserves, not before: read first, the read
+    // came on top of the limiter's lead and the moment free was already past (a gap at the partner in
+    // every window, 0.957 of 200 TPS with a 40–120 ms store). A batch stopped now leaves its moment
+    // unused (counted for nothing: only safe).
+    const [{ at: moment, reserved, leadMs }, stop] = await Promise.all([
+      reserving,
+      waited ? afterWaiting() : undefined,
+    ]);
+    if (stop !== undefined) return { stop };
     const at = moment.getTime();
     if (!reserved) {
       // A backlog: ask again when the moment is within the horizon, which counts from now + the limiter's
@@ -324,8 +330,7 @@ const acquire = async <Stop>(
         Math.max(0, at - leadMs - RESERVE_HORIZON_MS - deps.now().getTime()) +
           deps.random() * (RESERVE_HORIZON_MS / 2),
       );
-      const stop = await afterWaiting();
-      if (stop !== undefined) return { stop };
+      waited = true;
       continue;
     }
     if (at > deps.now().getTime()) {
