@@ -43,6 +43,12 @@ import { readRetentionConfig } from './config.js';
  * | Replies of a campaign, newest first  | query index `lists`, listPk = REPLIES#{campaignId}, descending                   |
  * | Recipient index: phones of a campaign by last 2 digits | RECIPIENTS#{last 2 digits} | {materializedAt}#{campaignId}#{first seq} | — (ttl RETENTION_DAYS) |
  * | Campaigns that sent to a phone lately| query pk = RECIPIENTS#{last 2 digits}, sk >= {now - 7 days}, newest first      |
+ * | Member index: where a phone is a member, by last 2 digits | MEMBERS#{last 2 digits} | {audienceId}#{importId} | — (entries `phone:chunk seq`, one item per import and bucket) |
+ * | Audiences holding a phone (erasure, export) | query pk = MEMBERS#{last 2 digits}: O(imports), never the members |
+ * | Inbound messages from a phone (erasure, export) | query index `byStatus`, statusPk = INBOUND_FROM#{E.164 phone} |
+ * | Batches holding a phone (erasure, export) | query pk = RECIPIENTS#{last 2 digits}, every item within retention |
+ * | Opt-out of an erased phone         | OPTOUT#hmac:{HMAC-SHA256 hex} | OPTOUT      | OPTOUTS / hmac:{hex}             |
+ * | Subscriber data audit (export, erasure) | SUBSCRIBERAUDIT     | {at}#{id}             | — (phone masked)                 |
  * | Short-link prefix of a campaign      | LINKPREFIX#{3-char prefix} | LINKPREFIX        | —                                |
  * | Click on one recipient's short link  | CLICK#{code}           | CLICK                 | CLICKS#{campaignId} / {code} (ttl RETENTION_DAYS after the last click) |
  * | Clicked links of a campaign (reports)| query index `lists`, listPk = CLICKS#{campaignId}: one item per clicked link     |
@@ -206,6 +212,18 @@ export const keys = {
     sk: `${materializedAt}#${campaignId}#${String(firstSeq).padStart(9, '0')}`,
   }),
   recipientIndexPk: (bucket: string) => `RECIPIENTS#${bucket}`,
+  memberIndex: (bucket: string, audienceId: string, importId: string) => ({
+    pk: `MEMBERS#${bucket}`,
+    sk: `${audienceId}#${importId}`,
+  }),
+  memberIndexPk: (bucket: string) => `MEMBERS#${bucket}`,
+  inboundFrom: (phone: string, receivedAt: string, partnerId: string, id: string) => ({
+    statusPk: `INBOUND_FROM#${phone}`,
+    statusSk: `${receivedAt}#${partnerId}#${id}`,
+  }),
+  inboundFromPk: (phone: string) => `INBOUND_FROM#${phone}`,
+  subscriberAudit: (at: string, id: string) => ({ pk: 'SUBSCRIBERAUDIT', sk: `${at}#${id}` }),
+  subscriberAuditPk: 'SUBSCRIBERAUDIT',
   linkPrefix: (prefix: string) => ({ pk: `LINKPREFIX#${prefix}`, sk: 'LINKPREFIX' }),
   click: (code: string) => ({ pk: `${CLICK_PREFIX}${code}`, sk: 'CLICK' }),
   clickList: (campaignId: string, code: string) => ({ listPk: `CLICKS#${campaignId}`, listSk: code }),

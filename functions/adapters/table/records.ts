@@ -10,6 +10,7 @@ import { OPT_OUT_SOURCES, type OptOut } from '#core/opt-out.js';
 import { PartnerView, type Partner } from '#core/partner.js';
 import { SettingsView, type Settings } from '#core/settings.js';
 import type { Inbound } from '#core/webhooks/inbound.js';
+import type { SubscriberAuditEntry } from '#core/subscriber-data.js';
 import type { RecipientIndexItem } from '#core/webhooks/service.js';
 import { keyParts, keys, retentionTtl, TTL_ATTRIBUTE } from '#adapters/table.js';
 import { defined, entityCodec, parseItem, type Item } from './codec.js';
@@ -78,6 +79,7 @@ const StoredInbound = z.object({
  */
 export const inboundCodec = entityCodec(INBOUND, StoredInbound, (inbound: Inbound) => ({
   ...keys.inbound(inbound.partnerId, inbound.id),
+  ...keys.inboundFrom(inbound.from, inbound.receivedAt, inbound.partnerId, inbound.id),
   [TTL_ATTRIBUTE]: retentionTtl(inbound.receivedAt),
   ...(inbound.campaignId
     ? keys.replyList(inbound.campaignId, inbound.at, inbound.partnerId, inbound.id)
@@ -369,6 +371,38 @@ export const recipientIndexCodec = {
     const { sk, campaignId, entries } = parseItem(RECIPIENT_INDEX, StoredRecipientIndex, item);
     return { campaignId, materializedAt: keyParts.materializedAtOfRecipientSk(sk), entries };
   },
+} as const;
+
+const MEMBER_INDEX = 'MemberIndex';
+const StoredMemberIndex = z.object({
+  pk: z.string(),
+  sk: z.string(),
+  audienceId: z.string(),
+  importId: z.string(),
+  entries: z.array(z.string()).default([]),
+});
+/** Where an import put each phone, by last 2 digits: `MEMBERS#{bucket}` / `{audienceId}#{importId}`. */
+export const memberIndexCodec = {
+  entity: MEMBER_INDEX,
+  toItem: (bucket: string, audienceId: string, importId: string, entries: readonly string[]): Item => ({
+    ...keys.memberIndex(bucket, audienceId, importId),
+    entity: MEMBER_INDEX,
+    audienceId,
+    importId,
+    entries: [...entries],
+  }),
+  fromItem: (item: Item) => parseItem(MEMBER_INDEX, StoredMemberIndex, item),
+} as const;
+
+const SUBSCRIBER_AUDIT = 'SubscriberAudit';
+/** An export or erasure of a subscriber's data: `SUBSCRIBERAUDIT` / `{at}#{id}`, the phone masked. */
+export const subscriberAuditCodec = {
+  entity: SUBSCRIBER_AUDIT,
+  toItem: (entry: SubscriberAuditEntry): Item => ({
+    ...keys.subscriberAudit(entry.at, entry.id),
+    entity: SUBSCRIBER_AUDIT,
+    ...entry,
+  }),
 } as const;
 
 const PORTED = 'Ported';
