@@ -10,7 +10,8 @@ import { queryPage, queryPages } from './cursor.js';
 import { batchWriteAll, type WriteRequest } from './dynamo-batch.js';
 import { logger } from './logger.js';
 import { INDEX, keys } from './table.js';
-import { audienceChunkCodec, audienceCodec } from './table/records.js';
+import { audienceChunkCodec, audienceCodec, memberIndexCodec } from './table/records.js';
+import { bucketOf } from '#core/webhooks/recipients.js';
 
 /**
  * Audiences in the single table. Members are stored a few hundred to an item ("chunks" under the
@@ -78,6 +79,24 @@ const addPhones = (text: unknown, phones: Set<string>) => {
     phones.add(end === -1 ? line : line.slice(0, end));
   }
 };
+
+/** Bucket (last two digits) → `phone:chunk seq` entries of an import's chunks (the member index). */
+const memberBuckets = (chunks: readonly string[]): Map<string, string[]> => {
+  const buckets = new Map<string, string[]>();
+  chunks.forEach((text, seq) => {
+    const phones = new Set<string>();
+    addPhones(text, phones);
+    for (const phone of phones) {
+      const bucket = bucketOf(phone);
+      const list = buckets.get(bucket) ?? [];
+      list.push(`${phone}:${seq}`);
+      buckets.set(bucket, list);
+    }
+  });
+  return buckets;
+};
+
+const ALL_BUCKETS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 
 /** Encodes members into chunks of at most MEMBERS_PER_CHUNK members and MAX_CHUNK_BYTES (UTF-8). */
 export const chunkMembers = (members: readonly AudienceMember[]): string[] => {
@@ -212,11 +231,16 @@ export const dynamoAudienceStore = (
 
     async addMembers(audienceId, importId, members) {
       // On failure, importSubscribers calls abandonImport, which removes whatever was written.
-      await batchWrite(
-        chunkMembers(members).map((text, seq) => ({
+      const chunks = chunkMembers(members);
+      await batchWrite([
+        ...chunks.map((text, seq) => ({
           PutRequest: { Item: audienceChunkCodec.toItem(audienceId, importId, seq, text) },
         })),
-      );
+        // At most 100 more items an import, whatever its size: where each phone is, for erasure and export.
+        ...[...memberBuckets(chunks)].map(([bucket, entries]) => ({
+          PutRequest: { Item: memberIndexCodec.toItem(bucket, audienceId, importId, entries) },
+        })),
+      ]);
     },
 
     async finishImport(audienceId, lease, totals) {
@@ -288,6 +312,8 @@ export const dynamoAudienceStore = (
       const prefix = `${keys.audienceChunkPrefix}${lease.id}#`;
       for await (const key of chunkItems(audienceId, { prefix, keysOnly: true }))
         chunks.push({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } });
+      for (const bucket of ALL_BUCKETS)
+        chunks.push({ DeleteRequest: { Key: keys.memberIndex(bucket, audienceId, lease.id) } });
       await batchWrite(chunks);
       if (Item?.importLease !== lease.id) return;
       try {

@@ -65,6 +65,22 @@ export const ConfigSchema = z.object({
     1,
     900_000,
   ),
+  RETENTION_DAYS: wholeNumber(
+    'Days per-recipient message data (batch messages, suppressed recipients, inbound texts, recipient index, ' +
+      'per-recipient clicks) is kept before DynamoDB TTL deletes it; aggregates are kept. At least 8: replies ' +
+      'find their campaign through a 7-day recipient index.',
+    180,
+    8,
+    3650,
+  ),
+  OPT_OUT_HASH_KEY: z
+    .string()
+    .min(32, 'expected at least 32 characters')
+    .optional()
+    .describe(
+      'HMAC key of erased numbers’ opt-outs (docs/personal-data.md). Required in AWS; the local runtime ' +
+        'and the tests use a fixed stand-in when unset.',
+    ),
   POWERTOOLS_SERVICE_NAME: z
     .string()
     .min(1)
@@ -97,6 +113,20 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
 /** What the logger and metrics singletons read at import, before (and without) the rest. */
 export const readObservabilityConfig = (env: NodeJS.ProcessEnv = process.env) =>
   ConfigSchema.pick({ POWERTOOLS_SERVICE_NAME: true, POWERTOOLS_LOG_LEVEL: true }).parse(env);
+
+/** What the table codecs read when they stamp an item's expiry (at first use). */
+export const readRetentionConfig = (env: NodeJS.ProcessEnv = process.env) =>
+  ConfigSchema.pick({ RETENTION_DAYS: true }).parse(env);
+
+/** Locally only: never a secret, so an erased number's hash is reproducible in tests. */
+const LOCAL_STAND_IN_HASH_KEY = 'local-stand-in-opt-out-hash-key-not-a-secret';
+
+/** The key of erased numbers' opt-out hashes: set in AWS, a stand-in under the local runtime. */
+export const optOutHashKey = (config: Config = readConfig()): string => {
+  if (config.OPT_OUT_HASH_KEY) return config.OPT_OUT_HASH_KEY;
+  if (config.LOCAL_RUNTIME) return LOCAL_STAND_IN_HASH_KEY;
+  throw new ConfigError('OPT_OUT_HASH_KEY is not set');
+};
 
 /** A variable only some Lambdas need (the AWS resource they use), read when they first use it. */
 export const requiredConfig = <N extends ConfigName>(config: Config, name: N): NonNullable<Config[N]> => {

@@ -86,7 +86,7 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
     },
     async recordClick(click: ClickRecord, at: Date) {
       // Listed under its campaign, so a report reads the clicked links only (one Query), not every code.
-      const set = Object.entries(clickCodec.attributesOf(click));
+      const set = Object.entries(clickCodec.attributesOf(click, at));
       await client.send(
         new UpdateCommand({
           TableName: table,

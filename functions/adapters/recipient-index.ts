@@ -3,12 +3,9 @@ import type { Batch } from '#core/dispatch/batch.js';
 import { recipientBuckets } from '#core/webhooks/recipients.js';
 import type { RecipientLookup } from '#core/webhooks/service.js';
 import { batchWriteAll } from './dynamo-batch.js';
-import { keys, ttlAfter } from './table.js';
+import { keys } from './table.js';
 import { recipientIndexCodec } from './table/records.js';
 import { queryPages } from './cursor.js';
-
-/** Replies count for campaigns of the last 7 days; a day more lets the lookup's window close first. */
-const INDEX_TTL_SECONDS = 8 * 24 * 3600;
 
 export interface RecipientIndex extends RecipientLookup {
   /**
@@ -22,11 +19,9 @@ export const dynamoRecipientIndex = (client: DynamoDBDocumentClient, table: stri
   async put(campaignId, materializedAt, batches) {
     // A loop, not Math.min(...): a large campaign has more batches than a call takes arguments.
     const firstSeq = batches.reduce((least, b) => Math.min(least, b.seq), Infinity);
-    const now = new Date();
-    const ttl = ttlAfter(now, INDEX_TTL_SECONDS);
     const requests = [...recipientBuckets(batches)].map(([bucket, entries]) => ({
       PutRequest: {
-        Item: recipientIndexCodec.toItem(bucket, { campaignId, materializedAt, entries }, firstSeq, ttl),
+        Item: recipientIndexCodec.toItem(bucket, { campaignId, materializedAt, entries }, firstSeq),
       },
     }));
     if (requests.length) await batchWriteAll(client, table, requests);

@@ -1,3 +1,5 @@
+import { readRetentionConfig } from './config.js';
+
 /**
  * The single DynamoDB table: every key builder and every access pattern lives here, so the Lambda code,
  * the local runtime, the tests and the CDK stack share one definition.
@@ -23,9 +25,9 @@
  * | Local schedule (local runtime only)  | SCHEDULE#{campaignId}  | SCHEDULE              | SCHEDULES / {dueAt}#{campaignId} |
  * | Due schedules                        | query index `lists`, listPk = SCHEDULES, listSk <= now                            |
  * | Local event record (local only)      | EVENT#{id}             | EVENT                 | EVENTS / {at}#{id} (ttl 7 days)  |
- * | Send batch of a campaign             | CAMPAIGN#{campaignId}  | BATCH#{seq 9 digits}  | QUEUE#{partner} / {visibleAt}#{campaignId}#{seq} while queued or handing |
+ * | Send batch of a campaign             | CAMPAIGN#{campaignId}  | BATCH#{seq 9 digits}  | QUEUE#{partner} / {visibleAt}#{campaignId}#{seq} while queued or handing (ttl RETENTION_DAYS) |
  * | Sending progress of a campaign       | CAMPAIGN#{campaignId}  | PROGRESS              | —                                |
- * | Suppressed recipients (1,000 an item)| CAMPAIGN#{campaignId}  | SUPPRESSED#{chunk 6}  | —                                |
+ * | Suppressed recipients (1,000 an item)| CAMPAIGN#{campaignId}  | SUPPRESSED#{chunk 6}  | — (ttl RETENTION_DAYS)           |
  * | Batches of a campaign                | query pk = CAMPAIGN#{id}, sk begins_with BATCH#                                   |
  * | Due batches of a partner (local queue)| query index `lists`, listPk = QUEUE#{partner}, listSk <= now                     |
  * | Pacing counter of a partner's second | RATE#{partnerId}       | {unix second}         | — (ttl 1 hour)                   |
@@ -37,12 +39,18 @@
  * | Received partner webhook (replay)    | WEBHOOK#{partnerId}#{webhook-id} | WEBHOOK#{endpoint} | — (ttl 1 day)               |
  * | Ported number: carrier learnt from a delivery report | PORTED#{E.164 phone} | PORTED | PORTED / {E.164 phone}          |
  * | Every ported number (materialisation)| query index `lists`, listPk = PORTED                                             |
- * | Inbound message (reply) of a partner | INBOUND#{partnerId}#{id} | INBOUND             | REPLIES#{campaignId} / {at}#{partnerId}#{id} |
+ * | Inbound message (reply) of a partner | INBOUND#{partnerId}#{id} | INBOUND             | REPLIES#{campaignId} / {at}#{partnerId}#{id} (ttl RETENTION_DAYS) |
  * | Replies of a campaign, newest first  | query index `lists`, listPk = REPLIES#{campaignId}, descending                   |
- * | Recipient index: phones of a campaign by last 2 digits | RECIPIENTS#{last 2 digits} | {materializedAt}#{campaignId}#{first seq} | — (ttl 8 days) |
+ * | Recipient index: phones of a campaign by last 2 digits | RECIPIENTS#{last 2 digits} | {materializedAt}#{campaignId}#{first seq} | — (ttl RETENTION_DAYS) |
  * | Campaigns that sent to a phone lately| query pk = RECIPIENTS#{last 2 digits}, sk >= {now - 7 days}, newest first      |
+ * | Member index: where a phone is a member, by last 2 digits | MEMBERS#{last 2 digits} | {audienceId}#{importId} | — (entries `phone:chunk seq`, one item per import and bucket) |
+ * | Audiences holding a phone (erasure, export) | query pk = MEMBERS#{last 2 digits}: O(imports), never the members |
+ * | Inbound messages from a phone (erasure, export) | query index `byStatus`, statusPk = INBOUND_FROM#{E.164 phone} |
+ * | Batches holding a phone (erasure, export) | query pk = RECIPIENTS#{last 2 digits}, every item within retention |
+ * | Opt-out of an erased phone         | OPTOUT#hmac:{HMAC-SHA256 hex} | OPTOUT      | OPTOUTS / hmac:{hex}             |
+ * | Subscriber data audit (export, erasure) | SUBSCRIBERAUDIT     | {at}#{id}             | — (phone masked)                 |
  * | Short-link prefix of a campaign      | LINKPREFIX#{3-char prefix} | LINKPREFIX        | —                                |
- * | Click on one recipient's short link  | CLICK#{code}           | CLICK                 | CLICKS#{campaignId} / {code}     |
+ * | Click on one recipient's short link  | CLICK#{code}           | CLICK                 | CLICKS#{campaignId} / {code} (ttl RETENTION_DAYS after the last click) |
  * | Clicked links of a campaign (reports)| query index `lists`, listPk = CLICKS#{campaignId}: one item per clicked link     |
  * | Template head (current version)      | TEMPLATE#{id}          | TEMPLATE              | TEMPLATES / {createdAt}#{id}; byStatus: TEMPLATE_STATUS#active / {createdAt}#{id} unless archived |
  * | List templates, newest first         | query index `byStatus`, statusPk = TEMPLATE_STATUS#active (`?archived=true`: index `lists`, listPk = TEMPLATES) |
@@ -61,6 +69,18 @@
  */
 
 export const TTL_ATTRIBUTE = 'ttl';
+
+/**
+ * Retention of per-recipient message data (docs/personal-data.md): batch items, suppressed recipients,
+ * inbound messages, the recipient index and per-recipient clicks carry `ttl` = their own time +
+ * RETENTION_DAYS, stamped by their codec (table/*.ts) where the item is written; aggregates (metrics,
+ * progress, campaigns) have none and are kept.
+ */
+let retentionSeconds: number | undefined;
+export const retentionTtl = (from: string | Date): number => {
+  retentionSeconds ??= readRetentionConfig().RETENTION_DAYS * 24 * 3600;
+  return ttlAfter(new Date(from), retentionSeconds);
+};
 
 export const INDEX = {
   /** Lists of one kind of thing in a stable order: partners, audiences, campaigns by status, audit trail. */
@@ -192,6 +212,18 @@ export const keys = {
     sk: `${materializedAt}#${campaignId}#${String(firstSeq).padStart(9, '0')}`,
   }),
   recipientIndexPk: (bucket: string) => `RECIPIENTS#${bucket}`,
+  memberIndex: (bucket: string, audienceId: string, importId: string) => ({
+    pk: `MEMBERS#${bucket}`,
+    sk: `${audienceId}#${importId}`,
+  }),
+  memberIndexPk: (bucket: string) => `MEMBERS#${bucket}`,
+  inboundFrom: (phone: string, receivedAt: string, partnerId: string, id: string) => ({
+    statusPk: `INBOUND_FROM#${phone}`,
+    statusSk: `${receivedAt}#${partnerId}#${id}`,
+  }),
+  inboundFromPk: (phone: string) => `INBOUND_FROM#${phone}`,
+  subscriberAudit: (at: string, id: string) => ({ pk: 'SUBSCRIBERAUDIT', sk: `${at}#${id}` }),
+  subscriberAuditPk: 'SUBSCRIBERAUDIT',
   linkPrefix: (prefix: string) => ({ pk: `LINKPREFIX#${prefix}`, sk: 'LINKPREFIX' }),
   click: (code: string) => ({ pk: `${CLICK_PREFIX}${code}`, sk: 'CLICK' }),
   clickList: (campaignId: string, code: string) => ({ listPk: `CLICKS#${campaignId}`, listSk: code }),

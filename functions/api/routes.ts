@@ -6,6 +6,7 @@ import { optOutRoutes } from './routes/opt-outs.js';
 import { partnerRoutes } from './routes/partners.js';
 import { provinceRoutes } from './routes/provinces.js';
 import { reportRoutes } from './routes/reports.js';
+import { subscriberRoutes } from './routes/subscribers.js';
 import { systemRoutes } from './routes/system.js';
 import { templateRoutes } from './routes/templates.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -17,6 +18,7 @@ export const routes = {
   ...audienceRoutes,
   ...provinceRoutes,
   ...optOutRoutes,
+  ...subscriberRoutes,
   ...messageRoutes,
   ...templateRoutes,
   ...campaignRoutes,

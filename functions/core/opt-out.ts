@@ -40,7 +40,7 @@ export const PhoneNumber = z
   });
 
 /** Percent-decodes a path segment that arrives still encoded (no phone contains `%` once decoded). */
-const decodedSegment = (value: string): string => {
+export const decodedSegment = (value: string): string => {
   if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);

@@ -12,6 +12,7 @@ describe('configuration', () => {
       PACING_MARGIN_MS: 20,
       DISPATCH_LEASE_MS: 60_000,
       WEBHOOK_TIMEOUT_MS: 10_000,
+      RETENTION_DAYS: 180,
       POWERTOOLS_SERVICE_NAME: 'sms-campaigns',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     });

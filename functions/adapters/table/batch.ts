@@ -6,7 +6,7 @@ import type { Progress } from '#core/dispatch/materialize.js';
 import type { BatchRef } from '#core/dispatch/ports.js';
 import { SUPPRESSION_REASONS } from '#core/metrics/failure-reasons.js';
 import type { SuppressedChunk } from '#core/reports.js';
-import { keyParts, keys } from '#adapters/table.js';
+import { keyParts, keys, retentionTtl, TTL_ATTRIBUTE } from '#adapters/table.js';
 import { defined, parseItem, type Item } from './codec.js';
 
 /**
@@ -116,6 +116,7 @@ export const batchCodec = {
       ? keys.batchQueue(batch.partnerId, batch.availableAt, batch.campaignId, batch.seq)
       : {}),
     entity: BATCH,
+    [TTL_ATTRIBUTE]: retentionTtl(batch.createdAt),
   }),
   fromItem: (item: Item): Batch => defined(parseItem(BATCH, StoredBatch, item)),
   /** The stored form of messages, for an update that sets them. */
@@ -186,6 +187,7 @@ export const suppressedCodec = {
     entity: SUPPRESSED,
     campaignId,
     ...chunk,
+    [TTL_ATTRIBUTE]: retentionTtl(chunk.at),
   }),
   fromItem: (item: Item): SuppressedChunk => parseItem(SUPPRESSED, StoredSuppressed, item),
 } as const;

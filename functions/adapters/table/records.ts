@@ -10,8 +10,9 @@ import { OPT_OUT_SOURCES, type OptOut } from '#core/opt-out.js';
 import { PartnerView, type Partner } from '#core/partner.js';
 import { SettingsView, type Settings } from '#core/settings.js';
 import type { Inbound } from '#core/webhooks/inbound.js';
+import type { SubscriberAuditEntry } from '#core/subscriber-data.js';
 import type { RecipientIndexItem } from '#core/webhooks/service.js';
-import { keyParts, keys } from '#adapters/table.js';
+import { keyParts, keys, retentionTtl, TTL_ATTRIBUTE } from '#adapters/table.js';
 import { defined, entityCodec, parseItem, type Item } from './codec.js';
 
 /**
@@ -74,9 +75,14 @@ const StoredInbound = z.object({
   optOut: z.boolean(),
   optOutRefused: z.string().optional(),
 });
-/** Inbound message: `INBOUND#{partnerId}#{id}` / `INBOUND`, listed under `REPLIES#{campaignId}`. */
+/**
+ * Inbound message: `INBOUND#{partnerId}#{id}` / `INBOUND`, listed under `REPLIES#{campaignId}`; expires
+ * RETENTION_DAYS after it was received.
+ */
 export const inboundCodec = entityCodec(INBOUND, StoredInbound, (inbound: Inbound) => ({
   ...keys.inbound(inbound.partnerId, inbound.id),
+  ...keys.inboundFrom(inbound.from, inbound.receivedAt, inbound.partnerId, inbound.id),
+  [TTL_ATTRIBUTE]: retentionTtl(inbound.receivedAt),
   ...(inbound.campaignId
     ? keys.replyList(inbound.campaignId, inbound.at, inbound.partnerId, inbound.id)
     : {}),
@@ -300,9 +306,13 @@ const StoredClick = z.object({
 export const clickCodec = {
   entity: CLICK,
   key: keys.click,
-  /** The attributes a click sets (besides `clicks`, `firstAt` and `lastAt`, which the update moves). */
-  attributesOf: (click: ClickRecord): Item =>
+  /**
+   * The attributes a click at `at` sets (besides `clicks`, `firstAt` and `lastAt`, which the update moves):
+   * the item expires RETENTION_DAYS after the last click.
+   */
+  attributesOf: (click: ClickRecord, at: Date): Item =>
     defined({
+      [TTL_ATTRIBUTE]: retentionTtl(at),
       entity: CLICK,
       campaignId: click.campaignId,
       seq: click.seq,
@@ -344,20 +354,56 @@ const StoredRecipientIndex = z.object({
   campaignId: z.string(),
   entries: z.array(z.string()).default([]),
 });
-/** Phones of a campaign by last 2 digits: `RECIPIENTS#{bucket}` / `{materializedAt}#{campaignId}#{first seq}`. */
+/**
+ * Phones of a campaign by last 2 digits: `RECIPIENTS#{bucket}` / `{materializedAt}#{campaignId}#{first seq}`.
+ * Kept as long as the batches it points into (RETENTION_DAYS from the materialisation), so an erasure
+ * finds a number's batches through it; replies look back 7 days only.
+ */
 export const recipientIndexCodec = {
   entity: RECIPIENT_INDEX,
-  toItem: (bucket: string, item: RecipientIndexItem, firstSeq: number, ttl: number): Item => ({
+  toItem: (bucket: string, item: RecipientIndexItem, firstSeq: number): Item => ({
     ...keys.recipientIndex(bucket, item.materializedAt, item.campaignId, firstSeq),
     entity: RECIPIENT_INDEX,
     campaignId: item.campaignId,
     entries: item.entries,
-    ttl,
+    [TTL_ATTRIBUTE]: retentionTtl(item.materializedAt),
   }),
   fromItem: (item: Item): RecipientIndexItem => {
     const { sk, campaignId, entries } = parseItem(RECIPIENT_INDEX, StoredRecipientIndex, item);
     return { campaignId, materializedAt: keyParts.materializedAtOfRecipientSk(sk), entries };
   },
+} as const;
+
+const MEMBER_INDEX = 'MemberIndex';
+const StoredMemberIndex = z.object({
+  pk: z.string(),
+  sk: z.string(),
+  audienceId: z.string(),
+  importId: z.string(),
+  entries: z.array(z.string()).default([]),
+});
+/** Where an import put each phone, by last 2 digits: `MEMBERS#{bucket}` / `{audienceId}#{importId}`. */
+export const memberIndexCodec = {
+  entity: MEMBER_INDEX,
+  toItem: (bucket: string, audienceId: string, importId: string, entries: readonly string[]): Item => ({
+    ...keys.memberIndex(bucket, audienceId, importId),
+    entity: MEMBER_INDEX,
+    audienceId,
+    importId,
+    entries: [...entries],
+  }),
+  fromItem: (item: Item) => parseItem(MEMBER_INDEX, StoredMemberIndex, item),
+} as const;
+
+const SUBSCRIBER_AUDIT = 'SubscriberAudit';
+/** An export or erasure of a subscriber's data: `SUBSCRIBERAUDIT` / `{at}#{id}`, the phone masked. */
+export const subscriberAuditCodec = {
+  entity: SUBSCRIBER_AUDIT,
+  toItem: (entry: SubscriberAuditEntry): Item => ({
+    ...keys.subscriberAudit(entry.at, entry.id),
+    entity: SUBSCRIBER_AUDIT,
+    ...entry,
+  }),
 } as const;
 
 const PORTED = 'Ported';

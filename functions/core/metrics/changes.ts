@@ -219,6 +219,9 @@ const placeOf = (change: Change): { campaignId: string; shard: number } | undefi
 const deltaOf = (change: Change): Delta | undefined => {
   switch (change.kind) {
     case 'batch':
+      // A batch leaves the table only when its retention ends (TTL, docs/personal-data.md): what it
+      // counted stays counted, as aggregates outlive per-recipient data.
+      if (change.event === 'REMOVE') return undefined;
       return difference(countsOfBatch(change.after), countsOfBatch(change.before));
     case 'progress':
       // Progress items are never removed; a REMOVE (a manual clean-up) must not undo what was counted.

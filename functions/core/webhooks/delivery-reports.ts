@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CARRIERS, type Carrier } from '#core/carriers.js';
+import { ERASED_PHONE } from '#core/subscriber-data.js';
 import { parseMessageId, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
 import { failureReason } from '#core/metrics/failure-reasons.js';
 
@@ -169,7 +170,8 @@ export const applyBatchReports = (
       messages[p] = next;
       changed = true;
     }
-    if (report.carrier && report.carrier !== message.carrier)
+    // An erased recipient's number is gone: its late report moves the message, never the ported list.
+    if (report.carrier && report.carrier !== message.carrier && message.to !== ERASED_PHONE)
       ported.push({ phone: message.to, carrier: report.carrier, at: toUtc(report.at) });
   }
   return {
