@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Batch } from '#core/dispatch/batch.js';
+import { messageId, type Batch } from '#core/dispatch/batch.js';
 import type { SimulatorMode } from '#local/simulators/index.js';
 import { startLocalDispatcher } from '#local/dispatcher.js';
 import { startTestApi, type TestApi } from '#support/api.js';
@@ -18,6 +18,8 @@ import {
   waitForStatus,
   type Subscriber,
 } from '#support/sending.js';
+import { expectStatus, send } from '#support/typed-api.js';
+import { postReports } from '#support/webhooks.js';
 
 /**
  * Partner faults (issue #17, docs/reliability.md "Partner faults"): real campaigns through the local
@@ -217,6 +219,35 @@ describe('slow answers: the partner takes the batch and answers after 3 s, past 
     expect(result.batches.map((b) => [b.status, b.partnerId])).toEqual(Array(2).fill(['pending', p.id]));
     expect(p.sim.counters()).toMatchObject({ accepted: 100, duplicates: 0 });
     expect(p.sim.counters().replays).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+});
+
+describe('slow for good, and no other partner', () => {
+  it('fails the messages as partner_unavailable; the partner’s later reports (it took the batch) replace that', async () => {
+    // No delivery reports of its own: the test posts them once our dispatcher has given up.
+    const p = await startSimulatedPartner(api, { id: 'slow-for-good', carriers: ['viettel'], tps: 1000 });
+    started.push(p);
+    p.setMode('slow');
+    const campaignId = await campaignTo([p], 8_470_000, 30);
+    await waitForStatus(api, campaignId, 'completed', 60_000);
+    const [given] = await batchesOf(campaignId);
+    expect(given).toMatchObject({ status: 'failed', handedTo: [p.id] });
+    expect(given?.messages.every((m) => m.reason?.startsWith('partner_unavailable: timeout'))).toBe(true);
+    expect(p.sim.counters()).toMatchObject({ accepted: 30, duplicates: 0 });
+
+    // The partner reports on what it took, signed with its secret (rotated here so that the test knows it).
+    const rotated = await send(api, 'rotatePartnerSecret', { params: { partnerId: p.id } });
+    expectStatus(rotated, 200);
+    const reports = (given?.messages ?? []).map((m) => ({
+      messageId: messageId(campaignId, given?.seq ?? 0, m.index),
+      status: m.index === 0 ? 'failed' : 'delivered',
+      ...(m.index === 0 ? { errorCode: 'ABSENT_SUBSCRIBER' } : {}),
+      at: new Date().toISOString(),
+    }));
+    const answer = await postReports(api.url, p.id, String(rotated.body.signingSecret), reports);
+    expect(answer.body).toEqual({ processed: 30, ignored: 0 });
+    const result = await outcome(campaignId, [p]);
+    expect(result).toMatchObject({ delivered: 29, reasons: { 'unreachable: ABSENT_SUBSCRIBER': 1 } });
   }, 60_000);
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CARRIERS, type Carrier } from '#core/carriers.js';
 import { parseMessageId, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
-import { failureReason } from '#core/metrics/failure-reasons.js';
+import { failureReason, reasonKey } from '#core/metrics/failure-reasons.js';
 
 /** Contract §8 "Partners send": what a partner may say about one message it was handed. */
 export const REPORT_STATUSES = ['accepted', 'delivered', 'failed', 'expired', 'rejected'] as const;
@@ -50,20 +50,33 @@ export const DeliveryReportsAnswer = z
 
 const TERMINAL: ReadonlySet<BatchMessage['state']> = new Set(['delivered', 'failed']);
 
+/**
+ * Failed because we gave up on the partner (no answer, 5xx or 429 through every attempt, no route left):
+ * our guess, not the partner's word. A partner that took the batch after all (a timeout it answered late)
+ * reports on it, and its report replaces the guess.
+ */
+const gaveUp = (message: BatchMessage) =>
+  message.state === 'failed' && reasonKey(message.reason) === 'partner_unavailable';
+
 const toUtc = (at: string) => new Date(at).toISOString();
 
 /**
- * One report applied to one message. A final state is never left (the first final report wins), `accepted`
- * only moves a queued message to pending, and any report gives a message its `sentAt` (the partner took it).
+ * One report applied to one message. A final state is never left (the first final report wins) except our
+ * own give-up (`gaveUp`), which the partner's first report replaces; `accepted` only moves a queued message
+ * to pending, and any report gives a message its `sentAt` (the partner took it).
  * Answers the same object when nothing changes, so a repeated report writes nothing.
  */
 export const applyReport = (message: BatchMessage, report: DeliveryReport): BatchMessage => {
   const at = toUtc(report.at);
   const sentAt = message.sentAt ?? at;
-  if (TERMINAL.has(message.state) || (report.status === 'accepted' && message.state === 'pending')) {
+  const final = TERMINAL.has(message.state) && !gaveUp(message);
+  if (final || (report.status === 'accepted' && message.state === 'pending')) {
     return message.sentAt ? message : { ...message, sentAt };
   }
-  if (report.status === 'accepted') return { ...message, state: 'pending', at, sentAt };
+  if (report.status === 'accepted') {
+    const { reason: _reason, ...rest } = message;
+    return { ...rest, state: 'pending', at, sentAt };
+  }
   if (report.status === 'delivered') {
     const { reason: _reason, ...rest } = message;
     return { ...rest, state: 'delivered', at, sentAt };
