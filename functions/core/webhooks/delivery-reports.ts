@@ -62,21 +62,19 @@ const toUtc = (at: string) => new Date(at).toISOString();
 
 /**
  * One report applied to one message. A final state is never left (the first final report wins) except our
- * own give-up (`gaveUp`), which the partner's first report replaces; `accepted` only moves a queued message
- * to pending, and any report gives a message its `sentAt` (the partner took it).
+ * own give-up (`gaveUp`), which the partner's first final report replaces; `accepted` only moves a queued
+ * message to pending, and any report gives a message its `sentAt` (the partner took it).
  * Answers the same object when nothing changes, so a repeated report writes nothing.
  */
 export const applyReport = (message: BatchMessage, report: DeliveryReport): BatchMessage => {
   const at = toUtc(report.at);
   const sentAt = message.sentAt ?? at;
-  const final = TERMINAL.has(message.state) && !gaveUp(message);
+  // Contract §8: a non-final report never overrides a final state, our give-up included.
+  const final = TERMINAL.has(message.state) && (report.status === 'accepted' || !gaveUp(message));
   if (final || (report.status === 'accepted' && message.state === 'pending')) {
     return message.sentAt ? message : { ...message, sentAt };
   }
-  if (report.status === 'accepted') {
-    const { reason: _reason, ...rest } = message;
-    return { ...rest, state: 'pending', at, sentAt };
-  }
+  if (report.status === 'accepted') return { ...message, state: 'pending', at, sentAt };
   if (report.status === 'delivered') {
     const { reason: _reason, ...rest } = message;
     return { ...rest, state: 'delivered', at, sentAt };
