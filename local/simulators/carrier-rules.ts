@@ -3,7 +3,8 @@
  * seeded random numbers and the accept / replay / throttle / reject / fail answer with its counters.
  */
 
-export type SimulatorMode = 'ok' | 'fail500' | 'timeout' | 'slow' | 'reject400' | 'down';
+export type SimulatorMode =
+  'ok' | 'fail500' | 'timeout' | 'slow' | 'reject400' | 'down' | 'throttle429' | 'oversized' | 'malformed';
 export const SIMULATOR_MODES: readonly SimulatorMode[] = [
   'ok',
   'fail500',
@@ -11,6 +12,9 @@ export const SIMULATOR_MODES: readonly SimulatorMode[] = [
   'slow',
   'reject400',
   'down',
+  'throttle429',
+  'oversized',
+  'malformed',
 ];
 export const isSimulatorMode = (value: unknown): value is SimulatorMode =>
   (SIMULATOR_MODES as readonly unknown[]).includes(value);
@@ -264,6 +268,11 @@ export class CarrierBook {
     const size = messageIds.length;
     this.counters.received += size;
     if (mode === 'fail500') return refusal(500, 'internal_error', 'Simulated carrier failure');
+    // A 429 storm: whatever the rolling second holds, nothing is taken (a gateway shedding load).
+    if (mode === 'throttle429') {
+      this.counters.throttled += size;
+      return refusal(429, 'rate_limited', 'Simulated throttling storm');
+    }
 
     const earlier = this.answersByWebhookId.get(webhookId);
     if (earlier) {
@@ -351,4 +360,21 @@ export const decideReplies = (
     replies.push({ messageId, from: to, text, optOut });
   }
   return replies;
+};
+
+/** How far past our API's 64 KiB read limit (webhook-transport `MAX_ANSWER_BYTES`) an `oversized` answer goes. */
+export const OVERSIZED_ANSWER_BYTES = 256 * 1024;
+
+/**
+ * The text of an answer as the mode shapes it: `oversized` pads a 2xx past what our API reads (a gateway
+ * echoing the whole batch back, debug output), `malformed` cuts a 2xx's JSON short (a proxy's truncated or
+ * garbled answer); the batch was taken either way. Other modes and statuses answer the JSON as it is.
+ */
+export const answerText = (mode: SimulatorMode, status: number, body: unknown): string => {
+  const json = JSON.stringify(body);
+  if (status < 200 || status > 299) return json;
+  if (mode === 'oversized')
+    return JSON.stringify({ ...(body as object), echo: 'x'.repeat(OVERSIZED_ANSWER_BYTES) });
+  if (mode === 'malformed') return `${json.slice(0, Math.max(1, json.length - 2))}<html>`;
+  return json;
 };

@@ -9,6 +9,7 @@ import type { Carrier } from '#core/carriers.js';
 import {
   CarrierBook,
   SIMULATOR_MODES,
+  answerText,
   decideReplies,
   isSimulatorMode,
   seededRandom,
@@ -162,13 +163,14 @@ const send = (
   status: number,
   body?: unknown,
   headers: Record<string, string> = {},
+  mode: SimulatorMode = 'ok',
 ) => {
   if (response.destroyed || response.headersSent) return;
   if (body === undefined) response.writeHead(status, headers).end();
   else
     response
       .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
-      .end(JSON.stringify(body));
+      .end(answerText(mode, status, body));
 };
 
 const error = (code: string, message: string) => ({ error: { code, message } });
@@ -346,11 +348,13 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
 
     const { messages } = batch.data.data;
     const offeredBefore = book.ledger.offeredCount;
+    // The answer follows the mode the batch was taken in, even if the mode changes while it is answered.
+    const takenIn = mode;
     const answer = book.take(
       webhookId,
       messages.map((message) => message.messageId),
       arrivedAt,
-      mode,
+      takenIn,
     );
     if (book.ledger.offeredCount > offeredBefore)
       offers.push({
@@ -373,8 +377,8 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
       );
     }
     reports?.schedule(answer.reports);
-    await sleep(mode === 'slow' ? SLOW_LATENCY_MS : latencyMs, undefined, { signal: lifetime.signal });
-    send(response, answer.status, answer.body, answer.status === 429 ? { 'retry-after': '1' } : {});
+    await sleep(takenIn === 'slow' ? SLOW_LATENCY_MS : latencyMs, undefined, { signal: lifetime.signal });
+    send(response, answer.status, answer.body, answer.status === 429 ? { 'retry-after': '1' } : {}, takenIn);
   };
 
   const readMode = async (request: IncomingMessage): Promise<unknown> => {

@@ -43,6 +43,14 @@ export interface SimulatedPartnerOptions {
   /** The tps the simulator enforces with 429 (default: the registered one). */
   simulatorTps?: number;
   latencyMs?: number;
+  /**
+   * Our API's base URL: the simulator then posts its signed delivery reports to
+   * `{reportTo}/v1/webhooks/{id}/delivery-reports`, `reportDelayMs` (default 50) after taking a batch.
+   */
+  reportTo?: string;
+  reportDelayMs?: number;
+  /** Fraction of accepted messages reported delivered (default 1); the others fail with a code. */
+  successRate?: number;
 }
 
 const readBody = async (request: IncomingMessage): Promise<string> => {
@@ -98,8 +106,15 @@ export const startSimulatedPartner = async (
     tps: options.simulatorTps ?? options.tps,
     maxBatchSize: options.maxBatchSize ?? 100,
     latencyMs: options.latencyMs ?? 5,
-    successRate: 1,
+    successRate: options.successRate ?? 1,
     seed: 1,
+    ...(options.reportTo
+      ? {
+          reportUrl: `${options.reportTo}/v1/webhooks/${options.id}/delivery-reports`,
+          reportDelayMs: options.reportDelayMs ?? 50,
+          reportRetryDelayMs: 100,
+        }
+      : {}),
   });
   const handOvers: HandOver[] = [];
   const lifetime = new AbortController();

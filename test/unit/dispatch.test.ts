@@ -388,6 +388,24 @@ describe('dispatching a batch', () => {
     ).toBe(true);
   });
 
+  it('settles a batch the partner has reported on in full since an attempt it took, without sending an empty batch', async () => {
+    // A timeout the partner had taken: its reports moved every message before the retry.
+    const reported = messages(3).map((m, i): BatchMessage => ({
+      ...m,
+      state: i === 2 ? 'failed' : 'delivered',
+      ...(i === 2 ? { reason: 'unreachable: ABSENT_SUBSCRIBER' } : {}),
+      sentAt: '2027-07-30T02:59:59.000Z',
+    }));
+    const { deps, sent, settled, current } = setup([{ status: 400 }], {
+      batch: batch({ messages: reported, attempt: 1, handedTo: ['p1'] }),
+    });
+    expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('accepted');
+    expect(sent).toEqual([]);
+    expect(current().status).toBe('pending');
+    expect(current().messages).toEqual(reported);
+    expect(settled).toEqual(['0:pending']);
+  });
+
   it('fails the batch as rejected on another 4xx', async () => {
     const { deps, current } = setup([{ status: 400 }]);
     expect(await dispatchBatch(deps, { campaignId: 'c1', seq: 0 })).toBe('failed');

@@ -3,6 +3,8 @@ import { InboundInput, isOptOutReply } from '#core/webhooks/inbound.js';
 import {
   CarrierBook,
   FAILURE_CODES,
+  OVERSIZED_ANSWER_BYTES,
+  answerText,
   OPT_OUT_REPLY_TEXTS,
   OTHER_REPLY_TEXTS,
   REJECT_REASONS,
@@ -14,6 +16,7 @@ import {
   type CarrierSettings,
 } from '#local/simulators/carrier-rules.js';
 import { inboundBody } from '#local/simulators/delivery-reports.js';
+import { MAX_ANSWER_BYTES } from '#adapters/webhook-transport.js';
 
 const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
 const settings: CarrierSettings = { tps: 10, maxBatchSize: 10, rejectRate: 0, successRate: 1, seed: 7 };
@@ -128,6 +131,31 @@ describe('decideMessages', () => {
   });
 });
 
+describe('answerText', () => {
+  const body = { rejected: [{ messageId: 'a-0', reason: 'blocked_recipient' }] };
+
+  it('answers the JSON as it is in ok, and for refusals in every mode', () => {
+    expect(answerText('ok', 200, body)).toBe(JSON.stringify(body));
+    expect(answerText('oversized', 429, { error: { code: 'rate_limited' } })).toBe(
+      '{"error":{"code":"rate_limited"}}',
+    );
+    expect(answerText('malformed', 500, { error: { code: 'x' } })).toBe('{"error":{"code":"x"}}');
+  });
+
+  it('oversized pads a 2xx past the 64 KiB our API reads, still JSON with the same rejected list', () => {
+    const text = answerText('oversized', 200, body);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(MAX_ANSWER_BYTES);
+    expect(Buffer.byteLength(text)).toBeGreaterThanOrEqual(OVERSIZED_ANSWER_BYTES);
+    expect((JSON.parse(text) as typeof body).rejected).toEqual(body.rejected);
+  });
+
+  it('malformed cuts a 2xx short so that it is not JSON', () => {
+    const text = answerText('malformed', 200, body);
+    expect(() => JSON.parse(text) as unknown).toThrow();
+    expect(text.endsWith('<html>')).toBe(true);
+  });
+});
+
 describe('CarrierBook', () => {
   it('accepts a batch that fits and counts it', () => {
     const book = new CarrierBook(settings);
@@ -145,6 +173,24 @@ describe('CarrierBook', () => {
     expect(answer).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } }, reports: [] });
     expect(book.counters).toMatchObject({ received: 11, accepted: 8, throttled: 3 });
     expect(book.ledger.perSecond).toEqual({ [unixSecond(T0)]: 8 });
+  });
+
+  it('throttle429 answers 429 to every batch, however empty the second, taking nothing; back in ok it is accepted', () => {
+    const book = new CarrierBook(settings);
+    const answer = book.take('wh-1', ids('a', 2), T0, 'throttle429');
+    expect(answer).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } }, reports: [] });
+    expect(book.counters).toMatchObject({ received: 2, accepted: 0, throttled: 2 });
+    expect(book.ledger.arrivals).toEqual([]);
+    expect(book.take('wh-1', ids('a', 2), T0 + 10, 'ok').status).toBe(200);
+    expect(book.counters).toMatchObject({ accepted: 2, replays: 0, duplicates: 0 });
+  });
+
+  it.each(['oversized', 'malformed'] as const)('%s takes the batch as ok does', (mode) => {
+    const book = new CarrierBook(settings);
+    const answer = book.take('wh-1', ids('a', 3), T0, mode);
+    expect(answer).toMatchObject({ status: 200, body: { rejected: [] } });
+    expect(answer.reports).toHaveLength(3);
+    expect(book.counters).toMatchObject({ accepted: 3 });
   });
 
   it('accepts the throttled batch again in the next second, under the same webhook-id', () => {

@@ -73,6 +73,24 @@ describe('a delivery report applied to a message', () => {
     expect(applyReport(failed, report('delivered', T2))).toBe(failed);
   });
 
+  it('lets a partner’s final report replace our own give-up (partner_unavailable: the partner took it after all)', () => {
+    const givenUp = message({
+      state: 'failed',
+      reason: 'partner_unavailable: timeout after 1000 ms',
+      at: T1,
+    });
+    expect(applyReport(givenUp, report('delivered', T2))).toEqual(message({ state: 'delivered', at: T2 }));
+    expect(applyReport(givenUp, report('failed', T2, { errorCode: 'ABSENT_SUBSCRIBER' }))).toEqual(
+      message({ state: 'failed', reason: 'unreachable: ABSENT_SUBSCRIBER', at: T2 }),
+    );
+    // A non-final report never overrides a final state (contract §8): it only tells when it was sent.
+    const unsent = message({ ...givenUp, sentAt: undefined });
+    expect(applyReport(unsent, report('accepted', T2))).toEqual({ ...unsent, sentAt: T2 });
+    // Once the partner has spoken, its first final report wins as always.
+    const delivered = applyReport(givenUp, report('delivered', T2));
+    expect(applyReport(delivered, report('failed', T2))).toBe(delivered);
+  });
+
   it('never lets a late accepted override a final state (out of order)', () => {
     const delivered = applyReport(message(), report('delivered', T2));
     expect(applyReport(delivered, report('accepted', T1))).toBe(delivered);

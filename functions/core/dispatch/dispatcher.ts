@@ -117,15 +117,9 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
   if (stopped || !campaign) return stopped ?? 'cancelled';
 
   const partner = await deps.partner(batch.partnerId);
-  if (!partner?.enabled) return failOver(deps, batch, `partner ${batch.partnerId} is not available`);
-
   const { sendable, missing } = renderBatch(deps, batch, campaign);
-  if (!sendable.length && missing.size) {
-    const at = deps.now().toISOString();
-    await settle(deps, batch, 'failed', failMissing(batch.messages, missing, at));
-    deps.observe('MessagesFailed', partner.id, missing.size);
-    return 'failed';
-  }
+  if (!sendable.length) return settleUnsendable(deps, batch, missing, partner);
+  if (!partner?.enabled) return failOver(deps, batch, `partner ${batch.partnerId} is not available`);
   const queued = sendable.map((s) => s.message);
   // Waiting for the budget can take seconds: a pause, cancel or closing window meanwhile still holds it.
   const slot = await acquire(deps, partner, queued.length, async () =>
@@ -211,6 +205,32 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
       return 'retry-later';
     }
   }
+};
+
+/**
+ * A batch with nothing left to hand over settles without a request (an `sms.send` needs at least one
+ * message): each queued message lacks a required value, or a partner that took an earlier attempt (a
+ * timeout, a 5xx) has reported on every message since. Pending while any message is not failed; the price
+ * is that of the partner holding it when that partner was handed it.
+ */
+const settleUnsendable = async (
+  deps: DispatchDeps,
+  batch: Batch,
+  missing: ReadonlySet<number>,
+  partner: Partner | undefined,
+): Promise<DispatchOutcome> => {
+  const messages = failMissing(batch.messages, missing, deps.now().toISOString());
+  if (missing.size) deps.observe('MessagesFailed', batch.partnerId, missing.size);
+  if (messages.every((m) => m.state === 'failed')) {
+    await settle(deps, batch, 'failed', messages);
+    return 'failed';
+  }
+  const charge =
+    partner && batch.handedTo?.includes(partner.id)
+      ? { price: partner.pricePerSegment, currency: partner.currency }
+      : undefined;
+  await settle(deps, batch, 'pending', messages, charge);
+  return 'accepted';
 };
 
 /**

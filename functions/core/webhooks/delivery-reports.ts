@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CARRIERS, type Carrier } from '#core/carriers.js';
 import { ERASED_PHONE } from '#core/subscriber-data.js';
 import { parseMessageId, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
-import { failureReason } from '#core/metrics/failure-reasons.js';
+import { failureReason, reasonKey } from '#core/metrics/failure-reasons.js';
 
 /** Contract §8 "Partners send": what a partner may say about one message it was handed. */
 export const REPORT_STATUSES = ['accepted', 'delivered', 'failed', 'expired', 'rejected'] as const;
@@ -51,17 +51,28 @@ export const DeliveryReportsAnswer = z
 
 const TERMINAL: ReadonlySet<BatchMessage['state']> = new Set(['delivered', 'failed']);
 
+/**
+ * Failed because we gave up on the partner (no answer, 5xx or 429 through every attempt, no route left):
+ * our guess, not the partner's word. A partner that took the batch after all (a timeout it answered late)
+ * reports on it, and its report replaces the guess.
+ */
+const gaveUp = (message: BatchMessage) =>
+  message.state === 'failed' && reasonKey(message.reason) === 'partner_unavailable';
+
 const toUtc = (at: string) => new Date(at).toISOString();
 
 /**
- * One report applied to one message. A final state is never left (the first final report wins), `accepted`
- * only moves a queued message to pending, and any report gives a message its `sentAt` (the partner took it).
+ * One report applied to one message. A final state is never left (the first final report wins) except our
+ * own give-up (`gaveUp`), which the partner's first final report replaces; `accepted` only moves a queued
+ * message to pending, and any report gives a message its `sentAt` (the partner took it).
  * Answers the same object when nothing changes, so a repeated report writes nothing.
  */
 export const applyReport = (message: BatchMessage, report: DeliveryReport): BatchMessage => {
   const at = toUtc(report.at);
   const sentAt = message.sentAt ?? at;
-  if (TERMINAL.has(message.state) || (report.status === 'accepted' && message.state === 'pending')) {
+  // Contract §8: a non-final report never overrides a final state, our give-up included.
+  const final = TERMINAL.has(message.state) && (report.status === 'accepted' || !gaveUp(message));
+  if (final || (report.status === 'accepted' && message.state === 'pending')) {
     return message.sentAt ? message : { ...message, sentAt };
   }
   if (report.status === 'accepted') return { ...message, state: 'pending', at, sentAt };
