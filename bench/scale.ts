@@ -53,6 +53,48 @@ const javaRss = (endpoint: string): { peak: number; now: number } | undefined =>
   }
 };
 
+const TRACE = process.env.BENCH_SCALE_TRACE === '1';
+
+/**
+ * BENCH_SCALE_TRACE=1: where a send's time goes, from the runtime's DynamoDB requests: per kind, how many,
+ * their summed and mean latency, and the first and last of each after approval (materialisation's batch
+ * transactions are Puts; settles are transactions of Updates; claims UpdateItem; pacing PutItem/GetItem).
+ */
+const traceRequests = () => {
+  const kinds = new Map<string, { n: number; ms: number; first: number; last: number }>();
+  let since = Infinity;
+  dynamoDocumentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const started = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        const ended = performance.now();
+        if (started >= since) {
+          let kind = String(context.commandName ?? '').replace(/Command$/, '');
+          const input = args.input as { TransactItems?: { Put?: unknown }[] };
+          if (kind === 'TransactWriteItems') kind += input.TransactItems?.[0]?.Put ? ' (Put)' : ' (Update)';
+          const k = kinds.get(kind) ?? { n: 0, ms: 0, first: ended, last: ended };
+          kinds.set(kind, { n: k.n + 1, ms: k.ms + (ended - started), first: k.first, last: ended });
+        }
+      }
+    },
+    { step: 'initialize', name: 'benchScaleTrace' },
+  );
+  return {
+    start: () => {
+      kinds.clear();
+      since = performance.now();
+    },
+    print: (origin: number) => {
+      for (const [kind, k] of [...kinds].sort(([, a], [, b]) => b.ms - a.ms))
+        console.log(
+          `      ${kind.padEnd(28)} ${String(k.n).padStart(7)} requests, ${(k.ms / 1000).toFixed(1).padStart(7)} s summed, ${(k.ms / k.n).toFixed(1).padStart(6)} ms mean, from +${((k.first - origin) / 1000).toFixed(1)} s to +${((k.last - origin) / 1000).toFixed(1)} s`,
+        );
+    },
+  };
+};
+
 /** Peak RSS of this process (the runtime) while `run` runs, sampled every 100 ms. */
 const peakRssDuring = async <T>(run: () => Promise<T>): Promise<{ result: T; peakMb: number }> => {
   let peak = process.memoryUsage().rss;
@@ -90,7 +132,12 @@ const importAudience = async (runtime: Runtime, rows: number, imports: number, s
 };
 
 /** Runs a campaign on the audience to completion: seconds from approval, and approval's epoch ms. */
-const send = async (runtime: Runtime, audienceId: string, partnerIds: string[]) => {
+const send = async (
+  runtime: Runtime,
+  audienceId: string,
+  partnerIds: string[],
+  onApproval: () => void = () => {},
+) => {
   const campaign = await call(runtime, 'officer', 'POST', '/v1/campaigns', {
     name: 'Scale 30/7',
     message:
@@ -102,6 +149,7 @@ const send = async (runtime: Runtime, audienceId: string, partnerIds: string[]) 
   });
   const campaignId = String(campaign.id);
   await call(runtime, 'officer', 'POST', `/v1/campaigns/${campaignId}/submit`);
+  onApproval();
   const approvedAt = Date.now();
   const started = performance.now();
   await call(runtime, 'approver', 'POST', `/v1/campaigns/${campaignId}/approve`);
@@ -118,6 +166,7 @@ const send = async (runtime: Runtime, audienceId: string, partnerIds: string[]) 
 const handedOver = async (partners: readonly SimulatorProcess[], since: number) => {
   let messages = 0;
   let first = Infinity;
+  let last = 0;
   let duplicates = 0;
   for (const partner of partners) {
     const counters = await partner.counters();
@@ -126,9 +175,10 @@ const handedOver = async (partners: readonly SimulatorProcess[], since: number) 
       if (at >= since) {
         messages += n;
         first = Math.min(first, at);
+        last = Math.max(last, at);
       }
   }
-  return { messages, firstAt: first, duplicates };
+  return { messages, firstAt: first, lastAt: last, duplicates };
 };
 
 export async function scaleBenchmark(): Promise<void> {
@@ -146,6 +196,7 @@ export async function scaleBenchmark(): Promise<void> {
     simulators: false,
   });
   const endpoint = String(process.env.AWS_ENDPOINT_URL_DYNAMODB);
+  const trace = TRACE ? traceRequests() : undefined;
   const partners: SimulatorProcess[] = [];
   try {
     const routes: [string, string[]][] = [
@@ -167,10 +218,20 @@ export async function scaleBenchmark(): Promise<void> {
       const { result: audience, peakMb: importPeakMb } = await peakRssDuring(() =>
         importAudience(runtime, rows, imports, seed),
       );
+      let origin = 0;
       const { result: sent, peakMb: sendPeakMb } = await peakRssDuring(() =>
-        send(runtime, audience.audienceId, partnerIds),
+        send(runtime, audience.audienceId, partnerIds, () => {
+          trace?.start();
+          origin = performance.now();
+        }),
       );
       const at = await handedOver(partners, sent.approvedAt);
+      if (trace) {
+        console.log(
+          `    ${number(rows)}: approval → completed ${sent.seconds.toFixed(1)} s; first hand-over at +${((at.firstAt - sent.approvedAt) / 1000).toFixed(1)} s, last at +${((at.lastAt - sent.approvedAt) / 1000).toFixed(1)} s; DynamoDB requests of the runtime by kind:`,
+        );
+        trace.print(origin);
+      }
       const rate = at.messages / sent.seconds;
       console.log(
         `  ${number(rows).padStart(9)} rows: imported in ${audience.seconds.toFixed(1)} s (audience ${number(audience.size)}); ${number(at.messages)} messages in ${sent.seconds.toFixed(1)} s = ${number(Math.round(rate))} msg/s; first hand-over ${((at.firstAt - sent.approvedAt) / 1000).toFixed(1)} s after approval; peak RSS node ${importPeakMb} MB importing, ${sendPeakMb} MB sending; java ${JSON.stringify(javaRss(endpoint))} MB; duplicates at the partners ${at.duplicates}`,
