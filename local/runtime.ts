@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   publicBaseUrl: string;
   /** Simulated carrier partners (contract §10), registered as partners; off with SIMULATORS=off. */
   simulators: boolean;
+  /** DynamoDB Local's JVM heap ceiling, MB (DYNAMODB_HEAP_MB; default DEFAULT_DYNAMO_HEAP_MB). */
+  dynamoHeapMb?: number;
 }
 
 export interface Runtime {
@@ -41,7 +43,10 @@ export interface Runtime {
  * API Gateway. The handlers find DynamoDB Local through the SDK's standard endpoint variable.
  */
 export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
-  const dynamo: RunningDynamo = await startDynamoLocal(options.persist ? { dataDir: options.dataDir } : {});
+  const dynamo: RunningDynamo = await startDynamoLocal({
+    ...(options.persist ? { dataDir: options.dataDir } : {}),
+    ...(options.dynamoHeapMb ? { heapMb: options.dynamoHeapMb } : {}),
+  });
   // DynamoDB Local is a separate (java) process: never leave it behind when the rest fails (e.g. PORT taken).
   return startOn(dynamo, options).catch(async (error: unknown) => {
     await dynamo.stop();
