@@ -11,6 +11,34 @@ import { HandlerFunction } from './handler-function.js';
 import { deadLetterQueue } from './queues.js';
 
 const AGGREGATOR_ENTRY = 'functions/streams/aggregate-metrics.ts';
+const RECOUNT_ENTRY = 'functions/recount/recount-metrics.ts';
+
+/**
+ * The recount's table access (core/metrics/recount.ts): Query and GetItem to read a campaign's partition,
+ * PutItem and ConditionCheckItem for its one TransactWriteItems per repaired shard. No Scan, no Delete.
+ */
+export const RECOUNT_ACTIONS = [
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+/**
+ * `recountMetrics`, invoked by an operator: recounts a campaign from its batch items and repairs drifted
+ * counters (e.g. after records landed in the on-failure queue, which never reach the counters).
+ */
+const recountFunction = (scope: Construct, table: ITable): HandlerFunction => {
+  const recounter = new HandlerFunction(scope, 'Recounter', {
+    entry: RECOUNT_ENTRY,
+    description: 'recountMetrics: a campaign recounted from its batch items, drifted counters repaired',
+    timeout: Duration.minutes(5),
+    memorySize: 1024,
+  });
+  recounter.addEnvironment('TABLE_NAME', table.tableName);
+  table.grant(recounter, ...RECOUNT_ACTIONS);
+  return recounter;
+};
 
 /**
  * Records per invocation. A batch item's old and new images (100 messages) weigh about 20 KB, so 200
@@ -35,6 +63,7 @@ export interface MetricsAggregationProps {
  */
 export class MetricsAggregation extends Construct {
   readonly aggregator: HandlerFunction;
+  readonly recounter: HandlerFunction;
   readonly failureQueue: Queue;
   readonly alarms: readonly Alarm[];
 
@@ -68,6 +97,7 @@ export class MetricsAggregation extends Construct {
         ],
       }),
     );
+    this.recounter = recountFunction(this, props.table);
     this.alarms = [
       alarmOnDeadLetters(
         this,

@@ -11,12 +11,13 @@ import {
   campaignHeadFromItem,
   metricsMinutesCodec,
   metricsShardCodec,
+  recountBaselineCodec,
 } from './table/metrics.js';
 import { queryPages } from './cursor.js';
 import { batchGetAll, cancellationCodes, transactionConflict } from './dynamo-batch.js';
 
 /** Markers outlive the stream's 24-hour retention, so no record can come back after its marker is gone. */
-const MARKER_TTL_SECONDS = 2 * 24 * 3600;
+export const MARKER_TTL_SECONDS = 2 * 24 * 3600;
 
 const shardKeys = (campaignId: string) =>
   Array.from({ length: SHARDS }, (_, shard) => keys.metricsShard(campaignId, shard));
@@ -40,14 +41,21 @@ const RETRYABLE_CODES = new Set(['None', 'ConditionalCheckFailed', 'TransactionC
 export const dynamoAggregationStore = (client: DynamoDBDocumentClient, table: string): AggregationStore => ({
   async load(campaignId, shard, hours) {
     const shardKey = keys.metricsShard(campaignId, shard);
+    const recountKey = keys.metricsRecount(campaignId, shard);
     const minuteKeys = hours.map((hour) => keys.metricsMinutes(campaignId, hour, shard));
-    const items = await batchGetAll(client, table, [shardKey, ...minuteKeys], { consistent: true });
+    const items = await batchGetAll(client, table, [shardKey, recountKey, ...minuteKeys], {
+      consistent: true,
+    });
+    const recounted = recountBaselineCodec.fromItem(items.find((item) => sameKey(item, recountKey)));
     return {
-      shard: shardFrom(
-        campaignId,
-        shard,
-        items.find((item) => sameKey(item, shardKey)),
-      ),
+      shard: {
+        ...shardFrom(
+          campaignId,
+          shard,
+          items.find((item) => sameKey(item, shardKey)),
+        ),
+        ...(recounted ? { recounted } : {}),
+      },
       minutes: hours.map((hour, i): MinuteState => {
         const key = minuteKeys[i] as ItemKey;
         return metricsMinutesCodec.fromItem(

@@ -193,6 +193,11 @@ export const keys = {
     pk: `CAMPAIGN#${campaignId}`,
     sk: `MINUTES#${hour}#${shard}`,
   }),
+  /** What the last recount of shard n counted (core/metrics/recount.ts), read with the shard. */
+  metricsRecount: (campaignId: string, shard: number) => ({
+    pk: `CAMPAIGN#${campaignId}`,
+    sk: `RECOUNT#${shard}`,
+  }),
   aggregated: (eventId: string) => ({ pk: `AGG#${eventId}`, sk: 'AGG' }),
   webhookReceipt: (partnerId: string, endpoint: string, webhookId: string) => ({
     pk: `WEBHOOK#${partnerId}#${webhookId}`,

@@ -248,6 +248,8 @@ export class CarrierBook {
   ledger: TpsLedger;
   private random: () => number;
   private readonly acceptedMessageIds = new Set<string>();
+  /** Each message taken on → the webhook-ids of the requests that handed it over (a replay adds none). */
+  readonly deliveries = new Map<string, string[]>();
   private readonly answersByWebhookId = new Map<string, { rejected: Rejection[] }>();
 
   constructor(private readonly settings: CarrierSettings) {
@@ -260,6 +262,7 @@ export class CarrierBook {
     this.ledger = new TpsLedger(this.settings.tps);
     this.random = seededRandom(this.settings.seed);
     this.acceptedMessageIds.clear();
+    this.deliveries.clear();
     this.answersByWebhookId.clear();
   }
 
@@ -296,6 +299,9 @@ export class CarrierBook {
     for (const { messageId } of reports) {
       if (this.acceptedMessageIds.has(messageId)) this.counters.duplicates += 1;
       this.acceptedMessageIds.add(messageId);
+      const under = this.deliveries.get(messageId);
+      if (under) under.push(webhookId);
+      else this.deliveries.set(messageId, [webhookId]);
     }
     this.counters.accepted += reports.length;
     this.counters.rejected += rejected.length;

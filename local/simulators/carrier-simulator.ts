@@ -106,6 +106,12 @@ export interface CarrierSimulator {
   partnerId: string;
   name: string;
   counters(): SimulatorCounters;
+  /**
+   * Every message taken on, with the `webhook-id` of each request that handed it over: one id is a message
+   * delivered once; two are a duplicate. A replay of the same webhook-id is answered from memory and counted
+   * in `replays`, not here.
+   */
+  deliveries(): ReadonlyMap<string, readonly string[]>;
   mode(): SimulatorMode;
   setMode(mode: SimulatorMode): void;
   setSecret(secret: string): void;
@@ -429,6 +435,7 @@ export const createCarrierSimulator = async (options: CarrierSimulatorOptions): 
     partnerId: options.partnerId,
     name: options.name ?? options.partnerId,
     counters,
+    deliveries: () => book.deliveries,
     mode: () => mode,
     setMode: (next) => {
       mode = next;

@@ -9,7 +9,11 @@ import {
   THROTTLES_METRIC,
 } from '#adapters/metrics.js';
 import { SERVICE_NAME } from '#adapters/service-name.js';
-import { AGGREGATOR_BATCH_SIZE, AGGREGATOR_RETRY_ATTEMPTS } from '#lib/metrics-aggregation.js';
+import {
+  AGGREGATOR_BATCH_SIZE,
+  AGGREGATOR_RETRY_ATTEMPTS,
+  RECOUNT_ACTIONS,
+} from '#lib/metrics-aggregation.js';
 import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 import {
   actionsOf,
@@ -63,6 +67,16 @@ describe('metrics aggregation', () => {
     );
     expect(actions.every((a) => a.startsWith('dynamodb:') || a.startsWith('sqs:'))).toBe(true);
     expect(actions.filter((a) => a.startsWith('sqs:'))).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+  });
+
+  it('has a recount function that may query, get and conditionally put items of the table, and nothing else', () => {
+    const recounterRole = logicalIdOf(stack.metrics.recounter.role ?? stack.metrics.recounter);
+    const actions = statementsOfRole(template, recounterRole).flatMap(actionsOf);
+    expect([...new Set(actions)].sort()).toEqual([...RECOUNT_ACTIONS].sort());
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^recountMetrics'),
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: { Ref: tableId } }) },
+    });
   });
 
   it('raises an alarm as soon as a record lands in the on-failure queue', () => {

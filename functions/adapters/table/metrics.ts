@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MinuteState, ShardState } from '#core/metrics/aggregate.js';
+import type { RecountBaseline } from '#core/metrics/recount.js';
 import { countersFrom, type Bucket } from '#core/metrics/counters.js';
 import type { CampaignHead } from '#core/metrics/view.js';
 import { keys } from '#adapters/table.js';
@@ -70,6 +71,31 @@ export const metricsMinutesCodec = {
     const { hour, minutes } = parseItem(MINUTES, StoredMinutes.extend({ hour: z.string() }), item);
     return { [hour]: minutes };
   },
+} as const;
+
+const RECOUNT = 'MetricsRecount';
+const StoredRecount = z.object({
+  batches: z.record(z.string(), z.number()).default({}),
+  progress: z.boolean().default(false),
+});
+/**
+ * The baseline of shard n's last repair: `CAMPAIGN#{id}` / `RECOUNT#{n}`, written with the shard, kept past
+ * the stream's retention (after that no change it covers can come back).
+ */
+export const recountBaselineCodec = {
+  entity: RECOUNT,
+  key: keys.metricsRecount,
+  toItem: (campaignId: string, shard: number, baseline: RecountBaseline, at: string, ttl: number): Item => ({
+    ...keys.metricsRecount(campaignId, shard),
+    entity: RECOUNT,
+    campaignId,
+    shard,
+    ...baseline,
+    at,
+    ttl,
+  }),
+  fromItem: (item: Item | undefined): RecountBaseline | undefined =>
+    item ? parseItem(RECOUNT, StoredRecount, item) : undefined,
 } as const;
 
 const AGGREGATED = 'Aggregated';

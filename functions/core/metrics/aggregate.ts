@@ -1,5 +1,6 @@
 import { contributionOf, totalOf, type Change, type Contribution } from './changes.js';
 import { addCounters, addMinutes, type Bucket, type Counters } from './counters.js';
+import { coveredByRecount, type RecountBaseline } from './recount.js';
 
 /**
  * Idempotent aggregation of stream records into a campaign's counter shards. The stream delivers each
@@ -15,6 +16,8 @@ export interface ShardState {
   ver: number;
   counters: Counters;
   updatedAt?: string;
+  /** What the last repair recounted (recount.ts): changes it covers are not counted again. */
+  recounted?: RecountBaseline;
 }
 
 /** The minute buckets of one hour of a campaign's timeline kept by one shard, with their version. */
@@ -143,8 +146,13 @@ const applyChunk = async (deps: AggregationDeps, chunk: readonly Contribution[])
   let pending = [...chunk];
   let duplicates = 0;
   for (let attempt = 1; pending.length; attempt++) {
+    const state = await deps.store.load(first.campaignId, first.shard, hoursOf(pending));
+    // A repair recounted these already from the batches themselves: counting them again would double them.
+    const covered = pending.filter((c) => coveredByRecount(c, state.shard.recounted));
+    duplicates += covered.length;
+    pending = pending.filter((c) => !covered.includes(c));
+    if (!pending.length) break;
     const hours = hoursOf(pending);
-    const state = await deps.store.load(first.campaignId, first.shard, hours);
     const total = totalOf(pending);
     const byHour = new Map(state.minutes.map((m) => [m.hour, m]));
     // The state was just loaded for this attempt: it is ours to add to.

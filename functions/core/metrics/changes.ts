@@ -21,6 +21,7 @@ import {
 } from './counters.js';
 import { reasonKey } from './failure-reasons.js';
 import { canonicalProvinceName } from '#core/provinces.js';
+import type { CountedSource } from './recount.js';
 
 /**
  * What a change to the table adds to a campaign's metrics. Every change arrives as a stream record with
@@ -51,6 +52,8 @@ export interface Contribution {
   /** Which of the campaign's counter shards takes it (0..SHARDS-1). */
   shard: number;
   delta: Delta;
+  /** The stored state the change moves to, for a recount's baseline (recount.ts); none for clicks and replies. */
+  source?: CountedSource;
 }
 
 /** Counter shards per campaign: up to four writers aggregate one campaign at once without contention. */
@@ -152,7 +155,7 @@ export const countsOfBatch = (batch: Batch | undefined): Delta => {
 };
 
 /** Opted-out and frequency-capped recipients, written once when materialisation finishes. */
-const countsOfProgress = (progress: Progress | undefined): Delta => {
+export const countsOfProgress = (progress: Progress | undefined): Delta => {
   const delta = emptyDelta();
   if (!progress) return delta;
   const suppressed = progress.suppressed + progress.capped;
@@ -241,7 +244,17 @@ const deltaOf = (change: Change): Delta | undefined => {
 export const contributionOf = (change: Change): Contribution | undefined => {
   const place = placeOf(change);
   const delta = place && deltaOf(change);
-  return place && delta && !isZeroDelta(delta) ? { id: change.id, ...place, delta } : undefined;
+  if (!place || !delta || isZeroDelta(delta)) return undefined;
+  const source = sourceOf(change);
+  return { id: change.id, ...place, delta, ...(source ? { source } : {}) };
+};
+
+/** The batch version or the progress item a change leaves behind (a removal leaves none to compare). */
+const sourceOf = (change: Change): CountedSource | undefined => {
+  if (change.kind === 'batch' && change.after)
+    return { kind: 'batch', seq: change.after.seq, ver: change.after.ver ?? 0 };
+  if (change.kind === 'progress') return { kind: 'progress' };
+  return undefined;
 };
 
 /** The sum of several contributions (one shard's share of a handler invocation). */
