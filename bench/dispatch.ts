@@ -12,7 +12,23 @@ import {
   simulatorOptions,
   startBenchRuntime,
 } from './campaign.js';
-import { countRequests, writeRequests, type RequestCounts } from './counters.js';
+import { watchInvocations, type Invocation } from '#local/invoke.js';
+import { consumerSlots } from '#local/dispatcher.js';
+import {
+  CEILING_FIGURES,
+  measureCeilings,
+  stateStoreMessagesPerSecond,
+  type StoreCeiling,
+} from './ceilings.js';
+import {
+  countRequests,
+  readRequests,
+  resetCounts,
+  writeRequests,
+  WRITE_OPERATIONS,
+  type RequestCounts,
+} from './counters.js';
+import { QUICK, isEntryModule, record } from './results.js';
 import { generateSubscribersCsv } from './import.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
 
@@ -21,7 +37,60 @@ import { startSimulatorProcess, type SimulatorProcess } from './simulator-proces
  * DynamoDB Local, sending to carrier simulators. Prints messages/s for 100,000 recipients, DynamoDB write
  * requests per message, pacing accuracy at 50, 200 and 1,000 TPS, and peak memory.
  */
-const THROUGHPUT_ROWS = 100_000;
+const THROUGHPUT_ROWS = QUICK ? 10_000 : 100_000;
+/** Every fast partner's TPS: no limit for this machine. */
+const FAST_TPS = 5000;
+
+/** The figures of the throughput part (`dispatch.content.*` the same for the run with content). */
+const THROUGHPUT_FIGURES = [
+  'messages_per_second',
+  'seconds',
+  'messages',
+  'duplicates',
+  'ratio_to_state_store_ceiling',
+  'ratio_to_handover_ceiling',
+  'state_store_ceiling_messages_per_second',
+];
+export const FIGURES = [
+  ...CEILING_FIGURES,
+  ...THROUGHPUT_FIGURES.map((f) => `dispatch.${f}`),
+  ...THROUGHPUT_FIGURES.map((f) => `dispatch.content.${f}`),
+  'dynamodb.writes_per_message',
+  'dynamodb.reads_per_message',
+  'dynamodb.write_units_per_message',
+  'dynamodb.read_units_per_message',
+  'lambda.dispatch_consumer.invocations_per_message',
+  'lambda.dispatch_consumer.mean_ms',
+  'lambda.dispatch_consumer.p95_ms',
+  'lambda.*.invocations_per_message',
+  'dispatch.node_peak_rss_mb',
+  'dispatch.java_peak_rss_mb',
+];
+
+interface Ceilings {
+  handover: number;
+  store: StoreCeiling;
+}
+
+/** Handler durations per function while `invocations` is on (the Lambda cost inputs). */
+const lambdaTimings = () => {
+  const byFunction = new Map<string, number[]>();
+  watchInvocations(({ functionName, ms }: Invocation) => {
+    const list = byFunction.get(functionName) ?? [];
+    list.push(ms);
+    byFunction.set(functionName, list);
+  });
+  return {
+    stop: () => {
+      watchInvocations(undefined);
+      return byFunction;
+    },
+  };
+};
+
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const quantile = (sorted: readonly number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 const PACING_TPS = [50, 200, 1000];
 const PACING_SECONDS = 12;
 
@@ -152,29 +221,72 @@ const throughputPart = async (
   csv: string,
   counts: RequestCounts,
   simulators: CarrierSimulator[],
+  ceilings: Ceilings,
   withContent = false,
 ) => {
   const suffix = withContent ? '-content' : '';
   const fast = [
-    await addPartner(runtime, `fast-viettel${suffix}`, ['viettel'], 5000),
-    await addPartner(runtime, `fast-vnpt${suffix}`, ['vinaphone', 'itel', 'reddi'], 5000),
-    await addPartner(runtime, `fast-other${suffix}`, ['*'], 5000),
+    await addPartner(runtime, `fast-viettel${suffix}`, ['viettel'], FAST_TPS),
+    await addPartner(runtime, `fast-vnpt${suffix}`, ['vinaphone', 'itel', 'reddi'], FAST_TPS),
+    await addPartner(runtime, `fast-other${suffix}`, ['*'], FAST_TPS),
   ];
   simulators.push(...fast);
+  let timings: ReturnType<typeof lambdaTimings> | undefined;
   const throughput = await sendCampaign(
     runtime,
     withContent ? withContentColumns(csv) : csv,
     fast.map((s) => s.partnerId),
     () => {
-      counts.calls = {};
-      counts.batchWriteItems = 0;
+      resetCounts(counts);
+      timings = lambdaTimings();
     },
     withContent ? CONTENT : {},
   );
+  const durations = timings?.stop() ?? new Map<string, number[]>();
   // Counted from approval to completion: materialisation, hand-over, settlement, progress, polling reads.
   const writes = writeRequests(counts);
   const accepted = fast.reduce((sum, s) => sum + s.counters().accepted, 0);
   const duplicates = fast.reduce((sum, s) => sum + s.counters().duplicates, 0);
+  const perSecond = accepted / throughput.seconds;
+  const perMessage = Object.fromEntries(
+    WRITE_OPERATIONS.map((op) => [op, (counts.calls[op] ?? 0) / accepted]),
+  );
+  const storeCeiling = stateStoreMessagesPerSecond(ceilings.store, perMessage);
+  const key = withContent ? 'dispatch.content' : 'dispatch';
+  record(`${key}.messages_per_second`, Math.round(perSecond), 'msg/s');
+  record(`${key}.seconds`, Number(throughput.seconds.toFixed(1)), 's');
+  record(`${key}.messages`, accepted, 'messages');
+  record(`${key}.duplicates`, duplicates, 'messages');
+  record(`${key}.state_store_ceiling_messages_per_second`, Math.round(storeCeiling), 'msg/s');
+  record(`${key}.ratio_to_state_store_ceiling`, Number((perSecond / storeCeiling).toFixed(3)), 'ratio');
+  record(`${key}.ratio_to_handover_ceiling`, Number((perSecond / ceilings.handover).toFixed(4)), 'ratio');
+  console.log(
+    `  ratio to the state-store ceiling     ${(perSecond / storeCeiling).toFixed(3)} of ${Math.round(storeCeiling).toLocaleString('en-US')} msg/s (goal ≥ 0.5); to the hand-over ceiling ${(perSecond / ceilings.handover).toFixed(4)}`,
+  );
+  if (!withContent) {
+    record('dynamodb.writes_per_message', Number((writes / accepted).toFixed(4)), 'requests');
+    record('dynamodb.reads_per_message', Number((readRequests(counts) / accepted).toFixed(4)), 'requests');
+    record('dynamodb.write_units_per_message', Number((counts.writeUnits / accepted).toFixed(4)), 'WCU');
+    record('dynamodb.read_units_per_message', Number((counts.readUnits / accepted).toFixed(4)), 'RCU');
+    console.log(
+      `  DynamoDB per message                 reads ${(readRequests(counts) / accepted).toFixed(3)} requests; capacity units: ${(counts.writeUnits / accepted).toFixed(3)} write, ${(counts.readUnits / accepted).toFixed(3)} read (transactions billed twice)`,
+    );
+    for (const [functionName, list] of durations) {
+      const sorted = [...list].sort((a, b) => a - b);
+      const name = snakeCase(functionName);
+      const mean = sorted.reduce((sum, ms) => sum + ms, 0) / sorted.length;
+      record(
+        `lambda.${name}.invocations_per_message`,
+        Number((sorted.length / accepted).toFixed(5)),
+        'ratio',
+      );
+      record(`lambda.${name}.mean_ms`, Number(mean.toFixed(1)), 'ms');
+      record(`lambda.${name}.p95_ms`, Number(quantile(sorted, 0.95).toFixed(1)), 'ms');
+      console.log(
+        `  Lambda ${functionName.padEnd(30)} ${sorted.length} invocations (${(sorted.length / accepted).toFixed(4)} per message), mean ${mean.toFixed(1)} ms, p95 ${quantile(sorted, 0.95).toFixed(1)} ms`,
+      );
+    }
+  }
   console.log(
     `\nThroughput${withContent ? ' with content (3 languages, treatments A/B 45/45, 10 % holdout, a {{ten|bà con}} field)' : ''}: ${number(THROUGHPUT_ROWS)} rows, ${number(accepted)} messages handed over`,
   );
@@ -198,7 +310,7 @@ const throughputPart = async (
       name: s.partnerId,
       webhookUrl: s.url,
       carriers: ['*'],
-      tps: 5000,
+      tps: FAST_TPS,
       senderId: 'BOCONGAN',
       enabled: false,
     });
@@ -215,9 +327,17 @@ export async function dispatchBenchmark(): Promise<void> {
     const csv = generateSubscribersCsv(THROUGHPUT_ROWS);
     // BENCH_DISPATCH=pacing: the pacing part alone; =content: the throughput run with content alone.
     const only = process.env.BENCH_DISPATCH;
-    if (only !== 'pacing' && only !== 'content') await throughputPart(runtime, csv, counts, simulators);
-    if (only !== 'pacing') await throughputPart(runtime, csv, counts, simulators, true);
-    if (only === 'content') return;
+    if (only !== 'pacing') {
+      // The dispatcher's consumers for the three fast partners, each with batches of 100.
+      const concurrency = 3 * consumerSlots({ tps: FAST_TPS, maxBatchSize: 100 });
+      const ceilings = await measureCeilings({ batches: QUICK ? 200 : 1000, concurrency });
+      if (only !== 'content') await throughputPart(runtime, csv, counts, simulators, ceilings);
+      await throughputPart(runtime, csv, counts, simulators, ceilings, true);
+      record('dispatch.node_peak_rss_mb', Math.round(peakRss / 1024 / 1024), 'MB');
+      const javaRss = javaPeakRssMb(String(process.env.AWS_ENDPOINT_URL_DYNAMODB));
+      if (javaRss !== undefined) record('dispatch.java_peak_rss_mb', javaRss, 'MB');
+    }
+    if (only === 'content' || QUICK) return;
 
     // 2. Pacing: one partner at a time, about 12 seconds of traffic at its TPS, each partner's simulator in
     // a process of its own (BENCH_SIMULATORS=inprocess: in the runtime's, sharing its event loop).
@@ -265,4 +385,4 @@ export async function dispatchBenchmark(): Promise<void> {
   }
 }
 
-await dispatchBenchmark();
+if (isEntryModule(import.meta.url)) await dispatchBenchmark();
