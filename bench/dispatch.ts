@@ -63,6 +63,11 @@ export const FIGURES = [
   'lambda.dispatch_consumer.mean_ms',
   'lambda.dispatch_consumer.p95_ms',
   'lambda.*.invocations_per_message',
+  'dispatch.seconds_to_first_handover',
+  'dispatch.handover_span_seconds',
+  'dispatch.seconds_after_last_handover',
+  'dispatch.materialize_seconds',
+  'dispatch.consumer_busy_ratio',
   'dispatch.node_peak_rss_mb',
   'dispatch.java_peak_rss_mb',
 ];
@@ -70,6 +75,8 @@ export const FIGURES = [
 interface Ceilings {
   handover: number;
   store: StoreCeiling;
+  /** The dispatcher's consumers for the three fast partners. */
+  concurrency: number;
 }
 
 /** Handler durations per function while `invocations` is on (the Lambda cost inputs). */
@@ -232,6 +239,7 @@ const throughputPart = async (
   ];
   simulators.push(...fast);
   let timings: ReturnType<typeof lambdaTimings> | undefined;
+  let approvedAt = 0;
   const throughput = await sendCampaign(
     runtime,
     withContent ? withContentColumns(csv) : csv,
@@ -239,10 +247,12 @@ const throughputPart = async (
     () => {
       resetCounts(counts);
       timings = lambdaTimings();
+      approvedAt = Date.now();
     },
     withContent ? CONTENT : {},
   );
   const durations = timings?.stop() ?? new Map<string, number[]>();
+  const completedAt = Date.now();
   // Counted from approval to completion: materialisation, hand-over, settlement, progress, polling reads.
   const writes = writeRequests(counts);
   const accepted = fast.reduce((sum, s) => sum + s.counters().accepted, 0);
@@ -264,6 +274,22 @@ const throughputPart = async (
     `  ratio to the state-store ceiling     ${(perSecond / storeCeiling).toFixed(3)} of ${Math.round(storeCeiling).toLocaleString('en-US')} msg/s (goal ≥ 0.5); to the hand-over ceiling ${(perSecond / ceilings.handover).toFixed(4)}`,
   );
   if (!withContent) {
+    // Where the time goes: approval → first batch at a partner (start, materialisation's first group),
+    // the hand-over span, last batch → completed (settles, the sweep's completion); the materialiser's
+    // and the consumers' handler time (busy ratio: consumer time ÷ (slots × elapsed)).
+    const arrivals = fast.flatMap((s) => s.counters().arrivals.map(([at]) => at));
+    const first = Math.min(...arrivals);
+    const last = Math.max(...arrivals);
+    const sum = (name: string) => (durations.get(name) ?? []).reduce((total, ms) => total + ms, 0);
+    const busy = sum('dispatchConsumer') / (ceilings.concurrency * throughput.seconds * 1000);
+    record('dispatch.seconds_to_first_handover', Number(((first - approvedAt) / 1000).toFixed(2)), 's');
+    record('dispatch.handover_span_seconds', Number(((last - first) / 1000).toFixed(2)), 's');
+    record('dispatch.seconds_after_last_handover', Number(((completedAt - last) / 1000).toFixed(2)), 's');
+    record('dispatch.materialize_seconds', Number((sum('materializeCampaign') / 1000).toFixed(2)), 's');
+    record('dispatch.consumer_busy_ratio', Number(busy.toFixed(3)), 'ratio');
+    console.log(
+      `  time: first hand-over ${((first - approvedAt) / 1000).toFixed(1)} s after approval, hand-overs over ${((last - first) / 1000).toFixed(1)} s, completed ${((completedAt - last) / 1000).toFixed(1)} s after the last; materialiser ${(sum('materializeCampaign') / 1000).toFixed(1)} s of handler time; consumers busy ${busy.toFixed(2)} of ${ceilings.concurrency} slots`,
+    );
     record('dynamodb.writes_per_message', Number((writes / accepted).toFixed(4)), 'requests');
     record('dynamodb.reads_per_message', Number((readRequests(counts) / accepted).toFixed(4)), 'requests');
     record('dynamodb.write_units_per_message', Number((counts.writeUnits / accepted).toFixed(4)), 'WCU');
@@ -330,7 +356,8 @@ export async function dispatchBenchmark(): Promise<void> {
     if (only !== 'pacing') {
       // The dispatcher's consumers for the three fast partners, each with batches of 100.
       const concurrency = 3 * consumerSlots({ tps: FAST_TPS, maxBatchSize: 100 });
-      const ceilings = await measureCeilings({ batches: QUICK ? 200 : 1000, concurrency });
+      const measured = await measureCeilings({ batches: QUICK ? 200 : 1000, concurrency });
+      const ceilings = { ...measured, concurrency };
       if (only !== 'content') await throughputPart(runtime, csv, counts, simulators, ceilings);
       await throughputPart(runtime, csv, counts, simulators, ceilings, true);
       record('dispatch.node_peak_rss_mb', Math.round(peakRss / 1024 / 1024), 'MB');

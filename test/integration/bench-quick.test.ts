@@ -36,5 +36,5 @@ describe('npm run bench -- --quick (smoke test: every figure produced; no timing
     expect(missingFigures(expected, results.figures)).toEqual([]);
     for (const [key, { value }] of Object.entries(results.figures))
       if (typeof value === 'number') expect(Number.isFinite(value), key).toBe(true);
-  }, 600_000);
+  }, 1_200_000);
 });

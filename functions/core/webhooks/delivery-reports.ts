@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CARRIERS, type Carrier } from '#core/carriers.js';
 import { parseMessageId, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
 import { failureReason } from '#core/metrics/failure-reasons.js';
