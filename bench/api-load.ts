@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import type { Runtime } from '#local/runtime.js';
 import { addPartner, call, sendCampaign, startBenchRuntime } from './campaign.js';
 import { generateSubscribersCsv } from './import.js';
-import { record } from './results.js';
+import { record, isEntryModule } from './results.js';
 
 /**
  * Load on the API (issue #17): concurrent clients (`autocannon`, on 127.0.0.1) on the two reads the console
@@ -50,6 +50,14 @@ const load = async (runtime: Runtime, path: string) => {
   };
 };
 
+/** The keys this benchmark records (`bench/run.ts` and the smoke test expect them). */
+export const FIGURES = [
+  'api_load.*.p50_ms',
+  'api_load.*.p99_ms',
+  'api_load.*.requests_per_second',
+  'api_load.*.errors',
+];
+
 export async function apiLoadBenchmark(): Promise<void> {
   const { runtime, stop } = await startBenchRuntime();
   const partner = await addPartner(runtime, 'load-partner', ['*'], 5000);
@@ -83,4 +91,4 @@ export async function apiLoadBenchmark(): Promise<void> {
   }
 }
 
-await apiLoadBenchmark();
+if (isEntryModule(import.meta.url)) await apiLoadBenchmark();

@@ -4,7 +4,23 @@ import { dynamoDocumentClient } from '#adapters/clients.js';
 import type { CarrierSimulator } from '#local/simulators/index.js';
 import type { Runtime } from '#local/runtime.js';
 import { addPartner, call, sendCampaign, startBenchRuntime } from './campaign.js';
-import { countRequests, writeRequests, type RequestCounts } from './counters.js';
+import { watchInvocations, type Invocation } from '#local/invoke.js';
+import { consumerSlots } from '#local/dispatcher.js';
+import {
+  CEILING_FIGURES,
+  measureCeilings,
+  stateStoreMessagesPerSecond,
+  type StoreCeiling,
+} from './ceilings.js';
+import {
+  countRequests,
+  readRequests,
+  resetCounts,
+  writeRequests,
+  WRITE_OPERATIONS,
+  type RequestCounts,
+} from './counters.js';
+import { QUICK, isEntryModule, record } from './results.js';
 import { generateSubscribersCsv } from './import.js';
 
 /**
@@ -12,7 +28,67 @@ import { generateSubscribersCsv } from './import.js';
  * DynamoDB Local, sending to carrier simulators. Prints messages/s for 100,000 recipients, DynamoDB write
  * requests per message and peak memory. Pacing at the partners is bench/pacing.ts.
  */
-const THROUGHPUT_ROWS = 100_000;
+const THROUGHPUT_ROWS = QUICK ? 10_000 : 100_000;
+/** Every fast partner's TPS: no limit for this machine. */
+const FAST_TPS = 5000;
+
+/** The figures of the throughput part (`dispatch.content.*` the same for the run with content). */
+const THROUGHPUT_FIGURES = [
+  'messages_per_second',
+  'seconds',
+  'messages',
+  'duplicates',
+  'ratio_to_state_store_ceiling',
+  'ratio_to_handover_ceiling',
+  'state_store_ceiling_messages_per_second',
+];
+export const FIGURES = [
+  ...CEILING_FIGURES,
+  ...THROUGHPUT_FIGURES.map((f) => `dispatch.${f}`),
+  ...THROUGHPUT_FIGURES.map((f) => `dispatch.content.${f}`),
+  'dynamodb.writes_per_message',
+  'dynamodb.reads_per_message',
+  'dynamodb.write_units_per_message',
+  'dynamodb.read_units_per_message',
+  'lambda.dispatch_consumer.invocations_per_message',
+  'lambda.dispatch_consumer.mean_ms',
+  'lambda.dispatch_consumer.p95_ms',
+  'lambda.*.invocations_per_message',
+  'dispatch.seconds_to_first_handover',
+  'dispatch.handover_span_seconds',
+  'dispatch.seconds_after_last_handover',
+  'dispatch.materialize_seconds',
+  'dispatch.consumer_busy_ratio',
+  'dispatch.node_peak_rss_mb',
+  'dispatch.java_peak_rss_mb',
+];
+
+interface Ceilings {
+  handover: number;
+  store: StoreCeiling;
+  /** The dispatcher's consumers for the three fast partners. */
+  concurrency: number;
+}
+
+/** Handler durations per function while `invocations` is on (the Lambda cost inputs). */
+const lambdaTimings = () => {
+  const byFunction = new Map<string, number[]>();
+  watchInvocations(({ functionName, ms }: Invocation) => {
+    const list = byFunction.get(functionName) ?? [];
+    list.push(ms);
+    byFunction.set(functionName, list);
+  });
+  return {
+    stop: () => {
+      watchInvocations(undefined);
+      return byFunction;
+    },
+  };
+};
+
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const quantile = (sorted: readonly number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
 const javaPeakRssMb = (endpoint: string): number | undefined => {
   try {
@@ -72,29 +148,91 @@ const throughputPart = async (
   csv: string,
   counts: RequestCounts,
   simulators: CarrierSimulator[],
+  ceilings: Ceilings,
   withContent = false,
 ) => {
   const suffix = withContent ? '-content' : '';
   const fast = [
-    await addPartner(runtime, `fast-viettel${suffix}`, ['viettel'], 5000),
-    await addPartner(runtime, `fast-vnpt${suffix}`, ['vinaphone', 'itel', 'reddi'], 5000),
-    await addPartner(runtime, `fast-other${suffix}`, ['*'], 5000),
+    await addPartner(runtime, `fast-viettel${suffix}`, ['viettel'], FAST_TPS),
+    await addPartner(runtime, `fast-vnpt${suffix}`, ['vinaphone', 'itel', 'reddi'], FAST_TPS),
+    await addPartner(runtime, `fast-other${suffix}`, ['*'], FAST_TPS),
   ];
   simulators.push(...fast);
+  let timings: ReturnType<typeof lambdaTimings> | undefined;
+  let approvedAt = 0;
   const throughput = await sendCampaign(
     runtime,
     withContent ? withContentColumns(csv) : csv,
     fast.map((s) => s.partnerId),
     () => {
-      counts.calls = {};
-      counts.batchWriteItems = 0;
+      resetCounts(counts);
+      timings = lambdaTimings();
+      approvedAt = Date.now();
     },
     withContent ? CONTENT : {},
   );
+  const durations = timings?.stop() ?? new Map<string, number[]>();
+  const completedAt = Date.now();
   // Counted from approval to completion: materialisation, hand-over, settlement, progress, polling reads.
   const writes = writeRequests(counts);
   const accepted = fast.reduce((sum, s) => sum + s.counters().accepted, 0);
   const duplicates = fast.reduce((sum, s) => sum + s.counters().duplicates, 0);
+  const perSecond = accepted / throughput.seconds;
+  const perMessage = Object.fromEntries(
+    WRITE_OPERATIONS.map((op) => [op, (counts.calls[op] ?? 0) / accepted]),
+  );
+  const storeCeiling = stateStoreMessagesPerSecond(ceilings.store, perMessage);
+  const key = withContent ? 'dispatch.content' : 'dispatch';
+  record(`${key}.messages_per_second`, Math.round(perSecond), 'msg/s');
+  record(`${key}.seconds`, Number(throughput.seconds.toFixed(1)), 's');
+  record(`${key}.messages`, accepted, 'messages');
+  record(`${key}.duplicates`, duplicates, 'messages');
+  record(`${key}.state_store_ceiling_messages_per_second`, Math.round(storeCeiling), 'msg/s');
+  record(`${key}.ratio_to_state_store_ceiling`, Number((perSecond / storeCeiling).toFixed(3)), 'ratio');
+  record(`${key}.ratio_to_handover_ceiling`, Number((perSecond / ceilings.handover).toFixed(4)), 'ratio');
+  console.log(
+    `  ratio to the state-store ceiling     ${(perSecond / storeCeiling).toFixed(3)} of ${Math.round(storeCeiling).toLocaleString('en-US')} msg/s (goal ≥ 0.5); to the hand-over ceiling ${(perSecond / ceilings.handover).toFixed(4)}`,
+  );
+  if (!withContent) {
+    // Where the time goes: approval → first batch at a partner (start, materialisation's first group),
+    // the hand-over span, last batch → completed (settles, the sweep's completion); the materialiser's
+    // and the consumers' handler time (busy ratio: consumer time ÷ (slots × elapsed)).
+    const arrivals = fast.flatMap((s) => s.counters().arrivals.map(([at]) => at));
+    const first = Math.min(...arrivals);
+    const last = Math.max(...arrivals);
+    const sum = (name: string) => (durations.get(name) ?? []).reduce((total, ms) => total + ms, 0);
+    const busy = sum('dispatchConsumer') / (ceilings.concurrency * throughput.seconds * 1000);
+    record('dispatch.seconds_to_first_handover', Number(((first - approvedAt) / 1000).toFixed(2)), 's');
+    record('dispatch.handover_span_seconds', Number(((last - first) / 1000).toFixed(2)), 's');
+    record('dispatch.seconds_after_last_handover', Number(((completedAt - last) / 1000).toFixed(2)), 's');
+    record('dispatch.materialize_seconds', Number((sum('materializeCampaign') / 1000).toFixed(2)), 's');
+    record('dispatch.consumer_busy_ratio', Number(busy.toFixed(3)), 'ratio');
+    console.log(
+      `  time: first hand-over ${((first - approvedAt) / 1000).toFixed(1)} s after approval, hand-overs over ${((last - first) / 1000).toFixed(1)} s, completed ${((completedAt - last) / 1000).toFixed(1)} s after the last; materialiser ${(sum('materializeCampaign') / 1000).toFixed(1)} s of handler time; consumers busy ${busy.toFixed(2)} of ${ceilings.concurrency} slots`,
+    );
+    record('dynamodb.writes_per_message', Number((writes / accepted).toFixed(4)), 'requests');
+    record('dynamodb.reads_per_message', Number((readRequests(counts) / accepted).toFixed(4)), 'requests');
+    record('dynamodb.write_units_per_message', Number((counts.writeUnits / accepted).toFixed(4)), 'WCU');
+    record('dynamodb.read_units_per_message', Number((counts.readUnits / accepted).toFixed(4)), 'RCU');
+    console.log(
+      `  DynamoDB per message                 reads ${(readRequests(counts) / accepted).toFixed(3)} requests; capacity units: ${(counts.writeUnits / accepted).toFixed(3)} write, ${(counts.readUnits / accepted).toFixed(3)} read (transactions billed twice)`,
+    );
+    for (const [functionName, list] of durations) {
+      const sorted = [...list].sort((a, b) => a - b);
+      const name = snakeCase(functionName);
+      const mean = sorted.reduce((sum, ms) => sum + ms, 0) / sorted.length;
+      record(
+        `lambda.${name}.invocations_per_message`,
+        Number((sorted.length / accepted).toFixed(5)),
+        'ratio',
+      );
+      record(`lambda.${name}.mean_ms`, Number(mean.toFixed(1)), 'ms');
+      record(`lambda.${name}.p95_ms`, Number(quantile(sorted, 0.95).toFixed(1)), 'ms');
+      console.log(
+        `  Lambda ${functionName.padEnd(30)} ${sorted.length} invocations (${(sorted.length / accepted).toFixed(4)} per message), mean ${mean.toFixed(1)} ms, p95 ${quantile(sorted, 0.95).toFixed(1)} ms`,
+      );
+    }
+  }
   console.log(
     `\nThroughput${withContent ? ' with content (3 languages, treatments A/B 45/45, 10 % holdout, a {{ten|bà con}} field)' : ''}: ${number(THROUGHPUT_ROWS)} rows, ${number(accepted)} messages handed over`,
   );
@@ -118,7 +256,7 @@ const throughputPart = async (
       name: s.partnerId,
       webhookUrl: s.url,
       carriers: ['*'],
-      tps: 5000,
+      tps: FAST_TPS,
       senderId: 'BOCONGAN',
       enabled: false,
     });
@@ -133,17 +271,22 @@ export async function dispatchBenchmark(): Promise<void> {
   try {
     const csv = generateSubscribersCsv(THROUGHPUT_ROWS);
     // BENCH_DISPATCH=content: the throughput run with content alone.
-    if (process.env.BENCH_DISPATCH !== 'content') await throughputPart(runtime, csv, counts, simulators);
-    await throughputPart(runtime, csv, counts, simulators, true);
-
-    clearInterval(sampler);
-    console.log(
-      `\nPeak RSS: local runtime (node) ${Math.round(peakRss / 1024 / 1024)} MB; DynamoDB Local (java) ${javaPeakRssMb(String(process.env.AWS_ENDPOINT_URL_DYNAMODB)) ?? '?'} MB`,
-    );
+    const only = process.env.BENCH_DISPATCH;
+    // The dispatcher's consumers for the three fast partners, each with batches of 100.
+    const concurrency = 3 * consumerSlots({ tps: FAST_TPS, maxBatchSize: 100 });
+    const measured = await measureCeilings({ batches: QUICK ? 200 : 1000, concurrency });
+    const ceilings = { ...measured, concurrency };
+    if (only !== 'content') await throughputPart(runtime, csv, counts, simulators, ceilings);
+    await throughputPart(runtime, csv, counts, simulators, ceilings, true);
+    const nodeRss = Math.round(peakRss / 1024 / 1024);
+    const javaRss = javaPeakRssMb(String(process.env.AWS_ENDPOINT_URL_DYNAMODB));
+    record('dispatch.node_peak_rss_mb', nodeRss, 'MB');
+    if (javaRss !== undefined) record('dispatch.java_peak_rss_mb', javaRss, 'MB');
+    console.log(`\nPeak RSS: local runtime (node) ${nodeRss} MB; DynamoDB Local (java) ${javaRss ?? '?'} MB`);
   } finally {
     clearInterval(sampler);
     await stop(simulators);
   }
 }
 
-await dispatchBenchmark();
+if (isEntryModule(import.meta.url)) await dispatchBenchmark();

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { dynamoDocumentClient } from '#adapters/clients.js';
 import { LOCAL_AWS_ENV, startDynamoLocal } from '#local/dynamodb.js';
 import { startTestApi } from '#support/api.js';
 import { send } from '#support/typed-api.js';
-import { WRITE_OPERATIONS, countRequests } from './counters.js';
+import { WRITE_OPERATIONS, countRequests, resetCounts } from './counters.js';
+import { QUICK, isEntryModule, record } from './results.js';
 
 /**
  * Imports 100,000 subscribers as one CSV request through the real handler, on an in-memory DynamoDB
@@ -13,7 +12,17 @@ import { WRITE_OPERATIONS, countRequests } from './counters.js';
  * `npx tsx bench/import.ts`, or `importBenchmark()` from a bench runner.
  */
 
-const ROWS = 100_000;
+const ROWS = QUICK ? 10_000 : 100_000;
+
+export const FIGURES = [
+  'import.rows',
+  'import.seconds',
+  'import.rows_per_second',
+  'import.write_requests',
+  'import.write_units_per_row',
+  'import.repeat.seconds',
+  'import.repeat.write_requests',
+];
 const DUPLICATE_SHARE = 0.01;
 const BAD_SHARE = 0.001;
 
@@ -82,7 +91,7 @@ const random = (seed: number) => () => {
 const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
 /** 100,000 rows in the ways officers write numbers, about 1% repeated and 0.1% unusable. */
-export const generateSubscribersCsv = (rows = ROWS, seed = 30_07): string => {
+export const generateSubscribersCsv = (rows = 100_000, seed = 30_07): string => {
   const next = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const totalWeight = PREFIXES.reduce((sum, [, weight]) => sum + weight, 0);
@@ -134,10 +143,9 @@ export async function importBenchmark(): Promise<void> {
     const created = await send(api, 'createAudience', { as: 'officer', json: { name: 'Benchmark 100k' } });
     if (created.status !== 201) throw new Error(`creating the audience answered ${created.status}`);
     const audienceId = created.body.id;
-    const csv = generateSubscribersCsv();
+    const csv = generateSubscribersCsv(ROWS);
     const importOnce = async () => {
-      counts.calls = {};
-      counts.batchWriteItems = 0;
+      resetCounts(counts);
       const started = performance.now();
       const response = await send(api, 'importSubscribers', {
         params: { audienceId },
@@ -152,11 +160,19 @@ export async function importBenchmark(): Promise<void> {
         result: response.body,
         calls: { ...counts.calls },
         batchWriteItems: counts.batchWriteItems,
+        writeUnits: counts.writeUnits,
       };
     };
 
-    const report = (title: string, run: Awaited<ReturnType<typeof importOnce>>) => {
+    const report = (title: string, run: Awaited<ReturnType<typeof importOnce>>, key: string) => {
       const writes = WRITE_OPERATIONS.reduce((sum, op) => sum + (run.calls[op] ?? 0), 0);
+      record(`${key}.seconds`, Number(run.seconds.toFixed(2)), 's');
+      record(`${key}.write_requests`, writes, 'requests');
+      if (key === 'import') {
+        record('import.rows', ROWS, 'rows');
+        record('import.rows_per_second', Math.round(ROWS / run.seconds), 'rows/s');
+        record('import.write_units_per_row', Number((run.writeUnits / ROWS).toFixed(4)), 'WCU');
+      }
       console.log(`\n${title}`);
       console.log(
         `  rows               ${number(ROWS)} (${(Buffer.byteLength(csv) / 1024 / 1024).toFixed(1)} MB of CSV)`,
@@ -178,8 +194,8 @@ export async function importBenchmark(): Promise<void> {
       );
     };
 
-    report('First import (one CSV request)', await importOnce());
-    report('Same file again (every phone already in the audience)', await importOnce());
+    report('First import (one CSV request)', await importOnce(), 'import');
+    report('Same file again (every phone already in the audience)', await importOnce(), 'import.repeat');
     const audience = await send(api, 'getAudience', { params: { audienceId } });
     if (audience.status !== 200) throw new Error(`reading the audience answered ${audience.status}`);
     console.log(`\n  byCarrier          ${JSON.stringify(audience.body.byCarrier)}`);
@@ -189,9 +205,7 @@ export async function importBenchmark(): Promise<void> {
   }
 }
 
-const isEntryModule =
-  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (isEntryModule) {
+if (isEntryModule(import.meta.url)) {
   await importBenchmark();
   // The SDK keeps idle sockets to the stopped DynamoDB Local; nothing else is left to wait for.
   dynamoDocumentClient().destroy();

@@ -6,7 +6,8 @@ import { messageId } from '#core/dispatch/batch.js';
 import type { Runtime } from '#local/runtime.js';
 import type { CarrierSimulator } from '#local/simulators/index.js';
 import { addPartner, call, sendCampaign, startBenchRuntime, type Json } from './campaign.js';
-import { countItemsRead, countRequests, writeRequests } from './counters.js';
+import { countItemsRead, countRequests, readRequests, resetCounts, writeRequests } from './counters.js';
+import { QUICK, isEntryModule, record } from './results.js';
 import { generateSubscribersCsv } from './import.js';
 
 /**
@@ -15,7 +16,25 @@ import { generateSubscribersCsv } from './import.js';
  * 1,000 reports, 4 requests at a time. Prints reports/s and DynamoDB writes per report, how long the
  * stream aggregator takes to make the metrics exact, and the DynamoDB items and latency of a metrics read.
  */
-const ROWS = 100_000;
+const ROWS = QUICK ? 10_000 : 100_000;
+
+export const FIGURES = [
+  'reports.ingested_per_second',
+  'reports.writes_per_report',
+  'reports.reads_per_report',
+  'reports.write_units_per_report',
+  'reports.read_units_per_report',
+  'reports.metrics_exact_seconds',
+  'reports.csv_rows',
+  'reports.csv_rows_per_second',
+  'metrics.items_read',
+  'metrics.requests',
+  'metrics.p50_ms',
+  'metrics.p95_ms',
+  'metrics.minute.items_read',
+  'metrics.minute.p50_ms',
+  'metrics.small.items_read',
+];
 const REPORTS_PER_REQUEST = 1000;
 const PARALLEL_REQUESTS = 4;
 const METRIC_READS = 50;
@@ -133,7 +152,7 @@ export async function reportsBenchmark(): Promise<void> {
       return chunks;
     });
     const total = [...byPartner.values()].reduce((sum, list) => sum + list.length, 0);
-    counts.calls = {};
+    resetCounts(counts);
     const started = performance.now();
     let processed = 0;
     let next = 0;
@@ -149,6 +168,14 @@ export async function reportsBenchmark(): Promise<void> {
     );
     const seconds = (performance.now() - started) / 1000;
     const writes = writeRequests(counts);
+    record('reports.ingested_per_second', Math.round(total / seconds), 'reports/s');
+    record('reports.writes_per_report', Number((writes / total).toFixed(4)), 'requests');
+    record('reports.reads_per_report', Number((readRequests(counts) / total).toFixed(4)), 'requests');
+    record('reports.write_units_per_report', Number((counts.writeUnits / total).toFixed(4)), 'WCU');
+    record('reports.read_units_per_report', Number((counts.readUnits / total).toFixed(4)), 'RCU');
+    console.log(
+      `  capacity units / report           ${(counts.writeUnits / total).toFixed(3)} write, ${(counts.readUnits / total).toFixed(3)} read (${(readRequests(counts) / total).toFixed(3)} read requests)`,
+    );
     console.log(
       `\nDelivery-report ingestion: ${number(total)} reports in ${requests.length} signed requests`,
     );
@@ -164,6 +191,7 @@ export async function reportsBenchmark(): Promise<void> {
       (m) => Number(m.delivered) + Number(m.failed) === handedOver + Number(before.metrics.failed),
     );
     console.log(`  metrics exact after the last report  ${after.seconds.toFixed(1)} s`);
+    record('reports.metrics_exact_seconds', Number(after.seconds.toFixed(1)), 's');
     console.log(
       `  metrics: targeted ${number(Number(after.metrics.targeted))}, sent ${number(Number(after.metrics.sent))}, delivered ${number(Number(after.metrics.delivered))}, failed ${number(Number(after.metrics.failed))}, deliveryRate ${Number(after.metrics.deliveryRate).toFixed(3)}, invariant ${invariantHolds(after.metrics) ? 'holds' : 'BROKEN'}`,
     );
@@ -176,6 +204,8 @@ export async function reportsBenchmark(): Promise<void> {
     const csvText = await csv.text();
     const csvSeconds = (performance.now() - csvStarted) / 1000;
     const rows = csvText.split('\r\n').filter((line) => line !== '').length - 1;
+    record('reports.csv_rows', rows, 'rows');
+    record('reports.csv_rows_per_second', Math.round(rows / csvSeconds), 'rows/s');
     console.log(
       `\nreport.csv: ${number(rows)} rows, ${(Buffer.byteLength(csvText) / 1024 / 1024).toFixed(1)} MB in ${csvSeconds.toFixed(1)} s (status ${csv.status})`,
     );
@@ -183,16 +213,17 @@ export async function reportsBenchmark(): Promise<void> {
     // 3. Reading the metrics: the same items however large the campaign (here 98,861 and 100 recipients).
     const small = await sendCampaign(runtime, generateSubscribersCsv(SMALL_ROWS, 11));
     await waitForMetrics(runtime, small.campaignId, (m) => Number(m.sent) > 0 && Number(m.queued) === 0);
-    for (const [size, id] of [
-      [number(handedOver), campaignId],
-      [number(SMALL_ROWS), small.campaignId],
+    for (const [size, id, campaignKey] of [
+      [number(handedOver), campaignId, 'metrics'],
+      [number(SMALL_ROWS), small.campaignId, 'metrics.small'],
     ] as const) {
-      for (const [label, query, goal] of [
-        ['hourly timeline', '', 'goal ≤ 5 items'],
+      for (const [label, query, goal, timelineKey] of [
+        ['hourly timeline', '', 'goal ≤ 5 items', ''],
         [
           'minute timeline',
           '?granularity=minute',
           'the 5 items and one per shard and hour of the minute window',
+          '.minute',
         ],
       ] as const) {
         const latencies: number[] = [];
@@ -206,6 +237,11 @@ export async function reportsBenchmark(): Promise<void> {
         }
         measuredCampaign = undefined;
         latencies.sort((a, b) => a - b);
+        const key = `${campaignKey}${timelineKey}`;
+        record(`${key}.items_read`, reads.items / METRIC_READS, 'items');
+        record(`${key}.requests`, reads.requests / METRIC_READS, 'requests');
+        record(`${key}.p50_ms`, Number(percentile(latencies, 50).toFixed(1)), 'ms');
+        record(`${key}.p95_ms`, Number(percentile(latencies, 95).toFixed(1)), 'ms');
         console.log(
           `\nMetrics read, ${size} recipients (${label}, ${METRIC_READS} requests): ${(reads.items / METRIC_READS).toFixed(1)} DynamoDB items and ${(reads.requests / METRIC_READS).toFixed(1)} requests per metrics request (${goal}); latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${percentile(latencies, 100).toFixed(1)} ms`,
         );
@@ -216,4 +252,4 @@ export async function reportsBenchmark(): Promise<void> {
   }
 }
 
-await reportsBenchmark();
+if (isEntryModule(import.meta.url)) await reportsBenchmark();

@@ -1,4 +1,6 @@
 import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** One figure of a benchmark, under a stable descriptive key such as `dispatch.messages_per_second`. */
 export interface Figure {
@@ -23,3 +25,10 @@ export const record = (key: string, value: Figure['value'], unit?: string): void
   const figure: Figure = { key, value, ...(unit ? { unit } : {}) };
   appendFileSync(file, `${JSON.stringify(figure)}\n`);
 };
+
+/** `--quick` (`BENCH_QUICK=1`): every benchmark small, 10,000 recipients or fewer, seconds each. */
+export const QUICK = process.env.BENCH_QUICK === '1';
+
+/** Whether the module at `url` is the one node was started with (a benchmark runs then, not on import). */
+export const isEntryModule = (url: string): boolean =>
+  process.argv[1] !== undefined && url === pathToFileURL(resolve(process.argv[1])).href;

@@ -10,7 +10,7 @@ import { startRuntime, type Runtime } from '#local/runtime.js';
 import { call, registerPartner, simulatorOptions } from './campaign.js';
 import { countItemsRead } from './counters.js';
 import { generateSubscribersCsv } from './import.js';
-import { record } from './results.js';
+import { record, isEntryModule } from './results.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
 
 /**
@@ -181,6 +181,22 @@ const handedOver = async (partners: readonly SimulatorProcess[], since: number) 
   return { messages, firstAt: first, lastAt: last, duplicates };
 };
 
+/** The keys this benchmark records (`bench/run.ts` and the smoke test expect them). */
+export const FIGURES = [
+  'scale.recipients',
+  'scale.messages_per_second',
+  'scale.reference_messages_per_second',
+  'scale.throughput_ratio_1m_to_100k',
+  'scale.node_rss_mb',
+  'scale.java_rss_mb',
+  'scale.java_heap_mb',
+  'scale.seconds_to_first_handover',
+  'scale.metrics_items_read',
+  'scale.metrics_p50_ms',
+  'scale.import_seconds',
+  'scale.duplicates',
+];
+
 export async function scaleBenchmark(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sms-scale-'));
   // As `npm start` would: DYNAMODB_HEAP_MB, or the default.
@@ -296,4 +312,4 @@ export async function scaleBenchmark(): Promise<void> {
   }
 }
 
-await scaleBenchmark();
+if (isEntryModule(import.meta.url)) await scaleBenchmark();

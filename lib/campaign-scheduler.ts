@@ -11,7 +11,7 @@ import { HandlerFunction, type ScheduleTarget } from './handler-function.js';
 import { deadLetterQueue } from './queues.js';
 
 export const SCHEDULE_GROUP_NAME = 'sms-campaigns';
-const START_CAMPAIGN_ENTRY = 'functions/scheduled/start-campaign.ts';
+export const START_CAMPAIGN_ENTRY = 'functions/scheduled/start-campaign.ts';
 
 export interface CampaignSchedulerProps {
   readonly table: ITable;

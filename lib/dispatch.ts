@@ -13,8 +13,8 @@ import { HandlerFunction } from './handler-function.js';
 import { PartnerQueue } from './partner-queue.js';
 import { deadLetterQueue } from './queues.js';
 
-const MATERIALIZE_ENTRY = 'functions/events/materialize-campaign.ts';
-const SWEEP_ENTRY = 'functions/scheduled/sweep.ts';
+export const MATERIALIZE_ENTRY = 'functions/events/materialize-campaign.ts';
+export const SWEEP_ENTRY = 'functions/scheduled/sweep.ts';
 
 export { CAMPAIGN_STARTED };
 /** Materialising reads whole audiences: 1769 MB is one full vCPU. */

@@ -5,7 +5,12 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, type IFunction } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  NodejsFunction,
+  OutputFormat,
+  type BundlingOptions,
+  type NodejsFunctionProps,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroupGrants, type IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -19,6 +24,22 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export type TableAccess = Exclude<RouteDef['table'], 'none'>;
 
 /** Where a handler's one-time schedules live and what they do when they fire (see `CampaignScheduler`). */
+/** How every handler is bundled (esbuild through `NodejsFunction`); the bundle benchmark builds the same. */
+export const BUNDLING = {
+  // Synth must work offline and on machines without Docker.
+  forceDockerBundling: false,
+  format: OutputFormat.ESM,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  sourceMap: true,
+  minify: true,
+  // Bundled CommonJS dependencies call `require`, which an ES module does not have.
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+} satisfies BundlingOptions;
+
+/** What `NodejsFunction` leaves out of the bundle by default on Node.js 18 and later: the runtime has it. */
+export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*'];
+
 export interface ScheduleTarget {
   readonly group: IScheduleGroup;
   readonly targetFunction: IFunction;
@@ -59,17 +80,7 @@ export class HandlerFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...props.environment,
       },
-      bundling: {
-        // Synth must work offline and on machines without Docker.
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        sourceMap: true,
-        minify: true,
-        // Bundled CommonJS dependencies call `require`, which an ES module does not have.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: BUNDLING,
     });
   }
 

@@ -10,7 +10,7 @@ import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { HandlerFunction } from './handler-function.js';
 import { deadLetterQueue } from './queues.js';
 
-const AGGREGATOR_ENTRY = 'functions/streams/aggregate-metrics.ts';
+export const AGGREGATOR_ENTRY = 'functions/streams/aggregate-metrics.ts';
 const RECOUNT_ENTRY = 'functions/recount/recount-metrics.ts';
 
 /**

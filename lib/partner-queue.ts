@@ -11,7 +11,7 @@ import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { HandlerFunction } from './handler-function.js';
 import { deadLetterQueue, secureQueue } from './queues.js';
 
-const CONSUMER_ENTRY = 'functions/queue/dispatch-consumer.ts';
+export const CONSUMER_ENTRY = 'functions/queue/dispatch-consumer.ts';
 
 /** The SNS message attribute that `functions/adapters/batch-queue.ts` sets on every batch notice. */
 export const PARTNER_ATTRIBUTE = 'partnerId';

@@ -3,6 +3,7 @@ import { logger } from '#adapters/logger.js';
 import { sendingDeps } from '#adapters/dispatch-deps.js';
 import { batchSizeFor } from '#core/dispatch/batch.js';
 import type { BatchRef } from '#core/dispatch/ports.js';
+import type { Partner } from '#core/partner.js';
 import { startLocalEventBus } from './event-bus.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 
@@ -31,6 +32,19 @@ const sqsEvent = (ref: BatchRef, partnerId: string): SQSEvent => ({
   ],
 });
 
+/** Least batches handed over at once per partner, unless `LocalDispatcherOptions.concurrency` says more. */
+export const DEFAULT_CONCURRENCY = 4;
+
+/** Enough consumers to fill a partner's second twice over: two batches in flight per batch it admits. */
+export const consumerSlots = (
+  partner: Pick<Partner, 'tps' | 'maxBatchSize'>,
+  concurrency = DEFAULT_CONCURRENCY,
+): number =>
+  Math.min(
+    32,
+    Math.max(concurrency, 2 * Math.ceil(partner.tps / batchSizeFor(partner.tps, partner.maxBatchSize))),
+  );
+
 export interface LocalDispatcherOptions {
   /** Least batches handed over at once per partner (the Lambda consumers' concurrency in AWS). */
   concurrency?: number;
@@ -48,7 +62,7 @@ export interface LocalDispatcherOptions {
  * a crash cut short (or whose event was lost) and completes sending campaigns.
  */
 export const startLocalDispatcher = async ({
-  concurrency = 4,
+  concurrency = DEFAULT_CONCURRENCY,
   pollMs = 100,
   eventBusCheckpointFile,
   tableName,
@@ -68,18 +82,9 @@ export const startLocalDispatcher = async ({
   const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
   const refKey = (ref: BatchRef) => `${ref.campaignId}.${ref.seq}`;
 
-  /** Enough consumers to fill a partner's second twice over: two batches in flight per batch it admits. */
   const slotsPerPartner = async () => {
     const partners = await deps.campaigns.partners();
-    return partners
-      .filter((p) => p.enabled)
-      .map((p) => ({
-        id: p.id,
-        slots: Math.min(
-          32,
-          Math.max(concurrency, 2 * Math.ceil(p.tps / batchSizeFor(p.tps, p.maxBatchSize))),
-        ),
-      }));
+    return partners.filter((p) => p.enabled).map((p) => ({ id: p.id, slots: consumerSlots(p, concurrency) }));
   };
 
   const work = async (ref: BatchRef, partnerId: string) => {

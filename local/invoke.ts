@@ -57,6 +57,38 @@ export const lambdaContext = (functionName: string, awsRequestId: string = rando
   succeed: () => undefined,
 });
 
+/** One finished invocation: which function, how long its handler ran, whether it threw. */
+export interface Invocation {
+  functionName: string;
+  ms: number;
+  failed: boolean;
+}
+
+let invocationWatcher: ((invocation: Invocation) => void) | undefined;
+
+/** Sees every invocation as it ends (the benchmarks' Lambda cost inputs); `undefined` stops watching. */
+export const watchInvocations = (watcher: ((invocation: Invocation) => void) | undefined): void => {
+  invocationWatcher = watcher;
+};
+
+/** The handler's promise, its duration told to the watcher when it settles. */
+const timed = <Result>(functionName: string, run: () => Promise<Result>): Promise<Result> => {
+  const watcher = invocationWatcher;
+  if (!watcher) return run();
+  const started = performance.now();
+  const done = (failed: boolean) => watcher({ functionName, ms: performance.now() - started, failed });
+  return run().then(
+    (result) => {
+      done(false);
+      return result;
+    },
+    (error: unknown) => {
+      done(true);
+      throw error;
+    },
+  );
+};
+
 /**
  * Invokes a Lambda handler as the Lambda runtime would: in an invocation context of its own (what
  * Powertools keeps per invocation stays there, however many run at once) with its own Lambda context.
@@ -68,6 +100,6 @@ export const invokeLocally = <Event, Result>(
 ): Promise<Result> => {
   const requestId = randomUUID();
   return invocations.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () =>
-    handler(event, lambdaContext(functionName, requestId)),
+    timed(functionName, () => handler(event, lambdaContext(functionName, requestId))),
   );
 };

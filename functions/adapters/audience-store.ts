@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { attributeList, attributeRecord, type AudienceMember } from '#core/audience.js';
 import type { AudienceStore, ImportLease } from '#core/audience-service.js';
 import type { MigrationStore } from '#core/province-migration.js';

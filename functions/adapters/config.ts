@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SAFETY_MARGIN_MS } from '#core/dispatch/pacing.js';
 import type { WebhookUrlPolicy } from '#core/partner-webhook-url.js';
 import { SERVICE_NAME } from './service-name.js';

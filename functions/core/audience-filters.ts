@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AudienceMember } from './audience.js';
 import { MAX_PLACE_LENGTH, MAX_TAG_LENGTH } from './audience.js';
 import { customIssue, schemaMessage } from './messages.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { freeText, nameText } from './text.js';
 import type { Carrier } from './carriers.js';
 import { parseCsvTable, type CsvTable } from './csv.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One line of the audit log: who did what to which campaign, when (contract §6, `GET /v1/audit`). */
 export const AuditEntry = z

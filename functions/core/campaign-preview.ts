@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TREATMENT_IDS } from './content/assignment.js';
 import {
   fallbackText,
@@ -6,7 +6,7 @@ import {
   type RecipientText,
   type TextTally,
 } from './campaign-estimate.js';
-import { maskPhone } from './phone.js';
+import { maskPhone } from './phone-mask.js';
 import { estimateMessage } from './sms-encoding.js';
 
 /** Characters of a previewed text shown at the most (its segments are counted over all of it). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { customIssue, schemaMessage } from './messages.js';
 import { parseTemplate } from './content/template.js';
 import { canonicalLanguageTag, DEFAULT_LANGUAGE } from './content/languages.js';

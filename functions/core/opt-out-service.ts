@@ -1,5 +1,5 @@
 import { NotFoundError } from './errors.js';
-import { maskPhone } from './phone.js';
+import { maskPhone } from './phone-mask.js';
 import type { OptOut, OptOutInput, SuppressionList } from './opt-out.js';
 import type { Actor } from './roles.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { customIssue } from './messages.js';
 import { freeText } from './text.js';
 import { normalizeVietnameseMobile } from './phone.js';

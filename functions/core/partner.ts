@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { schemaMessage } from './messages.js';
 import { nameText } from './text.js';
 import { CARRIERS } from './carriers.js';

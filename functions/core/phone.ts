@@ -76,15 +76,8 @@ export function isVietnameseMobileE164(s: string): boolean {
   return result.ok && result.phone === s;
 }
 
-const SHOWN_AT_START = '+84'.length + 2;
-const SHOWN_AT_END = 3;
-
-/** `+84981234321` → `+8498****321`: country code and two digits, then the last three. */
-export function maskPhone(e164: string): string {
-  const hidden = e164.length - SHOWN_AT_START - SHOWN_AT_END;
-  if (hidden <= 0) return '*'.repeat(e164.length);
-  return `${e164.slice(0, SHOWN_AT_START)}${'*'.repeat(hidden)}${e164.slice(-SHOWN_AT_END)}`;
-}
+// In a module of its own: masking needs no phone metadata (150 KB that every handler would otherwise load).
+export { maskPhone } from './phone-mask.js';
 
 function reject(code: PhoneRejectionCode, params?: MessageParams): NormalizedPhone {
   return { ok: false, code, ...(params ? { params } : {}), reason: messageFor(code, params, 'en') };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVINCES } from './provinces.js';
 
 /** `GET /v1/provinces` (docs/provinces.md). The registry is code, so the answer never changes at run time. */

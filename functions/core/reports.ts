@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MESSAGE_STATES, messageId, type Batch, type BatchMessage } from './dispatch/batch.js';
 import type { SuppressedRecipient } from './dispatch/materialize.js';
 import { canonicalProvinceName } from './provinces.js';

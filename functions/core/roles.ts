@@ -1,4 +1,4 @@
-import { maskPhone } from './phone.js';
+import { maskPhone } from './phone-mask.js';
 
 /** Contract §2: roles and what each may do. A higher role includes the rights of the lower ones, but for `author`. */
 export const ROLES = ['planner', 'officer', 'approver', 'admin'] as const;

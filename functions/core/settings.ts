@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Contract §6: at most `messages` campaign messages per phone in any `hours`-long window, across campaigns. */
 export const FrequencyCap = z.strictObject({

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sendingDeps } from '#adapters/dispatch-deps.js';
 import { logger } from '#adapters/logger.js';
 import { getCampaign } from '#core/campaign-service.js';

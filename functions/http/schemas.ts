@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DETAIL_CODES } from '#core/messages.js';
 
 /** Contract §1 and issue #12: the error body every 4xx/5xx carries, each detail with a stable code. */

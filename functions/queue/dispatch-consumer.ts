@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sendingDeps } from '#adapters/dispatch-deps.js';
 import { logger } from '#adapters/logger.js';
 import { dispatchBatch } from '#core/dispatch/dispatcher.js';

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { z } from 'zod';
+import * as z from 'zod';
 import { campaignDeps } from '#adapters/campaign-deps.js';
 import { logger } from '#adapters/logger.js';
 import { startCampaign } from '#core/campaign-service.js';

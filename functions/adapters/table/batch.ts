@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CARRIERS } from '#core/carriers.js';
 import { HOLDOUT, TREATMENT_IDS } from '#core/content/assignment.js';
 import { BATCH_STATUSES, MESSAGE_STATES, type Batch, type BatchMessage } from '#core/dispatch/batch.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MinuteState, ShardState } from '#core/metrics/aggregate.js';
 import type { RecountBaseline } from '#core/metrics/recount.js';
 import { countersFrom, type Bucket } from '#core/metrics/counters.js';

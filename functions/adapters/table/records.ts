@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Audience, AudienceAttribute } from '#core/audience.js';
 import { currentFilters } from '#core/audience-filters.js';
 import { AuditEntry } from '#core/audit.js';

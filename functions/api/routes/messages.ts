@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OCCASION_IDS } from '#core/calendar.js';
 import { SettingsInput, SettingsView } from '#core/settings.js';
 import { readRoute, userRoute } from './shapes.js';

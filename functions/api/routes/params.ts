@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CampaignId } from '#core/campaign.js';
 import { PartnerId } from '#core/partner.js';
 import { notFound } from './shapes.js';

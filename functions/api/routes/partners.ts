@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PartnerInput, PartnerView, PartnerWithSecret } from '#core/partner.js';
 import { ListQuery } from '#http/schemas.js';
 import { partnerParams } from './params.js';

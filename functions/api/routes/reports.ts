@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MessageRowView, MessagesQuery } from '#core/reports.js';
 import { defineRoute } from '#http/route.js';
 import { campaignNotFound, campaignParams } from './params.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Access } from '#core/roles.js';
 import { type BodyMediaType, type ResponseDef, type RouteDef, defineRoute } from '#http/route.js';
 import { ErrorBody, commonErrors, page } from '#http/schemas.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DeliveryReportsAnswer, DeliveryReportsInput } from '#core/webhooks/delivery-reports.js';
 import { InboundAnswer, InboundInput } from '#core/webhooks/inbound.js';
 import { defineRoute } from '#http/route.js';

@@ -1,5 +1,5 @@
 import { ingestDeliveryReports } from '#core/webhooks/service.js';
-import { routes } from '#api/routes.js';
+import { webhookRoutes as routes } from '#api/routes/webhooks.js';
 import { partnerWebhook } from './partner-webhook.js';
 
 export const handler = partnerWebhook(routes.receiveDeliveryReports, (deps, partnerId, body) =>

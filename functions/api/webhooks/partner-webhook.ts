@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { partnerSignatureCheck, webhookDeps } from '#adapters/webhook-deps.js';
 import { detail, ValidationError } from '#core/errors.js';
 import type { WebhookDeps } from '#core/webhooks/service.js';

@@ -3,7 +3,7 @@
  * Pure rules: what a new template and an edit make (the head, which holds the current version, and one
  * immutable version item per version), and the fields a template's texts use.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MessageText, TemplateId, Variants } from '../campaign.js';
 import { freeText, nameText } from '../text.js';
 import { contentFields, type Content } from './content.js';

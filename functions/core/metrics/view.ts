@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { customIssue } from '#core/messages.js';
 import { compareRates, TEST_NAME } from '#core/content/compare.js';
 import { emptyBucket, sumCounters, type Bucket, type ContentTally, type Counters } from './counters.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CARRIERS, type Carrier } from '#core/carriers.js';
 import { ERASED_PHONE } from '#core/subscriber-data.js';
 import { parseMessageId, type Batch, type BatchMessage } from '#core/dispatch/batch.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Carrier } from '#core/carriers.js';
 import { foldAccents } from '#core/fold-accents.js';
 
