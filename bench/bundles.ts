@@ -90,6 +90,7 @@ const initMs = (file: string): number => {
       SCHEDULE_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench',
       SCHEDULE_DLQ_ARN: 'arn:aws:sqs:ap-southeast-1:000000000000:bench',
       BATCH_TOPIC_ARN: 'arn:aws:sns:ap-southeast-1:000000000000:bench',
+      OPT_OUT_HASH_KEY: 'bench-placeholder-key-of-32-characters',
     },
   });
   const ms = Number(run.stdout.trim().split('\n').at(-1));

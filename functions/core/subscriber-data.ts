@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AudienceCounts, AudienceMember } from './audience.js';
 import type { OptOut } from './opt-out.js';
 import { decodedSegment, PhoneNumber } from './opt-out.js';

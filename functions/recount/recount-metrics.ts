@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '#adapters/logger.js';
 import { recountDeps } from '#adapters/recount-deps.js';
 import { recountCampaign } from '#core/metrics/recount.js';
