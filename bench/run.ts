@@ -37,6 +37,8 @@ export interface Results {
 
 /** The keys each named benchmark declares (its module's `FIGURES`; importing it does not run it). */
 export const expectedFigures = async (names: readonly string[] = BENCHMARKS): Promise<string[]> => {
+  // The benchmarks load the local runtime, whose per-invocation store must exist before Powertools' first use.
+  await import('#local/invoke.js');
   const declared = await Promise.all(
     names.map(async (name) => {
       const module = (await import(pathToFileURL(resolve(import.meta.dirname, `${name}.ts`)).href)) as {
