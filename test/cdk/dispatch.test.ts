@@ -55,6 +55,8 @@ const { dispatch } = stack;
 
 const topicId = logicalIdOf(dispatch.topic);
 const tableId = logicalIdOf(stack.data.table);
+/** The table's customer-managed key: whoever uses the table uses it. */
+const tableKeyId = logicalIdOf(stack.data.key);
 const busId = logicalIdOf(stack.events.bus);
 const materializerId = logicalIdOf(dispatch.materializer);
 const materializerDlqId = logicalIdOf(dispatch.materializerDeadLetterQueue);
@@ -129,9 +131,10 @@ describe('partner queues', () => {
     expect(dispatch.partnerQueues).toHaveLength(PARTNERS.length + 1);
     const ids = dispatch.partnerQueues.flatMap((q) => [logicalIdOf(q.queue), logicalIdOf(q.deadLetterQueue)]);
     expect(new Set(ids).size).toBe(2 * (PARTNERS.length + 1));
-    // Besides them: the dead-letter queues of the start-campaign schedules and of the materialiser, and
-    // the metrics aggregator's on-failure queue.
-    template.resourceCountIs('AWS::SQS::Queue', ids.length + 3);
+    // Besides them: each lane's undelivered-notices queue (the subscription's), the dead-letter queues of
+    // the start-campaign schedules, the materialiser and the sweep, the metrics aggregator's on-failure
+    // queue and the alarm topic's undelivered queue.
+    template.resourceCountIs('AWS::SQS::Queue', ids.length + dispatch.partnerQueues.length + 5);
   });
 
   const filters: [string, PartnerQueue, unknown][] = [
@@ -244,7 +247,9 @@ describe('the consumers', () => {
 
     it(`${name} touches the table, the topic, the bus and its own queue, nothing else`, () => {
       const statements = statementsOf(consumer);
-      expect(touched(statements)).toEqual(new Set([tableId, topicId, busId, logicalIdOf(lane.queue)]));
+      expect(touched(statements)).toEqual(
+        new Set([tableId, tableKeyId, topicId, busId, logicalIdOf(lane.queue)]),
+      );
       expect(statements.flatMap(resourceListOf)).not.toContain('*');
       expect(
         withActions(statements, (a) => a.startsWith('scheduler:') || a.startsWith('iam:') || a === 'sqs:*'),
@@ -303,7 +308,7 @@ describe('the materialiser', () => {
     const statements = statementsOf(dispatch.materializer);
     expect(statements.flatMap(actionsOf)).toEqual(expect.arrayContaining(TABLE_RW));
     expect(withActions(statements, isSns)).toEqual([TOPIC_PUBLISH]);
-    expect(touched(statements)).toEqual(new Set([tableId, topicId, materializerDlqId]));
+    expect(touched(statements)).toEqual(new Set([tableId, tableKeyId, topicId, materializerDlqId]));
   });
 
   it('publishes no events and schedules nothing', () => {
@@ -331,7 +336,9 @@ describe('the sweep', () => {
     const statements = statementsOf(dispatch.sweep);
     expect(statements.flatMap(actionsOf)).toEqual(expect.arrayContaining([...TABLE_RW, 'events:PutEvents']));
     expect(withActions(statements, isSns)).toEqual([TOPIC_PUBLISH]);
-    expect(touched(statements)).toEqual(new Set([tableId, topicId, busId]));
+    expect(touched(statements)).toEqual(
+      new Set([tableId, tableKeyId, topicId, busId, logicalIdOf(dispatch.sweepDeadLetterQueue)]),
+    );
     expect(lambdaOf(dispatch.sweep).Properties.Environment.Variables).toMatchObject({
       TABLE_NAME: { Ref: tableId },
       BATCH_TOPIC_ARN: { Ref: topicId },
@@ -399,8 +406,8 @@ describe('dispatch alarms', () => {
 
   it('watch every dead-letter queue of the stack', () => {
     const ids = deadLetterQueueIds();
-    // One per partner queue, the materialiser's and the start-campaign schedules'.
-    expect(ids.size).toBe(dispatch.partnerQueues.length + 2);
+    // One per partner queue, the materialiser's, the sweep's and the start-campaign schedules'.
+    expect(ids.size).toBe(dispatch.partnerQueues.length + 3);
     for (const id of ids) alarmOnQueue(id);
   });
 
@@ -414,7 +421,7 @@ describe('dispatch alarms', () => {
 describe('without the partners context', () => {
   // Only the dispatch construct, on a bare stack: nothing to bundle, little to synthesize.
   const bare = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'NoPartners');
-  const events = new CampaignEvents(bare, 'Events');
+  const events = new CampaignEvents(bare, 'Events', { stage: 'dev' });
   new Dispatch(bare, 'Dispatch', {
     table: new DataTable(bare, 'Data').table,
     bus: events.bus,
