@@ -13,6 +13,7 @@ import {
   MATERIALIZE_MAX_EVENT_AGE,
   MATERIALIZE_MEMORY_MB,
   MATERIALIZE_TIMEOUT,
+  SWEEP_DEAD_LETTERS_THRESHOLD,
   partnerIdsFromContext,
 } from '#lib/dispatch.js';
 import {
@@ -69,6 +70,8 @@ const lambdaOf = (fn: IFunction): LambdaFunction => {
   return lambda;
 };
 const statementsOf = (fn: IFunction): Statement[] => statementsOfFunction(template, lambdaOf(fn));
+/** Every function may write its own log group (and nothing else of CloudWatch Logs). */
+const logGroupOf = (fn: IFunction): string => lambdaOf(fn).Properties.LoggingConfig.LogGroup.Ref;
 const withActions = (statements: Statement[], matches: (action: string) => boolean) =>
   statements.filter((statement) => actionsOf(statement).some(matches));
 const isSns = (action: string) => action.startsWith('sns:');
@@ -248,9 +251,13 @@ describe('the consumers', () => {
     it(`${name} touches the table, the topic, the bus and its own queue, nothing else`, () => {
       const statements = statementsOf(consumer);
       expect(touched(statements)).toEqual(
-        new Set([tableId, tableKeyId, topicId, busId, logicalIdOf(lane.queue)]),
+        new Set([tableId, tableKeyId, topicId, busId, logicalIdOf(lane.queue), logGroupOf(consumer)]),
       );
-      expect(statements.flatMap(resourceListOf)).not.toContain('*');
+      // Only X-Ray's tracing actions, which take no resource, are on `*`.
+      const nonTracing = statements.filter(
+        (s) => !actionsOf(s).every((action) => action.startsWith('xray:')),
+      );
+      expect(nonTracing.flatMap(resourceListOf)).not.toContain('*');
       expect(
         withActions(statements, (a) => a.startsWith('scheduler:') || a.startsWith('iam:') || a === 'sqs:*'),
       ).toEqual([]);
@@ -308,7 +315,9 @@ describe('the materialiser', () => {
     const statements = statementsOf(dispatch.materializer);
     expect(statements.flatMap(actionsOf)).toEqual(expect.arrayContaining(TABLE_RW));
     expect(withActions(statements, isSns)).toEqual([TOPIC_PUBLISH]);
-    expect(touched(statements)).toEqual(new Set([tableId, tableKeyId, topicId, materializerDlqId]));
+    expect(touched(statements)).toEqual(
+      new Set([tableId, tableKeyId, topicId, materializerDlqId, logGroupOf(dispatch.materializer)]),
+    );
   });
 
   it('publishes no events and schedules nothing', () => {
@@ -337,7 +346,14 @@ describe('the sweep', () => {
     expect(statements.flatMap(actionsOf)).toEqual(expect.arrayContaining([...TABLE_RW, 'events:PutEvents']));
     expect(withActions(statements, isSns)).toEqual([TOPIC_PUBLISH]);
     expect(touched(statements)).toEqual(
-      new Set([tableId, tableKeyId, topicId, busId, logicalIdOf(dispatch.sweepDeadLetterQueue)]),
+      new Set([
+        tableId,
+        tableKeyId,
+        topicId,
+        busId,
+        logicalIdOf(dispatch.sweepDeadLetterQueue),
+        logGroupOf(dispatch.sweep),
+      ]),
     );
     expect(lambdaOf(dispatch.sweep).Properties.Environment.Variables).toMatchObject({
       TABLE_NAME: { Ref: tableId },
@@ -408,7 +424,14 @@ describe('dispatch alarms', () => {
     const ids = deadLetterQueueIds();
     // One per partner queue, the materialiser's, the sweep's and the start-campaign schedules'.
     expect(ids.size).toBe(dispatch.partnerQueues.length + 3);
-    for (const id of ids) alarmOnQueue(id);
+    // The sweep's: only after several failed runs (the next run redoes a failed one).
+    const sweepDlqId = logicalIdOf(dispatch.sweepDeadLetterQueue);
+    for (const id of ids) if (id !== sweepDlqId) alarmOnQueue(id);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(sweepDlqId, 'QueueName') }],
+      Threshold: SWEEP_DEAD_LETTERS_THRESHOLD,
+    });
   });
 
   for (const fn of dispatch.functions) {
