@@ -82,7 +82,8 @@ export class HandlerFunction extends NodejsFunction {
     // Our own role rather than AWSLambdaBasicExecutionRole, whose logs grant covers every log group.
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `${id}: ${props.description ?? props.entry}`.slice(0, 1000),
+      // IAM descriptions take Latin-1 only (the functions' own descriptions have arrows).
+      description: `Role of the ${id} function (${props.entry})`,
     });
     logGroup.grantWrite(role);
     super(scope, id, {
