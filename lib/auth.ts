@@ -1,12 +1,14 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import {
   AccountRecovery,
   CfnManagedLoginBranding,
   CfnUserPoolClient,
+  FeaturePlan,
   ManagedLoginVersion,
   Mfa,
   OAuthScope,
+  StandardThreatProtectionMode,
   UserPool,
   UserPoolClientIdentityProvider,
   type UserPoolClient,
@@ -57,7 +59,16 @@ export class Auth extends Construct {
       // Authenticator apps only: SMS codes would need an SNS role and cost per message.
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Plus: threat protection blocks sign-ins with leaked passwords and from risky places. Staff are a
+      // few dozen users, so its price per active user is cents a month.
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is available (authenticator apps, TOTP) and every admin and approver is asked to enrol; Cognito can only require it pool-wide, and officers in district offices often have no second device. Threat protection (Plus) covers risky sign-ins.',
     });
 
     for (const role of ROLES) {

@@ -3,7 +3,8 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '#adapters/events.js';
 
-export const EVENT_BUS_NAME = 'sms-campaigns';
+/** The bus of a stage: `sms-campaigns-dev`, `sms-campaigns-prod` (the events' source stays `sms-campaigns`). */
+export const eventBusNameOf = (stage: string): string => `sms-campaigns-${stage}`;
 export const EVENT_ARCHIVE_RETENTION = Duration.days(90);
 
 /**
@@ -13,11 +14,11 @@ export const EVENT_ARCHIVE_RETENTION = Duration.days(90);
 export class CampaignEvents extends Construct {
   readonly bus: EventBus;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: { readonly stage: string }) {
     super(scope, id);
 
     this.bus = new EventBus(this, 'Bus', {
-      eventBusName: EVENT_BUS_NAME,
+      eventBusName: eventBusNameOf(props.stage),
       description: 'Campaign lifecycle events',
     });
     // A subscriber added later, or one that was broken, can replay what it missed.

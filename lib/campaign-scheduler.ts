@@ -2,7 +2,7 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -10,10 +10,12 @@ import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { HandlerFunction, type ScheduleTarget } from './handler-function.js';
 import { deadLetterQueue } from './queues.js';
 
-export const SCHEDULE_GROUP_NAME = 'sms-campaigns';
+/** The schedule group of a stage: `sms-campaigns-dev`. */
+export const scheduleGroupNameOf = (stage: string): string => `sms-campaigns-${stage}`;
 export const START_CAMPAIGN_ENTRY = 'functions/scheduled/start-campaign.ts';
 
 export interface CampaignSchedulerProps {
+  readonly stage: string;
   readonly table: ITable;
   readonly bus: IEventBus;
   /** The handler's dependencies size short links from it. */
@@ -37,7 +39,7 @@ export class CampaignScheduler extends Construct implements ScheduleTarget {
     super(scope, id);
 
     this.group = new ScheduleGroup(this, 'Group', {
-      scheduleGroupName: SCHEDULE_GROUP_NAME,
+      scheduleGroupName: scheduleGroupNameOf(props.stage),
       // Its schedules invoke this stack's function, so they are useless once the stack is gone.
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -61,7 +63,13 @@ export class CampaignScheduler extends Construct implements ScheduleTarget {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     });
-    this.targetFunction.grantInvoke(this.role);
+    // The function itself, not its versions and aliases (`grantInvoke` would add `<arn>:*`).
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.targetFunction.functionArn],
+      }),
+    );
     this.deadLetterQueue.grant(this.role, 'sqs:SendMessage');
 
     this.failedStartsAlarm = alarmOnDeadLetters(

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { DockerImage, Duration, Lazy } from 'aws-cdk-lib';
+import { CfnElement, DockerImage, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -22,6 +22,7 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { nagEnvironment } from './nag.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -74,20 +75,46 @@ export const API_PATHS = { api: '/v1/*', shortLinks: '/l/*' } as const;
  * console calls it on its own origin and the API needs no CORS. The console is built by esbuild during synthesis (an asset with
  * local bundling), so `cdk synth` needs neither Docker nor the network.
  */
+export interface ConsoleHostingProps {
+  /** Days the access logs (CloudFront's and the bucket's) are kept (context `logRetentionDays`). */
+  readonly logRetentionDays: number;
+  /** A WAF web ACL (scope CLOUDFRONT, made in us-east-1: `EdgeProtection`) on the distribution. */
+  readonly webAclArn?: string;
+}
+
 export class ConsoleHosting extends Construct {
   readonly bucket: Bucket;
+  /** CloudFront's standard logs and the console bucket's access logs. */
+  readonly logBucket: Bucket;
   readonly distribution: Distribution;
   readonly headers: ResponseHeadersPolicy;
   private readonly connectTo: string[] = [];
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ConsoleHostingProps) {
     super(scope, id);
+
+    // CloudFront's standard logs are written with ACLs, so this bucket (alone) keeps them enabled.
+    // The logs hold viewers' IP addresses and paths (`/l/{code}`): kept only the log retention period.
+    this.logBucket = new Bucket(this, 'LogBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(props.logRetentionDays) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.logBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket itself: logging its own access would log forever.',
+    });
 
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: 'console-bucket/',
     });
 
     this.headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
@@ -120,6 +147,10 @@ export class ConsoleHosting extends Construct {
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'SMS campaigns web console',
       defaultRootObject: 'index.html',
+      enableLogging: true,
+      logBucket: this.logBucket,
+      logFilePrefix: 'cloudfront/',
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       httpVersion: HttpVersion.HTTP2_AND_3,
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
@@ -140,6 +171,24 @@ export class ConsoleHosting extends Construct {
         ],
       },
     });
+    const distribution = Validations.of(this.distribution);
+    distribution.acknowledge({
+      id: 'AwsSolutions-CFR4',
+      reason:
+        'The distribution uses its default *.cloudfront.net certificate, for which CloudFront fixes the minimum protocol; viewers negotiate TLS 1.2 or 1.3 in practice. A province with its own domain adds an ACM certificate and TLSv1.2_2021.',
+    });
+    distribution.acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason:
+        'No geo restriction: recipients of anti-trafficking campaigns may be abroad (migrant workers, victims) when they open a short link.',
+    });
+    if (!props.webAclArn) {
+      distribution.acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'WAF is optional (context waf=true adds a web ACL with a rate-based rule); off by default for its monthly price. API Gateway throttles the API either way.',
+      });
+    }
   }
 
   /** The console's origin, `https://dxxxx.cloudfront.net`. */
@@ -228,5 +277,47 @@ export class ConsoleHosting extends Construct {
       distributionPaths: ['/index.html', '/config.json'],
     });
     entry.node.addDependency(assets);
+    this.acknowledgeBucketDeploymentProvider();
+  }
+
+  /**
+   * CDK's own singleton that copies the console into its bucket (`Custom::CDKBucketDeployment…`, one per
+   * stack): its role, runtime and policy are CDK's, not ours, so its findings are acknowledged on it alone.
+   */
+  private acknowledgeBucketDeploymentProvider(): void {
+    const stack = Stack.of(this);
+    const provider = stack.node.children.find((child) =>
+      child.node.id.startsWith('Custom::CDKBucketDeployment'),
+    );
+    const bucket = this.bucket.node.defaultChild;
+    if (!provider || !(bucket instanceof CfnElement)) throw new Error('BucketDeployment has no provider');
+    const validations = Validations.of(provider);
+    const { region, account } = nagEnvironment(this);
+    validations.acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "CDK's BucketDeployment provider: the managed logging policy is CDK's choice for its own function.",
+    });
+    const findings = [
+      'Action::s3:Abort*',
+      'Action::s3:DeleteObject*',
+      'Action::s3:GetBucket*',
+      'Action::s3:GetObject*',
+      'Action::s3:List*',
+      'Resource::*',
+      `Resource::<${stack.getLogicalId(bucket)}.Arn>/*`,
+      `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*`,
+    ];
+    for (const finding of findings) {
+      validations.acknowledge({
+        id: `AwsSolutions-IAM5[${finding}]`,
+        reason:
+          "CDK's BucketDeployment provider: it reads the asset from CDK's staging bucket, writes the console bucket and invalidates CloudFront (CreateInvalidation has no resource-level permission).",
+      });
+    }
+    validations.acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: "CDK's BucketDeployment provider: its runtime is pinned by aws-cdk-lib and moves with it.",
+    });
   }
 }

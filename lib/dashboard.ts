@@ -13,6 +13,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   DELIVERY_REPORTS_METRIC,
+  FAILOVERS_METRIC,
   METRICS_NAMESPACE,
   PARTNER_DIMENSION,
   SENT_METRIC,
@@ -27,6 +28,8 @@ import { SERVICE_NAME } from '#adapters/service-name.js';
 export const DELIVERY_RATE_THRESHOLD = 0.8;
 /** Bad webhook signatures in 5 minutes, across partners, that are more than a partner's misconfiguration. */
 export const SIGNATURE_FAILURES_THRESHOLD = 20;
+/** Batches moved to another partner in 15 minutes (all partners): a partner is down or refusing. */
+export const FAILOVERS_THRESHOLD = 0;
 
 const PERIOD = Duration.minutes(5);
 
@@ -161,6 +164,20 @@ export class Observability extends Construct {
             treatMissingData: TreatMissingData.NOT_BREACHING,
           }),
       ),
+      new Alarm(this, 'FailoversAlarm', {
+        alarmDescription:
+          'Batches failed over to another partner in the last 15 minutes (all partners): one is down or refusing',
+        metric: new MathExpression({
+          expression: `SELECT SUM(${FAILOVERS_METRIC}) FROM SCHEMA("${METRICS_NAMESPACE}", ${PARTNER_DIMENSION}, ${SERVICE_DIMENSION}) WHERE ${SERVICE_DIMENSION} = '${SERVICE_NAME}'`,
+          label: 'failovers',
+          period: Duration.minutes(15),
+          usingMetrics: {},
+        }),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: FAILOVERS_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
       new Alarm(this, 'WebhookSignatureFailuresAlarm', {
         alarmDescription: `More than ${SIGNATURE_FAILURES_THRESHOLD} webhook calls with a bad signature in 5 minutes (all partners)`,
         metric: new MathExpression({

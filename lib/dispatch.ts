@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -24,6 +24,8 @@ export const SWEEP_RATE = Duration.minutes(1);
 /** EventBridge's own retries of a `campaign.started` it could not deliver to the materialiser. */
 export const MATERIALIZE_DELIVERY_RETRIES = 8;
 export const MATERIALIZE_MAX_EVENT_AGE = Duration.hours(2);
+/** Failed sweep runs kept before an alarm: one is made good by the next run, five in a row are not. */
+export const SWEEP_DEAD_LETTERS_THRESHOLD = 5;
 
 /**
  * The `partners` context (`-c partners=viettel-hn,vnpt-hn`, or a list in cdk.json): partner ids that get
@@ -70,6 +72,8 @@ export class Dispatch extends Construct {
   readonly materializerDeadLetterQueue: Queue;
   readonly campaignStartedRule: Rule;
   readonly sweep: HandlerFunction;
+  /** Sweep runs that failed (the next run, a minute later, redoes them): kept to be looked at. */
+  readonly sweepDeadLetterQueue: Queue;
   readonly sweepRule: Rule;
   readonly alarms: readonly Alarm[];
 
@@ -123,6 +127,7 @@ export class Dispatch extends Construct {
       ],
     });
 
+    this.sweepDeadLetterQueue = deadLetterQueue(this, 'SweepDeadLetterQueue');
     this.sweep = new HandlerFunction(this, 'Sweep', {
       entry: SWEEP_ENTRY,
       description: 'sweep: finish materialising, complete campaigns, re-notify due batches',
@@ -130,6 +135,7 @@ export class Dispatch extends Construct {
       memorySize: MATERIALIZE_MEMORY_MB,
       timeout: MATERIALIZE_TIMEOUT,
       environment: { PUBLIC_BASE_URL: props.publicBaseUrl },
+      deadLetterQueue: this.sweepDeadLetterQueue,
     });
     this.sweep.bindTable(props.table, 'write');
     this.sweep.bindBatchTopic(this.topic);
@@ -139,11 +145,28 @@ export class Dispatch extends Construct {
     this.sweepRule = new Rule(this, 'SweepRule', {
       description: 'Sweep sending campaigns every minute',
       schedule: Schedule.rate(SWEEP_RATE),
-      targets: [new LambdaFunction(this.sweep, { retryAttempts: 0 })],
+      targets: [
+        new LambdaFunction(this.sweep, { retryAttempts: 0, deadLetterQueue: this.sweepDeadLetterQueue }),
+      ],
     });
 
     this.alarms = [
-      ...this.partnerQueues.flatMap((queue) => [queue.deadLettersAlarm, queue.consumerErrorsAlarm]),
+      ...this.partnerQueues.flatMap((queue) => [
+        queue.deadLettersAlarm,
+        queue.undeliveredAlarm,
+        queue.consumerErrorsAlarm,
+      ]),
+      new Alarm(this, 'FailedSweepsAlarm', {
+        alarmDescription: `More than ${SWEEP_DEAD_LETTERS_THRESHOLD} failed sweep runs are in the sweep's dead-letter queue`,
+        metric: this.sweepDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: SWEEP_DEAD_LETTERS_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
       alarmAboveZero(this, 'FailedNoticesAlarm', {
         description: 'SNS could not deliver batch notices to a partner queue',
         metric: this.topic.metricNumberOfNotificationsFailed({

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   NodejsFunction,
   OutputFormat,
@@ -17,19 +17,47 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SERVICE_NAME } from '#adapters/service-name.js';
+import { TABLE_SCHEMA } from '#adapters/table.js';
+import { encryptionKeyOf } from './data-table.js';
+import { nagEnvironment } from './nag.js';
 import type { RouteDef } from '#http/route.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export type TableAccess = Exclude<RouteDef['table'], 'none'>;
 
-/** Where a handler's one-time schedules live and what they do when they fire (see `CampaignScheduler`). */
+/**
+ * Construct-tree context the stack sets (`SmsCampaignStack`) and every HandlerFunction below it reads:
+ * how long logs are kept, and how long per-recipient data is kept (`RETENTION_DAYS`).
+ */
+export const LOG_RETENTION_CONTEXT = 'sms:logRetentionDays';
+export const RETENTION_DAYS_CONTEXT = 'sms:retentionDays';
+const DEFAULT_RETENTION_DAYS = 180;
+
+/** What reading the table takes (no Scan: no handler scans; streams are granted by their event source). */
+export const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+] as const;
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+/** DynamoDB uses the table's key for the caller: reading decrypts, writing also encrypts. */
+const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
+const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'] as const;
+
 /** How every handler is bundled (esbuild through `NodejsFunction`); the bundle benchmark builds the same. */
 export const BUNDLING = {
   // Synth must work offline and on machines without Docker.
   forceDockerBundling: false,
   format: OutputFormat.ESM,
-  target: 'node22',
+  target: 'node24',
   mainFields: ['module', 'main'],
   sourceMap: true,
   minify: true,
@@ -40,6 +68,7 @@ export const BUNDLING = {
 /** What `NodejsFunction` leaves out of the bundle by default on Node.js 18 and later: the runtime has it. */
 export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*'];
 
+/** Where a handler's one-time schedules live and what they do when they fire (see `CampaignScheduler`). */
 export interface ScheduleTarget {
   readonly group: IScheduleGroup;
   readonly targetFunction: IFunction;
@@ -62,33 +91,83 @@ export interface HandlerFunctionProps extends Pick<
  * place.
  */
 export class HandlerFunction extends NodejsFunction {
+  /** The function's own role (a sibling construct: it must exist before the function). */
+  readonly ownRole: Role;
+
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention:
+        (scope.node.tryGetContext(LOG_RETENTION_CONTEXT) as RetentionDays | undefined) ??
+        RetentionDays.ONE_MONTH,
+    });
+    // Our own role rather than AWSLambdaBasicExecutionRole, whose logs grant covers every log group.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      // IAM descriptions take Latin-1 only (the functions' own descriptions have arrows).
+      description: `Role of the ${id} function (${props.entry})`,
+    });
+    logGroup.grantWrite(role);
     super(scope, id, {
       entry: join(REPO_ROOT, props.entry),
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       description: props.description,
       deadLetterQueue: props.deadLetterQueue,
-      logGroup: new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH }),
+      logGroup,
+      role,
+      // X-Ray: Powertools Tracer's segments (functions/adapters/tracer.ts) land under the function's trace.
+      tracing: Tracing.ACTIVE,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_TRACE_ENABLED: 'true',
         ...props.environment,
       },
       bundling: BUNDLING,
+    });
+    this.ownRole = role;
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions (Resource "*" is the only form IAM accepts).',
     });
   }
 
   /** Tells the handler which table to use and grants exactly the access its route declares. */
   bindTable(table: ITable, access: TableAccess): void {
     this.addEnvironment('TABLE_NAME', table.tableName);
-    if (access === 'write') table.grantReadWriteData(this);
-    else table.grantReadData(this);
+    const writes = access === 'write';
+    // Each index by name, not `index/*`: an index added later is granted when TABLE_SCHEMA names it.
+    this.addToRolePolicy(
+      new PolicyStatement({
+        sid: writes ? 'TableReadWrite' : 'TableReadOnly',
+        actions: [...TABLE_READ_ACTIONS, ...(writes ? TABLE_WRITE_ACTIONS : [])],
+        resources: [
+          table.tableArn,
+          ...TABLE_SCHEMA.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+        ],
+      }),
+    );
+    const key = encryptionKeyOf(table);
+    if (key) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'TableKey',
+          actions: [...KEY_READ_ACTIONS, ...(writes ? KEY_WRITE_ACTIONS : [])],
+          resources: [key.keyArn],
+        }),
+      );
+    }
+    // Whoever writes may write per-recipient items, which expire after the retention period (TTL).
+    if (writes) {
+      const days: unknown = this.node.tryGetContext(RETENTION_DAYS_CONTEXT);
+      this.addEnvironment('RETENTION_DAYS', String(typeof days === 'number' ? days : DEFAULT_RETENTION_DAYS));
+    }
   }
 
   /** Lets the handler publish to the bus, and to no other. */
@@ -136,6 +215,12 @@ export class HandlerFunction extends NodejsFunction {
     const schedules = ScheduleGroupGrants.fromScheduleGroup(target.group);
     schedules.writeSchedules(this);
     schedules.deleteSchedules(this);
+    const { region, account } = nagEnvironment(this);
+    Validations.of(this.ownRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:${region}:${account}:schedule/${target.group.scheduleGroupName}/*]`,
+      reason:
+        "Schedules are made at run time, one per campaign (named after it): every schedule of this stage's group, and no other group.",
+    });
     // Creating a schedule hands the role to EventBridge Scheduler.
     target.role.grantPassRole(this.grantPrincipal);
   }

@@ -1,4 +1,5 @@
-import { Duration, Fn, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnStage,
   HttpApi as ApiGatewayHttpApi,
@@ -6,6 +7,7 @@ import {
   HttpNoneAuthorizer,
   HttpRoute,
   HttpRouteKey,
+  LogGroupLogDestination,
   type HttpStage,
   type IHttpRouteAuthorizer,
   type ThrottleSettings,
@@ -15,6 +17,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RouteDef } from '#http/route.js';
@@ -40,6 +43,24 @@ export const SHORT_LINK_THROTTLE = {
   rateLimit: 1000,
 } as const satisfies ThrottleSettings;
 
+/**
+ * One JSON line per request. The route key (`GET /v1/subscribers/{phone}`), never the path, which would
+ * carry phone numbers and short-link codes; no query string, no headers (tokens, signatures), no source
+ * IP (personal data; WAF's rate rule counts per IP without logging it); the staff user's `sub`.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTimeEpoch',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  user: '$context.authorizer.claims.sub',
+} as const;
+
 /** The route's own limit when it differs from the stage's. */
 export const routeThrottle = (route: Pick<RouteDef, 'auth' | 'path'>): ThrottleSettings | undefined => {
   if (route.auth === 'signature') return SIGNATURE_ROUTE_THROTTLE;
@@ -60,6 +81,8 @@ export interface HttpApiProps {
   readonly batchTopic: ITopic;
   /** Where links and the OpenAPI document point; the API's own URL would make a circular reference. */
   readonly publicBaseUrl: string;
+  /** How long access logs are kept (context `logRetentionDays`). */
+  readonly logRetention: RetentionDays;
 }
 
 /**
@@ -70,6 +93,7 @@ export interface HttpApiProps {
 export class HttpApi extends Construct {
   readonly api: ApiGatewayHttpApi;
   readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -78,10 +102,18 @@ export class HttpApi extends Construct {
       // The stage that `HttpApi` would create cannot be throttled.
       createDefaultStage: false,
     });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: STAGE_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
     });
 
     const region = Stack.of(this).region;
@@ -113,6 +145,15 @@ export class HttpApi extends Construct {
         integration: new HttpLambdaIntegration(`${route.id}Integration`, handler),
         authorizer: this.authorizerFor(route, userPoolAuthorizer, noAuthorizer),
       });
+      if (route.auth === 'public' || route.auth === 'signature') {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            route.auth === 'signature'
+              ? 'A partner webhook: partners hold no Cognito account; the handler checks the Standard Webhooks signature with the partner secret before reading the body, and the route has its own throttle.'
+              : 'Public by design (health check, the OpenAPI document, short links opened by SMS recipients); it reads nothing personal and has its own throttle or the stage one.',
+        });
+      }
       const limits = routeThrottle(route);
       if (limits) throttled.set(routeKey.key, { route: httpRoute, limits });
     }

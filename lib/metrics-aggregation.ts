@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -50,6 +51,8 @@ export const AGGREGATOR_BATCHING_WINDOW = Duration.seconds(5);
 /** A batch that keeps failing is halved (bisect) and retried this often before it is parked. */
 export const AGGREGATOR_RETRY_ATTEMPTS = 10;
 export const AGGREGATOR_TIMEOUT = Duration.seconds(60);
+/** Metrics lag behind sending by at most a few batching windows; more means the aggregator falls behind. */
+export const ITERATOR_AGE_THRESHOLD = Duration.minutes(5);
 
 export interface MetricsAggregationProps {
   readonly table: ITable;
@@ -70,6 +73,11 @@ export class MetricsAggregation extends Construct {
   constructor(scope: Construct, id: string, props: MetricsAggregationProps) {
     super(scope, id);
     this.failureQueue = deadLetterQueue(this, 'FailedRecordsQueue');
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the on-failure destination of the stream event source (descriptions of records that could not be counted): a dead-letter queue of a dead-letter queue would hold nothing.',
+    });
     this.aggregator = new HandlerFunction(this, 'Aggregator', {
       entry: AGGREGATOR_ENTRY,
       description: 'aggregateMetrics: table stream → campaign metrics counters',
@@ -105,6 +113,14 @@ export class MetricsAggregation extends Construct {
         this.failureQueue,
         'Stream records could not be counted in the campaign metrics: see the on-failure queue',
       ),
+      new Alarm(this, 'IteratorAgeAlarm', {
+        alarmDescription: `The metrics aggregator is more than ${ITERATOR_AGE_THRESHOLD.toMinutes()} minutes behind the table's stream`,
+        metric: this.aggregator.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' }),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: ITERATOR_AGE_THRESHOLD.toMilliseconds(),
+        evaluationPeriods: 2,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
       alarmOnErrors(this, 'AggregatorErrorsAlarm', this.aggregator, 'The metrics aggregator keeps failing', {
         evaluationPeriods: 3,
         datapointsToAlarm: 2,

@@ -9,7 +9,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { HandlerFunction } from './handler-function.js';
-import { deadLetterQueue, secureQueue } from './queues.js';
+import { deadLetterQueue, secureQueue, subscriptionDeadLetterQueue } from './queues.js';
 
 export const CONSUMER_ENTRY = 'functions/queue/dispatch-consumer.ts';
 
@@ -56,9 +56,12 @@ const filterPolicyOf = (partners: PartnerSelection): Record<string, Subscription
 export class PartnerQueue extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
+  /** Notices SNS could not deliver to the queue (a policy or encryption mistake): SNS's envelope kept. */
+  readonly undeliveredQueue: Queue;
   readonly consumer: HandlerFunction;
   readonly deadLettersAlarm: Alarm;
   readonly consumerErrorsAlarm: Alarm;
+  readonly undeliveredAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: PartnerQueueProps) {
     super(scope, id);
@@ -70,8 +73,10 @@ export class PartnerQueue extends Construct {
       visibilityTimeout: QUEUE_VISIBILITY_TIMEOUT,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
+    this.undeliveredQueue = subscriptionDeadLetterQueue(this, 'UndeliveredQueue');
     props.topic.addSubscription(
       new SqsSubscription(this.queue, {
+        deadLetterQueue: this.undeliveredQueue,
         // The consumer reads `{ campaignId, seq }` itself, not SNS's envelope around it.
         rawMessageDelivery: true,
         filterPolicy: filterPolicyOf(props.partners),
@@ -108,6 +113,12 @@ export class PartnerQueue extends Construct {
       'DeadLettersAlarm',
       this.deadLetterQueue,
       `Batches of ${which} failed ${MAX_RECEIVE_COUNT} times: see the dead-letter queue`,
+    );
+    this.undeliveredAlarm = alarmOnDeadLetters(
+      this,
+      'UndeliveredAlarm',
+      this.undeliveredQueue,
+      `SNS could not deliver batch notices of ${which} to their queue: see the undelivered queue`,
     );
     this.consumerErrorsAlarm = alarmOnErrors(
       this,

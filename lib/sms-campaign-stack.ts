@@ -1,16 +1,21 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { allRoutes } from '#api/routes.js';
 import type { RouteDef } from '#http/route.js';
+import { AlarmTopic } from './alarm-topic.js';
 import { Auth } from './auth.js';
 import { CampaignEvents } from './campaign-events.js';
 import { CampaignScheduler } from './campaign-scheduler.js';
 import { ConsoleHosting } from './console-hosting.js';
 import { DataTable } from './data-table.js';
 import { Dispatch } from './dispatch.js';
+import { FunctionAlarms } from './function-alarms.js';
+import { LOG_RETENTION_CONTEXT, RETENTION_DAYS_CONTEXT } from './handler-function.js';
 import { HttpApi } from './http-api.js';
 import { Observability } from './dashboard.js';
 import { MetricsAggregation } from './metrics-aggregation.js';
+import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_RETENTION_DAYS, DEFAULT_STAGE } from './stage-config.js';
 
 export interface SmsCampaignStackProps extends StackProps {
   /**
@@ -24,6 +29,18 @@ export interface SmsCampaignStackProps extends StackProps {
   readonly routes?: readonly RouteDef[];
   /** Partners with a dispatch queue of their own (the `partners` context); the others share one. */
   readonly partnerIds?: readonly string[];
+  /** Names the bus, the schedule group and the Cognito domain, so stages share an account (`stage`). */
+  readonly stage?: string;
+  /** Mailed by the alarm topic (`alarmEmail`). */
+  readonly alarmEmail?: string;
+  /** The web ACL (from `EdgeProtectionStack`, us-east-1) on the console's distribution (`waf`). */
+  readonly webAclArn?: string;
+  /** Days per-recipient data is kept (`retentionDays`, default 180): `RETENTION_DAYS` of the writers. */
+  readonly retentionDays?: number;
+  /** Days logs are kept (`logRetentionDays`, default 30). */
+  readonly logRetentionDays?: RetentionDays;
+  /** The table's deletion protection (`deletionProtection`, default on). */
+  readonly deletionProtection?: boolean;
 }
 
 export class SmsCampaignStack extends Stack {
@@ -36,20 +53,32 @@ export class SmsCampaignStack extends Stack {
   readonly api: HttpApi;
   readonly metrics: MetricsAggregation;
   readonly observability: Observability;
+  readonly alarmTopic: AlarmTopic;
+  readonly functionAlarms: FunctionAlarms;
 
   constructor(scope: Construct, id: string, props: SmsCampaignStackProps = {}) {
     super(scope, id, props);
-    this.data = new DataTable(this, 'Data');
-    this.console = new ConsoleHosting(this, 'Console');
+    const stage = props.stage ?? DEFAULT_STAGE;
+    const logRetention = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+    // Read by every HandlerFunction below (log group retention, RETENTION_DAYS).
+    this.node.setContext(LOG_RETENTION_CONTEXT, logRetention);
+    this.node.setContext(RETENTION_DAYS_CONTEXT, props.retentionDays ?? DEFAULT_RETENTION_DAYS);
+
+    this.data = new DataTable(this, 'Data', { deletionProtection: props.deletionProtection ?? true });
+    this.console = new ConsoleHosting(this, 'Console', {
+      logRetentionDays: logRetention,
+      ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+    });
     // No cycle: the distribution needs the API's domain, never its functions, which read this.
     const publicBaseUrl = props.publicBaseUrl ?? this.console.url;
     this.auth = new Auth(this, 'Auth', {
       consoleUrl: this.console.url,
-      // Unique in the region: one per account unless the context names another.
-      domainPrefix: props.cognitoDomainPrefix ?? `sms-console-${Aws.ACCOUNT_ID}`,
+      // Unique in the region: one per account and stage unless the context names another.
+      domainPrefix: props.cognitoDomainPrefix ?? `sms-${stage}-${Aws.ACCOUNT_ID}`,
     });
-    this.events = new CampaignEvents(this, 'Events');
+    this.events = new CampaignEvents(this, 'Events', { stage });
     this.scheduler = new CampaignScheduler(this, 'Scheduler', {
+      stage,
       table: this.data.table,
       bus: this.events.bus,
       publicBaseUrl,
@@ -69,6 +98,7 @@ export class SmsCampaignStack extends Stack {
       scheduleTarget: this.scheduler,
       batchTopic: this.dispatch.topic,
       publicBaseUrl,
+      logRetention,
     });
     this.console.serveApi(this.api.domainName);
     this.console.allowConnectionsTo(this.auth.domainUrl);
@@ -94,13 +124,24 @@ export class SmsCampaignStack extends Stack {
           name: lane.node.id,
           queue: lane.deadLetterQueue,
         })),
+        ...this.dispatch.partnerQueues.map((lane) => ({
+          name: `${lane.node.id} undelivered`,
+          queue: lane.undeliveredQueue,
+        })),
         { name: 'Materialize', queue: this.dispatch.materializerDeadLetterQueue },
+        { name: 'Sweep', queue: this.dispatch.sweepDeadLetterQueue },
         { name: 'StartCampaign', queue: this.scheduler.deadLetterQueue },
         { name: 'MetricsRecords', queue: this.metrics.failureQueue },
       ],
     });
 
+    this.functionAlarms = new FunctionAlarms(this, 'FunctionAlarms', { of: this });
+    // Last: every alarm made above goes to the topic.
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', props.alarmEmail ? { email: props.alarmEmail } : {});
+    this.alarmTopic.routeAlarmsOf(this);
+
     new CfnOutput(this, 'ConsoleUrl', { value: this.console.url });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn });
     new CfnOutput(this, 'ConsoleBucketName', { value: this.console.bucket.bucketName });
     new CfnOutput(this, 'SignInDomainUrl', { value: this.auth.domainUrl });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });

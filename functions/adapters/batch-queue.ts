@@ -1,6 +1,7 @@
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { BatchQueue } from '#core/dispatch/ports.js';
 import { inGroupsOf } from './dynamo-batch.js';
+import { traced } from './tracer.js';
 
 /** SNS → one SQS queue per partner, chosen by the subscription filter policy on `partnerId`. */
 export const snsBatchQueue = (client: SNSClient, topicArn: string): BatchQueue => ({
@@ -26,4 +27,4 @@ export const snsBatchQueue = (client: SNSClient, topicArn: string): BatchQueue =
 export const tableBatchQueue: BatchQueue = { enqueue: async () => undefined };
 
 let sns: SNSClient | undefined;
-export const snsClient = () => (sns ??= new SNSClient({}));
+export const snsClient = () => (sns ??= traced(new SNSClient({})));

@@ -1,16 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readConfig } from './config.js';
+import { traced } from './tracer.js';
 
 /**
  * AWS SDK clients, created once per container and reused across invocations. The endpoint comes from the
  * SDK's own `AWS_ENDPOINT_URL_DYNAMODB` variable, which is how the local runtime and the tests point the
- * very same code at DynamoDB Local.
+ * very same code at DynamoDB Local. Each client is wrapped by the X-Ray tracer once, when it is made
+ * (`traced`: a no-op outside Lambda).
  */
 let documentClient: DynamoDBDocumentClient | undefined;
 
 export const dynamoDocumentClient = (): DynamoDBDocumentClient =>
-  (documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  (documentClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   }));
 

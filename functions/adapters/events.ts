@@ -5,6 +5,7 @@ import type { EventPublisher } from '#core/ports.js';
 import { logger } from './logger.js';
 import { ttlAfter } from './table.js';
 import { eventCodec } from './table/records.js';
+import { traced } from './tracer.js';
 
 export const EVENT_SOURCE = 'sms-campaigns';
 export const CAMPAIGN_STARTED = 'campaign.started';
@@ -60,4 +61,4 @@ export const localEventPublisher = (client: DynamoDBDocumentClient, table: strin
 });
 
 let eventBridge: EventBridgeClient | undefined;
-export const eventBridgeClient = () => (eventBridge ??= new EventBridgeClient({}));
+export const eventBridgeClient = () => (eventBridge ??= traced(new EventBridgeClient({})));

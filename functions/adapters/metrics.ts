@@ -9,6 +9,7 @@ export const METRICS_NAMESPACE = 'SmsCampaigns';
 /** Metric names of the dispatcher and of the webhooks that the dashboard and alarms read. */
 export const SENT_METRIC = 'MessagesHandedOver' satisfies DispatchMetric;
 export const THROTTLES_METRIC = 'Throttles' satisfies DispatchMetric;
+export const FAILOVERS_METRIC = 'Failovers' satisfies DispatchMetric;
 export const DELIVERY_REPORTS_METRIC = 'DeliveryReports' satisfies WebhookMetric;
 export const SIGNATURE_FAILURES_METRIC = 'WebhookSignatureFailures';
 

@@ -12,6 +12,7 @@ import { utcToLocalParts } from '#core/calendar.js';
 import type { CampaignScheduler } from '#core/ports.js';
 import { INDEX, keys } from './table.js';
 import { scheduleCodec } from './table/records.js';
+import { traced } from './tracer.js';
 
 export interface SchedulerTarget {
   groupName: string;
@@ -70,7 +71,7 @@ export const eventBridgeScheduler = (
 });
 
 let schedulerSdk: SchedulerClient | undefined;
-export const schedulerClient = () => (schedulerSdk ??= new SchedulerClient({}));
+export const schedulerClient = () => (schedulerSdk ??= traced(new SchedulerClient({})));
 
 /** Local runtime: schedules are items in the table, so they survive a restart; local/scheduler.ts fires them. */
 export const dynamoLocalScheduler = (

@@ -1,5 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { AnswerTooLargeError, AppError, type CataloguedMessage } from '#core/errors.js';
 import { detailMessage, languageOf, messageFor, type Lang } from '#core/messages.js';
@@ -17,6 +15,7 @@ import {
 } from './idempotency.js';
 import { lowerCaseHeaders, MAX_ERROR_DETAILS, parseRequest, type ParsedRequest } from './request.js';
 import type { RouteDef } from './route.js';
+import { lambdaChain } from '#adapters/lambda-chain.js';
 
 type Claims = Record<string, string | number | boolean | string[]>;
 
@@ -242,8 +241,7 @@ export const api = <R extends RouteDef>(
   };
 
   // Each invocation logs with its own Lambda context and route; clearState drops them when it ends.
-  return middy<ApiEvent, ApiResult, Error, Context>()
-    .use(injectLambdaContext(logger, { clearState: true }))
+  return lambdaChain<ApiEvent, ApiResult>()
     .use({
       before: () => {
         logger.appendKeys({ route: route.id });

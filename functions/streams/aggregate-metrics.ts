@@ -1,11 +1,10 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '#adapters/logger.js';
 import { changeOf } from '#adapters/metric-changes.js';
 import { aggregationDeps } from '#adapters/metrics-deps.js';
 import { aggregateChanges } from '#core/metrics/aggregate.js';
 import type { Change } from '#core/metrics/changes.js';
+import { lambdaChain } from '#adapters/lambda-chain.js';
 
 const deps = aggregationDeps();
 
@@ -20,8 +19,6 @@ export const aggregateMetrics = async (event: DynamoDBStreamEvent) => {
   return outcome;
 };
 
-export const handler = middy<DynamoDBStreamEvent, void>()
-  .use(injectLambdaContext(logger, { clearState: true }))
-  .handler(async (event) => {
-    await aggregateMetrics(event);
-  });
+export const handler = lambdaChain<DynamoDBStreamEvent, void>().handler(async (event) => {
+  await aggregateMetrics(event);
+});

@@ -3,8 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { EVENT_SOURCE } from '#adapters/events.js';
 import { allRoutes } from '#api/routes.js';
-import { EVENT_ARCHIVE_RETENTION, EVENT_BUS_NAME } from '#lib/campaign-events.js';
-import { SCHEDULE_GROUP_NAME } from '#lib/campaign-scheduler.js';
+import { EVENT_ARCHIVE_RETENTION, eventBusNameOf } from '#lib/campaign-events.js';
+import { scheduleGroupNameOf } from '#lib/campaign-scheduler.js';
 import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 import {
   actionsOf,
@@ -65,14 +65,14 @@ const SCHEDULES_IN_GROUP = {
       { Ref: 'AWS::Region' },
       ':',
       { Ref: 'AWS::AccountId' },
-      `:schedule/${SCHEDULE_GROUP_NAME}/*`,
+      `:schedule/${scheduleGroupNameOf('dev')}/*`,
     ],
   ],
 };
 
 describe('campaign lifecycle events', () => {
   it('go to their own bus, named for subscribers', () => {
-    template.hasResourceProperties('AWS::Events::EventBus', { Name: EVENT_BUS_NAME });
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: eventBusNameOf('dev') });
   });
 
   it('are archived for replay', () => {
@@ -117,7 +117,7 @@ describe('campaign lifecycle events', () => {
 
 describe('campaign schedules', () => {
   it('live in their own schedule group', () => {
-    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: SCHEDULE_GROUP_NAME });
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: scheduleGroupNameOf('dev') });
   });
 
   it('are declared by some routes and not by others, so the checks below check something', () => {
@@ -145,7 +145,7 @@ describe('campaign schedules', () => {
 
     it(`${route.id} knows the group, the target, the role and the dead-letter queue`, () => {
       expect(functionOf(template, route).Properties.Environment.Variables).toMatchObject({
-        SCHEDULE_GROUP_NAME,
+        SCHEDULE_GROUP_NAME: scheduleGroupNameOf('dev'),
         SCHEDULE_TARGET_ARN: getAtt(startFunctionId),
         SCHEDULE_ROLE_ARN: getAtt(schedulerRoleId),
         SCHEDULE_DLQ_ARN: getAtt(deadLetterQueueId),
@@ -184,8 +184,8 @@ describe('the scheduler role', () => {
       {
         Effect: 'Allow',
         Action: 'lambda:InvokeFunction',
-        // The function, and its versions and aliases.
-        Resource: [startFunctionArn, { 'Fn::Join': ['', [startFunctionArn, ':*']] }],
+        // The function itself: not its versions and aliases (`<arn>:*`).
+        Resource: startFunctionArn,
       },
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(deadLetterQueueId) },
     ]);

@@ -13,6 +13,7 @@ import {
   MATERIALIZE_MAX_EVENT_AGE,
   MATERIALIZE_MEMORY_MB,
   MATERIALIZE_TIMEOUT,
+  SWEEP_DEAD_LETTERS_THRESHOLD,
   partnerIdsFromContext,
 } from '#lib/dispatch.js';
 import {
@@ -55,6 +56,8 @@ const { dispatch } = stack;
 
 const topicId = logicalIdOf(dispatch.topic);
 const tableId = logicalIdOf(stack.data.table);
+/** The table's customer-managed key: whoever uses the table uses it. */
+const tableKeyId = logicalIdOf(stack.data.key);
 const busId = logicalIdOf(stack.events.bus);
 const materializerId = logicalIdOf(dispatch.materializer);
 const materializerDlqId = logicalIdOf(dispatch.materializerDeadLetterQueue);
@@ -67,6 +70,8 @@ const lambdaOf = (fn: IFunction): LambdaFunction => {
   return lambda;
 };
 const statementsOf = (fn: IFunction): Statement[] => statementsOfFunction(template, lambdaOf(fn));
+/** Every function may write its own log group (and nothing else of CloudWatch Logs). */
+const logGroupOf = (fn: IFunction): string => lambdaOf(fn).Properties.LoggingConfig.LogGroup.Ref;
 const withActions = (statements: Statement[], matches: (action: string) => boolean) =>
   statements.filter((statement) => actionsOf(statement).some(matches));
 const isSns = (action: string) => action.startsWith('sns:');
@@ -129,9 +134,10 @@ describe('partner queues', () => {
     expect(dispatch.partnerQueues).toHaveLength(PARTNERS.length + 1);
     const ids = dispatch.partnerQueues.flatMap((q) => [logicalIdOf(q.queue), logicalIdOf(q.deadLetterQueue)]);
     expect(new Set(ids).size).toBe(2 * (PARTNERS.length + 1));
-    // Besides them: the dead-letter queues of the start-campaign schedules and of the materialiser, and
-    // the metrics aggregator's on-failure queue.
-    template.resourceCountIs('AWS::SQS::Queue', ids.length + 3);
+    // Besides them: each lane's undelivered-notices queue (the subscription's), the dead-letter queues of
+    // the start-campaign schedules, the materialiser and the sweep, the metrics aggregator's on-failure
+    // queue and the alarm topic's undelivered queue.
+    template.resourceCountIs('AWS::SQS::Queue', ids.length + dispatch.partnerQueues.length + 5);
   });
 
   const filters: [string, PartnerQueue, unknown][] = [
@@ -244,8 +250,14 @@ describe('the consumers', () => {
 
     it(`${name} touches the table, the topic, the bus and its own queue, nothing else`, () => {
       const statements = statementsOf(consumer);
-      expect(touched(statements)).toEqual(new Set([tableId, topicId, busId, logicalIdOf(lane.queue)]));
-      expect(statements.flatMap(resourceListOf)).not.toContain('*');
+      expect(touched(statements)).toEqual(
+        new Set([tableId, tableKeyId, topicId, busId, logicalIdOf(lane.queue), logGroupOf(consumer)]),
+      );
+      // Only X-Ray's tracing actions, which take no resource, are on `*`.
+      const nonTracing = statements.filter(
+        (s) => !actionsOf(s).every((action) => action.startsWith('xray:')),
+      );
+      expect(nonTracing.flatMap(resourceListOf)).not.toContain('*');
       expect(
         withActions(statements, (a) => a.startsWith('scheduler:') || a.startsWith('iam:') || a === 'sqs:*'),
       ).toEqual([]);
@@ -303,7 +315,9 @@ describe('the materialiser', () => {
     const statements = statementsOf(dispatch.materializer);
     expect(statements.flatMap(actionsOf)).toEqual(expect.arrayContaining(TABLE_RW));
     expect(withActions(statements, isSns)).toEqual([TOPIC_PUBLISH]);
-    expect(touched(statements)).toEqual(new Set([tableId, topicId, materializerDlqId]));
+    expect(touched(statements)).toEqual(
+      new Set([tableId, tableKeyId, topicId, materializerDlqId, logGroupOf(dispatch.materializer)]),
+    );
   });
 
   it('publishes no events and schedules nothing', () => {
@@ -331,7 +345,16 @@ describe('the sweep', () => {
     const statements = statementsOf(dispatch.sweep);
     expect(statements.flatMap(actionsOf)).toEqual(expect.arrayContaining([...TABLE_RW, 'events:PutEvents']));
     expect(withActions(statements, isSns)).toEqual([TOPIC_PUBLISH]);
-    expect(touched(statements)).toEqual(new Set([tableId, topicId, busId]));
+    expect(touched(statements)).toEqual(
+      new Set([
+        tableId,
+        tableKeyId,
+        topicId,
+        busId,
+        logicalIdOf(dispatch.sweepDeadLetterQueue),
+        logGroupOf(dispatch.sweep),
+      ]),
+    );
     expect(lambdaOf(dispatch.sweep).Properties.Environment.Variables).toMatchObject({
       TABLE_NAME: { Ref: tableId },
       BATCH_TOPIC_ARN: { Ref: topicId },
@@ -399,9 +422,16 @@ describe('dispatch alarms', () => {
 
   it('watch every dead-letter queue of the stack', () => {
     const ids = deadLetterQueueIds();
-    // One per partner queue, the materialiser's and the start-campaign schedules'.
-    expect(ids.size).toBe(dispatch.partnerQueues.length + 2);
-    for (const id of ids) alarmOnQueue(id);
+    // One per partner queue, the materialiser's, the sweep's and the start-campaign schedules'.
+    expect(ids.size).toBe(dispatch.partnerQueues.length + 3);
+    // The sweep's: only after several failed runs (the next run redoes a failed one).
+    const sweepDlqId = logicalIdOf(dispatch.sweepDeadLetterQueue);
+    for (const id of ids) if (id !== sweepDlqId) alarmOnQueue(id);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(sweepDlqId, 'QueueName') }],
+      Threshold: SWEEP_DEAD_LETTERS_THRESHOLD,
+    });
   });
 
   for (const fn of dispatch.functions) {
@@ -414,7 +444,7 @@ describe('dispatch alarms', () => {
 describe('without the partners context', () => {
   // Only the dispatch construct, on a bare stack: nothing to bundle, little to synthesize.
   const bare = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'NoPartners');
-  const events = new CampaignEvents(bare, 'Events');
+  const events = new CampaignEvents(bare, 'Events', { stage: 'dev' });
   new Dispatch(bare, 'Dispatch', {
     table: new DataTable(bare, 'Data').table,
     bus: events.bus,

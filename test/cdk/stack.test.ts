@@ -15,6 +15,7 @@ import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 import {
   actionsOf,
   functionOf as functionOfRoute,
+  logicalIdOf,
   resourcesOf,
   statementsOfFunction,
   type IamPolicy,
@@ -216,9 +217,9 @@ describe('the HTTP API', () => {
 });
 
 describe('the functions', () => {
-  it('all run Node.js 22 on ARM', () => {
+  it('all run Node.js 24 on ARM', () => {
     for (const lambda of ownFunctions()) {
-      expect(lambda).toMatchObject({ Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'] } });
+      expect(lambda).toMatchObject({ Properties: { Runtime: 'nodejs24.x', Architectures: ['arm64'] } });
     }
   });
 
@@ -325,7 +326,8 @@ const distributionUrl = (path: string) => ({
 
 describe('the console’s hosting', () => {
   it('keeps the files in a private, encrypted bucket that refuses plain HTTP', () => {
-    const [bucketId, bucket] = only(template.findResources('AWS::S3::Bucket'));
+    const bucketId = logicalIdOf(stack.console.bucket);
+    const bucket = template.toJSON().Resources[bucketId];
     expect(bucket.Properties).toMatchObject({
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
