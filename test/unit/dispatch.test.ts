@@ -18,6 +18,7 @@ import {
   PACING_WINDOW_MS,
   RESERVE_HORIZON_MS,
   recordLateSend,
+  withAnswer,
   reserve,
   type Reservation,
 } from '#core/dispatch/pacing.js';
@@ -513,7 +514,13 @@ describe('pacing a batch that went out late', () => {
       sentLate: async (_id, size, reservedAt, sentAt) => {
         log = recordLateSend(log, reservedAt.getTime(), sentAt.getTime(), size);
       },
+      answeredIn: (_id, answerMs) => {
+        const answer = withAnswer(answers, answerMs);
+        answers = answer.recent;
+        return answer.slowerByMs;
+      },
     };
+    let answers: number[] = [];
     return limiter;
   };
 
@@ -540,6 +547,38 @@ describe('pacing a batch that went out late', () => {
     expect(arrivals).toHaveLength(2);
     expect(busiestWindow(arrivals)).toBeLessThanOrEqual(3);
     // Not later than it must: a window after the first one went.
+    expect((arrivals[1]?.[0] ?? 0) - (arrivals[0]?.[0] ?? 0)).toBe(PACING_WINDOW_MS);
+  });
+
+  it('counts a batch sent on time but answered 60 ms slower than usual from its likely arrival, so the next one does not crowd it', async () => {
+    // Batches of 3 at tps 3: each fills the window. The third one reaches the partner 60 ms later than the
+    // others (a packet sent again), and its answer comes as much later; the fourth is reserved after it.
+    const { deps, advance } = setup([], {
+      batches: [0, 1, 2, 3].map((seq) => batch({ seq })),
+      partners: [partner('p1', { tps: 3, maxBatchSize: 3 })],
+    });
+    deps.limiter = memoryLimiter();
+    const arrivals: [number, number][] = [];
+    const answered: number[] = [];
+    const delayMs = [0, 0, 60, 0];
+    deps.transportFor = () => ({
+      send: async (request) => {
+        request.onSent?.(deps.now());
+        const oneWay = 2 + (delayMs.shift() ?? 0);
+        arrivals.push([deps.now().getTime() + oneWay, JSON.parse(request.body).data.messages.length]);
+        advance(oneWay + 3);
+        answered.push(deps.now().getTime());
+        return { status: 200 };
+      },
+    });
+    for (const seq of [0, 1, 2, 3])
+      expect(await dispatchBatch(deps, { campaignId: 'c1', seq })).toBe('accepted');
+    expect(arrivals).toHaveLength(4);
+    expect(busiestWindow(arrivals)).toBeLessThanOrEqual(3);
+    expect((arrivals[3]?.[0] ?? 0) - (arrivals[2]?.[0] ?? 0)).toBeGreaterThanOrEqual(1000);
+    // Its answer was known in time: the next one's moment is a second or more after it.
+    expect((arrivals[3]?.[0] ?? 0) - (answered[2] ?? 0)).toBeGreaterThanOrEqual(1000);
+    // The others, answered as usual, are counted from their moments: a window apart.
     expect((arrivals[1]?.[0] ?? 0) - (arrivals[0]?.[0] ?? 0)).toBe(PACING_WINDOW_MS);
   });
 });
@@ -893,13 +932,14 @@ describe('pacing over rolling windows', () => {
     },
   );
 
-  it('counts a late send from the first moment at or after it went, its reservation taken back', () => {
+  it('counts a late send from when it went, its reservation taken back', () => {
     // Reserved at 0 with another batch, went at 40: counted at 40, the other one stays at 0.
     expect(recordLateSend([[0, 20]], 0, 40, 10)).toEqual([
       [0, 10],
       [40, 10],
     ]);
-    // A batch reserved at 100 is already in the log: counted with it (later, so only safer).
+    // A batch reserved at 100 is already in the log: counted at 40 before it (counted at 100, it kept
+    // the rest of that window from the batches to come).
     expect(
       recordLateSend(
         [
@@ -910,7 +950,10 @@ describe('pacing over rolling windows', () => {
         40,
         10,
       ),
-    ).toEqual([[100, 20]]);
+    ).toEqual([
+      [40, 10],
+      [100, 10],
+    ]);
     // Within the merge distance of the last entry: one entry, at the later moment.
     expect(
       recordLateSend(
