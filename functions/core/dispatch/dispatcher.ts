@@ -315,8 +315,8 @@ const latestCorrectionMs = (limiter: RateLimiter, leadMs: number) =>
 
 /**
  * Reserves the batch's moment in the partner's rolling window (shared across consumers) and waits for it:
- * answers the moment once the batch may go, and the limiter's lead then. After a wait `afterWaiting` may call it off (its answer is
- * answered as `stop`).
+ * answers the moment once the batch may go, and the limiter's lead then. After a wait `afterWaiting` may
+ * call it off (its answer is answered as `stop`).
  */
 const acquire = async <Stop>(
   deps: DispatchDeps,

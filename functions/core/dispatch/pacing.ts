@@ -22,6 +22,7 @@
  * windows that counted it. The slot is not lost: the next batch to reserve may use it, and the rate holds.
  */
 export const SAFETY_MARGIN_MS = 20;
+/** The rolling window a partner counts `tps` over; the pacing window is this and the safety margin. */
 export const PARTNER_WINDOW_MS = 1000;
 export const PACING_WINDOW_MS = PARTNER_WINDOW_MS + SAFETY_MARGIN_MS;
 /** A batch sent later than this after its reserved moment might crowd the next ones: reserve again. */
@@ -129,11 +130,12 @@ const withdraw = (
  * rolling second there. So it is counted from then: its reservation is withdrawn and it is put in the log
  * at `sentAt`, among the entries (merged with one within the merge distance, at the later moment). No batch
  * to come is placed before the log's last entry, so every window that may still place one and holds
- * `sentAt` holds each entry after it too: a later `withdraw` that takes another batch from this entry
- * rather than from a later one only counts that one for longer. Counted at the first entry after it
- * instead, it blocked the rest of that window (one in 20 batches arriving 20–40 ms late cost 0.962 of
- * 200 TPS in the model). Made as soon as the request has gone or been answered, before the batches a
- * window later reserve (at most the reservation horizon ahead), so they are placed counting on it.
+ * `sentAt` holds each entry after it too: a later `withdraw` that takes another batch out of this entry
+ * rather than the later one it is counted in changes no such window, or counts it for longer. Counted at
+ * the first entry after it instead, it blocked the rest of that window (one in 20 batches arriving
+ * 20–40 ms late cost 0.962 of 200 TPS in the model). Made as soon as the request has gone or been
+ * answered, before the batches a window later reserve (at most the reservation horizon ahead), so they
+ * are placed counting on it.
  */
 export const recordLateSend = (
   log: readonly Reservation[],
@@ -173,8 +175,8 @@ export const withAnswer = (recent: readonly number[], answerMs: number) => {
  * The moment to count a batch from, as a send, when it went at `wentAt` and its answer took `slowerByMs`
  * longer than the partner's fastest recent one: its latest likely arrival less the margin, plus the
  * tolerance. The batch a window (1 s and the margin) after that arrives a second or more after it, as a
- * batch sent that late would (`recordLateSend`). A variation within the margin less the tolerance gives
- * a moment within the tolerance of the batch's own, so nothing is recorded for it.
+ * batch sent that late would (`recordLateSend`). For a batch sent at its moment, an answer slower than
+ * usual by the margin or less gives a moment within the tolerance: nothing to record.
  */
 export const countedFromAnswer = (
   wentAt: number,
