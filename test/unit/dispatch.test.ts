@@ -18,6 +18,8 @@ import {
   PACING_WINDOW_MS,
   RESERVE_HORIZON_MS,
   recordLateSend,
+  RECENT_ANSWERS,
+  withAnswer,
   reserve,
   type Reservation,
 } from '#core/dispatch/pacing.js';
@@ -531,7 +533,13 @@ describe('pacing a batch that went out late', () => {
       sentLate: async (_id, size, reservedAt, sentAt) => {
         log = recordLateSend(log, reservedAt.getTime(), sentAt.getTime(), size);
       },
+      answeredIn: (_id, answerMs) => {
+        const answer = withAnswer(answers, answerMs);
+        answers = answer.recent;
+        return answer.slowerByMs;
+      },
     };
+    let answers: number[] = [];
     return limiter;
   };
 
@@ -559,6 +567,74 @@ describe('pacing a batch that went out late', () => {
     expect(busiestWindow(arrivals)).toBeLessThanOrEqual(3);
     // Not later than it must: a window after the first one went.
     expect((arrivals[1]?.[0] ?? 0) - (arrivals[0]?.[0] ?? 0)).toBe(PACING_WINDOW_MS);
+  });
+
+  it('counts a batch sent on time but answered 60 ms slower than usual from its likely arrival, so the next one does not crowd it', async () => {
+    // Batches of 3 at tps 3: each fills the window. The third one reaches the partner 60 ms later than the
+    // others (a packet sent again), and its answer comes as much later; the fourth is reserved after it.
+    const { deps, advance } = setup([], {
+      batches: [0, 1, 2, 3].map((seq) => batch({ seq })),
+      partners: [partner('p1', { tps: 3, maxBatchSize: 3 })],
+    });
+    deps.limiter = memoryLimiter();
+    const arrivals: [number, number][] = [];
+    const went: number[] = [];
+    const answered: number[] = [];
+    const delayMs = [0, 0, 60, 0];
+    deps.transportFor = () => ({
+      send: async (request) => {
+        went.push(deps.now().getTime());
+        request.onSent?.(deps.now());
+        const oneWay = 2 + (delayMs.shift() ?? 0);
+        arrivals.push([deps.now().getTime() + oneWay, JSON.parse(request.body).data.messages.length]);
+        advance(oneWay + 3);
+        answered.push(deps.now().getTime());
+        return { status: 200 };
+      },
+    });
+    for (const seq of [0, 1, 2, 3])
+      expect(await dispatchBatch(deps, { campaignId: 'c1', seq })).toBe('accepted');
+    expect(arrivals).toHaveLength(4);
+    expect(busiestWindow(arrivals)).toBeLessThanOrEqual(3);
+    expect((arrivals[3]?.[0] ?? 0) - (arrivals[2]?.[0] ?? 0)).toBeGreaterThanOrEqual(1000);
+    // Its answer was known in time: the next one's moment is a second or more after it.
+    expect((went[3] ?? 0) - (answered[2] ?? 0)).toBeGreaterThanOrEqual(1000);
+    // The others, answered as usual, are counted from their moments: a window apart.
+    expect((arrivals[1]?.[0] ?? 0) - (arrivals[0]?.[0] ?? 0)).toBe(PACING_WINDOW_MS);
+  });
+});
+
+describe('pacing a batch answered slower than usual', () => {
+  it('counts it from its latest likely arrival while the batches a window later cannot have reserved, and leaves it after', async () => {
+    const { deps, advance } = setup([], { batches: [0, 1, 2].map((seq) => batch({ seq })) });
+    const late: [number, number][] = [];
+    let answers: number[] = [];
+    deps.limiter = {
+      ...deps.limiter,
+      sentLate: async (_id, _size, reservedAt, sentAt) =>
+        void late.push([reservedAt.getTime(), sentAt.getTime()]),
+      answeredIn: (_id, answerMs) => {
+        const answer = withAnswer(answers, answerMs);
+        answers = answer.recent;
+        return answer.slowerByMs;
+      },
+    };
+    // Usually 5 ms; then 900 ms slower, past the window − the horizon (the limiter's lead is 0 here): the
+    // batches a window later may be placed already, so it is left; then 300 ms slower: counted later.
+    const answerMs = [5, 905, 305];
+    const went: number[] = [];
+    deps.transportFor = () => ({
+      send: async (request) => {
+        went.push(deps.now().getTime());
+        request.onSent?.(deps.now());
+        advance(answerMs.shift() ?? 0);
+        return { status: 200 };
+      },
+    });
+    for (const seq of [0, 1, 2])
+      expect(await dispatchBatch(deps, { campaignId: 'c1', seq })).toBe('accepted');
+    const margin = PACING_WINDOW_MS - 1000;
+    expect(late).toEqual([[went[2], (went[2] ?? 0) + 300 - margin + LATE_TOLERANCE_MS]]);
   });
 });
 
@@ -911,13 +987,14 @@ describe('pacing over rolling windows', () => {
     },
   );
 
-  it('counts a late send from the first moment at or after it went, its reservation taken back', () => {
+  it('counts a late send from when it went, its reservation taken back', () => {
     // Reserved at 0 with another batch, went at 40: counted at 40, the other one stays at 0.
     expect(recordLateSend([[0, 20]], 0, 40, 10)).toEqual([
       [0, 10],
       [40, 10],
     ]);
-    // A batch reserved at 100 is already in the log: counted with it (later, so only safer).
+    // A batch reserved at 100 is already in the log: counted at 40 before it (counted at 100, it kept
+    // the rest of that window from the batches to come).
     expect(
       recordLateSend(
         [
@@ -928,7 +1005,10 @@ describe('pacing over rolling windows', () => {
         40,
         10,
       ),
-    ).toEqual([[100, 20]]);
+    ).toEqual([
+      [40, 10],
+      [100, 10],
+    ]);
     // Within the merge distance of the last entry: one entry, at the later moment.
     expect(
       recordLateSend(
@@ -946,6 +1026,20 @@ describe('pacing over rolling windows', () => {
       [PACING_WINDOW_MS, 10],
       [PACING_WINDOW_MS + 30, 10],
     ]);
+  });
+
+  it("takes a partner's usual answer as the fastest of its last 20: a steady slow partner costs nothing", () => {
+    let recent: number[] = [];
+    const slower = (answerMs: number) => {
+      const answer = withAnswer(recent, answerMs);
+      recent = answer.recent;
+      return answer.slowerByMs;
+    };
+    expect([500, 500, 530, 500].map(slower)).toEqual([0, 0, 30, 0]);
+    // A fast answer 20 answers ago no longer counts as the partner's usual.
+    expect([5, ...Array.from({ length: 19 }, () => 40)].map(slower).at(-1)).toBe(35);
+    expect(slower(40)).toBe(0);
+    expect(recent).toHaveLength(RECENT_ANSWERS);
   });
 
   it('keeps the log small whatever the batch size', () => {

@@ -35,8 +35,11 @@ interface Conditions {
   /** From the send call to the request on the wire (signing, socket), and then to the partner, ms. */
   toWireMs: [number, number];
   networkMs: [number, number];
-  /** The partner's answer, ms. */
-  answerMs: [number, number];
+  /** A share of the requests reach the partner later still, by `delayedMs` (a lost packet sent again). */
+  delayedShare: number;
+  delayedMs: [number, number];
+  /** From its arrival to its answer back (the partner's work and the way back), ms. */
+  returnMs: [number, number];
   /** Every `pauseEveryMs` (±50 %) the whole process stalls `pauseMs` (a GC, a starved CPU): nothing runs. */
   pauseEveryMs?: number;
   pauseMs?: [number, number];
@@ -176,8 +179,11 @@ const simulate = async (
         await takes(between(conditions.toWireMs));
         request.onSent?.(new Date(clock));
         const sent = JSON.parse(request.body) as { data: { messages: unknown[] } };
-        arrivals.push([clock + between(conditions.networkMs), sent.data.messages.length]);
-        await takes(between(conditions.answerMs));
+        const delayed = random() < conditions.delayedShare ? between(conditions.delayedMs) : 0;
+        const oneWay = between(conditions.networkMs) + delayed;
+        arrivals.push([clock + oneWay, sent.data.messages.length]);
+        // The answer follows the arrival: a request that arrived late is answered late.
+        await takes(oneWay + between(conditions.returnMs));
         return { status: 200, body: '{}' };
       },
     }),
@@ -241,7 +247,11 @@ const simulate = async (
   };
 };
 
-/** A quiet machine: a store answering in 5–20 ms, timers at most 5 ms late, one in 20 late by 10–40 ms. */
+/**
+ * A quiet machine: a store answering in 5–20 ms, timers at most 5 ms late, one in 20 late by 10–40 ms; one
+ * request in 20 reaching the partner 20–40 ms later than the others (as the bench traced: sent on time,
+ * arrived 32 ms late, and the batch a window later on time).
+ */
 const quiet: Conditions = {
   storeMs: [5, 20],
   timerLateMs: [0, 5],
@@ -249,13 +259,24 @@ const quiet: Conditions = {
   stallMs: [10, 40],
   toWireMs: [0, 3],
   networkMs: [1, 8],
-  answerMs: [5, 30],
+  delayedShare: 0.05,
+  delayedMs: [20, 40],
+  returnMs: [5, 15],
 };
 /** A loaded one: the store's round trip 40–120 ms (DynamoDB Local under load), timers up to 8 ms late. */
 const loaded: Conditions = { ...quiet, storeMs: [40, 120], timerLateMs: [0, 8] };
 
-/** A stalling one: as loaded, and every 3 s or so the process stops for 0.3 to 1.5 s. */
-const stalling: Conditions = { ...loaded, pauseEveryMs: 3000, pauseMs: [300, 1500] };
+/**
+ * A stalling one: as loaded, and every 3 s or so the process stops for 0.3 to 1.5 s. No request arrives
+ * late here: one that did and whose answer a stall held back is the limit left (docs/reliability.md), its
+ * answer comes after the batches a window later may have reserved (1,100 of 1,000 TPS once in 5 seeds).
+ */
+const stalling: Conditions = {
+  ...loaded,
+  delayedShare: 0,
+  pauseEveryMs: 3000,
+  pauseMs: [300, 1500],
+};
 
 describe('the achieved rate, as the model and the bench measure it', () => {
   /** `groups` moments `pitchMs` apart, each with `batches` batches of `size` at once. */
@@ -313,7 +334,8 @@ describe('pacing model (fake clock, real dispatcher and limiter)', () => {
           seed,
           achieved: expect.toSatisfy((rate: number) => rate >= Number(goal)) as number,
           busiest: expect.toSatisfy((n: number) => n <= tps) as number,
-          // One write a batch, and one more for a batch woken or sent late (1 timer in 20 stalls).
+          // One write a batch, and one more for a batch woken, sent or answered late (1 timer in 20
+          // stalls, 1 request in 20 arrives late).
           writesPerBatch: expect.toSatisfy((n: number) => n <= 1.25) as number,
         });
       }

@@ -81,6 +81,12 @@ export interface RateLimiter {
    * counted from then on (pacing.ts `recordLateSend`), one more write for that batch only.
    */
   sentLate(partnerId: string, size: number, reservedAt: Date, sentAt: Date): Promise<void>;
+  /**
+   * A batch's answer took `answerMs` from when it went out: kept among the partner's recent answers in this
+   * process, and answered how much longer it took than the fastest of them (pacing.ts `withAnswer`). A
+   * limiter that keeps none (a test's) is not told, and no batch is counted later for its answer.
+   */
+  answeredIn?(partnerId: string, answerMs: number): number;
   /** How long after its moment a batch may still be sent (half the safety margin; see pacing.ts). */
   readonly lateToleranceMs: number;
   /** The rolling window the log keeps (1 s and the safety margin). */

@@ -1,4 +1,11 @@
-import { pacingFor, recordLateSend, reserve, SAFETY_MARGIN_MS, type Reservation } from './pacing.js';
+import {
+  pacingFor,
+  recordLateSend,
+  reserve,
+  SAFETY_MARGIN_MS,
+  withAnswer,
+  type Reservation,
+} from './pacing.js';
 import type { RateLimiter } from './ports.js';
 
 /** A partner's reservation log as stored, with the version its conditional write is made on. */
@@ -54,6 +61,8 @@ export const sharedRateLimiter = ({
   // This process's consumers told to ask again, by partner: their batch's size, since when it has waited,
   // and until when it is expected back (one stopped while it waited never comes back).
   const backlog = new Map<string, { size: number; since: number; until: number }[]>();
+  // How long this process's recent batches to each partner took to be answered, ms (oldest first).
+  const answers = new Map<string, number[]>();
   let writeMs = 25;
   let readMs = 10;
   const leadMs = () => Math.min(1000, Math.max(50, 2 * writeMs));
@@ -159,5 +168,10 @@ export const sharedRateLimiter = ({
         log: recordLateSend(log, reservedAt.getTime(), sentAt.getTime(), size, windowMs),
         at: sentAt.getTime(),
       })),
+    answeredIn: (partnerId, answerMs) => {
+      const { recent, slowerByMs } = withAnswer(answers.get(partnerId) ?? [], answerMs);
+      answers.set(partnerId, recent);
+      return slowerByMs;
+    },
   };
 };
