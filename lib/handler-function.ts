@@ -19,6 +19,7 @@ import type { Construct } from 'constructs';
 import { SERVICE_NAME } from '#adapters/service-name.js';
 import { TABLE_SCHEMA } from '#adapters/table.js';
 import { encryptionKeyOf } from './data-table.js';
+import { optOutHashKeyOf } from './opt-out-hash-key.js';
 import { nagEnvironment } from './nag.js';
 import type { RouteDef } from '#http/route.js';
 
@@ -33,6 +34,10 @@ export type TableAccess = Exclude<RouteDef['table'], 'none'>;
 export const LOG_RETENTION_CONTEXT = 'sms:logRetentionDays';
 export const RETENTION_DAYS_CONTEXT = 'sms:retentionDays';
 const DEFAULT_RETENTION_DAYS = 180;
+const retentionDaysOf = (scope: Construct): string => {
+  const days: unknown = scope.node.tryGetContext(RETENTION_DAYS_CONTEXT);
+  return String(typeof days === 'number' ? days : DEFAULT_RETENTION_DAYS);
+};
 
 /** What reading the table takes (no Scan: no handler scans; streams are granted by their event source). */
 export const TABLE_READ_ACTIONS = [
@@ -138,6 +143,29 @@ export class HandlerFunction extends NodejsFunction {
     });
   }
 
+  /**
+   * Tells the handler which table to use and grants only `actions` on the table itself (no index), with the
+   * table key's use they need: for a function whose table access is narrower than a route's read or write.
+   */
+  bindTableActions(table: ITable, actions: readonly string[]): void {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    this.addToRolePolicy(
+      new PolicyStatement({ sid: 'TableActions', actions: [...actions], resources: [table.tableArn] }),
+    );
+    const writes = actions.some((action) => !TABLE_READ_ACTIONS.some((read) => read === action));
+    const key = encryptionKeyOf(table);
+    if (key)
+      this.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'TableKey',
+          actions: [...KEY_READ_ACTIONS, ...(writes ? KEY_WRITE_ACTIONS : [])],
+          resources: [key.keyArn],
+        }),
+      );
+    this.addEnvironment('OPT_OUT_HASH_KEY', optOutHashKeyOf(this).secretValue.unsafeUnwrap());
+    if (writes) this.addEnvironment('RETENTION_DAYS', retentionDaysOf(this));
+  }
+
   /** Tells the handler which table to use and grants exactly the access its route declares. */
   bindTable(table: ITable, access: TableAccess): void {
     this.addEnvironment('TABLE_NAME', table.tableName);
@@ -163,10 +191,11 @@ export class HandlerFunction extends NodejsFunction {
         }),
       );
     }
+    // Opt-outs are looked up (and erased ones stored) by an HMAC of the number under the stack's one key.
+    this.addEnvironment('OPT_OUT_HASH_KEY', optOutHashKeyOf(this).secretValue.unsafeUnwrap());
     // Whoever writes may write per-recipient items, which expire after the retention period (TTL).
     if (writes) {
-      const days: unknown = this.node.tryGetContext(RETENTION_DAYS_CONTEXT);
-      this.addEnvironment('RETENTION_DAYS', String(typeof days === 'number' ? days : DEFAULT_RETENTION_DAYS));
+      this.addEnvironment('RETENTION_DAYS', retentionDaysOf(this));
     }
   }
 

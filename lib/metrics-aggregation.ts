@@ -36,8 +36,7 @@ const recountFunction = (scope: Construct, table: ITable): HandlerFunction => {
     timeout: Duration.minutes(5),
     memorySize: 1024,
   });
-  recounter.addEnvironment('TABLE_NAME', table.tableName);
-  table.grant(recounter, ...RECOUNT_ACTIONS);
+  recounter.bindTableActions(table, RECOUNT_ACTIONS);
   return recounter;
 };
 
