@@ -63,7 +63,8 @@ export const costPerMillionMessages = (figures: Results['figures']): CostLine[] 
   const reportRequests = million / REPORTS_PER_REQUEST;
   const notices = figure(figures, 'lambda.dispatch_consumer.invocations_per_message') * million;
   const writeUnits =
-    (figure(figures, 'dynamodb.write_units_per_message') + figure(figures, 'reports.write_units_per_report')) *
+    (figure(figures, 'dynamodb.write_units_per_message') +
+      figure(figures, 'reports.write_units_per_report')) *
     million;
   const readUnits =
     (figure(figures, 'dynamodb.read_units_per_message') + figure(figures, 'reports.read_units_per_report')) *
@@ -83,7 +84,8 @@ export const costPerMillionMessages = (figures: Results['figures']): CostLine[] 
     { key: 'xray', usd: ((invocations + reportRequests) / million) * PRICES.xrayPerMillionTraces },
     {
       key: 'cloudwatch_logs',
-      usd: (((invocations + reportRequests) * LOG_BYTES_PER_INVOCATION) / 1024 ** 3) * PRICES.logsPerGbIngested,
+      usd:
+        (((invocations + reportRequests) * LOG_BYTES_PER_INVOCATION) / 1024 ** 3) * PRICES.logsPerGbIngested,
     },
   ];
   return [...lines, { key: 'total', usd: lines.reduce((sum, line) => sum + line.usd, 0) }];

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { costPerMillionMessages } from './cost.js';
 import type { Figure } from './results.js';
 
 /**
@@ -141,6 +142,13 @@ const main = async () => {
     const figures: Results['figures'] = {};
     for (const { key, value, unit } of readFigures(figuresFile))
       figures[key] = { value, ...(unit ? { unit } : {}) };
+    // The AWS cost model needs the dispatch and reports figures of this same run.
+    if (figures['dynamodb.write_units_per_message'] && figures['reports.write_units_per_report'])
+      for (const { key, usd } of costPerMillionMessages(figures))
+        figures[`cost.per_million_messages.${key}_usd`] = {
+          value: Math.round(usd * 10000) / 10000,
+          unit: 'USD',
+        };
     const results: Results = {
       machine: {
         cores: cpus().length,
