@@ -121,7 +121,7 @@ const resolveNewSchedule = (schedule: CampaignSchedule, timeZone: string, now: D
 type EstimatedDraft = Pick<
   Campaign,
   'message' | 'variants' | 'treatments' | 'holdoutPercent' | 'audienceIds' | 'filters' | 'partnerIds'
-> & { id?: string | undefined };
+> & { id?: string | undefined; clickTracking?: Campaign['clickTracking'] | undefined };
 
 /** The campaign's audiences, partners and opt-outs read and checked, then one pass over its members. */
 const surveyFor = async (deps: CampaignDeps, draft: EstimatedDraft) => {
@@ -145,6 +145,7 @@ const surveyFor = async (deps: CampaignDeps, draft: EstimatedDraft) => {
     filters: draft.filters,
     partnerIds: draft.partnerIds,
     shortLinkLength: deps.shortLinkLength,
+    clickTracking: draft.clickTracking,
   };
   return { input, chunks: membersOf(deps.audiences, draft.audienceIds), optedOut, partners };
 };
@@ -242,6 +243,7 @@ export const createCampaign = async (
     audienceIds: input.audienceIds,
     ...(input.filters ? { filters: input.filters } : {}),
     ...(input.partnerIds ? { partnerIds: input.partnerIds } : {}),
+    clickTracking: input.clickTracking,
   };
   assertSplit(draft);
   const campaign: Campaign = {
@@ -480,6 +482,8 @@ export const completeCampaign = async (
     audienceIds: completed.audienceIds,
     ...(completed.filters ? { filters: completed.filters } : {}),
     ...(completed.partnerIds ? { partnerIds: completed.partnerIds } : {}),
+    // The copy is sent as the original was: the same links, tracked the same way.
+    clickTracking: completed.clickTracking,
     schedule,
     sendAt: resolveSchedule(schedule, completed.timeZone, now),
     sendingWindow: completed.sendingWindow,
