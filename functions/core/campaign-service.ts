@@ -26,7 +26,8 @@ import {
 } from './campaign-estimate.js';
 import { previewOf, type CampaignPreview } from './campaign-preview.js';
 import { splitProblem } from './content/assignment.js';
-import { splitOf, type Content } from './content/content.js';
+import { allTexts, splitOf, type Content } from './content/content.js';
+import { LINK_PLACEHOLDER } from './sms-encoding.js';
 import type { TemplateRef } from './content/templates.js';
 import { ConflictError, detail, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import type { SuppressionList } from './opt-out.js';
@@ -182,6 +183,21 @@ const assertSplit = (content: Pick<Content, 'treatments' | 'holdoutPercent'>): v
   throw new ValidationError('The A/B split does not add up', [detail(path, code, params)]);
 };
 
+/**
+ * One aggregate code leads every recipient to one address (links.ts), so an aggregate campaign's texts
+ * (variants, treatments) must all link to the same one, or a click would land on another text's page.
+ */
+const assertAggregateLinks = (campaign: Content & Pick<Campaign, 'clickTracking'>): void => {
+  if (campaign.clickTracking !== 'aggregate') return;
+  const targets = new Set(
+    allTexts(campaign).flatMap(({ text }) => [...text.matchAll(LINK_PLACEHOLDER)].map((match) => match[1])),
+  );
+  if (targets.size > 1)
+    throw new ValidationError('An aggregate link leads to one address', [
+      detail('clickTracking', 'aggregate_links_differ', { count: targets.size }),
+    ]);
+};
+
 /** A campaign's texts as its recipients will read them (`previewOf`), from one pass over its audience. */
 export const previewCampaign = async (deps: CampaignDeps, id: string): Promise<CampaignPreview> => {
   const campaign = await getCampaign(deps, id);
@@ -246,6 +262,7 @@ export const createCampaign = async (
     clickTracking: input.clickTracking,
   };
   assertSplit(draft);
+  assertAggregateLinks(draft);
   const campaign: Campaign = {
     ...draft,
     ...(template ? { template } : {}),
@@ -307,6 +324,7 @@ export const updateCampaign = async (
   const now = deps.now();
   const merged: Campaign = { ...patched(current, patch), updatedAt: now.toISOString() };
   assertSplit(merged);
+  assertAggregateLinks(merged);
   // Only a changed schedule or zone moves sendAt (an occasion without a year would roll over otherwise).
   const rescheduled = patch.schedule !== undefined || patch.timeZone !== undefined;
   const updated: Campaign = {

@@ -382,6 +382,30 @@ describe('campaign lifecycle', () => {
     expect(bodyOf(read, 200).clickTracking).toBe('recipient');
   });
 
+  it('refuses aggregate tracking when the texts link to different addresses, and takes it per recipient', async () => {
+    const treatments = [
+      { id: 'A' as const, percent: 50 },
+      { id: 'B' as const, percent: 50, message: 'Gọi 111. {{link:https://example.gov.vn/b}}' },
+    ];
+    const json = draft({ message: 'Gọi 111. {{link:https://example.gov.vn/a}}', treatments });
+    const refused = await send(api, 'createCampaign', { as: officer, json });
+    expectStatus(refused, 400);
+    expect(ErrorBody.parse(refused.body).error.details).toEqual([
+      expect.objectContaining({
+        path: 'clickTracking',
+        code: 'aggregate_links_differ',
+        message: expect.stringContaining('2 different addresses'),
+      }),
+    ]);
+    const created = await send(api, 'createCampaign', {
+      as: officer,
+      json: { ...json, clickTracking: 'recipient' },
+    });
+    expectStatus(created, 201);
+    // Nor may a PATCH turn it back to aggregate.
+    expectStatus(await update(String(created.body.id), { clickTracking: 'aggregate' }), 400);
+  });
+
   it('lists campaigns by status, newest first, page by page', async () => {
     const first = await create({ name: 'Đợt cao điểm 1' });
     const second = await create({ name: 'Đợt cao điểm 2' });
