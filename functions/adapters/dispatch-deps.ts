@@ -100,6 +100,7 @@ export const sendingDeps = (config: Config = readConfig()): SendingDeps => {
       }),
       partners: campaigns.partners,
       shortCodes: (campaignId) => dynamoLinkStore(client, table).shortCodes(campaignId),
+      aggregateCode: (campaignId) => dynamoLinkStore(client, table).aggregateCode(campaignId),
       hasLink: (message) => new RegExp(LINK_PLACEHOLDER.source).test(message),
       shortLinkLength: shortLinkLength(config.PUBLIC_BASE_URL),
       portedCarriers: () => ported.all(),

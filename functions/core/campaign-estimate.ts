@@ -1,6 +1,6 @@
 import type { AudienceMember } from './audience.js';
 import { CARRIERS, type Carrier } from './carriers.js';
-import type { CampaignEstimate } from './campaign.js';
+import type { CampaignEstimate, ClickTracking } from './campaign.js';
 import { treatmentsOf, type TreatmentId } from './content/assignment.js';
 import { contentChooser, splitOf, textsOf, contentFields, type Content } from './content/content.js';
 import { DEFAULT_LANGUAGE } from './content/languages.js';
@@ -22,7 +22,15 @@ export interface EstimateInput extends Content {
   filters?: AudienceFilters | undefined;
   partnerIds?: readonly string[] | undefined;
   shortLinkLength: number;
+  /** `off`: each link is sent (so counted) as its URL; otherwise as a short link (one code per recipient or per campaign, the same length). */
+  clickTracking?: ClickTracking | undefined;
 }
+
+/** How the campaign's links are counted: as the SMS will carry them (its URL when tracking is off). */
+const linkCounting = (input: Pick<EstimateInput, 'shortLinkLength' | 'clickTracking'>) => ({
+  shortLinkLength: input.shortLinkLength,
+  plainLinks: input.clickTracking === 'off',
+});
 
 /** Members of one audience, named so that a missing value can be traced to the audience that holds it. */
 export interface AudienceChunk {
@@ -125,7 +133,7 @@ export const surveyCampaign = async (
   const content: Content = input;
   // The send path's rule (`chooseContent`), worked out once for the campaign.
   const choose = contentChooser(content, campaignId);
-  const measureOptions = { shortLinkLength: input.shortLinkLength };
+  const measureOptions = linkCounting(input);
   const measurements = new Map<string, ReturnType<typeof measureMessage>>();
   const measure = (text: string) => {
     let measured = measurements.get(text);
@@ -296,8 +304,7 @@ export const estimateCampaign = async (
 
   // In the survey's order: `vi` first, then by tag.
   const languages = [...new Set(survey.texts.map((t) => t.language))];
-  const asWritten = (text: string) =>
-    estimateMessage(fallbackText(text).text, { shortLinkLength: input.shortLinkLength });
+  const asWritten = (text: string) => estimateMessage(fallbackText(text).text, linkCounting(input));
   const byVariant = languages.map((language) => {
     const tallies = survey.texts.filter((t) => t.language === language);
     const recipients = tallies.reduce((sum, t) => sum + t.recipients, 0);
@@ -369,6 +376,7 @@ export const estimateCampaign = async (
     cost: round(survey.cost),
     currency: survey.currency,
     nonGsmCharacters,
+    ...(input.clickTracking ? { clickTracking: input.clickTracking } : {}),
     estimatedAt: now.toISOString(),
   };
 };

@@ -26,7 +26,8 @@ import {
 } from './campaign-estimate.js';
 import { previewOf, type CampaignPreview } from './campaign-preview.js';
 import { splitProblem } from './content/assignment.js';
-import { splitOf, type Content } from './content/content.js';
+import { allTexts, splitOf, type Content } from './content/content.js';
+import { LINK_PLACEHOLDER } from './sms-encoding.js';
 import type { TemplateRef } from './content/templates.js';
 import { ConflictError, detail, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import type { SuppressionList } from './opt-out.js';
@@ -121,7 +122,7 @@ const resolveNewSchedule = (schedule: CampaignSchedule, timeZone: string, now: D
 type EstimatedDraft = Pick<
   Campaign,
   'message' | 'variants' | 'treatments' | 'holdoutPercent' | 'audienceIds' | 'filters' | 'partnerIds'
-> & { id?: string | undefined };
+> & { id?: string | undefined; clickTracking?: Campaign['clickTracking'] | undefined };
 
 /** The campaign's audiences, partners and opt-outs read and checked, then one pass over its members. */
 const surveyFor = async (deps: CampaignDeps, draft: EstimatedDraft) => {
@@ -145,6 +146,7 @@ const surveyFor = async (deps: CampaignDeps, draft: EstimatedDraft) => {
     filters: draft.filters,
     partnerIds: draft.partnerIds,
     shortLinkLength: deps.shortLinkLength,
+    clickTracking: draft.clickTracking,
   };
   return { input, chunks: membersOf(deps.audiences, draft.audienceIds), optedOut, partners };
 };
@@ -179,6 +181,21 @@ const assertSplit = (content: Pick<Content, 'treatments' | 'holdoutPercent'>): v
   const { code, ...params } = problem;
   const path = code === 'holdout_too_large' ? 'holdoutPercent' : 'treatments';
   throw new ValidationError('The A/B split does not add up', [detail(path, code, params)]);
+};
+
+/**
+ * One aggregate code leads every recipient to one address (links.ts), so an aggregate campaign's texts
+ * (variants, treatments) must all link to the same one, or a click would land on another text's page.
+ */
+const assertAggregateLinks = (campaign: Content & Pick<Campaign, 'clickTracking'>): void => {
+  if (campaign.clickTracking !== 'aggregate') return;
+  const targets = new Set(
+    allTexts(campaign).flatMap(({ text }) => [...text.matchAll(LINK_PLACEHOLDER)].map((match) => match[1])),
+  );
+  if (targets.size > 1)
+    throw new ValidationError('An aggregate link leads to one address', [
+      detail('clickTracking', 'aggregate_links_differ', { count: targets.size }),
+    ]);
 };
 
 /** A campaign's texts as its recipients will read them (`previewOf`), from one pass over its audience. */
@@ -242,8 +259,10 @@ export const createCampaign = async (
     audienceIds: input.audienceIds,
     ...(input.filters ? { filters: input.filters } : {}),
     ...(input.partnerIds ? { partnerIds: input.partnerIds } : {}),
+    clickTracking: input.clickTracking,
   };
   assertSplit(draft);
+  assertAggregateLinks(draft);
   const campaign: Campaign = {
     ...draft,
     ...(template ? { template } : {}),
@@ -305,6 +324,7 @@ export const updateCampaign = async (
   const now = deps.now();
   const merged: Campaign = { ...patched(current, patch), updatedAt: now.toISOString() };
   assertSplit(merged);
+  assertAggregateLinks(merged);
   // Only a changed schedule or zone moves sendAt (an occasion without a year would roll over otherwise).
   const rescheduled = patch.schedule !== undefined || patch.timeZone !== undefined;
   const updated: Campaign = {
@@ -480,6 +500,8 @@ export const completeCampaign = async (
     audienceIds: completed.audienceIds,
     ...(completed.filters ? { filters: completed.filters } : {}),
     ...(completed.partnerIds ? { partnerIds: completed.partnerIds } : {}),
+    // The copy is sent as the original was: the same links, tracked the same way.
+    clickTracking: completed.clickTracking,
     schedule,
     sendAt: resolveSchedule(schedule, completed.timeZone, now),
     sendingWindow: completed.sendingWindow,

@@ -136,6 +136,25 @@ const HoldoutPercent = z
   .max(MAX_HOLDOUT_PERCENT)
   .meta({ description: 'Percent of the recipients who receive nothing (the control group); default 0' });
 
+/**
+ * How a campaign's `{{link:URL}}` is tracked: `recipient` (a code per recipient: who clicked), `aggregate`
+ * (one code for the whole campaign: how many clicks, never who) or `off` (the plain URL, nothing counted).
+ * People at risk may have their phones watched, so a new campaign counts only in aggregate.
+ */
+export const CLICK_TRACKING_MODES = ['recipient', 'aggregate', 'off'] as const;
+export type ClickTracking = (typeof CLICK_TRACKING_MODES)[number];
+export const DEFAULT_CLICK_TRACKING: ClickTracking = 'aggregate';
+/** What a campaign stored before the field existed was sent with. */
+export const LEGACY_CLICK_TRACKING: ClickTracking = 'recipient';
+
+export const ClickTrackingMode = z.enum(CLICK_TRACKING_MODES).meta({
+  id: 'ClickTracking',
+  description:
+    'How short links are tracked: recipient = a code per recipient (who clicked), aggregate = one code ' +
+    'per campaign (click count only: no recipient, carrier or province), off = the plain URL is sent and ' +
+    'nothing is counted. Default aggregate',
+});
+
 const campaignFields = {
   name: nameText(200).min(1),
   message: MessageText,
@@ -152,6 +171,7 @@ const campaignFields = {
   sendingWindow: SendingWindowInput.optional(),
   partnerIds: z.array(PartnerId).min(1).max(20).optional(),
   timeZone: TimeZone,
+  clickTracking: ClickTrackingMode,
 };
 
 /**
@@ -175,6 +195,7 @@ export const addSplitIssue = (
 export const CampaignInput = z.strictObject({
   ...campaignFields,
   timeZone: TimeZone.default(DEFAULT_TIME_ZONE),
+  clickTracking: ClickTrackingMode.default(DEFAULT_CLICK_TRACKING),
 });
 export type CampaignInput = z.output<typeof CampaignInput>;
 
@@ -308,6 +329,10 @@ export const CampaignEstimate = z
           'The fields the texts use. Segments and cost are counted with each recipient’s own values (the ' +
           'longest value actually present, not a guess); a campaign with `missing` > 0 cannot be submitted',
       }),
+    clickTracking: ClickTrackingMode.optional().meta({
+      description:
+        'The click tracking the links were counted for (off: each link as its URL); absent on estimates made before it existed',
+    }),
     encoding: z.enum(['GSM-7', 'UCS-2']),
     segmentsPerMessage: z.int(),
     totalSegments: z.int(),
@@ -345,6 +370,10 @@ export const ReviewedVersion = z
     sendingWindow: z.object({ start: z.string(), end: z.string() }).nullable(),
     partnerIds: z.array(z.string()).optional(),
     timeZone: z.string(),
+    clickTracking: z
+      .enum(CLICK_TRACKING_MODES)
+      .optional()
+      .meta({ description: 'Absent on versions kept before click tracking modes existed' }),
   })
   .meta({ id: 'ReviewedVersion' });
 export type ReviewedVersion = z.output<typeof ReviewedVersion>;
@@ -367,6 +396,7 @@ export const CampaignView = z
   .object({
     id: z.string(),
     ...ReviewedVersion.shape,
+    clickTracking: ClickTrackingMode,
     template: z.object({ id: z.string(), version: z.int() }).optional().meta({
       description:
         'The template and version the campaign was created from; editing the template later never changes it',

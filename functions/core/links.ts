@@ -143,6 +143,33 @@ export const safeTarget = (url: string | undefined): string | undefined => {
   }
 };
 
+/**
+ * A campaign's one code when its clicks are counted in aggregate (`clickTracking: 'aggregate'`): shaped as
+ * a recipient's code (so the SMS and the estimate count the same 12 characters) with the last 4-character
+ * batch number, `zzzz` (14,776,335), which no send batch reaches (a batch holds up to 1,000 recipients).
+ * Kept on the prefix's reservation, so it is made once per campaign.
+ */
+export const AGGREGATE_SEQ = 62 ** SEQ_MIN_LENGTH - 1;
+export const aggregateCode = (prefix: string, random: string): string =>
+  shortCode(prefix, random, AGGREGATE_SEQ);
+
+/**
+ * A click on a campaign's aggregate link, recorded on `keys.click(code)`: only that it happened, never
+ * whose link it was (no batch, recipient, carrier, province, language or treatment).
+ */
+export interface CampaignClickRecord {
+  code: string;
+  campaignId: string;
+  aggregate: true;
+}
+
+/** A click on a campaign's aggregate link as the table holds it: how many, first and last. */
+export interface CampaignLinkClicks extends CampaignClickRecord {
+  clicks: number;
+  firstAt: string;
+  lastAt: string;
+}
+
 /** One click on a recipient's link, recorded on `keys.click(code)` (shape in table.ts / the metrics). */
 export interface ClickRecord {
   code: string;
@@ -160,15 +187,25 @@ export interface ClickRecord {
 }
 
 /** What the table holds of a recipient's link once clicked: the click and how often, first and last. */
-export interface LinkClicks extends ClickRecord {
+export interface RecipientLinkClicks extends ClickRecord {
+  aggregate?: undefined;
   clicks: number;
   firstAt: string;
   lastAt: string;
 }
 
+/** A clicked link: a recipient's, or a campaign's aggregate one. */
+export type LinkClicks = RecipientLinkClicks | CampaignLinkClicks;
+
+/** Who reserved a prefix, and the campaign's aggregate code if it has one. */
+export interface PrefixOwner {
+  campaignId: string;
+  aggregateCode?: string;
+}
+
 export interface LinkDeps {
-  /** The campaign that reserved a prefix. */
-  campaignOfPrefix(prefix: string): Promise<string | undefined>;
+  /** The campaign that reserved a prefix (and its aggregate code). */
+  campaignOfPrefix(prefix: string): Promise<PrefixOwner | undefined>;
   /** The campaign's texts (with their `{{link:URL}}`): message, variants, treatments. */
   campaignContent(campaignId: string): Promise<Content | undefined>;
   batch(
@@ -177,6 +214,8 @@ export interface LinkDeps {
   ): Promise<{ messages: BatchMessage[]; treatment?: Group; test: boolean } | undefined>;
   /** Counts a click: one write, a click and (on the first) a unique click. */
   recordClick(click: ClickRecord, at: Date): Promise<void>;
+  /** Counts a click on a campaign's aggregate link: one write, adding to its count only. */
+  recordCampaignClick(click: CampaignClickRecord, at: Date): Promise<void>;
   now(): Date;
 }
 
@@ -198,8 +237,18 @@ export const followShortLink = async (
 ): Promise<ShortLinkOutcome | undefined> => {
   const parsed = parseShortCode(code);
   if (!parsed) return undefined;
-  const campaignId = await deps.campaignOfPrefix(parsed.prefix);
-  if (!campaignId) return undefined;
+  const owner = await deps.campaignOfPrefix(parsed.prefix);
+  if (!owner) return undefined;
+  const { campaignId } = owner;
+  if (parsed.seq === AGGREGATE_SEQ) {
+    // The aggregate code leads to the campaign message's first link (every text shares it: campaign.ts).
+    if (code !== owner.aggregateCode) return undefined;
+    const content = await deps.campaignContent(campaignId);
+    const target = safeTarget(content && linkTarget(content.message));
+    if (!target) return undefined;
+    await deps.recordCampaignClick({ code, campaignId, aggregate: true }, deps.now());
+    return { kind: 'redirect', target };
+  }
   const [content, batch] = await Promise.all([
     deps.campaignContent(campaignId),
     deps.batch(campaignId, parsed.seq),

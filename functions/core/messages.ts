@@ -317,6 +317,10 @@ const DETAIL_MESSAGES = {
   unknown_audience: { en: 'no such audience', vi: 'không có danh sách người nhận này' },
   unknown_partner: { en: 'no such partner', vi: 'không có đối tác viễn thông này' },
   reason_required: { en: 'is required to reject', vi: 'bắt buộc phải có khi từ chối' },
+  aggregate_links_differ: {
+    en: 'aggregate counts one link per campaign, but the texts link to {count} different addresses: use recipient, or one address',
+    vi: 'chỉ đếm tổng lượt nhấp cho một liên kết mỗi chiến dịch, nhưng các nội dung dẫn tới {count} liên kết khác nhau: chọn theo từng người nhận, hoặc dùng một liên kết',
+  },
   // message content (issue #16)
   unclosed_placeholder: {
     en: '{placeholder} at character {at} is not closed with }}',

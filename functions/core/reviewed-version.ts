@@ -17,4 +17,5 @@ export const reviewedVersion = (campaign: ReviewedVersion): ReviewedVersion => (
   sendingWindow: campaign.sendingWindow,
   ...(campaign.partnerIds ? { partnerIds: campaign.partnerIds } : {}),
   timeZone: campaign.timeZone,
+  ...(campaign.clickTracking ? { clickTracking: campaign.clickTracking } : {}),
 });

@@ -95,9 +95,22 @@ const costsOf = (chars: string[]) => {
   return { nonGsm, encoding, costs };
 };
 
-const measure = (text: string, linkLength: number): Omit<MessageEstimate, 'gsmAlternative'> => {
+/**
+ * How a `{{link:URL}}` is counted: as a short link of `shortLinkLength` characters, or, with `plainLinks`
+ * (a campaign whose click tracking is `off`), as its URL, which is what the SMS then carries.
+ */
+export interface LinkCounting {
+  shortLinkLength?: number;
+  plainLinks?: boolean;
+}
+
+const measure = (
+  text: string,
+  linkLength: number,
+  plainLinks = false,
+): Omit<MessageEstimate, 'gsmAlternative'> => {
   // A short link is ASCII: stand in for it with GSM characters of the same length.
-  const chars = Array.from(replaceLinks(text, () => 'x'.repeat(linkLength)));
+  const chars = Array.from(replaceLinks(text, (url) => (plainLinks ? url : 'x'.repeat(linkLength))));
   const { nonGsm, encoding, costs } = costsOf(chars);
   const characters = costs.reduce((sum, cost) => sum + cost, 0);
   const segments = countSegments(costs, encoding);
@@ -116,20 +129,17 @@ const measure = (text: string, linkLength: number): Omit<MessageEstimate, 'gsmAl
  * placeholders count as a short link of `shortLinkLength` GSM characters. Empty text is
  * 0 characters and 0 segments (nothing is sent).
  */
-export const estimateMessage = (
-  text: string,
-  options: { shortLinkLength?: number } = {},
-): MessageEstimate => {
+export const estimateMessage = (text: string, options: LinkCounting = {}): MessageEstimate => {
   const linkLength = options.shortLinkLength ?? DEFAULT_SHORT_LINK_LENGTH;
   const normalised = text.normalize('NFC');
-  const estimate: MessageEstimate = measure(normalised, linkLength);
+  const estimate: MessageEstimate = measure(normalised, linkLength, options.plainLinks);
   if (estimate.encoding === 'UCS-2') {
     // Keep placeholders (and their URLs) verbatim; strip accents only from the message text.
     const alternative = normalised
       .split(LINK_PLACEHOLDER)
       .map((part, i) => (i % 2 === 0 ? removeVietnameseAccents(part) : `{{link:${part}}}`))
       .join('');
-    const { encoding, characters, segments } = measure(alternative, linkLength);
+    const { encoding, characters, segments } = measure(alternative, linkLength, options.plainLinks);
     estimate.gsmAlternative = { text: alternative, encoding, characters, segments };
   }
   return estimate;
@@ -141,9 +151,9 @@ export const estimateMessage = (
  */
 export const measureMessage = (
   text: string,
-  options: { shortLinkLength?: number } = {},
+  options: LinkCounting = {},
 ): Omit<MessageEstimate, 'gsmAlternative'> =>
-  measure(text.normalize('NFC'), options.shortLinkLength ?? DEFAULT_SHORT_LINK_LENGTH);
+  measure(text.normalize('NFC'), options.shortLinkLength ?? DEFAULT_SHORT_LINK_LENGTH, options.plainLinks);
 
 /**
  * The parts a phone receives, in order, once each `{{link:URL}}` has become `link(url, index)` (a short

@@ -151,10 +151,25 @@ describe('an officer in the console', () => {
     });
     await audiencesField.locator('.field-error').waitFor();
 
+    // Click tracking: a new campaign counts clicks only in aggregate; the officer may choose otherwise.
+    const clickTracking = page.getByLabel('Theo dõi lượt nhấp');
+    expect(await clickTracking.inputValue()).toBe('aggregate');
+    expect(await clickTracking.locator('option').allTextContents()).toEqual([
+      'Chỉ đếm tổng lượt nhấp (không biết người nhấp)',
+      'Theo từng người nhận (biết người nhấp)',
+      'Không theo dõi (gửi liên kết gốc)',
+    ]);
+    await clickTracking.selectOption({ label: 'Theo từng người nhận (biết người nhấp)' });
+    expect(await clickTracking.inputValue()).toBe('recipient');
+    await clickTracking.focus();
+    expect(await run.check('campaign-editor-click-tracking')).toEqual([]);
+
     await page.getByLabel(new RegExp(audienceName)).check();
     await page.getByText('Tổng cộng tối đa 20 thuê bao').waitFor();
     await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
     await page.getByText('Đã lưu bản nháp.').waitFor();
+    // Saved as chosen: the campaign read back from the API still tracks each recipient.
+    expect(await clickTracking.inputValue()).toBe('recipient');
     // 20 recipients, one opted out: 19 × 3 segments × 350 ₫.
     await page.getByTestId('recipients').getByText('20').waitFor();
     expect(amount(await page.getByTestId('server-cost').textContent())).toBe(19 * 3 * 350);

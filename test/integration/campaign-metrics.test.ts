@@ -76,6 +76,7 @@ beforeAll(async () => {
     audienceIds: [audience],
     partnerIds: [PARTNER],
     message: `Canh giac viec nhe luong cao. Goi 111. {{link:${LINK}}}`,
+    clickTracking: 'recipient',
   });
   campaignId = String(campaign.id);
   await waitForStatus(api, campaignId, 'completed', 60_000);

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { keys } from '#adapters/table.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignDeps } from '#adapters/campaign-deps.js';
 import { completeCampaign, startCampaign } from '#core/campaign-service.js';
@@ -332,6 +335,7 @@ describe('campaign lifecycle', () => {
     const campaign = await create({
       schedule: { occasion: 'anti-trafficking-day', year: 2098, repeat: 'yearly' },
       ...content,
+      clickTracking: 'off',
     });
     await act(campaign.id, 'submit');
     expect(bodyOf(await act(campaign.id, 'approve', approver), 200).status).toBe('scheduled');
@@ -347,6 +351,8 @@ describe('campaign lifecycle', () => {
       sendAt: '2099-07-30T01:00:00.000Z',
       createdBy: officer.user,
       ...content,
+      // Sent as the original was: its links not tracked.
+      clickTracking: 'off',
     });
     expect(nextYear).toBeDefined();
     const copy = await send(api, 'getCampaign', {
@@ -354,6 +360,50 @@ describe('campaign lifecycle', () => {
       as: 'planner',
     });
     expect(bodyOf(copy, 200).status).toBe('draft');
+  });
+
+  it('tracks clicks in aggregate unless told otherwise, takes a change while a draft, and reads a campaign stored without the field as per recipient', async () => {
+    const campaign = await create();
+    expect(campaign).toMatchObject({ clickTracking: 'aggregate', estimate: { clickTracking: 'aggregate' } });
+    const patched = bodyOf(await update(campaign.id, { clickTracking: 'recipient' }), 200);
+    expect(patched).toMatchObject({ clickTracking: 'recipient', estimate: { clickTracking: 'recipient' } });
+    const refused = await update(campaign.id, { clickTracking: 'nobody' as 'off' });
+    expectStatus(refused, 400);
+    expect(JSON.stringify(refused.body)).toContain('clickTracking');
+    // As a campaign written before the modes existed: the attribute absent.
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.campaign(campaign.id),
+        UpdateExpression: 'REMOVE clickTracking',
+      }),
+    );
+    const read = await send(api, 'getCampaign', { params: { campaignId: campaign.id }, as: 'planner' });
+    expect(bodyOf(read, 200).clickTracking).toBe('recipient');
+  });
+
+  it('refuses aggregate tracking when the texts link to different addresses, and takes it per recipient', async () => {
+    const treatments = [
+      { id: 'A' as const, percent: 50 },
+      { id: 'B' as const, percent: 50, message: 'Gọi 111. {{link:https://example.gov.vn/b}}' },
+    ];
+    const json = draft({ message: 'Gọi 111. {{link:https://example.gov.vn/a}}', treatments });
+    const refused = await send(api, 'createCampaign', { as: officer, json });
+    expectStatus(refused, 400);
+    expect(ErrorBody.parse(refused.body).error.details).toEqual([
+      expect.objectContaining({
+        path: 'clickTracking',
+        code: 'aggregate_links_differ',
+        message: expect.stringContaining('2 different addresses'),
+      }),
+    ]);
+    const created = await send(api, 'createCampaign', {
+      as: officer,
+      json: { ...json, clickTracking: 'recipient' },
+    });
+    expectStatus(created, 201);
+    // Nor may a PATCH turn it back to aggregate.
+    expectStatus(await update(String(created.body.id), { clickTracking: 'aggregate' }), 400);
   });
 
   it('lists campaigns by status, newest first, page by page', async () => {
@@ -764,6 +814,8 @@ describe('a rejection keeps the version it rejected', () => {
       sendingWindow: { start: '07:00', end: '21:00' },
       partnerIds: ['viettel-bk'],
       timeZone: 'Asia/Ho_Chi_Minh',
+      // Reviewed with the content: the default for a new campaign.
+      clickTracking: 'aggregate',
     };
     expect(rejected.rejection).toEqual({
       reason: 'Thiếu số hotline 111',
@@ -795,6 +847,7 @@ describe('a rejection keeps the version it rejected', () => {
       schedule: { sendAt: '2099-07-30T08:00:00+07:00' },
       sendingWindow: null,
       timeZone: 'Asia/Ho_Chi_Minh',
+      clickTracking: 'aggregate',
     });
   });
 });

@@ -99,6 +99,8 @@ beforeAll(async () => {
     json: {
       name: 'Cảnh báo lừa đảo (ba ngôn ngữ)',
       ...content,
+      // Clicks counted per variant and treatment need a code per recipient.
+      clickTracking: 'recipient',
       audienceIds: [audienceId],
       partnerIds: [PARTNER],
       schedule: { asap: true },

@@ -60,6 +60,7 @@ describe('short links', () => {
       audienceIds: [audience],
       partnerIds: [stack.partner.id],
       message: `Canh giac mua ban nguoi. Goi 111. {{link:${TARGET}}}`,
+      clickTracking: 'recipient',
     });
     campaignId = String(campaign.id);
     await waitForStatus(api, campaignId, 'completed', 30_000);

@@ -69,6 +69,7 @@ beforeAll(async () => {
     audienceIds: [audience],
     partnerIds: [stack.partner.id],
     message: 'Canh giac. {{link:https://example.gov.vn/111}}',
+    clickTracking: 'recipient',
   });
   campaignId = String(campaign.id);
   await waitForStatus(api, campaignId, 'completed', 30_000);

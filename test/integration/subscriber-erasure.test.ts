@@ -74,6 +74,7 @@ beforeAll(async () => {
     audienceIds: [audienceA, audienceB],
     partnerIds: [PARTNER],
     message: `Canh giac mua ban nguoi. Goi 111. {{link:${TARGET}}}`,
+    clickTracking: 'recipient',
   });
   campaignId = campaign.id;
   await waitForStatus(api(), campaignId, 'completed', 60_000);

@@ -44,6 +44,8 @@ export interface LaunchOptions {
   /** As a campaign body takes them (functions/core/audience-filters.ts). */
   filters?: z.input<typeof CampaignFilters>;
   message?: string;
+  /** Absent: the product's default (aggregate). */
+  clickTracking?: 'recipient' | 'aggregate' | 'off';
 }
 
 /**
@@ -58,6 +60,7 @@ export const launchCampaign = async (api: Api, options: LaunchOptions): Promise<
       message: options.message ?? 'Canh giac voi loi moi viec nhe luong cao o nuoc ngoai. Goi 111 mien phi.',
       audienceIds: options.audienceIds,
       ...(options.filters ? { filters: options.filters } : {}),
+      ...(options.clickTracking ? { clickTracking: options.clickTracking } : {}),
       partnerIds: options.partnerIds,
       schedule: { asap: true },
       sendingWindow: null,

@@ -78,6 +78,7 @@ const materialize = async (subject: Campaign, list: AudienceMember[] = members) 
     cappedPhones: () => Promise.resolve(new Set()),
     partners: () => Promise.resolve([partner as PartnerView]),
     shortCodes: () => Promise.resolve((seq) => `code${seq}`),
+    aggregateCode: () => Promise.resolve('aggregate0zzzz'),
     hasLink: (text) => text.includes('{{link:'),
     portedCarriers: () => Promise.resolve(new Map()),
     indexRecipients: () => Promise.resolve(),

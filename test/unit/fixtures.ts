@@ -184,6 +184,7 @@ export const materializeRun = async (
       cappedPhones: () => Promise.resolve(new Set()),
       partners: () => Promise.resolve([...partners]),
       shortCodes: () => Promise.resolve((seq) => `code${seq}`),
+      aggregateCode: () => Promise.resolve('aggregate0zzzz'),
       hasLink: () => false,
       portedCarriers: () => Promise.resolve(new Map()),
       indexRecipients: () => Promise.resolve(),

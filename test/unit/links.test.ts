@@ -128,7 +128,7 @@ describe('followShortLink', () => {
   const deps = (overrides: Partial<LinkDeps> = {}) => {
     const clicks: ClickRecord[] = [];
     const value: LinkDeps = {
-      campaignOfPrefix: (prefix) => Promise.resolve(prefix === 'pfx' ? 'c1' : undefined),
+      campaignOfPrefix: (prefix) => Promise.resolve(prefix === 'pfx' ? { campaignId: 'c1' } : undefined),
       campaignContent: () => Promise.resolve({ message: 'Xem {{link:https://example.gov.vn/111}}' }),
       batch: (_id, seq) =>
         Promise.resolve(
@@ -138,6 +138,7 @@ describe('followShortLink', () => {
         clicks.push(click);
         return Promise.resolve();
       },
+      recordCampaignClick: () => Promise.reject(new Error('not an aggregate link')),
       now: () => new Date('2027-07-30T01:00:00Z'),
       ...overrides,
     };

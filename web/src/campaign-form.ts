@@ -36,6 +36,8 @@ export interface CampaignForm {
   windowEnd: string;
   /** Texts in other languages, A/B treatments and the holdout (content-form.ts). */
   content: ContentForm;
+  /** How the links are tracked; a new campaign counts clicks only in aggregate (issue #18). */
+  clickTracking: Campaign['clickTracking'];
 }
 
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
@@ -47,6 +49,7 @@ export const emptyForm = (now: Date): CampaignForm => ({
   audienceIds: [],
   targeting: emptyTargeting(),
   partnerIds: '',
+  clickTracking: 'aggregate',
   scheduleMode: 'occasion',
   date: '',
   time: DEFAULT_LOCAL_TIME,
@@ -125,6 +128,7 @@ export const campaignBody = (form: CampaignForm): CampaignInput => {
     schedule: scheduleOf(form),
     sendingWindow: form.windowOn ? { start: form.windowStart, end: form.windowEnd } : null,
     ...(partnerIds.length ? { partnerIds } : {}),
+    clickTracking: form.clickTracking,
     ...contentBody(form.content),
   };
 };
@@ -155,6 +159,7 @@ export const formOf = (campaign: Campaign, now: Date): CampaignForm => {
     audienceIds: campaign.audienceIds,
     targeting: targetingOf(campaign.filters),
     partnerIds: campaign.partnerIds?.join(', ') ?? '',
+    clickTracking: campaign.clickTracking,
     scheduleMode: 'asap' in schedule ? 'asap' : occasion ? 'occasion' : 'date',
     date: local.date,
     time: local.time,

@@ -55,6 +55,8 @@ describe('the campaign editor’s form', () => {
       schedule: { occasion: 'anti-trafficking-day', year: 2027, localTime: '08:00', repeat: 'yearly' },
       sendingWindow: null,
       partnerIds: ['sim-viettel'],
+      // A new campaign's default, sent as chosen.
+      clickTracking: 'aggregate',
     });
     expect(campaignPatch({ ...form, targeting: emptyTargeting() }).filters).toEqual({});
     expect(campaignBody({ ...form, targeting: emptyTargeting() }).filters).toBeUndefined();
@@ -69,6 +71,7 @@ describe('the campaign editor’s form', () => {
   it('reads a saved campaign back into the form', () => {
     const campaign: Campaign = {
       id: 'C1',
+      clickTracking: 'recipient',
       name: 'x',
       message: 'y',
       audienceIds: ['A'],

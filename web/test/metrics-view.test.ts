@@ -16,6 +16,7 @@ import {
 const metrics = (over: Partial<CampaignMetrics> = {}): CampaignMetrics => ({
   campaignId: 'c1',
   status: 'sending',
+  clickTracking: 'aggregate',
   targeted: 40,
   heldOut: 0,
   suppressed: 2,

@@ -84,6 +84,7 @@ const StoredBatch = z.object({
   messages: StoredMessages,
   treatment: z.enum([...TREATMENT_IDS, HOLDOUT]).optional(),
   test: z.boolean().optional(),
+  linkCode: z.string().optional(),
   ver: z.number().optional(),
   segments: z.number().optional(),
   price: z.number().optional(),

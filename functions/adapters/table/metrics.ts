@@ -1,3 +1,4 @@
+import { CLICK_TRACKING_MODES, LEGACY_CLICK_TRACKING } from '#core/campaign.js';
 import * as z from 'zod';
 import type { MinuteState, ShardState } from '#core/metrics/aggregate.js';
 import type { RecountBaseline } from '#core/metrics/recount.js';
@@ -117,6 +118,8 @@ const CampaignHeadProjection = z.object({
   sendAt: z.string().default(''),
   startedAt: z.string().optional(),
   estimate: z.object({ currency: z.string().optional() }).optional(),
+  // Campaigns stored before the modes existed were sent with a code per recipient (records.ts).
+  clickTracking: z.enum(CLICK_TRACKING_MODES).default(LEGACY_CLICK_TRACKING),
 });
 /** What the metrics read of a campaign item (a projection of the Campaign entity). */
 export const campaignHeadFromItem = (item: Item): CampaignHead => {

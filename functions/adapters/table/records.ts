@@ -2,10 +2,10 @@ import * as z from 'zod';
 import type { Audience, AudienceAttribute } from '#core/audience.js';
 import { currentFilters } from '#core/audience-filters.js';
 import { AuditEntry } from '#core/audit.js';
-import { CampaignView, type Campaign } from '#core/campaign.js';
+import { CampaignView, LEGACY_CLICK_TRACKING, type Campaign } from '#core/campaign.js';
 import type { Content } from '#core/content/content.js';
 import { CARRIERS } from '#core/carriers.js';
-import type { ClickRecord, LinkClicks } from '#core/links.js';
+import type { CampaignClickRecord, ClickRecord, LinkClicks, PrefixOwner } from '#core/links.js';
 import { OPT_OUT_SOURCES, type OptOut } from '#core/opt-out.js';
 import { PartnerView, type Partner } from '#core/partner.js';
 import { SettingsView, type Settings } from '#core/settings.js';
@@ -120,7 +120,9 @@ export const campaignCodec = {
     ...keys.campaignByStatus(campaign.status, campaign.createdAt, campaign.id),
     entity: CAMPAIGN,
   }),
-  fromItem: (item: Item): Campaign => inTodaysProvinces(parseItem(CAMPAIGN, CampaignView, item)),
+  /** A campaign stored before click tracking modes was sent with a code per recipient: it reads so. */
+  fromItem: (item: Item): Campaign =>
+    inTodaysProvinces(parseItem(CAMPAIGN, CampaignView, { clickTracking: LEGACY_CLICK_TRACKING, ...item })),
   /** A read projecting the campaign's texts only (short links find their target there). */
   contentFromItem: (item: Item): Content => defined(parseItem(CAMPAIGN, CampaignContentProjection, item)),
 } as const;
@@ -279,9 +281,15 @@ export const linkPrefixCodec = {
     entity: LINK_PREFIX,
     campaignId,
   }),
-  /** A read projecting `campaignId` only. */
-  campaignIdOf: (item: Item): string =>
-    parseItem(LINK_PREFIX, z.object({ campaignId: z.string() }), item).campaignId,
+  /** A read projecting `campaignId` and `aggregateCode` (the campaign's one code, when it has one). */
+  ownerOf: (item: Item): PrefixOwner =>
+    defined(
+      parseItem(
+        LINK_PREFIX,
+        z.object({ campaignId: z.string(), aggregateCode: z.string().optional() }),
+        item,
+      ),
+    ),
 } as const;
 
 const CLICK = 'Click';
@@ -295,6 +303,15 @@ const StoredClick = z.object({
   province: z.string().optional(),
   ...StoredMessageTags,
   test: z.boolean().optional(),
+  clicks: z.number().default(0),
+  firstAt: z.string(),
+  lastAt: z.string(),
+});
+/** A campaign's aggregate link: its count and nothing about who clicked (links.ts). */
+const StoredCampaignClick = z.object({
+  pk: z.string(),
+  campaignId: z.string(),
+  aggregate: z.literal(true),
   clicks: z.number().default(0),
   firstAt: z.string(),
   lastAt: z.string(),
@@ -324,7 +341,17 @@ export const clickCodec = {
       treatment: click.treatment || undefined,
       test: click.test || undefined,
     }),
+  /** The same for a campaign's aggregate link: not listed, not per recipient, kept as aggregates are. */
+  campaignAttributesOf: (click: CampaignClickRecord): Item => ({
+    entity: CLICK,
+    campaignId: click.campaignId,
+    aggregate: true,
+  }),
   fromItem: (item: Item): LinkClicks => {
+    if (item.aggregate === true) {
+      const { pk, ...click } = parseItem(CLICK, StoredCampaignClick, item);
+      return { ...click, code: keyParts.codeOfClickPk(pk) ?? '' };
+    }
     const { pk, i, ...click } = parseItem(CLICK, StoredClick, item);
     return defined({ ...click, code: keyParts.codeOfClickPk(pk) ?? '', index: i });
   },

@@ -62,6 +62,11 @@ export interface Batch {
   /** Test sends stay out of the metrics (contract §6). */
   test?: boolean;
   /**
+   * The campaign's one short-link code, which every message's link carries, when its clicks are counted
+   * in aggregate (`clickTracking: 'aggregate'`; then no message has a `code`).
+   */
+  linkCode?: string;
+  /**
    * Bumped by every write that changes `messages` (settle, delivery reports), which is conditional on it:
    * optimistic locking, so a report and a settle never overwrite each other. Absent = 0.
    */

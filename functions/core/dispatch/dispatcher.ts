@@ -54,6 +54,22 @@ const settleAll = (
 type Sendable = { message: BatchMessage; rendered: Extract<RenderedMessage, { ok: true }> };
 
 /**
+ * What a message's `{{link:URL}}` becomes: the URL itself when the campaign tracks no clicks, else its
+ * short link (the message's own code, or the campaign's one code in aggregate mode).
+ */
+const linkOf = (
+  deps: Pick<DispatchDeps, 'shortLink'>,
+  campaign: Pick<Campaign, 'clickTracking'>,
+  batch: Pick<Batch, 'linkCode'>,
+  message: Pick<BatchMessage, 'code'>,
+  url: string,
+): string => {
+  if (campaign.clickTracking === 'off') return url;
+  const code = message.code ?? batch.linkCode;
+  return code ? deps.shortLink(code) : '';
+};
+
+/**
  * Each queued message's own text (issue #16: its treatment, language and values, its short link in place
  * of `{{link:URL}}`), and the indexes of those that cannot go because a required value is missing.
  */
@@ -67,7 +83,7 @@ export const renderBatch = (
   const missing = new Set<number>();
   for (const message of batch.messages) {
     if (message.state !== 'queued') continue;
-    const rendered = render(batch, message, () => (message.code ? deps.shortLink(message.code) : ''));
+    const rendered = render(batch, message, (url) => linkOf(deps, campaign, batch, message, url));
     if (rendered.ok) sendable.push({ message, rendered });
     else missing.add(message.index);
   }

@@ -81,6 +81,8 @@ export interface MaterializeDeps {
    * finds the batch (see functions/core/links.ts).
    */
   shortCodes: (campaignId: string) => Promise<(seq: number) => string>;
+  /** The campaign's one code when its clicks are counted in aggregate: made once, the same on every call. */
+  aggregateCode: (campaignId: string) => Promise<string>;
   hasLink: (message: string) => boolean;
   /** Length of a short link as sent, for each personalised text's segments (default: the local one). */
   shortLinkLength?: number;
@@ -282,7 +284,12 @@ const materializeHolding = async (
   const routeList = (carrier: Carrier) => routes.get(carrier) ?? [];
   const { batches: planned, unroutable } = planBatches(recipients, routeList);
   const at = deps.now().toISOString();
-  const newCode = plan.hasLink(deps.hasLink) ? await deps.shortCodes(campaign.id) : undefined;
+  // recipient: a code per message; aggregate: the campaign's one code on each batch; off: the URL itself.
+  const hasLink = plan.hasLink(deps.hasLink);
+  const newCode =
+    hasLink && campaign.clickTracking === 'recipient' ? await deps.shortCodes(campaign.id) : undefined;
+  const linkCode =
+    hasLink && campaign.clickTracking === 'aggregate' ? await deps.aggregateCode(campaign.id) : undefined;
   const segments = campaign.estimate.segmentsPerMessage;
 
   /** `queued` for a partner, `failed` (unroutable) or `held` (the holdout: never sent, no content). */
@@ -302,6 +309,7 @@ const materializeHolding = async (
     availableAt: at,
     segments,
     ...(list[0]?.treatment ? { treatment: list[0].treatment } : {}),
+    ...(linkCode && status === 'queued' ? { linkCode } : {}),
     messages: list.map((r, i) => ({
       index: i,
       to: r.phone,

@@ -53,7 +53,8 @@ export const contentPlan = (campaign: Campaign, shortLinkLength: number): Conten
   const content = contentOfCampaign(campaign);
   const languages = hasVariants(content);
   const split = Boolean(content.treatments?.length || content.holdoutPercent);
-  const segmentsOf = (text: string) => estimateMessage(text, { shortLinkLength }).segments;
+  const plainLinks = campaign.clickTracking === 'off';
+  const segmentsOf = (text: string) => estimateMessage(text, { shortLinkLength, plainLinks }).segments;
   const texts = textPreparer(segmentsOf);
   // Split, texts and variant choices prepared once for the whole campaign, not per recipient.
   const choose = contentChooser(content, campaign.id);
@@ -105,7 +106,7 @@ export const messageRenderer = (campaign: Campaign) => {
   return (
     batch: Pick<Batch, 'treatment'>,
     message: Pick<BatchMessage, 'lang' | 'values'>,
-    link: () => string,
+    link: (url: string) => string,
   ): RenderedMessage => {
     const treatment = batch.treatment && batch.treatment !== HOLDOUT ? batch.treatment : 'A';
     const template = textsOf(content, treatment).get(message.lang ?? DEFAULT_LANGUAGE) ?? content.message;

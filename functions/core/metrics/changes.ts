@@ -167,8 +167,15 @@ export const countsOfProgress = (progress: Progress | undefined): Delta => {
 /** A recipient's click item: the first write is a unique click; every write adds its clicks. */
 const clickDelta = ({ event, before, after }: ChangeOf<'click', LinkClicks>): Delta => {
   const delta = emptyDelta();
-  if (!after || event === 'REMOVE' || after.test === true) return delta;
+  if (!after || event === 'REMOVE') return delta;
   const added = after.clicks - (before?.clicks ?? 0);
+  if (after.aggregate) {
+    // A campaign's one link: how many clicks, never who, so no unique clicks and no content breakdown.
+    delta.counters.clicks = added;
+    onTimeline(delta, after.lastAt, 'clicks', added);
+    return delta;
+  }
+  if (after.test === true || (before && before.aggregate)) return delta;
   delta.counters.uniqueClicks = before ? 0 : 1;
   delta.counters.clicks = added;
   // The click item carries the variant and treatment of the message its link was in (links.ts).

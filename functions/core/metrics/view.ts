@@ -1,3 +1,4 @@
+import { CLICK_TRACKING_MODES, LEGACY_CLICK_TRACKING, type ClickTracking } from '#core/campaign.js';
 import * as z from 'zod';
 import { customIssue } from '#core/messages.js';
 import { compareRates, TEST_NAME } from '#core/content/compare.js';
@@ -117,6 +118,12 @@ export const MetricsView = z
         'partner_unavailable, cancelled, other (a partner code not in the list; the code is on each message)',
     }),
     currency: z.string().nullable(),
+    clickTracking: z.enum(CLICK_TRACKING_MODES).meta({
+      description:
+        'How the campaign’s links were tracked. aggregate: clicks is the campaign’s total; uniqueClicks ' +
+        'is 0 and no breakdown (carrier, province, variant, treatment, treatmentComparison) has clicks. ' +
+        'off: no click is counted',
+    }),
     byCarrier: z.record(z.string(), Tally),
     byProvince: z.record(z.string(), Tally),
     byPartner: z.record(z.string(), Tally).meta({ description: 'By accepting partner (extension)' }),
@@ -169,6 +176,7 @@ export interface CampaignHead {
   sendAt: string;
   startedAt?: string;
   currency?: string;
+  clickTracking?: ClickTracking;
 }
 
 /** Always present, so a dashboard shows 0 rather than nothing (contract §7 example). */
@@ -317,6 +325,7 @@ export const metricsView = (input: MetricsViewInput): MetricsView => {
     ...totalsOf(c),
     failureReasons: sortedKeys({ ...reasons, ...c.failureReasons }),
     currency: campaign.currency ?? null,
+    clickTracking: campaign.clickTracking ?? LEGACY_CLICK_TRACKING,
     byCarrier: sortedKeys(c.byCarrier),
     byProvince: sortedKeys(c.byProvince),
     byPartner: sortedKeys(c.byPartner),

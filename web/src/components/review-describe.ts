@@ -93,5 +93,8 @@ export const describeField = (
       return describeTreatments(i18n, version.treatments);
     case 'holdoutPercent':
       return describeHoldout(i18n, version.holdoutPercent);
+    case 'clickTracking':
+      // A version kept before the modes existed was sent with a code per recipient.
+      return i18n.t.editor.clickTrackingModes[version.clickTracking ?? 'recipient'];
   }
 };

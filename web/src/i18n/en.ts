@@ -188,6 +188,14 @@ export const en: Catalogue = {
     provincesHint: 'None ticked: every province of the chosen audiences.',
     partners: 'Telecom partners (optional)',
     partnersHint: 'Empty: the system picks the partner for each carrier.',
+    clickTracking: 'Click tracking',
+    clickTrackingHint:
+      'Recipients may have their phones checked by others: track each recipient only when truly needed.',
+    clickTrackingModes: {
+      recipient: 'Per recipient (who clicked)',
+      aggregate: 'Total clicks only (never who)',
+      off: 'Off (the plain link is sent)',
+    },
     schedule: 'Schedule',
     byDate: 'At a date and time',
     byOccasion: 'By occasion',
@@ -427,6 +435,7 @@ export const en: Catalogue = {
         variants: 'Language variants',
         treatments: 'Treatments',
         holdoutPercent: 'Holdout',
+        clickTracking: 'Click tracking',
       } as Record<string, string>,
       moved: (from: string, to: string) => `${from} → ${to}`,
       status: (to: string) => `Status: ${to}`,

@@ -194,6 +194,14 @@ export const vi = {
     provincesHint: 'Không chọn tỉnh nào: gửi cho mọi tỉnh, thành phố của các danh sách đã chọn.',
     partners: 'Đối tác viễn thông (không bắt buộc)',
     partnersHint: 'Để trống: hệ thống chọn đối tác phù hợp với từng nhà mạng.',
+    clickTracking: 'Theo dõi lượt nhấp',
+    clickTrackingHint:
+      'Người nhận có thể bị người khác kiểm tra điện thoại: chỉ theo dõi từng người nhận khi thật cần thiết.',
+    clickTrackingModes: {
+      recipient: 'Theo từng người nhận (biết người nhấp)',
+      aggregate: 'Chỉ đếm tổng lượt nhấp (không biết người nhấp)',
+      off: 'Không theo dõi (gửi liên kết gốc)',
+    },
     schedule: 'Lịch gửi',
     byDate: 'Gửi lúc',
     byOccasion: 'Theo dịp',
@@ -305,6 +313,7 @@ export const vi = {
       variants: 'Bản ngôn ngữ',
       treatments: 'Phương án thử nghiệm',
       holdoutPercent: 'Nhóm đối chứng',
+      clickTracking: 'Theo dõi lượt nhấp',
     } as Record<string, string>,
     decision: 'Quyết định',
     approve: 'Phê duyệt',

@@ -56,7 +56,14 @@ const FIELDS = [
   'variants',
   'treatments',
   'holdoutPercent',
+  'clickTracking',
 ] as const;
+/** Aggregate first: the default, and what a person at risk is safest with. */
+const CLICK_TRACKING = [
+  'aggregate',
+  'recipient',
+  'off',
+] as const satisfies readonly Campaign['clickTracking'][];
 const OCCASIONS = ['anti-trafficking-day', 'peak-period'] as const;
 const SCHEDULE_MODES = ['occasion', 'date', 'asap'] as const;
 const SCHEDULE_MODE_WORDS = {
@@ -409,6 +416,27 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
               error={byField.partnerIds}
               {...bind('partnerIds')}
             />
+            <Field
+              id="click-tracking"
+              label={t.editor.clickTracking}
+              hint={t.editor.clickTrackingHint}
+              error={byField.clickTracking}
+            >
+              <select
+                value={form.clickTracking}
+                {...describedBy('click-tracking', { hint: true, error: byField.clickTracking })}
+                onChange={(event) => {
+                  const mode = CLICK_TRACKING.find((m) => m === event.currentTarget.value);
+                  if (mode) update({ clickTracking: mode });
+                }}
+              >
+                {CLICK_TRACKING.map((mode) => (
+                  <option key={mode} value={mode}>
+                    {t.editor.clickTrackingModes[mode]}
+                  </option>
+                ))}
+              </select>
+            </Field>
 
             <RadioGroup
               name="schedule-mode"

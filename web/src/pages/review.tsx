@@ -194,6 +194,11 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
                   testId: 'targeting',
                 },
                 { label: t.review.partners, value: describePartners(i18n, campaign.partnerIds) },
+                {
+                  label: t.editor.clickTracking,
+                  value: t.editor.clickTrackingModes[campaign.clickTracking],
+                  testId: 'review-click-tracking',
+                },
               ]}
             />
           </section>

@@ -17,6 +17,7 @@ export const REVIEWED_FIELDS = [
   'sendingWindow',
   'partnerIds',
   'timeZone',
+  'clickTracking',
 ] as const satisfies readonly ReviewedField[];
 
 /** The version under review, in the same shape as the one a rejection kept (the core's own rule). */
