@@ -11,6 +11,7 @@ const campaign = {
   message: 'Gọi 111 {{link:https://bocongan.gov.vn/111}}',
   audienceIds: ['a1'],
   estimate: { segmentsPerMessage: 1 },
+  clickTracking: 'recipient',
 } as Campaign;
 
 /** Batches are written 200 at a time; batches of one recipient make 450 recipients three slices. */
@@ -58,6 +59,7 @@ describe('materialising a large campaign', () => {
             return `code-${seq}`;
           }),
         hasLink: () => true,
+        aggregateCode: () => Promise.reject(new Error('a per-recipient campaign has no aggregate code')),
         portedCarriers: () => Promise.resolve(new Map()),
         indexRecipients: () => Promise.resolve(),
         recordSuppressed: () => Promise.resolve(),
