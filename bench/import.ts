@@ -12,7 +12,7 @@ import { QUICK, isEntryModule, record } from './results.js';
  * `npx tsx bench/import.ts`, or `importBenchmark()` from a bench runner.
  */
 
-const ROWS = QUICK ? 10_000 : 100_000;
+const ROWS = QUICK ? 3_000 : 100_000;
 
 export const FIGURES = [
   'import.rows',

@@ -16,7 +16,7 @@ import { generateSubscribersCsv } from './import.js';
  * 1,000 reports, 4 requests at a time. Prints reports/s and DynamoDB writes per report, how long the
  * stream aggregator takes to make the metrics exact, and the DynamoDB items and latency of a metrics read.
  */
-const ROWS = QUICK ? 10_000 : 100_000;
+const ROWS = QUICK ? 3_000 : 100_000;
 
 export const FIGURES = [
   'reports.ingested_per_second',
