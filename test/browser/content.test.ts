@@ -382,8 +382,10 @@ describe('message content with real recipients', () => {
     // The preview: a real recipient's text per treatment and language, the phone masked.
     const preview = page.getByTestId('content-preview');
     const hmong = preview.getByTestId('preview-A-hmn');
-    await hmong.waitFor();
-    expect(await hmong.getByRole('heading').textContent()).toBe("Phương án thử nghiệm A · Tiếng H'Mông");
+    // A preview asked before the draft had treatments shows the language alone: wait for the saved one's.
+    await hmong
+      .getByRole('heading', { name: "Phương án thử nghiệm A · Tiếng H'Mông", exact: true })
+      .waitFor();
     expect(await hmong.getByTestId('example').textContent()).toMatch(
       /Gửi tới \+8498\*{4}\d{3}Nyob zoo (Giang A Tủa|Sùng Thị Dợ|Vàng A Lử|Thào Seo Chứ)\. Ceev faj/,
     );
