@@ -158,7 +158,7 @@ const DETAIL_MESSAGES = {
   },
   no_subscribers: { en: 'must hold at least one subscriber', vi: 'phải có ít nhất một thuê bao' },
   invalid_upload_id: {
-    en: 'is not an upload id (26 characters, as POST /v1/audiences/{audienceId}/import-uploads returns)',
+    en: 'is not an upload id (26 characters, as POST .../import-uploads returns)',
     vi: 'không phải mã tệp tải lên (26 ký tự, do hệ thống cấp khi tạo chỗ tải tệp)',
   },
   subscribers_or_upload: {
