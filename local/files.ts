@@ -22,7 +22,9 @@ export const isLocalFilePath = (method: string, pathname: string): boolean =>
 
 const s3Error = (response: ServerResponse, status: number, code: string, message: string) => {
   response.writeHead(status, { 'content-type': 'application/xml' });
-  response.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+  response.end(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+  );
 };
 
 const mediaOf = (contentType: string | undefined) => contentType?.split(';')[0]?.trim().toLowerCase();

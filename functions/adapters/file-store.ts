@@ -40,7 +40,9 @@ export const s3FileStore = (client: S3Client, { bucket, keyArn }: S3FileStoreOpt
       const size = object.ContentLength ?? 0;
       if (size > maxBytes) {
         // Not read: the connection is let go rather than drained.
-        object.Body?.transformToWebStream().cancel().catch(() => undefined);
+        object.Body?.transformToWebStream()
+          .cancel()
+          .catch(() => undefined);
         return { found: true, tooLarge: true, size };
       }
       const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();

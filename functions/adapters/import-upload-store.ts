@@ -3,7 +3,10 @@ import type { ImportUploadStore } from '#core/import-upload.js';
 import { importUploadCodec } from './table/records.js';
 
 /** Audiences' import uploads (issue #18), one item each, deleted by TTL when their file is. */
-export const dynamoImportUploadStore = (client: DynamoDBDocumentClient, table: string): ImportUploadStore => ({
+export const dynamoImportUploadStore = (
+  client: DynamoDBDocumentClient,
+  table: string,
+): ImportUploadStore => ({
   async put(upload) {
     await client.send(new PutCommand({ TableName: table, Item: importUploadCodec.toItem(upload) }));
   },

@@ -17,7 +17,8 @@ export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 export const ImportUploadInput = z
   .strictObject({
     contentType: z.enum(IMPORT_MEDIA_TYPES).meta({
-      description: 'The type of the file to upload: the upload URL accepts a PUT with exactly this `Content-Type`',
+      description:
+        'The type of the file to upload: the upload URL accepts a PUT with exactly this `Content-Type`',
     }),
   })
   .meta({ id: 'ImportUploadInput' });
@@ -125,10 +126,13 @@ export const uploadedFile = async (
     throw new NotFoundError(`Upload ${uploadId} of audience ${audienceId}`);
   const file = await deps.files.get(keyOf(upload), MAX_IMPORT_BYTES);
   if (!file.found)
-    throw new ConflictError(`Nothing has been uploaded for upload ${uploadId}: PUT the file to its URL first`, {
-      code: 'upload_not_received',
-      params: { uploadId },
-    });
+    throw new ConflictError(
+      `Nothing has been uploaded for upload ${uploadId}: PUT the file to its URL first`,
+      {
+        code: 'upload_not_received',
+        params: { uploadId },
+      },
+    );
   if ('tooLarge' in file) throw new UploadTooLargeError(file.size);
   return { contentType: upload.contentType, bytes: file.bytes };
 };

@@ -125,7 +125,9 @@ describe('the local stand-in', () => {
   });
 
   it('signs URLs that work for their method and key until they expire, and not once altered', async () => {
-    const url = new URL(await local.uploadUrl('imports/a/u2', { contentType: 'text/csv', expiresInSeconds: 60 }));
+    const url = new URL(
+      await local.uploadUrl('imports/a/u2', { contentType: 'text/csv', expiresInSeconds: 60 }),
+    );
     const now = new Date();
     expect(checkLocalFileUrl('PUT', url, now)).toMatchObject({
       ok: true,
