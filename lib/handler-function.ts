@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
@@ -21,7 +21,8 @@ import { TABLE_SCHEMA } from '#adapters/table.js';
 import { encryptionKeyOf } from './data-table.js';
 import { optOutHashKeyOf } from './opt-out-hash-key.js';
 import { nagEnvironment } from './nag.js';
-import type { RouteDef } from '#http/route.js';
+import type { FileAccess, RouteDef } from '#http/route.js';
+import type { FileBucket } from './file-bucket.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -197,6 +198,38 @@ export class HandlerFunction extends NodejsFunction {
     if (writes) {
       this.addEnvironment('RETENTION_DAYS', retentionDaysOf(this));
     }
+  }
+
+  /**
+   * Lets the handler read or write the file bucket's objects under one prefix, and no other: itself, and
+   * through the pre-signed URLs it signs, which act with its rights. The key only through S3.
+   */
+  bindFiles(files: FileBucket, access: FileAccess): void {
+    this.addEnvironment('FILES_BUCKET', files.bucket.bucketName);
+    this.addEnvironment('FILES_KEY_ARN', files.key.keyArn);
+    const reads = access.actions.includes('read');
+    const writes = access.actions.includes('write');
+    this.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'FileObjects',
+        actions: [...(reads ? ['s3:GetObject'] : []), ...(writes ? ['s3:PutObject'] : [])],
+        resources: [files.bucket.arnForObjects(`${access.prefix}/*`)],
+      }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'FileKey',
+        actions: [...(reads ? ['kms:Decrypt'] : []), ...(writes ? ['kms:GenerateDataKey'] : [])],
+        resources: [files.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    const bucket = files.bucket.node.defaultChild;
+    if (!(bucket instanceof CfnElement)) throw new Error('The files bucket has no CfnBucket');
+    Validations.of(this.ownRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket)}.Arn>/${access.prefix}/*]`,
+      reason: `Every object under ${access.prefix}/, one per export or upload, named at run time: that prefix of the files bucket and no other.`,
+    });
   }
 
   /** Lets the handler publish to the bus, and to no other. */

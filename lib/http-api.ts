@@ -21,6 +21,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RouteDef } from '#http/route.js';
+import type { FileBucket } from './file-bucket.js';
 import { HandlerFunction, type ScheduleTarget } from './handler-function.js';
 
 export const STAGE_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const satisfies ThrottleSettings;
@@ -79,6 +80,8 @@ export interface HttpApiProps {
   readonly scheduleTarget: ScheduleTarget;
   /** For routes that use `batchTopic` (they notify the dispatch queues). */
   readonly batchTopic: ITopic;
+  /** For routes that use `files` (report exports, import uploads). */
+  readonly files: FileBucket;
   /** Where links and the OpenAPI document point; the API's own URL would make a circular reference. */
   readonly publicBaseUrl: string;
   /** How long access logs are kept (context `logRetentionDays`). */
@@ -137,6 +140,7 @@ export class HttpApi extends Construct {
       if (route.uses?.includes('events')) handler.bindEvents(props.bus);
       if (route.uses?.includes('scheduler')) handler.bindScheduler(props.scheduleTarget);
       if (route.uses?.includes('batchTopic')) handler.bindBatchTopic(props.batchTopic);
+      if (route.files) handler.bindFiles(props.files, route.files);
 
       const routeKey = HttpRouteKey.with(route.path, HttpMethod[route.method]);
       const httpRoute = new HttpRoute(this, `${route.id}Route`, {

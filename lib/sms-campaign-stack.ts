@@ -10,6 +10,7 @@ import { CampaignScheduler } from './campaign-scheduler.js';
 import { ConsoleHosting } from './console-hosting.js';
 import { DataTable } from './data-table.js';
 import { Dispatch } from './dispatch.js';
+import { FileBucket } from './file-bucket.js';
 import { FunctionAlarms } from './function-alarms.js';
 import { LOG_RETENTION_CONTEXT, RETENTION_DAYS_CONTEXT } from './handler-function.js';
 import { HttpApi } from './http-api.js';
@@ -51,6 +52,7 @@ export class SmsCampaignStack extends Stack {
   readonly scheduler: CampaignScheduler;
   readonly dispatch: Dispatch;
   readonly api: HttpApi;
+  readonly files: FileBucket;
   readonly metrics: MetricsAggregation;
   readonly observability: Observability;
   readonly alarmTopic: AlarmTopic;
@@ -89,6 +91,10 @@ export class SmsCampaignStack extends Stack {
       publicBaseUrl,
       partnerIds: props.partnerIds ?? [],
     });
+    this.files = new FileBucket(this, 'Files', {
+      key: this.data.key,
+      accessLogs: this.console.logBucket,
+    });
     this.api = new HttpApi(this, 'Http', {
       routes: props.routes ?? allRoutes,
       userPool: this.auth.userPool,
@@ -97,6 +103,7 @@ export class SmsCampaignStack extends Stack {
       bus: this.events.bus,
       scheduleTarget: this.scheduler,
       batchTopic: this.dispatch.topic,
+      files: this.files,
       publicBaseUrl,
       logRetention,
     });

@@ -75,6 +75,8 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
     routes: allRoutes,
     jwtSecret,
     webConsole: { publicBaseUrl: options.publicBaseUrl },
+    // Exports and uploads are kept a day in AWS; a restart keeps them too when the data persists.
+    ...(options.persist ? { filesDir: join(options.dataDir, 'files') } : {}),
   });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);

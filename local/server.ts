@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApiEvent, ApiResult } from '#http/api.js';
 import { errorResult, isStreamed, streamsAnswers } from '#http/api.js';
 import { languageOf } from '#core/messages.js';
+import { serveLocalFilesAt } from '#adapters/local-file-store.js';
 import { logger } from '#adapters/logger.js';
 import type { RouteDef } from '#http/route.js';
 import { NotFoundError, PayloadTooLargeError } from '#core/errors.js';
@@ -19,6 +21,7 @@ import {
   localToken,
   serveConsole,
 } from './console.js';
+import { isLocalFilePath, LOCAL_MAX_UPLOAD_BYTES, serveLocalFile } from './files.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 
 type Handler = LambdaHandler<ApiEvent, ApiResult>;
@@ -127,13 +130,21 @@ export interface LocalApiOptions {
    * the runtime's public base URL in its config.json (short links in the message preview).
    */
   webConsole?: { publicBaseUrl: string };
+  /** Where the stand-in for the files bucket keeps its files (default: a new temporary directory). */
+  filesDir?: string;
 }
+
+/** The address a client reaches a listening server at: a wildcard address is reached on loopback. */
+const reachableUrl = ({ address, family, port }: AddressInfo): string => {
+  const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
+  return `http://${family === 'IPv6' && host !== '127.0.0.1' ? `[${host}]` : host}:${port}`;
+};
 
 /**
  * The local stand-in for API Gateway (HTTP API, payload v2): matches the route, verifies the JWT as the
  * Cognito authorizer would, builds the v2 event and calls the very handler that runs in Lambda.
  */
-export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOptions): Server => {
+export const createLocalApi = ({ routes, jwtSecret, webConsole, filesDir }: LocalApiOptions): Server => {
   const compiled = [...routes]
     .sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0))
     .map(compile);
@@ -158,11 +169,20 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
     }
   };
 
-  return createServer(async (request, response) => {
+  const server = createServer(async (request, response) => {
     let bodyRead = false;
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = (request.method ?? 'GET').toUpperCase();
+      // What S3 serves in AWS: a pre-signed URL's download or upload, authorised by its own signature.
+      if (isLocalFilePath(method, url.pathname)) {
+        await serveLocalFile(request, response, url, async () => {
+          const body = await readBody(request, LOCAL_MAX_UPLOAD_BYTES);
+          bodyRead = true;
+          return body;
+        });
+        return;
+      }
       if (webConsole && (method === 'GET' || method === 'HEAD') && isConsolePath(url.pathname)) {
         serveConsole(request, response, url.pathname, {
           config: { shortLinkBaseUrl: webConsole.publicBaseUrl },
@@ -252,4 +272,10 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
       await respond(response, errorResult(error, languageOf(request.headers['accept-language'])));
     }
   });
+  // The file store's URLs point here (the last local API to listen in this process).
+  server.on('listening', () => {
+    const address = server.address();
+    if (address && typeof address === 'object') serveLocalFilesAt(reachableUrl(address), filesDir);
+  });
+  return server;
 };

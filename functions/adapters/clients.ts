@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { readConfig } from './config.js';
 import { traced } from './tracer.js';
 
@@ -15,5 +16,14 @@ export const dynamoDocumentClient = (): DynamoDBDocumentClient =>
   (documentClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   }));
+
+let s3: S3Client | undefined;
+
+/**
+ * The files bucket's client. Checksums only where S3 requires them: a pre-signed upload URL then signs no
+ * checksum of a body it has not seen.
+ */
+export const s3Client = (): S3Client =>
+  (s3 ??= traced(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' })));
 
 export const tableName = (): string => readConfig().TABLE_NAME;

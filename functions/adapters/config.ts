@@ -47,6 +47,10 @@ export const ConfigSchema = z.object({
   SCHEDULE_ROLE_ARN: awsResource('The role EventBridge Scheduler assumes to invoke it.'),
   SCHEDULE_DLQ_ARN: awsResource('Dead-letter queue of start schedules that could not invoke it.'),
   BATCH_TOPIC_ARN: awsResource('SNS topic of batch notices (one per batch, fanned out per partner).'),
+  FILES_BUCKET: awsResource(
+    'S3 bucket of report exports and import uploads (issue #18); the local runtime keeps them on disk.',
+  ),
+  FILES_KEY_ARN: awsResource('The KMS key the files bucket encrypts its objects with (SSE-KMS).'),
   PACING_MARGIN_MS: wholeNumber(
     'Pacing safety margin in ms (0 to 1000): wider where the delay to partners varies more.',
     SAFETY_MARGIN_MS,

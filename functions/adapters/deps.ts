@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { AudienceDeps } from '#core/audience-service.js';
 import type { IdempotencyStore } from '#core/idempotency.js';
+import type { ImportUploadDeps } from '#core/import-upload.js';
 import type { OptOutDeps } from '#core/opt-out-service.js';
 import type { PartnerDeps } from '#core/partner-service.js';
 import type { MigrationDeps } from '#core/province-migration.js';
@@ -10,7 +11,9 @@ import type { TemplateDeps } from '#core/template-service.js';
 import { dynamoAudienceStore } from './audience-store.js';
 import { dynamoDocumentClient } from './clients.js';
 import { readConfig, webhookUrlPolicy, type Config } from './config.js';
+import { fileStore } from './file-deps.js';
 import { dynamoIdempotencyStore } from './idempotency-store.js';
+import { dynamoImportUploadStore } from './import-upload-store.js';
 import { dynamoOptOutStore } from './opt-out-store.js';
 import { dynamoPartnerStore } from './partner-store.js';
 import { dynamoSchemaStore } from './schema-store.js';
@@ -38,6 +41,15 @@ const newUlid = monotonicFactory();
 
 export const audienceDeps = (config: Config = readConfig()): AudienceDeps => ({
   store: dynamoAudienceStore(dynamoDocumentClient(), config.TABLE_NAME),
+  now: () => new Date(),
+  newId: () => newUlid(),
+});
+
+/** Imports through an upload (issue #18): the audience, its uploads' records and the file store. */
+export const importUploadDeps = (config: Config = readConfig()): ImportUploadDeps => ({
+  audiences: audienceDeps(config),
+  uploads: dynamoImportUploadStore(dynamoDocumentClient(), config.TABLE_NAME),
+  files: fileStore(config),
   now: () => new Date(),
   newId: () => newUlid(),
 });

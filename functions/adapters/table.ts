@@ -52,6 +52,7 @@ import { readRetentionConfig } from './config.js';
  * | Short-link prefix of a campaign      | LINKPREFIX#{3-char prefix} | LINKPREFIX        | —                                |
  * | Click on one recipient's short link  | CLICK#{code}           | CLICK                 | CLICKS#{campaignId} / {code} (ttl RETENTION_DAYS after the last click) |
  * | Clicked links of a campaign (reports)| query index `lists`, listPk = CLICKS#{campaignId}: one item per clicked link     |
+ * | Import upload of an audience (#18) | IMPORTUPLOAD#{audienceId}#{uploadId} | IMPORTUPLOAD | — (ttl 1 day, as its file) |
  * | Template head (current version)      | TEMPLATE#{id}          | TEMPLATE              | TEMPLATES / {createdAt}#{id}; byStatus: TEMPLATE_STATUS#active / {createdAt}#{id} unless archived |
  * | List templates, newest first         | query index `byStatus`, statusPk = TEMPLATE_STATUS#active (`?archived=true`: index `lists`, listPk = TEMPLATES) |
  * | Template version (immutable)         | TEMPLATEVERSION#{id}   | {version 6 digits}    | —                                |
@@ -229,6 +230,10 @@ export const keys = {
   inboundFromPk: (phone: string) => `INBOUND_FROM#${phone}`,
   subscriberAudit: (at: string, id: string) => ({ pk: 'SUBSCRIBERAUDIT', sk: `${at}#${id}` }),
   subscriberAuditPk: 'SUBSCRIBERAUDIT',
+  importUpload: (audienceId: string, uploadId: string) => ({
+    pk: `IMPORTUPLOAD#${audienceId}#${uploadId}`,
+    sk: 'IMPORTUPLOAD',
+  }),
   linkPrefix: (prefix: string) => ({ pk: `LINKPREFIX#${prefix}`, sk: 'LINKPREFIX' }),
   click: (code: string) => ({ pk: `${CLICK_PREFIX}${code}`, sk: 'CLICK' }),
   clickList: (campaignId: string, code: string) => ({ listPk: `CLICKS#${campaignId}`, listSk: code }),

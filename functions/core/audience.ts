@@ -154,12 +154,50 @@ export const SubscriberInput = z
   })
   .meta({ id: 'SubscriberInput' });
 
+/** An upload of an import's file (`POST /v1/audiences/{audienceId}/import-uploads`, core/import-upload.ts). */
+export const UploadId = z
+  .string()
+  .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, schemaMessage('invalid_upload_id'))
+  .meta({ description: 'Chosen by the server (a ULID)', example: '01J9Z6Q5V8M3N2K1H0G9F8E7D6' });
+
+const SubscriberList = z
+  .array(SubscriberInput)
+  .min(1, schemaMessage('no_subscribers'))
+  .max(MAX_IMPORT_ROWS, schemaMessage('too_many_rows', { maximum: MAX_IMPORT_ROWS }));
+
+/** A JSON file of subscribers, uploaded: the list itself. */
+export const SubscriberFile = z.strictObject({ subscribers: SubscriberList });
+
+/**
+ * The JSON body of an import: the subscribers themselves, or the id of an upload whose file (JSON, CSV or
+ * .xlsx, over what a request body can carry) is read instead. Exactly one of the two: one object rather
+ * than a union, so a bad row is still named by its own path (`subscribers.3.phone`).
+ */
 export const SubscribersInput = z
   .strictObject({
-    subscribers: z
-      .array(SubscriberInput)
-      .min(1, schemaMessage('no_subscribers'))
-      .max(MAX_IMPORT_ROWS, schemaMessage('too_many_rows', { maximum: MAX_IMPORT_ROWS })),
+    subscribers: SubscriberList.optional(),
+    uploadId: UploadId.optional().meta({
+      description: 'Import the file uploaded to this upload instead (`POST .../import-uploads`)',
+    }),
+  })
+  .check((context) => {
+    const { subscribers, uploadId } = context.value;
+    if (subscribers === undefined && uploadId === undefined)
+      context.issues.push({
+        code: 'custom',
+        path: ['subscribers'],
+        message: messageFor('required', {}, 'en'),
+        params: { code: 'required' },
+        input: undefined,
+      });
+    if (subscribers !== undefined && uploadId !== undefined)
+      context.issues.push({
+        code: 'custom',
+        path: ['uploadId'],
+        message: messageFor('subscribers_or_upload', {}, 'en'),
+        params: { code: 'subscribers_or_upload' },
+        input: uploadId,
+      });
   })
   .meta({ id: 'SubscribersInput' });
 export type SubscribersInput = z.infer<typeof SubscribersInput>;
@@ -382,7 +420,9 @@ export interface SubscriberRows {
 
 const LEGACY_DISTRICT: PlannedNotice = { code: 'legacy_district_column' };
 
-export const subscriberRowsFromJson = (subscribers: SubscribersInput['subscribers']): SubscriberRows => ({
+export const subscriberRowsFromJson = (
+  subscribers: z.infer<typeof SubscriberFile>['subscribers'],
+): SubscriberRows => ({
   rows: subscribers.map((subscriber, i) => ({ row: i + 1, ...subscriber })),
   notices: subscribers.some((subscriber) => subscriber.district?.trim()) ? [LEGACY_DISTRICT] : [],
 });

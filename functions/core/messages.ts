@@ -53,6 +53,14 @@ const ERROR_MESSAGES = {
     en: 'Content-Type must be one of: {accepted}',
     vi: 'Content-Type phải là một trong: {accepted}',
   },
+  upload_not_received: {
+    en: 'Nothing has been uploaded for upload {uploadId}: PUT the file to its URL first',
+    vi: 'Chưa có tệp nào được tải lên cho mã {uploadId}: hãy tải tệp lên địa chỉ đã cấp trước',
+  },
+  upload_too_large: {
+    en: 'The uploaded file has {size} bytes; an import reads at most {limitBytes}',
+    vi: 'Tệp đã tải lên có {size} byte; mỗi lần nhập chỉ đọc tối đa {limitBytes} byte',
+  },
   rate_limited: { en: 'Too many requests', vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau' },
   internal_error: { en: 'Something went wrong on our side', vi: 'Đã có lỗi ở phía hệ thống' },
   timed_out: {
@@ -153,6 +161,14 @@ const DETAIL_MESSAGES = {
     vi: 'không phải mã danh sách người nhận (26 ký tự, do hệ thống cấp khi tạo danh sách)',
   },
   no_subscribers: { en: 'must hold at least one subscriber', vi: 'phải có ít nhất một thuê bao' },
+  invalid_upload_id: {
+    en: 'is not an upload id (26 characters, as POST .../import-uploads returns)',
+    vi: 'không phải mã tệp tải lên (26 ký tự, do hệ thống cấp khi tạo chỗ tải tệp)',
+  },
+  subscribers_or_upload: {
+    en: 'give either subscribers or uploadId, not both',
+    vi: 'chỉ gửi một trong hai: danh sách thuê bao (subscribers) hoặc mã tệp tải lên (uploadId)',
+  },
   too_many_rows: {
     en: 'must hold at most {maximum} rows; split the import',
     vi: 'tối đa {maximum} dòng mỗi lần tải lên; hãy chia nhỏ danh sách',

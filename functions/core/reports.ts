@@ -291,16 +291,20 @@ export async function* reportCsv(
   toRows: (batches: Batch[]) => Promise<MessageRow[]>,
   suppressed: AsyncIterable<SuppressedChunk[]>,
   showPhone: (phone: string) => string,
+  /** Told the number of rows of each chunk as it is yielded (an export counts its rows). */
+  onRows: (rows: number) => void = () => undefined,
 ): AsyncGenerator<string> {
   yield UTF8_BOM + csvLine(REPORT_COLUMNS);
   for await (const list of pages) {
     const rows = await toRows(list.filter((batch) => !batch.test));
+    onRows(rows.length);
     if (rows.length) yield rows.map(csvRow).join('');
   }
   for await (const list of suppressed) {
     const lines = list.flatMap(({ at, recipients }) =>
       recipients.map((recipient) => csvRow(toSuppressedRow(recipient, at, showPhone))),
     );
+    onRows(lines.length);
     if (lines.length) yield lines.join('');
   }
 }

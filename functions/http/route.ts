@@ -1,4 +1,6 @@
 import type * as z from 'zod';
+import type { FilePrefix } from '#core/files.js';
+import { XLSX_MEDIA_TYPE } from '#core/import-upload.js';
 import type { Access } from '#core/roles.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -15,8 +17,16 @@ export type RouteAuth = Access | 'public' | 'signature';
  */
 export type BodyMediaType = 'application/json' | 'text/csv' | typeof XLSX_MEDIA_TYPE;
 
-/** An Excel workbook (Office Open XML), as browsers and Excel name a `.xlsx` file. */
-export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export { XLSX_MEDIA_TYPE };
+
+/**
+ * Objects of the file store (issue #18) a handler reads or writes under one prefix, itself or through the
+ * URLs it signs (a URL acts with its signer's rights): the CDK grants exactly these.
+ */
+export interface FileAccess {
+  readonly prefix: FilePrefix;
+  readonly actions: readonly ('read' | 'write')[];
+}
 
 export interface ResponseDef {
   description: string;
@@ -59,6 +69,8 @@ export interface RouteDef<
   lambda?: { memoryMb?: number; timeoutSeconds?: number };
   /** AWS services besides the table the handler calls; the CDK grants exactly these. */
   uses?: readonly ('events' | 'scheduler' | 'batchTopic')[];
+  /** The file store's objects the handler uses (none by default). */
+  files?: FileAccess;
   /** A creating POST: honours the `Idempotency-Key` header (contract §1). */
   idempotent?: boolean;
   responses: TResponses;

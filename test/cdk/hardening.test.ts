@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '#adapters/table.js';
+import { allRoutes } from '#api/routes.js';
 import { eventBusNameOf } from '#lib/campaign-events.js';
 import { scheduleGroupNameOf } from '#lib/campaign-scheduler.js';
 import { EdgeProtectionStack, WAF_RATE_LIMIT_PER_5_MINUTES } from '#lib/edge-protection.js';
@@ -11,11 +12,14 @@ import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 import { DEFAULT_RETENTION_DAYS, stackNameOf, stageConfigFromContext } from '#lib/stage-config.js';
 import {
   actionsOf,
+  denyWithoutTls,
+  functionOf,
   getAtt,
   logicalIdOf,
   referencedIds,
   resourceListOf,
   resourcesOf,
+  statementsOfFunction,
   statementsOfRole,
   type Statement,
 } from './template.js';
@@ -127,6 +131,85 @@ describe('least privilege', () => {
     expect(roles.size).toBe(ourFunctions.length);
     for (const roleId of roles)
       expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('the files bucket (issue #18: report exports, import uploads)', () => {
+  const filesId = logicalIdOf(stack.files.bucket);
+  const dataKey = getAtt(logicalIdOf(stack.data.key));
+
+  it('is private, TLS only, encrypted with the data key, logged, and deletes every object after a day', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: dataKey },
+            BucketKeyEnabled: true,
+          },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 1, Status: 'Enabled' })] },
+      LoggingConfiguration: Match.objectLike({
+        DestinationBucketName: { Ref: logicalIdOf(stack.console.logBucket) },
+      }),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: filesId },
+      PolicyDocument: { Statement: Match.arrayWith([denyWithoutTls('s3:*')]) },
+    });
+    expect(resourcesOf(template, 'AWS::S3::Bucket')[filesId]).toMatchObject({ DeletionPolicy: 'Retain' });
+  });
+
+  it('lets only the routes that declare files use them: their prefix, their actions, the key only through S3', () => {
+    expect(
+      allRoutes
+        .filter((route) => route.files)
+        .map((route) => route.id)
+        .sort(),
+    ).toEqual(['createImportUpload', 'createReportExport', 'importSubscribers']);
+    for (const route of allRoutes) {
+      const lambda = functionOf(template, route);
+      const statements = statementsOfFunction(template, lambda);
+      const s3 = statements.filter((statement) => actionsOf(statement).some((a) => a.startsWith('s3:')));
+      const fileKey = statements.filter((statement) => statement.Sid === 'FileKey');
+      if (!route.files) {
+        expect(s3, route.id).toEqual([]);
+        expect(fileKey, route.id).toEqual([]);
+        expect(lambda.Properties.Environment.Variables, route.id).not.toHaveProperty('FILES_BUCKET');
+        continue;
+      }
+      const { prefix, actions } = route.files;
+      const allowed = [
+        ...(actions.includes('read') ? ['s3:GetObject'] : []),
+        ...(actions.includes('write') ? ['s3:PutObject'] : []),
+      ];
+      expect(s3, route.id).toEqual([
+        {
+          Sid: 'FileObjects',
+          Effect: 'Allow',
+          // One action is rendered as a string.
+          Action: allowed.length === 1 ? allowed[0] : allowed,
+          Resource: { 'Fn::Join': ['', [getAtt(filesId), `/${prefix}/*`]] },
+        },
+      ]);
+      expect(fileKey, route.id).toEqual([
+        expect.objectContaining({
+          Resource: dataKey,
+          Condition: { StringEquals: { 'kms:ViaService': expect.anything() } },
+        }),
+      ]);
+      expect(lambda.Properties.Environment.Variables, route.id).toMatchObject({
+        FILES_BUCKET: { Ref: filesId },
+        FILES_KEY_ARN: dataKey,
+      });
+    }
   });
 });
 

@@ -1,4 +1,5 @@
-import { expectStatus, send, type AnswerBody, type RouteCallOptions } from '#support/typed-api.js';
+import { bodyOf, expectStatus, send, type AnswerBody, type RouteCallOptions } from '#support/typed-api.js';
+import { localFileStore } from '#adapters/local-file-store.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
@@ -197,6 +198,79 @@ describe('GET /v1/campaigns/{id}/messages', () => {
       (await send(api, 'listCampaignMessages', { params: { campaignId: 'nope' }, as: 'planner' })).status,
     ).toBe(404);
     expect((await send(api, 'listCampaignMessages', { params: { campaignId }, as: null })).status).toBe(401);
+  });
+});
+
+describe('POST /v1/campaigns/{id}/report-exports (issue #18)', () => {
+  const reportCsv = async (as: Role) => {
+    const response = await fetch(`${api.url}/v1/campaigns/${campaignId}/report.csv`, {
+      headers: { authorization: `Bearer ${await api.token(as)}` },
+    });
+    expect(response.status).toBe(200);
+    return Buffer.from(await response.arrayBuffer());
+  };
+
+  it('answers a URL that downloads, without a token, exactly report.csv, for each role its own', async () => {
+    for (const as of ['officer', 'planner'] as const) {
+      const exported = bodyOf(await send(api, 'createReportExport', { params: { campaignId }, as }), 201);
+      expect(exported).toMatchObject({ rows: TARGETED, filename: `campaign-${campaignId}.csv` });
+      expect(new Date(exported.expiresAt).getTime()).toBeGreaterThan(Date.now());
+      const download = await fetch(exported.url);
+      expect(download.status).toBe(200);
+      expect(download.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(download.headers.get('content-disposition')).toContain(
+        `attachment; filename="campaign-${campaignId}.csv"`,
+      );
+      const bytes = Buffer.from(await download.arrayBuffer());
+      expect(bytes.length).toBe(exported.bytes);
+      expect(bytes.equals(await reportCsv(as))).toBe(true);
+    }
+  });
+
+  it('masks phones in a planner’s export', async () => {
+    const exported = bodyOf(
+      await send(api, 'createReportExport', { params: { campaignId }, as: 'planner' }),
+      201,
+    );
+    const rows = (await (await fetch(exported.url)).text()).trim().split('\r\n').slice(1);
+    expect(rows).toHaveLength(TARGETED);
+    for (const row of rows) expect(row.split(',')[1]).toMatch(/^\+84\d{2}\*+\d{3}$/);
+  });
+
+  it('refuses its URL once altered or expired, as S3 does (403)', async () => {
+    const exported = bodyOf(
+      await send(api, 'createReportExport', { params: { campaignId }, as: 'officer' }),
+      201,
+    );
+    const altered = new URL(exported.url);
+    altered.pathname = altered.pathname.replace(/[^/]+\.csv$/, '01ARZ3NDEKTSV4RRFFQ69G5FAV.csv');
+    const refusedAltered = await fetch(altered);
+    expect(refusedAltered.status).toBe(403);
+    expect(await refusedAltered.text()).toContain('<Code>AccessDenied</Code>');
+    // The same file, signed by the same stand-in, with an expiry already past.
+    const key = new URL(exported.url).pathname.replace('/local-files/', '');
+    const expired = await localFileStore().downloadUrl(key, {
+      filename: 'x.csv',
+      contentType: 'text/csv',
+      expiresInSeconds: -1,
+    });
+    const refusedExpired = await fetch(expired);
+    expect(refusedExpired.status).toBe(403);
+    expect(await refusedExpired.text()).toContain('Request has expired');
+    // The same file through a URL still valid: the refusals were the URLs', not the file's.
+    const fresh = await localFileStore().downloadUrl(key, {
+      filename: 'x.csv',
+      contentType: 'text/csv',
+      expiresInSeconds: 60,
+    });
+    expect((await fetch(fresh)).status).toBe(200);
+  });
+
+  it('answers 404 for an unknown campaign and 401 without a token', async () => {
+    expect(
+      (await send(api, 'createReportExport', { params: { campaignId: 'nope' }, as: 'planner' })).status,
+    ).toBe(404);
+    expect((await send(api, 'createReportExport', { params: { campaignId }, as: null })).status).toBe(401);
   });
 });
 

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Audience, AudienceAttribute } from '#core/audience.js';
 import { currentFilters } from '#core/audience-filters.js';
 import { AuditEntry } from '#core/audit.js';
+import { IMPORT_MEDIA_TYPES, type ImportUpload } from '#core/import-upload.js';
 import { CampaignView, LEGACY_CLICK_TRACKING, type Campaign } from '#core/campaign.js';
 import type { Content } from '#core/content/content.js';
 import { CARRIERS } from '#core/carriers.js';
@@ -481,4 +482,27 @@ export const webhookReceiptCodec = {
     const { status, body, ttl } = parseItem(WEBHOOK_RECEIPT, StoredReceipt, item);
     return { answer: { status, body: JSON.parse(body) as unknown }, expiresAt: ttl };
   },
+} as const;
+
+const IMPORT_UPLOAD = 'ImportUpload';
+const StoredImportUpload = z.object({
+  uploadId: z.string(),
+  audienceId: z.string(),
+  contentType: z.enum(IMPORT_MEDIA_TYPES),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  keptUntil: z.string(),
+});
+/** Import upload: `IMPORTUPLOAD#{audienceId}#{uploadId}` / `IMPORTUPLOAD`, gone (ttl) when its file is. */
+export const importUploadCodec = {
+  entity: IMPORT_UPLOAD,
+  key: (upload: Pick<ImportUpload, 'audienceId' | 'uploadId'>) =>
+    keys.importUpload(upload.audienceId, upload.uploadId),
+  toItem: (upload: ImportUpload): Item => ({
+    ...keys.importUpload(upload.audienceId, upload.uploadId),
+    entity: IMPORT_UPLOAD,
+    ...upload,
+    [TTL_ATTRIBUTE]: Math.floor(new Date(upload.keptUntil).getTime() / 1000),
+  }),
+  fromItem: (item: Item): ImportUpload => parseItem(IMPORT_UPLOAD, StoredImportUpload, item),
 } as const;

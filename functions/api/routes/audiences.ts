@@ -10,6 +10,7 @@ import {
   MAX_IMPORT_ROWS,
   SubscribersInput,
 } from '#core/audience.js';
+import { ImportUploadInput, ImportUploadView, MAX_IMPORT_BYTES } from '#core/import-upload.js';
 import { XLSX_MEDIA_TYPE } from '#http/route.js';
 import { ErrorBody, ListQuery } from '#http/schemas.js';
 import { listRoute, notFound, readRoute, userRoute } from './shapes.js';
@@ -21,6 +22,11 @@ const headerNames = Object.entries(COLUMN_ALIASES)
 const IMPORT_DESCRIPTION = [
   'A body of `application/json` (`{ subscribers: [...] }`), `text/csv` (UTF-8) or ' +
     `\`${XLSX_MEDIA_TYPE}\` (the first sheet of an Excel workbook), at most 10 MiB and ${MAX_IMPORT_ROWS} rows.`,
+  'In AWS a request body is at most about 6 MB: a larger file is uploaded first (`POST .../import-uploads` ' +
+    'answers a pre-signed PUT URL) and then imported with the JSON body `{ "uploadId": "…" }`, read as if it ' +
+    'had been sent here (the same rules, the same answer). An upload this audience does not have is a 404; ' +
+    'one to which nothing was uploaded yet a 409 (`upload_not_received`); a file over 10 MiB a 413 ' +
+    '(`upload_too_large`).',
   `A file's first non-blank row names the columns, in any order; case, accents and spaces do not matter: ${headerNames}. ` +
     'A district column is kept as `district` and reported once in a `legacy_district_column` notice (no ' +
     'district level since 1 July 2025). Communes are kept as given (NFC, trimmed, at most 100 characters): ' +
@@ -104,14 +110,42 @@ export const audienceRoutes = {
     params: audienceParams,
     body: SubscribersInput,
     bodyTypes: ['application/json', 'text/csv', XLSX_MEDIA_TYPE],
-    maxBodyBytes: 10 * 1024 * 1024,
+    maxBodyBytes: MAX_IMPORT_BYTES,
+    files: { prefix: 'imports', actions: ['read'] },
     lambda: { memoryMb: 1769, timeoutSeconds: 29 },
     responses: {
       200: { description: 'What was accepted, found twice and rejected (row by row)', schema: ImportResult },
-      ...notFound('Unknown audience'),
-      409: { description: 'Another import into this audience is running', schema: ErrorBody },
-      413: { description: 'Body over 10 MiB', schema: ErrorBody },
+      ...notFound('Unknown audience, or an upload it does not have'),
+      409: {
+        description: 'Another import into this audience is running, or nothing was uploaded to the upload',
+        schema: ErrorBody,
+      },
+      413: { description: 'Body or uploaded file over 10 MiB', schema: ErrorBody },
       415: { description: 'Neither JSON, CSV nor .xlsx', schema: ErrorBody },
+    },
+  }),
+  createImportUpload: userRoute({
+    id: 'createImportUpload',
+    method: 'POST',
+    path: '/v1/audiences/{audienceId}/import-uploads',
+    entry: 'functions/api/audiences/create-import-upload.ts',
+    summary: 'A pre-signed URL to upload an import’s file too large for a request body (over ~6 MB in AWS)',
+    description: [
+      'Answers a URL to `PUT` the file to, without a bearer token, with exactly the `Content-Type` asked for ' +
+        '(JSON, CSV or .xlsx), for 15 minutes; then `POST .../subscribers` with `{ "uploadId": "…" }` imports ' +
+        'it. The file is kept a day (S3, encrypted with the stack’s key); the import reads at most 10 MiB.',
+      'Locally the URL is the local runtime’s own stand-in for S3 (`/local-files/…` on the API’s port), ' +
+        'signed and expiring the same way.',
+    ].join('\n\n'),
+    tag: 'Audiences',
+    auth: 'edit',
+    table: 'write',
+    files: { prefix: 'imports', actions: ['write'] },
+    params: audienceParams,
+    body: ImportUploadInput,
+    responses: {
+      201: { description: 'Where and how to upload the file', schema: ImportUploadView },
+      ...notFound('Unknown audience'),
     },
   }),
 };

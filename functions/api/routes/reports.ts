@@ -1,8 +1,10 @@
 import * as z from 'zod';
+import { ReportExportView } from '#core/report-export.js';
 import { MessageRowView, MessagesQuery } from '#core/reports.js';
 import { defineRoute } from '#http/route.js';
+import { ErrorBody } from '#http/schemas.js';
 import { campaignNotFound, campaignParams } from './params.js';
-import { listRoute, readRoute } from './shapes.js';
+import { listRoute, readRoute, userRoute } from './shapes.js';
 
 /** Routes of this area (issue #6); see routes.ts. */
 export const reportRoutes = {
@@ -51,6 +53,35 @@ export const reportRoutes = {
     params: campaignParams,
     responses: {
       200: { description: 'The report', contentType: 'text/csv; charset=utf-8' },
+      ...campaignNotFound,
+      413: {
+        description:
+          'In AWS, a report over the 6 MB answer limit (about 40,000 rows): export it instead (`POST .../report-exports`)',
+        schema: ErrorBody,
+      },
+    },
+  }),
+  createReportExport: userRoute({
+    id: 'createReportExport',
+    method: 'POST',
+    path: '/v1/campaigns/{campaignId}/report-exports',
+    entry: 'functions/api/reports/report-export.ts',
+    summary: 'Export report.csv to a file, whatever its size, and answer an expiring URL to download it',
+    description: [
+      'The same rows as `GET .../report.csv` (phones masked for planners), written to a file of its own that ' +
+        'is kept for a day (S3, encrypted with the stack’s key), and a pre-signed URL that downloads it for 15 ' +
+        'minutes without a bearer token (`Content-Disposition: attachment`). No body.',
+      'It runs within the request, so its size is bounded only by what one Lambda reads in 29 seconds, not by ' +
+        'the 6 MB answer limit. Each call makes a new file: ask again for a fresh URL.',
+    ].join('\n\n'),
+    tag: 'Reports',
+    auth: 'read',
+    table: 'read',
+    files: { prefix: 'exports', actions: ['read', 'write'] },
+    lambda: { memoryMb: 1769, timeoutSeconds: 29 },
+    params: campaignParams,
+    responses: {
+      201: { description: 'Where to download the report from, until when', schema: ReportExportView },
       ...campaignNotFound,
     },
   }),

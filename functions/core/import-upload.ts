@@ -1,0 +1,138 @@
+import * as z from 'zod';
+import { UploadId } from './audience.js';
+import { getAudience, type AudienceDeps } from './audience-service.js';
+import { AppError, ConflictError, NotFoundError } from './errors.js';
+import { FILE_DAYS, FILE_URL_SECONDS, fileKey, type FileStore } from './files.js';
+
+/** An Excel workbook (Office Open XML), as browsers and Excel name a `.xlsx` file. */
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** What an import reads: a JSON body, a CSV file or an .xlsx workbook, sent inline or uploaded. */
+export const IMPORT_MEDIA_TYPES = ['application/json', 'text/csv', XLSX_MEDIA_TYPE] as const;
+export type ImportMediaType = (typeof IMPORT_MEDIA_TYPES)[number];
+
+/** The largest import, inline or uploaded (API Gateway takes a body of at most ~6 MB in AWS). */
+export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
+
+export const ImportUploadInput = z
+  .strictObject({
+    contentType: z.enum(IMPORT_MEDIA_TYPES).meta({
+      description:
+        'The type of the file to upload: the upload URL accepts a PUT with exactly this `Content-Type`',
+    }),
+  })
+  .meta({ id: 'ImportUploadInput' });
+export type ImportUploadInput = z.infer<typeof ImportUploadInput>;
+
+export const ImportUploadView = z
+  .object({
+    uploadId: UploadId,
+    url: z.url().meta({ description: 'PUT the file here, without a bearer token, before `expiresAt`' }),
+    method: z.literal('PUT'),
+    headers: z
+      .object({ 'content-type': z.enum(IMPORT_MEDIA_TYPES) })
+      .meta({ description: 'The headers the PUT must send, exactly' }),
+    expiresAt: z.iso.datetime().meta({ description: 'When the URL stops working (15 minutes)' }),
+    maxBytes: z.int().meta({ description: 'The largest file an import reads' }),
+  })
+  .meta({ id: 'ImportUpload' });
+export type ImportUploadView = z.infer<typeof ImportUploadView>;
+
+/** An upload made for an audience: which file type it must be, and until when it can be imported. */
+export interface ImportUpload {
+  uploadId: string;
+  audienceId: string;
+  contentType: ImportMediaType;
+  createdAt: string;
+  createdBy: string;
+  /** After this the upload is unknown: the file store has deleted its file by then (FILE_DAYS). */
+  keptUntil: string;
+}
+
+export interface ImportUploadStore {
+  put(upload: ImportUpload): Promise<void>;
+  get(audienceId: string, uploadId: string): Promise<ImportUpload | undefined>;
+}
+
+export interface ImportUploadDeps {
+  audiences: Pick<AudienceDeps, 'store'>;
+  uploads: ImportUploadStore;
+  files: FileStore;
+  now: () => Date;
+  newId: () => string;
+}
+
+const keyOf = (upload: Pick<ImportUpload, 'audienceId' | 'uploadId'>) =>
+  fileKey('imports', upload.audienceId, upload.uploadId);
+
+/** A place to upload an import's file to: the audience must exist (404 otherwise). */
+export const createImportUpload = async (
+  deps: ImportUploadDeps,
+  audienceId: string,
+  { contentType }: ImportUploadInput,
+  userId: string,
+): Promise<ImportUploadView> => {
+  await getAudience(deps.audiences, audienceId);
+  const now = deps.now();
+  const upload: ImportUpload = {
+    uploadId: deps.newId(),
+    audienceId,
+    contentType,
+    createdAt: now.toISOString(),
+    createdBy: userId,
+    keptUntil: new Date(now.getTime() + FILE_DAYS * 86_400_000).toISOString(),
+  };
+  await deps.uploads.put(upload);
+  const url = await deps.files.uploadUrl(keyOf(upload), {
+    contentType,
+    expiresInSeconds: FILE_URL_SECONDS,
+  });
+  return {
+    uploadId: upload.uploadId,
+    url,
+    method: 'PUT',
+    headers: { 'content-type': contentType },
+    expiresAt: new Date(now.getTime() + FILE_URL_SECONDS * 1000).toISOString(),
+    maxBytes: MAX_IMPORT_BYTES,
+  };
+};
+
+/** An uploaded file over MAX_IMPORT_BYTES: not read. */
+export class UploadTooLargeError extends AppError {
+  constructor(size: number) {
+    super(
+      'payload_too_large',
+      413,
+      `The uploaded file has ${size} bytes; an import reads at most ${MAX_IMPORT_BYTES}`,
+      undefined,
+      undefined,
+      { code: 'upload_too_large', params: { size, limitBytes: MAX_IMPORT_BYTES } },
+    );
+  }
+}
+
+/**
+ * The file uploaded for this audience's upload, with its type: 404 for an upload this audience does not
+ * have (or no longer has), 409 while nothing has been uploaded to it, 413 for a file over the limit.
+ */
+export const uploadedFile = async (
+  deps: Pick<ImportUploadDeps, 'uploads' | 'files' | 'now'>,
+  audienceId: string,
+  uploadId: string,
+): Promise<{ contentType: ImportMediaType; bytes: Uint8Array }> => {
+  const upload = await deps.uploads.get(audienceId, uploadId);
+  // DynamoDB's TTL deletes within days of expiry: an upload past its time is gone already.
+  if (!upload || upload.keptUntil <= deps.now().toISOString())
+    throw new NotFoundError(`Upload ${uploadId} of audience ${audienceId}`);
+  const file = await deps.files.get(keyOf(upload), MAX_IMPORT_BYTES);
+  if (!file.found)
+    throw new ConflictError(
+      `Nothing has been uploaded for upload ${uploadId}: PUT the file to its URL first`,
+      {
+        code: 'upload_not_received',
+        params: { uploadId },
+      },
+    );
+  if ('tooLarge' in file) throw new UploadTooLargeError(file.size);
+  return { contentType: upload.contentType, bytes: file.bytes };
+};
