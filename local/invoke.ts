@@ -41,6 +41,41 @@ process.env[CONCURRENCY_VARIABLE] ??= '64';
 const invocations = await InvokeStore.getInstanceAsync(true);
 if (!(await keepsInvocationsApart(invocations))) throw new SharedInvocationStateError();
 
+/** Which function an invocation runs, kept in its invocation context beside its request id. */
+const FUNCTION_NAME = Symbol('localFunctionName');
+
+/**
+ * The function whose invocation the caller runs in (what `invokeLocally` was given), `undefined` outside
+ * any: what the route-access test tags each DynamoDB call with (test/support/table-access.ts).
+ */
+export const invokedFunctionName = (): string | undefined => invocations.get<string>(FUNCTION_NAME);
+
+/**
+ * A streamed answer read within the invocation that made it, however late the reader comes (the local
+ * server writes it out after the handler returned): as in Lambda, where the chunks are joined before the
+ * invocation ends, what the stream's producer calls belongs to that invocation.
+ */
+export async function* readWithinInvocation<T>(stream: AsyncIterable<T>): AsyncIterable<T> {
+  const context = invocations.getContext();
+  const iterator = stream[Symbol.asyncIterator]();
+  const within = <R>(step: () => Promise<R>): Promise<R> =>
+    context ? invocations.run(context, step) : step();
+  let done = false;
+  try {
+    while (true) {
+      const next = await within(() => iterator.next());
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // A reader that stops early (the client went away) ends the producer too, as `for await` would.
+    if (!done) await within(async () => iterator.return?.());
+  }
+}
+
 /** The Lambda context of one invocation of `functionName`, as Lambda hands it to the handler. */
 export const lambdaContext = (functionName: string, awsRequestId: string = randomUUID()): Context => ({
   callbackWaitsForEmptyEventLoop: false,
@@ -99,7 +134,8 @@ export const invokeLocally = <Event, Result>(
   event: Event,
 ): Promise<Result> => {
   const requestId = randomUUID();
-  return invocations.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () =>
+  const context = { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId, [FUNCTION_NAME]: functionName };
+  return invocations.run(context, () =>
     timed(functionName, () => handler(event, lambdaContext(functionName, requestId))),
   );
 };

@@ -19,7 +19,7 @@ import {
   localToken,
   serveConsole,
 } from './console.js';
-import { invokeLocally, type LambdaHandler } from './invoke.js';
+import { invokeLocally, readWithinInvocation, type LambdaHandler } from './invoke.js';
 
 type Handler = LambdaHandler<ApiEvent, ApiResult>;
 
@@ -241,7 +241,10 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole }: LocalApiOption
       };
       const handler = await candidate.load();
       // This server writes a streamed answer out as it comes (report.csv); Lambda's would be joined.
-      const streaming: Handler = (apiEvent, context) => handler(apiEvent, streamsAnswers(context));
+      const streaming: Handler = async (apiEvent, context) => {
+        const result = await handler(apiEvent, streamsAnswers(context));
+        return isStreamed(result) ? { ...result, stream: readWithinInvocation(result.stream) } : result;
+      };
       await respond(response, await invokeLocally(candidate.route.id, streaming, event));
     } catch (error) {
       if (response.headersSent) {
