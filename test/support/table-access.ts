@@ -37,7 +37,11 @@ const TRANSACT_ITEM_ACTIONS: Record<string, string> = {
   Get: 'dynamodb:GetItem',
 };
 
-const SerialisedRequest = z.object({ headers: z.record(z.string(), z.string()), body: z.string() });
+/** The request as serialised (the JSON protocol: the operation in a header, the input as JSON bytes). */
+const SerialisedRequest = z.object({
+  headers: z.record(z.string(), z.string()),
+  body: z.union([z.string(), z.instanceof(Uint8Array)]),
+});
 const RequestBody = z.object({
   TableName: z.string().optional(),
   IndexName: z.string().optional(),
@@ -65,6 +69,20 @@ export const actionsNeeded = (operation: string, body: z.output<typeof RequestBo
   ];
 };
 
+/** What one serialised request does; one the recorder cannot read needs an action nobody is granted. */
+const callOf = (serialised: unknown): Omit<TableCall, 'functionName'> => {
+  const request = SerialisedRequest.safeParse(serialised);
+  if (!request.success)
+    return { operation: 'unreadable', needs: [{ action: 'dynamodb:unreadable request', table: '' }] };
+  const target = Object.entries(request.data.headers).find(
+    ([name]) => name.toLowerCase() === 'x-amz-target',
+  )?.[1];
+  const operation = target?.split('.').pop() ?? 'unknown';
+  const { body } = request.data;
+  const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
+  return { operation, needs: actionsNeeded(operation, RequestBody.parse(JSON.parse(text || '{}'))) };
+};
+
 const RECORDER = 'routeAccessRecorder';
 
 /**
@@ -75,15 +93,7 @@ export const recordTableCalls = (client: DynamoDBDocumentClient = dynamoDocument
   const calls: TableCall[] = [];
   client.middlewareStack.add(
     (next) => async (args) => {
-      const request = SerialisedRequest.safeParse(args.request);
-      if (request.success) {
-        const target = Object.entries(request.data.headers).find(
-          ([name]) => name.toLowerCase() === 'x-amz-target',
-        )?.[1];
-        const operation = target?.split('.').pop() ?? 'unknown';
-        const body = RequestBody.parse(JSON.parse(request.data.body || '{}'));
-        calls.push({ functionName: invokedFunctionName(), operation, needs: actionsNeeded(operation, body) });
-      }
+      calls.push({ functionName: invokedFunctionName(), ...callOf(args.request) });
       return next(args);
     },
     { step: 'build', name: RECORDER, override: true },
