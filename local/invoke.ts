@@ -53,28 +53,31 @@ export const invokedFunctionName = (): string | undefined => invocations.get<str
 /**
  * A streamed answer read within the invocation that made it, however late the reader comes (the local
  * server writes it out after the handler returned): as in Lambda, where the chunks are joined before the
- * invocation ends, what the stream's producer calls belongs to that invocation.
+ * invocation ends, what the stream's producer calls belongs to that invocation. The invocation is the
+ * caller's when this is called (a generator's body would only run at the first read, outside it).
  */
-export async function* readWithinInvocation<T>(stream: AsyncIterable<T>): AsyncIterable<T> {
+export const readWithinInvocation = <T>(stream: AsyncIterable<T>): AsyncIterable<T> => {
   const context = invocations.getContext();
-  const iterator = stream[Symbol.asyncIterator]();
   const within = <R>(step: () => Promise<R>): Promise<R> =>
     context ? invocations.run(context, step) : step();
-  let done = false;
-  try {
-    while (true) {
-      const next = await within(() => iterator.next());
-      if (next.done) {
-        done = true;
-        return;
+  return (async function* () {
+    const iterator = stream[Symbol.asyncIterator]();
+    let done = false;
+    try {
+      for (;;) {
+        const next = await within(() => iterator.next());
+        if (next.done) {
+          done = true;
+          return;
+        }
+        yield next.value;
       }
-      yield next.value;
+    } finally {
+      // A reader that stops early (the client went away) ends the producer too, as `for await` would.
+      if (!done) await within(async () => iterator.return?.());
     }
-  } finally {
-    // A reader that stops early (the client went away) ends the producer too, as `for await` would.
-    if (!done) await within(async () => iterator.return?.());
-  }
-}
+  })();
+};
 
 /** The Lambda context of one invocation of `functionName`, as Lambda hands it to the handler. */
 export const lambdaContext = (functionName: string, awsRequestId: string = randomUUID()): Context => ({

@@ -239,6 +239,13 @@ describe('each route’s DynamoDB calls', () => {
     });
   }
 
+  it('count what a streamed answer reads as it streams as its route’s (report.csv’s batch pages)', () => {
+    const tablePartitionQueries = recorder
+      .of('campaignReportCsv')
+      .filter((call) => call.operation === 'Query' && call.needs.every((need) => !need.index));
+    expect(tablePartitionQueries.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('were recorded per invocation: the background functions’ calls are not a route’s', () => {
     const functions = new Set(recorder.calls.map((call) => call.functionName));
     expect(functions).toContain('dispatchConsumer');
