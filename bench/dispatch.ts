@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dynamoDocumentClient } from '#adapters/clients.js';
 import type { CarrierSimulator } from '#local/simulators/index.js';
 import type { Runtime } from '#local/runtime.js';
@@ -59,6 +60,10 @@ export const FIGURES = [
   'dispatch.seconds_after_last_handover',
   'dispatch.materialize_seconds',
   'dispatch.consumer_busy_ratio',
+  'dispatch.node_cpu_seconds_per_1000_messages',
+  'dispatch.java_cpu_seconds_per_1000_messages',
+  'dispatch.cpu_bound_messages_per_second',
+  'dispatch.cpu_busy_ratio',
   'dispatch.node_peak_rss_mb',
   'dispatch.java_peak_rss_mb',
 ];
@@ -90,18 +95,52 @@ const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerC
 const quantile = (sorted: readonly number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
-const javaPeakRssMb = (endpoint: string): number | undefined => {
+const javaPid = (endpoint: string): string | undefined => {
   try {
     const port = new URL(endpoint).port;
-    const pid = execFileSync('pgrep', ['-f', `DynamoDBLocal.jar.*-port ${port}`])
+    return execFileSync('pgrep', ['-f', `DynamoDBLocal.jar.*-port ${port}`])
       .toString()
       .trim()
       .split('\n')[0];
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return hwm ? Math.round(Number(hwm) / 1024) : undefined;
   } catch {
     return undefined;
   }
+};
+
+const javaPeakRssMb = (endpoint: string): number | undefined => {
+  const pid = javaPid(endpoint);
+  if (!pid) return undefined;
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return hwm ? Math.round(Number(hwm) / 1024) : undefined;
+};
+
+/** Linux counts a process's CPU time in clock ticks of 1/100 s (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) the process has used: /proc/<pid>/stat fields 14 and 15. */
+const processCpuSeconds = (pid: string): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+};
+
+/**
+ * CPU used from now to `stop()`: by this process (the local runtime and the simulators) and by DynamoDB
+ * Local's JVM. On a machine of `cores` cores a run that keeps them busy is bound by CPU, not by waiting.
+ */
+const cpuMeter = (endpoint: string) => {
+  const pid = javaPid(endpoint);
+  const startNode = process.cpuUsage();
+  const startJava = pid ? processCpuSeconds(pid) : NaN;
+  return {
+    stop: () => {
+      const node = process.cpuUsage(startNode);
+      return {
+        nodeSeconds: (node.user + node.system) / 1e6,
+        javaSeconds: pid ? processCpuSeconds(pid) - startJava : NaN,
+      };
+    },
+  };
 };
 
 const number = (n: number) => n.toLocaleString('en-US');
@@ -159,6 +198,7 @@ const throughputPart = async (
   ];
   simulators.push(...fast);
   let timings: ReturnType<typeof lambdaTimings> | undefined;
+  let cpu: ReturnType<typeof cpuMeter> | undefined;
   let approvedAt = 0;
   const throughput = await sendCampaign(
     runtime,
@@ -167,11 +207,13 @@ const throughputPart = async (
     () => {
       resetCounts(counts);
       timings = lambdaTimings();
+      cpu = cpuMeter(String(process.env.AWS_ENDPOINT_URL_DYNAMODB));
       approvedAt = Date.now();
     },
     withContent ? CONTENT : {},
   );
   const durations = timings?.stop() ?? new Map<string, number[]>();
+  const cpuUsed = cpu?.stop() ?? { nodeSeconds: NaN, javaSeconds: NaN };
   const completedAt = Date.now();
   // Counted from approval to completion: materialisation, hand-over, settlement, progress, polling reads.
   const writes = writeRequests(counts);
@@ -207,6 +249,26 @@ const throughputPart = async (
     record('dispatch.seconds_after_last_handover', Number(((completedAt - last) / 1000).toFixed(2)), 's');
     record('dispatch.materialize_seconds', Number((sum('materializeCampaign') / 1000).toFixed(2)), 's');
     record('dispatch.consumer_busy_ratio', Number(busy.toFixed(3)), 'ratio');
+    // CPU per 1,000 messages, and the rate those allow if both cores did nothing else.
+    const cores = availableParallelism();
+    const perThousand = (seconds: number) => (seconds / accepted) * 1000;
+    const cpuBound = (cores * 1000) / perThousand(cpuUsed.nodeSeconds + cpuUsed.javaSeconds);
+    const cpuBusy = (cpuUsed.nodeSeconds + cpuUsed.javaSeconds) / (cores * throughput.seconds);
+    record(
+      'dispatch.node_cpu_seconds_per_1000_messages',
+      Number(perThousand(cpuUsed.nodeSeconds).toFixed(3)),
+      's',
+    );
+    record(
+      'dispatch.java_cpu_seconds_per_1000_messages',
+      Number(perThousand(cpuUsed.javaSeconds).toFixed(3)),
+      's',
+    );
+    record('dispatch.cpu_bound_messages_per_second', Math.round(cpuBound), 'msg/s');
+    record('dispatch.cpu_busy_ratio', Number(cpuBusy.toFixed(3)), 'ratio');
+    console.log(
+      `  CPU per 1,000 messages: node (runtime + simulators) ${perThousand(cpuUsed.nodeSeconds).toFixed(3)} s, DynamoDB Local ${perThousand(cpuUsed.javaSeconds).toFixed(3)} s; ${cores} cores busy ${cpuBusy.toFixed(2)} of the run; at that CPU per message the cores allow ${number(Math.round(cpuBound))} msg/s`,
+    );
     console.log(
       `  time: first hand-over ${((first - approvedAt) / 1000).toFixed(1)} s after approval, hand-overs over ${((last - first) / 1000).toFixed(1)} s, completed ${((completedAt - last) / 1000).toFixed(1)} s after the last; materialiser ${(sum('materializeCampaign') / 1000).toFixed(1)} s of handler time; consumers busy ${busy.toFixed(2)} of ${ceilings.concurrency} slots`,
     );

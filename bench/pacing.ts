@@ -12,19 +12,33 @@ import { startSimulatorProcess, type SimulatorProcess } from './simulator-proces
 
 /**
  * Pacing as partners see it (issue #17): three partners at once, each at 10, 50, 200 and then 1,000 TPS,
- * each simulator in a process of its own, judged from the simulators' own arrival times:
+ * and then one partner alone at 1,000 TPS, each simulator in a process of its own, judged from the
+ * simulators' own arrival times:
  * - the busiest rolling second of every batch offered (throttled ones included) ÷ tps: goal ≤ 1;
  * - achieved: the mean of the rolling seconds within each partner's run ÷ tps (`meanInRollingWindow`, the
  *   measure the fake-clock model test uses): goal ≥ 0.97, the ceiling 1000 / 1020 = 0.980;
  * - messages throttled (429) for TPS.
- * Per tps the worst of the three partners is recorded, and over all rates the worst of all.
+ * Per case the worst of its partners is recorded (`pacing.<tps>.*` for three partners, `pacing.<tps>_alone.*`
+ * for one), and over all cases the worst of all. Three partners at 1,000 TPS ask for 3,000 msg/s, more than
+ * this 2-core machine hands over end to end (`dispatch.messages_per_second`): there the machine binds, not
+ * the pacer; `pacing.achieved_ratio_within_machine` is the worst over the cases asking for at most
+ * `MACHINE_DEMAND_LIMIT` msg/s, and the case alone shows the pacer at 1,000 TPS.
  * 12 s of traffic at each rate, 6 s at 1,000 TPS; `--quick` (or BENCH_QUICK=1): 2 s per rate, for the smoke
  * test (it asserts no timing).
  * BENCH_PACING_TRACE=1 prints each throttled batch with its rolling second (=all: every batch);
- * BENCH_PACING_TPS=10,50 runs only those rates.
+ * BENCH_PACING_TPS=10,50 runs only those rates (three partners each).
  */
-const RATES = process.env.BENCH_PACING_TPS?.split(',').map(Number) ?? [10, 50, 200, 1000];
-const PARTNERS = 3;
+interface PacingCase {
+  tps: number;
+  partners: number;
+}
+const ONLY_RATES = process.env.BENCH_PACING_TPS?.split(',').map(Number);
+const CASES: PacingCase[] = ONLY_RATES
+  ? ONLY_RATES.map((tps) => ({ tps, partners: 3 }))
+  : [...[10, 50, 200, 1000].map((tps) => ({ tps, partners: 3 })), { tps: 1000, partners: 1 }];
+/** The most messages per second asked of the run that this machine carries with room (it hands over ~1,500). */
+const MACHINE_DEMAND_LIMIT = 1000;
+const caseKey = ({ tps, partners }: PacingCase) => (partners === 1 ? `${tps}_alone` : String(tps));
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 /** Seconds of traffic at a rate: 3 partners at 1,000 TPS for 12 s were 36,000 messages, minutes of the run. */
 const secondsAt = (tps: number) => (quick ? 2 : tps >= 1000 ? 6 : 12);
@@ -135,27 +149,30 @@ export const FIGURES = [
   'pacing.*.log_writes_per_batch',
   'pacing.max_rolling_second_ratio',
   'pacing.achieved_ratio',
+  'pacing.achieved_ratio_within_machine',
 ];
 
 export async function pacingBenchmark(): Promise<void> {
   const { runtime, stop } = await startBenchRuntime();
   const counts = countRequests(dynamoDocumentClient());
   const processes: SimulatorProcess[] = [];
-  const worst = { busiest: 0, achieved: Infinity };
+  const worst = { busiest: 0, achieved: Infinity, achievedWithinMachine: Infinity };
   try {
-    const rowsNeeded = RATES.reduce((sum, tps) => sum + PARTNERS * tps * secondsAt(tps), 0);
+    const rowsNeeded = CASES.reduce((sum, { tps, partners }) => sum + partners * tps * secondsAt(tps), 0);
     // Bad and duplicate phones are dropped on import: a few percent more rows than messages wanted.
     const [header, ...rows] = generateSubscribersCsv(Math.ceil(rowsNeeded * 1.05) + 100)
       .split('\r\n')
       .filter(Boolean);
     let nextRow = 0;
     console.log(
-      `Pacing: ${PARTNERS} partners at once at each rate, ${RATES.map((tps) => `${secondsAt(tps)} s at ${tps} TPS`).join(', ')}, simulators in their own processes; from their arrival times: busiest rolling second ÷ tps (goal ≤ 1), achieved = mean rolling second ÷ tps (goal ≥ 0.97, ceiling 0.980)`,
+      `Pacing: ${CASES.map(({ tps, partners }) => `${partners} × ${tps} TPS for ${secondsAt(tps)} s`).join(', ')} (partners at once), simulators in their own processes; from their arrival times: busiest rolling second ÷ tps (goal ≤ 1), achieved = mean rolling second ÷ tps (goal ≥ 0.97, ceiling 0.980)`,
     );
-    for (const tps of RATES) {
+    for (const pacingCase of CASES) {
+      const { tps, partners } = pacingCase;
+      const key = caseKey(pacingCase);
       const simulators = await Promise.all(
-        Array.from({ length: PARTNERS }, (_, i) =>
-          startSimulatorProcess(simulatorOptions(`pace-${tps}-${i + 1}`, ['*'], tps)),
+        Array.from({ length: partners }, (_, i) =>
+          startSimulatorProcess(simulatorOptions(`pace-${key}-${i + 1}`, ['*'], tps)),
         ),
       );
       processes.push(...simulators);
@@ -188,12 +205,14 @@ export async function pacingBenchmark(): Promise<void> {
       const batches = judged.reduce((sum, j) => sum + j.batches, 0);
       worst.busiest = Math.max(worst.busiest, busiest);
       worst.achieved = Math.min(worst.achieved, achieved);
-      record(`pacing.${tps}.max_rolling_second_ratio`, busiest, 'ratio');
-      record(`pacing.${tps}.achieved_ratio`, achieved, 'ratio');
-      record(`pacing.${tps}.throttled`, throttled, 'messages');
-      record(`pacing.${tps}.log_writes_per_batch`, log.puts / Math.max(1, batches), 'writes');
+      if (tps * partners <= MACHINE_DEMAND_LIMIT)
+        worst.achievedWithinMachine = Math.min(worst.achievedWithinMachine, achieved);
+      record(`pacing.${key}.max_rolling_second_ratio`, busiest, 'ratio');
+      record(`pacing.${key}.achieved_ratio`, achieved, 'ratio');
+      record(`pacing.${key}.throttled`, throttled, 'messages');
+      record(`pacing.${key}.log_writes_per_batch`, log.puts / Math.max(1, batches), 'writes');
       console.log(
-        `  ${String(tps).padStart(5)} TPS × ${PARTNERS}: busiest rolling second ${busiest.toFixed(3)} of tps, achieved ${achieved.toFixed(3)} (each partner ${judged.map((j) => `${j.achieved.toFixed(3)} / ${j.busiest.toFixed(2)}`).join(', ')}), ${throttled} throttled, ${seconds.toFixed(1)} s; pacing log ${(log.puts / Math.max(1, batches)).toFixed(2)} writes and ${(log.gets / Math.max(1, batches)).toFixed(2)} reads per batch (${log.failed} collisions)`,
+        `  ${String(tps).padStart(5)} TPS × ${partners}: busiest rolling second ${busiest.toFixed(3)} of tps, achieved ${achieved.toFixed(3)} (each partner ${judged.map((j) => `${j.achieved.toFixed(3)} / ${j.busiest.toFixed(2)}`).join(', ')}), ${throttled} throttled, ${seconds.toFixed(1)} s; pacing log ${(log.puts / Math.max(1, batches)).toFixed(2)} writes and ${(log.gets / Math.max(1, batches)).toFixed(2)} reads per batch (${log.failed} collisions)`,
       );
       if (process.env.BENCH_PACING_TRACE)
         for (const { partnerId, counters } of results)
@@ -203,8 +222,9 @@ export async function pacingBenchmark(): Promise<void> {
     }
     record('pacing.max_rolling_second_ratio', worst.busiest, 'ratio');
     record('pacing.achieved_ratio', worst.achieved, 'ratio');
+    record('pacing.achieved_ratio_within_machine', worst.achievedWithinMachine, 'ratio');
     console.log(
-      `  worst of all: busiest rolling second ${worst.busiest.toFixed(3)} of tps, achieved ${worst.achieved.toFixed(3)}`,
+      `  worst of all: busiest rolling second ${worst.busiest.toFixed(3)} of tps, achieved ${worst.achieved.toFixed(3)}; achieved where the run asks ≤ ${MACHINE_DEMAND_LIMIT} msg/s of the machine ${worst.achievedWithinMachine.toFixed(3)}`,
     );
   } finally {
     for (const simulator of processes) await simulator.close();

@@ -7,6 +7,7 @@ import { SubscriptionFilter, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CONSUMER_TIMEOUT_SECONDS } from '#queue/limits.js';
 import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { HandlerFunction } from './handler-function.js';
 import { deadLetterQueue, secureQueue, subscriptionDeadLetterQueue } from './queues.js';
@@ -15,8 +16,7 @@ export const CONSUMER_ENTRY = 'functions/queue/dispatch-consumer.ts';
 
 /** The SNS message attribute that `functions/adapters/batch-queue.ts` sets on every batch notice. */
 export const PARTNER_ATTRIBUTE = 'partnerId';
-/** One batch takes its partner's one-second budget, a webhook call of at most 10 s and its settling. */
-export const CONSUMER_TIMEOUT = Duration.seconds(60);
+export const CONSUMER_TIMEOUT = Duration.seconds(CONSUMER_TIMEOUT_SECONDS);
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** At most this many consumers per queue, so pacing to the partner's TPS is not fought by hundreds. */
 export const CONSUMER_MAX_CONCURRENCY = 5;

@@ -4,6 +4,7 @@ import { sendingDeps } from '#adapters/dispatch-deps.js';
 import { batchSizeFor } from '#core/dispatch/batch.js';
 import type { BatchRef } from '#core/dispatch/ports.js';
 import type { Partner } from '#core/partner.js';
+import { CONSUMER_TIMEOUT_SECONDS } from '#queue/limits.js';
 import { startLocalEventBus } from './event-bus.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 
@@ -89,7 +90,12 @@ export const startLocalDispatcher = async ({
 
   const work = async (ref: BatchRef, partnerId: string) => {
     try {
-      await invokeLocally('dispatchConsumer', consumer, sqsEvent(ref, partnerId));
+      await invokeLocally(
+        'dispatchConsumer',
+        consumer,
+        sqsEvent(ref, partnerId),
+        CONSUMER_TIMEOUT_SECONDS * 1000,
+      );
     } catch (error) {
       logger.error('Dispatch failed; the batch returns to the queue when its lease ends', {
         ref,

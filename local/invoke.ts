@@ -79,21 +79,31 @@ export const readWithinInvocation = <T>(stream: AsyncIterable<T>): AsyncIterable
   })();
 };
 
+/** A local invocation's deadline unless its function's own timeout is given (API Gateway waits 29 s). */
+export const DEFAULT_LOCAL_TIMEOUT_MS = 30_000;
+
 /** The Lambda context of one invocation of `functionName`, as Lambda hands it to the handler. */
-export const lambdaContext = (functionName: string, awsRequestId: string = randomUUID()): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-  memoryLimitInMB: '512',
-  awsRequestId,
-  logGroupName: `/aws/lambda/${functionName}`,
-  logStreamName: 'local',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+export const lambdaContext = (
+  functionName: string,
+  awsRequestId: string = randomUUID(),
+  timeoutMs: number = DEFAULT_LOCAL_TIMEOUT_MS,
+): Context => {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
 
 /** One finished invocation: which function, how long its handler ran, whether it threw. */
 export interface Invocation {
@@ -129,16 +139,18 @@ const timed = <Result>(functionName: string, run: () => Promise<Result>): Promis
 
 /**
  * Invokes a Lambda handler as the Lambda runtime would: in an invocation context of its own (what
- * Powertools keeps per invocation stays there, however many run at once) with its own Lambda context.
+ * Powertools keeps per invocation stays there, however many run at once) with its own Lambda context,
+ * whose deadline is the function's timeout (`timeoutMs`) where the stack gives it a longer one.
  */
 export const invokeLocally = <Event, Result>(
   functionName: string,
   handler: LambdaHandler<Event, Result>,
   event: Event,
+  timeoutMs: number = DEFAULT_LOCAL_TIMEOUT_MS,
 ): Promise<Result> => {
   const requestId = randomUUID();
   const context = { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId, [FUNCTION_NAME]: functionName };
   return invocations.run(context, () =>
-    timed(functionName, () => handler(event, lambdaContext(functionName, requestId))),
+    timed(functionName, () => handler(event, lambdaContext(functionName, requestId, timeoutMs))),
   );
 };

@@ -141,3 +141,26 @@ export class RateLimitedError extends AppError {
     );
   }
 }
+
+/** Seconds a caller should wait before retrying a request that ran out of time. */
+export const TIMED_OUT_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * The handler ran out of time (the Lambda's timeout, which middy anticipates): the work may still finish or
+ * be undone by its own lease, so the caller is told to look again or retry later, not that it failed.
+ */
+export class TimedOutError extends AppError {
+  constructor() {
+    super(
+      'timed_out',
+      503,
+      'The request took longer than this service allows and was stopped; retry later',
+      undefined,
+      { 'retry-after': String(TIMED_OUT_RETRY_AFTER_SECONDS) },
+      { code: 'timed_out' },
+    );
+  }
+}
+
+/** middy's `TimeoutError` (the handler's deadline) or the AWS SDK's (a call that took too long). */
+export const isTimeout = (error: unknown): boolean => error instanceof Error && error.name === 'TimeoutError';

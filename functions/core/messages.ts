@@ -55,6 +55,10 @@ const ERROR_MESSAGES = {
   },
   rate_limited: { en: 'Too many requests', vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau' },
   internal_error: { en: 'Something went wrong on our side', vi: 'Đã có lỗi ở phía hệ thống' },
+  timed_out: {
+    en: 'The request took longer than this service allows and was stopped; retry later',
+    vi: 'Yêu cầu chạy quá thời gian cho phép nên đã bị dừng; vui lòng thử lại sau',
+  },
   template_archived: {
     en: 'Template {templateId} is archived: unarchive it to start a campaign from it or to edit it',
     vi: 'Mẫu tin {templateId} đã được lưu trữ: hãy bỏ lưu trữ để tạo chiến dịch từ mẫu hoặc sửa mẫu',

@@ -1,5 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { AnswerTooLargeError, AppError, type CataloguedMessage } from '#core/errors.js';
+import {
+  AnswerTooLargeError,
+  AppError,
+  isTimeout,
+  TimedOutError,
+  type CataloguedMessage,
+} from '#core/errors.js';
 import { detailMessage, languageOf, messageFor, type Lang } from '#core/messages.js';
 import type { Actor } from '#core/roles.js';
 import type { SignedRequest } from '#core/webhooks/signature.js';
@@ -187,6 +193,10 @@ export const errorResult = (error: unknown, lang: Lang = 'en'): ApiResult => {
       headers: error.headers ?? {},
       body: { error: errorBody(error, lang) },
     });
+  }
+  if (isTimeout(error)) {
+    logger.error('The handler ran out of time', error as Error);
+    return errorResult(new TimedOutError(), lang);
   }
   logger.error('Unhandled error', error as Error);
   return toResult({

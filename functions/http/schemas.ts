@@ -8,7 +8,7 @@ export const ErrorBody = z
       code: z.string().meta({
         description:
           'Stable: validation_failed, invalid_json, unauthorized, invalid_signature, forbidden, not_found, ' +
-          'conflict, payload_too_large, unsupported_media_type, rate_limited, internal_error',
+          'conflict, payload_too_large, unsupported_media_type, rate_limited, internal_error, timed_out',
       }),
       message: z.string().meta({ description: 'In words, in the language of `Accept-Language`' }),
       details: z

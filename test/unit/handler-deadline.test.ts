@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+
+/**
+ * A handler that runs out of time (the Lambda's timeout, which middy anticipates by a few milliseconds)
+ * answers 503 with a code and a Retry-After, not the 500 of an unknown failure: the scale benchmark's
+ * import into a large audience got "internal_error" when it ran past the route's 29 s.
+ */
+describe('a handler that runs out of time', () => {
+  it('answers 503 timed_out in the contract shape, with Retry-After', async () => {
+    const { api } = await import('#http/api.js');
+    const { defineRoute } = await import('#http/route.js');
+    const { lambdaContext } = await import('#local/invoke.js');
+    const route = defineRoute({
+      id: 'testNeverAnswers',
+      method: 'GET',
+      path: '/v1/test/slow',
+      entry: 'test/unit/handler-deadline.test.ts',
+      summary: 'Never answers (tests only)',
+      tag: 'Test',
+      auth: 'public',
+      table: 'none',
+      responses: { 200: { description: 'Never' } },
+    });
+    const handler = api(route, () => new Promise(() => {}));
+    const event: Parameters<typeof handler>[0] = {
+      version: '2.0',
+      routeKey: 'GET /v1/test/slow',
+      rawPath: '/v1/test/slow',
+      rawQueryString: '',
+      headers: { 'accept-language': 'vi' },
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: 'local',
+        apiId: 'local',
+        domainName: 'localhost',
+        domainPrefix: 'localhost',
+        http: {
+          method: 'GET',
+          path: '/v1/test/slow',
+          protocol: 'HTTP/1.1',
+          sourceIp: '127.0.0.1',
+          userAgent: 't',
+        },
+        requestId: 'r1',
+        routeKey: 'GET /v1/test/slow',
+        stage: '$default',
+        time: '02/Dec/2026:00:00:00 +0000',
+        timeEpoch: 0,
+      },
+    };
+    const context = { ...lambdaContext('testNeverAnswers'), getRemainingTimeInMillis: () => 50 };
+    const result = await handler(event, context);
+    expect(result.statusCode).toBe(503);
+    expect(result.headers['retry-after']).toBe('30');
+    const body = JSON.parse(String(result.body)) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('timed_out');
+    expect(body.error.message).toMatch(/quá thời gian/);
+  });
+});
