@@ -20,6 +20,7 @@ import { SERVICE_NAME } from '#adapters/service-name.js';
 import { TABLE_SCHEMA } from '#adapters/table.js';
 import { encryptionKeyOf } from './data-table.js';
 import { optOutHashKeyOf } from './opt-out-hash-key.js';
+import { isWriteAction, tableActionsFor } from './table-actions.js';
 import { nagEnvironment } from './nag.js';
 import type { FileAccess, RouteDef } from '#http/route.js';
 import type { FileBucket } from './file-bucket.js';
@@ -40,20 +41,6 @@ const retentionDaysOf = (scope: Construct): string => {
   return String(typeof days === 'number' ? days : DEFAULT_RETENTION_DAYS);
 };
 
-/** What reading the table takes (no Scan: no handler scans; streams are granted by their event source). */
-export const TABLE_READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-] as const;
-export const TABLE_WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-] as const;
 /** DynamoDB uses the table's key for the caller: reading decrypts, writing also encrypts. */
 const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
 const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'] as const;
@@ -153,7 +140,7 @@ export class HandlerFunction extends NodejsFunction {
     this.addToRolePolicy(
       new PolicyStatement({ sid: 'TableActions', actions: [...actions], resources: [table.tableArn] }),
     );
-    const writes = actions.some((action) => !TABLE_READ_ACTIONS.some((read) => read === action));
+    const writes = actions.some(isWriteAction);
     const key = encryptionKeyOf(table);
     if (key)
       this.addToRolePolicy(
@@ -175,7 +162,7 @@ export class HandlerFunction extends NodejsFunction {
     this.addToRolePolicy(
       new PolicyStatement({
         sid: writes ? 'TableReadWrite' : 'TableReadOnly',
-        actions: [...TABLE_READ_ACTIONS, ...(writes ? TABLE_WRITE_ACTIONS : [])],
+        actions: [...tableActionsFor(access)],
         resources: [
           table.tableArn,
           ...TABLE_SCHEMA.indexes.map((index) => `${table.tableArn}/index/${index.name}`),

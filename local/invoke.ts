@@ -41,6 +41,44 @@ process.env[CONCURRENCY_VARIABLE] ??= '64';
 const invocations = await InvokeStore.getInstanceAsync(true);
 if (!(await keepsInvocationsApart(invocations))) throw new SharedInvocationStateError();
 
+/** Which function an invocation runs, kept in its invocation context beside its request id. */
+const FUNCTION_NAME = Symbol('localFunctionName');
+
+/**
+ * The function whose invocation the caller runs in (what `invokeLocally` was given), `undefined` outside
+ * any: what the route-access test tags each DynamoDB call with (test/support/table-access.ts).
+ */
+export const invokedFunctionName = (): string | undefined => invocations.get<string>(FUNCTION_NAME);
+
+/**
+ * A streamed answer read within the invocation that made it, however late the reader comes (the local
+ * server writes it out after the handler returned): as in Lambda, where the chunks are joined before the
+ * invocation ends, what the stream's producer calls belongs to that invocation. The invocation is the
+ * caller's when this is called (a generator's body would only run at the first read, outside it).
+ */
+export const readWithinInvocation = <T>(stream: AsyncIterable<T>): AsyncIterable<T> => {
+  const context = invocations.getContext();
+  const within = <R>(step: () => Promise<R>): Promise<R> =>
+    context ? invocations.run(context, step) : step();
+  return (async function* () {
+    const iterator = stream[Symbol.asyncIterator]();
+    let done = false;
+    try {
+      for (;;) {
+        const next = await within(() => iterator.next());
+        if (next.done) {
+          done = true;
+          return;
+        }
+        yield next.value;
+      }
+    } finally {
+      // A reader that stops early (the client went away) ends the producer too, as `for await` would.
+      if (!done) await within(async () => iterator.return?.());
+    }
+  })();
+};
+
 /** A local invocation's deadline unless its function's own timeout is given (API Gateway waits 29 s). */
 export const DEFAULT_LOCAL_TIMEOUT_MS = 30_000;
 
@@ -111,7 +149,8 @@ export const invokeLocally = <Event, Result>(
   timeoutMs: number = DEFAULT_LOCAL_TIMEOUT_MS,
 ): Promise<Result> => {
   const requestId = randomUUID();
-  return invocations.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () =>
+  const context = { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId, [FUNCTION_NAME]: functionName };
+  return invocations.run(context, () =>
     timed(functionName, () => handler(event, lambdaContext(functionName, requestId, timeoutMs))),
   );
 };

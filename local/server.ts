@@ -22,7 +22,7 @@ import {
   serveConsole,
 } from './console.js';
 import { isLocalFilePath, LOCAL_MAX_UPLOAD_BYTES, serveLocalFile } from './files.js';
-import { invokeLocally, type LambdaHandler } from './invoke.js';
+import { invokeLocally, readWithinInvocation, type LambdaHandler } from './invoke.js';
 
 type Handler = LambdaHandler<ApiEvent, ApiResult>;
 
@@ -261,7 +261,10 @@ export const createLocalApi = ({ routes, jwtSecret, webConsole, filesDir }: Loca
       };
       const handler = await candidate.load();
       // This server writes a streamed answer out as it comes (report.csv); Lambda's would be joined.
-      const streaming: Handler = (apiEvent, context) => handler(apiEvent, streamsAnswers(context));
+      const streaming: Handler = async (apiEvent, context) => {
+        const result = await handler(apiEvent, streamsAnswers(context));
+        return isStreamed(result) ? { ...result, stream: readWithinInvocation(result.stream) } : result;
+      };
       await respond(response, await invokeLocally(candidate.route.id, streaming, event));
     } catch (error) {
       if (response.headersSent) {

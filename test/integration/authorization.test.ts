@@ -4,9 +4,13 @@ import { startLocalDispatcher } from '#local/dispatcher.js';
 import { apiClient, type TestApi } from '#support/api.js';
 import {
   CALLERS,
+  PROBE_IDS,
   authorizationOf,
   expectedFor,
   matrixMarkdown,
+  pathWith,
+  probePath,
+  requiredQuery,
   startApiWithSecret,
 } from '#support/authorization.js';
 import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
@@ -81,18 +85,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A path for the route with ids that exist nowhere: the answer past auth is a 4xx, and nothing changes. */
-const probePath = (path: string) =>
-  path
-    .replace('{campaignId}', '01ARZ3NDEKTSV4RRFFQ69G5FAV')
-    .replace('{audienceId}', '01ARZ3NDEKTSV4RRFFQ69G5FAV')
-    .replace('{partnerId}', 'nobody-here')
-    .replace('{templateId}', '01ARZ3NDEKTSV4RRFFQ69G5FAV')
-    .replace('{version}', '1')
-    .replace('{phone}', encodeURIComponent('+84981230000'))
-    .replace('{code}', 'zzzzzz')
-    .replace('{action}', 'submit');
-
 describe('the authorization matrix', () => {
   it('prints the matrix for the docs', () => {
     console.info(`\n${matrixMarkdown()}\n`);
@@ -132,15 +124,8 @@ const FULL_PHONE = /(?:\+?84|\b0)(?:3|5|7|8|9)\d{8}\b/;
 describe('planners and phone numbers', () => {
   const readable = () => allRoutes.filter((route) => route.method === 'GET' && route.auth === 'read');
   const pathFor = (path: string) =>
-    path
-      .replace('{campaignId}', campaignId)
-      .replace('{audienceId}', audienceId)
-      .replace('{templateId}', templateId)
-      .replace('{version}', '1')
-      .replace('{phone}', encodeURIComponent(OPTED_OUT)) +
-    (path === '/v1/metrics/summary'
-      ? `?from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}`
-      : '');
+    pathWith(path, { ...PROBE_IDS, campaignId, audienceId, templateId, phone: OPTED_OUT }) +
+    requiredQuery(path);
 
   it('never see a full phone in any answer they can read, after a send, a reply and an opt-out', async () => {
     const leaks: string[] = [];

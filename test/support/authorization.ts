@@ -55,6 +55,47 @@ export const matrixMarkdown = (routes: readonly RouteDef[] = allRoutes): string 
   return [header, rule, ...rows].join('\n');
 };
 
+/** What fills a route's path parameters: every `{name}` a route of the table has. */
+export interface PathIds {
+  campaignId: string;
+  audienceId: string;
+  partnerId: string;
+  templateId: string;
+  version: string;
+  phone: string;
+  code: string;
+  action: string;
+}
+
+/** Ids that exist nowhere: past auth, the answer is a 4xx and nothing changes. */
+export const PROBE_IDS: PathIds = {
+  campaignId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+  audienceId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+  partnerId: 'nobody-here',
+  templateId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+  version: '1',
+  phone: '+84981230000',
+  code: 'zzzzzz',
+  action: 'submit',
+};
+
+const isPathParameter = (name: string): name is keyof PathIds => Object.hasOwn(PROBE_IDS, name);
+
+/** The route's path with these ids, each percent-encoded (a phone's `+`); an unknown `{name}` stays. */
+export const pathWith = (path: string, ids: PathIds): string =>
+  path.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    isPathParameter(name) ? encodeURIComponent(ids[name]) : whole,
+  );
+
+/** A path for the route with ids that exist nowhere (PROBE_IDS). */
+export const probePath = (path: string): string => pathWith(path, PROBE_IDS);
+
+/** The query a GET route cannot answer 200 without (the summary's period: the day around now). */
+export const requiredQuery = (path: string): string =>
+  path === '/v1/metrics/summary'
+    ? `?from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}`
+    : '';
+
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** The `Authorization` header each caller sends (none for `no token`). */
