@@ -6,6 +6,7 @@ import { build, type Metafile } from 'esbuild';
 import { allRoutes } from '#api/routes.js';
 import { START_CAMPAIGN_ENTRY } from '../lib/campaign-scheduler.js';
 import { MATERIALIZE_ENTRY, SWEEP_ENTRY } from '../lib/dispatch.js';
+import { Charset } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BUNDLING, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../lib/handler-function.js';
 import { AGGREGATOR_ENTRY } from '../lib/metrics-aggregation.js';
 import { CONSUMER_ENTRY } from '../lib/partner-queue.js';
@@ -63,6 +64,7 @@ const bundle = (entry: string, outfile: string) =>
     target: BUNDLING.target,
     mainFields: BUNDLING.mainFields,
     minify: BUNDLING.minify,
+    charset: BUNDLING.charset === Charset.UTF8 ? 'utf8' : 'ascii',
     sourcemap: BUNDLING.sourceMap,
     banner: { js: BUNDLING.banner },
     external: RUNTIME_PROVIDED_MODULES,

@@ -6,6 +6,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
+  Charset,
   NodejsFunction,
   OutputFormat,
   type BundlingOptions,
@@ -54,6 +55,8 @@ export const BUNDLING = {
   mainFields: ['module', 'main'],
   sourceMap: true,
   minify: true,
+  // The message catalogue's Vietnamese as UTF-8, not `\u1EA1` escapes: 6 KB less in every API bundle.
+  charset: Charset.UTF8,
   // Bundled CommonJS dependencies call `require`, which an ES module does not have.
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
 } satisfies BundlingOptions;

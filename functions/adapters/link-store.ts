@@ -14,7 +14,7 @@ import {
 import { cached } from './cache.js';
 import { keys } from './table.js';
 import { batchCodec } from './table/batch.js';
-import { campaignCodec, clickCodec, linkPrefixCodec } from './table/records.js';
+import { campaignTextsCodec, clickCodec, linkPrefixCodec } from './table/links.js';
 
 /** 238,328 prefixes exist; a campaign that meets this many taken ones in a row is out of luck. */
 const MAX_PREFIX_ATTEMPTS = 64;
@@ -69,7 +69,7 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
         ExpressionAttributeNames: { '#message': 'message' },
       }),
     );
-    return Item ? campaignCodec.contentFromItem(Item) : undefined;
+    return Item ? campaignTextsCodec.contentFromItem(Item) : undefined;
   });
 
   return {

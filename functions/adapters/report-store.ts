@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Batch } from '#core/dispatch/batch.js';
 import type { SuppressedRecipient } from '#core/dispatch/materialize.js';
 import { SUPPRESSED_PER_CHUNK, type SuppressedChunk } from '#core/reports.js';
-import { TEST_SEQ_BASE } from '#core/dispatch/test-send.js';
+import { TEST_SEQ_BASE } from '#core/dispatch/batch.js';
 import { INDEX, keys } from './table.js';
 import { batchCodec, suppressedCodec } from './table/batch.js';
 import { clickCodec } from './table/records.js';

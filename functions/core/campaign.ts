@@ -5,6 +5,7 @@ import { canonicalLanguageTag, DEFAULT_LANGUAGE } from './content/languages.js';
 import { MAX_HOLDOUT_PERCENT, TREATMENT_IDS, splitProblem } from './content/assignment.js';
 import { splitOf, type Content } from './content/content.js';
 import { freeText, nameText } from './text.js';
+import { CampaignTextsView } from './campaign-texts.js';
 import { CARRIERS } from './carriers.js';
 import { CampaignFilters, CampaignFiltersView } from './audience-filters.js';
 import { DEFAULT_TIME_ZONE, OCCASION_IDS, parseHhMm } from './calendar.js';
@@ -351,18 +352,7 @@ export type CampaignEstimate = z.output<typeof CampaignEstimate>;
 export const ReviewedVersion = z
   .object({
     name: z.string(),
-    message: z.string(),
-    variants: z.record(z.string(), z.string()).optional(),
-    treatments: z
-      .array(
-        z.object({
-          id: z.enum(TREATMENT_IDS),
-          percent: z.int(),
-          message: z.string().optional(),
-          variants: z.record(z.string(), z.string()).optional(),
-        }),
-      )
-      .optional(),
+    ...CampaignTextsView,
     holdoutPercent: z.int().optional(),
     audienceIds: z.array(z.string()),
     filters: CampaignFiltersView.optional(),

@@ -1,3 +1,9 @@
+/**
+ * What an erased message's `to` becomes: the batch keeps its counts, the number is gone (subscriber-data.ts).
+ * Here, with no schema beside it, so the delivery reports compare with it without importing phone parsing.
+ */
+export const ERASED_PHONE = 'erased';
+
 const SHOWN_AT_START = '+84'.length + 2;
 const SHOWN_AT_END = 3;
 

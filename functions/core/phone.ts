@@ -1,7 +1,12 @@
-import { parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/max';
+import {
+  parsePhoneNumberFromString,
+  validatePhoneNumberLength,
+  type MetadataJson,
+} from 'libphonenumber-js/core';
 import { carrierOf } from './carrier-prefixes.js';
 import type { Carrier } from './carriers.js';
 import { messageFor, type MessageParams } from './messages.js';
+import { PHONE_METADATA } from './phone-metadata.js';
 
 /** Why a phone is refused: a code of the message catalogue (messages.ts). */
 export type PhoneRejectionCode =
@@ -40,17 +45,24 @@ const VIETNAMESE_MOBILE_E164 = /^\+84[35789]\d{8}$/;
  * it starts with a mobile range's first digit (3, 5, 7, 8 or 9) and the prefix checks below pass.
  * libphonenumber-js parses and classifies the number, but our prefix table wins: a number in a prefix we
  * know is accepted even where libphonenumber-js's metadata says it is invalid (see docs/carriers.md).
+ * The numbering data is libphonenumber-js's `max` metadata cut to what this reads (phone-metadata.ts).
  */
-export function normalizeVietnameseMobile(input: string): NormalizedPhone {
+export const normalizeVietnameseMobile = (input: string): NormalizedPhone =>
+  normalizeVietnameseMobileWith(PHONE_METADATA, input);
+
+/** The normaliser over any libphonenumber-js metadata: the tests hold the cut data to the full data. */
+export function normalizeVietnameseMobileWith(metadata: MetadataJson, input: string): NormalizedPhone {
   const compact = input.replace(SEPARATORS, '');
   if (SCIENTIFIC_NOTATION.test(input.trim())) return reject('scientific_notation');
   if (!DIGITS_WITH_OPTIONAL_PLUS.test(compact)) {
     return reject('invalid_characters');
   }
   const digits = WITHOUT_LEADING_ZERO.test(compact) ? `0${compact}` : compact;
-  const parsed = parsePhoneNumberFromString(digits, { defaultCountry: 'VN', extract: false });
+  const parsed = parsePhoneNumberFromString(digits, { defaultCountry: 'VN', extract: false }, metadata);
   if (!parsed?.isPossible()) {
-    return reject(validatePhoneNumberLength(compact, 'VN') === 'TOO_LONG' ? 'too_long' : 'too_short');
+    return reject(
+      validatePhoneNumberLength(compact, 'VN', metadata) === 'TOO_LONG' ? 'too_long' : 'too_short',
+    );
   }
   if (parsed.countryCallingCode !== '84') {
     return reject('not_vietnamese', { countryCode: parsed.countryCallingCode });

@@ -12,8 +12,7 @@ import type { Inbound } from './webhooks/inbound.js';
  * through an access pattern keyed by the phone (table.ts), never by reading the table.
  */
 
-/** What an erased message's `to` becomes: the batch keeps its counts, the number is gone. */
-export const ERASED_PHONE = 'erased';
+export { ERASED_PHONE } from './phone-mask.js';
 
 export const SubscriberParams = z.strictObject({
   phone: z.string().transform(decodedSegment).pipe(PhoneNumber),

@@ -1,5 +1,8 @@
 import * as z from 'zod';
 
+/** The language variant and A/B treatment of the campaign message a reply or a click follows (metrics). */
+export const StoredMessageTags = { lang: z.string().optional(), treatment: z.string().optional() };
+
 /** An item as the document client reads and writes it. */
 export type Item = Record<string, unknown>;
 

@@ -4,17 +4,19 @@ import { currentFilters } from '#core/audience-filters.js';
 import { AuditEntry } from '#core/audit.js';
 import { IMPORT_MEDIA_TYPES, type ImportUpload } from '#core/import-upload.js';
 import { CampaignView, LEGACY_CLICK_TRACKING, type Campaign } from '#core/campaign.js';
-import type { Content } from '#core/content/content.js';
 import { CARRIERS } from '#core/carriers.js';
-import type { CampaignClickRecord, ClickRecord, LinkClicks, PrefixOwner } from '#core/links.js';
-import { OPT_OUT_SOURCES, type OptOut } from '#core/opt-out.js';
+import { OPT_OUT_SOURCES, type OptOut } from '#core/opt-out-record.js';
 import { PartnerView, type Partner } from '#core/partner.js';
 import { SettingsView, type Settings } from '#core/settings.js';
 import type { Inbound } from '#core/webhooks/inbound.js';
 import type { SubscriberAuditEntry } from '#core/subscriber-data.js';
 import type { RecipientIndexItem } from '#core/webhooks/service.js';
 import { keyParts, keys, retentionTtl, TTL_ATTRIBUTE } from '#adapters/table.js';
-import { defined, entityCodec, parseItem, type Item } from './codec.js';
+import { defined, entityCodec, parseItem, StoredMessageTags, type Item } from './codec.js';
+import { campaignTextsCodec, clickCodec, linkPrefixCodec } from './links.js';
+
+// The short links' codecs are in links.ts, so that their Lambda imports none of the campaign world.
+export { clickCodec, linkPrefixCodec };
 
 /**
  * The codecs of the table's other entities (batches, progress and suppressed recipients are in batch.ts):
@@ -59,9 +61,6 @@ export const optOutCodec = {
   phoneOf: (item: Item): string => parseItem(OPT_OUT, z.object({ phone: z.string() }), item).phone,
   phoneOfListItem: (item: Item): string => parseItem(OPT_OUT, z.object({ listSk: z.string() }), item).listSk,
 } as const;
-
-/** The language variant and A/B treatment of the campaign message a reply or a click follows (metrics). */
-const StoredMessageTags = { lang: z.string().optional(), treatment: z.string().optional() };
 
 const INBOUND = 'Inbound';
 const StoredInbound = z.object({
@@ -108,8 +107,6 @@ const inTodaysProvinces = ({ filters, rejection, ...campaign }: Campaign): Campa
       : {}),
   };
 };
-/** What a reader projecting a campaign's texts (`message, variants, treatments`) gets. */
-const CampaignContentProjection = CampaignView.pick({ message: true, variants: true, treatments: true });
 
 /** Campaign: `CAMPAIGN#{id}` / `CAMPAIGN`, listed under `CAMPAIGNS` and `CAMPAIGN_STATUS#{status}`. */
 export const campaignCodec = {
@@ -125,7 +122,7 @@ export const campaignCodec = {
   fromItem: (item: Item): Campaign =>
     inTodaysProvinces(parseItem(CAMPAIGN, CampaignView, { clickTracking: LEGACY_CLICK_TRACKING, ...item })),
   /** A read projecting the campaign's texts only (short links find their target there). */
-  contentFromItem: (item: Item): Content => defined(parseItem(CAMPAIGN, CampaignContentProjection, item)),
+  contentFromItem: campaignTextsCodec.contentFromItem,
 } as const;
 
 const AUDIT = 'Audit';
@@ -270,110 +267,6 @@ export const schemaVersionCodec = {
   toItem: (version: number): Item => ({ ...keys.schemaVersion, entity: SCHEMA_VERSION, version }),
   fromItem: (item: Item): number =>
     parseItem(SCHEMA_VERSION, z.object({ version: z.number() }), item).version,
-} as const;
-
-const LINK_PREFIX = 'LinkPrefix';
-/** Short-link prefix reserved by a campaign: `LINKPREFIX#{prefix}` / `LINKPREFIX`. */
-export const linkPrefixCodec = {
-  entity: LINK_PREFIX,
-  key: keys.linkPrefix,
-  toItem: (prefix: string, campaignId: string): Item => ({
-    ...keys.linkPrefix(prefix),
-    entity: LINK_PREFIX,
-    campaignId,
-  }),
-  /** A read projecting `campaignId` and `aggregateCode` (the campaign's one code, when it has one). */
-  ownerOf: (item: Item): PrefixOwner =>
-    defined(
-      parseItem(
-        LINK_PREFIX,
-        z.object({ campaignId: z.string(), aggregateCode: z.string().optional() }),
-        item,
-      ),
-    ),
-} as const;
-
-const CLICK = 'Click';
-/** Stored with the short index name `i` of the batch message the link belongs to. */
-const StoredClick = z.object({
-  pk: z.string(),
-  campaignId: z.string(),
-  seq: z.number(),
-  i: z.number(),
-  carrier: z.string(),
-  province: z.string().optional(),
-  ...StoredMessageTags,
-  test: z.boolean().optional(),
-  clicks: z.number().default(0),
-  firstAt: z.string(),
-  lastAt: z.string(),
-});
-/** A campaign's aggregate link: its count and nothing about who clicked (links.ts). */
-const StoredCampaignClick = z.object({
-  pk: z.string(),
-  campaignId: z.string(),
-  aggregate: z.literal(true),
-  clicks: z.number().default(0),
-  firstAt: z.string(),
-  lastAt: z.string(),
-});
-/**
- * Clicks on one recipient's short link: `CLICK#{code}` / `CLICK`, listed under `CLICKS#{campaignId}` /
- * `{code}`. Written by one `UpdateExpression` per click (`ADD clicks`), so the codec gives its attributes.
- */
-export const clickCodec = {
-  entity: CLICK,
-  key: keys.click,
-  /**
-   * The attributes a click at `at` sets (besides `clicks`, `firstAt` and `lastAt`, which the update moves):
-   * the item expires RETENTION_DAYS after the last click.
-   */
-  attributesOf: (click: ClickRecord, at: Date): Item =>
-    defined({
-      [TTL_ATTRIBUTE]: retentionTtl(at),
-      entity: CLICK,
-      campaignId: click.campaignId,
-      seq: click.seq,
-      i: click.index,
-      carrier: click.carrier,
-      ...keys.clickList(click.campaignId, click.code),
-      province: click.province || undefined,
-      lang: click.lang || undefined,
-      treatment: click.treatment || undefined,
-      test: click.test || undefined,
-    }),
-  /** The same for a campaign's aggregate link: not listed, not per recipient, kept as aggregates are. */
-  campaignAttributesOf: (click: CampaignClickRecord): Item => ({
-    entity: CLICK,
-    campaignId: click.campaignId,
-    aggregate: true,
-  }),
-  fromItem: (item: Item): LinkClicks => {
-    if (item.aggregate === true) {
-      const { pk, ...click } = parseItem(CLICK, StoredCampaignClick, item);
-      return { ...click, code: keyParts.codeOfClickPk(pk) ?? '' };
-    }
-    const { pk, i, ...click } = parseItem(CLICK, StoredClick, item);
-    return defined({ ...click, code: keyParts.codeOfClickPk(pk) ?? '', index: i });
-  },
-  /** A read projecting `pk` and `clicks` (BatchGetItem by code). */
-  clicksByCode: (item: Item): [code: string, clicks: number] => {
-    const { pk, clicks } = parseItem(
-      CLICK,
-      z.object({ pk: z.string(), clicks: z.number().default(0) }),
-      item,
-    );
-    return [keyParts.codeOfClickPk(pk) ?? '', clicks];
-  },
-  /** A read of the `lists` index projecting `listSk` (the code) and `clicks`. */
-  clicksOfListItem: (item: Item): [code: string, clicks: number] => {
-    const { listSk, clicks } = parseItem(
-      CLICK,
-      z.object({ listSk: z.string(), clicks: z.number().default(0) }),
-      item,
-    );
-    return [listSk, clicks];
-  },
 } as const;
 
 const RECIPIENT_INDEX = 'RecipientIndex';

@@ -1,7 +1,7 @@
 import { linkDeps } from '#adapters/link-deps.js';
 import { followShortLink } from '#core/links.js';
 import { api, type ApiResponse } from '#http/api.js';
-import { reportRoutes as routes } from '#api/routes/reports.js';
+import { linkRoutes as routes } from '#api/routes/links.js';
 
 const deps = linkDeps();
 

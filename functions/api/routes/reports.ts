@@ -1,33 +1,13 @@
-import * as z from 'zod';
 import { ReportExportView } from '#core/report-export.js';
 import { MessageRowView, MessagesQuery } from '#core/reports.js';
-import { defineRoute } from '#http/route.js';
 import { ErrorBody } from '#http/schemas.js';
+import { linkRoutes } from './links.js';
 import { campaignNotFound, campaignParams } from './params.js';
 import { listRoute, readRoute, userRoute } from './shapes.js';
 
-/** Routes of this area (issue #6); see routes.ts. */
+/** Routes of this area (issue #6); see routes.ts. The short link is in links.ts: its Lambda imports only it. */
 export const reportRoutes = {
-  followShortLink: defineRoute({
-    id: 'followShortLink',
-    method: 'GET',
-    // Any text is taken here: a code that is not one of ours gets the 404 page, never a JSON error.
-    path: '/l/{code}',
-    entry: 'functions/api/links/follow.ts',
-    summary: 'A recipient’s short link: counts the click and redirects to the campaign’s URL',
-    tag: 'Links',
-    auth: 'public',
-    table: 'write',
-    params: z.strictObject({ code: z.string() }),
-    responses: {
-      200: {
-        description: 'A test send’s link: an HTML preview naming the target, not counted, no redirect',
-        contentType: 'text/html; charset=utf-8',
-      },
-      302: { description: 'Redirect to the campaign’s URL (`Location`)' },
-      404: { description: 'Unknown link: a small HTML page', contentType: 'text/html; charset=utf-8' },
-    },
-  }),
+  ...linkRoutes,
   listCampaignMessages: listRoute({
     id: 'listCampaignMessages',
     path: '/v1/campaigns/{campaignId}/messages',

@@ -3,7 +3,7 @@ import { DeliveryReportsAnswer, DeliveryReportsInput } from '#core/webhooks/deli
 import { InboundAnswer, InboundInput } from '#core/webhooks/inbound.js';
 import { defineRoute } from '#http/route.js';
 import { ErrorBody } from '#http/schemas.js';
-import { partnerParams } from './params.js';
+import { partnerParams } from './partner-params.js';
 
 /** What a partner's webhook may be answered (no JWT, so no 403). */
 const webhookErrors = {

@@ -2,6 +2,9 @@ import type { Carrier } from '#core/carriers.js';
 import type { Group } from '#core/content/assignment.js';
 
 /** A message's state inside its batch (contract §7: each recipient is in exactly one of these). */
+/** Test batches live beside the campaign's own, numbered from here so they never meet (test-send.ts). */
+export const TEST_SEQ_BASE = 900_000_000;
+
 export const MESSAGE_STATES = ['queued', 'pending', 'delivered', 'failed'] as const;
 export type MessageState = (typeof MESSAGE_STATES)[number];
 

@@ -14,12 +14,11 @@ import type { Carrier } from '#core/carriers.js';
 import { maskPhone, normalizeVietnameseMobile } from '#core/phone.js';
 import type { Actor } from '#core/roles.js';
 import { partnersFor } from '#core/routing.js';
-import { messageId, planBatches, type Batch } from './batch.js';
+import { messageId, planBatches, TEST_SEQ_BASE, type Batch } from './batch.js';
 import { contentOfCampaign } from './personalise.js';
 import type { BatchQueue, BatchStore } from './ports.js';
 
-/** Test batches live beside the campaign's own, numbered from here so they never meet. */
-export const TEST_SEQ_BASE = 900_000_000;
+export { TEST_SEQ_BASE } from './batch.js';
 export const MAX_TEST_PHONES = 5;
 /** Test sends one user may make of one campaign in a UTC clock hour (at most 5 phones each). */
 export const TEST_SENDS_PER_HOUR = 5;

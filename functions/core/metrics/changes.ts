@@ -1,7 +1,7 @@
 import { ownEntry, ownValue, setOwn } from '#core/records.js';
 import type { Batch } from '#core/dispatch/batch.js';
 import type { Progress } from '#core/dispatch/materialize.js';
-import { TEST_SEQ_BASE } from '#core/dispatch/test-send.js';
+import { TEST_SEQ_BASE } from '#core/dispatch/batch.js';
 import type { LinkClicks } from '#core/links.js';
 import type { Inbound } from '#core/webhooks/inbound.js';
 import {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { CARRIERS, type Carrier } from '#core/carriers.js';
-import { ERASED_PHONE } from '#core/subscriber-data.js';
+import { ERASED_PHONE } from '#core/phone-mask.js';
 import { parseMessageId, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
 import { failureReason, reasonKey } from '#core/metrics/failure-reasons.js';
 
