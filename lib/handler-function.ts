@@ -20,6 +20,7 @@ import { SERVICE_NAME } from '#adapters/service-name.js';
 import { TABLE_SCHEMA } from '#adapters/table.js';
 import { encryptionKeyOf } from './data-table.js';
 import { optOutHashKeyOf } from './opt-out-hash-key.js';
+import { partnerSecretsKeyOf } from './partner-secrets-key.js';
 import { nagEnvironment } from './nag.js';
 import type { RouteDef } from '#http/route.js';
 
@@ -197,6 +198,26 @@ export class HandlerFunction extends NodejsFunction {
     if (writes) {
       this.addEnvironment('RETENTION_DAYS', retentionDaysOf(this));
     }
+  }
+
+  /**
+   * Lets the handler seal (KMS Encrypt) or open (Decrypt) partners' signing secrets with the stack's key
+   * (`PARTNER_SECRETS_KEY_ARN`), and only under a `partnerId` encryption context, as the sealer sends.
+   */
+  bindPartnerSecrets(use: 'seal' | 'open'): void {
+    const key = partnerSecretsKeyOf(this);
+    this.addEnvironment('PARTNER_SECRETS_KEY_ARN', key.keyArn);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        sid: use === 'seal' ? 'SealPartnerSecrets' : 'OpenPartnerSecrets',
+        actions: [use === 'seal' ? 'kms:Encrypt' : 'kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['partnerId'] },
+          Null: { 'kms:EncryptionContext:partnerId': 'false' },
+        },
+      }),
+    );
   }
 
   /** Lets the handler publish to the bus, and to no other. */

@@ -9,7 +9,7 @@ import { migrationDeps, partnerDeps } from '#adapters/deps.js';
 import { logger } from '#adapters/logger.js';
 import { migrate } from '#core/province-migration.js';
 import { savePartner } from '#core/partner-service.js';
-import { PartnerInput, toView, type PartnerView } from '#core/partner.js';
+import { openPartner, PartnerInput, toView, type PartnerView } from '#core/partner.js';
 import { startLocalDispatcher } from './dispatcher.js';
 import { partnerInput, startCarrierSimulators, type CarrierSimulators } from './simulators/index.js';
 import { startLocalScheduler } from './scheduler.js';
@@ -137,7 +137,8 @@ const registerSimulators = async (apiUrl: string): Promise<CarrierSimulators> =>
       ? { ...PartnerInput.parse(pickInput(kept)), webhookUrl: simulator.url }
       : PartnerInput.parse(partnerInput(definition, simulator.url));
     await savePartner(deps, definition.id, input);
-    const saved = await deps.store.get(definition.id);
+    const stored = await deps.store.get(definition.id);
+    const saved = stored && (await openPartner(deps.sealer, stored));
     if (saved?.secrets[0]) simulators.setSecret(definition.id, saved.secrets[0].secret);
   }
   return simulators;

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readConfig } from './config.js';
 import { traced } from './tracer.js';
@@ -15,5 +16,10 @@ export const dynamoDocumentClient = (): DynamoDBDocumentClient =>
   (documentClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   }));
+
+let kms: KMSClient | undefined;
+
+/** KMS, for the partners' signing secrets (secret-sealer.ts); made at first use, so only its users make it. */
+export const kmsClient = (): KMSClient => (kms ??= traced(new KMSClient({})));
 
 export const tableName = (): string => readConfig().TABLE_NAME;

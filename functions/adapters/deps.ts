@@ -14,6 +14,7 @@ import { dynamoIdempotencyStore } from './idempotency-store.js';
 import { dynamoOptOutStore } from './opt-out-store.js';
 import { dynamoPartnerStore } from './partner-store.js';
 import { dynamoSchemaStore } from './schema-store.js';
+import { partnerSecretSealer } from './secret-sealer.js';
 import { dynamoSettingsStore } from './settings-store.js';
 import { dynamoTemplateStore } from './template-store.js';
 
@@ -30,6 +31,7 @@ export const partnerDeps = (config: Config = readConfig()): PartnerDeps => ({
   store: dynamoPartnerStore(dynamoDocumentClient(), config.TABLE_NAME),
   now: () => new Date(),
   newSecret: newSigningSecret,
+  sealer: partnerSecretSealer(config),
   webhookPolicy: webhookUrlPolicy(config),
 });
 
