@@ -109,13 +109,13 @@ let containerSealer: SecretSealer | undefined;
 
 /**
  * The sealer of partners' signing secrets, one per container (so its cache is shared): KMS with
- * PARTNER_SECRETS_KEY_ARN, or the local stand-in. Made at first use: a Lambda that never opens or seals a
- * secret needs neither the key nor the variable.
+ * PARTNER_SECRETS_KEY_ARN, or the local stand-in. Made at first use (the configuration read then, unless
+ * given): a Lambda that never opens or seals a secret needs neither the key nor the variable.
  */
-export const partnerSecretSealer = (config: Config = readConfig()): SecretSealer => {
+export const partnerSecretSealer = (config?: Config): SecretSealer => {
   const sealer = () => {
     if (containerSealer) return containerSealer;
-    const key = partnerSecretsKey(config);
+    const key = partnerSecretsKey(config ?? readConfig());
     containerSealer = openingCached(
       'kmsKeyId' in key ? kmsSecretSealer(kmsClient(), key.kmsKeyId) : localSecretSealer(key.localStandIn),
     );
