@@ -22,6 +22,7 @@ import { TABLE_SCHEMA } from '#adapters/table.js';
 import { encryptionKeyOf } from './data-table.js';
 import { optOutHashKeyOf } from './opt-out-hash-key.js';
 import { isWriteAction, tableActionsFor } from './table-actions.js';
+import { partnerSecretsKeyOf } from './partner-secrets-key.js';
 import { nagEnvironment } from './nag.js';
 import type { FileAccess, RouteDef } from '#http/route.js';
 import type { FileBucket } from './file-bucket.js';
@@ -220,6 +221,26 @@ export class HandlerFunction extends NodejsFunction {
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket)}.Arn>/${access.prefix}/*]`,
       reason: `Every object under ${access.prefix}/, one per export or upload, named at run time: that prefix of the files bucket and no other.`,
     });
+  }
+
+  /**
+   * Lets the handler seal (KMS Encrypt) or open (Decrypt) partners' signing secrets with the stack's key
+   * (`PARTNER_SECRETS_KEY_ARN`), and only under a `partnerId` encryption context, as the sealer sends.
+   */
+  bindPartnerSecrets(use: 'seal' | 'open'): void {
+    const key = partnerSecretsKeyOf(this);
+    this.addEnvironment('PARTNER_SECRETS_KEY_ARN', key.keyArn);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        sid: use === 'seal' ? 'SealPartnerSecrets' : 'OpenPartnerSecrets',
+        actions: [use === 'seal' ? 'kms:Encrypt' : 'kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['partnerId'] },
+          Null: { 'kms:EncryptionContext:partnerId': 'false' },
+        },
+      }),
+    );
   }
 
   /** Lets the handler publish to the bus, and to no other. */

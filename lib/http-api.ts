@@ -141,6 +141,8 @@ export class HttpApi extends Construct {
       if (route.uses?.includes('scheduler')) handler.bindScheduler(props.scheduleTarget);
       if (route.uses?.includes('batchTopic')) handler.bindBatchTopic(props.batchTopic);
       if (route.files) handler.bindFiles(props.files, route.files);
+      if (route.uses?.includes('sealSecrets')) handler.bindPartnerSecrets('seal');
+      if (route.uses?.includes('openSecrets')) handler.bindPartnerSecrets('open');
 
       const routeKey = HttpRouteKey.with(route.path, HttpMethod[route.method]);
       const httpRoute = new HttpRoute(this, `${route.id}Route`, {

@@ -99,6 +99,8 @@ export class PartnerQueue extends Construct {
     this.consumer.bindEvents(props.bus);
     // Partners of kind `sns` are Amazon SNS SMS straight to the phones.
     this.consumer.grantSmsPublish();
+    // Each hand-over is signed with the partner's secret, opened from its sealed form.
+    this.consumer.bindPartnerSecrets('open');
     this.consumer.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: CONSUMER_BATCH_SIZE,

@@ -7,9 +7,9 @@ import { issueToken, loadOrCreateSecret } from './auth.js';
 import { LOCAL_AWS_ENV, ensureTable, startDynamoLocal, type RunningDynamo } from './dynamodb.js';
 import { migrationDeps, partnerDeps } from '#adapters/deps.js';
 import { logger } from '#adapters/logger.js';
-import { migrate } from '#core/province-migration.js';
+import { migrate } from '#core/migration.js';
 import { savePartner } from '#core/partner-service.js';
-import { PartnerInput, toView, type PartnerView } from '#core/partner.js';
+import { openPartner, PartnerInput, toView, type PartnerView } from '#core/partner.js';
 import { startLocalDispatcher } from './dispatcher.js';
 import { partnerInput, startCarrierSimulators, type CarrierSimulators } from './simulators/index.js';
 import { startLocalScheduler } from './scheduler.js';
@@ -68,7 +68,7 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
   client.destroy();
   // An old data directory is brought up to date once; afterwards this is one read of the version item.
   const migration = await migrate(migrationDeps(options.tableName));
-  if (migration.audiences !== undefined) logger.info('Data migrated', { ...migration });
+  if (migration.steps) logger.info('Data migrated', { ...migration });
 
   const jwtSecret = loadOrCreateSecret(options.dataDir);
   const server = createLocalApi({
@@ -139,7 +139,8 @@ const registerSimulators = async (apiUrl: string): Promise<CarrierSimulators> =>
       ? { ...PartnerInput.parse(pickInput(kept)), webhookUrl: simulator.url }
       : PartnerInput.parse(partnerInput(definition, simulator.url));
     await savePartner(deps, definition.id, input);
-    const saved = await deps.store.get(definition.id);
+    const stored = await deps.store.get(definition.id);
+    const saved = stored && (await openPartner(deps.sealer, stored));
     if (saved?.secrets[0]) simulators.setSecret(definition.id, saved.secrets[0].secret);
   }
   return simulators;

@@ -123,7 +123,7 @@ const { toItem, fromItem } = audienceCodec;
 export const dynamoAudienceStore = (
   client: DynamoDBDocumentClient,
   table: string,
-): AudienceStore & Pick<MigrationStore, 'rewriteMembers'> => {
+): AudienceStore & Pick<MigrationStore, 'rewriteMembers' | 'reindexMembers'> => {
   const batchWrite = (requests: readonly WriteRequest[]) =>
     batchWriteAll(client, table, requests, PARALLEL_BATCHES);
 
@@ -278,6 +278,27 @@ export const dynamoAudienceStore = (
             'nothing of it was kept: retry',
         );
       }
+    },
+
+    async reindexMembers(audienceId) {
+      // Every chunk's text by import, at its seq (the sk's last part), as the import wrote them.
+      const imports = new Map<string, string[]>();
+      for await (const item of chunkItems(audienceId)) {
+        // `CHUNK#{importId}#{seq}`: chunks of old imports may not hold `importId` as an attribute.
+        const [, importId = '', seq = ''] = String(item.sk).split('#');
+        const texts = imports.get(importId) ?? [];
+        texts[Number(seq)] = audienceChunkCodec.membersOf(item);
+        imports.set(importId, texts);
+      }
+      // The whole index of each import, as the import writes it: writing it again changes nothing.
+      await batchWrite(
+        [...imports].flatMap(([importId, texts]) =>
+          [...memberBuckets(texts)].map(([bucket, entries]) => ({
+            PutRequest: { Item: memberIndexCodec.toItem(bucket, audienceId, importId, entries) },
+          })),
+        ),
+      );
+      return imports.size;
     },
 
     async rewriteMembers(audienceId, rewrite) {

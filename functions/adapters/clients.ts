@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { readConfig } from './config.js';
@@ -25,5 +26,10 @@ let s3: S3Client | undefined;
  */
 export const s3Client = (): S3Client =>
   (s3 ??= traced(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' })));
+
+let kms: KMSClient | undefined;
+
+/** KMS, for the partners' signing secrets (secret-sealer.ts); made at first use, so only its users make it. */
+export const kmsClient = (): KMSClient => (kms ??= traced(new KMSClient({})));
 
 export const tableName = (): string => readConfig().TABLE_NAME;

@@ -85,6 +85,11 @@ export const ConfigSchema = z.object({
       'HMAC key of erased numbers’ opt-outs (docs/personal-data.md). Required in AWS; the local runtime ' +
         'and the tests use a fixed stand-in when unset.',
     ),
+  PARTNER_SECRETS_KEY_ARN: awsResource(
+    'KMS key that seals partners’ signing secrets in the table (docs/partners.md); set where a Lambda ' +
+      'creates or rotates partners, signs hand-overs or verifies webhooks. Locally a fixed AES-256-GCM ' +
+      'stand-in.',
+  ),
   POWERTOOLS_SERVICE_NAME: z
     .string()
     .min(1)
@@ -130,6 +135,18 @@ export const optOutHashKey = (config: Config = readConfig()): string => {
   if (config.OPT_OUT_HASH_KEY) return config.OPT_OUT_HASH_KEY;
   if (config.LOCAL_RUNTIME) return LOCAL_STAND_IN_HASH_KEY;
   throw new ConfigError('OPT_OUT_HASH_KEY is not set');
+};
+
+/** Locally only: never a secret, so the local runtime needs no key to keep partners' secrets sealed. */
+const LOCAL_STAND_IN_SECRETS_KEY = 'local-stand-in-partner-secrets-key-not-a-secret';
+
+/** How partners' signing secrets are sealed: KMS with the key in AWS, a stand-in key under the local runtime. */
+export const partnerSecretsKey = (
+  config: Config = readConfig(),
+): { kmsKeyId: string } | { localStandIn: string } => {
+  if (config.PARTNER_SECRETS_KEY_ARN) return { kmsKeyId: config.PARTNER_SECRETS_KEY_ARN };
+  if (config.LOCAL_RUNTIME) return { localStandIn: LOCAL_STAND_IN_SECRETS_KEY };
+  throw new ConfigError('PARTNER_SECRETS_KEY_ARN is not set');
 };
 
 /** A variable only some Lambdas need (the AWS resource they use), read when they first use it. */

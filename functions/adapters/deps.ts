@@ -5,7 +5,7 @@ import type { IdempotencyStore } from '#core/idempotency.js';
 import type { ImportUploadDeps } from '#core/import-upload.js';
 import type { OptOutDeps } from '#core/opt-out-service.js';
 import type { PartnerDeps } from '#core/partner-service.js';
-import type { MigrationDeps } from '#core/province-migration.js';
+import type { MigrationDeps } from '#core/migration.js';
 import type { SettingsStore } from '#core/settings.js';
 import type { TemplateDeps } from '#core/template-service.js';
 import { dynamoAudienceStore } from './audience-store.js';
@@ -14,9 +14,11 @@ import { readConfig, webhookUrlPolicy, type Config } from './config.js';
 import { fileStore } from './file-deps.js';
 import { dynamoIdempotencyStore } from './idempotency-store.js';
 import { dynamoImportUploadStore } from './import-upload-store.js';
+import { dynamoIndexBackfill } from './index-backfill.js';
 import { dynamoOptOutStore } from './opt-out-store.js';
 import { dynamoPartnerStore } from './partner-store.js';
 import { dynamoSchemaStore } from './schema-store.js';
+import { partnerSecretSealer } from './secret-sealer.js';
 import { dynamoSettingsStore } from './settings-store.js';
 import { dynamoTemplateStore } from './template-store.js';
 
@@ -33,6 +35,7 @@ export const partnerDeps = (config: Config = readConfig()): PartnerDeps => ({
   store: dynamoPartnerStore(dynamoDocumentClient(), config.TABLE_NAME),
   now: () => new Date(),
   newSecret: newSigningSecret,
+  sealer: partnerSecretSealer(config),
   webhookPolicy: webhookUrlPolicy(config),
 });
 
@@ -54,14 +57,27 @@ export const importUploadDeps = (config: Config = readConfig()): ImportUploadDep
   newId: () => newUlid(),
 });
 
-/** The data migrations' store: audiences under their import lease, and the schema version item. */
-export const migrationDeps = (tableName: string = readConfig().TABLE_NAME): MigrationDeps => ({
+/**
+ * The data migrations' stores (core/migration.ts): audiences under their import lease, the schema version
+ * item, the partners and their sealer, and the index backfill's scan.
+ */
+export const migrationDeps = (
+  tableName: string = readConfig().TABLE_NAME,
+  progress?: MigrationDeps['progress'],
+): MigrationDeps => ({
   store: {
     ...dynamoAudienceStore(dynamoDocumentClient(), tableName),
     ...dynamoSchemaStore(dynamoDocumentClient(), tableName),
   },
+  partners: {
+    store: dynamoPartnerStore(dynamoDocumentClient(), tableName),
+    // The configuration is read when a secret is first sealed: a table already sealed needs no key.
+    sealer: partnerSecretSealer(),
+  },
+  indexes: dynamoIndexBackfill(dynamoDocumentClient(), tableName),
   now: () => new Date(),
   newId: () => newUlid(),
+  ...(progress ? { progress } : {}),
 });
 
 export const optOutDeps = (config: Config = readConfig()): OptOutDeps => ({

@@ -7,7 +7,7 @@ import type { DispatchDeps } from '#core/dispatch/dispatcher.js';
 import type { MaterializeDeps, ProgressStore } from '#core/dispatch/materialize.js';
 import { MATERIALIZE_LEASE_MS } from '#core/dispatch/materialize-lease.js';
 import type { BatchStore } from '#core/dispatch/ports.js';
-import type { Partner } from '#core/partner.js';
+import { openPartner, type Partner } from '#core/partner.js';
 import type { SettingsStore } from '#core/settings.js';
 import { LINK_PLACEHOLDER, shortLinkLength } from '#core/sms-encoding.js';
 import { dynamoBatchStore, dynamoRateLimiter } from './batch-store.js';
@@ -25,6 +25,7 @@ import { dynamoPortedNumbers } from './ported-store.js';
 import { dynamoProgressStore } from './progress-store.js';
 import { dynamoRecipientIndex } from './recipient-index.js';
 import { dynamoReportStore } from './report-store.js';
+import { partnerSecretSealer } from './secret-sealer.js';
 import { dynamoSettingsStore } from './settings-store.js';
 import { webhookTransport } from './webhook-transport.js';
 
@@ -46,6 +47,7 @@ export const sendingDeps = (config: Config = readConfig()): SendingDeps => {
   const progress = dynamoProgressStore(client, table);
   const settings = dynamoSettingsStore(client, table);
   const partners = dynamoPartnerStore(client, table);
+  const sealer = partnerSecretSealer(config);
   const ported = dynamoPortedNumbers(client, table);
   const recipientIndex = dynamoRecipientIndex(client, table);
   const reports = dynamoReportStore(client, table);
@@ -66,7 +68,11 @@ export const sendingDeps = (config: Config = readConfig()): SendingDeps => {
       limiter: dynamoRateLimiter(client, table, config.PACING_MARGIN_MS),
       queue,
       transportFor: (partner) => (partner.kind === 'sns' ? snsSmsTransport(snsClient()) : webhook),
-      partner: cached<Partner | undefined>(2000, (id) => partners.get(id)),
+      // Opened to sign the hand-over: only the consumer asks, and the sealer remembers what it opened.
+      partner: cached<Partner | undefined>(2000, async (id) => {
+        const stored = await partners.get(id);
+        return stored && openPartner(sealer, stored);
+      }),
       campaign: cached<Campaign | undefined>(500, (id) => campaigns.campaigns.get(id)),
       // The batch store counted the batch as it settled it; completion follows here, or in the next sweep.
       onSettled: async ({ test, campaignId }) => {

@@ -4,7 +4,8 @@ import type { SuppressedRecipient } from '#core/dispatch/materialize.js';
 import { SUPPRESSED_PER_CHUNK, type SuppressedChunk } from '#core/reports.js';
 import { TEST_SEQ_BASE } from '#core/dispatch/batch.js';
 import { INDEX, keys } from './table.js';
-import { batchCodec, suppressedCodec } from './table/batch.js';
+import { suppressedIndexEntries } from '#core/subscriber-data.js';
+import { batchCodec, suppressedCodec, suppressedIndexCodec } from './table/batch.js';
 import { clickCodec } from './table/records.js';
 import { queryPages } from './cursor.js';
 import { batchGetAll, batchWriteAll } from './dynamo-batch.js';
@@ -17,7 +18,8 @@ export interface ReportStore {
   batchesFrom(campaignId: string, fromSeq: number, pageSize?: number): AsyncIterable<Batch[]>;
   /**
    * Records a campaign's suppressed recipients, `SUPPRESSED_PER_CHUNK` an item, each item saying how many
-   * there are, so chunks left over by an earlier, longer run are recognised and skipped.
+   * there are, so chunks left over by an earlier, longer run are recognised and skipped; and their
+   * suppressed index (by phone, for an erasure).
    */
   putSuppressed(campaignId: string, recipients: readonly SuppressedRecipient[], at: string): Promise<void>;
   /** A campaign's suppressed recipients from chunk `fromChunk` on, one item a page. */
@@ -56,6 +58,14 @@ export const dynamoReportStore = (client: DynamoDBDocumentClient, table: string)
         }),
       },
     }));
+    // The index first: a crash between the two leaves it pointing at chunks not written yet, which an
+    // erasure reads as nothing; chunks without their index would hold a phone no erasure finds.
+    const index = suppressedIndexEntries(recipients, SUPPRESSED_PER_CHUNK).map((entry) => ({
+      PutRequest: {
+        Item: suppressedIndexCodec.toItem(entry.bucket, campaignId, entry.firstChunk, entry.entries, at),
+      },
+    }));
+    if (index.length) await batchWriteAll(client, table, index);
     if (items.length) await batchWriteAll(client, table, items);
   },
 

@@ -14,6 +14,7 @@ import {
   type Membership,
   type MessageRecord,
   type PersonalDataStore,
+  type SuppressedRecord,
 } from '#core/subscriber-data.js';
 import { bucketOf } from '#core/webhooks/recipients.js';
 import type { Inbound } from '#core/webhooks/inbound.js';
@@ -24,7 +25,7 @@ import { queryPages } from './cursor.js';
 import { conditionFailed } from './dynamo-batch.js';
 import { dynamoOptOutStore, type PhoneHasher } from './opt-out-store.js';
 import { INDEX, keys } from './table.js';
-import { batchCodec } from './table/batch.js';
+import { batchCodec, suppressedCodec, suppressedIndexCodec } from './table/batch.js';
 import {
   audienceChunkCodec,
   clickCodec,
@@ -48,8 +49,8 @@ interface Holding {
 }
 
 /**
- * Every item that holds a phone, found through the phone's keys (table.ts): the member index and the
- * recipient index of its last two digits (one Query each), its inbound messages (index `byStatus`), its
+ * Every item that holds a phone, found through the phone's keys (table.ts): the member, recipient and
+ * suppressed indexes of its last two digits (one Query each), its inbound messages (index `byStatus`), its
  * ported-number and opt-out items (by key). Never a Scan.
  */
 export const dynamoPersonalDataStore = (
@@ -93,6 +94,12 @@ export const dynamoPersonalDataStore = (
     (await holdings(keys.recipientIndexPk(bucketOf(phone)), phone)).map((h) => ({
       ...h,
       campaignId: String(h.item.campaignId),
+    }));
+
+  const suppressedHoldings = async (phone: string) =>
+    (await holdings(keys.suppressedIndexPk(bucketOf(phone)), phone)).map((h) => ({
+      ...h,
+      campaignId: suppressedIndexCodec.fromItem(h.item).campaignId,
     }));
 
   const readItem = async (key: Key) => {
@@ -160,6 +167,49 @@ export const dynamoPersonalDataStore = (
       }
     }
     return found;
+  };
+
+  const suppressions = async (phone: string): Promise<SuppressedRecord[]> => {
+    const found: SuppressedRecord[] = [];
+    for (const holding of await suppressedHoldings(phone))
+      for (const chunk of holding.seqs) {
+        const item = await readItem(suppressedCodec.key(holding.campaignId, chunk));
+        const stored = item && suppressedCodec.fromItem(item);
+        for (const r of stored?.recipients.filter((recipient) => recipient.to === phone) ?? [])
+          found.push({ campaignId: holding.campaignId, reason: r.reason, at: stored?.at ?? '' });
+      }
+    return found;
+  };
+
+  /**
+   * The phone's entries in one suppressed chunk replaced by the erased marker (reason, carrier and
+   * province stay, so the report adds up), unless a new run of the materialiser rewrote the chunk meanwhile.
+   */
+  const eraseFromSuppressed = async (campaignId: string, chunk: number, phone: string): Promise<number> => {
+    for (let attempt = 1; ; attempt++) {
+      const item = await readItem(suppressedCodec.key(campaignId, chunk));
+      if (!item) return 0;
+      const stored = suppressedCodec.fromItem(item);
+      const hits = stored.recipients.filter((r) => r.to === phone).length;
+      if (!hits) return 0;
+      const erased = stored.recipients.map((r) => (r.to === phone ? { ...r, to: ERASED_PHONE } : r));
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: suppressedCodec.key(campaignId, chunk),
+            UpdateExpression: 'SET recipients = :erased',
+            ConditionExpression: '#at = :at AND chunks = :chunks',
+            ExpressionAttributeNames: { '#at': 'at' },
+            ExpressionAttributeValues: { ':erased': erased, ':at': stored.at, ':chunks': stored.chunks },
+          }),
+        );
+        return hits;
+      } catch (error) {
+        if (conditionFailed(error) && attempt < 8) continue;
+        throw error;
+      }
+    }
   };
 
   /** The audience's members without `phone`: each chunk rewritten, the counters moved under a lease. */
@@ -237,9 +287,10 @@ export const dynamoPersonalDataStore = (
 
   return {
     async collect(phone) {
-      const [audienceList, messageList, inbound, optOut, portedItem] = await Promise.all([
+      const [audienceList, messageList, suppressed, inbound, optOut, portedItem] = await Promise.all([
         memberships(phone),
         messages(phone),
+        suppressions(phone),
         inboundItems(phone),
         optOuts.find(phone),
         readItem(portedCodec.key(phone)),
@@ -249,6 +300,7 @@ export const dynamoPersonalDataStore = (
         phone,
         audiences: audienceList,
         messages: messageList,
+        suppressed,
         inbound: inbound.map((item): Inbound => inboundCodec.fromItem(item)),
         ...(optOut ? { optOut } : {}),
         ...(ported
@@ -267,6 +319,13 @@ export const dynamoPersonalDataStore = (
       let messageCount = 0;
       for (const holding of await recipientHoldings(phone)) {
         for (const seq of holding.seqs) messageCount += await eraseFromBatch(holding.campaignId, seq, phone);
+        await setEntries(holding.key, holding.kept);
+      }
+
+      let suppressedCount = 0;
+      for (const holding of await suppressedHoldings(phone)) {
+        for (const chunk of holding.seqs)
+          suppressedCount += await eraseFromSuppressed(holding.campaignId, chunk, phone);
         await setEntries(holding.key, holding.kept);
       }
 
@@ -306,6 +365,7 @@ export const dynamoPersonalDataStore = (
         messages: messageCount,
         inbound: inbound.length,
         ported: ported ? 1 : 0,
+        suppressed: suppressedCount,
         optOutKept,
       };
     },

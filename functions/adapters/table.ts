@@ -47,6 +47,8 @@ import { readRetentionConfig } from './config.js';
  * | Audiences holding a phone (erasure, export) | query pk = MEMBERS#{last 2 digits}: O(imports), never the members |
  * | Inbound messages from a phone (erasure, export) | query index `byStatus`, statusPk = INBOUND_FROM#{E.164 phone} |
  * | Batches holding a phone (erasure, export) | query pk = RECIPIENTS#{last 2 digits}, every item within retention |
+ * | Suppressed index: where a campaign suppressed a phone, by last 2 digits | SUPPRESSEDIDX#{last 2 digits} | {campaignId}#{first chunk 6} | — (entries `phone:chunk`, ttl RETENTION_DAYS) |
+ * | Suppressed chunks holding a phone (erasure, export) | query pk = SUPPRESSEDIDX#{last 2 digits}      |
  * | Opt-out of an erased phone         | OPTOUT#hmac:{HMAC-SHA256 hex} | OPTOUT      | OPTOUTS / hmac:{hex}             |
  * | Subscriber data audit (export, erasure) | SUBSCRIBERAUDIT     | {at}#{id}             | — (phone masked)                 |
  * | Short-link prefix of a campaign      | LINKPREFIX#{3-char prefix} | LINKPREFIX        | —                                |
@@ -218,6 +220,11 @@ export const keys = {
     sk: `${materializedAt}#${campaignId}#${String(firstSeq).padStart(9, '0')}`,
   }),
   recipientIndexPk: (bucket: string) => `RECIPIENTS#${bucket}`,
+  suppressedIndex: (bucket: string, campaignId: string, firstChunk: number) => ({
+    pk: `SUPPRESSEDIDX#${bucket}`,
+    sk: `${campaignId}#${String(firstChunk).padStart(6, '0')}`,
+  }),
+  suppressedIndexPk: (bucket: string) => `SUPPRESSEDIDX#${bucket}`,
   memberIndex: (bucket: string, audienceId: string, importId: string) => ({
     pk: `MEMBERS#${bucket}`,
     sk: `${audienceId}#${importId}`,

@@ -1,4 +1,4 @@
-import { PartnerId } from '#core/partner.js';
+import { openPartner, PartnerId } from '#core/partner.js';
 import { verifyPartnerSignature, type SignedRequest } from '#core/webhooks/signature.js';
 import type { WebhookDeps } from '#core/webhooks/service.js';
 import { dynamoReportBatchStore } from './batch-store.js';
@@ -11,6 +11,7 @@ import { dynamoOptOutStore } from './opt-out-store.js';
 import { dynamoPartnerStore } from './partner-store.js';
 import { dynamoPortedNumbers } from './ported-store.js';
 import { dynamoRecipientIndex } from './recipient-index.js';
+import { partnerSecretSealer } from './secret-sealer.js';
 import { dynamoWebhookReceipts } from './webhook-receipts.js';
 
 /**
@@ -38,14 +39,17 @@ export const webhookDeps = (config: Config = readConfig()): WebhookDeps => {
 
 /**
  * The `verify` step of a partner webhook route: the Standard Webhooks signature against the partner's
- * active secrets, before the body is looked at. Read per request (no cache), so a rotation counts at once.
+ * active secrets, before the body is looked at. The item is read per request (no cache), so a rotation counts
+ * at once; what its sealed secrets open to is remembered (secret-sealer.ts), so KMS is not asked each time.
  */
 export const partnerSignatureCheck = (config: Config = readConfig()) => {
   const partners = dynamoPartnerStore(dynamoDocumentClient(), config.TABLE_NAME);
+  const sealer = partnerSecretSealer(config);
   const observe = observeWebhook(config.LOCAL_RUNTIME);
   return async ({ pathParameters, headers, rawBody }: SignedRequest): Promise<void> => {
     const id = PartnerId.safeParse(pathParameters.partnerId);
-    const partner = id.success ? await partners.get(id.data) : undefined;
+    const stored = id.success ? await partners.get(id.data) : undefined;
+    const partner = stored && (await openPartner(sealer, stored));
     try {
       verifyPartnerSignature(partner, rawBody, headers, new Date());
     } catch (error) {

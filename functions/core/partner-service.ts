@@ -1,20 +1,31 @@
 import { detail, NotFoundError, ValidationError } from './errors.js';
 import type { Page, PageRequest } from './page.js';
 import { webhookUrlProblem, type WebhookUrlPolicy } from './partner-webhook-url.js';
-import { rotateSecrets, toView, type Partner, type PartnerInput, type PartnerView } from './partner.js';
+import {
+  rotateSecrets,
+  sealContext,
+  sealSecrets,
+  toView,
+  type PartnerInput,
+  type PartnerView,
+  type StoredPartner,
+} from './partner.js';
+import type { SecretSealer } from './ports.js';
 
 /** The storage a partner use case needs; DynamoDB implements it in adapters/partner-store.ts. */
 export interface PartnerStore {
-  get(id: string): Promise<Partner | undefined>;
+  get(id: string): Promise<StoredPartner | undefined>;
   /** Writes the partner; `expectedUpdatedAt` guards against a lost update (undefined = must not exist yet). */
-  put(partner: Partner, expectedUpdatedAt: string | undefined): Promise<void>;
-  list(page: PageRequest): Promise<Page<Partner>>;
+  put(partner: StoredPartner, expectedUpdatedAt: string | undefined): Promise<void>;
+  list(page: PageRequest): Promise<Page<StoredPartner>>;
 }
 
 export interface PartnerDeps {
   store: PartnerStore;
   now: () => Date;
   newSecret: () => string;
+  /** Seals a secret before it is stored: the table never holds one in clear. */
+  sealer: SecretSealer;
   /** Which webhook URLs may be saved (SSRF guard; loopback only for the local runtime and tests). */
   webhookPolicy: WebhookUrlPolicy;
 }
@@ -36,18 +47,20 @@ export const savePartner = async (
   const now = deps.now().toISOString();
   const existing = await deps.store.get(id);
   if (existing) {
-    const updated: Partner = { ...existing, ...input, id, updatedAt: now };
+    // An item from before secrets were sealed is sealed now; a sealed one costs no call.
+    const secrets = await sealSecrets(deps.sealer, id, existing.secrets);
+    const updated: StoredPartner = { ...existing, ...input, id, updatedAt: now, secrets };
     await deps.store.put(updated, existing.updatedAt);
     return { created: false, partner: toView(updated) };
   }
   const signingSecret = deps.newSecret();
-  const partner: Partner = {
+  const partner: StoredPartner = {
     ...input,
     id,
     createdAt: now,
     updatedAt: now,
     secretRotatedAt: now,
-    secrets: [{ secret: signingSecret }],
+    secrets: [{ sealed: await deps.sealer.seal(signingSecret, sealContext(id)) }],
   };
   await deps.store.put(partner, undefined);
   return { created: true, partner: { ...toView(partner), signingSecret } };
@@ -75,12 +88,38 @@ export const rotatePartnerSecret = async (
   if (!partner) throw new NotFoundError(`Partner ${id}`);
   const now = deps.now();
   const signingSecret = deps.newSecret();
-  const rotated: Partner = {
+  const fresh = { sealed: await deps.sealer.seal(signingSecret, sealContext(id)) };
+  const rotated: StoredPartner = {
     ...partner,
-    secrets: rotateSecrets(partner.secrets, signingSecret, now),
+    secrets: rotateSecrets(await sealSecrets(deps.sealer, id, partner.secrets), fresh, now),
     secretRotatedAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
   await deps.store.put(rotated, partner.updatedAt);
   return { signingSecret };
+};
+
+/**
+ * A migration step (docs/partners.md): seals the secrets that partners written before sealing hold in clear,
+ * page by page; a partner already sealed is not written. Idempotent, so a run that stopped is run again.
+ */
+export const sealStoredSecrets = async (
+  deps: Pick<PartnerDeps, 'store' | 'sealer'>,
+): Promise<{ partners: number; partnersSealed: number }> => {
+  let partners = 0;
+  let partnersSealed = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.list({ limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const partner of page.items) {
+      partners++;
+      if (partner.secrets.every((s) => 'sealed' in s)) continue;
+      const secrets = await sealSecrets(deps.sealer, partner.id, partner.secrets);
+      // Same updatedAt: the partner did not change; a concurrent write that read it in clear seals it too.
+      await deps.store.put({ ...partner, secrets }, partner.updatedAt);
+      partnersSealed++;
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return { partners, partnersSealed };
 };

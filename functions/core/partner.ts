@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { schemaMessage } from './messages.js';
 import { nameText } from './text.js';
 import { CARRIERS } from './carriers.js';
+import type { SecretSealer } from './ports.js';
 
 /** A price per segment has at most 4 decimals. */
 const PRICE_DECIMALS = 10_000;
@@ -85,9 +86,62 @@ export const activeSecrets = (partner: Pick<Partner, 'secrets'>, now: Date): str
     .filter((s) => !s.validUntil || Date.parse(s.validUntil) > now.getTime())
     .map((s) => s.secret);
 
+/** A signing secret as the table holds it: sealed (ports.ts `SecretSealer`), never the secret itself. */
+export interface SealedSecret {
+  sealed: string;
+  validUntil?: string;
+}
+
+/**
+ * What an item holds: sealed secrets; a `SigningSecret` in clear only in an item written before secrets were
+ * sealed, which its next write (an update, a rotation) or the migration seals.
+ */
+export type StoredSecret = SealedSecret | SigningSecret;
+
+/** A partner as stored: its secrets sealed. `openPartner` makes the `Partner` that signs and verifies. */
+export interface StoredPartner extends PartnerView {
+  secrets: StoredSecret[];
+}
+
+/** What a partner's secrets are sealed under: a sealed secret opens for its own partner only. */
+export const sealContext = (partnerId: string) => ({ partnerId });
+
+const withDeadline = <S extends StoredSecret>(secret: S, validUntil: string | undefined): S =>
+  validUntil === undefined ? secret : { ...secret, validUntil };
+
+/** The secrets with every one still in clear sealed; sealed ones as they are (no call to the sealer). */
+export const sealSecrets = (
+  sealer: SecretSealer,
+  partnerId: string,
+  secrets: readonly StoredSecret[],
+): Promise<SealedSecret[]> =>
+  Promise.all(
+    secrets.map(async (s) =>
+      'sealed' in s
+        ? s
+        : withDeadline({ sealed: await sealer.seal(s.secret, sealContext(partnerId)) }, s.validUntil),
+    ),
+  );
+
+/** The partner with its secrets opened, to sign a hand-over or verify a webhook with. */
+export const openPartner = async (sealer: SecretSealer, stored: StoredPartner): Promise<Partner> => ({
+  ...stored,
+  secrets: await Promise.all(
+    stored.secrets.map(async (s) =>
+      'sealed' in s
+        ? withDeadline({ secret: await sealer.open(s.sealed, sealContext(stored.id)) }, s.validUntil)
+        : s,
+    ),
+  ),
+});
+
 /** After a rotation: the new secret first, the old current one retired at now + 24 h, expired ones dropped. */
-export const rotateSecrets = (secrets: SigningSecret[], fresh: string, now: Date): SigningSecret[] => [
-  { secret: fresh },
+export const rotateSecrets = <S extends StoredSecret>(
+  secrets: readonly S[],
+  fresh: NoInfer<S>,
+  now: Date,
+): S[] => [
+  fresh,
   ...secrets
     .map((s) =>
       s.validUntil
@@ -97,4 +151,8 @@ export const rotateSecrets = (secrets: SigningSecret[], fresh: string, now: Date
     .filter((s) => s.validUntil && Date.parse(s.validUntil) > now.getTime()),
 ];
 
-export const toView = ({ secrets: _secrets, ...view }: Partner): PartnerView => view;
+/** What the API shows of a partner: never its secrets, sealed or not. */
+export const toView = ({
+  secrets: _secrets,
+  ...view
+}: PartnerView & { secrets: readonly unknown[] }): PartnerView => view;

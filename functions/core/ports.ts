@@ -16,3 +16,13 @@ export interface CampaignScheduler {
   schedule(campaignId: string, at: Date, timeZone: string): Promise<void>;
   cancel(campaignId: string): Promise<void>;
 }
+
+/**
+ * Envelope encryption of a small secret (a partner's signing secret): `seal` gives an opaque string to store,
+ * `open` gives the secret back, and only under the same `context` (a sealed value copied to another
+ * partner's item does not open there). AWS: KMS; the local runtime: AES-256-GCM under a stand-in key.
+ */
+export interface SecretSealer {
+  seal(plain: string, context: Readonly<Record<string, string>>): Promise<string>;
+  open(sealed: string, context: Readonly<Record<string, string>>): Promise<string>;
+}

@@ -10,31 +10,23 @@ import { matchProvince, mergeByProvince } from './provinces.js';
  * province to its current unit's name and merges the audience's per-province counters the same way,
  * without a re-import. Each step is idempotent (a current name maps to itself), so a run that stops
  * anywhere is finished by running it again. A province that names no unit is left as it was: nothing
- * is thrown away, and it never sits beside a unit's name that means the same place.
+ * is thrown away, and it never sits beside a unit's name that means the same place. It is the data model's
+ * step 1 (migration.ts).
  */
-
-/** The table's data model version: 1 = provinces by current unit. */
-export const SCHEMA_VERSION = 1;
 
 /** The store the migration needs, on top of the audience store's lease. */
 export interface MigrationStore extends Pick<
   AudienceStore,
   'list' | 'beginImport' | 'finishImport' | 'abandonImport' | 'rewriteMembers'
 > {
+  /** Writes the member index of each of the audience's imports again from its chunks; the imports. */
+  reindexMembers(audienceId: string): Promise<number>;
   schemaVersion(): Promise<number>;
   setSchemaVersion(version: number): Promise<void>;
 }
 
 export interface MigrationDeps extends Pick<AudienceDeps, 'now' | 'newId'> {
   store: MigrationStore;
-}
-
-export interface MigrationReport {
-  /** Undefined when the table was at SCHEMA_VERSION already and nothing was read. */
-  audiences?: number;
-  membersChanged?: number;
-  fromVersion: number;
-  version: number;
 }
 
 /** The member with its province's current name; the same object when there is nothing to change. */
@@ -88,16 +80,4 @@ export const canonicaliseAudienceProvinces = async (
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return { audiences, membersChanged };
-};
-
-/**
- * Brings the table to SCHEMA_VERSION: does nothing (one read) when it is there already, else runs the
- * step and then records the version, so `npm start` migrates an old data directory once.
- */
-export const migrate = async (deps: MigrationDeps): Promise<MigrationReport> => {
-  const fromVersion = await deps.store.schemaVersion();
-  if (fromVersion >= SCHEMA_VERSION) return { fromVersion, version: fromVersion };
-  const done = await canonicaliseAudienceProvinces(deps);
-  await deps.store.setSchemaVersion(SCHEMA_VERSION);
-  return { ...done, fromVersion, version: SCHEMA_VERSION };
 };

@@ -5,6 +5,7 @@ import { decodedSegment, PhoneNumber } from './opt-out.js';
 import { maskPhone } from './phone.js';
 import type { Actor } from './roles.js';
 import type { Inbound } from './webhooks/inbound.js';
+import { bucketOf } from './webhooks/recipients.js';
 
 /**
  * A subscriber's personal data (Law 91/2025/QH15; docs/personal-data.md): everything the table holds about
@@ -37,10 +38,18 @@ export interface MessageRecord {
   clicks?: number;
 }
 
+/** Where a campaign left the number out (opted out, over the frequency cap): its suppressed list. */
+export interface SuppressedRecord {
+  campaignId: string;
+  reason: string;
+  at: string;
+}
+
 export interface SubscriberRecord {
   phone: string;
   audiences: Membership[];
   messages: MessageRecord[];
+  suppressed: SuppressedRecord[];
   inbound: Inbound[];
   optOut?: OptOut & { hashed: boolean };
   ported?: { carrier: string; at?: string };
@@ -52,6 +61,8 @@ export interface ErasureResult {
   messages: number;
   inbound: number;
   ported: number;
+  /** Entries of campaigns' suppressed lists whose number was replaced by `erased`. */
+  suppressed: number;
   optOutKept: boolean;
 }
 
@@ -149,6 +160,39 @@ export const splitEntries = (entries: readonly string[], phone: string) => {
   return { seqs, kept };
 };
 
+/** Suppressed recipients per suppressed-index item: ten chunks of 1,000 (one bucket's entries < 400 KB). */
+export const SUPPRESSED_CHUNKS_PER_INDEX_ITEM = 10;
+
+/**
+ * The suppressed index of a campaign's suppressed chunks: per last-2-digits bucket and group of
+ * `SUPPRESSED_CHUNKS_PER_INDEX_ITEM` chunks, the `phone:chunk` entries.
+ */
+export const suppressedIndexOfChunks = (
+  chunks: readonly { chunk: number; recipients: readonly { to: string }[] }[],
+): { bucket: string; firstChunk: number; entries: string[] }[] => {
+  const items = new Map<string, { bucket: string; firstChunk: number; entries: string[] }>();
+  for (const { chunk, recipients } of chunks) {
+    const firstChunk = chunk - (chunk % SUPPRESSED_CHUNKS_PER_INDEX_ITEM);
+    for (const { to } of recipients) {
+      const bucket = bucketOf(to);
+      const key = `${bucket}#${firstChunk}`;
+      const item = items.get(key) ?? { bucket, firstChunk, entries: [] };
+      item.entries.push(`${to}:${chunk}`);
+      items.set(key, item);
+    }
+  }
+  return [...items.values()];
+};
+
+/** The suppressed index of a suppressed list about to be stored, `chunkSize` recipients a chunk. */
+export const suppressedIndexEntries = (recipients: readonly { to: string }[], chunkSize: number) =>
+  suppressedIndexOfChunks(
+    Array.from({ length: Math.ceil(recipients.length / chunkSize) }, (_, chunk) => ({
+      chunk,
+      recipients: recipients.slice(chunk * chunkSize, (chunk + 1) * chunkSize),
+    })),
+  );
+
 const MemberView = z.object({
   phone: z.string(),
   carrier: z.string(),
@@ -178,6 +222,9 @@ export const SubscriberExportView = z
         clicks: z.int().optional(),
       }),
     ),
+    suppressed: z
+      .array(z.object({ campaignId: z.string(), reason: z.string(), at: z.string() }))
+      .meta({ description: 'Campaigns that left the number out: opted out or over the frequency cap' }),
     inbound: z.array(
       z.object({
         partnerId: z.string(),
@@ -212,6 +259,9 @@ export const ErasureView = z
     messages: z.int().meta({ description: 'Messages whose number was replaced by `erased`' }),
     inbound: z.int().meta({ description: 'Inbound messages (replies) deleted' }),
     ported: z.int().meta({ description: 'Ported-number records deleted (0 or 1)' }),
+    suppressed: z.int().meta({
+      description: 'Entries of campaigns’ suppressed lists whose number was replaced by `erased`',
+    }),
     optOutKept: z.boolean().meta({ description: 'An opt-out holds, kept as a keyed hash' }),
   })
   .meta({ id: 'Erasure' });

@@ -67,8 +67,11 @@ export interface RouteDef<
   maxBodyBytes?: number;
   /** Lambda sizing for heavy routes (defaults: 512 MB, 10 s; API Gateway waits at most 29 s). */
   lambda?: { memoryMb?: number; timeoutSeconds?: number };
-  /** AWS services besides the table the handler calls; the CDK grants exactly these. */
-  uses?: readonly ('events' | 'scheduler' | 'batchTopic')[];
+  /**
+   * AWS services besides the table the handler calls; the CDK grants exactly these. `sealSecrets` /
+   * `openSecrets`: KMS Encrypt / Decrypt of partners' signing secrets (docs/partners.md).
+   */
+  uses?: readonly ('events' | 'scheduler' | 'batchTopic' | 'sealSecrets' | 'openSecrets')[];
   /** The file store's objects the handler uses (none by default). */
   files?: FileAccess;
   /** A creating POST: honours the `Idempotency-Key` header (contract §1). */

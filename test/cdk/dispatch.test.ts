@@ -24,6 +24,7 @@ import {
   type PartnerQueue,
 } from '#lib/partner-queue.js';
 import { DEAD_LETTER_RETENTION } from '#lib/queues.js';
+import { partnerSecretsKeyOf } from '#lib/partner-secrets-key.js';
 import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 import {
   actionsOf,
@@ -58,6 +59,8 @@ const topicId = logicalIdOf(dispatch.topic);
 const tableId = logicalIdOf(stack.data.table);
 /** The table's customer-managed key: whoever uses the table uses it. */
 const tableKeyId = logicalIdOf(stack.data.key);
+/** Each hand-over is signed with the partner's secret, opened (KMS Decrypt) from its sealed form. */
+const partnerSecretsKeyId = logicalIdOf(partnerSecretsKeyOf(stack));
 const busId = logicalIdOf(stack.events.bus);
 const materializerId = logicalIdOf(dispatch.materializer);
 const materializerDlqId = logicalIdOf(dispatch.materializerDeadLetterQueue);
@@ -248,11 +251,24 @@ describe('the consumers', () => {
       ]);
     });
 
-    it(`${name} touches the table, the topic, the bus and its own queue, nothing else`, () => {
+    it(`${name} touches the table, the topic, the bus, its own queue and the secrets key, nothing else`, () => {
       const statements = statementsOf(consumer);
       expect(touched(statements)).toEqual(
-        new Set([tableId, tableKeyId, topicId, busId, logicalIdOf(lane.queue), logGroupOf(consumer)]),
+        new Set([
+          tableId,
+          tableKeyId,
+          topicId,
+          busId,
+          logicalIdOf(lane.queue),
+          logGroupOf(consumer),
+          partnerSecretsKeyId,
+        ]),
       );
+      expect(
+        withActions(statements, (a) => a.startsWith('kms:'))
+          .filter((s) => referencedIds(s.Resource).includes(partnerSecretsKeyId))
+          .flatMap(actionsOf),
+      ).toEqual(['kms:Decrypt']);
       // Only X-Ray's tracing actions, which take no resource, are on `*`.
       const nonTracing = statements.filter(
         (s) => !actionsOf(s).every((action) => action.startsWith('xray:')),

@@ -7,6 +7,7 @@ import { eventBusNameOf } from '#lib/campaign-events.js';
 import { scheduleGroupNameOf } from '#lib/campaign-scheduler.js';
 import { EdgeProtectionStack, WAF_RATE_LIMIT_PER_5_MINUTES } from '#lib/edge-protection.js';
 import { HandlerFunction } from '#lib/handler-function.js';
+import { partnerSecretsKeyOf } from '#lib/partner-secrets-key.js';
 import { ACCESS_LOG_FIELDS } from '#lib/http-api.js';
 import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 import { DEFAULT_RETENTION_DAYS, stackNameOf, stageConfigFromContext } from '#lib/stage-config.js';
@@ -91,6 +92,49 @@ describe('data protection', () => {
 
 describe('least privilege', () => {
   const statementsOf = (fn: HandlerFunction): Statement[] => statementsOfRole(template, roleIdOf(fn));
+
+  it('seals partners’ signing secrets with a rotating key of their own, used by their few functions only', () => {
+    const key = partnerSecretsKeyOf(stack);
+    const keyId = logicalIdOf(key);
+    template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        Description: Match.stringLikeRegexp('signing secrets'),
+        EnableKeyRotation: true,
+      }),
+    });
+    expect(keyId).not.toBe(logicalIdOf(stack.data.key));
+    const uses = Object.fromEntries(
+      ourFunctions.flatMap((fn) => {
+        const actions = statementsOf(fn)
+          .filter((statement) => referencedIds(statement.Resource).includes(keyId))
+          .flatMap(actionsOf);
+        return actions.length ? [[fn.node.path.replace(/^Hardened\//, ''), actions.sort()]] : [];
+      }),
+    );
+    expect(uses).toEqual({
+      'Http/putPartnerFunction': ['kms:Encrypt'],
+      'Http/rotatePartnerSecretFunction': ['kms:Encrypt'],
+      'Http/receiveDeliveryReportsFunction': ['kms:Decrypt'],
+      'Http/receiveInboundFunction': ['kms:Decrypt'],
+      'Dispatch/Partner-viettel-hn/Consumer': ['kms:Decrypt'],
+      'Dispatch/DefaultPartners/Consumer': ['kms:Decrypt'],
+    });
+    // Only under a partner's encryption context, as the sealer asks (a value opens for its partner only).
+    for (const fn of ourFunctions)
+      for (const statement of statementsOf(fn).filter((s) => referencedIds(s.Resource).includes(keyId)))
+        expect(statement.Condition).toEqual({
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['partnerId'] },
+          Null: { 'kms:EncryptionContext:partnerId': 'false' },
+        });
+    // The table's key is not enough: no function that only reads or writes the table may use this one.
+    for (const fn of ourFunctions) {
+      const variables = (template.toJSON().Resources[logicalIdOf(fn)]?.Properties?.Environment?.Variables ??
+        {}) as Record<string, unknown>;
+      const path = fn.node.path.replace(/^Hardened\//, '');
+      expect('PARTNER_SECRETS_KEY_ARN' in variables, path).toBe(path in uses);
+    }
+  });
 
   it('gives no function an action wildcard (`*` or `service:*`)', () => {
     for (const fn of ourFunctions)

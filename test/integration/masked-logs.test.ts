@@ -89,5 +89,8 @@ describe('logs at DEBUG during a dispatch', () => {
     expect(lines.filter((line) => line.includes('"level":"DEBUG"')).length).toBeGreaterThan(0);
     const leaks = lines.filter((line) => phones.some((p) => formsOf(p).some((form) => line.includes(form))));
     expect(leaks).toEqual([]);
+    // Nor a signing secret (issue #18): the rotated one, nor any (created, opened to sign or to verify).
+    expect(lines.filter((line) => line.includes(secret.slice('whsec_'.length)))).toEqual([]);
+    expect(lines.filter((line) => /whsec_[A-Za-z0-9+/]{20,}/.test(line))).toEqual([]);
   });
 });

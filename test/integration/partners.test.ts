@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { partnerDeps } from '#adapters/deps.js';
+import { keys } from '#adapters/table.js';
+import { sealStoredSecrets } from '#core/partner-service.js';
 import { startTestApi, type TestApi } from '#support/api.js';
 import { bodyOf, expectError, expectStatus, send, type RouteJson } from '#support/typed-api.js';
+import { postInbound } from '#support/webhooks.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -94,6 +100,75 @@ describe('partners API', () => {
       404,
       'not_found',
     );
+  });
+});
+
+describe('signing secrets at rest (issue #18)', () => {
+  const rawItem = async (partnerId: string) =>
+    (
+      await dynamoDocumentClient().send(
+        new GetCommand({ TableName: tableName(), Key: keys.partner(partnerId), ConsistentRead: true }),
+      )
+    ).Item;
+  /** A signed reply from the partner: 200 when its signature verifies, 401 when not. */
+  const webhookWith = async (partnerId: string, secret: string) =>
+    (
+      await postInbound(api.url, partnerId, secret, [
+        { id: `seal-${Math.random()}`, from: '+84981234567', text: 'Cảm ơn', at: new Date().toISOString() },
+      ])
+    ).status;
+
+  it('stores only the sealed secret, and webhooks signed with it still verify, after a rotation too', async () => {
+    const created = await send(api, 'putPartner', { params: { partnerId: 'sealed-hn' }, json: partner });
+    expectStatus(created, 201);
+    const first = created.body.signingSecret;
+    const item = await rawItem('sealed-hn');
+    expect(item?.secrets).toEqual([{ sealed: expect.stringMatching(/^local:/) }]);
+    expect(JSON.stringify(item)).not.toContain(first);
+    expect(JSON.stringify(item)).not.toContain(first.slice('whsec_'.length));
+    expect(await webhookWith('sealed-hn', first)).toBe(200);
+
+    const rotated = await send(api, 'rotatePartnerSecret', { params: { partnerId: 'sealed-hn' } });
+    expectStatus(rotated, 200);
+    const after = JSON.stringify(await rawItem('sealed-hn'));
+    expect(after).not.toContain(first);
+    expect(after).not.toContain(rotated.body.signingSecret);
+    expect(await webhookWith('sealed-hn', rotated.body.signingSecret)).toBe(200);
+    expect(await webhookWith('sealed-hn', first)).toBe(200);
+    expect(await webhookWith('sealed-hn', `whsec_${Buffer.alloc(32, 7).toString('base64')}`)).toBe(401);
+  });
+
+  /** A partner item as written before secrets were sealed: the secret in clear. */
+  const writeOldStyle = async (partnerId: string, secret: string) => {
+    const created = await send(api, 'putPartner', { params: { partnerId }, json: partner });
+    expectStatus(created, 201);
+    const item = await rawItem(partnerId);
+    await dynamoDocumentClient().send(
+      new PutCommand({ TableName: tableName(), Item: { ...item, secrets: [{ secret }] } }),
+    );
+  };
+  const OLD_SECRET = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+
+  it('still verifies with an old item’s clear secret, and seals it at the next update', async () => {
+    await writeOldStyle('old-style-hn', OLD_SECRET);
+    expect(await webhookWith('old-style-hn', OLD_SECRET)).toBe(200);
+    expectStatus(
+      await send(api, 'putPartner', { params: { partnerId: 'old-style-hn' }, json: { ...partner, tps: 9 } }),
+      200,
+    );
+    const item = await rawItem('old-style-hn');
+    expect(JSON.stringify(item)).not.toContain(OLD_SECRET);
+    expect(item?.secrets).toEqual([{ sealed: expect.stringMatching(/^local:/) }]);
+    expect(await webhookWith('old-style-hn', OLD_SECRET)).toBe(200);
+  });
+
+  it('seals every old item’s clear secret in the migration step, which a second run finds done', async () => {
+    await writeOldStyle('old-migrated-hn', OLD_SECRET);
+    const once = await sealStoredSecrets(partnerDeps());
+    expect(once.partnersSealed).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(await rawItem('old-migrated-hn'))).not.toContain(OLD_SECRET);
+    expect(await webhookWith('old-migrated-hn', OLD_SECRET)).toBe(200);
+    expect(await sealStoredSecrets(partnerDeps())).toMatchObject({ partnersSealed: 0 });
   });
 });
 

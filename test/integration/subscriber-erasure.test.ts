@@ -149,6 +149,7 @@ describe('a subscriber’s personal data', () => {
       messages: 1,
       inbound: 1,
       ported: 1,
+      suppressed: 0,
       optOutKept: true,
     });
 
@@ -193,6 +194,57 @@ describe('a subscriber’s personal data', () => {
     await waitForStatus(api(), later.id, 'completed', 60_000);
     const sentLater = (await batchesOf(later.id)).flatMap((b) => b.messages.map((m) => m.to));
     expect(sentLater).toEqual([OTHERS[1]]);
+  });
+
+  it('exports and erases the number where a campaign suppressed it (SUPPRESSED# items)', async () => {
+    const suppressedPhone = phone('viettel', 5_600_077);
+    const suppressedDigits = suppressedPhone.slice(3);
+    const sendable = phone('viettel', 5_600_100);
+    const optedOut = await send(api(), 'createOptOut', {
+      as: 'officer',
+      json: { phone: suppressedPhone, reason: 'asked by phone' },
+    });
+    expectStatus(optedOut, 201);
+    const audience = await createAudience(api(), 'Xã Bằng Lũng', [
+      { phone: suppressedPhone },
+      { phone: sendable },
+    ]);
+    const campaign = await launchCampaign(api(), { audienceIds: [audience], partnerIds: [PARTNER] });
+    await waitForStatus(api(), campaign.id, 'completed', 60_000);
+    const suppressedItems = (await allItems()).filter(
+      (item) =>
+        item.pk === keys.campaign(campaign.id).pk && String(item.sk).startsWith(keys.suppressedPrefix),
+    );
+    expect(JSON.stringify(suppressedItems)).toContain(suppressedDigits);
+
+    const exported = bodyOf(
+      await send(api(), 'exportSubscriber', {
+        params: { phone: encodeURIComponent(suppressedPhone) },
+        as: 'admin',
+      }),
+      200,
+    );
+    expect(exported.suppressed).toEqual([
+      expect.objectContaining({ campaignId: campaign.id, reason: 'opted_out' }),
+    ]);
+
+    const erased = await send(api(), 'eraseSubscriber', {
+      params: { phone: encodeURIComponent(suppressedPhone) },
+      as: 'admin',
+    });
+    expectStatus(erased, 200);
+    expect(erased.body).toMatchObject({ audiences: 1, messages: 0, suppressed: 1, optOutKept: true });
+    const holding = (await allItems()).filter((item) =>
+      JSON.stringify(item, (_, v: unknown) => (v instanceof Set ? [...v] : v)).includes(suppressedDigits),
+    );
+    expect(holding).toEqual([]);
+    // The campaign's suppressed list keeps its length and reasons: the report still adds up.
+    const afterItems = (await allItems()).filter(
+      (item) =>
+        item.pk === keys.campaign(campaign.id).pk && String(item.sk).startsWith(keys.suppressedPrefix),
+    );
+    expect(JSON.stringify(afterItems)).toContain('"to":"erased"');
+    expect(JSON.stringify(afterItems)).toContain('opted_out');
   });
 
   it('refuses a phone that is not a Vietnamese mobile with 400 on the field', async () => {

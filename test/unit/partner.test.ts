@@ -5,18 +5,22 @@ import {
   PREVIOUS_SECRET_GRACE_MS,
   PartnerInput,
   activeSecrets,
+  openPartner,
   rotateSecrets,
-  type Partner,
   type SigningSecret,
+  type StoredPartner,
 } from '#core/partner.js';
 import {
   getPartner,
   listPartners,
   rotatePartnerSecret,
   savePartner,
+  sealStoredSecrets,
   type PartnerDeps,
   type PartnerStore,
 } from '#core/partner-service.js';
+import type { SecretSealer } from '#core/ports.js';
+import { localSecretSealer } from '#adapters/secret-sealer.js';
 import { addressKind, addressProblem, webhookUrlProblem } from '#core/partner-webhook-url.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -33,7 +37,7 @@ describe('signing secrets', () => {
   });
 
   it('puts the new secret first and retires the old one 24 h after the rotation', () => {
-    expect(rotateSecrets([{ secret: 'one' }], 'two', T0)).toEqual([
+    expect(rotateSecrets([{ secret: 'one' }], { secret: 'two' }, T0)).toEqual([
       { secret: 'two' },
       { secret: 'one', validUntil: '2027-07-02T00:00:00.000Z' },
     ]);
@@ -46,13 +50,13 @@ describe('signing secrets', () => {
     ['exactly 24 h later', 24 * HOUR, ['two']],
     ['a week later', 7 * 24 * HOUR, ['two']],
   ])('accepts the right secrets %s', (_case, after, active) => {
-    const secrets = rotateSecrets([{ secret: 'one' }], 'two', T0);
+    const secrets = rotateSecrets([{ secret: 'one' }], { secret: 'two' }, T0);
     expect(activeSecrets({ secrets }, at(after))).toEqual(active);
   });
 
   it('keeps both earlier secrets after two rotations within a day, each with its own deadline', () => {
-    const once = rotateSecrets([{ secret: 'one' }], 'two', T0);
-    const twice = rotateSecrets(once, 'three', at(2 * HOUR));
+    const once = rotateSecrets([{ secret: 'one' }], { secret: 'two' }, T0);
+    const twice = rotateSecrets(once, { secret: 'three' }, at(2 * HOUR));
     expect(twice).toEqual([
       { secret: 'three' },
       { secret: 'two', validUntil: at(26 * HOUR).toISOString() },
@@ -64,8 +68,8 @@ describe('signing secrets', () => {
   });
 
   it('drops secrets that have expired by the time of the next rotation', () => {
-    const once = rotateSecrets([{ secret: 'one' }], 'two', T0);
-    const twice = rotateSecrets(once, 'three', at(30 * HOUR));
+    const once = rotateSecrets([{ secret: 'one' }], { secret: 'two' }, T0);
+    const twice = rotateSecrets(once, { secret: 'three' }, at(30 * HOUR));
     expect(twice.map((s) => s.secret)).toEqual(['three', 'two']);
     expect(activeSecrets({ secrets: twice }, at(30 * HOUR))).toEqual(['three', 'two']);
   });
@@ -74,7 +78,7 @@ describe('signing secrets', () => {
     let secrets: SigningSecret[] = [{ secret: 's0' }];
     for (let i = 1; i <= 10; i++) {
       const now = at(i * 10 * HOUR);
-      secrets = rotateSecrets(secrets, `s${i}`, now);
+      secrets = rotateSecrets(secrets, { secret: `s${i}` }, now);
       expect(secrets).toHaveLength(activeSecrets({ secrets }, now).length);
     }
     // every 10 h with a 24 h grace: the current secret and the three retired at 100 h, 90 h and 80 h
@@ -82,29 +86,29 @@ describe('signing secrets', () => {
   });
 
   it('does not extend the deadline of an already retired secret', () => {
-    const once = rotateSecrets([{ secret: 'one' }], 'two', T0);
-    const twice = rotateSecrets(once, 'three', at(HOUR));
+    const once = rotateSecrets<SigningSecret>([{ secret: 'one' }], { secret: 'two' }, T0);
+    const twice = rotateSecrets(once, { secret: 'three' }, at(HOUR));
     expect(twice.find((s) => s.secret === 'one')?.validUntil).toBe(at(24 * HOUR).toISOString());
   });
 
   it('leaves the list it is given unchanged', () => {
     const before: SigningSecret[] = [{ secret: 'one' }];
-    rotateSecrets(before, 'two', T0);
+    rotateSecrets(before, { secret: 'two' }, T0);
     expect(before).toEqual([{ secret: 'one' }]);
   });
 });
 
 /** The storage port in memory, with the same lost-update guard as the DynamoDB adapter. */
 class InMemoryPartnerStore implements PartnerStore {
-  readonly items = new Map<string, Partner>();
+  readonly items = new Map<string, StoredPartner>();
   readonly writes: { id: string; expectedUpdatedAt: string | undefined }[] = [];
 
-  async get(id: string): Promise<Partner | undefined> {
+  async get(id: string): Promise<StoredPartner | undefined> {
     const item = this.items.get(id);
     return item && structuredClone(item);
   }
 
-  async put(partner: Partner, expectedUpdatedAt: string | undefined): Promise<void> {
+  async put(partner: StoredPartner, expectedUpdatedAt: string | undefined): Promise<void> {
     this.writes.push({ id: partner.id, expectedUpdatedAt });
     if (this.items.get(partner.id)?.updatedAt !== expectedUpdatedAt) {
       throw new ConflictError(`Partner ${partner.id} was changed by another request; retry`);
@@ -112,7 +116,7 @@ class InMemoryPartnerStore implements PartnerStore {
     this.items.set(partner.id, structuredClone(partner));
   }
 
-  async list({ limit, cursor }: PageRequest): Promise<Page<Partner>> {
+  async list({ limit, cursor }: PageRequest): Promise<Page<StoredPartner>> {
     const all = [...this.items.values()].sort((a, b) => a.id.localeCompare(b.id));
     const start = cursor ? all.findIndex((p) => p.id > cursor) : 0;
     const items = start < 0 ? [] : all.slice(start, start + limit);
@@ -131,22 +135,52 @@ const input = (overrides: Record<string, unknown> = {}): PartnerInput =>
     ...overrides,
   });
 
+/** The local sealer, counting its calls: a sealed partner must not be sealed (or opened) again. */
+const countingSealer = () => {
+  const inner = localSecretSealer('unit-test-key');
+  const calls = { seal: 0, open: 0 };
+  const sealer: SecretSealer = {
+    seal: (plain, context) => (calls.seal++, inner.seal(plain, context)),
+    open: (sealed, context) => (calls.open++, inner.open(sealed, context)),
+  };
+  return { sealer, calls };
+};
+
 describe('partner use cases', () => {
   let store: InMemoryPartnerStore;
   let clock: Date;
   let issued: number;
   let deps: PartnerDeps;
+  let sealing: ReturnType<typeof countingSealer>;
 
   beforeEach(() => {
     store = new InMemoryPartnerStore();
     clock = T0;
     issued = 0;
+    sealing = countingSealer();
     deps = {
       store,
       now: () => clock,
       newSecret: () => `whsec_secret-${++issued}`,
+      sealer: sealing.sealer,
       webhookPolicy: { allowLoopback: false },
     };
+  });
+
+  const opened = async (id: string) => {
+    const stored = store.items.get(id);
+    if (!stored) throw new Error(`no partner ${id}`);
+    return openPartner(deps.sealer, stored);
+  };
+
+  /** A partner written before secrets were sealed: its secrets in clear. */
+  const oldStyle = (id: string, secrets: SigningSecret[]): StoredPartner => ({
+    ...input(),
+    id,
+    createdAt: T0.toISOString(),
+    updatedAt: T0.toISOString(),
+    secretRotatedAt: T0.toISOString(),
+    secrets,
   });
 
   it('creates an unknown partner with a fresh secret, shown once', async () => {
@@ -163,12 +197,15 @@ describe('partner use cases', () => {
       },
     });
     expect(result.partner).not.toHaveProperty('secrets');
-    expect(store.items.get('viettel-bk')?.secrets).toEqual([{ secret: 'whsec_secret-1' }]);
+    expect(store.items.get('viettel-bk')?.secrets).toEqual([{ sealed: expect.stringMatching(/^local:/) }]);
+    expect(JSON.stringify(store.items.get('viettel-bk'))).not.toContain('whsec_secret-1');
+    expect((await opened('viettel-bk')).secrets).toEqual([{ secret: 'whsec_secret-1' }]);
     expect(store.writes).toEqual([{ id: 'viettel-bk', expectedUpdatedAt: undefined }]);
   });
 
   it('updates a known partner, keeping its secret and createdAt and showing no secret', async () => {
     await savePartner(deps, 'viettel-bk', input());
+    const sealedBefore = store.items.get('viettel-bk')?.secrets;
     clock = at(HOUR);
     const result = await savePartner(deps, 'viettel-bk', input({ tps: 250, enabled: false }));
 
@@ -183,7 +220,8 @@ describe('partner use cases', () => {
     });
     expect(result.partner).not.toHaveProperty('signingSecret');
     expect(result.partner).not.toHaveProperty('secrets');
-    expect(store.items.get('viettel-bk')?.secrets).toEqual([{ secret: 'whsec_secret-1' }]);
+    expect(store.items.get('viettel-bk')?.secrets).toEqual(sealedBefore);
+    expect(sealing.calls).toEqual({ seal: 1, open: 0 });
     expect(issued).toBe(1);
     expect(store.writes.at(-1)).toEqual({ id: 'viettel-bk', expectedUpdatedAt: T0.toISOString() });
   });
@@ -193,7 +231,7 @@ describe('partner use cases', () => {
     const stale = store.get.bind(store);
     store.get = async (id) => {
       const seen = await stale(id);
-      store.items.set(id, { ...(seen as Partner), updatedAt: at(1).toISOString() });
+      store.items.set(id, { ...(seen as StoredPartner), updatedAt: at(1).toISOString() });
       return seen;
     };
     await expect(savePartner(deps, 'viettel-bk', input({ tps: 5 }))).rejects.toThrow(ConflictError);
@@ -210,9 +248,64 @@ describe('partner use cases', () => {
       updatedAt: at(2 * HOUR).toISOString(),
       createdAt: T0.toISOString(),
     });
-    expect(activeSecrets(stored as Partner, at(3 * HOUR))).toEqual(['whsec_secret-2', 'whsec_secret-1']);
-    expect(activeSecrets(stored as Partner, at(26 * HOUR))).toEqual(['whsec_secret-2']);
+    const partner = await opened('viettel-bk');
+    expect(activeSecrets(partner, at(3 * HOUR))).toEqual(['whsec_secret-2', 'whsec_secret-1']);
+    expect(activeSecrets(partner, at(26 * HOUR))).toEqual(['whsec_secret-2']);
+    expect(JSON.stringify(stored)).not.toContain('whsec_');
+    // Rotating opens nothing (the old sealed value only gets its deadline): both opens are `opened` above.
+    expect(sealing.calls).toEqual({ seal: 2, open: 2 });
     expect(store.writes.at(-1)).toEqual({ id: 'viettel-bk', expectedUpdatedAt: T0.toISOString() });
+  });
+
+  it('seals the clear secrets of a partner written before sealing at its next update', async () => {
+    store.items.set('old-bk', oldStyle('old-bk', [{ secret: 'whsec_old' }]));
+    clock = at(HOUR);
+    await savePartner(deps, 'old-bk', input({ tps: 7 }));
+    expect(JSON.stringify(store.items.get('old-bk'))).not.toContain('whsec_old');
+    expect((await opened('old-bk')).secrets).toEqual([{ secret: 'whsec_old' }]);
+  });
+
+  it('seals every clear secret, deadlines kept, when it rotates an old partner', async () => {
+    const until = at(5 * HOUR).toISOString();
+    store.items.set(
+      'old-bk',
+      oldStyle('old-bk', [{ secret: 'whsec_current' }, { secret: 'whsec_retired', validUntil: until }]),
+    );
+    clock = at(HOUR);
+    await rotatePartnerSecret(deps, 'old-bk');
+    expect(JSON.stringify(store.items.get('old-bk'))).not.toMatch(/whsec_(current|retired)/);
+    expect((await opened('old-bk')).secrets).toEqual([
+      { secret: 'whsec_secret-1' },
+      { secret: 'whsec_current', validUntil: at(25 * HOUR).toISOString() },
+      { secret: 'whsec_retired', validUntil: until },
+    ]);
+  });
+
+  it('still verifies with an old partner read before any write: a clear secret opens as it is', async () => {
+    store.items.set('old-bk', oldStyle('old-bk', [{ secret: 'whsec_old' }]));
+    expect(activeSecrets(await opened('old-bk'), T0)).toEqual(['whsec_old']);
+    expect(sealing.calls.open).toBe(0);
+  });
+
+  it('migrates: seals the partners still in clear, once, and leaves sealed ones alone', async () => {
+    await savePartner(deps, 'new-bk', input());
+    store.items.set('old-1', oldStyle('old-1', [{ secret: 'whsec_one' }]));
+    store.items.set('old-2', oldStyle('old-2', [{ secret: 'whsec_two' }]));
+    const writesBefore = store.writes.length;
+    expect(await sealStoredSecrets(deps)).toEqual({ partners: 3, partnersSealed: 2 });
+    expect(store.writes.slice(writesBefore).map((w) => w.id)).toEqual(['old-1', 'old-2']);
+    expect(JSON.stringify([...store.items.values()])).not.toContain('whsec_');
+    expect((await opened('old-2')).secrets).toEqual([{ secret: 'whsec_two' }]);
+    expect(store.items.get('old-1')?.updatedAt).toBe(T0.toISOString());
+    expect(await sealStoredSecrets(deps)).toEqual({ partners: 3, partnersSealed: 0 });
+  });
+
+  it('cannot open a sealed secret copied into another partner (the context is the partner id)', async () => {
+    await savePartner(deps, 'viettel-bk', input());
+    const copied = { ...(store.items.get('viettel-bk') as StoredPartner), id: 'attacker-bk' };
+    await expect(openPartner(deps.sealer, copied)).rejects.toMatchObject({
+      code: 'SEALED_SECRET_UNREADABLE',
+    });
   });
 
   it('reads and lists partners without any secret', async () => {
@@ -322,6 +415,7 @@ describe('webhook URLs (SSRF guard)', () => {
       store: new InMemoryPartnerStore(),
       now: () => T0,
       newSecret: () => 'whsec_x',
+      sealer: countingSealer().sealer,
       webhookPolicy: aws,
     };
     const saving = savePartner(deps, 'metadata', input({ webhookUrl: 'https://169.254.169.254/' }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig, readRetentionConfig } from '#adapters/config.js';
-import { batchCodec, suppressedCodec } from '#adapters/table/batch.js';
+import { batchCodec, suppressedCodec, suppressedIndexCodec } from '#adapters/table/batch.js';
 import { clickCodec, inboundCodec, recipientIndexCodec } from '#adapters/table/records.js';
 
 /** Unset in the tests, so the default (180 days) applies. */
@@ -40,6 +40,12 @@ describe('retention of per-recipient message data (RETENTION_DAYS, TTL)', () => 
       recipients: [{ to: '+84981234567', carrier: 'viettel', reason: 'opted_out' }],
     });
     expect(item.ttl).toBe(expiresAt(AT));
+  });
+
+  it('a suppressed index item lives as long as the chunks it points into', () => {
+    const item = suppressedIndexCodec.toItem('67', 'c1', 0, ['+84981234567:0'], AT);
+    expect(item.ttl).toBe(expiresAt(AT));
+    expect(item).toMatchObject({ pk: 'SUPPRESSEDIDX#67', sk: 'c1#000000', campaignId: 'c1' });
   });
 
   it('an inbound message expires RETENTION_DAYS after it was received', () => {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { countsOf } from '#core/audience.js';
 import type { BatchMessage } from '#core/dispatch/batch.js';
-import { ERASED_PHONE, eraseSubscriber, splitEntries, withoutMember } from '#core/subscriber-data.js';
+import {
+  ERASED_PHONE,
+  SUPPRESSED_CHUNKS_PER_INDEX_ITEM,
+  eraseSubscriber,
+  splitEntries,
+  suppressedIndexEntries,
+  withoutMember,
+} from '#core/subscriber-data.js';
 import { applyBatchReports } from '#core/webhooks/delivery-reports.js';
 
 const T0 = '2027-03-01T08:00:00.000Z';
@@ -43,6 +50,22 @@ describe('erasing a subscriber', () => {
     });
   });
 
+  it('indexes a suppressed list by last two digits and group of chunks, each entry naming its chunk', () => {
+    const recipients = ['+84981234567', '+84911110067', '+84981234500', '+84977777767'].map((to) => ({ to }));
+    expect(suppressedIndexEntries(recipients, 2)).toEqual([
+      { bucket: '67', firstChunk: 0, entries: ['+84981234567:0', '+84911110067:0', '+84977777767:1'] },
+      { bucket: '00', firstChunk: 0, entries: ['+84981234500:1'] },
+    ]);
+    // Chunks 0..9 share an item; chunk 10 starts the next one, so no item outgrows 10,000 entries.
+    const many = Array.from({ length: 11 }, (_, n) => ({ to: `+8498123${String(n).padStart(3, '0')}67` }));
+    expect(
+      suppressedIndexEntries(many, 1).map(({ firstChunk, entries }) => [firstChunk, entries.length]),
+    ).toEqual([
+      [0, SUPPRESSED_CHUNKS_PER_INDEX_ITEM],
+      [SUPPRESSED_CHUNKS_PER_INDEX_ITEM, 1],
+    ]);
+  });
+
   it('never records an erased message’s marker as a ported number when a late report names a carrier', () => {
     const erased: BatchMessage = {
       index: 0,
@@ -63,7 +86,7 @@ describe('erasing a subscriber', () => {
 
   it('audits an erasure with the actor, the time and the number masked, and answers it masked', async () => {
     const audited: unknown[] = [];
-    const counts = { audiences: 1, messages: 2, inbound: 0, ported: 0, optOutKept: true };
+    const counts = { audiences: 1, messages: 2, inbound: 0, ported: 0, suppressed: 1, optOutKept: true };
     const result = await eraseSubscriber(
       {
         store: {

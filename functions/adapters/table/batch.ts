@@ -183,6 +183,7 @@ const StoredSuppressed = z.object({
 /** Suppressed recipients of a campaign, 1,000 an item: `CAMPAIGN#{campaignId}` / `SUPPRESSED#{chunk 6}`. */
 export const suppressedCodec = {
   entity: SUPPRESSED,
+  key: (campaignId: string, chunk: number) => keys.suppressed(campaignId, chunk),
   toItem: (campaignId: string, chunk: SuppressedChunk): Item => ({
     ...keys.suppressed(campaignId, chunk.chunk),
     entity: SUPPRESSED,
@@ -191,4 +192,29 @@ export const suppressedCodec = {
     [TTL_ATTRIBUTE]: retentionTtl(chunk.at),
   }),
   fromItem: (item: Item): SuppressedChunk => parseItem(SUPPRESSED, StoredSuppressed, item),
+} as const;
+
+const SUPPRESSED_INDEX = 'SuppressedIndex';
+const StoredSuppressedIndex = z.object({ campaignId: z.string(), entries: z.array(z.string()).default([]) });
+/**
+ * Where a campaign's suppressed chunks hold a phone, by last 2 digits: `SUPPRESSEDIDX#{bucket}` /
+ * `{campaignId}#{first chunk 6}`, entries `phone:chunk`, one item per bucket and group of chunks; it expires
+ * with the chunks it points at.
+ */
+export const suppressedIndexCodec = {
+  entity: SUPPRESSED_INDEX,
+  toItem: (
+    bucket: string,
+    campaignId: string,
+    firstChunk: number,
+    entries: readonly string[],
+    at: string,
+  ): Item => ({
+    ...keys.suppressedIndex(bucket, campaignId, firstChunk),
+    entity: SUPPRESSED_INDEX,
+    campaignId,
+    entries: [...entries],
+    [TTL_ATTRIBUTE]: retentionTtl(at),
+  }),
+  fromItem: (item: Item) => parseItem(SUPPRESSED_INDEX, StoredSuppressedIndex, item),
 } as const;

@@ -6,7 +6,7 @@ import { IMPORT_MEDIA_TYPES, type ImportUpload } from '#core/import-upload.js';
 import { CampaignView, LEGACY_CLICK_TRACKING, type Campaign } from '#core/campaign.js';
 import { CARRIERS } from '#core/carriers.js';
 import { OPT_OUT_SOURCES, type OptOut } from '#core/opt-out-record.js';
-import { PartnerView, type Partner } from '#core/partner.js';
+import { PartnerView, type StoredPartner } from '#core/partner.js';
 import { SettingsView, type Settings } from '#core/settings.js';
 import type { Inbound } from '#core/webhooks/inbound.js';
 import type { SubscriberAuditEntry } from '#core/subscriber-data.js';
@@ -25,20 +25,26 @@ export { clickCodec, linkPrefixCodec };
 
 const PARTNER = 'Partner';
 // The API's schemas refuse unknown keys; a stored item also holds its keys, which parsing drops.
-const StoredPartner = z.object(PartnerView.shape).extend({
-  secrets: z.array(z.object({ secret: z.string(), validUntil: z.string().optional() })),
+// `sealed`: the secret as a SecretSealer sealed it; `secret`: in clear, in items from before sealing only.
+const PartnerItem = z.object(PartnerView.shape).extend({
+  secrets: z.array(
+    z.union([
+      z.object({ sealed: z.string(), validUntil: z.string().optional() }),
+      z.object({ secret: z.string(), validUntil: z.string().optional() }),
+    ]),
+  ),
 });
 /** Partner: `PARTNER#{id}` / `PARTNER`, listed under `PARTNERS` / `{id}`. */
 export const partnerCodec = {
   entity: PARTNER,
-  toItem: (partner: Partner): Item => ({
+  toItem: (partner: StoredPartner): Item => ({
     ...keys.partner(partner.id),
     ...keys.partnerList(partner.id),
     entity: PARTNER,
     ...partner,
   }),
-  fromItem: (item: Item): Partner => {
-    const partner = parseItem(PARTNER, StoredPartner, item);
+  fromItem: (item: Item): StoredPartner => {
+    const partner = parseItem(PARTNER, PartnerItem, item);
     return { ...partner, secrets: partner.secrets.map((s) => defined(s)) };
   },
 } as const;

@@ -14,6 +14,8 @@ export const partnerRoutes = {
     tag: 'Partners',
     auth: 'admin',
     table: 'write',
+    // A new partner's secret is sealed before it is stored (and an old item's clear one at its update).
+    uses: ['sealSecrets'],
     params: partnerParams,
     body: PartnerInput,
     responses: {
@@ -55,6 +57,7 @@ export const partnerRoutes = {
     tag: 'Partners',
     auth: 'admin',
     table: 'write',
+    uses: ['sealSecrets'],
     params: partnerParams,
     responses: {
       200: { description: 'The new secret', schema: z.object({ signingSecret: z.string() }) },

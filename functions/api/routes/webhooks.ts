@@ -38,6 +38,8 @@ const webhookRoute = <TBody extends z.ZodType, TAnswer extends z.ZodType>(webhoo
     tag: 'Partner webhooks',
     auth: 'signature',
     table: 'write',
+    // The signature is checked with the partner's secrets, opened from their sealed form.
+    uses: ['openSecrets'],
     params: partnerParams,
     body: webhook.body,
     lambda: { memoryMb: 1024, timeoutSeconds: 29 },

@@ -1,0 +1,24 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+
+const ID = 'PartnerSecretsKey';
+
+/**
+ * The KMS key that seals partners' signing secrets in the table (`PARTNER_SECRETS_KEY_ARN`,
+ * docs/partners.md): one per stack, of its own rather than the table's, so that reading the table is not
+ * enough to read a secret: only the functions that create or rotate partners (Encrypt), sign hand-overs
+ * or verify webhooks (Decrypt) may use it.
+ */
+export const partnerSecretsKeyOf = (scope: Construct): Key => {
+  const stack = Stack.of(scope);
+  const existing = stack.node.tryFindChild(ID);
+  if (existing instanceof Key) return existing;
+  return new Key(stack, ID, {
+    description: 'SMS campaigns: seals the partners’ webhook signing secrets (PARTNER_SECRETS_KEY_ARN)',
+    enableKeyRotation: true,
+    rotationPeriod: Duration.days(365),
+    // Deleting it would leave every stored secret unreadable: no hand-over could be signed.
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+};
