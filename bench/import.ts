@@ -136,6 +136,8 @@ export async function importBenchmark(): Promise<void> {
   Object.assign(process.env, LOCAL_AWS_ENV, {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     TABLE_NAME: `bench-${randomUUID()}`,
+    // Local stand-ins for what the stack provides (the files bucket of import uploads, the keys).
+    LOCAL_RUNTIME: '1',
   });
   const counts = countRequests(dynamoDocumentClient());
   const api = await startTestApi();

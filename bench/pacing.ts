@@ -172,7 +172,7 @@ export async function pacingBenchmark(): Promise<void> {
       const key = caseKey(pacingCase);
       const simulators = await Promise.all(
         Array.from({ length: partners }, (_, i) =>
-          startSimulatorProcess(simulatorOptions(`pace-${key}-${i + 1}`, ['*'], tps)),
+          startSimulatorProcess(simulatorOptions(`pace-${key.replace('_', '-')}-${i + 1}`, ['*'], tps)),
         ),
       );
       processes.push(...simulators);
