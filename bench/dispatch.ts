@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { dynamoDocumentClient } from '#adapters/clients.js';
 import type { CarrierSimulator } from '#local/simulators/index.js';
 import type { Runtime } from '#local/runtime.js';
@@ -22,6 +20,7 @@ import {
 } from './counters.js';
 import { QUICK, isEntryModule, record } from './results.js';
 import { generateSubscribersCsv } from './import.js';
+import { javaRss as javaRssOf, percentile } from './measure.js';
 
 /**
  * Dispatch end to end on this machine: the local runtime (API, scheduler, dispatcher) on an in-memory
@@ -87,22 +86,6 @@ const lambdaTimings = () => {
 };
 
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const quantile = (sorted: readonly number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-
-const javaPeakRssMb = (endpoint: string): number | undefined => {
-  try {
-    const port = new URL(endpoint).port;
-    const pid = execFileSync('pgrep', ['-f', `DynamoDBLocal.jar.*-port ${port}`])
-      .toString()
-      .trim()
-      .split('\n')[0];
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return hwm ? Math.round(Number(hwm) / 1024) : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 const number = (n: number) => n.toLocaleString('en-US');
 
@@ -227,9 +210,9 @@ const throughputPart = async (
         'ratio',
       );
       record(`lambda.${name}.mean_ms`, Number(mean.toFixed(1)), 'ms');
-      record(`lambda.${name}.p95_ms`, Number(quantile(sorted, 0.95).toFixed(1)), 'ms');
+      record(`lambda.${name}.p95_ms`, Number(percentile(sorted, 95).toFixed(1)), 'ms');
       console.log(
-        `  Lambda ${functionName.padEnd(30)} ${sorted.length} invocations (${(sorted.length / accepted).toFixed(4)} per message), mean ${mean.toFixed(1)} ms, p95 ${quantile(sorted, 0.95).toFixed(1)} ms`,
+        `  Lambda ${functionName.padEnd(30)} ${sorted.length} invocations (${(sorted.length / accepted).toFixed(4)} per message), mean ${mean.toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms`,
       );
     }
   }
@@ -279,7 +262,7 @@ export async function dispatchBenchmark(): Promise<void> {
     if (only !== 'content') await throughputPart(runtime, csv, counts, simulators, ceilings);
     await throughputPart(runtime, csv, counts, simulators, ceilings, true);
     const nodeRss = Math.round(peakRss / 1024 / 1024);
-    const javaRss = javaPeakRssMb(String(process.env.AWS_ENDPOINT_URL_DYNAMODB));
+    const javaRss = javaRssOf(String(process.env.AWS_ENDPOINT_URL_DYNAMODB))?.peak;
     record('dispatch.node_peak_rss_mb', nodeRss, 'MB');
     if (javaRss !== undefined) record('dispatch.java_peak_rss_mb', javaRss, 'MB');
     console.log(`\nPeak RSS: local runtime (node) ${nodeRss} MB; DynamoDB Local (java) ${javaRss ?? '?'} MB`);
