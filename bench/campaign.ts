@@ -55,6 +55,10 @@ export const call = async (
   return json;
 };
 
+/** Imports the subscribers of a CSV file into the audience, as an officer; answers the import's counts. */
+export const importCsv = (runtime: Runtime, audienceId: string, csv: string) =>
+  call(runtime, 'officer', 'POST', `/v1/audiences/${audienceId}/subscribers`, csv, 'text/csv');
+
 export const addPartner = async (
   runtime: Runtime,
   id: string,
@@ -106,14 +110,7 @@ export const sendCampaign = async (
   content: Record<string, unknown> = {},
 ) => {
   const audience = await call(runtime, 'officer', 'POST', '/v1/audiences', { name: 'bench' });
-  const imported = await call(
-    runtime,
-    'officer',
-    'POST',
-    `/v1/audiences/${audience.id}/subscribers`,
-    csv,
-    'text/csv',
-  );
+  const imported = await importCsv(runtime, String(audience.id), csv);
   const campaign = await call(runtime, 'officer', 'POST', '/v1/campaigns', {
     name: 'Benchmark 30/7',
     message:

@@ -23,6 +23,7 @@ import {
 } from './counters.js';
 import { QUICK, isEntryModule, record } from './results.js';
 import { generateSubscribersCsv } from './import.js';
+import { javaRss as javaRssOf, percentile } from './measure.js';
 
 /**
  * Dispatch end to end on this machine: the local runtime (API, scheduler, dispatcher) on an in-memory
@@ -92,9 +93,6 @@ const lambdaTimings = () => {
 };
 
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const quantile = (sorted: readonly number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-
 const javaPid = (endpoint: string): string | undefined => {
   try {
     const port = new URL(endpoint).port;
@@ -105,13 +103,6 @@ const javaPid = (endpoint: string): string | undefined => {
   } catch {
     return undefined;
   }
-};
-
-const javaPeakRssMb = (endpoint: string): number | undefined => {
-  const pid = javaPid(endpoint);
-  if (!pid) return undefined;
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return hwm ? Math.round(Number(hwm) / 1024) : undefined;
 };
 
 /** Linux counts a process's CPU time in clock ticks of 1/100 s (`getconf CLK_TCK`). */
@@ -289,9 +280,9 @@ const throughputPart = async (
         'ratio',
       );
       record(`lambda.${name}.mean_ms`, Number(mean.toFixed(1)), 'ms');
-      record(`lambda.${name}.p95_ms`, Number(quantile(sorted, 0.95).toFixed(1)), 'ms');
+      record(`lambda.${name}.p95_ms`, Number(percentile(sorted, 95).toFixed(1)), 'ms');
       console.log(
-        `  Lambda ${functionName.padEnd(30)} ${sorted.length} invocations (${(sorted.length / accepted).toFixed(4)} per message), mean ${mean.toFixed(1)} ms, p95 ${quantile(sorted, 0.95).toFixed(1)} ms`,
+        `  Lambda ${functionName.padEnd(30)} ${sorted.length} invocations (${(sorted.length / accepted).toFixed(4)} per message), mean ${mean.toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms`,
       );
     }
   }
@@ -341,7 +332,7 @@ export async function dispatchBenchmark(): Promise<void> {
     if (only !== 'content') await throughputPart(runtime, csv, counts, simulators, ceilings);
     await throughputPart(runtime, csv, counts, simulators, ceilings, true);
     const nodeRss = Math.round(peakRss / 1024 / 1024);
-    const javaRss = javaPeakRssMb(String(process.env.AWS_ENDPOINT_URL_DYNAMODB));
+    const javaRss = javaRssOf(String(process.env.AWS_ENDPOINT_URL_DYNAMODB))?.peak;
     record('dispatch.node_peak_rss_mb', nodeRss, 'MB');
     if (javaRss !== undefined) record('dispatch.java_peak_rss_mb', javaRss, 'MB');
     console.log(`\nPeak RSS: local runtime (node) ${nodeRss} MB; DynamoDB Local (java) ${javaRss ?? '?'} MB`);

@@ -4,7 +4,7 @@ import { keys } from '#adapters/table.js';
 import { meanInRollingWindow } from '#local/simulators/carrier-rules.js';
 import type { SimulatorCounters } from '#local/simulators/index.js';
 import type { Runtime } from '#local/runtime.js';
-import { call, registerPartner, simulatorOptions, startBenchRuntime } from './campaign.js';
+import { call, importCsv, registerPartner, simulatorOptions, startBenchRuntime } from './campaign.js';
 import { countRequests, type RequestCounts } from './counters.js';
 import { generateSubscribersCsv } from './import.js';
 import { record, isEntryModule } from './results.js';
@@ -118,7 +118,7 @@ const tracePacing = (partnerId: string, { offers }: SimulatorCounters, moments: 
 /** Imports each CSV into an audience and prepares a campaign to the one partner, submitted for approval. */
 const prepareCampaign = async (runtime: Runtime, csv: string, partnerId: string) => {
   const audience = await call(runtime, 'officer', 'POST', '/v1/audiences', { name: `pacing ${partnerId}` });
-  await call(runtime, 'officer', 'POST', `/v1/audiences/${audience.id}/subscribers`, csv, 'text/csv');
+  await importCsv(runtime, String(audience.id), csv);
   const campaign = await call(runtime, 'officer', 'POST', '/v1/campaigns', {
     name: `Pacing ${partnerId}`,
     message: 'Canh giac viec nhe luong cao o nuoc ngoai. Goi 111 (mien phi).',

@@ -9,6 +9,7 @@ import { addPartner, call, sendCampaign, startBenchRuntime, type Json } from './
 import { countItemsRead, countRequests, readRequests, resetCounts, writeRequests } from './counters.js';
 import { QUICK, isEntryModule, record } from './results.js';
 import { generateSubscribersCsv } from './import.js';
+import { percentile } from './measure.js';
 
 /**
  * Delivery reports and metrics on this machine: a 100,000-recipient campaign sent to three simulated
@@ -41,9 +42,6 @@ const METRIC_READS = 50;
 const SMALL_ROWS = 100;
 
 const number = (n: number) => n.toLocaleString('en-US');
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-
 interface Report {
   messageId: string;
   status: 'delivered' | 'failed' | 'expired';

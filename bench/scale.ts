@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,9 +6,10 @@ import { dynamoDocumentClient } from '#adapters/clients.js';
 import { localConfig } from '#local/config.js';
 import { DEFAULT_DYNAMO_HEAP_MB } from '#local/dynamodb.js';
 import { startRuntime, type Runtime } from '#local/runtime.js';
-import { call, registerPartner, simulatorOptions } from './campaign.js';
+import { call, importCsv, registerPartner, simulatorOptions } from './campaign.js';
 import { countItemsRead } from './counters.js';
 import { generateSubscribersCsv } from './import.js';
+import { javaRss, percentile } from './measure.js';
 import { record, isEntryModule } from './results.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
 
@@ -36,24 +36,6 @@ const FILE_BACKED = process.env.BENCH_SCALE_STORE !== 'memory';
 
 const number = (n: number) => n.toLocaleString('en-US');
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-
-/** The DynamoDB Local JVM's peak and current resident memory (Linux /proc), in MB. */
-const javaRss = (endpoint: string): { peak: number; now: number } | undefined => {
-  try {
-    const port = new URL(endpoint).port;
-    const pid = execFileSync('pgrep', ['-f', `DynamoDBLocal.jar.*-port ${port}`])
-      .toString()
-      .trim()
-      .split('\n')[0];
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
-    return { peak: Math.round(kb('VmHWM') / 1024), now: Math.round(kb('VmRSS') / 1024) };
-  } catch {
-    return undefined;
-  }
-};
 
 const TRACE = process.env.BENCH_SCALE_TRACE === '1';
 
@@ -121,7 +103,7 @@ const importAudiences = async (runtime: Runtime, rows: number, imports: number, 
     // Generated one file at a time (seeds apart: different phones), so no more than one is held.
     const csv = generateSubscribersCsv(rows / imports, seed + i);
     const started = performance.now();
-    await call(runtime, 'officer', 'POST', `/v1/audiences/${audience.id}/subscribers`, csv, 'text/csv');
+    await importCsv(runtime, String(audience.id), csv);
     seconds += (performance.now() - started) / 1000;
     audienceIds.push(String(audience.id));
     size += Number((await call(runtime, 'planner', 'GET', `/v1/audiences/${audience.id}`)).size);

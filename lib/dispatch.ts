@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { CAMPAIGN_STARTED, CAMPAIGN_STARTED_PATTERN } from '#adapters/events.js';
 import { PartnerId } from '#core/partner.js';
 import { alarmAboveZero, alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
-import { HandlerFunction } from './handler-function.js';
+import { HandlerFunction, type HandlerFunctionProps } from './handler-function.js';
 import { PartnerQueue } from './partner-queue.js';
 import { deadLetterQueue } from './queues.js';
 
@@ -101,18 +101,29 @@ export class Dispatch extends Construct {
     });
     this.partnerQueues = [...own, this.defaultQueue];
 
+    /** A function that materialises campaigns: sized for it, writing the table and publishing batches. */
+    const materializing = (
+      id: string,
+      fn: Pick<HandlerFunctionProps, 'entry' | 'description' | 'deadLetterQueue'>,
+    ) => {
+      const materializer = new HandlerFunction(this, id, {
+        ...fn,
+        memorySize: MATERIALIZE_MEMORY_MB,
+        timeout: MATERIALIZE_TIMEOUT,
+        environment: { PUBLIC_BASE_URL: props.publicBaseUrl },
+      });
+      materializer.bindTable(props.table, 'write');
+      materializer.bindBatchTopic(this.topic);
+      return materializer;
+    };
+
     this.materializerDeadLetterQueue = deadLetterQueue(this, 'MaterializeDeadLetterQueue');
-    this.materializer = new HandlerFunction(this, 'Materialize', {
+    this.materializer = materializing('Materialize', {
       entry: MATERIALIZE_ENTRY,
       description: `materialize: ${CAMPAIGN_STARTED} → send batches and their notices`,
-      memorySize: MATERIALIZE_MEMORY_MB,
-      timeout: MATERIALIZE_TIMEOUT,
-      environment: { PUBLIC_BASE_URL: props.publicBaseUrl },
       // EventBridge invokes it asynchronously: once Lambda's two retries fail, the event lands here.
       deadLetterQueue: this.materializerDeadLetterQueue,
     });
-    this.materializer.bindTable(props.table, 'write');
-    this.materializer.bindBatchTopic(this.topic);
     // No bus: materialising publishes no event (the sweep completes a campaign with nothing to send).
     this.campaignStartedRule = new Rule(this, 'CampaignStartedRule', {
       description: `Materialise a campaign when it starts sending (${CAMPAIGN_STARTED})`,
@@ -128,17 +139,12 @@ export class Dispatch extends Construct {
     });
 
     this.sweepDeadLetterQueue = deadLetterQueue(this, 'SweepDeadLetterQueue');
-    this.sweep = new HandlerFunction(this, 'Sweep', {
+    // It may have to finish a materialisation, so it is one like the materialiser.
+    this.sweep = materializing('Sweep', {
       entry: SWEEP_ENTRY,
       description: 'sweep: finish materialising, complete campaigns, re-notify due batches',
-      // It may have to finish a materialisation, so it is sized like the materialiser.
-      memorySize: MATERIALIZE_MEMORY_MB,
-      timeout: MATERIALIZE_TIMEOUT,
-      environment: { PUBLIC_BASE_URL: props.publicBaseUrl },
       deadLetterQueue: this.sweepDeadLetterQueue,
     });
-    this.sweep.bindTable(props.table, 'write');
-    this.sweep.bindBatchTopic(this.topic);
     this.sweep.bindEvents(props.bus);
     // The next run is a minute away and the sweep is idempotent: retrying a failed run only piles up.
     this.sweep.configureAsyncInvoke({ retryAttempts: 0 });

@@ -72,6 +72,31 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
     return Item ? campaignTextsCodec.contentFromItem(Item) : undefined;
   });
 
+  /** Adds one click to the code's item (made on the first), stamping its first and last click and `attributes`. */
+  const countClick = async (code: string, attributes: Record<string, unknown>, at: Date): Promise<void> => {
+    const set = Object.entries(attributes);
+    await client.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: clickCodec.key(code),
+        UpdateExpression:
+          'ADD #clicks :one SET #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now), ' +
+          set.map((_, n) => `#a${n} = :a${n}`).join(', '),
+        ExpressionAttributeNames: {
+          '#clicks': 'clicks',
+          '#lastAt': 'lastAt',
+          '#firstAt': 'firstAt',
+          ...Object.fromEntries(set.map(([name], n) => [`#a${n}`, name])),
+        },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':now': at.toISOString(),
+          ...Object.fromEntries(set.map(([, value], n) => [`:a${n}`, value])),
+        },
+      }),
+    );
+  };
+
   return {
     async shortCodes(campaignId) {
       const prefix = await reservePrefix(campaignId);
@@ -112,51 +137,11 @@ export const dynamoLinkStore = (client: DynamoDBDocumentClient, table: string): 
     },
     async recordClick(click: ClickRecord, at: Date) {
       // Listed under its campaign, so a report reads the clicked links only (one Query), not every code.
-      const set = Object.entries(clickCodec.attributesOf(click, at));
-      await client.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: clickCodec.key(click.code),
-          UpdateExpression:
-            'ADD #clicks :one SET #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now), ' +
-            set.map((_, n) => `#a${n} = :a${n}`).join(', '),
-          ExpressionAttributeNames: {
-            '#clicks': 'clicks',
-            '#lastAt': 'lastAt',
-            '#firstAt': 'firstAt',
-            ...Object.fromEntries(set.map(([name], n) => [`#a${n}`, name])),
-          },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':now': at.toISOString(),
-            ...Object.fromEntries(set.map(([, value], n) => [`:a${n}`, value])),
-          },
-        }),
-      );
+      await countClick(click.code, clickCodec.attributesOf(click, at), at);
     },
     async recordCampaignClick(click: CampaignClickRecord, at: Date) {
       // One item for the whole campaign: about 1,000 clicks a second at most (DynamoDB's per-item rate).
-      const set = Object.entries(clickCodec.campaignAttributesOf(click));
-      await client.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: clickCodec.key(click.code),
-          UpdateExpression:
-            'ADD #clicks :one SET #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now), ' +
-            set.map((_, n) => `#a${n} = :a${n}`).join(', '),
-          ExpressionAttributeNames: {
-            '#clicks': 'clicks',
-            '#lastAt': 'lastAt',
-            '#firstAt': 'firstAt',
-            ...Object.fromEntries(set.map(([name], n) => [`#a${n}`, name])),
-          },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':now': at.toISOString(),
-            ...Object.fromEntries(set.map(([, value], n) => [`:a${n}`, value])),
-          },
-        }),
-      );
+      await countClick(click.code, clickCodec.campaignAttributesOf(click), at);
     },
   };
 };

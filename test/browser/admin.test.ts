@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConsole, type ConsoleRun } from './harness.js';
+import { navigateTo, openConsole, type ConsoleRun } from './harness.js';
 import { seed, seedAudience, seedSubmittedCampaign, signIn } from './seed.js';
 
 /**
@@ -21,11 +21,7 @@ const partnerId = `z-doi-tac-${suffix}`;
 const partnerName = `Đối tác thử ${suffix}`;
 const campaignName = `Nhật ký ${suffix}`;
 
-const menu = async (label: string, heading = label) => {
-  const { page } = run;
-  await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
-  await page.getByRole('heading', { name: heading, exact: true }).waitFor();
-};
+const menu = (label: string) => navigateTo(run.page, label);
 
 const errorAt = (id: string) => run.page.locator(`#${id}-error`);
 

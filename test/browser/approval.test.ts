@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { holdRequests, openConsole, type ConsoleRun } from './harness.js';
+import { holdRequests, navigateTo, openConsole, type ConsoleRun } from './harness.js';
 import { seed, seedAudience, seedSubmittedCampaign, signIn, type Who } from './seed.js';
 
 /**
@@ -38,8 +38,7 @@ const seedCampaign = (who: Who, name: string) =>
 /** UI: the queue, then a campaign's review page. */
 const openReview = async (name: string) => {
   const { page } = run;
-  await page.getByRole('navigation').getByRole('link', { name: 'Phê duyệt' }).click();
-  await page.getByRole('heading', { name: 'Phê duyệt', exact: true }).waitFor();
+  await navigateTo(page, 'Phê duyệt');
   await page.getByRole('link', { name, exact: true }).click();
   await page.getByRole('heading', { name: `Xem xét chiến dịch: ${name}` }).waitFor();
 };
@@ -73,8 +72,7 @@ describe('an approver in the console', () => {
   it('shows the creator why they may not approve, and offers no decision', async () => {
     const { page } = run;
     await signIn(run, creatingApprover);
-    await page.getByRole('navigation').getByRole('link', { name: 'Phê duyệt' }).click();
-    await page.getByRole('heading', { name: 'Phê duyệt', exact: true }).waitFor();
+    await navigateTo(page, 'Phê duyệt');
     const ownRow = page.getByRole('row').filter({ hasText: ownName });
     await ownRow.getByText('Bạn không thể phê duyệt').waitFor();
     expect(await run.check('approvals-queue')).toEqual([]);
@@ -193,7 +191,7 @@ describe('an approver in the console', () => {
     expect(await run.check('review-completed')).toEqual([]);
     expect(await page.getByTestId('approved-by').textContent()).toContain(approver.user);
     // And in the campaigns list, reached through the navigation, its status has moved to completed.
-    await page.getByRole('navigation').getByRole('link', { name: 'Chiến dịch', exact: true }).click();
+    await navigateTo(page, 'Chiến dịch');
     await page
       .locator(`tr[data-campaign="${campaignId}"] .status--completed`)
       .getByText('Hoàn thành')

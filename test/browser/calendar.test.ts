@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConsole, type ConsoleRun } from './harness.js';
+import { navigateTo, openConsole, type ConsoleRun } from './harness.js';
 import { seed, seedAudience, signIn } from './seed.js';
 
 /**
@@ -24,11 +24,7 @@ const antiTraffickingDay = `30 tháng 7, Ngày Toàn dân phòng, chống mua b�
 
 const openCalendar = async (year: number) => {
   const { page } = run;
-  await page
-    .getByRole('navigation', { name: 'Điều hướng chính' })
-    .getByRole('link', { name: 'Lịch' })
-    .click();
-  await page.getByRole('heading', { name: `Lịch năm ${thisYear}`, level: 1 }).waitFor();
+  await navigateTo(page, 'Lịch', `Lịch năm ${thisYear}`);
   if (year !== thisYear) {
     await page.getByRole('link', { name: `Năm ${year} →` }).click();
     await page.getByRole('heading', { name: `Lịch năm ${year}`, level: 1 }).waitFor();

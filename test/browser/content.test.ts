@@ -1,6 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openConsole, type ConsoleRun } from './harness.js';
+import { navigateTo, openConsole, type ConsoleRun } from './harness.js';
 import { seed, seedAudience, signIn, tokenOf, type Who } from './seed.js';
 
 /**
@@ -32,8 +32,7 @@ afterAll(() => run?.stop());
 describe('message content in the campaign editor', () => {
   it('writes the Vietnamese text with a field, sees the placeholder problems and the fields listed', async () => {
     const { page } = run;
-    await page.getByRole('navigation').getByRole('link', { name: 'Tạo chiến dịch' }).click();
-    await page.getByRole('heading', { name: 'Tạo chiến dịch', level: 1 }).waitFor();
+    await navigateTo(page, 'Tạo chiến dịch');
     await page.getByLabel('Tên chiến dịch').fill(campaignName);
     const tabs = page.getByRole('tablist', { name: 'Bản ngôn ngữ' });
     expect(await tabs.getByRole('tab').allTextContents()).toEqual(['Tiếng Việt']);
@@ -264,8 +263,7 @@ describe('message content with real recipients', () => {
 
   it('refuses to submit while two recipients lack the name the text needs, and says which audience', async () => {
     const { page } = run;
-    await page.getByRole('navigation').getByRole('link', { name: 'Tạo chiến dịch' }).click();
-    await page.getByRole('heading', { name: 'Tạo chiến dịch', level: 1 }).waitFor();
+    await navigateTo(page, 'Tạo chiến dịch');
     await page.getByLabel('Tên chiến dịch').fill(real.campaign);
     await page.getByLabel('Nội dung tin nhắn', { exact: true }).fill(REAL_TEXTS.vi);
     const tabs = page.getByRole('tablist', { name: 'Bản ngôn ngữ' });
@@ -467,7 +465,7 @@ describe('turning the A/B test off', () => {
   it('removes the A/B test, the holdout and every variant of a saved draft, and they stay off after a reload', async () => {
     const { page } = run;
     await signIn(run, officer);
-    await page.getByRole('navigation').getByRole('link', { name: 'Tạo chiến dịch' }).click();
+    await navigateTo(page, 'Tạo chiến dịch');
     await page.getByLabel('Tên chiến dịch').fill(`Tắt thử nghiệm ${suffix}`);
     await page
       .getByLabel('Nội dung tin nhắn', { exact: true })

@@ -114,3 +114,15 @@ export const holdRequests = async (page: Page, pattern: string) => {
   });
   return { sent: () => sent, release, stop: () => page.unroute(pattern) };
 };
+
+/**
+ * Opens a page from the main navigation by the link's label and waits for the page's heading (its h1):
+ * the label itself unless `heading` says otherwise.
+ */
+export const navigateTo = async (page: Page, label: string, heading = label): Promise<void> => {
+  await page
+    .getByRole('navigation', { name: 'Điều hướng chính' })
+    .getByRole('link', { name: label, exact: true })
+    .click();
+  await page.getByRole('heading', { name: heading, level: 1, exact: true }).waitFor();
+};

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { messageFor } from '#core/messages.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { holdRequests, openConsole, type ConsoleRun } from './harness.js';
+import { holdRequests, navigateTo, openConsole, type ConsoleRun } from './harness.js';
 import { openNewAudienceForm, signIn, submitNewAudience } from './seed.js';
 
 /**
@@ -78,7 +78,7 @@ describe('an officer in the console', () => {
       .allTextContents();
     expect(byCarrier.join('|')).toMatch(/Viettel\s*7/);
 
-    await page.getByRole('navigation').getByRole('link', { name: 'Danh sách người nhận' }).click();
+    await navigateTo(page, 'Danh sách người nhận');
     const listed = page.getByRole('row', { name: new RegExp(audienceName) });
     await listed.getByRole('cell', { name: '20', exact: true }).waitFor();
     expect(await run.check('audiences')).toEqual([]);
@@ -86,8 +86,7 @@ describe('an officer in the console', () => {
 
   it('looks a number up in the opt-outs and adds it', async () => {
     const { page } = run;
-    await page.getByRole('navigation').getByRole('link', { name: 'Từ chối nhận tin' }).click();
-    await page.getByRole('heading', { name: 'Từ chối nhận tin', level: 1 }).waitFor();
+    await navigateTo(page, 'Từ chối nhận tin');
     const phone = GOOD[1] ?? '';
     // The core's normaliser, loaded into the page, reads the number as the API will.
     await page.locator('#lookup-phone').fill('024 3825 1234');
@@ -116,8 +115,7 @@ describe('an officer in the console', () => {
 
   it('writes a campaign for 30/7 and sees the estimate follow the typing', async () => {
     const { page } = run;
-    await page.getByRole('navigation').getByRole('link', { name: 'Tạo chiến dịch' }).click();
-    await page.getByRole('heading', { name: 'Tạo chiến dịch', level: 1 }).waitFor();
+    await navigateTo(page, 'Tạo chiến dịch');
     await page.getByLabel('Tên chiến dịch').fill(campaignName);
 
     const message = page.getByLabel('Nội dung tin nhắn');
@@ -233,7 +231,7 @@ describe('an officer in the console', () => {
 
   it('finds the campaign in the list by its status, with what may still be done to it, and cancels it', async () => {
     const { page } = run;
-    await page.getByRole('navigation').getByRole('link', { name: 'Chiến dịch', exact: true }).click();
+    await navigateTo(page, 'Chiến dịch');
     await page.getByLabel('Trạng thái').selectOption('pending_approval');
     const row = page.getByRole('row', { name: new RegExp(campaignName) });
     await row.getByText('Chờ phê duyệt').waitFor();

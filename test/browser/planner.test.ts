@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConsole, type ConsoleRun } from './harness.js';
+import { navigateTo, openConsole, type ConsoleRun } from './harness.js';
 import { seed, seedAudience, seedSubmittedCampaign, signIn } from './seed.js';
 
 /**
@@ -215,8 +215,7 @@ describe('a planner in the console', () => {
 
   it('sums up the campaigns of a period with a chart', async () => {
     const { page } = run;
-    await page.getByRole('navigation').getByRole('link', { name: 'Số liệu tổng hợp' }).click();
-    await page.getByRole('heading', { name: 'Số liệu tổng hợp' }).waitFor();
+    await navigateTo(page, 'Số liệu tổng hợp');
     const row = page.getByRole('row').filter({ hasText: campaignName });
     await row.waitFor();
     await page.getByTestId('summary-chart').locator('canvas').first().waitFor();

@@ -1,5 +1,5 @@
 import { expect, inject } from 'vitest';
-import type { ConsoleRun } from './harness.js';
+import { navigateTo, type ConsoleRun } from './harness.js';
 
 /**
  * What the browser tests share besides the browser: signing in through the sign-in page, and SEED, the
@@ -87,8 +87,7 @@ export const signIn = async (run: ConsoleRun, who: Who): Promise<void> => {
 
 /** UI: from the navigation to the new-audience form. */
 export const openNewAudienceForm = async ({ page }: ConsoleRun): Promise<void> => {
-  await page.getByRole('navigation').getByRole('link', { name: 'Danh sách người nhận' }).click();
-  await page.getByRole('heading', { name: 'Danh sách người nhận' }).waitFor();
+  await navigateTo(page, 'Danh sách người nhận');
   await page.getByRole('link', { name: 'Tạo danh sách' }).click();
   await page.getByRole('heading', { name: 'Tạo danh sách người nhận' }).waitFor();
 };

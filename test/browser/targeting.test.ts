@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xlsxFile } from '#support/xlsx.js';
-import { openConsole, type ConsoleRun } from './harness.js';
+import { navigateTo, openConsole, type ConsoleRun } from './harness.js';
 import { openNewAudienceForm, signIn, submitNewAudience } from './seed.js';
 
 /**
@@ -79,8 +79,7 @@ describe('targeting by place and group in the console', () => {
 
   it('targets provinces found by their former names and groups, and shows the estimate by province', async () => {
     const { page } = run;
-    await page.getByRole('navigation').getByRole('link', { name: 'Tạo chiến dịch' }).click();
-    await page.getByRole('heading', { name: 'Tạo chiến dịch', level: 1 }).waitFor();
+    await navigateTo(page, 'Tạo chiến dịch');
     await page.getByLabel('Tên chiến dịch').fill(campaignName);
     await page
       .getByLabel('Nội dung tin nhắn')
@@ -132,7 +131,7 @@ describe('targeting by place and group in the console', () => {
   it('shows the approver the targeting in plain words', async () => {
     const { page } = run;
     await signIn(run, approver);
-    await page.getByRole('navigation').getByRole('link', { name: 'Phê duyệt' }).click();
+    await navigateTo(page, 'Phê duyệt');
     await page.getByRole('link', { name: campaignName, exact: true }).click();
     await page.getByRole('heading', { name: `Xem xét chiến dịch: ${campaignName}` }).waitFor();
     expect(await page.getByTestId('targeting').textContent()).toBe(

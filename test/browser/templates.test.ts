@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConsole, type ConsoleRun } from './harness.js';
+import { navigateTo, openConsole, type ConsoleRun } from './harness.js';
 import { seed, seedAudience, signIn, type Who } from './seed.js';
 
 /**
@@ -29,8 +29,7 @@ afterAll(() => run?.stop());
 describe('message templates', () => {
   it('lists none yet, then an officer creates one with two language variants', async () => {
     const { page } = run;
-    await page.getByRole('navigation').getByRole('link', { name: 'Mẫu tin nhắn' }).click();
-    await page.getByRole('heading', { name: 'Mẫu tin nhắn', level: 1 }).waitFor();
+    await navigateTo(page, 'Mẫu tin nhắn');
     expect(await run.check('templates-list-empty')).toEqual([]);
     await page.getByRole('link', { name: 'Tạo mẫu tin nhắn' }).click();
     await page.getByRole('heading', { name: 'Tạo mẫu tin nhắn', level: 1 }).waitFor();
@@ -69,7 +68,7 @@ describe('message templates', () => {
     await history.locator('[data-version="1"]').getByText(V1).waitFor();
     expect(await run.check('template-history')).toEqual([]);
 
-    await page.getByRole('navigation').getByRole('link', { name: 'Mẫu tin nhắn' }).click();
+    await navigateTo(page, 'Mẫu tin nhắn');
     const row = page.locator('tr', { has: page.getByRole('link', { name: templateName }) });
     await row.waitFor();
     expect(await row.locator('td').allTextContents()).toEqual([
@@ -150,7 +149,7 @@ describe('message templates', () => {
     await page.getByText('Mẫu đã được lưu trữ: không hiện trong danh sách chọn mẫu.').waitFor();
     expect(await page.getByRole('link', { name: 'Tạo chiến dịch từ mẫu' }).count()).toBe(0);
     expect(await run.check('template-archived')).toEqual([]);
-    await page.getByRole('navigation').getByRole('link', { name: 'Mẫu tin nhắn' }).click();
+    await navigateTo(page, 'Mẫu tin nhắn');
     // Other test files may have made templates: this one is what must be missing, once the list has loaded.
     await page.getByLabel('Hiện cả mẫu đã lưu trữ').waitFor();
     await expect.poll(() => page.getByText('Đang tải…').count()).toBe(0);

@@ -8,6 +8,7 @@ import { PROVINCES } from '#core/provinces.js';
 import type { Role } from '#core/roles.js';
 import { startTestApi, type TestApi } from '#support/api.js';
 import {
+  allPages,
   bodyOf,
   send,
   expectError,
@@ -138,15 +139,14 @@ describe('audiences', () => {
 
   it('lists audiences newest first, page by page', async () => {
     const ids = [await newAudience('list 1'), await newAudience('list 2'), await newAudience('list 3')];
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await send(api, 'listAudiences', { query: { limit: 2, cursor }, as: 'planner' });
-      expectStatus(page, 200);
-      expect(page.body.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.body.items.map((a) => a.id));
-      cursor = page.body.nextCursor ?? undefined;
-    } while (cursor);
+    const seen = await allPages(async (cursor) => {
+      const page = bodyOf(
+        await send(api, 'listAudiences', { query: { limit: 2, cursor }, as: 'planner' }),
+        200,
+      );
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      return { ...page, items: page.items.map((a) => a.id) };
+    });
     expect(seen.filter((id) => ids.includes(id))).toEqual([...ids].reverse());
   });
 

@@ -1,20 +1,17 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
 import { dynamoRecountStore } from '#adapters/recount-store.js';
 import { messageId, type Batch } from '#core/dispatch/batch.js';
 import { recountCampaign, type RecountOutcome } from '#core/metrics/recount.js';
-import { loadOrCreateSecret } from '#local/auth.js';
-import { LOCAL_AWS_ENV, freePort } from '#local/dynamodb.js';
+import { freePort } from '#local/dynamodb.js';
 import { seededRandom } from '#local/simulators/carrier-rules.js';
 import { createCarrierSimulator, type CarrierSimulator } from '#local/simulators/index.js';
-import { apiClient } from '#support/api.js';
-import { dynamoProcesses, startLocalProcess, userEnv, type LocalProcess } from '#support/process.js';
+import { crashableRuntime } from '#support/crash.js';
+import { userEnv } from '#support/process.js';
 import { createAudience, launchCampaign, phone, waitFor, waitForStatus } from '#support/sending.js';
 import { send } from '#support/typed-api.js';
 
@@ -31,29 +28,15 @@ const RECIPIENTS = 5000;
 const PARTNER = 'crash-loop';
 const TPS = 400;
 const ROOT = resolve(import.meta.dirname, '../..');
-const dataDir = mkdtempSync(join(tmpdir(), 'sms-crash-loop-'));
+const runtime = crashableRuntime('crash-loop');
+const { dataDir, tableClient } = runtime;
 const random = seededRandom(17);
-const running: LocalProcess[] = [];
 let sim: CarrierSimulator | undefined;
 
 afterAll(async () => {
-  for (const local of running) await local.stop('SIGKILL');
-  for (const { pid } of await dynamoProcesses(dataDir)) process.kill(pid, 'SIGKILL');
+  await runtime.close();
   await sim?.close();
-  rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
-
-/** A document client on the DynamoDB Local the current runtime started. */
-const tableClient = async (): Promise<DynamoDBDocumentClient> => {
-  const [dynamo] = await dynamoProcesses(dataDir);
-  return DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${dynamo?.port}`,
-      region: LOCAL_AWS_ENV.AWS_REGION,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
-};
 
 /** What the campaign's partition says now, read cheaply (no messages): the kill points are judged on it. */
 interface Observed {
@@ -138,27 +121,9 @@ const PLAN: KillPoint[] = [
 const began = Date.now();
 const trace = (what: string) => process.stderr.write(`crash-loop +${Date.now() - began} ms: ${what}\n`);
 
+// The same port each time: the simulator's delivery reports go to one address across restarts.
 const port = await freePort();
-const start = async () => {
-  const env = {
-    // The same port each time: the simulator's delivery reports go to one address across restarts.
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    SIMULATORS: 'off',
-    // A batch claimed by a killed process is taken over once its lease ends (60 s by default).
-    DISPATCH_LEASE_MS: '3000',
-  };
-  const local = await startLocalProcess(env, 90_000, { baseEnv: userEnv() });
-  running.push(local);
-  return { local, api: apiClient(local.url, loadOrCreateSecret(dataDir)) };
-};
-
-/** SIGKILL the runtime and its DynamoDB Local (left orphaned by node's death: the machine takes both). */
-const crash = async (local: LocalProcess) => {
-  expect(await local.stop('SIGKILL')).toBeNull();
-  for (const { pid } of await dynamoProcesses(dataDir)) process.kill(pid, 'SIGKILL');
-  await waitFor('the DynamoDB Local to die', async () => (await dynamoProcesses(dataDir)).length === 0);
-};
+const start = () => runtime.start(port);
 
 const recount = async (campaignId: string): Promise<RecountOutcome> => {
   const client = await tableClient();
@@ -248,7 +213,7 @@ it('accounts for every recipient exactly once across repeated SIGKILLs, and the 
     } finally {
       client.destroy();
     }
-    await crash(current.local);
+    expect(await runtime.crash(current.local)).toBeNull();
     kills.push(`${point.name} (${sim.counters().accepted} taken)`);
     trace(`killed while ${kills.at(-1)}`);
     current = await start();

@@ -1,15 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, expect, it } from 'vitest';
-import { loadOrCreateSecret } from '#local/auth.js';
-import { LOCAL_AWS_ENV, freePort } from '#local/dynamodb.js';
-import { apiClient } from '#support/api.js';
 import { acceptedMessages, startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
-import { dynamoProcesses, startLocalProcess, userEnv, type LocalProcess } from '#support/process.js';
+import { crashableRuntime } from '#support/crash.js';
+import { dynamoProcesses } from '#support/process.js';
 import { createAudience, launchCampaign, phone, waitFor, waitForStatus } from '#support/sending.js';
 
 /**
@@ -18,27 +12,18 @@ import { createAudience, launchCampaign, phone, waitFor, waitForStatus } from '#
  * this test process (behind a recording proxy), so it outlives the kill and sees both runs.
  */
 const RECIPIENTS = 2000;
-const dataDir = mkdtempSync(join(tmpdir(), 'sms-dispatch-crash-'));
-const running: LocalProcess[] = [];
+const runtime = crashableRuntime('dispatch-crash');
+const { dataDir } = runtime;
 let partner: SimulatedPartner | undefined;
 
 afterAll(async () => {
-  for (const local of running) await local.stop('SIGKILL');
-  for (const { pid } of await dynamoProcesses(dataDir)) process.kill(pid, 'SIGKILL');
+  await runtime.close();
   await partner?.close();
-  rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 
 /** The campaign's progress item and its batches' statuses, read from the child's DynamoDB Local. */
 const tableState = async (campaignId: string): Promise<string> => {
-  const [dynamo] = await dynamoProcesses(dataDir);
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${dynamo?.port}`,
-      region: LOCAL_AWS_ENV.AWS_REGION,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
+  const client = await runtime.tableClient();
   try {
     const { Items = [] } = await client.send(
       new QueryCommand({
@@ -58,21 +43,8 @@ const tableState = async (campaignId: string): Promise<string> => {
   }
 };
 
-const start = async () => {
-  const env = {
-    PORT: String(await freePort()),
-    DATA_DIR: dataDir,
-    SIMULATORS: 'off',
-    // A batch claimed by the killed process is taken over once its lease ends (60 s by default).
-    DISPATCH_LEASE_MS: '3000',
-  };
-  const local = await startLocalProcess(env, 90_000, { baseEnv: userEnv() });
-  running.push(local);
-  return { local, api: apiClient(local.url, loadOrCreateSecret(dataDir)) };
-};
-
 it('hands every message over exactly once across a SIGKILL of npm start and a restart on the same data', async () => {
-  const first = await start();
+  const first = await runtime.start();
   partner = await startSimulatedPartner(first.api, {
     id: 'crash-any',
     carriers: ['*'],
@@ -100,19 +72,12 @@ it('hands every message over exactly once across a SIGKILL of npm start and a re
   );
   const [dynamo] = await dynamoProcesses(dataDir);
   expect(dynamo?.ppid).toBe(first.local.child.pid);
-  expect(await first.local.stop('SIGKILL')).toBeNull();
-
-  // DynamoDB Local is java, a child of the node process: a SIGKILL of node leaves it running, orphaned.
-  // The machine going down would take it too; do so, so the restart opens the same data afresh.
-  for (const { pid } of await dynamoProcesses(dataDir)) process.kill(pid, 'SIGKILL');
-  await waitFor(
-    'the orphaned DynamoDB Local to die',
-    async () => (await dynamoProcesses(dataDir)).length === 0,
-  );
+  // Its DynamoDB Local goes down with it, as on a machine going down, so the restart opens the same data afresh.
+  expect(await runtime.crash(first.local)).toBeNull();
   await sleep(300);
   expect(sim.counters().accepted).toBeLessThan(RECIPIENTS);
 
-  const second = await start();
+  const second = await runtime.start();
   await waitForStatus(second.api, campaign.id, 'completed', 60_000).catch(async (error: Error) => {
     throw new Error(`${error.message}; in the table: ${await tableState(campaign.id)}`);
   });

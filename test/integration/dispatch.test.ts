@@ -1,30 +1,32 @@
 import { bodyOf, expectStatus, send } from '#support/typed-api.js';
 import type { UserAction } from '#core/campaign-status.js';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBatchStore, dynamoRateLimiter } from '#adapters/batch-store.js';
 import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import { parseMessageId, type Batch } from '#core/dispatch/batch.js';
 import { OutcomeTooLargeError } from '#core/dispatch/ports.js';
-import { startLocalDispatcher } from '#local/dispatcher.js';
-import { startTestApi, type TestApi } from '#support/api.js';
+import type { TestApi } from '#support/api.js';
+import { startDispatchStack, type DispatchStack } from '#support/stack.js';
 import {
   achievedRate,
   acceptedMessages,
   busiestSecondSent,
   secondsAbove,
   sentPerSecond,
-  startSimulatedPartner,
   type SimulatedPartner,
   type SimulatedPartnerOptions,
 } from '#support/partners.js';
 import {
   batchesOf,
   campaignStatus,
+  completedBatches,
   createAudience,
   launchCampaign,
+  launchCampaignTo,
   phone,
+  subscribers,
   waitFor,
   waitForStatus,
   type Subscriber,
@@ -47,28 +49,20 @@ process.env.WEBHOOK_TIMEOUT_MS = '1000';
 process.env.PACING_MARGIN_MS = '250';
 
 let api: TestApi;
-let dispatcher: { stop(): Promise<void> };
-const partners: SimulatedPartner[] = [];
-
-const partner = async (options: SimulatedPartnerOptions) => {
-  const started = await startSimulatedPartner(api, options);
-  partners.push(started);
-  return started;
-};
+let stack: DispatchStack;
+const partner = (options: SimulatedPartnerOptions) => stack.partner(options);
+/** Partners this file serves itself (verbosePartner), closed once the stack has stopped. */
+const ownServers: Server[] = [];
 
 beforeAll(async () => {
-  api = await startTestApi();
-  dispatcher = await startLocalDispatcher({ pollMs: 50 });
+  stack = await startDispatchStack();
+  api = stack.api;
 });
 
 afterAll(async () => {
-  await dispatcher?.stop();
-  await Promise.all(partners.map((p) => p.close()));
-  await api?.close();
+  await stack?.stop();
+  await Promise.all(ownServers.map((server) => closeServer(server)));
 });
-
-const subscribers = (carrier: Parameters<typeof phone>[0], from: number, count: number): Subscriber[] =>
-  Array.from({ length: count }, (_, i) => ({ phone: phone(carrier, from + i), province: 'Bắc Kạn' }));
 
 const audienceOf = (name: string, list: Subscriber[]) => createAudience(api, name, list);
 
@@ -152,8 +146,9 @@ describe('sending a campaign', () => {
 describe('pacing as the partner sees it', () => {
   it('never gives a partner with tps 20 and batches of 10 more than 20 messages in any rolling second', async () => {
     const paced = await partner({ id: 'paced', carriers: ['viettel'], tps: 20, maxBatchSize: 10 });
-    const audience = await audienceOf('Bảo Lạc', subscribers('viettel', 1_500_000, 120));
-    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [paced.id] });
+    const campaign = await launchCampaignTo(api, 'Bảo Lạc', subscribers('viettel', 1_500_000, 120), {
+      partnerIds: [paced.id],
+    });
     await waitForStatus(api, campaign.id, 'completed', 30_000);
 
     expect(paced.sim.counters()).toMatchObject({ accepted: 120, duplicates: 0 });
@@ -191,8 +186,9 @@ describe('retries', () => {
       maxBatchSize: 20,
       simulatorTps: 40,
     });
-    const audience = await audienceOf('Na Rì', subscribers('viettel', 2_000_000, 100));
-    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [throttling.id] });
+    const campaign = await launchCampaignTo(api, 'Na Rì', subscribers('viettel', 2_000_000, 100), {
+      partnerIds: [throttling.id],
+    });
     await waitForStatus(api, campaign.id, 'completed', 20_000);
 
     const counters = throttling.sim.counters();
@@ -210,8 +206,9 @@ describe('retries', () => {
   it('retries 5xx answers with backoff under the same webhook-id until the partner recovers', async () => {
     const failing = await partner({ id: 'failing', carriers: ['viettel'], tps: 1000 });
     failing.setMode('fail500');
-    const audience = await audienceOf('Pác Nặm', subscribers('viettel', 2_100_000, 300));
-    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [failing.id] });
+    const campaign = await launchCampaignTo(api, 'Pác Nặm', subscribers('viettel', 2_100_000, 300), {
+      partnerIds: [failing.id],
+    });
     await waitFor(
       'three batches answered 500',
       () => failing.handOvers.filter((h) => h.status === 500).length >= 3,
@@ -301,9 +298,7 @@ const verbosePartner = async (
     },
   });
   expectStatus(registered, 201);
-  partners.push({
-    close: () => closeServer(server),
-  } as SimulatedPartner);
+  ownServers.push(server);
   return { id, requests };
 };
 
@@ -335,12 +330,11 @@ describe("a partner's large answer", () => {
       const verbose = await verbosePartner(partnerId, (ids) =>
         ids.slice(0, 5).map((messageId) => ({ messageId, reason })),
       );
-      const audience = await audienceOf(place, subscribers('viettel', from, 20));
-      const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [verbose.id] });
-      await waitForStatus(api, campaign.id, 'completed', 20_000);
-
+      const campaign = await launchCampaignTo(api, place, subscribers('viettel', from, 20), {
+        partnerIds: [verbose.id],
+      });
+      const messages = (await completedBatches(api, campaign.id, 20_000)).flatMap((b) => b.messages);
       expect(verbose.requests).toHaveLength(1);
-      const messages = (await batchesOf(campaign.id)).flatMap((b) => b.messages);
       expect(messages).toHaveLength(20);
       const rejected = messages.filter((m) => m.state === 'failed');
       expect(rejected).toHaveLength(failed);
@@ -430,8 +424,9 @@ describe('failover', () => {
 describe('pause, resume and cancel', () => {
   it('holds batches while paused, goes on after resume, and stops for good on cancel', async () => {
     const steady = await partner({ id: 'steady', carriers: ['mobifone'], tps: 200 });
-    const audience = await audienceOf('Đồng Hỷ', subscribers('mobifone', 4_000_000, 1200));
-    const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [steady.id] });
+    const campaign = await launchCampaignTo(api, 'Đồng Hỷ', subscribers('mobifone', 4_000_000, 1200), {
+      partnerIds: [steady.id],
+    });
 
     await waitFor('some messages handed over', () => acceptedBy(steady) >= 200);
     expect(bodyOf(await act(campaign.id, 'pause'), 200).status).toBe('paused');
@@ -508,8 +503,7 @@ describe('suppression at send time', () => {
       ],
       partnerIds: [gate.id],
     });
-    await waitForStatus(api, later.id, 'completed');
-    const messages = (await batchesOf(later.id)).flatMap((b) => b.messages);
+    const messages = (await completedBatches(api, later.id)).flatMap((b) => b.messages);
     expect(messages.map((m) => m.to).sort()).toEqual(everyone.slice(10).sort());
     expect(gate.sim.counters()).toMatchObject({ accepted: 27, duplicates: 0 });
     expect(acceptedPhones([gate])).toEqual(everyone.slice(3).sort());
@@ -531,8 +525,7 @@ describe('suppression at send time', () => {
     mute.setMode('ok');
 
     const next = await launchCampaign(api, { audienceIds: [audience], partnerIds: [taker.id, mute.id] });
-    await waitForStatus(api, next.id, 'completed');
-    const messages = (await batchesOf(next.id)).flatMap((b) => b.messages);
+    const messages = (await completedBatches(api, next.id)).flatMap((b) => b.messages);
     expect(messages.map((m) => m.to).sort()).toEqual(notReached.map((s) => s.phone).sort());
     expect(acceptedBy(taker)).toBe(5);
     expect(mute.sim.counters()).toMatchObject({ accepted: 5, duplicates: 0 });

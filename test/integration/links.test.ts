@@ -8,11 +8,11 @@ import type { TestApi } from '#support/api.js';
 import { startSendingStack, type SendingStack } from '#support/stack.js';
 import {
   batchesOf,
-  createAudience,
-  launchCampaign,
+  completedBatches,
+  launchCampaignTo,
   phone,
+  subscribers,
   waitFor,
-  waitForStatus,
 } from '#support/sending.js';
 
 /**
@@ -51,20 +51,20 @@ describe('short links', () => {
   let codes: string[];
 
   beforeAll(async () => {
-    const audience = await createAudience(
+    const campaign = await launchCampaignTo(
       api,
       'Liên kết',
-      Array.from({ length: 30 }, (_, i) => ({ phone: phone('viettel', 3_000_000 + i), province: 'Bắc Kạn' })),
+      subscribers('viettel', 3_000_000, 30, 'Bắc Kạn'),
+      {
+        partnerIds: [stack.partner.id],
+        message: `Canh giac mua ban nguoi. Goi 111. {{link:${TARGET}}}`,
+        clickTracking: 'recipient',
+      },
     );
-    const campaign = await launchCampaign(api, {
-      audienceIds: [audience],
-      partnerIds: [stack.partner.id],
-      message: `Canh giac mua ban nguoi. Goi 111. {{link:${TARGET}}}`,
-      clickTracking: 'recipient',
-    });
     campaignId = String(campaign.id);
-    await waitForStatus(api, campaignId, 'completed', 30_000);
-    codes = (await batchesOf(campaignId)).flatMap((b) => b.messages.map((m) => m.code ?? ''));
+    codes = (await completedBatches(api, campaignId, 30_000)).flatMap((b) =>
+      b.messages.map((m) => m.code ?? ''),
+    );
   });
 
   it('gives every recipient a distinct code of the estimated length, sent in the text', () => {

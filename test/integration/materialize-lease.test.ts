@@ -8,16 +8,10 @@ import type { Batch } from '#core/dispatch/batch.js';
 import { dispatchBatch } from '#core/dispatch/dispatcher.js';
 import { materializeCampaign, type MaterializeDeps } from '#core/dispatch/materialize.js';
 import { sweepSendingCampaigns } from '#core/dispatch/sweep.js';
-import { startTestApi, type TestApi } from '#support/api.js';
-import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
-import {
-  batchesOf,
-  campaignStatus,
-  createAudience,
-  launchCampaign,
-  phone,
-  waitFor,
-} from '#support/sending.js';
+import type { TestApi } from '#support/api.js';
+import type { SimulatedPartner } from '#support/partners.js';
+import { startDispatchStack, type DispatchStack } from '#support/stack.js';
+import { batchesOf, campaignStatus, launchCampaignTo, subscribers, waitFor } from '#support/sending.js';
 
 /**
  * Two materialisations of one campaign at once (the `campaign.started` run and the sweep's, or a run that
@@ -26,33 +20,25 @@ import {
  */
 
 let api: TestApi;
+let stack: DispatchStack;
 let deps: SendingDeps;
-const partners: SimulatedPartner[] = [];
 
+// No local dispatcher: each test runs the materialisations and the hand-overs itself.
 beforeAll(async () => {
-  api = await startTestApi();
+  stack = await startDispatchStack({ dispatcher: false });
+  api = stack.api;
   deps = sendingDeps();
 });
 
-afterAll(async () => {
-  await Promise.all(partners.map((p) => p.close()));
-  await api?.close();
-});
+afterAll(() => stack?.stop());
 
 /** A started campaign to twelve Viettel phones, five to a batch: three batches. */
 const startCampaign = async (partnerId: string, from: number) => {
-  partners.push(
-    await startSimulatedPartner(api, { id: partnerId, carriers: ['viettel'], tps: 100, maxBatchSize: 5 }),
-  );
-  const phones = Array.from({ length: 12 }, (_, i) => phone('viettel', from + i));
-  const audienceId = await createAudience(
-    api,
-    `Thôn ${partnerId}`,
-    phones.map((p) => ({ phone: p })),
-  );
-  const approved = await launchCampaign(api, { audienceIds: [audienceId], partnerIds: [partnerId] });
+  const partner = await stack.partner({ id: partnerId, carriers: ['viettel'], tps: 100, maxBatchSize: 5 });
+  const audience = subscribers('viettel', from, 12);
+  const approved = await launchCampaignTo(api, `Thôn ${partnerId}`, audience, { partnerIds: [partnerId] });
   const campaign = await getCampaign(deps.campaigns, String(approved.id));
-  return { campaign, phones };
+  return { campaign, partner, phones: audience.map((s) => s.phone) };
 };
 
 /** A run that stops once it has read everything it plans from, until `resume` is called. */
@@ -81,17 +67,13 @@ const dispatchQueued = async (campaignId: string) => {
 };
 
 /** The phones the partner was POSTed, counted once per hand-over (a resend counts twice). */
-const sentPhones = (partner: SimulatedPartner | undefined) =>
-  (partner?.handOvers ?? [])
+const sentPhones = (partner: SimulatedPartner) =>
+  partner.handOvers
     .filter((h) => h.status !== undefined && h.status >= 200 && h.status < 300)
     .flatMap((h) => h.messages.map((m) => m.to))
     .sort();
 
-const expectEachOnce = async (
-  campaignId: string,
-  partner: SimulatedPartner | undefined,
-  phones: string[],
-) => {
+const expectEachOnce = async (campaignId: string, partner: SimulatedPartner, phones: string[]) => {
   const batches = await batchesOf(campaignId);
   expect(batches.flatMap((b) => b.messages.map((m) => m.to)).sort()).toEqual([...phones].sort());
   expect(sentPhones(partner)).toEqual([...phones].sort());
@@ -99,8 +81,7 @@ const expectEachOnce = async (
 
 describe('a materialisation overlapping another', () => {
   it('never rewrites a batch already handed over, when a run stalled past its lease and another took over', async () => {
-    const { campaign, phones } = await startCampaign('lease-stalled', 7_200_001);
-    const partner = partners.at(-1);
+    const { campaign, partner, phones } = await startCampaign('lease-stalled', 7_200_001);
     // The stalled run's clock is ten minutes behind: its lease had run out long before it resumed.
     const stalled = heldRun({ ...deps.materialize, now: () => new Date(Date.now() - 600_000) }, campaign);
     await waitFor('the stalled run to have read its inputs', stalled.reached);
@@ -124,8 +105,7 @@ describe('a materialisation overlapping another', () => {
   });
 
   it('the sweep leaves a campaign alone while its run holds a live lease', async () => {
-    const { campaign, phones } = await startCampaign('lease-live', 7_300_001);
-    const partner = partners.at(-1);
+    const { campaign, partner, phones } = await startCampaign('lease-live', 7_300_001);
     const eventRun = heldRun(deps.materialize, campaign);
     await waitFor('the run to have read its inputs', eventRun.reached);
 

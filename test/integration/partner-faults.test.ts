@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageId, type Batch } from '#core/dispatch/batch.js';
 import type { SimulatorMode } from '#local/simulators/index.js';
-import { startLocalDispatcher } from '#local/dispatcher.js';
-import { startTestApi, type TestApi } from '#support/api.js';
-import {
-  acceptedMessages,
-  startSimulatedPartner,
-  type SimulatedPartner,
-  type SimulatedPartnerOptions,
-} from '#support/partners.js';
+import type { TestApi } from '#support/api.js';
+import { acceptedMessages, type SimulatedPartner, type SimulatedPartnerOptions } from '#support/partners.js';
 import {
   batchesOf,
-  createAudience,
-  launchCampaign,
-  phone,
+  completedBatches,
+  launchCampaignTo,
+  subscribers,
   waitFor,
   waitForStatus,
-  type Subscriber,
 } from '#support/sending.js';
+import { startDispatchStack, type DispatchStack } from '#support/stack.js';
 import { expectStatus, send } from '#support/typed-api.js';
 import { postReports } from '#support/webhooks.js';
 
@@ -37,34 +31,21 @@ process.env.WEBHOOK_TIMEOUT_MS = '1000';
 process.env.PACING_MARGIN_MS = '250';
 
 let api: TestApi;
-let dispatcher: { stop(): Promise<void> };
-const started: SimulatedPartner[] = [];
+let stack: DispatchStack;
 
 beforeAll(async () => {
-  api = await startTestApi();
-  dispatcher = await startLocalDispatcher({ pollMs: 50 });
+  stack = await startDispatchStack();
+  api = stack.api;
 }, 60_000);
 
-afterAll(async () => {
-  await dispatcher?.stop();
-  await Promise.all(started.map((p) => p.close()));
-  await api?.close();
-});
+afterAll(() => stack?.stop());
 
-const partner = async (options: Omit<SimulatedPartnerOptions, 'reportTo'>) => {
-  const p = await startSimulatedPartner(api, { latencyMs: 5, ...options, reportTo: api.url });
-  started.push(p);
-  return p;
-};
-
-const subscribers = (carrier: Parameters<typeof phone>[0], from: number, count: number): Subscriber[] =>
-  Array.from({ length: count }, (_, i) => ({ phone: phone(carrier, from + i) }));
+const partner = (options: Omit<SimulatedPartnerOptions, 'reportTo'>) =>
+  stack.partner({ latencyMs: 5, ...options, reportTo: api.url });
 
 /** A campaign to `count` Viettel phones from `from`, routed to `partners` in that order. */
 const campaignTo = async (partners: SimulatedPartner[], from: number, count: number) => {
-  const audience = await createAudience(api, `Faults ${from}`, subscribers('viettel', from, count));
-  const campaign = await launchCampaign(api, {
-    audienceIds: [audience],
+  const campaign = await launchCampaignTo(api, `Faults ${from}`, subscribers('viettel', from, count), {
     partnerIds: partners.map((p) => p.id),
   });
   return String(campaign.id);
@@ -225,12 +206,10 @@ describe('slow answers: the partner takes the batch and answers after 3 s, past 
 describe('slow for good, and no other partner', () => {
   it('fails the messages as partner_unavailable; the partner’s later reports (it took the batch) replace that', async () => {
     // No delivery reports of its own: the test posts them once our dispatcher has given up.
-    const p = await startSimulatedPartner(api, { id: 'slow-for-good', carriers: ['viettel'], tps: 1000 });
-    started.push(p);
+    const p = await stack.partner({ id: 'slow-for-good', carriers: ['viettel'], tps: 1000 });
     p.setMode('slow');
     const campaignId = await campaignTo([p], 8_470_000, 30);
-    await waitForStatus(api, campaignId, 'completed', 60_000);
-    const [given] = await batchesOf(campaignId);
+    const [given] = await completedBatches(api, campaignId, 60_000);
     expect(given).toMatchObject({ status: 'failed', handedTo: [p.id] });
     expect(given?.messages.every((m) => m.reason?.startsWith('partner_unavailable: timeout'))).toBe(true);
     expect(p.sim.counters()).toMatchObject({ accepted: 30, duplicates: 0 });

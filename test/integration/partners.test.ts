@@ -6,7 +6,7 @@ import { partnerDeps } from '#adapters/deps.js';
 import { keys } from '#adapters/table.js';
 import { sealStoredSecrets } from '#core/partner-service.js';
 import { startTestApi, type TestApi } from '#support/api.js';
-import { bodyOf, expectError, expectStatus, send, type RouteJson } from '#support/typed-api.js';
+import { allPages, bodyOf, expectError, expectStatus, send, type RouteJson } from '#support/typed-api.js';
 import { postInbound } from '#support/webhooks.js';
 
 let api: TestApi;
@@ -80,15 +80,11 @@ describe('partners API', () => {
   it('lists partners page by page with a cursor', async () => {
     for (const id of ['list-a', 'list-b', 'list-c'])
       await send(api, 'putPartner', { params: { partnerId: id }, json: partner });
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await send(api, 'listPartners', { query: { limit: 2, cursor } });
-      expectStatus(page, 200);
-      expect(page.body.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.body.items.map((p) => p.id));
-      cursor = page.body.nextCursor ?? undefined;
-    } while (cursor);
+    const seen = await allPages(async (cursor) => {
+      const page = bodyOf(await send(api, 'listPartners', { query: { limit: 2, cursor } }), 200);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      return { ...page, items: page.items.map((p) => p.id) };
+    });
     expect(seen).toEqual(expect.arrayContaining(['list-a', 'list-b', 'list-c']));
     expect(new Set(seen).size).toBe(seen.length);
   });

@@ -8,7 +8,7 @@ import { startTestApi, type TestApi } from '#support/api.js';
 import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
 import { batchesOf, createAudience, launchCampaign, phone, waitForStatus } from '#support/sending.js';
 import { startTestStreams } from '#support/streams.js';
-import { bodyOf, expectStatus, send, type AnswerBody } from '#support/typed-api.js';
+import { allPages, bodyOf, expectStatus, send } from '#support/typed-api.js';
 import { partnerSignature, postSigned, type SignedPost } from '#support/webhooks.js';
 
 /**
@@ -117,43 +117,29 @@ const reply = (from: string, text: string, id = `in_${randomUUID()}`) => ({
   at: new Date().toISOString(),
 });
 
-type Row = AnswerBody<'listCampaignMessages', 200>['items'][number];
-
-const allRows = async () => {
-  const rows: Row[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = bodyOf(
+const allRows = () =>
+  allPages(async (cursor) =>
+    bodyOf(
       await send(api, 'listCampaignMessages', {
         params: { campaignId },
         query: { limit: 500, ...(cursor ? { cursor } : {}) },
         as: 'officer',
       }),
       200,
-    );
-    rows.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return rows;
-};
+    ),
+  );
 
-const allReplies = async () => {
-  const replies: AnswerBody<'listCampaignReplies', 200>['items'] = [];
-  let cursor: string | undefined;
-  do {
-    const page = bodyOf(
+const allReplies = () =>
+  allPages(async (cursor) =>
+    bodyOf(
       await send(api, 'listCampaignReplies', {
         params: { campaignId },
         query: { limit: 100, ...(cursor ? { cursor } : {}) },
         as: 'officer',
       }),
       200,
-    );
-    replies.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return replies;
-};
+    ),
+  );
 
 /** What the metrics must say, counted from the campaign's rows and replies (each recipient once). */
 const recount = async () => {

@@ -4,15 +4,16 @@ import { dynamoBatchStore, dynamoReportBatchStore } from '#adapters/batch-store.
 import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import { keys } from '#adapters/table.js';
 import { messageId, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
-import { startLocalDispatcher } from '#local/dispatcher.js';
 import { createCarrierSimulator } from '#local/simulators/index.js';
-import { startTestApi, type TestApi } from '#support/api.js';
-import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
+import type { TestApi } from '#support/api.js';
+import type { SimulatedPartner } from '#support/partners.js';
+import { startDispatchStack, type DispatchStack } from '#support/stack.js';
 import {
   batchesOf,
-  createAudience,
-  launchCampaign,
+  completedBatches,
+  launchCampaignTo,
   phone,
+  subscribers,
   waitFor,
   waitForStatus,
 } from '#support/sending.js';
@@ -26,8 +27,9 @@ import { bodyOf, send, expectStatus } from '#support/typed-api.js';
  */
 
 let api: TestApi;
-let dispatcher: { stop(): Promise<void> };
-const partners: SimulatedPartner[] = [];
+let stack: DispatchStack;
+/** The partner of MobiFone phones, beside PARTNER (Viettel). */
+let mobifone: SimulatedPartner;
 const store = () => dynamoBatchStore(dynamoDocumentClient(), tableName());
 
 const PARTNER = 'wh-viettel';
@@ -64,19 +66,15 @@ const post = (list: Parameters<typeof reports>[0], options?: Parameters<typeof p
   postReports(api.url, PARTNER, secret.current, reports(list), options);
 
 beforeAll(async () => {
-  api = await startTestApi();
-  dispatcher = await startLocalDispatcher({ pollMs: 50 });
-  partners.push(await startSimulatedPartner(api, { id: PARTNER, carriers: ['viettel'], tps: 1000 }));
-  partners.push(await startSimulatedPartner(api, { id: 'wh-mobifone', carriers: ['mobifone'], tps: 200 }));
-  const audience = await createAudience(
-    api,
-    'Webhooks',
-    Array.from({ length: RECIPIENTS }, (_, n) => ({ phone: phone('viettel', 3_000_000 + n) })),
-  );
-  const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: [PARTNER] });
+  stack = await startDispatchStack();
+  api = stack.api;
+  await stack.partner({ id: PARTNER, carriers: ['viettel'], tps: 1000 });
+  mobifone = await stack.partner({ id: 'wh-mobifone', carriers: ['mobifone'], tps: 200 });
+  const campaign = await launchCampaignTo(api, 'Webhooks', subscribers('viettel', 3_000_000, RECIPIENTS), {
+    partnerIds: [PARTNER],
+  });
   campaignId = String(campaign.id);
-  await waitForStatus(api, campaignId, 'completed', 60_000);
-  sent = (await allBatches())
+  sent = (await completedBatches(api, campaignId, 60_000))
     .sort((a, b) => a.seq - b.seq)
     .flatMap((b) =>
       b.messages.map((m) => ({
@@ -91,11 +89,7 @@ beforeAll(async () => {
   secret = { retired, current: await rotate(PARTNER) };
 }, 120_000);
 
-afterAll(async () => {
-  await dispatcher?.stop();
-  await Promise.all(partners.map((p) => p.close()));
-  await api?.close();
-});
+afterAll(() => stack?.stop());
 
 const at = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
 const pick = (n: number) => sent[n] as (typeof sent)[number];
@@ -298,10 +292,10 @@ describe('delivery reports', () => {
     );
     expect(after).toMatchObject({ carrier: 'mobifone', at: Item?.at });
 
-    const audience = await createAudience(api, 'Ported', [{ phone: m.to }, { phone: pick(12).to }]);
-    const next = await launchCampaign(api, { audienceIds: [audience], partnerIds: [PARTNER, 'wh-mobifone'] });
-    await waitForStatus(api, String(next.id), 'completed', 30_000);
-    const batches = await batchesOf(String(next.id));
+    const next = await launchCampaignTo(api, 'Ported', [{ phone: m.to }, { phone: pick(12).to }], {
+      partnerIds: [PARTNER, 'wh-mobifone'],
+    });
+    const batches = await completedBatches(api, String(next.id), 30_000);
     const ported = batches.find((b) => b.messages.some((x) => x.to === m.to)) as Batch;
     expect(ported.partnerId).toBe('wh-mobifone');
     expect(ported.messages.find((x) => x.to === m.to)?.carrier).toBe('mobifone');
@@ -325,22 +319,18 @@ describe('delivery reports', () => {
 
 describe('reports only from the partners a batch was handed to', () => {
   it('ignores a `*` partner’s reports (and carrier) on a batch another partner took, and after a failover accepts both', async () => {
-    const first = await startSimulatedPartner(api, { id: 'wh-first', carriers: ['viettel'], tps: 100 });
-    const star = await startSimulatedPartner(api, { id: 'wh-star', carriers: ['*'], tps: 100 });
-    partners.push(first, star);
+    const first = await stack.partner({ id: 'wh-first', carriers: ['viettel'], tps: 100 });
+    const star = await stack.partner({ id: 'wh-star', carriers: ['*'], tps: 100 });
     // Our reports are signed with a secret of each; the simulators verify our hand-overs with the same one.
     const starSecret = await rotate('wh-star');
     const firstSecret = await rotate('wh-first');
     star.sim.setSecret(starSecret);
     first.sim.setSecret(firstSecret);
     const send = async (n: number) => {
-      const audience = await createAudience(api, `Handed ${n}`, [{ phone: phone('viettel', 5_000_000 + n) }]);
-      const campaign = await launchCampaign(api, {
-        audienceIds: [audience],
+      const campaign = await launchCampaignTo(api, `Handed ${n}`, subscribers('viettel', 5_000_000 + n, 1), {
         partnerIds: ['wh-first', 'wh-star'],
       });
-      await waitForStatus(api, String(campaign.id), 'completed', 30_000);
-      const [batch] = await batchesOf(String(campaign.id));
+      const [batch] = await completedBatches(api, String(campaign.id), 30_000);
       return batch as Batch;
     };
 
@@ -443,7 +433,6 @@ describe('inbound messages', () => {
   it('records but refuses the opt-out of a phone neither on the partner’s carriers nor handed to it', async () => {
     // wh-mobifone serves MobiFone only; this Viettel phone's message went to wh-viettel.
     const m = pick(22);
-    const mobifone = partners.find((p) => p.id === 'wh-mobifone') as SimulatedPartner;
     const mobifoneSecret = await rotate('wh-mobifone');
     mobifone.sim.setSecret(mobifoneSecret);
     const answer = await postInbound(api.url, 'wh-mobifone', mobifoneSecret, [
@@ -565,9 +554,14 @@ describe('the carrier simulators’ own delivery reports', () => {
       });
       expectStatus(registered, 201);
       sim.setSecret(registered.body.signingSecret);
-      const phones = Array.from({ length: 300 }, (_, n) => ({ phone: phone('viettel', 4_000_000 + n) }));
-      const audience = await createAudience(api, 'Simulated reports', phones);
-      const campaign = await launchCampaign(api, { audienceIds: [audience], partnerIds: ['wh-sim'] });
+      const campaign = await launchCampaignTo(
+        api,
+        'Simulated reports',
+        subscribers('viettel', 4_000_000, 300),
+        {
+          partnerIds: ['wh-sim'],
+        },
+      );
       await waitForStatus(api, String(campaign.id), 'completed', 30_000);
       await waitFor('the simulator to post every report', () => sim.counters().reportsPosted === 300);
       expect(sim.counters().reportsFailed).toBe(0);

@@ -23,6 +23,18 @@ export interface Subscriber {
   province?: string;
 }
 
+/** `count` subscribers of the carrier, their phones numbered from `from` (see `phone`), in `province` if given. */
+export const subscribers = (
+  carrier: keyof typeof PREFIX,
+  from: number,
+  count: number,
+  province?: string,
+): Subscriber[] =>
+  Array.from({ length: count }, (_, i) => ({
+    phone: phone(carrier, from + i),
+    ...(province ? { province } : {}),
+  }));
+
 /** An audience with these subscribers, imported through the API (JSON, up to 100,000 a request). */
 export const createAudience = async (api: Api, name: string, subscribers: Subscriber[]): Promise<string> => {
   const created = await send(api, 'createAudience', { as: 'officer', json: { name } });
@@ -83,6 +95,15 @@ export const launchCampaign = async (api: Api, options: LaunchOptions): Promise<
   return approved.body;
 };
 
+/** An audience `name` of `subscribers` and a campaign to it, launched as launchCampaign does. */
+export const launchCampaignTo = async (
+  api: Api,
+  name: string,
+  subscribers: Subscriber[],
+  options: Omit<LaunchOptions, 'audienceIds'>,
+): Promise<CampaignView> =>
+  launchCampaign(api, { ...options, audienceIds: [await createAudience(api, name, subscribers)] });
+
 export const campaignStatus = async (api: Api, id: string): Promise<string> => {
   const { status, body } = await send(api, 'getCampaign', { params: { campaignId: id }, as: 'planner' });
   if (status !== 200) throw new Error(`GET campaign: ${status} ${JSON.stringify(body)}`);
@@ -122,4 +143,14 @@ export const batchesOf = async (campaignId: string): Promise<Batch[]> => {
   const batches: Batch[] = [];
   for await (const page of store.listBatches(campaignId)) batches.push(...page);
   return batches;
+};
+
+/** Waits until the campaign has completed, then answers its batches. */
+export const completedBatches = async (
+  api: Api,
+  campaignId: string,
+  timeoutMs?: number,
+): Promise<Batch[]> => {
+  await waitForStatus(api, campaignId, 'completed', timeoutMs);
+  return batchesOf(campaignId);
 };

@@ -33,22 +33,62 @@ const lifetime = () => {
 
 type Lifetime = ReturnType<typeof lifetime>;
 
-/** Started so that stopping goes streams, dispatcher, partner, API: nothing is sent to a closed partner. */
-const start = async <Extra extends object>(
-  partnerOptions: SimulatedPartnerOptions,
-  startMore: (running: Lifetime) => Promise<Extra>,
-): Promise<SendingStack & Extra> => {
+/** Runs `open` with a fresh lifetime; a failed start stops what it had started, last first. */
+const opened = async <T>(open: (running: Lifetime) => Promise<T>): Promise<T & { stop(): Promise<void> }> => {
   const running = lifetime();
   try {
-    const api = running.started(await startTestApi(), (api) => api.close());
-    const partner = running.started(await startSimulatedPartner(api, partnerOptions), (p) => p.close());
-    running.started(await startLocalDispatcher({ pollMs: 50 }), (dispatcher) => dispatcher.stop());
-    return { api, partner, stop: running.stop, ...(await startMore(running)) };
+    return { ...(await open(running)), stop: running.stop };
   } catch (error) {
     await running.stop();
     throw error;
   }
 };
+
+export interface DispatchStackOptions {
+  /** false: no local dispatcher, for a test that materialises and hands batches over itself. */
+  dispatcher?: boolean;
+}
+
+/** The API and the local dispatcher, with as many simulated partners as a test starts. */
+export interface DispatchStack {
+  api: TestApi;
+  /** Starts a simulated partner registered through the API, closed when the stack stops. */
+  partner(options: SimulatedPartnerOptions): Promise<SimulatedPartner>;
+  /** Stops the dispatcher, then the partners, then the API. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The API, the local dispatcher unless told not, and partners as a test starts them: stopping goes
+ * dispatcher, partners, API, so nothing is sent to a closed partner.
+ */
+const startDispatch = async (running: Lifetime, { dispatcher = true }: DispatchStackOptions = {}) => {
+  const api = running.started(await startTestApi(), (api) => api.close());
+  const partners = running.started<SimulatedPartner[]>([], async (list) => {
+    await Promise.all(list.map((p) => p.close()));
+  });
+  if (dispatcher)
+    running.started(await startLocalDispatcher({ pollMs: 50 }), (dispatcher) => dispatcher.stop());
+  const partner = async (options: SimulatedPartnerOptions): Promise<SimulatedPartner> => {
+    const started = await startSimulatedPartner(api, options);
+    partners.push(started);
+    return started;
+  };
+  return { api, partner };
+};
+
+export const startDispatchStack = (options?: DispatchStackOptions): Promise<DispatchStack> =>
+  opened((running) => startDispatch(running, options));
+
+/** Started so that stopping goes streams, dispatcher, partner, API: nothing is sent to a closed partner. */
+const start = <Extra extends object>(
+  partnerOptions: SimulatedPartnerOptions,
+  startMore: (running: Lifetime) => Promise<Extra>,
+): Promise<SendingStack & Extra> =>
+  opened(async (running) => {
+    const { api, partner } = await startDispatch(running);
+    return { api, partner: await partner(partnerOptions), ...(await startMore(running)) };
+  });
 
 export const startSendingStack = (partner: SimulatedPartnerOptions): Promise<SendingStack> =>
   start(partner, () => Promise.resolve({}));

@@ -205,3 +205,21 @@ export const expectReplayed = async <
   expect(replay.headers.get('idempotent-replayed')).toBe('true');
   return { first, replay };
 };
+
+/** One page of a list answer (contract §1): its items and the cursor of the next page, if any. */
+export interface Page<T> {
+  items: readonly T[];
+  nextCursor?: string | null;
+}
+
+/** Every item of a paged list, following `nextCursor` from the first page; `read` reads the page at a cursor. */
+export const allPages = async <T>(read: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> => {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await read(cursor);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+};

@@ -17,7 +17,7 @@ import { detailMessage } from '#core/messages.js';
 import type { PartnerView } from '#core/partner.js';
 import { PROVINCES, canonicalProvinceName } from '#core/provinces.js';
 import { issuesToDetails } from '#http/request.js';
-import { materializeRun } from './fixtures.js';
+import { campaignBody, materializeRun } from './fixtures.js';
 
 const member = (extra: Partial<AudienceMember> = {}): AudienceMember => ({
   phone: '+84981000001',
@@ -201,13 +201,7 @@ describe('the filter schema', () => {
   });
 
   it('is the campaign body’s filters field', () => {
-    const body = {
-      name: 'x',
-      message: 'Gọi 111',
-      audienceIds: ['a'],
-      schedule: { asap: true },
-      filters: { provinces: ['Bắc Kạn'], tags: { any: ['vung-bien'] } },
-    };
+    const body = { ...campaignBody, filters: { provinces: ['Bắc Kạn'], tags: { any: ['vung-bien'] } } };
     expect(CampaignInput.parse(body).filters).toEqual({
       provinces: ['Thái Nguyên'],
       tags: { any: ['vung-bien'] },

@@ -16,7 +16,7 @@ import {
 import { estimateCampaign } from '#core/campaign-estimate.js';
 import { ConflictError, ForbiddenError } from '#core/errors.js';
 import { partnersFor } from '#core/routing.js';
-import { partnerView as partner } from './fixtures.js';
+import { campaignBody, partnerView as partner } from './fixtures.js';
 
 describe('campaign state machine', () => {
   const table: [CampaignAction, string, string][] = [
@@ -152,12 +152,7 @@ describe('campaign patch schema', () => {
   });
 
   it('still defaults the time zone when a campaign is created', () => {
-    const created = CampaignInput.parse({
-      name: 'n',
-      message: 'm',
-      audienceIds: ['a'],
-      schedule: { asap: true },
-    });
+    const created = CampaignInput.parse(campaignBody);
     expect(created.timeZone).toBe('Asia/Ho_Chi_Minh');
   });
 });

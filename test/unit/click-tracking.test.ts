@@ -12,7 +12,7 @@ import {
 } from '#core/links.js';
 import { contributionOf } from '#core/metrics/changes.js';
 import { estimateMessage, SHORT_CODE_LENGTH } from '#core/sms-encoding.js';
-import { queuedBatch, sendingCampaign } from './fixtures.js';
+import { campaignBody, queuedBatch, sendingCampaign } from './fixtures.js';
 
 /** Click tracking modes (issue #18): what the SMS carries, what a click counts, what the estimate sizes. */
 
@@ -53,22 +53,17 @@ describe('the text a mode sends', () => {
 });
 
 describe('the campaign body', () => {
-  const body = {
-    name: 'x',
-    message: 'Goi 111.',
-    audienceIds: ['a1'],
-    schedule: { asap: true },
-  };
-
   it('defaults to aggregate and takes each mode', () => {
-    expect(CampaignInput.parse(body).clickTracking).toBe('aggregate');
-    expect(CampaignInput.parse({ ...body, clickTracking: 'recipient' }).clickTracking).toBe('recipient');
+    expect(CampaignInput.parse(campaignBody).clickTracking).toBe('aggregate');
+    expect(CampaignInput.parse({ ...campaignBody, clickTracking: 'recipient' }).clickTracking).toBe(
+      'recipient',
+    );
     expect(CampaignPatch.parse({ clickTracking: 'off' })).toEqual({ clickTracking: 'off' });
     expect(CampaignPatch.parse({})).toEqual({});
   });
 
   it('refuses another word, naming the field', () => {
-    const result = CampaignInput.safeParse({ ...body, clickTracking: 'per-person' });
+    const result = CampaignInput.safeParse({ ...campaignBody, clickTracking: 'per-person' });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(['clickTracking']);
   });

@@ -65,6 +65,14 @@ export const sendingCampaign = (extra: Partial<Campaign> = {}): Campaign =>
     ...extra,
   }) as Campaign;
 
+/** The least campaign body CampaignInput takes: a name, a message, one audience, sent once approved. */
+export const campaignBody = {
+  name: 'x',
+  message: 'Gọi 111',
+  audienceIds: ['a1'],
+  schedule: { asap: true },
+};
+
 /** The same partner as stored, with one signing secret. */
 export const storedPartner = (id: string, extra: Partial<Partner> = {}): Partner => ({
   ...partnerView(id),

@@ -23,6 +23,7 @@ import {
   type Contribution,
 } from '#core/metrics/changes.js';
 import { decodeChange } from '#adapters/metric-changes.js';
+import { T0, T1, T2, batchItem, change, queued, type Item, type Msg } from './metric-items.js';
 import { batchCodec } from '#adapters/table/batch.js';
 import {
   addCounters,
@@ -37,38 +38,9 @@ import {
 } from '#core/metrics/counters.js';
 import { MetricsQuery, SummaryQuery, metricsView, minuteWindow, summaryView } from '#core/metrics/view.js';
 
-const T0 = '2027-07-30T01:05:00.000Z';
-const T1 = '2027-07-30T01:47:00.000Z';
-const T2 = '2027-07-30T02:10:00.000Z';
-
-/** Stored items, as the stream delivers them, decoded by the entities' codecs (adapters/table). */
-type Item = Record<string, unknown>;
-type Msg = Record<string, unknown>;
-const batch = (seq: number, messages: Msg[], extra: Item = {}): Item => ({
-  entity: 'Batch',
-  pk: 'CAMPAIGN#c1',
-  sk: `BATCH#${String(seq).padStart(9, '0')}`,
-  campaignId: 'c1',
-  seq,
-  partnerId: 'p1',
-  routes: ['p1'],
-  status: 'queued',
-  attempt: 0,
-  availableAt: T0,
-  segments: 2,
-  messages,
-  createdAt: T0,
-  updatedAt: T0,
-  ...extra,
-});
+const batch = (seq: number, messages: Msg[], extra: Item = {}): Item =>
+  batchItem(seq, messages, { segments: 2, ...extra });
 const counts = (image: Item) => countsOfBatch(batchCodec.fromItem(image));
-const queued = (i: number, carrier = 'viettel', province = 'Bắc Kạn'): Msg => ({
-  i,
-  to: `+8498000000${i}`,
-  carrier,
-  province,
-  st: 'queued',
-});
 
 const invariantHolds = (c: Counters) =>
   expect(c.targeted).toBe(c.suppressed + c.queued + c.pending + c.delivered + c.failed);
@@ -186,12 +158,6 @@ describe('failure reasons a planner understands', () => {
     expect(reasonOfCode('NOT_A_CODE')).toBeUndefined();
   });
 });
-
-const change = (id: string, event: Change['event'], oldImage?: Item, newImage?: Item): Change => {
-  const decoded = decodeChange(id, event, oldImage, newImage);
-  if (!decoded) throw new Error(`${id} is not a change of an entity that counts`);
-  return decoded;
-};
 
 describe('contributionOf', () => {
   const materialised = batch(6, [queued(0), queued(1)]);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { decodeChange } from '#adapters/metric-changes.js';
 import { batchCodec } from '#adapters/table/batch.js';
 import type { Batch } from '#core/dispatch/batch.js';
 import type { Progress } from '#core/dispatch/materialize.js';
@@ -11,6 +10,7 @@ import {
   type ShardState,
 } from '#core/metrics/aggregate.js';
 import type { Change } from '#core/metrics/changes.js';
+import { T0, T1, T2, batchItem, change, queued, type Item, type Msg } from './metric-items.js';
 import { addMinutes, emptyCounters, sumCounters, type Minutes } from '#core/metrics/counters.js';
 import {
   coveredByRecount,
@@ -20,37 +20,8 @@ import {
   type RecountStore,
 } from '#core/metrics/recount.js';
 
-const T0 = '2027-07-30T01:05:00.000Z';
-const T1 = '2027-07-30T01:47:00.000Z';
-const T2 = '2027-07-30T02:10:00.000Z';
-
-type Item = Record<string, unknown>;
-type Msg = Record<string, unknown>;
-const batch = (seq: number, messages: Msg[], ver?: number): Item => ({
-  entity: 'Batch',
-  pk: 'CAMPAIGN#c1',
-  sk: `BATCH#${String(seq).padStart(9, '0')}`,
-  campaignId: 'c1',
-  seq,
-  partnerId: 'p1',
-  routes: ['p1'],
-  status: 'queued',
-  attempt: 0,
-  availableAt: T0,
-  segments: 1,
-  price: 0.01,
-  messages,
-  createdAt: T0,
-  updatedAt: T0,
-  ...(ver ? { ver } : {}),
-});
-const queued = (i: number, carrier = 'viettel'): Msg => ({
-  i,
-  to: `+8498000000${i}`,
-  carrier,
-  province: 'Hà Giang',
-  st: 'queued',
-});
+const batch = (seq: number, messages: Msg[], ver?: number): Item =>
+  batchItem(seq, messages, { price: 0.01, ...(ver ? { ver } : {}) });
 const sent = (i: number, carrier = 'viettel'): Msg => ({
   ...queued(i, carrier),
   st: 'pending',
@@ -65,11 +36,6 @@ const failed = (i: number, carrier = 'viettel'): Msg => ({
   at: T1,
 });
 
-const change = (id: string, event: Change['event'], before?: Item, after?: Item): Change => {
-  const decoded = decodeChange(id, event, before, after);
-  if (!decoded) throw new Error(`${id} does not count`);
-  return decoded;
-};
 const progressItem = (suppressed: number): Item => ({
   entity: 'Progress',
   pk: 'CAMPAIGN#c1',
@@ -198,20 +164,32 @@ describe('recountCampaign', () => {
   const b1 = batch(1, [queued(0)]);
   const b1settled = batch(1, [delivered(0)], 1);
 
-  /** The whole history aggregated, and the table at its last state. */
-  const settledCampaign = async () => {
+  /** The campaign's whole stream, e1 to e6, in order. */
+  const history = [
+    change('e1', 'INSERT', undefined, b0),
+    change('e2', 'INSERT', undefined, b1),
+    change('e3', 'MODIFY', b0, b0settled),
+    change('e4', 'MODIFY', b1, b1settled),
+    change('e5', 'MODIFY', b0settled, b0reported),
+    change('e6', 'INSERT', undefined, progressItem(3)),
+  ];
+  /** A table holding `items` now, with nothing aggregated yet. */
+  const tableHolding = (...items: Item[]) => {
     const table = memoryTable();
-    for (const item of [b0reported, b1settled, progressItem(3)]) table.put(item);
-    await table.aggregate(
-      change('e1', 'INSERT', undefined, b0),
-      change('e2', 'INSERT', undefined, b1),
-      change('e3', 'MODIFY', b0, b0settled),
-      change('e4', 'MODIFY', b1, b1settled),
-      change('e5', 'MODIFY', b0settled, b0reported),
-      change('e6', 'INSERT', undefined, progressItem(3)),
-    );
+    for (const item of items) table.put(item);
     return table;
   };
+  /** The table at the campaign's last state. */
+  const settledTable = () => tableHolding(b0reported, b1settled, progressItem(3));
+  /** The whole history aggregated, and the table at its last state. */
+  const settledCampaign = async () => {
+    const table = settledTable();
+    await table.aggregate(...history);
+    return table;
+  };
+  /** Whether a recount finds every shard of the table as the aggregate has it. */
+  const recountFindsNoDrift = async (table: ReturnType<typeof memoryTable>) =>
+    (await recountCampaign(deps(table.recount), 'c1')).shards.every((s) => !s.drift.length);
 
   it('finds nothing to repair when the aggregate followed every change', async () => {
     const table = await settledCampaign();
@@ -223,16 +201,9 @@ describe('recountCampaign', () => {
   });
 
   it('reports a lost stream record in a dry run and repairs it otherwise, minutes included', async () => {
-    const table = memoryTable();
-    for (const item of [b0reported, b1settled, progressItem(3)]) table.put(item);
+    const table = settledTable();
     // e5 (batch 0's delivery reports) exhausted its retries: it never reached the aggregator.
-    await table.aggregate(
-      change('e1', 'INSERT', undefined, b0),
-      change('e2', 'INSERT', undefined, b1),
-      change('e3', 'MODIFY', b0, b0settled),
-      change('e4', 'MODIFY', b1, b1settled),
-      change('e6', 'INSERT', undefined, progressItem(3)),
-    );
+    await table.aggregate(...history.filter((c) => c.id !== 'e5'));
     const drifted = table.total();
     expect(drifted).toMatchObject({ pending: 2, delivered: 1, failed: 0 });
 
@@ -255,27 +226,19 @@ describe('recountCampaign', () => {
     const exact = await settledCampaign();
     expect(table.total()).toEqual(exact.total());
     expect(table.minutesOf('2027-07-30T01')).toEqual(exact.minutesOf('2027-07-30T01'));
-    expect((await recountCampaign(deps(table.recount), 'c1')).shards.every((s) => !s.drift.length)).toBe(
-      true,
-    );
+    expect(await recountFindsNoDrift(table)).toBe(true);
   });
 
   it('never double counts a change the recount read before the aggregator counted it (stream lag)', async () => {
-    const table = memoryTable();
-    for (const item of [b0reported, b1settled, progressItem(3)]) table.put(item);
+    const table = settledTable();
     // Only the inserts are aggregated so far; the rest is still in the stream when the recount runs.
-    await table.aggregate(change('e1', 'INSERT', undefined, b0), change('e2', 'INSERT', undefined, b1));
+    await table.aggregate(...history.slice(0, 2));
     await recountCampaign(deps(table.recount), 'c1');
     const exact = (await settledCampaign()).total();
     expect(table.total()).toEqual(exact);
 
     // Then the stream catches up: every one of these is in the recount already.
-    const outcome = await table.aggregate(
-      change('e3', 'MODIFY', b0, b0settled),
-      change('e4', 'MODIFY', b1, b1settled),
-      change('e5', 'MODIFY', b0settled, b0reported),
-      change('e6', 'INSERT', undefined, progressItem(3)),
-    );
+    const outcome = await table.aggregate(...history.slice(2));
     expect(outcome).toMatchObject({ counted: 0, duplicates: 4 });
     expect(table.total()).toEqual(exact);
 
@@ -284,15 +247,12 @@ describe('recountCampaign', () => {
     table.put(b1again);
     expect(await table.aggregate(change('e7', 'MODIFY', b1settled, b1again))).toMatchObject({ counted: 1 });
     expect(table.total()).toMatchObject({ delivered: exact.delivered - 1, failed: exact.failed + 1 });
-    expect((await recountCampaign(deps(table.recount), 'c1')).shards.every((s) => !s.drift.length)).toBe(
-      true,
-    );
+    expect(await recountFindsNoDrift(table)).toBe(true);
   });
 
   it('recounts a shard again when the aggregator wrote it between the reads and the repair', async () => {
-    const table = memoryTable();
-    for (const item of [b0settled, b1, progressItem(3)]) table.put(item);
-    await table.aggregate(change('e1', 'INSERT', undefined, b0), change('e2', 'INSERT', undefined, b1));
+    const table = tableHolding(b0settled, b1, progressItem(3));
+    await table.aggregate(...history.slice(0, 2));
     // The aggregator counts e3 after the recount read the shard: the repair must not overwrite it blindly.
     table.onceBeforeRepair(async () => {
       await table.aggregate(change('e3', 'MODIFY', b0, b0settled));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig, readRetentionConfig } from '#adapters/config.js';
 import { batchCodec, suppressedCodec, suppressedIndexCodec } from '#adapters/table/batch.js';
 import { clickCodec, inboundCodec, recipientIndexCodec } from '#adapters/table/records.js';
+import { queuedBatch } from './fixtures.js';
 
 /** Unset in the tests, so the default (180 days) applies. */
 const DAY = 24 * 3600;
@@ -17,18 +18,13 @@ describe('retention of per-recipient message data (RETENTION_DAYS, TTL)', () => 
   });
 
   it('a batch item expires RETENTION_DAYS after it was created', () => {
-    const item = batchCodec.toItem({
-      campaignId: 'c1',
-      seq: 0,
-      partnerId: 'p1',
-      routes: ['p1'],
-      status: 'queued',
-      attempt: 0,
-      availableAt: AT,
-      messages: [{ index: 0, to: '+84981234567', carrier: 'viettel', state: 'pending' }],
-      createdAt: AT,
-      updatedAt: AT,
-    });
+    const item = batchCodec.toItem(
+      queuedBatch([{ index: 0, to: '+84981234567', carrier: 'viettel', state: 'pending' }], {
+        availableAt: AT,
+        createdAt: AT,
+        updatedAt: AT,
+      }),
+    );
     expect(item.ttl).toBe(expiresAt(AT));
   });
 

@@ -8,8 +8,7 @@ import { Facts } from '../components/facts.js';
 import { Button, ErrorSummary, Field, describedBy, formErrors, useAction } from '../components/form.js';
 import { rejectedRowsCsv } from '../csv-export.js';
 import { useI18n } from '../i18n/index.js';
-import { Link } from '../router.js';
-import { PageTitle } from '../components/page-title.js';
+import { BackLink, PageTitle } from '../components/page-title.js';
 import { ACCEPTED_FILES, CSV_TYPE, baseName, fileSizeText, importFileType } from '../import-file.js';
 
 /**
@@ -247,9 +246,7 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
 
   return (
     <section>
-      <p>
-        <Link href="/audiences">{t.common.back}</Link>
-      </p>
+      <BackLink href="/audiences" />
       <PageTitle text={audience.name} />
       {audience.description ? <p>{audience.description}</p> : null}
       <p class="lead">{t.audiences.sizeLine(number(audience.size))}</p>

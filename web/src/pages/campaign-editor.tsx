@@ -42,7 +42,7 @@ import type { Catalogue } from '../i18n/vi.js';
 import { pricingOf } from '../message-estimate.js';
 import { mayEdit } from '../nav.js';
 import { Link, rewriteUrl, useLocation } from '../router.js';
-import { PageTitle } from '../components/page-title.js';
+import { BackLink, PageTitle } from '../components/page-title.js';
 import { RadioGroup } from '../components/radio-group.js';
 
 const FIELDS = [
@@ -296,9 +296,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
 
   return (
     <section>
-      <p>
-        <Link href="/campaigns">{t.common.back}</Link>
-      </p>
+      <BackLink href="/campaigns" />
       <div class="page-head">
         <PageTitle text={campaign ? `${title}: ${campaign.name}` : title} />
         {campaign ? (

@@ -3,7 +3,7 @@ import { idempotencyKey, unwrap, type Schemas } from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
 import { Button, ErrorSummary, Form, Notice, TextField, formErrors, useAction } from '../components/form.js';
 import { MessageSide, MessageTabs, useMessageTexts } from '../components/message-texts.js';
-import { PageTitle } from '../components/page-title.js';
+import { BackLink, PageTitle } from '../components/page-title.js';
 import { DEFAULT_LANGUAGE, languageName } from '../../../functions/core/content/languages.js';
 import {
   byLanguageOrder,
@@ -140,9 +140,7 @@ export const TemplatePage = ({ params }: { params: Record<string, string> }) => 
   if (loadError) {
     return (
       <section>
-        <p>
-          <Link href="/templates">{t.common.back}</Link>
-        </p>
+        <BackLink href="/templates" />
         <ErrorSummary messages={formErrors(loadError, [], t).general} />
       </section>
     );
@@ -153,9 +151,7 @@ export const TemplatePage = ({ params }: { params: Record<string, string> }) => 
 
   return (
     <section>
-      <p>
-        <Link href="/templates">{t.common.back}</Link>
-      </p>
+      <BackLink href="/templates" />
       <div class="page-head">
         <PageTitle text={title} />
         {template ? (
