@@ -10,6 +10,7 @@ import {
 } from '#core/dispatch/materialize.js';
 import type { BatchStore } from '#core/dispatch/ports.js';
 import type { Partner, PartnerView } from '#core/partner.js';
+import type { ApiEvent } from '#http/api.js';
 
 /** An enabled webhook partner of `carriers` (Viettel unless said), free, 100 TPS, created on 1 January 2027. */
 export const partnerView = (
@@ -208,3 +209,25 @@ export const materializeRun = async (
   );
   return { result, batches, suppressed };
 };
+
+/** An HTTP API (payload 2.0) event for `GET path`, as API Gateway hands it to a route's Lambda. */
+export const apiGatewayGet = (path: string, headers: Record<string, string> = {}): ApiEvent => ({
+  version: '2.0',
+  routeKey: `GET ${path}`,
+  rawPath: path,
+  rawQueryString: '',
+  headers,
+  isBase64Encoded: false,
+  requestContext: {
+    accountId: 'local',
+    apiId: 'local',
+    domainName: 'localhost',
+    domainPrefix: 'localhost',
+    http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+    requestId: 'r1',
+    routeKey: `GET ${path}`,
+    stage: '$default',
+    time: '01/Dec/2026:00:00:00 +0000',
+    timeEpoch: 0,
+  },
+});

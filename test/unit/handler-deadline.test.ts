@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { apiGatewayGet } from './fixtures.js';
 
 /**
  * A handler that runs out of time (the Lambda's timeout, which middy anticipates by a few milliseconds)
@@ -22,32 +23,7 @@ describe('a handler that runs out of time', () => {
       responses: { 200: { description: 'Never' } },
     });
     const handler = api(route, () => new Promise(() => {}));
-    const event: Parameters<typeof handler>[0] = {
-      version: '2.0',
-      routeKey: 'GET /v1/test/slow',
-      rawPath: '/v1/test/slow',
-      rawQueryString: '',
-      headers: { 'accept-language': 'vi' },
-      isBase64Encoded: false,
-      requestContext: {
-        accountId: 'local',
-        apiId: 'local',
-        domainName: 'localhost',
-        domainPrefix: 'localhost',
-        http: {
-          method: 'GET',
-          path: '/v1/test/slow',
-          protocol: 'HTTP/1.1',
-          sourceIp: '127.0.0.1',
-          userAgent: 't',
-        },
-        requestId: 'r1',
-        routeKey: 'GET /v1/test/slow',
-        stage: '$default',
-        time: '02/Dec/2026:00:00:00 +0000',
-        timeEpoch: 0,
-      },
-    };
+    const event = apiGatewayGet('/v1/test/slow', { 'accept-language': 'vi' });
     const context = { ...lambdaContext('testNeverAnswers'), getRemainingTimeInMillis: () => 50 };
     const result = await handler(event, context);
     expect(result.statusCode).toBe(503);

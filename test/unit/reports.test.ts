@@ -15,7 +15,7 @@ import {
   toPosition,
 } from '#core/reports.js';
 import { phoneFor } from '#core/roles.js';
-import { queuedBatch } from './fixtures.js';
+import { apiGatewayGet, queuedBatch } from './fixtures.js';
 
 const message = (
   i: number,
@@ -351,32 +351,7 @@ describe('who decides about streaming', () => {
         tooLargeHint: 'ask less',
       }),
     );
-    const event: Parameters<typeof handler>[0] = {
-      version: '2.0',
-      routeKey: 'GET /v1/test/streamed',
-      rawPath: '/v1/test/streamed',
-      rawQueryString: '',
-      headers: {},
-      isBase64Encoded: false,
-      requestContext: {
-        accountId: 'local',
-        apiId: 'local',
-        domainName: 'localhost',
-        domainPrefix: 'localhost',
-        http: {
-          method: 'GET',
-          path: '/v1/test/streamed',
-          protocol: 'HTTP/1.1',
-          sourceIp: '127.0.0.1',
-          userAgent: 'test',
-        },
-        requestId: 'r1',
-        routeKey: 'GET /v1/test/streamed',
-        stage: '$default',
-        time: '01/Dec/2026:00:00:00 +0000',
-        timeEpoch: 0,
-      },
-    };
+    const event = apiGatewayGet('/v1/test/streamed');
     const joined = await handler(event, lambdaContext('testStreamed'));
     expect(isStreamed(joined)).toBe(false);
     expect(joined.body).toBe('a,b\r\n');
