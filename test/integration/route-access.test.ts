@@ -135,6 +135,14 @@ const SUCCEEDS: Partial<Record<RouteId, () => Promise<{ status: number }>>> = {
       as: 'officer',
       json: { subscribers: [{ phone: phone('viettel', 2_400_300) }] },
     }),
+  createImportUpload: () =>
+    send(api, 'createImportUpload', {
+      params: { audienceId: ids.audienceId },
+      as: 'officer',
+      json: { contentType: 'text/csv' },
+    }),
+  createReportExport: () =>
+    send(api, 'createReportExport', { params: { campaignId: ids.campaignId }, as: 'planner' }),
   createOptOut: () =>
     send(api, 'createOptOut', { as: 'officer', json: { phone: phone('viettel', 2_400_400) } }),
   deleteOptOut: async () => {
