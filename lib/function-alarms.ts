@@ -8,7 +8,7 @@ export const FAILED_OR_THROTTLED_PERCENT = 5;
 const PERIOD = Duration.minutes(5);
 
 /**
- * One alarm per function of ours: errors (unhandled, timeouts, out of memory) and throttles (the
+ * One alarm per function of ours outside the HTTP API: errors (unhandled, timeouts, out of memory) and throttles (the
  * account's concurrency ran out) as a share of attempts above 5 % in 2 of 3 five-minute periods. A rate,
  * not a count: an API function with a single 500 among thousands of calls is not an incident, a consumer
  * that fails one run in ten is. The constructs that know better (the dispatch consumers, the materialiser,
@@ -17,9 +17,21 @@ const PERIOD = Duration.minutes(5);
 export class FunctionAlarms extends Construct {
   readonly alarms: readonly Alarm[];
 
-  constructor(scope: Construct, id: string, props: { readonly of: IConstruct }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      readonly of: IConstruct;
+      /** Functions below this construct alarm otherwise (the API's, on its own 5xx rate: `HttpApi`). */
+      readonly except?: IConstruct;
+    },
+  ) {
     super(scope, id);
-    const functions = props.of.node.findAll().filter((construct) => construct instanceof HandlerFunction);
+    const excepted = new Set(props.except?.node.findAll() ?? []);
+    const functions = props.of.node
+      .findAll()
+      .filter((construct) => construct instanceof HandlerFunction)
+      .filter((fn) => !excepted.has(fn));
     const pathOf = (fn: HandlerFunction) => fn.node.path.slice(props.of.node.path.length + 1);
     this.alarms = functions.map(
       (fn) =>

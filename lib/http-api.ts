@@ -1,4 +1,5 @@
 import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnStage,
@@ -93,10 +94,15 @@ export interface HttpApiProps {
  * only through the console's CloudFront distribution, on the console's own origin, so no other origin's
  * script may call it (a preflight gets no `Access-Control-Allow-Origin`).
  */
+/** Share of the API's requests answered 5xx, in percent, that someone should look at. */
+export const API_SERVER_ERROR_PERCENT = 5;
+
 export class HttpApi extends Construct {
   readonly api: ApiGatewayHttpApi;
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
+  /** 5xx answers (a handler's error, a Lambda timeout or throttle) above 5 % of requests. */
+  readonly serverErrorsAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -117,6 +123,25 @@ export class HttpApi extends Construct {
         destination: new LogGroupLogDestination(this.accessLogs),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
+    });
+
+    const period = Duration.minutes(5);
+    this.serverErrorsAlarm = new Alarm(this, 'ServerErrors', {
+      alarmDescription: `The API: more than ${API_SERVER_ERROR_PERCENT}% of requests answered 5xx`,
+      metric: new MathExpression({
+        expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+        label: '5xx %',
+        period,
+        usingMetrics: {
+          errors: this.api.metricServerError({ period, statistic: 'Sum' }),
+          requests: this.api.metricCount({ period, statistic: 'SampleCount' }),
+        },
+      }),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: API_SERVER_ERROR_PERCENT,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
     const region = Stack.of(this).region;

@@ -8,7 +8,7 @@ import { scheduleGroupNameOf } from '#lib/campaign-scheduler.js';
 import { EdgeProtectionStack, WAF_RATE_LIMIT_PER_5_MINUTES } from '#lib/edge-protection.js';
 import { HandlerFunction } from '#lib/handler-function.js';
 import { partnerSecretsKeyOf } from '#lib/partner-secrets-key.js';
-import { ACCESS_LOG_FIELDS } from '#lib/http-api.js';
+import { ACCESS_LOG_FIELDS, API_SERVER_ERROR_PERCENT } from '#lib/http-api.js';
 import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 import { DEFAULT_RETENTION_DAYS, stackNameOf, stageConfigFromContext } from '#lib/stage-config.js';
 import {
@@ -388,7 +388,7 @@ describe('resilience', () => {
   it('sends every alarm to the one alarm topic, encrypted with its own key, mailed to alarmEmail', () => {
     const topicId = logicalIdOf(stack.alarmTopic.topic);
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBeGreaterThan(ourFunctions.length);
+    expect(alarms.length).toBeGreaterThan(stack.functionAlarms.alarms.length);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     template.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: getAtt(logicalIdOf(stack.alarmTopic.key)),
@@ -405,8 +405,21 @@ describe('resilience', () => {
     quiet.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
   });
 
-  it('alarms on every function’s failed-or-throttled rate, the stream iterator age and failovers', () => {
-    expect(stack.functionAlarms.alarms).toHaveLength(ourFunctions.length);
+  it('alarms on every function’s failed-or-throttled rate (the API’s on its 5xx rate), the stream iterator age and failovers', () => {
+    const apiFunctions = new Set(stack.api.node.findAll());
+    const outsideApi = ourFunctions.filter((fn) => !apiFunctions.has(fn));
+    expect(outsideApi.length).toBeGreaterThan(0);
+    expect(outsideApi.length).toBeLessThan(ourFunctions.length);
+    expect(stack.functionAlarms.alarms).toHaveLength(outsideApi.length);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: API_SERVER_ERROR_PERCENT,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(requests > 0, 100 * errors / requests, 0)' }),
+        Match.objectLike({
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: '5xx' }) }),
+        }),
+      ]),
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'IteratorAge',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(stack.metrics.aggregator) } }],
