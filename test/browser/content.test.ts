@@ -379,13 +379,22 @@ describe('message content with real recipients', () => {
 
     // The preview: a real recipient's text per treatment and language, the phone masked.
     const preview = page.getByTestId('content-preview');
+    // Which treatment each recipient gets is drawn from the campaign's id: with 4 H'Mông speakers split
+    // 45/45/10, treatment A may have none of them. The server's preview says whether someone gets it.
+    const { texts } = (await seed(officer, 'GET', `/v1/campaigns/${realCampaignId}/preview`)) as {
+      texts: { treatment: string; language: string; recipients: number }[];
+    };
+    const hmongA = texts.find((text) => text.treatment === 'A' && text.language === 'hmn');
+    expect(hmongA).toBeDefined();
     const hmong = preview.getByTestId('preview-A-hmn');
     // A preview asked before the draft had treatments shows the language alone: wait for the saved one's.
     await hmong
       .getByRole('heading', { name: "Phương án thử nghiệm A · Tiếng H'Mông", exact: true })
       .waitFor();
     expect(await hmong.getByTestId('example').textContent()).toMatch(
-      /Gửi tới \+8498\*{4}\d{3}Nyob zoo (Giang A Tủa|Sùng Thị Dợ|Vàng A Lử|Thào Seo Chứ)\. Ceev faj/,
+      hmongA?.recipients
+        ? /^Gửi tới \+8498\*{4}\d{3}Nyob zoo (Giang A Tủa|Sùng Thị Dợ|Vàng A Lử|Thào Seo Chứ)\. Ceev faj/
+        : /^Chưa có người nhận: nội dung dùng từ thay thế\.Nyob zoo phooj ywg\. Ceev faj/,
     );
     await preview.getByTestId('preview-B-vi').waitFor();
     expect(await run.check('content-real-preview')).toEqual([]);
