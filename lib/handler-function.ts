@@ -24,6 +24,7 @@ import { optOutHashKeyOf } from './opt-out-hash-key.js';
 import { isWriteAction, tableActionsFor } from './table-actions.js';
 import { partnerSecretsKeyOf } from './partner-secrets-key.js';
 import { nagEnvironment } from './nag.js';
+import { POWERTOOLS_LAYER_MODULES, powertoolsLayerOf } from './powertools-layer.js';
 import type { FileAccess, RouteDef } from '#http/route.js';
 import type { FileBucket } from './file-bucket.js';
 
@@ -47,6 +48,9 @@ const retentionDaysOf = (scope: Construct): string => {
 const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
 const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'] as const;
 
+/** What `NodejsFunction` leaves out of the bundle by default on Node.js 18 and later: the runtime has it. */
+export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*'];
+
 /** How every handler is bundled (esbuild through `NodejsFunction`); the bundle benchmark builds the same. */
 export const BUNDLING = {
   // Synth must work offline and on machines without Docker.
@@ -58,12 +62,12 @@ export const BUNDLING = {
   minify: true,
   // The message catalogue's Vietnamese as UTF-8, not `\u1EA1` escapes: 6 KB less in every API bundle.
   charset: Charset.UTF8,
+  // The AWS SDK is in the runtime, Powertools in AWS's layer (`powertoolsLayerOf`).
+  externalModules: [...RUNTIME_PROVIDED_MODULES, ...POWERTOOLS_LAYER_MODULES],
   // Bundled CommonJS dependencies call `require`, which an ES module does not have.
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
 } satisfies BundlingOptions;
 
-/** What `NodejsFunction` leaves out of the bundle by default on Node.js 18 and later: the runtime has it. */
-export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*'];
 
 /** Where a handler's one-time schedules live and what they do when they fire (see `CampaignScheduler`). */
 export interface ScheduleTarget {
@@ -119,6 +123,7 @@ export class HandlerFunction extends NodejsFunction {
       role,
       // X-Ray: Powertools Tracer's segments (functions/adapters/tracer.ts) land under the function's trace.
       tracing: Tracing.ACTIVE,
+      layers: [powertoolsLayerOf(scope, REPO_ROOT)],
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,

@@ -1,6 +1,6 @@
 import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IndexBackfillStore } from '#core/migration.js';
-import { suppressedIndexOfChunks } from '#core/subscriber-data.js';
+import { suppressedIndexOfChunks } from '#core/suppressed-index.js';
 import { conditionalWrite } from './conditional-write.js';
 import { decodeCursor, encodeCursor, queryPages } from './cursor.js';
 import { batchWriteAll } from './dynamo-batch.js';

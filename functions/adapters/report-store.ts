@@ -4,7 +4,7 @@ import type { SuppressedRecipient } from '#core/dispatch/materialize.js';
 import { SUPPRESSED_PER_CHUNK, type SuppressedChunk } from '#core/reports.js';
 import { TEST_SEQ_BASE } from '#core/dispatch/batch.js';
 import { INDEX, keys } from './table.js';
-import { suppressedIndexEntries } from '#core/subscriber-data.js';
+import { suppressedIndexEntries } from '#core/suppressed-index.js';
 import { batchCodec, suppressedCodec, suppressedIndexCodec } from './table/batch.js';
 import { clickCodec } from './table/records.js';
 import { queryPages } from './cursor.js';

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +9,13 @@ import { allRoutes } from '#api/routes.js';
 import { eventBusNameOf } from '#lib/campaign-events.js';
 import { scheduleGroupNameOf } from '#lib/campaign-scheduler.js';
 import { EdgeProtectionStack, WAF_RATE_LIMIT_PER_5_MINUTES } from '#lib/edge-protection.js';
-import { HandlerFunction } from '#lib/handler-function.js';
+import { BUNDLING, HandlerFunction, REPO_ROOT } from '#lib/handler-function.js';
+import {
+  POWERTOOLS_LAYER_MODULES,
+  POWERTOOLS_PACKAGES,
+  powertoolsLayerParameter,
+  powertoolsVersion,
+} from '#lib/powertools-layer.js';
 import { partnerSecretsKeyOf } from '#lib/partner-secrets-key.js';
 import { ACCESS_LOG_FIELDS, API_SERVER_ERROR_PERCENT } from '#lib/http-api.js';
 import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
@@ -435,6 +444,26 @@ describe('resilience', () => {
       expect(props.TracingConfig, fn.node.path).toEqual({ Mode: 'Active' });
       expect(props.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBe('true');
     }
+  });
+
+  it('gives every function AWS’s Powertools layer of the version the tests ran, resolved at deploy time', () => {
+    const version = powertoolsVersion(REPO_ROOT);
+    const require = createRequire(import.meta.url);
+    for (const name of POWERTOOLS_PACKAGES) {
+      const manifest = JSON.parse(
+        readFileSync(join(dirname(require.resolve(name)), '..', '..', 'package.json'), 'utf8'),
+      ) as { version: string };
+      expect(manifest.version, name).toBe(version);
+    }
+    const parameters = Object.entries(template.toJSON().Parameters as Record<string, { Default?: string }>);
+    const layerParameters = parameters.filter(([, p]) => p.Default === powertoolsLayerParameter(version));
+    expect(layerParameters).toHaveLength(1);
+    const layerParameterId = layerParameters[0]?.[0];
+    for (const fn of ourFunctions) {
+      const props = template.toJSON().Resources[logicalIdOf(fn)].Properties;
+      expect(props.Layers, fn.node.path).toEqual([{ Ref: layerParameterId }]);
+    }
+    expect(BUNDLING.externalModules).toEqual(expect.arrayContaining(POWERTOOLS_LAYER_MODULES));
   });
 
   it('caps each dispatch consumer’s concurrency, which pacing assumes', () => {

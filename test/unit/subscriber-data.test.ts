@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countsOf } from '#core/audience.js';
 import type { BatchMessage } from '#core/dispatch/batch.js';
-import {
-  ERASED_PHONE,
-  SUPPRESSED_CHUNKS_PER_INDEX_ITEM,
-  eraseSubscriber,
-  splitEntries,
-  suppressedIndexEntries,
-  withoutMember,
-} from '#core/subscriber-data.js';
+import { ERASED_PHONE, eraseSubscriber, splitEntries, withoutMember } from '#core/subscriber-data.js';
+import { SUPPRESSED_CHUNKS_PER_INDEX_ITEM, suppressedIndexEntries } from '#core/suppressed-index.js';
 import { applyBatchReports } from '#core/webhooks/delivery-reports.js';
 
 const T0 = '2027-03-01T08:00:00.000Z';
