@@ -43,6 +43,10 @@ describe('message templates', () => {
     await page.getByLabel('Tên mẫu').fill(templateName);
     await page.getByLabel('Mô tả (không bắt buộc)').fill('Dùng cho dịp 30/7 ở các tỉnh biên giới');
     await page.getByLabel('Nội dung tin nhắn', { exact: true }).fill(V1);
+    // The phone shows what a recipient without a name reads: the fallback, not the placeholder.
+    const phone = page.getByTestId('phone-preview');
+    await phone.getByText('Chào bà con: cảnh giác', { exact: false }).waitFor();
+    expect(await phone.textContent()).not.toContain('{{');
     await page.getByRole('button', { name: 'Thêm thành bản ngôn ngữ không dấu' }).click();
     await page.getByLabel('Hoặc gõ tên, mã ngôn ngữ').fill("H'Mông");
     await page.getByRole('button', { name: 'Thêm ngôn ngữ' }).click();

@@ -4,6 +4,7 @@ import {
   splitSegments,
   type MessageEstimate,
 } from '../../functions/core/sms-encoding.js';
+import { parseTemplate } from '../../functions/core/content/template.js';
 
 /**
  * The campaign editor's live estimate, from the core's own encoder (functions/core/sms-encoding.ts, the
@@ -89,6 +90,23 @@ export const nonGsmRuns = (text: string, nonGsm: readonly string[]): { text: str
     else runs.push({ text: char, nonGsm: flag });
   }
   return runs;
+};
+
+/**
+ * A text as written, the way a recipient who holds none of its fields reads it: each field with a fallback
+ * shows the fallback (`{{Tên|bà con}}` → `bà con`); one without stays `{{Tên}}`, since each recipient's own
+ * value goes there. A text with a malformed placeholder is shown as written (the editor names the problem).
+ */
+export const withFallbacks = (text: string): string => {
+  const { parts, problems } = parseTemplate(text);
+  if (problems.length) return text;
+  return parts
+    .map((part) => {
+      if (part.kind === 'text') return part.text;
+      if (part.kind === 'link') return `{{link:${part.url}}}`;
+      return part.fallback ?? `{{${part.name}}}`;
+    })
+    .join('');
 };
 
 /** The parts a phone shows, each link as a short link of the campaign's base. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liveEstimate, nonGsmRuns, previewParts, pricingOf } from '../src/message-estimate.js';
+import { liveEstimate, nonGsmRuns, previewParts, pricingOf, withFallbacks } from '../src/message-estimate.js';
 
 const BASE = 'http://localhost:3000';
 const ACCENTED = 'Cảnh giác với việc nhẹ lương cao! Gọi 111 để được hỗ trợ miễn phí. ';
@@ -60,5 +60,18 @@ describe('highlighting and the phone preview', () => {
       'Goi 111 http://localhost:3000/l/Ab3dE5fG7hJ9',
     ]);
     expect(previewParts('a'.repeat(200), BASE).map((part) => part.length)).toEqual([153, 47]);
+  });
+});
+
+describe('withFallbacks', () => {
+  it('shows each field as a recipient without it reads it: the fallback, or the field to be filled', () => {
+    expect(withFallbacks('Chào {{Tên|bà con}} ở {{Xã}}: gọi 111 {{link:https://example.gov.vn/111}}')).toBe(
+      'Chào bà con ở {{Xã}}: gọi 111 {{link:https://example.gov.vn/111}}',
+    );
+    expect(withFallbacks('Chào {{ Tên | bà con }}!')).toBe('Chào bà con!');
+  });
+
+  it('leaves a text with a malformed placeholder as written', () => {
+    expect(withFallbacks('Chào {{Tên|bà con')).toBe('Chào {{Tên|bà con');
   });
 });

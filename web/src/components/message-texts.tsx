@@ -2,7 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
 import { DEFAULT_LANGUAGE, UNACCENTED_VIETNAMESE } from '../../../functions/core/content/languages.js';
 import { withVariant, type ContentForm } from '../content-form.js';
-import { liveEstimate, previewParts, type Pricing } from '../message-estimate.js';
+import { liveEstimate, previewParts, withFallbacks, type Pricing } from '../message-estimate.js';
 import { VariantTabs } from './content-editor.js';
 import { LiveEstimatePanel } from './message-estimate.js';
 import { PhonePreview } from './phone-preview.js';
@@ -89,7 +89,7 @@ export const MessageSide = ({
   const { config } = useApp();
   const linkBase = config.shortLinkBaseUrl;
   const live = useMemo(() => liveEstimate(texts.text, linkBase, pricing), [texts.text, linkBase, pricing]);
-  const parts = useMemo(() => previewParts(texts.text, linkBase), [texts.text, linkBase]);
+  const parts = useMemo(() => previewParts(withFallbacks(texts.text), linkBase), [texts.text, linkBase]);
   const { addUnaccented } = texts;
   return (
     <>

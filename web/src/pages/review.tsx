@@ -19,7 +19,7 @@ import {
 } from '../components/review-describe.js';
 import { useI18n } from '../i18n/index.js';
 import type { Catalogue } from '../i18n/vi.js';
-import { liveEstimate, previewParts } from '../message-estimate.js';
+import { liveEstimate, previewParts, withFallbacks } from '../message-estimate.js';
 import { approvalSentence, approvalStart } from '../review/approval-summary.js';
 import { reviewRight } from '../review/review-rule.js';
 import { Link } from '../router.js';
@@ -171,7 +171,7 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
               )}
             </p>
             <PhonePreview
-              parts={previewParts(campaign.message, config.shortLinkBaseUrl)}
+              parts={previewParts(withFallbacks(campaign.message), config.shortLinkBaseUrl)}
               linkBase={config.shortLinkBaseUrl}
             />
           </section>
