@@ -96,6 +96,9 @@ const initMs = (file: string): number => {
       SCHEDULE_DLQ_ARN: 'arn:aws:sqs:ap-southeast-1:000000000000:bench',
       BATCH_TOPIC_ARN: 'arn:aws:sns:ap-southeast-1:000000000000:bench',
       OPT_OUT_HASH_KEY: 'bench-placeholder-key-of-32-characters',
+      FILES_BUCKET: 'bench',
+      FILES_KEY_ARN: 'arn:aws:kms:ap-southeast-1:000000000000:key/bench',
+      PARTNER_SECRETS_KEY_ARN: 'arn:aws:kms:ap-southeast-1:000000000000:key/bench-partners',
     },
   });
   const ms = Number(run.stdout.trim().split('\n').at(-1));
