@@ -15,7 +15,7 @@ import {
   toPosition,
 } from '#core/reports.js';
 import { phoneFor } from '#core/roles.js';
-import { apiGatewayGet, queuedBatch } from './fixtures.js';
+import { apiGatewayGet, queuedBatch, testRoute } from './fixtures.js';
 
 const message = (
   i: number,
@@ -326,19 +326,8 @@ describe('streamed answers', () => {
 describe('who decides about streaming', () => {
   it('is the invoker: Lambda gets one body, an invoker that streams (the local server) gets chunks', async () => {
     const { api, isStreamed, streamsAnswers } = await import('#http/api.js');
-    const { defineRoute } = await import('#http/route.js');
     const { lambdaContext } = await import('#local/invoke.js');
-    const route = defineRoute({
-      id: 'testStreamed',
-      method: 'GET',
-      path: '/v1/test/streamed',
-      entry: 'test/unit/reports.test.ts',
-      summary: 'Streams two chunks (tests only)',
-      tag: 'Test',
-      auth: 'public',
-      table: 'none',
-      responses: { 200: { description: 'Streamed' } },
-    });
+    const route = testRoute('testStreamed', '/v1/test/streamed');
     const chunks = async function* () {
       yield 'a,';
       yield 'b\r\n';
