@@ -2,61 +2,33 @@ import type { Carrier } from './carriers.js';
 
 /**
  * Vietnamese mobile prefixes (3-digit national form "0xx") since the 2018 move of all mobile numbers to
- * 10 digits (0 + 9 national significant digits). Old 11-digit prefixes are noted where a range was
- * renumbered. A prefix names the carrier that was allocated the range; with number portability a
- * subscriber may since have moved to another carrier. Sources and assumptions: docs/carriers.md.
+ * 10 digits (0 + 9 national significant digits), by the carrier allocated each range. Old 11-digit prefixes
+ * are noted where a range was renumbered. With number portability a subscriber may since have moved to
+ * another carrier. Sources and assumptions: docs/carriers.md.
  */
-export const CARRIER_PREFIXES: Readonly<Record<string, Carrier>> = Object.freeze({
-  // Viettel
-  '086': 'viettel',
-  '096': 'viettel',
-  '097': 'viettel',
-  '098': 'viettel',
-  '032': 'viettel', // was 0162
-  '033': 'viettel', // was 0163
-  '034': 'viettel', // was 0164
-  '035': 'viettel', // was 0165
-  '036': 'viettel', // was 0166
-  '037': 'viettel', // was 0167
-  '038': 'viettel', // was 0168
-  '039': 'viettel', // was 0169
-
-  // VinaPhone
-  '088': 'vinaphone',
-  '091': 'vinaphone',
-  '094': 'vinaphone',
-  '081': 'vinaphone', // was 0127
-  '082': 'vinaphone', // was 0129
-  '083': 'vinaphone', // was 0123
-  '084': 'vinaphone', // was 0124
-  '085': 'vinaphone', // was 0125
-
-  // MobiFone
-  '089': 'mobifone',
-  '090': 'mobifone',
-  '093': 'mobifone',
-  '070': 'mobifone', // was 0120
-  '076': 'mobifone', // was 0126
-  '077': 'mobifone', // was 0122
-  '078': 'mobifone', // was 0128
-  '079': 'mobifone', // was 0121
-
-  // Vietnamobile
-  '092': 'vietnamobile',
-  '052': 'vietnamobile',
-  '056': 'vietnamobile', // was 0186
-  '058': 'vietnamobile', // was 0188
-
-  // Gmobile (Gtel)
-  '099': 'gmobile',
-  '059': 'gmobile', // was 0199
-
+const ALLOCATIONS: readonly (readonly [Carrier, readonly string[]])[] = [
+  // 032…039 were 0162…0169
+  ['viettel', ['086', '096', '097', '098', '032', '033', '034', '035', '036', '037', '038', '039']],
+  // 081, 082, 083, 084, 085 were 0127, 0129, 0123, 0124, 0125
+  ['vinaphone', ['088', '091', '094', '081', '082', '083', '084', '085']],
+  // 070, 076, 077, 078, 079 were 0120, 0126, 0122, 0128, 0121
+  ['mobifone', ['089', '090', '093', '070', '076', '077', '078', '079']],
+  // 056, 058 were 0186, 0188
+  ['vietnamobile', ['092', '052', '056', '058']],
+  // Gmobile (Gtel): 059 was 0199
+  ['gmobile', ['099', '059']],
   // iTel (Indochina Telecom, MVNO on VinaPhone)
-  '087': 'itel',
-
+  ['itel', ['087']],
   // Reddi (Mobicast, MVNO)
-  '055': 'reddi',
-});
+  ['reddi', ['055']],
+];
+
+/** The carrier of each prefix in `ALLOCATIONS`. */
+export const CARRIER_PREFIXES: Readonly<Record<string, Carrier>> = Object.freeze(
+  Object.fromEntries(
+    ALLOCATIONS.flatMap(([carrier, prefixes]) => prefixes.map((prefix) => [prefix, carrier] as const)),
+  ),
+);
 
 const NATIONAL_PREFIX = /^0\d{2}$/;
 const VIETNAMESE_NINE_DIGIT_E164 = /^\+84\d{9}$/;

@@ -6,7 +6,7 @@ import {
 import { carrierOf } from './carrier-prefixes.js';
 import type { Carrier } from './carriers.js';
 import { messageFor, type MessageParams } from './messages.js';
-import { PHONE_METADATA } from './phone-metadata.js';
+import PHONE_METADATA from './phone-metadata.json' with { type: 'json' };
 
 /** Why a phone is refused: a code of the message catalogue (messages.ts). */
 export type PhoneRejectionCode =
@@ -45,7 +45,7 @@ const VIETNAMESE_MOBILE_E164 = /^\+84[35789]\d{8}$/;
  * it starts with a mobile range's first digit (3, 5, 7, 8 or 9) and the prefix checks below pass.
  * libphonenumber-js parses and classifies the number, but our prefix table wins: a number in a prefix we
  * know is accepted even where libphonenumber-js's metadata says it is invalid (see docs/carriers.md).
- * The numbering data is libphonenumber-js's `max` metadata cut to what this reads (phone-metadata.ts).
+ * The numbering data is libphonenumber-js's `max` metadata cut to what this reads (phone-metadata.json).
  */
 export const normalizeVietnameseMobile = (input: string): NormalizedPhone =>
   normalizeVietnameseMobileWith(PHONE_METADATA, input);

@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import { migrationDeps } from '#adapters/deps.js';
@@ -9,6 +9,7 @@ import { SCHEMA_VERSION, migrate } from '#core/migration.js';
 import { bucketOf } from '#core/webhooks/recipients.js';
 import { startTestApi, type TestApi } from '#support/api.js';
 import { createAudience, phone } from '#support/sending.js';
+import { allItems, itemsHolding } from '#support/table-items.js';
 import { bodyOf, expectStatus, send } from '#support/typed-api.js';
 
 /**
@@ -28,20 +29,6 @@ const CAMPAIGN = '01OLDCAMPAIGN0000000000000';
 let api: TestApi;
 const client = () => dynamoDocumentClient();
 const subject = encodeURIComponent(SUBJECT);
-
-const allItems = async () => {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client().send(
-      new ScanCommand({ TableName: tableName(), ExclusiveStartKey: start, ConsistentRead: true }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
-const holdingDigits = async () => (await allItems()).filter((item) => JSON.stringify(item).includes(DIGITS));
 
 /** An import as written before the member index: its index items removed. */
 const withoutMemberIndex = async (audienceId: string) => {
@@ -133,7 +120,7 @@ describe('the migration of data from before the personal-data indexes', () => {
       200,
     );
     expect(before).toMatchObject({ audiences: [], inbound: [], suppressed: [] });
-    expect(await holdingDigits()).not.toEqual([]);
+    expect(await itemsHolding(DIGITS)).not.toEqual([]);
 
     const deps = migrationDeps();
     await deps.store.setSchemaVersion(1);
@@ -167,7 +154,7 @@ describe('the migration of data from before the personal-data indexes', () => {
     const erased = await send(api, 'eraseSubscriber', { params: { phone: subject }, as: 'admin' });
     expectStatus(erased, 200);
     expect(erased.body).toMatchObject({ audiences: 1, inbound: 1, suppressed: 1 });
-    expect(await holdingDigits()).toEqual([]);
+    expect(await itemsHolding(DIGITS)).toEqual([]);
     // The other number's items are untouched.
     const other = bodyOf(
       await send(api, 'exportSubscriber', { params: { phone: encodeURIComponent(OTHER) }, as: 'admin' }),

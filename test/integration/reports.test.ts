@@ -99,6 +99,13 @@ const allMessages = async (as: Role, query: MessagesQuery, pageSizes: number[] =
   return rows;
 };
 
+/** A route of the campaign's report answers 404 for an unknown campaign and 401 without a token. */
+const itRefusesUnknownCampaignAndNoToken = (route: 'listCampaignMessages' | 'createReportExport') =>
+  it('answers 404 for an unknown campaign and 401 without a token', async () => {
+    expect((await send(api, route, { params: { campaignId: 'nope' }, as: 'planner' })).status).toBe(404);
+    expect((await send(api, route, { params: { campaignId }, as: null })).status).toBe(401);
+  });
+
 describe('GET /v1/campaigns/{id}/messages', () => {
   it('pages through every recipient exactly once across batch boundaries', async () => {
     const sizes: number[] = [];
@@ -193,12 +200,7 @@ describe('GET /v1/campaigns/{id}/messages', () => {
     expect(response.body.error.details?.map((d) => d.path)).toContain(field);
   });
 
-  it('answers 404 for an unknown campaign and 401 without a token', async () => {
-    expect(
-      (await send(api, 'listCampaignMessages', { params: { campaignId: 'nope' }, as: 'planner' })).status,
-    ).toBe(404);
-    expect((await send(api, 'listCampaignMessages', { params: { campaignId }, as: null })).status).toBe(401);
-  });
+  itRefusesUnknownCampaignAndNoToken('listCampaignMessages');
 });
 
 describe('POST /v1/campaigns/{id}/report-exports (issue #18)', () => {
@@ -266,12 +268,7 @@ describe('POST /v1/campaigns/{id}/report-exports (issue #18)', () => {
     expect((await fetch(fresh)).status).toBe(200);
   });
 
-  it('answers 404 for an unknown campaign and 401 without a token', async () => {
-    expect(
-      (await send(api, 'createReportExport', { params: { campaignId: 'nope' }, as: 'planner' })).status,
-    ).toBe(404);
-    expect((await send(api, 'createReportExport', { params: { campaignId }, as: null })).status).toBe(401);
-  });
+  itRefusesUnknownCampaignAndNoToken('createReportExport');
 });
 
 describe('GET /v1/campaigns/{id}/report.csv', () => {

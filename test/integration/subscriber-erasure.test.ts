@@ -1,9 +1,8 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import { keys } from '#adapters/table.js';
 import { messageId } from '#core/dispatch/batch.js';
 import { startSendingStack, type SendingStack } from '#support/stack.js';
+import { allItems, itemsHolding } from '#support/table-items.js';
 import { batchesOf, createAudience, launchCampaign, phone, waitForStatus } from '#support/sending.js';
 import { bodyOf, expectStatus, send } from '#support/typed-api.js';
 import { postInbound, postReports } from '#support/webhooks.js';
@@ -26,23 +25,6 @@ const DIGITS = SUBJECT.slice(3);
 let stack: SendingStack;
 const api = () => stack.api;
 const subject = encodeURIComponent(SUBJECT);
-
-const allItems = async () => {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamoDocumentClient().send(
-      new ScanCommand({ TableName: tableName(), ExclusiveStartKey: start, ConsistentRead: true }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
-const holdingDigits = async () =>
-  (await allItems()).filter((item) =>
-    JSON.stringify(item, (_, v: unknown) => (v instanceof Set ? [...v] : v)).includes(DIGITS),
-  );
 
 let audienceA: string;
 let audienceB: string;
@@ -134,7 +116,7 @@ describe('a subscriber’s personal data', () => {
     ]);
     expect(exported.optOut).toMatchObject({ phone: SUBJECT, source: 'sms', hashed: false });
     expect(exported.ported).toMatchObject({ carrier: 'mobifone' });
-    expect(await holdingDigits()).not.toEqual([]);
+    expect(await itemsHolding(DIGITS)).not.toEqual([]);
 
     const sizesBefore = await Promise.all(
       [audienceA, audienceB].map(async (id) =>
@@ -154,7 +136,7 @@ describe('a subscriber’s personal data', () => {
     });
 
     // Nowhere in clear: not in any item of the table, whatever its kind.
-    expect(await holdingDigits()).toEqual([]);
+    expect(await itemsHolding(DIGITS)).toEqual([]);
     const after = bodyOf(
       await send(api(), 'exportSubscriber', { params: { phone: subject }, as: 'admin' }),
       200,
@@ -234,10 +216,7 @@ describe('a subscriber’s personal data', () => {
     });
     expectStatus(erased, 200);
     expect(erased.body).toMatchObject({ audiences: 1, messages: 0, suppressed: 1, optOutKept: true });
-    const holding = (await allItems()).filter((item) =>
-      JSON.stringify(item, (_, v: unknown) => (v instanceof Set ? [...v] : v)).includes(suppressedDigits),
-    );
-    expect(holding).toEqual([]);
+    expect(await itemsHolding(suppressedDigits)).toEqual([]);
     // The campaign's suppressed list keeps its length and reasons: the report still adds up.
     const afterItems = (await allItems()).filter(
       (item) =>

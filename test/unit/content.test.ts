@@ -18,6 +18,7 @@ import { bucketOf, groupOf, splitProblem, BUCKETS, type Split } from '#core/cont
 import { compareRates } from '#core/content/compare.js';
 import { allTexts, chooseContent, contentFields, textsOf, type Content } from '#core/content/content.js';
 import { estimateMessage } from '#core/sms-encoding.js';
+import { itMaps } from './cases.js';
 
 const values =
   (record: Record<string, string>) =>
@@ -37,7 +38,7 @@ describe('template language', () => {
     ] satisfies TemplatePart[]);
   });
 
-  it.each([
+  itMaps('the key of %j is %j', attributeKey, [
     ['Họ và tên', 'ho_va_ten'],
     ['HO_VA_TEN', 'ho_va_ten'],
     [' họ  và tên ', 'ho_va_ten'],
@@ -46,9 +47,7 @@ describe('template language', () => {
     ['Hoàng Thị Thủy', 'hoang_thi_thuy'],
     ["H'Mông", 'h_mong'],
     ['---', ''],
-  ])('the key of %j is %j', (name, key) => {
-    expect(attributeKey(name)).toBe(key);
-  });
+  ]);
 
   it('fills a field from its key however its name is written', () => {
     const member = values({ ho_va_ten: 'Lò Văn Páo' });
@@ -146,7 +145,7 @@ describe('template language', () => {
 });
 
 describe('languages', () => {
-  it.each([
+  itMaps('reads %j as %j', languageTagOf, [
     ["H'Mông", 'hmn'],
     ['tiếng Khmer', 'km'],
     ['Ê Đê', 'rad'],
@@ -162,9 +161,7 @@ describe('languages', () => {
     ['tiếng Thái', undefined],
     ['Klingon 1', undefined],
     ['', undefined],
-  ])('reads %j as %j', (value, tag) => {
-    expect(languageTagOf(value)).toBe(tag);
-  });
+  ]);
 
   it('knows every listed tag as canonical, with a Vietnamese name', () => {
     for (const language of KNOWN_LANGUAGES) {

@@ -11,6 +11,7 @@ import {
 import type { BatchStore } from '#core/dispatch/ports.js';
 import type { Partner, PartnerView } from '#core/partner.js';
 import type { ApiEvent } from '#http/api.js';
+import { defineRoute } from '#http/route.js';
 
 /** An enabled webhook partner of `carriers` (Viettel unless said), free, 100 TPS, created on 1 January 2027. */
 export const partnerView = (
@@ -231,3 +232,17 @@ export const apiGatewayGet = (path: string, headers: Record<string, string> = {}
     timeEpoch: 0,
   },
 });
+
+/** A public GET route of the unit tests (no table, no Lambda of its own): `id` names it, `path` is where it answers. */
+export const testRoute = (id: string, path: string) =>
+  defineRoute({
+    id,
+    method: 'GET',
+    path,
+    entry: 'test/unit/fixtures.ts',
+    summary: 'A route of the unit tests',
+    tag: 'Test',
+    auth: 'public',
+    table: 'none',
+    responses: { 200: { description: 'ok' } },
+  });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiGatewayGet } from './fixtures.js';
+import { apiGatewayGet, testRoute } from './fixtures.js';
 
 /**
  * A handler that runs out of time (the Lambda's timeout, which middy anticipates by a few milliseconds)
@@ -9,19 +9,8 @@ import { apiGatewayGet } from './fixtures.js';
 describe('a handler that runs out of time', () => {
   it('answers 503 timed_out in the contract shape, with Retry-After', async () => {
     const { api } = await import('#http/api.js');
-    const { defineRoute } = await import('#http/route.js');
     const { lambdaContext } = await import('#local/invoke.js');
-    const route = defineRoute({
-      id: 'testNeverAnswers',
-      method: 'GET',
-      path: '/v1/test/slow',
-      entry: 'test/unit/handler-deadline.test.ts',
-      summary: 'Never answers (tests only)',
-      tag: 'Test',
-      auth: 'public',
-      table: 'none',
-      responses: { 200: { description: 'Never' } },
-    });
+    const route = testRoute('testNeverAnswers', '/v1/test/slow');
     const handler = api(route, () => new Promise(() => {}));
     const event = apiGatewayGet('/v1/test/slow', { 'accept-language': 'vi' });
     const context = { ...lambdaContext('testNeverAnswers'), getRemainingTimeInMillis: () => 50 };

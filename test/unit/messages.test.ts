@@ -18,9 +18,10 @@ import { PhoneNumber } from '#core/opt-out.js';
 import { PartnerInput } from '#core/partner.js';
 import { errorResult } from '#http/api.js';
 import { issuesToDetails } from '#http/request.js';
+import { itMaps } from './cases.js';
 
 describe('languageOf(Accept-Language)', () => {
-  it.each([
+  itMaps('%j → %s', languageOf, [
     [undefined, 'en'],
     ['', 'en'],
     ['vi', 'vi'],
@@ -37,9 +38,7 @@ describe('languageOf(Accept-Language)', () => {
     ['*', 'en'],
     ['vi;q=0.0, en;q=0.1', 'en'],
     ['en, vi', 'en'],
-  ])('%j → %s', (header, lang) => {
-    expect(languageOf(header)).toBe(lang);
-  });
+  ]);
 });
 
 describe('the catalogue', () => {

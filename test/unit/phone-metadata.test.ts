@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeVietnameseMobile, normalizeVietnameseMobileWith } from '#core/phone.js';
-import { PHONE_METADATA } from '#core/phone-metadata.js';
+import PHONE_METADATA from '#core/phone-metadata.json' with { type: 'json' };
 import { MAX_METADATA, restrictPhoneMetadata } from '../../scripts/phone-metadata.js';
 
 const FULL = MAX_METADATA;
@@ -42,7 +42,7 @@ const foreign = fc
   .map(([plus, callingCode, trunk, rest]) => `${plus}${callingCode}${trunk}${rest}`);
 const anyDigits = fc.tuple(fc.constantFrom('', '+'), digits(1, 20)).map(([plus, rest]) => `${plus}${rest}`);
 
-describe('the phone metadata (functions/core/phone-metadata.ts)', () => {
+describe('the phone metadata (functions/core/phone-metadata.json)', () => {
   it('is what scripts/phone-metadata.ts makes of the installed libphonenumber-js (npm run gen:phone-metadata)', () => {
     expect(PHONE_METADATA).toEqual(restrictPhoneMetadata(FULL));
   });

@@ -4,6 +4,7 @@ import { CARRIER_PREFIXES, carrierForPrefix, carrierOf } from '#core/carrier-pre
 import type { Carrier } from '#core/carriers.js';
 import { messageFor } from '#core/messages.js';
 import { isVietnameseMobileE164, maskPhone, normalizeVietnameseMobile } from '#core/phone.js';
+import { itMaps } from './cases.js';
 
 /** Written out independently of the table so that a wrong or missing entry fails. */
 const PUBLISHED_PREFIXES: Record<Exclude<Carrier, 'unknown'>, string[]> = {
@@ -202,13 +203,11 @@ describe('isVietnameseMobileE164', () => {
 });
 
 describe('maskPhone', () => {
-  it.each([
+  itMaps('masks %s as %s', maskPhone, [
     ['+84981234321', '+8498****321'],
     ['+84551234567', '+8455****567'],
     ['+84321234000', '+8432****000'],
-  ])('masks %s as %s', (phone, masked) => {
-    expect(maskPhone(phone)).toBe(masked);
-  });
+  ]);
 
   it('hides every character of a value too short to show both ends', () => {
     expect(maskPhone('+849812')).toBe('*******');

@@ -15,7 +15,8 @@ import {
   toPosition,
 } from '#core/reports.js';
 import { phoneFor } from '#core/roles.js';
-import { apiGatewayGet, queuedBatch } from './fixtures.js';
+import { apiGatewayGet, queuedBatch, testRoute } from './fixtures.js';
+import { itMaps } from './cases.js';
 
 const message = (
   i: number,
@@ -63,7 +64,7 @@ const suppressedChunks: SuppressedChunk[] = [
 ];
 
 describe('csvCell', () => {
-  it.each([
+  itMaps('%j → %j', csvCell, [
     ['plain', 'plain'],
     ['Bắc Kạn', 'Bắc Kạn'],
     ['a,b', '"a,b"'],
@@ -76,9 +77,7 @@ describe('csvCell', () => {
     ['\t=1', "'\t=1"],
     ['+84981234567', '+84981234567'],
     ['+8498****567', '+8498****567'],
-  ])('%j → %j', (value, cell) => {
-    expect(csvCell(value)).toBe(cell);
-  });
+  ]);
 
   it('writes numbers as they are and nothing for null', () => {
     expect(csvCell(-3)).toBe('-3');
@@ -326,19 +325,8 @@ describe('streamed answers', () => {
 describe('who decides about streaming', () => {
   it('is the invoker: Lambda gets one body, an invoker that streams (the local server) gets chunks', async () => {
     const { api, isStreamed, streamsAnswers } = await import('#http/api.js');
-    const { defineRoute } = await import('#http/route.js');
     const { lambdaContext } = await import('#local/invoke.js');
-    const route = defineRoute({
-      id: 'testStreamed',
-      method: 'GET',
-      path: '/v1/test/streamed',
-      entry: 'test/unit/reports.test.ts',
-      summary: 'Streams two chunks (tests only)',
-      tag: 'Test',
-      auth: 'public',
-      table: 'none',
-      responses: { 200: { description: 'Streamed' } },
-    });
+    const route = testRoute('testStreamed', '/v1/test/streamed');
     const chunks = async function* () {
       yield 'a,';
       yield 'b\r\n';

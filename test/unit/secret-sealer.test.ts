@@ -10,6 +10,7 @@ import {
 } from '#adapters/secret-sealer.js';
 import { partnerCodec } from '#adapters/table/records.js';
 import type { StoredPartner } from '#core/partner.js';
+import { storedPartner } from './fixtures.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const context = { partnerId: 'viettel-bk' };
@@ -126,23 +127,7 @@ describe('the partners’ secrets key (configuration)', () => {
 });
 
 describe('the partner item', () => {
-  const partner: StoredPartner = {
-    id: 'viettel-bk',
-    name: 'Viettel Bắc Kạn',
-    kind: 'webhook',
-    webhookUrl: 'https://sms.viettel.example/v1/batches',
-    carriers: ['viettel'],
-    tps: 100,
-    maxBatchSize: 100,
-    senderId: 'BOCONGAN',
-    pricePerSegment: 0,
-    currency: 'VND',
-    enabled: true,
-    createdAt: '2027-07-01T00:00:00.000Z',
-    updatedAt: '2027-07-01T00:00:00.000Z',
-    secretRotatedAt: '2027-07-01T00:00:00.000Z',
-    secrets: [],
-  };
+  const partner: StoredPartner = storedPartner('viettel-bk', { secrets: [] });
 
   it('holds the sealed secrets only, and reads back the same', async () => {
     const sealed = await localSecretSealer('k').seal(SECRET, context);

@@ -9,6 +9,7 @@ import {
   windowEnd,
   type SendingWindow,
 } from '#core/sending-window.js';
+import { itMaps } from './cases.js';
 
 const VN = 'Asia/Ho_Chi_Minh';
 const overnight: SendingWindow = { start: '20:00', end: '06:00' };
@@ -16,14 +17,12 @@ const overnight: SendingWindow = { start: '20:00', end: '06:00' };
 const vn = (dateTime: string): Date => new Date(`${dateTime}+07:00`);
 
 describe('parseHhMm', () => {
-  it.each([
+  itMaps('reads %s as %i minutes', parseHhMm, [
     ['00:00', 0],
     ['07:00', 420],
     ['21:59', 1319],
     ['23:59', 1439],
-  ])('reads %s as %i minutes', (value, minutes) => {
-    expect(parseHhMm(value)).toBe(minutes);
-  });
+  ]);
 
   it.each(['24:00', '23:60', '7:00', '07:0', '0700', '07:00:00', ' 07:00', '', 'ab:cd'])(
     'refuses %j',
