@@ -7,9 +7,9 @@ const ID = 'PartnerSecretsKey';
 
 /**
  * The KMS key that seals partners' signing secrets in the table (`PARTNER_SECRETS_KEY_ARN`,
- * docs/partners.md): one per deployment (in the root stack, whichever stack uses it), of its own rather than the table's, so that reading the table is not
- * enough to read a secret: only the functions that create or rotate partners (Encrypt), sign hand-overs
- * or verify webhooks (Decrypt) may use it.
+ * docs/partners.md): one per deployment (in the root stack, whichever stack uses it), of its own rather
+ * than the table's, so that reading the table is not enough to read a secret: only the functions that
+ * create or rotate partners (Encrypt), sign hand-overs or verify webhooks (Decrypt) may use it.
  */
 export const partnerSecretsKeyOf = (scope: Construct): Key => {
   const stack = rootStackOf(scope);
