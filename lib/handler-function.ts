@@ -23,7 +23,7 @@ import { encryptionKeyOf } from './data-table.js';
 import { optOutHashKeyOf } from './opt-out-hash-key.js';
 import { isWriteAction, tableActionsFor } from './table-actions.js';
 import { partnerSecretsKeyOf } from './partner-secrets-key.js';
-import { nagEnvironment } from './nag.js';
+import { nagAttributeOf, nagEnvironment } from './nag.js';
 import { POWERTOOLS_LAYER_MODULES, powertoolsLayerOf } from './powertools-layer.js';
 import type { FileAccess, RouteDef } from '#http/route.js';
 import type { FileBucket } from './file-bucket.js';
@@ -67,7 +67,6 @@ export const BUNDLING = {
   // Bundled CommonJS dependencies call `require`, which an ES module does not have.
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
 } satisfies BundlingOptions;
-
 
 /** Where a handler's one-time schedules live and what they do when they fire (see `CampaignScheduler`). */
 export interface ScheduleTarget {
@@ -223,7 +222,7 @@ export class HandlerFunction extends NodejsFunction {
     const bucket = files.bucket.node.defaultChild;
     if (!(bucket instanceof CfnElement)) throw new Error('The files bucket has no CfnBucket');
     Validations.of(this.ownRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket)}.Arn>/${access.prefix}/*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagAttributeOf(this, bucket, 'Arn')}/${access.prefix}/*]`,
       reason: `Every object under ${access.prefix}/, one per export or upload, named at run time: that prefix of the files bucket and no other.`,
     });
   }

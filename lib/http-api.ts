@@ -1,29 +1,17 @@
-import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnStage,
   HttpApi as ApiGatewayHttpApi,
-  HttpMethod,
-  HttpNoneAuthorizer,
-  HttpRoute,
-  HttpRouteKey,
   LogGroupLogDestination,
   type HttpStage,
-  type IHttpRouteAuthorizer,
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RouteDef } from '#http/route.js';
-import type { FileBucket } from './file-bucket.js';
-import { HandlerFunction, type ScheduleTarget } from './handler-function.js';
+import { ApiRoutes, type ApiRoute, type ApiRoutesProps } from './api-routes.js';
 
 export const STAGE_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const satisfies ThrottleSettings;
 /**
@@ -70,39 +58,28 @@ export const routeThrottle = (route: Pick<RouteDef, 'auth' | 'path'>): ThrottleS
   return undefined;
 };
 
-export interface HttpApiProps {
-  readonly routes: readonly RouteDef[];
-  readonly userPool: IUserPool;
-  readonly userPoolClient: IUserPoolClient;
-  readonly table: ITable;
-  /** For routes that use `events`. */
-  readonly bus: IEventBus;
-  /** For routes that use `scheduler`. */
-  readonly scheduleTarget: ScheduleTarget;
-  /** For routes that use `batchTopic` (they notify the dispatch queues). */
-  readonly batchTopic: ITopic;
-  /** For routes that use `files` (report exports, import uploads). */
-  readonly files: FileBucket;
-  /** Where links and the OpenAPI document point; the API's own URL would make a circular reference. */
-  readonly publicBaseUrl: string;
+export interface HttpApiProps extends Omit<ApiRoutesProps, 'api'> {
   /** How long access logs are kept (context `logRetentionDays`). */
   readonly logRetention: RetentionDays;
 }
 
-/**
- * The HTTP API: one Lambda function and one route per `RouteDef`. Stateless. No CORS: browsers reach it
- * only through the console's CloudFront distribution, on the console's own origin, so no other origin's
- * script may call it (a preflight gets no `Access-Control-Allow-Origin`).
- */
 /** Share of the API's requests answered 5xx, in percent, that someone should look at. */
 export const API_SERVER_ERROR_PERCENT = 5;
 
+/**
+ * The HTTP API: the API, its throttled `$default` stage with access logs, its 5xx alarm, and one Lambda
+ * function and one route per `RouteDef` (`ApiRoutes`, a nested stack). Stateless. No CORS: browsers
+ * reach it only through the console's CloudFront distribution, on the console's own origin, so no other
+ * origin's script may call it (a preflight gets no `Access-Control-Allow-Origin`).
+ */
 export class HttpApi extends Construct {
   readonly api: ApiGatewayHttpApi;
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
   /** 5xx answers (a handler's error, a Lambda timeout or throttle) above 5 % of requests. */
   readonly serverErrorsAlarm: Alarm;
+  /** The routes and their functions, in a nested stack of their own. */
+  readonly routes: ApiRoutes;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -144,51 +121,8 @@ export class HttpApi extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    const region = Stack.of(this).region;
-    const userPoolAuthorizer = new HttpJwtAuthorizer(
-      'UserPoolAuthorizer',
-      `https://cognito-idp.${region}.amazonaws.com/${props.userPool.userPoolId}`,
-      { jwtAudience: [props.userPoolClient.userPoolClientId] },
-    );
-    const noAuthorizer = new HttpNoneAuthorizer();
-    const throttled = new Map<string, { route: HttpRoute; limits: ThrottleSettings }>();
-
-    for (const route of props.routes) {
-      const handler = new HandlerFunction(this, `${route.id}Function`, {
-        entry: route.entry,
-        description: `${route.id}: ${route.method} ${route.path}`,
-        environment: { PUBLIC_BASE_URL: props.publicBaseUrl },
-        ...(route.lambda?.memoryMb ? { memorySize: route.lambda.memoryMb } : {}),
-        ...(route.lambda?.timeoutSeconds ? { timeout: Duration.seconds(route.lambda.timeoutSeconds) } : {}),
-      });
-      if (route.table !== 'none') handler.bindTable(props.table, route.table);
-      if (route.uses?.includes('events')) handler.bindEvents(props.bus);
-      if (route.uses?.includes('scheduler')) handler.bindScheduler(props.scheduleTarget);
-      if (route.uses?.includes('batchTopic')) handler.bindBatchTopic(props.batchTopic);
-      if (route.files) handler.bindFiles(props.files, route.files);
-      if (route.uses?.includes('sealSecrets')) handler.bindPartnerSecrets('seal');
-      if (route.uses?.includes('openSecrets')) handler.bindPartnerSecrets('open');
-
-      const routeKey = HttpRouteKey.with(route.path, HttpMethod[route.method]);
-      const httpRoute = new HttpRoute(this, `${route.id}Route`, {
-        httpApi: this.api,
-        routeKey,
-        integration: new HttpLambdaIntegration(`${route.id}Integration`, handler),
-        authorizer: this.authorizerFor(route, userPoolAuthorizer, noAuthorizer),
-      });
-      if (route.auth === 'public' || route.auth === 'signature') {
-        Validations.of(httpRoute).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason:
-            route.auth === 'signature'
-              ? 'A partner webhook: partners hold no Cognito account; the handler checks the Standard Webhooks signature with the partner secret before reading the body, and the route has its own throttle.'
-              : 'Public by design (health check, the OpenAPI document, short links opened by SMS recipients); it reads nothing personal and has its own throttle or the stage one.',
-        });
-      }
-      const limits = routeThrottle(route);
-      if (limits) throttled.set(routeKey.key, { route: httpRoute, limits });
-    }
-    this.throttle(throttled);
+    this.routes = new ApiRoutes(this, 'Routes', { ...props, api: this.api });
+    this.throttle(this.routes.routes);
   }
 
   get url(): string {
@@ -200,27 +134,24 @@ export class HttpApi extends Construct {
     return Fn.select(2, Fn.split('/', this.api.apiEndpoint));
   }
 
-  /** Role checks happen in the handler; the authorizer only proves the caller signed in. */
-  private authorizerFor(
-    route: RouteDef,
-    userPoolAuthorizer: IHttpRouteAuthorizer,
-    noAuthorizer: IHttpRouteAuthorizer,
-  ): IHttpRouteAuthorizer {
-    return route.auth === 'public' || route.auth === 'signature' ? noAuthorizer : userPoolAuthorizer;
-  }
-
-  /** Per-route limits only exist on the CloudFormation stage, keyed by route key. */
-  private throttle(routesByKey: ReadonlyMap<string, { route: HttpRoute; limits: ThrottleSettings }>): void {
-    if (routesByKey.size === 0) return;
+  /**
+   * Per-route limits only exist on the CloudFormation stage, keyed by route key; API Gateway rejects
+   * settings for a route key that does not exist yet, so the stage waits for the routes' nested stack.
+   */
+  private throttle(routes: readonly ApiRoute[]): void {
+    const limited = routes.flatMap(({ def, routeKey }) => {
+      const limits = routeThrottle(def);
+      return limits ? [{ key: routeKey.key, limits }] : [];
+    });
+    if (limited.length === 0) return;
     const stage = this.stage.node.defaultChild;
     if (!(stage instanceof CfnStage)) throw new Error('HttpStage has no CfnStage');
     stage.routeSettings = Object.fromEntries(
-      [...routesByKey].map(([key, { limits }]) => [
+      limited.map(({ key, limits }) => [
         key,
         { ThrottlingBurstLimit: limits.burstLimit, ThrottlingRateLimit: limits.rateLimit },
       ]),
     );
-    // API Gateway rejects settings for a route key that does not exist yet.
-    for (const { route } of routesByKey.values()) this.stage.node.addDependency(route);
+    this.stage.node.addDependency(this.routes);
   }
 }

@@ -1,17 +1,18 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { rootStackOf } from './root-stack.js';
 
 const ID = 'PartnerSecretsKey';
 
 /**
  * The KMS key that seals partners' signing secrets in the table (`PARTNER_SECRETS_KEY_ARN`,
- * docs/partners.md): one per stack, of its own rather than the table's, so that reading the table is not
- * enough to read a secret: only the functions that create or rotate partners (Encrypt), sign hand-overs
- * or verify webhooks (Decrypt) may use it.
+ * docs/partners.md): one per deployment (in the root stack, whichever stack uses it), of its own rather
+ * than the table's, so that reading the table is not enough to read a secret: only the functions that
+ * create or rotate partners (Encrypt), sign hand-overs or verify webhooks (Decrypt) may use it.
  */
 export const partnerSecretsKeyOf = (scope: Construct): Key => {
-  const stack = Stack.of(scope);
+  const stack = rootStackOf(scope);
   const existing = stack.node.tryFindChild(ID);
   if (existing instanceof Key) return existing;
   return new Key(stack, ID, {

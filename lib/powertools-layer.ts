@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
 import { LayerVersion, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { rootStackOf } from './root-stack.js';
 
 /** The Powertools packages the handlers import; AWS's layer holds them with their dependencies (X-Ray SDK). */
 export const POWERTOOLS_PACKAGES = [
@@ -37,14 +38,15 @@ export const powertoolsLayerParameter = (version: string) =>
   `/aws/service/powertools/typescript/generic/all/${version}`;
 
 /**
- * AWS's Powertools for AWS Lambda (TypeScript) layer, once per stack: its ARN is resolved at deploy time
+ * AWS's Powertools for AWS Lambda (TypeScript) layer, once per deployment: its ARN is resolved at deploy time
  * from the public SSM parameter for this region and version, so `cdk synth` stays offline. Every function
  * shares it instead of carrying about 150 KB of Powertools and the X-Ray SDK in its own bundle.
  */
 const layers = new WeakMap<Stack, ILayerVersion>();
 
 export const powertoolsLayerOf = (scope: Construct, repoRoot: string): ILayerVersion => {
-  const stack = Stack.of(scope);
+  // In the root: a nested stack's functions get the resolved ARN as a plain parameter.
+  const stack = rootStackOf(scope);
   let layer = layers.get(stack);
   if (!layer) {
     const arn = StringParameter.valueForStringParameter(

@@ -143,7 +143,7 @@ export class SmsCampaignStack extends Stack {
     });
 
     // The API's functions answer their errors as 5xx, which Lambda does not count: the API alarms on its
-    // 5xx rate instead (one alarm, not one per route: the stack stays under CloudFormation's 500 resources).
+    // 5xx rate instead (one alarm, not one per route: seven resources a route in the routes' nested stack).
     this.functionAlarms = new FunctionAlarms(this, 'FunctionAlarms', { of: this, except: this.api });
     // Last: every alarm made above goes to the topic.
     this.alarmTopic = new AlarmTopic(this, 'Alarms', props.alarmEmail ? { email: props.alarmEmail } : {});

@@ -1,5 +1,4 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { EVENT_SOURCE } from '#adapters/events.js';
 import { allRoutes } from '#api/routes.js';
@@ -21,11 +20,12 @@ import {
   type Statement,
   expectErrorsAlarm,
   expectQueueAlarm,
+  deploymentTemplateOf,
 } from './template.js';
 
 // Permissions and wiring do not depend on the bundled code, so this synthesis skips bundling.
 const stack = new SmsCampaignStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Scheduling');
-const template = Template.fromStack(stack);
+const template = deploymentTemplateOf(stack);
 
 const busId = logicalIdOf(stack.events.bus);
 const startFunctionId = logicalIdOf(stack.scheduler.targetFunction);

@@ -42,6 +42,7 @@ import {
   expectAlarmAboveZero,
   expectErrorsAlarm,
   expectQueueAlarm,
+  deploymentTemplateOf,
 } from './template.js';
 
 const PARTNERS = ['viettel-hn', 'vnpt-hn'];
@@ -52,7 +53,7 @@ const app = new App({ context: { 'aws:cdk:bundling-stacks': [], partners: PARTNE
 const stack = new SmsCampaignStack(app, 'Dispatch', {
   partnerIds: partnerIdsFromContext(app.node.tryGetContext('partners')),
 });
-const template = Template.fromStack(stack);
+const template = deploymentTemplateOf(stack);
 const { dispatch } = stack;
 
 const topicId = logicalIdOf(dispatch.topic);

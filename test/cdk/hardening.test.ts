@@ -32,6 +32,7 @@ import {
   statementsOfFunction,
   statementsOfRole,
   type Statement,
+  deploymentTemplateOf,
 } from './template.js';
 
 // Assertions on resources, not code: no bundling.
@@ -40,7 +41,7 @@ const stack = new SmsCampaignStack(unbundledApp(), 'Hardened', {
   partnerIds: ['viettel-hn'],
   alarmEmail: 'ops@example.gov.vn',
 });
-const template = Template.fromStack(stack);
+const template = deploymentTemplateOf(stack);
 const json = JSON.stringify(template.toJSON());
 
 const ourFunctions = stack.node.findAll().filter((construct) => construct instanceof HandlerFunction);
@@ -122,10 +123,10 @@ describe('least privilege', () => {
       }),
     );
     expect(uses).toEqual({
-      'Http/putPartnerFunction': ['kms:Encrypt'],
-      'Http/rotatePartnerSecretFunction': ['kms:Encrypt'],
-      'Http/receiveDeliveryReportsFunction': ['kms:Decrypt'],
-      'Http/receiveInboundFunction': ['kms:Decrypt'],
+      'Http/Routes/putPartnerFunction': ['kms:Encrypt'],
+      'Http/Routes/rotatePartnerSecretFunction': ['kms:Encrypt'],
+      'Http/Routes/receiveDeliveryReportsFunction': ['kms:Decrypt'],
+      'Http/Routes/receiveInboundFunction': ['kms:Decrypt'],
       'Dispatch/Partner-viettel-hn/Consumer': ['kms:Decrypt'],
       'Dispatch/DefaultPartners/Consumer': ['kms:Decrypt'],
     });
@@ -562,7 +563,7 @@ describe('environments', () => {
       if (!staged) throw new Error(stage);
       const found = new Set<string>();
       for (const [type, property] of ACCOUNT_UNIQUE_NAMES)
-        for (const resource of Object.values(Template.fromStack(staged).findResources(type))) {
+        for (const resource of Object.values(deploymentTemplateOf(staged).findResources(type))) {
           const name: unknown = resource.Properties?.[property];
           if (name !== undefined) found.add(`${type} ${property}=${JSON.stringify(name)}`);
         }

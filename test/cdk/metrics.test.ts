@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
   DELIVERY_REPORTS_METRIC,
@@ -23,13 +23,14 @@ import {
   resourcesOf,
   statementsOfRole,
   type Statement,
+  deploymentTemplateOf,
 } from './template.js';
 
 // The wiring does not depend on the bundled code, so this synthesis skips bundling (stack.test.ts bundles).
 const stack = new SmsCampaignStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Metrics', {
   partnerIds: ['viettel-hn'],
 });
-const template = Template.fromStack(stack);
+const template = deploymentTemplateOf(stack);
 const aggregatorRole = logicalIdOf(stack.metrics.aggregator.role ?? stack.metrics.aggregator);
 const tableId = logicalIdOf(stack.data.table);
 

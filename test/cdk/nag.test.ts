@@ -1,4 +1,4 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -44,5 +44,13 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     const bucket = new Bucket(acknowledged, 'Plain', { enforceSSL: true });
     Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'test' });
     expect(findingsOf(acknowledged).map((finding) => finding.rule)).not.toContain('AwsSolutions-S1');
+  });
+
+  it('reaches into nested stacks (the API routes are in one): a finding there is a finding of the stack', () => {
+    const stack = new Stack(unbundledApp(), 'Parent');
+    new Bucket(new NestedStack(stack, 'Nested'), 'Plain', { enforceSSL: true });
+    expect(findingsOf(stack)).toContainEqual(
+      expect.objectContaining({ rule: 'AwsSolutions-S1', resources: ['Parent/Nested/Plain/Resource'] }),
+    );
   });
 });

@@ -20,12 +20,13 @@ import {
   statementsOfFunction,
   type IamPolicy,
   type LambdaFunction,
+  deploymentTemplateOf,
 } from './template.js';
 
 // Synthesis bundles every handler with esbuild, so the whole file shares one template.
 const app = new App();
 const stack = new SmsCampaignStack(app, 'Test');
-const template = Template.fromStack(stack);
+const template = deploymentTemplateOf(stack);
 
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -291,7 +292,8 @@ describe('a partner webhook route (signature auth)', () => {
   };
   // Only the API's shape matters here, so this second synthesis skips bundling.
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const webhookTemplate = Template.fromStack(new SmsCampaignStack(app, 'Webhook', { routes: [webhook] }));
+  const webhookStack = new SmsCampaignStack(app, 'Webhook', { routes: [webhook] });
+  const webhookTemplate = deploymentTemplateOf(webhookStack);
   const routeKey = 'POST /v1/webhooks/{partnerId}/receipts';
 
   it('has no Cognito authorizer: the handler checks the signature', () => {
@@ -301,12 +303,18 @@ describe('a partner webhook route (signature auth)', () => {
     });
   });
 
-  it('has its own throttle, set once the route exists', () => {
+  it('has its own throttle, set once the route exists (the stage waits for the routes’ nested stack)', () => {
+    const routes = webhookStack.api.routes;
     const [routeId] = Object.keys(
-      webhookTemplate.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }),
+      Template.fromStack(routes).findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: routeKey },
+      }),
     );
-    webhookTemplate.hasResource('AWS::ApiGatewayV2::Stage', {
-      DependsOn: Match.arrayWith([routeId]),
+    expect(routeId).toBeDefined();
+    const routesStackResource = routes.nestedStackResource;
+    if (!routesStackResource) throw new Error('the routes are not in a nested stack');
+    Template.fromStack(webhookStack).hasResource('AWS::ApiGatewayV2::Stage', {
+      DependsOn: Match.arrayWith([webhookStack.getLogicalId(routesStackResource)]),
       Properties: Match.objectLike({
         RouteSettings: {
           [routeKey]: {

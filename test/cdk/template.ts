@@ -1,5 +1,5 @@
-import { CfnElement, Stack } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { CfnElement, NestedStack, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import type { RouteDef } from '#http/route.js';
 
@@ -31,6 +31,77 @@ export interface IamPolicy {
 export interface IamRole {
   Properties: { AssumeRolePolicyDocument: { Statement: Statement[] } };
 }
+
+interface TemplateJson {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  Outputs?: Record<string, { Value: unknown }>;
+  [section: string]: unknown;
+}
+
+/**
+ * `value` with every one-key object (`{ Ref: … }`, `{ "Fn::GetAtt": … }`) that `lookup` knows, by its
+ * JSON, replaced by what it answers, however deeply nested.
+ */
+const substituted = (value: unknown, lookup: (json: string) => unknown): unknown => {
+  if (Array.isArray(value)) return value.map((item) => substituted(item, lookup));
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length === 1) {
+    const replaced = lookup(JSON.stringify(record));
+    if (replaced !== undefined) return replaced;
+  }
+  return Object.fromEntries(keys.map((key) => [key, substituted(record[key], lookup)]));
+};
+
+/** The template of `stack` with the resources of the stacks nested in it (see `deploymentTemplateOf`). */
+const mergedJsonOf = (stack: Stack): TemplateJson => {
+  const own = Template.fromStack(stack).toJSON() as TemplateJson;
+  const nestedStacks = stack.node
+    .findAll()
+    .filter((construct): construct is NestedStack => NestedStack.isNestedStack(construct))
+    .filter((nested) => nested.nestedStackParent === stack);
+  const resources = { ...own.Resources };
+  const outputsByGetAtt = new Map<string, unknown>();
+  for (const nested of nestedStacks) {
+    const resource = nested.nestedStackResource;
+    if (!resource) throw new Error(`${nested.node.path} has no stack resource in its parent`);
+    const resourceId = stack.getLogicalId(resource);
+    const passed = (own.Resources[resourceId]?.Properties?.Parameters ?? {}) as Record<string, unknown>;
+    const inner = mergedJsonOf(nested);
+    const parameters = new Map(
+      Object.keys((inner.Parameters ?? {}) as Record<string, unknown>).map((name) => {
+        if (!(name in passed)) throw new Error(`${nested.node.path}: the parent passes no ${name}`);
+        return [JSON.stringify({ Ref: name }), passed[name]];
+      }),
+    );
+    const fromParent = (ref: string) => parameters.get(ref);
+    for (const [id, nestedResource] of Object.entries(inner.Resources)) {
+      if (id in resources) throw new Error(`${id} is in ${stack.node.path} and ${nested.node.path}`);
+      resources[id] = substituted(nestedResource, fromParent) as TemplateJson['Resources'][string];
+    }
+    for (const [name, output] of Object.entries(inner.Outputs ?? {}))
+      outputsByGetAtt.set(
+        JSON.stringify({ 'Fn::GetAtt': [resourceId, `Outputs.${name}`] }),
+        substituted(output.Value, fromParent),
+      );
+  }
+  const fromNested = (getAtt: string) => outputsByGetAtt.get(getAtt);
+  return {
+    ...own,
+    Resources: substituted(resources, fromNested) as TemplateJson['Resources'],
+    ...(own.Outputs ? { Outputs: substituted(own.Outputs, fromNested) as TemplateJson['Outputs'] } : {}),
+  };
+};
+
+/**
+ * What one deployment of `stack` creates, as one template: its resources and those of every stack nested
+ * in it (`Template.fromStack` of each), a nested stack's parameters replaced by the values its parent
+ * passes in, a parent's use of a nested stack's output by the output's value. So an assertion on a
+ * resource, a grant or a reference holds whichever stack the resource is in, and checks the wiring
+ * across stacks too. The nested stacks' own resources (`AWS::CloudFormation::Stack`) stay in.
+ */
+export const deploymentTemplateOf = (stack: Stack): Template => Template.fromJSON(mergedJsonOf(stack));
 
 export const resourcesOf = <T>(template: Template, type: string, props?: object): Record<string, T> =>
   template.findResources(type, props) as Record<string, T>;
