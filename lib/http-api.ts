@@ -161,7 +161,8 @@ export class HttpApi extends Construct {
         ...(route.lambda?.memoryMb ? { memorySize: route.lambda.memoryMb } : {}),
         ...(route.lambda?.timeoutSeconds ? { timeout: Duration.seconds(route.lambda.timeoutSeconds) } : {}),
       });
-      if (route.table !== 'none') handler.bindTable(props.table, route.table);
+      if (route.table !== 'none')
+        handler.bindTable(props.table, { table: route.table, indexes: route.indexes });
       if (route.uses?.includes('events')) handler.bindEvents(props.bus);
       if (route.uses?.includes('scheduler')) handler.bindScheduler(props.scheduleTarget);
       if (route.uses?.includes('batchTopic')) handler.bindBatchTopic(props.batchTopic);
