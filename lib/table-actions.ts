@@ -51,8 +51,8 @@ export const indexArns = (tableArn: string, indexes: readonly IndexName[] = []):
  * The recount (lib/metrics-aggregation.ts, `RECOUNT_ACTIONS`) queries no index.
  */
 export const FUNCTION_TABLE_GRANTS = {
-  /** Partners (`lists`) to route and fail over each batch. */
-  dispatchConsumer: { table: 'write', indexes: ['lists'] },
+  /** Each batch names its partners: read by key. */
+  dispatchConsumer: { table: 'write', indexes: [] },
   /** Opt-outs, ported numbers and partners (`lists`); campaigns sending, for the frequency cap (`byStatus`). */
   materializeCampaign: { table: 'write', indexes: ['lists', 'byStatus'] },
   /** Campaigns sending (`byStatus`); partners and their due batches (`lists`); and what materialising reads. */

@@ -142,8 +142,7 @@ export const indexesQueried = (calls: readonly TableCall[]): string[] => [
 
 /**
  * Why the route's declared access is more than its calls needed, or `undefined`: a route that writes
- * nothing should be 'read', one that sends nothing 'none', and an index it declares but never queried
- * should not be declared (or the test should send the request that queries it).
+ * nothing should be 'read', one that sends nothing 'none'.
  */
 export const overGrant = (route: Declared, calls: readonly TableCall[]): string | undefined => {
   const needed = calls.flatMap((call) => call.needs.map(({ action }) => action));
@@ -151,9 +150,17 @@ export const overGrant = (route: Declared, calls: readonly TableCall[]): string 
     return `${route.id} is declared 'write' but wrote nothing (${[...new Set(needed)].join(', ') || 'no call'})`;
   if (route.table === 'read' && needed.length === 0)
     return `${route.id} is declared 'read' but sent no DynamoDB call`;
+  return undefined;
+};
+
+/**
+ * The indexes the route declares but its calls never queried, as a sentence, or `undefined`: such an index
+ * should not be declared (or the test should send the request that queries it).
+ */
+export const unqueriedIndexes = (route: Declared, calls: readonly TableCall[]): string | undefined => {
   const queried = indexesQueried(calls);
   const unqueried = (route.indexes ?? []).filter((index) => !queried.includes(index));
-  if (unqueried.length)
-    return `${route.id} declares indexes it never queried: ${unqueried.join(', ')} (queried: ${queried.join(', ') || 'none'})`;
-  return undefined;
+  return unqueried.length
+    ? `${route.id} declares indexes it never queried: ${unqueried.join(', ')} (queried: ${queried.join(', ') || 'none'})`
+    : undefined;
 };
