@@ -73,7 +73,7 @@ export class ApiRoutes extends NestedStack {
         ...(def.lambda?.memoryMb ? { memorySize: def.lambda.memoryMb } : {}),
         ...(def.lambda?.timeoutSeconds ? { timeout: Duration.seconds(def.lambda.timeoutSeconds) } : {}),
       });
-      if (def.table !== 'none') handler.bindTable(props.table, def.table);
+      if (def.table !== 'none') handler.bindTable(props.table, { table: def.table, indexes: def.indexes });
       if (def.uses?.includes('events')) handler.bindEvents(props.bus);
       if (def.uses?.includes('scheduler')) handler.bindScheduler(props.scheduleTarget);
       if (def.uses?.includes('batchTopic')) handler.bindBatchTopic(props.batchTopic);

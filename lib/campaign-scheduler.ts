@@ -8,6 +8,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { HandlerFunction, type ScheduleTarget } from './handler-function.js';
+import { FUNCTION_TABLE_GRANTS } from './table-actions.js';
 import { deadLetterQueue } from './queues.js';
 
 /** The schedule group of a stage: `sms-campaigns-dev`. */
@@ -54,7 +55,7 @@ export class CampaignScheduler extends Construct implements ScheduleTarget {
       // dead-letter queue, only Lambda's own, so both use the same queue.
       deadLetterQueue: this.deadLetterQueue,
     });
-    this.targetFunction.bindTable(props.table, 'write');
+    this.targetFunction.bindTable(props.table, FUNCTION_TABLE_GRANTS.startCampaign);
     this.targetFunction.bindEvents(props.bus);
 
     this.role = new Role(this, 'InvokeRole', {

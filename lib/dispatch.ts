@@ -10,6 +10,7 @@ import { CAMPAIGN_STARTED, CAMPAIGN_STARTED_PATTERN } from '#adapters/events.js'
 import { PartnerId } from '#core/partner.js';
 import { alarmAboveZero, alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { HandlerFunction, type HandlerFunctionProps } from './handler-function.js';
+import { FUNCTION_TABLE_GRANTS, type TableGrant } from './table-actions.js';
 import { PartnerQueue } from './partner-queue.js';
 import { deadLetterQueue } from './queues.js';
 
@@ -104,7 +105,12 @@ export class Dispatch extends Construct {
     /** A function that materialises campaigns: sized for it, writing the table and publishing batches. */
     const materializing = (
       id: string,
-      fn: Pick<HandlerFunctionProps, 'entry' | 'description' | 'deadLetterQueue'>,
+      {
+        table,
+        ...fn
+      }: Pick<HandlerFunctionProps, 'entry' | 'description' | 'deadLetterQueue'> & {
+        readonly table: TableGrant;
+      },
     ) => {
       const materializer = new HandlerFunction(this, id, {
         ...fn,
@@ -112,7 +118,7 @@ export class Dispatch extends Construct {
         timeout: MATERIALIZE_TIMEOUT,
         environment: { PUBLIC_BASE_URL: props.publicBaseUrl },
       });
-      materializer.bindTable(props.table, 'write');
+      materializer.bindTable(props.table, table);
       materializer.bindBatchTopic(this.topic);
       return materializer;
     };
@@ -123,6 +129,7 @@ export class Dispatch extends Construct {
       description: `materialize: ${CAMPAIGN_STARTED} → send batches and their notices`,
       // EventBridge invokes it asynchronously: once Lambda's two retries fail, the event lands here.
       deadLetterQueue: this.materializerDeadLetterQueue,
+      table: FUNCTION_TABLE_GRANTS.materializeCampaign,
     });
     // No bus: materialising publishes no event (the sweep completes a campaign with nothing to send).
     this.campaignStartedRule = new Rule(this, 'CampaignStartedRule', {
@@ -144,6 +151,7 @@ export class Dispatch extends Construct {
       entry: SWEEP_ENTRY,
       description: 'sweep: finish materialising, complete campaigns, re-notify due batches',
       deadLetterQueue: this.sweepDeadLetterQueue,
+      table: FUNCTION_TABLE_GRANTS.sweep,
     });
     this.sweep.bindEvents(props.bus);
     // The next run is a minute away and the sweep is idempotent: retrying a failed run only piles up.

@@ -18,19 +18,22 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SERVICE_NAME } from '#adapters/service-name.js';
-import { TABLE_SCHEMA } from '#adapters/table.js';
 import { encryptionKeyOf } from './data-table.js';
 import { optOutHashKeyOf } from './opt-out-hash-key.js';
-import { isWriteAction, tableActionsFor } from './table-actions.js';
+import {
+  INDEX_ACTIONS,
+  indexArns,
+  isWriteAction,
+  tableActionsFor,
+  type TableGrant,
+} from './table-actions.js';
 import { partnerSecretsKeyOf } from './partner-secrets-key.js';
 import { nagAttributeOf, nagEnvironment } from './nag.js';
 import { POWERTOOLS_LAYER_MODULES, powertoolsLayerOf } from './powertools-layer.js';
-import type { FileAccess, RouteDef } from '#http/route.js';
+import type { FileAccess } from '#http/route.js';
 import type { FileBucket } from './file-bucket.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-export type TableAccess = Exclude<RouteDef['table'], 'none'>;
 
 /**
  * Construct-tree context the stack sets (`SmsCampaignStack`) and every HandlerFunction below it reads:
@@ -162,21 +165,27 @@ export class HandlerFunction extends NodejsFunction {
     if (writes) this.addEnvironment('RETENTION_DAYS', retentionDaysOf(this));
   }
 
-  /** Tells the handler which table to use and grants exactly the access its route declares. */
-  bindTable(table: ITable, access: TableAccess): void {
+  /**
+   * Tells the handler which table to use and grants exactly the access it declares (a route's `table` and
+   * `indexes`, or FUNCTION_TABLE_GRANTS): its actions on the table itself, and `Query` on each index it
+   * queries by name, on no other (none when it declares none).
+   */
+  bindTable(table: ITable, grant: TableGrant): void {
+    const access = grant.table;
     this.addEnvironment('TABLE_NAME', table.tableName);
     const writes = access === 'write';
-    // Each index by name, not `index/*`: an index added later is granted when TABLE_SCHEMA names it.
     this.addToRolePolicy(
       new PolicyStatement({
         sid: writes ? 'TableReadWrite' : 'TableReadOnly',
         actions: [...tableActionsFor(access)],
-        resources: [
-          table.tableArn,
-          ...TABLE_SCHEMA.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
-        ],
+        resources: [table.tableArn],
       }),
     );
+    const indexes = indexArns(table.tableArn, grant.indexes);
+    if (indexes.length)
+      this.addToRolePolicy(
+        new PolicyStatement({ sid: 'TableIndexes', actions: [...INDEX_ACTIONS], resources: indexes }),
+      );
     const key = encryptionKeyOf(table);
     if (key) {
       this.addToRolePolicy(

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { METRIC_ENTITIES } from '#adapters/metric-changes.js';
 import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { HandlerFunction } from './handler-function.js';
+import { FUNCTION_TABLE_GRANTS } from './table-actions.js';
 import { deadLetterQueue } from './queues.js';
 
 export const AGGREGATOR_ENTRY = 'functions/streams/aggregate-metrics.ts';
@@ -83,7 +84,7 @@ export class MetricsAggregation extends Construct {
       timeout: AGGREGATOR_TIMEOUT,
     });
     // Reads and writes counter shards, minute items and markers of the same table (no other service).
-    this.aggregator.bindTable(props.table, 'write');
+    this.aggregator.bindTable(props.table, FUNCTION_TABLE_GRANTS.aggregateMetrics);
     const entities = [...METRIC_ENTITIES];
     this.aggregator.addEventSource(
       new DynamoEventSource(props.table, {

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { CONSUMER_TIMEOUT_SECONDS } from '#queue/limits.js';
 import { alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { HandlerFunction } from './handler-function.js';
+import { FUNCTION_TABLE_GRANTS } from './table-actions.js';
 import { deadLetterQueue, secureQueue, subscriptionDeadLetterQueue } from './queues.js';
 
 export const CONSUMER_ENTRY = 'functions/queue/dispatch-consumer.ts';
@@ -92,7 +93,7 @@ export class PartnerQueue extends Construct {
         WEBHOOK_TIMEOUT_MS: String(WEBHOOK_TIMEOUT_MS),
       },
     });
-    this.consumer.bindTable(props.table, 'write');
+    this.consumer.bindTable(props.table, FUNCTION_TABLE_GRANTS.dispatchConsumer);
     // Failover to the next partner re-publishes the batch notice.
     this.consumer.bindBatchTopic(props.topic);
     // The last settled batch completes its campaign (`campaign.completed`).

@@ -1,4 +1,4 @@
-import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
+import { localStandInClient, tableName } from '#adapters/clients.js';
 import { logger } from '#adapters/logger.js';
 import { dynamoLocalScheduler } from '#adapters/scheduler.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
@@ -10,7 +10,7 @@ type StartHandler = LambdaHandler<{ campaignId: string }, unknown>;
  * (durable, so a restart misses nothing) and invokes the same start-campaign handler Lambda runs.
  */
 export const startLocalScheduler = async (intervalMs = 500): Promise<{ stop(): Promise<void> }> => {
-  const queue = dynamoLocalScheduler(dynamoDocumentClient(), tableName());
+  const queue = dynamoLocalScheduler(localStandInClient(), tableName());
   const { handler } = (await import('#scheduled/start-campaign.js')) as { handler: StartHandler };
   let running: Promise<void> = Promise.resolve();
   let stopped = false;

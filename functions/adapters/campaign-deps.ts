@@ -6,7 +6,7 @@ import { toView } from '#core/partner.js';
 import { shortLinkLength } from '#core/sms-encoding.js';
 import { dynamoAudienceStore } from './audience-store.js';
 import { dynamoCampaignStore } from './campaign-store.js';
-import { dynamoDocumentClient } from './clients.js';
+import { dynamoDocumentClient, localStandInClient } from './clients.js';
 import { readConfig, requiredConfig, type Config } from './config.js';
 export { apiOptions } from './deps.js';
 import { eventBridgeClient, eventBridgePublisher, localEventPublisher } from './events.js';
@@ -16,12 +16,12 @@ import { dynamoLocalScheduler, eventBridgeScheduler, schedulerClient } from './s
 
 const eventPublisher = (config: Config): EventPublisher =>
   config.LOCAL_RUNTIME
-    ? localEventPublisher(dynamoDocumentClient(), config.TABLE_NAME)
+    ? localEventPublisher(localStandInClient(), config.TABLE_NAME)
     : eventBridgePublisher(eventBridgeClient(), requiredConfig(config, 'EVENT_BUS_NAME'));
 
 const campaignScheduler = (config: Config): CampaignScheduler =>
   config.LOCAL_RUNTIME
-    ? dynamoLocalScheduler(dynamoDocumentClient(), config.TABLE_NAME)
+    ? dynamoLocalScheduler(localStandInClient(), config.TABLE_NAME)
     : eventBridgeScheduler(schedulerClient(), {
         groupName: requiredConfig(config, 'SCHEDULE_GROUP_NAME'),
         targetArn: requiredConfig(config, 'SCHEDULE_TARGET_ARN'),

@@ -12,11 +12,21 @@ import { traced } from './tracer.js';
  * (`traced`: a no-op outside Lambda).
  */
 let documentClient: DynamoDBDocumentClient | undefined;
+const MARSHALLING = { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } };
 
 export const dynamoDocumentClient = (): DynamoDBDocumentClient =>
-  (documentClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  }));
+  (documentClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), MARSHALLING));
+
+let standInClient: DynamoDBDocumentClient | undefined;
+
+/**
+ * Local runtime only: the client of the stand-ins for EventBridge and its Scheduler, which keep events and
+ * schedules in the table (events.ts, scheduler.ts). Not the handlers' own, so what a handler asks of the
+ * table (what the route-access test records on that client) is told apart from what in AWS is another
+ * service's call, granted by the route's `uses`.
+ */
+export const localStandInClient = (): DynamoDBDocumentClient =>
+  (standInClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), MARSHALLING));
 
 let s3: S3Client | undefined;
 

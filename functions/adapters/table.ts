@@ -92,6 +92,12 @@ export const INDEX = {
   byStatus: { name: 'byStatus', partitionKey: 'statusPk', sortKey: 'statusSk' },
 } as const;
 
+/**
+ * The name of one of the table's global secondary indexes: what a function declares it queries (a route's
+ * `indexes`, lib/table-actions.ts for the other functions), and is granted `Query` on, that index and no other.
+ */
+export type IndexName = (typeof INDEX)[keyof typeof INDEX]['name'];
+
 /** The table's key schema, read by the CDK construct and by the local runtime's create-table. */
 export const TABLE_SCHEMA = {
   partitionKey: 'pk',

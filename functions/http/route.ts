@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import type { IndexName } from '#adapters/table.js';
 import type { FilePrefix } from '#core/files.js';
 import { XLSX_MEDIA_TYPE } from '#core/import-upload.js';
 import type { Access } from '#core/roles.js';
@@ -58,6 +59,11 @@ export interface RouteDef<
   auth: RouteAuth;
   /** DynamoDB access the Lambda is granted. */
   table: 'none' | 'read' | 'write';
+  /**
+   * The table's indexes the handler queries (none when left out): the CDK grants `Query` on exactly these
+   * (`<table ARN>/index/<name>`), and the route-access test checks the handler queries these and no other.
+   */
+  indexes?: readonly IndexName[];
   body?: TBody;
   /** Media types accepted for the body (default `application/json`). */
   bodyTypes?: readonly TMedia[];

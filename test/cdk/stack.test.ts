@@ -12,8 +12,10 @@ import type { RouteDef } from '#http/route.js';
 import { LOCAL_TOKEN_PATH } from '#local/console.js';
 import { SHORT_LINK_THROTTLE, SIGNATURE_ROUTE_THROTTLE, STAGE_THROTTLE } from '#lib/http-api.js';
 import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
+import { FUNCTION_TABLE_GRANTS, type FunctionWithTable } from '#lib/table-actions.js';
 import {
   actionsOf,
+  indexesOf,
   functionOf as functionOfRoute,
   logicalIdOf,
   resourcesOf,
@@ -278,6 +280,75 @@ describe('table access is least privilege', () => {
     for (const statement of dynamoStatements) {
       expect([statement.Resource].flat()).not.toContain('*');
     }
+  });
+});
+
+describe('index grants are least privilege (issue #18)', () => {
+  const allStatements = () =>
+    Object.values(resourcesOf<IamPolicy>(template, 'AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
+  /** The indexes a function may query, sorted, and what it may do on any index. */
+  const indexGrantsOf = (lambda: LambdaFunction) => {
+    const onIndexes = statementsOfFunction(template, lambda).filter((s) => indexesOf(s).length > 0);
+    return {
+      indexes: onIndexes.flatMap(indexesOf).sort(),
+      actions: [...new Set(onIndexes.flatMap(actionsOf))],
+    };
+  };
+  /** The functions besides the routes, by the start of their description (lib/). */
+  const BACKGROUND: Record<FunctionWithTable, string> = {
+    dispatchConsumer: 'dispatch consumer:',
+    materializeCampaign: 'materialize:',
+    sweep: 'sweep:',
+    startCampaign: 'startCampaign:',
+    aggregateMetrics: 'aggregateMetrics:',
+  };
+  const functionsDescribed = (start: string) =>
+    Object.values(resourcesOf<LambdaFunction>(template, 'AWS::Lambda::Function')).filter((lambda) =>
+      lambda.Properties.Description?.startsWith(start),
+    );
+
+  it('never grants every index of a table (`index/*`), nor anything on an index but Query', () => {
+    const onIndexes = allStatements().filter((statement) => indexesOf(statement).length > 0);
+    expect(onIndexes.length).toBeGreaterThan(0);
+    for (const statement of onIndexes) {
+      expect(indexesOf(statement)).not.toContain('*');
+      expect(actionsOf(statement)).toEqual(['dynamodb:Query']);
+    }
+  });
+
+  for (const route of allRoutes) {
+    const declared = [...(route.indexes ?? [])].sort();
+    it(`${route.id} may query exactly the indexes it declares (${declared.join(', ') || 'none'})`, () => {
+      expect(indexGrantsOf(functionOf(route)).indexes).toEqual(route.table === 'none' ? [] : declared);
+    });
+  }
+
+  for (const [name, start] of Object.entries(BACKGROUND) as [FunctionWithTable, string][]) {
+    const declared = [...FUNCTION_TABLE_GRANTS[name].indexes].sort();
+    it(`${name} may query exactly the indexes FUNCTION_TABLE_GRANTS gives it (${declared.join(', ') || 'none'})`, () => {
+      const lambdas = functionsDescribed(start);
+      expect(lambdas.length, start).toBeGreaterThan(0);
+      for (const lambda of lambdas) expect(indexGrantsOf(lambda).indexes).toEqual(declared);
+    });
+  }
+
+  it('gives a function that declares no index no index resource at all (the recount)', () => {
+    const [recounter, ...others] = functionsDescribed('recountMetrics:');
+    expect(others).toEqual([]);
+    if (!recounter) throw new Error('no recount function');
+    expect(indexGrantsOf(recounter)).toEqual({ indexes: [], actions: [] });
+    const noIndex = allRoutes.filter((route) => route.table !== 'none' && !route.indexes?.length);
+    expect(noIndex.length).toBeGreaterThan(0);
+    for (const route of noIndex)
+      expect(indexGrantsOf(functionOf(route)), route.id).toEqual({ indexes: [], actions: [] });
+  });
+
+  it('names each index it grants among the table’s (TABLE_SCHEMA)', () => {
+    const names: string[] = TABLE_SCHEMA.indexes.map((index) => index.name);
+    for (const statement of allStatements())
+      for (const index of indexesOf(statement)) expect(names).toContain(index);
   });
 });
 

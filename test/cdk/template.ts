@@ -109,6 +109,13 @@ export const resourcesOf = <T>(template: Template, type: string, props?: object)
 export const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
 export const resourceListOf = (statement: Statement): unknown[] => [statement.Resource].flat();
 
+/**
+ * The table indexes a statement's resources name, `<table ARN>/index/<name>` however CloudFormation joins
+ * it (`*` for `index/*`).
+ */
+export const indexesOf = (statement: Statement): string[] =>
+  [...JSON.stringify(resourceListOf(statement)).matchAll(/\/index\/([^"]*)/g)].map(([, name]) => name ?? '');
+
 /** The logical ID of the CloudFormation resource behind an L2 construct. */
 export const logicalIdOf = (construct: IConstruct): string => {
   const resource = construct.node.defaultChild;

@@ -3,14 +3,14 @@ import * as z from 'zod';
 import { dynamoDocumentClient } from '#adapters/clients.js';
 import type { RouteDef } from '#http/route.js';
 import { invokedFunctionName } from '#local/invoke.js';
-import { isWriteAction, tableActionsFor } from '#lib/table-actions.js';
+import { INDEX_ACTIONS, isWriteAction, tableActionsFor } from '#lib/table-actions.js';
 
 /**
  * Issue #18: what each handler really asks of DynamoDB, against what its route declares. Every call the
  * handlers' one client (functions/adapters/clients.ts) sends is recorded as it goes on the wire (the
  * serialised request: its `X-Amz-Target` operation and JSON body), tagged with the function whose local
  * invocation sent it (local/invoke.ts); each is turned into the IAM actions DynamoDB authorises it by, on
- * which table and index, and checked against what lib/ grants the route's `table` access.
+ * which table and index, and checked against what lib/ grants the route's `table` access and `indexes`.
  */
 
 /** One IAM action a call needs, on a table or one of its indexes. */
@@ -106,49 +106,61 @@ export const recordTableCalls = (client: DynamoDBDocumentClient = dynamoDocument
   };
 };
 
-/** The table and the indexes a route's Lambda is granted its actions on (lib/handler-function.ts). */
-export interface GrantedResources {
-  table: string;
-  indexes: readonly string[];
-}
+/** What a route (or another function, FUNCTION_TABLE_GRANTS) declares: its table access and the indexes it queries. */
+export type Declared = Pick<RouteDef, 'id' | 'table' | 'indexes'>;
 
 /**
  * Each way the calls go beyond what the route's declared access is granted, as a sentence (none: they
- * stay within): an action lib/ does not grant that access, another table, an index not granted.
+ * stay within): an action lib/ does not grant that access, another table than `table` (the stack's), an
+ * index the route does not declare (lib/ grants `Query` on the declared ones only).
  */
-export const accessViolations = (
-  route: Pick<RouteDef, 'id' | 'table'>,
-  calls: readonly TableCall[],
-  granted: GrantedResources,
-): string[] => {
+export const accessViolations = (route: Declared, calls: readonly TableCall[], table: string): string[] => {
   const actions: readonly string[] = tableActionsFor(route.table);
+  const indexes: readonly string[] = route.indexes ?? [];
   const violations = calls.flatMap((call) =>
-    call.needs.flatMap(({ action, table, index }) => {
+    call.needs.flatMap(({ action, table: calledTable, index }) => {
       const what = `${route.id} (table: ${route.table}) sent ${call.operation}`;
+      const allowed: readonly string[] = index === undefined ? actions : INDEX_ACTIONS;
       return [
-        ...(actions.includes(action) ? [] : [`${what}, which needs ${action}, not granted`]),
-        ...(table === granted.table ? [] : [`${what} on table ${table}, not its own`]),
-        ...(index === undefined || granted.indexes.includes(index)
+        ...(allowed.includes(action) ? [] : [`${what}, which needs ${action}, not granted`]),
+        ...(calledTable === table ? [] : [`${what} on table ${calledTable}, not its own`]),
+        ...(index === undefined || indexes.includes(index)
           ? []
-          : [`${what} on index ${index}, not granted`]),
+          : [`${what} on index ${index}, not declared (indexes: ${indexes.join(', ') || 'none'})`]),
       ];
     }),
   );
   return [...new Set(violations)];
 };
 
+/** The indexes the calls queried, each once, in the order first queried. */
+export const indexesQueried = (calls: readonly TableCall[]): string[] => [
+  ...new Set(
+    calls.flatMap((call) => call.needs.flatMap(({ index }) => (index === undefined ? [] : [index]))),
+  ),
+];
+
 /**
  * Why the route's declared access is more than its calls needed, or `undefined`: a route that writes
  * nothing should be 'read', one that sends nothing 'none'.
  */
-export const overGrant = (
-  route: Pick<RouteDef, 'id' | 'table'>,
-  calls: readonly TableCall[],
-): string | undefined => {
+export const overGrant = (route: Declared, calls: readonly TableCall[]): string | undefined => {
   const needed = calls.flatMap((call) => call.needs.map(({ action }) => action));
   if (route.table === 'write' && !needed.some(isWriteAction))
     return `${route.id} is declared 'write' but wrote nothing (${[...new Set(needed)].join(', ') || 'no call'})`;
   if (route.table === 'read' && needed.length === 0)
     return `${route.id} is declared 'read' but sent no DynamoDB call`;
   return undefined;
+};
+
+/**
+ * The indexes the route declares but its calls never queried, as a sentence, or `undefined`: such an index
+ * should not be declared (or the test should send the request that queries it).
+ */
+export const unqueriedIndexes = (route: Declared, calls: readonly TableCall[]): string | undefined => {
+  const queried = indexesQueried(calls);
+  const unqueried = (route.indexes ?? []).filter((index) => !queried.includes(index));
+  return unqueried.length
+    ? `${route.id} declares indexes it never queried: ${unqueried.join(', ')} (queried: ${queried.join(', ') || 'none'})`
+    : undefined;
 };

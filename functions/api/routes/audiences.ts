@@ -81,6 +81,7 @@ export const audienceRoutes = {
     summary: 'List audiences, newest first',
     tag: 'Audiences',
     auth: 'read',
+    indexes: ['lists'],
     query: ListQuery,
     item: AudienceView,
     responses: {},

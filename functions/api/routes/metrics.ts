@@ -24,6 +24,7 @@ export const metricsRoutes = {
       'Totals and one row per campaign scheduled or started in [from, to) (at most 366 days; drafts, pending and rejected campaigns are left out)',
     tag: 'Metrics',
     auth: 'read',
+    indexes: ['lists'],
     query: SummaryQuery,
     responses: { 200: { description: 'The summary', schema: SummaryView } },
   }),

@@ -43,6 +43,7 @@ export const partnerRoutes = {
     summary: 'List partners',
     tag: 'Partners',
     auth: 'admin',
+    indexes: ['lists'],
     query: ListQuery,
     item: PartnerView,
     responses: {},

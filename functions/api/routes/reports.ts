@@ -30,6 +30,7 @@ export const reportRoutes = {
     // Reads every batch of the campaign.
     lambda: { memoryMb: 1024, timeoutSeconds: 29 },
     auth: 'read',
+    indexes: ['lists'],
     params: campaignParams,
     responses: {
       200: { description: 'The report', contentType: 'text/csv; charset=utf-8' },
@@ -56,6 +57,7 @@ export const reportRoutes = {
     ].join('\n\n'),
     tag: 'Reports',
     auth: 'read',
+    indexes: ['lists'],
     table: 'read',
     files: { prefix: 'exports', actions: ['read', 'write'] },
     lambda: { memoryMb: 1769, timeoutSeconds: 29 },

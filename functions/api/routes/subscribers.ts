@@ -15,6 +15,7 @@ export const subscriberRoutes = {
     description: `Audiences with attributes, messages with campaign, state and times, inbound texts, the opt-out and the ported-number record. ${PERSONAL_DATA}`,
     tag: 'Subscribers',
     auth: 'admin',
+    indexes: ['byStatus'],
     // The export is audited: one write.
     table: 'write',
     params: SubscriberParams,
@@ -29,6 +30,7 @@ export const subscriberRoutes = {
     description: `An opt-out still holds, kept as a keyed hash. 409 while a campaign is still sending to the number, or an import into one of its audiences runs. ${PERSONAL_DATA}`,
     tag: 'Subscribers',
     auth: 'admin',
+    indexes: ['byStatus'],
     table: 'write',
     params: SubscriberParams,
     responses: { 200: { description: 'Erased', schema: ErasureView } },

@@ -36,6 +36,7 @@ export const templateRoutes = {
     summary: 'List templates, newest first; archived ones only with ?archived=true',
     tag: 'Templates',
     auth: 'read',
+    indexes: ['lists', 'byStatus'],
     query: ListQuery.extend({
       archived: z
         .enum(['true', 'false'])
