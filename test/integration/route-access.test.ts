@@ -3,6 +3,7 @@ import { TABLE_SCHEMA } from '#adapters/table.js';
 import { allRoutes, type RouteId } from '#api/routes.js';
 import type { RouteDef } from '#http/route.js';
 import { startLocalDispatcher } from '#local/dispatcher.js';
+import { startLocalImportJobs } from '#local/import-jobs.js';
 import { apiClient, type TestApi } from '#support/api.js';
 import {
   authorizationOf,
@@ -13,6 +14,7 @@ import {
   type PathIds,
 } from '#support/authorization.js';
 import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
+import { importInBackground } from '#support/imports.js';
 import { batchesOf, createAudience, launchCampaign, phone, waitForStatus } from '#support/sending.js';
 import { accessViolations, overGrant, recordTableCalls } from '#support/table-access.js';
 import { bodyOf, send, type RouteJson } from '#support/typed-api.js';
@@ -30,6 +32,7 @@ import { postInbound, postReports } from '#support/webhooks.js';
 let server: Awaited<ReturnType<typeof startApiWithSecret>>;
 let api: Omit<TestApi, 'close'>;
 let dispatcher: { stop(): Promise<void> };
+let importJobs: { stop(): Promise<void> } | undefined;
 let partner: SimulatedPartner;
 let recorder: ReturnType<typeof recordTableCalls>;
 let ids: PathIds;
@@ -97,6 +100,13 @@ beforeAll(async () => {
     json: { name: 'Quyền', message: 'Kính gửi {{tên|bà con}}: gọi 111.' },
   });
   await waitForStatus(api, campaign.id, 'completed', 30_000);
+  // An import of an upload, in the background: what `GET .../imports/{importId}` reads.
+  importJobs = await startLocalImportJobs(50);
+  const imported = await importInBackground(
+    api,
+    audienceId,
+    `Số điện thoại\r\n${phone('viettel', 2_400_700)}\r\n`,
+  );
   const code =
     (await batchesOf(campaign.id)).flatMap((batch) => batch.messages).find((message) => message.code)?.code ??
     '';
@@ -109,12 +119,14 @@ beforeAll(async () => {
     phone: OPTED_OUT,
     code,
     action: 'submit',
+    importId: imported.importId,
   };
   draftId = await draftCampaign();
 }, 120_000);
 
 afterAll(async () => {
   recorder?.stop();
+  await importJobs?.stop();
   await dispatcher?.stop();
   await partner?.close();
   await server?.close();

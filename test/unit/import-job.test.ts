@@ -52,7 +52,7 @@ const memoryAudiences = (audience: Audience) => {
   const holds = (l: ImportLease) => lease?.id === l.id;
   const store: AudienceStore = {
     create: async () => undefined,
-    list: async () => ({ items: [] }),
+    list: async () => ({ items: [], nextCursor: null }),
     getAudience: async () => item,
     async *members() {
       for (const members of chunks.values()) yield members;
