@@ -18,6 +18,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -83,6 +84,8 @@ export interface HttpApiProps {
   readonly batchTopic: ITopic;
   /** For routes that use `files` (report exports, import uploads). */
   readonly files: FileBucket;
+  /** For routes that use `importJobs`: the import-job Lambda they invoke (lib/import-jobs.ts). */
+  readonly importJob: IFunction;
   /** Where links and the OpenAPI document point; the API's own URL would make a circular reference. */
   readonly publicBaseUrl: string;
   /** How long access logs are kept (context `logRetentionDays`). */
@@ -168,6 +171,11 @@ export class HttpApi extends Construct {
       if (route.files) handler.bindFiles(props.files, route.files);
       if (route.uses?.includes('sealSecrets')) handler.bindPartnerSecrets('seal');
       if (route.uses?.includes('openSecrets')) handler.bindPartnerSecrets('open');
+      if (route.uses?.includes('importJobs')) {
+        // Invoking this one function, and no other.
+        handler.addEnvironment('IMPORT_JOB_FUNCTION', props.importJob.functionName);
+        props.importJob.grantInvoke(handler);
+      }
 
       const routeKey = HttpRouteKey.with(route.path, HttpMethod[route.method]);
       const httpRoute = new HttpRoute(this, `${route.id}Route`, {
