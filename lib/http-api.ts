@@ -18,6 +18,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -172,9 +173,15 @@ export class HttpApi extends Construct {
       if (route.uses?.includes('sealSecrets')) handler.bindPartnerSecrets('seal');
       if (route.uses?.includes('openSecrets')) handler.bindPartnerSecrets('open');
       if (route.uses?.includes('importJobs')) {
-        // Invoking this one function, and no other.
+        // Invoking this one function, unqualified (no version or alias), and no other.
         handler.addEnvironment('IMPORT_JOB_FUNCTION', props.importJob.functionName);
-        props.importJob.grantInvoke(handler);
+        handler.addToRolePolicy(
+          new PolicyStatement({
+            sid: 'InvokeImportJob',
+            actions: ['lambda:InvokeFunction'],
+            resources: [props.importJob.functionArn],
+          }),
+        );
       }
 
       const routeKey = HttpRouteKey.with(route.path, HttpMethod[route.method]);

@@ -70,7 +70,12 @@ export class ImportJobs extends Construct {
         this.deadLetterQueue,
         'An import job failed three times in a row (its import shows as failed once its lease is over): see the dead-letter queue',
       ),
-      alarmOnErrors(this, 'ImportJobErrorsAlarm', this.job, 'An import job run failed; Lambda retries it twice'),
+      alarmOnErrors(
+        this,
+        'ImportJobErrorsAlarm',
+        this.job,
+        'An import job run failed; Lambda retries it twice',
+      ),
     ];
   }
 }

@@ -1,5 +1,6 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { HttpMethods } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { allRoutes } from '#api/routes.js';
 import type { RouteDef } from '#http/route.js';
@@ -97,6 +98,14 @@ export class SmsCampaignStack extends Stack {
       key: this.data.key,
       accessLogs: this.console.logBucket,
     });
+    // The console PUTs a large import's file to its pre-signed URL (issue #17): from its own origin only.
+    this.files.bucket.addCorsRule({
+      allowedMethods: [HttpMethods.PUT],
+      allowedOrigins: [this.console.url],
+      allowedHeaders: ['content-type'],
+      maxAge: 3600,
+    });
+    this.console.allowConnectionsTo(`https://*.s3.${this.region}.${this.urlSuffix}`);
     this.importJobs = new ImportJobs(this, 'Imports', { table: this.data.table, files: this.files });
     this.api = new HttpApi(this, 'Http', {
       routes: props.routes ?? allRoutes,

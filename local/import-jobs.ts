@@ -40,7 +40,9 @@ export const startLocalImportJobs = async (intervalMs = 250): Promise<LocalImpor
 
   const timer = setInterval(() => {
     if (stopped) return;
-    ticking = ticking.then(tick).catch((error: Error) => logger.error('Local import jobs tick failed', error));
+    ticking = ticking
+      .then(tick)
+      .catch((error: Error) => logger.error('Local import jobs tick failed', error));
   }, intervalMs);
 
   return {

@@ -95,9 +95,7 @@ export const importJobDeps = (
 });
 
 /** What reading a background import's progress takes: its job item. */
-export const importJobReadDeps = (
-  config: Config = readConfig(),
-): Pick<ImportJobDeps, 'jobs' | 'now'> => ({
+export const importJobReadDeps = (config: Config = readConfig()): Pick<ImportJobDeps, 'jobs' | 'now'> => ({
   jobs: dynamoImportJobStore(dynamoDocumentClient(), config.TABLE_NAME),
   now: () => new Date(),
 });

@@ -25,7 +25,12 @@ import {
 } from './audience.js';
 import type { AudienceStore, ImportLease } from './audience-service.js';
 import { AppError, NotFoundError, type CataloguedMessage, type ErrorDetail } from './errors.js';
-import { receivedUpload, uploadedFile, type ImportMediaType, type ImportUploadDeps } from './import-upload.js';
+import {
+  receivedUpload,
+  uploadedFile,
+  type ImportMediaType,
+  type ImportUploadDeps,
+} from './import-upload.js';
 import type { Lang } from './messages.js';
 
 /**

@@ -1,9 +1,4 @@
-import {
-  MAX_JOB_ROWS,
-  SubscriberFile,
-  subscriberRowsFromCsv,
-  type SubscriberRows,
-} from '#core/audience.js';
+import { MAX_JOB_ROWS, SubscriberFile, subscriberRowsFromCsv, type SubscriberRows } from '#core/audience.js';
 import { InvalidJsonError, ValidationError } from '#core/errors.js';
 import { subscriberRowsFromJson } from '#core/audience.js';
 import { XLSX_MEDIA_TYPE, type ImportMediaType } from '#core/import-upload.js';

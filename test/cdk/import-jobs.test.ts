@@ -70,8 +70,7 @@ describe('the import-job Lambda (issue #17)', () => {
   it('is invoked by the import route’s function alone, told its name', () => {
     const invokers = Object.values(resourcesOf<IamPolicy>(template, 'AWS::IAM::Policy')).filter((policy) =>
       policy.Properties.PolicyDocument.Statement.some(
-        (s) =>
-          actionsOf(s).includes('lambda:InvokeFunction') && JSON.stringify(s.Resource).includes(jobId),
+        (s) => actionsOf(s).includes('lambda:InvokeFunction') && JSON.stringify(s.Resource).includes(jobId),
       ),
     );
     expect(invokers).toHaveLength(1);

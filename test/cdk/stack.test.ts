@@ -132,8 +132,9 @@ describe('the HTTP API', () => {
     for (const route of allRoutes) functionOf(route);
     // Without the `partners` context, dispatch is the default queue's consumer, the materialiser, the sweep.
     expect(stack.dispatch.functions).toHaveLength(3);
-    // + start-campaign, the metrics aggregator and the recount, and CDK's own handler of the console's deployment.
-    expect(ownFunctions()).toHaveLength(allRoutes.length + 3 + stack.dispatch.functions.length);
+    // + start-campaign, the metrics aggregator and the recount, the import job, and CDK's own handler of the
+    // console's deployment.
+    expect(ownFunctions()).toHaveLength(allRoutes.length + 4 + stack.dispatch.functions.length);
     template.resourceCountIs('AWS::Lambda::Function', ownFunctions().length + CDK_HANDLERS.length);
   });
 

@@ -78,10 +78,12 @@ describe('a background import of an upload', () => {
       rejected: expected.rejected,
     });
     const viewOf = async (id: string) => {
-      const { id: _id, name: _name, createdAt: _at, ...view } = bodyOf(
-        await send(api, 'getAudience', { params: { audienceId: id }, as: 'officer' }),
-        200,
-      );
+      const {
+        id: _id,
+        name: _name,
+        createdAt: _at,
+        ...view
+      } = bodyOf(await send(api, 'getAudience', { params: { audienceId: id }, as: 'officer' }), 200);
       return view;
     };
     expect(await viewOf(audienceId)).toEqual(await viewOf(synchronous));
@@ -124,7 +126,10 @@ describe('a background import of an upload', () => {
 
   it('is not for planners: rejected rows show phones as written', async () => {
     const audienceId = await newAudience();
-    const started = bodyOf(await importUpload(api, audienceId, await uploadFile(api, audienceId, csvOf(2))), 202);
+    const started = bodyOf(
+      await importUpload(api, audienceId, await uploadFile(api, audienceId, csvOf(2))),
+      202,
+    );
     const planner = await send(api, 'getImport', {
       params: { audienceId, importId: started.importId },
       as: 'planner',

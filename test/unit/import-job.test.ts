@@ -345,7 +345,10 @@ describe('the job logic', () => {
     });
     const added: AudienceCounts = {
       size: 2,
-      byCarrier: new Map([['viettel', 1], ['vinaphone', 1]]),
+      byCarrier: new Map([
+        ['viettel', 1],
+        ['vinaphone', 1],
+      ]),
       byProvince: new Map([['Cao Bằng', 2]]),
       byLanguage: new Map(),
       attributes: new Map([['nhom', { name: 'Nhóm', present: 2 }]]),

@@ -441,7 +441,12 @@ const StoredJobReport = z.object({
       message: z.string(),
       details: z
         .array(
-          z.object({ path: z.string(), code: z.enum(DETAIL_CODES), message: z.string(), params: StoredParams }),
+          z.object({
+            path: z.string(),
+            code: z.enum(DETAIL_CODES),
+            message: z.string(),
+            params: StoredParams,
+          }),
         )
         .optional(),
       catalogued: z.object({ code: z.enum(ERROR_MESSAGE_CODES), params: StoredParams }).optional(),
