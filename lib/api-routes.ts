@@ -12,6 +12,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { RouteDef } from '#http/route.js';
@@ -33,6 +35,8 @@ export interface ApiRoutesProps {
   readonly batchTopic: ITopic;
   /** For routes that use `files` (report exports, import uploads). */
   readonly files: FileBucket;
+  /** For routes that use `importJobs`: the import-job Lambda they invoke (lib/import-jobs.ts). */
+  readonly importJob: IFunction;
   /** Where links and the OpenAPI document point; the API's own URL would make a circular reference. */
   readonly publicBaseUrl: string;
 }
@@ -80,6 +84,17 @@ export class ApiRoutes extends NestedStack {
       if (def.files) handler.bindFiles(props.files, def.files);
       if (def.uses?.includes('sealSecrets')) handler.bindPartnerSecrets('seal');
       if (def.uses?.includes('openSecrets')) handler.bindPartnerSecrets('open');
+      if (def.uses?.includes('importJobs')) {
+        // Invoking this one function, unqualified (no version or alias), and no other.
+        handler.addEnvironment('IMPORT_JOB_FUNCTION', props.importJob.functionName);
+        handler.addToRolePolicy(
+          new PolicyStatement({
+            sid: 'InvokeImportJob',
+            actions: ['lambda:InvokeFunction'],
+            resources: [props.importJob.functionArn],
+          }),
+        );
+      }
 
       const routeKey = HttpRouteKey.with(def.path, HttpMethod[def.method]);
       const route = new HttpRoute(this, `${def.id}Route`, {

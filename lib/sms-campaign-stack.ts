@@ -1,5 +1,6 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { HttpMethods } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { allRoutes } from '#api/routes.js';
 import type { RouteDef } from '#http/route.js';
@@ -14,6 +15,7 @@ import { FileBucket } from './file-bucket.js';
 import { FunctionAlarms } from './function-alarms.js';
 import { LOG_RETENTION_CONTEXT, RETENTION_DAYS_CONTEXT } from './handler-function.js';
 import { HttpApi } from './http-api.js';
+import { ImportJobs } from './import-jobs.js';
 import { Observability } from './dashboard.js';
 import { MetricsAggregation } from './metrics-aggregation.js';
 import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_RETENTION_DAYS, DEFAULT_STAGE } from './stage-config.js';
@@ -53,6 +55,7 @@ export class SmsCampaignStack extends Stack {
   readonly dispatch: Dispatch;
   readonly api: HttpApi;
   readonly files: FileBucket;
+  readonly importJobs: ImportJobs;
   readonly metrics: MetricsAggregation;
   readonly observability: Observability;
   readonly alarmTopic: AlarmTopic;
@@ -95,6 +98,15 @@ export class SmsCampaignStack extends Stack {
       key: this.data.key,
       accessLogs: this.console.logBucket,
     });
+    // The console PUTs a large import's file to its pre-signed URL (issue #17): from its own origin only.
+    this.files.bucket.addCorsRule({
+      allowedMethods: [HttpMethods.PUT],
+      allowedOrigins: [this.console.url],
+      allowedHeaders: ['content-type'],
+      maxAge: 3600,
+    });
+    this.console.allowConnectionsTo(`https://*.s3.${this.region}.${this.urlSuffix}`);
+    this.importJobs = new ImportJobs(this, 'Imports', { table: this.data.table, files: this.files });
     this.api = new HttpApi(this, 'Http', {
       routes: props.routes ?? allRoutes,
       userPool: this.auth.userPool,
@@ -104,6 +116,7 @@ export class SmsCampaignStack extends Stack {
       scheduleTarget: this.scheduler,
       batchTopic: this.dispatch.topic,
       files: this.files,
+      importJob: this.importJobs.job,
       publicBaseUrl,
       logRetention,
     });
@@ -139,6 +152,7 @@ export class SmsCampaignStack extends Stack {
         { name: 'Sweep', queue: this.dispatch.sweepDeadLetterQueue },
         { name: 'StartCampaign', queue: this.scheduler.deadLetterQueue },
         { name: 'MetricsRecords', queue: this.metrics.failureQueue },
+        { name: 'ImportJobs', queue: this.importJobs.deadLetterQueue },
       ],
     });
 

@@ -13,6 +13,7 @@ import { openPartner, PartnerInput, toView, type PartnerView } from '#core/partn
 import { startLocalDispatcher } from './dispatcher.js';
 import { partnerInput, startCarrierSimulators, type CarrierSimulators } from './simulators/index.js';
 import { startLocalScheduler } from './scheduler.js';
+import { startLocalImportJobs } from './import-jobs.js';
 import { startLocalStreams } from './streams.js';
 import { createLocalApi } from './server.js';
 import { closeServer } from './http-server.js';
@@ -86,6 +87,8 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
   const url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`;
   const simulators = options.simulators ? await registerSimulators(url) : undefined;
   const scheduler = await startLocalScheduler();
+  // Lambda's queue of the import-job function's invocations: the running jobs in the table.
+  const importJobs = await startLocalImportJobs();
   // The async path: the event bus (`campaign.started` → the materialiser, as the stack's rule does), the
   // partners' queues and consumers, and the sweep.
   const dispatcher = await startLocalDispatcher({
@@ -116,6 +119,7 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
     tokens,
     stop: async () => {
       await scheduler.stop();
+      await importJobs.stop();
       await dispatcher.stop();
       await streams.stop();
       await simulators?.stop();

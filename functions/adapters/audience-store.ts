@@ -163,7 +163,28 @@ export const dynamoAudienceStore = (
       }),
     );
 
+  /** The chunks and member index items of one import. */
+  const discardMembers = async (audienceId: string, importId: string) => {
+    const chunks: WriteRequest[] = [];
+    const prefix = `${keys.audienceChunkPrefix}${importId}#`;
+    for await (const key of chunkItems(audienceId, { prefix, keysOnly: true }))
+      chunks.push({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } });
+    for (const bucket of ALL_BUCKETS)
+      chunks.push({ DeleteRequest: { Key: keys.memberIndex(bucket, audienceId, importId) } });
+    await batchWrite(chunks);
+  };
+
   return {
+    discardMembers,
+
+    async releaseImport(audienceId, lease) {
+      try {
+        await releaseLease(audienceId, lease);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
     async create(audience) {
       await client.send(
         new PutCommand({
@@ -203,7 +224,8 @@ export const dynamoAudienceStore = (
             Key: keys.audience(audienceId),
             UpdateExpression: 'SET importLease = :lease, importLeaseUntil = :until',
             ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(importLeaseUntil) OR importLeaseUntil < :now)',
+              'attribute_exists(pk) AND (attribute_not_exists(importLeaseUntil) OR importLeaseUntil < :now ' +
+              'OR importLease = :lease)',
             ExpressionAttributeValues: {
               ':lease': lease.id,
               ':until': lease.until.getTime(),
@@ -223,9 +245,13 @@ export const dynamoAudienceStore = (
       }
     },
 
-    async phones(audienceId) {
+    async phones(audienceId, { except } = {}) {
       const phones = new Set<string>();
-      for await (const text of chunkTexts(audienceId, true)) addPhones(text, phones);
+      const skipped = except === undefined ? undefined : `${keys.audienceChunkPrefix}${except}`;
+      for await (const item of chunkItems(audienceId)) {
+        if (skipped !== undefined && String(item.sk).startsWith(skipped)) continue;
+        addPhones(audienceChunkCodec.membersOf(item), phones);
+      }
       return phones;
     },
 
@@ -329,13 +355,7 @@ export const dynamoAudienceStore = (
         }),
       );
       if (Item?.lastImport === lease.id) return;
-      const chunks: WriteRequest[] = [];
-      const prefix = `${keys.audienceChunkPrefix}${lease.id}#`;
-      for await (const key of chunkItems(audienceId, { prefix, keysOnly: true }))
-        chunks.push({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } });
-      for (const bucket of ALL_BUCKETS)
-        chunks.push({ DeleteRequest: { Key: keys.memberIndex(bucket, audienceId, lease.id) } });
-      await batchWrite(chunks);
+      await discardMembers(audienceId, lease.id);
       if (Item?.importLease !== lease.id) return;
       try {
         await releaseLease(audienceId, lease);

@@ -51,6 +51,9 @@ export const ConfigSchema = z.object({
     'S3 bucket of report exports and import uploads (issue #18); the local runtime keeps them on disk.',
   ),
   FILES_KEY_ARN: awsResource('The KMS key the files bucket encrypts its objects with (SSE-KMS).'),
+  IMPORT_JOB_FUNCTION: awsResource(
+    'The import-job Lambda an upload’s import starts (issue #17); the local runtime runs it itself.',
+  ),
   PACING_MARGIN_MS: wholeNumber(
     'Pacing safety margin in ms (0 to 1000): wider where the delay to partners varies more.',
     SAFETY_MARGIN_MS,

@@ -3,6 +3,7 @@ import { monotonicFactory } from 'ulid';
 import type { AudienceDeps } from '#core/audience-service.js';
 import type { IdempotencyStore } from '#core/idempotency.js';
 import type { ImportUploadDeps } from '#core/import-upload.js';
+import type { ImportJobDeps, ImportJobStarter } from '#core/import-job.js';
 import type { OptOutDeps } from '#core/opt-out-service.js';
 import type { PartnerDeps } from '#core/partner-service.js';
 import type { MigrationDeps } from '#core/migration.js';
@@ -10,10 +11,12 @@ import type { SettingsStore } from '#core/settings.js';
 import type { TemplateDeps } from '#core/template-service.js';
 import { dynamoAudienceStore } from './audience-store.js';
 import { dynamoDocumentClient } from './clients.js';
-import { readConfig, webhookUrlPolicy, type Config } from './config.js';
+import { readConfig, requiredConfig, webhookUrlPolicy, type Config } from './config.js';
 import { fileStore } from './file-deps.js';
 import { dynamoIdempotencyStore } from './idempotency-store.js';
 import { dynamoImportUploadStore } from './import-upload-store.js';
+import { dynamoImportJobStore } from './import-job-store.js';
+import { lambdaClient, lambdaImportJobStarter, tableImportJobStarter } from './import-job-starter.js';
 import { dynamoIndexBackfill } from './index-backfill.js';
 import { dynamoOptOutStore } from './opt-out-store.js';
 import { dynamoPartnerStore } from './partner-store.js';
@@ -55,6 +58,46 @@ export const importUploadDeps = (config: Config = readConfig()): ImportUploadDep
   files: fileStore(config),
   now: () => new Date(),
   newId: () => newUlid(),
+});
+
+/** Made at the first start: the job's own Lambda reads jobs and never starts one (no IMPORT_JOB_FUNCTION). */
+const importJobStarter = (config: Config): ImportJobStarter => {
+  if (config.LOCAL_RUNTIME) return tableImportJobStarter;
+  let starter: ImportJobStarter | undefined;
+  return {
+    start: (job) =>
+      (starter ??= lambdaImportJobStarter(
+        lambdaClient(),
+        requiredConfig(config, 'IMPORT_JOB_FUNCTION'),
+      )).start(job),
+  };
+};
+
+/**
+ * Background imports of uploads (issue #17): the audiences under their lease, the jobs, the uploads and
+ * their files, and how a job is started. `readRows` reads a file as the synchronous import reads a body.
+ */
+export const importJobDeps = (
+  readRows: ImportJobDeps['readRows'],
+  config: Config = readConfig(),
+): ImportJobDeps => ({
+  audiences: dynamoAudienceStore(dynamoDocumentClient(), config.TABLE_NAME),
+  jobs: dynamoImportJobStore(dynamoDocumentClient(), config.TABLE_NAME),
+  uploads: {
+    uploads: dynamoImportUploadStore(dynamoDocumentClient(), config.TABLE_NAME),
+    files: fileStore(config),
+    now: () => new Date(),
+  },
+  starter: importJobStarter(config),
+  readRows,
+  now: () => new Date(),
+  newId: () => newUlid(),
+});
+
+/** What reading a background import's progress takes: its job item. */
+export const importJobReadDeps = (config: Config = readConfig()): Pick<ImportJobDeps, 'jobs' | 'now'> => ({
+  jobs: dynamoImportJobStore(dynamoDocumentClient(), config.TABLE_NAME),
+  now: () => new Date(),
 });
 
 /**

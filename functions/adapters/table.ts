@@ -55,6 +55,9 @@ import { readRetentionConfig } from './config.js';
  * | Click on one recipient's short link  | CLICK#{code}           | CLICK                 | CLICKS#{campaignId} / {code} (ttl RETENTION_DAYS after the last click) |
  * | Clicked links of a campaign (reports)| query index `lists`, listPk = CLICKS#{campaignId}: one item per clicked link     |
  * | Import upload of an audience (#18) | IMPORTUPLOAD#{audienceId}#{uploadId} | IMPORTUPLOAD | — (ttl 1 day, as its file) |
+ * | Background import of an upload (#17) | IMPORTJOB#{audienceId}#{importId} | IMPORTJOB | IMPORTJOBS / {createdAt}#{audienceId}#{importId} while running (ttl 1 day) |
+ * | Running imports (the local runtime's queue of jobs) | query index `lists`, listPk = IMPORTJOBS |
+ * | Members of a background import's step | AUDIENCE#{id}     | CHUNK#{importId}-{step 4}#{seq} | — (one import id per step) |
  * | Template head (current version)      | TEMPLATE#{id}          | TEMPLATE              | TEMPLATES / {createdAt}#{id}; byStatus: TEMPLATE_STATUS#active / {createdAt}#{id} unless archived |
  * | List templates, newest first         | query index `byStatus`, statusPk = TEMPLATE_STATUS#active (`?archived=true`: index `lists`, listPk = TEMPLATES) |
  * | Template version (immutable)         | TEMPLATEVERSION#{id}   | {version 6 digits}    | —                                |
@@ -247,6 +250,15 @@ export const keys = {
     pk: `IMPORTUPLOAD#${audienceId}#${uploadId}`,
     sk: 'IMPORTUPLOAD',
   }),
+  importJob: (audienceId: string, importId: string) => ({
+    pk: `IMPORTJOB#${audienceId}#${importId}`,
+    sk: 'IMPORTJOB',
+  }),
+  runningImportJob: (createdAt: string, audienceId: string, importId: string) => ({
+    listPk: 'IMPORTJOBS',
+    listSk: `${createdAt}#${audienceId}#${importId}`,
+  }),
+  runningImportJobsPk: 'IMPORTJOBS',
   linkPrefix: (prefix: string) => ({ pk: `LINKPREFIX#${prefix}`, sk: 'LINKPREFIX' }),
   click: (code: string) => ({ pk: `${CLICK_PREFIX}${code}`, sk: 'CLICK' }),
   clickList: (campaignId: string, code: string) => ({ listPk: `CLICKS#${campaignId}`, listSk: code }),

@@ -43,12 +43,16 @@ export interface AudienceStore extends AudienceReader {
   /** Newest first. */
   list(page: PageRequest): Promise<Page<Audience>>;
   /**
-   * Takes the audience's import lease: the audience as it stands, or undefined when there is no such
-   * audience. Throws a ConflictError while another import holds an unexpired lease.
+   * Takes the audience's import lease (or takes it again: a lease of the same id): the audience as it
+   * stands, or undefined when there is no such audience. Throws a ConflictError while another import
+   * holds an unexpired lease.
    */
   beginImport(audienceId: string, lease: ImportLease): Promise<Audience | undefined>;
-  /** Every phone in the audience (read while holding the lease). */
-  phones(audienceId: string): Promise<Set<string>>;
+  /**
+   * Every phone in the audience (read while holding the lease); `except`: not those of imports whose id
+   * starts with it (a background import's own steps, core/import-job.ts).
+   */
+  phones(audienceId: string, options?: { except?: string }): Promise<Set<string>>;
   /** Stores the members under the lease's id; they count once `finishImport` has written the counters. */
   addMembers(audienceId: string, importId: string, members: readonly AudienceMember[]): Promise<void>;
   /**
@@ -66,6 +70,10 @@ export interface AudienceStore extends AudienceReader {
    * Does nothing to an import that did commit (its answer was lost).
    */
   abandonImport(audienceId: string, lease: ImportLease): Promise<void>;
+  /** Removes the members an import wrote under `importId` (none: nothing to do), whether it committed or not. */
+  discardMembers(audienceId: string, importId: string): Promise<void>;
+  /** Releases the lease if it is still this one. */
+  releaseImport(audienceId: string, lease: ImportLease): Promise<void>;
 }
 
 export interface AudienceDeps {

@@ -21,6 +21,8 @@ import { attributeKey, MAX_FIELD_NAME_LENGTH, RESERVED_KEYS } from './content/te
 
 /** Most rows one import request may carry (contract §4). */
 export const MAX_IMPORT_ROWS = 100_000;
+/** Most rows an uploaded file may hold: it is imported in the background (core/import-job.ts). */
+export const MAX_JOB_ROWS = 500_000;
 /** Longest province, commune or district name, in characters after trimming. */
 export const MAX_PLACE_LENGTH = 100;
 export const MAX_TAGS = 20;
@@ -160,13 +162,15 @@ export const UploadId = z
   .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, schemaMessage('invalid_upload_id'))
   .meta({ description: 'Chosen by the server (a ULID)', example: '01J9Z6Q5V8M3N2K1H0G9F8E7D6' });
 
-const SubscriberList = z
-  .array(SubscriberInput)
-  .min(1, schemaMessage('no_subscribers'))
-  .max(MAX_IMPORT_ROWS, schemaMessage('too_many_rows', { maximum: MAX_IMPORT_ROWS }));
+const subscriberList = (maxRows: number) =>
+  z
+    .array(SubscriberInput)
+    .min(1, schemaMessage('no_subscribers'))
+    .max(maxRows, schemaMessage('too_many_rows', { maximum: maxRows }));
+const SubscriberList = subscriberList(MAX_IMPORT_ROWS);
 
-/** A JSON file of subscribers, uploaded: the list itself. */
-export const SubscriberFile = z.strictObject({ subscribers: SubscriberList });
+/** A JSON file of subscribers, uploaded: the list itself, of at most MAX_JOB_ROWS. */
+export const SubscriberFile = z.strictObject({ subscribers: subscriberList(MAX_JOB_ROWS) });
 
 /**
  * The JSON body of an import: the subscribers themselves, or the id of an upload whose file (JSON, CSV or
@@ -465,13 +469,13 @@ const attributeColumnOf = (header: string): AttributeColumn | undefined => {
  * Rows of a `text/csv` import: a header row naming the columns, then one subscriber per row (see
  * subscriberRowsFromTable). File-level problems are a 400.
  */
-export function subscriberRowsFromCsv(csv: string): SubscriberRows {
+export function subscriberRowsFromCsv(csv: string, maxRows = MAX_IMPORT_ROWS): SubscriberRows {
   if (csv.includes('\uFFFD')) {
     throw fileError('CSV', 'csv_not_utf8');
   }
   const table = parseCsvTable(csv);
   if (!table) throw fileError('CSV', 'csv_empty', { columns: EXAMPLE_HEADER });
-  return subscriberRowsFromTable(table, 'CSV');
+  return subscriberRowsFromTable(table, 'CSV', maxRows);
 }
 
 /**
@@ -480,9 +484,14 @@ export function subscriberRowsFromCsv(csv: string): SubscriberRows {
  * any order). Other columns are kept as subscriber attributes, keyed by `attributeKey(header)`: at most
  * MAX_ATTRIBUTE_COLUMNS, the rest ignored; columns that number rows or whose header names no placeholder are
  * ignored. Each of these is said once in a notice, as is a legacy `district` column. File-level problems
- * (a column named twice, no phone column) are a 400; a row with too many fields is only that row's problem.
+ * (a column named twice, no phone column, more than `maxRows` rows) are a 400; a row with too many fields is
+ * only that row's problem.
  */
-export function subscriberRowsFromTable(table: CsvTable, kind: FileKind): SubscriberRows {
+export function subscriberRowsFromTable(
+  table: CsvTable,
+  kind: FileKind,
+  maxRows = MAX_IMPORT_ROWS,
+): SubscriberRows {
   const columns = table.header.map((name) => columnOf(name));
   const ignored: string[] = [];
   const candidates: (AttributeColumn & { index: number })[] = [];
@@ -512,8 +521,8 @@ export function subscriberRowsFromTable(table: CsvTable, kind: FileKind): Subscr
   ];
   if (problems.length) throw fileErrors(kind, problems);
   if (table.rows.length === 0) throw fileError(kind, 'csv_no_rows');
-  if (table.rows.length > MAX_IMPORT_ROWS) {
-    throw fileError(kind, 'csv_too_many_rows', { rows: table.rows.length, maximum: MAX_IMPORT_ROWS });
+  if (table.rows.length > maxRows) {
+    throw fileError(kind, 'csv_too_many_rows', { rows: table.rows.length, maximum: maxRows });
   }
   const kept = candidates.slice(0, MAX_ATTRIBUTE_COLUMNS);
   const over = candidates.slice(MAX_ATTRIBUTE_COLUMNS);
@@ -823,6 +832,20 @@ const increment = (counts: Map<string, number>, key: string) => {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 };
 
+/** What a planner has decided so far, over every row it was given. */
+export type ImportTally = Omit<ImportPlan, 'members'>;
+
+/**
+ * An import planned a part of the file at a time (a background import, core/import-job.ts): `add` plans
+ * the next rows and answers the members they add, `tally` what all rows so far came to. Rows given in
+ * parts are planned exactly as the same rows given at once (`planImport`): a phone seen in an earlier part
+ * is a duplicate of the file, never of the audience.
+ */
+export interface ImportPlanner {
+  add(rows: readonly SubscriberRow[]): AudienceMember[];
+  tally(): ImportTally;
+}
+
 /**
  * Decides what an import does, before anything is written: each row is accepted, a duplicate (its phone
  * is in the audience already or earlier in the request) or rejected with its 1-based row and the reason.
@@ -833,103 +856,134 @@ const increment = (counts: Map<string, number>, key: string) => {
  * audience keeps its place and tags, but a file with language or attribute columns replaces those
  * (`updates`).
  */
+export function importPlanner(
+  audience: AudienceSnapshot,
+  file: Pick<SubscriberRows, 'attributeColumns' | 'languageColumn'> = {},
+): ImportPlanner {
+  const attributeColumns = file.attributeColumns ?? [];
+  const updates = new Map<string, MemberUpdate>();
+  const updatesContent = attributeColumns.length > 0 || file.languageColumn === true;
+  const seen = new Set<string>();
+  const rejected: PlannedRejection[] = [];
+  const warnings: PlannedWarning[] = [];
+  let mappedFromFormerName = 0;
+  const added = emptyCounts();
+  /** Members with a value, by attribute key: counted here, listed in the columns' order by `tally`. */
+  const present = new Map<string, number>();
+  let duplicates = 0;
+
+  const add = (rows: readonly SubscriberRow[]): AudienceMember[] => {
+    const members: AudienceMember[] = [];
+    for (const row of rows) {
+      const reject = ({ code, params }: RowProblem) =>
+        rejected.push({
+          row: row.row,
+          phone: row.phone.trim().slice(0, SHOWN_PHONE_LENGTH),
+          code,
+          reason: messageFor(code, params, 'en'),
+          ...(params ? { params } : {}),
+        });
+      if (row.problem) {
+        reject(row.problem);
+        continue;
+      }
+      if (row.phone.trim() === '') {
+        reject({ code: 'missing_phone' });
+        continue;
+      }
+      const phone = normalizeVietnameseMobile(row.phone);
+      if (!phone.ok) {
+        reject(phone);
+        continue;
+      }
+      const commune = place('commune', row.commune);
+      const district = place('district', row.district);
+      const tags = tagList(row.tags);
+      const attributes = attributeValues(attributeColumns, row.attributes);
+      const invalid = [commune, district, tags, attributes].find((check) => !check.ok);
+      if (invalid && !invalid.ok) {
+        reject(invalid);
+        continue;
+      }
+      if (seen.has(phone.phone)) {
+        duplicates++;
+        continue;
+      }
+      const language = languageCell(row.language);
+      const warnOfLanguage = () => {
+        if (language.kind === 'unknown')
+          warnings.push({ row: row.row, field: 'language', value: language.value, code: language.code });
+      };
+      const languageTag = language.kind === 'tag' ? language.tag : undefined;
+      const attributeValue = attributes.ok ? attributes.value : undefined;
+      if (audience.phones.has(phone.phone)) {
+        seen.add(phone.phone);
+        duplicates++;
+        if (updatesContent) {
+          warnOfLanguage();
+          updates.set(phone.phone, {
+            setLanguage: file.languageColumn === true,
+            ...(languageTag !== undefined ? { language: languageTag } : {}),
+            setAttributes: attributeColumns.length > 0,
+            ...(attributeValue !== undefined ? { attributes: attributeValue } : {}),
+          });
+        }
+        continue;
+      }
+      const province = provinceCell(row.province);
+      const provinceName = province.kind === 'unit' ? province.name : undefined;
+      if (province.kind === 'unit' && province.viaFormerName) mappedFromFormerName++;
+      if (province.kind === 'unknown') {
+        warnings.push({ row: row.row, field: 'province', value: province.value, code: 'unknown_province' });
+      }
+      warnOfLanguage();
+
+      seen.add(phone.phone);
+      const member: AudienceMember = { phone: phone.phone, carrier: phone.carrier };
+      if (provinceName !== undefined) member.province = provinceName;
+      if (commune.ok && commune.value !== undefined) member.commune = commune.value;
+      if (district.ok && district.value !== undefined) member.district = district.value;
+      if (tags.ok && tags.value !== undefined) member.tags = tags.value;
+      if (languageTag !== undefined) member.language = languageTag;
+      if (attributeValue !== undefined) {
+        member.attributes = attributeValue;
+        for (const key of Object.keys(attributeValue)) increment(present, key);
+      }
+      members.push(member);
+      added.size++;
+      increment(added.byCarrier, member.carrier);
+      if (provinceName !== undefined) increment(added.byProvince, provinceName);
+      if (languageTag !== undefined) increment(added.byLanguage, languageTag);
+    }
+    return members;
+  };
+
+  const tally = (): ImportTally => {
+    const attributes = new Map<string, { name: string; present: number }>();
+    for (const { key, name } of attributeColumns) {
+      const count = present.get(key);
+      if (count) attributes.set(key, { name, present: count });
+    }
+    return {
+      duplicates,
+      rejected,
+      warnings,
+      mappedFromFormerName,
+      added: { ...added, attributes },
+      updates,
+    };
+  };
+
+  return { add, tally };
+}
+
+/** The whole import planned at once: `importPlanner` given every row. */
 export function planImport(
   rows: readonly SubscriberRow[],
   audience: AudienceSnapshot,
   file: Pick<SubscriberRows, 'attributeColumns' | 'languageColumn'> = {},
 ): ImportPlan {
-  const attributeColumns = file.attributeColumns ?? [];
-  const updates = new Map<string, MemberUpdate>();
-  const updatesContent = attributeColumns.length > 0 || file.languageColumn === true;
-  const seen = new Set<string>();
-  const members: AudienceMember[] = [];
-  const rejected: PlannedRejection[] = [];
-  const warnings: PlannedWarning[] = [];
-  let mappedFromFormerName = 0;
-  const added = emptyCounts();
-  let duplicates = 0;
-
-  for (const row of rows) {
-    const reject = ({ code, params }: RowProblem) =>
-      rejected.push({
-        row: row.row,
-        phone: row.phone.trim().slice(0, SHOWN_PHONE_LENGTH),
-        code,
-        reason: messageFor(code, params, 'en'),
-        ...(params ? { params } : {}),
-      });
-    if (row.problem) {
-      reject(row.problem);
-      continue;
-    }
-    if (row.phone.trim() === '') {
-      reject({ code: 'missing_phone' });
-      continue;
-    }
-    const phone = normalizeVietnameseMobile(row.phone);
-    if (!phone.ok) {
-      reject(phone);
-      continue;
-    }
-    const commune = place('commune', row.commune);
-    const district = place('district', row.district);
-    const tags = tagList(row.tags);
-    const attributes = attributeValues(attributeColumns, row.attributes);
-    const invalid = [commune, district, tags, attributes].find((check) => !check.ok);
-    if (invalid && !invalid.ok) {
-      reject(invalid);
-      continue;
-    }
-    if (seen.has(phone.phone)) {
-      duplicates++;
-      continue;
-    }
-    const language = languageCell(row.language);
-    const warnOfLanguage = () => {
-      if (language.kind === 'unknown')
-        warnings.push({ row: row.row, field: 'language', value: language.value, code: language.code });
-    };
-    const languageTag = language.kind === 'tag' ? language.tag : undefined;
-    const attributeValue = attributes.ok ? attributes.value : undefined;
-    if (audience.phones.has(phone.phone)) {
-      seen.add(phone.phone);
-      duplicates++;
-      if (updatesContent) {
-        warnOfLanguage();
-        updates.set(phone.phone, {
-          setLanguage: file.languageColumn === true,
-          ...(languageTag !== undefined ? { language: languageTag } : {}),
-          setAttributes: attributeColumns.length > 0,
-          ...(attributeValue !== undefined ? { attributes: attributeValue } : {}),
-        });
-      }
-      continue;
-    }
-    const province = provinceCell(row.province);
-    const provinceName = province.kind === 'unit' ? province.name : undefined;
-    if (province.kind === 'unit' && province.viaFormerName) mappedFromFormerName++;
-    if (province.kind === 'unknown') {
-      warnings.push({ row: row.row, field: 'province', value: province.value, code: 'unknown_province' });
-    }
-    warnOfLanguage();
-
-    seen.add(phone.phone);
-    const member: AudienceMember = { phone: phone.phone, carrier: phone.carrier };
-    if (provinceName !== undefined) member.province = provinceName;
-    if (commune.ok && commune.value !== undefined) member.commune = commune.value;
-    if (district.ok && district.value !== undefined) member.district = district.value;
-    if (tags.ok && tags.value !== undefined) member.tags = tags.value;
-    if (languageTag !== undefined) member.language = languageTag;
-    if (attributeValue !== undefined) member.attributes = attributeValue;
-    members.push(member);
-    added.size++;
-    increment(added.byCarrier, member.carrier);
-    if (provinceName !== undefined) increment(added.byProvince, provinceName);
-    if (languageTag !== undefined) increment(added.byLanguage, languageTag);
-  }
-  for (const { key, name } of attributeColumns) {
-    const present = members.filter((member) => member.attributes?.[key] !== undefined).length;
-    if (present > 0) added.attributes.set(key, { name, present });
-  }
-  return { members, duplicates, rejected, warnings, mappedFromFormerName, added, updates };
+  const planner = importPlanner(audience, file);
+  const members = planner.add(rows);
+  return { members, ...planner.tally() };
 }

@@ -11,8 +11,10 @@ export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.sp
 export const IMPORT_MEDIA_TYPES = ['application/json', 'text/csv', XLSX_MEDIA_TYPE] as const;
 export type ImportMediaType = (typeof IMPORT_MEDIA_TYPES)[number];
 
-/** The largest import, inline or uploaded (API Gateway takes a body of at most ~6 MB in AWS). */
+/** The largest import body (API Gateway takes a body of at most ~6 MB in AWS). */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
+/** The largest uploaded file: imported in the background (core/import-job.ts), up to MAX_JOB_ROWS rows. */
+export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 
 export const ImportUploadInput = z
   .strictObject({
@@ -93,46 +95,69 @@ export const createImportUpload = async (
     method: 'PUT',
     headers: { 'content-type': contentType },
     expiresAt: new Date(now.getTime() + FILE_URL_SECONDS * 1000).toISOString(),
-    maxBytes: MAX_IMPORT_BYTES,
+    maxBytes: MAX_UPLOAD_BYTES,
   };
 };
 
-/** An uploaded file over MAX_IMPORT_BYTES: not read. */
+/** An uploaded file over MAX_UPLOAD_BYTES: not read. */
 export class UploadTooLargeError extends AppError {
   constructor(size: number) {
     super(
       'payload_too_large',
       413,
-      `The uploaded file has ${size} bytes; an import reads at most ${MAX_IMPORT_BYTES}`,
+      `The uploaded file has ${size} bytes; an import reads at most ${MAX_UPLOAD_BYTES}`,
       undefined,
       undefined,
-      { code: 'upload_too_large', params: { size, limitBytes: MAX_IMPORT_BYTES } },
+      { code: 'upload_too_large', params: { size, limitBytes: MAX_UPLOAD_BYTES } },
     );
   }
 }
 
+/** This audience's upload, or a 404 for one it does not have (or no longer has). */
+const uploadOf = async (
+  deps: Pick<ImportUploadDeps, 'uploads' | 'now'>,
+  audienceId: string,
+  uploadId: string,
+): Promise<ImportUpload> => {
+  const upload = await deps.uploads.get(audienceId, uploadId);
+  // DynamoDB's TTL deletes within days of expiry: an upload past its time is gone already.
+  if (!upload || upload.keptUntil <= deps.now().toISOString())
+    throw new NotFoundError(`Upload ${uploadId} of audience ${audienceId}`);
+  return upload;
+};
+
+const notReceived = (uploadId: string) =>
+  new ConflictError(`Nothing has been uploaded for upload ${uploadId}: PUT the file to its URL first`, {
+    code: 'upload_not_received',
+    params: { uploadId },
+  });
+
 /**
- * The file uploaded for this audience's upload, with its type: 404 for an upload this audience does not
- * have (or no longer has), 409 while nothing has been uploaded to it, 413 for a file over the limit.
+ * The upload, checked without reading its file: 404 for an upload this audience does not have, 409 while
+ * nothing has been uploaded to it, 413 for a file over the limit.
  */
+export const receivedUpload = async (
+  deps: Pick<ImportUploadDeps, 'uploads' | 'files' | 'now'>,
+  audienceId: string,
+  uploadId: string,
+): Promise<ImportUpload> => {
+  const upload = await uploadOf(deps, audienceId, uploadId);
+  // A limit of 0 bytes reads nothing: a file is reported by its size.
+  const file = await deps.files.get(keyOf(upload), 0);
+  if (!file.found) throw notReceived(uploadId);
+  if ('tooLarge' in file && file.size > MAX_UPLOAD_BYTES) throw new UploadTooLargeError(file.size);
+  return upload;
+};
+
+/** The file uploaded for this audience's upload, with its type: refused as `receivedUpload` refuses it. */
 export const uploadedFile = async (
   deps: Pick<ImportUploadDeps, 'uploads' | 'files' | 'now'>,
   audienceId: string,
   uploadId: string,
 ): Promise<{ contentType: ImportMediaType; bytes: Uint8Array }> => {
-  const upload = await deps.uploads.get(audienceId, uploadId);
-  // DynamoDB's TTL deletes within days of expiry: an upload past its time is gone already.
-  if (!upload || upload.keptUntil <= deps.now().toISOString())
-    throw new NotFoundError(`Upload ${uploadId} of audience ${audienceId}`);
-  const file = await deps.files.get(keyOf(upload), MAX_IMPORT_BYTES);
-  if (!file.found)
-    throw new ConflictError(
-      `Nothing has been uploaded for upload ${uploadId}: PUT the file to its URL first`,
-      {
-        code: 'upload_not_received',
-        params: { uploadId },
-      },
-    );
+  const upload = await uploadOf(deps, audienceId, uploadId);
+  const file = await deps.files.get(keyOf(upload), MAX_UPLOAD_BYTES);
+  if (!file.found) throw notReceived(uploadId);
   if ('tooLarge' in file) throw new UploadTooLargeError(file.size);
   return { contentType: upload.contentType, bytes: file.bytes };
 };

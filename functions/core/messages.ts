@@ -61,6 +61,10 @@ const ERROR_MESSAGES = {
     en: 'The uploaded file has {size} bytes; an import reads at most {limitBytes}',
     vi: 'Tệp đã tải lên có {size} byte; mỗi lần nhập chỉ đọc tối đa {limitBytes} byte',
   },
+  import_interrupted: {
+    en: 'The import stopped before it finished; the rows read so far are in the audience: import the file again',
+    vi: 'Việc nhập danh sách đã dừng trước khi xong; các dòng đã đọc vẫn có trong danh sách: hãy tải tệp lên lại',
+  },
   rate_limited: { en: 'Too many requests', vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau' },
   internal_error: { en: 'Something went wrong on our side', vi: 'Đã có lỗi ở phía hệ thống' },
   timed_out: {
@@ -442,6 +446,7 @@ export type MessageCode = ErrorMessageCode | DetailCode;
 
 export const CATALOGUE: Readonly<Record<MessageCode, Entry>> = { ...ERROR_MESSAGES, ...DETAIL_MESSAGES };
 export const DETAIL_CODES = Object.keys(DETAIL_MESSAGES) as [DetailCode, ...DetailCode[]];
+export const ERROR_MESSAGE_CODES = Object.keys(ERROR_MESSAGES) as [ErrorMessageCode, ...ErrorMessageCode[]];
 export const MESSAGE_CODES = Object.keys(CATALOGUE) as MessageCode[];
 
 export const isDetailCode = (value: unknown): value is DetailCode =>

@@ -118,8 +118,11 @@ export const readXlsxTable = async (bytes: Uint8Array): Promise<CsvTable | undef
 };
 
 /** Rows of an `.xlsx` import, through the same checks as a CSV file. */
-export const subscriberRowsFromXlsx = async (bytes: Uint8Array): Promise<SubscriberRows> => {
+export const subscriberRowsFromXlsx = async (
+  bytes: Uint8Array,
+  maxRows?: number,
+): Promise<SubscriberRows> => {
   const table = await readXlsxTable(bytes);
   if (!table) throw refuse('xlsx_empty');
-  return subscriberRowsFromTable(table, 'spreadsheet');
+  return subscriberRowsFromTable(table, 'spreadsheet', maxRows);
 };

@@ -163,7 +163,7 @@ const catalogued = ({ code, params }: CataloguedMessage, lang: Lang) => messageF
  * At most MAX_ERROR_DETAILS details, each of readable length, in `lang`; the message says how many were
  * left out.
  */
-const errorBody = (error: AppError, lang: Lang) => {
+export const errorBody = (error: AppError, lang: Lang) => {
   const details = error.details ?? [];
   const omitted = details.length - MAX_ERROR_DETAILS;
   const message = topMessage(error, lang);

@@ -75,9 +75,10 @@ export interface RouteDef<
   lambda?: { memoryMb?: number; timeoutSeconds?: number };
   /**
    * AWS services besides the table the handler calls; the CDK grants exactly these. `sealSecrets` /
-   * `openSecrets`: KMS Encrypt / Decrypt of partners' signing secrets (docs/partners.md).
+   * `openSecrets`: KMS Encrypt / Decrypt of partners' signing secrets (docs/partners.md). `importJobs`:
+   * invoking the import-job Lambda (issue #17).
    */
-  uses?: readonly ('events' | 'scheduler' | 'batchTopic' | 'sealSecrets' | 'openSecrets')[];
+  uses?: readonly ('events' | 'scheduler' | 'batchTopic' | 'sealSecrets' | 'openSecrets' | 'importJobs')[];
   /** The file store's objects the handler uses (none by default). */
   files?: FileAccess;
   /** A creating POST: honours the `Idempotency-Key` header (contract §1). */

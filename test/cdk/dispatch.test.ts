@@ -140,8 +140,8 @@ describe('partner queues', () => {
     expect(new Set(ids).size).toBe(2 * (PARTNERS.length + 1));
     // Besides them: each lane's undelivered-notices queue (the subscription's), the dead-letter queues of
     // the start-campaign schedules, the materialiser and the sweep, the metrics aggregator's on-failure
-    // queue and the alarm topic's undelivered queue.
-    template.resourceCountIs('AWS::SQS::Queue', ids.length + dispatch.partnerQueues.length + 5);
+    // queue, the import jobs' dead-letter queue and the alarm topic's undelivered queue.
+    template.resourceCountIs('AWS::SQS::Queue', ids.length + dispatch.partnerQueues.length + 6);
   });
 
   const filters: [string, PartnerQueue, unknown][] = [
@@ -439,8 +439,9 @@ describe('dispatch alarms', () => {
 
   it('watch every dead-letter queue of the stack', () => {
     const ids = deadLetterQueueIds();
-    // One per partner queue, the materialiser's, the sweep's and the start-campaign schedules'.
-    expect(ids.size).toBe(dispatch.partnerQueues.length + 3);
+    // One per partner queue, the materialiser's, the sweep's, the start-campaign schedules' and the
+    // import jobs'.
+    expect(ids.size).toBe(dispatch.partnerQueues.length + 4);
     // The sweep's: only after several failed runs (the next run redoes a failed one).
     const sweepDlqId = logicalIdOf(dispatch.sweepDeadLetterQueue);
     for (const id of ids) if (id !== sweepDlqId) alarmOnQueue(id);

@@ -135,8 +135,9 @@ describe('the HTTP API', () => {
     for (const route of allRoutes) functionOf(route);
     // Without the `partners` context, dispatch is the default queue's consumer, the materialiser, the sweep.
     expect(stack.dispatch.functions).toHaveLength(3);
-    // + start-campaign, the metrics aggregator and the recount, and CDK's own handler of the console's deployment.
-    expect(ownFunctions()).toHaveLength(allRoutes.length + 3 + stack.dispatch.functions.length);
+    // + start-campaign, the metrics aggregator and the recount, the import job, and CDK's own handler of the
+    // console's deployment.
+    expect(ownFunctions()).toHaveLength(allRoutes.length + 4 + stack.dispatch.functions.length);
     template.resourceCountIs('AWS::Lambda::Function', ownFunctions().length + CDK_HANDLERS.length);
   });
 
@@ -496,11 +497,13 @@ describe('the console’s hosting', () => {
     expect(csp).not.toContain('unsafe-eval');
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(directives.get('default-src')).toEqual(["'self'"]);
-    // The console's own origin (the API is behind it) and the Cognito domain, nothing else.
+    // The console's own origin (the API is behind it), S3 in the stack's region (a large import's upload,
+    // to a pre-signed URL) and the Cognito domain, nothing else.
     const connect = directives.get('connect-src') ?? [];
-    expect(connect).toHaveLength(2);
+    expect(connect).toHaveLength(3);
     expect(connect[0]).toBe("'self'");
-    expect(connect[1]).toMatch(
+    expect(connect[1]).toMatch(/^https:\/\/\*\.s3\.\{"Ref":"AWS::Region"\}\.\{"Ref":"AWS::URLSuffix"\}$/);
+    expect(connect[2]).toMatch(
       /^https:\/\/\{"Ref":"AuthUserPoolDomain[0-9A-F]+"\}\.auth\..*\.amazoncognito\.com$/,
     );
   });

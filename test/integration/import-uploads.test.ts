@@ -1,23 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localFileStore } from '#adapters/local-file-store.js';
 import { XLSX_MEDIA_TYPE, type ImportMediaType } from '#core/import-upload.js';
+import { startLocalImportJobs, type LocalImportJobs } from '#local/import-jobs.js';
 import { startTestApi, type TestApi } from '#support/api.js';
+import { waitForImport } from '#support/imports.js';
 import { bodyOf, send } from '#support/typed-api.js';
 import { xlsxFile } from '#support/xlsx.js';
 
 /**
  * Issue #18: an import too large for a request body goes through an upload: `POST .../import-uploads`
  * answers a pre-signed PUT URL (here the local runtime's stand-in for S3), the file is PUT there, and
- * `POST .../subscribers` with `{ uploadId }` imports it by the same rules as a body.
+ * `POST .../subscribers` with `{ uploadId }` imports it by the same rules as a body, in the background
+ * (issue #17: 202, then `GET .../imports/{importId}`; test/integration/import-jobs.test.ts).
  */
 
 let api: TestApi;
+let jobs: LocalImportJobs;
 
 beforeAll(async () => {
   api = await startTestApi();
+  jobs = await startLocalImportJobs();
 });
 
-afterAll(() => api?.close());
+afterAll(async () => {
+  await jobs?.stop();
+  await api?.close();
+});
 
 const newAudience = async (name = 'Tải lên') =>
   bodyOf(await send(api, 'createAudience', { as: 'officer', json: { name } }), 201).id;
@@ -42,6 +50,20 @@ const putFile = (url: string, contentType: string, body: string | Uint8Array) =>
 const importUpload = (audienceId: string, uploadId: string) =>
   send(api, 'importSubscribers', { params: { audienceId }, as: 'officer', json: { uploadId } });
 
+/** The upload imported in the background, followed to its end. */
+const imported = async (audienceId: string, uploadId: string) => {
+  const started = bodyOf(await importUpload(audienceId, uploadId), 202);
+  return waitForImport(api, audienceId, started.importId);
+};
+
+/** What the import answered once it succeeded, as the same file sent as a body gets it. */
+const resultOf = async (audienceId: string, uploadId: string) => {
+  const job = await imported(audienceId, uploadId);
+  expect(job.status).toBe('succeeded');
+  if (!job.result) throw new Error('no result');
+  return job.result;
+};
+
 const sizeOf = async (audienceId: string) =>
   bodyOf(await send(api, 'getAudience', { params: { audienceId }, as: 'officer' }), 200).size;
 
@@ -59,7 +81,7 @@ describe('an import through an upload', () => {
     expect(upload).toMatchObject({
       method: 'PUT',
       headers: { 'content-type': 'text/csv' },
-      maxBytes: 10 * 1024 * 1024,
+      maxBytes: 32 * 1024 * 1024,
     });
     expect(new Date(upload.expiresAt).getTime()).toBeGreaterThan(Date.now());
     // 7,000 rows of ten long attributes each: more than an API Gateway body to Lambda can carry.
@@ -71,7 +93,7 @@ describe('an import through an upload', () => {
     const file = [['Số điện thoại', 'Tỉnh', ...columns].join(','), ...rows].join('\r\n');
     expect(Buffer.byteLength(file)).toBeGreaterThan(6 * 1024 * 1024);
     expect((await putFile(upload.url, 'text/csv', file)).status).toBe(200);
-    const result = bodyOf(await importUpload(audienceId, upload.uploadId), 200);
+    const result = await resultOf(audienceId, upload.uploadId);
     expect(result).toMatchObject({ accepted: 7_000, duplicates: 0, rejectedCount: 0 });
     expect(await sizeOf(audienceId)).toBe(7_000);
   });
@@ -85,12 +107,12 @@ describe('an import through an upload', () => {
       ['0912345678', 'Huế'],
     ]);
     expect((await putFile(xlsx.url, XLSX_MEDIA_TYPE, workbook)).status).toBe(200);
-    expect(bodyOf(await importUpload(audienceId, xlsx.uploadId), 200)).toMatchObject({ accepted: 2 });
+    expect(await resultOf(audienceId, xlsx.uploadId)).toMatchObject({ accepted: 2 });
 
     const json = await createUpload(audienceId, 'application/json');
     const subscribers = [{ phone: '0903334444', province: 'Huế' }, { phone: '024 3123 4567' }];
     expect((await putFile(json.url, 'application/json', JSON.stringify({ subscribers }))).status).toBe(200);
-    const result = bodyOf(await importUpload(audienceId, json.uploadId), 200);
+    const result = await resultOf(audienceId, json.uploadId);
     expect(result).toMatchObject({ accepted: 1, rejectedCount: 1 });
     expect(result.rejected[0]).toMatchObject({ row: 2, code: 'landline' });
     expect(await sizeOf(audienceId)).toBe(3);
@@ -100,14 +122,14 @@ describe('an import through an upload', () => {
     const audienceId = await newAudience();
     const notJson = await createUpload(audienceId, 'application/json');
     await putFile(notJson.url, 'application/json', '{"subscribers": [');
-    const invalid = await importUpload(audienceId, notJson.uploadId);
-    expect(invalid.status).toBe(400);
-    expect(invalid.body).toMatchObject({ error: { code: 'invalid_json' } });
+    const invalid = await imported(audienceId, notJson.uploadId);
+    expect(invalid.status).toBe('failed');
+    expect(invalid.error).toMatchObject({ code: 'invalid_json' });
     const wrong = await createUpload(audienceId, 'application/json');
     await putFile(wrong.url, 'application/json', JSON.stringify({ subscribers: [{ phon: '0981234567' }] }));
-    const refused = await importUpload(audienceId, wrong.uploadId);
-    expect(refused.status).toBe(400);
-    expect(JSON.stringify(refused.body)).toContain('subscribers.0.phon');
+    const refused = await imported(audienceId, wrong.uploadId);
+    expect(refused.error).toMatchObject({ code: 'validation_failed' });
+    expect(JSON.stringify(refused.error)).toContain('subscribers.0.phon');
   });
 });
 
@@ -122,7 +144,7 @@ describe('what an upload refuses', () => {
     expect((await importUpload(audienceId, upload.uploadId)).status).toBe(404);
     expect(await sizeOf(audienceId)).toBe(0);
     // It is the other audience's: there it imports.
-    expect(bodyOf(await importUpload(other, upload.uploadId), 200)).toMatchObject({ accepted: 3 });
+    expect(await resultOf(other, upload.uploadId)).toMatchObject({ accepted: 3 });
   });
 
   it('answers 409 naming the reason while nothing has been uploaded', async () => {
@@ -133,10 +155,10 @@ describe('what an upload refuses', () => {
     expect(early.body).toMatchObject({ error: { message: expect.stringContaining('PUT the file') } });
   });
 
-  it('answers 413 for an uploaded file over 10 MiB, without reading it', async () => {
+  it('answers 413 for an uploaded file over 32 MiB, without reading it', async () => {
     const audienceId = await newAudience();
     const upload = await createUpload(audienceId, 'text/csv');
-    const file = `Số điện thoại\r\n${'0981234567\r\n'.repeat(Math.ceil((10 * 1024 * 1024) / 12) + 10)}`;
+    const file = `Số điện thoại\r\n${'0981234567\r\n'.repeat(Math.ceil((32 * 1024 * 1024) / 12) + 10)}`;
     expect((await putFile(upload.url, 'text/csv', file)).status).toBe(200);
     const refused = await importUpload(audienceId, upload.uploadId);
     expect(refused.status).toBe(413);

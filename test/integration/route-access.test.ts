@@ -6,6 +6,7 @@ import type { RouteDef } from '#http/route.js';
 import { startLocalDispatcher } from '#local/dispatcher.js';
 import { invokeLocally, type LambdaHandler } from '#local/invoke.js';
 import type { LocalStreams } from '#local/streams.js';
+import { startLocalImportJobs } from '#local/import-jobs.js';
 import { apiClient, type TestApi } from '#support/api.js';
 import {
   authorizationOf,
@@ -17,6 +18,7 @@ import {
 } from '#support/authorization.js';
 import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
 import { startTestStreams } from '#support/streams.js';
+import { importInBackground } from '#support/imports.js';
 import { batchesOf, createAudience, launchCampaign, phone, waitForStatus } from '#support/sending.js';
 import { FUNCTION_TABLE_GRANTS } from '#lib/table-actions.js';
 import {
@@ -46,6 +48,7 @@ import { postInbound, postReports } from '#support/webhooks.js';
 let server: Awaited<ReturnType<typeof startApiWithSecret>>;
 let api: Omit<TestApi, 'close'>;
 let dispatcher: { stop(): Promise<void> };
+let importJobs: { stop(): Promise<void> } | undefined;
 let partner: SimulatedPartner;
 let recorder: ReturnType<typeof recordTableCalls>;
 let standIns: ReturnType<typeof recordTableCalls>;
@@ -138,6 +141,13 @@ beforeAll(async () => {
     json: { name: 'Quyền', message: 'Kính gửi {{tên|bà con}}: gọi 111.' },
   });
   await waitForStatus(api, campaign.id, 'completed', 30_000);
+  // An import of an upload, in the background: what `GET .../imports/{importId}` reads.
+  importJobs = await startLocalImportJobs(50);
+  const imported = await importInBackground(
+    api,
+    audienceId,
+    `Số điện thoại\r\n${phone('viettel', 2_400_700)}\r\n`,
+  );
   const code =
     (await batchesOf(campaign.id)).flatMap((batch) => batch.messages).find((message) => message.code)?.code ??
     '';
@@ -150,6 +160,7 @@ beforeAll(async () => {
     phone: OPTED_OUT,
     code,
     action: 'submit',
+    importId: imported.importId,
   };
   draftId = await draftCampaign();
   // A campaign for next week, started as EventBridge Scheduler would when it falls due (local/scheduler.ts).
@@ -165,6 +176,7 @@ afterAll(async () => {
   recorder?.stop();
   standIns?.stop();
   await streams?.stop();
+  await importJobs?.stop();
   await dispatcher?.stop();
   await partner?.close();
   await server?.close();

@@ -65,6 +65,7 @@ export interface PathIds {
   phone: string;
   code: string;
   action: string;
+  importId: string;
 }
 
 /** Ids that exist nowhere: past auth, the answer is a 4xx and nothing changes. */
@@ -77,6 +78,7 @@ export const PROBE_IDS: PathIds = {
   phone: '+84981230000',
   code: 'zzzzzz',
   action: 'submit',
+  importId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
 };
 
 const isPathParameter = (name: string): name is keyof PathIds => Object.hasOwn(PROBE_IDS, name);

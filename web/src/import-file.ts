@@ -26,3 +26,12 @@ export const fileSizeText = (bytes: number, number: (value: number) => string): 
 
 /** The file's name without its extension, to name the download of its rejected rows. */
 export const baseName = (name: string): string => name.replace(/\.(csv|xlsx)$/i, '');
+
+/**
+ * Files larger than this go through an upload and are imported in the background (issue #17): through
+ * API Gateway a request body is at most about 6 MB, and a large file outlasts its 29 s.
+ */
+export const UPLOAD_FIRST_BYTES = 5 * 1024 * 1024;
+
+/** Whether the file is uploaded first and imported in the background, rather than sent as the body. */
+export const importsInBackground = (file: { size: number }): boolean => file.size > UPLOAD_FIRST_BYTES;

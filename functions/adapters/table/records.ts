@@ -3,6 +3,11 @@ import type { Audience, AudienceAttribute } from '#core/audience.js';
 import { currentFilters } from '#core/audience-filters.js';
 import { AuditEntry } from '#core/audit.js';
 import { IMPORT_MEDIA_TYPES, type ImportUpload } from '#core/import-upload.js';
+import { IMPORT_NOTICE_CODES } from '#core/audience.js';
+import { IMPORT_JOB_STATUSES, type ImportJob } from '#core/import-job.js';
+import { FILE_DAYS } from '#core/files.js';
+import { DETAIL_CODES, ERROR_MESSAGE_CODES } from '#core/messages.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { CampaignView, LEGACY_CLICK_TRACKING, type Campaign } from '#core/campaign.js';
 import { CARRIERS } from '#core/carriers.js';
 import { OPT_OUT_SOURCES, type OptOut } from '#core/opt-out-record.js';
@@ -404,4 +409,133 @@ export const importUploadCodec = {
     [TTL_ATTRIBUTE]: Math.floor(new Date(upload.keptUntil).getTime() / 1000),
   }),
   fromItem: (item: Item): ImportUpload => parseItem(IMPORT_UPLOAD, StoredImportUpload, item),
+} as const;
+
+const IMPORT_JOB = 'ImportJob';
+const StoredParams = z.record(z.string(), z.union([z.string(), z.number()])).optional();
+/** What a job's item keeps compressed (`report`): its listed rows, notices and error, a few hundred KB as JSON. */
+const StoredJobReport = z.object({
+  rejected: z.array(
+    z.object({
+      row: z.number(),
+      phone: z.string(),
+      code: z.enum(DETAIL_CODES),
+      reason: z.string(),
+      params: StoredParams,
+    }),
+  ),
+  warnings: z.array(
+    z.object({
+      row: z.number(),
+      field: z.enum(['province', 'language']),
+      value: z.string(),
+      code: z.enum(DETAIL_CODES),
+      params: StoredParams,
+    }),
+  ),
+  notices: z.array(z.object({ code: z.enum(IMPORT_NOTICE_CODES), params: StoredParams })),
+  error: z
+    .object({
+      status: z.number(),
+      code: z.string(),
+      message: z.string(),
+      details: z
+        .array(
+          z.object({
+            path: z.string(),
+            code: z.enum(DETAIL_CODES),
+            message: z.string(),
+            params: StoredParams,
+          }),
+        )
+        .optional(),
+      catalogued: z.object({ code: z.enum(ERROR_MESSAGE_CODES), params: StoredParams }).optional(),
+    })
+    .optional(),
+});
+const StoredImportJob = z.object({
+  importId: z.string(),
+  audienceId: z.string(),
+  uploadId: z.string(),
+  contentType: z.enum(IMPORT_MEDIA_TYPES),
+  status: z.enum(IMPORT_JOB_STATUSES),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  updatedAt: z.string(),
+  leaseUntil: z.string(),
+  stepsDone: z.number(),
+  rowsRead: z.number(),
+  totalRows: z.number().optional(),
+  accepted: z.number(),
+  duplicates: z.number(),
+  rejectedCount: z.number(),
+  warningCount: z.number(),
+  mappedFromFormerName: z.number(),
+  replaced: z.number().optional(),
+  size: z.number().optional(),
+  finishedAt: z.string().optional(),
+  report: z.instanceof(Uint8Array),
+});
+
+/**
+ * Background import (issues #17/#18): `IMPORTJOB#{audienceId}#{importId}` / `IMPORTJOB`, listed under
+ * `IMPORTJOBS` / `{createdAt}#{audienceId}#{importId}` only while it runs (the local runtime's queue of
+ * jobs to run, core/import-job.ts), gone (ttl) a day after it began, as its file. Counters are attributes;
+ * the rejected rows, warnings, notices and error listed are one gzipped JSON (`report`).
+ */
+export const importJobCodec = {
+  entity: IMPORT_JOB,
+  key: (job: Pick<ImportJob, 'audienceId' | 'importId'>) => keys.importJob(job.audienceId, job.importId),
+  runningListPk: keys.runningImportJobsPk,
+  toItem: (job: ImportJob): Item => {
+    const { progress, error, ...rest } = job;
+    const { rejected, warnings, notices, ...counts } = progress;
+    const report = gzipSync(JSON.stringify(defined({ rejected, warnings, notices, error })));
+    return defined({
+      ...keys.importJob(job.audienceId, job.importId),
+      ...(job.status === 'running' ? keys.runningImportJob(job.createdAt, job.audienceId, job.importId) : {}),
+      entity: IMPORT_JOB,
+      ...rest,
+      ...counts,
+      report: new Uint8Array(report),
+      [TTL_ATTRIBUTE]: Math.floor(new Date(job.createdAt).getTime() / 1000) + FILE_DAYS * 24 * 3600,
+    });
+  },
+  fromItem: (item: Item): ImportJob => {
+    const {
+      report,
+      stepsDone,
+      rowsRead,
+      totalRows,
+      accepted,
+      duplicates,
+      rejectedCount,
+      warningCount,
+      mappedFromFormerName,
+      ...job
+    } = parseItem(IMPORT_JOB, StoredImportJob, item);
+    const parsed = parseItem(IMPORT_JOB, StoredJobReport, {
+      ...(JSON.parse(gunzipSync(report).toString('utf8')) as Item),
+      pk: item.pk,
+      sk: item.sk,
+    });
+    const { rejected, warnings, notices, error } = parsed;
+    return defined({
+      ...job,
+      progress: defined({
+        stepsDone,
+        rowsRead,
+        totalRows,
+        accepted,
+        duplicates,
+        rejectedCount,
+        warningCount,
+        mappedFromFormerName,
+        rejected: rejected.map((row) => defined(row)),
+        warnings: warnings.map((warning) => defined(warning)),
+        notices: notices.map((notice) => defined(notice)),
+      }),
+      error: error && defined(error),
+    });
+  },
 } as const;

@@ -1,77 +1,50 @@
-import { apiOptions, audienceDeps, importUploadDeps } from '#adapters/deps.js';
-import {
-  SubscriberFile,
-  subscriberRowsFromCsv,
-  subscriberRowsFromJson,
-  type SubscriberRows,
-} from '#core/audience.js';
+import { apiOptions, audienceDeps, importJobDeps } from '#adapters/deps.js';
+import { subscriberRowsFromCsv, subscriberRowsFromJson } from '#core/audience.js';
 import { importSubscribers } from '#core/audience-service.js';
-import { InvalidJsonError, ValidationError } from '#core/errors.js';
-import { uploadedFile, XLSX_MEDIA_TYPE, type ImportMediaType } from '#core/import-upload.js';
+import { importJobView, startImportJob } from '#core/import-job.js';
+import { XLSX_MEDIA_TYPE } from '#core/import-upload.js';
 import { subscriberRowsFromXlsx } from '#core/xlsx.js';
-import { api, type ApiRequest } from '#http/api.js';
-import { issuesToDetails } from '#http/request.js';
+import { api } from '#http/api.js';
+import { rowsOfUploadedFile } from '#http/import-file.js';
 import { routes } from '#api/routes.js';
 
 const deps = audienceDeps();
-const uploads = importUploadDeps();
+const jobs = importJobDeps(rowsOfUploadedFile);
 
-const parseJsonFile = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InvalidJsonError();
-  }
-};
-
-/** A file as the importer reads it, by its type: inline or uploaded, the same rules. */
-const rowsOfFile = (
-  contentType: ImportMediaType,
-  bytes: Uint8Array,
-): Promise<SubscriberRows> | SubscriberRows => {
-  switch (contentType) {
-    case 'text/csv':
-      return subscriberRowsFromCsv(Buffer.from(bytes).toString('utf8'));
-    case XLSX_MEDIA_TYPE:
-      return subscriberRowsFromXlsx(bytes);
-    case 'application/json': {
-      const parsed = SubscriberFile.safeParse(parseJsonFile(Buffer.from(bytes).toString('utf8')), {
-        reportInput: true,
-      });
-      if (!parsed.success)
-        throw new ValidationError('Invalid uploaded file', issuesToDetails(parsed.error.issues));
-      return subscriberRowsFromJson(parsed.data.subscribers);
-    }
-  }
-};
+/** Where a background import's progress is read. */
+export const importLocation = (audienceId: string, importId: string): string =>
+  `/v1/audiences/${audienceId}/imports/${importId}`;
 
 /**
- * JSON arrives parsed and shape-checked by the chain: the subscribers, or an upload whose file is read
- * here; a CSV or .xlsx body arrives as it came and is read here.
+ * A body is imported here, within the request: JSON arrives parsed and shape-checked by the chain, a CSV
+ * or .xlsx body as it came. An upload (`{ uploadId }`) is imported in the background: 202 with the job.
  */
-const rowsOf = async (request: ApiRequest<typeof routes.importSubscribers>): Promise<SubscriberRows> => {
-  switch (request.bodyType) {
-    case 'text/csv':
-      return subscriberRowsFromCsv(request.rawBody);
-    case XLSX_MEDIA_TYPE:
-      return subscriberRowsFromXlsx(request.bodyBytes);
-    case 'application/json': {
-      // The schema lets through exactly one of the two.
-      const { subscribers = [], uploadId } = request.body;
-      if (uploadId === undefined) return subscriberRowsFromJson(subscribers);
-      const file = await uploadedFile(uploads, request.params.audienceId, uploadId);
-      return rowsOfFile(file.contentType, file.bytes);
-    }
-  }
-};
-
 export const handler = api(
   routes.importSubscribers,
   async (request) => {
-    const rows = await rowsOf(request);
+    const { audienceId } = request.params;
+    const rows = async () => {
+      switch (request.bodyType) {
+        case 'text/csv':
+          return subscriberRowsFromCsv(request.rawBody);
+        case XLSX_MEDIA_TYPE:
+          return subscriberRowsFromXlsx(request.bodyBytes);
+        case 'application/json':
+          return subscriberRowsFromJson(request.body.subscribers ?? []);
+      }
+    };
+    if (request.bodyType === 'application/json' && request.body.uploadId !== undefined) {
+      const job = await startImportJob(jobs, audienceId, request.body.uploadId, request.actor.userId);
+      const location = importLocation(audienceId, job.importId);
+      return {
+        status: 202,
+        headers: { location },
+        body: importJobView(job, request.lang, jobs.now()),
+      };
+    }
     return {
       status: 200,
-      body: await importSubscribers(deps, request.params.audienceId, rows, request.lang),
+      body: await importSubscribers(deps, audienceId, await rows(), request.lang),
     };
   },
   apiOptions(),

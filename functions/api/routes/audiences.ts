@@ -10,7 +10,14 @@ import {
   MAX_IMPORT_ROWS,
   SubscribersInput,
 } from '#core/audience.js';
-import { ImportUploadInput, ImportUploadView, MAX_IMPORT_BYTES } from '#core/import-upload.js';
+import {
+  ImportUploadInput,
+  ImportUploadView,
+  MAX_IMPORT_BYTES,
+  MAX_UPLOAD_BYTES,
+} from '#core/import-upload.js';
+import { IMPORT_STEP_ROWS, ImportId, ImportJobView } from '#core/import-job.js';
+import { MAX_JOB_ROWS } from '#core/audience.js';
 import { XLSX_MEDIA_TYPE } from '#http/route.js';
 import { ErrorBody, ListQuery } from '#http/schemas.js';
 import { listRoute, notFound, readRoute, userRoute } from './shapes.js';
@@ -23,10 +30,14 @@ const IMPORT_DESCRIPTION = [
   'A body of `application/json` (`{ subscribers: [...] }`), `text/csv` (UTF-8) or ' +
     `\`${XLSX_MEDIA_TYPE}\` (the first sheet of an Excel workbook), at most 10 MiB and ${MAX_IMPORT_ROWS} rows.`,
   'In AWS a request body is at most about 6 MB: a larger file is uploaded first (`POST .../import-uploads` ' +
-    'answers a pre-signed PUT URL) and then imported with the JSON body `{ "uploadId": "…" }`, read as if it ' +
-    'had been sent here (the same rules, the same answer). An upload this audience does not have is a 404; ' +
-    'one to which nothing was uploaded yet a 409 (`upload_not_received`); a file over 10 MiB a 413 ' +
-    '(`upload_too_large`).',
+    'answers a pre-signed PUT URL) and then imported with the JSON body `{ "uploadId": "…" }`. An upload ' +
+    `is always imported in the background (at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB and ` +
+    `${MAX_JOB_ROWS} rows): the answer is \`202\` with the import (\`importId\`, \`status: "running"\`, ` +
+    'progress) and a `Location` to poll, `GET .../imports/{importId}`, whose `result` is once succeeded ' +
+    'exactly what the file sent here would have answered, and whose `error` once failed the error it would ' +
+    'have had (a file that is not readable: `validation_failed`, `invalid_json`). An upload this audience ' +
+    'does not have is a 404; one to which nothing was uploaded yet a 409 (`upload_not_received`); a file ' +
+    `over the limit a 413 (\`upload_too_large\`); another import running into the audience a 409.`,
   `A file's first non-blank row names the columns, in any order; case, accents and spaces do not matter: ${headerNames}. ` +
     'A district column is kept as `district` and reported once in a `legacy_district_column` notice (no ' +
     'district level since 1 July 2025). Communes are kept as given (NFC, trimmed, at most 100 characters): ' +
@@ -113,9 +124,15 @@ export const audienceRoutes = {
     bodyTypes: ['application/json', 'text/csv', XLSX_MEDIA_TYPE],
     maxBodyBytes: MAX_IMPORT_BYTES,
     files: { prefix: 'imports', actions: ['read'] },
+    uses: ['importJobs'],
     lambda: { memoryMb: 1769, timeoutSeconds: 29 },
     responses: {
       200: { description: 'What was accepted, found twice and rejected (row by row)', schema: ImportResult },
+      202: {
+        description:
+          'An upload, imported in the background: the import as it starts (`Location`: where to follow it)',
+        schema: ImportJobView,
+      },
       ...notFound('Unknown audience, or an upload it does not have'),
       409: {
         description: 'Another import into this audience is running, or nothing was uploaded to the upload',
@@ -123,6 +140,29 @@ export const audienceRoutes = {
       },
       413: { description: 'Body or uploaded file over 10 MiB', schema: ErrorBody },
       415: { description: 'Neither JSON, CSV nor .xlsx', schema: ErrorBody },
+    },
+  }),
+  getImport: readRoute({
+    id: 'getImport',
+    path: '/v1/audiences/{audienceId}/imports/{importId}',
+    entry: 'functions/api/audiences/get-import.ts',
+    summary: 'Follow a background import of an upload: its progress, then its answer or its error',
+    description: [
+      'An upload imported with `POST .../subscribers { "uploadId" }` (issue #17) runs in the background, ' +
+        `${IMPORT_STEP_ROWS} rows at a time: \`rowsRead\` of \`totalRows\` are in the audience so far ` +
+        '(`accepted`, `duplicates`, `rejectedCount`, the first rejected rows with their reasons), the ' +
+        "audience's counters with them. `status` is `running`, then `succeeded` with `result` (what the " +
+        'synchronous import of the same file answers) or `failed` with `error`. A failed import keeps the ' +
+        'rows imported before it stopped, each phone once: importing the file again adds the rest.',
+      'Imports are kept a day. Rejected rows show phones as written, so this takes the edit role, as ' +
+        'importing does. An import this audience does not have: 404.',
+    ].join('\n\n'),
+    tag: 'Audiences',
+    auth: 'edit',
+    params: z.strictObject({ audienceId: AudienceId, importId: ImportId }),
+    responses: {
+      200: { description: 'The import', schema: ImportJobView },
+      ...notFound('Unknown audience or import, or an import of another audience'),
     },
   }),
   createImportUpload: userRoute({
@@ -134,7 +174,8 @@ export const audienceRoutes = {
     description: [
       'Answers a URL to `PUT` the file to, without a bearer token, with exactly the `Content-Type` asked for ' +
         '(JSON, CSV or .xlsx), for 15 minutes; then `POST .../subscribers` with `{ "uploadId": "…" }` imports ' +
-        'it. The file is kept a day (S3, encrypted with the stack’s key); the import reads at most 10 MiB.',
+        'it in the background. The file is kept a day (S3, encrypted with the stack’s key); the import ' +
+        `reads at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB.`,
       'Locally the URL is the local runtime’s own stand-in for S3 (`/local-files/…` on the API’s port), ' +
         'signed and expiring the same way.',
     ].join('\n\n'),

@@ -39,3 +39,34 @@ export const uploadSubscribers = (options: UploadOptions): Promise<ImportResult>
     };
     request.send(options.body);
   });
+
+export interface PutFileOptions {
+  url: string;
+  body: Blob;
+  contentType: string;
+  /** Fraction of the body sent, 0..1. */
+  onProgress: (sent: number) => void;
+}
+
+/**
+ * PUTs a file to an upload's pre-signed URL (S3, or the local runtime's stand-in): no bearer token, the
+ * signed `Content-Type` exactly. XMLHttpRequest, for its upload progress.
+ */
+export const putFile = (options: PutFileOptions): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('PUT', options.url);
+    request.setRequestHeader('Content-Type', options.contentType);
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) options.onProgress(event.loaded / event.total);
+    };
+    request.onerror = () => reject(new ApiError(0, 'network_error', 'network error'));
+    request.onload = () => {
+      if (request.status >= 200 && request.status < 300) resolve();
+      else
+        reject(
+          new ApiError(request.status, `http_${request.status}`, request.statusText || 'upload refused'),
+        );
+    };
+    request.send(options.body);
+  });

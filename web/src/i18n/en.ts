@@ -87,10 +87,14 @@ export const en: Catalogue = {
   upload: {
     title: 'Upload subscribers',
     file: 'Upload a file (CSV or Excel)',
-    fileHint: 'A .csv (UTF-8) or .xlsx file, at most 100,000 rows; the columns read are listed below.',
+    fileHint:
+      'A .csv (UTF-8) or .xlsx file, at most 500,000 rows (a file over 5 MB is imported step by step, with its progress); the columns read are listed below.',
     submit: 'Upload',
     uploading: (percent) => `Uploading: ${percent}`,
     processing: 'Uploaded; the server is checking the rows…',
+    importing: (read, total) => `Importing ${read} / ${total} rows`,
+    importStarting: 'Uploaded; the import is starting…',
+    importFailed: 'The import failed',
     progressLabel: 'Upload progress',
     chooseFile: 'Choose a CSV or Excel (.xlsx) file',
     checkTitle: 'File check',

@@ -90,10 +90,14 @@ export const vi = {
   upload: {
     title: 'Tải lên danh sách',
     file: 'Tải tệp lên (CSV hoặc Excel)',
-    fileHint: 'Tệp .csv (UTF-8) hoặc .xlsx, tối đa 100.000 dòng; các cột được nhận ghi ở dưới.',
+    fileHint:
+      'Tệp .csv (UTF-8) hoặc .xlsx, tối đa 500.000 dòng (tệp trên 5 MB được nhập dần, có hiện tiến độ); các cột được nhận ghi ở dưới.',
     submit: 'Tải lên',
     uploading: (percent: string) => `Đang tải lên: ${percent}`,
     processing: 'Đã tải lên, máy chủ đang kiểm tra các dòng…',
+    importing: (read: string, total: string) => `Đang nhập ${read} / ${total} dòng`,
+    importStarting: 'Đã tải lên, đang bắt đầu nhập danh sách…',
+    importFailed: 'Nhập danh sách thất bại',
     progressLabel: 'Tiến độ tải lên',
     chooseFile: 'Chọn một tệp CSV hoặc Excel (.xlsx)',
     checkTitle: 'Kết quả kiểm tra tệp',

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { unwrap, type Audience, type ImportResult } from '../api/client.js';
-import { uploadSubscribers } from '../api/upload.js';
+import { unwrap, type Audience, type ImportResult, type Schemas } from '../api/client.js';
+import { putFile, uploadSubscribers } from '../api/upload.js';
+import { apiErrorFrom } from '../api/errors.js';
 import { useApp } from '../app-context.js';
 import { CountsTable } from '../components/counts.js';
 import { DataTable, type DataTableProps } from '../components/data-table.js';
@@ -9,7 +10,20 @@ import { Button, ErrorSummary, Field, describedBy, formErrors, useAction } from 
 import { rejectedRowsCsv } from '../csv-export.js';
 import { useI18n } from '../i18n/index.js';
 import { BackLink, PageTitle } from '../components/page-title.js';
-import { ACCEPTED_FILES, CSV_TYPE, baseName, fileSizeText, importFileType } from '../import-file.js';
+import {
+  ACCEPTED_FILES,
+  CSV_TYPE,
+  baseName,
+  fileSizeText,
+  importFileType,
+  importsInBackground,
+  type ImportFileType,
+} from '../import-file.js';
+
+type ImportJob = Schemas['ImportJob'];
+/** How often a background import's progress is read. */
+const IMPORT_POLL_MS = 1000;
+const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /**
  * Rows of an import's answer (warnings, rejected rows) under their heading, and "N of M shown" when the
@@ -197,6 +211,7 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
   const [loadError, setLoadError] = useState<unknown>();
   const [file, setFile] = useState<File>();
   const [progress, setProgress] = useState<number | null>();
+  const [job, setJob] = useState<ImportJob>();
   const [noFile, setNoFile] = useState(false);
   const [checked, setChecked] = useState<Checked>();
   const { busy, error: uploadError, act } = useAction();
@@ -219,22 +234,61 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
       const original = contentType === CSV_TYPE ? await file.text() : undefined;
       setProgress(0);
       try {
-        const result = await uploadSubscribers({
-          url: `${config.apiBaseUrl}/v1/audiences/${encodeURIComponent(audienceId)}/subscribers`,
-          body: file,
-          contentType,
-          token: session?.token,
-          lang,
-          onProgress: setProgress,
-        });
+        const result = importsInBackground(file)
+          ? await importThroughUpload(file, contentType)
+          : await uploadSubscribers({
+              url: `${config.apiBaseUrl}/v1/audiences/${encodeURIComponent(audienceId)}/subscribers`,
+              body: file,
+              contentType,
+              token: session?.token,
+              lang,
+              onProgress: setProgress,
+            });
         setChecked({ result, fileName: file.name, original });
         setFile(undefined);
         if (input.current) input.current.value = '';
-        await load();
       } finally {
         setProgress(undefined);
+        setJob(undefined);
+        await load();
       }
     });
+
+  /**
+   * A file over what a request body carries (issue #17): uploaded to a pre-signed URL, then imported in
+   * the background; its progress is read until it has finished, its answer the synchronous one.
+   */
+  const importThroughUpload = async (chosen: File, contentType: ImportFileType): Promise<ImportResult> => {
+    const path = { audienceId };
+    const upload = await unwrap(
+      api.POST('/v1/audiences/{audienceId}/import-uploads', {
+        params: { path },
+        body: { contentType },
+      }),
+    );
+    await putFile({ url: upload.url, body: chosen, contentType, onProgress: setProgress });
+    setProgress(null);
+    const started = await unwrap(
+      api.POST('/v1/audiences/{audienceId}/subscribers', {
+        params: { path },
+        body: { uploadId: upload.uploadId },
+      }),
+    );
+    if (!('importId' in started)) return started;
+    let current: ImportJob = started;
+    setJob(current);
+    while (current.status === 'running') {
+      await pause(IMPORT_POLL_MS);
+      current = await unwrap(
+        api.GET('/v1/audiences/{audienceId}/imports/{importId}', {
+          params: { path: { audienceId, importId: started.importId } },
+        }),
+      );
+      setJob(current);
+    }
+    if (current.status === 'succeeded' && current.result) return current.result;
+    throw apiErrorFrom(current.error ? 400 : 500, { error: current.error });
+  };
 
   if (loadError) return <ErrorSummary messages={formErrors(loadError, [], t).general} />;
   if (!audience) return <p>{t.common.loading}</p>;
@@ -281,7 +335,20 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
               </p>
             ) : null}
             <ImportColumns />
-            {progress !== undefined ? (
+            {job ? (
+              <div class="field" role="status" data-testid="import-progress">
+                <label for="import-progress">
+                  {job.totalRows === undefined
+                    ? t.upload.importStarting
+                    : t.upload.importing(number(job.rowsRead), number(job.totalRows))}
+                </label>
+                <progress
+                  id="import-progress"
+                  max={Math.max(job.totalRows ?? 1, 1)}
+                  {...(job.totalRows === undefined ? {} : { value: job.rowsRead })}
+                />
+              </div>
+            ) : progress !== undefined ? (
               <div class="field" role="status">
                 <label for="upload-progress">
                   {progress === null
