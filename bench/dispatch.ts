@@ -24,6 +24,7 @@ import {
   type RequestCounts,
 } from './counters.js';
 import { QUICK, isEntryModule, record } from './results.js';
+import { atSourcePositions } from './profile-summary.js';
 import { generateSubscribersCsv } from './import.js';
 import { javaRss as javaRssOf, percentile } from './measure.js';
 
@@ -139,7 +140,8 @@ const cpuMeter = (endpoint: string) => {
 /**
  * `BENCH_DISPATCH_PROFILE=<dir>`: where the CPU goes during the throughput run (without content), from
  * approval to completion: this process's V8 CPU profile (`node.cpuprofile`, for Chrome DevTools or
- * `bench/profile-summary.ts`) and DynamoDB Local's Java Flight Recording (`java.jfr`, `jfr print`). The
+ * `bench/profile-summary.ts`) and DynamoDB Local's Java Flight Recording (`java.jfr`, `jfr print`). With
+ * `NODE_OPTIONS=--enable-source-maps` the node profile's frames are at their TypeScript lines. The
  * profilers cost CPU themselves: a profiled run's CPU and rate figures are not figures.
  */
 const PROFILE_DIR = process.env.BENCH_DISPATCH_PROFILE;
@@ -156,7 +158,7 @@ const profiler = (dir: string, endpoint: string) => {
     stop: async () => {
       await started;
       const { profile } = await session.post('Profiler.stop');
-      writeFileSync(join(dir, 'node.cpuprofile'), JSON.stringify(profile));
+      writeFileSync(join(dir, 'node.cpuprofile'), JSON.stringify(atSourcePositions(profile)));
       session.disconnect();
       if (pid) execFileSync('jcmd', [pid, 'JFR.stop', 'name=dispatch']);
       console.log(`  profiles: ${join(dir, 'node.cpuprofile')}${pid ? `, ${jfr}` : ''}`);

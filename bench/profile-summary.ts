@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import type { Profiler } from 'node:inspector';
+import { findSourceMap, type SourceMapping } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isEntryModule } from './results.js';
 
 /**
  * `tsx bench/profile-summary.ts <node.cpuprofile> [top]`: where a V8 CPU profile's time went (the one
@@ -13,7 +16,7 @@ import { fileURLToPath } from 'node:url';
  */
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
 }
 interface Profile {
@@ -26,6 +29,37 @@ interface Profile {
 
 const ROOT = resolve(import.meta.dirname, '..');
 
+/**
+ * The profile with each frame of a module tsx compiled at its place in the TypeScript source (tsx's output
+ * is a line or two per module: its positions say nothing). Only in the process that ran the code, started
+ * with `--enable-source-maps` (node keeps the maps then); elsewhere the profile comes back as it was.
+ */
+export const atSourcePositions = (profile: Profiler.Profile): Profiler.Profile => ({
+  ...profile,
+  nodes: profile.nodes.map((node) => {
+    const { url, lineNumber, columnNumber } = node.callFrame;
+    const found = url.endsWith('.ts') ? findSourceMap(url)?.findEntry(lineNumber, columnNumber) : undefined;
+    const entry = found && 'originalLine' in found ? (found as SourceMapping) : undefined;
+    if (!entry) return node;
+    return {
+      ...node,
+      callFrame: { ...node.callFrame, lineNumber: entry.originalLine, columnNumber: entry.originalColumn },
+    };
+  }),
+});
+
+const sources = new Map<string, string[]>();
+/** The line of this repository's source a frame is at (what a nameless arrow function is known by). */
+const sourceLine = (file: string, line: number) => {
+  if (!sources.has(file))
+    try {
+      sources.set(file, readFileSync(resolve(ROOT, file), 'utf8').split('\n'));
+    } catch {
+      sources.set(file, []);
+    }
+  return sources.get(file)?.[line]?.trim().slice(0, 70) ?? '';
+};
+
 const fileOf = (url: string) => {
   if (!url) return '';
   const path = url.startsWith('file:') ? fileURLToPath(url) : url;
@@ -36,7 +70,11 @@ const ownCode = (file: string) =>
 
 const label = ({ callFrame: { functionName, url, lineNumber } }: ProfileNode) => {
   const file = fileOf(url);
-  return `${functionName || '(anonymous)'} ${file ? `${file.replace(/^.*node_modules\//, '~/')}:${lineNumber + 1}` : ''}`.trim();
+  const where = file ? `${file.replace(/^.*node_modules\//, '~/')}:${lineNumber + 1}` : '';
+  const name = functionName && functionName !== '__name' ? functionName : '';
+  return ownCode(file)
+    ? `${where} ${name || sourceLine(file, lineNumber)}`
+    : `${name || '(anonymous)'} ${where}`.trim();
 };
 
 /** Parts of the process, by a file their frames are in: the first from the root of the stack wins. */
@@ -101,6 +139,8 @@ const summarise = (profile: Profile, top: number) => {
   print("Charged to the nearest frame of this repository's code", charged, top);
 };
 
-const [file, top = '40'] = process.argv.slice(2);
-if (!file) throw new Error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [top]');
-summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(top));
+if (isEntryModule(import.meta.url)) {
+  const [file, top = '40'] = process.argv.slice(2);
+  if (!file) throw new Error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [top]');
+  summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(top));
+}
