@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { availableParallelism } from 'node:os';
@@ -154,14 +155,18 @@ const profiler = (dir: string, endpoint: string) => {
   const started = session.post('Profiler.enable').then(() => session.post('Profiler.start'));
   const pid = javaPid(endpoint);
   const jfr = resolve(dir, 'java.jfr');
-  if (pid) execFileSync('jcmd', [pid, 'JFR.start', 'name=dispatch', 'settings=profile', `filename=${jfr}`]);
+  // Not execFileSync: blocked for the seconds jcmd takes, the API's idle keep-alive sockets close under the
+  // bench's next request (ECONNRESET on the approval).
+  const jcmd = (...args: string[]) => (pid ? promisify(execFile)('jcmd', [pid, ...args]) : undefined);
+  const recording = jcmd('JFR.start', 'name=dispatch', 'settings=profile', `filename=${jfr}`);
   return {
     stop: async () => {
       await started;
       const { profile } = await session.post('Profiler.stop');
       writeFileSync(join(dir, 'node.cpuprofile'), JSON.stringify(atSourcePositions(profile)));
       session.disconnect();
-      if (pid) execFileSync('jcmd', [pid, 'JFR.stop', 'name=dispatch']);
+      await recording;
+      await jcmd('JFR.stop', 'name=dispatch');
       console.log(`  profiles: ${join(dir, 'node.cpuprofile')}${pid ? `, ${jfr}` : ''}`);
     },
   };
