@@ -1,6 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { dynamoDocumentClient } from '#adapters/clients.js';
 import type { CarrierSimulator } from '#local/simulators/index.js';
 import type { Runtime } from '#local/runtime.js';
@@ -22,6 +25,7 @@ import {
   type RequestCounts,
 } from './counters.js';
 import { QUICK, isEntryModule, record } from './results.js';
+import { atSourcePositions } from './profile-summary.js';
 import { generateSubscribersCsv } from './import.js';
 import { javaRss as javaRssOf, percentile } from './measure.js';
 
@@ -30,7 +34,8 @@ import { javaRss as javaRssOf, percentile } from './measure.js';
  * DynamoDB Local, sending to carrier simulators. Prints messages/s for 100,000 recipients, DynamoDB write
  * requests per message and peak memory. Pacing at the partners is bench/pacing.ts.
  */
-const THROUGHPUT_ROWS = QUICK ? 3_000 : 100_000;
+/** `BENCH_DISPATCH_ROWS`: another size (a profile at 20,000 shows the steady state in a third of the time). */
+const THROUGHPUT_ROWS = Number(process.env.BENCH_DISPATCH_ROWS ?? (QUICK ? 3_000 : 100_000));
 /** Every fast partner's TPS: no limit for this machine. */
 const FAST_TPS = 5000;
 
@@ -134,6 +139,39 @@ const cpuMeter = (endpoint: string) => {
   };
 };
 
+/**
+ * `BENCH_DISPATCH_PROFILE=<dir>`: where the CPU goes during the throughput run (without content), from
+ * approval to completion: this process's V8 CPU profile (`node.cpuprofile`, for Chrome DevTools or
+ * `bench/profile-summary.ts`) and DynamoDB Local's Java Flight Recording (`java.jfr`, `jfr print`). With
+ * `NODE_OPTIONS=--enable-source-maps` the node profile's frames are at their TypeScript lines. The
+ * profilers cost CPU themselves: a profiled run's CPU and rate figures are not figures.
+ */
+const PROFILE_DIR = process.env.BENCH_DISPATCH_PROFILE;
+
+const profiler = (dir: string, endpoint: string) => {
+  mkdirSync(dir, { recursive: true });
+  const session = new Session();
+  session.connect();
+  const started = session.post('Profiler.enable').then(() => session.post('Profiler.start'));
+  const pid = javaPid(endpoint);
+  const jfr = resolve(dir, 'java.jfr');
+  // Not execFileSync: blocked for the seconds jcmd takes, the API's idle keep-alive sockets close under the
+  // bench's next request (ECONNRESET on the approval).
+  const jcmd = (...args: string[]) => (pid ? promisify(execFile)('jcmd', [pid, ...args]) : undefined);
+  const recording = jcmd('JFR.start', 'name=dispatch', 'settings=profile', `filename=${jfr}`);
+  return {
+    stop: async () => {
+      await started;
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(dir, 'node.cpuprofile'), JSON.stringify(atSourcePositions(profile)));
+      session.disconnect();
+      await recording;
+      await jcmd('JFR.stop', 'name=dispatch');
+      console.log(`  profiles: ${join(dir, 'node.cpuprofile')}${pid ? `, ${jfr}` : ''}`);
+    },
+  };
+};
+
 const number = (n: number) => n.toLocaleString('en-US');
 
 const LINK = '{{link:https://bocongan.gov.vn/111}}';
@@ -190,6 +228,7 @@ const throughputPart = async (
   simulators.push(...fast);
   let timings: ReturnType<typeof lambdaTimings> | undefined;
   let cpu: ReturnType<typeof cpuMeter> | undefined;
+  let profiling: ReturnType<typeof profiler> | undefined;
   let approvedAt = 0;
   const throughput = await sendCampaign(
     runtime,
@@ -198,6 +237,8 @@ const throughputPart = async (
     () => {
       resetCounts(counts);
       timings = lambdaTimings();
+      if (PROFILE_DIR && !withContent)
+        profiling = profiler(PROFILE_DIR, String(process.env.AWS_ENDPOINT_URL_DYNAMODB));
       cpu = cpuMeter(String(process.env.AWS_ENDPOINT_URL_DYNAMODB));
       approvedAt = Date.now();
     },
@@ -206,6 +247,7 @@ const throughputPart = async (
   const durations = timings?.stop() ?? new Map<string, number[]>();
   const cpuUsed = cpu?.stop() ?? { nodeSeconds: NaN, javaSeconds: NaN };
   const completedAt = Date.now();
+  await profiling?.stop();
   // Counted from approval to completion: materialisation, hand-over, settlement, progress, polling reads.
   const writes = writeRequests(counts);
   const accepted = fast.reduce((sum, s) => sum + s.counters().accepted, 0);
@@ -323,14 +365,14 @@ export async function dispatchBenchmark(): Promise<void> {
   const simulators: CarrierSimulator[] = [];
   try {
     const csv = generateSubscribersCsv(THROUGHPUT_ROWS);
-    // BENCH_DISPATCH=content: the throughput run with content alone.
+    // BENCH_DISPATCH=content: the throughput run with content alone; =plain: the one without content alone.
     const only = process.env.BENCH_DISPATCH;
     // The dispatcher's consumers for the three fast partners, each with batches of 100.
     const concurrency = 3 * consumerSlots({ tps: FAST_TPS, maxBatchSize: 100 });
     const measured = await measureCeilings({ batches: QUICK ? 200 : 1000, concurrency });
     const ceilings = { ...measured, concurrency };
     if (only !== 'content') await throughputPart(runtime, csv, counts, simulators, ceilings);
-    await throughputPart(runtime, csv, counts, simulators, ceilings, true);
+    if (only !== 'plain') await throughputPart(runtime, csv, counts, simulators, ceilings, true);
     const nodeRss = Math.round(peakRss / 1024 / 1024);
     const javaRss = javaRssOf(String(process.env.AWS_ENDPOINT_URL_DYNAMODB))?.peak;
     record('dispatch.node_peak_rss_mb', nodeRss, 'MB');

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -45,6 +46,24 @@ const checkedLookup =
     });
   };
 
+const SECRET_PREFIX = 'whsec_';
+
+/**
+ * The Standard Webhooks `webhook-signature` of a hand-over: `v1,` and the base64 HMAC-SHA256, keyed by the
+ * secret's bytes (its base64 after `whsec_`), of `{id}.{unix seconds}.{body}`, exactly what
+ * `new Webhook(secret).sign(...)` makes. Node's HMAC rather than the library's, whose SHA-256 is JavaScript:
+ * 1 ms for a batch of 100 (23 KB), one in every hand-over, against 40 µs. A secret whose base64 is not the
+ * canonical form node reads it as (never one we issue) is left to the library, which reads it its own way.
+ */
+export const signHandOver = (secret: string, webhookId: string, timestamp: Date, body: string): string => {
+  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  const key = Buffer.from(encoded, 'base64');
+  if (!key.length || key.toString('base64') !== encoded)
+    return new Webhook(secret).sign(webhookId, timestamp, body);
+  const signed = `${webhookId}.${Math.floor(timestamp.getTime() / 1000)}.${body}`;
+  return `v1,${createHmac('sha256', key).update(signed, 'utf8').digest('base64')}`;
+};
+
 /** The answer's body when it is at most `limit` bytes; a longer one is not read further (undefined). */
 const readCapped = async (response: IncomingMessage, limit: number): Promise<string | undefined> => {
   const chunks: Buffer[] = [];
@@ -91,7 +110,7 @@ export const webhookTransport = (
     if (refused) return { error: `webhook address refused: ${refused.message}` };
     const target = new URL(url);
     const timestamp = new Date();
-    const signature = new Webhook(secret).sign(webhookId, timestamp, body);
+    const signature = signHandOver(secret, webhookId, timestamp, body);
     try {
       const response = await post(
         target,

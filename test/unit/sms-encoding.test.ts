@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SHORT_LINK_LENGTH,
@@ -352,5 +353,66 @@ describe('splitSegments — the parts a phone shows', () => {
     const parts = splitSegments(text, { link: () => 'http://localhost:3000/l/Ab3dE5fG7hJ9' });
     expect(parts).toEqual(['Goi 111. http://localhost:3000/l/Ab3dE5fG7hJ9']);
     expect(parts[0]).toHaveLength(9 + DEFAULT_SHORT_LINK_LENGTH);
+  });
+});
+
+describe('estimateMessage — the counting itself', () => {
+  /** The count as the spec says it, character by character (what the estimate did before its one-pass loop). */
+  const reference = (text: string) => {
+    const chars = Array.from(text.normalize('NFC'));
+    const septets = (c: string) =>
+      GSM_BASIC_TABLE.includes(c) && c.length === 1 ? 1 : GSM_EXTENSION_TABLE.includes(c) ? 2 : 0;
+    const nonGsm = [...new Set(chars.filter((c) => septets(c) === 0))];
+    const encoding = nonGsm.length ? 'UCS-2' : 'GSM-7';
+    const costs = chars.map((c) => (nonGsm.length ? c.length : septets(c)));
+    const { single, multipart } =
+      encoding === 'GSM-7' ? { single: 160, multipart: 153 } : { single: 70, multipart: 67 };
+    const characters = costs.reduce((sum, cost) => sum + cost, 0);
+    let segments = characters === 0 ? 0 : 1;
+    let used = 0;
+    if (characters > single)
+      for (const cost of costs) {
+        if (used + cost > multipart) {
+          segments += 1;
+          used = 0;
+        }
+        used += cost;
+      }
+    return { encoding, characters, segments, nonGsmCharacters: nonGsm };
+  };
+  // GSM letters and escapes, accented letters and combining marks, an emoji, lone surrogates.
+  const pieces = [
+    'a',
+    'b',
+    ' ',
+    '.',
+    '1',
+    '€',
+    '{',
+    '^',
+    'é',
+    'ệ',
+    'ơ',
+    'đ',
+    'Ä',
+    'Ω',
+    '\n',
+    '\u0301',
+    '😀',
+    '\ud83d',
+    '\ude00',
+  ];
+  const texts = fc
+    .array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 3 })), { maxLength: 400 })
+    .map((parts) => parts.join(''));
+
+  it('counts every text as the spec does: encoding, characters, segments and the characters that force UCS-2', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        const { encoding, characters, segments, nonGsmCharacters } = estimateMessage(text);
+        expect({ encoding, characters, segments, nonGsmCharacters }).toEqual(reference(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -4,7 +4,7 @@ import { HOLDOUT, type Group } from '#core/content/assignment.js';
 import { allTexts, contentChooser, textsOf, type Content } from '#core/content/content.js';
 import { DEFAULT_LANGUAGE } from '#core/content/languages.js';
 import { parseTemplate, renderTemplate, textPreparer, type ParsedTemplate } from '#core/content/template.js';
-import { estimateMessage, type SmsEncoding } from '#core/sms-encoding.js';
+import { measureMessage, type SmsEncoding } from '#core/sms-encoding.js';
 import type { Batch, BatchMessage } from './batch.js';
 
 /**
@@ -54,7 +54,8 @@ export const contentPlan = (campaign: Campaign, shortLinkLength: number): Conten
   const languages = hasVariants(content);
   const split = Boolean(content.treatments?.length || content.holdoutPercent);
   const plainLinks = campaign.clickTracking === 'off';
-  const segmentsOf = (text: string) => estimateMessage(text, { shortLinkLength, plainLinks }).segments;
+  // Only the text's own cost: the unaccented alternative an officer's estimate shows is not wanted per recipient.
+  const segmentsOf = (text: string) => measureMessage(text, { shortLinkLength, plainLinks }).segments;
   const texts = textPreparer(segmentsOf);
   // Split, texts and variant choices prepared once for the whole campaign, not per recipient.
   const choose = contentChooser(content, campaign.id);
@@ -112,7 +113,7 @@ export const messageRenderer = (campaign: Campaign) => {
     const template = textsOf(content, treatment).get(message.lang ?? DEFAULT_LANGUAGE) ?? content.message;
     const rendered = renderTemplate(parse(template), { value: (key) => message.values?.[key], link });
     if (rendered.missing.length) return { ok: false, missing: rendered.missing };
-    const estimate = estimateMessage(rendered.text);
+    const estimate = measureMessage(rendered.text);
     return { ok: true, text: rendered.text, encoding: estimate.encoding, segments: estimate.segments };
   };
 };
