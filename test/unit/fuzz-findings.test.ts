@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { routes } from '#api/routes.js';
 import { errorResult } from '#http/api.js';
 import { parseRequest } from '#http/request.js';
-import { ContractError } from '#support/fuzz.js';
+import { ContractError, violationOf } from '#support/fuzz.js';
 
 /** Findings of the endpoint fuzzer (issue #17), each pinned at the layer it was fixed in. */
 
@@ -68,5 +68,26 @@ describe('fuzzer findings', () => {
       });
       expect(parsed.body).toMatchObject({ pricePerSegment });
     }
+  });
+});
+
+describe("the fuzzer's own check", () => {
+  const json = (body: unknown) => ({
+    status: 200,
+    contentType: 'application/json',
+    text: JSON.stringify(body),
+  });
+
+  it('lets a route answer back a hostile value it stored (a template named file:///etc/passwd)', () => {
+    expect(violationOf(json({ items: [{ name: 'file:///etc/passwd' }] }))).toBeUndefined();
+  });
+
+  it('still finds a source path or a stack frame beside it', () => {
+    expect(violationOf(json({ name: 'file:///etc/passwd', at: 'file:///var/task/index.mjs' }))).toMatch(
+      /internals/,
+    );
+    expect(violationOf(json({ error: 'TypeError: x\n    at parse (/var/task/index.mjs:1:2)' }))).toMatch(
+      /internals/,
+    );
   });
 });
