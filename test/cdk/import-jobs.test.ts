@@ -1,5 +1,4 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { routes } from '#api/routes.js';
 import {
@@ -11,6 +10,7 @@ import {
 import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
 import {
   actionsOf,
+  deploymentTemplateOf,
   expectErrorsAlarm,
   expectQueueAlarm,
   getAtt,
@@ -24,7 +24,7 @@ import {
 
 // The wiring does not depend on the bundled code, so this synthesis skips bundling (stack.test.ts bundles).
 const stack = new SmsCampaignStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Imports');
-const template = Template.fromStack(stack);
+const template = deploymentTemplateOf(stack);
 const job = stack.importJobs.job;
 const jobId = logicalIdOf(job);
 const jobRole = logicalIdOf(job.ownRole);
