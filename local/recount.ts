@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { recountDeps } from '#adapters/recount-deps.js';
+import { AppError } from '#core/errors.js';
 import { recountCampaign, type RecountOutcome } from '#core/metrics/recount.js';
 import { localConfig } from './config.js';
 import { LOCAL_AWS_ENV, startDynamoLocal, type RunningDynamo } from './dynamodb.js';
@@ -62,7 +63,19 @@ const print = (outcome: RecountOutcome) => {
 
 const run = async () => {
   process.env.TABLE_NAME ??= config.tableName;
-  print(await recountCampaign(recountDeps(), campaignId, { dryRun }));
+  try {
+    print(await recountCampaign(recountDeps(), campaignId, { dryRun }));
+  } catch (error) {
+    // An unknown campaign, a missing table or a recount that kept racing the aggregator is the user's
+    // answer, not a crash.
+    if (error instanceof AppError) console.error(`${error.code}: ${error.message}`);
+    else if (error instanceof Error && error.name === 'ResourceNotFoundException')
+      console.error(
+        `not_found: no table ${process.env.TABLE_NAME} here (has npm start run on this DATA_DIR?)`,
+      );
+    else throw error;
+    process.exitCode = 1;
+  }
 };
 
 if (flags.has('--aws')) await run();

@@ -268,6 +268,16 @@ it('accounts for every recipient exactly once across repeated SIGKILLs, and the 
   );
   expect(stdout).toContain(`${batches.length} batches recounted`);
   expect(stdout).toContain('the metrics equal the recount');
+  // An unknown campaign is a one-line answer and exit code 1, not a stack trace.
+  await expect(
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/recount.ts', '01UNKNOWNCAMPAIGN'], {
+      cwd: ROOT,
+      env: { ...userEnv(), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'WARN' },
+    }),
+  ).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringMatching(/^not_found: Campaign 01UNKNOWNCAMPAIGN\b.*\n$/m),
+  });
 
   expect(await current.local.stop('SIGTERM')).toBe(0);
 }, 900_000);

@@ -74,7 +74,7 @@ const start = async (port: number, dataDir: string): Promise<Started> => {
   return { child, url, output: () => output, exited };
 };
 
-/** `npm run token -- <role>` with the same DATA_DIR; the token is the last line of stdout. */
+/** `npm run token -- <role>` with the same DATA_DIR; stdout is the token alone, so `$(npm run -s token -- admin)` works. */
 const token = async (role: string, dataDir: string): Promise<string> => {
   const { stdout } = await promisify(execFile)(
     process.execPath,
@@ -84,7 +84,9 @@ const token = async (role: string, dataDir: string): Promise<string> => {
       env: userEnv({ DATA_DIR: dataDir }),
     },
   );
-  return stdout.trim().split('\n').at(-1) ?? '';
+  const lines = stdout.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return lines[0] ?? '';
 };
 
 const isAlive = (pid: number) => {
