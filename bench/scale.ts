@@ -21,14 +21,16 @@ import { startSimulatorProcess, type SimulatorProcess } from './simulator-proces
  * audience that already held some ran past the import route's 29 s (API Gateway's limit) and the bench
  * stopped; docs/benchmarks.md says what that means for officers. The same send at 100,000 recipients, in the same process on
  * the same DynamoDB Local just before, is the reference: msg/s at 1M ÷ msg/s at 100k shows whether the
- * cost of a message grows with the campaign. `BENCH_QUICK=1`: 2,000 against 200.
+ * cost of a message grows with the campaign. `BENCH_QUICK=1`: 2,000 against 200; `BENCH_SCALE_ROWS=n`: n
+ * against n / 10.
  *
  * DynamoDB Local runs file-backed, as `npm start` runs it (`BENCH_SCALE_STORE=memory`: in memory). The
  * simulators run in processes of their own, so the node figure is the runtime's alone (API, scheduler,
  * materialiser, dispatcher, stream aggregation).
  */
 const QUICK = process.env.BENCH_QUICK === '1';
-const LARGE = QUICK ? 2_000 : 1_000_000;
+/** `BENCH_SCALE_ROWS`: a size between (a reproduction at 200,000–300,000 takes minutes, not an hour). */
+const LARGE = Number(process.env.BENCH_SCALE_ROWS ?? (QUICK ? 2_000 : 1_000_000));
 const REFERENCE = LARGE / 10;
 const IMPORTS = 10;
 const METRIC_READS = 50;
@@ -44,8 +46,26 @@ const TRACE = process.env.BENCH_SCALE_TRACE === '1';
  * their summed and mean latency, and the first and last of each after approval (materialisation's batch
  * transactions are Puts; settles are transactions of Updates; claims UpdateItem; pacing PutItem/GetItem).
  */
+interface RequestInput {
+  TransactItems?: { Put?: unknown }[];
+  Key?: { sk?: unknown };
+  Item?: { sk?: unknown };
+  IndexName?: string;
+}
+
+/** A request's command and what it reads or writes: the sort key's kind (`BATCH`, `WINDOW`), or the index. */
+const requestKind = (commandName: string, input: RequestInput) => {
+  const command = commandName.replace(/Command$/, '');
+  if (command === 'TransactWriteItems')
+    return `${command} (${input.TransactItems?.[0]?.Put ? 'Put' : 'Update'})`;
+  if (command === 'Query') return `${command} ${input.IndexName ?? 'table'}`;
+  const sk = input.Key?.sk ?? input.Item?.sk;
+  return typeof sk === 'string' ? `${command} ${sk.split(/[#0-9]/)[0]}` : command;
+};
+
 const traceRequests = () => {
   const kinds = new Map<string, { n: number; ms: number; first: number; last: number }>();
+  const recent = new Map<string, { n: number; ms: number }>();
   let since = Infinity;
   dynamoDocumentClient().middlewareStack.add(
     (next, context) => async (args) => {
@@ -55,11 +75,11 @@ const traceRequests = () => {
       } finally {
         const ended = performance.now();
         if (started >= since) {
-          let kind = String(context.commandName ?? '').replace(/Command$/, '');
-          const input = args.input as { TransactItems?: { Put?: unknown }[] };
-          if (kind === 'TransactWriteItems') kind += input.TransactItems?.[0]?.Put ? ' (Put)' : ' (Update)';
+          const kind = requestKind(String(context.commandName ?? ''), args.input as RequestInput);
           const k = kinds.get(kind) ?? { n: 0, ms: 0, first: ended, last: ended };
           kinds.set(kind, { n: k.n + 1, ms: k.ms + (ended - started), first: k.first, last: ended });
+          const r = recent.get(kind) ?? { n: 0, ms: 0 };
+          recent.set(kind, { n: r.n + 1, ms: r.ms + (ended - started) });
         }
       }
     },
@@ -68,7 +88,17 @@ const traceRequests = () => {
   return {
     start: () => {
       kinds.clear();
+      recent.clear();
       since = performance.now();
+    },
+    /** One line: the requests since the last call by kind (count / mean ms), and the heap now. */
+    printRecent: (label: string) => {
+      const { rss, heapUsed } = process.memoryUsage();
+      const counts = [...recent]
+        .sort(([, a], [, b]) => b.ms - a.ms)
+        .map(([kind, r]) => `${kind} ${r.n}/${Math.round(r.ms / r.n)}ms`);
+      console.log(`    ${label}: rss ${mb(rss)} MB, heap ${mb(heapUsed)} MB; ${counts.join(', ')}`);
+      recent.clear();
     },
     print: (origin: number) => {
       for (const [kind, k] of [...kinds].sort(([, a], [, b]) => b.ms - a.ms))
@@ -134,8 +164,14 @@ const send = async (
   const started = performance.now();
   await call(runtime, 'approver', 'POST', `/v1/campaigns/${campaignId}/approve`);
   for (;;) {
-    const current = await call(runtime, 'planner', 'GET', `/v1/campaigns/${campaignId}`);
-    if (current.status === 'completed') break;
+    // A poll the loaded runtime's socket dropped (ECONNRESET: fetch's TypeError) is asked again next time.
+    const current = await call(runtime, 'planner', 'GET', `/v1/campaigns/${campaignId}`).catch(
+      (error: unknown) => {
+        if (error instanceof TypeError) return undefined;
+        throw error;
+      },
+    );
+    if (current?.status === 'completed') break;
     if (performance.now() - started > 3_600_000) throw new Error('campaign did not complete within 1 hour');
     await sleep(250);
   }
@@ -215,12 +251,21 @@ export async function scaleBenchmark(): Promise<void> {
         importAudiences(runtime, rows, imports, seed),
       );
       let origin = 0;
+      const progress = trace
+        ? setInterval(() => {
+            void handedOver(partners, 0).then(({ messages }) =>
+              trace.printRecent(
+                `+${Math.round((performance.now() - origin) / 1000)} s, ${number(messages)} handed over in all`,
+              ),
+            );
+          }, 20_000)
+        : undefined;
       const { result: sent, peakMb: sendPeakMb } = await peakRssDuring(() =>
         send(runtime, audience.audienceIds, partnerIds, () => {
           trace?.start();
           origin = performance.now();
         }),
-      );
+      ).finally(() => clearInterval(progress));
       const at = await handedOver(partners, sent.approvedAt);
       if (trace) {
         console.log(

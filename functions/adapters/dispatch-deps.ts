@@ -115,6 +115,11 @@ export const sendingDeps = (config: Config = readConfig()): SendingDeps => {
       recordSuppressed: (campaignId, list, at) => reports.putSuppressed(campaignId, list, at),
       now: () => new Date(),
       leaseMs: MATERIALIZE_LEASE_MS,
+      heartbeat: (everyMs, beat) => {
+        const timer = setInterval(() => void beat(), everyMs);
+        timer.unref();
+        return () => clearInterval(timer);
+      },
       newLeaseOwner: () => randomUUID(),
     },
   };

@@ -4,6 +4,7 @@ import type { Batch, BatchMessage } from '#core/dispatch/batch.js';
 import { mayTakeLease } from '#core/dispatch/materialize-lease.js';
 import {
   materializeCampaign,
+  type MaterializeDeps,
   type Progress,
   type ProgressStore,
   type SuppressedRecipient,
@@ -162,6 +163,8 @@ export interface MaterializeRunOptions {
   progress?: ProgressStore;
   now?: () => Date;
   owner?: string;
+  indexRecipients?: MaterializeDeps['indexRecipients'];
+  heartbeat?: MaterializeDeps['heartbeat'];
 }
 
 /** One materialisation run of `campaign` in memory: no cap, no ported numbers, no links to shorten. */
@@ -175,6 +178,8 @@ export const materializeRun = async (
     progress = memoryProgress(),
     now = () => new Date('2027-07-30T01:00:00Z'),
     owner = 'run-1',
+    indexRecipients = () => Promise.resolve(),
+    heartbeat,
   }: MaterializeRunOptions,
 ) => {
   const { batches, store } = memoryBatches(written);
@@ -197,13 +202,14 @@ export const materializeRun = async (
       aggregateCode: () => Promise.resolve('aggregate0zzzz'),
       hasLink: () => false,
       portedCarriers: () => Promise.resolve(new Map()),
-      indexRecipients: () => Promise.resolve(),
+      indexRecipients,
       recordSuppressed: (_id, list) => {
         suppressed.splice(0, suppressed.length, ...list);
         return Promise.resolve();
       },
       now,
       leaseMs: 60_000,
+      ...(heartbeat ? { heartbeat } : {}),
       newLeaseOwner: () => owner,
     },
     campaign,

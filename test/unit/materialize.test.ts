@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AudienceMember } from '#core/audience.js';
 import type { Campaign } from '#core/campaign.js';
 import type { Batch } from '#core/dispatch/batch.js';
-import { leaseLive } from '#core/dispatch/materialize-lease.js';
+import { leaseLive, sweepMaterializes } from '#core/dispatch/materialize-lease.js';
 import {
   materializeRun,
   memoryProgress,
@@ -77,6 +77,36 @@ describe('the materialisation lease', () => {
     expect(sweep.result).toMatchObject({ status: 'finished', progress: { totalBatches: 1 } });
     expect(sweep.batches).toEqual([crashedAfter]);
     expect(progress.state.progress?.lease).toBeUndefined();
+  });
+
+  it('keeps its lease through a step longer than the lease while it is at work, so the sweep takes nothing over', async () => {
+    const progress = memoryProgress();
+    const startedAt = '2027-07-30T01:00:00.000Z';
+    let clock = Date.parse(startedAt);
+    const beats: (() => Promise<void>)[] = [];
+    const sweepWouldTakeOver: boolean[] = [];
+    const slow = await run([], [], {
+      progress,
+      now: () => new Date(clock),
+      heartbeat: (_everyMs, beat) => {
+        beats.push(beat);
+        return () => void beats.splice(0);
+      },
+      // The slice's index writes take three minutes (a loaded store): the heartbeat beats every 20 s meanwhile.
+      indexRecipients: async () => {
+        for (let elapsed = 0; elapsed < 180_000; elapsed += 20_000) {
+          clock += 20_000;
+          for (const beat of beats) await beat();
+          sweepWouldTakeOver.push(
+            sweepMaterializes(progress.state.progress, startedAt, new Date(clock), 60_000),
+          );
+        }
+      },
+    });
+
+    expect(sweepWouldTakeOver).toEqual(Array.from({ length: 9 }, () => false));
+    expect(slow.result).toMatchObject({ status: 'finished' });
+    expect(beats).toEqual([]);
   });
 
   it('stops when another run has taken its lease over, and never replaces that run’s batches', async () => {

@@ -138,9 +138,10 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
   if (!partner?.enabled) return failOver(deps, batch, `partner ${batch.partnerId} is not available`);
   const queued = sendable.map((s) => s.message);
   // Waiting for the budget can take seconds: a pause, cancel or closing window meanwhile still holds it.
-  const slot = await acquire(deps, partner, queued.length, async () =>
-    holdIfStopped(deps, batch, await deps.campaign(batch.campaignId)),
-  );
+  const slot = await acquire(deps, partner, queued.length, {
+    read: () => deps.campaign(batch.campaignId),
+    hold: (current) => holdIfStopped(deps, batch, current),
+  });
   if ('stop' in slot) return slot.stop;
   // Gone out later than its moment allows (woken late, a new connection, a busy process): the batches a
   // window later must count it from then. Recorded while the partner answers, so before they reserve: from
@@ -350,36 +351,93 @@ const latestCorrectionMs = (limiter: RateLimiter, leadMs: number) =>
   limiter.windowMs - RESERVE_HORIZON_MS - 2 * leadMs;
 
 /**
- * Reserves the batch's moment in the partner's rolling window (shared across consumers) and waits for it:
- * answers the moment once the batch may go, and the limiter's lead then. After a wait `afterWaiting` may
- * call it off (its answer is answered as `stop`).
+ * The pause / cancel / window check of a batch waiting for its moment: `read` fetches the campaign (a store
+ * round trip), `hold` puts the batch back if it is not sending now (its answer is answered as `stop`).
  */
-const acquire = async <Stop>(
+interface StopCheck<Read, Stop> {
+  read: () => Promise<Read>;
+  hold: (read: Read) => Promise<Stop | undefined>;
+}
+
+/**
+ * Starts the check now: the read, then `hold` on what it read, unless the batch has gone meanwhile.
+ * `outcome()` answers what the check found by then: `stop` if it holds the batch; undefined if it lets it
+ * go, or if its read is still out: the batch then goes on the checks made before (at its claim, on a
+ * backlog's earlier turns), as if the pause had come a moment later, and the check's answer is ignored.
+ * Waited for, a read slower than the time left before the moment made every waiting batch late for it:
+ * DynamoDB Local at 300–600 ms a round trip left each ~200 ms late, it gave its moment back and reserved
+ * again, on and on (issue #17: in the 1,000,000 send, 90 consumers a minute ran to their 60 s deadline; the
+ * pacing model at 200 TPS: one dispatch of 2,958 simulated seconds, 263 pacing writes a batch).
+ */
+const startCheck = <Read, Stop>(check: StopCheck<Read, Stop>) => {
+  let gone = false;
+  let found: { ok: true; stop: Stop | undefined } | { ok: false; error: unknown } | undefined;
+  // Once `hold` has begun it is waited for: it may be putting the batch back.
+  let holding: Promise<unknown> | undefined;
+  const done = check.read().then(
+    async (read) => {
+      if (gone) return;
+      holding = check.hold(read).then(
+        (stop) => void (found = { ok: true, stop }),
+        (error: unknown) => void (found = { ok: false, error }),
+      );
+      await holding;
+    },
+    (error: unknown) => void (found = { ok: false, error }),
+  );
+  const outcome = (): { stop: Stop } | undefined => {
+    if (!found) {
+      gone = true;
+      return undefined;
+    }
+    if (!found.ok) throw found.error;
+    return found.stop === undefined ? undefined : { stop: found.stop };
+  };
+  return {
+    /** What the check found by now; a read still out is left unanswered. */
+    outcome: async () => {
+      if (holding && !found) await holding;
+      return outcome();
+    },
+    /** Waits for the check to end, then what it found. */
+    settled: async () => {
+      await done;
+      return outcome();
+    },
+  };
+};
+
+/**
+ * Reserves the batch's moment in the partner's rolling window (shared across consumers) and waits for it:
+ * answers the moment once the batch may go, and the limiter's lead then. While it waits, `check` may call it
+ * off (answered as `stop`), but never holds it past its moment.
+ */
+const acquire = async <Read, Stop>(
   deps: DispatchDeps,
   partner: Partner,
   count: number,
-  afterWaiting: () => Promise<Stop | undefined>,
+  check: StopCheck<Read, Stop>,
 ): Promise<{ moment: Date; leadMs: number } | { stop: Stop }> => {
   let missed: Date | undefined;
   let waited = false;
   const waitingSince = deps.now();
   for (;;) {
+    // After a wait the campaign is read again while the batch reserves, not before: read first, the read
+    // came on top of the limiter's lead and the moment free was already past (a gap at the partner in
+    // every window, 0.957 of 200 TPS with a 40–120 ms store). A batch stopped now leaves its moment
+    // unused (counted for nothing: only safe).
     const reserving = deps.limiter.reserve(partner.id, count, partner.tps, deps.now(), {
       horizonMs: RESERVE_HORIZON_MS,
       waitingSince,
       ...(missed ? { replacing: missed } : {}),
     });
-    // After a wait the campaign is read again while the batch reserves, not before: read first, the read
-    // came on top of the limiter's lead and the moment free was already past (a gap at the partner in
-    // every window, 0.957 of 200 TPS with a 40–120 ms store). A batch stopped now leaves its moment
-    // unused (counted for nothing: only safe).
-    const [{ at: moment, reserved, leadMs }, stop] = await Promise.all([
-      reserving,
-      waited ? afterWaiting() : undefined,
-    ]);
-    if (stop !== undefined) return { stop };
+    let checking = waited ? startCheck(check) : undefined;
+    const { at: moment, reserved, leadMs } = await reserving;
     const at = moment.getTime();
     if (!reserved) {
+      // Waiting anyway: the check is waited for.
+      const stop = await checking?.settled();
+      if (stop) return stop;
       // A backlog: ask again when the moment is within the horizon, which counts from now + the limiter's
       // lead (asked later, the moment would be now + lead, past the one free: a gap at the partner).
       // Consumers waiting for the same moment spread out over half the horizon so that they do not all
@@ -391,17 +449,23 @@ const acquire = async <Stop>(
       waited = true;
       continue;
     }
-    if (at > deps.now().getTime()) {
-      // The pause / cancel / window check reads the campaign: made shortly before the moment, while the
-      // wait to the moment goes on, so a slow read does not make the batch late. A moment nearer than that:
-      // the campaign was read just before reserving.
-      const early = at - STOP_CHECK_BEFORE_MS - deps.now().getTime();
-      if (early > 0) {
-        await deps.sleep(early);
-        const [stop] = await Promise.all([afterWaiting(), deps.sleep(at - deps.now().getTime())]);
-        if (stop !== undefined) return { stop };
-      } else await deps.sleep(at - deps.now().getTime());
+    if (checking) {
+      const stop = await checking.outcome();
+      if (stop) return stop;
+      checking = undefined;
     }
+    if (at > deps.now().getTime()) {
+      // The check is made shortly before the moment, while the wait to the moment goes on, so a slow read
+      // does not make the batch late. A moment nearer than that: the campaign was read just before reserving.
+      const early = at - STOP_CHECK_BEFORE_MS - deps.now().getTime();
+      if (early > 0 && !checking) {
+        await deps.sleep(early);
+        checking = startCheck(check);
+      }
+      await deps.sleep(at - deps.now().getTime());
+    }
+    const stop = await checking?.outcome();
+    if (stop) return stop;
     // Woken later than its moment (a slow read, a busy process), it still goes now while no batch a window
     // after its moment can have been reserved (those are reserved from lead + horizon before it; the record
     // of its late send takes up to a lead to land): dispatchBatch counts it from when it went. Reserving

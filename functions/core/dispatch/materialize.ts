@@ -105,6 +105,12 @@ export interface MaterializeDeps {
   now: () => Date;
   /** How long a lease lasts unless renewed (MATERIALIZE_LEASE_MS). */
   leaseMs: number;
+  /**
+   * Calls `beat` every `everyMs` until the answered stop is called (a timer in Lambda and locally): the lease
+   * is renewed on it while the run is alive, however long one of its steps takes. Without it, only between
+   * steps.
+   */
+  heartbeat?: (everyMs: number, beat: () => Promise<void>) => () => void;
   /** A new, unguessable lease owner token: one per run. */
   newLeaseOwner: () => string;
 }
@@ -165,20 +171,32 @@ export const materializeCampaign = async (
     !(await deps.progress.claimLease(campaign.id, lease, start))
   )
     return leftToAnother(deps, campaign.id);
+  let lost = false;
+  const renew = async () => {
+    const renewed = leaseFor(owner, deps.now(), deps.leaseMs);
+    if (await deps.progress.renewLease(campaign.id, renewed)) lease = renewed;
+    else lost = true;
+  };
   /** Renews the lease when half of it has gone; throws once another run has taken it over. */
   const keepLease = async () => {
-    const now = deps.now();
-    if (!renewalDue(lease, now, deps.leaseMs)) return;
-    const renewed = leaseFor(owner, now, deps.leaseMs);
-    if (!(await deps.progress.renewLease(campaign.id, renewed)))
-      throw new MaterializationSupersededError(campaign.id);
-    lease = renewed;
+    if (!lost && renewalDue(lease, deps.now(), deps.leaseMs)) await renew();
+    if (lost) throw new MaterializationSupersededError(campaign.id);
   };
+  // Renewed between steps only, a step longer than half the lease (a slice's writes on a loaded store:
+  // 60–140 s on DynamoDB Local in the scale bench) let it lapse while the run was still at work; the sweep
+  // then started another run, which read every batch written so far and indexed them again, and lapsed in
+  // its turn (issue #17: the 300,000 send never finished materialising). On a timer as well, only a run
+  // that has stopped (crashed, timed out) loses it. A failed beat is left to the next one or to keepLease.
+  const stopBeating = deps.heartbeat?.(deps.leaseMs / 3, () =>
+    lost ? Promise.resolve() : renew().catch(() => undefined),
+  );
   try {
     return await materializeHolding(deps, campaign, owner, keepLease);
   } catch (error) {
     if (error instanceof MaterializationSupersededError) return { status: 'superseded' };
     throw error;
+  } finally {
+    stopBeating?.();
   }
 };
 
