@@ -18,6 +18,7 @@ import { HttpApi } from './http-api.js';
 import { ImportJobs } from './import-jobs.js';
 import { Observability } from './dashboard.js';
 import { MetricsAggregation } from './metrics-aggregation.js';
+import { limitResources } from './stack-limits.js';
 import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_RETENTION_DAYS, DEFAULT_STAGE } from './stage-config.js';
 
 export interface SmsCampaignStackProps extends StackProps {
@@ -162,6 +163,7 @@ export class SmsCampaignStack extends Stack {
     // Last: every alarm made above goes to the topic.
     this.alarmTopic = new AlarmTopic(this, 'Alarms', props.alarmEmail ? { email: props.alarmEmail } : {});
     this.alarmTopic.routeAlarmsOf(this);
+    limitResources(this, (props.partnerIds ?? []).length);
 
     new CfnOutput(this, 'ConsoleUrl', { value: this.console.url });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn });

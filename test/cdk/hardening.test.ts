@@ -221,6 +221,22 @@ describe('the files bucket (issue #18: report exports, import uploads)', () => {
     expect(resourcesOf(template, 'AWS::S3::Bucket')[filesId]).toMatchObject({ DeletionPolicy: 'Retain' });
   });
 
+  it('takes cross-origin requests from the console’s origin only, and only its upload PUT', () => {
+    const bucket = resourcesOf<{ Properties: { CorsConfiguration?: unknown } }>(template, 'AWS::S3::Bucket')[
+      filesId
+    ];
+    expect(bucket?.Properties.CorsConfiguration).toEqual({
+      CorsRules: [
+        {
+          AllowedMethods: ['PUT'],
+          AllowedOrigins: [stack.resolve(stack.console.url)],
+          AllowedHeaders: ['content-type'],
+          MaxAge: 3600,
+        },
+      ],
+    });
+  });
+
   it('lets only the routes that declare files use them: their prefix, their actions, the key only through S3', () => {
     expect(
       allRoutes

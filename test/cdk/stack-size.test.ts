@@ -1,12 +1,23 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { allRoutes } from '#api/routes.js';
 import { partnerIdsFromContext } from '#lib/dispatch.js';
 import { SmsCampaignStack } from '#lib/sms-campaign-stack.js';
+import {
+  RESOURCES_PER_PARTNER_QUEUE,
+  resourceCountOf as countedResourcesOf,
+  resourceLimitErrors,
+  stacksOf,
+} from '#lib/stack-limits.js';
 
 /** CloudFormation refuses a template with more than 500 resources (TooManyResourcesInStack). */
 const CLOUDFORMATION_LIMIT = 500;
+/**
+ * Partners with a queue of their own that fit in the root stack (126 resources without any, 17 each), in an
+ * app without the CLI's AWS::CDK::Metadata resource (`cdk synth` adds it: one partner fewer).
+ */
+const MOST_PARTNER_QUEUES = 22;
 /** What each stack must stay under, so a few more routes or partners do not break a deployment. */
 const HEADROOM_LIMIT = 450;
 /** A province's carriers: Viettel, VinaPhone, MobiFone, Vietnamobile, Gmobile, Itelecom, Reddi, and one more. */
@@ -32,10 +43,7 @@ describe('the stack layout (issue #18: the stack scales with partners)', () => {
   const stack = new SmsCampaignStack(app, 'EightPartners', {
     partnerIds: partnerIdsFromContext(app.node.tryGetContext('partners')),
   });
-  const stacks = [
-    stack,
-    ...stack.node.findAll().filter((c): c is Stack => c instanceof Stack && c !== stack),
-  ];
+  const stacks = stacksOf(stack);
 
   it('synthesizes with eight partner queues', () => {
     expect(stack.dispatch.partnerQueues).toHaveLength(EIGHT_PARTNERS.length + 1);
@@ -61,5 +69,39 @@ describe('the stack layout (issue #18: the stack scales with partners)', () => {
     // The nested stack's own resource in the root does not count: it is not one of the deployment's.
     const total = stacks.reduce((sum, each) => sum + resourceCountOf(each), 0) - (stacks.length - 1);
     expect(total).toBeGreaterThan(CLOUDFORMATION_LIMIT);
+  });
+
+  it('counts the resources of each template, as the check that stops the synth does', () => {
+    for (const each of stacks) expect(countedResourcesOf(each), each.node.path).toBe(resourceCountOf(each));
+  });
+});
+
+describe('too many partner queues for one stack', () => {
+  const unbundled = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const partnerIds = (count: number) => Array.from({ length: count }, (_, n) => `carrier${n}-hn`);
+  const withPartners = (count: number) =>
+    new SmsCampaignStack(unbundled(), `Partners${count}`, { partnerIds: partnerIds(count) });
+
+  it(`each adds ${RESOURCES_PER_PARTNER_QUEUE} resources to the root stack`, () => {
+    expect(countedResourcesOf(withPartners(1)) - countedResourcesOf(withPartners(0))).toBe(
+      RESOURCES_PER_PARTNER_QUEUE,
+    );
+  });
+
+  it(`fit up to ${MOST_PARTNER_QUEUES}`, () => {
+    const most = withPartners(MOST_PARTNER_QUEUES);
+    expect(countedResourcesOf(most)).toBeLessThanOrEqual(CLOUDFORMATION_LIMIT);
+    expect(resourceLimitErrors(most, MOST_PARTNER_QUEUES)).toEqual([]);
+  });
+
+  it('stop the synth before CloudFormation would, naming the limit and how many partners fit', () => {
+    const over = MOST_PARTNER_QUEUES + 2;
+    const stack = withPartners(over);
+    expect(() => Template.fromStack(stack)).toThrow(
+      new RegExp(
+        `Partners${over} would hold \\d+ resources, and CloudFormation refuses more than ${CLOUDFORMATION_LIMIT} in one stack \\(TooManyResourcesInStack\\)\\. ` +
+          `Each partner with a queue of its own \\(context partners, ${over} listed\\) adds about ${RESOURCES_PER_PARTNER_QUEUE}: list at most ${MOST_PARTNER_QUEUES};`,
+      ),
+    );
   });
 });

@@ -86,6 +86,18 @@ describe('logs at DEBUG during a dispatch', () => {
     });
     await send(api, 'getOptOut', { params: { phone: encodeURIComponent(phones[3] ?? '') } });
 
+    // No handler logs a phone on purpose, so the search alone would pass without the masking: a line the
+    // handlers' logger is given with a number in its message, a key and an error must come out masked.
+    const [inMessage = '', inKey = '', inError = ''] = phones.slice(4, 7);
+    logger.debug(`Probe for ${inMessage}`, {
+      to: inKey,
+      error: new Error(`No route to 0${inError.slice(3)}`),
+    });
+    const probe = lines.filter((line) => line.includes('Probe for'));
+    expect(probe).toHaveLength(1);
+    expect(probe[0]).toContain(`+84******${inMessage.slice(-3)}`);
+    expect(probe[0]).toContain(`0******${inError.slice(-3)}`);
+
     expect(lines.filter((line) => line.includes('"level":"DEBUG"')).length).toBeGreaterThan(0);
     const leaks = lines.filter((line) => phones.some((p) => formsOf(p).some((form) => line.includes(form))));
     expect(leaks).toEqual([]);
