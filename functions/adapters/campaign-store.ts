@@ -4,7 +4,7 @@ import type { Campaign } from '#core/campaign.js';
 import type { CampaignStore } from '#core/campaign-service.js';
 import { ConflictError } from '#core/errors.js';
 import { inList, inPartition, inStatus, queryPage } from './cursor.js';
-import { conditionFailed } from './dynamo-batch.js';
+import { conditionalTransaction } from './conditional-write.js';
 import { TTL_ATTRIBUTE, keys } from './table.js';
 import { auditCodec, campaignCodec, testSendsCodec } from './table/records.js';
 
@@ -37,58 +37,41 @@ export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: strin
   },
 
   async replace(campaign, expected, audit) {
-    try {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            campaignPut(table, campaign, {
-              ConditionExpression: '#status = :status AND updatedAt = :updatedAt',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':status': expected.status, ':updatedAt': expected.updatedAt },
-            }),
-            ...(audit ? [auditPut(table, audit)] : []),
-          ],
-        }),
+    const refused = await conditionalTransaction(client, [
+      campaignPut(table, campaign, {
+        ConditionExpression: '#status = :status AND updatedAt = :updatedAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': expected.status, ':updatedAt': expected.updatedAt },
+      }),
+      ...(audit ? [auditPut(table, audit)] : []),
+    ]);
+    if (refused.includes(true)) {
+      throw new ConflictError(
+        `Campaign ${campaign.id} was changed by another request (it is no longer ${expected.status})`,
       );
-    } catch (error) {
-      if (conditionFailed(error)) {
-        throw new ConflictError(
-          `Campaign ${campaign.id} was changed by another request (it is no longer ${expected.status})`,
-        );
-      }
-      throw error;
     }
   },
 
   async recordTestSend(audit, quota) {
-    try {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: table,
-                Key: testSendsCodec.key(audit.campaignId, quota.userId, quota.hour),
-                UpdateExpression: 'ADD #sends :one SET #entity = :entity, #ttl = :ttl',
-                ConditionExpression: 'attribute_not_exists(#sends) OR #sends < :limit',
-                ExpressionAttributeNames: { '#sends': 'sends', '#entity': 'entity', '#ttl': TTL_ATTRIBUTE },
-                ExpressionAttributeValues: {
-                  ':one': 1,
-                  ':limit': quota.limit,
-                  ':entity': testSendsCodec.entity,
-                  ':ttl': Math.floor(quota.expiresAt.getTime() / 1000),
-                },
-              },
-            },
-            auditPut(table, audit),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+    const refused = await conditionalTransaction(client, [
+      {
+        Update: {
+          TableName: table,
+          Key: testSendsCodec.key(audit.campaignId, quota.userId, quota.hour),
+          UpdateExpression: 'ADD #sends :one SET #entity = :entity, #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(#sends) OR #sends < :limit',
+          ExpressionAttributeNames: { '#sends': 'sends', '#entity': 'entity', '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':limit': quota.limit,
+            ':entity': testSendsCodec.entity,
+            ':ttl': Math.floor(quota.expiresAt.getTime() / 1000),
+          },
+        },
+      },
+      auditPut(table, audit),
+    ]);
+    return !refused.includes(true);
   },
 
   list({ status, ...page }) {

@@ -1,15 +1,10 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { attributeList, type AudienceCounts } from '#core/audience.js';
 import type { ImportLease } from '#core/audience-service.js';
 import { ConflictError } from '#core/errors.js';
 import type { ImportJob, ImportJobStore } from '#core/import-job.js';
-import { cancellationCodes, conditionFailed } from './dynamo-batch.js';
+import { conditionalTransaction } from './conditional-write.js';
+import { conditionFailed } from './dynamo-batch.js';
 import { INDEX, keys } from './table.js';
 import { audienceCodec, importJobCodec } from './table/records.js';
 
@@ -41,47 +36,34 @@ export const dynamoImportJobStore = (
     fromStep: number,
     leaseUpdate: { expression: string; values: Record<string, unknown> },
   ): Promise<'committed' | 'superseded'> => {
-    try {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: table,
-                Key: keys.audience(job.audienceId),
-                UpdateExpression: `${COUNTERS}, ${leaseUpdate.expression}`,
-                ConditionExpression: 'importLease = :lease',
-                ExpressionAttributeNames: { '#size': 'size' },
-                ExpressionAttributeValues: {
-                  ...counterValues(totals),
-                  ':lease': lease.id,
-                  ...leaseUpdate.values,
-                },
-              },
-            },
-            {
-              Put: {
-                TableName: table,
-                Item: importJobCodec.toItem(job),
-                ConditionExpression: '#status = :running AND stepsDone = :from',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':running': 'running', ':from': fromStep },
-              },
-            },
-          ],
-        }),
+    const [leaseLost, superseded] = await conditionalTransaction(client, [
+      {
+        Update: {
+          TableName: table,
+          Key: keys.audience(job.audienceId),
+          UpdateExpression: `${COUNTERS}, ${leaseUpdate.expression}`,
+          ConditionExpression: 'importLease = :lease',
+          ExpressionAttributeNames: { '#size': 'size' },
+          ExpressionAttributeValues: { ...counterValues(totals), ':lease': lease.id, ...leaseUpdate.values },
+        },
+      },
+      {
+        Put: {
+          TableName: table,
+          Item: importJobCodec.toItem(job),
+          ConditionExpression: '#status = :running AND stepsDone = :from',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':running': 'running', ':from': fromStep },
+        },
+      },
+    ]);
+    if (superseded) return 'superseded';
+    if (leaseLost)
+      throw new ConflictError(
+        `The import into audience ${job.audienceId} lost its lease to another import: the rows ` +
+          'imported before stay; import the file again for the rest',
       );
-      return 'committed';
-    } catch (error) {
-      const [audience, stored] = cancellationCodes(error);
-      if (stored === 'ConditionalCheckFailed') return 'superseded';
-      if (audience === 'ConditionalCheckFailed')
-        throw new ConflictError(
-          `The import into audience ${job.audienceId} lost its lease to another import: the rows ` +
-            'imported before stay; import the file again for the rest',
-        );
-      throw error;
-    }
+    return 'committed';
   };
 
   return {
