@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '#core/audit.js';
 import type { Campaign } from '#core/campaign.js';
 import type { CampaignStore } from '#core/campaign-service.js';
@@ -7,6 +7,7 @@ import { inList, inPartition, inStatus, queryPage } from './cursor.js';
 import { conditionalTransaction } from './conditional-write.js';
 import { TTL_ATTRIBUTE, keys } from './table.js';
 import { auditCodec, campaignCodec, testSendsCodec } from './table/records.js';
+import { readItem } from './read-item.js';
 
 /** The campaign's Put in a transaction, written only where `condition` holds. */
 const campaignPut = (table: string, campaign: Campaign, condition: Record<string, unknown>) => ({
@@ -18,12 +19,7 @@ const auditPut = (table: string, entry: AuditEntry) => ({
 });
 
 export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: string): CampaignStore => ({
-  async get(id) {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: table, Key: keys.campaign(id), ConsistentRead: true }),
-    );
-    return Item ? campaignCodec.fromItem(Item) : undefined;
-  },
+  get: (id) => readItem(client, table, keys.campaign(id), campaignCodec.fromItem),
 
   async create(campaign, audit) {
     await client.send(

@@ -1,12 +1,12 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { attributeList, type AudienceCounts } from '#core/audience.js';
 import type { ImportLease } from '#core/audience-service.js';
 import { ConflictError } from '#core/errors.js';
 import type { ImportJob, ImportJobStore } from '#core/import-job.js';
-import { conditionalTransaction } from './conditional-write.js';
-import { conditionFailed } from './dynamo-batch.js';
+import { conditionalTransaction, conditionalWrite } from './conditional-write.js';
 import { INDEX, keys } from './table.js';
 import { audienceCodec, importJobCodec } from './table/records.js';
+import { readItem } from './read-item.js';
 
 const COUNTERS =
   'SET #size = :size, byCarrier = :carriers, byProvince = :provinces, languages = :languages, ' +
@@ -77,16 +77,8 @@ export const dynamoImportJobStore = (
       );
     },
 
-    async get(audienceId, importId) {
-      const { Item } = await client.send(
-        new GetCommand({
-          TableName: table,
-          Key: importJobCodec.key({ audienceId, importId }),
-          ConsistentRead: true,
-        }),
-      );
-      return Item ? importJobCodec.fromItem(Item) : undefined;
-    },
+    get: (audienceId, importId) =>
+      readItem(client, table, importJobCodec.key({ audienceId, importId }), importJobCodec.fromItem),
 
     commitStep: (lease, totals, job, fromStep) =>
       commit(lease, totals, job, fromStep, {
@@ -101,8 +93,9 @@ export const dynamoImportJobStore = (
       }),
 
     async fail(job) {
-      try {
-        await client.send(
+      // Refused when the job finished meanwhile (another run of it): that outcome stands.
+      await conditionalWrite(
+        client.send(
           new PutCommand({
             TableName: table,
             Item: importJobCodec.toItem(job),
@@ -110,11 +103,8 @@ export const dynamoImportJobStore = (
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':running': 'running' },
           }),
-        );
-      } catch (error) {
-        // Finished meanwhile (another run of it): that outcome stands.
-        if (!conditionFailed(error)) throw error;
-      }
+        ),
+      );
     },
 
     /** Jobs still running, oldest first (the local runtime runs them; at most 100 at a time). */
