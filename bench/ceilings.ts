@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalTransaction } from '#adapters/conditional-write.js';
+import { transactionConflict } from '#adapters/dynamo-batch.js';
 import { webhookTransport } from '#adapters/webhook-transport.js';
 import { ensureTable } from '#local/dynamodb.js';
 import { createCarrierSimulator } from '#local/simulators/index.js';
@@ -120,10 +117,6 @@ const batchItem = (seq: number) => ({
   })),
 });
 
-const isConflict = (error: unknown) =>
-  (error as Error).name === 'TransactionCanceledException' &&
-  /TransactionConflict/.test((error as Error).message);
-
 /**
  * (b) and (c): on a table of its own with the product's schema (its index and stream maintained as for
  * the real batches), `batches` batch items of 100 messages put by sequential BatchWriteItem, claimed by a
@@ -179,43 +172,41 @@ export const stateStoreCeiling = async ({
       const messages = batchItem(seq).messages.map((m) => ({ ...m, s: 'p', at: lease }));
       for (let attempt = 1; ; attempt++) {
         try {
-          await client.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Update: {
-                    TableName: table,
-                    Key: { pk: `CEILING#batch#${seq}`, sk: 'batch' },
-                    UpdateExpression:
-                      'SET #status = :sent, messages = :messages, ver = :next, settledAt = :now REMOVE listPk, listSk, leaseUntil',
-                    ConditionExpression: '#status = :handing AND leaseUntil = :lease AND ver = :ver',
-                    ExpressionAttributeNames: { '#status': 'status' },
-                    ExpressionAttributeValues: {
-                      ':sent': 'sent',
-                      ':handing': 'handing',
-                      ':messages': messages,
-                      ':lease': lease,
-                      ':ver': 0,
-                      ':next': 1,
-                      ':now': new Date().toISOString(),
-                    },
-                  },
+          const refused = await conditionalTransaction(client, [
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: `CEILING#batch#${seq}`, sk: 'batch' },
+                UpdateExpression:
+                  'SET #status = :sent, messages = :messages, ver = :next, settledAt = :now REMOVE listPk, listSk, leaseUntil',
+                ConditionExpression: '#status = :handing AND leaseUntil = :lease AND ver = :ver',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':sent': 'sent',
+                  ':handing': 'handing',
+                  ':messages': messages,
+                  ':lease': lease,
+                  ':ver': 0,
+                  ':next': 1,
+                  ':now': new Date().toISOString(),
                 },
-                {
-                  Update: {
-                    TableName: table,
-                    Key: { pk: 'CEILING#progress', sk: 'progress' },
-                    UpdateExpression: 'ADD settledBatches :one',
-                    ExpressionAttributeValues: { ':one': 1 },
-                  },
-                },
-              ],
-            }),
-          );
+              },
+            },
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: 'CEILING#progress', sk: 'progress' },
+                UpdateExpression: 'ADD settledBatches :one',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ]);
+          if (refused.includes(true))
+            throw new Error(`the ceiling's batch ${seq} refused its settle (not handing under this lease)`);
           return;
         } catch (error) {
           // Two settles on the progress item at once: DynamoDB refuses one, the dispatcher's SDK retries it.
-          if (isConflict(error) && attempt < 20) continue;
+          if (transactionConflict(error) && attempt < 20) continue;
           throw error;
         }
       }

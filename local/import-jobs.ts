@@ -2,6 +2,7 @@ import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import { dynamoImportJobStore } from '#adapters/import-job-store.js';
 import { logger } from '#adapters/logger.js';
 import { JOB_LEASE_MS } from '#core/import-job.js';
+import { everyInterval } from './every-interval.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 
 type JobHandler = LambdaHandler<{ audienceId: string; importId: string }, unknown>;
@@ -21,8 +22,6 @@ export const startLocalImportJobs = async (intervalMs = 250): Promise<LocalImpor
   const store = dynamoImportJobStore(dynamoDocumentClient(), tableName());
   const { handler } = (await import('#jobs/import-subscribers.js')) as { handler: JobHandler };
   const inFlight = new Map<string, Promise<void>>();
-  let stopped = false;
-  let ticking: Promise<void> = Promise.resolve();
 
   const run = (audienceId: string, importId: string) => {
     const key = `${audienceId}/${importId}`;
@@ -38,18 +37,11 @@ export const startLocalImportJobs = async (intervalMs = 250): Promise<LocalImpor
     for (const { audienceId, importId } of await store.running()) run(audienceId, importId);
   };
 
-  const timer = setInterval(() => {
-    if (stopped) return;
-    ticking = ticking
-      .then(tick)
-      .catch((error: Error) => logger.error('Local import jobs tick failed', error));
-  }, intervalMs);
+  const ticker = everyInterval(intervalMs, tick, 'Local import jobs tick failed');
 
   return {
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await ticking;
+      await ticker.stop();
       await Promise.all(inFlight.values());
     },
   };

@@ -1,6 +1,7 @@
 import { localStandInClient, tableName } from '#adapters/clients.js';
 import { logger } from '#adapters/logger.js';
 import { dynamoLocalScheduler } from '#adapters/scheduler.js';
+import { everyInterval } from './every-interval.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 
 type StartHandler = LambdaHandler<{ campaignId: string }, unknown>;
@@ -12,8 +13,6 @@ type StartHandler = LambdaHandler<{ campaignId: string }, unknown>;
 export const startLocalScheduler = async (intervalMs = 500): Promise<{ stop(): Promise<void> }> => {
   const queue = dynamoLocalScheduler(localStandInClient(), tableName());
   const { handler } = (await import('#scheduled/start-campaign.js')) as { handler: StartHandler };
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
 
   const tick = async () => {
     for (const { campaignId, dueAt } of await queue.due(new Date())) {
@@ -26,16 +25,5 @@ export const startLocalScheduler = async (intervalMs = 500): Promise<{ stop(): P
     }
   };
 
-  const timer = setInterval(() => {
-    if (stopped) return;
-    running = running.then(tick).catch((error: Error) => logger.error('Local scheduler tick failed', error));
-  }, intervalMs);
-
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return everyInterval(intervalMs, tick, 'Local scheduler tick failed');
 };

@@ -12,6 +12,7 @@ import { logger } from './logger.js';
 import { INDEX, keys } from './table.js';
 import { audienceChunkCodec, audienceCodec, memberIndexCodec } from './table/records.js';
 import { bucketOf } from '#core/webhooks/recipients.js';
+import { readItem } from './read-item.js';
 
 /**
  * Audiences in the single table. Members are stored a few hundred to an item ("chunks" under the
@@ -195,12 +196,7 @@ export const dynamoAudienceStore = (
       );
     },
 
-    async getAudience(id) {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: table, Key: keys.audience(id), ConsistentRead: true }),
-      );
-      return Item ? fromItem(Item) : undefined;
-    },
+    getAudience: (id) => readItem(client, table, keys.audience(id), fromItem),
 
     list(page) {
       return queryPage(

@@ -27,6 +27,7 @@ import {
 import { INDEX, keys, ttlAfter } from './table.js';
 import { batchCodec } from './table/batch.js';
 import { queryPages } from './cursor.js';
+import { readItem } from './read-item.js';
 
 const batchFromItem = batchCodec.fromItem;
 
@@ -40,12 +41,8 @@ const handedOver = (partnerId: string | undefined) =>
 const queueKeys = (partnerId: string, visibleAt: string, campaignId: string, seq: number) =>
   keys.batchQueue(partnerId, visibleAt, campaignId, seq);
 
-const readBatch = async (client: DynamoDBDocumentClient, table: string, { campaignId, seq }: BatchRef) => {
-  const { Item } = await client.send(
-    new GetCommand({ TableName: table, Key: keys.batch(campaignId, seq), ConsistentRead: true }),
-  );
-  return Item ? batchFromItem(Item) : undefined;
-};
+const readBatch = (client: DynamoDBDocumentClient, table: string, { campaignId, seq }: BatchRef) =>
+  readItem(client, table, keys.batch(campaignId, seq), batchFromItem);
 
 /** Optimistic locking on `ver` (absent = 0, see batch.ts). */
 const versionIs = (ver: number) => (ver ? 'ver = :ver' : 'attribute_not_exists(ver)');

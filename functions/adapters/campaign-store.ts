@@ -1,12 +1,13 @@
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '#core/audit.js';
 import type { Campaign } from '#core/campaign.js';
 import type { CampaignStore } from '#core/campaign-service.js';
 import { ConflictError } from '#core/errors.js';
 import { inList, inPartition, inStatus, queryPage } from './cursor.js';
-import { conditionFailed } from './dynamo-batch.js';
+import { conditionalTransaction } from './conditional-write.js';
 import { TTL_ATTRIBUTE, keys } from './table.js';
 import { auditCodec, campaignCodec, testSendsCodec } from './table/records.js';
+import { readItem } from './read-item.js';
 
 /** The campaign's Put in a transaction, written only where `condition` holds. */
 const campaignPut = (table: string, campaign: Campaign, condition: Record<string, unknown>) => ({
@@ -18,12 +19,7 @@ const auditPut = (table: string, entry: AuditEntry) => ({
 });
 
 export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: string): CampaignStore => ({
-  async get(id) {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: table, Key: keys.campaign(id), ConsistentRead: true }),
-    );
-    return Item ? campaignCodec.fromItem(Item) : undefined;
-  },
+  get: (id) => readItem(client, table, keys.campaign(id), campaignCodec.fromItem),
 
   async create(campaign, audit) {
     await client.send(
@@ -37,58 +33,41 @@ export const dynamoCampaignStore = (client: DynamoDBDocumentClient, table: strin
   },
 
   async replace(campaign, expected, audit) {
-    try {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            campaignPut(table, campaign, {
-              ConditionExpression: '#status = :status AND updatedAt = :updatedAt',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':status': expected.status, ':updatedAt': expected.updatedAt },
-            }),
-            ...(audit ? [auditPut(table, audit)] : []),
-          ],
-        }),
+    const refused = await conditionalTransaction(client, [
+      campaignPut(table, campaign, {
+        ConditionExpression: '#status = :status AND updatedAt = :updatedAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': expected.status, ':updatedAt': expected.updatedAt },
+      }),
+      ...(audit ? [auditPut(table, audit)] : []),
+    ]);
+    if (refused.includes(true)) {
+      throw new ConflictError(
+        `Campaign ${campaign.id} was changed by another request (it is no longer ${expected.status})`,
       );
-    } catch (error) {
-      if (conditionFailed(error)) {
-        throw new ConflictError(
-          `Campaign ${campaign.id} was changed by another request (it is no longer ${expected.status})`,
-        );
-      }
-      throw error;
     }
   },
 
   async recordTestSend(audit, quota) {
-    try {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: table,
-                Key: testSendsCodec.key(audit.campaignId, quota.userId, quota.hour),
-                UpdateExpression: 'ADD #sends :one SET #entity = :entity, #ttl = :ttl',
-                ConditionExpression: 'attribute_not_exists(#sends) OR #sends < :limit',
-                ExpressionAttributeNames: { '#sends': 'sends', '#entity': 'entity', '#ttl': TTL_ATTRIBUTE },
-                ExpressionAttributeValues: {
-                  ':one': 1,
-                  ':limit': quota.limit,
-                  ':entity': testSendsCodec.entity,
-                  ':ttl': Math.floor(quota.expiresAt.getTime() / 1000),
-                },
-              },
-            },
-            auditPut(table, audit),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+    const refused = await conditionalTransaction(client, [
+      {
+        Update: {
+          TableName: table,
+          Key: testSendsCodec.key(audit.campaignId, quota.userId, quota.hour),
+          UpdateExpression: 'ADD #sends :one SET #entity = :entity, #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(#sends) OR #sends < :limit',
+          ExpressionAttributeNames: { '#sends': 'sends', '#entity': 'entity', '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':limit': quota.limit,
+            ':entity': testSendsCodec.entity,
+            ':ttl': Math.floor(quota.expiresAt.getTime() / 1000),
+          },
+        },
+      },
+      auditPut(table, audit),
+    ]);
+    return !refused.includes(true);
   },
 
   list({ status, ...page }) {

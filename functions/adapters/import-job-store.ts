@@ -1,17 +1,12 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { attributeList, type AudienceCounts } from '#core/audience.js';
 import type { ImportLease } from '#core/audience-service.js';
 import { ConflictError } from '#core/errors.js';
 import type { ImportJob, ImportJobStore } from '#core/import-job.js';
-import { cancellationCodes, conditionFailed } from './dynamo-batch.js';
+import { conditionalTransaction, conditionalWrite } from './conditional-write.js';
 import { INDEX, keys } from './table.js';
 import { audienceCodec, importJobCodec } from './table/records.js';
+import { readItem } from './read-item.js';
 
 const COUNTERS =
   'SET #size = :size, byCarrier = :carriers, byProvince = :provinces, languages = :languages, ' +
@@ -41,47 +36,34 @@ export const dynamoImportJobStore = (
     fromStep: number,
     leaseUpdate: { expression: string; values: Record<string, unknown> },
   ): Promise<'committed' | 'superseded'> => {
-    try {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: table,
-                Key: keys.audience(job.audienceId),
-                UpdateExpression: `${COUNTERS}, ${leaseUpdate.expression}`,
-                ConditionExpression: 'importLease = :lease',
-                ExpressionAttributeNames: { '#size': 'size' },
-                ExpressionAttributeValues: {
-                  ...counterValues(totals),
-                  ':lease': lease.id,
-                  ...leaseUpdate.values,
-                },
-              },
-            },
-            {
-              Put: {
-                TableName: table,
-                Item: importJobCodec.toItem(job),
-                ConditionExpression: '#status = :running AND stepsDone = :from',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':running': 'running', ':from': fromStep },
-              },
-            },
-          ],
-        }),
+    const [leaseLost, superseded] = await conditionalTransaction(client, [
+      {
+        Update: {
+          TableName: table,
+          Key: keys.audience(job.audienceId),
+          UpdateExpression: `${COUNTERS}, ${leaseUpdate.expression}`,
+          ConditionExpression: 'importLease = :lease',
+          ExpressionAttributeNames: { '#size': 'size' },
+          ExpressionAttributeValues: { ...counterValues(totals), ':lease': lease.id, ...leaseUpdate.values },
+        },
+      },
+      {
+        Put: {
+          TableName: table,
+          Item: importJobCodec.toItem(job),
+          ConditionExpression: '#status = :running AND stepsDone = :from',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':running': 'running', ':from': fromStep },
+        },
+      },
+    ]);
+    if (superseded) return 'superseded';
+    if (leaseLost)
+      throw new ConflictError(
+        `The import into audience ${job.audienceId} lost its lease to another import: the rows ` +
+          'imported before stay; import the file again for the rest',
       );
-      return 'committed';
-    } catch (error) {
-      const [audience, stored] = cancellationCodes(error);
-      if (stored === 'ConditionalCheckFailed') return 'superseded';
-      if (audience === 'ConditionalCheckFailed')
-        throw new ConflictError(
-          `The import into audience ${job.audienceId} lost its lease to another import: the rows ` +
-            'imported before stay; import the file again for the rest',
-        );
-      throw error;
-    }
+    return 'committed';
   };
 
   return {
@@ -95,16 +77,8 @@ export const dynamoImportJobStore = (
       );
     },
 
-    async get(audienceId, importId) {
-      const { Item } = await client.send(
-        new GetCommand({
-          TableName: table,
-          Key: importJobCodec.key({ audienceId, importId }),
-          ConsistentRead: true,
-        }),
-      );
-      return Item ? importJobCodec.fromItem(Item) : undefined;
-    },
+    get: (audienceId, importId) =>
+      readItem(client, table, importJobCodec.key({ audienceId, importId }), importJobCodec.fromItem),
 
     commitStep: (lease, totals, job, fromStep) =>
       commit(lease, totals, job, fromStep, {
@@ -119,8 +93,9 @@ export const dynamoImportJobStore = (
       }),
 
     async fail(job) {
-      try {
-        await client.send(
+      // Refused when the job finished meanwhile (another run of it): that outcome stands.
+      await conditionalWrite(
+        client.send(
           new PutCommand({
             TableName: table,
             Item: importJobCodec.toItem(job),
@@ -128,11 +103,8 @@ export const dynamoImportJobStore = (
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':running': 'running' },
           }),
-        );
-      } catch (error) {
-        // Finished meanwhile (another run of it): that outcome stands.
-        if (!conditionFailed(error)) throw error;
-      }
+        ),
+      );
     },
 
     /** Jobs still running, oldest first (the local runtime runs them; at most 100 at a time). */

@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ImportUploadStore } from '#core/import-upload.js';
 import { importUploadCodec } from './table/records.js';
+import { readItem } from './read-item.js';
 
 /** Audiences' import uploads (issue #18), one item each, deleted by TTL when their file is. */
 export const dynamoImportUploadStore = (
@@ -10,14 +11,6 @@ export const dynamoImportUploadStore = (
   async put(upload) {
     await client.send(new PutCommand({ TableName: table, Item: importUploadCodec.toItem(upload) }));
   },
-  async get(audienceId, uploadId) {
-    const { Item } = await client.send(
-      new GetCommand({
-        TableName: table,
-        Key: importUploadCodec.key({ audienceId, uploadId }),
-        ConsistentRead: true,
-      }),
-    );
-    return Item && importUploadCodec.fromItem(Item);
-  },
+  get: (audienceId, uploadId) =>
+    readItem(client, table, importUploadCodec.key({ audienceId, uploadId }), importUploadCodec.fromItem),
 });

@@ -1,10 +1,5 @@
 import { createHmac } from 'node:crypto';
-import {
-  DeleteCommand,
-  GetCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OptOutStore } from '#core/opt-out-service.js';
 import type { OptOut } from '#core/opt-out.js';
 import { batchGetAll } from './dynamo-batch.js';
@@ -13,6 +8,7 @@ import { optOutHashKey } from './config.js';
 import { keys } from './table.js';
 import { listedPages } from './cursor.js';
 import { optOutCodec } from './table/records.js';
+import { readItem } from './read-item.js';
 
 const { toItem, fromItem } = optOutCodec;
 
@@ -59,12 +55,7 @@ export const dynamoOptOutStore = (
   /** The opt-out of `phone` and whether it is held as a hash. */
   find(phone: string): Promise<(OptOut & { hashed: boolean }) | undefined>;
 } => {
-  const read = async (id: string) => {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: table, Key: keys.optOut(id), ConsistentRead: true }),
-    );
-    return Item ? fromItem(Item) : undefined;
-  };
+  const read = (id: string) => readItem(client, table, keys.optOut(id), fromItem);
   const find = async (phone: string) => {
     const clear = await read(phone);
     if (clear) return { ...clear, hashed: false };

@@ -1,20 +1,16 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors.js';
 import type { PartnerStore } from '#core/partner-service.js';
 import { conditionalWrite } from './conditional-write.js';
 import { inList, queryPage } from './cursor.js';
 import { keys } from './table.js';
 import { partnerCodec } from './table/records.js';
+import { readItem } from './read-item.js';
 
 const { toItem, fromItem } = partnerCodec;
 
 export const dynamoPartnerStore = (client: DynamoDBDocumentClient, table: string): PartnerStore => ({
-  async get(id) {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: table, Key: keys.partner(id), ConsistentRead: true }),
-    );
-    return Item ? fromItem(Item) : undefined;
-  },
+  get: (id) => readItem(client, table, keys.partner(id), fromItem),
 
   async put(partner, expectedUpdatedAt) {
     const written = await conditionalWrite(

@@ -1,7 +1,8 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProgressStore } from '#core/dispatch/materialize.js';
 import { conditionFailed, transactionConflict } from './dynamo-batch.js';
 import { progressCodec } from './table/batch.js';
+import { readItem } from './read-item.js';
 
 const { fromItem } = progressCodec;
 
@@ -32,12 +33,7 @@ const LEASE_NAMES = {
 
 /** A campaign's sending progress: its own item beside the campaign, so counters never race a transition. */
 export const dynamoProgressStore = (client: DynamoDBDocumentClient, table: string): ProgressStore => ({
-  async get(campaignId) {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: table, Key: progressCodec.key(campaignId), ConsistentRead: true }),
-    );
-    return Item ? fromItem(Item) : undefined;
-  },
+  get: (campaignId) => readItem(client, table, progressCodec.key(campaignId), fromItem),
   claimLease: (campaignId, lease, now) =>
     conditionally(
       client,

@@ -8,6 +8,7 @@ import { metricsMinutesCodec, metricsShardCodec, recountBaselineCodec } from './
 import { queryPages } from './cursor.js';
 import { cancellationCodes, transactionConflict } from './dynamo-batch.js';
 import { MARKER_TTL_SECONDS } from './metrics-store.js';
+import { readItem } from './read-item.js';
 
 const versioned = (ver: number) =>
   ver === 0
@@ -64,12 +65,7 @@ export const dynamoRecountStore = (client: DynamoDBDocumentClient, table: string
       for await (const page of rangeOf(campaignId, keys.batchPrefix)) yield page.map(batchCodec.fromItem);
     },
 
-    async progress(campaignId) {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: table, Key: progressCodec.key(campaignId), ConsistentRead: true }),
-      );
-      return Item ? progressCodec.fromItem(Item) : undefined;
-    },
+    progress: (campaignId) => readItem(client, table, progressCodec.key(campaignId), progressCodec.fromItem),
 
     async repair({ shard, minutes, baseline, at }) {
       const ttl = ttlAfter(new Date(at), MARKER_TTL_SECONDS);

@@ -5,6 +5,7 @@ import { inList, inPartition, inStatus, queryPage } from './cursor.js';
 import { conditionFailed, transactionConflict } from './dynamo-batch.js';
 import { keys } from './table.js';
 import { templateAuditCodec, templateCodec, templateVersionCodec } from './table/templates.js';
+import { readItem } from './read-item.js';
 
 const changedMeanwhile = (id: string) =>
   new ConflictError(`Template ${id} was changed by another request; reload it and try again`);
@@ -16,12 +17,7 @@ export const dynamoTemplateStore = (client: DynamoDBDocumentClient, table: strin
   const newItem = { ConditionExpression: 'attribute_not_exists(pk)' };
 
   return {
-    async get(id) {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: table, Key: templateCodec.key(id), ConsistentRead: true }),
-      );
-      return Item ? templateCodec.fromItem(Item) : undefined;
-    },
+    get: (id) => readItem(client, table, templateCodec.key(id), templateCodec.fromItem),
 
     async getVersion(id, version) {
       const { Item } = await client.send(

@@ -18,6 +18,7 @@ import {
   type AudienceReader,
   type ImportPlan,
   type ImportResult,
+  type MemberUpdate,
   type SubscriberRows,
 } from './audience.js';
 import { NotFoundError } from './errors.js';
@@ -116,6 +117,29 @@ export const listAudiences = (
 ): Promise<Page<Audience>> => deps.store.list(page);
 
 /**
+ * Re-imported phones' languages and attributes (`updates`, by phone) replaced in the stored members, and
+ * the counters' languages and attributes then recounted from every member: `totals` as they stand after.
+ * Attributes are named by `attributeColumns` (this import's headers) first.
+ */
+export const replaceReimported = async (
+  store: Pick<AudienceStore, 'rewriteMembers'>,
+  audienceId: string,
+  updates: ReadonlyMap<string, MemberUpdate>,
+  totals: AudienceCounts,
+  attributeColumns: SubscriberRows['attributeColumns'],
+): Promise<AudienceCounts> => {
+  const recount = emptyTally();
+  await store.rewriteMembers(audienceId, (member) => {
+    const update = updates.get(member.phone);
+    const updated = update ? withUpdate(member, update) : member;
+    tallyMember(recount, updated);
+    return updated;
+  });
+  const names = new Map((attributeColumns ?? []).map(({ key, name }) => [key, name]));
+  return withTally(totals, recount, names);
+};
+
+/**
  * Contract §4: adds the rows' valid, new phones to the audience. Under the audience's import lease it
  * reads the phones already there, plans the import (accepted, duplicates, rejected rows), writes the new
  * members (hundreds of items, more than one transaction holds) and then commits with one write of the
@@ -147,16 +171,7 @@ export const importSubscribers = async (
     if (plan.members.length) await deps.store.addMembers(audienceId, lease.id, plan.members);
     let totals = addCounts(countsOf(audience), plan.added);
     if (plan.updates.size) {
-      const { updates } = plan;
-      const tally = emptyTally();
-      await deps.store.rewriteMembers(audienceId, (member) => {
-        const update = updates.get(member.phone);
-        const updated = update ? withUpdate(member, update) : member;
-        tallyMember(tally, updated);
-        return updated;
-      });
-      const names = new Map((attributeColumns ?? []).map(({ key, name }) => [key, name]));
-      totals = withTally(totals, tally, names);
+      totals = await replaceReimported(deps.store, audienceId, plan.updates, totals, attributeColumns);
     }
     size = await deps.store.finishImport(audienceId, lease, totals);
   } catch (error) {

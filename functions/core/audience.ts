@@ -6,6 +6,7 @@ import { detail, ValidationError } from './errors.js';
 import {
   BODY_PATH,
   DETAIL_CODES,
+  customIssue,
   messageFor,
   schemaMessage,
   type DetailCode,
@@ -187,21 +188,9 @@ export const SubscribersInput = z
   .check((context) => {
     const { subscribers, uploadId } = context.value;
     if (subscribers === undefined && uploadId === undefined)
-      context.issues.push({
-        code: 'custom',
-        path: ['subscribers'],
-        message: messageFor('required', {}, 'en'),
-        params: { code: 'required' },
-        input: undefined,
-      });
+      context.issues.push({ ...customIssue('required'), path: ['subscribers'], input: undefined });
     if (subscribers !== undefined && uploadId !== undefined)
-      context.issues.push({
-        code: 'custom',
-        path: ['uploadId'],
-        message: messageFor('subscribers_or_upload', {}, 'en'),
-        params: { code: 'subscribers_or_upload' },
-        input: uploadId,
-      });
+      context.issues.push({ ...customIssue('subscribers_or_upload'), path: ['uploadId'], input: uploadId });
   })
   .meta({ id: 'SubscribersInput' });
 export type SubscribersInput = z.infer<typeof SubscribersInput>;

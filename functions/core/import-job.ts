@@ -3,7 +3,6 @@ import {
   addCounts,
   AudienceId,
   countsOf,
-  emptyTally,
   ImportNotice,
   ImportResult,
   importPlanner,
@@ -12,10 +11,7 @@ import {
   noticeIn,
   RejectedRow,
   rejectedRowIn,
-  tallyMember,
   warningIn,
-  withTally,
-  withUpdate,
   type AudienceCounts,
   type ImportTally,
   type PlannedNotice,
@@ -23,7 +19,7 @@ import {
   type PlannedWarning,
   type SubscriberRows,
 } from './audience.js';
-import type { AudienceStore, ImportLease } from './audience-service.js';
+import { replaceReimported, type AudienceStore, type ImportLease } from './audience-service.js';
 import { AppError, NotFoundError, type CataloguedMessage, type ErrorDetail } from './errors.js';
 import {
   receivedUpload,
@@ -369,16 +365,13 @@ export const runImportJob = async (
     let totals = addCounts(before, tally.added);
     if (tally.updates.size) {
       // As the synchronous import: re-imported phones' languages and attributes, then a recount.
-      const { updates } = tally;
-      const recount = emptyTally();
-      await deps.audiences.rewriteMembers(job.audienceId, (member) => {
-        const update = updates.get(member.phone);
-        const updated = update ? withUpdate(member, update) : member;
-        tallyMember(recount, updated);
-        return updated;
-      });
-      const names = new Map((attributeColumns ?? []).map(({ key, name }) => [key, name]));
-      totals = withTally(totals, recount, names);
+      totals = await replaceReimported(
+        deps.audiences,
+        job.audienceId,
+        tally.updates,
+        totals,
+        attributeColumns,
+      );
     }
     const now = deps.now();
     const done: ImportJob = {

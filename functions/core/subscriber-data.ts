@@ -4,7 +4,7 @@ import type { OptOut } from './opt-out.js';
 import { decodedSegment, PhoneNumber } from './opt-out.js';
 import { maskPhone } from './phone.js';
 import type { Actor } from './roles.js';
-import type { Inbound } from './webhooks/inbound.js';
+import { InboundRecord, type Inbound } from './webhooks/inbound.js';
 
 /**
  * A subscriber's personal data (Law 91/2025/QH15; docs/personal-data.md): everything the table holds about
@@ -191,18 +191,7 @@ export const SubscriberExportView = z
     suppressed: z
       .array(z.object({ campaignId: z.string(), reason: z.string(), at: z.string() }))
       .meta({ description: 'Campaigns that left the number out: opted out or over the frequency cap' }),
-    inbound: z.array(
-      z.object({
-        partnerId: z.string(),
-        id: z.string(),
-        from: z.string(),
-        text: z.string(),
-        at: z.string(),
-        receivedAt: z.string(),
-        campaignId: z.string().optional(),
-        optOut: z.boolean(),
-      }),
-    ),
+    inbound: z.array(InboundRecord.omit({ lang: true, treatment: true, optOutRefused: true })),
     optOut: z
       .object({
         phone: z.string(),

@@ -13,11 +13,11 @@ import { CARRIERS } from '#core/carriers.js';
 import { OPT_OUT_SOURCES, type OptOut } from '#core/opt-out-record.js';
 import { PartnerView, type StoredPartner } from '#core/partner.js';
 import { SettingsView, type Settings } from '#core/settings.js';
-import type { Inbound } from '#core/webhooks/inbound.js';
+import { InboundRecord, type Inbound } from '#core/webhooks/inbound.js';
 import type { SubscriberAuditEntry } from '#core/subscriber-data.js';
 import type { RecipientIndexItem } from '#core/webhooks/service.js';
 import { keyParts, keys, retentionTtl, TTL_ATTRIBUTE } from '#adapters/table.js';
-import { defined, entityCodec, parseItem, StoredMessageTags, type Item } from './codec.js';
+import { defined, entityCodec, parseItem, type Item } from './codec.js';
 import { campaignTextsCodec, clickCodec, linkPrefixCodec } from './links.js';
 
 // The short links' codecs are in links.ts, so that their Lambda imports none of the campaign world.
@@ -74,23 +74,11 @@ export const optOutCodec = {
 } as const;
 
 const INBOUND = 'Inbound';
-const StoredInbound = z.object({
-  partnerId: z.string(),
-  id: z.string(),
-  from: z.string(),
-  text: z.string(),
-  at: z.string(),
-  receivedAt: z.string(),
-  campaignId: z.string().optional(),
-  ...StoredMessageTags,
-  optOut: z.boolean(),
-  optOutRefused: z.string().optional(),
-});
 /**
  * Inbound message: `INBOUND#{partnerId}#{id}` / `INBOUND`, listed under `REPLIES#{campaignId}`; expires
  * RETENTION_DAYS after it was received.
  */
-export const inboundCodec = entityCodec(INBOUND, StoredInbound, (inbound: Inbound) => ({
+export const inboundCodec = entityCodec(INBOUND, InboundRecord, (inbound: Inbound) => ({
   ...keys.inbound(inbound.partnerId, inbound.id),
   ...keys.inboundFrom(inbound.from, inbound.receivedAt, inbound.partnerId, inbound.id),
   [TTL_ATTRIBUTE]: retentionTtl(inbound.receivedAt),
@@ -463,6 +451,13 @@ const StoredImportJob = z.object({
   createdBy: z.string(),
   updatedAt: z.string(),
   leaseUntil: z.string(),
+  replaced: z.number().optional(),
+  size: z.number().optional(),
+  finishedAt: z.string().optional(),
+  report: z.instanceof(Uint8Array),
+});
+/** The job's progress counters, attributes of the job's item beside those above. */
+const StoredImportCounts = z.object({
   stepsDone: z.number(),
   rowsRead: z.number(),
   totalRows: z.number().optional(),
@@ -471,10 +466,6 @@ const StoredImportJob = z.object({
   rejectedCount: z.number(),
   warningCount: z.number(),
   mappedFromFormerName: z.number(),
-  replaced: z.number().optional(),
-  size: z.number().optional(),
-  finishedAt: z.string().optional(),
-  report: z.instanceof(Uint8Array),
 });
 
 /**
@@ -502,18 +493,8 @@ export const importJobCodec = {
     });
   },
   fromItem: (item: Item): ImportJob => {
-    const {
-      report,
-      stepsDone,
-      rowsRead,
-      totalRows,
-      accepted,
-      duplicates,
-      rejectedCount,
-      warningCount,
-      mappedFromFormerName,
-      ...job
-    } = parseItem(IMPORT_JOB, StoredImportJob, item);
+    const { report, ...job } = parseItem(IMPORT_JOB, StoredImportJob, item);
+    const counts = parseItem(IMPORT_JOB, StoredImportCounts, item);
     const parsed = parseItem(IMPORT_JOB, StoredJobReport, {
       ...(JSON.parse(gunzipSync(report).toString('utf8')) as Item),
       pk: item.pk,
@@ -523,14 +504,7 @@ export const importJobCodec = {
     return defined({
       ...job,
       progress: defined({
-        stepsDone,
-        rowsRead,
-        totalRows,
-        accepted,
-        duplicates,
-        rejectedCount,
-        warningCount,
-        mappedFromFormerName,
+        ...counts,
         rejected: rejected.map((row) => defined(row)),
         warnings: warnings.map((warning) => defined(warning)),
         notices: notices.map((notice) => defined(notice)),

@@ -75,22 +75,24 @@ export const Reply = z
   .meta({ id: 'Reply' });
 
 /** What we keep of an inbound message (the `Inbound` item of the shared data model). */
-export interface Inbound {
-  partnerId: string;
-  id: string;
+/** An inbound message as it is recorded (and stored: the table's codec reads items with this schema). */
+export const InboundRecord = z.object({
+  partnerId: z.string(),
+  id: z.string(),
   /** E.164 when the sender's number could be normalised; else as the partner sent it. */
-  from: string;
-  text: string;
-  at: string;
-  receivedAt: string;
-  campaignId?: string;
+  from: z.string(),
+  text: z.string(),
+  at: z.string(),
+  receivedAt: z.string(),
+  campaignId: z.string().optional(),
   /** The language variant and A/B treatment of the campaign message it answers, for the metrics. */
-  lang?: string;
-  treatment?: string;
-  optOut: boolean;
+  lang: z.string().optional(),
+  treatment: z.string().optional(),
+  optOut: z.boolean(),
   /** Why an opt-out keyword did not opt the phone out (the partner may not speak for this phone). */
-  optOutRefused?: string;
-}
+  optOutRefused: z.string().optional(),
+});
+export type Inbound = z.output<typeof InboundRecord>;
 
 export const OPT_OUT_KEYWORDS = ['TUCHOI', 'TC', 'HUY', 'DUNG', 'STOP'] as const;
 const KEYWORDS: ReadonlySet<string> = new Set(OPT_OUT_KEYWORDS);
