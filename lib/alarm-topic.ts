@@ -1,14 +1,15 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { alarmOnDeadLetters } from './alarms.js';
 import { subscriptionDeadLetterQueue } from './queues.js';
+import { rotatingKey } from './keys.js';
 
 export interface AlarmTopicProps {
   /** Subscribed by e-mail (context `alarmEmail`); AWS sends a confirmation link first. */
@@ -28,10 +29,8 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
     super(scope, id);
-    this.key = new Key(this, 'Key', {
+    this.key = rotatingKey(this, 'Key', {
       description: 'SMS campaigns: the alarm topic',
-      enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // CloudWatch publishes to an encrypted topic only if the key lets it make data keys.

@@ -1,5 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type { IKey, Key } from 'aws-cdk-lib/aws-kms';
 import {
   AttributeType,
   Billing,
@@ -12,6 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '#adapters/table.js';
+import { rotatingKey } from './keys.js';
 
 export interface DataTableProps {
   /** The table refuses `DeleteTable` until this is turned off (context `deletionProtection`, default on). */
@@ -38,10 +39,8 @@ export class DataTable extends Construct {
   constructor(scope: Construct, id: string, props: DataTableProps = {}) {
     super(scope, id);
 
-    this.key = new Key(this, 'Key', {
+    this.key = rotatingKey(this, 'Key', {
       description: 'SMS campaigns: the data table (phone numbers, messages, audiences)',
-      enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

@@ -151,18 +151,7 @@ export class HandlerFunction extends NodejsFunction {
     this.addToRolePolicy(
       new PolicyStatement({ sid: 'TableActions', actions: [...actions], resources: [table.tableArn] }),
     );
-    const writes = actions.some(isWriteAction);
-    const key = encryptionKeyOf(table);
-    if (key)
-      this.addToRolePolicy(
-        new PolicyStatement({
-          sid: 'TableKey',
-          actions: [...KEY_READ_ACTIONS, ...(writes ? KEY_WRITE_ACTIONS : [])],
-          resources: [key.keyArn],
-        }),
-      );
-    this.addEnvironment('OPT_OUT_HASH_KEY', optOutHashKeyOf(this).secretValue.unsafeUnwrap());
-    if (writes) this.addEnvironment('RETENTION_DAYS', retentionDaysOf(this));
+    this.bindTableKey(table, actions.some(isWriteAction));
   }
 
   /**
@@ -186,8 +175,16 @@ export class HandlerFunction extends NodejsFunction {
       this.addToRolePolicy(
         new PolicyStatement({ sid: 'TableIndexes', actions: [...INDEX_ACTIONS], resources: indexes }),
       );
+    this.bindTableKey(table, writes);
+  }
+
+  /**
+   * What every binding of the table adds to its grant: the use of the table's key (encrypting too for a
+   * function that writes), the opt-out hash key and, for one that writes, the retention period.
+   */
+  private bindTableKey(table: ITable, writes: boolean): void {
     const key = encryptionKeyOf(table);
-    if (key) {
+    if (key)
       this.addToRolePolicy(
         new PolicyStatement({
           sid: 'TableKey',
@@ -195,13 +192,10 @@ export class HandlerFunction extends NodejsFunction {
           resources: [key.keyArn],
         }),
       );
-    }
     // Opt-outs are looked up (and erased ones stored) by an HMAC of the number under the stack's one key.
     this.addEnvironment('OPT_OUT_HASH_KEY', optOutHashKeyOf(this).secretValue.unsafeUnwrap());
     // Whoever writes may write per-recipient items, which expire after the retention period (TTL).
-    if (writes) {
-      this.addEnvironment('RETENTION_DAYS', retentionDaysOf(this));
-    }
+    if (writes) this.addEnvironment('RETENTION_DAYS', retentionDaysOf(this));
   }
 
   /**

@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { rootStackOf } from './root-stack.js';
+import { rotatingKey } from './keys.js';
 
 const ID = 'PartnerSecretsKey';
 
@@ -15,10 +16,8 @@ export const partnerSecretsKeyOf = (scope: Construct): Key => {
   const stack = rootStackOf(scope);
   const existing = stack.node.tryFindChild(ID);
   if (existing instanceof Key) return existing;
-  return new Key(stack, ID, {
+  return rotatingKey(stack, ID, {
     description: 'SMS campaigns: seals the partners’ webhook signing secrets (PARTNER_SECRETS_KEY_ARN)',
-    enableKeyRotation: true,
-    rotationPeriod: Duration.days(365),
     // Deleting it would leave every stored secret unreadable: no hand-over could be signed.
     removalPolicy: RemovalPolicy.RETAIN,
   });

@@ -81,6 +81,8 @@ const withActions = (statements: Statement[], matches: (action: string) => boole
 const isSns = (action: string) => action.startsWith('sns:');
 /** Every resource the statements name, by logical ID (the SMS grant names none: it has `NotResource`). */
 const touched = (statements: Statement[]) => new Set(statements.flatMap((s) => referencedIds(s.Resource)));
+/** What every function that sends touches: the table, its key, and the batch topic. */
+const SENDING_RESOURCES = [tableId, tableKeyId, topicId];
 const allStatements = (): Statement[] =>
   Object.values(resourcesOf<IamPolicy>(template, 'AWS::IAM::Policy')).flatMap(
     (policy) => policy.Properties.PolicyDocument.Statement,
@@ -256,9 +258,7 @@ describe('the consumers', () => {
       const statements = statementsOf(consumer);
       expect(touched(statements)).toEqual(
         new Set([
-          tableId,
-          tableKeyId,
-          topicId,
+          ...SENDING_RESOURCES,
           busId,
           logicalIdOf(lane.queue),
           logGroupOf(consumer),
@@ -333,7 +333,7 @@ describe('the materialiser', () => {
     expect(statements.flatMap(actionsOf)).toEqual(expect.arrayContaining(TABLE_RW));
     expect(withActions(statements, isSns)).toEqual([TOPIC_PUBLISH]);
     expect(touched(statements)).toEqual(
-      new Set([tableId, tableKeyId, topicId, materializerDlqId, logGroupOf(dispatch.materializer)]),
+      new Set([...SENDING_RESOURCES, materializerDlqId, logGroupOf(dispatch.materializer)]),
     );
   });
 
@@ -364,9 +364,7 @@ describe('the sweep', () => {
     expect(withActions(statements, isSns)).toEqual([TOPIC_PUBLISH]);
     expect(touched(statements)).toEqual(
       new Set([
-        tableId,
-        tableKeyId,
-        topicId,
+        ...SENDING_RESOURCES,
         busId,
         logicalIdOf(dispatch.sweepDeadLetterQueue),
         logGroupOf(dispatch.sweep),

@@ -1,5 +1,4 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +11,7 @@ import { seededRandom } from '#local/simulators/carrier-rules.js';
 import { createCarrierSimulator, type CarrierSimulator } from '#local/simulators/index.js';
 import { crashableRuntime } from '#support/crash.js';
 import { userEnv } from '#support/process.js';
+import { queryAll } from '#support/table-items.js';
 import { createAudience, launchCampaign, phone, waitFor, waitForStatus } from '#support/sending.js';
 import { send } from '#support/typed-api.js';
 
@@ -48,35 +48,28 @@ interface Observed {
 
 const observe = async (client: DynamoDBDocumentClient, campaignId: string): Promise<Observed> => {
   const observed: Observed = { materialized: false, batches: [], countedSent: 0 };
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: 'sms-campaigns',
-        KeyConditionExpression: 'pk = :pk',
-        ProjectionExpression: '#sk, #seq, #status, #materialized, #counters.#sent',
-        ExpressionAttributeNames: {
-          '#sk': 'sk',
-          '#seq': 'seq',
-          '#status': 'status',
-          '#materialized': 'materialized',
-          '#counters': 'counters',
-          '#sent': 'sent',
-        },
-        ExpressionAttributeValues: { ':pk': `CAMPAIGN#${campaignId}` },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const sk = String(item.sk);
-      if (sk === 'PROGRESS') observed.materialized = item.materialized === true;
-      else if (sk.startsWith('BATCH#'))
-        observed.batches.push({ seq: Number(item.seq), status: String(item.status) });
-      else if (sk.startsWith('METRICS#'))
-        observed.countedSent += Number((item.counters as { sent?: number } | undefined)?.sent ?? 0);
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  const items = await queryAll(client, {
+    TableName: 'sms-campaigns',
+    KeyConditionExpression: 'pk = :pk',
+    ProjectionExpression: '#sk, #seq, #status, #materialized, #counters.#sent',
+    ExpressionAttributeNames: {
+      '#sk': 'sk',
+      '#seq': 'seq',
+      '#status': 'status',
+      '#materialized': 'materialized',
+      '#counters': 'counters',
+      '#sent': 'sent',
+    },
+    ExpressionAttributeValues: { ':pk': `CAMPAIGN#${campaignId}` },
+  });
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk === 'PROGRESS') observed.materialized = item.materialized === true;
+    else if (sk.startsWith('BATCH#'))
+      observed.batches.push({ seq: Number(item.seq), status: String(item.status) });
+    else if (sk.startsWith('METRICS#'))
+      observed.countedSent += Number((item.counters as { sent?: number } | undefined)?.sent ?? 0);
+  }
   return observed;
 };
 

@@ -1,12 +1,12 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMembers } from '#adapters/audience-store.js';
 import { IMPORT_STEP_ROWS } from '#core/import-job.js';
-import { startLocalImportJobs, type LocalImportJobs } from '#local/import-jobs.js';
-import { startTestApi, type TestApi } from '#support/api.js';
+import type { TestApi } from '#support/api.js';
+import { newAudience } from '#support/audiences.js';
 import { crashableRuntime } from '#support/crash.js';
-import { importUpload, readImport, uploadFile, waitForImport } from '#support/imports.js';
+import { importUpload, readImport, startImportApi, uploadFile, waitForImport } from '#support/imports.js';
 import { waitFor } from '#support/sending.js';
+import { queryAll } from '#support/table-items.js';
 import { bodyOf, send } from '#support/typed-api.js';
 
 /**
@@ -16,20 +16,12 @@ import { bodyOf, send } from '#support/typed-api.js';
  */
 
 let api: TestApi;
-let jobs: LocalImportJobs;
 
 beforeAll(async () => {
-  api = await startTestApi();
-  jobs = await startLocalImportJobs();
+  api = await startImportApi();
 });
 
-afterAll(async () => {
-  await jobs?.stop();
-  await api?.close();
-});
-
-const newAudience = async (name = 'Tỉnh sáp nhập') =>
-  bodyOf(await send(api, 'createAudience', { as: 'officer', json: { name } }), 201).id;
+afterAll(() => api?.close());
 
 const PROVINCES = ['Bắc Kạn', 'Thái Nguyên', 'Huế', 'Cao Bằng', 'Không rõ'];
 const PREFIXES = ['098', '091', '090', '092', '070'];
@@ -49,7 +41,7 @@ describe('a background import of an upload', () => {
   it('answers 202 and follows 30,000 rows to the answer the synchronous import gives', async () => {
     const rows = 30_000;
     const file = csvOf(rows);
-    const audienceId = await newAudience();
+    const audienceId = await newAudience(api);
     const uploadId = await uploadFile(api, audienceId, file);
     const answer = await importUpload(api, audienceId, uploadId);
     const started = bodyOf(answer, 202);
@@ -60,7 +52,7 @@ describe('a background import of an upload', () => {
     expect(done).toMatchObject({ status: 'succeeded', rowsRead: rows, totalRows: rows });
     expect(done.finishedAt).toBeDefined();
 
-    const synchronous = await newAudience('Cùng tệp, gửi thẳng');
+    const synchronous = await newAudience(api, 'Cùng tệp, gửi thẳng');
     const expected = bodyOf(
       await send(api, 'importSubscribers', {
         params: { audienceId: synchronous },
@@ -90,7 +82,7 @@ describe('a background import of an upload', () => {
   }, 180_000);
 
   it('fails with the 400 the synchronous import answers for a file it cannot read', async () => {
-    const audienceId = await newAudience();
+    const audienceId = await newAudience(api);
     const uploadId = await uploadFile(api, audienceId, 'Họ và tên\r\nAn');
     const started = bodyOf(await importUpload(api, audienceId, uploadId), 202);
     const failed = await waitForImport(api, audienceId, started.importId);
@@ -104,8 +96,8 @@ describe('a background import of an upload', () => {
   });
 
   it('answers 404 for an unknown import and for an import of another audience', async () => {
-    const audienceId = await newAudience();
-    const other = await newAudience('Khác');
+    const audienceId = await newAudience(api);
+    const other = await newAudience(api, 'Khác');
     const unknown = await send(api, 'getImport', {
       params: { audienceId, importId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' },
       as: 'officer',
@@ -125,7 +117,7 @@ describe('a background import of an upload', () => {
   });
 
   it('is not for planners: rejected rows show phones as written', async () => {
-    const audienceId = await newAudience();
+    const audienceId = await newAudience(api);
     const started = bodyOf(
       await importUpload(api, audienceId, await uploadFile(api, audienceId, csvOf(2))),
       202,
@@ -149,10 +141,7 @@ describe('a background import killed midway', () => {
     const rows = 4 * IMPORT_STEP_ROWS;
     const file = csvOf(rows);
     const first = await runtime.start();
-    const audienceId = bodyOf(
-      await send(first.api, 'createAudience', { as: 'officer', json: { name: 'Bị ngắt' } }),
-      201,
-    ).id;
+    const audienceId = await newAudience(first.api, 'Bị ngắt');
     const uploadId = await uploadFile(first.api, audienceId, file);
     const started = bodyOf(await importUpload(first.api, audienceId, uploadId), 202);
     let seen = { status: 'running', rowsRead: 0 };
@@ -175,19 +164,12 @@ describe('a background import killed midway', () => {
     const client = await runtime.tableClient();
     const phones: string[] = [];
     try {
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: 'sms-campaigns',
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
-            ExpressionAttributeValues: { ':pk': `AUDIENCE#${audienceId}`, ':chunk': 'CHUNK#' },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) phones.push(...decodeMembers(item.members).map((m) => m.phone));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      const chunks = await queryAll(client, {
+        TableName: 'sms-campaigns',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
+        ExpressionAttributeValues: { ':pk': `AUDIENCE#${audienceId}`, ':chunk': 'CHUNK#' },
+      });
+      for (const item of chunks) phones.push(...decodeMembers(item.members).map((m) => m.phone));
     } finally {
       client.destroy();
     }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localFileStore } from '#adapters/local-file-store.js';
-import { XLSX_MEDIA_TYPE, type ImportMediaType } from '#core/import-upload.js';
-import { startLocalImportJobs, type LocalImportJobs } from '#local/import-jobs.js';
-import { startTestApi, type TestApi } from '#support/api.js';
-import { waitForImport } from '#support/imports.js';
+import { XLSX_MEDIA_TYPE } from '#core/import-upload.js';
+import type { TestApi } from '#support/api.js';
+import { newAudience } from '#support/audiences.js';
+import { createUpload, importUpload, importedUpload, putFile, startImportApi } from '#support/imports.js';
 import { bodyOf, send } from '#support/typed-api.js';
 import { xlsxFile } from '#support/xlsx.js';
 
@@ -15,50 +15,16 @@ import { xlsxFile } from '#support/xlsx.js';
  */
 
 let api: TestApi;
-let jobs: LocalImportJobs;
 
 beforeAll(async () => {
-  api = await startTestApi();
-  jobs = await startLocalImportJobs();
+  api = await startImportApi();
 });
 
-afterAll(async () => {
-  await jobs?.stop();
-  await api?.close();
-});
-
-const newAudience = async (name = 'Tải lên') =>
-  bodyOf(await send(api, 'createAudience', { as: 'officer', json: { name } }), 201).id;
-
-const createUpload = async (audienceId: string, contentType: ImportMediaType) =>
-  bodyOf(
-    await send(api, 'createImportUpload', {
-      params: { audienceId },
-      as: 'officer',
-      json: { contentType },
-    }),
-    201,
-  );
-
-const putFile = (url: string, contentType: string, body: string | Uint8Array) =>
-  fetch(url, {
-    method: 'PUT',
-    headers: { 'content-type': contentType },
-    body: typeof body === 'string' ? body : new Uint8Array(body),
-  });
-
-const importUpload = (audienceId: string, uploadId: string) =>
-  send(api, 'importSubscribers', { params: { audienceId }, as: 'officer', json: { uploadId } });
-
-/** The upload imported in the background, followed to its end. */
-const imported = async (audienceId: string, uploadId: string) => {
-  const started = bodyOf(await importUpload(audienceId, uploadId), 202);
-  return waitForImport(api, audienceId, started.importId);
-};
+afterAll(() => api?.close());
 
 /** What the import answered once it succeeded, as the same file sent as a body gets it. */
 const resultOf = async (audienceId: string, uploadId: string) => {
-  const job = await imported(audienceId, uploadId);
+  const job = await importedUpload(api, audienceId, uploadId);
   expect(job.status).toBe('succeeded');
   if (!job.result) throw new Error('no result');
   return job.result;
@@ -76,8 +42,8 @@ const csvOf = (n: number, from = 0) =>
 
 describe('an import through an upload', () => {
   it('adds the members of a CSV file over 6 MB, as the same file in a body would', async () => {
-    const audienceId = await newAudience();
-    const upload = await createUpload(audienceId, 'text/csv');
+    const audienceId = await newAudience(api);
+    const upload = await createUpload(api, audienceId, 'text/csv');
     expect(upload).toMatchObject({
       method: 'PUT',
       headers: { 'content-type': 'text/csv' },
@@ -99,8 +65,8 @@ describe('an import through an upload', () => {
   });
 
   it('reads an uploaded .xlsx and an uploaded JSON file by the type the upload was made for', async () => {
-    const audienceId = await newAudience();
-    const xlsx = await createUpload(audienceId, XLSX_MEDIA_TYPE);
+    const audienceId = await newAudience(api);
+    const xlsx = await createUpload(api, audienceId, XLSX_MEDIA_TYPE);
     const workbook = await xlsxFile([
       ['Số điện thoại', 'Tỉnh'],
       [981234567, 'Bắc Kạn'],
@@ -109,7 +75,7 @@ describe('an import through an upload', () => {
     expect((await putFile(xlsx.url, XLSX_MEDIA_TYPE, workbook)).status).toBe(200);
     expect(await resultOf(audienceId, xlsx.uploadId)).toMatchObject({ accepted: 2 });
 
-    const json = await createUpload(audienceId, 'application/json');
+    const json = await createUpload(api, audienceId, 'application/json');
     const subscribers = [{ phone: '0903334444', province: 'Huế' }, { phone: '024 3123 4567' }];
     expect((await putFile(json.url, 'application/json', JSON.stringify({ subscribers }))).status).toBe(200);
     const result = await resultOf(audienceId, json.uploadId);
@@ -119,15 +85,15 @@ describe('an import through an upload', () => {
   });
 
   it('refuses an uploaded JSON file that is not a subscriber list, naming the field', async () => {
-    const audienceId = await newAudience();
-    const notJson = await createUpload(audienceId, 'application/json');
+    const audienceId = await newAudience(api);
+    const notJson = await createUpload(api, audienceId, 'application/json');
     await putFile(notJson.url, 'application/json', '{"subscribers": [');
-    const invalid = await imported(audienceId, notJson.uploadId);
+    const invalid = await importedUpload(api, audienceId, notJson.uploadId);
     expect(invalid.status).toBe('failed');
     expect(invalid.error).toMatchObject({ code: 'invalid_json' });
-    const wrong = await createUpload(audienceId, 'application/json');
+    const wrong = await createUpload(api, audienceId, 'application/json');
     await putFile(wrong.url, 'application/json', JSON.stringify({ subscribers: [{ phon: '0981234567' }] }));
-    const refused = await imported(audienceId, wrong.uploadId);
+    const refused = await importedUpload(api, audienceId, wrong.uploadId);
     expect(refused.error).toMatchObject({ code: 'validation_failed' });
     expect(JSON.stringify(refused.error)).toContain('subscribers.0.phon');
   });
@@ -135,39 +101,39 @@ describe('an import through an upload', () => {
 
 describe('what an upload refuses', () => {
   it('answers 404 for an upload that does not exist or belongs to another audience', async () => {
-    const audienceId = await newAudience();
-    const unknown = await importUpload(audienceId, '01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    const audienceId = await newAudience(api);
+    const unknown = await importUpload(api, audienceId, '01ARZ3NDEKTSV4RRFFQ69G5FAV');
     expect(unknown.status).toBe(404);
-    const other = await newAudience('Khác');
-    const upload = await createUpload(other, 'text/csv');
+    const other = await newAudience(api, 'Khác');
+    const upload = await createUpload(api, other, 'text/csv');
     await putFile(upload.url, 'text/csv', csvOf(3));
-    expect((await importUpload(audienceId, upload.uploadId)).status).toBe(404);
+    expect((await importUpload(api, audienceId, upload.uploadId)).status).toBe(404);
     expect(await sizeOf(audienceId)).toBe(0);
     // It is the other audience's: there it imports.
     expect(await resultOf(other, upload.uploadId)).toMatchObject({ accepted: 3 });
   });
 
   it('answers 409 naming the reason while nothing has been uploaded', async () => {
-    const audienceId = await newAudience();
-    const upload = await createUpload(audienceId, 'text/csv');
-    const early = await importUpload(audienceId, upload.uploadId);
+    const audienceId = await newAudience(api);
+    const upload = await createUpload(api, audienceId, 'text/csv');
+    const early = await importUpload(api, audienceId, upload.uploadId);
     expect(early.status).toBe(409);
     expect(early.body).toMatchObject({ error: { message: expect.stringContaining('PUT the file') } });
   });
 
   it('answers 413 for an uploaded file over 32 MiB, without reading it', async () => {
-    const audienceId = await newAudience();
-    const upload = await createUpload(audienceId, 'text/csv');
+    const audienceId = await newAudience(api);
+    const upload = await createUpload(api, audienceId, 'text/csv');
     const file = `Số điện thoại\r\n${'0981234567\r\n'.repeat(Math.ceil((32 * 1024 * 1024) / 12) + 10)}`;
     expect((await putFile(upload.url, 'text/csv', file)).status).toBe(200);
-    const refused = await importUpload(audienceId, upload.uploadId);
+    const refused = await importUpload(api, audienceId, upload.uploadId);
     expect(refused.status).toBe(413);
     expect(refused.body).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
   it('takes no other Content-Type than the one signed, and no altered or expired URL (403, as S3)', async () => {
-    const audienceId = await newAudience();
-    const upload = await createUpload(audienceId, 'text/csv');
+    const audienceId = await newAudience(api);
+    const upload = await createUpload(api, audienceId, 'text/csv');
     expect((await putFile(upload.url, 'application/json', '{}')).status).toBe(403);
     const altered = new URL(upload.url);
     altered.searchParams.set('type', 'application/json');
@@ -178,11 +144,11 @@ describe('what an upload refuses', () => {
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('Request has expired');
     // Nothing refused was kept.
-    expect((await importUpload(audienceId, upload.uploadId)).status).toBe(409);
+    expect((await importUpload(api, audienceId, upload.uploadId)).status).toBe(409);
   });
 
   it('answers 400 for an upload id that is no id, or one given with subscribers', async () => {
-    const audienceId = await newAudience();
+    const audienceId = await newAudience(api);
     const bad = await send(api, 'importSubscribers', {
       params: { audienceId },
       as: 'officer',
@@ -211,7 +177,7 @@ describe('what an upload refuses', () => {
       json: { contentType: 'text/csv' },
     });
     expect(unknown.status).toBe(404);
-    const audienceId = await newAudience();
+    const audienceId = await newAudience(api);
     const badType = await api.sendRaw('POST', `/v1/audiences/${audienceId}/import-uploads`, {
       as: 'officer',
       json: { contentType: 'application/pdf' },

@@ -117,29 +117,18 @@ const reply = (from: string, text: string, id = `in_${randomUUID()}`) => ({
   at: new Date().toISOString(),
 });
 
+/** An officer's call for one page of this campaign's list. */
+const campaignPage = (limit: number, cursor: string | undefined) => ({
+  params: { campaignId },
+  query: { limit, cursor },
+  as: 'officer' as const,
+});
+
 const allRows = () =>
-  allPages(async (cursor) =>
-    bodyOf(
-      await send(api, 'listCampaignMessages', {
-        params: { campaignId },
-        query: { limit: 500, ...(cursor ? { cursor } : {}) },
-        as: 'officer',
-      }),
-      200,
-    ),
-  );
+  allPages(async (cursor) => bodyOf(await send(api, 'listCampaignMessages', campaignPage(500, cursor)), 200));
 
 const allReplies = () =>
-  allPages(async (cursor) =>
-    bodyOf(
-      await send(api, 'listCampaignReplies', {
-        params: { campaignId },
-        query: { limit: 100, ...(cursor ? { cursor } : {}) },
-        as: 'officer',
-      }),
-      200,
-    ),
-  );
+  allPages(async (cursor) => bodyOf(await send(api, 'listCampaignReplies', campaignPage(100, cursor)), 200));
 
 /** What the metrics must say, counted from the campaign's rows and replies (each recipient once). */
 const recount = async () => {

@@ -2,7 +2,7 @@ import type { TestApi } from './api.js';
 import { bodyOf, send } from './typed-api.js';
 
 /** A new audience, created by an officer: its id. */
-export const newAudience = async (api: TestApi, name = 'Điện Biên – bản'): Promise<string> =>
+export const newAudience = async (api: Pick<TestApi, 'sendRaw'>, name = 'Điện Biên – bản'): Promise<string> =>
   bodyOf(await send(api, 'createAudience', { as: 'officer', json: { name } }), 201).id;
 
 /** An officer's CSV import into audience `id`, answered as it is. */

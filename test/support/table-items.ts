@@ -1,4 +1,9 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  QueryCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 
 /** Every item of the table, page by page (a consistent scan): for tests that search the whole table. */
@@ -20,3 +25,18 @@ export const itemsHolding = async (text: string): Promise<Record<string, unknown
   (await allItems()).filter((item) =>
     JSON.stringify(item, (_, value: unknown) => (value instanceof Set ? [...value] : value)).includes(text),
   );
+
+/** Every item a query answers, page by page. */
+export const queryAll = async (
+  client: DynamoDBDocumentClient,
+  query: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...query, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+};

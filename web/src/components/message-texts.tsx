@@ -53,6 +53,7 @@ export const MessageTabs = ({
   texts: MessageTextsHandle;
   idPrefix: string;
   readOnly: boolean;
+  /** The form's errors by field: the tabs show those of `message` and `variants`. */
   errors: { message?: string | undefined; variants?: string | undefined };
 }) => (
   <VariantTabs

@@ -6,7 +6,7 @@ import { useApp } from '../app-context.js';
 import { CountsTable } from '../components/counts.js';
 import { DataTable, type DataTableProps } from '../components/data-table.js';
 import { Facts } from '../components/facts.js';
-import { Button, ErrorSummary, Field, describedBy, formErrors, useAction } from '../components/form.js';
+import { Button, ErrorSummary, Field, Form, describedBy, formErrors, useAction } from '../components/form.js';
 import { rejectedRowsCsv } from '../csv-export.js';
 import { useI18n } from '../i18n/index.js';
 import { BackLink, PageTitle } from '../components/page-title.js';
@@ -310,13 +310,7 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
       ) : (
         <section class="panel" aria-labelledby="upload-title">
           <h2 id="upload-title">{t.upload.title}</h2>
-          <form
-            noValidate
-            onSubmit={(event) => {
-              event.preventDefault();
-              void upload();
-            }}
-          >
+          <Form onSubmit={upload}>
             <Field id="csv-file" label={t.upload.file} hint={t.upload.fileHint} error={fileError}>
               <input
                 {...describedBy('csv-file', { hint: true, error: fileError })}
@@ -361,7 +355,7 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
             <Button type="submit" busy={busy}>
               {t.upload.submit}
             </Button>
-          </form>
+          </Form>
         </section>
       )}
 

@@ -28,6 +28,7 @@ import {
   Check,
   ErrorSummary,
   Field,
+  Form,
   Notice,
   TextField,
   describedBy,
@@ -338,13 +339,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
       <ErrorSummary messages={general} />
       {notice ? <Notice>{notice}</Notice> : null}
       <div class="editor">
-        <form
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            void saveDraft();
-          }}
-        >
+        <Form onSubmit={saveDraft}>
           <fieldset class="plain" disabled={readOnly}>
             <TextField
               id="name"
@@ -354,12 +349,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
               {...bind('name')}
             />
           </fieldset>
-          <MessageTabs
-            idPrefix=""
-            texts={texts}
-            readOnly={readOnly}
-            errors={{ message: byField.message, variants: byField.variants }}
-          />
+          <MessageTabs idPrefix="" texts={texts} readOnly={readOnly} errors={byField} />
           <TreatmentsSection
             message={form.message}
             content={form.content}
@@ -553,7 +543,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
               ) : null}
             </div>
           )}
-        </form>
+        </Form>
 
         <div class="side">
           <MessageSide
@@ -572,13 +562,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
             <section class="panel" aria-labelledby="test-title">
               <h3 id="test-title">{t.editor.testTitle}</h3>
               <ErrorSummary messages={testErrors.general} />
-              <form
-                noValidate
-                onSubmit={(event) => {
-                  event.preventDefault();
-                  void testSend();
-                }}
-              >
+              <Form onSubmit={testSend}>
                 <Field id="test-phones" label={t.editor.testPhones} error={testFieldError}>
                   <input
                     {...describedBy('test-phones', { error: testFieldError })}
@@ -593,7 +577,7 @@ export const CampaignEditorPage = ({ params }: { params: Record<string, string> 
                 <Button type="submit" variant="secondary" busy={busy} data-testid="test-send">
                   {t.editor.testSend}
                 </Button>
-              </form>
+              </Form>
               {testResult ? (
                 <div role="status">
                   <p>{t.editor.testSent(number(testResult.length))}</p>

@@ -188,12 +188,7 @@ export const TemplatePage = ({ params }: { params: Record<string, string> }) => 
               />
             ))}
           </fieldset>
-          <MessageTabs
-            idPrefix="template-"
-            texts={texts}
-            readOnly={readOnly}
-            errors={{ message: byField.message, variants: byField.variants }}
-          />
+          <MessageTabs idPrefix="template-" texts={texts} readOnly={readOnly} errors={byField} />
           {readOnly ? null : (
             <div class="buttons">
               <Button type="submit" busy={busy}>
