@@ -20,3 +20,21 @@ export const BackLink = ({ href }: { href: string }) => {
     </p>
   );
 };
+
+/** A list page's heading, with its link to a new item where the user may create one. */
+export const ListHead = ({
+  title,
+  create,
+}: {
+  title: string;
+  create?: { href: string; label: string } | undefined;
+}) => (
+  <div class="page-head">
+    <PageTitle text={title} />
+    {create ? (
+      <Link class="button button--primary" href={create.href}>
+        {create.label}
+      </Link>
+    ) : null}
+  </div>
+);

@@ -4,7 +4,7 @@ import { ErrorSummary, formErrors } from '../components/form.js';
 import { PagedTable } from '../components/loaded.js';
 import { useI18n } from '../i18n/index.js';
 import { Link } from '../router.js';
-import { PageTitle } from '../components/page-title.js';
+import { ListHead } from '../components/page-title.js';
 import { usePagedList } from '../list/use-paged-list.js';
 
 /** The audiences, newest first, each with its size. */
@@ -19,12 +19,7 @@ export const AudiencesPage = () => {
 
   return (
     <section>
-      <div class="page-head">
-        <PageTitle text={t.audiences.title} />
-        <Link class="button button--primary" href="/audiences/new">
-          {t.audiences.create}
-        </Link>
-      </div>
+      <ListHead title={t.audiences.title} create={{ href: '/audiences/new', label: t.audiences.create }} />
       <ErrorSummary messages={formErrors(list.error, [], t).general} />
       <PagedTable
         list={list}

@@ -9,7 +9,7 @@ import { PagedTable } from '../components/loaded.js';
 import { useI18n } from '../i18n/index.js';
 import { mayEdit } from '../nav.js';
 import { Link, useLocation } from '../router.js';
-import { PageTitle } from '../components/page-title.js';
+import { ListHead } from '../components/page-title.js';
 import { usePagedList } from '../list/use-paged-list.js';
 import { hasMetrics } from '../metrics/view.js';
 
@@ -56,14 +56,10 @@ export const CampaignsPage = () => {
   const { general } = formErrors(actionError ?? list.error, [], t);
   return (
     <section>
-      <div class="page-head">
-        <PageTitle text={t.campaigns.title} />
-        {mayEdit(session.role) ? (
-          <Link class="button button--primary" href="/campaigns/new">
-            {t.campaigns.create}
-          </Link>
-        ) : null}
-      </div>
+      <ListHead
+        title={t.campaigns.title}
+        create={mayEdit(session.role) ? { href: '/campaigns/new', label: t.campaigns.create } : undefined}
+      />
       <StatusFilter
         id="status-filter"
         label={t.campaigns.filter}

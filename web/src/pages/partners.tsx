@@ -3,7 +3,7 @@ import { useApp } from '../app-context.js';
 import { ALL_CARRIERS, type Partner } from '../admin/partner-form.js';
 import { ErrorSummary, formErrors } from '../components/form.js';
 import { PagedTable } from '../components/loaded.js';
-import { PageTitle } from '../components/page-title.js';
+import { ListHead } from '../components/page-title.js';
 import { usePagedList } from '../list/use-paged-list.js';
 import { useI18n } from '../i18n/index.js';
 import type { Catalogue } from '../i18n/vi.js';
@@ -27,12 +27,7 @@ export const PartnersPage = () => {
 
   return (
     <section>
-      <div class="page-head">
-        <PageTitle text={words.title} />
-        <Link class="button button--primary" href="/partners/new">
-          {words.create}
-        </Link>
-      </div>
+      <ListHead title={words.title} create={{ href: '/partners/new', label: words.create }} />
       <ErrorSummary messages={formErrors(list.error, [], t).general} />
       <PagedTable
         list={list}

@@ -3,7 +3,7 @@ import { unwrap, type Schemas } from '../api/client.js';
 import { useApp, useSession } from '../app-context.js';
 import { Check, ErrorSummary, formErrors } from '../components/form.js';
 import { PagedTable } from '../components/loaded.js';
-import { PageTitle } from '../components/page-title.js';
+import { ListHead } from '../components/page-title.js';
 import { templateLanguages, mayWriteTemplates } from '../content-form.js';
 import { useI18n } from '../i18n/index.js';
 import { usePagedList } from '../list/use-paged-list.js';
@@ -36,14 +36,10 @@ export const TemplatesPage = () => {
   const writer = mayWriteTemplates(session.role);
   return (
     <section>
-      <div class="page-head">
-        <PageTitle text={words.title} />
-        {writer ? (
-          <Link class="button button--primary" href="/templates/new">
-            {words.create}
-          </Link>
-        ) : null}
-      </div>
+      <ListHead
+        title={words.title}
+        create={writer ? { href: '/templates/new', label: words.create } : undefined}
+      />
       <p class="hint">{words.intro}</p>
       {writer ? null : <p>{words.readOnly}</p>}
       <Check label={words.showArchived} checked={archived} onChecked={setArchived} />
