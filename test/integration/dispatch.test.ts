@@ -1,5 +1,6 @@
 import { bodyOf, expectStatus, send } from '#support/typed-api.js';
 import type { UserAction } from '#core/campaign-status.js';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -371,7 +372,9 @@ describe('a batch outcome over the item size', () => {
     await store.putBatches([queued]);
     const claimed = await store.claim(queued, now, 60_000);
     if (!claimed) throw new Error('not claimed');
-    const huge = [{ ...message, state: 'failed' as const, reason: 'r'.repeat(500_000) }];
+    // Random text: the messages are stored gzipped, so a repeated character would fit in a few KB.
+    const reason = randomBytes(600_000).toString('base64');
+    const huge = [{ ...message, state: 'failed' as const, reason }];
     await expect(store.settle(claimed, 'pending', huge, now)).rejects.toBeInstanceOf(OutcomeTooLargeError);
     expect(await store.get(queued)).toMatchObject({ status: 'handing', leaseUntil: claimed.leaseUntil });
   });

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { batchCodec } from '#adapters/table/batch.js';
 import type { AudienceMember } from '#core/audience.js';
@@ -175,11 +176,15 @@ describe('materialising a campaign with variants, treatments and a holdout', () 
       updatedAt: AT,
     };
     const item = batchCodec.toItem(batch);
-    expect((item.messages as Record<string, unknown>[])[0]).toMatchObject({
-      lg: 'hmn',
-      v: { ten: 'Mai' },
-      sg: 2,
-    });
+    if (!(item.messages instanceof Uint8Array)) throw new Error('messages not packed');
+    const stored: unknown = JSON.parse(gunzipSync(item.messages).toString('utf8'));
+    expect(stored).toMatchObject([
+      {
+        lg: 'hmn',
+        v: { ten: 'Mai' },
+        sg: 2,
+      },
+    ]);
     expect(batchCodec.fromItem(item)).toEqual(batch);
     const { treatment: _t, ...old } = batch;
     const oldItem = batchCodec.toItem({
