@@ -3,6 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionalTransaction } from '#adapters/conditional-write.js';
 import { transactionConflict } from '#adapters/dynamo-batch.js';
+import { batchCodec } from '#adapters/table/batch.js';
+import type { BatchMessage } from '#core/dispatch/batch.js';
 import { webhookTransport } from '#adapters/webhook-transport.js';
 import { ensureTable } from '#local/dynamodb.js';
 import { createCarrierSimulator } from '#local/simulators/index.js';
@@ -102,6 +104,17 @@ export const handoverCeiling = async ({ batches, concurrency }: { batches: numbe
   }
 };
 
+/** A batch's 100 messages, in the state `state` (queued when put, pending when settled). */
+const batchMessages = (seq: number, state: BatchMessage['state'], sentAt?: string): BatchMessage[] =>
+  Array.from({ length: MESSAGES_PER_BATCH }, (_, index) => ({
+    index,
+    to: phone(seq * MESSAGES_PER_BATCH + index),
+    carrier: 'viettel',
+    state,
+    ...(sentAt ? { sentAt } : {}),
+  }));
+
+/** A batch item as heavy for the store as the product's: its messages packed by the product's codec. */
 const batchItem = (seq: number) => ({
   pk: `CEILING#batch#${seq}`,
   sk: 'batch',
@@ -110,11 +123,7 @@ const batchItem = (seq: number) => ({
   status: 'queued',
   availableAt: '2000-01-01T00:00:00.000Z',
   ver: 0,
-  messages: Array.from({ length: MESSAGES_PER_BATCH }, (_, index) => ({
-    i: index,
-    to: phone(seq * MESSAGES_PER_BATCH + index),
-    s: 'q',
-  })),
+  messages: batchCodec.messagesToItem(batchMessages(seq, 'queued')),
 });
 
 /**
@@ -169,7 +178,7 @@ export const stateStoreCeiling = async ({
     });
 
     const transactWriteItemsPerSecond = await rate(batches, concurrency, async (seq) => {
-      const messages = batchItem(seq).messages.map((m) => ({ ...m, s: 'p', at: lease }));
+      const messages = batchCodec.messagesToItem(batchMessages(seq, 'pending', lease));
       for (let attempt = 1; ; attempt++) {
         try {
           const refused = await conditionalTransaction(client, [

@@ -42,8 +42,8 @@ const recountFunction = (scope: Construct, table: ITable): HandlerFunction => {
 };
 
 /**
- * Records per invocation. A batch item's old and new images (100 messages) weigh about 20 KB, so 200
- * records stay well inside Lambda's 6 MB invocation payload.
+ * Records per invocation. A batch item's old and new images weigh a few KB (100 messages packed; at most
+ * the 400 KB item limit each), so 200 records stay well inside Lambda's 6 MB invocation payload.
  */
 export const AGGREGATOR_BATCH_SIZE = 200;
 /** Waiting a few seconds fills invocations, so one transaction per shard counts hundreds of changes. */
