@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import { dynamoDocumentClient } from '#adapters/clients.js';
 import { localConfig } from '#local/config.js';
 import { DEFAULT_DYNAMO_HEAP_MB } from '#local/dynamodb.js';
@@ -93,11 +94,13 @@ const traceRequests = () => {
     },
     /** One line: the requests since the last call by kind (count / mean ms), and the heap now. */
     printRecent: (label: string) => {
-      const { rss, heapUsed } = process.memoryUsage();
+      const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
       const counts = [...recent]
         .sort(([, a], [, b]) => b.ms - a.ms)
         .map(([kind, r]) => `${kind} ${r.n}/${Math.round(r.ms / r.n)}ms`);
-      console.log(`    ${label}: rss ${mb(rss)} MB, heap ${mb(heapUsed)} MB; ${counts.join(', ')}`);
+      console.log(
+        `    ${label}: rss ${mb(rss)} MB, heap ${mb(heapUsed)} of ${mb(heapTotal)} MB, external ${mb(external)} MB; ${counts.join(', ')}`,
+      );
       recent.clear();
     },
     print: (origin: number) => {
@@ -109,10 +112,23 @@ const traceRequests = () => {
   };
 };
 
+/** `BENCH_SCALE_SNAPSHOT_MB=n`: one heap snapshot (in the working directory) the first time RSS passes n MB. */
+const SNAPSHOT_MB = Number(process.env.BENCH_SCALE_SNAPSHOT_MB ?? Infinity);
+let snapshotTaken = false;
+
+const sample = (peak: number) => {
+  const { rss } = process.memoryUsage();
+  if (!snapshotTaken && mb(rss) >= SNAPSHOT_MB) {
+    snapshotTaken = true;
+    console.log(`    rss ${mb(rss)} MB: heap snapshot written to ${writeHeapSnapshot()}`);
+  }
+  return Math.max(peak, rss);
+};
+
 /** Peak RSS of this process (the runtime) while `run` runs, sampled every 100 ms. */
 const peakRssDuring = async <T>(run: () => Promise<T>): Promise<{ result: T; peakMb: number }> => {
   let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  const sampler = setInterval(() => (peak = sample(peak)), 100);
   try {
     const result = await run();
     return { result, peakMb: mb(Math.max(peak, process.memoryUsage().rss)) };

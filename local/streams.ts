@@ -15,8 +15,13 @@ import { invokeLocally, type LambdaHandler } from './invoke.js';
 
 type StreamHandler = LambdaHandler<DynamoDBStreamEvent, unknown>;
 
-/** GetRecords' largest page, and so the largest event the handler gets locally. */
-const MAX_RECORDS = 1000;
+/**
+ * Records per GetRecords page, and so the largest event the handler gets locally: the stack's aggregator
+ * batch size (`AGGREGATOR_BATCH_SIZE`), not GetRecords' largest (1,000). A batch item's old and new images
+ * weigh about 40 KB as JSON, so a full page of 1,000 held about 40 MB of text and 100 MB of parsed records,
+ * twice over (the SDK's copy), in each of the two pollers at once: the runtime's peak RSS when they lagged.
+ */
+export const STREAM_PAGE_RECORDS = 200;
 
 /** A stream record as Lambda delivers it: the SDK gives the creation time as a Date, Lambda as seconds. */
 export const toLambdaRecord = (record: _Record, streamArn: string): DynamoDBRecord => {
@@ -77,6 +82,8 @@ export interface LocalStreamsOptions {
    * mapping keeps its own; without it the position lives in memory only.
    */
   checkpointFile?: string;
+  /** Records per page and event; by default STREAM_PAGE_RECORDS. */
+  pageSize?: number;
 }
 
 interface Checkpoint {
@@ -117,6 +124,7 @@ export interface LocalStreams {
 export const startLocalStreams = async (options: LocalStreamsOptions = {}): Promise<LocalStreams> => {
   const table = options.tableName ?? process.env.TABLE_NAME ?? '';
   const pollMs = options.pollMs ?? 200;
+  const pageSize = options.pageSize ?? STREAM_PAGE_RECORDS;
   const handler =
     options.handler ??
     ((await import('#streams/aggregate-metrics.js')) as { handler: StreamHandler }).handler;
@@ -217,7 +225,7 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
         return true;
       }
       const page = await streams.send(
-        new GetRecordsCommand({ ShardIterator: position.iterator, Limit: MAX_RECORDS }),
+        new GetRecordsCommand({ ShardIterator: position.iterator, Limit: pageSize }),
       );
       const records = page.Records ?? [];
       if (records.length) {

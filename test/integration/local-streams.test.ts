@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import { ensureTable } from '#local/dynamodb.js';
-import { startLocalStreams } from '#local/streams.js';
+import { STREAM_PAGE_RECORDS, startLocalStreams } from '#local/streams.js';
 
 /**
  * The local stand-in for Lambda's stream event source keeps its position in a checkpoint file, as `npm
@@ -98,5 +98,24 @@ describe('the local stream poller', () => {
       'STREAMTEST#retry-d',
       'STREAMTEST#retry-e',
     ]);
+  });
+
+  it('hands over at most a page of STREAM_PAGE_RECORDS at a time, however far behind it is', async () => {
+    // A poller that lags holds one page in memory: batch items weigh about 40 KB a record.
+    const behind = STREAM_PAGE_RECORDS + 50;
+    for (let i = 0; i < behind; i += 25)
+      await Promise.all(Array.from({ length: 25 }, (_, j) => put(`page-${i + j}`)));
+    const sizes: number[] = [];
+    const paged: string[] = [];
+    const handler = async (event: DynamoDBStreamEvent) => {
+      sizes.push(event.Records.length);
+      paged.push(...event.Records.map((r: DynamoDBRecord) => String(r.dynamodb?.Keys?.pk?.S)));
+    };
+    const streams = await startLocalStreams({ pollMs: 20, handler });
+    await streams.drain();
+    await streams.stop();
+
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(STREAM_PAGE_RECORDS);
+    expect(new Set(paged.filter((k) => k.startsWith('STREAMTEST#page-'))).size).toBe(behind);
   });
 });
