@@ -1,11 +1,6 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countsOf, type AudienceMember } from '#core/audience.js';
+import type { Clock, Ids } from '#core/clock.js';
 import { ConflictError } from '#core/errors.js';
 import {
   ERASED_PHONE,
@@ -24,6 +19,7 @@ import { conditionalWrite } from './conditional-write.js';
 import { queryPages } from './cursor.js';
 import { conditionFailed } from './dynamo-batch.js';
 import { dynamoOptOutStore, type PhoneHasher } from './opt-out-store.js';
+import { readItem } from './read-item.js';
 import { INDEX, keys } from './table.js';
 import { batchCodec, suppressedCodec, suppressedIndexCodec } from './table/batch.js';
 import {
@@ -56,7 +52,7 @@ interface Holding {
 export const dynamoPersonalDataStore = (
   client: DynamoDBDocumentClient,
   table: string,
-  clock: { now: () => Date; newId: () => string },
+  clock: Clock & Ids,
   hash?: PhoneHasher,
 ): PersonalDataStore => {
   const audiences = dynamoAudienceStore(client, table);
@@ -102,10 +98,7 @@ export const dynamoPersonalDataStore = (
       campaignId: suppressedIndexCodec.fromItem(h.item).campaignId,
     }));
 
-  const readItem = async (key: Key) => {
-    const { Item } = await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
-    return Item;
-  };
+  const readRaw = (key: Key) => readItem(client, table, key, (item) => item);
 
   const setEntries = (key: Key, kept: readonly string[]) =>
     kept.length
@@ -136,7 +129,7 @@ export const dynamoPersonalDataStore = (
     for (const holding of await memberHoldings(phone)) {
       const audience = await audiences.getAudience(holding.audienceId);
       for (const seq of holding.seqs) {
-        const chunk = await readItem(audienceChunkCodec.key(holding.audienceId, holding.importId, seq));
+        const chunk = await readRaw(audienceChunkCodec.key(holding.audienceId, holding.importId, seq));
         const member =
           chunk && decodeMembers(audienceChunkCodec.membersOf(chunk)).find((m) => m.phone === phone);
         if (member)
@@ -152,7 +145,7 @@ export const dynamoPersonalDataStore = (
       for (const seq of holding.seqs) {
         const batch = await batches.get({ campaignId: holding.campaignId, seq });
         for (const m of batch?.messages.filter((message) => message.to === phone) ?? []) {
-          const click = m.code ? await readItem(clickCodec.key(m.code)) : undefined;
+          const click = m.code ? await readRaw(clickCodec.key(m.code)) : undefined;
           found.push({
             campaignId: holding.campaignId,
             seq,
@@ -173,7 +166,7 @@ export const dynamoPersonalDataStore = (
     const found: SuppressedRecord[] = [];
     for (const holding of await suppressedHoldings(phone))
       for (const chunk of holding.seqs) {
-        const item = await readItem(suppressedCodec.key(holding.campaignId, chunk));
+        const item = await readRaw(suppressedCodec.key(holding.campaignId, chunk));
         const stored = item && suppressedCodec.fromItem(item);
         for (const r of stored?.recipients.filter((recipient) => recipient.to === phone) ?? [])
           found.push({ campaignId: holding.campaignId, reason: r.reason, at: stored?.at ?? '' });
@@ -187,7 +180,7 @@ export const dynamoPersonalDataStore = (
    */
   const eraseFromSuppressed = async (campaignId: string, chunk: number, phone: string): Promise<number> => {
     for (let attempt = 1; ; attempt++) {
-      const item = await readItem(suppressedCodec.key(campaignId, chunk));
+      const item = await readRaw(suppressedCodec.key(campaignId, chunk));
       if (!item) return 0;
       const stored = suppressedCodec.fromItem(item);
       const hits = stored.recipients.filter((r) => r.to === phone).length;
@@ -222,7 +215,7 @@ export const dynamoPersonalDataStore = (
       let counts = countsOf(audience);
       let removed = 0;
       for (const key of chunkKeys) {
-        const chunk = await readItem(key);
+        const chunk = await readRaw(key);
         if (!chunk) continue;
         const members = decodeMembers(audienceChunkCodec.membersOf(chunk));
         const gone: AudienceMember[] = members.filter((m) => m.phone === phone);
@@ -293,7 +286,7 @@ export const dynamoPersonalDataStore = (
         suppressions(phone),
         inboundItems(phone),
         optOuts.find(phone),
-        readItem(portedCodec.key(phone)),
+        readRaw(portedCodec.key(phone)),
       ]);
       const ported = portedItem && portedCodec.fromItem(portedItem);
       return {

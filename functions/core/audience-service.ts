@@ -25,6 +25,7 @@ import { NotFoundError } from './errors.js';
 import type { Lang } from './messages.js';
 import type { Page, PageRequest } from './page.js';
 import type { Actor } from './roles.js';
+import type { Clock, Ids } from './clock.js';
 
 /**
  * An import holds a lease on its audience so two imports cannot both miss each other's phones. It outlives
@@ -77,11 +78,8 @@ export interface AudienceStore extends AudienceReader {
   releaseImport(audienceId: string, lease: ImportLease): Promise<void>;
 }
 
-export interface AudienceDeps {
+export interface AudienceDeps extends Clock, Ids {
   store: AudienceStore;
-  now: () => Date;
-  /** Sortable unique ids (ULIDs) for audiences, imports and leases. */
-  newId: () => string;
 }
 
 export const createAudience = async (

@@ -36,6 +36,7 @@ import type { PartnerView } from './partner.js';
 import type { CampaignScheduler, EventPublisher } from './ports.js';
 import { mayAccess, type Actor } from './roles.js';
 import { DEFAULT_SENDING_WINDOW } from './sending-window.js';
+import type { Clock, Ids } from './clock.js';
 
 export interface CampaignStore {
   get(id: string): Promise<Campaign | undefined>;
@@ -67,15 +68,13 @@ export interface TestSendQuota {
   expiresAt: Date;
 }
 
-export interface CampaignDeps {
+export interface CampaignDeps extends Clock, Ids {
   campaigns: CampaignStore;
   audiences: AudienceReader;
   suppression: SuppressionList;
   partners: () => Promise<PartnerView[]>;
   events: EventPublisher;
   scheduler: CampaignScheduler;
-  now: () => Date;
-  newId: () => string;
   shortLinkLength: number;
 }
 

@@ -28,6 +28,7 @@ import {
   type ImportUploadDeps,
 } from './import-upload.js';
 import type { Lang } from './messages.js';
+import type { Clock, Ids } from './clock.js';
 
 /**
  * Issues #17/#18: an uploaded file is imported in the background, by a job of its own (the import-job
@@ -135,15 +136,13 @@ export interface ImportJobStarter {
   start(job: Pick<ImportJob, 'audienceId' | 'importId'>): Promise<void>;
 }
 
-export interface ImportJobDeps {
+export interface ImportJobDeps extends Clock, Ids {
   audiences: AudienceStore;
   jobs: ImportJobStore;
   uploads: Pick<ImportUploadDeps, 'uploads' | 'files' | 'now'>;
   starter: ImportJobStarter;
   /** The file's rows by its type, as the synchronous import reads a body of that type. */
   readRows: (contentType: ImportMediaType, bytes: Uint8Array) => Promise<SubscriberRows>;
-  now: () => Date;
-  newId: () => string;
   /** IMPORT_STEP_ROWS unless a test wants smaller steps. */
   stepRows?: number;
 }

@@ -3,6 +3,7 @@ import { UploadId } from './audience.js';
 import { getAudience, type AudienceDeps } from './audience-service.js';
 import { AppError, ConflictError, NotFoundError } from './errors.js';
 import { FILE_DAYS, FILE_URL_SECONDS, fileKey, type FileStore } from './files.js';
+import type { Clock, Ids } from './clock.js';
 
 /** An Excel workbook (Office Open XML), as browsers and Excel name a `.xlsx` file. */
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -56,12 +57,10 @@ export interface ImportUploadStore {
   get(audienceId: string, uploadId: string): Promise<ImportUpload | undefined>;
 }
 
-export interface ImportUploadDeps {
+export interface ImportUploadDeps extends Clock, Ids {
   audiences: Pick<AudienceDeps, 'store'>;
   uploads: ImportUploadStore;
   files: FileStore;
-  now: () => Date;
-  newId: () => string;
 }
 
 const keyOf = (upload: Pick<ImportUpload, 'audienceId' | 'uploadId'>) =>

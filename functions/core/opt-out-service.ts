@@ -2,6 +2,7 @@ import { NotFoundError } from './errors.js';
 import { maskPhone } from './phone-mask.js';
 import type { OptOut, OptOutInput, SuppressionList } from './opt-out.js';
 import type { Actor } from './roles.js';
+import type { Clock } from './clock.js';
 
 /** The storage opt-out use cases need; DynamoDB implements it in adapters/opt-out-store.ts. */
 export interface OptOutStore extends SuppressionList {
@@ -12,9 +13,8 @@ export interface OptOutStore extends SuppressionList {
   remove(phone: string): Promise<boolean>;
 }
 
-export interface OptOutDeps {
+export interface OptOutDeps extends Clock {
   store: OptOutStore;
-  now: () => Date;
 }
 
 /** Opting out twice keeps the first record (its time and reason), so the answer says which happened. */

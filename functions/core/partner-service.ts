@@ -11,6 +11,7 @@ import {
   type StoredPartner,
 } from './partner.js';
 import type { SecretSealer } from './ports.js';
+import type { Clock } from './clock.js';
 
 /** The storage a partner use case needs; DynamoDB implements it in adapters/partner-store.ts. */
 export interface PartnerStore {
@@ -20,9 +21,8 @@ export interface PartnerStore {
   list(page: PageRequest): Promise<Page<StoredPartner>>;
 }
 
-export interface PartnerDeps {
+export interface PartnerDeps extends Clock {
   store: PartnerStore;
-  now: () => Date;
   newSecret: () => string;
   /** Seals a secret before it is stored: the table never holds one in clear. */
   sealer: SecretSealer;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { FILE_URL_SECONDS, fileKey, type FileStore } from './files.js';
+import type { Clock, Ids } from './clock.js';
 
 /** What `POST /v1/campaigns/{id}/report-exports` answers: where to download the report from, until when. */
 export const ReportExportView = z
@@ -17,10 +18,8 @@ export const ReportExportView = z
   .meta({ id: 'ReportExport' });
 export type ReportExportView = z.infer<typeof ReportExportView>;
 
-export interface ReportExportDeps {
+export interface ReportExportDeps extends Clock, Ids {
   files: FileStore;
-  now: () => Date;
-  newId: () => string;
 }
 
 export const REPORT_CONTENT_TYPE = 'text/csv; charset=utf-8';

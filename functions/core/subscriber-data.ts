@@ -5,6 +5,7 @@ import { decodedSegment, PhoneNumber } from './opt-out.js';
 import { maskPhone } from './phone.js';
 import type { Actor } from './roles.js';
 import { InboundRecord, type Inbound } from './webhooks/inbound.js';
+import type { Clock, Ids } from './clock.js';
 
 /**
  * A subscriber's personal data (Law 91/2025/QH15; docs/personal-data.md): everything the table holds about
@@ -83,10 +84,8 @@ export interface SubscriberAuditEntry {
   counts?: Omit<ErasureResult, 'phone'>;
 }
 
-export interface SubscriberDeps {
+export interface SubscriberDeps extends Clock, Ids {
   store: PersonalDataStore;
-  now: () => Date;
-  newId: () => string;
 }
 
 const audited = (

@@ -13,6 +13,7 @@ import {
 import { ConflictError, detail, NotFoundError, ValidationError } from './errors.js';
 import type { Page, PageRequest } from './page.js';
 import type { Actor } from './roles.js';
+import type { Clock, Ids } from './clock.js';
 
 /** What reads templates: the template API and a campaign created from a template. */
 export interface TemplateReader {
@@ -42,10 +43,8 @@ export interface TemplateStore extends TemplateReader {
   listAudit(id: string, page: PageRequest): Promise<Page<TemplateAuditEntry>>;
 }
 
-export interface TemplateDeps {
+export interface TemplateDeps extends Clock, Ids {
   store: TemplateStore;
-  now: () => Date;
-  newId: () => string;
 }
 
 const auditEntry = (

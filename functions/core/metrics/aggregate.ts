@@ -1,6 +1,7 @@
 import { contributionOf, totalOf, type Change, type Contribution } from './changes.js';
 import { addCounters, addMinutes, type Bucket, type Counters } from './counters.js';
 import { coveredByRecount, type RecountBaseline } from './recount.js';
+import type { Clock } from '../clock.js';
 
 /**
  * Idempotent aggregation of stream records into a campaign's counter shards. The stream delivers each
@@ -52,9 +53,8 @@ export interface AggregationStore {
   commit(write: ShardWrite): Promise<CommitResult>;
 }
 
-export interface AggregationDeps {
+export interface AggregationDeps extends Clock {
   store: AggregationStore;
-  now: () => Date;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
 }

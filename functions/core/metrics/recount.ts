@@ -13,6 +13,7 @@ import {
   type Delta,
   type Minutes,
 } from './counters.js';
+import type { Clock } from '../clock.js';
 
 /**
  * The recount (issue #17): a campaign's counters computed again from its batch items and progress item,
@@ -166,9 +167,8 @@ export interface RecountStore {
   repair(write: RepairWrite): Promise<'repaired' | 'moved'>;
 }
 
-export interface RecountDeps {
+export interface RecountDeps extends Clock {
   store: RecountStore;
-  now: () => Date;
 }
 
 export interface ShardOutcome {

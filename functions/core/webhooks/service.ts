@@ -22,6 +22,7 @@ import {
   type OptOutRefused,
 } from './inbound.js';
 import { batchesHolding, bucketOf } from './recipients.js';
+import type { Clock } from '../clock.js';
 
 /** Use cases of contract §8 "Partners send"; the ports below are implemented over DynamoDB in adapters/. */
 
@@ -89,7 +90,7 @@ export interface StoredAnswer {
 export type WebhookMetric =
   'DeliveryReports' | 'DeliveryReportsIgnored' | 'InboundMessages' | 'OptOutReplies';
 
-export interface WebhookDeps {
+export interface WebhookDeps extends Clock {
   batches: ReportBatchStore;
   ported: PortedNumbers;
   recipients: RecipientLookup;
@@ -99,7 +100,6 @@ export interface WebhookDeps {
   receipts: WebhookReceipts;
   /** `status`: the reported status, a dimension of `DeliveryReports` (delivery rate per partner). */
   observe: (metric: WebhookMetric, partnerId: string, count: number, status?: string) => void;
-  now: () => Date;
 }
 
 /** Batch writes in flight at once: DynamoDB Local does ~340 conditional writes/s one at a time. */
