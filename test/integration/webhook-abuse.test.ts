@@ -169,6 +169,13 @@ const metricsMatchRecount = async () => {
   return { metrics, counted };
 };
 
+/** A section's closing test: the metrics equal the recount, and the recount is `expected`. */
+const itMatchesTheRecount = (name: string, expected: Partial<Awaited<ReturnType<typeof recount>>>) =>
+  it(name, async () => {
+    const { counted } = await metricsMatchRecount();
+    expect(counted).toMatchObject(expected);
+  });
+
 const messageState = async (id: string): Promise<BatchMessage | undefined> => {
   const [, seq, index] = id.split('.');
   const batch = (await batchesOf(campaignId)).find((b) => b.seq === Number(seq));
@@ -179,9 +186,10 @@ const optedOut = async (to: string) =>
   (await send(api, 'getOptOut', { params: { phone: to }, as: 'officer' })).status === 200;
 
 describe('before any report', () => {
-  it('the metrics equal the recount: every message pending and sent', async () => {
-    const { counted } = await metricsMatchRecount();
-    expect(counted).toMatchObject({ targeted: 2 * PER_PARTNER, pending: 2 * PER_PARTNER, delivered: 0 });
+  itMatchesTheRecount('the metrics equal the recount: every message pending and sent', {
+    targeted: 2 * PER_PARTNER,
+    pending: 2 * PER_PARTNER,
+    delivered: 0,
   });
 });
 
@@ -240,9 +248,11 @@ describe('requests that are not the partner’s own: 401 invalid_signature, noth
     expect(answer.status).toBe(401);
   });
 
-  it('left the metrics as they were', async () => {
-    const { counted } = await metricsMatchRecount();
-    expect(counted).toMatchObject({ pending: 2 * PER_PARTNER, delivered: 0, replies: 0, optOuts: 0 });
+  itMatchesTheRecount('left the metrics as they were', {
+    pending: 2 * PER_PARTNER,
+    delivered: 0,
+    replies: 0,
+    optOuts: 0,
   });
 });
 
@@ -267,10 +277,7 @@ describe('another partner’s reports and replies', () => {
     expect(await optedOut(target.to)).toBe(false);
   });
 
-  it('the metrics equal the recount', async () => {
-    const { counted } = await metricsMatchRecount();
-    expect(counted).toMatchObject({ delivered: 1, failed: 0, replies: 1, optOuts: 0 });
-  });
+  itMatchesTheRecount('the metrics equal the recount', { delivered: 1, failed: 0, replies: 1, optOuts: 0 });
 });
 
 describe('duplicates and replays', () => {
@@ -322,10 +329,7 @@ describe('duplicates and replays', () => {
     expect(await optedOut(msg(A, 8).to)).toBe(false);
   });
 
-  it('the metrics equal the recount', async () => {
-    const { counted } = await metricsMatchRecount();
-    expect(counted).toMatchObject({ delivered: 3, failed: 0, replies: 3, optOuts: 1 });
-  });
+  itMatchesTheRecount('the metrics equal the recount', { delivered: 3, failed: 0, replies: 3, optOuts: 1 });
 });
 
 describe('reports out of order', () => {
@@ -360,9 +364,10 @@ describe('reports out of order', () => {
     expect(await messageState(target.id)).toMatchObject({ state: 'delivered' });
   });
 
-  it('the metrics equal the recount', async () => {
-    const { counted } = await metricsMatchRecount();
-    expect(counted).toMatchObject({ delivered: 5, failed: 1, failureReasons: { expired: 1 } });
+  itMatchesTheRecount('the metrics equal the recount', {
+    delivered: 5,
+    failed: 1,
+    failureReasons: { expired: 1 },
   });
 });
 
@@ -380,15 +385,12 @@ describe('a report about a batch handed to B, signed by A', () => {
     expect(await messageState(target.id)).toMatchObject({ state: 'pending' });
   });
 
-  it('the metrics equal the recount at the end', async () => {
-    const { counted } = await metricsMatchRecount();
-    expect(counted).toMatchObject({
-      targeted: 2 * PER_PARTNER,
-      delivered: 5,
-      failed: 1,
-      pending: 2 * PER_PARTNER - 6,
-      replies: 3,
-      optOuts: 1,
-    });
+  itMatchesTheRecount('the metrics equal the recount at the end', {
+    targeted: 2 * PER_PARTNER,
+    delivered: 5,
+    failed: 1,
+    pending: 2 * PER_PARTNER - 6,
+    replies: 3,
+    optOuts: 1,
   });
 });

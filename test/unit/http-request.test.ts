@@ -275,12 +275,6 @@ describe('parseRequest: validation (validation_failed)', () => {
     expect(error.details).toEqual([{ path: '(body)', code: 'required', message: expect.any(String) }]);
   });
 
-  it('rejects any body on a route that takes none', () => {
-    const error = failure(noBodyRoute, json({ secret: 'mine' }));
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error.details).toEqual([{ path: '(body)', code: 'body_not_empty', message: 'must be empty' }]);
-  });
-
   it.each([
     ['no body', undefined],
     ['an empty body', ''],
@@ -294,6 +288,7 @@ describe('parseRequest: validation (validation_failed)', () => {
   });
 
   it.each([
+    ['a body with a secret field', { secret: 'mine' }],
     ['an object with a field', '{"a":1}'],
     ['an empty array', '[]'],
     ['null', 'null'],

@@ -31,6 +31,9 @@ const csv = (text: string) => subscriberRowsFromCsv(text);
 const VIETTEL = { phone: '+84981234567', carrier: 'viettel' } as const satisfies AudienceMember;
 /** The same member with a province: where the tests change language and attributes alone. */
 const IN_HUE = { ...VIETTEL, province: 'Huế' } as const satisfies AudienceMember;
+/** An audience's counters before the change under test: `size` Viettel members, in no province. */
+const viettelCounts = (size: number, counted: Pick<Audience, 'languages' | 'attributes'>) =>
+  countsOf({ size, byCarrier: { viettel: size }, byProvince: {}, ...counted });
 
 describe('attribute columns of an imported file', () => {
   it('keys each other column by attributeKey and keeps its header as written', () => {
@@ -234,10 +237,7 @@ describe('a re-imported phone', () => {
   });
 
   it('recounts languages and attributes from the stored members, keeping each attribute in place', () => {
-    const before = countsOf({
-      size: 2,
-      byCarrier: { viettel: 2 },
-      byProvince: {},
+    const before = viettelCounts(2, {
       languages: { km: 2 },
       attributes: [
         { key: 'ten', name: 'Tên', present: 2 },
@@ -274,10 +274,7 @@ describe('a re-imported phone', () => {
 
 describe('audience counters of languages and attributes', () => {
   it('adds an import to what was there, the attribute named by the later header', () => {
-    const before = countsOf({
-      size: 1,
-      byCarrier: { viettel: 1 },
-      byProvince: {},
+    const before = viettelCounts(1, {
       languages: { hmn: 1 },
       attributes: [{ key: 'ho_va_ten', name: 'Họ và tên', present: 1 }],
     });

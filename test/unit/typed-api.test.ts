@@ -23,34 +23,26 @@ describe('typed test client (issue #14)', () => {
   });
 });
 
+type ImportCall = RouteCallOptions<'importSubscribers'>;
+type PutPartnerCall = RouteCallOptions<'putPartner'>;
+type GetPartnerCall = RouteCallOptions<'getPartner'>;
+
 describe('typed test client: the parts a route takes', () => {
   it('takes a CSV body only where the route accepts text/csv', () => {
-    expectTypeOf<{ params: { audienceId: string }; csv: string }>().toExtend<
-      RouteCallOptions<'importSubscribers'>
-    >();
-    expectTypeOf<{ params: { partnerId: string }; csv: string }>().not.toExtend<
-      RouteCallOptions<'putPartner'>
-    >();
+    expectTypeOf<{ params: { audienceId: string }; csv: string }>().toExtend<ImportCall>();
+    expectTypeOf<{ params: { partnerId: string }; csv: string }>().not.toExtend<PutPartnerCall>();
   });
 
   it('takes .xlsx bytes only where the route accepts an Excel workbook', () => {
-    expectTypeOf<{ params: { audienceId: string }; xlsx: Uint8Array }>().toExtend<
-      RouteCallOptions<'importSubscribers'>
-    >();
-    expectTypeOf<{ params: { partnerId: string }; xlsx: Uint8Array }>().not.toExtend<
-      RouteCallOptions<'putPartner'>
-    >();
-    expectTypeOf<{ params: { audienceId: string }; xlsx: string }>().not.toExtend<
-      RouteCallOptions<'importSubscribers'>
-    >();
+    expectTypeOf<{ params: { audienceId: string }; xlsx: Uint8Array }>().toExtend<ImportCall>();
+    expectTypeOf<{ params: { partnerId: string }; xlsx: Uint8Array }>().not.toExtend<PutPartnerCall>();
+    expectTypeOf<{ params: { audienceId: string }; xlsx: string }>().not.toExtend<ImportCall>();
   });
 
   it('types the query by the route, and refuses one on a route that takes none', () => {
     expectTypeOf<{ query: { limit: 2 } }>().toExtend<RouteCallOptions<'listPartners'>>();
     expectTypeOf<{ query: { status: 'shipped' } }>().not.toExtend<RouteCallOptions<'listCampaigns'>>();
-    expectTypeOf<{ params: { partnerId: string }; query: { limit: 2 } }>().not.toExtend<
-      RouteCallOptions<'getPartner'>
-    >();
+    expectTypeOf<{ params: { partnerId: string }; query: { limit: 2 } }>().not.toExtend<GetPartnerCall>();
   });
 
   it('types a report without a schema as text', () => {
