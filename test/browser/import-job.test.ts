@@ -36,6 +36,13 @@ const NO_PHONE_CSV = [
   `Họ và tên,Tỉnh,${NOTE_HEADERS}`,
   ...Array.from({ length: GOOD_ROWS }, (_, i) => `Người ${i},Bắc Kạn,${NOTES}`),
 ].join('\r\n');
+/**
+ * How long a step of the job may take to show: 10,000 rows written and committed, on a machine shared by
+ * other runs (30 s was not always enough there).
+ */
+const STEP_WAIT = { timeout: 90_000 };
+/** A test: two such steps, and the screenshots between them. */
+const JOB_TEST_MS = 240_000;
 const NO_SUBSCRIBERS = 'Danh sách chưa có thuê bao nào: tải tệp CSV lên để thêm.';
 const NONE_YET = 'Đang nhập danh sách: thuê bao hiện ở đây sau mỗi phần của tệp được nhập xong.';
 
@@ -97,7 +104,7 @@ beforeAll(async () => {
 });
 afterAll(() => run?.stop());
 
-describe('an officer importing a file over 5 MB', () => {
+describe('an officer importing a file over 5 MB', { timeout: JOB_TEST_MS }, () => {
   it('uploads it, sees the import start and its rows read so far, then the check of the file', async () => {
     const { page } = run;
     await openNewAudienceForm(run);
@@ -117,7 +124,7 @@ describe('an officer importing a file over 5 MB', () => {
     expect(await run.check('import-job-starting')).toEqual([]);
 
     polls.open();
-    await progress.getByText(/^Đang nhập 10\.000 \/ 10\.002 dòng$/).waitFor();
+    await progress.getByText(/^Đang nhập 10\.000 \/ 10\.002 dòng$/).waitFor(STEP_WAIT);
     expect(await page.locator('#import-progress').getAttribute('value')).toBe('10000');
     expect(await page.locator('#import-progress').getAttribute('max')).toBe('10002');
     // The first step's rows are in the audience, and the page shows them while the rest are imported.
@@ -131,7 +138,7 @@ describe('an officer importing a file over 5 MB', () => {
     expect(await run.check('import-job-progress')).toEqual([]);
 
     polls.open();
-    await page.getByRole('heading', { name: 'Kết quả kiểm tra tệp' }).waitFor();
+    await page.getByRole('heading', { name: 'Kết quả kiểm tra tệp' }).waitFor(STEP_WAIT);
     await page.getByText('Đã nhận 10.000 số, loại 1 dòng, 1 số trùng lặp.', { exact: false }).waitFor();
     await page.getByText('Danh sách hiện có 10.000 thuê bao.').waitFor();
     expect(await sizeLine.textContent()).toBe('10.000 thuê bao');
@@ -150,7 +157,11 @@ describe('an officer importing a file over 5 MB', () => {
       'POST /v1/audiences/:id/subscribers',
     ]);
     expect(polls.answers.at(0)?.status).toBe('running');
-    expect(polls.answers.at(-1)).toMatchObject({ status: 'succeeded', rowsRead: 10_002, totalRows: 10_002 });
+    expect(polls.answers.at(-1)).toMatchObject({
+      status: 'succeeded',
+      rowsRead: 10_002,
+      totalRows: 10_002,
+    });
     await polls.stop();
     expect(run.pageErrors).toEqual([]);
   });
