@@ -118,13 +118,16 @@ export const Form = ({
   </form>
 );
 
-/** The errors that name no field of the form, at its top, announced when they appear. */
-export const ErrorSummary = ({ messages }: { messages: readonly string[] }) => {
+/**
+ * The errors that name no field of the form, at its top, announced when they appear; `title` says what
+ * failed when the page knows better than "there is a problem".
+ */
+export const ErrorSummary = ({ messages, title }: { messages: readonly string[]; title?: string }) => {
   const { t } = useI18n();
   if (!messages.length) return null;
   return (
     <div class="error-summary" role="alert" tabIndex={-1}>
-      <h2>{t.common.errorSummary}</h2>
+      <h2>{title ?? t.common.errorSummary}</h2>
       <ul>
         {messages.map((message) => (
           <li key={message}>{message}</li>

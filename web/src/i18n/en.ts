@@ -83,6 +83,8 @@ export const en: Catalogue = {
     noSubscribers: 'No subscriber yet: upload a CSV file to add some.',
     noProvince: 'No subscriber has a province yet.',
     sizeLine: (n) => `${n} subscribers`,
+    sizeLineImporting: (n) => `${n} subscribers, more being imported`,
+    importingNoneYet: 'Importing: the subscribers show here as each part of the file is imported.',
   },
   upload: {
     title: 'Upload subscribers',

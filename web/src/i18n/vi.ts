@@ -86,6 +86,8 @@ export const vi = {
     noSubscribers: 'Danh sách chưa có thuê bao nào: tải tệp CSV lên để thêm.',
     noProvince: 'Chưa có thuê bao nào ghi tỉnh/thành.',
     sizeLine: (n: string) => `${n} thuê bao`,
+    sizeLineImporting: (n: string) => `${n} thuê bao, đang nhập thêm`,
+    importingNoneYet: 'Đang nhập danh sách: thuê bao hiện ở đây sau mỗi phần của tệp được nhập xong.',
   },
   upload: {
     title: 'Tải lên danh sách',

@@ -217,13 +217,23 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
   const { busy, error: uploadError, act } = useAction();
   const input = useRef<HTMLInputElement>(null);
 
+  const readAudience = () =>
+    unwrap(api.GET('/v1/audiences/{audienceId}', { params: { path: { audienceId } } }));
   const load = async () => {
     try {
-      setAudience(await unwrap(api.GET('/v1/audiences/{audienceId}', { params: { path: { audienceId } } })));
+      setAudience(await readAudience());
     } catch (failure) {
       setLoadError(failure);
     }
   };
+  /**
+   * The audience again while a job imports into it: each committed step is in its counters. A failed read
+   * keeps the size shown, not an error page: the import goes on, and the next step reads it again.
+   */
+  const refresh = () =>
+    readAudience().then(setAudience, () => {
+      /* the last size read stays shown */
+    });
   useEffect(() => void load(), [audienceId]);
 
   const upload = () =>
@@ -279,11 +289,13 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
     setJob(current);
     while (current.status === 'running') {
       await pause(IMPORT_POLL_MS);
+      const before = current.rowsRead;
       current = await unwrap(
         api.GET('/v1/audiences/{audienceId}/imports/{importId}', {
           params: { path: { audienceId, importId: started.importId } },
         }),
       );
+      if (current.status === 'running' && current.rowsRead > before) await refresh();
       setJob(current);
     }
     if (current.status === 'succeeded' && current.result) return current.result;
@@ -294,16 +306,19 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
   if (!audience) return <p>{t.common.loading}</p>;
   const uploadErrors = formErrors(uploadError, ['(body)'], t);
   // A file the server cannot read at all (not UTF-8, no phone column) is the file field's error.
-  const fileError = noFile
-    ? t.upload.chooseFile
-    : uploadErrors.byField['(body)'] || uploadErrors.general.join('; ') || undefined;
+  const importError = uploadErrors.byField['(body)'] || uploadErrors.general.join('; ') || undefined;
+  const fileError = noFile ? t.upload.chooseFile : importError;
+  // While a job runs, the audience's counters hold the steps committed so far, not its final size.
+  const importing = job?.status === 'running';
 
   return (
     <section>
       <BackLink href="/audiences" />
       <PageTitle text={audience.name} />
       {audience.description ? <p>{audience.description}</p> : null}
-      <p class="lead">{t.audiences.sizeLine(number(audience.size))}</p>
+      <p class="lead">
+        {(importing ? t.audiences.sizeLineImporting : t.audiences.sizeLine)(number(audience.size))}
+      </p>
 
       {checked ? (
         <UploadCheck checked={checked} onAgain={() => setChecked(undefined)} />
@@ -311,6 +326,9 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
         <section class="panel" aria-labelledby="upload-title">
           <h2 id="upload-title">{t.upload.title}</h2>
           <Form onSubmit={upload}>
+            {!noFile && importError ? (
+              <ErrorSummary title={t.upload.importFailed} messages={[importError]} />
+            ) : null}
             <Field id="csv-file" label={t.upload.file} hint={t.upload.fileHint} error={fileError}>
               <input
                 {...describedBy('csv-file', { hint: true, error: fileError })}
@@ -360,7 +378,7 @@ export const AudiencePage = ({ params }: { params: Record<string, string> }) => 
       )}
 
       {audience.size === 0 ? (
-        <p>{t.audiences.noSubscribers}</p>
+        <p>{importing ? t.audiences.importingNoneYet : t.audiences.noSubscribers}</p>
       ) : (
         <div class="columns">
           <CountsTable
