@@ -22,12 +22,18 @@ const slowRead = () => {
   };
 };
 
+/** A 500 ms cache over a slow read, asked for `c1` once, with `ms` gone by before the read answers. */
+const askedOnce = (ms: number) => {
+  const read = slowRead();
+  const campaign = cached(500, read.load, String, read.now);
+  const first = campaign('c1');
+  read.advance(ms);
+  return { read, campaign, first };
+};
+
 describe('cached', () => {
   it('counts its TTL from the answer: a read slower than the TTL is not expired on arrival', async () => {
-    const read = slowRead();
-    const campaign = cached(500, read.load, String, read.now);
-    const first = campaign('c1');
-    read.advance(800);
+    const { read, campaign, first } = askedOnce(800);
     await read.answer();
     expect(await first).toBe('c1@800');
     read.advance(100);
@@ -36,10 +42,7 @@ describe('cached', () => {
   });
 
   it('reads again once the TTL has passed since the answer', async () => {
-    const read = slowRead();
-    const campaign = cached(500, read.load, String, read.now);
-    const first = campaign('c1');
-    read.advance(800);
+    const { read, campaign, first } = askedOnce(800);
     await read.answer();
     await first;
     read.advance(500);
@@ -50,10 +53,7 @@ describe('cached', () => {
   });
 
   it('shares a read under way, however long it takes', async () => {
-    const read = slowRead();
-    const campaign = cached(500, read.load, String, read.now);
-    const first = campaign('c1');
-    read.advance(5_000);
+    const { read, campaign, first } = askedOnce(5_000);
     const second = campaign('c1');
     await read.answer();
     expect(await second).toBe(await first);
