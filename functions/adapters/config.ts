@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MATERIALIZE_LEASE_MS } from '#core/dispatch/materialize-lease.js';
 import { SAFETY_MARGIN_MS } from '#core/dispatch/pacing.js';
 import type { WebhookUrlPolicy } from '#core/partner-webhook-url.js';
 import { SERVICE_NAME } from './service-name.js';
@@ -64,6 +65,12 @@ export const ConfigSchema = z.object({
     'How long a claimed batch is its consumer’s before another may take it over (after a crash).',
     60_000,
     1,
+    3_600_000,
+  ),
+  MATERIALIZE_LEASE_MS: wholeNumber(
+    'How long a campaign’s materialisation holds its lease unless renewed (every half lease) before the sweep takes it over (after a crash).',
+    MATERIALIZE_LEASE_MS,
+    1000,
     3_600_000,
   ),
   WEBHOOK_TIMEOUT_MS: wholeNumber(

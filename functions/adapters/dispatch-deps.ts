@@ -5,7 +5,6 @@ import type { Campaign } from '#core/campaign.js';
 import { completeIfDone } from '#core/dispatch/completion.js';
 import type { DispatchDeps } from '#core/dispatch/dispatcher.js';
 import type { MaterializeDeps, ProgressStore } from '#core/dispatch/materialize.js';
-import { MATERIALIZE_LEASE_MS } from '#core/dispatch/materialize-lease.js';
 import type { BatchStore } from '#core/dispatch/ports.js';
 import { openPartner, type Partner } from '#core/partner.js';
 import type { SettingsStore } from '#core/settings.js';
@@ -114,7 +113,7 @@ export const sendingDeps = (config: Config = readConfig()): SendingDeps => {
         recipientIndex.put(campaignId, materializedAt, list),
       recordSuppressed: (campaignId, list, at) => reports.putSuppressed(campaignId, list, at),
       now: () => new Date(),
-      leaseMs: MATERIALIZE_LEASE_MS,
+      leaseMs: config.MATERIALIZE_LEASE_MS,
       heartbeat: (everyMs, beat) => {
         const timer = setInterval(() => void beat(), everyMs);
         timer.unref();

@@ -134,8 +134,9 @@ describe('an approver in the console', () => {
   it('shows what changed after the fix, approves with the confirmation, and follows the sending to the end', async () => {
     const { page } = run;
     // SEED: the officer fixes the message and the schedule and resubmits (the officer's part, not under test).
-    // It is to start in 45 s: approved before then, the page sees it scheduled, then sending, then completed.
-    const sendAt = new Date(Date.now() + 45_000);
+    // It is to start in 15 s: the confirmation names that time; approved before or after it, it starts then
+    // or at once, and the page follows it to completed.
+    const sendAt = new Date(Date.now() + 15_000);
     await seed(officer, 'PATCH', `/v1/campaigns/${campaignId}`, {
       message: fixedMessage,
       schedule: { sendAt: sendAt.toISOString() },

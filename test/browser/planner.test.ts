@@ -6,8 +6,8 @@ import { seed, seedAudience, seedSubmittedCampaign, signIn } from './seed.js';
 /**
  * A planner follows a campaign while it sends, through the UI. SEED (through the API, as the officer's,
  * approver's and admin's pages belong to other parts): the simulated partner for Vietnamobile slowed to
- * 1 message a second (restored afterwards), an audience of 24 Vietnamobile numbers, a campaign for it,
- * submitted and approved to start at once. UI (everything asserted): the campaigns list, the live metrics
+ * 1 message a second (restored afterwards), an audience of 24 Vietnamobile numbers, a campaign for it
+ * to send as soon as it is approved, submitted (it has not started until the second test approves it). UI (everything asserted): the campaigns list, the live metrics
  * page moving until the campaign completes, report.csv, the messages list and its filter, an unknown
  * campaign, a refused report, and the summary across campaigns.
  */
@@ -53,7 +53,7 @@ beforeAll(async () => {
     name: campaignName,
     message: 'Cảnh giác với lời mời việc nhẹ lương cao ở nước ngoài. Gọi Tổng đài 111 (miễn phí).',
     audienceIds: [audienceId],
-    schedule: { sendAt: new Date(Date.now() + 60_000).toISOString() },
+    schedule: { asap: true },
     // Any hour: with the default window (07:00–22:00 in Vietnam) it would wait for the morning whenever
     // the tests run after 15:00 UTC.
     sendingWindow: null,
@@ -82,7 +82,7 @@ describe('a planner in the console', () => {
 
   it('follows a sending campaign on its metrics page until it completes', async () => {
     const { page } = run;
-    // SEED: the approver approves; past its time (it starts in a minute at the latest), it sends.
+    // SEED: the approver approves; it starts at once.
     await seed(approver, 'POST', `/v1/campaigns/${campaignId}/approve`, {});
     await signIn(run, planner);
     await page.getByRole('navigation').getByRole('link', { name: 'Số liệu tổng hợp' }).waitFor();

@@ -17,14 +17,18 @@ export const crashableRuntime = (name: string) => {
   const running: LocalProcess[] = [];
   return {
     dataDir,
-    /** Starts the runtime without simulators; a batch a killed run claimed is taken over after 3 s. */
+    /**
+     * Starts the runtime without simulators; a batch a killed run claimed is taken over after 3 s, and a
+     * materialisation it held after 5 s.
+     */
     async start(port?: number) {
       const env = {
         PORT: String(port ?? (await freePort())),
         DATA_DIR: dataDir,
         SIMULATORS: 'off',
-        // Instead of the default 60 s lease.
+        // Instead of the default 60 s leases.
         DISPATCH_LEASE_MS: '3000',
+        MATERIALIZE_LEASE_MS: '5000',
       };
       const local = await startLocalProcess(env, 90_000, { baseEnv: userEnv() });
       running.push(local);

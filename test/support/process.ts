@@ -27,6 +27,7 @@ export const userEnv = (): NodeJS.ProcessEnv =>
           'LOCAL_RUNTIME',
           'WEBHOOK_TIMEOUT_MS',
           'DISPATCH_LEASE_MS',
+          'MATERIALIZE_LEASE_MS',
         ].includes(name),
     ),
   );

@@ -11,6 +11,7 @@ describe('configuration', () => {
       ALLOW_LOOPBACK_WEBHOOKS: false,
       PACING_MARGIN_MS: 20,
       DISPATCH_LEASE_MS: 60_000,
+      MATERIALIZE_LEASE_MS: 60_000,
       WEBHOOK_TIMEOUT_MS: 10_000,
       RETENTION_DAYS: 180,
       POWERTOOLS_SERVICE_NAME: 'sms-campaigns',
