@@ -10,7 +10,7 @@ import { queryPage, queryPages } from './cursor.js';
 import { batchWriteAll, type WriteRequest } from './dynamo-batch.js';
 import { logger } from './logger.js';
 import { INDEX, keys } from './table.js';
-import { audienceChunkCodec, audienceCodec, memberIndexCodec } from './table/records.js';
+import { audienceChunkCodec, audienceCodec, memberIndexCodec } from './table/audience-records.js';
 import { bucketOf } from '#core/webhooks/recipients.js';
 import { readItem } from './read-item.js';
 

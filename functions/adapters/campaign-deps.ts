@@ -10,6 +10,7 @@ import { dynamoDocumentClient, localStandInClient } from './clients.js';
 import { readConfig, requiredConfig, type Config } from './config.js';
 export { apiOptions } from './deps.js';
 import { eventBridgeClient, eventBridgePublisher, localEventPublisher } from './events.js';
+import { dynamoInboundStore } from './inbound-store.js';
 import { dynamoOptOutStore } from './opt-out-store.js';
 import { dynamoPartnerStore } from './partner-store.js';
 import { dynamoLocalScheduler, eventBridgeScheduler, schedulerClient } from './scheduler.js';
@@ -78,4 +79,13 @@ export const campaignDeps = (config: Config = readConfig()): CampaignDeps => {
 /** The SMS estimate's handler: the short link's length follows from where links point. */
 export const estimateDeps = (config: Config = readConfig()) => ({
   shortLinkLength: shortLinkLength(config.PUBLIC_BASE_URL),
+});
+
+/**
+ * The replies of a campaign (GET …/replies): its inbound messages, and the campaign for its 404. Here, not
+ * in webhook-deps.ts, so that the partner webhooks' Lambdas import none of the campaign stores.
+ */
+export const repliesDeps = (config: Config = readConfig()) => ({
+  inbound: dynamoInboundStore(dynamoDocumentClient(), config.TABLE_NAME),
+  campaigns: campaignDeps(config),
 });

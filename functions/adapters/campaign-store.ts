@@ -6,7 +6,7 @@ import { ConflictError } from '#core/errors.js';
 import { inList, inPartition, inStatus, queryPage } from './cursor.js';
 import { conditionalTransaction } from './conditional-write.js';
 import { TTL_ATTRIBUTE, keys } from './table.js';
-import { auditCodec, campaignCodec, testSendsCodec } from './table/records.js';
+import { auditCodec, campaignCodec, testSendsCodec } from './table/campaign-records.js';
 import { readItem } from './read-item.js';
 
 /** The campaign's Put in a transaction, written only where `condition` holds. */

@@ -5,7 +5,7 @@ import { ConflictError } from '#core/errors.js';
 import type { ImportJob, ImportJobStore } from '#core/import-job.js';
 import { conditionalTransaction, conditionalWrite } from './conditional-write.js';
 import { INDEX, keys } from './table.js';
-import { audienceCodec, importJobCodec } from './table/records.js';
+import { audienceCodec, importJobCodec } from './table/audience-records.js';
 import { readItem } from './read-item.js';
 
 const COUNTERS =

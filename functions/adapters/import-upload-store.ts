@@ -1,6 +1,6 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ImportUploadStore } from '#core/import-upload.js';
-import { importUploadCodec } from './table/records.js';
+import { importUploadCodec } from './table/audience-records.js';
 import { readItem } from './read-item.js';
 
 /** Audiences' import uploads (issue #18), one item each, deleted by TTL when their file is. */

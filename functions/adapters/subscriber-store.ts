@@ -22,14 +22,8 @@ import { dynamoOptOutStore, type PhoneHasher } from './opt-out-store.js';
 import { readItem } from './read-item.js';
 import { INDEX, keys } from './table.js';
 import { batchCodec, suppressedCodec, suppressedIndexCodec } from './table/batch.js';
-import {
-  audienceChunkCodec,
-  clickCodec,
-  inboundCodec,
-  memberIndexCodec,
-  portedCodec,
-  subscriberAuditCodec,
-} from './table/records.js';
+import { audienceChunkCodec, memberIndexCodec } from './table/audience-records.js';
+import { clickCodec, inboundCodec, portedCodec, subscriberAuditCodec } from './table/records.js';
 
 /** An erasure holds each audience like an import does, so no import counts the audience meanwhile. */
 const ERASURE_LEASE_MS = 60_000;

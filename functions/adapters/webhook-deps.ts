@@ -2,7 +2,6 @@ import { openPartner, PartnerId } from '#core/partner.js';
 import { verifyPartnerSignature, type SignedRequest } from '#core/webhooks/signature.js';
 import type { WebhookDeps } from '#core/webhooks/service.js';
 import { dynamoReportBatchStore } from './batch-store.js';
-import { campaignDeps } from './campaign-deps.js';
 import { dynamoDocumentClient } from './clients.js';
 import { readConfig, type Config } from './config.js';
 import { dynamoInboundStore } from './inbound-store.js';
@@ -59,9 +58,3 @@ export const partnerSignatureCheck = (config: Config = readConfig()) => {
     }
   };
 };
-
-/** The replies of a campaign (GET …/replies): its inbound messages, and the campaign for its 404. */
-export const repliesDeps = (config: Config = readConfig()) => ({
-  inbound: dynamoInboundStore(dynamoDocumentClient(), config.TABLE_NAME),
-  campaigns: campaignDeps(config),
-});

@@ -4,13 +4,10 @@ import { getAudience, type AudienceDeps } from './audience-service.js';
 import { AppError, ConflictError, NotFoundError } from './errors.js';
 import { FILE_DAYS, FILE_URL_SECONDS, fileKey, type FileStore } from './files.js';
 import type { Clock, Ids } from './clock.js';
+import { IMPORT_MEDIA_TYPES, type ImportMediaType } from './media-types.js';
 
-/** An Excel workbook (Office Open XML), as browsers and Excel name a `.xlsx` file. */
-export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** What an import reads: a JSON body, a CSV file or an .xlsx workbook, sent inline or uploaded. */
-export const IMPORT_MEDIA_TYPES = ['application/json', 'text/csv', XLSX_MEDIA_TYPE] as const;
-export type ImportMediaType = (typeof IMPORT_MEDIA_TYPES)[number];
+// In their own module so that every route's definition (http/route.ts) can name them without this one.
+export { IMPORT_MEDIA_TYPES, XLSX_MEDIA_TYPE, type ImportMediaType } from './media-types.js';
 
 /** The largest import body (API Gateway takes a body of at most ~6 MB in AWS). */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import type { IndexName } from '#adapters/table.js';
 import type { FilePrefix } from '#core/files.js';
-import { XLSX_MEDIA_TYPE } from '#core/import-upload.js';
+import { XLSX_MEDIA_TYPE } from '#core/media-types.js';
 import type { Access } from '#core/roles.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkMembers } from '#adapters/audience-store.js';
 import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
-import { audienceChunkCodec } from '#adapters/table/records.js';
+import { audienceChunkCodec } from '#adapters/table/audience-records.js';
 import type { AudienceMember } from '#core/audience.js';
 import { startTestApi, type TestApi } from '#support/api.js';
 import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';

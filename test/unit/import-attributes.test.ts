@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMember, encodeMember } from '#adapters/audience-store.js';
-import { audienceCodec } from '#adapters/table/records.js';
+import { audienceCodec } from '#adapters/table/audience-records.js';
 import {
   MAX_ATTRIBUTE_COLUMNS,
   MAX_ATTRIBUTE_LENGTH,

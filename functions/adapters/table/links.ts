@@ -13,7 +13,7 @@ import { defined, parseItem, StoredMessageTags, type Item } from './codec.js';
 const CAMPAIGN = 'Campaign';
 /** What a reader projecting a campaign's texts (`message, variants, treatments`) gets. */
 const CampaignContentProjection = z.object(CampaignTextsView);
-/** A campaign's item read for its texts only (records.ts has the campaign's codec). */
+/** A campaign's item read for its texts only (campaign-records.ts has the campaign's codec). */
 export const campaignTextsCodec = {
   /** A read projecting the campaign's texts only (short links find their target there). */
   contentFromItem: (item: Item): Content => defined(parseItem(CAMPAIGN, CampaignContentProjection, item)),

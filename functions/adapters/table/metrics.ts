@@ -118,7 +118,7 @@ const CampaignHeadProjection = z.object({
   sendAt: z.string().default(''),
   startedAt: z.string().optional(),
   estimate: z.object({ currency: z.string().optional() }).optional(),
-  // Campaigns stored before the modes existed were sent with a code per recipient (records.ts).
+  // Campaigns stored before the modes existed were sent with a code per recipient (campaign-records.ts).
   clickTracking: z.enum(CLICK_TRACKING_MODES).default(LEGACY_CLICK_TRACKING),
 });
 /** What the metrics read of a campaign item (a projection of the Campaign entity). */

@@ -1,4 +1,4 @@
-import { repliesDeps } from '#adapters/webhook-deps.js';
+import { repliesDeps } from '#adapters/campaign-deps.js';
 import { getCampaign } from '#core/campaign-service.js';
 import { phoneFor } from '#core/roles.js';
 import { api } from '#http/api.js';
