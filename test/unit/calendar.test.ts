@@ -67,14 +67,17 @@ describe('localToUtc', () => {
   });
 
   it.each([
-    ['2027-02-29', '08:00', 'Asia/Ho_Chi_Minh'],
-    ['2027-13-01', '08:00', 'Asia/Ho_Chi_Minh'],
-    ['27-07-30', '08:00', 'Asia/Ho_Chi_Minh'],
-    ['2027-07-30', '24:00', 'Asia/Ho_Chi_Minh'],
-    ['2027-07-30', '8:00', 'Asia/Ho_Chi_Minh'],
-    ['2027-07-30', '08:00', 'Mars/Olympus_Mons'],
-  ])('rejects %s %s in %s', (date, time, zone) => {
-    expect(() => localToUtc(date, time, zone)).toThrow(ValidationError);
+    ['2027-02-29', '08:00'],
+    ['2027-13-01', '08:00'],
+    ['27-07-30', '08:00'],
+    ['2027-07-30', '24:00'],
+    ['2027-07-30', '8:00'],
+  ])('rejects %s %s in Asia/Ho_Chi_Minh', (date, time) => {
+    expect(() => localToUtc(date, time, 'Asia/Ho_Chi_Minh')).toThrow(ValidationError);
+  });
+
+  it('rejects 2027-07-30 08:00 in Mars/Olympus_Mons', () => {
+    expect(() => localToUtc('2027-07-30', '08:00', 'Mars/Olympus_Mons')).toThrow(ValidationError);
   });
 });
 
