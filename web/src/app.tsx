@@ -13,31 +13,23 @@ import { matchRoute, navigate, useLocation } from './router.js';
 import { clearSession, loadSession, saveSession, type Session } from './session.js';
 
 /** Every page but the first ones a user meets loads when it is first opened (lazy-page.tsx). */
-const ApprovalsPage = lazyPage(() => import('./pages/approvals.js').then((m) => m.ApprovalsPage));
-const AudienceNewPage = lazyPage(() => import('./pages/audience-new.js').then((m) => m.AudienceNewPage));
-const AudiencePage = lazyPage(() => import('./pages/audience.js').then((m) => m.AudiencePage));
-const AudiencesPage = lazyPage(() => import('./pages/audiences.js').then((m) => m.AudiencesPage));
-const AuditPage = lazyPage(() => import('./pages/audit.js').then((m) => m.AuditPage));
-const CalendarPage = lazyPage(() => import('./pages/calendar.js').then((m) => m.CalendarPage));
-const CampaignEditorPage = lazyPage(() =>
-  import('./pages/campaign-editor.js').then((m) => m.CampaignEditorPage),
-);
-const CampaignMessagesPage = lazyPage(() =>
-  import('./pages/campaign-messages.js').then((m) => m.CampaignMessagesPage),
-);
-const CampaignMetricsPage = lazyPage(() =>
-  import('./pages/campaign-metrics.js').then((m) => m.CampaignMetricsPage),
-);
-const MetricsSummaryPage = lazyPage(() =>
-  import('./pages/metrics-summary.js').then((m) => m.MetricsSummaryPage),
-);
-const OptOutsPage = lazyPage(() => import('./pages/opt-outs.js').then((m) => m.OptOutsPage));
-const PartnerPage = lazyPage(() => import('./pages/partner.js').then((m) => m.PartnerPage));
-const PartnersPage = lazyPage(() => import('./pages/partners.js').then((m) => m.PartnersPage));
-const ReviewPage = lazyPage(() => import('./pages/review.js').then((m) => m.ReviewPage));
-const TemplatesPage = lazyPage(() => import('./pages/templates.js').then((m) => m.TemplatesPage));
-const TemplatePage = lazyPage(() => import('./pages/template.js').then((m) => m.TemplatePage));
-const SettingsPage = lazyPage(() => import('./pages/settings.js').then((m) => m.SettingsPage));
+const ApprovalsPage = lazyPage(() => import('./pages/approvals.js'), 'ApprovalsPage');
+const AudienceNewPage = lazyPage(() => import('./pages/audience-new.js'), 'AudienceNewPage');
+const AudiencePage = lazyPage(() => import('./pages/audience.js'), 'AudiencePage');
+const AudiencesPage = lazyPage(() => import('./pages/audiences.js'), 'AudiencesPage');
+const AuditPage = lazyPage(() => import('./pages/audit.js'), 'AuditPage');
+const CalendarPage = lazyPage(() => import('./pages/calendar.js'), 'CalendarPage');
+const CampaignEditorPage = lazyPage(() => import('./pages/campaign-editor.js'), 'CampaignEditorPage');
+const CampaignMessagesPage = lazyPage(() => import('./pages/campaign-messages.js'), 'CampaignMessagesPage');
+const CampaignMetricsPage = lazyPage(() => import('./pages/campaign-metrics.js'), 'CampaignMetricsPage');
+const MetricsSummaryPage = lazyPage(() => import('./pages/metrics-summary.js'), 'MetricsSummaryPage');
+const OptOutsPage = lazyPage(() => import('./pages/opt-outs.js'), 'OptOutsPage');
+const PartnerPage = lazyPage(() => import('./pages/partner.js'), 'PartnerPage');
+const PartnersPage = lazyPage(() => import('./pages/partners.js'), 'PartnersPage');
+const ReviewPage = lazyPage(() => import('./pages/review.js'), 'ReviewPage');
+const TemplatesPage = lazyPage(() => import('./pages/templates.js'), 'TemplatesPage');
+const TemplatePage = lazyPage(() => import('./pages/template.js'), 'TemplatePage');
+const SettingsPage = lazyPage(() => import('./pages/settings.js'), 'SettingsPage');
 
 /** Client routes, one page each (web/src/pages/); all but signing in need a session. */
 const ROUTES = [

@@ -6,10 +6,11 @@ export type Page = FunctionComponent<{ params: Record<string, string> }>;
 
 /**
  * A page whose code loads when it is first opened, so the first page a user sees carries only its own
- * code (the budget is 100 KB gzipped). Loaded once; a failed load (the network dropped, or a deployment
- * replaced the chunk) says so and is tried again on the next visit.
+ * code (the budget is 100 KB gzipped): `name` is the page's export in the module `load` imports. Loaded
+ * once; a failed load (the network dropped, or a deployment replaced the chunk) says so and is tried again
+ * on the next visit.
  */
-export const lazyPage = (load: () => Promise<Page>): Page => {
+export const lazyPage = <K extends string>(load: () => Promise<Record<K, Page>>, name: K): Page => {
   let loaded: Page | undefined;
   let loading: Promise<Page> | undefined;
   const LazyPage: Page = (props) => {
@@ -19,7 +20,7 @@ export const lazyPage = (load: () => Promise<Page>): Page => {
     useEffect(() => {
       if (page) return;
       let current = true;
-      loading ??= load().then((module) => (loaded = module));
+      loading ??= load().then((module) => (loaded = module[name]));
       loading.then(
         (module) => current && setPage(() => module),
         () => {
