@@ -8,6 +8,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CAMPAIGN_STARTED, CAMPAIGN_STARTED_PATTERN } from '#adapters/events.js';
 import { PartnerId } from '#core/partner.js';
+import { MATERIALIZE_TIMEOUT_SECONDS } from '#events/limits.js';
 import { alarmAboveZero, alarmOnDeadLetters, alarmOnErrors } from './alarms.js';
 import { HandlerFunction, type HandlerFunctionProps } from './handler-function.js';
 import { FUNCTION_TABLE_GRANTS, type TableGrant } from './table-actions.js';
@@ -20,7 +21,7 @@ export const SWEEP_ENTRY = 'functions/scheduled/sweep.ts';
 export { CAMPAIGN_STARTED };
 /** Materialising reads whole audiences: 1769 MB is one full vCPU. */
 export const MATERIALIZE_MEMORY_MB = 1769;
-export const MATERIALIZE_TIMEOUT = Duration.minutes(5);
+export const MATERIALIZE_TIMEOUT = Duration.seconds(MATERIALIZE_TIMEOUT_SECONDS);
 export const SWEEP_RATE = Duration.minutes(1);
 /** EventBridge's own retries of a `campaign.started` it could not deliver to the materialiser. */
 export const MATERIALIZE_DELIVERY_RETRIES = 8;

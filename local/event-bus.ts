@@ -6,6 +6,7 @@ import { CAMPAIGN_STARTED_PATTERN, EVENT_SOURCE, type EventPattern } from '#adap
 import { logger } from '#adapters/logger.js';
 import { StoredItemError } from '#adapters/table/codec.js';
 import { eventCodec } from '#adapters/table/records.js';
+import { MATERIALIZE_TIMEOUT_SECONDS } from '#events/limits.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 import { startLocalStreams, type LocalStreams } from './streams.js';
 
@@ -18,6 +19,8 @@ export interface LocalRule {
   functionName: string;
   pattern: EventPattern;
   target: EventTarget;
+  /** The target's deadline, its Lambda's timeout (by default a local invocation's). */
+  timeoutMs?: number;
 }
 
 export interface LocalEventBusOptions {
@@ -61,12 +64,19 @@ const publishedEvent = (record: DynamoDBRecord): BusEvent | undefined => {
   }
 };
 
-const defaultRules = async (): Promise<LocalRule[]> => {
+export const defaultRules = async (): Promise<LocalRule[]> => {
   // Loaded here, after the runtime has pointed the environment at DynamoDB Local.
   const { handler } = (await import('#events/materialize-campaign.js')) as {
     handler: EventTarget;
   };
-  return [{ functionName: 'materializeCampaign', pattern: CAMPAIGN_STARTED_PATTERN, target: handler }];
+  return [
+    {
+      functionName: 'materializeCampaign',
+      pattern: CAMPAIGN_STARTED_PATTERN,
+      target: handler,
+      timeoutMs: MATERIALIZE_TIMEOUT_SECONDS * 1000,
+    },
+  ];
 };
 
 /**
@@ -83,7 +93,7 @@ export const startLocalEventBus = async (options: LocalEventBusOptions = {}): Pr
   const deliver = async (rule: LocalRule, event: BusEvent) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await invokeLocally(rule.functionName, rule.target, event);
+        await invokeLocally(rule.functionName, rule.target, event, rule.timeoutMs);
         return;
       } catch (error) {
         const context = { target: rule.functionName, type: event['detail-type'], id: event.id, attempt };

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, tableName } from '#adapters/clients.js';
 import { CAMPAIGN_STARTED_PATTERN, EVENT_SOURCE, localEventPublisher } from '#adapters/events.js';
 import { dynamoProgressStore } from '#adapters/progress-store.js';
-import { startLocalEventBus, type BusEvent, type LocalRule } from '#local/event-bus.js';
+import { MATERIALIZE_TIMEOUT_SECONDS } from '#events/limits.js';
+import { defaultRules, startLocalEventBus, type BusEvent, type LocalRule } from '#local/event-bus.js';
+import { DEFAULT_LOCAL_TIMEOUT_MS } from '#local/invoke.js';
 import type { LocalStreams } from '#local/streams.js';
 import { startTestApi, type TestApi } from '#support/api.js';
 import { startSimulatedPartner, type SimulatedPartner } from '#support/partners.js';
@@ -73,6 +75,24 @@ describe('the local event bus', () => {
       phone('viettel', 7_100_001),
       phone('viettel', 7_100_002),
     ]);
+  });
+
+  it("gives the materialiser its Lambda's five minutes, not a local invocation's 30 s", async () => {
+    const [materializer] = await defaultRules();
+    expect(materializer).toMatchObject({
+      functionName: 'materializeCampaign',
+      timeoutMs: MATERIALIZE_TIMEOUT_SECONDS * 1000,
+    });
+    // The time left to the target, by the campaign of its event (the bus hands over earlier tests' too).
+    const remaining = new Map<unknown, number>();
+    const rule = {
+      ...onStarted('deadline', async (event: BusEvent, context) => {
+        remaining.set(event.detail.campaignId, context.getRemainingTimeInMillis());
+      }),
+      timeoutMs: MATERIALIZE_TIMEOUT_SECONDS * 1000,
+    };
+    await runBus([rule], () => publish('campaign.started', { campaignId: 'DEADLINE' }));
+    expect(remaining.get('DEADLINE')).toBeGreaterThan(DEFAULT_LOCAL_TIMEOUT_MS);
   });
 
   it("hands a matching event to its rule's target in EventBridge's shape, and others to no one", async () => {
