@@ -8,7 +8,7 @@ import { CONSUMER_TIMEOUT_SECONDS } from '#queue/limits.js';
 import { startLocalEventBus } from './event-bus.js';
 import { invokeLocally, type LambdaHandler } from './invoke.js';
 
-type ConsumerHandler = LambdaHandler<SQSEvent, unknown>;
+export type ConsumerHandler = LambdaHandler<SQSEvent, unknown>;
 type SweepHandler = LambdaHandler<unknown, unknown>;
 
 /** The SQS record the consumer Lambda would get for a batch notice (raw SNS delivery). */
@@ -32,6 +32,38 @@ const sqsEvent = (ref: BatchRef, partnerId: string): SQSEvent => ({
     } satisfies SQSRecord,
   ],
 });
+
+/** The longest a Node timer waits (about 24.8 days): a local consumer's deadline, which middy never meets. */
+const NO_DEADLINE_MS = 2 ** 31 - 1;
+
+/**
+ * Invokes the consumer for one batch notice and answers once its work has ended. Given its Lambda timeout
+ * as its deadline, middy answers then while the handler goes on (Lambda would stop it, nothing does here):
+ * the consumer's slot was taken by another while it still held its batch, so under load more consumers ran
+ * than the slots allow. So it runs to its end, and only a run past its timeout is logged.
+ */
+export const consumeNotice = async (
+  consumer: ConsumerHandler,
+  ref: BatchRef,
+  partnerId: string,
+  timeoutMs = CONSUMER_TIMEOUT_SECONDS * 1000,
+): Promise<void> => {
+  const overdue = setTimeout(
+    () =>
+      logger.error('Dispatch ran past the consumer’s timeout; its slot stays taken until it ends', { ref }),
+    timeoutMs,
+  );
+  try {
+    await invokeLocally('dispatchConsumer', consumer, sqsEvent(ref, partnerId), NO_DEADLINE_MS);
+  } catch (error) {
+    logger.error('Dispatch failed; the batch returns to the queue when its lease ends', {
+      ref,
+      error: error as Error,
+    });
+  } finally {
+    clearTimeout(overdue);
+  }
+};
 
 /** Least batches handed over at once per partner, unless `LocalDispatcherOptions.concurrency` says more. */
 export const DEFAULT_CONCURRENCY = 4;
@@ -88,22 +120,6 @@ export const startLocalDispatcher = async ({
     return partners.filter((p) => p.enabled).map((p) => ({ id: p.id, slots: consumerSlots(p, concurrency) }));
   };
 
-  const work = async (ref: BatchRef, partnerId: string) => {
-    try {
-      await invokeLocally(
-        'dispatchConsumer',
-        consumer,
-        sqsEvent(ref, partnerId),
-        CONSUMER_TIMEOUT_SECONDS * 1000,
-      );
-    } catch (error) {
-      logger.error('Dispatch failed; the batch returns to the queue when its lease ends', {
-        ref,
-        error: error as Error,
-      });
-    }
-  };
-
   const pollLoop = async () => {
     while (!stopped) {
       try {
@@ -114,7 +130,7 @@ export const startLocalDispatcher = async ({
             const key = `${partnerId}|${refKey(ref)}`;
             if (inFlight.has(key) || busy() >= slots) continue;
             inFlight.add(key);
-            void work(ref, partnerId).finally(() => inFlight.delete(key));
+            void consumeNotice(consumer, ref, partnerId).finally(() => inFlight.delete(key));
           }
         }
       } catch (error) {
