@@ -38,16 +38,20 @@ export const ImportUploadView = z
   .meta({ id: 'ImportUpload' });
 export type ImportUploadView = z.infer<typeof ImportUploadView>;
 
-/** An upload made for an audience: which file type it must be, and until when it can be imported. */
-export interface ImportUpload {
-  uploadId: string;
-  audienceId: string;
-  contentType: ImportMediaType;
-  createdAt: string;
-  createdBy: string;
+/**
+ * An upload made for an audience: which file type it must be, and until when it can be imported (stored
+ * so: the table's codec reads items with this schema).
+ */
+export const ImportUploadRecord = z.object({
+  uploadId: z.string(),
+  audienceId: z.string(),
+  contentType: z.enum(IMPORT_MEDIA_TYPES),
+  createdAt: z.string(),
+  createdBy: z.string(),
   /** After this the upload is unknown: the file store has deleted its file by then (FILE_DAYS). */
-  keptUntil: string;
-}
+  keptUntil: z.string(),
+});
+export type ImportUpload = z.output<typeof ImportUploadRecord>;
 
 export interface ImportUploadStore {
   put(upload: ImportUpload): Promise<void>;

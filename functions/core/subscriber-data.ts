@@ -25,25 +25,10 @@ export interface Membership {
   member: AudienceMember;
 }
 
-export interface MessageRecord {
-  campaignId: string;
-  seq: number;
-  index: number;
-  state: string;
-  reason?: string;
-  sentAt?: string;
-  at?: string;
-  /** The recipient's short-link code, and its clicks (per-recipient click tracking). */
-  code?: string;
-  clicks?: number;
-}
+export type MessageRecord = z.output<typeof MessageView>;
 
 /** Where a campaign left the number out (opted out, over the frequency cap): its suppressed list. */
-export interface SuppressedRecord {
-  campaignId: string;
-  reason: string;
-  at: string;
-}
+export type SuppressedRecord = z.output<typeof SuppressedView>;
 
 export interface SubscriberRecord {
   phone: string;
@@ -55,16 +40,7 @@ export interface SubscriberRecord {
   ported?: { carrier: string; at?: string };
 }
 
-export interface ErasureResult {
-  phone: string;
-  audiences: number;
-  messages: number;
-  inbound: number;
-  ported: number;
-  /** Entries of campaigns' suppressed lists whose number was replaced by `erased`. */
-  suppressed: number;
-  optOutKept: boolean;
-}
+export type ErasureResult = z.output<typeof ErasureView>;
 
 /** The stores' side: each kind of item that holds a phone, found and erased by the phone. */
 export interface PersonalDataStore {
@@ -169,26 +145,28 @@ const MemberView = z.object({
   attributes: z.record(z.string(), z.string()).optional(),
 });
 
+const MessageView = z.object({
+  campaignId: z.string(),
+  seq: z.int(),
+  index: z.int(),
+  state: z.string(),
+  reason: z.string().optional(),
+  sentAt: z.string().optional(),
+  at: z.string().optional(),
+  code: z.string().optional().meta({ description: 'Per-recipient short-link code' }),
+  clicks: z.int().optional(),
+});
+
+const SuppressedView = z.object({ campaignId: z.string(), reason: z.string(), at: z.string() });
+
 /** `GET /v1/subscribers/{phone}/export`. */
 export const SubscriberExportView = z
   .object({
     phone: z.string().meta({ description: 'E.164', example: '+84981234567' }),
     audiences: z.array(z.object({ audienceId: z.string(), audienceName: z.string(), member: MemberView })),
-    messages: z.array(
-      z.object({
-        campaignId: z.string(),
-        seq: z.int(),
-        index: z.int(),
-        state: z.string(),
-        reason: z.string().optional(),
-        sentAt: z.string().optional(),
-        at: z.string().optional(),
-        code: z.string().optional().meta({ description: 'Per-recipient short-link code' }),
-        clicks: z.int().optional(),
-      }),
-    ),
+    messages: z.array(MessageView),
     suppressed: z
-      .array(z.object({ campaignId: z.string(), reason: z.string(), at: z.string() }))
+      .array(SuppressedView)
       .meta({ description: 'Campaigns that left the number out: opted out or over the frequency cap' }),
     inbound: z.array(InboundRecord.omit({ lang: true, treatment: true, optOutRefused: true })),
     optOut: z

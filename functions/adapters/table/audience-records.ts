@@ -3,11 +3,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { IMPORT_NOTICE_CODES, type Audience, type AudienceAttribute } from '#core/audience.js';
 import { FILE_DAYS } from '#core/files.js';
 import { IMPORT_JOB_STATUSES, type ImportJob } from '#core/import-job.js';
-import type { ImportUpload } from '#core/import-upload.js';
+import { ImportUploadRecord, type ImportUpload } from '#core/import-upload.js';
 import { IMPORT_MEDIA_TYPES } from '#core/media-types.js';
 import { DETAIL_CODES, ERROR_MESSAGE_CODES } from '#core/messages.js';
 import { keys, TTL_ATTRIBUTE } from '#adapters/table.js';
-import { defined, parseItem, type Item } from './codec.js';
+import { defined, entityCodec, parseItem, type Item } from './codec.js';
 
 /**
  * The codecs of audiences, their members and their imports, apart from records.ts so that a Lambda storing
@@ -88,13 +88,7 @@ export const audienceChunkCodec = {
 } as const;
 
 const MEMBER_INDEX = 'MemberIndex';
-const StoredMemberIndex = z.object({
-  pk: z.string(),
-  sk: z.string(),
-  audienceId: z.string(),
-  importId: z.string(),
-  entries: z.array(z.string()).default([]),
-});
+const StoredMemberIndex = z.object({ audienceId: z.string(), importId: z.string() });
 /** Where an import put each phone, by last 2 digits: `MEMBERS#{bucket}` / `{audienceId}#{importId}`. */
 export const memberIndexCodec = {
   entity: MEMBER_INDEX,
@@ -109,26 +103,14 @@ export const memberIndexCodec = {
 } as const;
 
 const IMPORT_UPLOAD = 'ImportUpload';
-const StoredImportUpload = z.object({
-  uploadId: z.string(),
-  audienceId: z.string(),
-  contentType: z.enum(IMPORT_MEDIA_TYPES),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  keptUntil: z.string(),
-});
 /** Import upload: `IMPORTUPLOAD#{audienceId}#{uploadId}` / `IMPORTUPLOAD`, gone (ttl) when its file is. */
 export const importUploadCodec = {
-  entity: IMPORT_UPLOAD,
+  ...entityCodec(IMPORT_UPLOAD, ImportUploadRecord, (upload: ImportUpload) => ({
+    ...keys.importUpload(upload.audienceId, upload.uploadId),
+    [TTL_ATTRIBUTE]: Math.floor(new Date(upload.keptUntil).getTime() / 1000),
+  })),
   key: (upload: Pick<ImportUpload, 'audienceId' | 'uploadId'>) =>
     keys.importUpload(upload.audienceId, upload.uploadId),
-  toItem: (upload: ImportUpload): Item => ({
-    ...keys.importUpload(upload.audienceId, upload.uploadId),
-    entity: IMPORT_UPLOAD,
-    ...upload,
-    [TTL_ATTRIBUTE]: Math.floor(new Date(upload.keptUntil).getTime() / 1000),
-  }),
-  fromItem: (item: Item): ImportUpload => parseItem(IMPORT_UPLOAD, StoredImportUpload, item),
 } as const;
 
 const IMPORT_JOB = 'ImportJob';

@@ -41,29 +41,26 @@ export const linkPrefixCodec = {
 } as const;
 
 const CLICK = 'Click';
-/** Stored with the short index name `i` of the batch message the link belongs to. */
-const StoredClick = z.object({
+/** What every link's item holds: its key (the code), its campaign and its clicks. */
+const StoredClickCount = {
   pk: z.string(),
   campaignId: z.string(),
+  clicks: z.number().default(0),
+  firstAt: z.string(),
+  lastAt: z.string(),
+};
+/** Stored with the short index name `i` of the batch message the link belongs to. */
+const StoredClick = z.object({
+  ...StoredClickCount,
   seq: z.number(),
   i: z.number(),
   carrier: z.string(),
   province: z.string().optional(),
   ...StoredMessageTags,
   test: z.boolean().optional(),
-  clicks: z.number().default(0),
-  firstAt: z.string(),
-  lastAt: z.string(),
 });
 /** A campaign's aggregate link: its count and nothing about who clicked (links.ts). */
-const StoredCampaignClick = z.object({
-  pk: z.string(),
-  campaignId: z.string(),
-  aggregate: z.literal(true),
-  clicks: z.number().default(0),
-  firstAt: z.string(),
-  lastAt: z.string(),
-});
+const StoredCampaignClick = z.object({ ...StoredClickCount, aggregate: z.literal(true) });
 /**
  * Clicks on one recipient's short link: `CLICK#{code}` / `CLICK`, listed under `CLICKS#{campaignId}` /
  * `{code}`. Written by one `UpdateExpression` per click (`ADD clicks`), so the codec gives its attributes.

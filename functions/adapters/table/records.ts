@@ -82,10 +82,8 @@ const SETTINGS = 'Settings';
 const StoredSettings = z.object(SettingsView.shape);
 /** Settings: `SETTINGS` / `SETTINGS`. */
 export const settingsCodec = {
-  entity: SETTINGS,
+  ...entityCodec<Settings>(SETTINGS, StoredSettings, () => keys.settings),
   key: keys.settings,
-  toItem: (settings: Settings): Item => ({ ...keys.settings, entity: SETTINGS, ...settings }),
-  fromItem: (item: Item): Settings => parseItem(SETTINGS, StoredSettings, item),
 } as const;
 
 /** Idempotency record of a POST (its state and answer are the store's): expires through `ttl`. */
@@ -95,16 +93,11 @@ const SCHEDULE = 'Schedule';
 const StoredSchedule = z.object({ campaignId: z.string(), dueAt: z.string() });
 /** Local runtime's schedule of a campaign: `SCHEDULE#{campaignId}` / `SCHEDULE`, listed by `dueAt`. */
 export const scheduleCodec = {
-  entity: SCHEDULE,
-  key: keys.schedule,
-  toItem: ({ campaignId, dueAt }: z.output<typeof StoredSchedule>): Item => ({
+  ...entityCodec(SCHEDULE, StoredSchedule, ({ campaignId, dueAt }) => ({
     ...keys.schedule(campaignId),
     ...keys.scheduleList(dueAt, campaignId),
-    entity: SCHEDULE,
-    campaignId,
-    dueAt,
-  }),
-  fromItem: (item: Item) => parseItem(SCHEDULE, StoredSchedule, item),
+  })),
+  key: keys.schedule,
 } as const;
 
 const EVENT = 'Event';

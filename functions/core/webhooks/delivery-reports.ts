@@ -3,6 +3,7 @@ import { CARRIERS, type Carrier } from '#core/carriers.js';
 import { ERASED_PHONE } from '#core/phone-mask.js';
 import { parseMessageId, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
 import { failureReason, reasonKey } from '#core/metrics/failure-reasons.js';
+import { eventsBody } from './envelope.js';
 
 /** Contract §8 "Partners send": what a partner may say about one message it was handed. */
 export const REPORT_STATUSES = ['accepted', 'delivered', 'failed', 'expired', 'rejected'] as const;
@@ -36,9 +37,12 @@ export const DeliveryReport = z
   .meta({ id: 'DeliveryReport' });
 export type DeliveryReport = z.infer<typeof DeliveryReport>;
 
-export const DeliveryReportsInput = z
-  .strictObject({ reports: z.array(DeliveryReport).min(1).max(MAX_REPORTS_PER_REQUEST) })
-  .meta({ id: 'DeliveryReportsInput' });
+export const DeliveryReportsInput = eventsBody(
+  'DeliveryReportsInput',
+  'reports',
+  DeliveryReport,
+  MAX_REPORTS_PER_REQUEST,
+);
 
 export const DeliveryReportsAnswer = z
   .object({

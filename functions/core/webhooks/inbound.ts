@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Carrier } from '#core/carriers.js';
 import { foldAccents } from '#core/fold-accents.js';
+import { eventsBody } from './envelope.js';
 
 /** Contract §8 "Partners send": subscribers' SMS replies a partner passes on. */
 
@@ -20,9 +21,7 @@ export const InboundMessage = z
   .meta({ id: 'InboundMessage' });
 export type InboundMessage = z.infer<typeof InboundMessage>;
 
-export const InboundInput = z
-  .strictObject({ messages: z.array(InboundMessage).min(1).max(MAX_INBOUND_PER_REQUEST) })
-  .meta({ id: 'InboundInput' });
+export const InboundInput = eventsBody('InboundInput', 'messages', InboundMessage, MAX_INBOUND_PER_REQUEST);
 
 export const InboundAnswer = z
   .object({
