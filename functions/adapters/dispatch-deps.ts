@@ -109,8 +109,8 @@ export const sendingDeps = (config: Config = readConfig()): SendingDeps => {
       hasLink: (message) => new RegExp(LINK_PLACEHOLDER.source).test(message),
       shortLinkLength: shortLinkLength(config.PUBLIC_BASE_URL),
       portedCarriers: () => ported.all(),
-      indexRecipients: (campaignId, materializedAt, list) =>
-        recipientIndex.put(campaignId, materializedAt, list),
+      indexRecipients: (campaignId, materializedAt, list, run) =>
+        recipientIndex.put(campaignId, materializedAt, list, run),
       recordSuppressed: (campaignId, list, at) => reports.putSuppressed(campaignId, list, at),
       now: () => new Date(),
       leaseMs: config.MATERIALIZE_LEASE_MS,

@@ -10,18 +10,19 @@ import { queryPages } from './cursor.js';
 export interface RecipientIndex extends RecipientLookup {
   /**
    * One item per last-2-digits bucket of these batches (a slice of a campaign's batches, `firstSeq` its
-   * first). The key depends only on the campaign, its start and the slice, so writing it again is harmless.
+   * first), for materialisation run `run`. The key depends only on the campaign, its start, the slice and
+   * the run, so the run writing it again is harmless and another run's items are never replaced.
    */
-  put(campaignId: string, materializedAt: string, batches: readonly Batch[]): Promise<void>;
+  put(campaignId: string, materializedAt: string, batches: readonly Batch[], run: string): Promise<void>;
 }
 
 export const dynamoRecipientIndex = (client: DynamoDBDocumentClient, table: string): RecipientIndex => ({
-  async put(campaignId, materializedAt, batches) {
+  async put(campaignId, materializedAt, batches, run) {
     // A loop, not Math.min(...): a large campaign has more batches than a call takes arguments.
     const firstSeq = batches.reduce((least, b) => Math.min(least, b.seq), Infinity);
     const requests = [...recipientBuckets(batches)].map(([bucket, entries]) => ({
       PutRequest: {
-        Item: recipientIndexCodec.toItem(bucket, { campaignId, materializedAt, entries }, firstSeq),
+        Item: recipientIndexCodec.toItem(bucket, { campaignId, materializedAt, entries }, firstSeq, run),
       },
     }));
     if (requests.length) await batchWriteAll(client, table, requests);

@@ -135,8 +135,13 @@ export const dynamoPersonalDataStore = (
 
   const messages = async (phone: string): Promise<MessageRecord[]> => {
     const found: MessageRecord[] = [];
+    // Two runs of one materialisation may each have indexed the phone in the same batch: read it once.
+    const read = new Set<string>();
     for (const holding of await recipientHoldings(phone)) {
       for (const seq of holding.seqs) {
+        const key = `${holding.campaignId}.${seq}`;
+        if (read.has(key)) continue;
+        read.add(key);
         const batch = await batches.get({ campaignId: holding.campaignId, seq });
         for (const m of batch?.messages.filter((message) => message.to === phone) ?? []) {
           const click = m.code ? await readRaw(clickCodec.key(m.code)) : undefined;

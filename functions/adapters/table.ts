@@ -41,7 +41,7 @@ import { readRetentionConfig } from './config.js';
  * | Every ported number (materialisation)| query index `lists`, listPk = PORTED                                             |
  * | Inbound message (reply) of a partner | INBOUND#{partnerId}#{id} | INBOUND             | REPLIES#{campaignId} / {at}#{partnerId}#{id} (ttl RETENTION_DAYS) |
  * | Replies of a campaign, newest first  | query index `lists`, listPk = REPLIES#{campaignId}, descending                   |
- * | Recipient index: phones of a campaign by last 2 digits | RECIPIENTS#{last 2 digits} | {materializedAt}#{campaignId}#{first seq} | — (ttl RETENTION_DAYS) |
+ * | Recipient index: phones of a campaign by last 2 digits | RECIPIENTS#{last 2 digits} | {materializedAt}#{campaignId}#{first seq}#{run} | — (ttl RETENTION_DAYS) |
  * | Campaigns that sent to a phone lately| query pk = RECIPIENTS#{last 2 digits}, sk >= {now - 7 days}, newest first      |
  * | Member index: where a phone is a member, by last 2 digits | MEMBERS#{last 2 digits} | {audienceId}#{importId} | — (entries `phone:chunk seq`, one item per import and bucket) |
  * | Audiences holding a phone (erasure, export) | query pk = MEMBERS#{last 2 digits}: O(imports), never the members |
@@ -224,9 +224,16 @@ export const keys = {
   }),
   repliesListPk: (campaignId: string) => `REPLIES#${campaignId}`,
   /** `bucket`: a phone's bucket, `bucketOf(phone)` (core/webhooks/recipients.ts). */
-  recipientIndex: (bucket: string, materializedAt: string, campaignId: string, firstSeq: number) => ({
+  /** `run`: the materialisation run that wrote it (its lease owner), so runs never overwrite each other's. */
+  recipientIndex: (
+    bucket: string,
+    materializedAt: string,
+    campaignId: string,
+    firstSeq: number,
+    run: string,
+  ) => ({
     pk: `RECIPIENTS#${bucket}`,
-    sk: `${materializedAt}#${campaignId}#${String(firstSeq).padStart(9, '0')}`,
+    sk: `${materializedAt}#${campaignId}#${String(firstSeq).padStart(9, '0')}#${run}`,
   }),
   recipientIndexPk: (bucket: string) => `RECIPIENTS#${bucket}`,
   suppressedIndex: (bucket: string, campaignId: string, firstChunk: number) => ({

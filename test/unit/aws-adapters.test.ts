@@ -185,9 +185,32 @@ describe('dynamoRecipientIndex', () => {
       messages: n === 0 ? [message] : [],
     }));
     const index = dynamoRecipientIndex(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'table');
-    await index.put('c1', '2027-07-30T01:00:00.000Z', batches);
+    await index.put('c1', '2027-07-30T01:00:00.000Z', batches, 'run-1');
     const [write] = dynamoMock.commandCalls(BatchWriteCommand);
     const item = write?.args[0].input.RequestItems?.table?.[0]?.PutRequest?.Item;
-    expect(item?.sk).toBe('2027-07-30T01:00:00.000Z#c1#000000007');
+    expect(item?.sk).toBe('2027-07-30T01:00:00.000Z#c1#000000007#run-1');
+  });
+
+  it('gives two runs indexing the same slice items of their own, so neither replaces the other’s', async () => {
+    dynamoMock.on(BatchWriteCommand).resolves({});
+    const batch: Batch = {
+      campaignId: 'c1',
+      seq: 0,
+      partnerId: 'p1',
+      routes: ['p1'],
+      status: 'queued',
+      attempt: 0,
+      availableAt: '2027-07-30T01:00:00.000Z',
+      createdAt: '2027-07-30T01:00:00.000Z',
+      updatedAt: '2027-07-30T01:00:00.000Z',
+      messages: [{ index: 0, to: '+84981234567', carrier: 'viettel', state: 'queued' }],
+    };
+    const index = dynamoRecipientIndex(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'table');
+    await index.put('c1', '2027-07-30T01:00:00.000Z', [batch], 'stalled');
+    await index.put('c1', '2027-07-30T01:00:00.000Z', [batch], 'taker');
+    const keys = dynamoMock
+      .commandCalls(BatchWriteCommand)
+      .map((call) => call.args[0].input.RequestItems?.table?.[0]?.PutRequest?.Item?.sk);
+    expect(new Set(keys).size).toBe(2);
   });
 });

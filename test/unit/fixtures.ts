@@ -128,17 +128,22 @@ export const memoryProgress = (
  * (what `listBatches` reads back); new batches are only ever added, stopping at a taken number as the table
  * does. Claims and settles are not the materialiser's business and find nothing.
  */
-const memoryBatches = (written: readonly Batch[]): { batches: Batch[]; store: BatchStore } => {
+const memoryBatches = (
+  written: readonly Batch[],
+  onWritten: (batches: readonly Batch[]) => void = () => undefined,
+): { batches: Batch[]; store: BatchStore } => {
   const batches = [...written];
   const store: BatchStore = {
     putBatches: (list) => {
       batches.push(...list);
+      onWritten(list);
       return Promise.resolve();
     },
     putNewBatches: (list) => {
       const taken = list.findIndex((b) => batches.some((other) => other.seq === b.seq));
       const fresh = taken < 0 ? list : list.slice(0, taken);
       batches.push(...fresh);
+      onWritten(fresh);
       return Promise.resolve(fresh.length);
     },
     get: () => Promise.resolve(undefined),
@@ -165,6 +170,8 @@ export interface MaterializeRunOptions {
   owner?: string;
   indexRecipients?: MaterializeDeps['indexRecipients'];
   heartbeat?: MaterializeDeps['heartbeat'];
+  /** Told of the batches as they are written: from then on a consumer may claim them. */
+  onWritten?: (batches: readonly Batch[]) => void;
 }
 
 /** One materialisation run of `campaign` in memory: no cap, no ported numbers, no links to shorten. */
@@ -180,9 +187,10 @@ export const materializeRun = async (
     owner = 'run-1',
     indexRecipients = () => Promise.resolve(),
     heartbeat,
+    onWritten,
   }: MaterializeRunOptions,
 ) => {
-  const { batches, store } = memoryBatches(written);
+  const { batches, store } = memoryBatches(written, onWritten);
   const suppressed: SuppressedRecipient[] = [];
   const result = await materializeCampaign(
     {

@@ -130,3 +130,31 @@ describe('the materialisation lease', () => {
     expect(leaseLive(progress.state.progress?.lease, new Date('2027-07-30T02:00:00Z'))).toBe(true);
   });
 });
+
+describe('materialisation and the recipient index', () => {
+  it('indexes every batch before writing it, for its own run: a reply to a batch claimed at once finds its campaign', async () => {
+    const indexed = new Set<string>();
+    const runs = new Set<string>();
+    const notIndexedWhenWritten: string[] = [];
+    let written = 0;
+    await run([], [], {
+      owner: 'run-7',
+      indexRecipients: (_id, _at, list, indexingRun) => {
+        runs.add(indexingRun);
+        for (const batch of list) for (const m of batch.messages) indexed.add(`${m.to}:${batch.seq}`);
+        return Promise.resolve();
+      },
+      onWritten: (list) => {
+        for (const batch of list.filter((b) => b.status === 'queued')) {
+          written++;
+          for (const m of batch.messages)
+            if (!indexed.has(`${m.to}:${batch.seq}`)) notIndexedWhenWritten.push(`${m.to}:${batch.seq}`);
+        }
+      },
+    });
+
+    expect(written).toBeGreaterThan(0);
+    expect(notIndexedWhenWritten).toEqual([]);
+    expect([...runs]).toEqual(['run-7']);
+  });
+});

@@ -63,6 +63,7 @@ describe('retention of per-recipient message data (RETENTION_DAYS, TTL)', () => 
       '67',
       { campaignId: 'c1', materializedAt: AT, entries: ['+84981234567:0'] },
       0,
+      'run-1',
     );
     expect(item.ttl).toBe(expiresAt(AT));
   });

@@ -140,14 +140,16 @@ const StoredRecipientIndex = z.object({
   entries: z.array(z.string()).default([]),
 });
 /**
- * Phones of a campaign by last 2 digits: `RECIPIENTS#{bucket}` / `{materializedAt}#{campaignId}#{first seq}`.
+ * Phones of a campaign by last 2 digits: `RECIPIENTS#{bucket}` / `{materializedAt}#{campaignId}#{first seq}#{run}`.
+ * Written before the batches it names (materialize.ts), so an entry may name a batch that never held the
+ * phone (a run that crashed or lost the number to another): readers check the batch.
  * Kept as long as the batches it points into (RETENTION_DAYS from the materialisation), so an erasure
  * finds a number's batches through it; replies look back 7 days only.
  */
 export const recipientIndexCodec = {
   entity: RECIPIENT_INDEX,
-  toItem: (bucket: string, item: RecipientIndexItem, firstSeq: number): Item => ({
-    ...keys.recipientIndex(bucket, item.materializedAt, item.campaignId, firstSeq),
+  toItem: (bucket: string, item: RecipientIndexItem, firstSeq: number, run: string): Item => ({
+    ...keys.recipientIndex(bucket, item.materializedAt, item.campaignId, firstSeq, run),
     entity: RECIPIENT_INDEX,
     campaignId: item.campaignId,
     entries: item.entries,

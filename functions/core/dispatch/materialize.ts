@@ -90,9 +90,16 @@ export interface MaterializeDeps {
   portedCarriers: () => Promise<Map<string, Carrier>>;
   /**
    * Writes the recipient index of a slice of batches (one item per last-2-digits bucket), which lets a
-   * reply find the campaign it answers. Idempotent: the same slice gives the same items.
+   * reply find the campaign it answers. The items are this run's (`run`, its lease owner): a run that
+   * indexed a slice and then lost its batch numbers to another run, or crashed before writing them, never
+   * overwrites that run's items; an entry is only a candidate, checked against the batch it names.
    */
-  indexRecipients: (campaignId: string, materializedAt: string, batches: readonly Batch[]) => Promise<void>;
+  indexRecipients: (
+    campaignId: string,
+    materializedAt: string,
+    batches: readonly Batch[],
+    run: string,
+  ) => Promise<void>;
   /**
    * Records who was suppressed and why (the reports list them), before the progress counts them. Replaces
    * what an earlier, interrupted run recorded.
@@ -245,12 +252,6 @@ const materializeHolding = async (
   let unroutableBefore = { batches: 0, messages: 0 };
   // Holdout batches likewise: settled from the start, counted once.
   let heldBefore = 0;
-  // A crash may have come between a slice's batches and its index: index what was written before again.
-  let sendableBefore: Batch[] = [];
-  const indexBefore = async () => {
-    await deps.indexRecipients(campaign.id, materializedAt, sendableBefore);
-    sendableBefore = [];
-  };
   for await (const page of deps.batches.listBatches(campaign.id)) {
     for (const batch of page) {
       if (batch.test) continue;
@@ -258,17 +259,14 @@ const materializeHolding = async (
       writtenBatches++;
       for (const message of batch.messages) seen.add(phoneKey(message.to));
       if (batch.status === 'held') heldBefore++;
-      else if (batch.routes.length) sendableBefore.push(batch);
-      else
+      else if (!batch.routes.length)
         unroutableBefore = {
           batches: unroutableBefore.batches + 1,
           messages: unroutableBefore.messages + batch.messages.length,
         };
-      if (sendableBefore.length >= SLICE) await indexBefore();
     }
     await keepLease();
   }
-  if (sendableBefore.length) await indexBefore();
 
   const [optedOut, capped, partners, ported] = await Promise.all([
     deps.optedOut(),
@@ -367,10 +365,13 @@ const materializeHolding = async (
     for (let i = 0; i < specs.length; i += SLICE) {
       await keepLease();
       const slice = specs.slice(i, i + SLICE).map((spec, j) => toBatch(nextSeq + j, spec));
+      // Indexed before it is written: a written batch can be claimed at once (a consumer polls its
+      // partner's queue), and a reply to it must find its campaign (contract §8). So every batch ever
+      // written was indexed first, by the run that wrote it, whatever crash comes between.
+      const sendable = slice.filter((b) => b.status === 'queued');
+      if (sendable.length) await deps.indexRecipients(campaign.id, materializedAt, sendable, owner);
       const added = await deps.batches.putNewBatches(slice);
-      const sendable = slice.slice(0, added).filter((b) => b.status === 'queued');
-      if (sendable.length) await deps.indexRecipients(campaign.id, materializedAt, sendable);
-      await deps.queue.enqueue(sendable);
+      await deps.queue.enqueue(slice.slice(0, added).filter((b) => b.status === 'queued'));
       // Another run wrote this number first (it took over a lease this run outlived): it goes on from here.
       if (added < slice.length) throw new MaterializationSupersededError(campaign.id);
       nextSeq += slice.length;

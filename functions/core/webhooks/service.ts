@@ -198,12 +198,17 @@ export const candidateBatches = async (
     const items = (indexed.get(bucketOf(phone)) ?? [])
       .filter((item) => item.materializedAt >= sinceIso)
       .sort((a, b) => b.materializedAt.localeCompare(a.materializedAt));
-    const byCampaign = new Map<string, BatchRef[]>();
+    // Two runs of one materialisation may each have indexed the phone in the same batch: once each.
+    const byCampaign = new Map<string, Map<number, BatchRef>>();
     for (const item of items) {
-      const refs = batchesHolding(item.campaignId, item.entries, phone);
-      if (refs.length) byCampaign.set(item.campaignId, [...(byCampaign.get(item.campaignId) ?? []), ...refs]);
+      const refs = byCampaign.get(item.campaignId) ?? new Map<number, BatchRef>();
+      for (const ref of batchesHolding(item.campaignId, item.entries, phone)) refs.set(ref.seq, ref);
+      if (refs.size) byCampaign.set(item.campaignId, refs);
     }
-    candidates.set(phone, [...byCampaign.values()]);
+    candidates.set(
+      phone,
+      [...byCampaign.values()].map((refs) => [...refs.values()]),
+    );
   }
   return candidates;
 };
