@@ -305,6 +305,7 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
                     label: t.editor.clickTracking,
                     value: t.editor.clickTrackingModes[metrics.clickTracking],
                     testId: 'click-tracking',
+                    words: true,
                   },
                   ...countFacts(i18n, metrics, ['clicks', 'uniqueClicks', 'replies', 'optOuts']),
                 ]}
