@@ -17,6 +17,7 @@ import { dynamoRecipientIndex } from '#adapters/recipient-index.js';
 import type { Batch, BatchMessage } from '#core/dispatch/batch.js';
 import { eventBridgeScheduler } from '#adapters/scheduler.js';
 import { snsSmsTransport } from '#adapters/sns-sms-transport.js';
+import { queuedBatch } from './fixtures.js';
 
 const schedulerMock = mockClient(SchedulerClient);
 const eventsMock = mockClient(EventBridgeClient);
@@ -193,18 +194,7 @@ describe('dynamoRecipientIndex', () => {
 
   it('gives two runs indexing the same slice items of their own, so neither replaces the other’s', async () => {
     dynamoMock.on(BatchWriteCommand).resolves({});
-    const batch: Batch = {
-      campaignId: 'c1',
-      seq: 0,
-      partnerId: 'p1',
-      routes: ['p1'],
-      status: 'queued',
-      attempt: 0,
-      availableAt: '2027-07-30T01:00:00.000Z',
-      createdAt: '2027-07-30T01:00:00.000Z',
-      updatedAt: '2027-07-30T01:00:00.000Z',
-      messages: [{ index: 0, to: '+84981234567', carrier: 'viettel', state: 'queued' }],
-    };
+    const batch = queuedBatch([{ index: 0, to: '+84981234567', carrier: 'viettel', state: 'queued' }]);
     const index = dynamoRecipientIndex(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'table');
     await index.put('c1', '2027-07-30T01:00:00.000Z', [batch], 'stalled');
     await index.put('c1', '2027-07-30T01:00:00.000Z', [batch], 'taker');
