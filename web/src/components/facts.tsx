@@ -5,8 +5,6 @@ export interface Fact {
   value: ComponentChildren;
   /** The value's `data-testid`, which the browser tests read it by. */
   testId?: string | undefined;
-  /** A value in words among numbers (a mode, a name): shown at the text's size, not a tile's figure. */
-  words?: boolean;
 }
 
 /**
@@ -28,9 +26,7 @@ export const Facts = ({
       .map((item) => (
         <div key={item.label}>
           <dt>{item.label}</dt>
-          <dd data-testid={item.testId} class={item.words ? 'stats__words' : undefined}>
-            {item.value}
-          </dd>
+          <dd data-testid={item.testId}>{item.value}</dd>
         </div>
       ))}
   </dl>

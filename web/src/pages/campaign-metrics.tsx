@@ -305,7 +305,6 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
                     label: t.editor.clickTracking,
                     value: t.editor.clickTrackingModes[metrics.clickTracking],
                     testId: 'click-tracking',
-                    words: true,
                   },
                   ...countFacts(i18n, metrics, ['clicks', 'uniqueClicks', 'replies', 'optOuts']),
                 ]}
