@@ -43,7 +43,7 @@ const openReview = async (name: string) => {
   await page.getByRole('heading', { name: `Xem xét chiến dịch: ${name}` }).waitFor();
 };
 
-const vnd = (n: number) => `${new Intl.NumberFormat('vi-VN').format(Math.round(n))} ₫`;
+const vnd = (n: number) => `${new Intl.NumberFormat('vi-VN').format(Math.round(n))}\u00a0₫`;
 const count = (n: number) => new Intl.NumberFormat('vi-VN').format(n);
 /** `08:00 ngày 30/07/2027` in Asia/Ho_Chi_Minh (UTC+7 all year). */
 const hoChiMinh = (instant: Date) => {

@@ -130,7 +130,7 @@ describe('a planner in the console', () => {
     );
     // 24 messages of 2 segments each (Vietnamese letters: UCS-2, 70 characters a segment) at 350 ₫.
     expect(await countOf('segments')).toBe(2 * RECIPIENTS);
-    expect(await page.getByTestId('cost').textContent()).toBe('16.800 ₫');
+    expect(await page.getByTestId('cost').textContent()).toBe('16.800\u00a0₫');
     await expect
       .poll(() => chart.getByRole('img').getAttribute('aria-label'))
       .toContain(`Tổng: ${RECIPIENTS} đã chuyển cho nhà mạng`);

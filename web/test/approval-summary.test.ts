@@ -28,17 +28,17 @@ const atEight = {
 describe('the approval confirmation', () => {
   it('states what will be sent and when, in vi-VN, in the campaign time zone', () => {
     expect(approvalSentence(atEight, before)).toBe(
-      'Phê duyệt chiến dịch này? Hệ thống sẽ gửi 3.000 tin nhắn (9.000 tin nhắn thành phần, 3.150.000 ₫) lúc 08:00 ngày 30/07/2027.',
+      'Phê duyệt chiến dịch này? Hệ thống sẽ gửi 3.000 tin nhắn (9.000 tin nhắn thành phần, 3.150.000\u00a0₫) lúc 08:00 ngày 30/07/2027.',
     );
     expect(approvalSentence(atEight, before, 'en')).toBe(
-      'Approve this campaign? The system will send 3,000 messages (9,000 segments, 3,150,000 ₫) at 08:00 on 30/07/2027.',
+      'Approve this campaign? The system will send 3,000 messages (9,000 segments, 3,150,000\u00a0₫) at 08:00 on 30/07/2027.',
     );
   });
 
   it('says "as soon as approved" for an asap schedule and for a time already passed', () => {
     const asap = { ...atEight, schedule: { asap: true as const } };
     expect(approvalSentence(asap, before)).toBe(
-      'Phê duyệt chiến dịch này? Hệ thống sẽ gửi 3.000 tin nhắn (9.000 tin nhắn thành phần, 3.150.000 ₫) ngay khi được phê duyệt.',
+      'Phê duyệt chiến dịch này? Hệ thống sẽ gửi 3.000 tin nhắn (9.000 tin nhắn thành phần, 3.150.000\u00a0₫) ngay khi được phê duyệt.',
     );
     expect(approvalStart(asap, before)).toEqual({ now: 'asap' });
     expect(approvalStart(atEight, after)).toEqual({ now: 'past' });

@@ -17,10 +17,10 @@ describe('vi-VN formats', () => {
     expect(formatNumber(value)).toBe(text);
   });
 
-  it('writes VND as whole đồng followed by ₫', () => {
-    expect(formatMoney(3_150_000)).toBe('3.150.000 ₫');
-    expect(formatMoney(1049.6)).toBe('1.050 ₫');
-    expect(formatMoney(12, 'USD')).toBe('12 USD');
+  it('writes VND as whole đồng followed by ₫, joined by a no-break space', () => {
+    expect(formatMoney(3_150_000)).toBe('3.150.000\u00a0₫');
+    expect(formatMoney(1049.6)).toBe('1.050\u00a0₫');
+    expect(formatMoney(12, 'USD')).toBe('12\u00a0USD');
   });
 
   // 01:00 UTC is 08:00 in Vietnam (UTC+7); 20:00 UTC on the 29th is already the 30th there.
@@ -47,6 +47,6 @@ describe('vi-VN formats', () => {
 
   it('writes English numbers with commas when the user switches', () => {
     expect(formatNumber(3000, 'en')).toBe('3,000');
-    expect(formatMoney(3_150_000, 'VND', 'en')).toBe('3,150,000 ₫');
+    expect(formatMoney(3_150_000, 'VND', 'en')).toBe('3,150,000\u00a0₫');
   });
 });

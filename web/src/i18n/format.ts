@@ -10,10 +10,13 @@ const LOCALES: Record<Lang, string> = { vi: 'vi-VN', en: 'en-GB' };
 export const formatNumber = (value: number, lang: Lang = 'vi'): string =>
   new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: 2 }).format(value);
 
-/** Đồng have no subunit in use: amounts are rounded to whole đồng. */
+/**
+ * Đồng have no subunit in use: amounts are rounded to whole đồng. The amount and its currency are joined by
+ * a no-break space, so a narrow tile never puts ₫ on a line of its own.
+ */
 export const formatMoney = (amount: number, currency = 'VND', lang: Lang = 'vi'): string => {
   const whole = formatNumber(Math.round(amount), lang);
-  return currency === 'VND' ? `${whole} ₫` : `${whole} ${currency}`;
+  return `${whole}\u00a0${currency === 'VND' ? '₫' : currency}`;
 };
 
 const parts = (instant: Date | string, timeZone: string, lang: Lang) => {

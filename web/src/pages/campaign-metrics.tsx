@@ -299,16 +299,14 @@ export const CampaignMetricsPage = ({ params }: { params: Record<string, string>
           <div class="metrics__grid">
             <section aria-labelledby="engagement-title">
               <h2 id="engagement-title">{t.metrics.engagement}</h2>
-              <Facts
-                items={[
-                  {
-                    label: t.editor.clickTracking,
-                    value: t.editor.clickTrackingModes[metrics.clickTracking],
-                    testId: 'click-tracking',
-                  },
-                  ...countFacts(i18n, metrics, ['clicks', 'uniqueClicks', 'replies', 'optOuts']),
-                ]}
-              />
+              {/* A mode in words, not a count: a line above the tiles, not a tile. */}
+              <p>
+                {t.editor.clickTracking}:{' '}
+                <strong data-testid="click-tracking">
+                  {t.editor.clickTrackingModes[metrics.clickTracking]}
+                </strong>
+              </p>
+              <Facts items={countFacts(i18n, metrics, ['clicks', 'uniqueClicks', 'replies', 'optOuts'])} />
             </section>
             <section aria-labelledby="cost-title">
               <h2 id="cost-title">{t.metrics.cost}</h2>
