@@ -14,11 +14,13 @@ import {
 import { dispatchBatch, type DispatchDeps } from '#core/dispatch/dispatcher.js';
 import { backoffMs, classifyAnswer, parseRetryAfter } from '#core/dispatch/outcome.js';
 import {
+  crowdedBy,
   LATE_TOLERANCE_MS,
   PACING_WINDOW_MS,
   RESERVE_HORIZON_MS,
   recordLateSend,
   RECENT_ANSWERS,
+  STEADY_ANSWERS,
   withAnswer,
   reserve,
   type Reservation,
@@ -605,8 +607,11 @@ describe('pacing a batch that went out late', () => {
 });
 
 describe('pacing a batch answered slower than usual', () => {
-  it('counts it from its latest likely arrival while the batches a window later cannot have reserved, and leaves it after', async () => {
-    const { deps, advance } = setup([], { batches: [0, 1, 2].map((seq) => batch({ seq })) });
+  it('counts it from its latest likely arrival however late the answer comes', async () => {
+    const steady = Array.from({ length: STEADY_ANSWERS }, () => 5);
+    const { deps, advance } = setup([], {
+      batches: [...steady, 0, 0].map((_, seq) => batch({ seq })),
+    });
     const late: [number, number][] = [];
     let answers: number[] = [];
     deps.limiter = {
@@ -619,9 +624,9 @@ describe('pacing a batch answered slower than usual', () => {
         return answer.slowerByMs;
       },
     };
-    // Usually 5 ms; then 900 ms slower, past the window − the horizon (the limiter's lead is 0 here): the
-    // batches a window later may be placed already, so it is left; then 300 ms slower: counted later.
-    const answerMs = [5, 905, 305];
+    // Steadily 5 ms; then 900 ms slower, past the window − the horizon: the batches a window later may have
+    // reserved, and are moved before they go (the limiter's `crowded`); then 300 ms slower.
+    const answerMs = [...steady, 905, 305];
     const went: number[] = [];
     deps.transportFor = () => ({
       send: async (request) => {
@@ -631,10 +636,14 @@ describe('pacing a batch answered slower than usual', () => {
         return { status: 200 };
       },
     });
-    for (const seq of [0, 1, 2])
+    for (let seq = 0; seq < STEADY_ANSWERS + 2; seq++)
       expect(await dispatchBatch(deps, { campaignId: 'c1', seq })).toBe('accepted');
     const margin = PACING_WINDOW_MS - 1000;
-    expect(late).toEqual([[went[2], (went[2] ?? 0) + 300 - margin + LATE_TOLERANCE_MS]]);
+    const [slow, slower] = went.slice(STEADY_ANSWERS);
+    expect(late).toEqual([
+      [slow, (slow ?? 0) + 900 - margin + LATE_TOLERANCE_MS],
+      [slower, (slower ?? 0) + 300 - margin + LATE_TOLERANCE_MS],
+    ]);
   });
 });
 
@@ -659,8 +668,25 @@ describe('the shared limiter', () => {
       });
       return { at: at.getTime(), reserved };
     };
-    return { ask, setClock: (ms: number) => (clock = ms) };
+    return { ask, limiter, setClock: (ms: number) => (clock = ms) };
   };
+
+  // A late answer's record comes after the batches a window later reserved: the one it crowds reserves
+  // again (the model's slowly answering partner: 100 of 50 TPS in a rolling second before).
+  it("finds a batch's window crowded by a record asked after it reserved, not by one asked before", async () => {
+    const { ask, limiter, setClock } = limiterAt([]);
+    const first = await ask(50, 0);
+    expect(first.reserved).toBe(true);
+    // The first is recorded 30 ms later (asked before the second reserves): the second is placed after it.
+    await limiter.sentLate('p', 50, new Date(first.at), new Date(first.at + 30));
+    setClock(first.at + 900);
+    const second = await ask(50, first.at + 900);
+    expect(second).toEqual({ at: first.at + 30 + PACING_WINDOW_MS, reserved: true });
+    expect(limiter.crowded?.('p', new Date(second.at))).toBe(false);
+    // Recorded later still, after the second reserved: its window now holds the first again.
+    await limiter.sentLate('p', 50, new Date(first.at + 30), new Date(first.at + 60));
+    expect(limiter.crowded?.('p', new Date(second.at))).toBe(true);
+  });
 
   // The bench's 50 TPS run: its short batch (42 of 50) reserved mid-run left a window 8 short (0.966).
   it('lets a full batch waiting in this process go before a short one, so the short one goes last', async () => {
@@ -1028,18 +1054,44 @@ describe('pacing over rolling windows', () => {
     ]);
   });
 
-  it("takes a partner's usual answer as the fastest of its last 20: a steady slow partner costs nothing", () => {
+  it("takes a partner's usual answer as the fastest of its last 20 once steady: a steady slow partner costs nothing", () => {
     let recent: number[] = [];
     const slower = (answerMs: number) => {
       const answer = withAnswer(recent, answerMs);
       recent = answer.recent;
       return answer.slowerByMs;
     };
-    expect([500, 500, 530, 500].map(slower)).toEqual([0, 0, 30, 0]);
+    // No usual yet (a cold partner's first answers are slow because they arrived late): each counts whole,
+    // less the tolerance (counted from its answer less the margin).
+    const steady = Array.from({ length: STEADY_ANSWERS - 1 }, () => 500);
+    expect([300, ...steady].map(slower)).toEqual([290, ...steady.map(() => 490)]);
+    // The 8th answer within the margin of the 7 before it: from then on the fastest is the usual.
+    expect([500, 530, 500].map(slower)).toEqual([200, 230, 200]);
+    recent = [];
+    expect([...steady, 500, 530, 500].map(slower).slice(-3)).toEqual([0, 30, 0]);
     // A fast answer 20 answers ago no longer counts as the partner's usual.
+    recent = [];
     expect([5, ...Array.from({ length: 19 }, () => 40)].map(slower).at(-1)).toBe(35);
     expect(slower(40)).toBe(0);
     expect(recent).toHaveLength(RECENT_ANSWERS);
+    // Answers never within the margin of each other for 8 in a row: never steady.
+    recent = [];
+    expect(
+      Array.from({ length: 30 }, (_, i) => 100 + (i % 2) * 40)
+        .map(slower)
+        .at(-1),
+    ).toBe(130);
+  });
+
+  it('counts a batch crowded only by a record that moved another into its window from before it', () => {
+    const at = 5000;
+    const edge = at - PACING_WINDOW_MS;
+    expect(crowdedBy([[edge - 30, edge + 10]], at)).toBe(true);
+    expect(crowdedBy([[edge, edge + 1]], at)).toBe(true);
+    // Already in its window before (it was placed counting it), still before it, or moved past it.
+    expect(crowdedBy([[edge + 5, edge + 40]], at)).toBe(false);
+    expect(crowdedBy([[edge - 40, edge - 10]], at)).toBe(false);
+    expect(crowdedBy([[edge - 10, at + 1]], at)).toBe(false);
   });
 
   it('keeps the log small whatever the batch size', () => {

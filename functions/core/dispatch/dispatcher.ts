@@ -145,15 +145,16 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
   if ('stop' in slot) return slot.stop;
   // Gone out later than its moment allows (woken late, a new connection, a busy process): the batches a
   // window later must count it from then. Recorded while the partner answers, so before they reserve: from
-  // when it was handed to the transport, and once more if the transport tells it went out later still.
+  // when it was handed to the transport, once more if the transport tells it went out later still, and
+  // once more if its answer tells it arrived later. Each record is asked at once, from the moment the one
+  // before moved it to: the limiter makes them in the order asked. Chained, each waited for the one before
+  // to be written, and reservations made meanwhile counted on a moment already given up.
   let countedFrom = slot.moment;
-  let recordingLateSend: Promise<void> | undefined;
+  const recordings: Promise<void>[] = [];
   const recordIfLate = (sentAt: Date) => {
     if (sentAt.getTime() - countedFrom.getTime() <= deps.limiter.lateToleranceMs) return;
-    const from = countedFrom;
+    recordings.push(deps.limiter.sentLate(partner.id, queued.length, countedFrom, sentAt));
     countedFrom = sentAt;
-    const record = () => deps.limiter.sentLate(partner.id, queued.length, from, sentAt);
-    recordingLateSend = recordingLateSend ? recordingLateSend.then(record, record) : record();
   };
   const handedAt = deps.now();
   let wentAt = handedAt;
@@ -171,16 +172,17 @@ export const dispatchBatch = async (deps: DispatchDeps, ref: BatchRef): Promise<
   });
   // Gone out on time, it may still have reached the partner late (the bench traced one 32 ms late and the
   // batch a window later on time: two windows' worth within 991 ms). Its arrival is not known, but an answer
-  // slower than the partner's fastest recent one may be that much later: counted from then too, while the
-  // batches a window later cannot have been reserved yet. An answer later than that is left as it is.
+  // slower than the partner's fastest recent one may be that much later: counted from then too. However
+  // late the answer, batches a window later that reserved counting on the old moment may still be waiting:
+  // they find their window crowded before they go (`acquire`) and reserve again. Left as it was, a late
+  // answer (a slow partner, a slow store's long lead) let them go: 100 of 50 TPS in the model.
   if (answer.status !== undefined) {
     const answeredAt = deps.now().getTime();
     const slowerByMs = deps.limiter.answeredIn?.(partner.id, answeredAt - wentAt.getTime()) ?? 0;
-    if (slowerByMs > 0 && answeredAt - countedFrom.getTime() <= latestCorrectionMs(deps.limiter, slot.leadMs))
-      recordIfLate(new Date(countedFromAnswer(wentAt.getTime(), slowerByMs, deps.limiter)));
+    if (slowerByMs > 0) recordIfLate(new Date(countedFromAnswer(wentAt.getTime(), slowerByMs, deps.limiter)));
   }
   // The batch was handed over either way: a failed correction must not make it be handed over again.
-  await recordingLateSend?.catch(() => undefined);
+  await Promise.allSettled(recordings);
   const result = classifyAnswer(answer, deps.now());
   const at = deps.now().toISOString();
 
@@ -417,7 +419,7 @@ const acquire = async <Read, Stop>(
   partner: Partner,
   count: number,
   check: StopCheck<Read, Stop>,
-): Promise<{ moment: Date; leadMs: number } | { stop: Stop }> => {
+): Promise<{ moment: Date } | { stop: Stop }> => {
   let missed: Date | undefined;
   let waited = false;
   const waitingSince = deps.now();
@@ -473,8 +475,9 @@ const acquire = async <Read, Stop>(
     // process), the batches a window later may be placed already: it gives its moment back and reserves
     // again in the same write.
     const late = deps.now().getTime() - at;
-    if (late <= Math.max(deps.limiter.lateToleranceMs, latestCorrectionMs(deps.limiter, leadMs)))
-      return { moment, leadMs };
+    const crowded = deps.limiter.crowded?.(partner.id, moment) ?? false;
+    if (!crowded && late <= Math.max(deps.limiter.lateToleranceMs, latestCorrectionMs(deps.limiter, leadMs)))
+      return { moment };
     missed = moment;
   }
 };

@@ -158,18 +158,53 @@ export const recordLateSend = (
 
 /** How many of a partner's recent answers the fastest is taken of, as how fast it answers at best. */
 export const RECENT_ANSWERS = 20;
+/**
+ * How many answers in a row, within the margin of each other, show a partner's usual: before a process has
+ * seen that among its recent answers, their fastest is not taken as the usual. A cold partner (a new
+ * connection, a process warming up) answers its first requests slowly because they reach it late; its first
+ * answer was its own baseline, so none of them was counted later while the batches a window after them went
+ * on time (the bench: 1.4–1.5 × tps; the model's cold partner: 1,200–1,500 of 1,000 TPS). Until then each
+ * batch is counted from its answer, which it cannot have reached the partner after.
+ */
+export const STEADY_ANSWERS = 8;
 
 /**
  * A partner's recent answer durations (ms, oldest first) with `answerMs` added, and how much longer that
- * answer took than the fastest of them. When a batch reached the partner is not known, but how long its
- * answer took is: an answer slower than the partner's best may be one that arrived that much later (sent on
- * time, arrived 32 ms late in the bench's trace). Only the variation counts, so a partner that always
- * answers in 500 ms costs nothing; the first answer of a process is its own baseline.
+ * answer took than the partner's usual, the fastest of them. When a batch reached the partner is not
+ * known, but how long its answer took is: an answer slower than the partner's best may be one that arrived
+ * that much later (sent on time, arrived 32 ms late in the bench's trace). Only the variation counts, so a
+ * partner that always answers in 500 ms costs nothing once its answers are steady (`STEADY_ANSWERS` in a
+ * row within `steadyWithinMs`); before that the whole answer counts.
  */
-export const withAnswer = (recent: readonly number[], answerMs: number) => {
+export const withAnswer = (
+  recent: readonly number[],
+  answerMs: number,
+  steadyWithinMs = SAFETY_MARGIN_MS,
+) => {
   const kept = [...recent.slice(-(RECENT_ANSWERS - 1)), answerMs];
-  return { recent: kept, slowerByMs: answerMs - Math.min(...kept) };
+  const steady = kept.some((_, from) => {
+    const run = kept.slice(from, from + STEADY_ANSWERS);
+    return run.length === STEADY_ANSWERS && Math.max(...run) - Math.min(...run) <= steadyWithinMs;
+  });
+  // Unsteady: `countedFromAnswer` then counts it from its answer less the margin, so the batch a window
+  // later goes a second or more after the answer, which the batch reached the partner before.
+  return { recent: kept, slowerByMs: answerMs - (steady ? Math.min(...kept) : steadyWithinMs / 2) };
 };
+
+/** A record of a batch counted later than before (`recordLateSend`): from its old moment to its new one. */
+export type Move = readonly [from: number, to: number];
+
+/**
+ * Whether a batch that reserved `at` would now crowd its window at the partner: a record made since moved
+ * another batch from before that window (`at − window` or earlier) into it. Placed counting on the old
+ * moment, it would reach the partner within a second of that batch's arrival: two windows' worth. It gives
+ * its moment back and reserves again. The log cannot tell: entries a window behind the newest reservation
+ * have left it by then (the model: 1,100 of 1,000 TPS judged by the log, the moved batch gone from it).
+ * Judged without the window's other batches, so a moved batch may send one that had room to reserve
+ * again: a gap, never a burst.
+ */
+export const crowdedBy = (moves: readonly Move[], at: number, windowMs = PACING_WINDOW_MS) =>
+  moves.some(([from, to]) => from <= at - windowMs && at - windowMs < to && to <= at);
 
 /**
  * The moment to count a batch from, as a send, when it went at `wentAt` and its answer took `slowerByMs`

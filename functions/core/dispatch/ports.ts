@@ -87,6 +87,13 @@ export interface RateLimiter {
    * limiter that keeps none (a test's) is not told, and no batch is counted later for its answer.
    */
   answeredIn?(partnerId: string, answerMs: number): number;
+  /**
+   * Whether the batch that reserved `at` would now crowd the window ending at its moment: a late send or a
+   * late arrival this process recorded since (written or not yet) moved another batch into it from before
+   * (pacing.ts `crowdedBy`). Such a batch gives its moment back and reserves again. A limiter that keeps
+   * no records (a test's) is not asked.
+   */
+  crowded?(partnerId: string, at: Date): boolean;
   /** How long after its moment a batch may still be sent (half the safety margin; see pacing.ts). */
   readonly lateToleranceMs: number;
   /** The rolling window the log keeps (1 s and the safety margin). */

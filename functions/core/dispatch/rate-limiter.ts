@@ -1,9 +1,11 @@
 import {
+  crowdedBy,
   pacingFor,
   recordLateSend,
   reserve,
   SAFETY_MARGIN_MS,
   withAnswer,
+  type Move,
   type Reservation,
 } from './pacing.js';
 import type { RateLimiter } from './ports.js';
@@ -79,6 +81,14 @@ export const sharedRateLimiter = ({
   type Next = (log: Reservation[]) => { log: Reservation[]; at: number } | undefined;
   const waiting = new Map<string, { next: Next; done: () => void; failed: (error: unknown) => void }[]>();
   const changing = new Set<string>();
+  // The records this process made (late sends, late arrivals), numbered in the order they are asked, kept
+  // for two windows; and by partner and reserved moment, how many had been asked when it was reserved: a
+  // reservation asked after a record is placed after it (one queue), one asked before counted on the old
+  // moment. Kept from when a record is asked, not when it lands: a batch due before it lands (a round trip
+  // or more) would crowd the batch it moved as much as one due after.
+  let recordsAsked = 0;
+  const moves = new Map<string, { move: Move; asked: number; madeAt: number }[]>();
+  const recordsSeen = new Map<string, Map<number, number>>();
   const submit = (partnerId: string, next: Next) =>
     new Promise<void>((done, failed) => {
       const queue = waiting.get(partnerId) ?? [];
@@ -139,6 +149,7 @@ export const sharedRateLimiter = ({
     reserve: (partnerId, size, tps, at, { replacing, horizonMs, waitingSince } = {}) =>
       (async () => {
         let answer = { at, reserved: false, leadMs: readMs + leadMs() };
+        const seen = recordsAsked;
         await submit(partnerId, (log) => {
           const lead = leadMs();
           const clock = now();
@@ -156,22 +167,46 @@ export const sharedRateLimiter = ({
           const reserved = next.reserved && !yields;
           // Asked again, the moment counts from after the read: that is part of the lead for the one asking.
           answer = { at: new Date(next.at), reserved, leadMs: readMs + lead };
-          if (reserved) return { log: next.log, at: next.at };
+          if (reserved) {
+            const seenBy = new Map(
+              [...(recordsSeen.get(partnerId) ?? [])].filter(([m]) => m > clock - 2 * windowMs),
+            );
+            // Keyed as the batch will ask: by its moment as a Date (whole ms).
+            const moment = answer.at.getTime();
+            seenBy.set(moment, Math.min(seen, seenBy.get(moment) ?? seen));
+            recordsSeen.set(partnerId, seenBy);
+            return { log: next.log, at: next.at };
+          }
           // Too far ahead to reserve yet, or yielding: a read, no write.
           waiting.push({ size, since, until: next.at + windowMs });
           return undefined;
         });
         return answer;
       })(),
-    sentLate: (partnerId, size, reservedAt, sentAt) =>
-      submit(partnerId, (log) => ({
+    sentLate: (partnerId, size, reservedAt, sentAt) => {
+      const clock = now();
+      const recent = (moves.get(partnerId) ?? []).filter(({ madeAt }) => madeAt > clock - 2 * windowMs);
+      const move: Move = [reservedAt.getTime(), sentAt.getTime()];
+      moves.set(partnerId, [...recent, { move, asked: ++recordsAsked, madeAt: clock }]);
+      return submit(partnerId, (log) => ({
         log: recordLateSend(log, reservedAt.getTime(), sentAt.getTime(), size, windowMs),
         at: sentAt.getTime(),
-      })),
+      }));
+    },
     answeredIn: (partnerId, answerMs) => {
-      const { recent, slowerByMs } = withAnswer(answers.get(partnerId) ?? [], answerMs);
+      const { recent, slowerByMs } = withAnswer(answers.get(partnerId) ?? [], answerMs, marginMs);
       answers.set(partnerId, recent);
       return slowerByMs;
+    },
+    crowded: (partnerId, at) => {
+      // A moment not known here (reserved by an earlier limiter) is judged by every record.
+      const seen = recordsSeen.get(partnerId)?.get(at.getTime()) ?? 0;
+      const unseen = (moves.get(partnerId) ?? []).filter(({ asked }) => asked > seen);
+      return crowdedBy(
+        unseen.map(({ move }) => move),
+        at.getTime(),
+        windowMs,
+      );
     },
   };
 };
