@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { RUNTIME_NODE_FLAGS } from '#local/config.js';
 import { costPerMillionMessages } from './cost.js';
 import type { Figure } from './results.js';
 
@@ -122,7 +123,8 @@ const main = async () => {
       console.log(`\n=== ${name} ===`);
       const run = spawnSync(
         process.execPath,
-        ['--import', 'tsx', resolve(import.meta.dirname, `${name}.ts`)],
+        // The benchmarks host the local runtime: its process is bounded as `npm start`'s is.
+        [...RUNTIME_NODE_FLAGS, '--import', 'tsx', resolve(import.meta.dirname, `${name}.ts`)],
         {
           stdio: 'inherit',
           env: {
