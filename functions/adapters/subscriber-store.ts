@@ -11,6 +11,7 @@ import {
   type PersonalDataStore,
   type SuppressedRecord,
 } from '#core/subscriber-data.js';
+import { batchKey } from '#core/webhooks/delivery-reports.js';
 import { bucketOf } from '#core/webhooks/recipients.js';
 import type { Inbound } from '#core/webhooks/inbound.js';
 import { dynamoAudienceStore, decodeMembers, encodeMember } from './audience-store.js';
@@ -139,7 +140,7 @@ export const dynamoPersonalDataStore = (
     const read = new Set<string>();
     for (const holding of await recipientHoldings(phone)) {
       for (const seq of holding.seqs) {
-        const key = `${holding.campaignId}.${seq}`;
+        const key = batchKey(holding.campaignId, seq);
         if (read.has(key)) continue;
         read.add(key);
         const batch = await batches.get({ campaignId: holding.campaignId, seq });
