@@ -21,7 +21,8 @@ export const ContentMetrics = ({ metrics }: { metrics: object }) => {
   const comparisons = treatmentComparisons(byTreatment);
   if (!byVariant.length && !byTreatment.length) return null;
   return (
-    <div class="metrics__grid" data-testid="content-metrics">
+    // One table under another, not side by side: five columns do not fit half a page.
+    <div data-testid="content-metrics">
       <CountsSection
         caption={t.content.byVariant}
         label={t.content.languageCol}
