@@ -1,5 +1,4 @@
 import {
-  GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -7,7 +6,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Batch, BatchMessage } from '#core/dispatch/batch.js';
-import { SAFETY_MARGIN_MS, type Reservation } from '#core/dispatch/pacing.js';
+import { SAFETY_MARGIN_MS } from '#core/dispatch/pacing.js';
 import { sharedRateLimiter, type RateLogStore } from '#core/dispatch/rate-limiter.js';
 import {
   OutcomeTooLargeError,
@@ -24,8 +23,8 @@ import {
   itemTooLarge,
   transactionConflict,
 } from './dynamo-batch.js';
-import { INDEX, keys, ttlAfter } from './table.js';
-import { batchCodec } from './table/batch.js';
+import { INDEX, keys } from './table.js';
+import { batchCodec, rateLogCodec } from './table/batch.js';
 import { queryPages } from './cursor.js';
 import { readItem } from './read-item.js';
 
@@ -270,8 +269,8 @@ export const dynamoBatchStore = (client: DynamoDBDocumentClient, table: string):
 });
 
 /**
- * The partner's reservation log (pacing.ts, shared as core/dispatch/rate-limiter.ts says) in one item, `log`
- * as [at, count, at, count, ...], moved by one conditional write per batch on its version.
+ * The partner's pacing (pacing.ts, shared as core/dispatch/rate-limiter.ts says) in one item (`rateLogCodec`),
+ * moved by one conditional write per batch on its version.
  */
 export const dynamoRateLimiter = (
   client: DynamoDBDocumentClient,
@@ -288,20 +287,15 @@ export const dynamoRateLimiter = (
 
 const dynamoRateLog = (client: DynamoDBDocumentClient, table: string): RateLogStore => ({
   async read(partnerId) {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: table, Key: keys.rate(partnerId), ConsistentRead: true }),
-    );
-    const flat = (Item?.log ?? []) as number[];
-    const log: Reservation[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) log.push([Number(flat[i]), Number(flat[i + 1])]);
-    return { log, ver: Number(Item?.ver ?? 0) };
+    const item = await readItem(client, table, rateLogCodec.key(partnerId), rateLogCodec.fromItem);
+    return item ?? { log: [], ver: 0 };
   },
-  async write(partnerId, log, ver, keepUntil) {
+  async write(partnerId, pace, ver, keepUntil) {
     try {
       await client.send(
         new PutCommand({
           TableName: table,
-          Item: { ...keys.rate(partnerId), log: log.flat(), ver: ver + 1, ttl: ttlAfter(keepUntil, 0) },
+          Item: rateLogCodec.toItem(partnerId, pace, ver + 1, keepUntil),
           ConditionExpression: ver ? 'ver = :ver' : 'attribute_not_exists(ver)',
           ...(ver ? { ExpressionAttributeValues: { ':ver': ver } } : {}),
         }),

@@ -30,7 +30,7 @@ import { readRetentionConfig } from './config.js';
  * | Suppressed recipients (1,000 an item)| CAMPAIGN#{campaignId}  | SUPPRESSED#{chunk 6}  | — (ttl RETENTION_DAYS)           |
  * | Batches of a campaign                | query pk = CAMPAIGN#{id}, sk begins_with BATCH#                                   |
  * | Due batches of a partner (local queue)| query index `lists`, listPk = QUEUE#{partner}, listSk <= now                     |
- * | Pacing counter of a partner's second | RATE#{partnerId}       | {unix second}         | — (ttl 1 hour)                   |
+ * | Pacing of a partner (log, schedule)  | RATE#{partnerId}       | WINDOW                | — (ttl 1 hour after last write)  |
  * | Metrics counters of a campaign, shard n (0..3) | CAMPAIGN#{id} | METRICS#{n}        | —                                |
  * | Metrics of a campaign (O(1) items)   | BatchGetItem campaign + METRICS#0..3 (5 items, however large the campaign)         |
  * | Minute timeline of one hour, shard n | CAMPAIGN#{id}          | MINUTES#{yyyy-mm-ddThh}#{n} | —                          |

@@ -175,6 +175,17 @@ describe('the shared pacing log', () => {
     const second = await limiter.reserve('late-sender', 10, 10, new Date());
     expect(second.at.getTime()).toBe(sentAt.getTime() + 1020);
   });
+
+  it("keeps a partner's batches spread over the window: the next is due a share after the last", async () => {
+    const limiter = dynamoRateLimiter(dynamoDocumentClient(), tableName(), 20);
+    // Both asked for the same moment a minute ahead, however long the first one's round trip took.
+    const wanted = new Date(Date.now() + 60_000);
+    const first = await limiter.reserve('even-partner', 100, 200, wanted);
+    const second = await limiter.reserve('even-partner', 100, 200, wanted);
+    expect([first.reserved, second.reserved]).toEqual([true, true]);
+    // 100 of 200 TPS take 510 ms of the 1,020 ms window; held to the window alone both went at once.
+    expect(second.at.getTime() - first.at.getTime()).toBe(510);
+  });
 });
 
 describe('retries', () => {

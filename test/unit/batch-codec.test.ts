@@ -3,7 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { changeOf } from '#adapters/metric-changes.js';
-import { batchCodec } from '#adapters/table/batch.js';
+import { batchCodec, rateLogCodec } from '#adapters/table/batch.js';
 import { StoredItemError, type Item } from '#adapters/table/codec.js';
 import type { Batch, BatchMessage } from '#core/dispatch/batch.js';
 import { toLambdaRecord } from '#local/streams.js';
@@ -154,5 +154,39 @@ describe('the batch codec', () => {
     expect(packed.byteLength).toBeLessThan(listBytes / 4);
     expect(packed.byteLength).toBeLessThan(100_000);
     expect(batchCodec.messagesFromItem({ messages: packed }).messages).toEqual(full);
+  });
+});
+
+describe("a partner's pacing item", () => {
+  it('keeps the log and the even schedule, and reads an item written before the schedule', () => {
+    const keepUntil = new Date('2027-07-30T02:00:00.000Z');
+    const item = rateLogCodec.toItem(
+      'p1',
+      {
+        log: [
+          [1000, 100],
+          [1102, 50],
+        ],
+        dueAt: 1153,
+      },
+      7,
+      keepUntil,
+    );
+    expect(item).toMatchObject({ pk: 'RATE#p1', sk: 'WINDOW', log: [1000, 100, 1102, 50], ver: 7 });
+    expect(rateLogCodec.fromItem(item)).toEqual({
+      log: [
+        [1000, 100],
+        [1102, 50],
+      ],
+      dueAt: 1153,
+      ver: 7,
+    });
+    expect(rateLogCodec.fromItem({ pk: 'RATE#p1', sk: 'WINDOW', log: [1000, 100], ver: 3 })).toEqual({
+      log: [[1000, 100]],
+      ver: 3,
+    });
+    expect(() => rateLogCodec.fromItem({ pk: 'RATE#p1', sk: 'WINDOW', log: ['soon'], ver: 1 })).toThrow(
+      StoredItemError,
+    );
   });
 });

@@ -23,6 +23,7 @@ import {
   STEADY_ANSWERS,
   withAnswer,
   reserve,
+  shareOf,
   type Reservation,
 } from '#core/dispatch/pacing.js';
 import {
@@ -32,7 +33,12 @@ import {
   type HandOverRequest,
   type PartnerTransport,
 } from '#core/dispatch/ports.js';
-import { sharedRateLimiter, YIELD_TO_LARGER_MS, type RateLogStore } from '#core/dispatch/rate-limiter.js';
+import {
+  sharedRateLimiter,
+  YIELD_TO_LARGER_MS,
+  type RateLogStore,
+  type StoredRateLog,
+} from '#core/dispatch/rate-limiter.js';
 import type { Partner } from '#core/partner.js';
 import { busiestWindow } from '#local/simulators/carrier-rules.js';
 import { queuedBatch, sendingCampaign, storedPartner as partner } from './fixtures.js';
@@ -651,12 +657,12 @@ describe('the shared limiter', () => {
   /** A limiter over an instant in-memory store, its clock set by the test; the log starts as `log`. */
   const limiterAt = (log: Reservation[]) => {
     let clock = 0;
-    let stored = { log, ver: 0 };
+    let stored: StoredRateLog = { log, ver: 0 };
     const store: RateLogStore = {
       read: async () => stored,
       write: async (_id, next, ver) => {
         if (ver !== stored.ver) return false;
-        stored = { log: next, ver: ver + 1 };
+        stored = { ...next, ver: ver + 1 };
         return true;
       },
     };
@@ -693,7 +699,8 @@ describe('the shared limiter', () => {
     const { ask, setClock } = limiterAt([[1000, 50]]);
     expect(await ask(50, 0)).toEqual({ at: 1000 + PACING_WINDOW_MS, reserved: false });
     setClock(1900);
-    expect(await ask(42, 1900)).toEqual({ at: 2020, reserved: false });
+    // Told to ask again after the full one's turn, the moment free and its share of the window later.
+    expect(await ask(42, 1900)).toEqual({ at: 2020 + PACING_WINDOW_MS, reserved: false });
     expect(await ask(50, 0)).toEqual({ at: 2020, reserved: true });
     expect(await ask(42, 1900)).toEqual({ at: 2020 + PACING_WINDOW_MS, reserved: false });
   });
@@ -1117,5 +1124,64 @@ describe('pacing over rolling windows', () => {
       if (at < seconds * 1000) sent += size;
     }
     expect(sent / (tps * seconds)).toBeGreaterThanOrEqual(0.97);
+  });
+  describe('on the even schedule', () => {
+    /** Batches of `size` asking in turn at the moments `asks`, each told when the schedule has the next due. */
+    const schedule = (tps: number, size: number, asks: readonly number[], log: Reservation[] = []) => {
+      let pace: { log: Reservation[]; dueAt: number | undefined } = { log, dueAt: undefined };
+      return asks.map((earliest) => {
+        const reserved = reserve(pace.log, earliest, size, tps, { dueAt: pace.dueAt });
+        pace = reserved;
+        return reserved.at;
+      });
+    };
+
+    // Held to the window alone, the ten went at once and then none for a second: the partner took them in
+    // one after another (the last 30–50 ms late at 1,000 TPS) and each late one moved the batch a window on.
+    it("spreads a window's batches over it: ten of 100 at 1,000 TPS asking at once go 102 ms apart", () => {
+      const moments = schedule(
+        1000,
+        100,
+        Array.from({ length: 11 }, () => 0),
+      );
+      expect(moments).toEqual(Array.from({ length: 11 }, (_, i) => i * shareOf(100, 1000)));
+      expect(shareOf(100, 1000)).toBe(102);
+      expect(busiestWindow(moments.map((at) => [at, 100]))).toBeLessThanOrEqual(1000);
+      // A batch of the size of tps or more takes the whole window.
+      expect(shareOf(50, 50)).toBe(PACING_WINDOW_MS);
+      expect(shareOf(80, 50)).toBe(PACING_WINDOW_MS);
+    });
+
+    it('keeps the window the limit: a record that moved a batch holds back the one a window after it, not the ones after that', () => {
+      // 200 TPS in batches of 100: one every 510 ms. The first went 40 ms late.
+      const first = reserve([], 0, 100, 200, {});
+      const second = reserve(first.log, 0, 100, 200, { dueAt: first.dueAt });
+      expect([first.at, second.at, second.dueAt]).toEqual([0, 510, 1020]);
+      const moved = recordLateSend(second.log, 0, 40, 100);
+      const third = reserve(moved, 1000, 100, 200, { dueAt: second.dueAt });
+      expect(third.at).toBe(40 + PACING_WINDOW_MS);
+      // Due from when it was due (1,020), not from when the window let it go (1,060).
+      const fourth = reserve(third.log, 1000, 100, 200, { dueAt: third.dueAt });
+      expect(fourth.at).toBe(1530);
+      expect(busiestWindow([40, 510, third.at, fourth.at].map((at) => [at, 100]))).toBe(200);
+    });
+
+    it('keeps the schedule for a batch that asks up to one share late, and starts it again after a window idle', () => {
+      // Due at 510, asked at 700: the next is still due at 1,020 and may go 320 ms after it.
+      expect(schedule(200, 100, [0, 700, 700])).toEqual([0, 700, 1020]);
+      // Asked 600 ms late, more than a share: the schedule moves by what is over the share (90 ms), and the
+      // next may go at once to catch up, as far as the window lets it.
+      expect(schedule(200, 100, [0, 1110, 1110, 1110])).toEqual([0, 1110, 1110, 1110 + PACING_WINDOW_MS]);
+      // Idle for a window or more: no batches at once, the schedule starts from the first again.
+      expect(schedule(200, 100, [0, 5000, 5000])).toEqual([0, 5000, 5510]);
+    });
+
+    it('does not hold a batch giving back its moment to the schedule: its share was counted when it reserved', () => {
+      const first = reserve([], 0, 100, 200, {});
+      const second = reserve(first.log, 0, 100, 200, { dueAt: first.dueAt });
+      // The second woke at 560, too late for 510: it goes now, and the schedule is left as it was.
+      const again = reserve(second.log, 560, 100, 200, { dueAt: second.dueAt, replacing: 510 });
+      expect([again.at, again.dueAt]).toEqual([560, second.dueAt]);
+    });
   });
 });

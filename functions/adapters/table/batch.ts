@@ -4,10 +4,12 @@ import { CARRIERS } from '#core/carriers.js';
 import { HOLDOUT, TREATMENT_IDS } from '#core/content/assignment.js';
 import { BATCH_STATUSES, MESSAGE_STATES, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
 import type { Progress } from '#core/dispatch/materialize.js';
+import type { Reservation } from '#core/dispatch/pacing.js';
+import type { RatePace, StoredRateLog as StoredRateLogValue } from '#core/dispatch/rate-limiter.js';
 import type { BatchRef } from '#core/dispatch/ports.js';
 import { SUPPRESSION_REASONS } from '#core/metrics/failure-reasons.js';
 import type { SuppressedChunk } from '#core/reports.js';
-import { keyParts, keys, retentionTtl, TTL_ATTRIBUTE } from '#adapters/table.js';
+import { keyParts, keys, retentionTtl, ttlAfter, TTL_ATTRIBUTE } from '#adapters/table.js';
 import { defined, parseItem, type Item } from './codec.js';
 
 /**
@@ -246,4 +248,34 @@ export const suppressedIndexCodec = {
     [TTL_ATTRIBUTE]: retentionTtl(at),
   }),
   fromItem: (item: Item) => parseItem(SUPPRESSED_INDEX, StoredSuppressedIndex, item),
+} as const;
+
+const RATE_LOG = 'RateLog';
+const StoredRateLog = z.object({
+  log: z.array(z.number()).default([]),
+  ver: z.number().default(0),
+  dueAt: z.number().optional(),
+});
+/**
+ * A partner's pacing (core/dispatch/rate-limiter.ts): `RATE#{partnerId}` / `WINDOW`, the log flat as
+ * `[at, count, at, count, ...]`, `dueAt` when the next batch is due on the even schedule, and the version
+ * every write is conditional on; it expires an hour after its last write.
+ */
+export const rateLogCodec = {
+  entity: RATE_LOG,
+  key: (partnerId: string) => keys.rate(partnerId),
+  toItem: (partnerId: string, { log, dueAt }: RatePace, ver: number, keepUntil: Date): Item => ({
+    ...keys.rate(partnerId),
+    entity: RATE_LOG,
+    log: log.flat(),
+    ver,
+    ...(dueAt === undefined ? {} : { dueAt }),
+    [TTL_ATTRIBUTE]: ttlAfter(keepUntil, 0),
+  }),
+  fromItem: (item: Item): StoredRateLogValue => {
+    const { log: flat, ver, dueAt } = parseItem(RATE_LOG, StoredRateLog, item);
+    const log: Reservation[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) log.push([flat[i] ?? 0, flat[i + 1] ?? 0]);
+    return { log, ver, ...(dueAt === undefined ? {} : { dueAt }) };
+  },
 } as const;

@@ -346,11 +346,11 @@ const settleAccepted = async (
 
 /**
  * How long after the moment a batch is counted from a record of it (a late send, a late arrival) may still
- * be made: the batches a window after that moment are reserved from the limiter's lead and the horizon
- * before it, and the record takes up to a lead to land.
+ * be made: the batches a window after that moment are reserved from the limiter's lead and the horizon (at
+ * least a lead) before it, and the record takes up to a lead to land.
  */
 const latestCorrectionMs = (limiter: RateLimiter, leadMs: number) =>
-  limiter.windowMs - RESERVE_HORIZON_MS - 2 * leadMs;
+  limiter.windowMs - Math.max(RESERVE_HORIZON_MS, leadMs) - 2 * leadMs;
 
 /**
  * The pause / cancel / window check of a batch waiting for its moment: `read` fetches the campaign (a store

@@ -20,6 +20,10 @@
  * A batch woken later than that (a slow write, a busy process) has sent nothing yet, so its reservation can
  * simply be taken back: it reserves again in place of its old moment (`replacing`), which only lowers the
  * windows that counted it. The slot is not lost: the next batch to reserve may use it, and the rate holds.
+ *
+ * Within the window, batches are spread evenly (`evenlyAfter`): each is due its share of the window after
+ * the one before, as a carrier's gateway takes traffic best. This only delays batches, so the window's
+ * promise is untouched, and the rate is the same.
  */
 export const SAFETY_MARGIN_MS = 20;
 /** The rolling window a partner counts `tps` over; the pacing window is this and the safety margin. */
@@ -55,6 +59,11 @@ export const RESERVE_HORIZON_MS = 200;
 
 export interface ReserveOptions {
   windowMs?: number;
+  /**
+   * When the next batch is due on the even schedule (`evenlyAfter`): not placed before it. A batch given
+   * its moment back (`replacing`) is not held to it: its share of the schedule was counted when it reserved.
+   */
+  dueAt?: number;
   /** The moment this batch reserved before and did not use (it woke too late): taken out of the log first. */
   replacing?: number;
   /** No reservation beyond `earliest` + this: `reserved` false, the log unchanged, `at` the moment as it stands. */
@@ -71,11 +80,12 @@ export const reserve = (
   earliest: number,
   size: number,
   tps: number,
-  { windowMs = PACING_WINDOW_MS, replacing, horizonMs = Infinity }: ReserveOptions = {},
-): { at: number; log: Reservation[]; reserved: boolean } => {
+  { windowMs = PACING_WINDOW_MS, replacing, horizonMs = Infinity, dueAt }: ReserveOptions = {},
+): { at: number; log: Reservation[]; reserved: boolean; dueAt: number | undefined } => {
   const live = withdraw(log, replacing, size, windowMs).filter(([at]) => at > earliest - windowMs);
   const needed = Math.min(size, tps);
-  let at = Math.max(earliest, live.at(-1)?.[0] ?? earliest);
+  const due = replacing === undefined ? Math.max(earliest, dueAt ?? earliest) : earliest;
+  let at = Math.max(due, live.at(-1)?.[0] ?? due);
   let inWindow = live.reduce((sum, [, count]) => sum + count, 0);
   let oldest = 0;
   const leaveWindow = () => {
@@ -88,17 +98,45 @@ export const reserve = (
     at = entry[0] + windowMs;
     leaveWindow();
   }
-  if (at > earliest + horizonMs) return { at, log: [...log], reserved: false };
+  if (at > earliest + horizonMs) return { at, log: [...log], reserved: false, dueAt };
   const kept = live.slice(oldest);
   const last = kept.at(-1);
   return {
     at,
     reserved: true,
+    dueAt: replacing === undefined ? evenlyAfter(due, dueAt, size, tps, windowMs) : dueAt,
     log:
       last && at - last[0] <= MERGE_WITHIN_MS
         ? [...kept.slice(0, -1), [at, last[1] + size]]
         : [...kept, [at, size]],
   };
+};
+
+/** The share of the window a batch of `size` takes on the even schedule: 102 ms for 100 at 1,000 TPS. */
+export const shareOf = (size: number, tps: number, windowMs = PACING_WINDOW_MS) =>
+  Math.ceil((Math.min(size, tps) * windowMs) / tps);
+
+/**
+ * When the batch after one of `size` is due on the even schedule, `size` due at `due` on a schedule that had
+ * it due at `dueAt`: the share of the window it takes later (a batch of 100 at 1,000 TPS: 102 ms). Held to
+ * the window alone, a window's batches all went at once and then none for a second: the partner took them
+ * in one after another, the last arriving 30–50 ms late at 1,000 TPS, and each late arrival moved the batch
+ * a window after it. The schedule counts from when a batch was due, not from when the window let it go or a
+ * record moved it, so a batch held back does not hold back the ones after it: only the window keeps the
+ * partner within tps, this spreads them. A batch that asked later than it was due (a slow round trip) moves
+ * the schedule by what is over one share, so the next one may go at once and catch up.
+ */
+export const evenlyAfter = (
+  due: number,
+  dueAt: number | undefined,
+  size: number,
+  tps: number,
+  windowMs = PACING_WINDOW_MS,
+) => {
+  const share = shareOf(size, tps, windowMs);
+  // A partner idle for a window or more starts a schedule again: its first batches do not go at once.
+  if (dueAt === undefined || due - dueAt >= windowMs) return due + share;
+  return Math.max(dueAt, due - share) + share;
 };
 
 /**

@@ -4,23 +4,29 @@ import {
   recordLateSend,
   reserve,
   SAFETY_MARGIN_MS,
+  shareOf,
   withAnswer,
   type Move,
   type Reservation,
 } from './pacing.js';
 import type { RateLimiter } from './ports.js';
 
-/** A partner's reservation log as stored, with the version its conditional write is made on. */
-export interface StoredRateLog {
+/** A partner's pacing as shared: its reservation log, and when its next batch is due on the even schedule. */
+export interface RatePace {
   log: Reservation[];
+  dueAt?: number | undefined;
+}
+
+/** A partner's pacing as stored, with the version its conditional write is made on. */
+export interface StoredRateLog extends RatePace {
   ver: number;
 }
 
 /** Where the shared reservation logs live (one DynamoDB item per partner in AWS and locally). */
 export interface RateLogStore {
   read(partnerId: string): Promise<StoredRateLog>;
-  /** Writes `log` as version `ver + 1` if the stored one is still `ver`; false when another writer was first. */
-  write(partnerId: string, log: Reservation[], ver: number, keepUntil: Date): Promise<boolean>;
+  /** Writes `pace` as version `ver + 1` if the stored one is still `ver`; false when another writer was first. */
+  write(partnerId: string, pace: RatePace, ver: number, keepUntil: Date): Promise<boolean>;
 }
 
 export interface SharedRateLimiterDeps {
@@ -78,7 +84,7 @@ export const sharedRateLimiter = ({
   // partner's log: what they ask while a read and write are under way is done together in the next read
   // and write. One at a time, a busy partner's consumers queued behind a round trip each (10 batches a
   // second of 2 round trips of 80 ms is more than a second's work: the partner idled while they waited).
-  type Next = (log: Reservation[]) => { log: Reservation[]; at: number } | undefined;
+  type Next = (pace: RatePace) => { pace: RatePace; at: number } | undefined;
   const waiting = new Map<string, { next: Next; done: () => void; failed: (error: unknown) => void }[]>();
   const changing = new Set<string>();
   // The records this process made (late sends, late arrivals), numbered in the order they are asked, kept
@@ -101,11 +107,11 @@ export const sharedRateLimiter = ({
     try {
       for (let queue = waiting.get(partnerId); queue?.length; queue = waiting.get(partnerId)) {
         waiting.delete(partnerId);
-        const all: Next = (log) => {
-          let changed: { log: Reservation[]; at: number } | undefined;
+        const all: Next = (pace) => {
+          let changed: { pace: RatePace; at: number } | undefined;
           for (const { next } of queue ?? []) {
-            const step = next(changed?.log ?? log);
-            if (step) changed = { log: step.log, at: Math.max(step.at, changed?.at ?? step.at) };
+            const step = next(changed?.pace ?? pace);
+            if (step) changed = { pace: step.pace, at: Math.max(step.at, changed?.at ?? step.at) };
           }
           return changed;
         };
@@ -128,10 +134,10 @@ export const sharedRateLimiter = ({
     let current = await read(partnerId);
     for (let attempt = 1; ; attempt++) {
       const started = now();
-      const changed = next(current.log);
+      const changed = next(current);
       if (!changed) return;
       const keepUntil = new Date(changed.at + KEEP_LOG_MS);
-      if (await store.write(partnerId, changed.log, current.ver, keepUntil)) {
+      if (await store.write(partnerId, changed.pace, current.ver, keepUntil)) {
         writeMs = (writeMs * 3 + (now() - started)) / 4;
         return;
       }
@@ -150,7 +156,7 @@ export const sharedRateLimiter = ({
       (async () => {
         let answer = { at, reserved: false, leadMs: readMs + leadMs() };
         const seen = recordsAsked;
-        await submit(partnerId, (log) => {
+        await submit(partnerId, ({ log, dueAt }) => {
           const lead = leadMs();
           const clock = now();
           const since = waitingSince?.getTime() ?? clock;
@@ -160,8 +166,12 @@ export const sharedRateLimiter = ({
           backlog.set(partnerId, waiting);
           const next = reserve(log, Math.max(at.getTime(), clock) + lead, size, tps, {
             windowMs,
+            dueAt,
             ...(replacing ? { replacing: replacing.getTime() } : {}),
-            ...(horizonMs === undefined ? {} : { horizonMs }),
+            // At least a lead beyond the lead: a write reserves as many moments of an evenly paced partner as
+            // pass while the next one is made (a 300–600 ms store reserved 2 of 1,000 TPS's 102 ms moments in
+            // each: a quarter of the rate).
+            ...(horizonMs === undefined ? {} : { horizonMs: Math.max(horizonMs, lead) }),
           });
           const yields = clock - since < YIELD_TO_LARGER_MS && waiting.some((w) => w.size > size);
           const reserved = next.reserved && !yields;
@@ -175,10 +185,17 @@ export const sharedRateLimiter = ({
             const moment = answer.at.getTime();
             seenBy.set(moment, Math.min(seen, seenBy.get(moment) ?? seen));
             recordsSeen.set(partnerId, seenBy);
-            return { log: next.log, at: next.at };
+            return { pace: { log: next.log, dueAt: next.dueAt }, at: next.at };
           }
-          // Too far ahead to reserve yet, or yielding: a read, no write.
-          waiting.push({ size, since, until: next.at + windowMs });
+          // Too far ahead to reserve yet, or yielding: a read, no write. The ones of this process waiting
+          // since before it take the moments before its own on the even schedule, so it asks again shortly
+          // before its turn (told the first free moment, each of 1,000 TPS's 20 consumers asked again for
+          // every 102 ms moment: 14 reads a batch).
+          const turn = waiting
+            .filter((w) => w.since < since)
+            .reduce((sum, w) => sum + shareOf(w.size, tps, windowMs), 0);
+          answer = { ...answer, at: new Date(next.at + turn) };
+          waiting.push({ size, since, until: next.at + turn + windowMs });
           return undefined;
         });
         return answer;
@@ -188,8 +205,8 @@ export const sharedRateLimiter = ({
       const recent = (moves.get(partnerId) ?? []).filter(({ madeAt }) => madeAt > clock - 2 * windowMs);
       const move: Move = [reservedAt.getTime(), sentAt.getTime()];
       moves.set(partnerId, [...recent, { move, asked: ++recordsAsked, madeAt: clock }]);
-      return submit(partnerId, (log) => ({
-        log: recordLateSend(log, reservedAt.getTime(), sentAt.getTime(), size, windowMs),
+      return submit(partnerId, ({ log, dueAt }) => ({
+        pace: { log: recordLateSend(log, reservedAt.getTime(), sentAt.getTime(), size, windowMs), dueAt },
         at: sentAt.getTime(),
       }));
     },
