@@ -414,6 +414,13 @@ describe('message content with real recipients', () => {
       .getByText('Chao ', { exact: false })
       .first()
       .waitFor();
+    // The estimate by variant, treatment and field across the page: in the side column their columns were
+    // cut off at its edge (the cost out of sight).
+    const estimateTables = page.getByTestId('review-content-estimate').locator('.table-wrap');
+    expect(await estimateTables.count()).toBe(3);
+    expect(
+      await estimateTables.evaluateAll((wraps) => wraps.filter((w) => w.scrollWidth > w.clientWidth).length),
+    ).toBe(0);
     expect(await run.check('content-real-review')).toEqual([]);
     await page.getByRole('button', { name: 'Phê duyệt' }).click();
     const dialog = page.getByRole('dialog', { name: 'Xác nhận phê duyệt' });

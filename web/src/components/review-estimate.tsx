@@ -4,14 +4,8 @@ import { ContentEstimate } from './content-estimate.js';
 import { CountsTable } from './counts.js';
 import { Facts, type Fact } from './facts.js';
 
-/** The server's estimate as the approver weighs it: who is sent what, at what cost. */
-export const ReviewEstimate = ({
-  estimate,
-  audienceNames = {},
-}: {
-  estimate: Campaign['estimate'];
-  audienceNames?: Record<string, string>;
-}) => {
+/** The server's estimate as the approver weighs it: how many are sent, through which carriers, at what cost. */
+export const ReviewEstimate = ({ estimate }: { estimate: Campaign['estimate'] }) => {
   const { t, number, money } = useI18n();
   const stats: Fact[] = [
     { label: t.editor.recipients, value: number(estimate.recipients) },
@@ -32,6 +26,32 @@ export const ReviewEstimate = ({
         counts={estimate.byCarrier}
         name={(carrier) => t.carriers[carrier] ?? carrier}
       />
+    </section>
+  );
+};
+
+/**
+ * The estimate per language variant, per treatment and per field, in a panel of its own across the page:
+ * in the review's narrow column their four and five columns did not fit (they scrolled, cut off at the
+ * edge). Nothing when the estimate has none of them.
+ */
+export const ReviewContentEstimate = ({
+  estimate,
+  audienceNames = {},
+}: {
+  estimate: Campaign['estimate'];
+  audienceNames?: Record<string, string>;
+}) => {
+  const { t } = useI18n();
+  const shown = [estimate.byVariant, estimate.byTreatment, estimate.fields].some((rows) => rows?.length);
+  if (!shown && !estimate.holdout) return null;
+  return (
+    <section
+      class="panel"
+      aria-labelledby="review-content-estimate-title"
+      data-testid="review-content-estimate"
+    >
+      <h2 id="review-content-estimate-title">{t.review.contentEstimateTitle}</h2>
       <ContentEstimate estimate={estimate} audienceNames={audienceNames} />
     </section>
   );

@@ -278,6 +278,7 @@ export const en: Catalogue = {
       `${encoding} encoding: ${segments} segments, ${characters} characters.`,
     factsTitle: 'To whom, and when',
     estimateTitle: 'Recipients and cost',
+    contentEstimateTitle: 'Estimate by message content',
     estimateHint:
       'Computed by the server when the campaign was submitted; a phone in several audiences counts once.',
     schedule: 'Schedule',

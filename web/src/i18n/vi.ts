@@ -284,6 +284,7 @@ export const vi = {
       `Bảng mã ${encoding}: ${segments} tin nhắn thành phần, ${characters} ký tự.`,
     factsTitle: 'Gửi cho ai, khi nào',
     estimateTitle: 'Ước tính số người nhận và chi phí',
+    contentEstimateTitle: 'Ước tính theo nội dung tin nhắn',
     estimateHint: 'Máy chủ tính khi chiến dịch được gửi phê duyệt; số trùng lặp chỉ tính một lần.',
     schedule: 'Lịch gửi',
     asap: 'Ngay khi được phê duyệt',

@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { describedBy, ErrorSummary, Field, formErrors, Notice, useBusy, Button } from '../components/form.js';
 import { Facts } from '../components/facts.js';
 import { PhonePreview } from '../components/phone-preview.js';
-import { ReviewEstimate } from '../components/review-estimate.js';
+import { ReviewContentEstimate, ReviewEstimate } from '../components/review-estimate.js';
 import { ReviewContent } from '../components/review-content.js';
 import { ContentPreview } from '../components/content-preview.js';
 import { ChangesSinceRejection } from '../components/review-changes.js';
@@ -230,9 +230,10 @@ export const ReviewPage = ({ params }: { params: Record<string, string> }) => {
               ]}
             />
           </section>
-          <ReviewEstimate estimate={campaign.estimate} audienceNames={audienceNames} />
+          <ReviewEstimate estimate={campaign.estimate} />
         </div>
       </div>
+      <ReviewContentEstimate estimate={campaign.estimate} audienceNames={audienceNames} />
 
       <section class="panel decision" aria-labelledby="decision-title">
         <h2 id="decision-title">{t.review.decision}</h2>
