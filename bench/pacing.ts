@@ -59,12 +59,15 @@ const judge = (counters: SimulatorCounters, tps: number) => ({
 });
 
 /**
- * Requests to the partners' pacing logs: conditional puts (failed ones too) and reads, and by partner the
- * moment each successful put reserved (the log's last entry is the moment just reserved), for the trace.
+ * Requests to the partners' pacing logs: conditional puts (failed ones too) and reads, and by partner every
+ * moment its successful puts held, for the trace.
  */
 const rateLogRequests = (counts: RequestCounts, partnerIds: readonly string[]) => {
   const byPk = new Map(
-    partnerIds.map((id) => [keys.rate(id).pk, { id, puts: 0, gets: 0, failed: 0, moments: [] as number[] }]),
+    partnerIds.map((id) => [
+      keys.rate(id).pk,
+      { id, puts: 0, gets: 0, failed: 0, moments: new Set<number>() },
+    ]),
   );
   counts.watch = ({ operation, pk, failed, item }) => {
     const tally = pk === undefined ? undefined : byPk.get(pk);
@@ -72,9 +75,11 @@ const rateLogRequests = (counts: RequestCounts, partnerIds: readonly string[]) =
     if (operation === 'PutItem') tally.puts++;
     if (operation === 'GetItem') tally.gets++;
     if (failed) tally.failed++;
+    // Every moment in the log written: one write may reserve several batches (one process's consumers
+    // asking together), and the last entry alone made the others look sent a share or more late.
     const log = item?.log;
-    if (operation === 'PutItem' && !failed && Array.isArray(log) && log.length >= 2)
-      tally.moments.push(Number(log.at(-2)));
+    if (operation === 'PutItem' && !failed && Array.isArray(log))
+      for (let i = 0; i + 1 < log.length; i += 2) tally.moments.add(Number(log[i]));
   };
   const all = [...byPk.values()];
   return {
@@ -83,7 +88,7 @@ const rateLogRequests = (counts: RequestCounts, partnerIds: readonly string[]) =
         (sum, t) => ({ puts: sum.puts + t.puts, gets: sum.gets + t.gets, failed: sum.failed + t.failed }),
         { puts: 0, gets: 0, failed: 0 },
       ),
-    moments: (partnerId: string) => all.find((t) => t.id === partnerId)?.moments ?? [],
+    moments: (partnerId: string) => [...(all.find((t) => t.id === partnerId)?.moments ?? [])],
   };
 };
 
