@@ -5,7 +5,7 @@ import { HOLDOUT, TREATMENT_IDS } from '#core/content/assignment.js';
 import { BATCH_STATUSES, MESSAGE_STATES, type Batch, type BatchMessage } from '#core/dispatch/batch.js';
 import type { Progress } from '#core/dispatch/materialize.js';
 import type { Reservation } from '#core/dispatch/pacing.js';
-import type { RatePace, StoredRateLog as StoredRateLogValue } from '#core/dispatch/rate-limiter.js';
+import type { RatePace, StoredRateLog } from '#core/dispatch/rate-limiter.js';
 import type { BatchRef } from '#core/dispatch/ports.js';
 import { SUPPRESSION_REASONS } from '#core/metrics/failure-reasons.js';
 import type { SuppressedChunk } from '#core/reports.js';
@@ -251,7 +251,7 @@ export const suppressedIndexCodec = {
 } as const;
 
 const RATE_LOG = 'RateLog';
-const StoredRateLog = z.object({
+const RateLogItem = z.object({
   log: z.array(z.number()).default([]),
   ver: z.number().default(0),
   dueAt: z.number().optional(),
@@ -272,8 +272,8 @@ export const rateLogCodec = {
     ...(dueAt === undefined ? {} : { dueAt }),
     [TTL_ATTRIBUTE]: ttlAfter(keepUntil, 0),
   }),
-  fromItem: (item: Item): StoredRateLogValue => {
-    const { log: flat, ver, dueAt } = parseItem(RATE_LOG, StoredRateLog, item);
+  fromItem: (item: Item): StoredRateLog => {
+    const { log: flat, ver, dueAt } = parseItem(RATE_LOG, RateLogItem, item);
     const log: Reservation[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) log.push([flat[i] ?? 0, flat[i + 1] ?? 0]);
     return { log, ver, ...(dueAt === undefined ? {} : { dueAt }) };

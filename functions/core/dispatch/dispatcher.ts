@@ -3,7 +3,7 @@ import type { Partner } from '#core/partner.js';
 import { isInsideWindow, nextWindowStart } from '#core/sending-window.js';
 import { messageId, webhookId, type Batch, type BatchMessage } from './batch.js';
 import { MAX_ATTEMPTS_PER_PARTNER, backoffMs, classifyAnswer } from './outcome.js';
-import { countedFromAnswer, RESERVE_HORIZON_MS } from './pacing.js';
+import { countedFromAnswer, RESERVE_HORIZON_MS, reserveHorizonMs } from './pacing.js';
 import { MISSING_FIELD, messageRenderer, type RenderedMessage } from './personalise.js';
 
 /** How long before its moment a waiting batch checks that its campaign still sends (the read takes time). */
@@ -350,7 +350,7 @@ const settleAccepted = async (
  * least a lead) before it, and the record takes up to a lead to land.
  */
 const latestCorrectionMs = (limiter: RateLimiter, leadMs: number) =>
-  limiter.windowMs - Math.max(RESERVE_HORIZON_MS, leadMs) - 2 * leadMs;
+  limiter.windowMs - reserveHorizonMs(leadMs) - 2 * leadMs;
 
 /**
  * The pause / cancel / window check of a batch waiting for its moment: `read` fetches the campaign (a store

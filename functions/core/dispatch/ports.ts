@@ -63,8 +63,9 @@ export interface RateLimiter {
   /**
    * Reserves the earliest moment, not before `now` and the partner's even schedule, at which `size`
    * messages keep every rolling window of the partner at ≤ tps, and answers it (wait for it, then send) —
-   * unless that moment is more than `leadMs` and `horizonMs` (at least `leadMs`) ahead: then nothing is reserved (`reserved` false) and the moment as it stands is answered,
-   * to ask again shortly before it. `replacing`: the moment this batch reserved before and could not keep
+   * unless that moment is more than `leadMs` and `horizonMs` (at least `leadMs`: `reserveHorizonMs`) ahead:
+   * then nothing is reserved (`reserved` false) and the moment as it stands is answered, to ask again shortly
+   * before it. `replacing`: the moment this batch reserved before and could not keep
    * (it woke too late and sent nothing), taken back in the same write. `leadMs`: how far beyond `now`
    * the earliest moment is (the write's round trip), so that one told to ask again asks early enough.
    * `waitingSince`: when this batch first asked (a smaller batch lets a larger one waiting go first).

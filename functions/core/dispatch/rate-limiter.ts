@@ -3,6 +3,7 @@ import {
   pacingFor,
   recordLateSend,
   reserve,
+  reserveHorizonMs,
   SAFETY_MARGIN_MS,
   shareOf,
   withAnswer,
@@ -168,10 +169,7 @@ export const sharedRateLimiter = ({
             windowMs,
             dueAt,
             ...(replacing ? { replacing: replacing.getTime() } : {}),
-            // At least a lead beyond the lead: a write reserves as many moments of an evenly paced partner as
-            // pass while the next one is made (a 300–600 ms store reserved 2 of 1,000 TPS's 102 ms moments in
-            // each: a quarter of the rate).
-            ...(horizonMs === undefined ? {} : { horizonMs: Math.max(horizonMs, lead) }),
+            ...(horizonMs === undefined ? {} : { horizonMs: reserveHorizonMs(lead, horizonMs) }),
           });
           const yields = clock - since < YIELD_TO_LARGER_MS && waiting.some((w) => w.size > size);
           const reserved = next.reserved && !yields;

@@ -10,6 +10,11 @@ type Variant = NonNullable<Estimate['byVariant']>[number];
 type Treatment = NonNullable<Estimate['byTreatment']>[number];
 type Field = NonNullable<Estimate['fields']>[number];
 
+/** Whether the estimate has anything `ContentEstimate` shows (one made before variants existed has none). */
+export const hasContentEstimate = (estimate: Estimate) =>
+  Boolean(estimate.holdout) ||
+  [estimate.byVariant, estimate.byTreatment, estimate.fields].some((rows) => rows?.length);
+
 /**
  * The server's estimate per language variant, per treatment, the holdout and the fields the texts use
  * (missing values by audience, each audience a link). Shown only for what the estimate has: an estimate

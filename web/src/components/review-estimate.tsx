@@ -1,6 +1,6 @@
 import type { Campaign } from '../api/client.js';
 import { useI18n } from '../i18n/index.js';
-import { ContentEstimate } from './content-estimate.js';
+import { ContentEstimate, hasContentEstimate } from './content-estimate.js';
 import { CountsTable } from './counts.js';
 import { Facts, type Fact } from './facts.js';
 
@@ -43,8 +43,7 @@ export const ReviewContentEstimate = ({
   audienceNames?: Record<string, string>;
 }) => {
   const { t } = useI18n();
-  const shown = [estimate.byVariant, estimate.byTreatment, estimate.fields].some((rows) => rows?.length);
-  if (!shown && !estimate.holdout) return null;
+  if (!hasContentEstimate(estimate)) return null;
   return (
     <section
       class="panel"
