@@ -429,14 +429,14 @@ const DETAIL_MESSAGES = {
     vi: 'phải là mã tiền tệ ISO 4217, ví dụ VND',
   },
   // metrics
-  not_after_from: { en: 'must be after from', vi: 'phải sau thời điểm bắt đầu (from)' },
+  not_after_from: { en: 'must be after from', vi: 'phải sau thời điểm bắt đầu' },
   span_too_long_hours: {
     en: 'must be at most {hours} hours after from',
-    vi: 'không được quá {hours} giờ sau thời điểm bắt đầu (from)',
+    vi: 'không được quá {hours} giờ sau thời điểm bắt đầu',
   },
   span_too_long_days: {
     en: 'must be at most {days} days after from',
-    vi: 'không được quá {days} ngày sau thời điểm bắt đầu (from)',
+    vi: 'không được quá {days} ngày sau thời điểm bắt đầu',
   },
 } as const satisfies Record<string, Entry>;
 
