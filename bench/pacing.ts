@@ -19,11 +19,12 @@ import { startSimulatorProcess, type SimulatorProcess } from './simulator-proces
  *   measure the fake-clock model test uses): goal ≥ 0.97, the ceiling 1000 / 1020 = 0.980;
  * - messages throttled (429) for TPS.
  * Per case the worst of its partners is recorded (`pacing.<tps>.*` for three partners, `pacing.<tps>_alone.*`
- * for one), and over all cases the worst of all. Three partners at 1,000 TPS ask for 3,000 msg/s, more than
- * this 2-core machine hands over end to end (`dispatch.messages_per_second`): there the machine binds, not
- * the pacer; `pacing.achieved_ratio_within_machine` is the worst over the cases asking for at most
- * `MACHINE_DEMAND_LIMIT` msg/s, and the case alone shows the pacer at 1,000 TPS.
- * 12 s of traffic at each rate, 6 s at 1,000 TPS; `--quick` (or BENCH_QUICK=1): 2 s of 3 × 10 TPS and of
+ * for one), and over all cases the worst of all. Three partners at 1,000 TPS ask for 3,000 msg/s, 61 % of
+ * what this 2-core machine's CPU allows end to end (`dispatch.cpu_bound_messages_per_second`), beside three
+ * simulators and the campaigns being written: there the machine's load shows in the pacing (batches sent late
+ * and answers seen late, each counted from then); `pacing.achieved_ratio_within_machine` is the worst over
+ * the cases asking for at most `MACHINE_DEMAND_LIMIT` msg/s, and the case alone shows the pacer at 1,000 TPS.
+ * 12 s of traffic at each rate; `--quick` (or BENCH_QUICK=1): 2 s of 3 × 10 TPS and of
  * 1 × 1,000 TPS, for the smoke test (it asserts no timing).
  * BENCH_PACING_TRACE=1 prints each throttled batch with its rolling second (=all: every batch);
  * BENCH_PACING_TPS=10,50 runs only those rates (three partners each).
@@ -44,11 +45,15 @@ const CASES: PacingCase[] = ONLY_RATES
   : quick
     ? QUICK_CASES
     : [...[10, 50, 200, 1000].map((tps) => ({ tps, partners: 3 })), { tps: 1000, partners: 1 }];
-/** The most messages per second asked of the run that this machine carries with room (it hands over ~1,500). */
+/** The most messages per second asked of the run that this machine carries with room (a third of its CPU). */
 const MACHINE_DEMAND_LIMIT = 1000;
 const caseKey = ({ tps, partners }: PacingCase) => (partners === 1 ? `${tps}_alone` : String(tps));
-/** Seconds of traffic at a rate: 3 partners at 1,000 TPS for 12 s were 36,000 messages, minutes of the run. */
-const secondsAt = (tps: number) => (quick ? 2 : tps >= 1000 ? 6 : 12);
+/**
+ * Seconds of traffic at every rate. At 1,000 TPS it was 6 s, of which the 3 s judged were mostly the time
+ * the other partners' campaigns were still being written (the runtime busy 40–110 ms at a time, each batch
+ * due meanwhile late); a campaign at 1,000 TPS lasts minutes, 12 s judges more of its steady state.
+ */
+const secondsAt = () => (quick ? 2 : 12);
 
 /** A partner's figures from its simulator's counters. */
 const judge = (counters: SimulatorCounters, tps: number) => ({
@@ -170,14 +175,14 @@ export async function pacingBenchmark(): Promise<void> {
   const processes: SimulatorProcess[] = [];
   const worst = { busiest: 0, achieved: Infinity, achievedWithinMachine: Infinity };
   try {
-    const rowsNeeded = CASES.reduce((sum, { tps, partners }) => sum + partners * tps * secondsAt(tps), 0);
+    const rowsNeeded = CASES.reduce((sum, { tps, partners }) => sum + partners * tps * secondsAt(), 0);
     // Bad and duplicate phones are dropped on import: a few percent more rows than messages wanted.
     const [header, ...rows] = generateSubscribersCsv(Math.ceil(rowsNeeded * 1.05) + 100)
       .split('\r\n')
       .filter(Boolean);
     let nextRow = 0;
     console.log(
-      `Pacing: ${CASES.map(({ tps, partners }) => `${partners} × ${tps} TPS for ${secondsAt(tps)} s`).join(', ')} (partners at once), simulators in their own processes; from their arrival times: busiest rolling second ÷ tps (goal ≤ 1), achieved = mean rolling second ÷ tps (goal ≥ 0.97, ceiling 0.980)`,
+      `Pacing: ${CASES.map(({ tps, partners }) => `${partners} × ${tps} TPS for ${secondsAt()} s`).join(', ')} (partners at once), simulators in their own processes; from their arrival times: busiest rolling second ÷ tps (goal ≤ 1), achieved = mean rolling second ÷ tps (goal ≥ 0.97, ceiling 0.980)`,
     );
     for (const pacingCase of CASES) {
       const { tps, partners } = pacingCase;
@@ -191,7 +196,7 @@ export async function pacingBenchmark(): Promise<void> {
       const campaignIds: string[] = [];
       for (const simulator of simulators) {
         await registerPartner(runtime, simulator, ['*'], tps);
-        const slice = rows.slice(nextRow, (nextRow += tps * secondsAt(tps)));
+        const slice = rows.slice(nextRow, (nextRow += tps * secondsAt()));
         campaignIds.push(
           await prepareCampaign(runtime, `${header}\r\n${slice.join('\r\n')}\r\n`, simulator.partnerId),
         );
@@ -234,7 +239,9 @@ export async function pacingBenchmark(): Promise<void> {
     }
     record('pacing.max_rolling_second_ratio', worst.busiest, 'ratio');
     record('pacing.achieved_ratio', worst.achieved, 'ratio');
-    record('pacing.achieved_ratio_within_machine', worst.achievedWithinMachine, 'ratio');
+    // BENCH_PACING_TPS=1000 runs no case within the machine's limit.
+    if (Number.isFinite(worst.achievedWithinMachine))
+      record('pacing.achieved_ratio_within_machine', worst.achievedWithinMachine, 'ratio');
     console.log(
       `  worst of all: busiest rolling second ${worst.busiest.toFixed(3)} of tps, achieved ${worst.achieved.toFixed(3)}; achieved where the run asks ≤ ${MACHINE_DEMAND_LIMIT} msg/s of the machine ${worst.achievedWithinMachine.toFixed(3)}`,
     );

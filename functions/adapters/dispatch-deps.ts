@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { completeCampaign, type CampaignDeps } from '#core/campaign-service.js';
 import { frequencyCappedPhones } from '#core/dispatch/frequency-cap.js';
 import type { Campaign } from '#core/campaign.js';
@@ -120,6 +121,7 @@ export const sendingDeps = (config: Config = readConfig()): SendingDeps => {
         return () => clearInterval(timer);
       },
       newLeaseOwner: () => randomUUID(),
+      nextTurn: () => nextTurn(),
     },
   };
 };

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '#local/dynamodb.js';
+import { DYNAMO_NICENESS, freePort } from '#local/dynamodb.js';
 import { expectStatus } from '#support/typed-api.js';
 import { startTestApi, type TestApi } from '#support/api.js';
 import { dynamoProcesses } from '#support/process.js';
@@ -26,6 +26,13 @@ interface Started {
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
+
+/** The niceness of each thread of a process (field 19 of /proc/<pid>/task/<tid>/stat, after the name). */
+const threadNiceness = async (pid: number): Promise<number[]> => {
+  const threads = await readdir(`/proc/${pid}/task`);
+  const stats = await Promise.all(threads.map((tid) => readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
+  return stats.map((stat) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+};
 
 const children = new Set<ChildProcess>();
 const dataDirs: string[] = [];
@@ -146,6 +153,10 @@ describe('npm start (local/main.ts) as a child process', () => {
     const [dynamo, ...more] = await dynamoProcesses(dataDir);
     expect(more).toEqual([]);
     expect(dynamo).toMatchObject({ ppid: first.child.pid, port: expect.stringMatching(/^\d+$/) });
+    // DynamoDB Local yields the cores to the runtime (its dispatcher's timers were late behind it).
+    const niceness = await threadNiceness(dynamo?.pid ?? 0);
+    expect(niceness.length).toBeGreaterThan(10);
+    expect(new Set(niceness)).toEqual(new Set([DYNAMO_NICENESS]));
 
     const admin = await token('admin', dataDir);
     expect(admin).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);

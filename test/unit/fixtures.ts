@@ -172,6 +172,9 @@ export interface MaterializeRunOptions {
   heartbeat?: MaterializeDeps['heartbeat'];
   /** Told of the batches as they are written: from then on a consumer may claim them. */
   onWritten?: (batches: readonly Batch[]) => void;
+  /** Members per chunk the audience store yields (default: all in one). */
+  chunkSize?: number;
+  nextTurn?: MaterializeDeps['nextTurn'];
 }
 
 /** One materialisation run of `campaign` in memory: no cap, no ported numbers, no links to shorten. */
@@ -188,6 +191,8 @@ export const materializeRun = async (
     indexRecipients = () => Promise.resolve(),
     heartbeat,
     onWritten,
+    chunkSize = Infinity,
+    nextTurn,
   }: MaterializeRunOptions,
 ) => {
   const { batches, store } = memoryBatches(written, onWritten);
@@ -197,7 +202,8 @@ export const materializeRun = async (
       audiences: {
         getAudience: () => Promise.resolve(undefined),
         members: async function* (id) {
-          yield [...members(id)];
+          const all = members(id);
+          for (let from = 0; from < all.length; from += chunkSize) yield all.slice(from, from + chunkSize);
         },
       },
       batches: store,
@@ -218,6 +224,7 @@ export const materializeRun = async (
       now,
       leaseMs: 60_000,
       ...(heartbeat ? { heartbeat } : {}),
+      ...(nextTurn ? { nextTurn } : {}),
       newLeaseOwner: () => owner,
     },
     campaign,

@@ -131,6 +131,29 @@ describe('the materialisation lease', () => {
   });
 });
 
+describe('materialisation beside other work', () => {
+  it('gives the process a turn between chunks of members: a timer due meanwhile runs before the batches are written', async () => {
+    const many: AudienceMember[] = Array.from({ length: 1000 }, (_, i) => ({
+      phone: `+8498${String(1_000_000 + i)}`,
+      carrier: 'viettel',
+    }));
+    let writtenWhenTimerRan: number | undefined;
+    let written = 0;
+    // Every store here answers at once (no I/O): without turns the whole run is one task, the timer after it.
+    setImmediate(() => (writtenWhenTimerRan = written));
+    const { result, batches } = await materializeRun(campaign, {
+      members: () => many,
+      partners: [partner],
+      chunkSize: 250,
+      nextTurn: () => new Promise((resolve) => setImmediate(resolve)),
+      onWritten: (list) => (written += list.length),
+    });
+    expect(result.status).toBe('finished');
+    expect(batches.flatMap((b) => b.messages)).toHaveLength(1000);
+    expect(writtenWhenTimerRan).toBe(0);
+  });
+});
+
 describe('materialisation and the recipient index', () => {
   it('indexes every batch before writing it, for its own run: a reply to a batch claimed at once finds its campaign', async () => {
     const indexed = new Set<string>();
