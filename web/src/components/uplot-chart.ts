@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css' with { type: 'text' };
+import { fitLabel, tickEvery } from './chart-ticks.js';
 
 /**
  * uPlot and its stylesheet: only loaded, as a lazy chunk, by time-chart.tsx's dynamic import(). The CSS
@@ -47,6 +48,8 @@ export interface DrawnChart {
 }
 
 const HEIGHT = 260;
+/** The plot area's width in CSS px (uPlot's bbox is in device pixels). */
+const plotWidth = (u: uPlot) => u.bbox.width / uPlot.pxRatio;
 
 /** The options read the chart's latest input through `live`, so new data brings its own ticks and range. */
 const optionsFor = (live: { current: ChartInput }, width: number): uPlot.Options => {
@@ -70,13 +73,16 @@ const optionsFor = (live: { current: ChartInput }, width: number): uPlot.Options
     },
     axes: [
       {
-        // Ticks on the buckets themselves, at most 8 of them.
-        splits: () => {
+        // Ticks on the buckets themselves, as many as fit, each label cut to its room.
+        splits: (u) => {
           const { times } = live.current;
-          const every = Math.max(1, Math.ceil(times.length / 8));
+          const every = tickEvery(times.length, plotWidth(u));
           return times.filter((_, i) => i % every === 0);
         },
-        values: (_u, splits) => splits.map((value) => (input.formatTick ?? input.formatX)(value)),
+        values: (u, splits) => {
+          const room = plotWidth(u) / Math.max(1, splits.length);
+          return splits.map((value) => fitLabel((input.formatTick ?? input.formatX)(value), room));
+        },
         stroke: '#505a5f',
         grid: { stroke: '#e5e7e8' },
         space: 70,
