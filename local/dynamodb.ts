@@ -51,8 +51,9 @@ export const DEFAULT_DYNAMO_HEAP_MB = 768;
  * three partners at 1,000 TPS the dispatcher's timers fired 10 ms late at the median and 42 ms at p90, and
  * each batch sent late is counted from then, costing its partner that much of the rate. At lower priority the
  * JVM still gets every cycle the runtime leaves (its answers are slower when the machine is full, which the
- * pacer's lead absorbs): 1 ms at the median, 13 ms at p90; the bench's worst partner 0.904–0.965 of tps over
- * seven runs, 0.913–0.940 over four at normal priority.
+ * pacer's lead absorbs): 1 ms at the median, 13 ms at p90. The bench's case of three partners at 1,000 TPS
+ * first on a fresh runtime: its worst partner 0.904–0.965 of tps over seven runs, 0.913–0.940 over four at
+ * normal priority.
  */
 export const DYNAMO_NICENESS = 10;
 

@@ -6,7 +6,7 @@ const CHAR_PX = 7;
 
 /**
  * Every how many of `count` buckets a tick goes, for a plot `widthPx` wide: at most 8 ticks, and no more than
- * fit side by side (8 campaign names on a phone's 280 px were written over each other).
+ * fit side by side (on a phone, campaign names under the summary's bars ran into each other).
  */
 export const tickEvery = (count: number, widthPx: number) =>
   Math.max(1, Math.ceil(count / Math.max(1, Math.min(8, Math.floor(widthPx / MIN_TICK_PX)))));
@@ -15,10 +15,7 @@ export const tickEvery = (count: number, widthPx: number) =>
 export const fitLabel = (label: string, roomPx: number) => {
   const fits = Math.max(4, Math.floor(roomPx / CHAR_PX));
   const chars = [...label];
-  return chars.length <= fits
-    ? label
-    : `${chars
-        .slice(0, fits - 1)
-        .join('')
-        .trimEnd()}…`;
+  if (chars.length <= fits) return label;
+  const kept = chars.slice(0, fits - 1).join('');
+  return `${kept.trimEnd()}…`;
 };
