@@ -4,7 +4,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '#api/routes.js';
 import { startTestApi, type TestApi } from '#support/api.js';
-import { requestsFor, violationOf, type FuzzRequest, type Hints } from '#support/fuzz.js';
+import { edgeRequestsFor, requestsFor, violationOf, type FuzzRequest, type Hints } from '#support/fuzz.js';
 import { createAudience, phone } from '#support/sending.js';
 import { bodyOf, expectStatus, send } from '#support/typed-api.js';
 import { partnerSignature } from '#support/webhooks.js';
@@ -181,10 +181,17 @@ describe('the endpoint fuzzer', () => {
     const perRouteRequests = allRoutes.map((route, index) =>
       fc.sample(requestsFor(route, hints), { seed: SEED + index, numRuns: perRoute }),
     );
-    // Round-robin over the routes: slow ones (DynamoDB writes) overlap with quick refusals.
-    const requests = Array.from({ length: perRoute }, (_, i) =>
-      perRouteRequests.flatMap((list) => list[i] ?? []),
-    ).flat();
+    // Every edge of every field first, then the sampled ones round-robin over the routes: slow ones
+    // (DynamoDB writes) overlap with quick refusals.
+    const edges = allRoutes.flatMap((route, index) =>
+      edgeRequestsFor(route, hints).flatMap((edge, at) =>
+        fc.sample(edge, { seed: SEED + index * 1_000 + at, numRuns: 1 }),
+      ),
+    );
+    const requests = [
+      ...edges,
+      ...Array.from({ length: perRoute }, (_, i) => perRouteRequests.flatMap((list) => list[i] ?? [])).flat(),
+    ];
     const started = Date.now();
     const { findings, statuses } = await runAll(requests, CONCURRENCY);
     const seconds = (Date.now() - started) / 1000;

@@ -11,8 +11,8 @@ import { closeServer, listenLocally } from '#local/http-server.js';
 
 /**
  * Issue #17, the authorization matrix: who may call which route, derived from the one table the routes
- * use (functions/core/roles.ts ACCESS, each route's `auth`), so the matrix the docs show and the test
- * asserts cannot drift from what the handlers enforce.
+ * use (functions/core/roles.ts ACCESS, each route's `auth`), so the matrix the test asserts is what the
+ * handlers enforce; test/unit/authorization-matrix.test.ts holds it to the one docs/reliability.md shows.
  */
 
 /** Callers that are not a role: each must get a 401 from every route behind a JWT. */

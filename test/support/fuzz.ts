@@ -37,7 +37,7 @@ export interface JsonSchema {
   example?: unknown;
 }
 
-export type Kind = 'valid' | 'almost' | 'hostile';
+export type Kind = 'valid' | 'almost' | 'hostile' | 'edge';
 
 /** Values the fuzzer knows exist (a partner, an audience, a campaign), by property or parameter name. */
 export type Hints = Record<string, fc.Arbitrary<string>>;
@@ -100,6 +100,8 @@ const HOSTILE_NUMBERS = [
   raw('-1e309'),
   raw('-0'),
   raw('1e-400'),
+  1.14e-230,
+  Number.MIN_VALUE,
   raw('123456789012345678901234567890'),
   raw('0.1e1'),
   Number.MAX_SAFE_INTEGER + 2,
@@ -258,6 +260,11 @@ export class SchemaArbitraries {
         if (schema.maximum !== undefined) options.push(fc.constant(schema.maximum + 1));
         if (schema.minimum !== undefined) options.push(fc.constant(schema.minimum - 1));
         options.push(fc.constantFrom<unknown>(1.5, '12', 'NaN', raw('1e309'), raw('-0')));
+        // In the schema's range but not what it allows or the store keeps: half a step, and magnitudes
+        // DynamoDB refuses (below 1e-130; 1.14e-230 was a 500 the fuzzer found with another seed).
+        if (schema.multipleOf) options.push(fc.constant(schema.multipleOf / 2));
+        if ((schema.minimum ?? -Infinity) <= 0 && (schema.maximum ?? Infinity) > 0)
+          options.push(fc.constantFrom(1.14e-230, Number.MIN_VALUE));
         break;
       }
       case 'array': {
@@ -318,6 +325,57 @@ export class SchemaArbitraries {
     );
   }
 
+  /**
+   * The value with one field at one of its edges and the rest valid, an arbitrary for each: the longest
+   * string allowed (in one-, three- and four-byte characters), a list at its most items, the smallest and
+   * largest number, half a step, and magnitudes DynamoDB cannot store. Each is sent, not sampled among
+   * others: a boundary is where a 5xx hides, and a random pick reaches one field's edge too seldom.
+   */
+  edges(input: JsonSchema, name = '', depth = 0): fc.Arbitrary<unknown>[] {
+    const schema = this.deref(input);
+    const variants = schema.anyOf ?? schema.oneOf;
+    if (variants) return variants.flatMap((variant) => this.edges(variant, name, depth));
+    if ('const' in schema || schema.enum) return [];
+    switch (schema.type) {
+      case 'string':
+        return stringEdges(schema).map((value) => fc.constant(value));
+      case 'integer':
+      case 'number':
+        return numberEdges(schema).map((value) => fc.constant(value));
+      case 'array': {
+        if (depth > 4) return [];
+        const items = schema.items ?? {};
+        const list = this.valid(schema, name, depth) as fc.Arbitrary<unknown[]>;
+        const longest =
+          schema.maxItems !== undefined && schema.maxItems <= 1_000
+            ? [
+                fc.array(this.valid(items, singular(name), depth + 1), {
+                  minLength: schema.maxItems,
+                  maxLength: schema.maxItems,
+                }),
+              ]
+            : [];
+        return [
+          ...longest,
+          ...this.edges(items, singular(name), depth + 1).map((edge) =>
+            fc.tuple(list, edge).map(([values, bad]) => [bad, ...values.slice(1)]),
+          ),
+        ];
+      }
+      case 'object': {
+        if (depth > 4) return [];
+        const valid = this.valid(schema, name, depth) as fc.Arbitrary<Record<string, unknown>>;
+        return Object.entries(schema.properties ?? {}).flatMap(([key, property]) =>
+          this.edges(property, key, depth + 1).map((edge) =>
+            fc.tuple(valid, edge).map(([value, bad]) => ({ ...value, [key]: bad })),
+          ),
+        );
+      }
+      default:
+        return [];
+    }
+  }
+
   /** One of the three, weighted: mostly valid and almost valid, which reach deepest. */
   any(schema: JsonSchema, name = ''): fc.Arbitrary<{ kind: Kind; value: unknown }> {
     return fc.oneof(
@@ -330,6 +388,26 @@ export class SchemaArbitraries {
     );
   }
 }
+
+/** A string at its longest, when nothing but its length constrains it. */
+const stringEdges = (schema: JsonSchema): string[] => {
+  const longest = schema.maxLength;
+  if (schema.pattern || schema.format || longest === undefined || longest > 200_000) return [];
+  // zod counts UTF-16 code units: 'ệ' is one (three bytes in UTF-8), '😀' two (four bytes).
+  return ['y'.repeat(longest), 'ệ'.repeat(longest), '😀'.repeat(Math.floor(longest / 2))];
+};
+
+/** A number's bounds, half its step, and in its range magnitudes DynamoDB refuses (below 1e-130). */
+const numberEdges = (schema: JsonSchema): number[] => {
+  const bounds = [schema.minimum, schema.maximum].filter((bound) => bound !== undefined);
+  if (schema.type === 'integer') return bounds;
+  const coversZero = (schema.minimum ?? -Infinity) <= 0 && (schema.maximum ?? Infinity) > 0;
+  return [
+    ...bounds,
+    ...(schema.multipleOf ? [schema.multipleOf / 2] : []),
+    ...(coversZero ? [1.14e-230, Number.MIN_VALUE] : []),
+  ];
+};
 
 /** `audienceIds` → `audienceId`, so a hint for ids fills the items of a list of them. */
 const singular = (name: string) => name.replace(/s$/, '');
@@ -434,19 +512,70 @@ interface Operation {
   requestBody?: { content: Record<string, { schema: JsonSchema }> };
 }
 
+/** What the OpenAPI document says a route takes, with the arbitraries to fill it. */
+const inputsOf = (route: RouteDef, hints: Hints) => {
+  const document = openApiDocument([route]);
+  const components = document.components.schemas as Record<string, JsonSchema>;
+  const operation = (document.paths[route.path] as Record<string, Operation>)[route.method.toLowerCase()];
+  const parameters = operation?.parameters ?? [];
+  return {
+    schemas: new SchemaArbitraries(components, hints),
+    pathParams: parameters.filter((p) => p.in === 'path'),
+    queryParams: parameters.filter((p) => p.in === 'query'),
+    bodySchema: operation?.requestBody?.content['application/json']?.schema,
+  };
+};
+
+/**
+ * One request for each edge of each body field and query parameter of a route (`SchemaArbitraries.edges`),
+ * everything else valid.
+ */
+export const edgeRequestsFor = (route: RouteDef, hints: Hints): fc.Arbitrary<FuzzRequest>[] => {
+  const { schemas, pathParams, queryParams, bodySchema } = inputsOf(route, hints);
+  const path = fc
+    .record(
+      Object.fromEntries(
+        pathParams.map((p) => [p.name, schemas.valid(p.schema, p.name).map((v) => encode(asQueryValue(v)))]),
+      ),
+    )
+    .map((values) => route.path.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? ''));
+  const validBody = bodySchema
+    ? schemas.valid(bodySchema).map((value): string | undefined => serialize(value))
+    : fc.constant<string | undefined>(undefined);
+  const request = (query: [string, string][], body: string | undefined, pathValue: string): FuzzRequest => ({
+    routeId: route.id,
+    kind: 'edge',
+    method: route.method,
+    path: `${pathValue}${queryString(query)}`,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body }),
+    sign: route.auth === 'signature',
+  });
+  const bodyEdges = bodySchema
+    ? schemas
+        .edges(bodySchema)
+        .map((edge) => fc.tuple(path, edge).map(([at, value]) => request([], serialize(value), at)))
+    : [];
+  const queryEdges = queryParams.flatMap((p) =>
+    schemas
+      .edges(p.schema, p.name)
+      .map((edge) =>
+        fc
+          .tuple(path, edge, validBody)
+          .map(([at, value, body]) =>
+            request([[p.name, asQueryValue(value).slice(0, MAX_QUERY_VALUE)]], body, at),
+          ),
+      ),
+  );
+  return [...bodyEdges, ...queryEdges];
+};
+
 /**
  * Requests for one route: path parameters, query, headers and body each valid, almost valid or hostile,
  * plus wrong content types, malformed JSON, bodies over the limit and repeated query keys.
  */
 export const requestsFor = (route: RouteDef, hints: Hints): fc.Arbitrary<FuzzRequest> => {
-  const document = openApiDocument([route]);
-  const components = document.components.schemas as Record<string, JsonSchema>;
-  const operation = (document.paths[route.path] as Record<string, Operation>)[route.method.toLowerCase()];
-  const schemas = new SchemaArbitraries(components, hints);
-  const parameters = operation?.parameters ?? [];
-  const pathParams = parameters.filter((p) => p.in === 'path');
-  const queryParams = parameters.filter((p) => p.in === 'query');
-  const bodySchema = operation?.requestBody?.content['application/json']?.schema;
+  const { schemas, pathParams, queryParams, bodySchema } = inputsOf(route, hints);
   const limit = route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const segment = (name: string, schema: JsonSchema) =>
