@@ -9,9 +9,13 @@ export const localConfig = () => {
   const dynamoHeapMb = heap === undefined ? undefined : Number(heap);
   if (dynamoHeapMb !== undefined && (!Number.isInteger(dynamoHeapMb) || dynamoHeapMb < 64))
     throw new Error(`DYNAMODB_HEAP_MB must be a whole number of MB, at least 64; got ${heap}`);
+  const hold = process.env.CRASH_TEST_HOLD;
+  if (hold !== undefined && hold !== 'metrics-counted')
+    throw new Error(`CRASH_TEST_HOLD must be metrics-counted when set, got ${hold}`);
   return {
     port,
     ...(dynamoHeapMb ? { dynamoHeapMb } : {}),
+    ...(hold ? { holdAfterCounting: true } : {}),
     host: process.env.HOST ?? '127.0.0.1',
     dataDir: resolve(process.env.DATA_DIR ?? '.data'),
     tableName: process.env.TABLE_NAME ?? 'sms-campaigns',

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { allRoutes } from '#api/routes.js';
 import { ROLES, type Role } from '#core/roles.js';
 import { issueToken, loadOrCreateSecret } from './auth.js';
@@ -30,6 +31,12 @@ export interface RuntimeOptions {
   simulators: boolean;
   /** DynamoDB Local's JVM heap ceiling, MB (DYNAMODB_HEAP_MB; default DEFAULT_DYNAMO_HEAP_MB). */
   dynamoHeapMb?: number;
+  /**
+   * For the crash tests (`CRASH_TEST_HOLD=metrics-counted`): once the metrics aggregator has counted a
+   * page of settled batches, the runtime says so on stdout and holds that page's stream position unsaved,
+   * so a kill lands exactly between counting and checkpointing; a restart gets the page again.
+   */
+  holdAfterCounting?: boolean;
 }
 
 export interface Runtime {
@@ -97,10 +104,12 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
       ? { eventBusCheckpointFile: join(options.dataDir, 'event-bus-checkpoint.json') }
       : {}),
   });
+  const hold = options.holdAfterCounting ? holdOnceSettledCounted() : undefined;
   // The stream Lambda's stand-in: keeps the campaign metrics (after the table exists).
   const streams = await startLocalStreams({
     tableName: options.tableName,
     ...(options.persist ? { checkpointFile: join(options.dataDir, 'stream-checkpoint.json') } : {}),
+    ...(hold ? { beforeCheckpoint: hold.hold } : {}),
   });
 
   const tokens = Object.fromEntries(
@@ -121,6 +130,7 @@ const startOn = async (dynamo: RunningDynamo, options: RuntimeOptions): Promise<
       await scheduler.stop();
       await importJobs.stop();
       await dispatcher.stop();
+      hold?.release();
       await streams.stop();
       await simulators?.stop();
       await closeServer(server);
@@ -152,3 +162,23 @@ const registerSimulators = async (apiUrl: string): Promise<CarrierSimulators> =>
 
 const pickInput = ({ id: _id, createdAt: _c, updatedAt: _u, secretRotatedAt: _s, ...input }: PartnerView) =>
   input;
+
+/** A batch record that moves it out of `handing`: one the aggregator counts as sent. */
+const settlesBatch = (record: DynamoDBRecord) =>
+  record.dynamodb?.OldImage?.status?.S === 'handing' && record.dynamodb.NewImage?.status?.S !== 'handing';
+
+/** `holdAfterCounting`: holds the first page that counted a settled batch until the kill (or a stop). */
+const holdOnceSettledCounted = () => {
+  let held = false;
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((done) => (release = done));
+  return {
+    hold: async (records: DynamoDBRecord[]) => {
+      if (held || !records.some(settlesBatch)) return;
+      held = true;
+      console.log(`Held: ${records.length} stream records counted, their position not saved`);
+      await released;
+    },
+    release: () => release(),
+  };
+};

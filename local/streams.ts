@@ -84,6 +84,8 @@ export interface LocalStreamsOptions {
   checkpointFile?: string;
   /** Records per page and event; by default STREAM_PAGE_RECORDS. */
   pageSize?: number;
+  /** Awaited after the handler took a page and before its position is kept (a crash test's hold). */
+  beforeCheckpoint?: (records: DynamoDBRecord[]) => Promise<void>;
 }
 
 interface Checkpoint {
@@ -229,7 +231,9 @@ export const startLocalStreams = async (options: LocalStreamsOptions = {}): Prom
       );
       const records = page.Records ?? [];
       if (records.length) {
-        if (!(await deliver(records.map((r) => toLambdaRecord(r, arn))))) return false;
+        const delivered = records.map((r) => toLambdaRecord(r, arn));
+        if (!(await deliver(delivered))) return false;
+        await options.beforeCheckpoint?.(delivered);
         position.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? position.lastSequence;
         if (options.checkpointFile) writeCheckpoint(options.checkpointFile, checkpointOf(arn));
       }

@@ -18,11 +18,12 @@ export const crashableRuntime = (name: string) => {
   return {
     dataDir,
     /**
-     * Starts the runtime without simulators; a batch a killed run claimed is taken over after 3 s, and a
-     * materialisation it held after 5 s.
+     * Starts the runtime without simulators (and with `extraEnv`); a batch a killed run claimed is taken
+     * over after 3 s, and a materialisation it held after 5 s.
      */
-    async start(port?: number) {
+    async start(port?: number, extraEnv: Record<string, string> = {}) {
       const env = {
+        ...extraEnv,
         PORT: String(port ?? (await freePort())),
         DATA_DIR: dataDir,
         SIMULATORS: 'off',
